@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, toErrorValue } from '../core/errors';
+import type { EventBus } from '../core/events';
+import type { Conflict, ItemResult, OperationView, Resolution } from '../../shared/model';
+import type { BatchContext } from '../providers/types';
+import type { OperationJournal } from './journal';
+
+type OperationKindT = OperationView['kind'];
+
+export interface PlannedItem {
+  key: string;
+  name: string;
+  size: number | null;
+}
+
+export interface StartOptions {
+  kind: OperationKindT;
+  title: string;
+  accountIds: string[];
+  /** The items the batch is about; totals and "cancelled" results come from this list. */
+  items: PlannedItem[];
+  /** Answers chosen before the batch started, by item key. */
+  resolutions?: Record<string, Resolution>;
+  /** Whether a finished batch can be undone (restores). */
+  undoable?: boolean;
+  work: (ctx: BatchContext) => Promise<void>;
+}
+
+interface Pending {
+  conflict: Conflict;
+  resolve: (r: Resolution) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Record_ {
+  view: OperationView;
+  controller: AbortController;
+  planned: Map<string, PlannedItem>;
+  resolutions: Record<string, Resolution>;
+  applyToAll: Resolution | null;
+  questions: Pending[];
+  undoRefs: Map<string, string>;
+  fraction: number;
+  finished: Promise<void>;
+}
+
+const now = () => new Date().toISOString();
+const EMIT_INTERVAL_MS = 100;
+
+/**
+ * The one runner every batch goes through: restores, deletions, emptying and undo, for every
+ * server kind. It owns the operation's state (progress, current item, per-item results, the
+ * question waiting for an answer), cancellation, per-account serialisation, events and the
+ * journal; providers only do the work through the BatchContext they are given.
+ */
+export class OperationsRunner {
+  private readonly ops = new Map<string, Record_>();
+  /** One chain per account so two batches never race on the same server. */
+  private readonly accountQueues = new Map<string, Promise<void>>();
+  private readonly emitTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly journal: OperationJournal | null = null,
+  ) {
+    for (const view of journal?.load() ?? []) {
+      this.ops.set(view.id, this.recordFor(view));
+    }
+  }
+
+  start(options: StartOptions): OperationView {
+    const id = randomUUID();
+    const bytesTotal = options.items.every((i) => i.size !== null)
+      ? options.items.reduce((sum, i) => sum + (i.size ?? 0), 0)
+      : null;
+    const view: OperationView = {
+      id,
+      kind: options.kind,
+      title: options.title,
+      accountIds: options.accountIds,
+      state: 'queued',
+      total: options.items.length,
+      done: 0,
+      bytesTotal,
+      bytesDone: bytesTotal === null ? null : 0,
+      current: null,
+      results: [],
+      question: null,
+      error: null,
+      startedAt: now(),
+      finishedAt: null,
+      undoable: false,
+    };
+    const record = this.recordFor(view, options);
+    this.ops.set(id, record);
+
+    const queueKey = [...options.accountIds].sort().join('|');
+    const previous = this.accountQueues.get(queueKey) ?? Promise.resolve();
+    record.finished = previous.then(() => this.run(record, options));
+    this.accountQueues.set(queueKey, record.finished);
+    void record.finished.finally(() => {
+      if (this.accountQueues.get(queueKey) === record.finished) this.accountQueues.delete(queueKey);
+    });
+    this.emit(record, true);
+    return structuredClone(view);
+  }
+
+  get(id: string): OperationView {
+    return structuredClone(this.record(id).view);
+  }
+
+  list(): OperationView[] {
+    return [...this.ops.values()].map((r) => structuredClone(r.view));
+  }
+
+  /** Resolves when the operation has finished (for tests and the command line). */
+  async wait(id: string): Promise<OperationView> {
+    await this.record(id).finished;
+    return this.get(id);
+  }
+
+  undoRefs(id: string): Map<string, string> {
+    return new Map(this.record(id).undoRefs);
+  }
+
+  cancel(id: string): OperationView {
+    const record = this.record(id);
+    if (!isFinished(record.view)) {
+      record.controller.abort();
+      for (const q of record.questions.splice(0)) q.reject(new AppError('CANCELLED', 'Cancelled.'));
+      record.view.question = null;
+      if (record.view.state === 'queued') this.finish(record, 'cancelled');
+      this.emit(record, true);
+    }
+    return this.get(id);
+  }
+
+  answer(id: string, resolution: Resolution, applyToAll: boolean): OperationView {
+    const record = this.record(id);
+    const pending = record.questions.shift();
+    if (!pending) throw new AppError('INVALID_INPUT', 'This operation is not waiting for an answer.');
+    if (applyToAll) record.applyToAll = resolution;
+    pending.resolve(resolution);
+    if (applyToAll) for (const q of record.questions.splice(0)) q.resolve(resolution);
+    record.view.question = record.questions[0]?.conflict ?? null;
+    if (record.view.state === 'needs-answer' && !record.view.question) record.view.state = 'running';
+    this.emit(record, true);
+    return this.get(id);
+  }
+
+  dismiss(id: string): void {
+    const record = this.record(id);
+    if (!isFinished(record.view)) throw new AppError('INVALID_INPUT', 'Cancel the operation before dismissing it.');
+    this.ops.delete(id);
+    this.journal?.save(this.list());
+  }
+
+  private record(id: string): Record_ {
+    const record = this.ops.get(id);
+    if (!record) throw new AppError('NOT_FOUND', 'No such operation.');
+    return record;
+  }
+
+  private recordFor(view: OperationView, options?: StartOptions): Record_ {
+    return {
+      view,
+      controller: new AbortController(),
+      planned: new Map((options?.items ?? []).map((i) => [i.key, i])),
+      resolutions: { ...(options?.resolutions ?? {}) },
+      applyToAll: null,
+      questions: [],
+      undoRefs: new Map(),
+      fraction: 0,
+      finished: Promise.resolve(),
+    };
+  }
+
+  private async run(record: Record_, options: StartOptions): Promise<void> {
+    if (isFinished(record.view)) return; // cancelled while queued
+    record.view.state = 'running';
+    this.emit(record, true);
+    const ctx = this.contextFor(record);
+    try {
+      await options.work(ctx);
+      if (record.controller.signal.aborted) this.finish(record, 'cancelled');
+      else this.finish(record, 'done');
+    } catch (e) {
+      const error = toErrorValue(e);
+      if (record.controller.signal.aborted || error.code === 'CANCELLED') this.finish(record, 'cancelled');
+      else this.finish(record, 'failed', error);
+    }
+    record.view.undoable = Boolean(options.undoable) && record.undoRefs.size > 0;
+    this.emit(record, true);
+  }
+
+  private contextFor(record: Record_): BatchContext {
+    const view = record.view;
+    return {
+      signal: record.controller.signal,
+      itemDone: (result: ItemResult, extra) => {
+        if (view.results.some((r) => r.key === result.key)) return;
+        view.results.push(result);
+        if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);
+        const bytes = extra?.bytes ?? record.planned.get(result.key)?.size ?? null;
+        if (view.bytesDone !== null && bytes !== null && result.outcome !== 'failed' && result.outcome !== 'cancelled') {
+          view.bytesDone += bytes;
+        }
+        if (extra?.undoRef) record.undoRefs.set(result.key, extra.undoRef);
+        this.updateDone(record);
+        this.emit(record);
+      },
+      progress: ({ current, fraction }) => {
+        if (current !== undefined) view.current = current;
+        if (fraction !== undefined) record.fraction = Math.min(1, Math.max(record.fraction, fraction));
+        this.updateDone(record);
+        this.emit(record);
+      },
+      resolutionFor: (key) => record.resolutions[key] ?? record.applyToAll ?? undefined,
+      ask: (conflict) => {
+        const preset = record.resolutions[conflict.itemKey] ?? record.applyToAll;
+        if (preset) return Promise.resolve(preset);
+        if (record.controller.signal.aborted) return Promise.reject(new AppError('CANCELLED', 'Cancelled.'));
+        return new Promise<Resolution>((resolve, reject) => {
+          record.questions.push({ conflict, resolve, reject });
+          view.question = record.questions[0]!.conflict;
+          view.state = 'needs-answer';
+          this.emit(record, true);
+        });
+      },
+    };
+  }
+
+  private updateDone(record: Record_): void {
+    const view = record.view;
+    view.done = Math.min(view.total, Math.max(view.results.length, Math.floor(record.fraction * view.total)));
+  }
+
+  private finish(record: Record_, state: 'done' | 'cancelled' | 'failed', error?: ReturnType<typeof toErrorValue>): void {
+    const view = record.view;
+    const reported = new Set(view.results.map((r) => r.key));
+    for (const item of record.planned.values()) {
+      if (reported.has(item.key)) continue;
+      view.results.push({
+        key: item.key,
+        name: item.name,
+        outcome: state === 'done' ? 'failed' : state === 'cancelled' ? 'cancelled' : 'failed',
+        finalPath: null,
+        error:
+          state === 'cancelled'
+            ? { code: 'CANCELLED', message: 'Not done: the operation was cancelled.' }
+            : (error ?? { code: 'INTERNAL', message: 'The server gave no result for this item.' }),
+      });
+    }
+    view.state = state;
+    view.error = error ?? null;
+    view.question = null;
+    view.current = null;
+    view.done = view.results.filter((r) => r.outcome !== 'cancelled').length;
+    view.total = Math.max(view.total, view.results.length);
+    view.finishedAt = now();
+  }
+
+  private emit(record: Record_, immediate = false): void {
+    const id = record.view.id;
+    const flush = () => {
+      this.emitTimers.delete(id);
+      this.bus.emit('operation:update', structuredClone(record.view));
+      if (isFinished(record.view) || record.view.state === 'queued') this.journal?.save(this.list());
+    };
+    if (immediate) {
+      clearTimeout(this.emitTimers.get(id));
+      flush();
+    } else if (!this.emitTimers.has(id)) {
+      this.emitTimers.set(id, setTimeout(flush, EMIT_INTERVAL_MS));
+    }
+  }
+}
+
+export const isFinished = (view: OperationView) =>
+  view.state === 'done' || view.state === 'cancelled' || view.state === 'failed';
+
+/** Runs fn over items with at most `limit` at a time; stops starting new ones once the signal aborts. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

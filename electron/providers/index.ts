@@ -1,0 +1,53 @@
+import { AppError } from '../core/errors';
+import type { AccountKind, ServerProbe } from '../../shared/model';
+import type { ProviderFactoryInput, ServerProber, TrashProvider } from './types';
+
+/**
+ * The provider registry: one factory per server kind, one prober per protocol family.
+ * Adding a server kind means adding one line to each table below.
+ */
+const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {};
+
+const probers: ServerProber[] = [];
+
+export function createProvider(input: ProviderFactoryInput): TrashProvider {
+  const factory = factories[input.account.kind];
+  if (!factory) throw new AppError('UNSUPPORTED', `Salvage cannot talk to ${input.account.kind} servers yet.`);
+  return factory(input);
+}
+
+/** Normalises what the user typed into a base URL: adds https://, drops a trailing slash, query and hash. */
+export function normaliseServerUrl(input: string): string {
+  const trimmed = input.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new AppError('INVALID_INPUT', `"${input}" is not a server address.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AppError('INVALID_INPUT', 'The server address must start with https:// or http://.');
+  }
+  if (url.username || url.password) {
+    throw new AppError('INVALID_INPUT', 'Put the user name and password in their own fields, not in the address.');
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/(index\.php|status\.php|remote\.php.*)$/, '');
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+/** Asks each protocol family whether the server at this address is theirs. */
+export async function probeServer(serverUrl: string, signal?: AbortSignal): Promise<ServerProbe> {
+  const url = normaliseServerUrl(serverUrl);
+  let lastError: unknown = null;
+  for (const probe of probers) {
+    try {
+      const found = await probe(url, signal);
+      if (found) return found;
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  if (lastError instanceof AppError && lastError.code !== 'BAD_RESPONSE' && lastError.code !== 'NOT_FOUND') throw lastError;
+  throw new AppError('UNSUPPORTED', `No DocSpace, ownCloud, Nextcloud or Infinite Scale server answered at ${url}.`);
+}

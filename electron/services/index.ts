@@ -1,0 +1,82 @@
+import type { Handlers } from '../core/dispatcher';
+import { AppError } from '../core/errors';
+import { EventBus } from '../core/events';
+import type { OperationJournal } from '../operations/journal';
+import { OperationsRunner } from '../operations/runner';
+import { AccountsService, type DemoLauncher } from './accounts';
+import { OperationsService } from './operations';
+import type { AccountStore, SecretStore } from './stores';
+import { TrashService } from './trash';
+
+export interface ServicesOptions {
+  host: 'electron' | 'browser';
+  version: string;
+  platform: string;
+  accounts: AccountStore;
+  secrets: SecretStore;
+  journal: OperationJournal | null;
+  demo: DemoLauncher | null;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * Builds every main-process service and the handler table the dispatcher serves. The
+ * Electron host and the browser host both call this, so both run the same code.
+ */
+export function createServices(options: ServicesOptions) {
+  const bus = new EventBus();
+  const runner = new OperationsRunner(bus, options.journal);
+  const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo);
+  const trash = new TrashService(accounts);
+  const ops = new OperationsService(runner, accounts, trash);
+
+  const handlers: Handlers = {
+    'app:info': async () => ({
+      name: 'Salvage',
+      version: options.version,
+      platform: options.platform,
+      host: options.host,
+      secretStorage: options.secrets.mode,
+    }),
+    'accounts:list': async () => accounts.list(),
+    'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
+    'accounts:test': async (input) => {
+      const { userName, userId } = await accounts.test(input);
+      return { userName, userId };
+    },
+    'accounts:add': (input) => accounts.add(input),
+    'accounts:remove': async ({ accountId }) => {
+      trash.forgetAccount(accountId);
+      return { removed: accounts.remove(accountId) };
+    },
+    'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),
+    'accounts:reauth': ({ accountId, secret }) => accounts.reauth(accountId, secret),
+    'accounts:loginFlowStart': async () => {
+      throw new AppError('UNSUPPORTED', 'Signing in through the browser is not available yet; use an app password.');
+    },
+    'accounts:loginFlowPoll': async () => {
+      throw new AppError('UNSUPPORTED', 'Signing in through the browser is not available yet; use an app password.');
+    },
+    'accounts:openDemo': () => accounts.openDemo(),
+    'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
+    'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),
+    'folders:create': ({ accountId, parentId, name }) =>
+      accounts.withProvider(accountId, (p) => p.createFolder(parentId, name)),
+    'ops:checkConflicts': ({ items, destination }) => ops.checkConflicts(items, destination),
+    'ops:restore': (request) => ops.restore(request),
+    'ops:delete': ({ items }) => ops.remove(items),
+    'ops:empty': ({ accountId }) => ops.empty(accountId),
+    'ops:cancel': async ({ operationId }) => runner.cancel(operationId),
+    'ops:answer': async ({ operationId, resolution, applyToAll }) => runner.answer(operationId, resolution, applyToAll),
+    'ops:undo': async ({ operationId }) => ops.undo(operationId),
+    'ops:retryFailed': ({ operationId }) => ops.retryFailed(operationId),
+    'ops:list': async () => runner.list(),
+    'ops:dismiss': async ({ operationId }) => {
+      runner.dismiss(operationId);
+      return {};
+    },
+  };
+
+  return { bus, runner, accounts, trash, ops, handlers };
+}

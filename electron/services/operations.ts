@@ -1,0 +1,178 @@
+import { AppError } from '../core/errors';
+import type { Destination, ItemRef, OperationView, Resolution, TrashItem } from '../../shared/model';
+import { isFinished, type OperationsRunner, type PlannedItem } from '../operations/runner';
+import type { BatchContext, RestoreTarget } from '../providers/types';
+import type { AccountsService } from './accounts';
+import type { TrashService } from './trash';
+
+export interface RestoreRequest {
+  items: ItemRef[];
+  destination: Destination;
+  resolutions: Record<string, Resolution>;
+  recreateMissingFolders?: boolean | undefined;
+}
+
+type Retryable = { kind: 'restore'; request: RestoreRequest } | { kind: 'delete'; items: ItemRef[] };
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+export const itemKey = (accountId: string, id: string) => `${accountId}:${id}`;
+const refOfKey = (key: string): ItemRef => {
+  const at = key.indexOf(':');
+  return { accountId: key.slice(0, at), id: key.slice(at + 1) };
+};
+const groupByAccount = <T extends { accountId: string }>(items: T[]) => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.accountId);
+    if (group) group.push(item);
+    else groups.set(item.accountId, [item]);
+  }
+  return groups;
+};
+const planned = (items: TrashItem[]): PlannedItem[] => items.map((i) => ({ key: i.key, name: i.name, size: i.size }));
+
+/** Turns renderer requests into batches on the one operations runner. */
+export class OperationsService {
+  private readonly retryable = new Map<string, Retryable>();
+
+  constructor(
+    private readonly runner: OperationsRunner,
+    private readonly accounts: AccountsService,
+    private readonly trash: TrashService,
+  ) {}
+
+  async checkConflicts(refs: ItemRef[], destination: Destination) {
+    const { found } = await this.trash.resolve(refs);
+    const conflicts = [];
+    const missingFolders = new Set<string>();
+    for (const [accountId, items] of groupByAccount(found)) {
+      const result = await this.accounts.withProvider(accountId, (p) => p.findConflicts(items, this.target(accountId, destination)));
+      conflicts.push(...result.conflicts);
+      for (const folder of result.missingFolders) missingFolders.add(folder);
+    }
+    return { conflicts, missingFolders: [...missingFolders] };
+  }
+
+  async restore(request: RestoreRequest): Promise<OperationView> {
+    const { found, missing } = await this.trash.resolve(request.items);
+    const groups = groupByAccount(found);
+    for (const accountId of groups.keys()) this.target(accountId, request.destination); // validate early
+    const where =
+      request.destination.kind === 'original' ? 'to where they were' : `to ${request.destination.folderId || '/'}`;
+    const view = this.runner.start({
+      kind: 'restore',
+      title: `Restore ${plural(found.length + missing.length, 'item')} ${where}`,
+      accountIds: [...new Set(request.items.map((r) => r.accountId))],
+      items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
+      resolutions: request.resolutions,
+      undoable: true,
+      work: async (ctx) => {
+        this.reportMissing(ctx, missing);
+        for (const [accountId, items] of groups) {
+          if (ctx.signal.aborted) break;
+          await this.accounts.withProvider(accountId, (p) =>
+            p.restore(items, this.target(accountId, request.destination), { recreateMissingFolders: Boolean(request.recreateMissingFolders) }, ctx),
+          );
+        }
+      },
+    });
+    this.retryable.set(view.id, { kind: 'restore', request });
+    this.afterwards(view.id, ['restored', 'renamed', 'replaced', 'merged']);
+    return view;
+  }
+
+  async remove(refs: ItemRef[]): Promise<OperationView> {
+    const { found, missing } = await this.trash.resolve(refs);
+    const view = this.runner.start({
+      kind: 'delete',
+      title: `Delete ${plural(found.length + missing.length, 'item')} permanently`,
+      accountIds: [...new Set(refs.map((r) => r.accountId))],
+      items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
+      work: async (ctx) => {
+        this.reportMissing(ctx, missing);
+        for (const [accountId, items] of groupByAccount(found)) {
+          if (ctx.signal.aborted) break;
+          await this.accounts.withProvider(accountId, (p) => p.remove(items, ctx));
+        }
+      },
+    });
+    this.retryable.set(view.id, { kind: 'delete', items: refs });
+    this.afterwards(view.id, ['deleted']);
+    return view;
+  }
+
+  async empty(accountId: string): Promise<OperationView> {
+    const account = this.accounts.config(accountId);
+    const known = await this.trash.readAll(accountId, null).catch(() => [] as TrashItem[]);
+    const view = this.runner.start({
+      kind: 'empty',
+      title: `Empty the trash of ${account.label}`,
+      accountIds: [accountId],
+      items: planned(known),
+      work: (ctx) => this.accounts.withProvider(accountId, (p) => p.empty(ctx)),
+    });
+    void this.runner.wait(view.id).then(() => this.trash.forgetAccount(accountId));
+    return view;
+  }
+
+  undo(operationId: string): OperationView {
+    const original = this.runner.get(operationId);
+    if (!original.undoable) throw new AppError('INVALID_INPUT', 'This operation cannot be undone.');
+    const refs = this.runner.undoRefs(operationId);
+    const byKey = new Map(original.results.map((r) => [r.key, r]));
+    const targets = [...refs].map(([key, undoRef]) => ({ key, name: byKey.get(key)?.name ?? key, undoRef, ...refOfKey(key) }));
+    return this.runner.start({
+      kind: 'undo',
+      title: `Undo: move ${plural(targets.length, 'item')} back to the trash`,
+      accountIds: original.accountIds,
+      items: targets.map((t) => ({ key: t.key, name: t.name, size: null })),
+      work: async (ctx) => {
+        for (const [accountId, group] of groupByAccount(targets)) {
+          if (ctx.signal.aborted) break;
+          await this.accounts.withProvider(accountId, (p) => p.trashAgain(group, ctx));
+        }
+      },
+    });
+  }
+
+  retryFailed(operationId: string): Promise<OperationView> {
+    const view = this.runner.get(operationId);
+    const how = this.retryable.get(operationId);
+    if (!how || !isFinished(view)) throw new AppError('INVALID_INPUT', 'This operation cannot be retried.');
+    const failed = new Set(view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => r.key));
+    if (failed.size === 0) throw new AppError('INVALID_INPUT', 'Nothing failed.');
+    if (how.kind === 'delete') return this.remove(how.items.filter((r) => failed.has(itemKey(r.accountId, r.id))));
+    return this.restore({ ...how.request, items: how.request.items.filter((r) => failed.has(itemKey(r.accountId, r.id))) });
+  }
+
+  private target(accountId: string, destination: Destination): RestoreTarget {
+    if (destination.kind === 'original') return { kind: 'original' };
+    if (destination.accountId !== accountId) {
+      throw new AppError('INVALID_INPUT', 'Items can only be restored into a folder of their own account.');
+    }
+    return { kind: 'folder', folderId: destination.folderId };
+  }
+
+  private reportMissing(ctx: BatchContext, missing: ItemRef[]): void {
+    for (const m of missing) {
+      ctx.itemDone({
+        key: itemKey(m.accountId, m.id),
+        name: m.id,
+        outcome: 'failed',
+        finalPath: null,
+        error: { code: 'NOT_FOUND', message: 'This item is no longer in the trash.' },
+      });
+    }
+  }
+
+  /** Once a batch ends, drop the items that left the trash from the cache. */
+  private afterwards(operationId: string, gone: string[]): void {
+    void this.runner.wait(operationId).then((view) => {
+      for (const r of view.results) {
+        if (!gone.includes(r.outcome)) continue;
+        const ref = refOfKey(r.key);
+        this.trash.forget(ref.accountId, [ref.id]);
+      }
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../core/errors';
+import type { ItemRef, TrashItem } from '../../shared/model';
+import type { AccountsService } from './accounts';
+
+/** Items per trash:list page: small enough that neither process has a long task. */
+export const PAGE_SIZE = 1000;
+/** A listing nobody has asked about for this long is dropped. */
+const LISTING_IDLE_MS = 5 * 60_000;
+
+interface Listing {
+  accountId: string;
+  parentId: string | null;
+  buffer: TrashItem[];
+  total: number | null;
+  seen: number;
+  done: boolean;
+  error: unknown;
+  /** Wakes a waiting page request when items arrive or the listing ends. */
+  wake: (() => void) | null;
+  controller: AbortController;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * Trash listings, served to the renderer page by page while the provider is still reading,
+ * and a cache of every item seen so operations can be asked for by {accountId, id}.
+ */
+export class TrashService {
+  private readonly listings = new Map<string, Listing>();
+  /** accountId → item id → item, for the root listing and browsed folders alike. */
+  private readonly cache = new Map<string, Map<string, TrashItem>>();
+
+  constructor(private readonly accounts: AccountsService) {}
+
+  async page(accountId: string, parentId: string | null, cursor: string | null) {
+    const id = cursor ?? this.open(accountId, parentId);
+    const listing = this.listings.get(id);
+    if (!listing || listing.accountId !== accountId) {
+      throw new AppError('INVALID_INPUT', 'That listing has expired; reload the trash.');
+    }
+    this.touch(id, listing);
+    while (listing.buffer.length === 0 && !listing.done) {
+      await new Promise<void>((resolve) => (listing.wake = resolve));
+    }
+    if (listing.error && listing.buffer.length === 0) {
+      this.close(id);
+      throw listing.error;
+    }
+    const items = listing.buffer.splice(0, PAGE_SIZE);
+    const finished = listing.done && listing.buffer.length === 0 && !listing.error;
+    if (finished) this.close(id);
+    return {
+      items,
+      cursor: finished ? null : id,
+      total: listing.total ?? (listing.done ? listing.seen : null),
+    };
+  }
+
+  /** Looks up items by reference, reading the trash again for any not seen yet. */
+  async resolve(refs: ItemRef[]): Promise<{ found: TrashItem[]; missing: ItemRef[] }> {
+    const found: TrashItem[] = [];
+    let missing: ItemRef[] = [];
+    for (const ref of refs) {
+      const item = this.cache.get(ref.accountId)?.get(ref.id);
+      if (item) found.push(item);
+      else missing.push(ref);
+    }
+    for (const accountId of new Set(missing.map((m) => m.accountId))) {
+      await this.readAll(accountId, null);
+      const stillMissing: ItemRef[] = [];
+      for (const ref of missing) {
+        const item = ref.accountId === accountId ? this.cache.get(accountId)?.get(ref.id) : undefined;
+        if (item) found.push(item);
+        else stillMissing.push(ref);
+      }
+      missing = stillMissing;
+    }
+    return { found, missing };
+  }
+
+  /** Reads a whole listing (command line, resolve, empty's count). */
+  async readAll(accountId: string, parentId: string | null, signal?: AbortSignal): Promise<TrashItem[]> {
+    const all: TrashItem[] = [];
+    await this.accounts.withProvider(accountId, async (provider) => {
+      if (!parentId) this.cache.set(accountId, new Map());
+      for await (const chunk of provider.listTrash(parentId, signal)) {
+        this.remember(accountId, chunk.items);
+        all.push(...chunk.items);
+      }
+    });
+    return all;
+  }
+
+  /** Forgets items the server no longer has (after restores and deletions). */
+  forget(accountId: string, ids: Iterable<string>): void {
+    const cached = this.cache.get(accountId);
+    if (cached) for (const id of ids) cached.delete(id);
+  }
+
+  forgetAccount(accountId: string): void {
+    this.cache.delete(accountId);
+    for (const [id, listing] of this.listings) if (listing.accountId === accountId) this.close(id);
+  }
+
+  /** Starts reading a listing in the background; returns its cursor. */
+  private open(accountId: string, parentId: string | null): string {
+    this.accounts.config(accountId); // NOT_FOUND early for an unknown account
+    const listing: Listing = {
+      accountId,
+      parentId,
+      buffer: [],
+      total: null,
+      seen: 0,
+      done: false,
+      error: null,
+      wake: null,
+      controller: new AbortController(),
+      idleTimer: null,
+    };
+    const id = randomUUID();
+    this.listings.set(id, listing);
+    if (!parentId) this.cache.set(accountId, new Map());
+    void this.accounts
+      .withProvider(accountId, async (provider) => {
+        for await (const chunk of provider.listTrash(parentId, listing.controller.signal)) {
+          if (chunk.total !== undefined) listing.total = chunk.total;
+          this.remember(accountId, chunk.items);
+          listing.buffer.push(...chunk.items);
+          listing.seen += chunk.items.length;
+          listing.wake?.();
+        }
+      })
+      .catch((e: unknown) => {
+        listing.error = e;
+      })
+      .finally(() => {
+        listing.done = true;
+        listing.wake?.();
+      });
+    return id;
+  }
+
+  private remember(accountId: string, items: TrashItem[]): void {
+    let cached = this.cache.get(accountId);
+    if (!cached) this.cache.set(accountId, (cached = new Map()));
+    for (const item of items) cached.set(item.id, item);
+  }
+
+  private touch(id: string, listing: Listing): void {
+    if (listing.idleTimer) clearTimeout(listing.idleTimer);
+    listing.idleTimer = setTimeout(() => this.close(id), LISTING_IDLE_MS);
+    listing.idleTimer.unref?.();
+  }
+
+  private close(id: string): void {
+    const listing = this.listings.get(id);
+    if (!listing) return;
+    if (listing.idleTimer) clearTimeout(listing.idleTimer);
+    if (!listing.done) listing.controller.abort();
+    this.listings.delete(id);
+  }
+}

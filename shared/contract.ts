@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import {
+  AccountKind,
+  AccountView,
+  Conflict,
+  Destination,
+  FolderRef,
+  ItemRef,
+  OperationView,
+  Resolution,
+  ServerProbe,
+  TrashItem,
+} from './model';
+
+/**
+ * The IPC contract: every request/response channel between the renderer and main,
+ * and every event main sends back. Both processes derive their types from these
+ * schemas; nothing here is written twice. Channel names are `domain:verb`.
+ *
+ * Requests are always objects (use `{}` for none) so both transports carry them as JSON.
+ */
+const Empty = z.object({}).strict();
+const AccountId = z.object({ accountId: z.string().min(1) }).strict();
+
+const NewAccount = z
+  .object({
+    serverUrl: z.string().min(1).max(2048),
+    kind: AccountKind,
+    /** WebDAV servers: login name. DocSpace: ignored. */
+    user: z.string().max(512).optional(),
+    /** App password or API key. Stays in main. */
+    secret: z.string().min(1).max(8192),
+    label: z.string().max(200).optional(),
+    /** Keep the secret only in memory for this session. */
+    sessionOnly: z.boolean().optional(),
+    /** SHA-256 fingerprint of a self-signed certificate the user chose to trust. */
+    trustedCertFingerprint: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const channels = {
+  'app:info': {
+    request: Empty,
+    response: z.object({
+      name: z.string(),
+      version: z.string(),
+      platform: z.string(),
+      host: z.enum(['electron', 'browser']),
+      /** How secrets are kept on this host: encrypted at rest, or memory only. */
+      secretStorage: z.enum(['encrypted', 'memory-only', 'weak-backend']),
+    }),
+  },
+  'accounts:list': { request: Empty, response: z.array(AccountView) },
+  'accounts:detect': {
+    request: z.object({ serverUrl: z.string().min(1).max(2048) }).strict(),
+    response: ServerProbe,
+  },
+  'accounts:test': {
+    request: NewAccount,
+    response: z.object({ userName: z.string(), userId: z.string() }),
+  },
+  'accounts:add': { request: NewAccount, response: AccountView },
+  'accounts:remove': { request: AccountId, response: z.object({ removed: z.boolean() }) },
+  'accounts:rename': {
+    request: z.object({ accountId: z.string().min(1), label: z.string().min(1).max(200) }).strict(),
+    response: AccountView,
+  },
+  /** Re-enter the secret of an account whose credentials expired. */
+  'accounts:reauth': {
+    request: z.object({ accountId: z.string().min(1), secret: z.string().min(1).max(8192) }).strict(),
+    response: AccountView,
+  },
+  /** Nextcloud Login Flow v2: returns the URL to open in the system browser and a handle to poll. */
+  'accounts:loginFlowStart': {
+    request: z.object({ serverUrl: z.string().min(1).max(2048) }).strict(),
+    response: z.object({ flowId: z.string(), loginUrl: z.string() }),
+  },
+  'accounts:loginFlowPoll': {
+    request: z.object({ flowId: z.string().min(1) }).strict(),
+    response: z.object({ account: AccountView.nullable() }),
+  },
+  'accounts:openDemo': { request: Empty, response: z.array(AccountView) },
+
+  /**
+   * One page of an account's trash (or of a trashed folder's contents when parentId is set).
+   * Call with cursor null to start a fresh listing, then with the returned cursor until it is null.
+   * Pages hold at most ~1,000 items so neither process has a long task.
+   */
+  'trash:list': {
+    request: z
+      .object({
+        accountId: z.string().min(1),
+        parentId: z.string().nullable(),
+        cursor: z.string().nullable(),
+      })
+      .strict(),
+    response: z.object({
+      items: z.array(TrashItem),
+      cursor: z.string().nullable(),
+      /** Total number of items, when the server says (DocSpace) or once the listing is complete. */
+      total: z.number().nullable(),
+    }),
+  },
+
+  'folders:list': {
+    request: z.object({ accountId: z.string().min(1), parentId: z.string().nullable() }).strict(),
+    response: z.object({ folder: FolderRef, children: z.array(FolderRef), breadcrumbs: z.array(FolderRef) }),
+  },
+  'folders:create': {
+    request: z.object({ accountId: z.string().min(1), parentId: z.string(), name: z.string().min(1).max(255) }).strict(),
+    response: FolderRef,
+  },
+
+  /** Which of these items would collide with something already at the destination. */
+  'ops:checkConflicts': {
+    request: z.object({ items: z.array(ItemRef).min(1).max(200_000), destination: Destination }).strict(),
+    response: z.object({ conflicts: z.array(Conflict), missingFolders: z.array(z.string()) }),
+  },
+  'ops:restore': {
+    request: z
+      .object({
+        items: z.array(ItemRef).min(1).max(200_000),
+        destination: Destination,
+        /** Per item key; items not listed that turn out to conflict are asked about mid-batch. */
+        resolutions: z.record(z.string(), Resolution),
+        /** Recreate a missing original folder instead of failing the item. */
+        recreateMissingFolders: z.boolean().optional(),
+      })
+      .strict(),
+    response: OperationView,
+  },
+  'ops:delete': {
+    request: z.object({ items: z.array(ItemRef).min(1).max(200_000) }).strict(),
+    response: OperationView,
+  },
+  'ops:empty': { request: AccountId, response: OperationView },
+  'ops:cancel': { request: z.object({ operationId: z.string().min(1) }).strict(), response: OperationView },
+  /** Answer the question an operation is waiting on (a conflict found mid-batch). */
+  'ops:answer': {
+    request: z
+      .object({ operationId: z.string().min(1), resolution: Resolution, applyToAll: z.boolean() })
+      .strict(),
+    response: OperationView,
+  },
+  'ops:undo': { request: z.object({ operationId: z.string().min(1) }).strict(), response: OperationView },
+  'ops:retryFailed': { request: z.object({ operationId: z.string().min(1) }).strict(), response: OperationView },
+  'ops:list': { request: Empty, response: z.array(OperationView) },
+  'ops:dismiss': { request: z.object({ operationId: z.string().min(1) }).strict(), response: z.object({}) },
+} as const;
+
+/** Events main sends to the renderer. */
+export const events = {
+  'operation:update': OperationView,
+  'accounts:changed': z.array(AccountView),
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+export type Request<C extends Channel> = z.input<Channels[C]['request']>;
+export type ParsedRequest<C extends Channel> = z.output<Channels[C]['request']>;
+export type Response<C extends Channel> = z.output<Channels[C]['response']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { ErrorValue } from './result';
+
+/** The server kinds Salvage speaks to. */
+export const AccountKind = z.enum(['docspace', 'owncloud10', 'nextcloud', 'ocis']);
+export type AccountKind = z.infer<typeof AccountKind>;
+
+/** Where an account's secret lives. The renderer is told which, never the secret itself. */
+export const SecretStorage = z.enum(['encrypted', 'session', 'none']);
+export type SecretStorage = z.infer<typeof SecretStorage>;
+
+/** Everything the renderer may know about an account. No credentials, ever. */
+export const AccountView = z.object({
+  id: z.string(),
+  kind: AccountKind,
+  label: z.string(),
+  serverUrl: z.string(),
+  userName: z.string(),
+  status: z.enum(['ok', 'auth-expired', 'unknown']),
+  secretStorage: SecretStorage,
+  demo: z.boolean(),
+  insecureHttp: z.boolean(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const ItemKind = z.enum(['file', 'folder']);
+
+/** One entry in a server's trash. `key` is unique across accounts: `${accountId}:${id}`. */
+export const TrashItem = z.object({
+  key: z.string(),
+  accountId: z.string(),
+  /** The server's id: a WebDAV trash entry name (ownCloud file id, Nextcloud `name.d123`) or a DocSpace id. */
+  id: z.string(),
+  name: z.string(),
+  kind: ItemKind,
+  /** Bytes; null when the server does not say. */
+  size: z.number().nullable(),
+  /** ISO 8601. */
+  deletedAt: z.string().nullable(),
+  /** Display path of the folder it was deleted from, e.g. "/Documents/2024" or "My documents / Reports". */
+  originalFolder: z.string(),
+  /** Server-side reference to that folder (WebDAV path, DocSpace folder id). */
+  originalFolderId: z.string().nullable(),
+  /** When the server will delete it for good (ISO 8601), where known. */
+  expiresAt: z.string().nullable(),
+  mimeType: z.string().nullable(),
+  /** Lower-case extension without the dot, "" for none and for folders. */
+  ext: z.string(),
+  deletedBy: z.string().nullable(),
+  /** For items inside a trashed folder: the id of the trashed folder being browsed. */
+  parentId: z.string().nullable(),
+});
+export type TrashItem = z.infer<typeof TrashItem>;
+
+/** A folder in the live files tree, for the folder picker. */
+export const FolderRef = z.object({
+  accountId: z.string(),
+  /** WebDAV: path below the user's files root ("/Projects/2024"); DocSpace: folder id. */
+  id: z.string(),
+  name: z.string(),
+  /** Display path for breadcrumbs and summaries. */
+  path: z.string(),
+  /** Whether items may be restored into it. */
+  canWrite: z.boolean(),
+  hasChildren: z.boolean().nullable(),
+});
+export type FolderRef = z.infer<typeof FolderRef>;
+
+export const ItemRef = z.object({ accountId: z.string().min(1), id: z.string().min(1) });
+export type ItemRef = z.infer<typeof ItemRef>;
+
+export const Destination = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('original') }),
+  z.object({ kind: z.literal('folder'), accountId: z.string().min(1), folderId: z.string() }),
+]);
+export type Destination = z.infer<typeof Destination>;
+
+export const Resolution = z.enum(['replace', 'keep-both', 'skip']);
+export type Resolution = z.infer<typeof Resolution>;
+
+/** An item whose target name is already taken, with both sides for the user to compare. */
+export const Conflict = z.object({
+  itemKey: z.string(),
+  name: z.string(),
+  targetPath: z.string(),
+  trashed: z.object({ size: z.number().nullable(), deletedAt: z.string().nullable(), kind: ItemKind }),
+  existing: z.object({ size: z.number().nullable(), modifiedAt: z.string().nullable(), kind: ItemKind }),
+  /** False when the server cannot replace (e.g. a folder onto a folder merges instead). */
+  canReplace: z.boolean(),
+  note: z.string().nullable(),
+});
+export type Conflict = z.infer<typeof Conflict>;
+
+export const Outcome = z.enum(['restored', 'renamed', 'replaced', 'merged', 'skipped', 'deleted', 'failed', 'cancelled']);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const ItemResult = z.object({
+  key: z.string(),
+  name: z.string(),
+  outcome: Outcome,
+  /** Where it ended up (restores), as a display path. */
+  finalPath: z.string().nullable(),
+  error: ErrorValue.nullable(),
+});
+export type ItemResult = z.infer<typeof ItemResult>;
+
+export const OperationKind = z.enum(['restore', 'delete', 'empty', 'undo']);
+export const OperationState = z.enum(['queued', 'running', 'needs-answer', 'done', 'cancelled', 'failed']);
+
+/** A batch as the operations panel shows it. Sent whole on every update. */
+export const OperationView = z.object({
+  id: z.string(),
+  kind: OperationKind,
+  title: z.string(),
+  accountIds: z.array(z.string()),
+  state: OperationState,
+  total: z.number(),
+  done: z.number(),
+  bytesTotal: z.number().nullable(),
+  bytesDone: z.number().nullable(),
+  current: z.string().nullable(),
+  results: z.array(ItemResult),
+  /** A conflict found mid-batch: that item waits for the user's answer (ops:answer). */
+  question: Conflict.nullable(),
+  error: ErrorValue.nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** Whether ops:undo can move the restored items back to the trash. */
+  undoable: z.boolean(),
+});
+export type OperationView = z.infer<typeof OperationView>;
+
+export const ServerProbe = z.object({
+  kind: AccountKind,
+  serverUrl: z.string(),
+  productName: z.string(),
+  version: z.string().nullable(),
+  /** Which credentials the add-account dialog should ask for. */
+  auth: z.enum(['api-key', 'app-password', 'login-flow-or-app-password', 'token']),
+  insecureHttp: z.boolean(),
+  trashSupported: z.boolean(),
+});
+export type ServerProbe = z.infer<typeof ServerProbe>;
