@@ -1,0 +1,495 @@
+/**
+ * One in-memory file tree shared by every test server front end (ownCloud 10, Nextcloud, oCIS,
+ * DocSpace). It knows users, live files and folders, and a per-user trash; it knows nothing about
+ * HTTP. Front ends translate their protocol onto these operations and decide the protocol's
+ * semantics (auto-rename, Overwrite, error statuses) on top of the plain primitives here.
+ *
+ * Nodes have stable numeric ids (fileids) that survive moves, trashing and restoring.
+ */
+
+export type NodeKind = 'file' | 'folder';
+
+export interface TreeNode {
+  readonly id: number;
+  name: string;
+  kind: NodeKind;
+  /** Bytes for files; folders report the recursive sum through sizeOf(). */
+  size: number;
+  /** Last modification, ms since the epoch. */
+  mtime: number;
+  contentType: string;
+  /** null for a user's root and for the top node of a trash entry. */
+  parent: number | null;
+  /** The user whose files tree (or trash) holds the node. */
+  owner: string;
+  /** Folders only: child name → child id. */
+  children: Map<string, number> | null;
+  /** Set while the node is in a trash entry (the entry's id). */
+  trashEntry: number | null;
+  /** A changing tag, as servers expose in ETag. */
+  etag: string;
+}
+
+export interface TrashEntry {
+  /** Equals the top node's id (the ownCloud trash id). */
+  readonly id: number;
+  readonly nodeId: number;
+  readonly owner: string;
+  /** ms since the epoch. */
+  deletedAt: number;
+  /** Path of the item when it was deleted, below the owner's files root, including its name, no leading slash. */
+  originalPath: string;
+  deletedBy: string;
+  deletedByName: string;
+}
+
+export interface TreeUser {
+  readonly id: string;
+  displayName: string;
+  email: string | null;
+  /** The login password (accepted by Basic auth on every front end). */
+  password: string;
+  /** App passwords / tokens: any of them is accepted like the password. */
+  appPasswords: string[];
+  /** Bytes; null for unlimited. Restores over quota fail with 507. */
+  quota: number | null;
+  rootId: number;
+  /** Trash entries, in deletion order (oldest first). */
+  trash: number[];
+}
+
+export class TreeError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'EXISTS' | 'PARENT_MISSING' | 'NOT_A_FOLDER' | 'INVALID' | 'QUOTA' | 'NO_USER',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  txt: 'text/plain',
+  md: 'text/markdown',
+  pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  mp3: 'audio/mpeg',
+  zip: 'application/zip',
+  csv: 'text/csv',
+  json: 'application/json',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  odt: 'application/vnd.oasis.opendocument.text',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+};
+
+/** The MIME type servers derive from a file name. */
+export function contentTypeFor(name: string): string {
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+}
+
+/** Splits "a/b/c" (leading/trailing slashes ignored) into segments; rejects "." and ".." segments. */
+export function splitPath(path: string): string[] {
+  const parts = path.split('/').filter((p) => p !== '');
+  for (const p of parts) if (p === '.' || p === '..') throw new TreeError('INVALID', `Invalid path segment "${p}"`);
+  return parts;
+}
+
+export class FileTree {
+  private nextId = 1;
+  readonly nodes = new Map<number, TreeNode>();
+  readonly users = new Map<string, TreeUser>();
+  readonly entries = new Map<number, TrashEntry>();
+  /** A clock the seeds and tests can move; ms since the epoch. */
+  now: () => number = () => Date.now();
+
+  /** Forgets everything. */
+  reset(): void {
+    this.nodes.clear();
+    this.users.clear();
+    this.entries.clear();
+    this.nextId = 1;
+  }
+
+  /** Reserves ids so numbering can start where a real server would (fileids are rarely 1). */
+  bumpIds(to: number): void {
+    this.nextId = Math.max(this.nextId, to);
+  }
+
+  addUser(id: string, options: { displayName?: string; password: string; appPasswords?: string[]; email?: string; quota?: number | null }): TreeUser {
+    if (this.users.has(id)) throw new TreeError('EXISTS', `User ${id} exists`);
+    const root = this.newNode({ name: '', kind: 'folder', size: 0, parent: null, owner: id });
+    const user: TreeUser = {
+      id,
+      displayName: options.displayName ?? id,
+      email: options.email ?? null,
+      password: options.password,
+      appPasswords: [...(options.appPasswords ?? [])],
+      quota: options.quota ?? null,
+      rootId: root.id,
+      trash: [],
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  user(id: string): TreeUser {
+    const user = this.users.get(id);
+    if (!user) throw new TreeError('NO_USER', `No user ${id}`);
+    return user;
+  }
+
+  /** Finds the user a Basic-auth login (name + password or app password) belongs to. */
+  authenticate(login: string, secret: string): TreeUser | null {
+    const user = this.users.get(login) ?? [...this.users.values()].find((u) => u.email !== null && u.email === login);
+    if (!user) return null;
+    return user.password === secret || user.appPasswords.includes(secret) ? user : null;
+  }
+
+  node(id: number): TreeNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new TreeError('NOT_FOUND', `No node ${id}`);
+    return node;
+  }
+
+  children(folderId: number): TreeNode[] {
+    const folder = this.node(folderId);
+    if (!folder.children) return [];
+    return [...folder.children.values()].map((id) => this.node(id));
+  }
+
+  child(folderId: number, name: string): TreeNode | null {
+    const id = this.node(folderId).children?.get(name);
+    return id === undefined ? null : this.node(id);
+  }
+
+  /** The live node at a path below the user's files root ("" or "/" for the root), or null. */
+  resolve(userId: string, path: string): TreeNode | null {
+    let node = this.node(this.user(userId).rootId);
+    for (const part of splitPath(path)) {
+      const next = node.children?.get(part);
+      if (next === undefined) return null;
+      node = this.node(next);
+    }
+    return node;
+  }
+
+  /** Path of a live node below its owner's root, without a leading slash ("" for the root). */
+  pathOf(nodeId: number): string {
+    const parts: string[] = [];
+    let node = this.node(nodeId);
+    while (node.parent !== null) {
+      parts.push(node.name);
+      node = this.node(node.parent);
+    }
+    return parts.reverse().join('/');
+  }
+
+  /** Path of a node inside a trash entry, relative to the entry's top node ("" for the top). */
+  pathInEntry(nodeId: number): string {
+    return this.pathOf(nodeId);
+  }
+
+  /** Recursive size (folders sum their files). */
+  sizeOf(nodeId: number): number {
+    const node = this.node(nodeId);
+    if (node.kind === 'file') return node.size;
+    let sum = 0;
+    for (const id of node.children?.values() ?? []) sum += this.sizeOf(id);
+    return sum;
+  }
+
+  /** Bytes a user's live files take. */
+  usage(userId: string): number {
+    return this.sizeOf(this.user(userId).rootId);
+  }
+
+  mkdir(userId: string, path: string, options: { mtime?: number } = {}): TreeNode {
+    const parts = splitPath(path);
+    const name = parts.pop();
+    if (name === undefined) throw new TreeError('EXISTS', 'The root exists');
+    const parent = this.resolve(userId, parts.join('/'));
+    if (!parent) throw new TreeError('PARENT_MISSING', `No folder /${parts.join('/')}`);
+    return this.createIn(parent.id, name, 'folder', 0, options.mtime);
+  }
+
+  /** Creates every missing folder on the way; answers the last one. */
+  mkdirs(userId: string, path: string): TreeNode {
+    let node = this.node(this.user(userId).rootId);
+    for (const part of splitPath(path)) {
+      const existing = this.child(node.id, part);
+      if (existing) {
+        if (existing.kind !== 'folder') throw new TreeError('NOT_A_FOLDER', `${part} is a file`);
+        node = existing;
+      } else {
+        node = this.createIn(node.id, part, 'folder', 0);
+      }
+    }
+    return node;
+  }
+
+  /** Writes a file (its parents must exist unless `parents` is set); an existing file is updated in place. */
+  writeFile(userId: string, path: string, size: number, options: { mtime?: number; contentType?: string; parents?: boolean } = {}): TreeNode {
+    const parts = splitPath(path);
+    const name = parts.pop();
+    if (name === undefined) throw new TreeError('INVALID', 'A file needs a name');
+    const parent = options.parents ? this.mkdirs(userId, parts.join('/')) : this.resolve(userId, parts.join('/'));
+    if (!parent) throw new TreeError('PARENT_MISSING', `No folder /${parts.join('/')}`);
+    if (parent.kind !== 'folder') throw new TreeError('NOT_A_FOLDER', `/${parts.join('/')} is a file`);
+    const existing = this.child(parent.id, name);
+    if (existing) {
+      if (existing.kind !== 'file') throw new TreeError('EXISTS', `${name} is a folder`);
+      existing.size = size;
+      existing.mtime = options.mtime ?? this.now();
+      existing.etag = etag();
+      return existing;
+    }
+    const node = this.createIn(parent.id, name, 'file', size, options.mtime);
+    if (options.contentType) node.contentType = options.contentType;
+    return node;
+  }
+
+  /** Creates a node inside a live or trashed folder. */
+  createIn(parentId: number, name: string, kind: NodeKind, size: number, mtime?: number): TreeNode {
+    const parent = this.node(parentId);
+    if (!parent.children) throw new TreeError('NOT_A_FOLDER', `${parent.name} is a file`);
+    if (!validName(name)) throw new TreeError('INVALID', `Invalid name "${name}"`);
+    if (parent.children.has(name)) throw new TreeError('EXISTS', `${name} exists`);
+    const node = this.newNode({ name, kind, size, parent: parentId, owner: parent.owner, mtime, trashEntry: parent.trashEntry });
+    parent.children.set(name, node.id);
+    return node;
+  }
+
+  /** Moves a node (live or trashed) under another folder with a name; the target name must be free. */
+  move(nodeId: number, newParentId: number, newName: string = this.node(nodeId).name): TreeNode {
+    const node = this.node(nodeId);
+    const target = this.node(newParentId);
+    if (!target.children) throw new TreeError('NOT_A_FOLDER', `${target.name} is a file`);
+    if (!validName(newName)) throw new TreeError('INVALID', `Invalid name "${newName}"`);
+    for (let p: number | null = target.id; p !== null; p = this.node(p).parent) {
+      if (p === nodeId) throw new TreeError('INVALID', 'Cannot move a folder into itself');
+    }
+    const existing = target.children.get(newName);
+    if (existing !== undefined && existing !== nodeId) throw new TreeError('EXISTS', `${newName} exists`);
+    this.detach(node);
+    node.name = newName;
+    node.parent = target.id;
+    target.children.set(newName, node.id);
+    this.setEntry(node, target.trashEntry, target.owner);
+    node.etag = etag();
+    return node;
+  }
+
+  /** Copies a subtree (new ids) under another folder. */
+  copy(nodeId: number, newParentId: number, newName: string = this.node(nodeId).name): TreeNode {
+    const src = this.node(nodeId);
+    const copy = this.createIn(newParentId, newName, src.kind, src.size, src.mtime);
+    copy.contentType = src.contentType;
+    for (const child of this.children(src.id)) this.copy(child.id, copy.id);
+    return copy;
+  }
+
+  /** Deletes a node and everything below it for good. */
+  destroy(nodeId: number): void {
+    const node = this.node(nodeId);
+    this.detach(node);
+    const drop = (n: TreeNode) => {
+      for (const id of n.children?.values() ?? []) drop(this.node(id));
+      this.nodes.delete(n.id);
+    };
+    drop(node);
+    if (node.trashEntry === node.id) this.dropEntry(node.id);
+  }
+
+  /** Moves a live node into its owner's trash. */
+  trash(nodeId: number, options: { deletedBy?: string; at?: number } = {}): TrashEntry {
+    const node = this.node(nodeId);
+    if (node.parent === null || node.trashEntry !== null) throw new TreeError('INVALID', 'Only live, non-root nodes can be trashed');
+    const user = this.user(node.owner);
+    const originalPath = this.pathOf(node.id);
+    const by = this.users.get(options.deletedBy ?? node.owner) ?? user;
+    this.detach(node);
+    node.parent = null;
+    const entry: TrashEntry = {
+      id: node.id,
+      nodeId: node.id,
+      owner: user.id,
+      deletedAt: options.at ?? this.now(),
+      originalPath,
+      deletedBy: by.id,
+      deletedByName: by.displayName,
+    };
+    this.entries.set(entry.id, entry);
+    this.setEntry(node, entry.id, user.id);
+    user.trash.push(entry.id);
+    return entry;
+  }
+
+  /** Trash entries of a user, oldest first. */
+  trashOf(userId: string): TrashEntry[] {
+    return this.user(userId).trash.map((id) => this.entries.get(id)!);
+  }
+
+  entry(userId: string, entryId: number): TrashEntry | null {
+    const entry = this.entries.get(entryId);
+    return entry && entry.owner === userId ? entry : null;
+  }
+
+  /**
+   * Takes a node out of the trash into a live folder under a given name (free). For the top node of
+   * an entry, the entry disappears; for a node inside a trashed folder, it leaves that folder.
+   */
+  untrash(nodeId: number, targetParentId: number, name: string): TreeNode {
+    const node = this.node(nodeId);
+    if (node.trashEntry === null) throw new TreeError('INVALID', 'Not in the trash');
+    const wasTop = node.trashEntry === node.id;
+    const target = this.node(targetParentId);
+    if (target.trashEntry !== null) throw new TreeError('INVALID', 'Target is in the trash');
+    const moved = this.move(node.id, targetParentId, name);
+    if (wasTop) this.dropEntry(node.id);
+    moved.mtime = moved.mtime || this.now();
+    return moved;
+  }
+
+  /** Deletes one trash entry for good. */
+  purge(userId: string, entryId: number): void {
+    const entry = this.entry(userId, entryId);
+    if (!entry) throw new TreeError('NOT_FOUND', `No trash entry ${entryId}`);
+    this.destroy(entry.nodeId);
+  }
+
+  /** Empties a user's trash; answers how many entries went. */
+  emptyTrash(userId: string): number {
+    const user = this.user(userId);
+    const ids = user.trash;
+    user.trash = [];
+    for (const id of ids) {
+      this.entries.delete(id);
+      if (this.nodes.has(id)) this.destroy(id);
+    }
+    return ids.length;
+  }
+
+  /** Finds the node at a path inside a trash entry ("" for the top). */
+  resolveInEntry(entry: TrashEntry, path: string): TreeNode | null {
+    let node = this.node(entry.nodeId);
+    for (const part of splitPath(path)) {
+      const next = node.children?.get(part);
+      if (next === undefined) return null;
+      node = this.node(next);
+    }
+    return node;
+  }
+
+  /** A free name in a folder: "name (suffix).ext", then "name (suffix 2).ext", ... */
+  freeName(folderId: number, name: string, suffix = 'restored'): string {
+    if (!this.child(folderId, name)) return name;
+    const dot = name.lastIndexOf('.');
+    const isFile = dot > 0;
+    const base = isFile ? name.slice(0, dot) : name;
+    const ext = isFile ? name.slice(dot) : '';
+    for (let i = 1; ; i++) {
+      const candidate = `${base} (${suffix}${i === 1 ? '' : ` ${i}`})${ext}`;
+      if (!this.child(folderId, candidate)) return candidate;
+    }
+  }
+
+  /**
+   * Fast seeding for big trash bins: creates `count` files directly in the trash of a user, named
+   * `${prefix}${i}.txt`, deleted one second apart ending now (or at `endAt`).
+   */
+  seedTrash(userId: string, count: number, options: { prefix?: string; folder?: string; endAt?: number; size?: number } = {}): void {
+    const user = this.user(userId);
+    const end = options.endAt ?? this.now();
+    const prefix = options.prefix ?? 'file-';
+    const folder = (options.folder ?? '').replace(/^\/+|\/+$/g, '');
+    for (let i = 0; i < count; i++) {
+      const name = `${prefix}${i}.txt`;
+      const at = end - (count - i) * 1000;
+      const node = this.newNode({ name, kind: 'file', size: options.size ?? 1000 + (i % 5000), parent: null, owner: userId, mtime: at });
+      node.trashEntry = node.id;
+      const entry: TrashEntry = {
+        id: node.id,
+        nodeId: node.id,
+        owner: userId,
+        deletedAt: at,
+        originalPath: folder ? `${folder}/${name}` : name,
+        deletedBy: userId,
+        deletedByName: user.displayName,
+      };
+      this.entries.set(entry.id, entry);
+      user.trash.push(entry.id);
+    }
+  }
+
+  /** A JSON-able picture of a user's files and trash, for assertions. */
+  snapshot(userId: string): { files: string[]; trash: { id: number; name: string; originalPath: string }[] } {
+    const files: string[] = [];
+    const walk = (id: number, prefix: string) => {
+      for (const child of this.children(id)) {
+        const p = `${prefix}/${child.name}`;
+        files.push(child.kind === 'folder' ? `${p}/` : p);
+        if (child.kind === 'folder') walk(child.id, p);
+      }
+    };
+    walk(this.user(userId).rootId, '');
+    return {
+      files: files.sort(),
+      trash: this.trashOf(userId).map((e) => ({ id: e.id, name: this.node(e.nodeId).name, originalPath: e.originalPath })),
+    };
+  }
+
+  private newNode(init: { name: string; kind: NodeKind; size: number; parent: number | null; owner: string; mtime?: number | undefined; trashEntry?: number | null }): TreeNode {
+    const node: TreeNode = {
+      id: this.nextId++,
+      name: init.name,
+      kind: init.kind,
+      size: init.kind === 'file' ? init.size : 0,
+      mtime: init.mtime ?? this.now(),
+      contentType: init.kind === 'folder' ? 'httpd/unix-directory' : contentTypeFor(init.name),
+      parent: init.parent,
+      owner: init.owner,
+      children: init.kind === 'folder' ? new Map() : null,
+      trashEntry: init.trashEntry ?? null,
+      etag: etag(),
+    };
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  private detach(node: TreeNode): void {
+    if (node.parent === null) return;
+    const parent = this.nodes.get(node.parent);
+    if (parent?.children?.get(node.name) === node.id) parent.children.delete(node.name);
+  }
+
+  private setEntry(node: TreeNode, entryId: number | null, owner: string): void {
+    node.trashEntry = entryId;
+    node.owner = owner;
+    for (const id of node.children?.values() ?? []) this.setEntry(this.node(id), entryId, owner);
+  }
+
+  private dropEntry(entryId: number): void {
+    const entry = this.entries.get(entryId);
+    if (!entry) return;
+    this.entries.delete(entryId);
+    const user = this.users.get(entry.owner);
+    if (user) user.trash = user.trash.filter((id) => id !== entryId);
+  }
+}
+
+let etagCounter = 0;
+const etag = () => `${Date.now().toString(16)}${(etagCounter++).toString(16).padStart(6, '0')}`;
+
+/** Names servers accept: non-empty, no slash, no NUL, not "." or "..". */
+export function validName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0');
+}
