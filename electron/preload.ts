@@ -1,0 +1,23 @@
+/**
+ * The sandboxed preload (built as CommonJS): exposes exactly one object, `window.salvage`,
+ * with an invoke function and an event subscription. No ipcRenderer, no Node APIs leak through.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+
+const INVOKE = 'salvage:invoke';
+const EVENT = 'salvage:event';
+
+const api = {
+  invoke: (channel: string, payload: unknown): Promise<unknown> => ipcRenderer.invoke(INVOKE, channel, payload),
+  on: (name: string, callback: (payload: unknown) => void): (() => void) => {
+    const listener = (_event: IpcRendererEvent, eventName: unknown, payload: unknown) => {
+      if (eventName === name) callback(payload);
+    };
+    ipcRenderer.on(EVENT, listener);
+    return () => {
+      ipcRenderer.removeListener(EVENT, listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('salvage', api);

@@ -1,0 +1,43 @@
+/**
+ * Security settings of the desktop window, stated once in code and tested in window.test.ts.
+ * The renderer is served from the privileged `app://salvage` scheme (never file://), so the
+ * app's own origin is exact and everything else is foreign.
+ */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'salvage';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** Strict CSP for the renderer: only our own scripts, no eval, no remote anything. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Links the app may hand to the system browser: http(s) only, no credentials in the URL. */
+export function isSafeExternalUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** True for a frame URL of the app itself (the top frame served from app://salvage). */
+export function isAppUrl(raw: string | null | undefined): boolean {
+  if (!raw) return false;
+  try {
+    const url = new URL(raw);
+    return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}

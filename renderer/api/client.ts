@@ -1,0 +1,38 @@
+import type { Channel, EventName, EventPayload, Request, Response } from '../../shared/contract';
+import type { ErrorValue, Result } from '../../shared/result';
+import { createTransport, type Transport } from './transport';
+
+/** An error value from main, thrown so react-query sees a failure; keeps its code. */
+export class ApiError extends Error {
+  readonly code: ErrorValue['code'];
+  readonly details: ErrorValue['details'];
+
+  constructor(error: ErrorValue) {
+    super(error.message);
+    this.name = 'ApiError';
+    this.code = error.code;
+    this.details = error.details;
+  }
+}
+
+let transport: Transport | null = null;
+const getTransport = () => (transport ??= createTransport());
+
+/** Typed call: the result value, or an ApiError carrying the code. */
+export async function call<C extends Channel>(channel: C, payload: Request<C>): Promise<Response<C>> {
+  let result: Result<Response<C>>;
+  try {
+    result = (await getTransport().invoke(channel, payload)) as Result<Response<C>>;
+  } catch {
+    throw new ApiError({ code: 'NETWORK', message: 'Lost contact with the Salvage host process.' });
+  }
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value;
+}
+
+/** Typed subscription to an event from main. Returns the unsubscribe function. */
+export function subscribe<E extends EventName>(event: E, callback: (payload: EventPayload<E>) => void): () => void {
+  return getTransport().on(event, callback as (payload: unknown) => void);
+}
+
+export const hostKind = () => getTransport().kind;
