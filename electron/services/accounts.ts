@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { AccountKind, AccountView } from '../../shared/model';
 import { createProvider, normaliseServerUrl, probeServer } from '../providers/index';
-import type { AccountConfig, TrashProvider } from '../providers/types';
+import type { AccountConfig, ProviderFactoryInput, TrashProvider } from '../providers/types';
 import type { AccountStore, SecretStore } from './stores';
 
 export interface NewAccountInput {
@@ -45,6 +45,8 @@ export class AccountsService {
     private readonly secrets: SecretStore,
     private readonly bus: EventBus,
     private readonly demo: DemoLauncher | null,
+    /** Replaced in tests; the registry otherwise. */
+    private readonly makeProvider: (input: ProviderFactoryInput) => TrashProvider = createProvider,
   ) {}
 
   list(): AccountView[] {
@@ -65,7 +67,7 @@ export class AccountsService {
   async test(input: NewAccountInput): Promise<{ userName: string; userId: string; serverUrl: string }> {
     const serverUrl = normaliseServerUrl(input.serverUrl);
     const draft = this.draft(input, serverUrl, 'draft');
-    const who = await createProvider({ account: draft, credentials: { user: draft.user, secret: input.secret } }).checkConnection();
+    const who = await this.makeProvider({ account: draft, credentials: { user: draft.user, secret: input.secret } }).checkConnection();
     return { ...who, serverUrl };
   }
 
@@ -108,7 +110,7 @@ export class AccountsService {
   async reauth(accountId: string, secret: string): Promise<AccountView> {
     const account = this.config(accountId);
     const storage = this.secrets.storageOf(accountId);
-    await createProvider({ account, credentials: { user: account.user, secret } }).checkConnection();
+    await this.makeProvider({ account, credentials: { user: account.user, secret } }).checkConnection();
     this.secrets.set(accountId, secret, { sessionOnly: storage === 'session' || account.demo });
     this.providers.delete(accountId);
     this.status.set(accountId, 'ok');
@@ -149,7 +151,7 @@ export class AccountsService {
         this.status.set(account.id, 'auth-expired');
         throw new AppError('AUTH_FAILED', `Sign in to ${account.label} again: its password was kept for the last session only.`);
       }
-      provider = createProvider({ account, credentials: { user: account.user, secret } });
+      provider = this.makeProvider({ account, credentials: { user: account.user, secret } });
       this.providers.set(account.id, provider);
     }
     return provider;

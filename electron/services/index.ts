@@ -2,6 +2,7 @@ import type { Handlers } from '../core/dispatcher';
 import { AppError } from '../core/errors';
 import { EventBus } from '../core/events';
 import type { OperationJournal } from '../operations/journal';
+import type { ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { OperationsRunner } from '../operations/runner';
 import { AccountsService, type DemoLauncher } from './accounts';
 import { OperationsService } from './operations';
@@ -16,6 +17,8 @@ export interface ServicesOptions {
   secrets: SecretStore;
   journal: OperationJournal | null;
   demo: DemoLauncher | null;
+  /** Replaced in tests; the provider registry otherwise. */
+  makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -27,7 +30,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(options: ServicesOptions) {
   const bus = new EventBus();
   const runner = new OperationsRunner(bus, options.journal);
-  const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo);
+  const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
   const trash = new TrashService(accounts);
   const ops = new OperationsService(runner, accounts, trash);
 

@@ -1,0 +1,194 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../core/events';
+import type { Conflict, OperationView } from '../../shared/model';
+import { FileOperationJournal } from './journal';
+import { forEachLimited, OperationsRunner } from './runner';
+
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `a:${i}`, name: `file-${i}.txt`, size: 10 }));
+const conflict = (key: string): Conflict => ({
+  itemKey: key,
+  name: key,
+  targetPath: `/x/${key}`,
+  trashed: { size: 1, deletedAt: null, kind: 'file' },
+  existing: { size: 2, modifiedAt: null, kind: 'file' },
+  canReplace: true,
+  note: null,
+});
+
+function collect(bus: EventBus) {
+  const updates: OperationView[] = [];
+  bus.subscribe((name, payload) => {
+    if (name === 'operation:update') updates.push(payload as OperationView);
+  });
+  return updates;
+}
+
+describe('OperationsRunner', () => {
+  it('reports per-item results, progress in items and bytes, and a final done state', async () => {
+    const bus = new EventBus();
+    const updates = collect(bus);
+    const runner = new OperationsRunner(bus);
+    const op = runner.start({
+      kind: 'restore',
+      title: 'Restore 3 items',
+      accountIds: ['a'],
+      items: items(3),
+      undoable: true,
+      work: async (ctx) => {
+        ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'restored', finalPath: '/file-0.txt', error: null }, { undoRef: '/file-0.txt' });
+        ctx.itemDone({ key: 'a:1', name: 'file-1.txt', outcome: 'skipped', finalPath: null, error: null });
+        ctx.itemDone({
+          key: 'a:2',
+          name: 'file-2.txt',
+          outcome: 'failed',
+          finalPath: null,
+          error: { code: 'DEST_MISSING', message: 'gone' },
+        });
+      },
+    });
+    expect(op.state).toBe('queued');
+    const done = await runner.wait(op.id);
+    expect(done.state).toBe('done');
+    expect(done.done).toBe(3);
+    expect(done.bytesTotal).toBe(30);
+    expect(done.bytesDone).toBe(20); // the failed item's bytes are not counted
+    expect(done.results.map((r) => r.outcome)).toEqual(['restored', 'skipped', 'failed']);
+    expect(done.undoable).toBe(true);
+    expect(runner.undoRefs(op.id).get('a:0')).toBe('/file-0.txt');
+    expect(updates.at(-1)?.state).toBe('done');
+    expect(updates.some((u) => u.state === 'running')).toBe(true);
+  });
+
+  it('cancels: unreported items come back as cancelled and the work sees the abort', async () => {
+    const runner = new OperationsRunner(new EventBus());
+    let sawAbort = false;
+    const op = runner.start({
+      kind: 'delete',
+      title: 'Delete',
+      accountIds: ['a'],
+      items: items(4),
+      work: async (ctx) => {
+        ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'deleted', finalPath: null, error: null });
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+        sawAbort = ctx.signal.aborted;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    runner.cancel(op.id);
+    const done = await runner.wait(op.id);
+    expect(sawAbort).toBe(true);
+    expect(done.state).toBe('cancelled');
+    expect(done.results.filter((r) => r.outcome === 'cancelled')).toHaveLength(3);
+    expect(done.results.find((r) => r.key === 'a:0')?.outcome).toBe('deleted');
+  });
+
+  it('pauses only the asking item on a mid-batch conflict and applies "apply to all" to later ones', async () => {
+    const runner = new OperationsRunner(new EventBus());
+    const answers: string[] = [];
+    const op = runner.start({
+      kind: 'restore',
+      title: 'Restore',
+      accountIds: ['a'],
+      items: items(3),
+      resolutions: { 'a:2': 'skip' },
+      work: async (ctx) => {
+        await Promise.all(
+          ['a:0', 'a:1', 'a:2'].map(async (key) => {
+            const answer = await ctx.ask(conflict(key));
+            answers.push(`${key}=${answer}`);
+            ctx.itemDone({ key, name: key, outcome: answer === 'skip' ? 'skipped' : 'replaced', finalPath: null, error: null });
+          }),
+        );
+      },
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    const waiting = runner.get(op.id);
+    expect(waiting.state).toBe('needs-answer');
+    expect(waiting.question?.itemKey).toBe('a:0');
+    expect(answers).toEqual(['a:2=skip']); // the pre-chosen answer did not wait
+    runner.answer(op.id, 'replace', true);
+    const done = await runner.wait(op.id);
+    expect(answers.sort()).toEqual(['a:0=replace', 'a:1=replace', 'a:2=skip']);
+    expect(done.results.map((r) => r.outcome).sort()).toEqual(['replaced', 'replaced', 'skipped']);
+  });
+
+  it('uses server-reported fractions for progress in batch operations', async () => {
+    const bus = new EventBus();
+    const runner = new OperationsRunner(bus);
+    let mid: OperationView | null = null;
+    const op = runner.start({
+      kind: 'empty',
+      title: 'Empty',
+      accountIds: ['a'],
+      items: items(10),
+      work: async (ctx) => {
+        ctx.progress({ fraction: 0.5, current: 'half way' });
+        mid = runner.get(op.id);
+        for (let i = 0; i < 10; i++) ctx.itemDone({ key: `a:${i}`, name: `f${i}`, outcome: 'deleted', finalPath: null, error: null });
+      },
+    });
+    await runner.wait(op.id);
+    expect(mid).toMatchObject({ done: 5, current: 'half way', state: 'running' });
+  });
+
+  it('runs batches on the same account one after the other', async () => {
+    const runner = new OperationsRunner(new EventBus());
+    const order: string[] = [];
+    const slow = (name: string) => async () => {
+      order.push(`${name}:start`);
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(`${name}:end`);
+    };
+    const a = runner.start({ kind: 'delete', title: 'A', accountIds: ['acc'], items: [], work: slow('A') });
+    const b = runner.start({ kind: 'delete', title: 'B', accountIds: ['acc'], items: [], work: slow('B') });
+    await Promise.all([runner.wait(a.id), runner.wait(b.id)]);
+    expect(order).toEqual(['A:start', 'A:end', 'B:start', 'B:end']);
+  });
+
+  it('a failing batch keeps the error value; the journal reports an interrupted batch at next launch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salvage-journal-'));
+    const journal = new FileOperationJournal(dir);
+    const runner = new OperationsRunner(new EventBus(), journal);
+    const op = runner.start({
+      kind: 'restore',
+      title: 'Restore',
+      accountIds: ['a'],
+      items: items(2),
+      work: async () => {
+        throw Object.assign(new Error('boom'), {});
+      },
+    });
+    const failed = await runner.wait(op.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.code).toBe('INTERNAL');
+    // Simulate a crash mid-batch: a journal entry still marked running.
+    journal.save([{ ...failed, id: 'interrupted', state: 'running', finishedAt: null, results: [] }]);
+    expect(JSON.parse(readFileSync(join(dir, 'operations.json'), 'utf8'))).toHaveLength(1);
+    const next = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
+    const restored = next.get('interrupted');
+    expect(restored.state).toBe('failed');
+    expect(restored.error?.message).toContain('closed before this finished');
+  });
+});
+
+describe('forEachLimited', () => {
+  it('never runs more than the limit at once and stops starting work after abort', async () => {
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const controller = new AbortController();
+    await forEachLimited([...Array(20).keys()], 3, controller.signal, async (i) => {
+      started.push(i);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+      if (i === 5) controller.abort();
+    });
+    expect(peak).toBe(3);
+    expect(started.length).toBeLessThan(20);
+  });
+});

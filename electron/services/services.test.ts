@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../core/errors';
+import type { TrashItem } from '../../shared/model';
+import type { BatchContext, ProviderFactoryInput, TrashProvider } from '../providers/types';
+import { createServices } from './index';
+import { MemoryAccountStore, MemorySecretStore } from './stores';
+
+/** A provider over an in-memory list, enough to test the services' own logic. */
+function fakeProvider(count: number, state = { authOk: true, secrets: [] as string[] }) {
+  const trash = new Map<string, TrashItem>();
+  for (let i = 0; i < count; i++) {
+    const id = String(i);
+    trash.set(id, {
+      key: `acc:${id}`,
+      accountId: '',
+      id,
+      name: `file-${i}.txt`,
+      kind: 'file',
+      size: 100,
+      deletedAt: '2026-11-01T10:00:00.000Z',
+      originalFolder: '/Documents',
+      originalFolderId: '/Documents',
+      expiresAt: null,
+      mimeType: 'text/plain',
+      ext: 'txt',
+      deletedBy: null,
+      parentId: null,
+    });
+  }
+  const make = ({ account, credentials }: ProviderFactoryInput): TrashProvider => {
+    state.secrets.push(credentials.secret);
+    const check = () => {
+      if (!state.authOk || credentials.secret !== 'right') throw new AppError('AUTH_FAILED', 'Sign in again.');
+    };
+    const remove = async (items: TrashItem[], ctx: BatchContext) => {
+      for (const item of items) {
+        trash.delete(item.id);
+        ctx.itemDone({ key: item.key, name: item.name, outcome: 'deleted', finalPath: null, error: null });
+      }
+    };
+    return {
+      kind: account.kind,
+      async checkConnection() {
+        check();
+        return { userName: 'Alice A.', userId: 'alice' };
+      },
+      async *listTrash() {
+        check();
+        const all = [...trash.values()].map((i) => ({ ...i, accountId: account.id, key: `${account.id}:${i.id}` }));
+        for (let i = 0; i < all.length; i += 700) yield { items: all.slice(i, i + 700) };
+      },
+      async listFolders() {
+        throw new AppError('UNSUPPORTED', 'n/a');
+      },
+      async createFolder() {
+        throw new AppError('UNSUPPORTED', 'n/a');
+      },
+      async findConflicts() {
+        return { conflicts: [], missingFolders: [] };
+      },
+      async restore(items, _target, _options, ctx) {
+        for (const item of items) {
+          trash.delete(item.id);
+          ctx.itemDone(
+            { key: item.key, name: item.name, outcome: 'restored', finalPath: `/Documents/${item.name}`, error: null },
+            { undoRef: `/Documents/${item.name}` },
+          );
+        }
+      },
+      remove,
+      async empty(ctx) {
+        await remove([...trash.values()].map((i) => ({ ...i, key: `${account.id}:${i.id}` })), ctx);
+      },
+      async trashAgain(refs, ctx) {
+        for (const ref of refs) ctx.itemDone({ key: ref.key, name: ref.name, outcome: 'deleted', finalPath: null, error: null });
+      },
+    };
+  };
+  return { make, trash, state };
+}
+
+function setup(count: number) {
+  const fake = fakeProvider(count);
+  const services = createServices({
+    host: 'browser',
+    version: '0.0.0-test',
+    platform: 'linux',
+    accounts: new MemoryAccountStore(),
+    secrets: new MemorySecretStore(),
+    journal: null,
+    demo: null,
+    makeProvider: fake.make,
+  });
+  return { ...services, fake };
+}
+
+describe('services', () => {
+  it('adds an account after checking its credentials, and never returns the secret', async () => {
+    const { handlers, fake } = setup(0);
+    await expect(
+      handlers['accounts:add']({ serverUrl: 'cloud.example.com/', kind: 'nextcloud', user: 'alice', secret: 'wrong' }),
+    ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    const view = await handlers['accounts:add']({ serverUrl: 'cloud.example.com/', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    expect(view).toMatchObject({ serverUrl: 'https://cloud.example.com', userName: 'Alice A.', status: 'ok', insecureHttp: false });
+    expect(JSON.stringify(await handlers['accounts:list']({}))).not.toContain('right');
+    expect(fake.state.secrets).toContain('right');
+  });
+
+  it('serves a long listing in pages of at most 1,000 with a cursor, and a total at the end', async () => {
+    const { handlers } = setup(2_500);
+    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    let total: number | null = null;
+    const ids = new Set<string>();
+    do {
+      const page: Awaited<ReturnType<(typeof handlers)['trash:list']>> = await handlers['trash:list']({ accountId: account.id, parentId: null, cursor });
+      sizes.push(page.items.length);
+      page.items.forEach((i) => ids.add(i.id));
+      cursor = page.cursor;
+      total = page.total;
+    } while (cursor);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    expect(ids.size).toBe(2_500);
+    expect(total).toBe(2_500);
+  });
+
+  it('restores through the runner, and undo moves the same items back', async () => {
+    const { handlers, runner, fake } = setup(5);
+    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'owncloud10', user: 'alice', secret: 'right' });
+    const op = await handlers['ops:restore']({
+      items: [{ accountId: account.id, id: '1' }, { accountId: account.id, id: '3' }, { accountId: account.id, id: 'nope' }],
+      destination: { kind: 'original' },
+      resolutions: {},
+    });
+    const done = await runner.wait(op.id);
+    expect(done.results.map((r) => [r.key.split(':')[1], r.outcome])).toEqual([
+      ['nope', 'failed'],
+      ['1', 'restored'],
+      ['3', 'restored'],
+    ]);
+    expect(done.results[0]?.error?.code).toBe('NOT_FOUND');
+    expect(fake.trash.has('1')).toBe(false);
+    expect(done.undoable).toBe(true);
+    const undo = await handlers['ops:undo']({ operationId: op.id });
+    const undone = await runner.wait(undo.id);
+    expect(undone.results.map((r) => r.outcome)).toEqual(['deleted', 'deleted']);
+  });
+
+  it('refuses to restore items into a folder of another account', async () => {
+    const { handlers } = setup(2);
+    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'owncloud10', user: 'alice', secret: 'right' });
+    await expect(
+      handlers['ops:restore']({
+        items: [{ accountId: account.id, id: '1' }],
+        destination: { kind: 'folder', accountId: 'someone-else', folderId: '/x' },
+        resolutions: {},
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('marks an account whose credentials stopped working, and reauth brings it back', async () => {
+    const { handlers, fake, bus } = setup(3);
+    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const changes: string[] = [];
+    bus.subscribe((name, payload) => {
+      if (name === 'accounts:changed') changes.push((payload as { status: string }[])[0]!.status);
+    });
+    fake.state.authOk = false;
+    await expect(handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null })).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+    });
+    expect((await handlers['accounts:list']({}))[0]?.status).toBe('auth-expired');
+    expect(changes).toContain('auth-expired');
+    fake.state.authOk = true;
+    await handlers['accounts:reauth']({ accountId: account.id, secret: 'right' });
+    expect((await handlers['accounts:list']({}))[0]?.status).toBe('ok');
+  });
+
+  it('empties the trash as one operation with one result per item', async () => {
+    const { handlers, runner, fake } = setup(4);
+    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const op = await handlers['ops:empty']({ accountId: account.id });
+    expect(op.total).toBe(4);
+    const done = await runner.wait(op.id);
+    expect(done.results.filter((r) => r.outcome === 'deleted')).toHaveLength(4);
+    expect(fake.trash.size).toBe(0);
+  });
+});
