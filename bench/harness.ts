@@ -1,0 +1,38 @@
+/** One line of the benchmark table: a measure of Salvage's way against a baseline, in one run. */
+export interface BenchRow {
+  bench: string;
+  measure: string;
+  unit: string;
+  baseline: number;
+  baselineLabel: string;
+  candidate: number;
+  candidateLabel: string;
+  /** The target as "candidate ≤ target" (or ≥ when higherIsBetter); null when only reported. */
+  target: number | null;
+  higherIsBetter?: boolean;
+}
+
+export type Bench = () => Promise<BenchRow[]>;
+
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3));
+
+export function renderTable(rows: BenchRow[]): string {
+  const header = ['bench', 'measure', 'baseline', 'salvage', 'ratio (baseline/salvage)', 'target', 'met'];
+  const body = rows.map((r) => {
+    const ratio = r.higherIsBetter ? r.candidate / r.baseline : r.baseline / r.candidate;
+    const met =
+      r.target === null ? '—' : (r.higherIsBetter ? r.candidate >= r.target : r.candidate <= r.target) ? 'yes' : 'NO';
+    return [
+      r.bench,
+      r.measure,
+      `${fmt(r.baseline)} ${r.unit} (${r.baselineLabel})`,
+      `${fmt(r.candidate)} ${r.unit} (${r.candidateLabel})`,
+      Number.isFinite(ratio) ? `${ratio.toFixed(1)}×` : 'n/a',
+      r.target === null ? '—' : `${r.higherIsBetter ? '≥' : '≤'} ${fmt(r.target)} ${r.unit}`,
+      met,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
