@@ -1,14 +1,20 @@
 import { AppError } from '../core/errors';
 import type { AccountKind, ServerProbe } from '../../shared/model';
 import type { ProviderFactoryInput, ServerProber, TrashProvider } from './types';
+import { probeDocSpace } from './docspace/probe';
+import { createDocSpaceProvider } from './docspace/provider';
 
 /**
  * The provider registry: one factory per server kind, one prober per protocol family.
  * Adding a server kind means adding one line to each table below.
  */
-const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {};
+const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {
+  docspace: (input) => createDocSpaceProvider(input),
+};
 
-const probers: ServerProber[] = [];
+const probers: ServerProber[] = [
+  (url, signal) => probeDocSpace(url, signal),
+];
 
 export function createProvider(input: ProviderFactoryInput): TrashProvider {
   const factory = factories[input.account.kind];
