@@ -46,8 +46,13 @@ export const channels = {
       version: z.string(),
       platform: z.string(),
       host: z.enum(['electron', 'browser']),
-      /** How secrets are kept on this host: encrypted at rest, or memory only. */
-      secretStorage: z.enum(['encrypted', 'memory-only', 'weak-backend']),
+      /**
+       * How secrets are kept on this host: encrypted at rest, memory only, 'weak-backend' (Linux
+       * without a keyring: kept for this session only) or 'plaintext-file' (browser host, opted in).
+       */
+      secretStorage: z.enum(['encrypted', 'memory-only', 'weak-backend', 'plaintext-file']),
+      /** Things to tell the user once at startup: a settings file moved aside, no keyring. */
+      notices: z.array(z.object({ level: z.enum(['info', 'warning']), message: z.string() })),
     }),
   },
   'accounts:list': { request: Empty, response: z.array(AccountView) },

@@ -6,7 +6,8 @@ export const AccountKind = z.enum(['docspace', 'owncloud10', 'nextcloud', 'ocis'
 export type AccountKind = z.infer<typeof AccountKind>;
 
 /** Where an account's secret lives. The renderer is told which, never the secret itself. */
-export const SecretStorage = z.enum(['encrypted', 'session', 'none']);
+/** 'plaintext': browser host only, after the user opted in to keeping passwords in a 0600 file. */
+export const SecretStorage = z.enum(['encrypted', 'session', 'plaintext', 'none']);
 export type SecretStorage = z.infer<typeof SecretStorage>;
 
 /** Everything the renderer may know about an account. No credentials, ever. */

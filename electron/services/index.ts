@@ -41,6 +41,7 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
+      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? [])],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),

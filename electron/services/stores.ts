@@ -1,17 +1,29 @@
 import type { AccountConfig } from '../providers/types';
 
+/** Something the user should be told once at startup (a file moved aside, a weak keyring). */
+export interface StartupNotice {
+  level: 'info' | 'warning';
+  message: string;
+}
+
 /**
  * Where account secrets live. The Electron host encrypts them with safeStorage; the browser host
  * keeps them in memory. Secrets never leave main: no channel returns them.
  */
 export interface SecretStore {
-  /** How this store keeps secrets, as app:info reports it. */
-  readonly mode: 'encrypted' | 'memory-only' | 'weak-backend';
+  /**
+   * How this store keeps secrets, as app:info reports it: 'encrypted' (safeStorage), 'memory-only'
+   * (browser host default), 'weak-backend' (Linux without a keyring: session only, the UI says so),
+   * 'plaintext-file' (browser host, only when the user opted in with --persist-secrets).
+   */
+  readonly mode: 'encrypted' | 'memory-only' | 'weak-backend' | 'plaintext-file';
   get(accountId: string): string | null;
-  set(accountId: string, secret: string, options: { sessionOnly: boolean }): 'encrypted' | 'session';
+  set(accountId: string, secret: string, options: { sessionOnly: boolean }): 'encrypted' | 'session' | 'plaintext';
   delete(accountId: string): void;
-  /** 'encrypted' when kept at rest, 'session' when in memory only, 'none' when missing. */
-  storageOf(accountId: string): 'encrypted' | 'session' | 'none';
+  /** 'encrypted'/'plaintext' when kept at rest, 'session' when in memory only, 'none' when missing. */
+  storageOf(accountId: string): 'encrypted' | 'session' | 'plaintext' | 'none';
+  /** Problems found while loading, for the startup notices. */
+  notices?(): StartupNotice[];
 }
 
 /** Non-secret account settings. */
@@ -20,6 +32,8 @@ export interface AccountStore {
   get(id: string): AccountConfig | null;
   put(account: AccountConfig): void;
   remove(id: string): boolean;
+  /** Problems found while loading (a corrupt file moved aside), for the startup notices. */
+  notices?(): StartupNotice[];
 }
 
 export class MemorySecretStore implements SecretStore {
