@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import { pinnedFetch } from '../desktop/tls';
 
 /**
  * HTTP concerns every provider shares, written once: timeouts, cancellation, retries of
@@ -33,6 +34,18 @@ export const defaultHttpOptions: HttpOptions = {
   userAgent: 'Salvage/0.1 (trash recovery desktop app)',
 };
 
+/**
+ * The options for one account's requests: when the user trusted a self-signed certificate for
+ * this account, its fetch accepts exactly that certificate (pinned SHA-256 fingerprint, see
+ * electron/desktop/tls.ts). Never a global switch: other accounts keep normal verification.
+ */
+export function httpOptionsForAccount(
+  account: { trustedCertFingerprint?: string | undefined },
+  base: HttpOptions = defaultHttpOptions,
+): HttpOptions {
+  return account.trustedCertFingerprint ? { ...base, fetch: pinnedFetch(account.trustedCertFingerprint) } : base;
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'PROPFIND', 'OPTIONS']);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -64,7 +77,7 @@ export function transportError(e: unknown, url: string, timedOut: boolean, cance
   if (timedOut) return new AppError('TIMEOUT', `The server did not answer in time (${new URL(url).host}).`);
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? '';
-  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|FINGERPRINT/i.test(code)) {
     return new AppError('TLS', `The server's certificate is not trusted (${code}).`, { tlsCode: code });
   }
   return new AppError('NETWORK', `Cannot reach ${new URL(url).host}${code ? ` (${code})` : ''}.`, code ? { netCode: code } : undefined);
