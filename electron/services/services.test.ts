@@ -111,7 +111,7 @@ describe('services', () => {
     const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
     const sizes: number[] = [];
     let cursor: string | null = null;
-    let total: number | null = null;
+    let total: number | null;
     const ids = new Set<string>();
     do {
       const page: Awaited<ReturnType<(typeof handlers)['trash:list']>> = await handlers['trash:list']({ accountId: account.id, parentId: null, cursor });
