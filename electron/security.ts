@@ -31,6 +31,24 @@ export function isSafeExternalUrl(raw: string): boolean {
   }
 }
 
+/**
+ * Opens a URL in the system browser only after the allow-check; anything else (file:, smb:,
+ * javascript:, custom schemes, URLs with credentials) is dropped. Returns whether it opened.
+ */
+export function openExternalChecked(open: (url: string) => unknown, url: string): boolean {
+  if (!isSafeExternalUrl(url)) return false;
+  void open(new URL(url).toString());
+  return true;
+}
+
+/**
+ * The IPC sender check the dispatcher uses in the desktop app: only the main frame of the app's
+ * own page may call main (not a sub-frame, not another origin, not a page navigated elsewhere).
+ */
+export function isTrustedIpcCaller(caller: { frameUrl: string | null; isMainFrame: boolean }): boolean {
+  return caller.isMainFrame && isAppUrl(caller.frameUrl);
+}
+
 /** True for a frame URL of the app itself (the top frame served from app://salvage). */
 export function isAppUrl(raw: string | null | undefined): boolean {
   if (!raw) return false;

@@ -1,5 +1,5 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl } from './security';
+import { CONTENT_SECURITY_POLICY, isAppUrl, openExternalChecked } from './security';
 
 export interface WindowBounds {
   x?: number;
@@ -9,9 +9,14 @@ export interface WindowBounds {
 }
 
 /** The BrowserWindow options: every security setting explicit, whatever Electron's defaults are. */
-export function windowOptions(preloadPath: string, bounds: WindowBounds): BrowserWindowConstructorOptions {
+export function windowOptions(
+  preloadPath: string,
+  bounds: WindowBounds,
+  options: { devTools?: boolean; icon?: string } = {},
+): BrowserWindowConstructorOptions {
   return {
     ...bounds,
+    ...(options.icon ? { icon: options.icon } : {}),
     minWidth: 760,
     minHeight: 480,
     title: 'Salvage',
@@ -30,6 +35,9 @@ export function windowOptions(preloadPath: string, bounds: WindowBounds): Browse
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+      devTools: options.devTools ?? false,
     },
   };
 }
@@ -38,6 +46,7 @@ export function windowOptions(preloadPath: string, bounds: WindowBounds): Browse
 export function hardenSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -51,7 +60,7 @@ export function hardenSession(session: Session): void {
 }
 
 export interface ContentsDeps {
-  /** Opens a checked URL in the system browser (shell.openExternal). */
+  /** The system browser (shell.openExternal); only ever called with URLs that passed the allow-check. */
   openExternal: (url: string) => void;
 }
 
@@ -65,7 +74,7 @@ export function hardenWebContents(contents: WebContents, deps: ContentsDeps): vo
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) deps.openExternal(url);
+    openExternalChecked(deps.openExternal, url);
     return { action: 'deny' };
   });
 }
