@@ -1,0 +1,141 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { ItemResult, OperationView } from '../../shared/model';
+import { errorText, textFor } from '../lib/errorText';
+import { formatBytes, formatCount, plural } from '../lib/format';
+import { isFinished, operationActions, operationQueries } from '../queries/operations';
+
+const OUTCOME_LABELS: Record<ItemResult['outcome'], string> = {
+  restored: 'restored',
+  renamed: 'restored under a new name',
+  replaced: 'replaced',
+  merged: 'merged',
+  skipped: 'skipped',
+  deleted: 'deleted',
+  failed: 'failed',
+  cancelled: 'not done (cancelled)',
+};
+const OUTCOME_ORDER: ItemResult['outcome'][] = ['failed', 'cancelled', 'renamed', 'replaced', 'merged', 'restored', 'deleted', 'skipped'];
+
+export function summarise(op: OperationView): string {
+  const counts = new Map<string, number>();
+  for (const r of op.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  const parts = OUTCOME_ORDER.filter((o) => counts.get(o)).map((o) => `${formatCount(counts.get(o)!)} ${OUTCOME_LABELS[o]}`);
+  if (op.kind === 'undo') return parts.join(', ').replace(/\bdeleted\b|\brestored\b/g, 'moved back to the trash');
+  return parts.join(', ') || 'Nothing to do';
+}
+
+function StateLine({ op }: { op: OperationView }) {
+  if (op.state === 'queued') return <span>Waiting for the batch before it…</span>;
+  if (op.state === 'needs-answer') return <span className="warn-text">Waiting for your answer about “{op.question?.name}”</span>;
+  if (op.state === 'running')
+    return (
+      <span>
+        {formatCount(op.done)} of {formatCount(op.total)}
+        {op.bytesTotal ? ` · ${formatBytes(op.bytesDone)} of ${formatBytes(op.bytesTotal)}` : ''}
+        {op.current ? ` · ${op.current}` : ''}
+      </span>
+    );
+  if (op.state === 'failed') return <span className="error-text">Stopped: {op.error ? textFor(op.error.code, op.error.message) : 'unknown error'}</span>;
+  if (op.state === 'cancelled') return <span>Cancelled — {summarise(op)}</span>;
+  return <span>Done — {summarise(op)}</span>;
+}
+
+function OperationCard({ op }: { op: OperationView }) {
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const upsert = (view: OperationView) => client.setQueryData<OperationView[]>(['ops'], (old) => (old ?? []).map((o) => (o.id === view.id ? view : o)).concat((old ?? []).some((o) => o.id === view.id) ? [] : [view]));
+  const cancel = useMutation({ mutationFn: () => operationActions.cancel(op.id), onSuccess: upsert });
+  const retry = useMutation({ mutationFn: () => operationActions.retryFailed(op.id), onSuccess: upsert });
+  const undo = useMutation({ mutationFn: () => operationActions.undo(op.id), onSuccess: upsert });
+  const dismiss = useMutation({
+    mutationFn: () => operationActions.dismiss(op.id),
+    onSuccess: () => client.setQueryData<OperationView[]>(['ops'], (old) => (old ?? []).filter((o) => o.id !== op.id)),
+  });
+  const finished = isFinished(op);
+  const failed = op.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').length;
+  const pct = op.total ? Math.round((op.done / op.total) * 100) : finished ? 100 : 0;
+  const sorted = [...op.results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
+  const error = cancel.error ?? retry.error ?? undo.error ?? dismiss.error;
+  return (
+    <li className={`op-card state-${op.state}`} aria-label={op.title} data-testid="operation">
+      <div className="op-head">
+        <strong className="op-title">{op.title}</strong>
+        <div className="op-buttons">
+          {!finished && (
+            <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+              Cancel
+            </button>
+          )}
+          {finished && op.undoable && op.kind === 'restore' && (
+            <button type="button" onClick={() => undo.mutate()} disabled={undo.isPending || undo.isSuccess}>
+              Undo
+            </button>
+          )}
+          {finished && failed > 0 && op.kind !== 'empty' && op.kind !== 'undo' && (
+            <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
+              Retry failed
+            </button>
+          )}
+          {finished && op.results.length > 0 && (
+            <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+              {open ? 'Hide details' : 'Details'}
+            </button>
+          )}
+          {finished && (
+            <button type="button" aria-label={`Dismiss ${op.title}`} onClick={() => dismiss.mutate()}>
+              ✕
+            </button>
+          )}
+        </div>
+      </div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label={`${op.title}: progress`}
+        aria-valuemin={0}
+        aria-valuemax={op.total}
+        aria-valuenow={op.done}
+        aria-valuetext={`${formatCount(op.done)} of ${formatCount(op.total)}`}
+      >
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <div className="op-state" aria-live="polite" data-testid="operation-state">
+        <StateLine op={op} />
+      </div>
+      {error && (
+        <p role="alert" className="error-text">
+          {errorText(error)}
+        </p>
+      )}
+      {open && (
+        <ul className="op-results" aria-label={`Results of ${op.title}`}>
+          {sorted.slice(0, 500).map((r) => (
+            <li key={r.key} className={`outcome-${r.outcome}`}>
+              <span className="result-name">{r.name}</span> — {OUTCOME_LABELS[r.outcome]}
+              {r.finalPath && r.outcome !== 'restored' ? ` as ${r.finalPath}` : r.finalPath ? ` to ${r.finalPath}` : ''}
+              {r.error && r.outcome === 'failed' ? `: ${textFor(r.error.code, r.error.message)}` : ''}
+            </li>
+          ))}
+          {sorted.length > 500 && <li>…and {plural(sorted.length - 500, 'more item')}</li>}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/** Every batch (restore, delete, empty, undo): progress, the current item, Cancel, and a per-item summary. */
+export function OperationsPanel() {
+  const ops = useQuery(operationQueries.list());
+  const list = (ops.data ?? []).slice().reverse();
+  if (list.length === 0) return null;
+  return (
+    <section className="operations-panel" aria-label="Operations">
+      <ul>
+        {list.map((op) => (
+          <OperationCard key={op.id} op={op} />
+        ))}
+      </ul>
+    </section>
+  );
+}

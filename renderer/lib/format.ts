@@ -1,0 +1,79 @@
+/** Number, size and date formatting shared by every view. Pure functions, tested in format.test.ts. */
+
+const LOCALE = 'en-US';
+
+export const formatCount = (n: number) => n.toLocaleString(LOCALE);
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** 1.2 GB style: decimal units, one decimal below 10 (and always for KB+ under 100), none for bytes. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+  if (rounded >= 1000 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
+  return `${rounded.toLocaleString(LOCALE, { maximumFractionDigits: 1 })} ${UNITS[unit]}`;
+}
+
+/** "3 minutes ago", "yesterday", "5 days ago", "2 months ago". */
+export function formatRelative(iso: string | null, now: number = Date.now()): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '—';
+  const seconds = Math.round((now - t) / 1000);
+  if (seconds < 0) return 'just now';
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${plural(hours, 'hour')} ago`;
+  const days = Math.round(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 31) return `${days} days ago`;
+  const months = Math.round(days / 30.44);
+  if (months < 12) return `${plural(months, 'month')} ago`;
+  const years = Math.round(days / 365.25);
+  return `${plural(Math.max(1, years), 'year')} ago`;
+}
+
+/** The exact local date and time, for tooltips. */
+export function formatExact(iso: string | null): string {
+  if (!iso) return 'Unknown';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'Unknown';
+  return new Date(t).toLocaleString(LOCALE, { dateStyle: 'full', timeStyle: 'medium' });
+}
+
+/** Whole days until the server deletes the item for good; null when unknown. 0 means today. */
+export function daysLeft(expiresAt: string | null, now: number = Date.now()): number | null {
+  if (!expiresAt) return null;
+  const t = Date.parse(expiresAt);
+  if (Number.isNaN(t)) return null;
+  return Math.max(0, Math.floor((t - now) / 86_400_000));
+}
+
+export function formatDaysLeft(expiresAt: string | null, now: number = Date.now()): string {
+  const days = daysLeft(expiresAt, now);
+  if (days === null) return '—';
+  if (days === 0) return 'today';
+  return `in ${plural(days, 'day')}`;
+}
+
+/** "37 items (1.2 GB)", leaving out the size when unknown for every item. */
+export function describeItems(items: { size: number | null; kind?: string }[]): string {
+  const known = items.filter((i) => i.size !== null);
+  const bytes = known.reduce((sum, i) => sum + (i.size ?? 0), 0);
+  const count = plural(items.length, 'item');
+  return known.length > 0 ? `${count} (${formatBytes(bytes)})` : count;
+}
+
+/** "1,204 items (3.4 GB)". */
+export const countAndSize = (count: number, bytes: number) => `${plural(count, 'item')} (${formatBytes(bytes)})`;

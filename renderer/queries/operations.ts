@@ -1,0 +1,64 @@
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { OperationView } from '../../shared/model';
+import { call, subscribe } from '../api/client';
+import { removeFromTrash } from './trash';
+
+export const GONE_OUTCOMES = new Set(['restored', 'renamed', 'replaced', 'merged', 'deleted']);
+export const isFinished = (op: OperationView) => op.state === 'done' || op.state === 'cancelled' || op.state === 'failed';
+
+export const operationQueries = {
+  list: () => queryOptions({ queryKey: ['ops'] as const, queryFn: () => call('ops:list', {}) }),
+};
+
+const refOf = (key: string) => {
+  const at = key.indexOf(':');
+  return { accountId: key.slice(0, at), id: key.slice(at + 1) };
+};
+
+/**
+ * Keeps the ['ops'] cache live from 'operation:update' events, takes restored and deleted items
+ * out of the trash listings as their results arrive, and refreshes the listings (and folder
+ * trees) of the accounts a batch touched once it ends. Returns the unsubscribe function.
+ */
+export function followOperations(client: QueryClient): () => void {
+  const seenResults = new Map<string, number>();
+  const finished = new Set<string>();
+  const apply = (op: OperationView) => {
+    client.setQueryData<OperationView[]>(['ops'], (old) => {
+      const list = old ?? [];
+      const i = list.findIndex((o) => o.id === op.id);
+      if (i < 0) return [...list, op];
+      const next = list.slice();
+      next[i] = op;
+      return next;
+    });
+    const from = seenResults.get(op.id) ?? 0;
+    if (op.results.length > from && op.kind !== 'undo') {
+      const gone = new Map<string, Set<string>>();
+      for (const r of op.results.slice(from)) {
+        if (!GONE_OUTCOMES.has(r.outcome)) continue;
+        const { accountId, id } = refOf(r.key);
+        let set = gone.get(accountId);
+        if (!set) gone.set(accountId, (set = new Set()));
+        set.add(id);
+      }
+      for (const [accountId, ids] of gone) removeFromTrash(client, accountId, ids);
+    }
+    seenResults.set(op.id, op.results.length);
+    if (isFinished(op) && !finished.has(op.id)) {
+      finished.add(op.id);
+      for (const accountId of op.accountIds) {
+        void client.invalidateQueries({ queryKey: ['trash', accountId] });
+        void client.invalidateQueries({ queryKey: ['folders', accountId] });
+      }
+    }
+  };
+  return subscribe('operation:update', apply);
+}
+
+export const operationActions = {
+  cancel: (operationId: string) => call('ops:cancel', { operationId }),
+  dismiss: (operationId: string) => call('ops:dismiss', { operationId }),
+  retryFailed: (operationId: string) => call('ops:retryFailed', { operationId }),
+  undo: (operationId: string) => call('ops:undo', { operationId }),
+};
