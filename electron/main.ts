@@ -1,59 +1,61 @@
 /**
- * The Electron main process: one hardened window serving the renderer from app://salvage,
- * the dispatcher on ipcMain, and the same services the browser host runs.
+ * The Electron main process: one hardened window serving the renderer from app://salvage, the
+ * dispatcher on ipcMain, and the same services the browser host runs, with the encrypted vault
+ * and the accounts file in userData. Every security decision lives in a tested module:
+ * window.ts (window and session), security.ts (CSP, URL checks, IPC sender check),
+ * desktop/tls.ts (certificates), vault.ts, desktop/account-store.ts, desktop/window-state.ts.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDemoLauncher } from '../e2e/servers/demo';
 import { createDispatcher } from './core/dispatcher';
+import { aboutPanelOptions, showAbout, type AboutInfo } from './desktop/about';
+import { FileAccountStore } from './desktop/account-store';
+import { menuTemplate } from './desktop/menu';
+import { certificateErrorHandler, type PinnedServer } from './desktop/tls';
+import { loadWindowState, trackWindowState } from './desktop/window-state';
 import { forwardEvents, registerIpc } from './ipc';
 import { FileOperationJournal } from './operations/journal';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl } from './security';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, isTrustedIpcCaller, openExternalChecked } from './security';
 import { createServices } from './services/index';
-import { MemoryAccountStore, MemorySecretStore } from './services/stores';
-import { hardenSession, hardenWebContents, windowOptions, type WindowBounds } from './window';
+import { safeStorageCipher, Vault } from './vault';
+import { hardenSession, hardenWebContents, windowOptions } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '../renderer');
 const preloadPath = join(here, '../preload/preload.cjs');
 
+// Before anything else: every renderer sandboxed, the app scheme privileged, one instance only.
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
+let pins: PinnedServer[] = [];
+let mainWindow: BrowserWindow | null = null;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Chromium's certificate errors: refused unless an account pinned exactly that certificate.
+  app.on('certificate-error', certificateErrorHandler(() => pins));
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url) });
+  });
+  app.on('window-all-closed', () => app.quit());
   void app.whenReady().then(start);
 }
 
-function windowStateFile() {
-  return join(app.getPath('userData'), 'window-state.json');
-}
-
-function loadBounds(): WindowBounds {
-  try {
-    const saved = JSON.parse(readFileSync(windowStateFile(), 'utf8')) as WindowBounds;
-    if (saved.width >= 760 && saved.height >= 480) return saved;
-  } catch {
-    /* first launch */
-  }
-  return { width: 1200, height: 780 };
-}
-
-function saveBounds(win: BrowserWindow) {
-  mkdirSync(app.getPath('userData'), { recursive: true });
-  writeFileSync(windowStateFile(), JSON.stringify(win.getNormalBounds()), { mode: 0o600 });
-}
-
-function start() {
-  const dataDir = app.getPath('userData');
-  hardenSession(session.defaultSession);
-
-  // Serve the built renderer from app://salvage/, refusing anything outside its folder.
+/** Serves the built renderer from app://salvage/, refusing anything outside its folder. */
+function serveRenderer() {
   protocol.handle(APP_SCHEME, (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
@@ -62,36 +64,73 @@ function start() {
     if (rel.startsWith('..') || rel.includes(`..${sep}`) || !existsSync(path)) return new Response('Not found', { status: 404 });
     return net.fetch(pathToFileURL(path).toString());
   });
+}
+
+function start() {
+  const dataDir = app.getPath('userData');
+  hardenSession(session.defaultSession);
+  serveRenderer();
+
+  const accounts = new FileAccountStore(join(dataDir, 'accounts.json'));
+  const secrets = new Vault({ file: join(dataDir, 'vault.json'), cipher: safeStorageCipher(safeStorage, process.platform) });
+  const refreshPins = () => {
+    pins = accounts
+      .list()
+      .filter((a) => a.trustedCertFingerprint)
+      .map((a) => ({ serverUrl: a.serverUrl, fingerprint: a.trustedCertFingerprint! }));
+  };
+  refreshPins();
+  for (const notice of [...accounts.notices(), ...secrets.notices()]) console.warn(`[salvage] ${notice.message}`);
 
   const services = createServices({
     host: 'electron',
     version: app.getVersion(),
     platform: process.platform,
-    accounts: new MemoryAccountStore(),
-    secrets: new MemorySecretStore(),
+    accounts,
+    secrets,
     journal: new FileOperationJournal(dataDir),
     demo: createDemoLauncher(),
   });
+  services.bus.subscribe((name) => {
+    if (name === 'accounts:changed') refreshPins();
+  });
   const dispatch = createDispatcher({
     handlers: services.handlers,
-    isTrustedCaller: (caller) => caller.isMainFrame && isAppUrl(caller.frameUrl),
-    onInternalError: (channel, error) => console.error(`[salvage] ${channel} failed:`, error),
+    isTrustedCaller: isTrustedIpcCaller,
+    onInternalError: (channel, error) => console.error(`[salvage] ${channel} failed:`, error instanceof Error ? error.message : 'error'),
   });
   registerIpc(ipcMain, dispatch);
 
-  app.on('web-contents-created', (_event, contents) => {
-    hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url) });
-  });
+  const about: AboutInfo = { name: 'Salvage', version: app.getVersion(), versions: process.versions };
+  app.setAboutPanelOptions(aboutPanelOptions(about));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        appName: 'Salvage',
+        platform: process.platform,
+        devTools: !app.isPackaged,
+        showAbout: () => showAbout(dialog, mainWindow, about),
+        openExternal: (url) => openExternalChecked((u) => shell.openExternal(u), url),
+      }),
+    ),
+  );
 
-  const win = new BrowserWindow(windowOptions(preloadPath, loadBounds()));
+  const stateFile = join(dataDir, 'window-state.json');
+  const state = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  const { maximized, ...bounds } = state;
+  const win = new BrowserWindow(windowOptions(preloadPath, bounds, { devTools: !app.isPackaged }));
+  mainWindow = win;
+  trackWindowState(win, stateFile, { onError: () => console.warn('[salvage] could not save the window position') });
   forwardEvents(services.bus, win.webContents);
-  win.once('ready-to-show', () => win.show());
-  win.on('close', () => saveBounds(win));
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
-
-  app.on('second-instance', () => {
-    if (win.isMinimized()) win.restore();
-    win.focus();
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
   });
-  app.on('window-all-closed', () => app.quit());
+  win.on('closed', () => {
+    mainWindow = null;
+  });
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
