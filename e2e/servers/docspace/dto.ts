@@ -115,14 +115,17 @@ export class Dtos {
     let origin: Record<string, unknown> = {};
     let autoDelete: string | undefined;
     if (topTrash) {
+      // EntryManager.SetOriginsAsync: no origin fields at all once the origin folder is gone.
       const originId = this.state.originOf(node, node.owner);
       const originNode = this.state.node(originId);
       const room = originNode ? this.state.roomOf(originNode) : null;
-      origin = {
-        originId,
-        originTitle: this.folderTitle(originId, viewer),
-        ...(room ? { originRoomId: room.id, originRoomTitle: this.state.title(room) } : {}),
-      };
+      origin = originNode
+        ? {
+            originId,
+            originTitle: this.folderTitle(originId, viewer),
+            ...(room ? { originRoomId: room.id, originRoomTitle: this.state.title(room) } : {}),
+          }
+        : {};
       const policy = viewer.autoCleanup;
       if (policy.isAutoCleanUp) autoDelete = apiDate(addGap(node.mtime, policy.gap));
     }

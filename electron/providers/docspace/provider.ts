@@ -151,7 +151,7 @@ export class DocSpaceProvider implements TrashProvider {
     const { groups, orphans } = this.groupByDestination(items, target);
     const conflicts: Conflict[] = [];
     const missing = new Set<string>();
-    for (const item of orphans) missing.add(item.originalFolder || item.name);
+    for (const item of orphans) missing.add(item.originalFolder || `the original folder of "${item.name}"`);
     for (const [destId, group] of groups) {
       const dest = await this.destination(destId, signal);
       if (!dest) {
@@ -172,7 +172,7 @@ export class DocSpaceProvider implements TrashProvider {
     const { groups, orphans } = this.groupByDestination(items, target);
     const progress = new Progress(items.length, ctx);
     for (const item of orphans) {
-      ctx.itemDone(fail(item, 'DEST_MISSING', 'DocSpace did not say which folder this was deleted from; restore it to a folder you choose.'));
+      ctx.itemDone(fail(item, 'DEST_MISSING', 'The folder it was deleted from no longer exists. Restore it to a folder you choose.'));
       progress.settle(1);
     }
     for (const [destId, group] of groups) {
@@ -181,7 +181,7 @@ export class DocSpaceProvider implements TrashProvider {
       if (!dest) {
         for (const item of group) {
           const where = target.kind === 'original' && item.originalFolder ? `"${item.originalFolder}"` : 'The destination folder';
-          ctx.itemDone(fail(item, 'DEST_MISSING', `${where} no longer exists. Restore it to another folder.`));
+          ctx.itemDone(fail(item, 'DEST_MISSING', `${where} no longer exists or is in the trash. Restore it to another folder.`));
         }
         progress.settle(group.length);
         continue;
