@@ -3,7 +3,10 @@
  * behind the loopback bridge, with the renderer opened in the system browser. Used where no
  * Electron binary is available (and by the end-to-end tests).
  *
- *   node out/main/host.js [--port N] [--no-open] [--no-demo]
+ *   node out/main/host.js [--port N] [--no-open] [--no-demo] [--persist-secrets [--data-dir DIR]]
+ *   Secrets stay in memory unless --persist-secrets is given: then accounts and passwords are
+ *   saved in DIR (default: the desktop app's data folder), passwords UNENCRYPTED in a 0600 file
+ *   (plain Node has no safeStorage), and app:info reports secretStorage 'plaintext-file'.
  *   SALVAGE_BRIDGE_TOKEN fixes the per-launch token (tests only).
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +17,10 @@ import { parseArgs } from 'node:util';
 import { createDemoLauncher } from '../../e2e/servers/demo';
 import { createDispatcher } from '../core/dispatcher';
 import { createServices } from '../services/index';
-import { MemoryAccountStore, MemorySecretStore } from '../services/stores';
+import { FileAccountStore } from '../desktop/account-store';
+import { defaultDataDir } from '../desktop/data-dir';
+import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from '../services/stores';
+import { plaintextCipher, Vault } from '../vault';
 import { startBridge } from './bridge';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -49,14 +55,27 @@ async function main() {
       port: { type: 'string' },
       'no-open': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
+      'persist-secrets': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
     },
   });
+  // Opt-in only: without the flag nothing is written and secrets live for this session.
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const persist = values['persist-secrets'];
+  const accounts: AccountStore = persist ? new FileAccountStore(join(dataDir, 'accounts.json')) : new MemoryAccountStore();
+  const secrets: SecretStore = persist ? new Vault({ file: join(dataDir, 'secrets-plaintext.json'), cipher: plaintextCipher }) : new MemorySecretStore();
+  console.log(
+    persist
+      ? `Saving accounts in ${dataDir}; passwords are saved UNENCRYPTED (file readable only by you) because --persist-secrets was given.`
+      : 'Passwords are kept in memory for this session only (start with --persist-secrets to save them).',
+  );
+  for (const notice of [...(accounts.notices?.() ?? []), ...(secrets.notices?.() ?? [])]) console.warn(notice.message);
   const services = createServices({
     host: 'browser',
     version: packageVersion(),
     platform: process.platform,
-    accounts: new MemoryAccountStore(),
-    secrets: new MemorySecretStore(),
+    accounts,
+    secrets,
     journal: null,
     demo: createDemoLauncher(),
   });
