@@ -1,4 +1,5 @@
 import type { DemoAccount, DemoLauncher } from '../../electron/services/accounts';
+import { startDocSpaceDemo } from './docspace/demo';
 
 /**
  * Demo mode: starts the protocol-faithful test servers in-process, seeded with realistic
@@ -6,7 +7,9 @@ import type { DemoAccount, DemoLauncher } from '../../electron/services/accounts
  */
 type DemoStarter = () => Promise<DemoAccount[]>;
 
-const starters: DemoStarter[] = [];
+const starters: DemoStarter[] = [
+  startDocSpaceDemo,
+];
 
 export function createDemoLauncher(): DemoLauncher {
   let started: Promise<DemoAccount[]> | null = null;

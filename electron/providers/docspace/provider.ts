@@ -2,7 +2,7 @@ import { AppError, isAppError } from '../../core/errors';
 import { forEachLimited } from '../../operations/runner';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Conflict, FolderRef, ItemResult, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, type HttpOptions } from '../http';
+import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../http';
 import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashProvider } from '../types';
 import { DocSpaceApi } from './api';
 import {
@@ -71,7 +71,7 @@ export class DocSpaceProvider implements TrashProvider {
 
   constructor(account: AccountConfig, credentials: Credentials, options: DocSpaceProviderOptions = {}) {
     this.accountId = account.id;
-    this.api = new DocSpaceApi(account.serverUrl, credentials.secret.trim(), options.http ?? defaultHttpOptions);
+    this.api = new DocSpaceApi(account.serverUrl, credentials.secret.trim(), options.http ?? httpOptionsForAccount(account, defaultHttpOptions));
     this.pollMs = options.pollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 1000;
   }
