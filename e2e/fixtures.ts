@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startDocSpaceServer, seedTestPortal, TEST_KEYS, type DocSpaceServer, type DocSpaceState } from './servers/docspace';
 
 /** A running browser host (out/main/host.js) with its bridge address and token. */
 export interface HostHandle {
@@ -64,12 +65,77 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: false });
 }
 
-export const test = base.extend<{ host: HostHandle }>({
+export const test = base.extend<{ host: HostHandle; docspace: DocSpaceAccount }>({
   host: async ({}, use) => {
     const { handle, child } = await startHost();
     await use(handle);
     child.kill('SIGTERM');
   },
+  docspace: async ({ host }, use) => {
+    const server = await startDocSpaceServer({ seed: seedTrashWindowPortal, opItemMs: 5 });
+    const label = 'alice@docspace.test';
+    const account = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind: 'docspace', secret: TEST_KEYS.alice, label });
+    await use(new DocSpaceAccount(server, account.id, label));
+    await server.close();
+  },
 });
+
+const DAY = 86_400_000;
+
+/**
+ * The small test portal plus what the trash-window tests need: twelve files "Batch 01.txt" …
+ * "Batch 12.txt" deleted from Reports/2024 (Batch 01 most recently, so the default newest-first
+ * order is fixed), and a live Projects/2024 folder to restore into.
+ */
+export function seedTrashWindowPortal(state: DocSpaceState): void {
+  seedTestPortal(state);
+  const now = state.tree.now();
+  const my = state.myRoot('alice');
+  const y2024 = state.folderAt('alice', 'Reports/2024')!;
+  const projects = state.addFolder(my, 'Projects', { by: 'alice', at: now - 100 * DAY });
+  state.addFolder(projects.id, '2024', { by: 'alice', at: now - 100 * DAY });
+  for (let i = 1; i <= 12; i++) {
+    state.addTrashed('alice', y2024.id, `Batch ${String(i).padStart(2, '0')}.txt`, 'file', 1000 * i, now - i * 60_000);
+  }
+}
+
+/** One DocSpace account on a test server running in the test process, with views of its state. */
+export class DocSpaceAccount {
+  readonly kind = 'docspace';
+  constructor(
+    readonly server: DocSpaceServer,
+    readonly id: string,
+    readonly label: string,
+  ) {}
+
+  get state(): DocSpaceState {
+    return this.server.state;
+  }
+
+  /** Titles of the live entries in a folder below My documents ("" for My documents itself). */
+  live(path: string): string[] {
+    const folder = path ? this.state.folderAt('alice', path) : this.state.tree.node(this.state.myRoot('alice'));
+    if (!folder) throw new Error(`no folder ${path}`);
+    return this.state
+      .childrenOf(folder.id)
+      .map((n) => this.state.title(n))
+      .sort();
+  }
+
+  /** Titles of the top-level entries in Alice's trash. */
+  trash(): string[] {
+    return this.state
+      .trashOf('alice')
+      .map((n) => this.state.title(n))
+      .sort();
+  }
+
+  /** Creates a live file (e.g. to make a name taken at a restore's destination). */
+  addFile(path: string, title: string, size: number): void {
+    const folder = path ? this.state.folderAt('alice', path) : this.state.tree.node(this.state.myRoot('alice'));
+    if (!folder) throw new Error(`no folder ${path}`);
+    this.state.addFile(folder.id, title, size, { by: 'alice' });
+  }
+}
 
 export { expect };

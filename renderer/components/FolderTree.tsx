@@ -105,6 +105,7 @@ function FolderNode({
       onClick={(e) => {
         e.stopPropagation();
         props.onSelect?.(folder);
+        if (canExpand) toggle(nodeId, true);
       }}
       onKeyDown={(e) => {
         if (e.target !== e.currentTarget) return;

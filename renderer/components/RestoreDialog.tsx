@@ -44,7 +44,7 @@ export function RestoreDialog({
     },
   });
   const where = current ? current.path || '/' : '…';
-  const summary = `Restore ${describeItems(items)} to ${where}`;
+  const summary = current?.canWrite ? `Restore ${describeItems(items)} to ${where}` : `Choose a folder you can write to for ${describeItems(items)}`;
   const canRestore = Boolean(current?.canWrite);
 
   return (
@@ -105,7 +105,6 @@ export function RestoreDialog({
       )}
       <p className="restore-summary" data-testid="restore-summary" aria-live="polite">
         {summary}
-        {current && !current.canWrite ? ' — you cannot write to this folder; pick another.' : ''}
       </p>
       <div className="dialog-actions">
         <Button className="button" onPress={onCancel}>

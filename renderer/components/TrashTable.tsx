@@ -1,6 +1,6 @@
 import { VanillaSelectionArea } from '@viselect/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
@@ -132,6 +132,16 @@ export function TrashTable(props: TrashTableProps) {
     return () => area.destroy();
   }, []);
 
+  // The header lines up with the rows: it leaves room for the rows' scrollbar, whatever its width.
+  const [scrollbar, setScrollbar] = useState(0);
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    const observer = new ResizeObserver(() => setScrollbar(scroller.offsetWidth - scroller.clientWidth));
+    observer.observe(scroller);
+    return () => observer.disconnect();
+  }, []);
+
   // Keep the focused row on screen.
   const focusIndex = selection.focus !== null ? index.get(selection.focus) : undefined;
   useEffect(() => {
@@ -206,7 +216,7 @@ export function TrashTable(props: TrashTableProps) {
       onKeyDown={onKeyDown}
       data-testid="trash-grid"
     >
-      <div className="trash-header" role="rowgroup">
+      <div className="trash-header" role="rowgroup" style={{ paddingRight: scrollbar }}>
         <div className="trash-row-grid header-row" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
           <div role="columnheader" className="gutter-header">
             <span className="visually-hidden">Selected</span>

@@ -1,0 +1,44 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { HostHandle } from '../fixtures';
+
+/** Opens the app and waits until the trash table shows `name`. */
+export async function openTrash(page: Page, host: HostHandle, name = 'Batch 01.txt') {
+  await host.open(page);
+  await expect(row(page, name)).toBeVisible();
+}
+
+export const grid = (page: Page) => page.getByRole('grid');
+export const row = (page: Page, name: string) => grid(page).getByRole('row').filter({ hasText: name });
+
+/** Names of the rows the table marks as selected, in display order. */
+export async function selectedNames(page: Page): Promise<string[]> {
+  const rows = grid(page).locator('[role="row"][aria-selected="true"] .name-text');
+  return rows.allTextContents();
+}
+
+/** Drags a rubber band with the mouse from one row's gutter to another's. */
+export async function marquee(page: Page, from: Locator, to: Locator) {
+  const a = await from.locator('.gutter').boundingBox();
+  const b = await to.locator('.gutter').boundingBox();
+  if (!a || !b) throw new Error('rows not on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  const steps = 8;
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(a.x + a.width / 2 + 40 * (i / steps), a.y + a.height / 2 + ((b.y - a.y) * i) / steps);
+  }
+  await page.mouse.up();
+}
+
+/** The newest operation card in the operations panel. */
+export const latestOperation = (page: Page) => page.getByTestId('operation').first();
+
+export async function waitForOperation(page: Page, state: 'Done' | 'Cancelled' = 'Done') {
+  await expect(latestOperation(page).getByTestId('operation-state')).toContainText(`${state} —`);
+}
+
+/** Clicks one row, then shift-clicks another: a contiguous range. */
+export async function selectRange(page: Page, first: string, last: string) {
+  await row(page, first).locator('.cell-name').click();
+  await row(page, last).locator('.cell-name').click({ modifiers: ['Shift'] });
+}
