@@ -3,6 +3,8 @@ import type { AccountKind, ServerProbe } from '../../shared/model';
 import type { ProviderFactoryInput, ServerProber, TrashProvider } from './types';
 import { probeDocSpace } from './docspace/probe';
 import { createDocSpaceProvider } from './docspace/provider';
+import { probeWebDav } from './webdav/detect';
+import { createWebDavProvider } from './webdav/provider';
 
 /**
  * The provider registry: one factory per server kind, one prober per protocol family.
@@ -10,10 +12,13 @@ import { createDocSpaceProvider } from './docspace/provider';
  */
 const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {
   docspace: (input) => createDocSpaceProvider(input),
+  owncloud10: createWebDavProvider('owncloud10'),
+  nextcloud: createWebDavProvider('nextcloud'),
 };
 
 const probers: ServerProber[] = [
   (url, signal) => probeDocSpace(url, signal),
+  (url, signal) => probeWebDav(url, signal),
 ];
 
 export function createProvider(input: ProviderFactoryInput): TrashProvider {

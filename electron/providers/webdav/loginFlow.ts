@@ -1,0 +1,132 @@
+import { AppError } from '../../core/errors';
+import { defaultHttpOptions, errorForStatus, httpRequest, type HttpOptions } from '../http';
+
+/**
+ * Nextcloud Login Flow v2: the user signs in in their browser, Salvage receives an app password
+ * and never sees the real one.
+ *
+ *   const flow = await startLoginFlow(serverUrl);        // POST /index.php/login/v2
+ *   openExternal(flow.loginUrl);                          // the system browser
+ *   const got = await pollLoginFlow(flow);                // null until the user has approved
+ *   // got = { server, loginName, appPassword } exactly once; then:
+ *   const who = await fetchNextcloudUser(got.server, got.loginName, got.appPassword); // user id for DAV URLs
+ */
+
+export interface LoginFlow {
+  /** Open this in the system browser. */
+  loginUrl: string;
+  /** Poll here with the token (never shown to the renderer). */
+  pollEndpoint: string;
+  token: string;
+}
+
+export interface LoginFlowResult {
+  server: string;
+  loginName: string;
+  appPassword: string;
+}
+
+const userAgent = (http: HttpOptions) => http.userAgent;
+
+export async function startLoginFlow(serverUrl: string, http: HttpOptions = defaultHttpOptions, signal?: AbortSignal): Promise<LoginFlow> {
+  const res = await httpRequest(
+    {
+      method: 'POST',
+      url: `${serverUrl.replace(/\/+$/, '')}/index.php/login/v2`,
+      headers: { 'User-Agent': userAgent(http), Accept: 'application/json' },
+      idempotent: false,
+      ...(signal ? { signal } : {}),
+    },
+    http,
+  );
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    if (res.status === 404) throw new AppError('UNSUPPORTED', 'This server does not offer browser sign-in (Login Flow v2); use an app password.');
+    throw errorForStatus(res.status);
+  }
+  const json = (await res.json().catch(() => null)) as { poll?: { token?: unknown; endpoint?: unknown }; login?: unknown } | null;
+  const token = json?.poll?.token;
+  const endpoint = json?.poll?.endpoint;
+  const login = json?.login;
+  if (typeof token !== 'string' || typeof endpoint !== 'string' || typeof login !== 'string') {
+    throw new AppError('BAD_RESPONSE', 'The server answered the sign-in request with something Salvage cannot read.');
+  }
+  for (const u of [endpoint, login]) {
+    const p = new URL(u).protocol;
+    if (p !== 'https:' && p !== 'http:') throw new AppError('BAD_RESPONSE', 'The server gave a sign-in address that is not a web address.');
+  }
+  return { loginUrl: login, pollEndpoint: endpoint, token };
+}
+
+/** One poll: the credentials once the user approved, null while waiting (the server answers 404 until then). */
+export async function pollLoginFlow(flow: LoginFlow, http: HttpOptions = defaultHttpOptions, signal?: AbortSignal): Promise<LoginFlowResult | null> {
+  const res = await httpRequest(
+    {
+      method: 'POST',
+      url: flow.pollEndpoint,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: `token=${encodeURIComponent(flow.token)}`,
+      idempotent: true,
+      ...(signal ? { signal } : {}),
+    },
+    http,
+  );
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw errorForStatus(res.status);
+  }
+  const json = (await res.json().catch(() => null)) as { server?: unknown; loginName?: unknown; appPassword?: unknown } | null;
+  if (typeof json?.server !== 'string' || typeof json.loginName !== 'string' || typeof json.appPassword !== 'string') {
+    throw new AppError('BAD_RESPONSE', 'The server finished the sign-in with something Salvage cannot read.');
+  }
+  return { server: json.server.replace(/\/+$/, ''), loginName: json.loginName, appPassword: json.appPassword };
+}
+
+/** Polls every intervalMs until approved, the signal aborts, or timeoutMs (the server forgets flows after 20 minutes). */
+export async function waitForLoginFlow(
+  flow: LoginFlow,
+  options: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; http?: HttpOptions } = {},
+): Promise<LoginFlowResult> {
+  const interval = options.intervalMs ?? 2000;
+  const deadline = Date.now() + (options.timeoutMs ?? 20 * 60_000);
+  for (;;) {
+    if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+    const got = await pollLoginFlow(flow, options.http, options.signal);
+    if (got) return got;
+    if (Date.now() > deadline) throw new AppError('TIMEOUT', 'The sign-in in the browser was not finished in time.');
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** GET /ocs/v1.php/cloud/user: the user id used in DAV URLs and the display name. */
+export async function fetchNextcloudUser(
+  serverUrl: string,
+  loginName: string,
+  appPassword: string,
+  http: HttpOptions = defaultHttpOptions,
+  signal?: AbortSignal,
+): Promise<{ userId: string; displayName: string }> {
+  const auth = Buffer.from(`${loginName}:${appPassword}`, 'utf8').toString('base64');
+  const res = await httpRequest(
+    {
+      method: 'GET',
+      url: `${serverUrl.replace(/\/+$/, '')}/ocs/v1.php/cloud/user?format=json`,
+      headers: { Authorization: `Basic ${auth}`, 'OCS-APIRequest': 'true', Accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    },
+    http,
+  );
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw errorForStatus(res.status);
+  }
+  const json = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown; 'display-name'?: unknown } } } | null;
+  const id = json?.ocs?.data?.id;
+  if (typeof id !== 'string' || !id) throw new AppError('BAD_RESPONSE', 'The server did not say who this account is.');
+  const display = json?.ocs?.data?.['display-name'];
+  return { userId: id, displayName: typeof display === 'string' && display ? display : id };
+}

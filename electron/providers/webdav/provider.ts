@@ -1,0 +1,692 @@
+import { AppError, isAppError, toErrorValue } from '../../core/errors';
+import { forEachLimited } from '../../operations/runner';
+import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } from '../../../shared/model';
+import { defaultHttpOptions, errorForStatus, httpRequest, type HttpOptions } from '../http';
+import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashProvider } from '../types';
+import { dialects, prop, type DialectContext, type WebDavDialect, type WebDavKind } from './dialect';
+import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
+import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
+import { streamTrashItems, type ParseHost } from './trashStream';
+
+/**
+ * One TrashProvider for every WebDAV trash-bin server (ownCloud 10, Nextcloud, oCIS). What differs
+ * between them lives in the dialect object; this class makes the requests and keeps the promises
+ * the UI makes: nothing is overwritten unless the user chose Replace, "Keep both" gives
+ * "name (restored).ext", Skip leaves everything as it was.
+ */
+
+export interface WebDavProviderOptions {
+  http?: Partial<HttpOptions>;
+  /** Items worked on at the same time within one batch. */
+  concurrency?: number;
+  /** Overrides where trash listings are parsed (tests). */
+  parseHost?: ParseHost;
+}
+
+interface Stat {
+  kind: 'file' | 'folder';
+  size: number | null;
+  modifiedAt: string | null;
+  fileId: string | null;
+  permissions: string | null;
+}
+
+const STAT_BODY = `<?xml version="1.0"?>
+<d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">
+  <d:prop>
+    <d:resourcetype/>
+    <d:getcontentlength/>
+    <d:getlastmodified/>
+    <oc:size/>
+    <oc:fileid/>
+    <oc:permissions/>
+  </d:prop>
+</d:propfind>`;
+
+const DAV = (l: string) => clark(NS.dav, l);
+const OC = (l: string) => clark(NS.oc, l);
+
+function statOf(r: DavResponse): Stat {
+  const size = prop(r, OC('size')) ?? prop(r, DAV('getcontentlength'));
+  const modified = prop(r, DAV('getlastmodified'));
+  const t = modified ? Date.parse(modified) : NaN;
+  return {
+    kind: r.collection ? 'folder' : 'file',
+    size: size !== null && /^\d+$/.test(size) ? Number(size) : null,
+    modifiedAt: Number.isNaN(t) ? null : new Date(t).toISOString(),
+    fileId: prop(r, OC('fileid')),
+    permissions: prop(r, OC('permissions')),
+  };
+}
+
+const folderName = (segments: string[]) => segments[segments.length - 1] ?? '';
+
+/** A folder may take new items unless its ownCloud permissions say otherwise (C/K create rights). */
+const writable = (permissions: string | null) => permissions === null || /[CK]/.test(permissions);
+
+export class WebDavProvider implements TrashProvider {
+  readonly kind: WebDavKind;
+  private readonly dialect: WebDavDialect;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private userId: string;
+  private readonly http: HttpOptions;
+  private readonly concurrency: number;
+  /** One restore at a time per target folder, so two items never race for the same name. */
+  private readonly folderLocks = new Map<string, Promise<void>>();
+
+  constructor(
+    kind: WebDavKind,
+    private readonly account: AccountConfig,
+    private readonly credentials: Credentials,
+    private readonly options: WebDavProviderOptions = {},
+  ) {
+    this.kind = kind;
+    this.dialect = dialects[kind];
+    const url = new URL(account.serverUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.userId = account.userId || account.user || credentials.user;
+    this.http = { ...defaultHttpOptions, ...options.http };
+    this.concurrency = options.concurrency ?? 4;
+  }
+
+  private get ctx(): DialectContext {
+    return { basePath: this.basePath, userId: this.userId };
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private url(decodedPath: string): string {
+    return this.origin + encodePath(decodedPath);
+  }
+
+  private filesPath(segments: string[]): string {
+    return [this.dialect.filesRoot(this.ctx), ...segments].join('/');
+  }
+
+  private trashPath(id: string | null): string {
+    const root = this.dialect.trashRoot(this.ctx);
+    return id ? `${root}/${id}` : root;
+  }
+
+  private async send(
+    method: string,
+    decodedPath: string,
+    init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined; idempotent?: boolean; query?: string } = {},
+  ): Promise<Response> {
+    const auth = Buffer.from(`${this.credentials.user}:${this.credentials.secret}`, 'utf8').toString('base64');
+    const res = await httpRequest(
+      {
+        method,
+        url: this.url(decodedPath) + (init.query ? `?${init.query}` : ''),
+        headers: { Authorization: `Basic ${auth}`, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
+        ...(init.body !== undefined ? { body: init.body } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
+        ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+      },
+      this.http,
+    );
+    if (res.status === 401) {
+      await res.body?.cancel();
+      throw new AppError('AUTH_FAILED', 'The server did not accept the app password. Sign in again.', { status: 401 });
+    }
+    return res;
+  }
+
+  /** Turns an error response into an AppError, using the Sabre message where it helps. */
+  private async failure(res: Response, messages: Partial<Record<number, string>> = {}): Promise<AppError> {
+    const text = await res.text().catch(() => '');
+    const sabre = parseSabreError(text);
+    const message = messages[res.status];
+    const error = errorForStatus(res.status, message);
+    const details: Record<string, string | number> = { status: res.status };
+    if (sabre.exception) details.exception = sabre.exception;
+    if (sabre.message) details.serverMessage = sabre.message;
+    if (res.status === 400 && sabre.message && !message) return new AppError('BAD_RESPONSE', `The server refused the request: ${sabre.message}`, details);
+    return new AppError(error.code, error.message, details);
+  }
+
+  private async propfind(decodedPath: string, depth: '0' | '1', body: string, signal?: AbortSignal): Promise<DavResponse[] | null> {
+    const res = await this.send('PROPFIND', decodedPath, { headers: { Depth: depth }, body, signal });
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (res.status !== 207) throw await this.failure(res);
+    return parseMultistatus(await res.text());
+  }
+
+  /** What is at a path in the files tree (Depth 0), or null. */
+  async stat(segments: string[], signal?: AbortSignal): Promise<Stat | null> {
+    const found = await this.propfind(this.filesPath(segments), '0', STAT_BODY, signal);
+    const first = found?.[0];
+    return first ? statOf(first) : null;
+  }
+
+  async exists(segments: string[], signal?: AbortSignal): Promise<boolean> {
+    return (await this.stat(segments, signal)) !== null;
+  }
+
+  /** The children of a folder in the files tree with their stats, by name. */
+  private async children(segments: string[], signal?: AbortSignal): Promise<Map<string, Stat> | null> {
+    const found = await this.propfind(this.filesPath(segments), '1', STAT_BODY, signal);
+    if (!found) return null;
+    const self = this.filesPath(segments).replace(/\/+$/, '');
+    const out = new Map<string, Stat>();
+    for (const r of found) {
+      const path = decodeHref(r.href).replace(/\/+$/, '');
+      if (path === self) continue;
+      out.set(path.slice(path.lastIndexOf('/') + 1), statOf(r));
+    }
+    return out;
+  }
+
+  private async move(fromPath: string, toPath: string, overwrite: boolean | null, signal?: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { Destination: this.url(toPath) };
+    if (overwrite !== null) headers.Overwrite = overwrite ? 'T' : 'F';
+    return this.send('MOVE', fromPath, { headers, signal, idempotent: false });
+  }
+
+  private async mkdirs(segments: string[], signal?: AbortSignal): Promise<void> {
+    for (let i = 1; i <= segments.length; i++) {
+      const part = segments.slice(0, i);
+      const res = await this.send('MKCOL', this.filesPath(part), { signal, idempotent: false });
+      await res.body?.cancel();
+      if (res.status === 201 || res.status === 405) continue; // 405: already there
+      throw await this.failure(res, { 409: `Could not create ${displayPath(part)}.` });
+    }
+  }
+
+  // ---------------------------------------------------------------- account
+
+  async checkConnection(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
+    const res = await this.send('GET', `${this.basePath}/ocs/v1.php/cloud/user`, {
+      headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },
+      query: 'format=json',
+      signal,
+    });
+    let userId = this.userId;
+    let userName = this.credentials.user;
+    if (res.status === 200) {
+      const json = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown; 'display-name'?: unknown; displayname?: unknown } } } | null;
+      const data = json?.ocs?.data;
+      if (typeof data?.id === 'string' && data.id) userId = data.id;
+      const display = data?.['display-name'] ?? data?.displayname;
+      if (typeof display === 'string' && display) userName = display;
+    } else {
+      await res.body?.cancel();
+      if (res.status >= 500) throw errorForStatus(res.status);
+    }
+    this.userId = userId;
+    // The trash itself must answer: 207 for our own trash.
+    const trash = await this.send('PROPFIND', this.trashPath(null), { headers: { Depth: '0' }, body: this.dialect.trashPropfind, signal });
+    if (trash.status !== 207) {
+      throw await this.failure(trash, {
+        404: 'This server has no WebDAV trash bin for this account (the Deleted files app may be disabled, or ownCloud is older than 10.4).',
+        403: 'This account may not read its trash bin.',
+      });
+    }
+    await trash.body?.cancel();
+    return { userName, userId };
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  async *listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
+    if (parentId !== null) folderSegments(parentId); // refuses "..", "."
+    const listed = this.trashPath(parentId);
+    const res = await this.send('PROPFIND', listed, { headers: { Depth: '1' }, body: this.dialect.trashPropfind, signal });
+    if (res.status !== 207 || !res.body) {
+      throw await this.failure(res, {
+        404: parentId ? 'This folder is no longer in the trash.' : 'The trash bin was not found on the server.',
+        403: 'This account may not read this trash bin.',
+      });
+    }
+    const ctx = {
+      accountId: this.account.id,
+      parentId,
+      listedPath: listed.replace(/\/+$/, ''),
+      trashRootPath: this.trashPath(null),
+    };
+    for await (const items of streamTrashItems(res.body, this.kind, ctx, signal, this.options.parseHost)) {
+      yield { items };
+    }
+  }
+
+  // ---------------------------------------------------------------- folders
+
+  private folderRef(segments: string[], stat: Stat | null): FolderRef {
+    return {
+      accountId: this.account.id,
+      id: displayPath(segments),
+      name: segments.length ? folderName(segments) : 'Home',
+      path: displayPath(segments),
+      canWrite: writable(stat?.permissions ?? null),
+      hasChildren: null,
+    };
+  }
+
+  async listFolders(parentId: string | null, signal?: AbortSignal) {
+    const segments = folderSegments(parentId);
+    const found = await this.propfind(this.filesPath(segments), '1', STAT_BODY, signal);
+    if (!found) throw new AppError('NOT_FOUND', `The folder ${displayPath(segments)} does not exist.`);
+    const self = this.filesPath(segments).replace(/\/+$/, '');
+    let selfStat: Stat | null = null;
+    const children: FolderRef[] = [];
+    for (const r of found) {
+      const path = decodeHref(r.href).replace(/\/+$/, '');
+      if (path === self) {
+        selfStat = statOf(r);
+        continue;
+      }
+      if (!r.collection) continue;
+      children.push(this.folderRef([...segments, path.slice(path.lastIndexOf('/') + 1)], statOf(r)));
+    }
+    children.sort((a, b) => a.name.localeCompare(b.name));
+    const breadcrumbs = segments.map((_, i) => this.folderRef(segments.slice(0, i), null));
+    return { folder: this.folderRef(segments, selfStat), children, breadcrumbs: [...breadcrumbs, this.folderRef(segments, selfStat)] };
+  }
+
+  async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<FolderRef> {
+    const clean = name.trim();
+    if (!clean || clean === '.' || clean === '..' || clean.includes('/') || clean.includes('\\') || clean.includes('\0')) {
+      throw new AppError('INVALID_INPUT', 'A folder name cannot be empty or contain "/" or "\\".');
+    }
+    const segments = [...folderSegments(parentId), clean];
+    const res = await this.send('MKCOL', this.filesPath(segments), { signal, idempotent: false });
+    if (res.status !== 201) {
+      throw await this.failure(res, {
+        405: `A folder or file named "${clean}" already exists here.`,
+        409: `The folder ${displayPath(segments.slice(0, -1))} does not exist.`,
+        403: 'You may not create folders here.',
+      });
+    }
+    await res.body?.cancel();
+    return this.folderRef(segments, null);
+  }
+
+  // ---------------------------------------------------------------- conflicts
+
+  /** Where an item would go: its target folder segments and name. Throws when the original place is unknown. */
+  private destination(item: TrashItem, target: RestoreTarget): { folder: string[]; name: string } {
+    if (target.kind === 'folder') return { folder: folderSegments(target.folderId), name: item.name };
+    if (item.originalFolderId === null) {
+      throw new AppError('BAD_RESPONSE', 'The server did not give a usable original location for this item; restore it into a folder instead.');
+    }
+    return { folder: folderSegments(item.originalFolderId), name: item.name };
+  }
+
+  private conflictFor(item: TrashItem, folder: string[], name: string, existing: Stat): Conflict {
+    return {
+      itemKey: item.key,
+      name,
+      targetPath: displayPath([...folder, name]),
+      trashed: { size: item.size, deletedAt: item.deletedAt, kind: item.kind },
+      existing: { size: existing.size, modifiedAt: existing.modifiedAt, kind: existing.kind },
+      canReplace: true,
+      note:
+        existing.kind === 'folder' && item.kind === 'folder'
+          ? 'Replace moves the existing folder, with everything in it, to the trash.'
+          : 'Replace moves the existing item to the trash.',
+    };
+  }
+
+  async findConflicts(items: TrashItem[], target: RestoreTarget, signal?: AbortSignal) {
+    const conflicts: Conflict[] = [];
+    const missing = new Set<string>();
+    const listings = new Map<string, Promise<Map<string, Stat> | null>>();
+    const controller = signal ?? new AbortController().signal;
+    await forEachLimited(items, this.concurrency, controller, async (item) => {
+      let dest: { folder: string[]; name: string };
+      try {
+        dest = this.destination(item, target);
+      } catch {
+        return;
+      }
+      const key = displayPath(dest.folder);
+      let listing = listings.get(key);
+      if (!listing) {
+        listing = this.children(dest.folder, signal);
+        listings.set(key, listing);
+      }
+      const children = await listing;
+      if (!children) {
+        missing.add(key);
+        return;
+      }
+      const existing = children.get(dest.name);
+      if (existing) conflicts.push(this.conflictFor(item, dest.folder, dest.name, existing));
+    });
+    return { conflicts, missingFolders: [...missing] };
+  }
+
+  // ---------------------------------------------------------------- restore
+
+  private async withFolderLock<T>(folder: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.folderLocks.get(folder) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const chained = previous.then(() => mine);
+    this.folderLocks.set(folder, chained);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.folderLocks.get(folder) === chained) this.folderLocks.delete(folder);
+    }
+  }
+
+  async restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void> {
+    await this.runBatch(items, ctx, async (item) => {
+      const dest = this.destination(item, target);
+      await this.withFolderLock(displayPath(dest.folder), () => this.restoreOne(item, target, dest, options, ctx));
+    });
+  }
+
+  /** Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. */
+  private async runBatch(items: TrashItem[], ctx: BatchContext, fn: (item: TrashItem) => Promise<void>): Promise<void> {
+    let authError: AppError | null = null;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await forEachLimited(items, this.concurrency, stop.signal, async (item) => {
+        try {
+          ctx.progress({ current: item.name });
+          await fn(item);
+        } catch (e) {
+          if (ctx.signal.aborted) return;
+          if (isAppError(e) && e.code === 'AUTH_FAILED') {
+            authError ??= e;
+            stop.abort();
+            return;
+          }
+          ctx.itemDone(this.result(item, 'failed', null, e));
+        }
+      });
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+    if (authError) throw authError;
+  }
+
+  private result(item: TrashItem | { key: string; name: string }, outcome: Outcome, finalPath: string | null, error?: unknown): ItemResult {
+    return { key: item.key, name: item.name, outcome, finalPath, error: error === undefined ? null : toErrorValue(error) };
+  }
+
+  private done(ctx: BatchContext, item: TrashItem, outcome: Outcome, final: string[] | null): void {
+    const finalPath = final ? displayPath(final) : null;
+    ctx.itemDone(this.result(item, outcome, finalPath), {
+      bytes: item.size,
+      ...(finalPath && outcome !== 'skipped' ? { undoRef: finalPath } : {}),
+    });
+  }
+
+  /** A free "keep both" name in a folder: "a (restored).txt", "a (restored 2).txt", ... */
+  private async freeName(folder: string[], name: string, isFolder: boolean, signal?: AbortSignal): Promise<string> {
+    const children = (await this.children(folder, signal)) ?? new Map<string, Stat>();
+    if (!children.has(name)) return name;
+    for (let n = 1; n < 10_000; n++) {
+      const candidate = restoredName(name, n, isFolder);
+      if (!children.has(candidate)) return candidate;
+    }
+    throw new AppError('CONFLICT', `No free name for ${name}.`);
+  }
+
+  private async ensureFolder(folder: string[], options: RestoreOptions, signal: AbortSignal): Promise<void> {
+    const stat = await this.stat(folder, signal);
+    if (stat?.kind === 'folder') return;
+    if (stat) throw new AppError('DEST_MISSING', `${displayPath(folder)} is a file, not a folder.`);
+    if (!options.recreateMissingFolders) {
+      throw new AppError('DEST_MISSING', `The folder ${displayPath(folder)} no longer exists. Recreate it, or restore into another folder.`);
+    }
+    await this.mkdirs(folder, signal);
+  }
+
+  private async restoreOne(item: TrashItem, target: RestoreTarget, dest: { folder: string[]; name: string }, options: RestoreOptions, ctx: BatchContext): Promise<void> {
+    const signal = ctx.signal;
+    await this.ensureFolder(dest.folder, options, signal);
+    const existing = await this.stat([...dest.folder, dest.name], signal);
+    let resolution: Resolution | undefined = ctx.resolutionFor(item.key);
+    if (existing && !resolution) resolution = await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing));
+    if (existing && resolution === 'skip') {
+      // Still in the trash; nothing touched.
+      ctx.itemDone(this.result(item, 'skipped', null));
+      return;
+    }
+    if (this.dialect.restoreMode === 'move-to-destination') {
+      await this.moveOutOfTrash(item, this.trashPath(item.id), dest, existing ? (resolution ?? null) : null, ctx);
+    } else {
+      await this.restoreThroughCollection(item, target, dest, existing ? (resolution ?? null) : null, options, ctx);
+    }
+  }
+
+  /**
+   * Moves something (a trash item, or a just-restored file) to dest with Overwrite semantics that
+   * follow the user's choice; a name taken meanwhile (412) asks again.
+   */
+  private async moveOutOfTrash(
+    item: TrashItem,
+    fromPath: string,
+    dest: { folder: string[]; name: string },
+    resolution: Resolution | null,
+    ctx: BatchContext,
+    outcomeIfPlain: Outcome = 'restored',
+    onSkip?: () => Promise<void>,
+  ): Promise<void> {
+    const signal = ctx.signal;
+    let choice = resolution;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      let name = dest.name;
+      if (choice === 'skip') {
+        await onSkip?.();
+        ctx.itemDone(this.result(item, 'skipped', null));
+        return;
+      }
+      if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal);
+      const to = [...dest.folder, name];
+      const replace = choice === 'replace';
+      let res = await this.move(fromPath, this.filesPath(to), replace, signal);
+      if (replace && res.status === 403) {
+        // ownCloud ≥ 10.12 refuses a restore over an existing node (even with Overwrite: T):
+        // move the existing one to the trash first, then restore.
+        await res.body?.cancel();
+        const del = await this.send('DELETE', this.filesPath(to), { signal, idempotent: false });
+        if (del.status !== 204 && del.status !== 404) throw await this.failure(del);
+        await del.body?.cancel();
+        res = await this.move(fromPath, this.filesPath(to), false, signal);
+      }
+      if (res.status === 201 || res.status === 204) {
+        await res.body?.cancel();
+        const outcome: Outcome = replace ? 'replaced' : name !== dest.name ? 'renamed' : outcomeIfPlain;
+        this.done(ctx, item, outcome, to);
+        return;
+      }
+      if (res.status === 412) {
+        await res.body?.cancel();
+        const existing = await this.stat(to, signal);
+        if (!existing) continue; // gone again: try once more
+        choice = choice === 'keep-both' ? 'keep-both' : await ctx.ask(this.conflictFor(item, dest.folder, name, existing));
+        continue;
+      }
+      throw await this.failure(res, {
+        404: 'This item is no longer in the trash.',
+        409: `The folder ${displayPath(dest.folder)} does not exist.`,
+        403: `You may not restore into ${displayPath(dest.folder)}.`,
+        507: 'Not enough storage space on the server to restore this item.',
+      });
+    }
+    throw new AppError('CONFLICT', `The name ${dest.name} kept being taken while restoring.`);
+  }
+
+  /**
+   * Nextcloud: MOVE the item to trashbin/<user>/restore/<name> (no Overwrite header: Nextcloud 32
+   * answers 412 to "Overwrite: F" there even when nothing is in the way). The server puts it back
+   * at its original location, renamed "name (restored).ext" when that name is taken, or in the
+   * root when the folder is gone — and does not say which, so we look it up by file id.
+   */
+  private async restoreThroughCollection(
+    item: TrashItem,
+    target: RestoreTarget,
+    dest: { folder: string[]; name: string },
+    resolution: Resolution | null,
+    options: RestoreOptions,
+    ctx: BatchContext,
+  ): Promise<void> {
+    const signal = ctx.signal;
+    const trashPath = this.trashPath(item.id);
+    // The file id lets us find the item after the server placed it.
+    const self = await this.propfind(trashPath, '0', STAT_BODY, signal);
+    if (!self?.[0]) throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 404 });
+    const fileId = prop(self[0], OC('fileid'));
+
+    const originalFolder = item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [];
+    const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
+    const before = intoOriginal ? null : await this.children(originalFolder, signal);
+
+    const res = await this.move(trashPath, this.dialect.restoreTarget!(this.ctx, item), null, signal);
+    if (res.status !== 201 && res.status !== 204) {
+      throw await this.failure(res, {
+        404: 'This item is no longer in the trash.',
+        403: 'You may not restore this item.',
+        409: 'The server could not restore this item (its trash record is incomplete).',
+        507: 'Not enough storage space on the server to restore this item.',
+      });
+    }
+    await res.body?.cancel();
+
+    const landed = await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, signal);
+    if (!landed) {
+      throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
+    }
+    const landedPath = [...landed.folder, landed.name];
+
+    if (intoOriginal && displayPath(landed.folder) === displayPath(dest.folder)) {
+      if (landed.name === dest.name) {
+        this.done(ctx, item, 'restored', landedPath);
+        return;
+      }
+      // The server renamed it because the name is taken.
+      let choice = resolution;
+      if (!choice) {
+        const existing = await this.stat([...dest.folder, dest.name], signal);
+        choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)) : 'replace';
+      }
+      if (choice === 'keep-both') {
+        this.done(ctx, item, 'renamed', landedPath);
+        return;
+      }
+      if (choice === 'skip') {
+        await this.trashFilesPath(landedPath, signal);
+        ctx.itemDone(this.result(item, 'skipped', null));
+        return;
+      }
+      const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, signal);
+      if (move.status !== 201 && move.status !== 204) {
+        const error = await this.failure(move);
+        throw new AppError(error.code, `Restored as ${displayPath(landedPath)}, but could not replace ${dest.name}: ${error.message}`, error.details);
+      }
+      await move.body?.cancel();
+      this.done(ctx, item, 'replaced', [...dest.folder, dest.name]);
+      return;
+    }
+
+    // Second step: move it from where the server put it into the chosen folder.
+    ctx.progress({ current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}` });
+    try {
+      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, signal));
+    } catch (e) {
+      const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
+      if (error.code === 'AUTH_FAILED' || error.code === 'CANCELLED') throw error;
+      ctx.itemDone(
+        this.result(item, 'failed', displayPath(landedPath), new AppError(error.code, `Restored to ${displayPath(landedPath)}, but could not move it into ${displayPath(dest.folder)}: ${error.message}`, error.details)),
+        { undoRef: displayPath(landedPath) },
+      );
+    }
+    void options;
+  }
+
+  /** Finds a just-restored item: by file id in the expected folder, then in the root. */
+  private async findLanded(
+    item: TrashItem,
+    fileId: string | null,
+    expected: string[],
+    before: Map<string, Stat> | null,
+    signal: AbortSignal,
+  ): Promise<{ folder: string[]; name: string } | null> {
+    const places = displayPath(expected) === '/' ? [expected] : [expected, []];
+    for (const folder of places) {
+      const children = await this.children(folder, signal);
+      if (!children) continue;
+      if (fileId) {
+        for (const [name, stat] of children) if (stat.fileId === fileId) return { folder, name };
+        continue;
+      }
+      // No file id: the item's name, or the first "(restored …)" name that was not there before.
+      const candidates = [item.name, ...Array.from({ length: 50 }, (_, i) => restoredName(item.name, i + 1, item.kind === 'folder'))];
+      for (const name of candidates) {
+        if (children.has(name) && !(before?.has(name) ?? false)) return { folder, name };
+      }
+    }
+    return null;
+  }
+
+  /** Moves a live item to the trash (undo, and Skip after the server already restored). */
+  private async trashFilesPath(segments: string[], signal?: AbortSignal): Promise<void> {
+    const res = await this.send('DELETE', this.filesPath(segments), { signal, idempotent: false });
+    if (res.status !== 204 && res.status !== 200) throw await this.failure(res, { 404: `${displayPath(segments)} is no longer there.` });
+    await res.body?.cancel();
+  }
+
+  // ---------------------------------------------------------------- delete, empty, undo
+
+  async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {
+    await this.runBatch(items, ctx, async (item) => {
+      const res = await this.send('DELETE', this.trashPath(item.id), { signal: ctx.signal, idempotent: false });
+      if (res.status === 204 || res.status === 200) {
+        await res.body?.cancel();
+        ctx.itemDone(this.result(item, 'deleted', null), { bytes: item.size });
+        return;
+      }
+      throw await this.failure(res, {
+        404: 'This item is no longer in the trash.',
+        403: 'The server does not allow deleting items from the trash for this account (an administrator may have turned it off).',
+      });
+    });
+  }
+
+  async empty(ctx: BatchContext): Promise<void> {
+    // Read what is there first, so every item gets its own result.
+    const known: TrashItem[] = [];
+    for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
+    ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
+    const res = await this.send('DELETE', this.trashPath(null), { signal: ctx.signal, idempotent: false });
+    if (res.status !== 204 && res.status !== 200) {
+      throw await this.failure(res, {
+        403: 'The server does not allow emptying the trash for this account (an administrator may have turned it off).',
+      });
+    }
+    await res.body?.cancel();
+    for (const item of known) ctx.itemDone(this.result(item, 'deleted', null), { bytes: item.size });
+    ctx.progress({ fraction: 1 });
+  }
+
+  async trashAgain(refs: { key: string; name: string; undoRef: string }[], ctx: BatchContext): Promise<void> {
+    await forEachLimited(refs, this.concurrency, ctx.signal, async (ref) => {
+      try {
+        await this.trashFilesPath(folderSegments(ref.undoRef), ctx.signal);
+        ctx.itemDone({ key: ref.key, name: ref.name, outcome: 'deleted', finalPath: null, error: null });
+      } catch (e) {
+        if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
+        ctx.itemDone({ key: ref.key, name: ref.name, outcome: 'failed', finalPath: ref.undoRef, error: toErrorValue(e) });
+      }
+    });
+  }
+}
+
+export const createWebDavProvider =
+  (kind: WebDavKind) =>
+  ({ account, credentials }: { account: AccountConfig; credentials: Credentials }): TrashProvider =>
+    new WebDavProvider(kind, account, credentials);

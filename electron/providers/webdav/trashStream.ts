@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../core/errors';
+import type { TrashItem } from '../../../shared/model';
+import type { ReadContext, WebDavKind } from './dialect';
+import { createTrashParse } from './trashParse';
+import type { FromWorker, ToWorker } from './trashWorker';
+
+/**
+ * Main-process side of trash listings: the response body's bytes are handed to the listing
+ * worker as they arrive, and chunks of ~1,000 items come back. The main event loop only copies
+ * bytes and receives finished chunks, so a 100k-item listing never blocks it for long.
+ *
+ * The worker is out/main/trash-worker.js in a build (source: electron/providers/webdav/trashWorker.ts),
+ * started from the TypeScript source through tsx when running from source (tests, `npm run cli`).
+ * If no worker can be started, parsing runs in-thread in small slices (yielding between them).
+ */
+
+interface SessionHandlers {
+  items(items: TrashItem[]): void;
+  done(): void;
+  error(e: Error): void;
+}
+
+interface ParseSession {
+  write(bytes: Uint8Array): void;
+  end(): void;
+  abort(): void;
+}
+
+export interface ParseHost {
+  readonly mode: 'worker' | 'in-thread';
+  open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession;
+}
+
+/** Where the worker can be found: a built .js next to the bundle, or the .ts source. */
+export function findWorker(): { url: URL; typescript: boolean } | null {
+  const override = process.env.SALVAGE_TRASH_WORKER;
+  if (override) return { url: pathToFileURL(override), typescript: override.endsWith('.ts') };
+  const here = import.meta.url;
+  for (const candidate of ['./trash-worker.js', '../trash-worker.js', './main/trash-worker.js']) {
+    const url = new URL(candidate, here);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { url, typescript: false };
+  }
+  const source = new URL('./trashWorker.ts', here);
+  if (source.protocol === 'file:' && existsSync(fileURLToPath(source))) return { url: source, typescript: true };
+  return null;
+}
+
+function startWorker(spec: { url: URL; typescript: boolean }): Worker {
+  if (!spec.typescript) return new Worker(spec.url);
+  // Running from source: register tsx inside the worker, then load the TypeScript entry.
+  let api = createRequire(import.meta.url).resolve('tsx/esm/api');
+  if (api.endsWith('.cjs') && existsSync(api.replace(/\.cjs$/, '.mjs'))) api = api.replace(/\.cjs$/, '.mjs');
+  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(spec.url.href)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+class WorkerHost implements ParseHost {
+  readonly mode = 'worker' as const;
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly sessions = new Map<number, SessionHandlers>();
+
+  constructor(private readonly spec: { url: URL; typescript: boolean }) {}
+
+  open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession {
+    const worker = this.ensure();
+    const id = this.nextId++;
+    this.sessions.set(id, handlers);
+    this.ref();
+    const post = (m: ToWorker) => worker.postMessage(m);
+    post({ id, type: 'open', kind, ctx });
+    return {
+      write: (bytes) => post({ id, type: 'bytes', bytes }),
+      end: () => post({ id, type: 'end' }),
+      abort: () => {
+        if (this.sessions.delete(id)) post({ id, type: 'abort' });
+        this.ref();
+      },
+    };
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(this.spec);
+    worker.on('message', (m: FromWorker) => {
+      const handlers = this.sessions.get(m.id);
+      if (!handlers) return;
+      if (m.type === 'items') handlers.items(m.items);
+      else {
+        this.sessions.delete(m.id);
+        this.ref();
+        if (m.type === 'done') handlers.done();
+        else handlers.error(new AppError('BAD_RESPONSE', `The server's trash listing could not be read: ${m.message}`));
+      }
+    });
+    const die = (e: unknown) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      const error = new AppError('INTERNAL', `The listing worker stopped${e instanceof Error ? `: ${e.message}` : ''}.`);
+      for (const h of this.sessions.values()) h.error(error);
+      this.sessions.clear();
+    };
+    worker.on('error', die);
+    worker.on('exit', (code) => die(new Error(`exit code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Keeps the process alive only while a listing is being parsed. */
+  private ref(): void {
+    if (!this.worker) return;
+    if (this.sessions.size > 0) this.worker.ref();
+    else this.worker.unref();
+  }
+}
+
+/** Fallback: parses in this thread, in slices, yielding to the event loop between them. */
+export class InThreadHost implements ParseHost {
+  readonly mode = 'in-thread' as const;
+  open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession {
+    const parse = createTrashParse(kind, ctx, (items) => handlers.items(items));
+    let chain = Promise.resolve();
+    let aborted = false;
+    const SLICE = 32 * 1024;
+    const run = (fn: () => void) => {
+      chain = chain
+        .then(() => new Promise<void>((r) => setImmediate(r)))
+        .then(() => {
+          if (!aborted) fn();
+        })
+        .catch((e: unknown) => {
+          aborted = true;
+          handlers.error(new AppError('BAD_RESPONSE', `The server's trash listing could not be read: ${e instanceof Error ? e.message : String(e)}`));
+        });
+    };
+    return {
+      write(bytes) {
+        for (let i = 0; i < bytes.length; i += SLICE) {
+          const slice = bytes.subarray(i, i + SLICE);
+          run(() => parse.write(slice));
+        }
+      },
+      end() {
+        run(() => {
+          parse.end();
+          handlers.done();
+        });
+      },
+      abort() {
+        aborted = true;
+      },
+    };
+  }
+}
+
+let host: ParseHost | null = null;
+
+/** The shared parse host: the worker when one can be found, else in-thread. */
+export function parseHost(): ParseHost {
+  if (host) return host;
+  const spec = findWorker();
+  if (spec) {
+    try {
+      host = new WorkerHost(spec);
+      return host;
+    } catch {
+      /* fall through */
+    }
+  }
+  host = new InThreadHost();
+  return host;
+}
+
+/** Replaces the parse host (tests). */
+export function setParseHost(next: ParseHost | null): void {
+  host = next;
+}
+
+/**
+ * Streams a trash PROPFIND body into chunks of items. The body is read as it arrives; chunks are
+ * yielded as the parser finishes them.
+ */
+export async function* streamTrashItems(
+  body: ReadableStream<Uint8Array>,
+  kind: WebDavKind,
+  ctx: ReadContext,
+  signal?: AbortSignal,
+  using: ParseHost = parseHost(),
+): AsyncGenerator<TrashItem[]> {
+  const queue: TrashItem[][] = [];
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const session = using.open(kind, ctx, {
+    items: (items) => {
+      queue.push(items);
+      notify();
+    },
+    done: () => {
+      finished = true;
+      notify();
+    },
+    error: (e) => {
+      failure ??= e;
+      finished = true;
+      notify();
+    },
+  });
+  const reader = body.getReader();
+  const pump = (async () => {
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (value && value.byteLength) session.write(value);
+      }
+      session.end();
+    } catch (e) {
+      session.abort();
+      failure ??= e instanceof AppError ? e : signal?.aborted ? new AppError('CANCELLED', 'Cancelled.') : new AppError('NETWORK', 'The connection broke while reading the trash.');
+      finished = true;
+      notify();
+    }
+  })();
+  try {
+    for (;;) {
+      if (queue.length) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) break;
+      await new Promise<void>((r) => (wake = r));
+    }
+  } finally {
+    if (!finished) {
+      session.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+    await pump;
+  }
+}
