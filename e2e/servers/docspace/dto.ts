@@ -208,12 +208,21 @@ export class Dtos {
   }
 
   /** The Trash section itself (no tree node). */
+  private trashCounts = new Map<string, { stamp: string; files: number; folders: number }>();
+
   trashFolder(viewer: DsUser) {
-    const top = this.state.trashOf(viewer.id);
+    const stamp = this.state.stamp();
+    let counts = this.trashCounts.get(viewer.id);
+    if (!counts || counts.stamp !== stamp) {
+      let files = 0;
+      for (const n of this.state.trashOf(viewer.id)) if (n.kind === 'file') files++;
+      counts = { stamp, files, folders: this.state.trashOf(viewer.id).length - files };
+      this.trashCounts.set(viewer.id, counts);
+    }
     return {
       parentId: 0,
-      filesCount: top.filter((n) => n.kind === 'file').length,
-      foldersCount: top.filter((n) => n.kind === 'folder').length,
+      filesCount: counts.files,
+      foldersCount: counts.folders,
       new: 0,
       mute: false,
       pinned: false,

@@ -87,7 +87,7 @@ class DocSpaceApiHandler {
   private readonly inflight = new Map<string, { gets: number; writes: number }>();
   private readonly window = new Map<string, number[]>();
   private listCache = new Map<string, TreeNode[]>();
-  private listCacheVersion = -1;
+  private listCacheStamp = '';
 
   constructor(
     private readonly state: DocSpaceState,
@@ -277,9 +277,9 @@ class DocSpaceApiHandler {
   }
 
   private sortedEntries(user: DsUser, folder: TreeNode | null, q: URLSearchParams, isTrash: boolean): TreeNode[] {
-    if (this.listCacheVersion !== this.state.version) {
+    if (this.listCacheStamp !== this.state.stamp()) {
       this.listCache = new Map();
-      this.listCacheVersion = this.state.version;
+      this.listCacheStamp = this.state.stamp();
     }
     const filterType = Number(q.get('filterType') ?? 0) || 0;
     const filterValue = (q.get('filterValue') ?? '').trim().toLowerCase();
@@ -288,7 +288,7 @@ class DocSpaceApiHandler {
     const key = [user.id, folder?.id ?? 'trash', filterType, filterValue, sortBy, order].join('|');
     const cached = this.listCache.get(key);
     if (cached) return cached;
-    let nodes = isTrash ? this.state.trashOf(user.id) : this.state.childrenOf(folder!.id);
+    let nodes = isTrash ? [...this.state.trashOf(user.id)] : this.state.childrenOf(folder!.id);
     const title = (n: TreeNode) => this.state.title(n);
     nodes = nodes.filter((n) => {
       if (filterValue && !title(n).toLowerCase().includes(filterValue)) return false;

@@ -254,9 +254,21 @@ export class DocSpaceState {
     return (parentPath && this.folderAt(user, parentPath)?.id) || this.myRoot(user);
   }
 
-  /** Top-level trash nodes of a user. */
+  /** Changes whenever DocSpace's state or the shared tree (e.g. a control-API seed) changes. */
+  stamp(): string {
+    return `${this.version}/${this.tree.nodes.size}/${this.tree.entries.size}`;
+  }
+
+  private trashCache = new Map<string, { stamp: string; nodes: TreeNode[] }>();
+
+  /** Top-level trash nodes of a user (cached until the next change: 100k entries are common). */
   trashOf(user: string): TreeNode[] {
-    return this.tree.trashOf(user).map((e) => this.tree.node(e.nodeId));
+    const stamp = this.stamp();
+    const cached = this.trashCache.get(user);
+    if (cached && cached.stamp === stamp) return cached.nodes;
+    const nodes = this.tree.trashOf(user).map((e) => this.tree.node(e.nodeId));
+    this.trashCache.set(user, { stamp, nodes });
+    return nodes;
   }
 
   // ——— changes the API makes ———
