@@ -195,20 +195,27 @@ export class DocSpaceProvider implements TrashProvider {
       const conflicting = await this.preCheck(destId, group, ctx.signal);
       const existing = conflicting.size ? await this.entriesByTitle(destId, ctx.signal) : new Map<string, EntryDto[]>();
 
+      // Ask about every conflict at once: the runner shows them one by one and "apply to all" answers the rest.
+      const conflicted = group.filter((item) => conflicting.has(item.id));
+      let answers: Resolution[];
+      try {
+        answers = await Promise.all(
+          conflicted.map((item) => {
+            const chosen = ctx.resolutionFor(item.key);
+            return chosen ? Promise.resolve(chosen) : ctx.ask(this.conflictFor(item, dest.path, existing));
+          }),
+        );
+      } catch (e) {
+        if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return;
+        throw e;
+      }
+      const answerOf = new Map(conflicted.map((item, i) => [item.id, answers[i]!]));
       const sent: Sent[] = [];
       for (const item of group) {
-        if (!conflicting.has(item.id)) {
+        const answer = answerOf.get(item.id);
+        if (answer === undefined) {
           sent.push({ item, choice: 'none', conflicted: false });
-          continue;
-        }
-        let answer: Resolution;
-        try {
-          answer = ctx.resolutionFor(item.key) ?? (await ctx.ask(this.conflictFor(item, dest.path, existing)));
-        } catch (e) {
-          if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return;
-          throw e;
-        }
-        if (answer === 'skip') {
+        } else if (answer === 'skip') {
           ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
           progress.settle(1);
         } else {
