@@ -32,3 +32,19 @@ describe('IPC sender frame check', () => {
     expect(isAppUrl('garbage')).toBe(false);
   });
 });
+
+describe('no remote module', () => {
+  it('is not a dependency and is never referenced', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = join(import.meta.dirname, '..');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect({ ...pkg.dependencies, ...pkg.devDependencies }).not.toHaveProperty('@electron/remote');
+    const sources = (readdirSync(join(root, 'electron'), { recursive: true }) as string[])
+      .filter((f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f))
+      .map((f) => readFileSync(join(root, 'electron', f), 'utf8'));
+    for (const text of sources) {
+      expect(text).not.toMatch(/@electron\/remote|enableRemoteModule|\bremote\.require|ELECTRON_DISABLE_SECURITY_WARNINGS|NODE_TLS_REJECT_UNAUTHORIZED\s*=/);
+    }
+  });
+});
