@@ -1,5 +1,6 @@
 import type { DemoAccount, DemoLauncher } from '../../electron/services/accounts';
 import { startDocSpaceDemo } from './docspace/demo';
+import { startWebDavDemo } from './webdav/demo';
 
 /**
  * Demo mode: starts the protocol-faithful test servers in-process, seeded with realistic
@@ -9,6 +10,7 @@ type DemoStarter = () => Promise<DemoAccount[]>;
 
 const starters: DemoStarter[] = [
   startDocSpaceDemo,
+  startWebDavDemo,
 ];
 
 export function createDemoLauncher(): DemoLauncher {

@@ -1,0 +1,27 @@
+import type { RunningServer } from './control';
+import { startDocSpaceServer } from './docspace/index';
+import { startWebDavServer } from './webdav/server';
+
+export type ServerKind = 'owncloud10' | 'nextcloud' | 'docspace';
+
+export interface StartServerOptions {
+  kind: ServerKind;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  latencyMs?: number;
+}
+
+/** Starts one protocol-faithful test server; answers its URL, close() and the control API. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const port = options.port ?? 0;
+  switch (options.kind) {
+    case 'owncloud10':
+    case 'nextcloud':
+      return startWebDavServer({ kind: options.kind, port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+    case 'docspace':
+      return startDocSpaceServer({ port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+  }
+}
+
+export { startWebDavServer } from './webdav/server';
+export { WEBDAV_USERS, seedTestState, seedDemoState } from './webdav/seed';

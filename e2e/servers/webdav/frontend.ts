@@ -1,0 +1,811 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FileTree, TrashEntry, TreeNode, TreeUser } from '../tree';
+import { TreeError } from '../tree';
+import {
+  basicAuth,
+  clark,
+  COLLECTION,
+  decodePath,
+  depthOf,
+  EMPTY,
+  httpDate,
+  multistatus,
+  NS_DAV,
+  NS_NC,
+  NS_OC,
+  NS_SABRE,
+  overwriteOf,
+  parsePropfind,
+  responseXml,
+  SABRE,
+  sabreEncode,
+  sendEmpty,
+  sendJson,
+  sendMultistatus,
+  sendSabreError,
+  streamMultistatus,
+  text,
+  type DavEntry,
+  type PropRequest,
+  type PropValue,
+} from './sabre';
+
+/**
+ * ownCloud 10 and Nextcloud front ends over the shared file tree. They share the files tree
+ * (remote.php/dav/files/<user>), status.php, OCS and Basic auth; they differ in the trash:
+ *
+ * - Nextcloud: remote.php/dav/trashbin/<user>/trash/<name>.d<unix-time>, restore by MOVE to
+ *   trashbin/<user>/restore/<anything>, auto-rename "(restored)", root when the folder is gone,
+ *   Overwrite: F on that MOVE → 412, newest first, nc:* properties. Matches the recordings in
+ *   /work/shared/recordings/nextcloud-32.0.1.
+ * - ownCloud 10: remote.php/dav/trash-bin/<user>/<fileid>, restore by MOVE to files/<user>/<path>
+ *   with Overwrite, oc:trashbin-* properties, Depth infinity refused with 412.
+ */
+
+export type WebDavServerKind = 'nextcloud' | 'owncloud10';
+
+export interface FrontEndOptions {
+  kind: WebDavServerKind;
+  /** Admin setting: deleting from the trash allowed (Nextcloud files.delete_from_trash). */
+  deleteFromTrash?: boolean;
+}
+
+const DAV = (l: string) => clark(NS_DAV, l);
+const OC = (l: string) => clark(NS_OC, l);
+const NC = (l: string) => clark(NS_NC, l);
+
+const NC_DAV_HEADER =
+  '1, 3, extended-mkcol, access-control, calendarserver-principal-property-search, nc-paginate, nextcloud-checksum-update, nc-calendar-search, nc-enable-birthday-calendar';
+const OC_DAV_HEADER = '1, 3, extended-mkcol';
+
+const NC_STATUS = {
+  installed: true,
+  maintenance: false,
+  needsDbUpgrade: false,
+  version: '32.0.1.2',
+  versionstring: '32.0.1',
+  edition: '',
+  productname: 'Nextcloud',
+  extendedSupport: false,
+};
+
+const OC_STATUS = {
+  installed: true,
+  maintenance: false,
+  needsDbUpgrade: false,
+  version: '10.15.0.2',
+  versionstring: '10.15.0',
+  edition: 'Community',
+  productname: 'ownCloud',
+  product: 'ownCloud',
+};
+
+interface LoginFlowState {
+  pollToken: string;
+  approved: { loginName: string; appPassword: string } | null;
+}
+
+export class WebDavFrontEnd {
+  readonly kind: WebDavServerKind;
+  deleteFromTrash: boolean;
+  private readonly flows = new Map<string, LoginFlowState>();
+  private readonly paginate = new Map<string, number[]>();
+
+  constructor(
+    private readonly tree: FileTree,
+    options: FrontEndOptions,
+  ) {
+    this.kind = options.kind;
+    this.deleteFromTrash = options.deleteFromTrash ?? true;
+  }
+
+  private get nc(): boolean {
+    return this.kind === 'nextcloud';
+  }
+
+  private get namespaces(): string[] {
+    return this.nc ? [NS_DAV, NS_SABRE, NS_OC, NS_NC] : [NS_DAV, NS_SABRE, NS_OC];
+  }
+
+  private get davHeaders(): Record<string, string> {
+    return { DAV: this.nc ? NC_DAV_HEADER : OC_DAV_HEADER };
+  }
+
+  private origin(req: IncomingMessage): string {
+    return `http://${req.headers.host ?? '127.0.0.1'}`;
+  }
+
+  handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const rawPath = url.pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    if (rawPath === '/status.php' && (method === 'GET' || method === 'HEAD')) {
+      return sendJson(res, 200, this.nc ? NC_STATUS : OC_STATUS, 'application/json', { 'Access-Control-Allow-Origin': '*' });
+    }
+    if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
+    if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
+    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8' });
+    res.end('<!DOCTYPE html><html><body>Page not found</body></html>');
+  };
+
+  // ------------------------------------------------------------------ auth
+
+  private authenticate(req: IncomingMessage): TreeUser | null {
+    const creds = basicAuth(req);
+    return creds ? this.tree.authenticate(creds.user, creds.secret) : null;
+  }
+
+  private unauthorized(req: IncomingMessage, res: ServerResponse): void {
+    const realm = this.nc ? 'Nextcloud' : 'ownCloud';
+    const creds = basicAuth(req);
+    const ajax = req.headers['x-requested-with'] === 'XMLHttpRequest';
+    const message = ajax
+      ? 'Cannot authenticate over ajax calls'
+      : creds
+        ? 'No public access to this resource., This request is not for a federated calendar, Username or password was incorrect, No \'Authorization: Bearer\' header found. Either the client didn\'t send one, or the server is mis-configured, Username or password was incorrect'
+        : "No public access to this resource., This request is not for a federated calendar, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
+    sendSabreError(res, 401, SABRE.NotAuthenticated, message, {
+      'WWW-Authenticate': ajax ? `DummyBasic realm="${realm}"` : `Basic realm="${realm}", charset="UTF-8"`,
+    });
+  }
+
+  // ------------------------------------------------------------------ OCS
+
+  private ocs(req: IncomingMessage, res: ServerResponse, url: URL, method: string): void {
+    const v2 = url.pathname.startsWith('/ocs/v2.php/');
+    const route = url.pathname.replace(/^\/ocs\/v[12]\.php/, '');
+    if (this.nc && req.headers['ocs-apirequest'] !== 'true') {
+      return sendJson(res, 412, { message: 'CSRF check failed' });
+    }
+    const user = this.authenticate(req);
+    const meta = (ok: boolean, code: number, message: string) =>
+      v2 ? { status: ok ? 'ok' : 'failure', statuscode: code, message } : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
+    if (method === 'GET' && route === '/cloud/capabilities') {
+      return sendJson(res, 200, { ocs: { meta: meta(true, v2 ? 200 : 100, 'OK'), data: this.capabilities(user !== null) } });
+    }
+    if (method === 'GET' && route === '/cloud/user') {
+      if (!user) {
+        return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Current user is not logged in'), data: [] } }, 'application/json; charset=utf-8', {
+          'WWW-Authenticate': `Basic realm="${this.nc ? 'Nextcloud' : 'ownCloud'}", charset="UTF-8"`,
+        });
+      }
+      return sendJson(res, 200, {
+        ocs: {
+          meta: meta(true, v2 ? 200 : 100, 'OK'),
+          data: { enabled: true, id: user.id, 'display-name': user.displayName, displayname: user.displayName, email: user.email, quota: { used: this.tree.usage(user.id) } },
+        },
+      });
+    }
+    sendJson(res, 404, { ocs: { meta: meta(false, 998, 'Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.'), data: [] } });
+  }
+
+  private capabilities(authenticated: boolean): Record<string, unknown> {
+    if (this.nc) {
+      const version = { major: 32, minor: 0, micro: 1, string: '32.0.1', edition: '', extendedSupport: false };
+      if (!authenticated) return { version, capabilities: { bruteforce: { delay: 0, 'allow-listed': false }, theming: { name: 'Nextcloud', productName: 'Nextcloud' } } };
+      return {
+        version,
+        capabilities: {
+          core: { pollinterval: 60, 'webdav-root': 'remote.php/webdav' },
+          files: { bigfilechunking: true, comments: true, undelete: true, delete_from_trash: this.deleteFromTrash, versioning: true },
+          dav: { chunking: '1.0', bulkupload: '1.0' },
+        },
+      };
+    }
+    return {
+      version: { major: 10, minor: 15, micro: 0, string: '10.15.0', edition: 'Community', product: 'ownCloud' },
+      capabilities: {
+        core: { pollinterval: 60, 'webdav-root': 'remote.php/webdav', status: OC_STATUS },
+        dav: { chunking: '1.0', reports: ['search-files'], trashbin: '1.0' },
+        files: { bigfilechunking: true, undelete: true, versioning: true },
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ Login Flow v2 (Nextcloud)
+
+  private loginFlow(req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: Buffer): void {
+    const base = this.origin(req);
+    if (method === 'POST' && url.pathname === '/index.php/login/v2') {
+      const pollToken = randomBytes(32).toString('hex');
+      const loginToken = randomBytes(32).toString('hex');
+      this.flows.set(loginToken, { pollToken, approved: null });
+      return sendJson(res, 200, {
+        poll: { token: pollToken, endpoint: `${base}/index.php/login/v2/poll` },
+        login: `${base}/index.php/login/v2/flow/${loginToken}`,
+      });
+    }
+    if (method === 'POST' && url.pathname === '/index.php/login/v2/poll') {
+      const token = new URLSearchParams(body.toString('utf8')).get('token');
+      for (const [loginToken, flow] of this.flows) {
+        if (flow.pollToken === token && flow.approved) {
+          this.flows.delete(loginToken); // answered once only
+          return sendJson(res, 200, { server: base, loginName: flow.approved.loginName, appPassword: flow.approved.appPassword });
+        }
+      }
+      return sendJson(res, 404, []);
+    }
+    const m = /^\/index\.php\/login\/v2\/flow\/([0-9a-f]+)$/.exec(url.pathname);
+    if (m && (method === 'GET' || method === 'POST')) {
+      const flow = this.flows.get(m[1]!);
+      if (!flow) {
+        res.writeHead(403, { 'Content-Type': 'text/html; charset=UTF-8' });
+        return void res.end('<!DOCTYPE html><html><body>Access forbidden: token invalid</body></html>');
+      }
+      // Test stand-in for the browser page: ?user=alice approves the flow as that user.
+      const userId = url.searchParams.get('user');
+      const user = userId ? this.tree.users.get(userId) : undefined;
+      if (user) {
+        const appPassword = randomBytes(36).toString('base64url').slice(0, 72);
+        user.appPasswords.push(appPassword);
+        flow.approved = { loginName: user.id, appPassword };
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+        return void res.end('<!DOCTYPE html><html><body>Account connected. You can close this window.</body></html>');
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+      return void res.end('<!DOCTYPE html><html><body>Connect to your account</body></html>');
+    }
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8' });
+    res.end('');
+  }
+
+  // ------------------------------------------------------------------ DAV
+
+  private dav(req: IncomingMessage, res: ServerResponse, rawPath: string, method: string, body: Buffer): void {
+    const user = this.authenticate(req);
+    if (!user) return this.unauthorized(req, res);
+    const path = decodePath(rawPath);
+    if (path === null) return sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
+    const parts = path.split('/').filter((p) => p !== '').slice(2); // after remote.php/dav
+    if (method === 'OPTIONS') {
+      res.writeHead(200, {
+        Allow: 'OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, REPORT',
+        ...this.davHeaders,
+        'MS-Author-Via': 'DAV',
+        'Accept-Ranges': 'bytes',
+        'Content-Length': '0',
+      });
+      return void res.end();
+    }
+    const [area, owner, ...rest] = parts;
+    const trashArea = this.nc ? 'trashbin' : 'trash-bin';
+    if ((area === 'files' || area === trashArea) && owner !== undefined) {
+      if (!this.tree.users.has(owner)) {
+        if (area === trashArea && method === 'MOVE' && this.nc) return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
+        return sendSabreError(res, 404, SABRE.NotFound, `Principal with name ${owner} not found`);
+      }
+      if (owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, '');
+      if (area === 'files') return this.files(req, res, user, rest, method, body);
+      return this.nc ? this.ncTrash(req, res, user, rest, method, body) : this.ocTrash(req, res, user, rest, method, body);
+    }
+    return sendSabreError(res, 404, SABRE.NotFound, `File with name ${parts.join('/')} could not be located`);
+  }
+
+  /** Where a Destination header points: area, owner and segments below it, or an error already sent. */
+  private destination(req: IncomingMessage, res: ServerResponse): { area: string; owner: string; rest: string[] } | null {
+    const raw = req.headers.destination;
+    if (!raw || Array.isArray(raw)) {
+      sendSabreError(res, 400, SABRE.BadRequest, 'The destination header was not supplied');
+      return null;
+    }
+    let pathname: string;
+    try {
+      pathname = new URL(raw, 'http://x').pathname;
+    } catch {
+      sendSabreError(res, 400, SABRE.BadRequest, 'Invalid destination');
+      return null;
+    }
+    if (!pathname.startsWith('/remote.php/dav/')) {
+      sendSabreError(res, 403, SABRE.Forbidden, `Requested uri (${pathname}) is out of base uri (/remote.php/dav/)`);
+      return null;
+    }
+    const decoded = decodePath(pathname);
+    if (decoded === null) {
+      sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
+      return null;
+    }
+    const parts = decoded.split('/').filter((p) => p !== '').slice(2);
+    if (parts.some((p) => p === '..' || p === '.')) {
+      sendSabreError(res, 403, SABRE.Forbidden, 'Invalid path');
+      return null;
+    }
+    const [area = '', owner = '', ...rest] = parts;
+    return { area, owner, rest };
+  }
+
+  // ------------------------------------------------------------------ files tree
+
+  private filesHref(user: string, node: TreeNode): string {
+    const p = this.tree.pathOf(node.id);
+    return sabreEncode(`/remote.php/dav/files/${user}${p ? `/${p}` : ''}${node.kind === 'folder' ? '/' : ''}`);
+  }
+
+  private fileEntry(user: string, node: TreeNode): DavEntry {
+    const isFolder = node.kind === 'folder';
+    const props = (name: string): PropValue | undefined => {
+      switch (name) {
+        case DAV('resourcetype'):
+          return isFolder ? COLLECTION : EMPTY;
+        case DAV('getcontentlength'):
+          return isFolder ? undefined : text(node.size);
+        case DAV('getlastmodified'):
+          return text(httpDate(node.mtime));
+        case DAV('getetag'):
+          return text(`"${node.etag}"`);
+        case DAV('getcontenttype'):
+          return isFolder ? undefined : text(node.contentType);
+        case DAV('displayname'):
+          return text(node.name);
+        case OC('fileid'):
+        case OC('id'):
+          return text(node.id);
+        case OC('size'):
+          return text(this.tree.sizeOf(node.id));
+        case OC('permissions'):
+          return text(isFolder ? 'RGDNVCK' : 'RGDNVW');
+        default:
+          return undefined;
+      }
+    };
+    const allprop = isFolder
+      ? [DAV('getlastmodified'), DAV('resourcetype'), DAV('getetag')]
+      : [DAV('getlastmodified'), DAV('getcontentlength'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')];
+    return { href: this.filesHref(user, node), props, allprop };
+  }
+
+  private files(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
+    const node = this.tree.resolve(user.id, rest.join('/'));
+    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name /${rest.join('/')} could not be located`);
+    switch (method) {
+      case 'PROPFIND': {
+        if (!node) return notFound();
+        const request = parsePropfind(body);
+        if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
+        const depth = depthOf(req);
+        const entries: DavEntry[] = [];
+        const walk = (n: TreeNode, level: number) => {
+          entries.push(this.fileEntry(user.id, n));
+          if (n.kind === 'folder' && (depth === 'infinity' || level < Number(depth))) {
+            for (const c of [...this.tree.children(n.id)].sort((a, b) => a.name.localeCompare(b.name))) walk(c, level + 1);
+          }
+        };
+        walk(node, 0);
+        return sendMultistatus(res, multistatus(entries, request, this.namespaces), this.davHeaders);
+      }
+      case 'MKCOL': {
+        if (node) return sendSabreError(res, 405, SABRE.MethodNotAllowed, 'The resource you tried to create already exists');
+        const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
+        if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Parent node does not exist');
+        try {
+          const made = this.tree.createIn(parent.id, rest[rest.length - 1]!, 'folder', 0);
+          return sendEmpty(res, 201, { 'OC-FileId': String(made.id) });
+        } catch (e) {
+          return sendSabreError(res, 400, SABRE.BadRequest, e instanceof Error ? e.message : 'Invalid name');
+        }
+      }
+      case 'PUT': {
+        const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
+        if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Files cannot be created in non-existent collections');
+        const existed = node !== null;
+        const written = this.tree.writeFile(user.id, rest.join('/'), body.length);
+        return sendEmpty(res, existed ? 204 : 201, { 'OC-FileId': String(written.id), ETag: `"${written.etag}"` });
+      }
+      case 'GET':
+      case 'HEAD': {
+        if (!node) return notFound();
+        if (node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
+        res.writeHead(200, { 'Content-Type': node.contentType, 'Content-Length': String(node.size), ETag: `"${node.etag}"`, 'Last-Modified': httpDate(node.mtime) });
+        return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(node.size, 0x61));
+      }
+      case 'DELETE': {
+        if (!node || node.parent === null) return notFound();
+        this.tree.trash(node.id, { deletedBy: user.id });
+        return sendEmpty(res, 204);
+      }
+      case 'MOVE':
+      case 'COPY': {
+        if (!node || node.parent === null) return notFound();
+        const dest = this.destination(req, res);
+        if (!dest) return;
+        if (dest.area !== 'files' || dest.owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, '');
+        return this.placeInFiles(req, res, user, node, dest.rest, method === 'COPY' ? 'copy' : 'move');
+      }
+      default:
+        return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
+    }
+  }
+
+  /**
+   * Puts a node at a path in the files tree with Sabre's Overwrite semantics: 412 when the target
+   * exists and Overwrite is F; with T the existing node goes to the trash first (204); 409 when the
+   * parent is missing; 201 for a new name.
+   */
+  private placeInFiles(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: TreeUser,
+    node: TreeNode,
+    destRest: string[],
+    how: 'move' | 'copy' | 'restore',
+  ): void {
+    const overwrite = overwriteOf(req);
+    if (overwrite === null) return sendSabreError(res, 400, SABRE.BadRequest, 'The HTTP Overwrite header should be either T or F');
+    const name = destRest[destRest.length - 1];
+    if (!name) return sendSabreError(res, 403, SABRE.Forbidden, '');
+    const parent = this.tree.resolve(user.id, destRest.slice(0, -1).join('/'));
+    if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
+    const existing = this.tree.child(parent.id, name);
+    if (existing && existing.id === node.id) return sendSabreError(res, 403, SABRE.Forbidden, 'Source and destination uri are identical.');
+    if (existing && !overwrite) {
+      return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+    }
+    if (how !== 'move' && !this.fitsQuota(user, this.tree.sizeOf(node.id))) {
+      return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
+    }
+    if (existing) this.tree.trash(existing.id, { deletedBy: user.id });
+    try {
+      if (how === 'move') this.tree.move(node.id, parent.id, name);
+      else if (how === 'copy') this.tree.copy(node.id, parent.id, name);
+      else this.tree.untrash(node.id, parent.id, name);
+    } catch (e) {
+      if (e instanceof TreeError && e.code === 'INVALID') return sendSabreError(res, 403, SABRE.Forbidden, e.message);
+      throw e;
+    }
+    return sendEmpty(res, existing ? 204 : 201);
+  }
+
+  private fitsQuota(user: TreeUser, bytes: number): boolean {
+    return user.quota === null || this.tree.usage(user.id) + bytes <= user.quota;
+  }
+
+  // ------------------------------------------------------------------ Nextcloud trash
+
+  /** "name.d1795634743" for an entry. */
+  private ncName(entry: TrashEntry): string {
+    return `${this.tree.node(entry.nodeId).name}.d${Math.floor(entry.deletedAt / 1000)}`;
+  }
+
+  private ncEntries(user: TreeUser): TrashEntry[] {
+    // Newest first; within one second, in the order they were deleted.
+    const list = this.tree.trashOf(user.id).map((e, i) => ({ e, i }));
+    list.sort((a, b) => Math.floor(b.e.deletedAt / 1000) - Math.floor(a.e.deletedAt / 1000) || a.i - b.i);
+    return list.map((x) => x.e);
+  }
+
+  private ncFind(user: TreeUser, name: string): TrashEntry | null {
+    const m = /^(.*)\.d(\d+)$/.exec(name);
+    if (!m) return null;
+    const [, base, ts] = m;
+    for (const e of this.tree.trashOf(user.id)) {
+      if (Math.floor(e.deletedAt / 1000) === Number(ts) && this.tree.node(e.nodeId).name === base) return e;
+    }
+    return null;
+  }
+
+  private ncTrashEntry(user: TreeUser, entry: TrashEntry, node: TreeNode): DavEntry {
+    const isFolder = node.kind === 'folder';
+    const inner = this.tree.pathInEntry(node.id);
+    const top = this.ncName(entry);
+    const href = sabreEncode(`/remote.php/dav/trashbin/${user.id}/trash/${top}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`);
+    const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
+    const seconds = Math.floor(entry.deletedAt / 1000);
+    const by = this.tree.users.get(entry.deletedBy);
+    const props = (name: string): PropValue | undefined => {
+      switch (name) {
+        case NC('trashbin-filename'):
+        case NC('trashbin-title'):
+        case DAV('displayname'):
+          return text(node.name);
+        case NC('trashbin-original-location'):
+          return text(location);
+        case NC('trashbin-deletion-time'):
+          return text(seconds);
+        case NC('trashbin-deleted-by-id'):
+          return text(by ? by.id : '');
+        case NC('trashbin-deleted-by-display-name'):
+          return text(by ? by.displayName : '');
+        case OC('fileid'):
+        case OC('id'):
+          return text(node.id);
+        case OC('size'):
+          return text(this.tree.sizeOf(node.id));
+        case OC('permissions'):
+          return text('GD');
+        case NC('has-preview'):
+          return text(String(!isFolder && /^image\//.test(node.contentType)));
+        case NC('mount-type'):
+          return { emptyPair: true };
+        case DAV('getcontentlength'):
+          return isFolder ? undefined : text(node.size);
+        case DAV('resourcetype'):
+          return isFolder ? COLLECTION : EMPTY;
+        case DAV('getlastmodified'):
+          return text(httpDate(seconds * 1000));
+        case DAV('getcontenttype'):
+          return isFolder ? undefined : text(node.contentType);
+        case DAV('getetag'):
+          return text(String(seconds));
+        default:
+          return undefined;
+      }
+    };
+    const allprop = isFolder
+      ? [DAV('getlastmodified'), DAV('resourcetype'), DAV('getetag')]
+      : [DAV('getlastmodified'), DAV('getcontentlength'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')];
+    return { href, props, allprop };
+  }
+
+  private collectionEntry(href: string): DavEntry {
+    return { href: sabreEncode(href), props: (n) => (n === DAV('resourcetype') ? COLLECTION : undefined), allprop: [DAV('resourcetype')] };
+  }
+
+  /** Resolves trash/<top>/<inner...> to an entry and node. */
+  private ncResolve(user: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode } | null {
+    const [top, ...inner] = rest;
+    if (!top) return null;
+    const entry = this.ncFind(user, top);
+    if (!entry) return null;
+    const node = this.tree.resolveInEntry(entry, inner.join('/'));
+    return node ? { entry, node } : null;
+  }
+
+  private ncTrash(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
+    const [section, ...below] = rest;
+    const base = `/remote.php/dav/trashbin/${user.id}`;
+    if (method === 'PROPFIND') {
+      const request = parsePropfind(body);
+      if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
+      const depth = depthOf(req);
+      if (section === undefined) {
+        const entries = [this.collectionEntry(`${base}/`)];
+        if (depth !== '0') entries.push(this.collectionEntry(`${base}/restore/`), this.collectionEntry(`${base}/trash/`));
+        return sendMultistatus(res, multistatus(entries, request, this.namespaces), this.davHeaders);
+      }
+      if (section === 'restore' && below.length === 0) {
+        return sendMultistatus(res, multistatus([this.collectionEntry(`${base}/restore/`)], request, this.namespaces), this.davHeaders);
+      }
+      if (section !== 'trash') return sendSabreError(res, 404, SABRE.NotFound, `File with name ${section} could not be located`);
+      if (below.length === 0) return this.ncListRoot(req, res, user, request, depth);
+      const found = this.ncResolve(user, below);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const rows: string[] = [];
+      const walk = (n: TreeNode, level: number) => {
+        rows.push(responseXml(this.ncTrashEntry(user, found.entry, n), request));
+        if (n.kind === 'folder' && (depth === 'infinity' || level < Number(depth))) for (const c of this.tree.children(n.id)) walk(c, level + 1);
+      };
+      walk(found.node, 0);
+      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.davHeaders);
+    }
+    if (method === 'MOVE') {
+      if (section !== 'trash' || below.length === 0) return sendSabreError(res, 403, SABRE.Forbidden, '');
+      const found = this.ncResolve(user, below);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const dest = this.destination(req, res);
+      if (!dest) return;
+      if (dest.area === 'trashbin' && dest.owner === user.id && dest.rest[0] === 'restore') {
+        if (dest.rest.length < 2) return sendSabreError(res, 403, SABRE.Forbidden, '');
+        // Sabre sees restore/<name> as existing, so "Overwrite: F" fails even when the original place is free.
+        if (overwriteOf(req) === false) {
+          return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+        }
+        return this.ncRestore(res, user, found.entry, found.node);
+      }
+      if (dest.area === 'files' && dest.owner === user.id) {
+        // A trashed folder cannot be moved straight into files/; a file is copied (new id) and its trash record stays.
+        if (found.node.kind === 'folder') return sendSabreError(res, 400, SABRE.BadRequest, 'Incompatible node types');
+        return this.placeInFiles(req, res, user, found.node, dest.rest, 'copy');
+      }
+      return sendSabreError(res, 403, SABRE.Forbidden, '');
+    }
+    if (method === 'COPY') {
+      if (section !== 'trash' || below.length === 0) return sendSabreError(res, 403, SABRE.Forbidden, '');
+      const found = this.ncResolve(user, below);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const dest = this.destination(req, res);
+      if (!dest) return;
+      if (dest.area !== 'files' || dest.owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, '');
+      return this.placeInFiles(req, res, user, found.node, dest.rest, 'copy');
+    }
+    if (method === 'DELETE') {
+      if (section === 'trash' && below.length === 0) {
+        if (!this.deleteFromTrash) return sendSabreError(res, 403, SABRE.Forbidden, '');
+        this.tree.emptyTrash(user.id);
+        return sendEmpty(res, 204);
+      }
+      if (section !== 'trash') return sendSabreError(res, 403, SABRE.Forbidden, '');
+      const found = this.ncResolve(user, below);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      if (!this.deleteFromTrash) return sendSabreError(res, 403, SABRE.Forbidden, '');
+      this.tree.destroy(found.node.id);
+      return sendEmpty(res, 204);
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      const found = section === 'trash' ? this.ncResolve(user, below) : null;
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      if (found.node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
+      res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
+      return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
+    }
+    return sendSabreError(res, 403, SABRE.Forbidden, '');
+  }
+
+  private head(): string {
+    const decl = this.namespaces
+      .map((ns) => ` xmlns:${ns === NS_DAV ? 'd' : ns === NS_SABRE ? 's' : ns === NS_OC ? 'oc' : 'nc'}="${ns}"`)
+      .join('');
+    return `<?xml version="1.0"?>\n<d:multistatus${decl}>`;
+  }
+
+  /** The trash root listing; streamed, newest first; X-NC-Paginate honoured. */
+  private ncListRoot(req: IncomingMessage, res: ServerResponse, user: TreeUser, request: PropRequest, depth: '0' | '1' | 'infinity'): void {
+    const rootRow = responseXml(this.collectionEntry(`/remote.php/dav/trashbin/${user.id}/trash/`), request);
+    if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.davHeaders);
+    let entries = this.ncEntries(user);
+    const headers: Record<string, string> = { ...this.davHeaders };
+    if (String(req.headers['x-nc-paginate'] ?? '') === 'true') {
+      const count = Number(req.headers['x-nc-paginate-count'] ?? 100);
+      const offset = Number(req.headers['x-nc-paginate-offset'] ?? 0);
+      const token = String(req.headers['x-nc-paginate-token'] ?? '');
+      let ids = this.paginate.get(token);
+      let nextToken = token;
+      if (!ids) {
+        ids = entries.map((e) => e.id);
+        nextToken = randomBytes(24).toString('base64');
+        this.paginate.set(nextToken, ids);
+      }
+      const byId = new Map(entries.map((e) => [e.id, e]));
+      headers['X-NC-Paginate'] = 'true';
+      headers['X-NC-Paginate-Token'] = nextToken;
+      headers['X-NC-Paginate-Total'] = String(ids.length);
+      entries = ids.slice(offset, offset + count).flatMap((id) => byId.get(id) ?? []);
+    }
+    const tree = this.tree;
+    const self = this;
+    function* rows(): Generator<string> {
+      yield rootRow;
+      for (const entry of entries) {
+        const walk = function* (n: TreeNode, level: number): Generator<string> {
+          yield responseXml(self.ncTrashEntry(user, entry, n), request);
+          if (n.kind === 'folder' && depth === 'infinity') for (const c of tree.children(n.id)) yield* walk(c, level + 1);
+        };
+        yield* walk(tree.node(entry.nodeId), 1);
+      }
+    }
+    return streamMultistatus(res, this.head(), rows(), headers);
+  }
+
+  /**
+   * Nextcloud's restore: back to the original location; "name (restored).ext" when taken; the
+   * user's root when the original folder is gone; 507 over quota.
+   */
+  private ncRestore(res: ServerResponse, user: TreeUser, entry: TrashEntry, node: TreeNode): void {
+    if (!this.fitsQuota(user, this.tree.sizeOf(node.id))) return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
+    const inner = this.tree.pathInEntry(node.id);
+    const location = (inner ? `${entry.originalPath}/${inner}` : entry.originalPath).replace(/^\/+/, '');
+    const segments = location.split('/').filter((p) => p !== '');
+    const folder = segments.slice(0, -1).join('/');
+    let parent = this.tree.resolve(user.id, folder);
+    if (!parent || parent.kind !== 'folder') parent = this.tree.node(user.rootId);
+    const name = this.tree.freeName(parent.id, node.name);
+    this.tree.untrash(node.id, parent.id, name);
+    return sendEmpty(res, 201);
+  }
+
+  // ------------------------------------------------------------------ ownCloud 10 trash
+
+  /** Finds a trash node by its file id anywhere in the user's trash (ownCloud's getItemByFileId). */
+  private ocNode(user: TreeUser, id: string): { entry: TrashEntry; node: TreeNode } | null {
+    if (!/^\d+$/.test(id)) return null;
+    const node = this.tree.nodes.get(Number(id));
+    if (!node || node.trashEntry === null || node.owner !== user.id) return null;
+    const entry = this.tree.entry(user.id, node.trashEntry);
+    return entry ? { entry, node } : null;
+  }
+
+  private ocResolve(user: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode; path: string[] } | null {
+    const [first, ...more] = rest;
+    if (!first) return null;
+    let found = this.ocNode(user, first);
+    if (!found) return null;
+    for (const id of more) {
+      const next = this.ocNode(user, id);
+      if (!next || next.node.parent !== found.node.id) return null;
+      found = next;
+    }
+    return { ...found, path: rest };
+  }
+
+  private ocTrashEntry(user: TreeUser, entry: TrashEntry, node: TreeNode, idPath: string[]): DavEntry {
+    const isFolder = node.kind === 'folder';
+    const href = sabreEncode(`/remote.php/dav/trash-bin/${user.id}/${idPath.join('/')}${isFolder ? '/' : ''}`);
+    const inner = this.tree.pathInEntry(node.id);
+    const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
+    const seconds = Math.floor(entry.deletedAt / 1000);
+    const props = (name: string): PropValue | undefined => {
+      switch (name) {
+        case OC('trashbin-original-filename'):
+          return text(node.name);
+        case OC('trashbin-original-location'):
+          return text(location);
+        case OC('trashbin-delete-timestamp'):
+          return text(seconds);
+        case OC('trashbin-delete-datetime'):
+          return text(httpDate(seconds * 1000));
+        case DAV('getcontentlength'):
+          return isFolder ? undefined : text(node.size);
+        case DAV('resourcetype'):
+          return isFolder ? COLLECTION : EMPTY;
+        case DAV('getlastmodified'):
+          return text(httpDate(node.mtime));
+        case DAV('getcontenttype'):
+          return text(node.contentType);
+        case DAV('getetag'):
+          return text(`"${node.etag}"`);
+        default:
+          return undefined;
+      }
+    };
+    const allprop = isFolder
+      ? [DAV('getlastmodified'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')]
+      : [DAV('getlastmodified'), DAV('getcontentlength'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')];
+    return { href, props, allprop };
+  }
+
+  private ocTrash(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
+    const base = `/remote.php/dav/trash-bin/${user.id}`;
+    if (method === 'PROPFIND') {
+      const request = parsePropfind(body);
+      if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
+      const depth = depthOf(req);
+      if (depth === 'infinity') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity is not supported');
+      if (rest.length === 0) {
+        const rootRow = responseXml(this.collectionEntry(`${base}/`), request);
+        if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.davHeaders);
+        const tree = this.tree;
+        const self = this;
+        const entries = [...this.tree.trashOf(user.id)].sort((a, b) => a.id - b.id);
+        const asked = request;
+        function* rows(): Generator<string> {
+          yield rootRow;
+          for (const e of entries) yield responseXml(self.ocTrashEntry(user, e, tree.node(e.nodeId), [String(e.nodeId)]), asked);
+        }
+        return streamMultistatus(res, this.head(), rows(), this.davHeaders);
+      }
+      const found = this.ocResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const rows = [responseXml(this.ocTrashEntry(user, found.entry, found.node, found.path), request)];
+      if (depth === '1' && found.node.kind === 'folder') {
+        for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocTrashEntry(user, found.entry, c, [...found.path, String(c.id)]), request));
+      }
+      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.davHeaders);
+    }
+    if (method === 'MOVE') {
+      const found = this.ocResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const dest = this.destination(req, res);
+      if (!dest) return;
+      if (dest.area !== 'files' || dest.owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to rename this resource');
+      return this.placeInFiles(req, res, user, found.node, dest.rest, 'restore');
+    }
+    if (method === 'DELETE') {
+      if (rest.length === 0) {
+        this.tree.emptyTrash(user.id);
+        return sendEmpty(res, 204);
+      }
+      const found = this.ocResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      this.tree.destroy(found.node.id);
+      return sendEmpty(res, 204);
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      const found = this.ocResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
+      return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
+    }
+    return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');
+  }
+}

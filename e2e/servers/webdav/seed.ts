@@ -1,0 +1,114 @@
+import type { FileTree } from '../tree';
+
+/** Test accounts: password and app password work alike (Basic auth). */
+export const WEBDAV_USERS = {
+  alice: { id: 'alice', displayName: 'Alice Adams', password: 'alice-password', appPassword: 'alice-app-password-0001' },
+  bob: { id: 'bob', displayName: 'Bob Brown', password: 'bob-password', appPassword: 'bob-app-password-0001' },
+} as const;
+
+/** A fixed clock for the seeds so listings are reproducible: 2026-11-20 09:00 UTC. */
+export const SEED_TIME = Date.UTC(2026, 10, 20, 9, 0, 0);
+
+function users(tree: FileTree): void {
+  for (const u of Object.values(WEBDAV_USERS)) {
+    tree.addUser(u.id, { displayName: u.displayName, password: u.password, appPasswords: [u.appPassword], email: `${u.id}@example.com` });
+  }
+  tree.bumpIds(100);
+}
+
+/**
+ * The small state the integration tests start from (alice):
+ *   files:  /Documents/ (report.pdf), /Photos/, /Shared/
+ *   trash:  notes.txt (from /), Documents/report.pdf (a second one, so it conflicts),
+ *           Projects/ (folder: plan.md, drafts/v1.txt; from /), Old/letter.txt (Old/ no longer exists),
+ *           "weird #?%+ & ü [1].txt" (from /Documents), "2024.10" (a number-looking name), "1e3.txt"
+ */
+export function seedTestState(tree: FileTree): void {
+  users(tree);
+  let t = SEED_TIME;
+  const tick = () => (t += 60_000);
+  tree.mkdir('alice', 'Documents', { mtime: t });
+  tree.mkdir('alice', 'Photos', { mtime: t });
+  tree.mkdir('alice', 'Shared', { mtime: t });
+  tree.writeFile('alice', 'Documents/report.pdf', 2048, { mtime: t });
+
+  const trashFile = (path: string, size: number) => {
+    const node = tree.writeFile('alice', path, size, { mtime: tick(), parents: true });
+    return tree.trash(node.id, { at: tick() });
+  };
+  trashFile('notes.txt', 120);
+  trashFile('Documents/report.pdf.tmp', 10); // an unrelated deletion
+  // A different report.pdf deleted earlier from Documents; the live one now takes its name.
+  const live = tree.resolve('alice', 'Documents/report.pdf')!;
+  tree.move(live.id, tree.resolve('alice', 'Documents')!.id, 'report-live.pdf');
+  trashFile('Documents/report.pdf', 4096);
+  tree.move(live.id, tree.resolve('alice', 'Documents')!.id, 'report.pdf');
+
+  tree.mkdirs('alice', 'Projects/drafts');
+  tree.writeFile('alice', 'Projects/plan.md', 300, { mtime: tick() });
+  tree.writeFile('alice', 'Projects/drafts/v1.txt', 50, { mtime: tick() });
+  tree.trash(tree.resolve('alice', 'Projects')!.id, { at: tick() });
+
+  tree.mkdir('alice', 'Old');
+  trashFile('Old/letter.txt', 80);
+  tree.trash(tree.resolve('alice', 'Old')!.id, { at: tick() });
+
+  trashFile('Documents/weird #?%+ & ü [1].txt', 7);
+  trashFile('2024.10', 5);
+  trashFile('1e3.txt', 6);
+
+  // bob has his own trash (another user's trash answers 403).
+  const b = tree.writeFile('bob', 'secret.txt', 9, { mtime: t });
+  tree.trash(b.id, { at: tick() });
+}
+
+const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+
+/**
+ * Realistic demo trash for one user: documents, photos, nested folders, odd names; about
+ * `count` trashed items spread over the last 40 days.
+ */
+export function seedDemoState(tree: FileTree, user: { id: string; displayName: string; password: string; appPassword: string }, count = 320): void {
+  tree.addUser(user.id, { displayName: user.displayName, password: user.password, appPasswords: [user.appPassword], email: `${user.id}@example.com` });
+  tree.bumpIds(1000);
+  const now = Date.now();
+  const day = 86_400_000;
+  const folders = ['Documents', 'Documents/Invoices', 'Documents/Contracts 2025', 'Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday', 'Projects', 'Projects/Website redesign', 'Music', 'Notes', 'Talk'];
+  for (const f of folders) tree.mkdirs(user.id, f);
+  tree.writeFile(user.id, 'Documents/Budget 2026.xlsx', 48_213);
+  tree.writeFile(user.id, 'Documents/Invoices/invoice-1041.pdf', 81_233);
+  tree.writeFile(user.id, 'Photos/IMG_4032.jpg', 2_483_112);
+  tree.writeFile(user.id, 'Notes/todo.md', 1_024);
+
+  const docs = ['Quarterly report', 'Meeting notes', 'Offer letter', 'Travel plan', 'Tax return', 'Lease agreement', 'Roadmap', 'Invoice', 'Minutes', 'Proposal'];
+  const docExt = ['.docx', '.pdf', '.odt', '.xlsx', '.md', '.txt', '.pptx', '.csv'];
+  const odd = ['résumé (final) v2.pdf', 'a#b%c&d+e ü [1].txt', 'report.d2024', 'README', '2024.10', '1e3', 'true', '.env.example', 'spaces  in  name .txt', 'emoji 🎉 party.png', '日本語のファイル.txt', "l'été.odt", 'semi;colon,comma.txt', 'percent%20encoded.txt', 'question?.md'];
+  const when = (i: number) => now - Math.floor(((i * 7919) % (40 * 24)) * (day / 24)) - (i % 60) * 1000;
+  let i = 0;
+  const trash = (path: string, size: number) => {
+    const node = tree.writeFile(user.id, path, size, { mtime: when(i) - 5 * day, parents: true });
+    tree.trash(node.id, { at: when(i++) });
+  };
+  for (const name of odd) trash(`${pick(['', 'Documents/', 'Notes/'], i)}${name}`, 1000 + i * 37);
+  // Two versions of the same file, and one whose name is taken again now.
+  trash('Documents/Budget 2026.xlsx', 45_001);
+  trash('Documents/Budget 2026.xlsx', 44_120);
+  // Nested folders.
+  for (const [folder, files] of [
+    ['Projects/Website redesign/exports', ['home.png', 'about.png', 'contact.png']],
+    ['Photos/Holiday Lisbon/Day 2', ['IMG_5001.jpg', 'IMG_5002.jpg', 'IMG_5003.heic', 'clip.mov']],
+    ['Documents/Old contracts', ['2019 lease.pdf', '2020 lease.pdf', 'Signed/annex A.pdf', 'Signed/annex B.pdf']],
+  ] as const) {
+    for (const f of files) tree.writeFile(user.id, `${folder}/${f}`, 200_000 + f.length * 1000, { parents: true, mtime: when(i) - day });
+    tree.trash(tree.resolve(user.id, folder)!.id, { at: when(i++) });
+  }
+  // A folder whose parent is gone as well.
+  tree.writeFile(user.id, 'Archive 2023/Q4/summary.pdf', 90_000, { parents: true });
+  tree.trash(tree.resolve(user.id, 'Archive 2023/Q4/summary.pdf')!.id, { at: when(i++) });
+  tree.trash(tree.resolve(user.id, 'Archive 2023')!.id, { at: when(i++) });
+  // Bulk: documents and photos.
+  while (i < count) {
+    if (i % 3 === 0) trash(`${pick(['Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday'], i)}/IMG_${4000 + i}.${pick(['jpg', 'jpg', 'heic', 'png'], i)}`, 1_500_000 + ((i * 104_729) % 3_000_000));
+    else trash(`${pick(['Documents', 'Documents/Invoices', 'Projects', 'Notes', ''], i)}/${pick(docs, i)} ${1 + (i % 17)}${pick(docExt, i)}`, 2_000 + ((i * 7_907) % 900_000));
+  }
+}

@@ -1,0 +1,31 @@
+import { Control, listen, type RunningServer } from '../control';
+import { FileTree } from '../tree';
+import { WebDavFrontEnd, type WebDavServerKind } from './frontend';
+import { seedTestState } from './seed';
+
+export interface WebDavServerOptions {
+  kind: WebDavServerKind;
+  port?: number;
+  /** Builds the initial state (also after /__control/reset). Defaults to the small test state. */
+  seed?: (tree: FileTree) => void;
+  latencyMs?: number;
+  /** Admin turned off deleting from the trash (Nextcloud: files.delete_from_trash = false). */
+  deleteFromTrash?: boolean;
+}
+
+export interface WebDavServer extends RunningServer {
+  tree: FileTree;
+  frontEnd: WebDavFrontEnd;
+}
+
+/** Starts an ownCloud 10 or Nextcloud test server on 127.0.0.1. */
+export async function startWebDavServer(options: WebDavServerOptions): Promise<WebDavServer> {
+  const tree = new FileTree();
+  const seed = options.seed ?? seedTestState;
+  const control = new Control(tree, (t) => seed(t));
+  seed(tree);
+  const frontEnd = new WebDavFrontEnd(tree, { kind: options.kind, deleteFromTrash: options.deleteFromTrash ?? true });
+  const running = await listen(control, frontEnd.handle, options.port ?? 0);
+  if (options.latencyMs) control.setLatency(options.latencyMs);
+  return { ...running, tree, frontEnd };
+}
