@@ -13,7 +13,7 @@ import { TrashScreen } from './components/TrashScreen';
 import { UndoToast } from './components/UndoToast';
 import { errorText } from './lib/errorText';
 import { accountQueries } from './queries/app';
-import { followOperations, operationQueries } from './queries/operations';
+import { followOperations, operationQueries, upsertOp } from './queries/operations';
 import { trashQueries } from './queries/trash';
 
 type AccountDialog = { kind: 'add' } | { kind: 'reauth' | 'rename' | 'remove'; account: AccountView } | null;
@@ -23,7 +23,7 @@ function MidBatchQuestion() {
   const client = useQueryClient();
   const ops = useQuery(operationQueries.list());
   const op = ops.data?.find((o) => o.state === 'needs-answer' && o.question);
-  const upsert = (view: OperationView) => client.setQueryData<OperationView[]>(['ops'], (old) => (old ?? []).map((o) => (o.id === view.id ? view : o)));
+  const upsert = (view: OperationView) => upsertOp(client, view);
   const answer = useMutation({
     mutationFn: (a: { id: string; resolution: Resolution; applyToAll: boolean }) => call('ops:answer', { operationId: a.id, resolution: a.resolution, applyToAll: a.applyToAll }),
     onSuccess: upsert,

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { ItemResult, OperationView } from '../../shared/model';
 import { errorText, textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
-import { isFinished, operationActions, operationQueries } from '../queries/operations';
+import { isFinished, operationActions, operationQueries, upsertOp } from '../queries/operations';
 
 const OUTCOME_LABELS: Record<ItemResult['outcome'], string> = {
   restored: 'restored',
@@ -44,7 +44,7 @@ function StateLine({ op }: { op: OperationView }) {
 function OperationCard({ op }: { op: OperationView }) {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
-  const upsert = (view: OperationView) => client.setQueryData<OperationView[]>(['ops'], (old) => (old ?? []).map((o) => (o.id === view.id ? view : o)).concat((old ?? []).some((o) => o.id === view.id) ? [] : [view]));
+  const upsert = (view: OperationView) => upsertOp(client, view);
   const cancel = useMutation({ mutationFn: () => operationActions.cancel(op.id), onSuccess: upsert });
   const retry = useMutation({ mutationFn: () => operationActions.retryFailed(op.id), onSuccess: upsert });
   const undo = useMutation({ mutationFn: () => operationActions.undo(op.id), onSuccess: upsert });

@@ -6,6 +6,7 @@ import { errorCode, errorText } from '../lib/errorText';
 import { countAndSize, describeItems, formatBytes, formatCount, plural } from '../lib/format';
 import * as sel from '../lib/selection';
 import { filterItems, hasFilters, noFilters, originalFolders, sortItems, totalBytes, type Filters, type Sort } from '../lib/view';
+import { upsertOp } from '../queries/operations';
 import { trashQueries } from '../queries/trash';
 import { AccountSidebar } from './AccountSidebar';
 import { ConflictDialog } from './ConflictDialog';
@@ -87,8 +88,7 @@ export function TrashScreen({
   const expired = shown.filter((a) => a.status === 'auth-expired' || errors.some((e) => e.account.id === a.id && errorCode(e.q.error) === 'AUTH_FAILED'));
   const totalKnown = queries.reduce((s, q) => s + (q.data?.total ?? q.data?.items.length ?? 0), 0);
 
-  const upsertOp = (op: OperationView) =>
-    client.setQueryData<OperationView[]>(['ops'], (old) => [...(old ?? []).filter((o) => o.id !== op.id), op]);
+  const addOp = (op: OperationView) => upsertOp(client, op);
 
   const run = async (label: string, fn: () => Promise<void>) => {
     setBusy(label);
@@ -105,7 +105,7 @@ export function TrashScreen({
   const startRestore = (items: TrashItem[], destination: Destination, resolutions: Record<string, Resolution> = {}) =>
     run('Restoring…', async () => {
       const op = await call('ops:restore', { items: refs(items), destination, resolutions, recreateMissingFolders: true });
-      upsertOp(op);
+      addOp(op);
       setSelection((s) => sel.clear(s));
       setDialog(null);
     });
@@ -340,7 +340,7 @@ export function TrashScreen({
             const items = dialog.items;
             setDialog(null);
             void run('Deleting…', async () => {
-              upsertOp(await call('ops:delete', { items: refs(items) }));
+              addOp(await call('ops:delete', { items: refs(items) }));
               setSelection((s) => sel.clear(s));
             });
           }}
@@ -360,7 +360,7 @@ export function TrashScreen({
                 const ids = dialog.accountIds;
                 setDialog(null);
                 void run('Emptying the trash…', async () => {
-                  for (const accountId of ids) upsertOp(await call('ops:empty', { accountId }));
+                  for (const accountId of ids) addOp(await call('ops:empty', { accountId }));
                   setSelection(sel.emptySelection);
                 });
               }}

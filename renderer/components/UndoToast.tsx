@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { OperationView } from '../../shared/model';
 import { errorText } from '../lib/errorText';
-import { isFinished, operationActions, operationQueries } from '../queries/operations';
+import { isFinished, operationActions, operationQueries, upsertOp } from '../queries/operations';
 import { summarise } from './OperationsPanel';
 
 /** After a restore: what happened, and an Undo that moves the restored items back to the trash. */
@@ -15,7 +14,7 @@ export function UndoToast() {
   const undo = useMutation({
     mutationFn: (id: string) => operationActions.undo(id),
     onSuccess: (view, id) => {
-      client.setQueryData<OperationView[]>(['ops'], (old) => [...(old ?? []).filter((o) => o.id !== view.id), view]);
+      upsertOp(client, view);
       setClosed((old) => new Set([...old, id]));
     },
   });

@@ -10,6 +10,26 @@ export const operationQueries = {
   list: () => queryOptions({ queryKey: ['ops'] as const, queryFn: () => call('ops:list', {}) }),
 };
 
+const rank = (op: OperationView) => (isFinished(op) ? 2 : op.state === 'queued' ? 0 : 1);
+
+/**
+ * Puts an operation view into the list unless the list already holds a later picture of it.
+ * Events and call responses race (an event can overtake the response that started the batch),
+ * so a view never moves back from finished to running, from running to queued, or to fewer results.
+ */
+export function mergeOp(list: readonly OperationView[] | undefined, op: OperationView): OperationView[] {
+  const old = list ?? [];
+  const i = old.findIndex((o) => o.id === op.id);
+  if (i < 0) return [...old, op];
+  const current = old[i]!;
+  if (rank(op) < rank(current) || op.results.length < current.results.length) return old as OperationView[];
+  const next = old.slice();
+  next[i] = op;
+  return next;
+}
+
+export const upsertOp = (client: QueryClient, op: OperationView) => client.setQueryData<OperationView[]>(['ops'], (old) => mergeOp(old, op));
+
 const refOf = (key: string) => {
   const at = key.indexOf(':');
   return { accountId: key.slice(0, at), id: key.slice(at + 1) };
@@ -24,14 +44,7 @@ export function followOperations(client: QueryClient): () => void {
   const seenResults = new Map<string, number>();
   const finished = new Set<string>();
   const apply = (op: OperationView) => {
-    client.setQueryData<OperationView[]>(['ops'], (old) => {
-      const list = old ?? [];
-      const i = list.findIndex((o) => o.id === op.id);
-      if (i < 0) return [...list, op];
-      const next = list.slice();
-      next[i] = op;
-      return next;
-    });
+    upsertOp(client, op);
     const from = seenResults.get(op.id) ?? 0;
     if (op.results.length > from && op.kind !== 'undo') {
       const gone = new Map<string, Set<string>>();
