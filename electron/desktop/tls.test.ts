@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpOptionsForAccount, httpRequest } from '../providers/http';
-import { certificateErrorHandler, fetchServerCertificate, normaliseFingerprint, pinnedFetch, sameFingerprint } from './tls';
+import { AppError } from '../core/errors';
+import { certificateErrorHandler, explainTlsFailure, fetchServerCertificate, normaliseFingerprint, pinnedFetch, sameFingerprint } from './tls';
 
 /** A throwaway self-signed certificate made with the system's openssl (skips without it). */
 function makeCert(): { key: string; cert: string } | null {
@@ -75,6 +76,16 @@ describe.skipIf(!material)(`pinned certificates against a self-signed HTTPS serv
     expect(info.trusted).toBe(false);
     expect(info.problem).toMatch(/SELF_SIGNED/);
     expect(info.subject).toContain('salvage-test.invalid');
+  });
+
+  it('turns a TLS failure into a "trust this certificate?" question carrying the fingerprint', async () => {
+    const failure = await httpRequest({ method: 'GET', url: `${base}/x` }).catch((e: unknown) => e);
+    const explained = (await explainTlsFailure(failure, base)) as AppError;
+    expect(explained.code).toBe('TLS');
+    expect(explained.details).toMatchObject({ certFingerprint: fingerprint, certSubject: expect.stringContaining('salvage-test.invalid') });
+    expect(explained.message).toContain(fingerprint);
+    const other = new AppError('NETWORK', 'down');
+    expect(await explainTlsFailure(other, base)).toBe(other);
   });
 });
 

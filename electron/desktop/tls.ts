@@ -13,6 +13,7 @@
 import { X509Certificate } from 'node:crypto';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { AppError, isAppError } from '../core/errors';
 
 /** Upper-case, colon-separated hex ("AB:CD:…", 32 bytes), as Node's fingerprint256 writes it. */
 export type Fingerprint = string;
@@ -137,6 +138,36 @@ export function fetchServerCertificate(serverUrl: string, timeoutMs = 10_000): P
     });
     socket.once('error', reject);
   });
+}
+
+/**
+ * For the "trust this certificate" question: turns a TLS failure against an https:// server into
+ * one that carries the certificate's fingerprint, subject, issuer and expiry in its details
+ * (certFingerprint, certSubject, certIssuer, certValidTo), so the add-account dialog can show them
+ * and send the fingerprint back as trustedCertFingerprint. Other errors pass through unchanged.
+ * Intended use, in AccountsService.detect/test: `catch (e) { throw await explainTlsFailure(e, url); }`
+ */
+export async function explainTlsFailure(error: unknown, serverUrl: string, timeoutMs = 5_000): Promise<unknown> {
+  if (!isAppError(error) || error.code !== 'TLS' || !serverUrl.startsWith('https:')) return error;
+  let cert: ServerCertificate;
+  try {
+    cert = await fetchServerCertificate(serverUrl, timeoutMs);
+  } catch {
+    return error;
+  }
+  if (cert.trusted) return error;
+  return new AppError(
+    'TLS',
+    `${new URL(serverUrl).host} presents a certificate this computer does not trust (${cert.problem}). ` +
+      `If you know it is your server's own certificate, check its SHA-256 fingerprint with the server's administrator and trust it for this account: ${cert.fingerprint256}`,
+    {
+      ...error.details,
+      certFingerprint: cert.fingerprint256,
+      certSubject: cert.subject,
+      certIssuer: cert.issuer,
+      certValidTo: cert.validTo,
+    },
+  );
 }
 
 /** A server the user pinned: its origin (scheme://host:port) and certificate fingerprint. */
