@@ -36,9 +36,10 @@ const humanSize = (n: number) => {
 
 const SECURITY_KEYS = ['Read', 'Comment', 'FillForms', 'Review', 'Create', 'Edit', 'Delete', 'Rename', 'Copy', 'CopyTo', 'Move', 'MoveTo', 'Download', 'Duplicate', 'Pin', 'Mute', 'EditAccess'] as const;
 const security = (allowed: readonly string[]) => Object.fromEntries(SECURITY_KEYS.map((k) => [k, allowed.includes(k)]));
-const FULL = ['Read', 'Comment', 'FillForms', 'Review', 'Create', 'Edit', 'Delete', 'Rename', 'Copy', 'CopyTo', 'Move', 'MoveTo', 'Download', 'Duplicate', 'Pin', 'Mute', 'EditAccess'];
-const IN_TRASH = ['Read', 'Delete', 'Copy', 'Move', 'Download'];
-const READ_ONLY = ['Read', 'Copy', 'Download'];
+const FULL = security(['Read', 'Comment', 'FillForms', 'Review', 'Create', 'Edit', 'Delete', 'Rename', 'Copy', 'CopyTo', 'Move', 'MoveTo', 'Download', 'Duplicate', 'Pin', 'Mute', 'EditAccess']);
+const IN_TRASH = security(['Read', 'Delete', 'Copy', 'Move', 'Download']);
+const READ_ONLY = security(['Read', 'Copy', 'Download']);
+const ROOMS_ROOT = security(['Read', 'Create']);
 
 export class Dtos {
   constructor(
@@ -46,10 +47,14 @@ export class Dtos {
     private readonly baseUrl: () => string,
   ) {}
 
+  private employees = new Map<string, { guid: string; dto: Record<string, unknown> }>();
+
   employee(userId: string | undefined) {
     const user = userId ? this.state.users.get(userId) : undefined;
     if (!user) return undefined;
-    return {
+    const cached = this.employees.get(user.id);
+    if (cached && cached.guid === user.guid) return cached.dto;
+    const dto = {
       id: user.guid,
       displayName: user.displayName,
       avatarSmall: '/static/images/default_user_photo_size_32-32.png',
@@ -57,6 +62,8 @@ export class Dtos {
       hasAvatar: false,
       isAnonim: false,
     };
+    this.employees.set(user.id, { guid: user.guid, dto });
+    return dto;
   }
 
   self(user: DsUser) {
@@ -85,10 +92,10 @@ export class Dtos {
 
   private securityOf(node: TreeNode): Record<string, boolean> {
     const { area } = this.state.locate(node);
-    if (area === 'trash') return security(IN_TRASH);
-    if (node.id === this.state.roomsRootId) return security(['Read', 'Create']);
-    if (area === 'rooms' && !this.state.canWriteInto(node.kind === 'folder' ? node : this.state.tree.node(node.parent!))) return security(READ_ONLY);
-    return security(FULL);
+    if (area === 'trash') return IN_TRASH;
+    if (node.id === this.state.roomsRootId) return ROOMS_ROOT;
+    if (area === 'rooms' && !this.state.canWriteInto(node.kind === 'folder' ? node : this.state.tree.node(node.parent!))) return READ_ONLY;
+    return FULL;
   }
 
   private rootInfo(node: TreeNode, viewer: DsUser): { rootFolderType: number; rootFolderId: number } {

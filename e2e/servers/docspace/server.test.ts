@@ -9,6 +9,18 @@ afterEach(async () => {
   await server.close();
 });
 
+/** Loosely typed answers: the assertions check the shapes. */
+interface Entry {
+  id: number | string;
+  title?: string;
+  finished?: boolean;
+  [key: string]: unknown;
+}
+interface Envelope {
+  response: Entry[] & { files: Entry[]; folders: Entry[] } & Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 async function call(method: string, path: string, body?: unknown, key: string = TEST_KEYS.alice) {
   const res = await fetch(`${server.url}/api/2.0/${path}`, {
     method,
@@ -16,14 +28,14 @@ async function call(method: string, path: string, body?: unknown, key: string = 
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : null, headers: res.headers };
+  return { status: res.status, text, json: text ? (JSON.parse(text) as Envelope) : null, headers: res.headers };
 }
 
 const trashed = (title: string) => server.state.trashOf('alice').find((n) => server.state.title(n) === title)!;
 
 /** Polls GET fileops?id= until the operation is no longer listed; answers every listing seen. */
-async function pollUntilGone(id: string) {
-  const seen: Record<string, any>[][] = [];
+async function pollUntilGone(id: unknown) {
+  const seen: Entry[][] = [];
   for (let i = 0; i < 500; i++) {
     const r = await call('GET', `files/fileops?id=${id}`);
     seen.push(r.json!.response);
@@ -40,7 +52,7 @@ describe('DocSpace test server', () => {
     const content = r.json!.response;
     expect(content).toMatchObject({ startIndex: 0, total: 4, current: { id: server.state.user('alice').trashId, rootFolderType: 3 } });
     expect(content.folders[0]).toMatchObject({ title: 'Old project', fileEntryType: 1 });
-    const file = content.files.find((f: any) => f.title === 'Q3 report.docx');
+    const file = content.files.find((f) => f.title === 'Q3 report.docx');
     expect(file).toMatchObject({ fileEntryType: 2, fileExst: '.docx', pureContentLength: 12288, rootFolderType: 3, originTitle: 'Reports' });
     expect(file).not.toHaveProperty('originRoomId');
     expect(JSON.stringify(content)).not.toContain('null');
@@ -70,7 +82,7 @@ describe('DocSpace test server', () => {
     const id = trashed('Q3 report.docx').id;
     const start = await call('PUT', 'files/fileops/delete', { fileIds: [id], deleteAfter: false, immediately: true, returnSingleOperation: true });
     expect(start.json!.response).toHaveLength(1);
-    const op = start.json!.response[0];
+    const op = start.json!.response[0]!;
     expect(op).toMatchObject({ Operation: 2, finished: false });
     const seen = await pollUntilGone(op.id);
     const finished = seen.flat().filter((o) => o.finished);
@@ -81,7 +93,7 @@ describe('DocSpace test server', () => {
   it('never shows a finished operation that was not held (deleteAfter: true)', async () => {
     const id = trashed('Q3 report.docx').id;
     const start = await call('PUT', 'files/fileops/delete', { fileIds: [id], deleteAfter: true, immediately: true, returnSingleOperation: true });
-    const seen = await pollUntilGone(start.json!.response[0].id);
+    const seen = await pollUntilGone(start.json!.response[0]!.id);
     expect(seen.flat().some((o) => o.finished)).toBe(false);
     expect(server.state.trashOf('alice').some((n) => n.id === id)).toBe(false);
   });
@@ -91,9 +103,9 @@ describe('DocSpace test server', () => {
     server.state.addFile(reports.id, 'Q3 report.docx', 1);
     const id = trashed('Q3 report.docx').id;
     const check = await call('GET', `files/fileops/move?destFolderId=${reports.id}&fileIds=${id}`);
-    expect(check.json!.response.map((e: any) => e.id)).toEqual([id]);
+    expect(check.json!.response.map((e) => e.id)).toEqual([id]);
     const start = await call('PUT', 'files/fileops/move', { fileIds: [id], destFolderId: reports.id, deleteAfter: false, returnSingleOperation: true });
-    const seen = await pollUntilGone(start.json!.response[0].id);
+    const seen = await pollUntilGone(start.json!.response[0]!.id);
     const last = seen.flat().find((o) => o.finished)!;
     expect(last).not.toHaveProperty('error');
     expect(server.state.trashOf('alice').some((n) => n.id === id)).toBe(true);
@@ -104,10 +116,10 @@ describe('DocSpace test server', () => {
     server.control.seed('alice', 20, { prefix: 't-' });
     const ids = server.state.trashOf('alice').filter((n) => n.name.startsWith('t-')).map((n) => n.id);
     const start = await call('PUT', 'files/fileops/delete', { fileIds: ids, deleteAfter: false, immediately: true, returnSingleOperation: true });
-    const opId = start.json!.response[0].id;
+    const opId = start.json!.response[0]!.id;
     await new Promise((r) => setTimeout(r, 70));
     const stopped = await call('PUT', `files/fileops/terminate/${opId}`);
-    expect(stopped.json!.response.some((o: any) => o.id === opId)).toBe(false);
+    expect(stopped.json!.response.some((o) => o.id === opId)).toBe(false);
     const left = server.state.trashOf('alice').filter((n) => n.name.startsWith('t-')).length;
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(20);
@@ -118,7 +130,7 @@ describe('DocSpace test server', () => {
     const folder = trashed('Old project');
     const photos = server.state.folderAt('alice', 'Photos')!;
     const start = await call('PUT', 'files/fileops/move', { folderIds: [folder.id], destFolderId: photos.id, content: true, deleteAfter: false, returnSingleOperation: true });
-    await pollUntilGone(start.json!.response[0].id);
+    await pollUntilGone(start.json!.response[0]!.id);
     expect(server.state.childrenOf(photos.id).map((n) => server.state.title(n)).sort()).toEqual(['assets', 'notes.txt', 'plan.md']);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FileTree, type TreeNode } from '../tree';
+import type { FileTree, TreeNode } from '../tree';
 
 /**
  * DocSpace's view of the shared in-memory tree. The shared FileTree holds the nodes (ids survive
