@@ -64,6 +64,7 @@ vi.mock('electron', () => {
   return {
     app: {
       enableSandbox: () => state.calls.push('enableSandbox'),
+      setAppUserModelId: () => undefined,
       requestSingleInstanceLock: () => (state.calls.push('requestSingleInstanceLock'), state.lock),
       quit: () => state.calls.push('quit'),
       on: (event: string, handler: (...args: unknown[]) => unknown) => (state.appHandlers[event] = handler),

@@ -29,6 +29,7 @@ const preloadPath = join(here, '../preload/preload.cjs');
 
 // Before anything else: every renderer sandboxed, the app scheme privileged, one instance only.
 app.enableSandbox();
+if (process.platform === 'win32') app.setAppUserModelId('app.salvage.desktop'); // taskbar grouping, matches build.appId
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
