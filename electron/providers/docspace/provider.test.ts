@@ -4,6 +4,7 @@ import type { Conflict, ItemResult, Resolution, TrashItem } from '../../../share
 import { defaultHttpOptions } from '../http';
 import type { BatchContext } from '../types';
 import { DocSpaceProvider } from './provider';
+import { probeServer } from '../index';
 import { probeDocSpace } from './probe';
 
 interface Call {
@@ -397,6 +398,11 @@ describe('DocSpace probe', () => {
   it('recognises a DocSpace portal by settings/version/build', async () => {
     const probe = await probeDocSpace(server.url);
     expect(probe).toMatchObject({ kind: 'docspace', auth: 'api-key', version: '3.7.2.1813', insecureHttp: true, trashSupported: true });
+  });
+
+  it('is what the add-account dialog detects at a DocSpace address', async () => {
+    const probe = await probeServer(`${server.url}/`);
+    expect(probe).toMatchObject({ kind: 'docspace', serverUrl: server.url, productName: 'ONLYOFFICE DocSpace' });
   });
 
   it('answers null for a server that is not DocSpace', async () => {
