@@ -295,9 +295,12 @@ export class WebDavProvider implements TrashProvider {
     }
     const segments = [...folderSegments(parentId), clean];
     const res = await this.send('MKCOL', this.filesPath(segments), { signal, idempotent: false });
+    if (res.status === 405) {
+      await res.body?.cancel();
+      throw new AppError('CONFLICT', `A folder or file named "${clean}" already exists here.`, { status: 405 });
+    }
     if (res.status !== 201) {
       throw await this.failure(res, {
-        405: `A folder or file named "${clean}" already exists here.`,
         409: `The folder ${displayPath(segments.slice(0, -1))} does not exist.`,
         403: 'You may not create folders here.',
       });
