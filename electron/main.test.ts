@@ -18,13 +18,14 @@ const fake = vi.hoisted(() => {
     calls: [] as string[],
     appHandlers: {} as Record<string, (...args: unknown[]) => unknown>,
     ipcHandlers: {} as Record<string, (...args: unknown[]) => unknown>,
+    protocolHandlers: {} as Record<string, (request: Request) => Promise<Response>>,
     windows: [] as { options: Record<string, unknown>; url?: string }[],
     menu: null as unknown,
     aboutPanel: null as unknown,
     opened: [] as string[],
   };
   const reset = (userData: string) => {
-    Object.assign(state, { lock: true, backend: 'gnome_libsecret', userData, calls: [], appHandlers: {}, ipcHandlers: {}, windows: [], menu: null, aboutPanel: null, opened: [] });
+    Object.assign(state, { lock: true, backend: 'gnome_libsecret', userData, calls: [], appHandlers: {}, ipcHandlers: {}, protocolHandlers: {}, windows: [], menu: null, aboutPanel: null, opened: [] });
   };
   return { state, reset };
 });
@@ -78,12 +79,12 @@ vi.mock('electron', () => {
     dialog: { showMessageBox: vi.fn() },
     ipcMain: { handle: (name: string, handler: (...args: unknown[]) => unknown) => (state.ipcHandlers[name] = handler) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
-    net: { fetch: vi.fn() },
+    net: { fetch: async () => new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } }) },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown) => {
         state.calls.push(`registerSchemesAsPrivileged:${JSON.stringify(schemes)}`);
       },
-      handle: vi.fn(),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => (state.protocolHandlers[scheme] = handler),
     },
     safeStorage: {
       isEncryptionAvailable: () => true,
@@ -150,6 +151,18 @@ describe('electron/main.ts', () => {
     expect(url).toBe('app://salvage/index.html');
     expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false });
     expect(String((options.webPreferences as { preload: string }).preload)).toMatch(/preload\.cjs$/);
+  });
+
+  it('serves the renderer from app://salvage with the CSP on the response, and nothing outside its folder', async () => {
+    const s = await launch();
+    const serve = s.protocolHandlers.app!;
+    const page = await serve(new Request('app://salvage/index.html'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Security-Policy')).toMatch(/^default-src 'none'/);
+    expect(page.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect((await serve(new Request('app://salvage/%2e%2e/package.json'))).status).toBe(404);
+    expect((await serve(new Request('app://salvage/..%2f..%2fpackage.json'))).status).toBe(404);
+    expect((await serve(new Request('app://other/index.html'))).status).toBe(404);
   });
 
   it('hardens every webContents that gets created', async () => {

@@ -18,7 +18,7 @@ import { certificateErrorHandler, type PinnedServer } from './desktop/tls';
 import { loadWindowState, trackWindowState } from './desktop/window-state';
 import { forwardEvents, registerIpc } from './ipc';
 import { FileOperationJournal } from './operations/journal';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, isTrustedIpcCaller, openExternalChecked } from './security';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isTrustedIpcCaller, openExternalChecked } from './security';
 import { createServices } from './services/index';
 import { safeStorageCipher, Vault } from './vault';
 import { hardenSession, hardenWebContents, windowOptions } from './window';
@@ -57,13 +57,18 @@ if (!app.requestSingleInstanceLock()) {
 
 /** Serves the built renderer from app://salvage/, refusing anything outside its folder. */
 function serveRenderer() {
-  protocol.handle(APP_SCHEME, (request) => {
+  protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
     const path = normalize(join(rendererDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
     const rel = relative(rendererDir, path);
     if (rel.startsWith('..') || rel.includes(`..${sep}`) || !existsSync(path)) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(path).toString());
+    // The CSP rides on the response itself too (custom-protocol responses may bypass webRequest).
+    const file = await net.fetch(pathToFileURL(path).toString());
+    const headers = new Headers(file.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(file.body, { status: file.status, headers });
   });
 }
 
