@@ -25,6 +25,8 @@ export interface DocSpaceServerOptions {
   /** Requests per user per minute before 429 (the portal's sliding window, 1500 by default there). Off when absent. */
   requestsPerMinute?: number;
   version?: string;
+  /** Behave like an older portal: ignore `returnSingleOperation`, `single` and the `?id=` filter of GET fileops. */
+  legacy?: boolean;
 }
 
 export interface DocSpaceServer extends RunningServer {
@@ -185,7 +187,7 @@ class DocSpaceApiHandler {
       case 'GET files/settings/autocleanup':
         return ok({ isAutoCleanUp: user.autoCleanup.isAutoCleanUp, gap: user.autoCleanup.gap });
       case 'GET files/fileops':
-        return ok(this.results(user, q.get('id') || undefined));
+        return ok(this.results(user, this.options.legacy ? undefined : q.get('id') || undefined));
       case 'GET files/fileops/move':
         return ok(this.checkMove(user, q));
       case 'PUT files/fileops/move':
@@ -406,7 +408,7 @@ class DocSpaceApiHandler {
     op.resolve = parseResolve(body.conflictResolveType);
     op.result.push(`folder_${dest.id}`);
     this.run(op);
-    return this.results(user, body.returnSingleOperation === true ? op.id : undefined, 0);
+    return this.results(user, body.returnSingleOperation === true && !this.options.legacy ? op.id : undefined, 0);
   }
 
   private startDelete(user: DsUser, body: Body) {
@@ -416,7 +418,7 @@ class DocSpaceApiHandler {
     const op = this.newOp(user, 2, folderIds, fileIds, body.deleteAfter !== true);
     op.immediately = body.immediately === true;
     this.run(op);
-    return this.results(user, body.returnSingleOperation === true ? op.id : undefined, 2);
+    return this.results(user, body.returnSingleOperation === true && !this.options.legacy ? op.id : undefined, 2);
   }
 
   private startEmpty(user: DsUser, single: boolean) {
@@ -431,7 +433,7 @@ class DocSpaceApiHandler {
     );
     op.immediately = true;
     this.run(op);
-    return this.results(user, single ? op.id : undefined, 2);
+    return this.results(user, single && !this.options.legacy ? op.id : undefined, 2);
   }
 
   private newOp(user: DsUser, type: 0 | 2, folderIds: number[], fileIds: number[], hold: boolean): Operation {

@@ -330,6 +330,23 @@ describe('DocSpace provider against the test server', () => {
     expect(trashTitles()).toContain('Q3 report.docx');
   });
 
+  it('copes with an older portal that ignores returnSingleOperation and the ?id= filter', async () => {
+    await server.close();
+    server = await startDocSpaceServer({ opItemMs: 2, legacy: true });
+    const p = provider();
+    const list = await listAll(p);
+    // Another finished-but-held delete operation of the same user is listed alongside ours.
+    const other = list.byName('Campaign brief.pdf');
+    await p.remove([other], batch().ctx);
+    const b = batch();
+    await p.restore([list.byName('Q3 report.docx'), list.byName('holiday.jpg')], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+    expect(b.results.map((r) => r.outcome)).toEqual(['restored', 'restored']);
+    const e = batch();
+    await p.empty(e.ctx);
+    expect(e.results.map((r) => [r.name, r.outcome])).toEqual([['Old project', 'deleted']]);
+    expect(trashTitles()).toEqual([]);
+  });
+
   it('maps a rejected key (401) onto AUTH_FAILED', async () => {
     await expect(provider('sk-not-a-real-key').checkConnection()).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   });
