@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { countAndSize, daysLeft, describeItems, formatBytes, formatDaysLeft, formatRelative, plural } from './format';
+
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+const ago = (ms: number) => new Date(NOW - ms).toISOString();
+
+describe('format', () => {
+  it('bytes in decimal units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1000)).toBe('1 KB');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(1_200_000_000)).toBe('1.2 GB');
+    expect(formatBytes(3_400_000_000)).toBe('3.4 GB');
+    expect(formatBytes(999_999)).toBe('1 MB');
+    expect(formatBytes(null)).toBe('—');
+  });
+
+  it('counts with separators and plurals', () => {
+    expect(plural(1, 'item')).toBe('1 item');
+    expect(plural(1204, 'item')).toBe('1,204 items');
+    expect(countAndSize(1204, 3_400_000_000)).toBe('1,204 items (3.4 GB)');
+    expect(describeItems([{ size: 1000 }, { size: null }])).toBe('2 items (1 KB)');
+    expect(describeItems([{ size: null }])).toBe('1 item');
+  });
+
+  it('relative times', () => {
+    expect(formatRelative(ago(10_000), NOW)).toBe('just now');
+    expect(formatRelative(ago(3 * 60_000), NOW)).toBe('3 minutes ago');
+    expect(formatRelative(ago(60 * 60_000), NOW)).toBe('1 hour ago');
+    expect(formatRelative(ago(30 * 3600_000), NOW)).toBe('yesterday');
+    expect(formatRelative(ago(5 * 86_400_000), NOW)).toBe('5 days ago');
+    expect(formatRelative(ago(65 * 86_400_000), NOW)).toBe('2 months ago');
+    expect(formatRelative(null, NOW)).toBe('—');
+  });
+
+  it('days until deleted for good', () => {
+    const inDays = (d: number) => new Date(NOW + d * 86_400_000 + 1000).toISOString();
+    expect(daysLeft(inDays(29), NOW)).toBe(29);
+    expect(formatDaysLeft(inDays(1), NOW)).toBe('in 1 day');
+    expect(formatDaysLeft(inDays(0), NOW)).toBe('today');
+    expect(formatDaysLeft(new Date(NOW - 5000).toISOString(), NOW)).toBe('today');
+    expect(formatDaysLeft(null, NOW)).toBe('—');
+  });
+});
