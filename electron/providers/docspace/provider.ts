@@ -104,7 +104,8 @@ export class DocSpaceProvider implements TrashProvider {
       if (parsed.kind !== 'folder') throw new AppError('INVALID_INPUT', 'Only trashed folders can be opened.');
       path = `files/${encodeId(parsed.dsId)}`;
     }
-    const policy = parentId === null ? this.autoCleanup(signal) : Promise.resolve(null);
+    // Read alongside the first page; the listing itself reports auth and network failures.
+    const policy = parentId === null ? this.autoCleanup(signal).catch(() => null) : Promise.resolve(null);
     let buffer: TrashItem[] = [];
     let first = true;
     let parentPath: string | null = null;
@@ -253,7 +254,6 @@ export class DocSpaceProvider implements TrashProvider {
             content: false,
             returnSingleOperation: true,
           },
-          signal: ctx.signal,
         });
         const end = await followOperation(this.api, pickOperation(started, OPERATION.Move), {
           signal: ctx.signal,
@@ -279,7 +279,6 @@ export class DocSpaceProvider implements TrashProvider {
       method: 'PUT',
       path: 'files/fileops/delete',
       body: { fileIds: ids.files, folderIds: ids.folders, deleteAfter: false, immediately: true, returnSingleOperation: true },
-      signal: ctx.signal,
     });
     const end = await followOperation(this.api, pickOperation(started, OPERATION.Delete), {
       signal: ctx.signal,
@@ -298,7 +297,7 @@ export class DocSpaceProvider implements TrashProvider {
     if (known.length === 0 || ctx.signal.aborted) return;
     const progress = new Progress(known.length, ctx);
     ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
-    const started = await this.api.call({ method: 'PUT', path: 'files/fileops/emptytrash', query: { single: true }, signal: ctx.signal });
+    const started = await this.api.call({ method: 'PUT', path: 'files/fileops/emptytrash', query: { single: true } });
     const end = await followOperation(this.api, pickOperation(started, OPERATION.Delete), {
       signal: ctx.signal,
       onProgress: (p) => progress.partial(known.length, p),
@@ -322,7 +321,6 @@ export class DocSpaceProvider implements TrashProvider {
         immediately: false,
         returnSingleOperation: true,
       },
-      signal: ctx.signal,
     });
     const end = await followOperation(this.api, pickOperation(started, OPERATION.Delete), {
       signal: ctx.signal,
@@ -348,6 +346,9 @@ export class DocSpaceProvider implements TrashProvider {
       }
     }
   }
+
+  // Start calls (PUT fileops/…) are not given the batch's signal: once sent, an operation may be
+  // running on the server, and followOperation terminates it properly when the user cancels.
 
   // ——— helpers ———
 
