@@ -257,6 +257,8 @@ export class WebDavFrontEnd {
   private dav(req: IncomingMessage, res: ServerResponse, rawPath: string, method: string, body: Buffer): void {
     const user = this.authenticate(req);
     if (!user) return this.unauthorized(req, res);
+    // Sabre announces DAV compliance on every authenticated PROPFIND answer, errors included.
+    if (method === 'PROPFIND') res.setHeader('DAV', this.davHeaders.DAV!);
     const path = decodePath(rawPath);
     if (path === null) return sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
     const parts = path.split('/').filter((p) => p !== '').slice(2); // after remote.php/dav
@@ -267,6 +269,7 @@ export class WebDavFrontEnd {
         'MS-Author-Via': 'DAV',
         'Accept-Ranges': 'bytes',
         'Content-Length': '0',
+        'Content-type': 'text/html; charset=UTF-8',
       });
       return void res.end();
     }
@@ -358,7 +361,7 @@ export class WebDavFrontEnd {
 
   private files(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
     const node = this.tree.resolve(user.id, rest.join('/'));
-    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name /${rest.join('/')} could not be located`);
+    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name //${rest.join('/')} could not be located`);
     switch (method) {
       case 'PROPFIND': {
         if (!node) return notFound();
@@ -369,7 +372,7 @@ export class WebDavFrontEnd {
         const walk = (n: TreeNode, level: number) => {
           entries.push(this.fileEntry(user.id, n));
           if (n.kind === 'folder' && (depth === 'infinity' || level < Number(depth))) {
-            for (const c of [...this.tree.children(n.id)].sort((a, b) => a.name.localeCompare(b.name))) walk(c, level + 1);
+            for (const c of [...this.tree.children(n.id)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) walk(c, level + 1);
           }
         };
         walk(node, 0);

@@ -68,7 +68,9 @@ export const SABRE = {
 /** The Sabre error body, byte for byte as Nextcloud 32 sends it. */
 export function sabreErrorBody(exception: string, message: string): string {
   const msg = message ? `  <s:message>${xmlEscape(message)}</s:message>` : '  <s:message/>';
-  return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}\n</d:error>\n`;
+  // PreconditionFailed names the header that failed (Sabre's PreconditionFailed::serialize).
+  const header = exception === SABRE.PreconditionFailed && /overwrite header/i.test(message) ? '\n  <s:header>Overwrite</s:header>' : '';
+  return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}${header}\n</d:error>\n`;
 }
 
 export function sendSabreError(res: ServerResponse, status: number, exception: string, message = '', headers: Record<string, string> = {}): void {
