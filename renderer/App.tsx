@@ -1,7 +1,7 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { AccountView, OperationView, Resolution } from '../shared/model';
-import { call, subscribe } from './api/client';
+import { ApiError, call, subscribe } from './api/client';
 import { RemoveAccountDialog, RenameDialog, ReauthDialog } from './components/AccountDialogs';
 import type { AccountAction } from './components/AccountSidebar';
 import { AddAccountDialog } from './components/AddAccountDialog';
@@ -65,7 +65,11 @@ export function App() {
   );
 
   const demo = useMutation({
-    mutationFn: () => call('accounts:openDemo', {}),
+    mutationFn: async () => {
+      const opened = await call('accounts:openDemo', {});
+      if (opened.length === 0) throw new ApiError({ code: 'UNSUPPORTED', message: 'No demo server is available in this build yet. Add an account of your own instead.' });
+      return opened;
+    },
     onSuccess: () => client.invalidateQueries({ queryKey: ['accounts'] }),
   });
   const closeDialog = () => setDialog(null);

@@ -1,4 +1,6 @@
 import { startDocSpaceServer, TEST_KEYS } from '../servers/docspace/index';
+import { WEBDAV_USERS } from '../servers/webdav/seed';
+import { startWebDavServer } from '../servers/webdav/server';
 import { expect, seedTrashWindowPortal, test } from '../fixtures';
 import { SecretWatch } from '../secret-watch';
 import { row, selectedNames, waitForOperation } from './trash-helpers';
@@ -55,6 +57,48 @@ test('secrets never appear in anything the renderer receives', async ({ page, ho
     expect(watch.seen.calls).toBeGreaterThan(5);
   } finally {
     await server.close();
+  }
+});
+
+test('WebDAV (Nextcloud, ownCloud 10): app passwords and passwords never appear either', async ({ page, host }) => {
+  const nextcloud = await startWebDavServer({ kind: 'nextcloud' });
+  const owncloud = await startWebDavServer({ kind: 'owncloud10' });
+  const { alice, bob } = WEBDAV_USERS;
+  const watch = new SecretWatch([alice.appPassword, alice.password, bob.appPassword, bob.password], { users: ['alice', 'bob'] });
+  try {
+    await watch.attach(page, host);
+    const invoke = watch.invoker(host);
+    await host.open(page);
+
+    // Nextcloud through the add-account dialog: user name and app password typed into the page.
+    await page.getByRole('button', { name: 'Add account' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Server address').fill(nextcloud.url);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await dialog.getByLabel('User name').fill(alice.id);
+    await dialog.locator('input[type="password"]').fill(alice.appPassword);
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(row(page, 'notes.txt')).toBeVisible();
+    await row(page, 'notes.txt').locator('.cell-name').click();
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await waitForOperation(page);
+    await expect(row(page, 'notes.txt')).toHaveCount(0);
+
+    // ownCloud 10 directly, with the login password; then failures that could echo the input.
+    const oc = await invoke<{ id: string }>('accounts:add', { serverUrl: owncloud.url, kind: 'owncloud10', user: alice.id, secret: alice.password });
+    await invoke('trash:list', { accountId: oc.id, parentId: null, cursor: null });
+    await expect(invoke('accounts:test', { serverUrl: owncloud.url, kind: 'owncloud10', user: bob.id, secret: `${bob.password}-wrong` })).rejects.toThrow(/AUTH_FAILED/);
+    await expect(invoke('accounts:add', { serverUrl: nextcloud.url, kind: 'nextcloud', user: bob.id, secret: `${bob.appPassword}x` })).rejects.toThrow();
+    await invoke('accounts:reauth', { accountId: oc.id, secret: alice.appPassword });
+    await invoke('accounts:list');
+
+    await watch.finish(page);
+    expect(watch.seen.responses).toBeGreaterThan(5);
+    expect(watch.seen.events).toBeGreaterThan(2);
+  } finally {
+    await nextcloud.close();
+    await owncloud.close();
   }
 });
 

@@ -85,12 +85,14 @@ export function ConflictDialog({
         {shown.map((c) => (
           <li key={c.itemKey} className="conflict-row" data-testid={`conflict ${c.name}`}>
             <div className="conflict-name">
-              <strong>{c.name}</strong>
-              <span className="muted">{c.targetPath}</span>
-              {c.note && <span className="muted">{c.note}</span>}
+              <strong title={c.name}>{c.name}</strong>
+              <span className="muted" title={c.targetPath}>
+                {c.targetPath}
+              </span>
             </div>
             <Sides c={c} />
             <ChoiceGroup c={c} value={choices[c.itemKey] ?? 'keep-both'} onChange={(r) => setChoices((old) => ({ ...old, [c.itemKey]: r }))} />
+            {c.note && <p className="conflict-note muted">{c.note}</p>}
           </li>
         ))}
       </ul>

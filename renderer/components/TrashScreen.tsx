@@ -252,6 +252,14 @@ export function TrashScreen({
         <span className="spacer" />
         <button
           type="button"
+          onClick={() => shown.forEach((a) => void client.invalidateQueries({ queryKey: trashQueries.list(a.id).queryKey }))}
+          disabled={queries.some((q) => q.isFetching)}
+          title="Read the trash from the server again"
+        >
+          {queries.some((q) => q.isFetching) ? 'Loading…' : 'Reload'}
+        </button>
+        <button
+          type="button"
           className="danger-outline"
           disabled={all.length === 0 || busy !== null}
           onClick={() => setDialog({ kind: 'empty', accountIds: shown.map((a) => a.id) })}

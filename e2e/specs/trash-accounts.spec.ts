@@ -1,0 +1,85 @@
+import { expect, screenshot, test } from '../fixtures';
+import { startDocSpaceServer, TEST_KEYS } from '../servers/docspace';
+import { seedTrashWindowPortal } from '../fixtures';
+import { openTrash, row, selectRange, selectedNames } from './trash-helpers';
+
+test('Add account: address, detected server, the right credential field, Test connection, Add', async ({ page, host }) => {
+  const server = await startDocSpaceServer({ seed: seedTrashWindowPortal });
+  try {
+    await host.open(page);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add an account' });
+    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await expect(dialog.getByTestId('detected-server')).toContainText('DocSpace');
+    // DocSpace asks for an API key, and no user name.
+    await expect(dialog.getByRole('textbox', { name: 'User name' })).toHaveCount(0);
+    const key = dialog.getByLabel('API key');
+    await key.fill('sk-wrong-key');
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await expect(dialog.getByTestId('test-result')).toContainText('did not accept the sign-in');
+    await key.fill(TEST_KEYS.alice);
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await expect(dialog.getByTestId('test-result')).toContainText('Connected as Alice Carter');
+    await dialog.getByRole('textbox', { name: 'Name in Salvage (optional)' }).fill('Work DocSpace');
+    await screenshot(page, 'add-account-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'add-account-dark');
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: /^Work DocSpace/ })).toBeVisible();
+    await expect(row(page, 'Batch 01.txt')).toBeVisible();
+    const accounts = await host.invoke<{ label: string; kind: string }[]>('accounts:list');
+    expect(accounts.map((a) => [a.label, a.kind])).toEqual([['Work DocSpace', 'docspace']]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('credentials expired: the list and the selection stay, Sign in again reloads', async ({ page, host, docspace }) => {
+  await openTrash(page, host);
+  await selectRange(page, 'Batch 02.txt', 'Batch 04.txt');
+  docspace.server.control.fault({ status: 401, times: Infinity, body: '{"error":{"message":"Unauthorized"}}', headers: { 'Content-Type': 'application/json' } });
+  await page.getByRole('button', { name: 'Reload' }).click();
+  const banner = page.getByTestId('auth-banner');
+  await expect(banner).toContainText('alice@docspace.test no longer accepts its saved password or key');
+  expect(await selectedNames(page)).toEqual(['Batch 02.txt', 'Batch 03.txt', 'Batch 04.txt']);
+  await screenshot(page, 'auth-expired-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'auth-expired-dark');
+  docspace.server.control.clearFaults();
+  await banner.getByRole('button', { name: 'Sign in again' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sign in to alice@docspace.test again' });
+  await dialog.getByLabel('New API key').fill(TEST_KEYS.alice);
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(banner).toHaveCount(0);
+  expect(await selectedNames(page)).toEqual(['Batch 02.txt', 'Batch 03.txt', 'Batch 04.txt']);
+  const accounts = await host.invoke<{ status: string }[]>('accounts:list');
+  expect(accounts[0]!.status).toBe('ok');
+});
+
+test('a server error says what happened and Retry recovers', async ({ page, host, docspace }) => {
+  docspace.server.control.fault({ status: 500, times: Infinity, path: 'trash' });
+  await host.open(page);
+  const banner = page.getByRole('alert').filter({ hasText: 'Could not load the trash of alice@docspace.test' });
+  await expect(banner).toContainText('The server had an internal error');
+  await screenshot(page, 'server-error-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'server-error-dark');
+  docspace.server.control.clearFaults();
+  await banner.getByRole('button', { name: 'Retry' }).click();
+  await expect(row(page, 'Batch 01.txt')).toBeVisible();
+  await expect(banner).toHaveCount(0);
+});
+
+test('loading skeleton while the first page is on its way', async ({ page, host, docspace }) => {
+  docspace.server.control.setLatency(1500);
+  await host.open(page);
+  await expect(page.getByRole('status', { name: 'Loading the trash' })).toBeVisible();
+  await screenshot(page, 'loading-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'loading-dark');
+  docspace.server.control.setLatency(0);
+  await expect(row(page, 'Batch 01.txt')).toBeVisible({ timeout: 30_000 });
+});
