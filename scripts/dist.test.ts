@@ -41,6 +41,24 @@ describe('electron-builder configuration', () => {
     expect(build.asar).toBe(true);
   });
 
+  it('leaves the renderer-only libraries (already bundled by Vite) out of the app, but nothing main imports', () => {
+    const excluded = (build.files as string[])
+      .filter((f) => f.startsWith('!node_modules/{'))
+      .flatMap((f) => f.slice('!node_modules/{'.length, f.indexOf('}')).split(','));
+    expect(excluded).toEqual(expect.arrayContaining(['react', 'react-dom', 'react-aria-components', '@tanstack']));
+    const sources = (readdirSync(join(root, 'electron'), { recursive: true }) as string[]).filter((f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f));
+    const imported = new Set<string>();
+    for (const file of sources) {
+      for (const m of readFileSync(join(root, 'electron', file), 'utf8').matchAll(/from '((?:@[^/']+\/)?[^./'][^/']*)/g)) imported.add(m[1]!);
+    }
+    for (const name of imported) {
+      if (name.startsWith('node:') || name === 'electron') continue;
+      const scope = name.startsWith('@') ? name.split('/')[0]! : name;
+      expect(excluded, `main imports ${name}`).not.toContain(name);
+      expect(excluded, `main imports ${name}`).not.toContain(scope);
+    }
+  });
+
   it('turns off the Electron fuses an attacker could use (run as Node, NODE_OPTIONS, inspect)', () => {
     expect(build.electronFuses).toMatchObject({
       runAsNode: false,
