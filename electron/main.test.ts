@@ -66,6 +66,7 @@ vi.mock('electron', () => {
     app: {
       enableSandbox: () => state.calls.push('enableSandbox'),
       setAppUserModelId: () => undefined,
+      setPath: (_name: string, path: string) => (state.userData = path),
       requestSingleInstanceLock: () => (state.calls.push('requestSingleInstanceLock'), state.lock),
       quit: () => state.calls.push('quit'),
       on: (event: string, handler: (...args: unknown[]) => unknown) => (state.appHandlers[event] = handler),

@@ -27,6 +27,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '../renderer');
 const preloadPath = join(here, '../preload/preload.cjs');
 
+// Tests and portable setups may point userData elsewhere (the vault and accounts file live there).
+if (process.env.SALVAGE_USER_DATA) app.setPath('userData', process.env.SALVAGE_USER_DATA);
+
 // Before anything else: every renderer sandboxed, the app scheme privileged, one instance only.
 app.enableSandbox();
 if (process.platform === 'win32') app.setAppUserModelId('app.salvage.desktop'); // taskbar grouping, matches build.appId
