@@ -1,9 +1,10 @@
 import type { Handlers } from '../core/dispatcher';
-import { AppError } from '../core/errors';
 import { EventBus } from '../core/events';
 import type { OperationJournal } from '../operations/journal';
 import type { ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { OperationsRunner } from '../operations/runner';
+import { normaliseServerUrl } from '../providers/index';
+import { LoginFlowSessions } from '../providers/webdav/loginFlow';
 import { AccountsService, type DemoLauncher } from './accounts';
 import { OperationsService } from './operations';
 import type { AccountStore, SecretStore } from './stores';
@@ -33,6 +34,9 @@ export function createServices(options: ServicesOptions) {
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
   const trash = new TrashService(accounts);
   const ops = new OperationsService(runner, accounts, trash);
+  const loginFlows = new LoginFlowSessions(({ serverUrl, loginName, appPassword }) =>
+    accounts.add({ serverUrl, kind: 'nextcloud', user: loginName, secret: appPassword }),
+  );
 
   const handlers: Handlers = {
     'app:info': async () => ({
@@ -56,12 +60,8 @@ export function createServices(options: ServicesOptions) {
     },
     'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),
     'accounts:reauth': ({ accountId, secret }) => accounts.reauth(accountId, secret),
-    'accounts:loginFlowStart': async () => {
-      throw new AppError('UNSUPPORTED', 'Signing in through the browser is not available yet; use an app password.');
-    },
-    'accounts:loginFlowPoll': async () => {
-      throw new AppError('UNSUPPORTED', 'Signing in through the browser is not available yet; use an app password.');
-    },
+    'accounts:loginFlowStart': async ({ serverUrl }) => loginFlows.start(normaliseServerUrl(serverUrl)),
+    'accounts:loginFlowPoll': async ({ flowId }) => loginFlows.poll(flowId),
     'accounts:openDemo': () => accounts.openDemo(),
     'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
     'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),

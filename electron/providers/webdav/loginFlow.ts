@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors';
 import { defaultHttpOptions, errorForStatus, httpRequest, type HttpOptions } from '../http';
 
@@ -129,4 +130,51 @@ export async function fetchNextcloudUser(
   if (typeof id !== 'string' || !id) throw new AppError('BAD_RESPONSE', 'The server did not say who this account is.');
   const display = json?.ocs?.data?.['display-name'];
   return { userId: id, displayName: typeof display === 'string' && display ? display : id };
+}
+
+interface PendingFlow {
+  flow: LoginFlow;
+  serverUrl: string;
+  startedAt: number;
+}
+
+/**
+ * The flows in progress, by an opaque id the renderer may hold (the poll token never leaves
+ * main). `poll` answers null while the user has not approved yet, and hands the credentials to
+ * `complete` (which adds the account) exactly once.
+ */
+export class LoginFlowSessions<A> {
+  private readonly flows = new Map<string, PendingFlow>();
+
+  constructor(
+    private readonly complete: (credentials: { serverUrl: string; loginName: string; appPassword: string }) => Promise<A>,
+    private readonly http: HttpOptions = defaultHttpOptions,
+  ) {}
+
+  async start(serverUrl: string, signal?: AbortSignal): Promise<{ flowId: string; loginUrl: string }> {
+    const flow = await startLoginFlow(serverUrl, this.http, signal);
+    const flowId = randomUUID();
+    this.flows.set(flowId, { flow, serverUrl, startedAt: Date.now() });
+    for (const [id, f] of this.flows) if (Date.now() - f.startedAt > 20 * 60_000) this.flows.delete(id);
+    return { flowId, loginUrl: flow.loginUrl };
+  }
+
+  async poll(flowId: string, signal?: AbortSignal): Promise<{ account: A | null }> {
+    const pending = this.flows.get(flowId);
+    if (!pending) throw new AppError('NOT_FOUND', 'This sign-in has expired; start again.');
+    const got = await pollLoginFlow(pending.flow, this.http, signal);
+    if (!got) return { account: null };
+    this.flows.delete(flowId);
+    // The server's own address as it reports it wins only when it is the same host we asked.
+    const asked = new URL(pending.serverUrl);
+    const reported = (() => {
+      try {
+        return new URL(got.server);
+      } catch {
+        return null;
+      }
+    })();
+    const serverUrl = reported && reported.host === asked.host ? got.server : pending.serverUrl;
+    return { account: await this.complete({ serverUrl, loginName: got.loginName, appPassword: got.appPassword }) };
+  }
 }
