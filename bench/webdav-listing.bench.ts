@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseXML } from 'webdav';
+import { WebDavProvider } from '../electron/providers/webdav/provider';
+import { InThreadHost, parseHost, type ParseHost } from '../electron/providers/webdav/trashStream';
+import type { Bench, BenchRow } from './harness';
+
+/**
+ * A 100,000-item Nextcloud trash (PROPFIND body of ~70 MB from the test server, which runs in its
+ * own process): the `webdav` package's own parsing (fast-xml-parser, whole body at once) against
+ * Salvage's listing (saxes fed as bytes arrive, in the listing worker, ~1,000-item chunks).
+ * Measured: wall time to the last item, the longest the main event loop was blocked, and the
+ * peak heap growth of the main thread.
+ */
+const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
+
+async function serverProcess(): Promise<{ url: string; stop: () => void }> {
+  const script = fileURLToPath(new URL('../e2e/servers/webdav/serve.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--kind', 'nextcloud', '--seed', String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`test server exited (${code})`)));
+  });
+  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
+}
+
+interface Measure {
+  ms: number;
+  maxBlockMs: number;
+  heapMb: number;
+  items: number;
+}
+
+/** Runs fn while sampling the event loop (longest gap between 5 ms ticks) and the heap. */
+async function measure(fn: () => Promise<number>): Promise<Measure> {
+  global.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  let heapPeak = heap0;
+  let last = performance.now();
+  let maxGap = 0;
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last - 5);
+    last = now;
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }, 5);
+  const t0 = performance.now();
+  const items = await fn();
+  const ms = performance.now() - t0;
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  // Let the sampler tick once more, so a block at the very end is seen too.
+  await new Promise((r) => setTimeout(r, 30));
+  clearInterval(timer);
+  histogram.disable();
+  return { ms, maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 5), heapMb: (heapPeak - heap0) / 1e6, items };
+}
+
+const bench: Bench = async () => {
+  const server = await serverProcess();
+  try {
+    const auth = `Basic ${Buffer.from('alice:alice-app-password-0001').toString('base64')}`;
+    const provider = (host: ParseHost) =>
+      new WebDavProvider(
+        'nextcloud',
+        { id: 'bench', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
+        { user: 'alice', secret: 'alice-app-password-0001' },
+        { parseHost: host, http: { timeoutMs: 300_000 } },
+      );
+    const viaProvider = (host: ParseHost) => async () => {
+      let n = 0;
+      for await (const chunk of provider(host).listTrash(null)) n += chunk.items.length;
+      return n;
+    };
+    // Warm up the worker (and the server's caches) once.
+    await viaProvider(parseHost())();
+
+    const baseline = await measure(async () => {
+      const res = await fetch(`${server.url}/remote.php/dav/trashbin/alice/trash`, {
+        method: 'PROPFIND',
+        headers: { Authorization: auth, Depth: '1', 'Content-Type': 'application/xml' },
+      });
+      const text = await res.text();
+      const parsed = (await parseXML(text)) as { multistatus: { response: unknown[] } };
+      return parsed.multistatus.response.length - 1;
+    });
+    const worker = await measure(viaProvider(parseHost()));
+    const inThread = await measure(viaProvider(new InThreadHost()));
+    process.stderr.write(
+      `webdav-listing: ${COUNT} items; webdav package ${baseline.items}, worker ${worker.items}, in-thread ${inThread.items}\n`,
+    );
+    const rows: BenchRow[] = [
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: worker.ms, candidateLabel: 'saxes worker', target: null },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: worker.maxBlockMs, candidateLabel: 'saxes worker', target: 50 },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main heap growth', unit: 'MB', baseline: baseline.heapMb, baselineLabel: 'webdav pkg', candidate: worker.heapMb, candidateLabel: 'saxes worker', target: null },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: inThread.ms, candidateLabel: 'in-thread fallback', target: null },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: inThread.maxBlockMs, candidateLabel: 'in-thread fallback', target: 50 },
+    ];
+    return rows;
+  } finally {
+    server.stop();
+  }
+};
+
+export default bench;
