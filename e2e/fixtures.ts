@@ -3,7 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDocSpaceServer, seedTestPortal, TEST_KEYS, type DocSpaceServer, type DocSpaceState } from './servers/docspace';
+import type { Control } from './servers/control';
+import { startDocSpaceServer, seedTestPortal, TEST_KEYS, type DocSpaceState } from './servers/docspace';
+import type { FileTree } from './servers/tree';
+import { startWebDavServer } from './servers/webdav/server';
+import { seedTestState, WEBDAV_USERS } from './servers/webdav/seed';
 
 /** A running browser host (out/main/host.js) with its bridge address and token. */
 export interface HostHandle {
@@ -65,77 +69,136 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: false });
 }
 
-export const test = base.extend<{ host: HostHandle; docspace: DocSpaceAccount }>({
+/** The server kinds the trash-window tests run against. */
+export type ServerKind = 'docspace' | 'nextcloud' | 'owncloud10';
+export const SERVER_KINDS: ServerKind[] = ['docspace', 'nextcloud', 'owncloud10'];
+
+export const test = base.extend<{ host: HostHandle; serverKind: ServerKind; account: TestAccount; docspace: TestAccount }>({
   host: async ({}, use) => {
     const { handle, child } = await startHost();
     await use(handle);
     child.kill('SIGTERM');
   },
+  serverKind: ['docspace', { option: true }],
+  /** A test server of `serverKind` in the test process with the trash-window seed, added as an account. */
+  account: async ({ host, serverKind }, use) => {
+    const account = await startTestAccount(serverKind, host);
+    await use(account);
+    await account.close();
+  },
   docspace: async ({ host }, use) => {
-    const server = await startDocSpaceServer({ seed: seedTrashWindowPortal, opItemMs: 5 });
-    const label = 'alice@docspace.test';
-    const account = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind: 'docspace', secret: TEST_KEYS.alice, label });
-    await use(new DocSpaceAccount(server, account.id, label));
-    await server.close();
+    const account = await startTestAccount('docspace', host);
+    await use(account);
+    await account.close();
   },
 });
 
 const DAY = 86_400_000;
+/** The folder the "restore to a folder" tests restore into. */
+export const TARGET_FOLDER = 'Clients/2024';
 
 /**
- * The small test portal plus what the trash-window tests need: twelve files "Batch 01.txt" …
- * "Batch 12.txt" deleted from Reports/2024 (Batch 01 most recently, so the default newest-first
- * order is fixed), and a live Projects/2024 folder to restore into.
+ * What the trash-window tests need on top of each server's small test seed: twelve files
+ * "Batch 01.txt" … "Batch 12.txt" (1,000 × n bytes) deleted from Reports/2024, Batch 01 most
+ * recently (so the default newest-first order is fixed), and a live Clients/2024 folder.
  */
 export function seedTrashWindowPortal(state: DocSpaceState): void {
   seedTestPortal(state);
   const now = state.tree.now();
   const my = state.myRoot('alice');
   const y2024 = state.folderAt('alice', 'Reports/2024')!;
-  const projects = state.addFolder(my, 'Projects', { by: 'alice', at: now - 100 * DAY });
-  state.addFolder(projects.id, '2024', { by: 'alice', at: now - 100 * DAY });
+  const clients = state.addFolder(my, 'Clients', { by: 'alice', at: now - 100 * DAY });
+  state.addFolder(clients.id, '2024', { by: 'alice', at: now - 100 * DAY });
   for (let i = 1; i <= 12; i++) {
     state.addTrashed('alice', y2024.id, `Batch ${String(i).padStart(2, '0')}.txt`, 'file', 1000 * i, now - i * 60_000);
   }
 }
 
-/** One DocSpace account on a test server running in the test process, with views of its state. */
-export class DocSpaceAccount {
-  readonly kind = 'docspace';
-  constructor(
-    readonly server: DocSpaceServer,
-    readonly id: string,
-    readonly label: string,
-  ) {}
-
-  get state(): DocSpaceState {
-    return this.server.state;
+export function seedTrashWindowTree(tree: FileTree): void {
+  seedTestState(tree);
+  const now = Date.now();
+  tree.mkdirs('alice', TARGET_FOLDER);
+  tree.mkdirs('alice', 'Reports/2024');
+  for (let i = 1; i <= 12; i++) {
+    const node = tree.writeFile('alice', `Reports/2024/Batch ${String(i).padStart(2, '0')}.txt`, 1000 * i, { mtime: now - DAY });
+    tree.trash(node.id, { at: now - i * 60_000 });
   }
+}
 
-  /** Titles of the live entries in a folder below My documents ("" for My documents itself). */
-  live(path: string): string[] {
-    const folder = path ? this.state.folderAt('alice', path) : this.state.tree.node(this.state.myRoot('alice'));
-    if (!folder) throw new Error(`no folder ${path}`);
-    return this.state
-      .childrenOf(folder.id)
-      .map((n) => this.state.title(n))
-      .sort();
-  }
+/** One account on a test server running in the test process, with views of the server's state. */
+export interface TestAccount {
+  kind: ServerKind;
+  id: string;
+  label: string;
+  control: Control;
+  /** Names of the live entries in a folder below the user's root ("" for the root). */
+  live(path: string): string[];
+  /** Sizes of the live entries in a folder whose names start with `prefix`, ascending. */
+  sizes(path: string, prefix: string): number[];
+  /** Names of the top-level entries in the user's trash. */
+  trash(): string[];
+  /** Creates a live file (e.g. to take a name at a restore's destination). */
+  addFile(path: string, name: string, size: number): void;
+  /** Makes each step of a batch slow enough to cancel in the middle. */
+  slowDown(ms: number): void;
+  close(): Promise<void>;
+}
 
-  /** Titles of the top-level entries in Alice's trash. */
-  trash(): string[] {
-    return this.state
-      .trashOf('alice')
-      .map((n) => this.state.title(n))
-      .sort();
+async function startTestAccount(kind: ServerKind, host: HostHandle): Promise<TestAccount> {
+  const label = `alice@${kind}.test`;
+  if (kind === 'docspace') {
+    const server = await startDocSpaceServer({ seed: seedTrashWindowPortal, opItemMs: 5 });
+    const { id } = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind, secret: TEST_KEYS.alice, label });
+    const state = server.state;
+    const folder = (path: string) => {
+      const f = path ? state.folderAt('alice', path) : state.tree.node(state.myRoot('alice'));
+      if (!f) throw new Error(`no folder ${path}`);
+      return f;
+    };
+    return {
+      kind,
+      id,
+      label,
+      control: server.control,
+      live: (path) => state.childrenOf(folder(path).id).map((n) => state.title(n)).sort(),
+      sizes: (path, prefix) =>
+        state
+          .childrenOf(folder(path).id)
+          .filter((n) => state.title(n).startsWith(prefix))
+          .map((n) => n.size)
+          .sort((a, b) => a - b),
+      trash: () => state.trashOf('alice').map((n) => state.title(n)).sort(),
+      addFile: (path, name, size) => void state.addFile(folder(path).id, name, size, { by: 'alice' }),
+      slowDown: (ms) => void (state.opItemMs = ms),
+      close: () => server.close(),
+    };
   }
-
-  /** Creates a live file (e.g. to make a name taken at a restore's destination). */
-  addFile(path: string, title: string, size: number): void {
-    const folder = path ? this.state.folderAt('alice', path) : this.state.tree.node(this.state.myRoot('alice'));
-    if (!folder) throw new Error(`no folder ${path}`);
-    this.state.addFile(folder.id, title, size, { by: 'alice' });
-  }
+  const server = await startWebDavServer({ kind, seed: seedTrashWindowTree });
+  const user = WEBDAV_USERS.alice;
+  const { id } = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind, user: user.id, secret: user.appPassword, label });
+  const tree = server.tree;
+  const folder = (path: string) => {
+    const f = path ? tree.resolve('alice', path) : tree.node(tree.user('alice').rootId);
+    if (!f) throw new Error(`no folder ${path}`);
+    return f;
+  };
+  return {
+    kind,
+    id,
+    label,
+    control: server.control,
+    live: (path) => tree.children(folder(path).id).map((n) => n.name).sort(),
+    sizes: (path, prefix) =>
+      tree
+        .children(folder(path).id)
+        .filter((n) => n.name.startsWith(prefix))
+        .map((n) => n.size)
+        .sort((a, b) => a - b),
+    trash: () => tree.trashOf('alice').map((e) => tree.node(e.nodeId).name).sort(),
+    addFile: (path, name, size) => void tree.writeFile('alice', path ? `${path}/${name}` : name, size),
+    slowDown: (ms) => server.control.setLatency(ms),
+    close: () => server.close(),
+  };
 }
 
 export { expect };

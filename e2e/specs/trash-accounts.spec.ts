@@ -39,7 +39,7 @@ test('Add account: address, detected server, the right credential field, Test co
 test('credentials expired: the list and the selection stay, Sign in again reloads', async ({ page, host, docspace }) => {
   await openTrash(page, host);
   await selectRange(page, 'Batch 02.txt', 'Batch 04.txt');
-  docspace.server.control.fault({ status: 401, times: Infinity, body: '{"error":{"message":"Unauthorized"}}', headers: { 'Content-Type': 'application/json' } });
+  docspace.control.fault({ status: 401, times: Infinity, body: '{"error":{"message":"Unauthorized"}}', headers: { 'Content-Type': 'application/json' } });
   await page.getByRole('button', { name: 'Reload' }).click();
   const banner = page.getByTestId('auth-banner');
   await expect(banner).toContainText('alice@docspace.test no longer accepts its saved password or key');
@@ -47,7 +47,7 @@ test('credentials expired: the list and the selection stay, Sign in again reload
   await screenshot(page, 'auth-expired-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'auth-expired-dark');
-  docspace.server.control.clearFaults();
+  docspace.control.clearFaults();
   await banner.getByRole('button', { name: 'Sign in again' }).click();
   const dialog = page.getByRole('dialog', { name: 'Sign in to alice@docspace.test again' });
   await dialog.getByLabel('New API key').fill(TEST_KEYS.alice);
@@ -60,26 +60,26 @@ test('credentials expired: the list and the selection stay, Sign in again reload
 });
 
 test('a server error says what happened and Retry recovers', async ({ page, host, docspace }) => {
-  docspace.server.control.fault({ status: 500, times: Infinity, path: 'trash' });
+  docspace.control.fault({ status: 500, times: Infinity, path: 'trash' });
   await host.open(page);
   const banner = page.getByRole('alert').filter({ hasText: 'Could not load the trash of alice@docspace.test' });
   await expect(banner).toContainText('The server had an internal error');
   await screenshot(page, 'server-error-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'server-error-dark');
-  docspace.server.control.clearFaults();
+  docspace.control.clearFaults();
   await banner.getByRole('button', { name: 'Retry' }).click();
   await expect(row(page, 'Batch 01.txt')).toBeVisible();
   await expect(banner).toHaveCount(0);
 });
 
 test('loading skeleton while the first page is on its way', async ({ page, host, docspace }) => {
-  docspace.server.control.setLatency(1500);
+  docspace.control.setLatency(1500);
   await host.open(page);
   await expect(page.getByRole('status', { name: 'Loading the trash' })).toBeVisible();
   await screenshot(page, 'loading-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'loading-dark');
-  docspace.server.control.setLatency(0);
+  docspace.control.setLatency(0);
   await expect(row(page, 'Batch 01.txt')).toBeVisible({ timeout: 30_000 });
 });

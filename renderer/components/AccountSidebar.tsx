@@ -38,7 +38,8 @@ export function AccountSidebar({
   demoPending: boolean;
   onDropOnFolder: (folder: FolderRef) => void;
 }) {
-  const total = [...counts.values()].reduce<number>((s, n) => s + (n ?? 0), 0);
+  const known = [...counts.values()];
+  const total = known.some((n) => n === null) ? null : known.reduce<number>((s, n) => s + (n ?? 0), 0);
   const selected = accounts.find((a) => a.id === current);
   return (
     <nav className="sidebar" aria-label="Accounts">
@@ -46,7 +47,7 @@ export function AccountSidebar({
         <li>
           <button type="button" className={`account-entry${current === 'all' ? ' current' : ''}`} aria-current={current === 'all' ? 'page' : undefined} onClick={() => onSelect('all')}>
             <span className="account-name">All accounts</span>
-            <span className="badge">{formatCount(total)}</span>
+            <span className="badge">{total === null ? '…' : formatCount(total)}</span>
           </button>
         </li>
         {accounts.map((a) => (

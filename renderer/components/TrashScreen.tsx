@@ -309,7 +309,7 @@ export function TrashScreen({
       <div className="table-area">{body}</div>
       <footer className="status-bar" aria-live="polite" data-testid="status-bar">
         <span data-testid="view-count">
-          {plural(view.length, 'item')} · {formatBytes(viewBytes)}
+          {loading && all.length === 0 ? 'Loading the trash…' : `${plural(view.length, 'item')} · ${formatBytes(viewBytes)}`}
           {hasFilters(deferredFilters) ? ` (of ${formatCount(all.length)})` : ''}
         </span>
         <span data-testid="selection-count">{selectedItems.length ? `${formatCount(selectedItems.length)} selected · ${formatBytes(selectedBytes)}` : 'Nothing selected'}</span>
