@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FileTree } from './tree';
+import type { FileTree } from './tree';
 
 /**
  * The control API every test server shares (ownCloud 10, Nextcloud, oCIS, DocSpace): reset, seed,

@@ -666,15 +666,15 @@ export class WebDavFrontEnd {
       entries = ids.slice(offset, offset + count).flatMap((id) => byId.get(id) ?? []);
     }
     const tree = this.tree;
-    const self = this;
+    const row = (entry: TrashEntry, n: TreeNode) => responseXml(this.ncTrashEntry(user, entry, n), request);
     function* rows(): Generator<string> {
       yield rootRow;
       for (const entry of entries) {
-        const walk = function* (n: TreeNode, level: number): Generator<string> {
-          yield responseXml(self.ncTrashEntry(user, entry, n), request);
-          if (n.kind === 'folder' && depth === 'infinity') for (const c of tree.children(n.id)) yield* walk(c, level + 1);
+        const walk = function* (n: TreeNode): Generator<string> {
+          yield row(entry, n);
+          if (n.kind === 'folder' && depth === 'infinity') for (const c of tree.children(n.id)) yield* walk(c);
         };
-        yield* walk(tree.node(entry.nodeId), 1);
+        yield* walk(tree.node(entry.nodeId));
       }
     }
     return streamMultistatus(res, this.head(), rows(), headers);
@@ -767,13 +767,12 @@ export class WebDavFrontEnd {
       if (rest.length === 0) {
         const rootRow = responseXml(this.collectionEntry(`${base}/`), request);
         if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.davHeaders);
-        const tree = this.tree;
-        const self = this;
         const entries = [...this.tree.trashOf(user.id)].sort((a, b) => a.id - b.id);
         const asked = request;
+        const row = (e: TrashEntry) => responseXml(this.ocTrashEntry(user, e, this.tree.node(e.nodeId), [String(e.nodeId)]), asked);
         function* rows(): Generator<string> {
           yield rootRow;
-          for (const e of entries) yield responseXml(self.ocTrashEntry(user, e, tree.node(e.nodeId), [String(e.nodeId)]), asked);
+          for (const e of entries) yield row(e);
         }
         return streamMultistatus(res, this.head(), rows(), this.davHeaders);
       }

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import type { TrashItem } from '../../../shared/model';
 import type { ReadContext, WebDavKind } from './dialect';
 import { createTrashParse, type TrashParseSession } from './trashParse';
 
@@ -18,7 +19,7 @@ export type ToWorker =
   | { id: number; type: 'abort' };
 
 export type FromWorker =
-  | { id: number; type: 'items'; items: import('../../../shared/model').TrashItem[] }
+  | { id: number; type: 'items'; items: TrashItem[] }
   | { id: number; type: 'done' }
   | { id: number; type: 'error'; message: string };
 
