@@ -1,6 +1,6 @@
 /**
  * Runs one DocSpace test server in its own process (benchmarks keep the server's CPU apart from the
- * client's): `node --import tsx e2e/servers/docspace/serve.ts [--latency ms] [--seed n] [--demo]`.
+ * client's): `node --import tsx e2e/servers/docspace/serve.ts [--latency ms] [--seed n] [--demo] [--cache]`.
  * Prints one JSON line {url, key} when ready; stops on SIGTERM.
  */
 import { DEMO_KEY, seedDemoPortal, TEST_KEYS } from './seed';
@@ -15,6 +15,7 @@ const server = await startDocSpaceServer({
   latencyMs: Number(arg('latency') ?? 0),
   port: Number(arg('port') ?? 0),
   ...(demo ? { seed: seedDemoPortal } : {}),
+  ...(process.argv.includes('--cache') ? { cacheResponses: true } : {}),
 });
 const seed = Number(arg('seed') ?? 0);
 if (seed > 0 && !demo) server.control.seed('alice', seed);

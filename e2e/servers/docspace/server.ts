@@ -27,6 +27,11 @@ export interface DocSpaceServerOptions {
   version?: string;
   /** Behave like an older portal: ignore `returnSingleOperation`, `single` and the `?id=` filter of GET fileops. */
   legacy?: boolean;
+  /**
+   * Benchmarks only: keep rendered GET answers until the state changes, so a run measures the
+   * client and the latency rather than this server's JSON rendering.
+   */
+  cacheResponses?: boolean;
 }
 
 export interface DocSpaceServer extends RunningServer {
@@ -90,6 +95,16 @@ class DocSpaceApiHandler {
   private readonly window = new Map<string, number[]>();
   private listCache = new Map<string, TreeNode[]>();
   private listCacheStamp = '';
+  private rendered = new Map<string, string>();
+  private renderedStamp = '';
+
+  private renderKey(req: IncomingMessage): string {
+    if (this.renderedStamp !== this.state.stamp()) {
+      this.rendered = new Map();
+      this.renderedStamp = this.state.stamp();
+    }
+    return `${req.headers.authorization ?? ''} ${req.url ?? ''}`;
+  }
 
   constructor(
     private readonly state: DocSpaceState,
@@ -121,6 +136,14 @@ class DocSpaceApiHandler {
     if (!user) return this.empty(res, 401);
     const required = requiredScopes(method, route);
     if (required && !required.some((s) => key.scopes.includes(s))) return this.empty(res, 403);
+
+    if (this.options.cacheResponses && method === 'GET') {
+      const hit = this.rendered.get(this.renderKey(req));
+      if (hit) {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(hit) });
+        return void res.end(hit);
+      }
+    }
 
     // Rate limits: per-user sliding window (optional) and concurrency.
     if (this.options.requestsPerMinute) {
@@ -231,6 +254,7 @@ class DocSpaceApiHandler {
       ...(total !== undefined ? { total } : {}),
     };
     const text = JSON.stringify(envelope);
+    if (this.options.cacheResponses && req.method === 'GET') this.rendered.set(this.renderKey(req), text);
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
