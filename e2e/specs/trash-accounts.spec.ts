@@ -1,6 +1,7 @@
 import { expect, screenshot, test } from '../fixtures';
 import { startDocSpaceServer, TEST_KEYS } from '../servers/docspace';
-import { seedTrashWindowPortal } from '../fixtures';
+import { seedTrashWindowPortal, seedTrashWindowTree } from '../fixtures';
+import { startWebDavServer } from '../servers/webdav/server';
 import { openTrash, row, selectRange, selectedNames } from './trash-helpers';
 
 test('Add account: address, detected server, the right credential field, Test connection, Add', async ({ page, host }) => {
@@ -82,4 +83,30 @@ test('loading skeleton while the first page is on its way', async ({ page, host,
   await screenshot(page, 'loading-dark');
   docspace.control.setLatency(0);
   await expect(row(page, 'Batch 01.txt')).toBeVisible({ timeout: 30_000 });
+});
+
+test('Nextcloud: sign in through the browser (Login Flow v2) instead of typing an app password', async ({ page, host }) => {
+  const server = await startWebDavServer({ kind: 'nextcloud', seed: seedTrashWindowTree });
+  try {
+    await host.open(page);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add an account' });
+    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await expect(dialog.getByTestId('detected-server')).toContainText('Nextcloud');
+    await expect(dialog.getByRole('textbox', { name: 'User name' })).toBeVisible();
+    const popup = page.waitForEvent('popup');
+    await dialog.getByRole('button', { name: 'Sign in with the browser instead' }).click();
+    await expect(dialog.getByTestId('login-flow')).toContainText('Waiting for your approval');
+    // The user approves in the browser (the test server's stand-in for its login page).
+    const loginUrl = (await popup).url();
+    const approved = await fetch(`${loginUrl}?user=alice`);
+    expect(approved.status).toBe(200);
+    await expect(dialog).toHaveCount(0);
+    await expect(row(page, 'Batch 01.txt')).toBeVisible();
+    const accounts = await host.invoke<{ kind: string; userName: string }[]>('accounts:list');
+    expect(accounts.map((a) => a.kind)).toEqual(['nextcloud']);
+  } finally {
+    await server.close();
+  }
 });

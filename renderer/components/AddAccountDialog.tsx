@@ -1,5 +1,5 @@
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AccountView, ServerProbe } from '../../shared/model';
 import { call } from '../api/client';
@@ -50,7 +50,24 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
   });
   const test = useMutation({ mutationFn: () => call('accounts:test', input()) });
   const add = useMutation({ mutationFn: () => call('accounts:add', input()), onSuccess: onAdded });
-  const loginFlow = useMutation({ mutationFn: () => call('accounts:loginFlowStart', { serverUrl: probe?.serverUrl ?? url }) });
+  const loginFlow = useMutation({
+    mutationFn: () => call('accounts:loginFlowStart', { serverUrl: probe?.serverUrl ?? url }),
+    // Open the server's sign-in page in the system browser (the app denies in-app windows).
+    onSuccess: (flow) => void window.open(flow.loginUrl, '_blank', 'noopener,noreferrer'),
+  });
+  // Once the user approves Salvage in the browser, the poll answers with the new account.
+  const flowId = loginFlow.data?.flowId ?? null;
+  const poll = useQuery({
+    queryKey: ['loginFlow', flowId],
+    queryFn: () => call('accounts:loginFlowPoll', { flowId: flowId! }),
+    enabled: flowId !== null,
+    refetchInterval: (q) => (q.state.data?.account || q.state.error ? false : 1500),
+    gcTime: 0,
+  });
+  const approved = poll.data?.account ?? null;
+  useEffect(() => {
+    if (approved) onAdded(approved);
+  }, [approved, onAdded]);
 
   const needsUser = probe && probe.auth !== 'api-key';
   const ready = Boolean(probe && secret && (!needsUser || user.trim()));
@@ -143,11 +160,16 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
                   Sign in with the browser instead
                 </button>
                 {loginFlow.isError && <p className="error-text">{errorText(loginFlow.error)}</p>}
-                {loginFlow.data && (
-                  <p>
-                    Open <a href={loginFlow.data.loginUrl} target="_blank" rel="noreferrer">{loginFlow.data.loginUrl}</a> and approve Salvage.
+                {loginFlow.data && !poll.isError && (
+                  <p aria-live="polite" data-testid="login-flow">
+                    Approve Salvage on the page that opened in your browser (or open{' '}
+                    <a href={loginFlow.data.loginUrl} target="_blank" rel="noreferrer">
+                      this sign-in page
+                    </a>
+                    ). Waiting for your approval…
                   </p>
                 )}
+                {poll.isError && <p className="error-text" role="alert">{errorText(poll.error)}</p>}
               </div>
             )}
             <label className="field">
