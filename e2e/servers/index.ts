@@ -2,7 +2,7 @@ import type { RunningServer } from './control';
 import { startDocSpaceServer } from './docspace/index';
 import { startWebDavServer } from './webdav/server';
 
-export type ServerKind = 'owncloud10' | 'nextcloud' | 'docspace';
+export type ServerKind = 'owncloud10' | 'nextcloud' | 'ocis' | 'docspace';
 
 export interface StartServerOptions {
   kind: ServerKind;
@@ -17,6 +17,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   switch (options.kind) {
     case 'owncloud10':
     case 'nextcloud':
+    case 'ocis':
       return startWebDavServer({ kind: options.kind, port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
     case 'docspace':
       return startDocSpaceServer({ port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });

@@ -6,7 +6,7 @@ import { WEBDAV_USERS } from './webdav/seed';
  * `npm run servers`: starts every test server and prints its URL and test accounts.
  * Ports: SALVAGE_PORT_BASE (default 0 = free ports), in the order below.
  */
-const kinds: ServerKind[] = ['owncloud10', 'nextcloud', 'docspace'];
+const kinds: ServerKind[] = ['owncloud10', 'nextcloud', 'ocis', 'docspace'];
 const base = Number(process.env.SALVAGE_PORT_BASE ?? 0);
 
 const running: RunningServer[] = [];

@@ -14,6 +14,7 @@ const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => Tr
   docspace: (input) => createDocSpaceProvider(input),
   owncloud10: createWebDavProvider('owncloud10'),
   nextcloud: createWebDavProvider('nextcloud'),
+  ocis: createWebDavProvider('ocis'),
 };
 
 const probers: ServerProber[] = [

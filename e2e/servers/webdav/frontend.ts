@@ -43,7 +43,7 @@ import {
  *   with Overwrite, oc:trashbin-* properties, Depth infinity refused with 412.
  */
 
-export type WebDavServerKind = 'nextcloud' | 'owncloud10';
+export type WebDavServerKind = 'nextcloud' | 'owncloud10' | 'ocis';
 
 export interface FrontEndOptions {
   kind: WebDavServerKind;
@@ -69,6 +69,28 @@ const NC_STATUS = {
   productname: 'Nextcloud',
   extendedSupport: false,
 };
+
+/** oCIS answers status.php for ownCloud clients, with its own product fields. */
+const OCIS_STATUS = {
+  installed: true,
+  maintenance: false,
+  needsDbUpgrade: false,
+  version: '10.0.11.5',
+  versionstring: '10.0.11',
+  edition: 'Community',
+  productname: 'Infinite Scale',
+  product: 'Infinite Scale',
+  productversion: '7.1.2',
+};
+
+/** The personal space id of a user: "<storage id>$<space uuid>", like oCIS. */
+export function ocisSpaceId(userId: string): string {
+  const hex = Buffer.from(userId, 'utf8').toString('hex').padEnd(12, '0').slice(0, 12);
+  return `storage-users-1$4c510ada-c86b-4815-8820-${hex}`;
+}
+
+/** oCIS trash item keys are node uuids; ours are derived from the node id. */
+export const ocisKey = (nodeId: number) => `a0b1c2d3-0000-4000-8000-${nodeId.toString(16).padStart(12, '0')}`;
 
 const OC_STATUS = {
   installed: true,
@@ -104,6 +126,10 @@ export class WebDavFrontEnd {
     return this.kind === 'nextcloud';
   }
 
+  private get ocis(): boolean {
+    return this.kind === 'ocis';
+  }
+
   private get namespaces(): string[] {
     return this.nc ? [NS_DAV, NS_SABRE, NS_OC, NS_NC] : [NS_DAV, NS_SABRE, NS_OC];
   }
@@ -122,8 +148,9 @@ export class WebDavFrontEnd {
     const method = (req.method ?? 'GET').toUpperCase();
 
     if (rawPath === '/status.php' && (method === 'GET' || method === 'HEAD')) {
-      return sendJson(res, 200, this.nc ? NC_STATUS : OC_STATUS, 'application/json', { 'Access-Control-Allow-Origin': '*' });
+      return sendJson(res, 200, this.nc ? NC_STATUS : this.ocis ? OCIS_STATUS : OC_STATUS, 'application/json', { 'Access-Control-Allow-Origin': '*' });
     }
+    if (this.ocis && rawPath.startsWith('/graph/')) return this.graph(req, res, rawPath, method);
     if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
     if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
@@ -134,6 +161,8 @@ export class WebDavFrontEnd {
   // ------------------------------------------------------------------ auth
 
   private authenticate(req: IncomingMessage): TreeUser | null {
+    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer && this.ocis) return [...this.tree.users.values()].find((u) => u.appPasswords.includes(bearer)) ?? null;
     const creds = basicAuth(req);
     return creds ? this.tree.authenticate(creds.user, creds.secret) : null;
   }
@@ -273,6 +302,7 @@ export class WebDavFrontEnd {
       });
       return void res.end();
     }
+    if (this.ocis) return this.ocisDav(req, res, user, parts, method, body);
     const [area, owner, ...rest] = parts;
     const trashArea = this.nc ? 'trashbin' : 'trash-bin';
     if ((area === 'files' || area === trashArea) && owner !== undefined) {
@@ -323,7 +353,8 @@ export class WebDavFrontEnd {
 
   private filesHref(user: string, node: TreeNode): string {
     const p = this.tree.pathOf(node.id);
-    return sabreEncode(`/remote.php/dav/files/${user}${p ? `/${p}` : ''}${node.kind === 'folder' ? '/' : ''}`);
+    const base = this.ocis ? `/remote.php/dav/spaces/${ocisSpaceId(user)}` : `/remote.php/dav/files/${user}`;
+    return sabreEncode(`${base}${p ? `/${p}` : ''}${node.kind === 'folder' ? '/' : ''}`);
   }
 
   private fileEntry(user: string, node: TreeNode): DavEntry {
@@ -413,7 +444,8 @@ export class WebDavFrontEnd {
         if (!node || node.parent === null) return notFound();
         const dest = this.destination(req, res);
         if (!dest) return;
-        if (dest.area !== 'files' || dest.owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, '');
+        const ownFiles = this.ocis ? dest.area === 'spaces' && dest.owner === ocisSpaceId(user.id) : dest.area === 'files' && dest.owner === user.id;
+        if (!ownFiles) return sendSabreError(res, 403, SABRE.Forbidden, '');
         return this.placeInFiles(req, res, user, node, dest.rest, method === 'COPY' ? 'copy' : 'move');
       }
       default:
@@ -809,5 +841,126 @@ export class WebDavFrontEnd {
       return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
     }
     return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');
+  }
+
+  // ------------------------------------------------------------------ oCIS (spaces)
+
+  private graph(req: IncomingMessage, res: ServerResponse, rawPath: string, method: string): void {
+    const user = this.authenticate(req);
+    if (!user) {
+      return sendJson(res, 401, { error: { code: 'unauthenticated', message: 'Unauthorized' } }, 'application/json', { 'WWW-Authenticate': 'Basic realm="Infinite Scale", charset="UTF-8"' });
+    }
+    if (method === 'GET' && rawPath === '/graph/v1.0/me') {
+      return sendJson(res, 200, { id: `uuid-${user.id}`, displayName: user.displayName, mail: user.email, onPremisesSamAccountName: user.id });
+    }
+    if (method === 'GET' && (rawPath === '/graph/v1.0/me/drives' || rawPath === '/graph/v1beta1/me/drives')) {
+      const spaceId = ocisSpaceId(user.id);
+      return sendJson(res, 200, {
+        value: [
+          {
+            driveType: 'personal',
+            id: spaceId,
+            name: user.displayName,
+            root: { id: spaceId, webDavUrl: `${this.origin(req)}/remote.php/dav/spaces/${encodeURIComponent(spaceId)}` },
+            quota: { used: this.tree.usage(user.id), total: user.quota ?? 0, state: 'normal' },
+          },
+        ],
+      });
+    }
+    return sendJson(res, 404, { error: { code: 'itemNotFound', message: 'not found' } });
+  }
+
+  private ocisDav(req: IncomingMessage, res: ServerResponse, user: TreeUser, parts: string[], method: string, body: Buffer): void {
+    const [area, second, ...more] = parts;
+    if (area !== 'spaces' || second === undefined) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
+    if (second === 'trash-bin') {
+      const [spaceId, ...rest] = more;
+      if (spaceId !== ocisSpaceId(user.id)) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
+      return this.ocisTrash(req, res, user, spaceId, rest, method, body);
+    }
+    if (second !== ocisSpaceId(user.id)) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
+    return this.files(req, res, user, more, method, body);
+  }
+
+  /** Resolves <key>/<name>/<name>... inside the user's trash. */
+  private ocisResolve(user: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode } | null {
+    const [key, ...inner] = rest;
+    if (!key) return null;
+    const entry = this.tree.trashOf(user.id).find((e) => ocisKey(e.nodeId) === key);
+    if (!entry) return null;
+    const node = this.tree.resolveInEntry(entry, inner.join('/'));
+    return node ? { entry, node } : null;
+  }
+
+  private ocisTrashEntry(user: TreeUser, spaceId: string, entry: TrashEntry, node: TreeNode): DavEntry {
+    const isFolder = node.kind === 'folder';
+    const inner = this.tree.pathInEntry(node.id);
+    const href = sabreEncode(`/remote.php/dav/spaces/trash-bin/${spaceId}/${ocisKey(entry.nodeId)}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`);
+    const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
+    const seconds = Math.floor(entry.deletedAt / 1000);
+    const props = (name: string): PropValue | undefined => {
+      switch (name) {
+        case OC('trashbin-original-filename'):
+          return text(node.name);
+        case OC('trashbin-original-location'):
+          return text(location);
+        case OC('trashbin-delete-timestamp'):
+          return text(seconds);
+        case OC('trashbin-delete-datetime'):
+          return text(new Date(seconds * 1000).toISOString().replace('.000Z', 'Z'));
+        case DAV('getcontentlength'):
+          return isFolder ? undefined : text(node.size);
+        case OC('size'):
+          return text(this.tree.sizeOf(node.id));
+        case DAV('resourcetype'):
+          return isFolder ? COLLECTION : EMPTY;
+        case DAV('getcontenttype'):
+          return isFolder ? undefined : text(node.contentType);
+        case DAV('getlastmodified'):
+          return text(httpDate(node.mtime));
+        default:
+          return undefined;
+      }
+    };
+    return { href, props, allprop: [OC('trashbin-original-filename'), OC('trashbin-original-location'), OC('trashbin-delete-timestamp'), DAV('resourcetype')] };
+  }
+
+  private ocisTrash(req: IncomingMessage, res: ServerResponse, user: TreeUser, spaceId: string, rest: string[], method: string, body: Buffer): void {
+    if (method === 'PROPFIND') {
+      const request = parsePropfind(body);
+      if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
+      const depth = depthOf(req);
+      if (depth === 'infinity') return sendSabreError(res, 400, SABRE.BadRequest, 'Depth infinity is not supported');
+      const rows: string[] = [];
+      if (rest.length === 0) {
+        rows.push(responseXml(this.collectionEntry(`/remote.php/dav/spaces/trash-bin/${spaceId}/`), request));
+        if (depth === '1') for (const e of this.tree.trashOf(user.id)) rows.push(responseXml(this.ocisTrashEntry(user, spaceId, e, this.tree.node(e.nodeId)), request));
+      } else {
+        const found = this.ocisResolve(user, rest);
+        if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
+        rows.push(responseXml(this.ocisTrashEntry(user, spaceId, found.entry, found.node), request));
+        if (depth === '1') for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocisTrashEntry(user, spaceId, found.entry, c), request));
+      }
+      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', {});
+    }
+    if (method === 'MOVE') {
+      const found = this.ocisResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
+      const dest = this.destination(req, res);
+      if (!dest) return;
+      if (dest.area !== 'spaces' || dest.owner !== spaceId) return sendSabreError(res, 403, SABRE.Forbidden, 'restore only into the same space');
+      return this.placeInFiles(req, res, user, found.node, dest.rest, 'restore');
+    }
+    if (method === 'DELETE') {
+      if (rest.length === 0) {
+        this.tree.emptyTrash(user.id);
+        return sendEmpty(res, 204);
+      }
+      const found = this.ocisResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
+      this.tree.destroy(found.node.id);
+      return sendEmpty(res, 204);
+    }
+    return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
   }
 }

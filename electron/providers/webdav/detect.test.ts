@@ -29,7 +29,12 @@ describe('server detection from status.php', () => {
     expect(probeFromStatus('https://x', { version: '10.3.2.2', productname: 'ownCloud' }, { dav: { trashbin: '1.0' } }).trashSupported).toBe(true);
   });
 
-  for (const kind of ['nextcloud', 'owncloud10'] as const) {
+  const expected = {
+    nextcloud: { productName: 'Nextcloud', version: '32.0.1', auth: 'login-flow-or-app-password' },
+    owncloud10: { productName: 'ownCloud', version: '10.15.0', auth: 'app-password' },
+    ocis: { productName: 'Infinite Scale', version: '7.1.2', auth: 'token' },
+  } as const;
+  for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
     describe(`against the ${kind} test server`, () => {
       let server: WebDavServer;
       beforeAll(async () => {
@@ -44,9 +49,7 @@ describe('server detection from status.php', () => {
         expect(probe).toMatchObject({
           kind,
           serverUrl: server.url,
-          productName: kind === 'nextcloud' ? 'Nextcloud' : 'ownCloud',
-          version: kind === 'nextcloud' ? '32.0.1' : '10.15.0',
-          auth: kind === 'nextcloud' ? 'login-flow-or-app-password' : 'app-password',
+          ...expected[kind],
           insecureHttp: true,
           trashSupported: true,
         });

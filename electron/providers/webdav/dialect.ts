@@ -14,6 +14,8 @@ export interface DialectContext {
   basePath: string;
   /** The id used in DAV URLs. */
   userId: string;
+  /** oCIS: the personal space id ("storage-users-1$…"), found through the Graph API. */
+  spaceId: string;
 }
 
 export interface ReadContext {
@@ -203,4 +205,17 @@ export const owncloud10: WebDavDialect = {
   },
 };
 
-export const dialects: Record<WebDavKind, WebDavDialect> = { owncloud10, nextcloud, ocis: owncloud10 };
+/**
+ * oCIS (Infinite Scale): the ownCloud trash-bin properties over spaces:
+ * remote.php/dav/spaces/trash-bin/<space id>/<item key>, restored by MOVE to
+ * remote.php/dav/spaces/<space id>/<path> with Overwrite, like ownCloud 10.
+ */
+export const ocis: WebDavDialect = {
+  ...owncloud10,
+  kind: 'ocis',
+  productName: 'Infinite Scale',
+  trashRoot: (c) => `${c.basePath}/remote.php/dav/spaces/trash-bin/${c.spaceId}`,
+  filesRoot: (c) => `${c.basePath}/remote.php/dav/spaces/${c.spaceId}`,
+};
+
+export const dialects: Record<WebDavKind, WebDavDialect> = { owncloud10, nextcloud, ocis };

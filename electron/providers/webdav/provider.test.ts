@@ -28,7 +28,7 @@ function batch(options: { resolutions?: Record<string, Resolution>; answer?: (c:
   return { ctx, results, undoRefs, asked };
 }
 
-for (const kind of ['owncloud10', 'nextcloud'] as const) {
+for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
   describe(`WebDAV provider against the ${kind} test server`, () => {
     let server: WebDavServer;
     const account = (): AccountConfig => ({
@@ -92,8 +92,10 @@ for (const kind of ['owncloud10', 'nextcloud'] as const) {
         expect(report.id).toMatch(/^report\.pdf\.d\d+$/);
         expect(byName(items, 'Projects').size).toBe(350); // recursive oc:size
         expect(report.deletedBy).toBe('Alice Adams');
-      } else {
+      } else if (kind === 'owncloud10') {
         expect(report.id).toMatch(/^\d+$/);
+      } else {
+        expect(report.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
       }
     });
 

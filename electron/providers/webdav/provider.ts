@@ -91,8 +91,22 @@ export class WebDavProvider implements TrashProvider {
     this.concurrency = options.concurrency ?? 4;
   }
 
+  /** oCIS personal space id, found once through the Graph API. */
+  private spaceId = '';
+
   private get ctx(): DialectContext {
-    return { basePath: this.basePath, userId: this.userId };
+    return { basePath: this.basePath, userId: this.userId, spaceId: this.spaceId };
+  }
+
+  /** oCIS: finds the personal space before the first DAV request. */
+  private async prepare(signal?: AbortSignal): Promise<void> {
+    if (this.kind !== 'ocis' || this.spaceId) return;
+    const res = await this.send('GET', `${this.basePath}/graph/v1.0/me/drives`, { headers: { Accept: 'application/json' }, signal });
+    if (res.status !== 200) throw await this.failure(res);
+    const json = (await res.json().catch(() => null)) as { value?: { driveType?: unknown; id?: unknown }[] } | null;
+    const personal = json?.value?.find((d) => d.driveType === 'personal');
+    if (typeof personal?.id !== 'string' || !personal.id) throw new AppError('UNSUPPORTED', 'This Infinite Scale account has no personal space.');
+    this.spaceId = personal.id;
   }
 
   // ---------------------------------------------------------------- requests
@@ -115,12 +129,15 @@ export class WebDavProvider implements TrashProvider {
     decodedPath: string,
     init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined; idempotent?: boolean; query?: string } = {},
   ): Promise<Response> {
-    const auth = Buffer.from(`${this.credentials.user}:${this.credentials.secret}`, 'utf8').toString('base64');
+    // Basic with an app password; oCIS without a user name: the token as a Bearer token.
+    const authorization = this.credentials.user
+      ? `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.secret}`, 'utf8').toString('base64')}`
+      : `Bearer ${this.credentials.secret}`;
     const res = await httpRequest(
       {
         method,
         url: this.url(decodedPath) + (init.query ? `?${init.query}` : ''),
-        headers: { Authorization: `Basic ${auth}`, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
+        headers: { Authorization: authorization, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
         ...(init.body !== undefined ? { body: init.body } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
         ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
@@ -201,6 +218,7 @@ export class WebDavProvider implements TrashProvider {
   // ---------------------------------------------------------------- account
 
   async checkConnection(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
+    if (this.kind === 'ocis') return this.checkOcis(signal);
     const res = await this.send('GET', `${this.basePath}/ocs/v1.php/cloud/user`, {
       headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },
       query: 'format=json',
@@ -231,10 +249,24 @@ export class WebDavProvider implements TrashProvider {
     return { userName, userId };
   }
 
+  private async checkOcis(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
+    const res = await this.send('GET', `${this.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
+    if (res.status !== 200) throw await this.failure(res);
+    const me = (await res.json().catch(() => null)) as { id?: unknown; displayName?: unknown; onPremisesSamAccountName?: unknown } | null;
+    const userId = typeof me?.onPremisesSamAccountName === 'string' ? me.onPremisesSamAccountName : typeof me?.id === 'string' ? me.id : this.userId;
+    this.userId = userId;
+    await this.prepare(signal);
+    const trash = await this.send('PROPFIND', this.trashPath(null), { headers: { Depth: '0' }, body: this.dialect.trashPropfind, signal });
+    if (trash.status !== 207) throw await this.failure(trash);
+    await trash.body?.cancel();
+    return { userId, userName: typeof me?.displayName === 'string' && me.displayName ? me.displayName : userId };
+  }
+
   // ---------------------------------------------------------------- listing
 
   async *listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     if (parentId !== null) folderSegments(parentId); // refuses "..", "."
+    await this.prepare(signal);
     const listed = this.trashPath(parentId);
     const res = await this.send('PROPFIND', listed, { headers: { Depth: '1' }, body: this.dialect.trashPropfind, signal });
     if (res.status !== 207 || !res.body) {
@@ -269,6 +301,7 @@ export class WebDavProvider implements TrashProvider {
 
   async listFolders(parentId: string | null, signal?: AbortSignal) {
     const segments = folderSegments(parentId);
+    await this.prepare(signal);
     const found = await this.propfind(this.filesPath(segments), '1', STAT_BODY, signal);
     if (!found) throw new AppError('NOT_FOUND', `The folder ${displayPath(segments)} does not exist.`);
     const self = this.filesPath(segments).replace(/\/+$/, '');
@@ -294,6 +327,7 @@ export class WebDavProvider implements TrashProvider {
       throw new AppError('INVALID_INPUT', 'A folder name cannot be empty or contain "/" or "\\".');
     }
     const segments = [...folderSegments(parentId), clean];
+    await this.prepare(signal);
     const res = await this.send('MKCOL', this.filesPath(segments), { signal, idempotent: false });
     if (res.status === 405) {
       await res.body?.cancel();
@@ -340,6 +374,7 @@ export class WebDavProvider implements TrashProvider {
     const missing = new Set<string>();
     const listings = new Map<string, Promise<Map<string, Stat> | null>>();
     const controller = signal ?? new AbortController().signal;
+    await this.prepare(signal);
     await forEachLimited(items, this.concurrency, controller, async (item) => {
       let dest: { folder: string[]; name: string };
       try {
@@ -382,6 +417,7 @@ export class WebDavProvider implements TrashProvider {
   }
 
   async restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void> {
+    await this.prepare(ctx.signal);
     await this.runBatch(items, ctx, async (item) => {
       const dest = this.destination(item, target);
       await this.withFolderLock(displayPath(dest.folder), () => this.restoreOne(item, target, dest, options, ctx));
@@ -646,6 +682,7 @@ export class WebDavProvider implements TrashProvider {
   // ---------------------------------------------------------------- delete, empty, undo
 
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {
+    await this.prepare(ctx.signal);
     await this.runBatch(items, ctx, async (item) => {
       const res = await this.send('DELETE', this.trashPath(item.id), { signal: ctx.signal, idempotent: false });
       if (res.status === 204 || res.status === 200) {
@@ -677,6 +714,7 @@ export class WebDavProvider implements TrashProvider {
   }
 
   async trashAgain(refs: { key: string; name: string; undoRef: string }[], ctx: BatchContext): Promise<void> {
+    await this.prepare(ctx.signal);
     await forEachLimited(refs, this.concurrency, ctx.signal, async (ref) => {
       try {
         await this.trashFilesPath(folderSegments(ref.undoRef), ctx.signal);
