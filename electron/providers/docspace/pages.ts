@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { forEachLimited } from '../../operations/runner';
 import type { DocSpaceApi, Query } from './api';
 import { checkContent, itemId, type EntryDto, type FolderContentDto } from './dto';
@@ -50,6 +51,7 @@ export async function* readPages(
   for (let s = pageSize; s < total; s += pageSize) starts.push(s);
 
   const inner = new AbortController();
+  setMaxListeners(64, inner.signal); // one listener per request in flight
   const onAbort = () => inner.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const arrived: Page[] = [];
