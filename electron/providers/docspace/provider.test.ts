@@ -360,13 +360,28 @@ describe('DocSpace provider against the test server', () => {
   });
 
   it('keeps the server message of a 403 with a body', async () => {
+    server.control.fault({
+      method: 'GET',
+      path: '/api/2.0/files/@trash',
+      status: 403,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ error: { message: 'Access denied', type: 'System.Security.SecurityException', hresult: -2146233078 }, status: 1, statusCode: 403 }),
+    });
+    await expect(listAll(provider())).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Access denied' });
+  });
+
+  it('refuses a read-only room as a target before asking the server', async () => {
     const p = provider();
     const item = (await listAll(p)).byName('Q3 report.docx');
     const handbook = server.state.room('Handbook')!;
     await expect(p.findConflicts([item], { kind: 'folder', folderId: String(handbook.id) })).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      message: expect.stringContaining("don't have enough permission"),
+      message: expect.stringContaining('Rooms / Handbook'),
     });
+    const b = batch();
+    await p.restore([item], { kind: 'folder', folderId: String(handbook.id) }, { recreateMissingFolders: false }, b.ctx);
+    expect(b.outcome('Q3 report.docx')).toMatchObject({ outcome: 'failed', error: { code: 'FORBIDDEN' } });
+    expect(movePuts()).toHaveLength(0);
   });
 
   it('waits out a 429 with Retry-After, for reads and for writes', async () => {

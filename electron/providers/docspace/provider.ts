@@ -159,6 +159,7 @@ export class DocSpaceProvider implements TrashProvider {
         missing.add(target.kind === 'original' ? group[0]!.originalFolder || `folder ${destId}` : `folder ${destId}`);
         continue;
       }
+      if (!canWriteInto(dest.entry)) throw new AppError('FORBIDDEN', `You cannot add items to "${dest.path}". Choose another folder.`);
       const conflicting = await this.preCheck(destId, group, signal);
       if (conflicting.size === 0) continue;
       const existing = await this.entriesByTitle(destId, signal);
