@@ -137,7 +137,7 @@ export class DocSpaceApi {
           const scope = scopeFor(call.method, call.path);
           return new AppError(
             'FORBIDDEN',
-            `The API key is not allowed to do this: it lacks the "${scope}" permission. Create a key with ${scope} (or full access) in DocSpace under Profile → API keys.`,
+            `The API key is not allowed to do this: it lacks the "${scope}" permission. Create a key with ${scope} (or full access) under API keys in DocSpace.`,
             { status, scope },
           );
         }
