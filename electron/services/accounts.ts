@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { AccountKind, AccountView } from '../../shared/model';
+import { explainTlsFailure } from '../desktop/tls';
 import { createProvider, normaliseServerUrl, probeServer } from '../providers/index';
 import type { AccountConfig, ProviderFactoryInput, TrashProvider } from '../providers/types';
 import type { AccountStore, SecretStore } from './stores';
@@ -59,16 +60,25 @@ export class AccountsService {
     return account;
   }
 
-  detect(serverUrl: string) {
-    return probeServer(serverUrl);
+  async detect(serverUrl: string) {
+    try {
+      return await probeServer(serverUrl);
+    } catch (e) {
+      // A self-signed server: say which certificate it presents, so the user can choose to trust it.
+      throw await explainTlsFailure(e, normaliseServerUrl(serverUrl));
+    }
   }
 
   /** Checks credentials without saving anything. */
   async test(input: NewAccountInput): Promise<{ userName: string; userId: string; serverUrl: string }> {
     const serverUrl = normaliseServerUrl(input.serverUrl);
     const draft = this.draft(input, serverUrl, 'draft');
-    const who = await this.makeProvider({ account: draft, credentials: { user: draft.user, secret: input.secret } }).checkConnection();
-    return { ...who, serverUrl };
+    try {
+      const provider = this.makeProvider({ account: draft, credentials: { user: draft.user, secret: input.secret } });
+      return { ...(await provider.checkConnection()), serverUrl };
+    } catch (e) {
+      throw await explainTlsFailure(e, serverUrl);
+    }
   }
 
   async add(input: NewAccountInput): Promise<AccountView> {
