@@ -71,10 +71,16 @@ class WorkerHost implements ParseHost {
     const id = this.nextId++;
     this.sessions.set(id, handlers);
     this.ref();
-    const post = (m: ToWorker) => worker.postMessage(m);
+    const post = (m: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
     post({ id, type: 'open', kind, ctx });
     return {
-      write: (bytes) => post({ id, type: 'bytes', bytes }),
+      // A view on a bigger buffer (a socket read, Buffer's pool) would be cloned whole: copy just
+      // its bytes. A chunk that owns its buffer is handed over without copying.
+      write: (bytes) => {
+        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+        const chunk = own ? bytes : new Uint8Array(bytes);
+        post({ id, type: 'bytes', bytes: chunk }, [chunk.buffer as ArrayBuffer]);
+      },
       end: () => post({ id, type: 'end' }),
       abort: () => {
         if (this.sessions.delete(id)) post({ id, type: 'abort' });
@@ -173,6 +179,11 @@ export function parseHost(): ParseHost {
   }
   host = new InThreadHost();
   return host;
+}
+
+/** A host on a given worker file (tests, and the build check of out/main/trash-worker.js). */
+export function createWorkerHost(spec: { url: URL; typescript: boolean }): ParseHost {
+  return new WorkerHost(spec);
 }
 
 /** Replaces the parse host (tests). */

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrashItem } from '../../../shared/model';
+import type { ReadContext } from './dialect';
+import { createWorkerHost, findWorker, InThreadHost, streamTrashItems, type ParseHost } from './trashStream';
+
+const ROOT = '/remote.php/dav/trashbin/admin/trash';
+const ctx: ReadContext = { accountId: 'acc', parentId: null, listedPath: ROOT, trashRootPath: ROOT };
+const body1000 = readFileSync(new URL('../../../e2e/fixtures/webdav/nextcloud-32.0.1-trash-1000.xml', import.meta.url));
+
+/** A response-like byte stream in small pieces, as a socket would deliver it. */
+function stream(bytes: Uint8Array, piece = 1500): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + piece));
+      at += piece;
+    },
+  });
+}
+
+async function collect(host: ParseHost, bytes: Uint8Array): Promise<{ items: TrashItem[]; chunks: number }> {
+  const items: TrashItem[] = [];
+  let chunks = 0;
+  for await (const chunk of streamTrashItems(stream(bytes), 'nextcloud', ctx, undefined, host)) {
+    items.push(...chunk);
+    chunks++;
+  }
+  return { items, chunks };
+}
+
+describe('trash listing parse hosts', () => {
+  let dir: string;
+  let built: URL;
+  beforeAll(async () => {
+    // The worker as the build ships it: one ESM file, no TypeScript loader.
+    dir = mkdtempSync(join(tmpdir(), 'salvage-worker-'));
+    const outfile = join(dir, 'trash-worker.js');
+    await build({ entryPoints: [new URL('./trashWorker.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
+    built = pathToFileURL(outfile);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds the TypeScript worker when running from source', () => {
+    expect(findWorker()).toMatchObject({ typescript: true });
+    expect(findWorker()!.url.pathname.endsWith('/trashWorker.ts')).toBe(true);
+  });
+
+  it('gives the same items through the built worker, the source worker and in-thread', async () => {
+    const inThread = await collect(new InThreadHost(), body1000);
+    expect(inThread.items).toHaveLength(1000);
+    const source = await collect(createWorkerHost(findWorker()!), body1000);
+    const bundled = await collect(createWorkerHost({ url: built, typescript: false }), body1000);
+    expect(source.items).toEqual(inThread.items);
+    expect(bundled.items).toEqual(inThread.items);
+    expect(bundled.chunks).toBe(1);
+  });
+
+  it('reports a broken body as BAD_RESPONSE from the worker', async () => {
+    const host = createWorkerHost({ url: built, typescript: false });
+    await expect(collect(host, Buffer.from('<d:multistatus xmlns:d="DAV:"><d:response><d:href>/x</d:href></d:oops>'))).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    // The worker survives for the next listing.
+    expect((await collect(host, body1000)).items).toHaveLength(1000);
+  });
+
+  it('stops reading when the consumer stops early', async () => {
+    const host = createWorkerHost({ url: built, typescript: false });
+    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 3 }, () => {
+      const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
+      return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
+    }), Buffer.from('</d:multistatus>')]);
+    let seen = 0;
+    for await (const chunk of streamTrashItems(stream(many), 'nextcloud', { ...ctx }, undefined, host)) {
+      seen += chunk.length;
+      break;
+    }
+    expect(seen).toBe(1000);
+  });
+});
