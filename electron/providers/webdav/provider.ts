@@ -1,12 +1,12 @@
 import { AppError, isAppError, toErrorValue } from '../../core/errors';
 import { forEachLimited } from '../../operations/runner';
 import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, errorForStatus, httpRequest, type HttpOptions } from '../http';
+import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../http';
 import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashProvider } from '../types';
 import { dialects, prop, type DialectContext, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
-import { streamTrashItems, type ParseHost } from './trashStream';
+import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
 
 /**
  * One TrashProvider for every WebDAV trash-bin server (ownCloud 10, Nextcloud, oCIS). What differs
@@ -87,7 +87,8 @@ export class WebDavProvider implements TrashProvider {
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.userId = account.userId || account.user || credentials.user;
-    this.http = { ...defaultHttpOptions, ...options.http };
+    // A certificate the user trusted for this account is pinned here (and in the listing worker).
+    this.http = httpOptionsForAccount(account, { ...defaultHttpOptions, ...options.http });
     this.concurrency = options.concurrency ?? 4;
   }
 
@@ -124,15 +125,19 @@ export class WebDavProvider implements TrashProvider {
     return id ? `${root}/${id}` : root;
   }
 
+  /** Basic with an app password; oCIS without a user name: the token as a Bearer token. */
+  private authorization(): string {
+    return this.credentials.user
+      ? `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.secret}`, 'utf8').toString('base64')}`
+      : `Bearer ${this.credentials.secret}`;
+  }
+
   private async send(
     method: string,
     decodedPath: string,
     init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined; idempotent?: boolean; query?: string } = {},
   ): Promise<Response> {
-    // Basic with an app password; oCIS without a user name: the token as a Bearer token.
-    const authorization = this.credentials.user
-      ? `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.secret}`, 'utf8').toString('base64')}`
-      : `Bearer ${this.credentials.secret}`;
+    const authorization = this.authorization();
     const res = await httpRequest(
       {
         method,
@@ -268,21 +273,34 @@ export class WebDavProvider implements TrashProvider {
     if (parentId !== null) folderSegments(parentId); // refuses "..", "."
     await this.prepare(signal);
     const listed = this.trashPath(parentId);
-    const res = await this.send('PROPFIND', listed, { headers: { Depth: '1' }, body: this.dialect.trashPropfind, signal });
-    if (res.status !== 207 || !res.body) {
-      throw await this.failure(res, {
-        404: parentId ? 'This folder is no longer in the trash.' : 'The trash bin was not found on the server.',
-        403: 'This account may not read this trash bin.',
-      });
-    }
     const ctx = {
       accountId: this.account.id,
       parentId,
       listedPath: listed.replace(/\/+$/, ''),
       trashRootPath: this.trashPath(null),
     };
-    for await (const items of streamTrashItems(res.body, this.kind, ctx, signal, this.options.parseHost)) {
-      yield { items };
+    // The listing worker sends the PROPFIND and parses the body itself: the bytes of a big trash
+    // never pass through this thread, only finished chunks of items.
+    const request = {
+      url: this.url(listed),
+      method: 'PROPFIND',
+      headers: { Authorization: this.authorization(), 'Content-Type': 'application/xml; charset=utf-8', Depth: '1' },
+      body: this.dialect.trashPropfind,
+      timeoutMs: this.http.timeoutMs,
+      userAgent: this.http.userAgent,
+      ...(this.account.trustedCertFingerprint ? { trustedCertFingerprint: this.account.trustedCertFingerprint } : {}),
+    };
+    try {
+      for await (const items of fetchTrashItems(request, this.kind, ctx, signal, this.options.parseHost)) {
+        yield { items };
+      }
+    } catch (e) {
+      if (!(e instanceof ListingStatusError)) throw e;
+      if (e.status === 401) throw new AppError('AUTH_FAILED', 'The server did not accept the app password. Sign in again.', { status: 401 });
+      throw await this.failure(new Response(e.body, { status: e.status }), {
+        404: parentId ? 'This folder is no longer in the trash.' : 'The trash bin was not found on the server.',
+        403: 'This account may not read this trash bin.',
+      });
     }
   }
 

@@ -6,7 +6,9 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext } from './dialect';
-import { createWorkerHost, findWorker, InThreadHost, streamTrashItems, type ParseHost } from './trashStream';
+import { startWebDavServer } from '../../../e2e/servers/webdav/server';
+import { nextcloud } from './dialect';
+import { createWorkerHost, fetchTrashItems, findWorker, InThreadHost, ListingStatusError, streamTrashItems, type ParseHost } from './trashStream';
 
 const ROOT = '/remote.php/dav/trashbin/admin/trash';
 const ctx: ReadContext = { accountId: 'acc', parentId: null, listedPath: ROOT, trashRootPath: ROOT };
@@ -41,7 +43,16 @@ describe('trash listing parse hosts', () => {
     // The worker as the build ships it: one ESM file, no TypeScript loader.
     dir = mkdtempSync(join(tmpdir(), 'salvage-worker-'));
     const outfile = join(dir, 'trash-worker.js');
-    await build({ entryPoints: [new URL('./trashWorker.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
+    await build({
+      entryPoints: [new URL('./trashWorker.ts', import.meta.url).pathname],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      logLevel: 'silent',
+      // CommonJS dependencies (undici, saxes) inside an ESM bundle need a require.
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
     built = pathToFileURL(outfile);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,5 +91,33 @@ describe('trash listing parse hosts', () => {
       break;
     }
     expect(seen).toBe(1000);
+  });
+
+  it('sends the PROPFIND from the bundled worker and maps a non-207 answer', async () => {
+    const server = await startWebDavServer({ kind: 'nextcloud' });
+    try {
+      server.control.seed('alice', 2500);
+      const root = '/remote.php/dav/trashbin/alice/trash';
+      const request = (secret: string) => ({
+        url: `${server.url}${root}`,
+        method: 'PROPFIND',
+        headers: { Authorization: `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}`, Depth: '1', 'Content-Type': 'application/xml' },
+        body: nextcloud.trashPropfind,
+      });
+      const c: ReadContext = { accountId: 'a', parentId: null, listedPath: root, trashRootPath: root };
+      for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
+        const sizes: number[] = [];
+        for await (const chunk of fetchTrashItems(request('alice-app-password-0001'), 'nextcloud', c, undefined, host)) sizes.push(chunk.length);
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(2509);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+        const failing = (async () => {
+          for await (const chunk of fetchTrashItems(request('wrong'), 'nextcloud', c, undefined, host)) void chunk;
+        })();
+        await expect(failing).rejects.toBeInstanceOf(ListingStatusError);
+        await expect(failing).rejects.toMatchObject({ status: 401 });
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

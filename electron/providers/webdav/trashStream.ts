@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext, WebDavKind } from './dialect';
 import { createTrashParse } from './trashParse';
+import { fetchAndParse, type WorkerRequest } from './trashFetch';
 import type { FromWorker, ToWorker } from './trashWorker';
 
 /**
@@ -24,6 +25,11 @@ interface SessionHandlers {
   error(e: Error): void;
 }
 
+interface FetchHandlers extends SessionHandlers {
+  /** The server answered something other than 207: the caller maps it. */
+  status(status: number, body: string): void;
+}
+
 interface ParseSession {
   write(bytes: Uint8Array): void;
   end(): void;
@@ -32,7 +38,10 @@ interface ParseSession {
 
 export interface ParseHost {
   readonly mode: 'worker' | 'in-thread';
+  /** Parses bytes the caller feeds. */
   open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession;
+  /** Sends the PROPFIND and parses its body where the host runs (the worker: off the main loop). */
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void };
 }
 
 /** Where the worker can be found: a built .js next to the bundle, or the .ts source. */
@@ -62,7 +71,7 @@ class WorkerHost implements ParseHost {
   readonly mode = 'worker' as const;
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly sessions = new Map<number, SessionHandlers>();
+  private readonly sessions = new Map<number, SessionHandlers & Partial<Pick<FetchHandlers, 'status'>>>();
 
   constructor(private readonly spec: { url: URL; typescript: boolean }) {}
 
@@ -89,6 +98,20 @@ class WorkerHost implements ParseHost {
     };
   }
 
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
+    const worker = this.ensure();
+    const id = this.nextId++;
+    this.sessions.set(id, handlers);
+    this.ref();
+    worker.postMessage({ id, type: 'fetch', kind, ctx, request } satisfies ToWorker);
+    return {
+      abort: () => {
+        if (this.sessions.delete(id)) worker.postMessage({ id, type: 'abort' } satisfies ToWorker);
+        this.ref();
+      },
+    };
+  }
+
   private ensure(): Worker {
     if (this.worker) return this.worker;
     const worker = startWorker(this.spec);
@@ -100,6 +123,8 @@ class WorkerHost implements ParseHost {
         this.sessions.delete(m.id);
         this.ref();
         if (m.type === 'done') handlers.done();
+        else if (m.type === 'status') handlers.status?.(m.status, m.body);
+        else if (m.code) handlers.error(new AppError(m.code as AppError['code'], m.message));
         else handlers.error(new AppError('BAD_RESPONSE', `The server's trash listing could not be read: ${m.message}`));
       }
     });
@@ -158,6 +183,24 @@ export class InThreadHost implements ParseHost {
       },
       abort() {
         aborted = true;
+      },
+    };
+  }
+
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
+    const controller = new AbortController();
+    const session = this.open(kind, ctx, handlers);
+    void fetchAndParse(request, { write: (b) => session.write(b), end: () => session.end() }, controller.signal, (m) => {
+      if (m.type === 'status') handlers.status(m.status, m.body);
+    }).catch((e: unknown) => {
+      if (controller.signal.aborted) return;
+      session.abort();
+      handlers.error(e instanceof AppError ? e : new AppError('NETWORK', 'The connection broke while reading the trash.'));
+    });
+    return {
+      abort: () => {
+        controller.abort();
+        session.abort();
       },
     };
   }
@@ -259,5 +302,74 @@ export async function* streamTrashItems(
       await reader.cancel().catch(() => undefined);
     }
     await pump;
+  }
+}
+
+/** A trash listing answered with something other than 207 Multi-Status. */
+export class ListingStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/**
+ * Sends a trash PROPFIND through the parse host (in the worker: request, body and parsing all
+ * off the main event loop) and yields chunks of items. A non-207 answer throws ListingStatusError.
+ */
+export async function* fetchTrashItems(
+  request: WorkerRequest,
+  kind: WebDavKind,
+  ctx: ReadContext,
+  signal?: AbortSignal,
+  using: ParseHost = parseHost(),
+): AsyncGenerator<TrashItem[]> {
+  const queue: TrashItem[][] = [];
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const stop = (e: unknown) => {
+    failure ??= e;
+    finished = true;
+    notify();
+  };
+  const handle = using.fetch(kind, ctx, request, {
+    items: (items) => {
+      queue.push(items);
+      notify();
+    },
+    done: () => {
+      finished = true;
+      notify();
+    },
+    error: stop,
+    status: (status, body) => stop(new ListingStatusError(status, body)),
+  });
+  const onAbort = () => {
+    handle.abort();
+    stop(new AppError('CANCELLED', 'Cancelled.'));
+  };
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (queue.length) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) break;
+      await new Promise<void>((r) => (wake = r));
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished) handle.abort();
   }
 }

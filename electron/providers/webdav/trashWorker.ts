@@ -1,18 +1,25 @@
 import { parentPort } from 'node:worker_threads';
 import type { TrashItem } from '../../../shared/model';
+import { isAppError } from '../../core/errors';
 import type { ReadContext, WebDavKind } from './dialect';
+import { fetchAndParse, type WorkerRequest } from './trashFetch';
 import { createTrashParse, type TrashParseSession } from './trashParse';
 
 /**
- * The listing worker: parses trash PROPFIND bodies off the main process's event loop. Several
- * listings share one worker; each is a session the main side opens, feeds and ends:
+ * The listing worker: requests and parses trash PROPFIND bodies off the main process's event
+ * loop. Several listings share one worker; each is a session keyed by id:
  *
- *   → {id, type: 'open', kind, ctx}   → {id, type: 'bytes', bytes}   → {id, type: 'end'}   → {id, type: 'abort'}
- *   ← {id, type: 'items', items}      ← {id, type: 'done'}           ← {id, type: 'error', message}
+ *   → {id, type: 'fetch', kind, ctx, request}   the worker sends the PROPFIND itself and parses
+ *                                                the body as it arrives (main never sees the bytes)
+ *   → {id, type: 'open', kind, ctx} / 'bytes' / 'end'   main feeds bytes it already has
+ *   → {id, type: 'abort'}
+ *   ← {id, type: 'items', items}  ← {id, type: 'done'}  ← {id, type: 'status', status, body} (not 207)
+ *   ← {id, type: 'error', message, code?}
  *
  * Built as out/main/trash-worker.js; started from the TypeScript source in tests and `npm run cli`.
  */
 export type ToWorker =
+  | { id: number; type: 'fetch'; kind: WebDavKind; ctx: ReadContext; request: WorkerRequest }
   | { id: number; type: 'open'; kind: WebDavKind; ctx: ReadContext }
   | { id: number; type: 'bytes'; bytes: Uint8Array }
   | { id: number; type: 'end' }
@@ -21,23 +28,36 @@ export type ToWorker =
 export type FromWorker =
   | { id: number; type: 'items'; items: TrashItem[] }
   | { id: number; type: 'done' }
-  | { id: number; type: 'error'; message: string };
+  | { id: number; type: 'status'; status: number; body: string }
+  | { id: number; type: 'error'; message: string; code?: string };
 
 const port = parentPort;
 if (port) {
   const sessions = new Map<number, TrashParseSession>();
+  const fetches = new Map<number, AbortController>();
   const fail = (id: number, e: unknown) => {
     sessions.delete(id);
-    port.postMessage({ id, type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+    fetches.delete(id);
+    port.postMessage({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}) } satisfies FromWorker);
   };
+  const parseFor = (id: number, kind: WebDavKind, ctx: ReadContext) =>
+    createTrashParse(kind, ctx, (items) => port.postMessage({ id, type: 'items', items } satisfies FromWorker));
   port.on('message', (m: ToWorker) => {
     try {
       switch (m.type) {
+        case 'fetch': {
+          const controller = new AbortController();
+          fetches.set(m.id, controller);
+          void fetchAndParse(m.request, parseFor(m.id, m.kind, m.ctx), controller.signal, (msg) => {
+            fetches.delete(m.id);
+            port.postMessage({ id: m.id, ...msg } satisfies FromWorker);
+          }).catch((e: unknown) => {
+            if (!controller.signal.aborted) fail(m.id, e);
+          });
+          break;
+        }
         case 'open':
-          sessions.set(
-            m.id,
-            createTrashParse(m.kind, m.ctx, (items) => port.postMessage({ id: m.id, type: 'items', items } satisfies FromWorker)),
-          );
+          sessions.set(m.id, parseFor(m.id, m.kind, m.ctx));
           break;
         case 'bytes':
           sessions.get(m.id)?.write(m.bytes);
@@ -52,6 +72,8 @@ if (port) {
         }
         case 'abort':
           sessions.delete(m.id);
+          fetches.get(m.id)?.abort();
+          fetches.delete(m.id);
           break;
       }
     } catch (e) {
