@@ -21,7 +21,7 @@ export function TrashFilters({
         ref={searchRef}
         type="search"
         className="search"
-        placeholder="Search names and folders (Ctrl+F)"
+        placeholder="Search (Ctrl+F)"
         aria-label="Search the trash"
         value={filters.text}
         onChange={(e) => onChange({ ...filters, text: e.target.value })}

@@ -1,4 +1,4 @@
-import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentProps, type DragEvent } from 'react';
 import type { AccountView, Conflict, Destination, FolderRef, OperationView, Resolution, TrashItem } from '../../shared/model';
 import { call } from '../api/client';
@@ -7,7 +7,7 @@ import { countAndSize, describeItems, formatBytes, formatCount, plural } from '.
 import * as sel from '../lib/selection';
 import { filterItems, hasFilters, noFilters, originalFolders, sortItems, totalBytes, type Filters, type Sort } from '../lib/view';
 import { upsertOp } from '../queries/operations';
-import { trashQueries } from '../queries/trash';
+import { trashQueries, type TrashListing } from '../queries/trash';
 import { AccountSidebar } from './AccountSidebar';
 import { ConflictDialog } from './ConflictDialog';
 import { DeleteDialog } from './DeleteDialog';
@@ -33,6 +33,14 @@ const subscribeOnline = (cb: () => void) => {
   };
 };
 const useOnline = () => useSyncExternalStore(subscribeOnline, () => navigator.onLine);
+
+/**
+ * All shown accounts' items as one array. react-query re-runs this only when a listing changes,
+ * so selection changes (every frame of a marquee) never re-sort 100k rows.
+ */
+function combineListings(results: UseQueryResult<TrashListing>[]) {
+  return { queries: results, items: results.flatMap((q) => q.data?.items ?? []) };
+}
 
 const refs = (items: TrashItem[]) => items.map((i) => ({ accountId: i.accountId, id: i.id }));
 
@@ -73,14 +81,23 @@ export function TrashScreen({
 
   const accountMap = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
   const shown = useMemo(() => (current === 'all' ? accounts : accounts.filter((a) => a.id === current)), [accounts, current]);
-  const queries = useQueries({ queries: shown.map((a) => trashQueries.list(a.id)) });
+  const { queries, items: all } = useQueries({ queries: shown.map((a) => trashQueries.list(a.id)), combine: combineListings });
 
-  const all = useMemo(() => queries.flatMap((q) => q.data?.items ?? []), [queries]);
   const folders = useMemo(() => originalFolders(all), [all]);
   const view = useMemo(() => sortItems(filterItems(all, deferredFilters), sort, accountMap), [all, deferredFilters, sort, accountMap]);
   const keys = useMemo(() => view.map((i) => i.key), [view]);
   const index = useMemo(() => sel.indexView(keys), [keys]);
-  const selectedItems = useMemo(() => view.filter((i) => selection.selected.has(i.key)), [view, selection]);
+  // The selection in view order. Small selections (a marquee being drawn) are looked up by key
+  // instead of scanning 100k rows on every animation frame.
+  const selectedItems = useMemo(() => {
+    if (selection.selected.size > view.length / 8) return view.filter((i) => selection.selected.has(i.key));
+    const picked: { item: TrashItem; at: number }[] = [];
+    for (const key of selection.selected) {
+      const at = index.get(key);
+      if (at !== undefined) picked.push({ item: view[at]!, at });
+    }
+    return picked.sort((a, b) => a.at - b.at).map((p) => p.item);
+  }, [view, index, selection]);
 
   const loading = queries.some((q) => q.isPending);
   const streaming = queries.some((q) => q.data && !q.data.complete);

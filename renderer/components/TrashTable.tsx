@@ -68,6 +68,8 @@ export function TrashTable(props: TrashTableProps) {
     overscan: 12,
   });
 
+  // While a marquee is drawn viselect owns the scrolling (its area is anchored to the scroll offset).
+  const marqueeActive = useRef(false);
   // The latest props for the marquee callbacks, which live outside React's render cycle.
   const latest = useRef({ keys, selection, onSelection });
   useEffect(() => {
@@ -87,7 +89,7 @@ export function TrashTable(props: TrashTableProps) {
       features: { singleTap: { allow: false, intersect: 'native' }, range: false, touch: true, deselectOnBlur: false },
       behaviour: {
         startThreshold: 6,
-        scrolling: { speedDivider: 8, manualSpeed: 750, startScrollMargins: { x: 0, y: 28 } },
+        scrolling: { speedDivider: 3, manualSpeed: 750, startScrollMargins: { x: 0, y: 32 } },
         overlap: 'drop',
         intersect: 'touch',
       },
@@ -106,6 +108,7 @@ export function TrashTable(props: TrashTableProps) {
       base = latest.current.selection;
       additive = Boolean(event && (toggleKey(event as globalThis.MouseEvent) || (event as globalThis.MouseEvent).shiftKey));
       scroller.classList.add('marquee-active');
+      marqueeActive.current = true;
       gridRef.current?.focus({ preventScroll: true });
     });
     const update = () => {
@@ -128,6 +131,7 @@ export function TrashTable(props: TrashTableProps) {
     area.on('stop', () => {
       update();
       scroller.classList.remove('marquee-active');
+      marqueeActive.current = false;
     });
     return () => area.destroy();
   }, []);
@@ -145,7 +149,7 @@ export function TrashTable(props: TrashTableProps) {
   // Keep the focused row on screen.
   const focusIndex = selection.focus !== null ? index.get(selection.focus) : undefined;
   useEffect(() => {
-    if (focusIndex !== undefined) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+    if (focusIndex !== undefined && !marqueeActive.current) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
   }, [focusIndex, virtualizer]);
 
   const fromGutter = useRef(false);
@@ -288,7 +292,7 @@ export function TrashTable(props: TrashTableProps) {
                   {item.kind === 'folder' && item.size === null ? '—' : formatBytes(item.size)}
                 </div>
                 {showAccount && (
-                  <div role="gridcell" className="cell-muted" title={account?.serverUrl}>
+                  <div role="gridcell" className="cell-muted" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
                     {account?.label ?? item.accountId}
                   </div>
                 )}

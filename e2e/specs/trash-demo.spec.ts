@@ -1,0 +1,31 @@
+import { expect, screenshot, test } from '../fixtures';
+import { grid } from './trash-helpers';
+
+test('Open the demo from the first screen: every demo account, one list with an account column', async ({ page, host }) => {
+  await host.open(page);
+  await page.getByRole('button', { name: 'Open the demo' }).click();
+  const accounts = page.getByRole('navigation', { name: 'Accounts' });
+  await expect(accounts.getByRole('button', { name: /^DocSpace demo/ })).toBeVisible();
+  await expect(accounts.getByRole('button', { name: /^Nextcloud \(demo\)/ })).toBeVisible();
+  await expect(accounts.getByRole('button', { name: /^ownCloud \(demo\)/ })).toBeVisible();
+  const listed = await host.invoke<{ id: string; demo: boolean }[]>('accounts:list');
+  expect(listed.length).toBeGreaterThanOrEqual(3);
+  expect(listed.every((a) => a.demo)).toBe(true);
+  // Wait until every account's listing is complete: the "All accounts" count is the sum.
+  await expect(page.getByTestId('status-bar')).not.toContainText('Loading');
+  await expect(grid(page).getByRole('columnheader', { name: 'Account' })).toBeVisible();
+  const total = await page.getByTestId('view-count').textContent();
+  expect(Number(total!.split(' ')[0]!.replace(/,/g, ''))).toBeGreaterThan(800);
+  await screenshot(page, 'demo-all-accounts-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'demo-all-accounts-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // One account: its folders appear in the sidebar as drop targets.
+  await accounts.getByRole('button', { name: /^Nextcloud \(demo\)/ }).click();
+  await expect(page.getByTestId('sidebar-tree').getByRole('treeitem').first()).toBeVisible();
+  await expect(grid(page).getByRole('columnheader', { name: 'Account' })).toHaveCount(0);
+  await screenshot(page, 'demo-one-account-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'demo-one-account-dark');
+});
