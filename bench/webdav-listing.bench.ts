@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseXML } from 'webdav';
 import { WebDavProvider } from '../electron/providers/webdav/provider';
