@@ -364,6 +364,50 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
   });
 }
 
+describe('ownCloud 10 specifics', () => {
+  let server: WebDavServer;
+  beforeAll(async () => {
+    server = await startWebDavServer({ kind: 'owncloud10' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('replaces on servers that refuse a restore over an existing file (403 even with Overwrite: T)', async () => {
+    const p = new WebDavProvider(
+      'owncloud10',
+      { id: 'a', kind: 'owncloud10', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
+      { user: 'alice', secret: alice.appPassword },
+    );
+    const items: TrashItem[] = [];
+    for await (const c of p.listTrash(null)) items.push(...c.items);
+    const report = items.find((i) => i.name === 'report.pdf')!;
+    // ownCloud's TrashBinPlugin::beforeMove (newer releases) answers 403 when the target exists.
+    server.control.fault({
+      method: 'MOVE',
+      path: `/trash-bin/alice/${report.id}`,
+      status: 403,
+      body: '<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>Sabre\\DAV\\Exception\\Forbidden</s:exception>\n  <s:message>Could not restore, target "files/alice/Documents/report.pdf" already exists</s:message>\n</d:error>\n',
+    });
+    const b = batch({ resolutions: { [report.key]: 'replace' } });
+    await p.restore([report], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+    expect(b.results[0]).toMatchObject({ outcome: 'replaced', finalPath: '/Documents/report.pdf' });
+    expect(server.tree.resolve('alice', 'Documents/report.pdf')!.size).toBe(4096);
+    const moves = server.control.seen.filter((r) => r.method === 'MOVE').map((r) => r.headers.overwrite);
+    expect(moves).toEqual(['T', 'F']);
+    expect(server.control.seen.some((r) => r.method === 'DELETE' && r.path.endsWith('/files/alice/Documents/report.pdf'))).toBe(true);
+  });
+
+  it('refuses Depth infinity on the trash bin with 412', async () => {
+    const res = await fetch(`${server.url}/remote.php/dav/trash-bin/alice`, {
+      method: 'PROPFIND',
+      headers: { Authorization: `Basic ${Buffer.from(`alice:${alice.appPassword}`).toString('base64')}`, Depth: 'infinity' },
+    });
+    expect(res.status).toBe(412);
+    expect(await res.text()).toContain('Sabre\\DAV\\Exception\\PreconditionFailed');
+  });
+});
+
 describe('Nextcloud specifics', () => {
   let server: WebDavServer;
   beforeAll(async () => {
