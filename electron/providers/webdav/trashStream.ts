@@ -118,7 +118,7 @@ class WorkerHost implements ParseHost {
     worker.on('message', (m: FromWorker) => {
       const handlers = this.sessions.get(m.id);
       if (!handlers) return;
-      if (m.type === 'items') handlers.items(m.items);
+      if (m.type === 'items') handlers.items(JSON.parse(m.json) as TrashItem[]);
       else {
         this.sessions.delete(m.id);
         this.ref();

@@ -13,7 +13,7 @@ import { createTrashParse, type TrashParseSession } from './trashParse';
  *                                                the body as it arrives (main never sees the bytes)
  *   → {id, type: 'open', kind, ctx} / 'bytes' / 'end'   main feeds bytes it already has
  *   → {id, type: 'abort'}
- *   ← {id, type: 'items', items}  ← {id, type: 'done'}  ← {id, type: 'status', status, body} (not 207)
+ *   ← {id, type: 'items', json}  ← {id, type: 'done'}  ← {id, type: 'status', status, body} (not 207)
  *   ← {id, type: 'error', message, code?}
  *
  * Built as out/main/trash-worker.js; started from the TypeScript source in tests and `npm run cli`.
@@ -26,7 +26,8 @@ export type ToWorker =
   | { id: number; type: 'abort' };
 
 export type FromWorker =
-  | { id: number; type: 'items'; items: TrashItem[] }
+  /** A chunk of items as JSON text: JSON.parse on the main thread is ~3× cheaper than structured-clone deserialisation. */
+  | { id: number; type: 'items'; json: string }
   | { id: number; type: 'done' }
   | { id: number; type: 'status'; status: number; body: string }
   | { id: number; type: 'error'; message: string; code?: string };
@@ -41,7 +42,7 @@ if (port) {
     port.postMessage({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}) } satisfies FromWorker);
   };
   const parseFor = (id: number, kind: WebDavKind, ctx: ReadContext) =>
-    createTrashParse(kind, ctx, (items) => port.postMessage({ id, type: 'items', items } satisfies FromWorker));
+    createTrashParse(kind, ctx, (items: TrashItem[]) => port.postMessage({ id, type: 'items', json: JSON.stringify(items) } satisfies FromWorker));
   port.on('message', (m: ToWorker) => {
     try {
       switch (m.type) {
