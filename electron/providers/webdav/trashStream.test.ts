@@ -120,4 +120,16 @@ describe('trash listing parse hosts', () => {
       await server.close();
     }
   });
+
+  it('fails a listing when the worker cannot load, and parses in-thread from then on', async () => {
+    const bad = join(dir, 'broken-worker.js');
+    (await import('node:fs')).writeFileSync(bad, 'import "./does-not-exist.js";\n');
+    const { setParseHost, parseHost: current } = await import('./trashStream');
+    const host = createWorkerHost({ url: pathToFileURL(bad), typescript: false });
+    setParseHost(host);
+    await expect(collect(current(), body1000)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(current().mode).toBe('in-thread');
+    expect((await collect(current(), body1000)).items).toHaveLength(1000);
+    setParseHost(null);
+  });
 });

@@ -69,6 +69,9 @@ function startWorker(spec: { url: URL; typescript: boolean }): Worker {
 
 class WorkerHost implements ParseHost {
   readonly mode = 'worker' as const;
+  /** The worker died before it ever answered (e.g. it cannot be loaded): use in-thread parsing from now on. */
+  broken = false;
+  private answered = false;
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly sessions = new Map<number, SessionHandlers & Partial<Pick<FetchHandlers, 'status'>>>();
@@ -116,6 +119,7 @@ class WorkerHost implements ParseHost {
     if (this.worker) return this.worker;
     const worker = startWorker(this.spec);
     worker.on('message', (m: FromWorker) => {
+      this.answered = true;
       const handlers = this.sessions.get(m.id);
       if (!handlers) return;
       if (m.type === 'items') handlers.items(JSON.parse(m.json) as TrashItem[]);
@@ -131,6 +135,7 @@ class WorkerHost implements ParseHost {
     const die = (e: unknown) => {
       if (this.worker !== worker) return;
       this.worker = null;
+      if (!this.answered) this.broken = true;
       const error = new AppError('INTERNAL', `The listing worker stopped${e instanceof Error ? `: ${e.message}` : ''}.`);
       for (const h of this.sessions.values()) h.error(error);
       this.sessions.clear();
@@ -210,6 +215,7 @@ let host: ParseHost | null = null;
 
 /** The shared parse host: the worker when one can be found, else in-thread. */
 export function parseHost(): ParseHost {
+  if (host instanceof WorkerHost && host.broken) host = new InThreadHost();
   if (host) return host;
   const spec = findWorker();
   if (spec) {
