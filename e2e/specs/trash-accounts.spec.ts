@@ -110,3 +110,31 @@ test('Nextcloud: sign in through the browser (Login Flow v2) instead of typing a
     await server.close();
   }
 });
+
+test('rename and remove an account from its menu; offline is said plainly', async ({ page, host, docspace }) => {
+  await openTrash(page, host);
+  const sidebar = page.getByRole('navigation', { name: 'Accounts' });
+  await sidebar.getByRole('button', { name: `Actions for ${docspace.label}` }).click();
+  await page.getByRole('menuitem', { name: 'Rename…' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename account' });
+  await rename.getByRole('textbox', { name: 'Name' }).fill('Team space');
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(sidebar.getByRole('button', { name: /^Team space/ })).toBeVisible();
+  expect((await host.invoke<{ label: string }[]>('accounts:list')).map((a) => a.label)).toEqual(['Team space']);
+
+  await page.context().setOffline(true);
+  await expect(page.getByRole('alert').filter({ hasText: 'You are offline' })).toBeVisible();
+  await screenshot(page, 'offline-light');
+  await page.context().setOffline(false);
+  await expect(page.getByRole('alert').filter({ hasText: 'You are offline' })).toHaveCount(0);
+
+  await sidebar.getByRole('button', { name: 'Actions for Team space' }).click();
+  await page.getByRole('menuitem', { name: 'Remove account…' }).click();
+  const remove = page.getByRole('alertdialog', { name: 'Remove account?' });
+  await expect(remove.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await remove.getByRole('button', { name: 'Remove account' }).click();
+  await expect(page.getByRole('heading', { name: /No accounts yet/ })).toBeVisible();
+  expect(await host.invoke('accounts:list')).toEqual([]);
+  // Nothing changed on the server.
+  expect(docspace.trash()).toContain('Batch 01.txt');
+});

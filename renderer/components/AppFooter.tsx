@@ -13,7 +13,7 @@ export function AppFooter() {
           {info.data.secretStorage === 'memory-only' ? ' · passwords kept in memory only' : ''}
         </span>
       ) : info.error ? (
-        <span role="alert">Cannot reach the Salvage host: {info.error.message}</span>
+        <span role="status">Cannot reach the Salvage host: {info.error.message}</span>
       ) : (
         <span>Connecting…</span>
       )}

@@ -27,7 +27,9 @@ const TEXT: Record<ErrorCode, string> = {
 };
 
 /** Codes whose server message is the most useful part (it names the field, the version, the reason). */
-const SHOW_MESSAGE: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN', 'INTERNAL'];
+const SHOW_MESSAGE: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN', 'INTERNAL', 'FORBIDDEN_SENDER'];
+/** Codes whose message from main already says what to do: shown alone. */
+const MESSAGE_ONLY: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN_SENDER'];
 
 export function errorCode(error: unknown): ErrorCode {
   return error instanceof ApiError ? error.code : 'INTERNAL';
@@ -43,7 +45,7 @@ export function errorText(error: unknown): string {
 
 export function textFor(code: ErrorCode, message?: string): string {
   const base = TEXT[code] ?? TEXT.INTERNAL;
-  if (message && SHOW_MESSAGE.includes(code) && !base.includes(message)) return `${message} ${code === 'UNSUPPORTED' || code === 'INVALID_INPUT' ? '' : base}`.trim();
+  if (message && SHOW_MESSAGE.includes(code) && !base.includes(message)) return MESSAGE_ONLY.includes(code) ? message : `${message} ${base}`;
   return base;
 }
 
