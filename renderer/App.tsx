@@ -125,8 +125,8 @@ export function App() {
         <h1>Salvage</h1>
       </header>
       <main className="app-main">{main}</main>
-      <OperationsPanel />
       <UndoToast />
+      <OperationsPanel />
       <MidBatchQuestion />
       <AppFooter />
       {dialog?.kind === 'add' && (

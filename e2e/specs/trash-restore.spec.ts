@@ -136,3 +136,29 @@ for (const kind of SERVER_KINDS) {
   });
   });
 }
+
+test.describe('nextcloud', () => {
+  test.use({ serverKind: 'nextcloud' });
+
+  test('a failed item is reported with its reason, and Retry failed restores it', async ({ page, host, account }) => {
+    account.control.fault({ method: 'MOVE', path: 'Batch%2002', status: 507, times: 1 });
+    await openTrash(page, host);
+    await selectRange(page, 'Batch 01.txt', 'Batch 03.txt');
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    const op = latestOperation(page);
+    await expect(op.getByTestId('operation-state')).toContainText('Done — 1 failed, 2 restored');
+    await op.getByRole('button', { name: 'Details' }).click();
+    await expect(op.getByRole('list', { name: /Results of/ })).toContainText('Batch 02.txt — failed: The account is out of storage space.');
+    await expect(row(page, 'Batch 02.txt')).toHaveCount(1);
+    expect(account.live('Reports/2024')).not.toContain('Batch 02.txt');
+    await screenshot(page, 'nextcloud-operation-failed-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'nextcloud-operation-failed-dark');
+    await op.getByRole('button', { name: 'Retry failed' }).click();
+    await expect(latestOperation(page)).toContainText('Restore 1 item');
+    await waitForOperation(page);
+    await expect(latestOperation(page)).toContainText('1 restored');
+    await expect(row(page, 'Batch 02.txt')).toHaveCount(0);
+    expect(account.live('Reports/2024')).toEqual(expect.arrayContaining(['Batch 01.txt', 'Batch 02.txt', 'Batch 03.txt']));
+  });
+});

@@ -40,7 +40,8 @@ export function AccountSidebar({
 }) {
   const known = [...counts.values()];
   const total = known.some((n) => n === null) ? null : known.reduce<number>((s, n) => s + (n ?? 0), 0);
-  const selected = accounts.find((a) => a.id === current);
+  // With one account, its folders are the drop targets in "All accounts" too.
+  const selected = accounts.find((a) => a.id === current) ?? (accounts.length === 1 ? accounts[0] : undefined);
   return (
     <nav className="sidebar" aria-label="Accounts">
       <ul className="account-list">
