@@ -28,6 +28,14 @@ const COLUMNS: Column[] = [
   { id: 'expiresAt', label: 'Deleted for good', width: '130px' },
 ];
 
+function SortIndicator({ active, direction }: { active: boolean; direction: Sort['direction'] }) {
+  return (
+    <span className="sort-indicator" aria-hidden="true">
+      {active ? (direction === 'asc' ? '▲' : '▼') : ''}
+    </span>
+  );
+}
+
 export interface TrashTableProps {
   items: readonly TrashItem[];
   keys: readonly string[];
@@ -232,11 +240,10 @@ export function TrashTable(props: TrashTableProps) {
               aria-sort={sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
               className={c.align === 'end' ? 'align-end' : undefined}
             >
-              <button type="button" className="sort-button" tabIndex={-1} onClick={() => onHeaderClick(c.id)} title={`Sort by ${c.label.toLowerCase()}`}>
+              <button type="button" className="sort-button" onClick={() => onHeaderClick(c.id)} title={`Sort by ${c.label.toLowerCase()}`}>
+                {c.align === 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
                 {c.label}
-                <span className="sort-indicator" aria-hidden="true">
-                  {sort.column === c.id ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
-                </span>
+                {c.align !== 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
               </button>
             </div>
           ))}
