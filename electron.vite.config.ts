@@ -17,6 +17,8 @@ export default defineConfig({
             main: 'electron/main.ts',
             host: 'electron/host/main.ts',
             cli: 'electron/cli/main.ts',
+            // WebDAV trash listings are fetched and parsed here, off the main loop.
+            'trash-worker': 'electron/providers/webdav/trashWorker.ts',
           })
             .filter(([, file]) => existsSync(file))
             .map(([name, file]) => [name, resolve(file)]),

@@ -40,6 +40,8 @@ interface Record_ {
   applyToAll: Resolution | null;
   questions: Pending[];
   undoRefs: Map<string, string>;
+  /** Keys already reported, so a 100k-item batch stays linear. */
+  reported: Set<string>;
   fraction: number;
   finished: Promise<void>;
 }
@@ -170,6 +172,7 @@ export class OperationsRunner {
       applyToAll: null,
       questions: [],
       undoRefs: new Map(),
+      reported: new Set(view.results.map((r) => r.key)),
       fraction: 0,
       finished: Promise.resolve(),
     };
@@ -198,7 +201,8 @@ export class OperationsRunner {
     return {
       signal: record.controller.signal,
       itemDone: (result: ItemResult, extra) => {
-        if (view.results.some((r) => r.key === result.key)) return;
+        if (record.reported.has(result.key)) return;
+        record.reported.add(result.key);
         view.results.push(result);
         if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);
         const bytes = extra?.bytes ?? record.planned.get(result.key)?.size ?? null;
@@ -237,9 +241,8 @@ export class OperationsRunner {
 
   private finish(record: Record_, state: 'done' | 'cancelled' | 'failed', error?: ReturnType<typeof toErrorValue>): void {
     const view = record.view;
-    const reported = new Set(view.results.map((r) => r.key));
     for (const item of record.planned.values()) {
-      if (reported.has(item.key)) continue;
+      if (record.reported.has(item.key)) continue;
       view.results.push({
         key: item.key,
         name: item.name,
@@ -271,7 +274,9 @@ export class OperationsRunner {
       clearTimeout(this.emitTimers.get(id));
       flush();
     } else if (!this.emitTimers.has(id)) {
-      this.emitTimers.set(id, setTimeout(flush, EMIT_INTERVAL_MS));
+      // Every update carries the whole view: space them out as the results list grows (1 s at 100k).
+      const interval = Math.max(EMIT_INTERVAL_MS, Math.floor(record.view.results.length / 100));
+      this.emitTimers.set(id, setTimeout(flush, interval));
     }
   }
 }
