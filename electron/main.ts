@@ -103,6 +103,10 @@ function start() {
   services.bus.subscribe((name) => {
     if (name === 'accounts:changed') refreshPins();
   });
+  // First launch: open on the demo accounts so there is something to look at (the UI updates on accounts:changed).
+  if (services.accounts.list().length === 0 && process.env.SALVAGE_NO_DEMO !== '1') {
+    services.accounts.openDemo().catch((e: unknown) => console.warn('[salvage] demo unavailable:', e instanceof Error ? e.message : e));
+  }
   const dispatch = createDispatcher({
     handlers: services.handlers,
     isTrustedCaller: isTrustedIpcCaller,
