@@ -49,7 +49,8 @@ export function httpOptionsForAccount(
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'PROPFIND', 'OPTIONS']);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/** Waits, or rejects with CANCELLED as soon as the signal aborts. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(new AppError('CANCELLED', 'Cancelled.'));
     const t = setTimeout(() => {

@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors';
-import { defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, type HttpOptions } from '../http';
+import { defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, sleep, type HttpOptions } from '../http';
 
 /**
  * The DocSpace REST client: `Authorization: Bearer <API key>`, the `{ response, count, total?,
@@ -32,20 +32,6 @@ export function scopeFor(method: string, path: string): string {
 }
 
 const MAX_WRITE_RETRIES = 3;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new AppError('CANCELLED', 'Cancelled.'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new AppError('CANCELLED', 'Cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 export class DocSpaceApi {
   readonly base: string;
