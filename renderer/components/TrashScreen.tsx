@@ -374,7 +374,7 @@ export function TrashScreen({
       {dialog?.kind === 'empty' &&
         (() => {
           const info = emptyInfo(dialog.accountIds);
-          const what = info.exact ? countAndSize(info.count, info.bytes) : `everything (at least ${plural(info.count, 'item')})`;
+          const what = info.exact ? countAndSize(info.count, info.bytes) : info.count > 0 ? `everything in the trash (at least ${plural(info.count, 'item')})` : 'everything in the trash';
           return (
             <DeleteDialog
               title="Empty the trash?"
