@@ -1,34 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebDavServer, type WebDavServer } from '../../e2e/servers/webdav/server';
 import { WEBDAV_USERS } from '../../e2e/servers/webdav/seed';
 import { parseArgs, UsageError } from './main';
+import { jsonLines, runCli } from './run-cli';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Runs the CLI the way `npm run cli` does (tsx over the sources), output through pipes. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, SALVAGE_PASSWORD: '', SALVAGE_TOKEN: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-const jsonLines = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const cli = runCli;
 
 describe('argument parsing', () => {
   it('refuses secrets on the command line and unknown options', () => {

@@ -1,32 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, runCli } from '../../cli/run-cli';
 import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../../e2e/servers/docspace/index';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Runs `npm run cli` (tsx over electron/cli/main.ts) with the API key in SALVAGE_TOKEN. */
-function cli(args: string[], token: string = TEST_KEYS.alice): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, SALVAGE_PASSWORD: '', SALVAGE_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-const lines = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+/** `npm run cli` with the API key in SALVAGE_TOKEN. */
+const cli = (args: string[], token: string = TEST_KEYS.alice) => runCli(args, { SALVAGE_TOKEN: token });
+const lines = jsonLines;
 
 let server: DocSpaceServer;
 beforeAll(async () => {
