@@ -162,3 +162,21 @@ test.describe('nextcloud', () => {
     expect(account.live('Reports/2024')).toEqual(expect.arrayContaining(['Batch 01.txt', 'Batch 02.txt', 'Batch 03.txt']));
   });
 });
+
+test('a marquee can start in the empty space below the rows and add to the selection with Ctrl', async ({ page, host, account }) => {
+  await openTrash(page, host);
+  await page.getByRole('searchbox', { name: 'Search the trash' }).fill('Batch');
+  await expect(page.getByTestId('view-count')).toContainText('12 items');
+  await row(page, 'Batch 01.txt').locator('.cell-name').click();
+  const last = (await row(page, 'Batch 12.txt').boundingBox())!;
+  const target = (await row(page, 'Batch 10.txt').boundingBox())!;
+  await page.keyboard.down('Control');
+  await page.mouse.move(last.x + 300, last.y + last.height + 60);
+  await page.mouse.down();
+  await page.mouse.move(last.x + 320, last.y + 10, { steps: 4 });
+  await page.mouse.move(last.x + 340, target.y + target.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Control');
+  expect(await selectedNames(page)).toEqual(['Batch 01.txt', 'Batch 10.txt', 'Batch 11.txt', 'Batch 12.txt']);
+  expect(account.trash()).toContain('Batch 10.txt');
+});
