@@ -180,3 +180,19 @@ test('a marquee can start in the empty space below the rows and add to the selec
   expect(await selectedNames(page)).toEqual(['Batch 01.txt', 'Batch 10.txt', 'Batch 11.txt', 'Batch 12.txt']);
   expect(account.trash()).toContain('Batch 10.txt');
 });
+
+test('group by original folder keeps each folder together, sorted within', async ({ page, host, account }) => {
+  expect(account.kind).toBe('docspace');
+  await openTrash(page, host);
+  await page.getByRole('checkbox', { name: 'Group by folder' }).check();
+  const rows = grid(page).locator('[role="row"][data-index]');
+  await expect(rows.nth(0)).toHaveClass(/group-start/);
+  await expect(rows.nth(0)).toContainText('Batch 01.txt');
+  await expect(rows.nth(11)).toContainText('Batch 12.txt');
+  await expect(rows.nth(11)).not.toHaveClass(/group-start/);
+  await expect(rows.nth(12)).toHaveClass(/group-start/);
+  await expect(rows.nth(12)).toContainText('Campaign brief.pdf');
+  await screenshot(page, 'grouped-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'grouped-dark');
+});

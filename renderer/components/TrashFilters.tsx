@@ -8,11 +8,15 @@ export function TrashFilters({
   onChange,
   folders,
   searchRef,
+  grouped,
+  onGroupedChange,
 }: {
   filters: Filters;
   onChange: (f: Filters) => void;
   folders: string[];
   searchRef: RefObject<HTMLInputElement | null>;
+  grouped: boolean;
+  onGroupedChange: (grouped: boolean) => void;
 }) {
   const type = filters.types.size === 1 ? [...filters.types][0]! : '';
   return (
@@ -56,6 +60,10 @@ export function TrashFilters({
           </option>
         ))}
       </select>
+      <label className="checkbox group-toggle">
+        <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} />
+        Group by folder
+      </label>
       {hasFilters(filters) && (
         <button type="button" className="link" onClick={() => onChange(noFilters)}>
           Clear filters

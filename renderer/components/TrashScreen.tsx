@@ -284,7 +284,14 @@ export function TrashScreen({
           Empty trash
         </button>
       </div>
-      <TrashFilters filters={filters} onChange={setFilters} folders={folders} searchRef={searchRef} />
+      <TrashFilters
+        filters={filters}
+        onChange={setFilters}
+        folders={folders}
+        searchRef={searchRef}
+        grouped={Boolean(sort.groupByFolder)}
+        onGroupedChange={(groupByFolder) => setSort((s) => ({ ...s, groupByFolder }))}
+      />
       <div className="banners">
         {!online && (
           <div className="banner warn" role="alert">

@@ -5,7 +5,7 @@ import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
 import * as sel from '../lib/selection';
-import type { Sort, SortColumn } from '../lib/view';
+import { startsGroup, type Sort, type SortColumn } from '../lib/view';
 import { FileIcon } from './FileIcon';
 
 export const ROW_HEIGHT = 36;
@@ -211,7 +211,11 @@ export function TrashTable(props: TrashTableProps) {
   };
 
   const onHeaderClick = (column: SortColumn) =>
-    onSort(sort.column === column ? { column, direction: sort.direction === 'asc' ? 'desc' : 'asc' } : { column, direction: column === 'deletedAt' || column === 'size' ? 'desc' : 'asc' });
+    onSort(
+      sort.column === column
+        ? { ...sort, column, direction: sort.direction === 'asc' ? 'desc' : 'asc' }
+        : { ...sort, column, direction: column === 'deletedAt' || column === 'size' ? 'desc' : 'asc' },
+    );
 
   const rows = virtualizer.getVirtualItems();
   return (
@@ -257,6 +261,7 @@ export function TrashTable(props: TrashTableProps) {
             const type = fileTypeOf(item);
             const account = accounts.get(item.accountId);
             const focused = selection.focus === item.key;
+            const groupStart = Boolean(sort.groupByFolder) && startsGroup(items, row.index);
             return (
               <div
                 key={item.key}
@@ -266,7 +271,7 @@ export function TrashTable(props: TrashTableProps) {
                 aria-selected={selected}
                 data-key={item.key}
                 data-index={row.index}
-                className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy.has(item.key) ? ' busy' : ''}`}
+                className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy.has(item.key) ? ' busy' : ''}${sort.groupByFolder ? (groupStart ? ' group-start' : ' group-member') : ''}`}
                 style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: template }}
                 draggable
                 onDragStart={(e) => {
@@ -289,7 +294,7 @@ export function TrashTable(props: TrashTableProps) {
                   <span className="name-text">{item.name}</span>
                   <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
                 </div>
-                <div role="gridcell" className="cell-muted" title={item.originalFolder}>
+                <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={item.originalFolder}>
                   {item.originalFolder || '/'}
                 </div>
                 <div role="gridcell" title={formatExact(item.deletedAt)}>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../shared/model';
 import { fileTypeOf } from './fileType';
-import { filterItems, noFilters, originalFolders, sortItems } from './view';
+import { filterItems, noFilters, originalFolders, sortItems, startsGroup } from './view';
 
 const item = (name: string, extra: Partial<TrashItem> = {}): TrashItem => {
   const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
@@ -43,6 +43,12 @@ describe('filter and sort', () => {
     expect(sortItems(items, { column: 'size', direction: 'asc' }, accounts).at(-1)!.name).toBe('report 9.pdf');
     expect(sortItems(items, { column: 'deletedAt', direction: 'asc' }, accounts).at(-1)!.name).toBe('Photos');
     expect(sortItems(items, { column: 'deletedAt', direction: 'desc' }, accounts)[0]!.name).toBe('cat.JPG');
+  });
+
+  it('groups by original folder, sorting within each group', () => {
+    const grouped = sortItems(items, { column: 'size', direction: 'desc', groupByFolder: true }, accounts);
+    expect(grouped.map((i) => i.name)).toEqual(['report 9.pdf', 'Photos', 'report 10.pdf', 'cat.JPG']);
+    expect(grouped.map((_, i) => startsGroup(grouped, i))).toEqual([true, true, false, false]);
   });
 
   it('filters by text (name or folder), type, date range and folder', () => {

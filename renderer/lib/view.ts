@@ -6,6 +6,8 @@ export type SortColumn = 'name' | 'originalFolder' | 'deletedAt' | 'size' | 'acc
 export interface Sort {
   column: SortColumn;
   direction: 'asc' | 'desc';
+  /** Keep items of the same original folder together (folders A→Z), sorted by `column` within. */
+  groupByFolder?: boolean;
 }
 
 export interface Filters {
@@ -104,8 +106,10 @@ export function sortItems(items: readonly TrashItem[], sort: Sort, accounts: Rea
       break;
     }
   }
+  const groups = sort.groupByFolder ? items.map((i) => `${i.accountId}\u0000${naturalKey(i.originalFolder)}`) : null;
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => {
+    if (groups && groups[a] !== groups[b]) return cmpStr(groups[a]!, groups[b]!);
     if (primary) {
       const pa = primary[a]!;
       const pb = primary[b]!;
@@ -122,6 +126,10 @@ export function sortItems(items: readonly TrashItem[], sort: Sort, accounts: Rea
   });
   return order.map((i) => items[i]!);
 }
+
+/** Whether row `i` of a folder-grouped view starts a new group. */
+export const startsGroup = (items: readonly TrashItem[], i: number) =>
+  i === 0 || items[i]!.originalFolder !== items[i - 1]!.originalFolder || items[i]!.accountId !== items[i - 1]!.accountId;
 
 /** Distinct original folders, for the folder filter. */
 export function originalFolders(items: readonly TrashItem[]): string[] {
