@@ -109,9 +109,6 @@ for (const kind of SERVER_KINDS) {
     });
 
     test('cancel mid-batch: the server has exactly the items the summary says were restored', async ({ page, host, account }) => {
-      // Known provider bug (reported): a WebDAV MOVE in flight when Cancel is pressed completes on the
-      // server but is reported "not done"; this test shows it. DocSpace re-reads the state and passes.
-      test.fixme(kind !== 'docspace', 'WebDAV: an in-flight MOVE at cancel is reported as not done');
       account.slowDown(300);
       await openTrash(page, host);
       await selectRange(page, 'Batch 01.txt', 'Batch 12.txt');

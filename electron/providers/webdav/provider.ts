@@ -138,13 +138,16 @@ export class WebDavProvider implements TrashProvider {
     init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined; idempotent?: boolean; query?: string } = {},
   ): Promise<Response> {
     const authorization = this.authorization();
+    // A write (MOVE, DELETE, MKCOL) that has been sent is never aborted: the server finishes it
+    // anyway, and the batch must report what it really did. Cancel stops the next item instead.
+    const write = init.idempotent === false;
     const res = await httpRequest(
       {
         method,
         url: this.url(decodedPath) + (init.query ? `?${init.query}` : ''),
         headers: { Authorization: authorization, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
         ...(init.body !== undefined ? { body: init.body } : {}),
-        ...(init.signal ? { signal: init.signal } : {}),
+        ...(init.signal && !write ? { signal: init.signal } : {}),
         ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
       },
       this.http,
@@ -613,8 +616,10 @@ export class WebDavProvider implements TrashProvider {
       });
     }
     await res.body?.cancel();
+    // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
+    const committed = new AbortController().signal;
 
-    const landed = await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, signal);
+    const landed = await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, committed);
     if (!landed) {
       throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
     }
@@ -628,19 +633,19 @@ export class WebDavProvider implements TrashProvider {
       // The server renamed it because the name is taken.
       let choice = resolution;
       if (!choice) {
-        const existing = await this.stat([...dest.folder, dest.name], signal);
-        choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)) : 'replace';
+        const existing = await this.stat([...dest.folder, dest.name], committed);
+        choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
       }
       if (choice === 'keep-both') {
         this.done(ctx, item, 'renamed', landedPath);
         return;
       }
       if (choice === 'skip') {
-        await this.trashFilesPath(landedPath, signal);
+        await this.trashFilesPath(landedPath, committed);
         ctx.itemDone(this.result(item, 'skipped', null));
         return;
       }
-      const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, signal);
+      const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, committed);
       if (move.status !== 201 && move.status !== 204) {
         const error = await this.failure(move);
         throw new AppError(error.code, `Restored as ${displayPath(landedPath)}, but could not replace ${dest.name}: ${error.message}`, error.details);
@@ -653,10 +658,15 @@ export class WebDavProvider implements TrashProvider {
     // Second step: move it from where the server put it into the chosen folder.
     ctx.progress({ current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}` });
     try {
-      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, signal));
+      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, committed));
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
-      if (error.code === 'AUTH_FAILED' || error.code === 'CANCELLED') throw error;
+      if (error.code === 'AUTH_FAILED') throw error;
+      if (error.code === 'CANCELLED' || ctx.signal.aborted) {
+        // Cancelled between the two steps: it is restored, where the server put it.
+        this.done(ctx, item, 'restored', landedPath);
+        return;
+      }
       ctx.itemDone(
         this.result(item, 'failed', displayPath(landedPath), new AppError(error.code, `Restored to ${displayPath(landedPath)}, but could not move it into ${displayPath(dest.folder)}: ${error.message}`, error.details)),
         { undoRef: displayPath(landedPath) },
