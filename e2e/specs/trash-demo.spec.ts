@@ -1,5 +1,5 @@
 import { expect, screenshot, test } from '../fixtures';
-import { grid } from './trash-helpers';
+import { grid, marquee } from './trash-helpers';
 
 test('Open the demo from the first screen: every demo account, one list with an account column', async ({ page, host }) => {
   await host.open(page);
@@ -20,6 +20,16 @@ test('Open the demo from the first screen: every demo account, one list with an 
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'demo-all-accounts-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  // A selection drawn with the mouse, as in the README picture.
+  const rows = grid(page).locator('[role="row"][data-index]');
+  await marquee(page, rows.nth(3), rows.nth(7));
+  await expect(page.getByTestId('selection-count')).toContainText('5 selected');
+  await page.mouse.move(700, 20);
+  await screenshot(page, 'demo-selection-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'demo-selection-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.keyboard.press('Escape');
 
   // One account: its folders appear in the sidebar as drop targets.
   await accounts.getByRole('button', { name: /^Nextcloud \(demo\)/ }).click();

@@ -24,7 +24,7 @@ const COLUMNS: Column[] = [
   { id: 'originalFolder', label: 'Original location', width: 'minmax(140px, 2fr)' },
   { id: 'deletedAt', label: 'Deleted', width: '130px' },
   { id: 'size', label: 'Size', width: '90px', align: 'end' },
-  { id: 'account', label: 'Account', width: 'minmax(120px, 1.2fr)' },
+  { id: 'account', label: 'Account', width: 'minmax(175px, 1.4fr)' },
   { id: 'expiresAt', label: 'Deleted for good', width: '130px' },
 ];
 
