@@ -125,6 +125,8 @@ test('rename and remove an account from its menu; offline is said plainly', asyn
   await page.context().setOffline(true);
   await expect(page.getByRole('alert').filter({ hasText: 'You are offline' })).toBeVisible();
   await screenshot(page, 'offline-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'offline-dark');
   await page.context().setOffline(false);
   await expect(page.getByRole('alert').filter({ hasText: 'You are offline' })).toHaveCount(0);
 

@@ -100,6 +100,8 @@ for (const kind of SERVER_KINDS) {
       await expect(row(page, 'Batch 09.txt')).toHaveCount(0);
       expect(account.live('Reports/2024')).toContain('Batch 09.txt');
       await screenshot(page, `${kind}-undo-toast-light`);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, `${kind}-undo-toast-dark`);
       await toast.getByRole('button', { name: 'Undo' }).click();
       await expect(latestOperation(page)).toContainText('Undo');
       await expect(latestOperation(page).getByTestId('operation-state')).toContainText('Done —');
@@ -118,6 +120,8 @@ for (const kind of SERVER_KINDS) {
       // Wait (for server state, not for time) until a few have landed, then cancel.
       await expect.poll(() => account.live('Reports/2024').filter((n) => n.startsWith('Batch')).length).toBeGreaterThanOrEqual(2);
       await screenshot(page, `${kind}-operation-running-light`);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, `${kind}-operation-running-dark`);
       await op.getByRole('button', { name: 'Cancel' }).click();
       await waitForOperation(page, 'Cancelled');
       await op.getByRole('button', { name: 'Details' }).click();
