@@ -244,6 +244,52 @@ export function setParseHost(next: ParseHost | null): void {
  * Streams a trash PROPFIND body into chunks of items. The body is read as it arrives; chunks are
  * yielded as the parser finishes them.
  */
+/** Turns parser callbacks (push) into chunks an async generator can yield (pull). */
+class ChunkQueue<T> {
+  private readonly chunks: T[][] = [];
+  private failure: unknown = null;
+  private wake: (() => void) | null = null;
+  finished = false;
+
+  readonly push = (chunk: T[]) => {
+    this.chunks.push(chunk);
+    this.notify();
+  };
+
+  readonly end = () => {
+    this.finished = true;
+    this.notify();
+  };
+
+  /** Ends with an error; the first one wins. */
+  readonly fail = (e: unknown) => {
+    this.failure ??= e;
+    this.end();
+  };
+
+  async *drain(): AsyncGenerator<T[]> {
+    for (;;) {
+      if (this.chunks.length) {
+        yield this.chunks.shift()!;
+        continue;
+      }
+      if (this.failure) throw this.failure;
+      if (this.finished) return;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+}
+
+/**
+ * Streams a trash PROPFIND body into chunks of items. The body is read as it arrives; chunks are
+ * yielded as the parser finishes them.
+ */
 export async function* streamTrashItems(
   body: ReadableStream<Uint8Array>,
   kind: WebDavKind,
@@ -251,30 +297,8 @@ export async function* streamTrashItems(
   signal?: AbortSignal,
   using: ParseHost = parseHost(),
 ): AsyncGenerator<TrashItem[]> {
-  const queue: TrashItem[][] = [];
-  let finished = false;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const session = using.open(kind, ctx, {
-    items: (items) => {
-      queue.push(items);
-      notify();
-    },
-    done: () => {
-      finished = true;
-      notify();
-    },
-    error: (e) => {
-      failure ??= e;
-      finished = true;
-      notify();
-    },
-  });
+  const queue = new ChunkQueue<TrashItem>();
+  const session = using.open(kind, ctx, { items: queue.push, done: queue.end, error: queue.fail });
   const reader = body.getReader();
   const pump = (async () => {
     try {
@@ -287,23 +311,15 @@ export async function* streamTrashItems(
       session.end();
     } catch (e) {
       session.abort();
-      failure ??= e instanceof AppError ? e : signal?.aborted ? new AppError('CANCELLED', 'Cancelled.') : new AppError('NETWORK', 'The connection broke while reading the trash.');
-      finished = true;
-      notify();
+      queue.fail(
+        e instanceof AppError ? e : signal?.aborted ? new AppError('CANCELLED', 'Cancelled.') : new AppError('NETWORK', 'The connection broke while reading the trash.'),
+      );
     }
   })();
   try {
-    for (;;) {
-      if (queue.length) {
-        yield queue.shift()!;
-        continue;
-      }
-      if (failure) throw failure;
-      if (finished) break;
-      await new Promise<void>((r) => (wake = r));
-    }
+    yield* queue.drain();
   } finally {
-    if (!finished) {
+    if (!queue.finished) {
       session.abort();
       await reader.cancel().catch(() => undefined);
     }
@@ -332,50 +348,23 @@ export async function* fetchTrashItems(
   signal?: AbortSignal,
   using: ParseHost = parseHost(),
 ): AsyncGenerator<TrashItem[]> {
-  const queue: TrashItem[][] = [];
-  let finished = false;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const stop = (e: unknown) => {
-    failure ??= e;
-    finished = true;
-    notify();
-  };
+  const queue = new ChunkQueue<TrashItem>();
   const handle = using.fetch(kind, ctx, request, {
-    items: (items) => {
-      queue.push(items);
-      notify();
-    },
-    done: () => {
-      finished = true;
-      notify();
-    },
-    error: stop,
-    status: (status, body) => stop(new ListingStatusError(status, body)),
+    items: queue.push,
+    done: queue.end,
+    error: queue.fail,
+    status: (status, body) => queue.fail(new ListingStatusError(status, body)),
   });
   const onAbort = () => {
     handle.abort();
-    stop(new AppError('CANCELLED', 'Cancelled.'));
+    queue.fail(new AppError('CANCELLED', 'Cancelled.'));
   };
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for (;;) {
-      if (queue.length) {
-        yield queue.shift()!;
-        continue;
-      }
-      if (failure) throw failure;
-      if (finished) break;
-      await new Promise<void>((r) => (wake = r));
-    }
+    yield* queue.drain();
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (!finished) handle.abort();
+    if (!queue.finished) handle.abort();
   }
 }
