@@ -11,6 +11,7 @@ import { trashQueries, type TrashListing } from '../queries/trash';
 import { AccountSidebar } from './AccountSidebar';
 import { ConflictDialog } from './ConflictDialog';
 import { DeleteDialog } from './DeleteDialog';
+import { MissingFoldersDialog } from './MissingFoldersDialog';
 import { DRAG_TYPE } from './FolderTree';
 import { RestoreDialog } from './RestoreDialog';
 import { TrashFilters } from './TrashFilters';
@@ -20,6 +21,7 @@ import { TrashTable } from './TrashTable';
 type Dialog =
   | { kind: 'restore-to'; items: TrashItem[]; accountId: string; folder: FolderRef | null }
   | { kind: 'conflicts'; items: TrashItem[]; destination: Destination; conflicts: Conflict[] }
+  | { kind: 'missing-folders'; items: TrashItem[]; destination: Destination; conflicts: Conflict[]; folders: string[] }
   | { kind: 'delete'; items: TrashItem[] }
   | { kind: 'empty'; accountIds: string[] }
   | null;
@@ -131,9 +133,15 @@ export function TrashScreen({
     run('Checking the destination…', async () => {
       if (items.length === 0) return;
       const check = await call('ops:checkConflicts', { items: refs(items), destination });
-      if (check.conflicts.length > 0) setDialog({ kind: 'conflicts', items, destination, conflicts: check.conflicts });
-      else await startRestore(items, destination);
+      if (check.missingFolders.length > 0) {
+        setDialog({ kind: 'missing-folders', items, destination, conflicts: check.conflicts, folders: check.missingFolders });
+      } else await askConflictsThenRestore(items, destination, check.conflicts);
     });
+
+  const askConflictsThenRestore = async (items: TrashItem[], destination: Destination, conflicts: Conflict[]) => {
+    if (conflicts.length > 0) setDialog({ kind: 'conflicts', items, destination, conflicts });
+    else await startRestore(items, destination);
+  };
 
   const singleAccount = (items: TrashItem[]) => {
     const ids = new Set(items.map((i) => i.accountId));
@@ -352,6 +360,14 @@ export function TrashScreen({
             setDialog(null);
             void restore(items, { kind: 'folder', accountId: folder.accountId, folderId: folder.id });
           }}
+        />
+      )}
+      {dialog?.kind === 'missing-folders' && (
+        <MissingFoldersDialog
+          folders={dialog.folders}
+          canRecreate={dialog.items.some((i) => accountMap.get(i.accountId)?.kind !== 'docspace')}
+          onCancel={() => setDialog(null)}
+          onConfirm={() => void run('Restoring…', () => askConflictsThenRestore(dialog.items, dialog.destination, dialog.conflicts))}
         />
       )}
       {dialog?.kind === 'conflicts' && (
