@@ -756,19 +756,9 @@ export class WebDavFrontEnd {
   private ocTrashEntry(user: TreeUser, entry: TrashEntry, node: TreeNode, idPath: string[]): DavEntry {
     const isFolder = node.kind === 'folder';
     const href = sabreEncode(`/remote.php/dav/trash-bin/${user.id}/${idPath.join('/')}${isFolder ? '/' : ''}`);
-    const inner = this.tree.pathInEntry(node.id);
-    const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
-    const seconds = Math.floor(entry.deletedAt / 1000);
+    const trashProp = ownCloudTrashProps(node, entry, this.tree.pathInEntry(node.id), httpDate);
     const props = (name: string): PropValue | undefined => {
       switch (name) {
-        case OC('trashbin-original-filename'):
-          return text(node.name);
-        case OC('trashbin-original-location'):
-          return text(location);
-        case OC('trashbin-delete-timestamp'):
-          return text(seconds);
-        case OC('trashbin-delete-datetime'):
-          return text(httpDate(seconds * 1000));
         case DAV('getcontentlength'):
           return isFolder ? undefined : text(node.size);
         case DAV('resourcetype'):
@@ -780,7 +770,7 @@ export class WebDavFrontEnd {
         case DAV('getetag'):
           return text(`"${node.etag}"`);
         default:
-          return undefined;
+          return trashProp(name);
       }
     };
     const allprop = isFolder
@@ -896,18 +886,10 @@ export class WebDavFrontEnd {
     const isFolder = node.kind === 'folder';
     const inner = this.tree.pathInEntry(node.id);
     const href = sabreEncode(`/remote.php/dav/spaces/trash-bin/${spaceId}/${ocisKey(entry.nodeId)}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`);
-    const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
-    const seconds = Math.floor(entry.deletedAt / 1000);
+    // oCIS writes the deletion time as RFC 3339 without fractions.
+    const trashProp = ownCloudTrashProps(node, entry, inner, (ms) => new Date(ms).toISOString().replace('.000Z', 'Z'));
     const props = (name: string): PropValue | undefined => {
       switch (name) {
-        case OC('trashbin-original-filename'):
-          return text(node.name);
-        case OC('trashbin-original-location'):
-          return text(location);
-        case OC('trashbin-delete-timestamp'):
-          return text(seconds);
-        case OC('trashbin-delete-datetime'):
-          return text(new Date(seconds * 1000).toISOString().replace('.000Z', 'Z'));
         case DAV('getcontentlength'):
           return isFolder ? undefined : text(node.size);
         case OC('size'):
@@ -919,7 +901,7 @@ export class WebDavFrontEnd {
         case DAV('getlastmodified'):
           return text(httpDate(node.mtime));
         default:
-          return undefined;
+          return trashProp(name);
       }
     };
     return { href, props, allprop: [OC('trashbin-original-filename'), OC('trashbin-original-location'), OC('trashbin-delete-timestamp'), DAV('resourcetype')] };
@@ -963,4 +945,27 @@ export class WebDavFrontEnd {
     }
     return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
   }
+}
+
+/**
+ * The oc:trashbin-* properties ownCloud 10 and oCIS share; they differ only in how the deletion
+ * datetime is written. `inner` is the path below the trashed top-level entry, if any.
+ */
+function ownCloudTrashProps(node: TreeNode, entry: TrashEntry, inner: string, formatDatetime: (ms: number) => string) {
+  const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
+  const seconds = Math.floor(entry.deletedAt / 1000);
+  return (name: string): PropValue | undefined => {
+    switch (name) {
+      case OC('trashbin-original-filename'):
+        return text(node.name);
+      case OC('trashbin-original-location'):
+        return text(location);
+      case OC('trashbin-delete-timestamp'):
+        return text(seconds);
+      case OC('trashbin-delete-datetime'):
+        return text(formatDatetime(seconds * 1000));
+      default:
+        return undefined;
+    }
+  };
 }
