@@ -79,11 +79,20 @@ export type Destination = z.infer<typeof Destination>;
 export const Resolution = z.enum(['replace', 'keep-both', 'skip']);
 export type Resolution = z.infer<typeof Resolution>;
 
-/** An item whose target name is already taken, with both sides for the user to compare. */
+/**
+ * An item whose target name is taken, with both sides for the user to compare. `source` says what
+ * is in the way: a live file or folder already at the target ('existing'), or another item of the
+ * same selection that would be restored to the same path first ('selection'; then `existing`
+ * describes that other trashed item, its `modifiedAt` being when it was deleted).
+ */
 export const Conflict = z.object({
   itemKey: z.string(),
   name: z.string(),
+  /** The full display path the item would take, e.g. "/Documents/Budget 2026.xlsx". */
   targetPath: z.string(),
+  source: z.enum(['existing', 'selection']).default('existing'),
+  /** For 'selection': the key of the other selected item that takes the path first. */
+  otherKey: z.string().nullable().default(null),
   trashed: z.object({ size: z.number().nullable(), deletedAt: z.string().nullable(), kind: ItemKind }),
   existing: z.object({ size: z.number().nullable(), modifiedAt: z.string().nullable(), kind: ItemKind }),
   /** False when the server cannot replace (e.g. a folder onto a folder merges instead). */
@@ -92,7 +101,24 @@ export const Conflict = z.object({
 });
 export type Conflict = z.infer<typeof Conflict>;
 
-export const Outcome = z.enum(['restored', 'renamed', 'replaced', 'merged', 'skipped', 'deleted', 'failed', 'cancelled']);
+/**
+ * What happened to one item. Undo adds three: 'trashed' (moved back to the trash), 'reverted'
+ * (moved back to the trash and the file it had replaced put back), 'kept' (left in place because
+ * it is no longer the file that was restored; `error` says why).
+ */
+export const Outcome = z.enum([
+  'restored',
+  'renamed',
+  'replaced',
+  'merged',
+  'skipped',
+  'deleted',
+  'trashed',
+  'reverted',
+  'kept',
+  'failed',
+  'cancelled',
+]);
 export type Outcome = z.infer<typeof Outcome>;
 
 export const ItemResult = z.object({
@@ -102,6 +128,8 @@ export const ItemResult = z.object({
   /** Where it ended up (restores), as a display path. */
   finalPath: z.string().nullable(),
   error: ErrorValue.nullable(),
+  /** Something the user should know about a successful outcome (e.g. where a replaced version went). */
+  note: z.string().nullable().optional(),
 });
 export type ItemResult = z.infer<typeof ItemResult>;
 
@@ -128,6 +156,8 @@ export const OperationView = z.object({
   finishedAt: z.string().nullable(),
   /** Whether ops:undo can move the restored items back to the trash. */
   undoable: z.boolean(),
+  /** Why a restore can no longer be undone ("Already undone", "… was restored again by a later batch"); null otherwise. */
+  undoNote: z.string().nullable().default(null),
 });
 export type OperationView = z.infer<typeof OperationView>;
 

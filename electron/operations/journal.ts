@@ -30,13 +30,14 @@ export class FileOperationJournal implements OperationJournal {
               question: null,
               current: null,
               undoable: false,
+              undoNote: null,
               finishedAt: v.finishedAt ?? new Date().toISOString(),
               error: {
                 code: 'CANCELLED' as const,
                 message: `Salvage was closed before this finished: ${v.results.length} of ${v.total} items had a result. Check the trash and retry.`,
               },
             }
-          : { ...v, undoable: false },
+          : { ...v, undoable: false, undoNote: v.kind === 'restore' && v.undoable ? 'Undo is offered only until Salvage is closed.' : null },
       );
     } catch {
       renameSync(this.file, `${this.file}.corrupt-${Date.now()}`);

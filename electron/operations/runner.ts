@@ -92,6 +92,7 @@ export class OperationsRunner {
       startedAt: now(),
       finishedAt: null,
       undoable: false,
+      undoNote: null,
     };
     const record = this.recordFor(view, options);
     this.ops.set(id, record);
