@@ -4,14 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../core/events';
 import type { Conflict, OperationView } from '../../shared/model';
+import type { Landed } from '../providers/types';
 import { FileOperationJournal } from './journal';
 import { forEachLimited, OperationsRunner } from './runner';
 
+const landedAt = (ref: string): Landed => ({ ref, name: ref.slice(1), kind: 'file', fileId: null, etag: null, size: null, modifiedAt: null, version: null, replaced: null });
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `a:${i}`, name: `file-${i}.txt`, size: 10 }));
 const conflict = (key: string): Conflict => ({
   itemKey: key,
   name: key,
   targetPath: `/x/${key}`,
+  source: 'existing',
+  otherKey: null,
   trashed: { size: 1, deletedAt: null, kind: 'file' },
   existing: { size: 2, modifiedAt: null, kind: 'file' },
   canReplace: true,
@@ -38,7 +42,7 @@ describe('OperationsRunner', () => {
       items: items(3),
       undoable: true,
       work: async (ctx) => {
-        ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'restored', finalPath: '/file-0.txt', error: null }, { undoRef: '/file-0.txt' });
+        ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'restored', finalPath: '/file-0.txt', error: null }, { landed: landedAt('/file-0.txt') });
         ctx.itemDone({ key: 'a:1', name: 'file-1.txt', outcome: 'skipped', finalPath: null, error: null });
         ctx.itemDone({
           key: 'a:2',
@@ -57,7 +61,7 @@ describe('OperationsRunner', () => {
     expect(done.bytesDone).toBe(20); // the failed item's bytes are not counted
     expect(done.results.map((r) => r.outcome)).toEqual(['restored', 'skipped', 'failed']);
     expect(done.undoable).toBe(true);
-    expect(runner.undoRefs(op.id).get('a:0')).toBe('/file-0.txt');
+    expect(runner.landed(op.id).get('a:0')?.ref).toBe('/file-0.txt');
     expect(updates.at(-1)?.state).toBe('done');
     expect(updates.some((u) => u.state === 'running')).toBe(true);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, toErrorValue } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Conflict, ItemResult, OperationView, Resolution } from '../../shared/model';
-import type { BatchContext } from '../providers/types';
+import type { BatchContext, Landed } from '../providers/types';
 import type { OperationJournal } from './journal';
 
 type OperationKindT = OperationView['kind'];
@@ -39,7 +39,7 @@ interface Record_ {
   resolutions: Record<string, Resolution>;
   applyToAll: Resolution | null;
   questions: Pending[];
-  undoRefs: Map<string, string>;
+  landed: Map<string, Landed>;
   /** Keys already reported, so a 100k-item batch stays linear. */
   reported: Set<string>;
   fraction: number;
@@ -122,8 +122,18 @@ export class OperationsRunner {
     return this.get(id);
   }
 
-  undoRefs(id: string): Map<string, string> {
-    return new Map(this.record(id).undoRefs);
+  /** What each restored item of a batch was when it landed (for undo). */
+  landed(id: string): Map<string, Landed> {
+    return new Map(this.record(id).landed);
+  }
+
+  /** Takes away a finished batch's Undo, saying why (already undone, touched by a later batch). */
+  blockUndo(id: string, note: string): void {
+    const record = this.ops.get(id);
+    if (!record || !record.view.undoable) return;
+    record.view.undoable = false;
+    record.view.undoNote = note;
+    this.emit(record, true);
   }
 
   cancel(id: string): OperationView {
@@ -172,7 +182,7 @@ export class OperationsRunner {
       resolutions: { ...(options?.resolutions ?? {}) },
       applyToAll: null,
       questions: [],
-      undoRefs: new Map(),
+      landed: new Map(),
       reported: new Set(view.results.map((r) => r.key)),
       fraction: 0,
       finished: Promise.resolve(),
@@ -193,7 +203,7 @@ export class OperationsRunner {
       if (record.controller.signal.aborted || error.code === 'CANCELLED') this.finish(record, 'cancelled');
       else this.finish(record, 'failed', error);
     }
-    record.view.undoable = Boolean(options.undoable) && record.undoRefs.size > 0;
+    record.view.undoable = Boolean(options.undoable) && record.landed.size > 0;
     this.emit(record, true);
   }
 
@@ -210,7 +220,7 @@ export class OperationsRunner {
         if (view.bytesDone !== null && bytes !== null && result.outcome !== 'failed' && result.outcome !== 'cancelled') {
           view.bytesDone += bytes;
         }
-        if (extra?.undoRef) record.undoRefs.set(result.key, extra.undoRef);
+        if (extra?.landed) record.landed.set(result.key, extra.landed);
         this.updateDone(record);
         this.emit(record);
       },

@@ -26,11 +26,67 @@ export interface Credentials {
 /** A restore target the provider understands: the original place, or a folder of the same account. */
 export type RestoreTarget = { kind: 'original' } | { kind: 'folder'; folderId: string };
 
+/**
+ * What a restore put on the server, recorded when it landed so that Undo can check it is still
+ * that very file (same id, same ETag or version) before it moves anything. Plain data (kept in
+ * the runner, compared across batches).
+ */
+export interface Landed {
+  /** Where it is: WebDAV display path ("/Documents/a.txt"); DocSpace item id ("file:123"). */
+  ref: string;
+  name: string;
+  kind: 'file' | 'folder';
+  /** The server's id for the live item (WebDAV oc:fileid, DocSpace id); null when not given. */
+  fileId: string | null;
+  /** WebDAV ETag as the server sent it (quotes included); changes whenever the content does. */
+  etag: string | null;
+  size: number | null;
+  modifiedAt: string | null;
+  /** DocSpace: the file's version after the restore. */
+  version: number | null;
+  /** What the restore replaced, so Undo can put it back; null when nothing was replaced. */
+  replaced: Replaced | null;
+}
+
+/** The live item a Replace moved out of the way (WebDAV: into the trash; DocSpace: into the file's version history). */
+export interface Replaced {
+  name: string;
+  /** Where it was (and goes back to): WebDAV display path; DocSpace item id. */
+  ref: string;
+  /** Its display folder ("/Documents"), to find it in the trash by original location. */
+  folder: string;
+  fileId: string | null;
+  size: number | null;
+  modifiedAt: string | null;
+  /** DocSpace: the version that was current before the restore overwrote it. */
+  version: number | null;
+  /** ISO time just before the replace: it was trashed at or after this. */
+  at: string;
+}
+
+/** One restored item an undo should move back to the trash. */
+export interface UndoTarget {
+  key: string;
+  name: string;
+  landed: Landed;
+}
+
+/** Ids that tell whether two batches touched the same live item: its place and its server id. */
+export const landedIdentities = (accountId: string, landed: Landed): string[] => {
+  const out = [`${accountId}|path:${landed.ref}`];
+  if (landed.fileId) out.push(`${accountId}|id:${landed.fileId}`);
+  if (landed.replaced) {
+    out.push(`${accountId}|path:${landed.replaced.ref}`);
+    if (landed.replaced.fileId) out.push(`${accountId}|id:${landed.replaced.fileId}`);
+  }
+  return out;
+};
+
 /** What one batch call may do while it runs. The operations runner implements it. */
 export interface BatchContext {
   readonly signal: AbortSignal;
-  /** Report one item's final outcome. `undoRef` lets undo find a restored item again (path or id). */
-  itemDone(result: ItemResult, extra?: { bytes?: number | null; undoRef?: string }): void;
+  /** Report one item's final outcome. `landed` lets undo find a restored item again and check it is unchanged. */
+  itemDone(result: ItemResult, extra?: { bytes?: number | null; landed?: Landed }): void;
   /** What is being worked on now; `fraction` (0..1) for servers that report whole-batch progress. */
   progress(update: { current?: string | null; fraction?: number }): void;
   /** The answer chosen before the batch started for this item, if any. */
@@ -74,8 +130,12 @@ export interface TrashProvider {
   remove(items: TrashItem[], ctx: BatchContext): Promise<void>;
   /** Empty the whole trash. Reports one result per item it knew of, or a single summary item. */
   empty(ctx: BatchContext): Promise<void>;
-  /** Undo a restore: move the items found by their undoRefs back to the trash. */
-  trashAgain(refs: { key: string; name: string; undoRef: string }[], ctx: BatchContext): Promise<void>;
+  /**
+   * Undo a restore: for each target still the same item that landed (same id and ETag/version),
+   * move it back to the trash and put back what it replaced ('trashed' / 'reverted'); leave
+   * anything else in place ('kept', with the reason). Never acts on a path alone.
+   */
+  undoRestore(targets: UndoTarget[], ctx: BatchContext): Promise<void>;
 }
 
 export interface ProviderFactoryInput {

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import type { Destination, ItemRef, OperationView, Resolution, TrashItem } from '../../shared/model';
 import { isFinished, type OperationsRunner, type PlannedItem } from '../operations/runner';
-import type { BatchContext, RestoreTarget } from '../providers/types';
+import { landedIdentities, type BatchContext, type RestoreTarget } from '../providers/types';
 import type { AccountsService } from './accounts';
 import type { TrashService } from './trash';
 
@@ -34,6 +34,11 @@ const planned = (items: TrashItem[]): PlannedItem[] => items.map((i) => ({ key: 
 /** Turns renderer requests into batches on the one operations runner. */
 export class OperationsService {
   private readonly retryable = new Map<string, Retryable>();
+  /**
+   * Finished restores that can still be undone, with the live items they put in place (by path and
+   * server id, see landedIdentities). A later batch that touches any of them takes that Undo away.
+   */
+  private readonly undoIndex = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly runner: OperationsRunner,
@@ -78,6 +83,11 @@ export class OperationsService {
     });
     this.retryable.set(view.id, { kind: 'restore', request });
     this.afterwards(view.id, ['restored', 'renamed', 'replaced', 'merged']);
+    void this.runner.wait(view.id).then((done) => {
+      const touched = this.identitiesOf(view.id);
+      this.takeUndoFromEarlier(touched, done.title);
+      if (done.undoable) this.undoIndex.set(view.id, touched);
+    });
     return view;
   }
 
@@ -117,22 +127,52 @@ export class OperationsService {
 
   undo(operationId: string): OperationView {
     const original = this.runner.get(operationId);
-    if (!original.undoable) throw new AppError('INVALID_INPUT', 'This operation cannot be undone.');
-    const refs = this.runner.undoRefs(operationId);
+    if (!original.undoable) throw new AppError('INVALID_INPUT', original.undoNote ?? 'This operation cannot be undone.');
+    const landed = this.runner.landed(operationId);
     const byKey = new Map(original.results.map((r) => [r.key, r]));
-    const targets = [...refs].map(([key, undoRef]) => ({ key, name: byKey.get(key)?.name ?? key, undoRef, ...refOfKey(key) }));
-    return this.runner.start({
+    const targets = [...landed].map(([key, l]) => ({ key, name: byKey.get(key)?.name ?? l.name, landed: l, accountId: refOfKey(key).accountId }));
+    // An undo runs once.
+    this.runner.blockUndo(operationId, 'Already undone.');
+    this.undoIndex.delete(operationId);
+    const only = targets.length === 1 ? targets[0]!.name : null;
+    const view = this.runner.start({
       kind: 'undo',
-      title: `Undo: move ${plural(targets.length, 'item')} back to the trash`,
+      title: only ? `Undo restore of ${only}` : `Undo restore of ${plural(targets.length, 'item')}`,
       accountIds: original.accountIds,
       items: targets.map((t) => ({ key: t.key, name: t.name, size: null })),
       work: async (ctx) => {
         for (const [accountId, group] of groupByAccount(targets)) {
           if (ctx.signal.aborted) break;
-          await this.accounts.withProvider(accountId, (p) => p.trashAgain(group, ctx));
+          await this.accounts.withProvider(accountId, (p) => p.undoRestore(group, ctx));
         }
       },
     });
+    void this.runner.wait(view.id).then((done) => {
+      const acted = new Set(done.results.filter((r) => r.outcome === 'trashed' || r.outcome === 'reverted').map((r) => r.key));
+      const touched = new Map<string, string>();
+      for (const t of targets) if (acted.has(t.key)) for (const id of landedIdentities(t.accountId, t.landed)) touched.set(id, t.name);
+      this.takeUndoFromEarlier(touched, done.title);
+    });
+    return view;
+  }
+
+  /** The live items a finished restore put in place, identity → item name. */
+  private identitiesOf(operationId: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [key, landed] of this.runner.landed(operationId)) {
+      for (const id of landedIdentities(refOfKey(key).accountId, landed)) out.set(id, landed.name);
+    }
+    return out;
+  }
+
+  /** A batch touched these live items: earlier restores that put any of them in place lose their Undo. */
+  private takeUndoFromEarlier(touched: Map<string, string>, by: string): void {
+    for (const [operationId, identities] of this.undoIndex) {
+      const shared = [...touched.keys()].find((id) => identities.has(id));
+      if (shared === undefined) continue;
+      this.undoIndex.delete(operationId);
+      this.runner.blockUndo(operationId, `${touched.get(shared)} was changed by a later batch (${by}), so this restore can no longer be undone.`);
+    }
   }
 
   retryFailed(operationId: string): Promise<OperationView> {

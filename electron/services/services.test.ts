@@ -63,7 +63,7 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
           trash.delete(item.id);
           ctx.itemDone(
             { key: item.key, name: item.name, outcome: 'restored', finalPath: `/Documents/${item.name}`, error: null },
-            { undoRef: `/Documents/${item.name}` },
+            { landed: { ref: `/Documents/${item.name}`, name: item.name, kind: 'file', fileId: item.id, etag: null, size: null, modifiedAt: null, version: null, replaced: null } },
           );
         }
       },
@@ -71,8 +71,8 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
       async empty(ctx) {
         await remove([...trash.values()].map((i) => ({ ...i, key: `${account.id}:${i.id}` })), ctx);
       },
-      async trashAgain(refs, ctx) {
-        for (const ref of refs) ctx.itemDone({ key: ref.key, name: ref.name, outcome: 'deleted', finalPath: null, error: null });
+      async undoRestore(targets, ctx) {
+        for (const t of targets) ctx.itemDone({ key: t.key, name: t.name, outcome: 'trashed', finalPath: null, error: null });
       },
     };
   };
@@ -144,7 +144,7 @@ describe('services', () => {
     expect(done.undoable).toBe(true);
     const undo = await handlers['ops:undo']({ operationId: op.id });
     const undone = await runner.wait(undo.id);
-    expect(undone.results.map((r) => r.outcome)).toEqual(['deleted', 'deleted']);
+    expect(undone.results.map((r) => r.outcome)).toEqual(['trashed', 'trashed']);
   });
 
   it('refuses to restore items into a folder of another account', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../../e2e/servers/docspace/index';
 import type { Conflict, ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions } from '../http';
-import type { BatchContext } from '../types';
+import type { BatchContext, Landed } from '../types';
 import { DocSpaceProvider } from './provider';
 import { probeServer } from '../index';
 import { probeDocSpace } from './probe';
@@ -41,7 +41,7 @@ function provider(key: string = TEST_KEYS.alice, maxRetryAfterMs = 5_000) {
 function batch(resolutions: Record<string, Resolution> = {}, answer?: (c: Conflict) => Resolution) {
   const controller = new AbortController();
   const results: ItemResult[] = [];
-  const undoRefs = new Map<string, string>();
+  const landed = new Map<string, Landed>();
   const fractions: number[] = [];
   const asked: Conflict[] = [];
   const listeners: ((fraction: number) => void)[] = [];
@@ -49,7 +49,7 @@ function batch(resolutions: Record<string, Resolution> = {}, answer?: (c: Confli
     signal: controller.signal,
     itemDone: (r, extra) => {
       results.push(r);
-      if (extra?.undoRef) undoRefs.set(r.key, extra.undoRef);
+      if (extra?.landed) landed.set(r.key, extra.landed);
     },
     progress: ({ fraction }) => {
       if (fraction === undefined) return;
@@ -63,7 +63,7 @@ function batch(resolutions: Record<string, Resolution> = {}, answer?: (c: Confli
     },
   };
   const outcome = (name: string) => results.find((r) => r.name === name);
-  return { ctx, controller, results, undoRefs, fractions, asked, outcome, onProgress: (l: (f: number) => void) => listeners.push(l) };
+  return { ctx, controller, results, landed, fractions, asked, outcome, onProgress: (l: (f: number) => void) => listeners.push(l) };
 }
 
 async function listAll(p: DocSpaceProvider, parentId: string | null = null) {
@@ -134,7 +134,7 @@ describe('DocSpace provider against the test server', () => {
       ['holiday.jpg', 'restored'],
     ]);
     expect(b.outcome('Q3 report.docx')!.finalPath).toBe('My documents / Reports / Q3 report.docx');
-    expect(b.undoRefs.get(items[0]!.key)).toBe(items[0]!.id);
+    expect(b.landed.get(items[0]!.key)?.ref).toBe(items[0]!.id);
     expect(trashTitles()).toEqual(['Campaign brief.pdf']);
     expect(server.state.childByTitle(server.state.folderAt('alice', 'Reports')!.id, 'Q3 report.docx', 'file')).not.toBeNull();
     const puts = movePuts();
@@ -325,8 +325,8 @@ describe('DocSpace provider against the test server', () => {
     const b = batch();
     await p.restore([item], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
     const undo = batch();
-    await p.trashAgain([{ key: item.key, name: item.name, undoRef: b.undoRefs.get(item.key)! }], undo.ctx);
-    expect(undo.results[0]).toMatchObject({ outcome: 'deleted' });
+    await p.undoRestore([{ key: item.key, name: item.name, landed: b.landed.get(item.key)! }], undo.ctx);
+    expect(undo.results[0]).toMatchObject({ outcome: 'trashed' });
     expect(trashTitles()).toContain('Q3 report.docx');
   });
 

@@ -1,9 +1,10 @@
-import { AppError, isAppError } from '../../core/errors';
+import { AppError, isAppError, toErrorValue } from '../../core/errors';
 import { forEachLimited } from '../../operations/runner';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Conflict, FolderRef, ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../http';
-import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashProvider } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import { selectionClashes } from '../selection';
 import { DocSpaceApi } from './api';
 import {
   CONFLICT_RESOLVE,
@@ -161,11 +162,13 @@ export class DocSpaceProvider implements TrashProvider {
       }
       if (!canWriteInto(dest.entry)) throw new AppError('FORBIDDEN', `You cannot add items to "${dest.path}". Choose another folder.`);
       const conflicting = await this.preCheck(destId, group, signal);
-      if (conflicting.size === 0) continue;
-      const existing = await this.entriesByTitle(destId, signal);
+      const existing = conflicting.size ? await this.entriesByTitle(destId, signal) : new Map<string, EntryDto[]>();
       for (const item of group) {
         if (conflicting.has(item.id)) conflicts.push(this.conflictFor(item, dest.path, existing));
       }
+      // Two selected items with the same title and kind bound for this folder (DocSpace lets a file and a folder share a title).
+      const asked = new Set(conflicts.map((c) => c.itemKey));
+      conflicts.push(...selectionClashes(group, (item) => ({ key: titleKey(item), targetPath: joinPath(dest.path, item.name) }), asked));
     }
     return { conflicts, missingFolders: [...missing] };
   }
@@ -193,82 +196,92 @@ export class DocSpaceProvider implements TrashProvider {
         progress.settle(group.length);
         continue;
       }
-      ctx.progress({ current: `Checking names in ${dest.path}` });
-      const conflicting = await this.preCheck(destId, group, ctx.signal);
-      const existing = conflicting.size ? await this.entriesByTitle(destId, ctx.signal) : new Map<string, EntryDto[]>();
-
-      // Ask about every conflict at once: the runner shows them one by one and "apply to all" answers the rest.
-      const conflicted = group.filter((item) => conflicting.has(item.id));
-      let answers: Resolution[];
-      try {
-        answers = await Promise.all(
-          conflicted.map((item) => {
-            const chosen = ctx.resolutionFor(item.key);
-            return chosen ? Promise.resolve(chosen) : ctx.ask(this.conflictFor(item, dest.path, existing));
-          }),
-        );
-      } catch (e) {
-        if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return;
-        throw e;
+      // Same-titled items of one selection go in rounds (the first of each title, then the next), so
+      // a later one meets the earlier one as an ordinary conflict and gets the answer chosen for it.
+      for (const round of rounds(group)) {
+        if (ctx.signal.aborted) return;
+        if (await this.restoreRound(destId, dest.path, round, progress, ctx)) return;
       }
-      const answerOf = new Map(conflicted.map((item, i) => [item.id, answers[i]!]));
-      const sent: Sent[] = [];
-      for (const item of group) {
-        const answer = answerOf.get(item.id);
-        if (answer === undefined) {
-          sent.push({ item, choice: 'none', conflicted: false });
-        } else if (answer === 'skip') {
-          ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
-          progress.settle(1);
-        } else {
-          sent.push({ item, choice: answer, conflicted: true });
-        }
-      }
-      if (sent.length === 0) continue;
-
-      // One move per conflict resolution. Items without a conflict ride along with "keep both"
-      // (a plain move for them) or go with Skip, so a name taken in the meantime is never overwritten.
-      const buckets = new Map<number, Sent[]>();
-      const hasDuplicate = sent.some((s) => s.choice === 'keep-both');
-      for (const s of sent) {
-        const type =
-          s.choice === 'replace' ? CONFLICT_RESOLVE.Overwrite : s.choice === 'keep-both' || hasDuplicate ? CONFLICT_RESOLVE.Duplicate : CONFLICT_RESOLVE.Skip;
-        const list = buckets.get(type) ?? [];
-        list.push(s);
-        buckets.set(type, list);
-      }
-      const ends: OperationEnd[] = [];
-      for (const [type, bucket] of buckets) {
-        if (ctx.signal.aborted) break;
-        ctx.progress({ current: `Restoring ${bucket.length.toLocaleString('en-US')} item${bucket.length === 1 ? '' : 's'} to ${dest.path}` });
-        const ids = splitIds(bucket.map((s) => s.item));
-        const started = await this.api.call({
-          method: 'PUT',
-          path: 'files/fileops/move',
-          body: {
-            fileIds: ids.files,
-            folderIds: ids.folders,
-            destFolderId: toNumberIfDigits(destId),
-            conflictResolveType: type,
-            // Keep the finished result readable once (hold) and move folders themselves, not their contents.
-            deleteAfter: false,
-            content: false,
-            returnSingleOperation: true,
-          },
-        });
-        const end = await followOperation(this.api, pickOperation(started, OPERATION.Move), {
-          signal: ctx.signal,
-          onProgress: (p) => progress.partial(bucket.length, p),
-          pollMs: this.pollMs,
-          maxPollMs: this.maxPollMs,
-        });
-        progress.settle(bucket.length);
-        ends.push(end);
-        if (end.cancelled) break;
-      }
-      await this.reportRestores(sent, destId, dest.path, ends, ctx);
-      if (ends.some((e) => e.cancelled)) return;
     }
+  }
+
+  /** One move per answer into one folder, then a report of what really happened. True when cancelled. */
+  private async restoreRound(destId: string, destPath: string, group: TrashItem[], progress: Progress, ctx: BatchContext): Promise<boolean> {
+    ctx.progress({ current: `Checking names in ${destPath}` });
+    const conflicting = await this.preCheck(destId, group, ctx.signal);
+    const existing = conflicting.size ? await this.entriesByTitle(destId, ctx.signal) : new Map<string, EntryDto[]>();
+
+    // Ask about every conflict at once: the runner shows them one by one and "apply to all" answers the rest.
+    const conflicted = group.filter((item) => conflicting.has(item.id));
+    let answers: Resolution[];
+    try {
+      answers = await Promise.all(
+        conflicted.map((item) => {
+          const chosen = ctx.resolutionFor(item.key);
+          return chosen ? Promise.resolve(chosen) : ctx.ask(this.conflictFor(item, destPath, existing));
+        }),
+      );
+    } catch (e) {
+      if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return true;
+      throw e;
+    }
+    const answerOf = new Map(conflicted.map((item, i) => [item.id, answers[i]!]));
+    const sent: Sent[] = [];
+    for (const item of group) {
+      const answer = answerOf.get(item.id);
+      if (answer === undefined) {
+        sent.push({ item, choice: 'none', conflicted: false });
+      } else if (answer === 'skip') {
+        ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
+        progress.settle(1);
+      } else {
+        sent.push({ item, choice: answer, conflicted: true });
+      }
+    }
+    if (sent.length === 0) return false;
+
+    // One move per conflict resolution. Items without a conflict ride along with "keep both"
+    // (a plain move for them) or go with Skip, so a name taken in the meantime is never overwritten.
+    const buckets = new Map<number, Sent[]>();
+    const hasDuplicate = sent.some((s) => s.choice === 'keep-both');
+    for (const s of sent) {
+      const type =
+        s.choice === 'replace' ? CONFLICT_RESOLVE.Overwrite : s.choice === 'keep-both' || hasDuplicate ? CONFLICT_RESOLVE.Duplicate : CONFLICT_RESOLVE.Skip;
+      const list = buckets.get(type) ?? [];
+      list.push(s);
+      buckets.set(type, list);
+    }
+    const ends: OperationEnd[] = [];
+    for (const [type, bucket] of buckets) {
+      if (ctx.signal.aborted) break;
+      ctx.progress({ current: `Restoring ${bucket.length.toLocaleString('en-US')} item${bucket.length === 1 ? '' : 's'} to ${destPath}` });
+      const ids = splitIds(bucket.map((s) => s.item));
+      const started = await this.api.call({
+        method: 'PUT',
+        path: 'files/fileops/move',
+        body: {
+          fileIds: ids.files,
+          folderIds: ids.folders,
+          destFolderId: toNumberIfDigits(destId),
+          conflictResolveType: type,
+          // Keep the finished result readable once (hold) and move folders themselves, not their contents.
+          deleteAfter: false,
+          content: false,
+          returnSingleOperation: true,
+        },
+      });
+      const end = await followOperation(this.api, pickOperation(started, OPERATION.Move), {
+        signal: ctx.signal,
+        onProgress: (p) => progress.partial(bucket.length, p),
+        pollMs: this.pollMs,
+        maxPollMs: this.maxPollMs,
+      });
+      progress.settle(bucket.length);
+      ends.push(end);
+      if (end.cancelled) break;
+    }
+    await this.reportRestores(sent, destId, destPath, ends, existing, ctx);
+    return ends.some((e) => e.cancelled);
   }
 
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {
@@ -309,9 +322,37 @@ export class DocSpaceProvider implements TrashProvider {
     await this.reportDeletions(known, end, ctx);
   }
 
-  async trashAgain(refs: { key: string; name: string; undoRef: string }[], ctx: BatchContext): Promise<void> {
-    if (refs.length === 0) return;
-    const parsed = refs.map((r) => ({ ref: r, ...parseItemId(r.undoRef) }));
+  /**
+   * Undo: each target is read again and left in place unless it is still what landed (same id,
+   * version and modification time, not in the trash). Plain restores go back to the trash in one
+   * delete operation; a Replace is undone by making the version it replaced current again
+   * (DocSpace saved the restored content as a new version of that file, not as a file of its own).
+   */
+  async undoRestore(targets: UndoTarget[], ctx: BatchContext): Promise<void> {
+    const kept = (t: UndoTarget, code: ErrorCode, message: string) =>
+      ctx.itemDone({ key: t.key, name: t.name, outcome: 'kept', finalPath: null, error: { code, message } });
+    const toTrash: UndoTarget[] = [];
+    const toRevert: UndoTarget[] = [];
+    await forEachLimited(targets, PAGE_CONCURRENCY, ctx.signal, async (t) => {
+      const { kind, dsId } = parseItemId(t.landed.ref);
+      let now: EntryDto | null;
+      try {
+        now = await this.api.call<EntryDto>({ method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal: ctx.signal });
+      } catch (e) {
+        if (!isAppError(e) || e.code !== 'NOT_FOUND') throw e;
+        now = null;
+      }
+      if (!now) return kept(t, 'NOT_FOUND', `${t.landed.name} no longer exists; nothing was moved.`);
+      if (now.rootFolderType === FOLDER_TYPE.TRASH) return kept(t, 'NOT_FOUND', `${t.landed.name} is already in the trash.`);
+      const sameVersion = t.landed.kind === 'folder' || (now.version ?? null) === t.landed.version;
+      if (!sameVersion || (t.landed.kind === 'file' && modifiedOf(now) !== t.landed.modifiedAt)) {
+        return kept(t, 'CONFLICT', `${t.landed.name} was changed since it was restored; left in place.`);
+      }
+      (t.landed.replaced ? toRevert : toTrash).push(t);
+    });
+    for (const t of toRevert) await this.revertReplace(t, ctx);
+    if (toTrash.length === 0 || ctx.signal.aborted) return;
+    const parsed = toTrash.map((t) => ({ t, ...parseItemId(t.landed.ref) }));
     const started = await this.api.call({
       method: 'PUT',
       path: 'files/fileops/delete',
@@ -329,23 +370,49 @@ export class DocSpaceProvider implements TrashProvider {
       pollMs: this.pollMs,
       maxPollMs: this.maxPollMs,
     });
-    const where = await this.locate(parsed.map((p) => p.ref.undoRef));
-    for (const p of parsed) {
-      const state = where.get(p.ref.undoRef);
+    const where = await this.locate(parsed.map((p) => p.t.landed.ref));
+    for (const { t } of parsed) {
+      const state = where.get(t.landed.ref);
       if (state === 'trash') {
-        ctx.itemDone({ key: p.ref.key, name: p.ref.name, outcome: 'deleted', finalPath: null, error: null });
+        ctx.itemDone({ key: t.key, name: t.name, outcome: 'trashed', finalPath: null, error: null });
       } else if (!end.cancelled) {
         ctx.itemDone({
-          key: p.ref.key,
-          name: p.ref.name,
+          key: t.key,
+          name: t.name,
           outcome: 'failed',
           finalPath: null,
-          error: state === 'gone'
-            ? { code: 'NOT_FOUND', message: 'It is no longer where it was restored to.' }
-            : { code: 'SERVER', message: end.error || 'DocSpace did not move it back to the trash.' },
+          error:
+            state === 'gone'
+              ? { code: 'NOT_FOUND', message: 'It is no longer where it was restored to.' }
+              : { code: 'SERVER', message: end.error || 'DocSpace did not move it back to the trash.' },
         });
       }
     }
+  }
+
+  /** Makes the version a Replace overwrote current again (GET files/file/{id}/restoreversion). */
+  private async revertReplace(t: UndoTarget, ctx: BatchContext): Promise<void> {
+    const replaced = t.landed.replaced!;
+    if (replaced.version === null) {
+      ctx.itemDone({ key: t.key, name: t.name, outcome: 'kept', finalPath: null, error: { code: 'UNSUPPORTED', message: `DocSpace did not say which version of ${t.landed.name} was replaced; left as it is.` } });
+      return;
+    }
+    const { dsId } = parseItemId(t.landed.ref);
+    try {
+      await this.api.call({ method: 'GET', path: `files/file/${encodeId(dsId)}/restoreversion`, query: { version: replaced.version }, signal: ctx.signal });
+    } catch (e) {
+      if (isAppError(e) && (e.code === 'AUTH_FAILED' || e.code === 'CANCELLED')) throw e;
+      ctx.itemDone({ key: t.key, name: t.name, outcome: 'failed', finalPath: null, error: toErrorValue(e) });
+      return;
+    }
+    ctx.itemDone({
+      key: t.key,
+      name: t.name,
+      outcome: 'reverted',
+      finalPath: null,
+      error: null,
+      note: `The version of ${t.landed.name} that was replaced is current again; the restored content stays in the file's version history (version ${t.landed.version ?? '?'}).`,
+    });
   }
 
   // Start calls (PUT fileops/…) are not given the batch's signal: once sent, an operation may be
@@ -457,6 +524,8 @@ export class DocSpaceProvider implements TrashProvider {
       itemKey: item.key,
       name: item.name,
       targetPath: joinPath(destPath, item.name),
+      source: 'existing',
+      otherKey: null,
       trashed: { size: item.size, deletedAt: item.deletedAt, kind: item.kind },
       existing: {
         size: other ? (isFolderDto(other) ? null : (other.pureContentLength ?? 0)) : null,
@@ -501,7 +570,14 @@ export class DocSpaceProvider implements TrashProvider {
     return out;
   }
 
-  private async reportRestores(sent: Sent[], destId: string, destPath: string, ends: OperationEnd[], ctx: BatchContext): Promise<void> {
+  private async reportRestores(
+    sent: Sent[],
+    destId: string,
+    destPath: string,
+    ends: OperationEnd[],
+    before: Map<string, EntryDto[]>,
+    ctx: BatchContext,
+  ): Promise<void> {
     const cancelled = ends.some((e) => e.cancelled);
     const opError = ends.map((e) => e.error).find((e) => e) ?? null;
     // Read the state again without the batch's signal: after a cancel the truth is still wanted.
@@ -539,12 +615,32 @@ export class DocSpaceProvider implements TrashProvider {
       if (here) {
         ctx.itemDone(
           { ...base, outcome: here.title !== item.name ? 'renamed' : 'restored', finalPath: joinPath(destPath, here.title), error: null },
-          { bytes: item.size, undoRef: item.id },
+          { bytes: item.size, landed: landedOf(here, null) },
         );
       } else if (item.kind === 'folder' && sameName) {
+        // Merged into a folder that was there: not offered to Undo (the merge cannot be told apart from what was there).
         ctx.itemDone({ ...base, outcome: 'merged', finalPath: joinPath(destPath, item.name), error: null });
       } else if (item.kind === 'file' && choice === 'replace' && sameName) {
-        ctx.itemDone({ ...base, outcome: 'replaced', finalPath: joinPath(destPath, item.name), error: null });
+        // DocSpace's Overwrite saves the restored content as a new version of the file that was there.
+        const old = before.get(titleKey(item))?.[0];
+        const now = old ? byId.get(itemId(old)) : undefined;
+        const replaced =
+          old && now
+            ? {
+                name: old.title,
+                ref: itemId(old),
+                folder: destPath,
+                fileId: itemId(old),
+                size: old.pureContentLength ?? null,
+                modifiedAt: modifiedOf(old),
+                version: old.version ?? null,
+                at: new Date().toISOString(),
+              }
+            : null;
+        ctx.itemDone(
+          { ...base, outcome: 'replaced', finalPath: joinPath(destPath, item.name), error: null },
+          { bytes: item.size, ...(now && replaced ? { landed: landedOf(now, replaced) } : {}) },
+        );
       } else {
         ctx.itemDone(fail(item, 'NOT_FOUND', opError || `It left the trash but is not in ${destPath}.`));
       }
@@ -594,6 +690,39 @@ function splitIds(items: { id: string }[]): { files: DsId[]; folders: DsId[] } {
 }
 
 const toNumberIfDigits = (s: string): DsId => (/^\d+$/.test(s) ? Number(s) : s);
+
+/** DocSpace compares titles exactly, and a file and a folder may share one. */
+const titleKey = (item: { kind: 'file' | 'folder'; name: string }) => `${item.kind}:${item.name}`;
+
+/** Splits items bound for one folder into rounds: the first of each title, then the second, ... */
+function rounds(items: TrashItem[]): TrashItem[][] {
+  const out: TrashItem[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const n = seen.get(titleKey(item)) ?? 0;
+    seen.set(titleKey(item), n + 1);
+    (out[n] ??= []).push(item);
+  }
+  return out;
+}
+
+const modifiedOf = (e: EntryDto) => (e.updated ? new Date(e.updated).toISOString() : null);
+
+/** What a restore left in the destination, for undo to check against later. */
+function landedOf(e: EntryDto, replaced: Landed['replaced']): Landed {
+  const folder = isFolderDto(e);
+  return {
+    ref: itemId(e),
+    name: e.title,
+    kind: folder ? 'folder' : 'file',
+    fileId: itemId(e),
+    etag: null,
+    size: folder ? null : (e.pureContentLength ?? null),
+    modifiedAt: modifiedOf(e),
+    version: folder ? null : (e.version ?? null),
+    replaced,
+  };
+}
 
 export function createDocSpaceProvider(input: { account: AccountConfig; credentials: Credentials }, options?: DocSpaceProviderOptions): TrashProvider {
   return new DocSpaceProvider(input.account, input.credentials, options);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Conflict, ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import { startWebDavServer, type WebDavServer } from '../../../e2e/servers/webdav/server';
 import { WEBDAV_USERS } from '../../../e2e/servers/webdav/seed';
-import type { AccountConfig, BatchContext } from '../types';
+import type { AccountConfig, BatchContext, Landed } from '../types';
 import { WebDavProvider } from './provider';
 import { parseHost } from './trashStream';
 
@@ -10,13 +10,13 @@ const alice = WEBDAV_USERS.alice;
 
 function batch(options: { resolutions?: Record<string, Resolution>; answer?: (c: Conflict) => Resolution } = {}) {
   const results: ItemResult[] = [];
-  const undoRefs = new Map<string, string>();
+  const landed = new Map<string, Landed>();
   const asked: Conflict[] = [];
   const ctx: BatchContext = {
     signal: new AbortController().signal,
     itemDone(result, extra) {
       results.push(result);
-      if (extra?.undoRef) undoRefs.set(result.key, extra.undoRef);
+      if (extra?.landed) landed.set(result.key, extra.landed);
     },
     progress() {},
     resolutionFor: (key) => options.resolutions?.[key],
@@ -25,7 +25,7 @@ function batch(options: { resolutions?: Record<string, Resolution>; answer?: (c:
       return options.answer?.(c) ?? 'skip';
     },
   };
-  return { ctx, results, undoRefs, asked };
+  return { ctx, results, landed, asked };
 }
 
 for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
@@ -117,7 +117,7 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       const b = batch();
       await p.restore([notes], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
       expect(b.results).toEqual([{ key: notes.key, name: 'notes.txt', outcome: 'restored', finalPath: '/notes.txt', error: null }]);
-      expect(b.undoRefs.get(notes.key)).toBe('/notes.txt');
+      expect(b.landed.get(notes.key)).toMatchObject({ ref: '/notes.txt', name: 'notes.txt', kind: 'file', replaced: null });
       expect(files()).toContain('/notes.txt');
       expect((await list(p)).some((i) => i.id === notes.id)).toBe(false);
     });
@@ -312,8 +312,8 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       const b = batch();
       await p.restore([notes], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
       const u = batch();
-      await p.trashAgain([{ key: notes.key, name: notes.name, undoRef: b.undoRefs.get(notes.key)! }], u.ctx);
-      expect(u.results[0]).toMatchObject({ outcome: 'deleted' });
+      await p.undoRestore([{ key: notes.key, name: notes.name, landed: b.landed.get(notes.key)! }], u.ctx);
+      expect(u.results[0]).toMatchObject({ outcome: 'trashed' });
       expect(files()).not.toContain('/notes.txt');
       expect((await list(p)).some((i) => i.name === 'notes.txt')).toBe(true);
     });

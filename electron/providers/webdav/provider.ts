@@ -2,7 +2,8 @@ import { AppError, isAppError, toErrorValue } from '../../core/errors';
 import { forEachLimited } from '../../operations/runner';
 import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../http';
-import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashProvider } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import { selectionClashes } from '../selection';
 import { dialects, prop, type DialectContext, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
@@ -28,6 +29,7 @@ interface Stat {
   size: number | null;
   modifiedAt: string | null;
   fileId: string | null;
+  etag: string | null;
   permissions: string | null;
 }
 
@@ -37,6 +39,7 @@ const STAT_BODY = `<?xml version="1.0"?>
     <d:resourcetype/>
     <d:getcontentlength/>
     <d:getlastmodified/>
+    <d:getetag/>
     <oc:size/>
     <oc:fileid/>
     <oc:permissions/>
@@ -55,6 +58,7 @@ function statOf(r: DavResponse): Stat {
     size: size !== null && /^\d+$/.test(size) ? Number(size) : null,
     modifiedAt: Number.isNaN(t) ? null : new Date(t).toISOString(),
     fileId: prop(r, OC('fileid')),
+    etag: prop(r, DAV('getetag')),
     permissions: prop(r, OC('permissions')),
   };
 }
@@ -380,6 +384,8 @@ export class WebDavProvider implements TrashProvider {
       itemKey: item.key,
       name,
       targetPath: displayPath([...folder, name]),
+      source: 'existing',
+      otherKey: null,
       trashed: { size: item.size, deletedAt: item.deletedAt, kind: item.kind },
       existing: { size: existing.size, modifiedAt: existing.modifiedAt, kind: existing.kind },
       canReplace: true,
@@ -417,6 +423,18 @@ export class WebDavProvider implements TrashProvider {
       const existing = children.get(dest.name);
       if (existing) conflicts.push(this.conflictFor(item, dest.folder, dest.name, existing));
     });
+    // Two selected items bound for the same path (a file and a folder cannot share a name here).
+    const asked = new Set(conflicts.map((c) => c.itemKey));
+    const placeOf = (item: TrashItem) => {
+      try {
+        const dest = this.destination(item, target);
+        const targetPath = displayPath([...dest.folder, dest.name]);
+        return { key: targetPath, targetPath };
+      } catch {
+        return null;
+      }
+    };
+    conflicts.push(...selectionClashes(items, placeOf, asked));
     return { conflicts, missingFolders: [...missing] };
   }
 
@@ -476,12 +494,46 @@ export class WebDavProvider implements TrashProvider {
     return { key: item.key, name: item.name, outcome, finalPath, error: error === undefined ? null : toErrorValue(error) };
   }
 
-  private done(ctx: BatchContext, item: TrashItem, outcome: Outcome, final: string[] | null): void {
-    const finalPath = final ? displayPath(final) : null;
-    ctx.itemDone(this.result(item, outcome, finalPath), {
-      bytes: item.size,
-      ...(finalPath && outcome !== 'skipped' ? { undoRef: finalPath } : {}),
-    });
+  /**
+   * Reports a restored item with what landed: its file id and ETag read back from the server, so
+   * Undo can later prove it is still this file. Without that proof the item is reported restored
+   * but is not offered to Undo.
+   */
+  private async done(ctx: BatchContext, item: TrashItem, outcome: Outcome, final: string[], replaced: Replaced | null = null, known?: Stat | null): Promise<void> {
+    const stat = known ?? (await this.stat(final, new AbortController().signal).catch(() => null));
+    const landed = stat ? this.landedOf(final, stat, replaced) : undefined;
+    ctx.itemDone(this.result(item, outcome, displayPath(final)), { bytes: item.size, ...(landed ? { landed } : {}) });
+  }
+
+  private landedOf(final: string[], stat: Stat, replaced: Replaced | null): Landed {
+    return {
+      ref: displayPath(final),
+      name: final[final.length - 1] ?? '',
+      kind: stat.kind,
+      fileId: stat.fileId,
+      etag: stat.etag,
+      size: stat.size,
+      modifiedAt: stat.modifiedAt,
+      version: null,
+      replaced,
+    };
+  }
+
+  /** What a Replace is about to move out of the way (into the trash), or null when nothing is there. */
+  private async replacedAt(to: string[], signal: AbortSignal): Promise<Replaced | null> {
+    const before = await this.stat(to, signal);
+    if (!before) return null;
+    return {
+      name: to[to.length - 1] ?? '',
+      ref: displayPath(to),
+      folder: displayPath(to.slice(0, -1)),
+      fileId: before.fileId,
+      size: before.size,
+      modifiedAt: before.modifiedAt,
+      version: null,
+      // Servers stamp deletions in whole seconds.
+      at: new Date(Math.floor(Date.now() / 1000) * 1000 - 1000).toISOString(),
+    };
   }
 
   /** A free "keep both" name in a folder: "a (restored).txt", "a (restored 2).txt", ... */
@@ -548,6 +600,7 @@ export class WebDavProvider implements TrashProvider {
       if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal);
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
+      const replaced = replace ? await this.replacedAt(to, signal) : null;
       let res = await this.move(fromPath, this.filesPath(to), replace, signal);
       if (replace && res.status === 403) {
         // ownCloud ≥ 10.12 refuses a restore over an existing node (even with Overwrite: T):
@@ -560,8 +613,8 @@ export class WebDavProvider implements TrashProvider {
       }
       if (res.status === 201 || res.status === 204) {
         await res.body?.cancel();
-        const outcome: Outcome = replace ? 'replaced' : name !== dest.name ? 'renamed' : outcomeIfPlain;
-        this.done(ctx, item, outcome, to);
+        const outcome: Outcome = replace && replaced ? 'replaced' : name !== dest.name ? 'renamed' : outcomeIfPlain;
+        await this.done(ctx, item, outcome, to, replaced);
         return;
       }
       if (res.status === 412) {
@@ -627,7 +680,7 @@ export class WebDavProvider implements TrashProvider {
 
     if (intoOriginal && displayPath(landed.folder) === displayPath(dest.folder)) {
       if (landed.name === dest.name) {
-        this.done(ctx, item, 'restored', landedPath);
+        await this.done(ctx, item, 'restored', landedPath, null, landed.stat);
         return;
       }
       // The server renamed it because the name is taken.
@@ -637,7 +690,7 @@ export class WebDavProvider implements TrashProvider {
         choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
       }
       if (choice === 'keep-both') {
-        this.done(ctx, item, 'renamed', landedPath);
+        await this.done(ctx, item, 'renamed', landedPath, null, landed.stat);
         return;
       }
       if (choice === 'skip') {
@@ -645,13 +698,14 @@ export class WebDavProvider implements TrashProvider {
         ctx.itemDone(this.result(item, 'skipped', null));
         return;
       }
+      const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
       const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, committed);
       if (move.status !== 201 && move.status !== 204) {
         const error = await this.failure(move);
         throw new AppError(error.code, `Restored as ${displayPath(landedPath)}, but could not replace ${dest.name}: ${error.message}`, error.details);
       }
       await move.body?.cancel();
-      this.done(ctx, item, 'replaced', [...dest.folder, dest.name]);
+      await this.done(ctx, item, replaced ? 'replaced' : 'restored', [...dest.folder, dest.name], replaced);
       return;
     }
 
@@ -664,12 +718,12 @@ export class WebDavProvider implements TrashProvider {
       if (error.code === 'AUTH_FAILED') throw error;
       if (error.code === 'CANCELLED' || ctx.signal.aborted) {
         // Cancelled between the two steps: it is restored, where the server put it.
-        this.done(ctx, item, 'restored', landedPath);
+        await this.done(ctx, item, 'restored', landedPath, null, landed.stat);
         return;
       }
       ctx.itemDone(
         this.result(item, 'failed', displayPath(landedPath), new AppError(error.code, `Restored to ${displayPath(landedPath)}, but could not move it into ${displayPath(dest.folder)}: ${error.message}`, error.details)),
-        { undoRef: displayPath(landedPath) },
+        { landed: this.landedOf(landedPath, landed.stat, null) },
       );
     }
     void options;
@@ -682,19 +736,20 @@ export class WebDavProvider implements TrashProvider {
     expected: string[],
     before: Map<string, Stat> | null,
     signal: AbortSignal,
-  ): Promise<{ folder: string[]; name: string } | null> {
+  ): Promise<{ folder: string[]; name: string; stat: Stat } | null> {
     const places = displayPath(expected) === '/' ? [expected] : [expected, []];
     for (const folder of places) {
       const children = await this.children(folder, signal);
       if (!children) continue;
       if (fileId) {
-        for (const [name, stat] of children) if (stat.fileId === fileId) return { folder, name };
+        for (const [name, stat] of children) if (stat.fileId === fileId) return { folder, name, stat };
         continue;
       }
       // No file id: the item's name, or the first "(restored …)" name that was not there before.
       const candidates = [item.name, ...Array.from({ length: 50 }, (_, i) => restoredName(item.name, i + 1, item.kind === 'folder'))];
       for (const name of candidates) {
-        if (children.has(name) && !(before?.has(name) ?? false)) return { folder, name };
+        const stat = children.get(name);
+        if (stat && !(before?.has(name) ?? false)) return { folder, name, stat };
       }
     }
     return null;
@@ -741,18 +796,149 @@ export class WebDavProvider implements TrashProvider {
     ctx.progress({ fraction: 1 });
   }
 
-  async trashAgain(refs: { key: string; name: string; undoRef: string }[], ctx: BatchContext): Promise<void> {
+  /**
+   * Undo, latest restore first and one at a time per folder (an item that replaced an earlier one
+   * of the same batch is undone before it): each item is checked against what landed before it is
+   * moved back to the trash, and the DELETE carries If-Match so a file saved over it in between is
+   * never taken. A replaced file is looked up in the trash first and put back afterwards.
+   */
+  async undoRestore(targets: UndoTarget[], ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
-    await forEachLimited(refs, this.concurrency, ctx.signal, async (ref) => {
-      try {
-        await this.trashFilesPath(folderSegments(ref.undoRef), ctx.signal);
-        ctx.itemDone({ key: ref.key, name: ref.name, outcome: 'deleted', finalPath: null, error: null });
-      } catch (e) {
-        if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
-        ctx.itemDone({ key: ref.key, name: ref.name, outcome: 'failed', finalPath: ref.undoRef, error: toErrorValue(e) });
-      }
+    let trash: Promise<TrashedEntry[]> | null = null;
+    const trashOnce = () => (trash ??= this.trashWithIds(ctx.signal));
+    await forEachLimited([...targets].reverse(), this.concurrency, ctx.signal, async (target) => {
+      const folder = target.landed.ref.slice(0, target.landed.ref.lastIndexOf('/')) || '/';
+      await this.withFolderLock(folder, async () => {
+        try {
+          await this.undoOne(target, trashOnce, ctx);
+        } catch (e) {
+          if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
+          ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: target.landed.ref, error: toErrorValue(e) });
+        }
+      });
     });
   }
+
+  private async undoOne(target: UndoTarget, trashOnce: () => Promise<TrashedEntry[]>, ctx: BatchContext): Promise<void> {
+    const { landed } = target;
+    const signal = ctx.signal;
+    const segments = folderSegments(landed.ref);
+    const kept = (code: 'NOT_FOUND' | 'CONFLICT', message: string) =>
+      ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: code === 'NOT_FOUND' ? null : landed.ref, error: { code, message } });
+    const now = await this.stat(segments, signal);
+    if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`);
+    const changed = changedSince(landed, now);
+    if (changed) return kept('CONFLICT', `${landed.name} ${changed} since it was restored; left in place.`);
+    let replacedEntry: TrashedEntry | null = null;
+    if (landed.replaced) {
+      replacedEntry = findReplaced(await trashOnce(), landed.replaced);
+      if (!replacedEntry) {
+        return kept('CONFLICT', `The ${landed.replaced.name} it replaced is no longer in the trash, so ${landed.name} was left in place.`);
+      }
+    }
+    const del = await this.send('DELETE', this.filesPath(segments), {
+      signal,
+      idempotent: false,
+      ...(now.etag ? { headers: { 'If-Match': now.etag } } : {}),
+    });
+    await del.body?.cancel();
+    if (del.status === 412) return kept('CONFLICT', `${landed.name} was changed since it was restored; left in place.`);
+    if (del.status === 404) return kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`);
+    if (del.status !== 204 && del.status !== 200) throw await this.failure(del);
+    if (!replacedEntry || !landed.replaced) {
+      ctx.itemDone({ key: target.key, name: target.name, outcome: 'trashed', finalPath: null, error: null });
+      return;
+    }
+    try {
+      const back = await this.putBack(replacedEntry, landed.replaced, signal);
+      ctx.itemDone({
+        key: target.key,
+        name: target.name,
+        outcome: 'reverted',
+        finalPath: back,
+        error: null,
+        note: back === landed.replaced.ref ? null : `The file it replaced is back as ${back} (its name was taken again).`,
+      });
+    } catch (e) {
+      const error = toErrorValue(e);
+      ctx.itemDone({
+        key: target.key,
+        name: target.name,
+        outcome: 'failed',
+        finalPath: null,
+        error: {
+          ...error,
+          message: `${landed.name} is back in the trash, but the ${landed.replaced.name} it replaced could not be put back (${error.message}); it is still in the trash.`,
+        },
+      });
+    }
+  }
+
+  /** The top level of the trash with each entry's file id where the server gives it (Nextcloud's oc:fileid, ownCloud's trash id). */
+  private async trashWithIds(signal: AbortSignal): Promise<TrashedEntry[]> {
+    const root = this.trashPath(null);
+    const found = await this.propfind(root, '1', this.dialect.trashPropfind, signal);
+    const ctx = { accountId: this.account.id, parentId: null, listedPath: root.replace(/\/+$/, ''), trashRootPath: root };
+    const out: TrashedEntry[] = [];
+    for (const r of found ?? []) {
+      const item = this.dialect.readItem(r, ctx);
+      if (item) out.push({ item, fileId: prop(r, OC('fileid')) ?? (this.kind === 'owncloud10' ? item.id : null) });
+    }
+    return out;
+  }
+
+  /** Puts a replaced file back from the trash at its old path; answers where it is now. */
+  private async putBack(entry: TrashedEntry, replaced: Replaced, signal: AbortSignal): Promise<string> {
+    const to = folderSegments(replaced.ref);
+    if (this.dialect.restoreMode === 'restore-collection') {
+      // Nextcloud puts it back at its original location itself (free again now).
+      const res = await this.move(this.trashPath(entry.item.id), this.dialect.restoreTarget!(this.ctx, entry.item), null, signal);
+      if (res.status !== 201 && res.status !== 204) throw await this.failure(res, { 404: 'It is no longer in the trash.' });
+      await res.body?.cancel();
+      const landed = await this.findLanded(entry.item, entry.fileId, to.slice(0, -1), null, new AbortController().signal);
+      return landed ? displayPath([...landed.folder, landed.name]) : replaced.ref;
+    }
+    const res = await this.move(this.trashPath(entry.item.id), this.filesPath(to), false, signal);
+    if (res.status === 201 || res.status === 204) {
+      await res.body?.cancel();
+      return replaced.ref;
+    }
+    throw await this.failure(res, {
+      412: `${replaced.ref} was taken again.`,
+      409: `The folder ${displayPath(to.slice(0, -1))} no longer exists.`,
+      404: 'It is no longer in the trash.',
+    });
+  }
+}
+
+interface TrashedEntry {
+  item: TrashItem;
+  fileId: string | null;
+}
+
+/** Why the live item is no longer what landed (another file id, other content), or null when it is the same. */
+function changedSince(landed: Landed, now: Stat): string | null {
+  if (now.kind !== landed.kind) return 'was replaced by another item';
+  if (landed.fileId && now.fileId && landed.fileId !== now.fileId) return 'was replaced by another file';
+  if (landed.etag && now.etag) return landed.etag === now.etag ? null : 'was changed';
+  if (landed.size !== now.size || landed.modifiedAt !== now.modifiedAt) return 'was changed';
+  return null;
+}
+
+/**
+ * The trash entry of a file a Replace moved away: same name and original folder, deleted at or
+ * after the replace, the same file id where the server gives one; the first deleted after the
+ * replace when several match.
+ */
+function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry | null {
+  const since = Date.parse(replaced.at);
+  const matches = entries.filter(({ item, fileId }) => {
+    if (item.name !== replaced.name || item.originalFolder !== replaced.folder) return false;
+    if (replaced.fileId && fileId) return fileId === replaced.fileId;
+    return item.deletedAt === null || Date.parse(item.deletedAt) >= since;
+  });
+  matches.sort((a, b) => Date.parse(a.item.deletedAt ?? '') - Date.parse(b.item.deletedAt ?? ''));
+  return matches[0] ?? null;
 }
 
 export const createWebDavProvider =
