@@ -20,6 +20,7 @@ import {
   responseXml,
   SABRE,
   sabreEncode,
+  sabrePreconditions,
   sendEmpty,
   sendJson,
   sendMultistatus,
@@ -91,6 +92,14 @@ export function ocisSpaceId(userId: string): string {
 
 /** oCIS trash item keys are node uuids; ours are derived from the node id. */
 export const ocisKey = (nodeId: number) => `a0b1c2d3-0000-4000-8000-${nodeId.toString(16).padStart(12, '0')}`;
+
+/**
+ * The instance id Nextcloud and ownCloud append to a zero-padded file id in oc:id and the OC-FileId
+ * header (Node::getFileId: sprintf('%08d', id) . instanceid; the recordings show
+ * "00000009ocye4ob9rsb5").
+ */
+const INSTANCE_ID = 'ocs4lv4get5t';
+export const sabreFileId = (id: number) => `${String(id).padStart(8, '0')}${INSTANCE_ID}`;
 
 const OC_STATUS = {
   installed: true,
@@ -308,6 +317,10 @@ export class WebDavFrontEnd {
     if ((area === 'files' || area === trashArea) && owner !== undefined) {
       if (!this.tree.users.has(owner)) {
         if (area === trashArea && method === 'MOVE' && this.nc) return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
+        // checkPreconditions looks the path up first: its NotFound fails an If-Match before any handler runs.
+        if (area === 'files' && req.headers['if-match']) {
+          return sendSabreError(res, 412, SABRE.PreconditionFailed, 'An If-Match header was specified and the resource did not exist', {}, 'If-Match');
+        }
         return sendSabreError(res, 404, SABRE.NotFound, `Principal with name ${owner} not found`);
       }
       if (owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, '');
@@ -374,8 +387,9 @@ export class WebDavFrontEnd {
         case DAV('displayname'):
           return text(node.name);
         case OC('fileid'):
-        case OC('id'):
           return text(node.id);
+        case OC('id'):
+          return text(this.ocis ? node.id : sabreFileId(node.id));
         case OC('size'):
           return text(this.tree.sizeOf(node.id));
         case OC('permissions'):
@@ -393,6 +407,23 @@ export class WebDavFrontEnd {
   private files(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
     const node = this.tree.resolve(user.id, rest.join('/'));
     const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name //${rest.join('/')} could not be located`);
+    if (this.ocis) {
+      // reva's ocdav (cs3org/reva edge, oCIS 7) reads no conditional header on DELETE, MOVE, COPY,
+      // PROPFIND or GET: delete.go and move.go only look at the If: lock token, so If-Match and
+      // If-None-Match are ignored there and the item is deleted or moved whatever its ETag.
+      // Only PUT passes If-Match on (put.go → InitiateFileUpload), see ocisPutPrecondition.
+      if (method === 'PUT' && !this.ocisPutPrecondition(req, node, body)) return sendEmpty409(res);
+    } else {
+      const outcome = sabrePreconditions(req, method, node ? { etag: node.kind === 'file' ? `"${node.etag}"` : null, mtime: node.mtime } : null);
+      if (outcome?.status === 412) {
+        return sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, outcome.etag ? { ETag: outcome.etag } : {}, outcome.header);
+      }
+      if (outcome?.status === 304) {
+        res.writeHead(304, 'Not Modified', { ...(outcome.etag ? { ETag: outcome.etag } : {}), ...(outcome.lastModified ? { 'Last-Modified': outcome.lastModified } : {}) });
+        return void res.end();
+      }
+      if (outcome?.status === 404) return notFound();
+    }
     switch (method) {
       case 'PROPFIND': {
         if (!node) return notFound();
@@ -415,7 +446,7 @@ export class WebDavFrontEnd {
         if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Parent node does not exist');
         try {
           const made = this.tree.createIn(parent.id, rest[rest.length - 1]!, 'folder', 0);
-          return sendEmpty(res, 201, { 'OC-FileId': String(made.id) });
+          return sendEmpty(res, 201, { 'OC-FileId': this.ocFileIdHeader(made) });
         } catch (e) {
           return sendSabreError(res, 400, SABRE.BadRequest, e instanceof Error ? e.message : 'Invalid name');
         }
@@ -423,9 +454,22 @@ export class WebDavFrontEnd {
       case 'PUT': {
         const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
         if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Files cannot be created in non-existent collections');
+        // Sabre's CorePlugin::httpPut refuses a collection (oCIS's answer here is not confirmed; modelled the same).
+        if (node?.kind === 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'PUT is not allowed on non-files.');
         const existed = node !== null;
-        const written = this.tree.writeFile(user.id, rest.join('/'), body.length);
-        return sendEmpty(res, existed ? 204 : 201, { 'OC-FileId': String(written.id), ETag: `"${written.etag}"` });
+        // X-OC-Mtime (seconds) sets the modification time; the answer says "accepted".
+        const mtimeHeader = Number(req.headers['x-oc-mtime']);
+        const mtime = req.headers['x-oc-mtime'] !== undefined && Number.isFinite(mtimeHeader) && mtimeHeader > 0 ? Math.floor(mtimeHeader * 1000) : undefined;
+        // Saving over a file keeps its id and gives it a new ETag, size and mtime (writeFile updates in place).
+        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, mtime === undefined ? {} : { mtime });
+        const etag = `"${written.etag}"`;
+        return sendEmpty(res, existed ? 204 : 201, {
+          'OC-FileId': this.ocFileIdHeader(written),
+          ETag: etag,
+          'OC-ETag': etag,
+          ...(this.ocis ? { 'Last-Modified': httpDate(written.mtime) } : {}),
+          ...(mtime !== undefined ? { 'X-OC-MTime': 'accepted' } : {}),
+        });
       }
       case 'GET':
       case 'HEAD': {
@@ -451,6 +495,26 @@ export class WebDavFrontEnd {
       default:
         return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
     }
+  }
+
+  /** The OC-FileId header of PUT and MKCOL: Nextcloud/ownCloud write the padded id with the instance id. */
+  private ocFileIdHeader(node: TreeNode): string {
+    return this.ocis ? String(node.id) : sabreFileId(node.id);
+  }
+
+  /**
+   * oCIS PUT with If-Match: ocdav put.go hands the header to the storage provider's
+   * InitiateFileUpload, which compares it with the current ETag as one exact string (no list, no
+   * "*", no trimming; a missing file has no ETag, so it fails too) and answers FAILED_PRECONDITION,
+   * which put.go turns into a bodiless 409 — not 412. An empty body on a missing file is created by
+   * TouchFile before that check, so the header is not looked at then. False when the PUT must fail.
+   */
+  private ocisPutPrecondition(req: IncomingMessage, node: TreeNode | null, body: Buffer): boolean {
+    const raw = req.headers['if-match'];
+    const ifMatch = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (!ifMatch) return true;
+    if (!node && body.length === 0) return true;
+    return node !== null && node.kind === 'file' && ifMatch === `"${node.etag}"`;
   }
 
   /**
@@ -945,6 +1009,12 @@ export class WebDavFrontEnd {
     }
     return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
   }
+}
+
+/** A bodiless 409, as oCIS's put.go writes it for FAILED_PRECONDITION. */
+function sendEmpty409(res: ServerResponse): void {
+  res.writeHead(409, { 'Content-Length': '0' });
+  res.end();
 }
 
 /**

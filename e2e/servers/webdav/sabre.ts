@@ -42,6 +42,7 @@ const STATUS_TEXT: Record<number, string> = {
   201: 'Created',
   204: 'No Content',
   207: 'Multi-Status',
+  304: 'Not Modified',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -65,16 +66,20 @@ export const SABRE = {
   InsufficientStorage: 'Sabre\\DAV\\Exception\\InsufficientStorage',
 } as const;
 
-/** The Sabre error body, byte for byte as Nextcloud 32 sends it. */
-export function sabreErrorBody(exception: string, message: string): string {
+/**
+ * The Sabre error body, byte for byte as Nextcloud 32 sends it. PreconditionFailed names the header
+ * that failed in <s:header> after the message (Sabre's PreconditionFailed::serialize); `header`
+ * defaults to "Overwrite" for the Overwrite: F message.
+ */
+export function sabreErrorBody(exception: string, message: string, header?: string): string {
   const msg = message ? `  <s:message>${xmlEscape(message)}</s:message>` : '  <s:message/>';
-  // PreconditionFailed names the header that failed (Sabre's PreconditionFailed::serialize).
-  const header = exception === SABRE.PreconditionFailed && /overwrite header/i.test(message) ? '\n  <s:header>Overwrite</s:header>' : '';
-  return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}${header}\n</d:error>\n`;
+  const failed = header ?? (exception === SABRE.PreconditionFailed && /overwrite header/i.test(message) ? 'Overwrite' : undefined);
+  const headerXml = exception === SABRE.PreconditionFailed && failed ? `\n  <s:header>${xmlEscape(failed)}</s:header>` : '';
+  return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}${headerXml}\n</d:error>\n`;
 }
 
-export function sendSabreError(res: ServerResponse, status: number, exception: string, message = '', headers: Record<string, string> = {}): void {
-  const body = sabreErrorBody(exception, message);
+export function sendSabreError(res: ServerResponse, status: number, exception: string, message = '', headers: Record<string, string> = {}, failedHeader?: string): void {
+  const body = sabreErrorBody(exception, message, failedHeader);
   res.writeHead(status, STATUS_TEXT[status] ?? '', {
     'Content-Type': 'application/xml; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
@@ -151,7 +156,9 @@ export const COLLECTION: PropValue = { xml: '<d:collection/>' };
 export const EMPTY: PropValue = { empty: true };
 
 function render(name: string, v: PropValue): string {
-  if ('text' in v) return tag(name, xmlEscape(v.text));
+  // Sabre's XML writer escapes double quotes in property text too (getetag reads &quot;abc&quot; in
+  // the Nextcloud recordings); error messages (htmlspecialchars, ENT_NOQUOTES) keep them.
+  if ('text' in v) return tag(name, xmlEscape(v.text).replace(/"/g, '&quot;'));
   if ('xml' in v) return tag(name, v.xml);
   if ('emptyPair' in v) return tag(name, '');
   return tag(name, null);
@@ -240,4 +247,90 @@ export function basicAuth(req: IncomingMessage): { user: string; secret: string 
   const at = decoded.indexOf(':');
   if (at < 0) return null;
   return { user: decoded.slice(0, at), secret: decoded.slice(at + 1) };
+}
+
+/** What Sabre's checkPreconditions needs to know about the node at the request path. */
+export interface PreconditionNode {
+  /**
+   * The ETag Sabre compares: only IFile nodes have one (quoted, as getetag shows it); collections
+   * answer null, so an If-Match with a tag never matches a folder and If-None-Match only matches "*".
+   */
+  etag: string | null;
+  /** Last modification, ms since the epoch (Sabre compares whole seconds). */
+  mtime: number;
+}
+
+/** The outcome of Sabre's checkPreconditions when the request may not go on. */
+export type PreconditionOutcome =
+  | { status: 412; message: string; header: 'If-Match' | 'If-None-Match' | 'If-Unmodified-Since'; etag: string | null }
+  | { status: 304; etag: string | null; lastModified: string | null }
+  | { status: 404 };
+
+/**
+ * Sabre\DAV\Server::checkPreconditions (sabre/dav 4.x, which Nextcloud and ownCloud 10 run before
+ * every method handler, after authentication) for If-Match, If-None-Match, If-Modified-Since and
+ * If-Unmodified-Since. The tags in the headers are compared verbatim with the node's quoted ETag
+ * (only spaces are trimmed; a list is split on commas); a mismatch is a 412 whose <s:header> names
+ * the header, with the node's current ETag in an ETag response header. A missing node fails If-Match
+ * (412), passes If-None-Match, and is a 404 for the date conditions. If-None-Match that matches
+ * answers 304 to GET and 412 to everything else. The If: header (lock tokens) is not modelled.
+ * Returns null when the request may go on.
+ */
+export function sabrePreconditions(req: IncomingMessage, method: string, node: PreconditionNode | null): PreconditionOutcome | null {
+  const header = (name: string): string => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(', ') : (v ?? '');
+  };
+  const ifMatch = header('if-match');
+  if (ifMatch) {
+    if (!node) return { status: 412, message: 'An If-Match header was specified and the resource did not exist', header: 'If-Match', etag: null };
+    if (ifMatch !== '*') {
+      const matched = ifMatch.split(',').some((item) => {
+        const tag = trimSpaces(item);
+        return node.etag !== null && (tag === node.etag || tag.replace(/\\"/g, '"') === node.etag);
+      });
+      if (!matched) return { status: 412, message: 'An If-Match header was specified, but none of the specified ETags matched.', header: 'If-Match', etag: node.etag };
+    }
+  }
+  const ifNoneMatch = header('if-none-match');
+  if (ifNoneMatch && node) {
+    const matched = ifNoneMatch === '*' || ifNoneMatch.split(',').some((item) => node.etag !== null && trimSpaces(item) === node.etag);
+    if (matched) {
+      if (method === 'GET') return { status: 304, etag: node.etag, lastModified: null };
+      return { status: 412, message: 'An If-None-Match header was specified, but the ETag matched (or * was specified).', header: 'If-None-Match', etag: node.etag };
+    }
+  }
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  const ifModifiedSince = ifNoneMatch ? null : parseHttpDate(header('if-modified-since'));
+  if (ifModifiedSince !== null) {
+    if (!node) return { status: 404 };
+    // Sabre answers 304 here for any method, not only GET.
+    if (node.mtime && seconds(node.mtime) <= ifModifiedSince) return { status: 304, etag: null, lastModified: httpDate(seconds(node.mtime) * 1000) };
+  }
+  const ifUnmodifiedSince = parseHttpDate(header('if-unmodified-since'));
+  if (ifUnmodifiedSince !== null) {
+    if (!node) return { status: 404 };
+    if (node.mtime && seconds(node.mtime) > ifUnmodifiedSince) {
+      return { status: 412, message: 'An If-Unmodified-Since header was specified, but the entity has been changed since the specified date.', header: 'If-Unmodified-Since', etag: null };
+    }
+  }
+  return null;
+}
+
+const trimSpaces = (s: string) => s.replace(/^ +| +$/g, '');
+
+/**
+ * Sabre\HTTP\parseDate: IMF-fixdate, RFC 850 or asctime (surrounding spaces allowed), in seconds
+ * since the epoch; null for anything else (Sabre then ignores the header).
+ */
+export function parseHttpDate(value: string): number | null {
+  const month = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+  const time = '([01]\\d|2[0-3])(:[0-5]\\d){2}';
+  const rfc1123 = `(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (0[1-9]|[12]\\d|3[01]) ${month} [1-9]\\d{3} ${time} GMT`;
+  const rfc850 = `(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (0[1-9]|[12]\\d|3[01])-${month}-\\d{2} ${time} GMT`;
+  const asctime = `(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${month} ([12]\\d|3[01]| [1-9]) ${time} [1-9]\\d{3}`;
+  const s = trimSpaces(value);
+  if (!new RegExp(`^(${rfc1123}|${rfc850}|${asctime})$`).test(s)) return null;
+  const ms = Date.parse(s.includes(' GMT') ? s : `${s} GMT`);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }
