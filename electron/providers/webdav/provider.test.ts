@@ -318,6 +318,107 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       expect((await list(p)).some((i) => i.name === 'notes.txt')).toBe(true);
     });
 
+    describe('undo checks identity before it acts', () => {
+      const keep = { recreateMissingFolders: false };
+      const undoOf = (b: ReturnType<typeof batch>, item: TrashItem) => [{ key: item.key, name: item.name, landed: b.landed.get(item.key)! }];
+      const live = (path: string) => server.tree.resolve(alice.id, path);
+
+      it('undo of Replace moves the restored file back to the trash and puts the replaced one back', async () => {
+        const p = provider();
+        const report = byName(await list(p), 'report.pdf', '/Documents');
+        const before = live('Documents/report.pdf')!;
+        expect(before.size).toBe(2048);
+        const b = batch({ resolutions: { [report.key]: 'replace' } });
+        await p.restore([report], { kind: 'original' }, keep, b.ctx);
+        expect(b.results[0]).toMatchObject({ outcome: 'replaced' });
+        expect(live('Documents/report.pdf')!.size).toBe(4096);
+        expect(b.landed.get(report.key)?.replaced).toMatchObject({ name: 'report.pdf', folder: '/Documents', size: 2048 });
+
+        const u = batch();
+        await p.undoRestore(undoOf(b, report), u.ctx);
+        expect(u.results).toEqual([expect.objectContaining({ outcome: 'reverted', finalPath: '/Documents/report.pdf', error: null })]);
+        const after = live('Documents/report.pdf')!;
+        expect(after.id).toBe(before.id);
+        expect(after.size).toBe(2048);
+        const trashed = (await list(p)).filter((i) => i.name === 'report.pdf' && i.originalFolder === '/Documents');
+        expect(trashed.map((i) => i.size)).toEqual([4096]);
+      });
+
+      it('leaves alone a file that was saved over the restored one', async () => {
+        const p = provider();
+        const notes = byName(await list(p), 'notes.txt');
+        const b = batch();
+        await p.restore([notes], { kind: 'original' }, keep, b.ctx);
+        const id = live('notes.txt')!.id;
+        server.tree.writeFile(alice.id, 'notes.txt', 999); // saved again by someone: same file id, new ETag
+        expect(live('notes.txt')!.id).toBe(id);
+        const u = batch();
+        await p.undoRestore(undoOf(b, notes), u.ctx);
+        expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { code: 'CONFLICT', message: expect.stringContaining('left in place') } });
+        expect(live('notes.txt')!.size).toBe(999);
+        expect((await list(p)).some((i) => i.name === 'notes.txt')).toBe(false);
+      });
+
+      it('leaves alone another file now at the restored path', async () => {
+        const p = provider();
+        const notes = byName(await list(p), 'notes.txt');
+        const b = batch();
+        await p.restore([notes], { kind: 'original' }, keep, b.ctx);
+        // Someone trashed the restored file and saved a new one under the same name.
+        server.tree.trash(live('notes.txt')!.id);
+        const other = server.tree.writeFile(alice.id, 'notes.txt', 120);
+        const u = batch();
+        await p.undoRestore(undoOf(b, notes), u.ctx);
+        expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { code: 'CONFLICT' } });
+        expect(live('notes.txt')?.id).toBe(other.id);
+      });
+
+      it('keeps the restored file in place when the file it replaced is no longer in the trash', async () => {
+        const p = provider();
+        const report = byName(await list(p), 'report.pdf', '/Documents');
+        const b = batch({ resolutions: { [report.key]: 'replace' } });
+        await p.restore([report], { kind: 'original' }, keep, b.ctx);
+        const replaced = (await list(p)).find((i) => i.name === 'report.pdf' && i.size === 2048)!;
+        await p.remove([replaced], batch().ctx);
+        const u = batch();
+        await p.undoRestore(undoOf(b, report), u.ctx);
+        expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { message: expect.stringContaining('no longer in the trash') } });
+        expect(live('Documents/report.pdf')!.size).toBe(4096);
+      });
+
+      it('reports an item that is gone without moving anything', async () => {
+        const p = provider();
+        const notes = byName(await list(p), 'notes.txt');
+        const b = batch();
+        await p.restore([notes], { kind: 'original' }, keep, b.ctx);
+        server.tree.trash(live('notes.txt')!.id);
+        const trashBefore = server.tree.trashOf(alice.id).length;
+        const u = batch();
+        await p.undoRestore(undoOf(b, notes), u.ctx);
+        expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { code: 'NOT_FOUND' } });
+        expect(server.tree.trashOf(alice.id)).toHaveLength(trashBefore);
+      });
+    });
+
+    it('pre-check names two selected items bound for the same path, and Keep both restores both', async () => {
+      const p = provider();
+      const notes = byName(await list(p), 'notes.txt');
+      // A second notes.txt from the same folder, deleted later.
+      server.tree.trash(server.tree.writeFile(alice.id, 'notes.txt', 555).id);
+      const both = (await list(p)).filter((i) => i.name === 'notes.txt');
+      expect(both).toHaveLength(2);
+      const ordered = [notes, both.find((i) => i.id !== notes.id)!];
+      const { conflicts } = await p.findConflicts(ordered, { kind: 'original' });
+      expect(conflicts).toEqual([
+        expect.objectContaining({ itemKey: ordered[1]!.key, source: 'selection', otherKey: notes.key, targetPath: '/notes.txt' }),
+      ]);
+      const b = batch({ resolutions: { [ordered[1]!.key]: 'keep-both' } });
+      await p.restore(ordered, { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+      expect(b.asked).toEqual([]);
+      expect(b.results.map((r) => r.outcome).sort()).toEqual(['renamed', 'restored']);
+      expect(files()).toEqual(expect.arrayContaining(['/notes.txt', '/notes (restored).txt']));
+    });
+
     it('browses folders for the picker and creates one', async () => {
       const p = provider();
       const root = await p.listFolders(null);
