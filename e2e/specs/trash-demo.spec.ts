@@ -11,15 +11,32 @@ test('Open the demo from the first screen: every demo account, one list with an 
   const listed = await host.invoke<{ id: string; demo: boolean }[]>('accounts:list');
   expect(listed.length).toBeGreaterThanOrEqual(3);
   expect(listed.every((a) => a.demo)).toBe(true);
-  // Wait until every account's listing is complete: the "All accounts" count is the sum.
-  await expect(page.getByTestId('status-bar')).not.toContainText('Loading');
+  // Wait until every demo account has answered: only then is the "All accounts" count the sum.
+  // (Before that the status bar says "293 items so far · still loading 2 of 3 accounts…".)
+  await expect(page.getByTestId('status-bar')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
   await expect(grid(page).getByRole('columnheader', { name: 'Account' })).toBeVisible();
   const total = await page.getByTestId('view-count').textContent();
+  expect(total).toMatch(/^[\d,]+ items · /);
   expect(Number(total!.split(' ')[0]!.replace(/,/g, ''))).toBeGreaterThan(800);
   await screenshot(page, 'demo-all-accounts-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'demo-all-accounts-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  // Empty trash here asks which accounts, with none ticked; DocSpace gives no folder sizes.
+  await page.getByRole('button', { name: 'Empty trash' }).click();
+  const empty = page.getByRole('alertdialog', { name: 'Empty the trash of which accounts?' });
+  await expect(empty.getByRole('checkbox')).toHaveCount(listed.length);
+  await expect(empty.getByRole('checkbox', { checked: true })).toHaveCount(0);
+  await expect(empty.getByRole('button', { name: 'Choose accounts to empty' })).toBeDisabled();
+  await empty.getByTestId('empty-account').filter({ hasText: 'DocSpace demo' }).click();
+  await expect(empty.getByTestId('empty-account').filter({ hasText: 'DocSpace demo' })).toContainText('of unknown size');
+  await expect(empty.getByRole('button', { name: /^Delete [\d,]+ items from 1 account$/ })).toBeEnabled();
+  await screenshot(page, 'demo-empty-dialog-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'demo-empty-dialog-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await empty.getByRole('button', { name: 'Cancel' }).click();
+  await expect(empty).toHaveCount(0);
   // A selection drawn with the mouse, as in the README picture.
   const rows = grid(page).locator('[role="row"][data-index]');
   await marquee(page, rows.nth(3), rows.nth(7));

@@ -3,14 +3,16 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternal
 import type { AccountView, Conflict, Destination, FolderRef, OperationView, Resolution, TrashItem } from '../../shared/model';
 import { call } from '../api/client';
 import { errorCode, errorText } from '../lib/errorText';
-import { countAndSize, describeItems, formatBytes, formatCount, plural } from '../lib/format';
+import { describeItems, formatBytes, formatCount, plural } from '../lib/format';
 import * as sel from '../lib/selection';
+import { accountTotals, loadProgress, oneAccountEmptyMessage, statusCountText } from '../lib/trashTotals';
 import { filterItems, hasFilters, noFilters, originalFolders, sortItems, totalBytes, type Filters, type Sort } from '../lib/view';
 import { upsertOp } from '../queries/operations';
 import { trashQueries, type TrashListing } from '../queries/trash';
 import { AccountSidebar } from './AccountSidebar';
 import { ConflictDialog } from './ConflictDialog';
 import { DeleteDialog } from './DeleteDialog';
+import { EmptyTrashDialog } from './EmptyTrashDialog';
 import { MissingFoldersDialog } from './MissingFoldersDialog';
 import { DRAG_TYPE } from './FolderTree';
 import { RestoreDialog } from './RestoreDialog';
@@ -23,7 +25,8 @@ type Dialog =
   | { kind: 'conflicts'; items: TrashItem[]; destination: Destination; conflicts: Conflict[] }
   | { kind: 'missing-folders'; items: TrashItem[]; destination: Destination; conflicts: Conflict[]; folders: string[] }
   | { kind: 'delete'; items: TrashItem[] }
-  | { kind: 'empty'; accountIds: string[] }
+  | { kind: 'empty'; accountId: string }
+  | { kind: 'empty-many' }
   | null;
 
 const subscribeOnline = (cb: () => void) => {
@@ -105,7 +108,9 @@ export function TrashScreen({
   const streaming = queries.some((q) => q.data && !q.data.complete);
   const errors = queries.map((q, i) => ({ q, account: shown[i]! })).filter(({ q }) => q.isError);
   const expired = shown.filter((a) => a.status === 'auth-expired' || errors.some((e) => e.account.id === a.id && errorCode(e.q.error) === 'AUTH_FAILED'));
-  const totalKnown = queries.reduce((s, q) => s + (q.data?.total ?? q.data?.items.length ?? 0), 0);
+  // Per shown account: what its listing holds so far, and whether it has answered yet.
+  const totals = useMemo(() => queries.map(accountTotals), [queries]);
+  const progress = loadProgress(totals);
 
   const addOp = (op: OperationView) => upsertOp(client, op);
 
@@ -188,18 +193,29 @@ export function TrashScreen({
     e.dataTransfer.effectAllowed = 'move';
   };
 
-  const emptyInfo = (accountIds: string[]) => {
-    let count = 0;
-    let bytes = 0;
-    let exact = true;
-    for (const id of accountIds) {
-      const data = client.getQueryData<{ items: TrashItem[]; total: number | null; complete: boolean }>(trashQueries.list(id).queryKey);
-      if (!data || !data.complete) exact = false;
-      count += data?.complete ? data.items.length : (data?.total ?? data?.items.length ?? 0);
-      bytes += totalBytes(data?.items ?? []);
-    }
-    return { count, bytes, exact };
+  /** An account's trash as loaded so far: from the listings in view, else from the cache. */
+  const totalsOf = (accountId: string) => {
+    const at = shown.findIndex((a) => a.id === accountId);
+    if (at >= 0 && totals[at]) return totals[at];
+    const state = client.getQueryState<TrashListing>(trashQueries.list(accountId).queryKey);
+    return accountTotals({ data: state?.data, isError: state?.status === 'error' });
   };
+
+  const emptyAccounts = (ids: string[]) =>
+    run('Emptying the trash…', async () => {
+      const failed: string[] = [];
+      let firstError: unknown = null;
+      for (const accountId of ids) {
+        try {
+          addOp(await call('ops:empty', { accountId }));
+        } catch (e) {
+          failed.push(accountMap.get(accountId)?.label ?? accountId);
+          firstError ??= e;
+        }
+      }
+      setSelection((s) => sel.prune(s, (key) => !ids.some((id) => key.startsWith(`${id}:`))));
+      if (failed.length) throw new Error(`Could not empty the trash of ${failed.join(', ')}: ${errorText(firstError)}`);
+    });
 
   const title = current === 'all' ? 'All accounts' : (accountMap.get(current)?.label ?? 'Trash');
   const viewBytes = useMemo(() => totalBytes(view), [view]);
@@ -253,7 +269,7 @@ export function TrashScreen({
       current={current}
       onDropOnFolder={(folder) => openRestoreTo(folder)}
       onAction={(account, action) => {
-        if (action === 'empty') setDialog({ kind: 'empty', accountIds: [account.id] });
+        if (action === 'empty') setDialog({ kind: 'empty', accountId: account.id });
         else sidebar.onAction(account, action);
       }}
     />
@@ -287,7 +303,7 @@ export function TrashScreen({
           type="button"
           className="danger-outline"
           disabled={all.length === 0 || busy !== null}
-          onClick={() => setDialog({ kind: 'empty', accountIds: shown.map((a) => a.id) })}
+          onClick={() => setDialog(shown.length === 1 ? { kind: 'empty', accountId: shown[0]!.id } : { kind: 'empty-many' })}
         >
           Empty trash
         </button>
@@ -339,13 +355,12 @@ export function TrashScreen({
         )}
       </div>
       <div className="table-area">{body}</div>
-      <footer className="status-bar" aria-live="polite" data-testid="status-bar">
-        <span data-testid="view-count">
-          {loading && all.length === 0 ? 'Loading the trash…' : `${plural(view.length, 'item')} · ${formatBytes(viewBytes)}`}
-          {hasFilters(deferredFilters) ? ` (of ${formatCount(all.length)})` : ''}
+      <footer className="status-bar" aria-live="polite" data-testid="status-bar" data-complete={String(progress.complete)}>
+        <span data-testid="view-count" data-complete={String(progress.complete)}>
+          {statusCountText({ totals, shown: view.length, shownBytes: viewBytes, loadedItems: all.length, filtered: hasFilters(deferredFilters) })}
         </span>
         <span data-testid="selection-count">{selectedItems.length ? `${formatCount(selectedItems.length)} selected · ${formatBytes(selectedBytes)}` : 'Nothing selected'}</span>
-        {streaming && <span className="muted">Loading… {formatCount(all.length)}{totalKnown > all.length ? ` of ${formatCount(totalKnown)}` : ''}</span>}
+        {progress.failed > 0 && <span className="error-text">{plural(progress.failed, 'account')} could not be loaded</span>}
       </footer>
 
       {dialog?.kind === 'restore-to' && (
@@ -394,27 +409,30 @@ export function TrashScreen({
           }}
         />
       )}
-      {dialog?.kind === 'empty' &&
-        (() => {
-          const info = emptyInfo(dialog.accountIds);
-          const what = info.exact ? countAndSize(info.count, info.bytes) : info.count > 0 ? `everything in the trash (at least ${plural(info.count, 'item')})` : 'everything in the trash';
-          return (
-            <DeleteDialog
-              title="Empty the trash?"
-              message={`Permanently delete ${what} from ${fromWhere(dialog.accountIds, accountMap)}? This cannot be undone.`}
-              confirmLabel="Empty trash"
-              onCancel={() => setDialog(null)}
-              onConfirm={() => {
-                const ids = dialog.accountIds;
-                setDialog(null);
-                void run('Emptying the trash…', async () => {
-                  for (const accountId of ids) addOp(await call('ops:empty', { accountId }));
-                  setSelection(sel.emptySelection);
-                });
-              }}
-            />
-          );
-        })()}
+      {dialog?.kind === 'empty' && (
+        <DeleteDialog
+          title="Empty the trash?"
+          message={oneAccountEmptyMessage(accountMap.get(dialog.accountId)?.label ?? 'this account', totalsOf(dialog.accountId))}
+          confirmLabel="Empty trash"
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            const id = dialog.accountId;
+            setDialog(null);
+            void emptyAccounts([id]);
+          }}
+        />
+      )}
+      {dialog?.kind === 'empty-many' && (
+        <EmptyTrashDialog
+          accounts={shown}
+          totals={new Map(shown.map((a, i) => [a.id, totals[i]!]))}
+          onCancel={() => setDialog(null)}
+          onConfirm={(ids) => {
+            setDialog(null);
+            void emptyAccounts(ids);
+          }}
+        />
+      )}
     </section>
     </div>
   );

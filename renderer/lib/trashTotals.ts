@@ -1,0 +1,153 @@
+import { formatBytes, formatCount, plural } from './format';
+
+/**
+ * What is known about each account's trash while listings stream in: for the status bar (is the
+ * total final yet?) and for the Empty-trash dialog (how much goes, from where). Pure and tested
+ * in trashTotals.test.ts.
+ */
+
+/** One account's listing query as react-query gives it (only the parts used here). */
+export interface ListingQuery {
+  data?: { items: readonly { size: number | null; kind: 'file' | 'folder' }[]; total: number | null; complete: boolean } | undefined;
+  isError: boolean;
+}
+
+export interface AccountTotals {
+  /** waiting: nothing arrived yet; loading: pages arriving; complete; error: the listing failed. */
+  state: 'waiting' | 'loading' | 'complete' | 'error';
+  /** Items loaded so far. */
+  loaded: number;
+  /** Items in the trash: exact once complete, the server's total while loading when it gives one, else null. */
+  count: number | null;
+  /** Sum of the sizes the server gave for the loaded items. */
+  knownBytes: number;
+  /** Loaded items the server gives no size for (folders on DocSpace): their size is unknown, not 0. */
+  unknownSizes: number;
+  /** Whether every item of unknown size is a folder (for wording). */
+  unknownAreFolders: boolean;
+}
+
+export function accountTotals(q: ListingQuery): AccountTotals {
+  const items = q.data?.items ?? [];
+  let knownBytes = 0;
+  let unknownSizes = 0;
+  let unknownAreFolders = true;
+  for (const i of items) {
+    if (i.size !== null) knownBytes += i.size;
+    else {
+      unknownSizes += 1;
+      if (i.kind !== 'folder') unknownAreFolders = false;
+    }
+  }
+  const complete = Boolean(q.data?.complete);
+  const state = q.isError ? 'error' : complete ? 'complete' : q.data && (items.length > 0 || q.data.total !== null) ? 'loading' : 'waiting';
+  const count = complete ? items.length : q.isError ? null : (q.data?.total ?? null);
+  return { state, loaded: items.length, count, knownBytes, unknownSizes, unknownAreFolders };
+}
+
+/** An account has answered once its listing is complete or failed. */
+export const answered = (t: AccountTotals) => t.state === 'complete' || t.state === 'error';
+
+/** "1.2 GB", "1.2 GB + 3 folders of unknown size", "size unknown". Unknown sizes never count as 0. */
+export function sizeText(t: Pick<AccountTotals, 'knownBytes' | 'unknownSizes' | 'unknownAreFolders' | 'loaded'>): string {
+  if (t.unknownSizes === 0) return formatBytes(t.knownBytes);
+  if (t.unknownSizes === t.loaded) return 'size unknown';
+  return `${formatBytes(t.knownBytes)} + ${plural(t.unknownSizes, t.unknownAreFolders ? 'folder' : 'item')} of unknown size`;
+}
+
+/** One account's two lines in the Empty-trash dialog: the count ("1,204 items", "count unknown") and its detail (size, or why unknown). */
+export function accountLines(t: AccountTotals): { count: string; detail: string } {
+  switch (t.state) {
+    case 'waiting':
+      return { count: 'count unknown', detail: 'not loaded yet' };
+    case 'error':
+      return { count: 'count unknown', detail: 'its trash could not be loaded' };
+    case 'loading':
+      return { count: t.count !== null ? plural(t.count, 'item') : 'count unknown', detail: `still loading, ${formatCount(t.loaded)} so far` };
+    case 'complete':
+      return t.loaded === 0 ? { count: 'already empty', detail: '' } : { count: plural(t.loaded, 'item'), detail: sizeText(t) };
+  }
+}
+
+/** Several accounts together: the count when every one is known, else a lower bound. */
+export function combine(list: readonly AccountTotals[]) {
+  let count = 0;
+  let exact = true;
+  let knownBytes = 0;
+  let unknownSizes = 0;
+  let unknownAreFolders = true;
+  let loaded = 0;
+  let sizeExact = true;
+  for (const t of list) {
+    if (t.count === null) exact = false;
+    count += t.count ?? t.loaded;
+    knownBytes += t.knownBytes;
+    unknownSizes += t.unknownSizes;
+    if (t.unknownSizes > 0 && !t.unknownAreFolders) unknownAreFolders = false;
+    loaded += t.loaded;
+    if (t.state !== 'complete') sizeExact = false;
+  }
+  return { count, exact, knownBytes, unknownSizes, unknownAreFolders, loaded, sizeExact };
+}
+
+/** The confirm button of the Empty-trash dialog: exactly what pressing it does. */
+export function emptyButtonLabel(ticked: readonly AccountTotals[]): string {
+  if (ticked.length === 0) return 'Choose accounts to empty';
+  const from = plural(ticked.length, 'account');
+  const c = combine(ticked);
+  if (c.exact) return `Delete ${plural(c.count, 'item')} from ${from}`;
+  if (c.count > 0) return `Delete at least ${plural(c.count, 'item')} from ${from}`;
+  return `Delete everything in the trash of ${from}`;
+}
+
+/** "Work", "Work and Home", "Work, Home and Club"; "4 accounts" beyond three. */
+export function accountNames(labels: readonly string[]): string {
+  if (labels.length > 3 || labels.length === 0) return plural(labels.length, 'account');
+  if (labels.length === 1) return labels[0]!;
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
+/** The sentence above the button: what goes from which accounts, with its size when known. */
+export function emptySummary(ticked: readonly AccountTotals[], labels: readonly string[]): string {
+  if (ticked.length === 0) return 'Tick the accounts whose trash you want to empty.';
+  const c = combine(ticked);
+  const from = accountNames(labels);
+  let what: string;
+  if (c.exact) what = `${plural(c.count, 'item')}${c.sizeExact ? ` (${sizeText(c)})` : ''} from ${from}`;
+  else what = `everything in the trash of ${from}${c.count > 0 ? ` — at least ${plural(c.count, 'item')}` : ''}`;
+  return `Permanently deletes ${what}. This cannot be undone.`;
+}
+
+/** The one-account confirmation: "Permanently delete 12 items (78 KB) from Work? This cannot be undone." */
+export function oneAccountEmptyMessage(label: string, t: AccountTotals): string {
+  let what: string;
+  if (t.state === 'complete') what = `${plural(t.loaded, 'item')} (${sizeText(t)})`;
+  else if (t.count !== null) what = `everything in the trash (${plural(t.count, 'item')})`;
+  else if (t.loaded > 0) what = `everything in the trash (at least ${plural(t.loaded, 'item')})`;
+  else what = 'everything in the trash';
+  return `Permanently delete ${what} from ${label}? This cannot be undone.`;
+}
+
+/** Loading progress of the accounts in view, for the status bar. */
+export function loadProgress(list: readonly AccountTotals[]) {
+  const waiting = list.filter((t) => !answered(t)).length;
+  return { accounts: list.length, waiting, failed: list.filter((t) => t.state === 'error').length, complete: waiting === 0 };
+}
+
+/**
+ * The status bar's count. Until every account in view has answered (errors count as answered)
+ * it says the number is still growing: "293 items so far · still loading 2 of 3 accounts…".
+ */
+export function statusCountText(p: { totals: readonly AccountTotals[]; shown: number; shownBytes: number; loadedItems: number; filtered: boolean }): string {
+  const progress = loadProgress(p.totals);
+  const ofAll = p.filtered ? ` (of ${formatCount(p.loadedItems)}${progress.complete ? '' : ' loaded'})` : '';
+  if (progress.complete) return `${plural(p.shown, 'item')} · ${formatBytes(p.shownBytes)}${ofAll}`;
+  if (p.loadedItems === 0) return 'Loading the trash…';
+  let rest: string;
+  if (progress.accounts > 1) rest = `still loading ${formatCount(progress.waiting)} of ${plural(progress.accounts, 'account')}…`;
+  else {
+    const total = p.totals[0]?.count ?? null;
+    rest = total !== null && total > p.loadedItems ? `${formatCount(total)} in the trash, still loading…` : 'still loading…';
+  }
+  return `${plural(p.shown, 'item')} so far${ofAll} · ${rest}`;
+}
