@@ -139,6 +139,8 @@ export interface TestAccount {
   trash(): string[];
   /** Creates a live file (e.g. to take a name at a restore's destination). */
   addFile(path: string, name: string, size: number): void;
+  /** Puts a file deleted from this folder into the trash (e.g. a second one of the same name). */
+  trashFile(path: string, name: string, size: number): void;
   /** Makes each step of a batch slow enough to cancel in the middle. */
   slowDown(ms: number): void;
   close(): Promise<void>;
@@ -169,6 +171,7 @@ async function startTestAccount(kind: ServerKind, host: HostHandle): Promise<Tes
           .sort((a, b) => a - b),
       trash: () => state.trashOf('alice').map((n) => state.title(n)).sort(),
       addFile: (path, name, size) => void state.addFile(folder(path).id, name, size, { by: 'alice' }),
+      trashFile: (path, name, size) => void state.addTrashed('alice', folder(path).id, name, 'file', size, state.tree.now()),
       slowDown: (ms) => void (state.opItemMs = ms),
       close: () => server.close(),
     };
@@ -196,6 +199,7 @@ async function startTestAccount(kind: ServerKind, host: HostHandle): Promise<Tes
         .sort((a, b) => a - b),
     trash: () => tree.trashOf('alice').map((e) => tree.node(e.nodeId).name).sort(),
     addFile: (path, name, size) => void tree.writeFile('alice', path ? `${path}/${name}` : name, size),
+    trashFile: (path, name, size) => void tree.trash(tree.writeFile('alice', path ? `${path}/${name}` : name, size).id),
     slowDown: (ms) => server.control.setLatency(ms),
     close: () => server.close(),
   };
