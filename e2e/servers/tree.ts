@@ -247,13 +247,20 @@ export class FileTree {
     const existing = this.child(parent.id, name);
     if (existing) {
       if (existing.kind !== 'file') throw new TreeError('EXISTS', `${name} is a folder`);
-      existing.size = size;
-      existing.mtime = options.mtime ?? this.now();
-      existing.etag = etag();
-      return existing;
+      return this.updateFile(existing.id, size, options.mtime);
     }
     const node = this.createIn(parent.id, name, 'file', size, options.mtime);
     if (options.contentType) node.contentType = options.contentType;
+    return node;
+  }
+
+  /** New content for a file, as saving over it does: same id, new size, mtime and ETag. */
+  updateFile(nodeId: number, size: number, mtime?: number): TreeNode {
+    const node = this.node(nodeId);
+    if (node.kind !== 'file') throw new TreeError('EXISTS', `${node.name} is a folder`);
+    node.size = size;
+    node.mtime = mtime ?? this.now();
+    node.etag = etag();
     return node;
   }
 

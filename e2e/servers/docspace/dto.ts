@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { TreeNode } from '../tree';
-import { FolderType, type DocSpaceState, type DsUser, type Operation } from './state';
+import { FolderType, type DocSpaceState, type DsUser, type FileVersion, type Operation } from './state';
 
 /**
  * DocSpace's JSON shapes as the server writes them: camelCase, null fields omitted
@@ -163,26 +164,52 @@ export class Dtos {
     return node.parent ?? 0;
   }
 
-  file(node: TreeNode, viewer: DsUser) {
-    const meta = this.state.meta.get(node.id);
-    const version = meta?.version ?? 1;
+  /**
+   * FileDto of a file's current version, or of an earlier one (GET file/{id}?version=N, the
+   * file/{id}/history list): version, versionGroup, size, comment, updated and updatedBy are that
+   * version's.
+   */
+  file(node: TreeNode, viewer: DsUser, of?: FileVersion) {
+    const v = of ?? this.state.currentVersion(node);
     const title = this.state.title(node);
+    const base = this.base(node, viewer);
     return {
       folderId: this.parentIdOf(node, viewer),
-      version,
-      versionGroup: version,
-      contentLength: humanSize(node.size),
-      pureContentLength: node.size || undefined,
+      version: v.version,
+      versionGroup: v.versionGroup,
+      contentLength: humanSize(v.size),
+      pureContentLength: v.size || undefined,
       fileStatus: 0,
       mute: false,
-      viewUrl: `${this.baseUrl()}/filehandler.ashx?action=download&fileid=${node.id}`,
-      webUrl: `${this.baseUrl()}/doceditor?fileid=${node.id}&version=${version}`,
+      viewUrl: `${this.baseUrl()}/filehandler.ashx?action=download&fileid=${node.id}${of ? `&version=${v.version}` : ''}`,
+      webUrl: `${this.baseUrl()}/doceditor?fileid=${node.id}&version=${v.version}`,
       fileType: fileTypeOf(title),
       fileExst: extOf(title),
+      comment: v.comment,
       thumbnailStatus: 0,
       formFillingStatus: 0,
-      ...this.base(node, viewer),
+      ...base,
+      ...(of ? { updated: apiDate(v.modifiedOn), updatedBy: this.employee(v.modifiedBy ?? this.state.meta.get(node.id)?.createdBy ?? node.owner) } : {}),
       fileEntryType: 2,
+    };
+  }
+
+  /**
+   * EditHistoryDto (GET file/{id}/edit/history, POST file/{id}/restoreversion): id, key, version,
+   * versionGroup, user {id, name}, created (the version's ModifiedOn), changes (empty: no editor
+   * change log here); changesHistory and serverVersion are null and so omitted.
+   */
+  editHistory(node: TreeNode, v: FileVersion) {
+    const meta = this.state.meta.get(node.id);
+    const who = this.state.users.get(v.modifiedBy ?? meta?.createdBy ?? node.owner);
+    return {
+      id: node.id,
+      key: docKey(node.id, v.version, meta?.created ?? node.mtime),
+      version: v.version,
+      versionGroup: v.versionGroup,
+      user: who ? { id: who.guid, name: who.displayName } : { id: '00000000-0000-0000-0000-000000000000', name: 'Guest' },
+      created: apiDate(v.modifiedOn),
+      changes: [] as unknown[],
     };
   }
 
@@ -304,4 +331,24 @@ export function addGap(ms: number, gap: number): number {
     default:
       return ms + 30 * 86_400_000;
   }
+}
+
+/**
+ * A document key as DocumentServiceHelper.GetDocKeyAsync makes it: a hash of the file id, version
+ * and creation time, base64 with everything but [0-9a-zA-Z_] turned into "_" (GenerateRevisionId).
+ * Opaque to clients.
+ */
+export function docKey(id: number, version: number, createdOn: number): string {
+  return createHash('sha256').update(`teamlab_${id}_${version}_${createdOn}`).digest('base64').replace(/[^0-9a-zA-Z_]/g, '_');
+}
+
+/**
+ * DateTime.ToString("g") in en-US as FileEntry.ModifiedOnString writes it ("1/9/2023 3:04 PM"),
+ * in the tenant's time zone (UTC here).
+ */
+export function shortDateTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h12}:${String(d.getUTCMinutes()).padStart(2, '0')} ${h < 12 ? 'AM' : 'PM'}`;
 }

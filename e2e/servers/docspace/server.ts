@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Control, listen, type RunningServer } from '../control';
 import { FileTree, type TreeNode } from '../tree';
-import { Dtos, extOf, fileTypeOf } from './dto';
+import { Dtos, extOf, fileTypeOf, shortDateTime } from './dto';
 import { seedTestPortal } from './seed';
 import { DocSpaceState, type DsUser, type Operation } from './state';
 
@@ -11,7 +11,8 @@ import { DocSpaceState, type DsUser, type Operation } from './state';
  * server's envelopes, omitted nulls, numeric enums, paging limits (count 1..100), API-key auth with
  * scopes (a missing scope is a bare 403), background file operations that advance over time and
  * report their finished state once, the conflict pre-check, Skip as the default conflict
- * behaviour, folder merges, terminate, and 401/403/404/429 answers. The shared control API
+ * behaviour, folder merges, terminate, file versions (edit/history, history, restoreversion,
+ * saveediting; Overwrite keeps the replaced version), and 401/403/404/429 answers. The shared control API
  * (/__control/) seeds, resets and injects latency and faults.
  */
 
@@ -37,6 +38,8 @@ export interface DocSpaceServerOptions {
 export interface DocSpaceServer extends RunningServer {
   state: DocSpaceState;
 }
+
+const DEFAULT_VERSION = '3.7.2.1813';
 
 /** Concurrency limits of ASC.Api.Core's rate limiter (RateLimiterSettings defaults). */
 const MAX_CONCURRENT_GETS = 50;
@@ -84,8 +87,23 @@ const NOT_FOUND_FILE = 'The required file was not found';
 const HRESULTS: Record<string, number> = {
   'System.InvalidOperationException': -2146233079,
   'System.ArgumentException': -2147024809,
+  'System.ArgumentNullException': -2147467261,
+  'System.IO.FileNotFoundException': -2147024894,
+  'System.Security.SecurityException': -2146233078,
   'ASC.Common.Web.ItemNotFoundException': -2146233088,
 };
+
+/** FilesCommonResource texts the version routes answer with. */
+const READ_FILE_DENIED = "You don't have enough permission to view the file";
+const SAME_VERSION = 'The new version cannot be the same as the current one';
+
+/** Whether a DocSpace version string ("3.7.2.1813") is at least major.minor; unparsable ones count as current. */
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return true;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a > major || (a === major && b >= minor);
+}
 
 type Body = Record<string, unknown>;
 
@@ -122,7 +140,7 @@ class DocSpaceApiHandler {
 
     // Anonymous routes.
     if (method === 'GET' && route === 'settings/version/build') {
-      return this.ok(req, res, { docSpace: this.options.version ?? '3.7.2.1813', documentServer: '9.1.0.173', mailServer: '1.6.75' });
+      return this.ok(req, res, { docSpace: this.options.version ?? DEFAULT_VERSION, documentServer: '9.1.0.173', mailServer: '1.6.75' });
     }
     if (method === 'GET' && (route === 'capabilities.json' || route === 'capabilities')) {
       return this.ok(req, res, { ldapEnabled: false, providers: [], ssoLabel: '', oauthEnabled: true, ssoUrl: '', identityServerEnabled: true });
@@ -166,14 +184,17 @@ class DocSpaceApiHandler {
     else slot.writes++;
     try {
       let body: Body = {};
-      if (raw.length) {
+      const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
+      // File content (saveediting) comes as multipart/form-data or a bare stream, not JSON.
+      const isContent = contentType.startsWith('multipart/') || contentType.startsWith('application/octet-stream');
+      if (raw.length && !isContent) {
         try {
           body = JSON.parse(raw.toString('utf8')) as Body;
         } catch {
           throw new HttpError(400, 'Invalid arguments', 'System.ArgumentException');
         }
       }
-      await this.route(req, res, method, route, url.searchParams, body, user);
+      await this.route(req, res, method, route, url.searchParams, body, user, isContent ? raw : null);
     } catch (e) {
       if (e instanceof ValidationError) {
         // [ApiController] model validation: the ValidationProblemDetails travels in the success envelope with status 1.
@@ -195,7 +216,7 @@ class DocSpaceApiHandler {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, method: string, route: string, q: URLSearchParams, body: Body, user: DsUser) {
+  private async route(req: IncomingMessage, res: ServerResponse, method: string, route: string, q: URLSearchParams, body: Body, user: DsUser, content: Buffer | null) {
     const ok = (value: unknown) => this.ok(req, res, value);
     let m: RegExpExecArray | null;
     switch (`${method} ${route}`) {
@@ -227,9 +248,30 @@ class DocSpaceApiHandler {
     if (method === 'GET' && (m = /^files\/folder\/(\d+)$/.exec(route))) return ok(this.folderInfo(user, Number(m[1])));
     if (method === 'POST' && (m = /^files\/folder\/(\d+)$/.exec(route))) return ok(this.createFolder(user, Number(m[1]), body));
     if (method === 'GET' && (m = /^files\/file\/(\d+)$/.exec(route))) {
+      // ?version=N answers that version (FileStorageService.GetFileAsync); 0 or absent: the current one.
       const node = this.state.node(Number(m[1]));
       if (!node || node.kind !== 'file') throw new HttpError(404, NOT_FOUND_FILE, 'ASC.Common.Web.ItemNotFoundException');
+      const asked = Number(q.get('version') ?? 0) || 0;
+      if (asked > 0) {
+        const v = this.state.versionsOf(node).find((x) => x.version === asked);
+        if (!v) throw new HttpError(404, NOT_FOUND_FILE, 'ASC.Common.Web.ItemNotFoundException');
+        return ok(this.dto.file(node, user, v));
+      }
       return ok(this.dto.file(node, user));
+    }
+    if (method === 'GET' && (m = /^files\/file\/(\d+)\/edit\/history$/.exec(route))) return ok(this.editHistory(user, Number(m[1])));
+    if (method === 'GET' && (m = /^files\/file\/(\d+)\/history$/.exec(route))) return ok(this.fileVersions(user, Number(m[1])));
+    if ((m = /^files\/file\/(\d+)\/restoreversion$/.exec(route))) {
+      // GET up to DocSpace 3.5, POST from 3.6 on (DocSpace-server commit 6d2f974, "fix bug 78027").
+      const expected = versionAtLeast(this.options.version ?? DEFAULT_VERSION, 3, 6) ? 'POST' : 'GET';
+      if (method !== expected) {
+        res.writeHead(405, { Allow: expected, 'Content-Length': '0' });
+        return void res.end();
+      }
+      return ok(this.restoreVersion(user, Number(m[1]), q));
+    }
+    if (method === 'PUT' && (m = /^files\/file\/(\d+)\/saveediting$/.exec(route))) {
+      return ok(this.saveEditing(user, Number(m[1]), content ?? Buffer.alloc(0), String(req.headers['content-type'] ?? '')));
     }
     if (method === 'GET' && (m = /^files\/(\d+)$/.exec(route))) {
       const id = Number(m[1]);
@@ -386,6 +428,75 @@ class DocSpaceApiHandler {
     return this.dto.folder(this.state.addFolder(parent.id, title, { by: user.id }), user);
   }
 
+  // ——— file versions ———
+
+  /** A live or trashed file by id, or null (folders and unknown ids). */
+  private fileNode(id: number): TreeNode | null {
+    const node = this.state.node(id);
+    return node && node.kind === 'file' ? node : null;
+  }
+
+  /**
+   * FileSecurity for the version routes: the Trash section allows only Read, Delete and Move (no
+   * ReadHistory or EditHistory); a room without write access gives no EditHistory.
+   */
+  private canEditHistory(node: TreeNode): boolean {
+    if (node.trashEntry !== null) return false;
+    return this.state.canWriteInto(this.state.tree.node(node.parent!));
+  }
+
+  /** GET file/{id}/edit/history: EditHistoryDto per version, oldest first (FileStorageService.GetEditHistoryAsync). */
+  private editHistory(user: DsUser, id: number) {
+    const node = this.fileNode(id);
+    if (!node) throw new HttpError(404, NOT_FOUND_FILE, 'ASC.Common.Web.ItemNotFoundException');
+    if (node.trashEntry !== null) throw new HttpError(403, READ_FILE_DENIED);
+    return this.state.versionsOf(node).map((v) => this.dto.editHistory(node, v));
+  }
+
+  /** GET file/{id}/history: FileDto per version, newest first (GetFileHistoryAsync; no file is a failed ReadHistory check). */
+  private fileVersions(user: DsUser, id: number) {
+    const node = this.fileNode(id);
+    if (!node || node.trashEntry !== null) throw new HttpError(403, READ_FILE_DENIED);
+    return [...this.state.versionsOf(node)].reverse().map((v) => this.dto.file(node, user, v));
+  }
+
+  /**
+   * POST file/{id}/restoreversion?version=N (EntryManager.UpdateToVersionFileAsync): a NEW version
+   * with version N's content and size (version and versionGroup one above the current, comment
+   * "Restored from the revision of <N's time>", modified now by the caller); the other versions
+   * stay. Answers the file's edit history after the restore. `url` (restore from a document-server
+   * link) is not modelled.
+   */
+  private restoreVersion(user: DsUser, id: number, q: URLSearchParams) {
+    const asked = Number(q.get('version') ?? 0);
+    if (!Number.isInteger(asked) || asked < 1) throw new HttpError(400, "Value cannot be null. (Parameter 'version')", 'System.ArgumentNullException');
+    const node = this.fileNode(id);
+    if (!node) throw new HttpError(404, NOT_FOUND_FILE, 'System.IO.FileNotFoundException');
+    const history = this.state.versionsOf(node);
+    const current = history[history.length - 1]!;
+    if (asked === current.version) throw new HttpError(400, SAME_VERSION, 'System.ArgumentException');
+    // A version above the current one reads as the current one (Math.Min in UpdateToVersionFileAsync).
+    const from = history.find((v) => v.version === Math.min(current.version, asked));
+    if (!from) throw new HttpError(404, NOT_FOUND_FILE, 'System.IO.FileNotFoundException');
+    if (!this.canEditHistory(node)) throw new HttpError(403, 'Access denied', 'System.Security.SecurityException');
+    this.state.saveVersion(node, from.size, user.id, `Restored from the revision of ${shortDateTime(from.modifiedOn)}`);
+    return this.state.versionsOf(node).map((v) => this.dto.editHistory(node, v));
+  }
+
+  /**
+   * PUT file/{id}/saveediting (EditorController.SaveEditingFileFromForm → EntryManager.SaveEditingAsync
+   * without forcesave): the "File" part of a multipart/form-data body (or the bare body) becomes a new
+   * version (version and versionGroup + 1, comment "Edited"); answers the file's FileDto.
+   */
+  private saveEditing(user: DsUser, id: number, content: Buffer, contentType: string) {
+    const node = this.fileNode(id);
+    if (!node) throw new HttpError(404, NOT_FOUND_FILE, 'System.IO.FileNotFoundException');
+    if (!this.canEditHistory(node)) throw new HttpError(403, 'Access denied', 'System.Security.SecurityException');
+    const file = /^multipart\/form-data/i.test(contentType) ? multipartPart(content, contentType, 'File') : content;
+    this.state.saveVersion(node, file?.length ?? 0, user.id, 'Edited');
+    return this.dto.file(node, user);
+  }
+
   // ——— operations ———
 
   private ids(value: unknown): number[] {
@@ -531,12 +642,10 @@ class DocSpaceApiHandler {
         this.state.moveInto(node, dest.id);
         op.result.push(`file_${node.id}`);
       } else if (resolve === 1) {
-        // Overwrite: the existing file gets a new version with the trashed file's content; the trashed one is deleted.
-        conflict.size = node.size;
-        conflict.mtime = this.state.tree.now();
-        const meta = this.state.m(conflict.id);
-        meta.version = (meta.version ?? 1) + 1;
-        meta.modifiedBy = op.user;
+        // Overwrite: the existing file gets a new version (version and versionGroup + 1, comment
+        // "Overwritten") with the trashed file's content; its earlier versions stay in its history;
+        // the trashed one is deleted.
+        this.state.saveVersion(conflict, node.size, op.user, 'Overwritten');
         this.state.destroy(node);
         op.result.push(`file_${conflict.id}`);
       }
@@ -601,6 +710,29 @@ class ValidationError extends HttpError {
   constructor(readonly errors: Record<string, string[]>) {
     super(400, 'One or more validation errors occurred.', 'ValidationProblemDetails');
   }
+}
+
+/** The content of the named part of a multipart/form-data body, or null. */
+function multipartPart(body: Buffer, contentType: string, name: string): Buffer | null {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) return null;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0) {
+      const headers = part.subarray(0, headerEnd).toString('utf8');
+      const partName = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1];
+      // The part's content ends before the CRLF that precedes the next delimiter.
+      if (partName === name) return part.subarray(headerEnd + 4, part.length - 2);
+    }
+    at = next;
+  }
+  return null;
 }
 
 const parseResolve = (v: unknown): 0 | 1 | 2 => {

@@ -39,6 +39,23 @@ export interface ApiKey {
   expired?: boolean;
 }
 
+/**
+ * One row of a file's version history (DocSpace keeps a files row per version: version,
+ * version_group, content_length, modified_on/by, comment; create_on is the file's).
+ */
+export interface FileVersion {
+  version: number;
+  versionGroup: number;
+  /** Bytes of that version's content. */
+  size: number;
+  /** ms since the epoch. */
+  modifiedOn: number;
+  /** Tree user id of who saved it (undefined: the file's creator). */
+  modifiedBy?: string | undefined;
+  /** "Overwritten", "Edited", "Restored from the revision of …"; absent for the first version here. */
+  comment?: string | undefined;
+}
+
 interface Meta {
   /** Set when the title differs from the tree's (internal, unique) name. */
   title?: string;
@@ -46,6 +63,12 @@ interface Meta {
   createdBy?: string;
   modifiedBy?: string;
   version?: number;
+  /**
+   * Files: every version, oldest first, once the file has more than one. The last one is the
+   * current version; its size and modification time are the tree node's (read them through
+   * versionsOf, which fills them in).
+   */
+  versions?: FileVersion[];
   /** Folder id the entry was deleted from (top-level trash entries). */
   origin?: number;
   room?: { roomType: number; canWrite: boolean };
@@ -305,6 +328,46 @@ export class DocSpaceState {
     else delete meta.title;
     delete meta.origin;
     this.touch();
+  }
+
+  // ——— file versions ———
+
+  /** A file's versions, oldest first; the last is the current one (size and time from the node). */
+  versionsOf(node: TreeNode): FileVersion[] {
+    const meta = this.meta.get(node.id);
+    const recorded = meta?.versions;
+    if (!recorded?.length) {
+      const v = meta?.version ?? 1;
+      return [{ version: v, versionGroup: v, size: node.size, modifiedOn: node.mtime, modifiedBy: meta?.modifiedBy ?? meta?.createdBy }];
+    }
+    const past = recorded.slice(0, -1);
+    const current = recorded[recorded.length - 1]!;
+    return [...past, { ...current, size: node.size, modifiedOn: node.mtime }];
+  }
+
+  currentVersion(node: TreeNode): FileVersion {
+    const all = this.versionsOf(node);
+    return all[all.length - 1]!;
+  }
+
+  /**
+   * Saves new content over a file as a new version (DocSpace's FileDao.SaveFileAsync after an
+   * Overwrite move, a saveediting or a version restore): version and version group go up by one,
+   * the earlier versions with their sizes stay, the new one is modified now by `by`.
+   */
+  saveVersion(node: TreeNode, size: number, by: string, comment: string): FileVersion {
+    const meta = this.m(node.id);
+    const history = this.versionsOf(node);
+    const current = history[history.length - 1]!;
+    const now = this.tree.now();
+    const next: FileVersion = { version: current.version + 1, versionGroup: current.versionGroup + 1, size, modifiedOn: now, modifiedBy: by, comment };
+    meta.versions = [...history, next];
+    meta.version = next.version;
+    meta.modifiedBy = by;
+    // The tree node carries the current content: same id, new size, time and ETag.
+    this.tree.updateFile(node.id, size, now);
+    this.touch();
+    return next;
   }
 
   destroy(node: TreeNode): void {
