@@ -42,6 +42,17 @@ import {
  *   /work/shared/recordings/nextcloud-32.0.1.
  * - ownCloud 10: remote.php/dav/trash-bin/<user>/<fileid>, restore by MOVE to files/<user>/<path>
  *   with Overwrite, oc:trashbin-* properties, Depth infinity refused with 412.
+ *
+ * Conditional requests on the files tree: Nextcloud and ownCloud 10 run Sabre's checkPreconditions
+ * (sabrePreconditions; read in sabre/dav Server.php 3.2–4.7.1 — ownCloud's composer.lock pins
+ * 4.7.1 — plus both servers' Connector\Sabre\Server, which keep Sabre's exception rendering, and
+ * Node::getETag, which quotes the ETag; File is an IFile, Directory is not). oCIS (reva edge,
+ * internal/http/services/owncloud/ocdav delete.go, move.go, put.go, and the storage provider's
+ * InitiateFileUpload) ignores them except If-Match on PUT. Not confirmed against a live server: the
+ * other headers Nextcloud/ownCloud add to a 412; that checkPreconditions also runs on trash-bin
+ * paths (not modelled there); oCIS's answer to PUT on a folder; oCIS writes its own error XML
+ * (xmlns:d="DAV", an s:errorcode element) where this front end uses Sabre's; and oCIS's
+ * oc:fileid/OC-FileId are resource ids ("<storage>$<space>!<node>"), numeric here.
  */
 
 export type WebDavServerKind = 'nextcloud' | 'owncloud10' | 'ocis';
