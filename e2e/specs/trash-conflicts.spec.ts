@@ -15,10 +15,10 @@ for (const kind of SERVER_KINDS) {
 
       const dialog = page.getByRole('dialog', { name: '3 items already exist at the destination' });
       await expect(dialog).toBeVisible();
-      await expect(dialog).toContainText('The other 1 item can be restored as they are.');
-      // Both sides: the trashed file (1 KB, deleted …) and the existing one (77 B, modified …).
+      await expect(dialog).toContainText('The other item can be restored as it is.');
+      // Both sides: the trashed file (1 KB, deleted …) and the existing one (77 bytes, modified …).
       await expect(conflictRow(page, 'Batch 01.txt')).toContainText('1 KB');
-      await expect(conflictRow(page, 'Batch 01.txt')).toContainText('77 B');
+      await expect(conflictRow(page, 'Batch 01.txt')).toContainText('77 bytes');
       await conflictRow(page, 'Batch 01.txt').getByRole('radio', { name: 'Replace' }).check();
       await conflictRow(page, 'Batch 02.txt').getByRole('radio', { name: 'Keep both' }).check();
       await conflictRow(page, 'Batch 03.txt').getByRole('radio', { name: 'Skip' }).check();

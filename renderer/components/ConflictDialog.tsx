@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { Conflict, Resolution } from '../../shared/model';
-import { formatBytes, formatExact, formatRelative, plural } from '../lib/format';
+import { choiceForAll, compareSides, DEFAULT_CHOICE, isSelectionClash, type Side } from '../lib/conflict';
+import { formatDateTime, formatExact, formatRelative, formatSizeExact, plural } from '../lib/format';
 import { Modal } from './Modal';
 
 const CHOICES: { value: Resolution; label: string; hint: string }[] = [
@@ -13,20 +14,65 @@ const CHOICES: { value: Resolution; label: string; hint: string }[] = [
 /** How many rows the dialog draws; the rest follow the "all" choice. */
 const MAX_ROWS = 300;
 
+/** A small text badge ("Newer", "Larger") so the comparison does not rest on colour. */
+function Mark({ children, title }: { children: string; title: string }) {
+  return (
+    <span className="side-mark" title={title}>
+      {children}
+    </span>
+  );
+}
+
+/** What "Newer" means on that side: its date is the later one. */
+function newerHint(side: Side, selection: boolean): string {
+  if (side === 'trashed') return `Deleted after the other was ${selection ? 'deleted' : 'last modified'}`;
+  return `${selection ? 'Deleted' : 'Modified'} after this item was deleted`;
+}
+
+function SideCard({ c, side }: { c: Conflict; side: Side }) {
+  const cmp = compareSides(c);
+  const selection = isSelectionClash(c);
+  const info = side === 'trashed' ? c.trashed : c.existing;
+  const date = side === 'trashed' ? c.trashed.deletedAt : c.existing.modifiedAt;
+  const label = side === 'trashed' ? (selection ? 'This item' : 'In the trash') : selection ? 'Also selected' : 'Already there';
+  const verb = side === 'trashed' || selection ? 'deleted' : 'modified';
+  return (
+    <div className={`conflict-side side-${side}`} role="group" aria-label={label} data-testid={`side ${side}`}>
+      <div className="side-head">
+        <span className="side-label">{label}</span>
+        {cmp.newer === side && <Mark title={newerHint(side, selection)}>Newer</Mark>}
+        {cmp.larger === side && <Mark title="It has more bytes than the other">Larger</Mark>}
+        {cmp.larger === 'same' && <Mark title="Both have exactly the same number of bytes">Same size</Mark>}
+      </div>
+      <span className="side-size">{info.kind === 'folder' ? (info.size === null ? 'Folder' : `Folder, ${formatSizeExact(info.size)}`) : formatSizeExact(info.size)}</span>
+      <span>
+        {verb}{' '}
+        <time dateTime={date ?? undefined} title={formatExact(date)}>
+          {formatDateTime(date)}
+        </time>
+      </span>
+      {date && <span className="muted">{formatRelative(date)}</span>}
+    </div>
+  );
+}
+
+/** Both sides of one clash, each with its exact size and date; which is newer and which is larger is marked in words. */
 function Sides({ c }: { c: Conflict }) {
   return (
     <div className="conflict-sides">
-      <div>
-        <span className="side-label">In the trash</span>
-        <span>{c.trashed.kind === 'folder' ? 'Folder' : formatBytes(c.trashed.size)}</span>
-        <span title={formatExact(c.trashed.deletedAt)}>deleted {formatRelative(c.trashed.deletedAt)}</span>
-      </div>
-      <div>
-        <span className="side-label">Already there</span>
-        <span>{c.existing.kind === 'folder' ? 'Folder' : formatBytes(c.existing.size)}</span>
-        <span title={formatExact(c.existing.modifiedAt)}>modified {formatRelative(c.existing.modifiedAt)}</span>
-      </div>
+      <SideCard c={c} side="trashed" />
+      <SideCard c={c} side="existing" />
     </div>
+  );
+}
+
+/** The full path the item would take, wrapped rather than cut. */
+function TargetPath({ c }: { c: Conflict }) {
+  return (
+    <span className="conflict-path">
+      <span className="muted">Restores to </span>
+      <span data-testid="conflict-path">{c.targetPath}</span>
+    </span>
   );
 }
 
@@ -35,8 +81,9 @@ function ChoiceGroup({ c, value, onChange }: { c: Conflict; value: Resolution; o
     <div role="radiogroup" aria-label={`What to do with ${c.name}`} className="choice-group">
       {CHOICES.map((choice) => {
         const disabled = choice.value === 'replace' && !c.canReplace;
+        const hint = isSelectionClash(c) && choice.value === 'replace' ? 'The other selected item, restored a moment before, goes back to the trash; this one takes its place.' : choice.hint;
         return (
-          <label key={choice.value} className={`choice${value === choice.value ? ' on' : ''}${disabled ? ' disabled' : ''}`} title={disabled ? (c.note ?? 'This server cannot replace it.') : choice.hint}>
+          <label key={choice.value} className={`choice${value === choice.value ? ' on' : ''}${disabled ? ' disabled' : ''}`} title={disabled ? (c.note ?? 'This server cannot replace it.') : hint}>
             <input type="radio" name={`conflict-${c.itemKey}`} value={choice.value} checked={value === choice.value} disabled={disabled} onChange={() => onChange(choice.value)} />
             {choice.label}
           </label>
@@ -46,9 +93,17 @@ function ChoiceGroup({ c, value, onChange }: { c: Conflict; value: Resolution; o
   );
 }
 
+function dialogTitle(conflicts: Conflict[]): string {
+  const n = conflicts.length;
+  if (!conflicts.some(isSelectionClash)) return `${plural(n, 'item')} already exist${n === 1 ? 's' : ''} at the destination`;
+  if (conflicts.every(isSelectionClash)) return n === 1 ? 'Two selected items would be restored to the same path' : `${plural(n, 'selected item')} would be restored where another selected item goes`;
+  return `${plural(n, 'item')} would be restored where something is already in the way`;
+}
+
 /**
- * Name collisions before a batch starts: both sides of each one, Replace / Keep both / Skip per
- * item, and one choice for all. Nothing starts until the user presses Restore.
+ * Name collisions before a batch starts: both sides of each one (full path, exact sizes and dates,
+ * which is newer and larger), Replace / Keep both / Skip per item, and one choice for all. Nothing
+ * starts until the user presses Restore.
  */
 export function ConflictDialog({
   conflicts,
@@ -62,16 +117,17 @@ export function ConflictDialog({
   onCancel: () => void;
   onResolve: (resolutions: Record<string, Resolution>) => void;
 }) {
-  const [choices, setChoices] = useState<Record<string, Resolution>>(() => Object.fromEntries(conflicts.map((c) => [c.itemKey, 'keep-both' as Resolution])));
-  const setAll = (r: Resolution) => setChoices(Object.fromEntries(conflicts.map((c) => [c.itemKey, r === 'replace' && !c.canReplace ? 'keep-both' : r])));
+  const [choices, setChoices] = useState<Record<string, Resolution>>(() => Object.fromEntries(conflicts.map((c) => [c.itemKey, DEFAULT_CHOICE])));
+  const setAll = (r: Resolution) => setChoices((old) => Object.fromEntries(conflicts.map((c) => [c.itemKey, choiceForAll(c, r, old[c.itemKey] ?? DEFAULT_CHOICE)])));
   const shown = conflicts.slice(0, MAX_ROWS);
   const count = (r: Resolution) => Object.values(choices).filter((v) => v === r).length;
+  const selectionClashes = conflicts.filter(isSelectionClash).length;
   return (
-    <Modal title={`${plural(conflicts.length, 'item')} already exist${conflicts.length === 1 ? 's' : ''} at the destination`} isOpen onClose={onCancel} className="conflict-dialog">
+    <Modal title={dialogTitle(conflicts)} isOpen onClose={onCancel} className="conflict-dialog">
       <p className="dialog-sub">
         {conflicts.length === total
           ? 'Choose what happens to each one.'
-          : `The other ${plural(total - conflicts.length, 'item')} can be restored as they are. Choose what happens to these.`}
+          : `${total - conflicts.length === 1 ? 'The other item can be restored as it is' : `The other ${plural(total - conflicts.length, 'item')} can be restored as they are`}. Choose what happens to ${conflicts.length === 1 ? 'this one' : 'these'}.`}
       </p>
       <div className="apply-all" role="group" aria-label="Apply to all">
         <span>Apply to all:</span>
@@ -80,18 +136,24 @@ export function ConflictDialog({
             {c.label} all
           </button>
         ))}
+        {selectionClashes > 0 && selectionClashes < conflicts.length && (
+          <span className="muted apply-all-note">“Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they are.</span>
+        )}
       </div>
       <ul className="conflict-list" aria-label="Conflicts">
         {shown.map((c) => (
-          <li key={c.itemKey} className="conflict-row" data-testid={`conflict ${c.name}`}>
+          <li key={c.itemKey} className={`conflict-row${isSelectionClash(c) ? ' selection-clash' : ''}`} data-testid={`conflict ${c.name}`}>
             <div className="conflict-name">
-              <strong title={c.name}>{c.name}</strong>
-              <span className="muted" title={c.targetPath}>
-                {c.targetPath}
-              </span>
+              <strong>{c.name}</strong>
+              <TargetPath c={c} />
+              {isSelectionClash(c) && (
+                <span className="conflict-selection">
+                  Two selected items would be restored to this same path.{c.note ? '' : ' The other one goes first; Keep both gives this one a free name.'}
+                </span>
+              )}
             </div>
             <Sides c={c} />
-            <ChoiceGroup c={c} value={choices[c.itemKey] ?? 'keep-both'} onChange={(r) => setChoices((old) => ({ ...old, [c.itemKey]: r }))} />
+            <ChoiceGroup c={c} value={choices[c.itemKey] ?? DEFAULT_CHOICE} onChange={(r) => setChoices((old) => ({ ...old, [c.itemKey]: r }))} />
             {c.note && <p className="conflict-note muted">{c.note}</p>}
           </li>
         ))}
@@ -125,13 +187,24 @@ export function ConflictQuestion({
   onCancelBatch: () => void;
 }) {
   const [applyToAll, setApplyToAll] = useState(false);
+  const selection = isSelectionClash(conflict);
   return (
     <Modal title={`“${conflict.name}” already exists`} isOpen onClose={() => onAnswer('skip', false)} className="conflict-dialog" dismissable={false}>
       <p className="dialog-sub">
-        Something named <strong>{conflict.name}</strong> appeared at {conflict.targetPath} while restoring. The rest of the batch goes on; this item waits for you.
+        {selection ? (
+          <>
+            Another selected item was just restored to the same path as <strong>{conflict.name}</strong>.
+          </>
+        ) : (
+          <>
+            Something named <strong>{conflict.name}</strong> appeared at its destination while restoring.
+          </>
+        )}{' '}
+        The rest of the batch goes on; this item waits for you.
       </p>
+      <TargetPath c={conflict} />
       <Sides c={conflict} />
-      {conflict.note && <p className="muted">{conflict.note}</p>}
+      {conflict.note && <p className="conflict-note muted">{conflict.note}</p>}
       <label className="checkbox">
         <input type="checkbox" checked={applyToAll} onChange={(e) => setApplyToAll(e.target.checked)} />
         Do the same for every other conflict in this batch

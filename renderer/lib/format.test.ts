@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countAndSize, daysLeft, describeItems, formatBytes, formatDaysLeft, formatRelative, plural } from './format';
+import { countAndSize, daysLeft, describeItems, formatBytes, formatDateTime, formatDaysLeft, formatExactBytes, formatRelative, formatSizeExact, plural } from './format';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -41,5 +41,24 @@ describe('format', () => {
     expect(formatDaysLeft(inDays(0), NOW)).toBe('today');
     expect(formatDaysLeft(new Date(NOW - 5000).toISOString(), NOW)).toBe('today');
     expect(formatDaysLeft(null, NOW)).toBe('—');
+  });
+});
+
+describe('exact dates and sizes', () => {
+  it('date and time in place: day, short month, year, 24-hour time (local)', () => {
+    expect(formatDateTime(new Date(2026, 10, 28, 14, 2).toISOString())).toBe('28 Nov 2026, 14:02');
+    expect(formatDateTime(new Date(2026, 0, 5, 9, 7).toISOString())).toBe('5 Jan 2026, 09:07');
+    expect(formatDateTime(null)).toBe('unknown');
+    expect(formatDateTime('not a date')).toBe('unknown');
+  });
+
+  it('exact bytes next to the human size', () => {
+    expect(formatExactBytes(1)).toBe('1 byte');
+    expect(formatExactBytes(1_234_567)).toBe('1,234,567 bytes');
+    expect(formatSizeExact(77)).toBe('77 bytes');
+    expect(formatSizeExact(0)).toBe('0 bytes');
+    expect(formatSizeExact(1000)).toBe('1 KB (1,000 bytes)');
+    expect(formatSizeExact(1536)).toBe('1.5 KB (1,536 bytes)');
+    expect(formatSizeExact(null)).toBe('size unknown');
   });
 });

@@ -77,3 +77,23 @@ export function describeItems(items: { size: number | null; kind?: string }[]): 
 
 /** "1,204 items (3.4 GB)". */
 export const countAndSize = (count: number, bytes: number) => `${plural(count, 'item')} (${formatBytes(bytes)})`;
+
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "28 Nov 2026, 14:02": the exact local date and time, short enough to show in place (not only in a tooltip). */
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return 'unknown';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'unknown';
+  return DATE_TIME.format(t);
+}
+
+/** "1,000 bytes", "1 byte": the exact size. */
+export const formatExactBytes = (bytes: number) => plural(bytes, 'byte');
+
+/** "77 bytes" below 1 KB, else the human size with the exact bytes: "1.5 KB (1,536 bytes)". */
+export function formatSizeExact(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return 'size unknown';
+  if (bytes < 1000) return formatExactBytes(bytes);
+  return `${formatBytes(bytes)} (${formatExactBytes(bytes)})`;
+}

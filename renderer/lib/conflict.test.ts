@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Conflict } from '../../shared/model';
+import { choiceForAll, compareSides, DEFAULT_CHOICE, isSelectionClash } from './conflict';
+
+const conflict = (extra: Partial<Conflict> = {}, trashed: Partial<Conflict['trashed']> = {}, existing: Partial<Conflict['existing']> = {}): Conflict => ({
+  itemKey: 'acc:1',
+  name: 'Budget 2026.xlsx',
+  targetPath: '/Documents/Budget 2026.xlsx',
+  source: 'existing',
+  otherKey: null,
+  trashed: { size: 1000, deletedAt: '2026-11-28T14:02:00Z', kind: 'file', ...trashed },
+  existing: { size: 77, modifiedAt: '2026-11-28T15:00:00Z', kind: 'file', ...existing },
+  canReplace: true,
+  note: null,
+  ...extra,
+});
+
+describe('compareSides', () => {
+  it('marks the side with the later date as newer and the one with more bytes as larger', () => {
+    expect(compareSides(conflict())).toEqual({ newer: 'existing', larger: 'trashed' });
+    expect(compareSides(conflict({}, { size: 5, deletedAt: '2026-11-29T00:00:00Z' }))).toEqual({ newer: 'trashed', larger: 'existing' });
+  });
+
+  it('says "same" for equal sizes and for dates within a second', () => {
+    expect(compareSides(conflict({}, { size: 77, deletedAt: '2026-11-28T15:00:00.400Z' }))).toEqual({ newer: 'same', larger: 'same' });
+  });
+
+  it('marks nothing when a date or size is unknown, or for folders', () => {
+    expect(compareSides(conflict({}, { deletedAt: null, size: null }))).toEqual({ newer: null, larger: null });
+    expect(compareSides(conflict({}, {}, { modifiedAt: 'garbage' })).newer).toBeNull();
+    expect(compareSides(conflict({}, { kind: 'folder', size: 10 }, { kind: 'folder', size: 5 })).larger).toBeNull();
+  });
+});
+
+describe('choices', () => {
+  it('starts every row on Keep both', () => {
+    expect(DEFAULT_CHOICE).toBe('keep-both');
+  });
+
+  it('"Replace all" replaces clashes with live files where the server can, and leaves clashes between selected items alone', () => {
+    expect(choiceForAll(conflict(), 'replace', 'skip')).toBe('replace');
+    expect(choiceForAll(conflict({ canReplace: false }), 'replace', 'skip')).toBe('keep-both');
+    expect(choiceForAll(conflict({ source: 'selection' }), 'replace', 'keep-both')).toBe('keep-both');
+    expect(choiceForAll(conflict({ source: 'selection' }), 'replace', 'skip')).toBe('skip');
+    expect(choiceForAll(conflict({ source: 'selection' }), 'skip', 'keep-both')).toBe('skip');
+    expect(choiceForAll(conflict(), 'keep-both', 'replace')).toBe('keep-both');
+  });
+
+  it('treats a conflict without a source (older main) as a clash with a live file', () => {
+    expect(isSelectionClash(conflict({ source: undefined as unknown as Conflict['source'] }))).toBe(false);
+    expect(isSelectionClash(conflict({ source: 'selection' }))).toBe(true);
+  });
+});
