@@ -5,6 +5,8 @@ import { call } from '../api/client';
 import { errorCode, errorText } from '../lib/errorText';
 import { describeItems, formatBytes, formatCount, plural } from '../lib/format';
 import * as sel from '../lib/selection';
+import { RESTORE_SHORTCUT } from '../lib/shortcuts';
+import { useShortcut } from '../lib/useShortcut';
 import { accountTotals, loadProgress, oneAccountEmptyMessage, statusCountText } from '../lib/trashTotals';
 import { filterItems, hasFilters, noFilters, originalFolders, sortItems, totalBytes, type Filters, type Sort } from '../lib/view';
 import { upsertOp } from '../queries/operations';
@@ -187,6 +189,9 @@ export function TrashScreen({
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Restore's shortcut works wherever the Restore button could be pressed (Enter and double-click do not restore).
+  useShortcut(RESTORE_SHORTCUT, () => void restore(selectedItems, { kind: 'original' }), selectedItems.length > 0 && busy === null);
+
   const onDragSelection = (e: DragEvent) => {
     e.dataTransfer.setData(DRAG_TYPE, String(selection.selected.size));
     e.dataTransfer.setData('text/plain', `${selection.selected.size} items from the trash`);
@@ -253,7 +258,6 @@ export function TrashScreen({
         onSelection={setSelection}
         sort={sort}
         onSort={setSort}
-        onRestore={() => void restore(selectedItems, { kind: 'original' })}
         onDelete={confirmDelete}
         onDragSelection={onDragSelection}
         busy={new Set()}
@@ -276,7 +280,14 @@ export function TrashScreen({
     <section className="trash-view" aria-label={`Trash of ${title}`}>
       <div className="toolbar" role="toolbar" aria-label="Actions on the selection">
         <h2 className="view-title">{title}</h2>
-        <button type="button" className="primary" disabled={!selectedItems.length || busy !== null} onClick={() => void restore(selectedItems, { kind: 'original' })} title="Put the selected items back where they were (Enter)">
+        <button
+          type="button"
+          className="primary"
+          disabled={!selectedItems.length || busy !== null}
+          onClick={() => void restore(selectedItems, { kind: 'original' })}
+          title={`Put the selected items back where they were (${RESTORE_SHORTCUT.label})`}
+          aria-keyshortcuts={RESTORE_SHORTCUT.aria}
+        >
           Restore
         </button>
         <button

@@ -46,7 +46,6 @@ export interface TrashTableProps {
   onSelection: (next: sel.Selection) => void;
   sort: Sort;
   onSort: (next: Sort) => void;
-  onRestore: () => void;
   onDelete: () => void;
   /** The user started dragging the selection (to drop it on a folder). */
   onDragSelection: (e: DragEvent) => void;
@@ -176,6 +175,7 @@ export function TrashTable(props: TrashTableProps) {
     if (selection.selected.size > 1 && selection.selected.has(key)) onSelection(sel.click(selection, keys, index, key));
   };
 
+  // Enter and double-click deliberately do nothing: restoring is always a press of Restore (or its shortcut, see lib/shortcuts).
   const onKeyDown = (e: KeyboardEvent) => {
     const mods = { shift: e.shiftKey, toggle: toggleKey(e) };
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
@@ -197,9 +197,6 @@ export function TrashTable(props: TrashTableProps) {
     } else if ((e.key === 'a' || e.key === 'A') && mods.toggle) {
       e.preventDefault();
       onSelection(sel.selectAll(selection, keys));
-    } else if (e.key === 'Enter') {
-      e.preventDefault();
-      if (selection.selected.size) props.onRestore();
     } else if (e.key === 'Delete' || (isMac && e.key === 'Backspace' && e.metaKey)) {
       e.preventDefault();
       if (selection.selected.size) props.onDelete();
@@ -284,7 +281,6 @@ export function TrashTable(props: TrashTableProps) {
                 }}
                 onMouseDown={(e) => onRowMouseDown(e, item.key)}
                 onClick={(e) => onRowClick(e, item.key)}
-                onDoubleClick={() => props.onRestore()}
               >
                 <div role="gridcell" className="gutter" title="Drag from here to select several rows">
                   <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />
