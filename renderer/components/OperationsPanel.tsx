@@ -3,26 +3,19 @@ import { useState } from 'react';
 import type { ItemResult, OperationView } from '../../shared/model';
 import { errorText, textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
+import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
 import { isFinished, operationActions, operationQueries, upsertOp } from '../queries/operations';
 
-const OUTCOME_LABELS: Record<ItemResult['outcome'], string> = {
-  restored: 'restored',
-  renamed: 'restored under a new name',
-  replaced: 'replaced',
-  merged: 'merged',
-  skipped: 'skipped',
-  deleted: 'deleted',
-  failed: 'failed',
-  cancelled: 'not done (cancelled)',
-};
-const OUTCOME_ORDER: ItemResult['outcome'][] = ['failed', 'cancelled', 'renamed', 'replaced', 'merged', 'restored', 'deleted', 'skipped'];
-
-export function summarise(op: OperationView): string {
-  const counts = new Map<string, number>();
-  for (const r of op.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-  const parts = OUTCOME_ORDER.filter((o) => counts.get(o)).map((o) => `${formatCount(counts.get(o)!)} ${OUTCOME_LABELS[o]}`);
-  if (op.kind === 'undo') return parts.join(', ').replace(/\bdeleted\b|\brestored\b/g, 'moved back to the trash');
-  return parts.join(', ') || 'Nothing to do';
+/** What a result line says after the outcome: where the item went, why it failed or stayed, and any note. */
+function resultDetail(r: ItemResult): string {
+  let text = '';
+  if (r.finalPath) {
+    if (r.outcome === 'restored') text += ` to ${r.finalPath}`;
+    else if (r.outcome === 'renamed' || r.outcome === 'replaced' || r.outcome === 'merged') text += ` as ${r.finalPath}`;
+    else if (r.outcome === 'kept') text += ` at ${r.finalPath}`;
+  }
+  if (r.error && (r.outcome === 'failed' || r.outcome === 'kept')) text += `: ${textFor(r.error.code, r.error.message)}`;
+  return text;
 }
 
 function StateLine({ op }: { op: OperationView }) {
@@ -103,6 +96,12 @@ function OperationCard({ op }: { op: OperationView }) {
       <div className="op-state" aria-live="polite" data-testid="operation-state">
         <StateLine op={op} />
       </div>
+      {finished && op.kind === 'restore' && !op.undoable && op.undoNote && (
+        <p className="op-undo-note" data-testid="undo-note">
+          Can’t undo: {op.undoNote}
+          {/[.!?]$/.test(op.undoNote) ? '' : '.'}
+        </p>
+      )}
       {error && (
         <p role="alert" className="error-text">
           {errorText(error)}
@@ -112,9 +111,9 @@ function OperationCard({ op }: { op: OperationView }) {
         <ul className="op-results" aria-label={`Results of ${op.title}`}>
           {sorted.slice(0, 500).map((r) => (
             <li key={r.key} className={`outcome-${r.outcome}`}>
-              <span className="result-name">{r.name}</span> — {OUTCOME_LABELS[r.outcome]}
-              {r.finalPath && r.outcome !== 'restored' ? ` as ${r.finalPath}` : r.finalPath ? ` to ${r.finalPath}` : ''}
-              {r.error && r.outcome === 'failed' ? `: ${textFor(r.error.code, r.error.message)}` : ''}
+              <span className="result-name">{r.name}</span> — {outcomeLabel(r.outcome, op.kind)}
+              {resultDetail(r)}
+              {r.note && <span className="result-note"> ({r.note})</span>}
             </li>
           ))}
           {sorted.length > 500 && <li>…and {plural(sorted.length - 500, 'more item')}</li>}
