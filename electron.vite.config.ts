@@ -14,9 +14,9 @@ export default defineConfig({
       rollupOptions: {
         input: Object.fromEntries(
           Object.entries({
-            main: 'electron/main.ts',
-            host: 'electron/host/main.ts',
-            cli: 'electron/cli/main.ts',
+            main: 'electron/hosts/desktop/main.ts',
+            host: 'electron/hosts/browser/main.ts',
+            cli: 'electron/hosts/cli/main.ts',
             // WebDAV trash listings are fetched and parsed here, off the main loop.
             'trash-worker': 'electron/providers/webdav/trashWorker.ts',
           })
@@ -30,7 +30,7 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       rollupOptions: {
-        input: { preload: resolve('electron/preload.ts') },
+        input: { preload: resolve('electron/hosts/desktop/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -7,6 +7,34 @@ import tseslint from 'typescript-eslint';
  * Lint, including the process boundary: the renderer may import only shared/ and browser code;
  * shared/ imports nothing of either side; main never imports the renderer.
  */
+/** The main process's layers, lowest first. */
+export const LAYERS = ['base', 'net', 'providers', 'operations', 'services', 'persistence', 'demo', 'hosts'];
+
+function layerRules() {
+  const outside = [
+    { regex: '(^|/)renderer/', message: 'Main never imports renderer code.' },
+    { regex: '(^|/)e2e/', message: 'App code never imports the test folder (e2e/): the app would ship test code.' },
+  ];
+  return LAYERS.map((layer, i) => ({
+    files: [`electron/${layer}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...outside,
+            ...LAYERS.slice(i + 1).map((above) => ({
+              regex: `(^|/)(\\.\\./)+${above}/`,
+              message: `electron/${layer} is below electron/${above}: import downwards only (${LAYERS.join(' ← ')}).`,
+            })),
+          ],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
@@ -47,17 +75,13 @@ export default tseslint.config(
       ],
     },
   },
+  // Main-process layers, each a folder; imports flow one way only (see README, "Layout"):
+  // base ← net ← providers ← operations ← services ← persistence ← demo ← hosts. No app code imports
+  // the renderer or the test folder. electron/layers.test.ts proves the rule fires.
+  ...layerRules(),
   {
-    files: ['electron/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'Main never imports renderer code.' }] },
-      ],
-    },
-  },
-  {
-    files: ['e2e/**/*.ts'],
+    // The demo servers are the protocol-faithful servers the tests use: plain Node, no app layer but the demo launcher's types.
+    files: ['e2e/**/*.ts', 'electron/demo/servers/**/*.ts'],
     rules: { 'no-empty-pattern': 'off' },
   },
 );

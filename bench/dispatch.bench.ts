@@ -1,4 +1,4 @@
-import { createDispatcher } from '../electron/core/dispatcher';
+import { createDispatcher } from '../electron/services/dispatcher';
 import type { TrashItem } from '../shared/model';
 import type { Bench } from './harness';
 

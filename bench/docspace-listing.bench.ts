@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DocSpaceApi } from '../electron/providers/docspace/api';
 import { readPages } from '../electron/providers/docspace/pages';
 import { DocSpaceProvider } from '../electron/providers/docspace/provider';
-import { defaultHttpOptions } from '../electron/providers/http';
+import { defaultHttpOptions } from '../electron/net/http';
 import type { Bench } from './harness';
 
 /**
@@ -12,7 +12,7 @@ import type { Bench } from './harness';
  * time once the first page gives the total.
  */
 async function serverProcess(latencyMs: number, seed: number): Promise<{ url: string; key: string; stop: () => void }> {
-  const script = fileURLToPath(new URL('../e2e/servers/docspace/serve.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, '--latency', String(latencyMs), '--seed', String(seed), '--cache'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';

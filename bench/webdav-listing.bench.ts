@@ -18,7 +18,7 @@ import type { Bench, BenchRow } from './harness';
 const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
 
 async function serverProcess(): Promise<{ url: string; stop: () => void }> {
-  const script = fileURLToPath(new URL('../e2e/servers/webdav/serve.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, '--kind', 'nextcloud', '--seed', String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';

@@ -3,11 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Control } from './servers/control';
-import { startDocSpaceServer, seedTestPortal, TEST_KEYS, type DocSpaceState } from './servers/docspace';
-import type { FileTree } from './servers/tree';
-import { startWebDavServer } from './servers/webdav/server';
-import { seedTestState, WEBDAV_USERS } from './servers/webdav/seed';
+import type { Control } from '../electron/demo/servers/control';
+import { startDocSpaceServer, seedTestPortal, TEST_KEYS, type DocSpaceState } from '../electron/demo/servers/docspace';
+import type { FileTree } from '../electron/demo/servers/tree';
+import { startWebDavServer } from '../electron/demo/servers/webdav/server';
+import { seedTestState, WEBDAV_USERS } from '../electron/demo/servers/webdav/seed';
 
 /** A running browser host (out/main/host.js) with its bridge address and token. */
 export interface HostHandle {

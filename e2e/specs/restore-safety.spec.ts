@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, screenshot, SERVER_KINDS, test, type HostHandle, type TestAccount } from '../fixtures';
-import { WEBDAV_USERS } from '../servers/webdav/seed';
+import { WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
 import { latestOperation, openTrash, row, selectRange, waitForOperation } from './trash-helpers';
 
 // Issue 10, "never act on the wrong file": nothing restores without a deliberate press, the

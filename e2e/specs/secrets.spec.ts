@@ -1,6 +1,6 @@
-import { startDocSpaceServer, TEST_KEYS } from '../servers/docspace/index';
-import { WEBDAV_USERS } from '../servers/webdav/seed';
-import { startWebDavServer } from '../servers/webdav/server';
+import { startDocSpaceServer, TEST_KEYS } from '../../electron/demo/servers/docspace/index';
+import { WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
+import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { expect, seedTrashWindowPortal, test } from '../fixtures';
 import { SecretWatch } from '../secret-watch';
 import { row, selectedNames, waitForOperation } from './trash-helpers';

@@ -1,7 +1,7 @@
 import { expect, screenshot, test } from '../fixtures';
-import { startDocSpaceServer, TEST_KEYS } from '../servers/docspace';
+import { startDocSpaceServer, TEST_KEYS } from '../../electron/demo/servers/docspace';
 import { seedTrashWindowPortal, seedTrashWindowTree } from '../fixtures';
-import { startWebDavServer } from '../servers/webdav/server';
+import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { openTrash, row, selectRange, selectedNames } from './trash-helpers';
 
 test('Add account: address, detected server, the right credential field, Test connection, Add', async ({ page, host }) => {

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, screenshot, seedTrashWindowTree, test, type HostHandle } from '../fixtures';
-import { startWebDavServer } from '../servers/webdav/server';
-import { WEBDAV_USERS } from '../servers/webdav/seed';
+import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
+import { WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
 import { waitForOperation } from './trash-helpers';
 
 // Three accounts in one window: DocSpace and Nextcloud from the fixtures, ownCloud 10 started here.

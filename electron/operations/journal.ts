@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { OperationView } from '../../shared/model';
+import { moveAside, readIfExists, writeFileAtomic } from '../base/files';
 
 /** Where operations are remembered between launches, so a batch cut short is reported next time. */
 export interface OperationJournal {
@@ -19,9 +19,10 @@ export class FileOperationJournal implements OperationJournal {
   }
 
   load(): OperationView[] {
-    if (!existsSync(this.file)) return [];
+    const text = readIfExists(this.file);
+    if (text === null) return [];
     try {
-      const views = z.array(OperationView).parse(JSON.parse(readFileSync(this.file, 'utf8')));
+      const views = z.array(OperationView).parse(JSON.parse(text));
       return views.map((v) =>
         v.state === 'running' || v.state === 'queued' || v.state === 'needs-answer'
           ? {
@@ -40,16 +41,12 @@ export class FileOperationJournal implements OperationJournal {
           : { ...v, undoable: false, undoNote: v.kind === 'restore' && v.undoable ? 'Undo is offered only until Salvage is closed.' : null },
       );
     } catch {
-      renameSync(this.file, `${this.file}.corrupt-${Date.now()}`);
+      moveAside(this.file, 'corrupt');
       return [];
     }
   }
 
   save(views: OperationView[]): void {
-    const recent = views.slice(-KEEP);
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(recent), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(views.slice(-KEEP)));
   }
 }

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventBus } from '../core/events';
+import { EventBus } from '../base/events';
 import type { Conflict, OperationView } from '../../shared/model';
 import type { Landed } from '../providers/types';
 import { FileOperationJournal } from './journal';
-import { forEachLimited, OperationsRunner } from './runner';
+import { forEachLimited } from '../base/async';
+import { OperationsRunner } from './runner';
 
 const landedAt = (ref: string): Landed => ({ ref, name: ref.slice(1), kind: 'file', fileId: null, etag: null, size: null, modifiedAt: null, version: null, replaced: null });
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `a:${i}`, name: `file-${i}.txt`, size: 10 }));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, toErrorValue } from '../core/errors';
-import type { EventBus } from '../core/events';
+import { AppError, toErrorValue } from '../base/errors';
+import type { EventBus } from '../base/events';
 import type { Conflict, ItemResult, OperationView, Resolution } from '../../shared/model';
 import type { BatchContext, Landed } from '../providers/types';
 import type { OperationJournal } from './journal';
@@ -294,20 +294,3 @@ export class OperationsRunner {
 
 export const isFinished = (view: OperationView) =>
   view.state === 'done' || view.state === 'cancelled' || view.state === 'failed';
-
-/** Runs fn over items with at most `limit` at a time; stops starting new ones once the signal aborts. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  signal: AbortSignal,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors';
+import { AppError } from '../base/errors';
 import type { AccountKind, ServerProbe } from '../../shared/model';
 import type { ProviderFactoryInput, ServerProber, TrashProvider } from './types';
 import { probeDocSpace } from './docspace/probe';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppError } from '../core/errors';
-import type { EventBus } from '../core/events';
+import { AppError, isAppError } from '../base/errors';
+import type { EventBus } from '../base/events';
 import type { AccountKind, AccountView } from '../../shared/model';
-import { explainTlsFailure } from '../desktop/tls';
+import { explainTlsFailure } from '../net/tls';
 import { createProvider, normaliseServerUrl, probeServer } from '../providers/index';
 import type { AccountConfig, ProviderFactoryInput, TrashProvider } from '../providers/types';
 import type { AccountStore, SecretStore } from './stores';

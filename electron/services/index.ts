@@ -1,5 +1,5 @@
-import type { Handlers } from '../core/dispatcher';
-import { EventBus } from '../core/events';
+import type { Handlers } from './dispatcher';
+import { EventBus } from '../base/events';
 import type { OperationJournal } from '../operations/journal';
 import type { ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { OperationsRunner } from '../operations/runner';

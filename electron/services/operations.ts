@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors';
+import { AppError } from '../base/errors';
 import type { Destination, ItemRef, OperationView, Resolution, TrashItem } from '../../shared/model';
 import { isFinished, type OperationsRunner, type PlannedItem } from '../operations/runner';
 import { landedIdentities, type BatchContext, type RestoreTarget } from '../providers/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../core/errors';
+import { AppError } from '../base/errors';
 import type { TrashItem } from '../../shared/model';
 import type { BatchContext, ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { createServices } from './index';

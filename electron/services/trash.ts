@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../core/errors';
+import { AppError } from '../base/errors';
 import type { ItemRef, TrashItem } from '../../shared/model';
 import type { AccountsService } from './accounts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../e2e/servers/docspace/index';
-import { startWebDavServer, type WebDavServer } from '../../e2e/servers/webdav/server';
-import { WEBDAV_USERS } from '../../e2e/servers/webdav/seed';
+import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../demo/servers/docspace/index';
+import { startWebDavServer, type WebDavServer } from '../demo/servers/webdav/server';
+import { WEBDAV_USERS } from '../demo/servers/webdav/seed';
 import type { AccountKind, OperationView, Resolution, TrashItem } from '../../shared/model';
 import { createServices } from './index';
 import { MemoryAccountStore, MemorySecretStore } from './stores';

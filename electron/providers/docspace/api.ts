@@ -1,5 +1,6 @@
-import { AppError } from '../../core/errors';
-import { defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, sleep, type HttpOptions } from '../http';
+import { AppError } from '../../base/errors';
+import { sleep } from '../../base/async';
+import { defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
 
 /**
  * The DocSpace REST client: `Authorization: Bearer <API key>`, the `{ response, count, total?,

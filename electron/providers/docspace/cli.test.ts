@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../../cli/run-cli';
-import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../../e2e/servers/docspace/index';
+import { jsonLines, runCli } from '../../hosts/cli/run-cli';
+import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../demo/servers/docspace/index';
 
 /** `npm run cli` with the API key in SALVAGE_TOKEN. */
 const cli = (args: string[], token: string = TEST_KEYS.alice) => runCli(args, { SALVAGE_TOKEN: token });

@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors';
+import { AppError } from '../../base/errors';
 import type { FolderRef, TrashItem } from '../../../shared/model';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../core/errors';
+import { AppError, isAppError } from '../../base/errors';
 import type { DocSpaceApi } from './api';
 import type { FileOperationDto } from './dto';
 

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { forEachLimited } from '../../operations/runner';
+import { forEachLimited } from '../../base/async';
 import type { DocSpaceApi, Query } from './api';
 import { checkContent, itemId, type EntryDto, type FolderContentDto } from './dto';
 

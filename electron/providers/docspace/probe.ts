@@ -1,4 +1,4 @@
-import { defaultHttpOptions, httpRequest, type HttpOptions } from '../http';
+import { defaultHttpOptions, httpRequest, type HttpOptions } from '../../net/http';
 import type { ServerProbe } from '../../../shared/model';
 
 /**

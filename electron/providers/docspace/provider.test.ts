@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../../e2e/servers/docspace/index';
+import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../demo/servers/docspace/index';
 import type { Conflict, ItemResult, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions } from '../http';
+import { defaultHttpOptions } from '../../net/http';
 import type { BatchContext, Landed } from '../types';
 import { DocSpaceProvider } from './provider';
 import { probeServer } from '../index';

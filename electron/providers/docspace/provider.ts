@@ -1,8 +1,8 @@
-import { AppError, isAppError, toErrorValue } from '../../core/errors';
-import { forEachLimited } from '../../operations/runner';
+import { AppError, isAppError, toErrorValue } from '../../base/errors';
+import { forEachLimited } from '../../base/async';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Conflict, FolderRef, ItemResult, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../http';
+import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
 import type { AccountConfig, BatchContext, Credentials, Landed, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { selectionClashes } from '../selection';
 import { DocSpaceApi } from './api';
@@ -390,7 +390,10 @@ export class DocSpaceProvider implements TrashProvider {
     }
   }
 
-  /** Makes the version a Replace overwrote current again (GET files/file/{id}/restoreversion). */
+  /**
+   * Makes the version a Replace overwrote current again: POST files/file/{id}/restoreversion
+   * (DocSpace 3.6 and later; earlier portals take GET and answer 405 to POST).
+   */
   private async revertReplace(t: UndoTarget, ctx: BatchContext): Promise<void> {
     const replaced = t.landed.replaced!;
     if (replaced.version === null) {
@@ -398,8 +401,14 @@ export class DocSpaceProvider implements TrashProvider {
       return;
     }
     const { dsId } = parseItemId(t.landed.ref);
+    const version = replaced.version;
+    const restoreVersion = (method: 'POST' | 'GET') =>
+      this.api.call({ method, path: `files/file/${encodeId(dsId)}/restoreversion`, query: { version }, signal: ctx.signal });
     try {
-      await this.api.call({ method: 'GET', path: `files/file/${encodeId(dsId)}/restoreversion`, query: { version: replaced.version }, signal: ctx.signal });
+      await restoreVersion('POST').catch((e: unknown) => {
+        if (isAppError(e) && e.details?.status === 405) return restoreVersion('GET');
+        throw e;
+      });
     } catch (e) {
       if (isAppError(e) && (e.code === 'AUTH_FAILED' || e.code === 'CANCELLED')) throw e;
       ctx.itemDone({ key: t.key, name: t.name, outcome: 'failed', finalPath: null, error: toErrorValue(e) });

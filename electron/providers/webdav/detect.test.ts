@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebDavServer, type WebDavServer } from '../../../e2e/servers/webdav/server';
+import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { createWebDavProber, kindFromStatus, probeFromStatus, versionAtLeast } from './detect';
 
 describe('server detection from status.php', () => {

@@ -1,6 +1,6 @@
-import { AppError } from '../../core/errors';
+import { AppError } from '../../base/errors';
 import type { ServerProbe } from '../../../shared/model';
-import { defaultHttpOptions, httpRequest, type HttpOptions } from '../http';
+import { defaultHttpOptions, httpRequest, type HttpOptions } from '../../net/http';
 import type { ServerProber } from '../types';
 import type { WebDavKind } from './dialect';
 

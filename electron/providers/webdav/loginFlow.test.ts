@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebDavServer, type WebDavServer } from '../../../e2e/servers/webdav/server';
+import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { createServices } from '../../services/index';
 import { MemoryAccountStore, MemorySecretStore } from '../../services/stores';
 import { fetchNextcloudUser, pollLoginFlow, startLoginFlow } from './loginFlow';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../core/errors';
-import { defaultHttpOptions, errorForStatus, httpRequest, type HttpOptions } from '../http';
+import { AppError } from '../../base/errors';
+import { defaultHttpOptions, errorForStatus, httpRequest, type HttpOptions } from '../../net/http';
 
 /**
  * Nextcloud Login Flow v2: the user signs in in their browser, Salvage receives an app password

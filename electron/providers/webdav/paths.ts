@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors';
+import { AppError } from '../../base/errors';
 
 /**
  * Path handling for WebDAV: every segment percent-encoded on its own (so spaces, unicode, `#`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Conflict, ItemResult, Resolution, TrashItem } from '../../../shared/model';
-import { startWebDavServer, type WebDavServer } from '../../../e2e/servers/webdav/server';
-import { WEBDAV_USERS } from '../../../e2e/servers/webdav/seed';
+import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
+import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
 import type { AccountConfig, BatchContext, Landed } from '../types';
 import { WebDavProvider } from './provider';
 import { parseHost } from './trashStream';

@@ -1,7 +1,7 @@
-import { AppError, isAppError, toErrorValue } from '../../core/errors';
-import { forEachLimited } from '../../operations/runner';
+import { AppError, isAppError, toErrorValue } from '../../base/errors';
+import { forEachLimited, KeyedLock } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../http';
+import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { selectionClashes } from '../selection';
 import { dialects, prop, type DialectContext, type WebDavDialect, type WebDavKind } from './dialect';
@@ -77,7 +77,7 @@ export class WebDavProvider implements TrashProvider {
   private readonly http: HttpOptions;
   private readonly concurrency: number;
   /** One restore at a time per target folder, so two items never race for the same name. */
-  private readonly folderLocks = new Map<string, Promise<void>>();
+  private readonly folderLock = new KeyedLock();
 
   constructor(
     kind: WebDavKind,
@@ -440,26 +440,11 @@ export class WebDavProvider implements TrashProvider {
 
   // ---------------------------------------------------------------- restore
 
-  private async withFolderLock<T>(folder: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.folderLocks.get(folder) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const chained = previous.then(() => mine);
-    this.folderLocks.set(folder, chained);
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.folderLocks.get(folder) === chained) this.folderLocks.delete(folder);
-    }
-  }
-
   async restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
     await this.runBatch(items, ctx, async (item) => {
       const dest = this.destination(item, target);
-      await this.withFolderLock(displayPath(dest.folder), () => this.restoreOne(item, target, dest, options, ctx));
+      await this.folderLock.run(displayPath(dest.folder), () => this.restoreOne(item, target, dest, options, ctx));
     });
   }
 
@@ -808,7 +793,7 @@ export class WebDavProvider implements TrashProvider {
     const trashOnce = () => (trash ??= this.trashWithIds(ctx.signal));
     await forEachLimited([...targets].reverse(), this.concurrency, ctx.signal, async (target) => {
       const folder = target.landed.ref.slice(0, target.landed.ref.lastIndexOf('/')) || '/';
-      await this.withFolderLock(folder, async () => {
+      await this.folderLock.run(folder, async () => {
         try {
           await this.undoOne(target, trashOnce, ctx);
         } catch (e) {
@@ -836,13 +821,21 @@ export class WebDavProvider implements TrashProvider {
         return kept('CONFLICT', `The ${landed.replaced.name} it replaced is no longer in the trash, so ${landed.name} was left in place.`);
       }
     }
+    // Sabre compares ETags of files only (a folder's If-Match always fails), and reva ignores
+    // If-Match: the check above is what guards folders and oCIS.
     const del = await this.send('DELETE', this.filesPath(segments), {
       signal,
       idempotent: false,
-      ...(now.etag ? { headers: { 'If-Match': now.etag } } : {}),
+      ...(now.etag && now.kind === 'file' ? { headers: { 'If-Match': now.etag } } : {}),
     });
     await del.body?.cancel();
-    if (del.status === 412) return kept('CONFLICT', `${landed.name} was changed since it was restored; left in place.`);
+    if (del.status === 412) {
+      // Sabre answers 412 also when the file vanished in between: say which.
+      const gone = !(await this.stat(segments, new AbortController().signal).catch(() => true));
+      return gone
+        ? kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`)
+        : kept('CONFLICT', `${landed.name} was changed since it was restored; left in place.`);
+    }
     if (del.status === 404) return kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`);
     if (del.status !== 204 && del.status !== 200) throw await this.failure(del);
     if (!replacedEntry || !landed.replaced) {

@@ -1,4 +1,4 @@
-import { defaultHttpOptions, httpOptionsForAccount, httpRequest } from '../http';
+import { defaultHttpOptions, httpOptionsForAccount, httpRequest } from '../../net/http';
 import type { TrashParseSession } from './trashParse';
 
 /** A trash PROPFIND as the listing worker sends it (headers already include Authorization). */

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext } from './dialect';
-import { startWebDavServer } from '../../../e2e/servers/webdav/server';
+import { startWebDavServer } from '../../demo/servers/webdav/server';
 import { nextcloud } from './dialect';
 import { createWorkerHost, fetchTrashItems, findWorker, InThreadHost, ListingStatusError, streamTrashItems, type ParseHost } from './trashStream';
 

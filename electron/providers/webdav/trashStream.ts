@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../../core/errors';
+import { AppError } from '../../base/errors';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext, WebDavKind } from './dialect';
 import { createTrashParse } from './trashParse';

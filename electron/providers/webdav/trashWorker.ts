@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { TrashItem } from '../../../shared/model';
-import { isAppError } from '../../core/errors';
+import { isAppError } from '../../base/errors';
 import type { ReadContext, WebDavKind } from './dialect';
 import { fetchAndParse, type WorkerRequest } from './trashFetch';
 import { createTrashParse, type TrashParseSession } from './trashParse';

@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventBus } from '../../base/events';
+import { startBridge, type Bridge } from './bridge';
+
+/** Raw HTTP so the test controls Host and Origin exactly (fetch would not let it set Host). */
+function send(
+  bridge: Bridge,
+  { method = 'POST', path = '/api/invoke', headers = {}, body }: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: bridge.port, method, path, headers: { Host: `127.0.0.1:${bridge.port}`, ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+describe('bridge', () => {
+  const dispatch = vi.fn(async (channel: unknown) => ({ ok: true as const, value: { channel } }));
+  let bridge: Bridge;
+  const bus = new EventBus();
+  const body = JSON.stringify({ channel: 'app:info', payload: {} });
+  const json = { 'Content-Type': 'application/json' };
+
+  beforeAll(async () => {
+    const staticDir = mkdtempSync(join(tmpdir(), 'salvage-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Salvage</title>');
+    bridge = await startBridge({ dispatch, bus, staticDir, token: 'right-token-123' });
+  });
+  afterAll(() => bridge.close());
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(bridge.launchUrl).toBe(`${bridge.url}/#token=right-token-123`);
+  });
+
+  it('rejects a request with no token', async () => {
+    const res = await send(bridge, { headers: json, body });
+    expect(res.status).toBe(401);
+  });
+
+  it('rejects a wrong token, including one that differs only in length', async () => {
+    for (const token of ['wrong-token-123', 'right-token-1234', '']) {
+      const res = await send(bridge, { headers: { ...json, 'X-Salvage-Token': token }, body });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('rejects a foreign Origin even with the right token', async () => {
+    const res = await send(bridge, {
+      headers: { ...json, 'X-Salvage-Token': 'right-token-123', Origin: 'https://evil.example' },
+      body,
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('rejects a foreign Host (DNS rebinding) even with the right token', async () => {
+    const res = await send(bridge, {
+      headers: { ...json, 'X-Salvage-Token': 'right-token-123', Host: `evil.example:${bridge.port}` },
+      body,
+    });
+    expect(res.status).toBe(421);
+    const page = await send(bridge, { method: 'GET', path: '/', headers: { Host: 'rebind.example' } });
+    expect(page.status).toBe(421);
+  });
+
+  it('accepts the right token from its own origin and returns the dispatcher’s result', async () => {
+    dispatch.mockClear();
+    const res = await send(bridge, {
+      headers: { ...json, 'X-Salvage-Token': 'right-token-123', Origin: bridge.url },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { channel: 'app:info' } });
+    expect(dispatch).toHaveBeenCalledOnce();
+    const viaLocalhost = await send(bridge, {
+      headers: { ...json, 'X-Salvage-Token': 'right-token-123', Host: `localhost:${bridge.port}`, Origin: `http://localhost:${bridge.port}` },
+      body,
+    });
+    expect(viaLocalhost.status).toBe(200);
+  });
+
+  it('requires JSON, so a cross-site form post cannot reach the dispatcher', async () => {
+    const res = await send(bridge, {
+      headers: { 'Content-Type': 'text/plain', 'X-Salvage-Token': 'right-token-123' },
+      body,
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('serves the renderer with a strict CSP and refuses paths outside its folder', async () => {
+    const page = await send(bridge, { method: 'GET', path: '/' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
+    const escape = await send(bridge, { method: 'GET', path: '/..%2f..%2f..%2fetc%2fpasswd' });
+    expect(escape.status).toBe(404);
+  });
+
+  it('streams events only to a client with the token', async () => {
+    const denied = await send(bridge, { method: 'GET', path: '/api/events?token=nope' });
+    expect(denied.status).toBe(401);
+    const received = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: bridge.port, path: '/api/events?token=right-token-123', headers: { Host: `127.0.0.1:${bridge.port}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => {
+            text += d.toString();
+            if (text.includes('connected') && !text.includes('accounts:changed')) bus.emit('accounts:changed', []);
+            if (text.includes('accounts:changed')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
+      req.on('error', (e) => (e.message.includes('aborted') ? undefined : reject(e)));
+      req.end();
+    });
+    expect(received).toContain('"name":"accounts:changed"');
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
+import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
+import { parseArgs, UsageError } from './main';
+import { jsonLines, runCli } from './run-cli';
+
+const cli = runCli;
+
+describe('argument parsing', () => {
+  it('refuses secrets on the command line and unknown options', () => {
+    expect(() => parseArgs(['list', '--password', 'x'])).toThrow(UsageError);
+    expect(() => parseArgs(['list', '--token=x'])).toThrow(/command line/);
+    expect(() => parseArgs(['list', '--bogus'])).toThrow(/Unknown option/);
+    expect(parseArgs(['restore', 'a', 'b', '--to', '/X', '--on-conflict=keep-both', '--json'])).toMatchObject({
+      command: 'restore',
+      positional: ['a', 'b'],
+    });
+  });
+});
+
+for (const kind of ['nextcloud', 'owncloud10'] as const) {
+  describe(`salvage command line against the ${kind} test server`, () => {
+    let server: WebDavServer;
+    const base = () => ['--server', server.url, '--user', 'alice'];
+    const env = { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword };
+    const listJson = async () => {
+      const r = await cli(['list', '--json', ...base()], env);
+      expect(r.code).toBe(0);
+      return jsonLines(r.stdout);
+    };
+
+    /** The item's trash id as the server names it (saves a `list` run per test). */
+    const idOf = (name: string) => {
+      const e = server.tree.trashOf('alice').find((x) => server.tree.node(x.nodeId).name === name)!;
+      return kind === 'nextcloud' ? `${name}.d${Math.floor(e.deletedAt / 1000)}` : String(e.id);
+    };
+
+    beforeAll(async () => {
+      server = await startWebDavServer({ kind });
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    beforeEach(() => server.control.reset());
+
+    it('detects the server kind', async () => {
+      const r = await cli(['detect', server.url, '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ kind, serverUrl: server.url, insecureHttp: true, trashSupported: true });
+    });
+
+    it('lists the trash, one JSON object per item (kind detected)', async () => {
+      const items = await listJson();
+      expect(items).toHaveLength(9);
+      expect(items.map((i) => i.name)).toContain('weird #?%+ & ü [1].txt');
+      expect(items.find((i) => i.name === '2024.10')).toMatchObject({ name: '2024.10', originalFolder: '/' });
+    });
+
+    it('restores with --on-conflict keep-both and reports each item', async () => {
+      const r = await cli(['restore', idOf('report.pdf'), idOf('notes.txt'), '--on-conflict', 'keep-both', '--json', ...base(), '--kind', kind], env);
+      expect(r.code).toBe(0);
+      const results = jsonLines(r.stdout);
+      expect(results.map((x) => [x.name, x.outcome, x.finalPath])).toEqual(
+        expect.arrayContaining([
+          ['report.pdf', 'renamed', '/Documents/report (restored).pdf'],
+          ['notes.txt', 'restored', '/notes.txt'],
+        ]),
+      );
+    });
+
+    it('skips conflicts by default and restores into a folder with --to', async () => {
+      const report = { id: idOf('report.pdf') };
+      const skip = await cli(['restore', String(report.id), '--json', ...base()], env);
+      expect(skip.code).toBe(0);
+      expect(jsonLines(skip.stdout)[0]).toMatchObject({ outcome: 'skipped' });
+      const moved = await cli(['restore', String(report.id), '--to', '/Photos', '--json', ...base()], env);
+      expect(moved.code).toBe(0);
+      expect(jsonLines(moved.stdout)[0]).toMatchObject({ outcome: 'restored', finalPath: '/Photos/report.pdf' });
+    });
+
+    it('exits 1 when some items fail, and prints the failure', async () => {
+      const r = await cli(['restore', idOf('letter.txt'), 'no-such-item', '--json', ...base()], env);
+      expect(r.code).toBe(1);
+      const results = jsonLines(r.stdout);
+      expect(results.map((x) => (x.error as { code: string } | null)?.code).sort()).toEqual(['DEST_MISSING', 'NOT_FOUND']);
+    });
+
+    it('deletes an item (a second time fails with exit 1)', async () => {
+      const notes = { id: idOf('notes.txt') };
+      const first = await cli(['delete', String(notes.id), '--json', ...base()], env);
+      expect(first.code).toBe(0);
+      expect(jsonLines(first.stdout)[0]).toMatchObject({ outcome: 'deleted' });
+      const second = await cli(['delete', String(notes.id), '--json', ...base()], env);
+      expect(second.code).toBe(1);
+    });
+
+    it('empties only with --yes', async () => {
+      expect((await cli(['empty', ...base()], env)).code).toBe(2);
+      const r = await cli(['empty', '--yes', '--json', ...base()], env);
+      expect(r.code).toBe(0);
+      expect(jsonLines(r.stdout)).toHaveLength(9);
+      expect(server.tree.trashOf('alice')).toHaveLength(0);
+    });
+
+    it('lists folders', async () => {
+      const r = await cli(['folders', '/', '--json', ...base()], env);
+      expect(r.code).toBe(0);
+      expect(jsonLines(r.stdout).map((f) => f.id)).toEqual(['/Documents', '/Photos', '/Shared']);
+    });
+
+    it('exits 2 for a wrong password and for usage errors', async () => {
+      const bad = await cli(['list', ...base()], { SALVAGE_PASSWORD: 'wrong' });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/AUTH_FAILED/);
+      expect((await cli(['list', '--user', 'alice'], env)).code).toBe(2);
+      expect((await cli(['list', ...base()])).code).toBe(2);
+      expect((await cli(['frobnicate'], env)).code).toBe(2);
+      expect((await cli(['list', '--password', 'x', ...base()])).code).toBe(2);
+    });
+  });
+}
+
+describe('salvage list through a pipe', () => {
+  let server: WebDavServer;
+  beforeAll(async () => {
+    server = await startWebDavServer({ kind: 'nextcloud' });
+    server.control.seed('alice', 20_000, { folder: 'Bulk' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('delivers every line of a 20,000-item listing before exiting', async () => {
+    const r = await cli(['list', '--json', '--server', server.url, '--user', 'alice', '--kind', 'nextcloud'], { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => l);
+    expect(lines).toHaveLength(20_009);
+    expect(JSON.parse(lines[lines.length - 1]!)).toHaveProperty('key');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The Electron main process: one hardened window serving the renderer from app://salvage, the
+ * dispatcher on ipcMain, and the same services the browser host runs, with the encrypted vault
+ * and the accounts file in userData. Every security decision lives in a tested module:
+ * window.ts (window and session), security.ts (CSP, URL checks, IPC sender check),
+ * desktop/tls.ts (certificates), vault.ts, desktop/account-store.ts, desktop/window-state.ts.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, normalize, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createDemoLauncher } from '../../demo/launcher';
+import { createDispatcher } from '../../services/dispatcher';
+import { aboutPanelOptions, showAbout, type AboutInfo } from './about';
+import { FileAccountStore } from '../../persistence/account-store';
+import { menuTemplate } from './menu';
+import { certificateErrorHandler, type PinnedServer } from '../../net/tls';
+import { loadWindowState, trackWindowState } from './window-state';
+import { forwardEvents, registerIpc } from './ipc';
+import { FileOperationJournal } from '../../operations/journal';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isTrustedIpcCaller, openExternalChecked } from '../security';
+import { createServices } from '../../services/index';
+import { safeStorageCipher, Vault } from '../../persistence/vault';
+import { hardenSession, hardenWebContents, windowOptions } from './window';
+
+// Built, this is out/main/main.js beside out/renderer and out/preload; run from its source (tests),
+// the same relative paths are taken from electron/.
+const here = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../..' : '.', import.meta.url));
+const rendererDir = join(here, '../renderer');
+const preloadPath = join(here, '../preload/preload.cjs');
+
+// Tests and portable setups may point userData elsewhere (the vault and accounts file live there).
+if (process.env.SALVAGE_USER_DATA) app.setPath('userData', process.env.SALVAGE_USER_DATA);
+
+// Before anything else: every renderer sandboxed, the app scheme privileged, one instance only.
+app.enableSandbox();
+if (process.platform === 'win32') app.setAppUserModelId('app.salvage.desktop'); // taskbar grouping, matches build.appId
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let pins: PinnedServer[] = [];
+let mainWindow: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  // Chromium's certificate errors: refused unless an account pinned exactly that certificate.
+  app.on('certificate-error', certificateErrorHandler(() => pins));
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url) });
+  });
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}
+
+/** Serves the built renderer from app://salvage/, refusing anything outside its folder. */
+function serveRenderer() {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
+    const path = normalize(join(rendererDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
+    const rel = relative(rendererDir, path);
+    if (rel.startsWith('..') || rel.includes(`..${sep}`) || !existsSync(path)) return new Response('Not found', { status: 404 });
+    // The CSP rides on the response itself too (custom-protocol responses may bypass webRequest).
+    const file = await net.fetch(pathToFileURL(path).toString());
+    const headers = new Headers(file.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(file.body, { status: file.status, headers });
+  });
+}
+
+function start() {
+  const dataDir = app.getPath('userData');
+  hardenSession(session.defaultSession);
+  serveRenderer();
+
+  const accounts = new FileAccountStore(join(dataDir, 'accounts.json'));
+  const secrets = new Vault({ file: join(dataDir, 'vault.json'), cipher: safeStorageCipher(safeStorage, process.platform) });
+  const refreshPins = () => {
+    pins = accounts
+      .list()
+      .filter((a) => a.trustedCertFingerprint)
+      .map((a) => ({ serverUrl: a.serverUrl, fingerprint: a.trustedCertFingerprint! }));
+  };
+  refreshPins();
+  for (const notice of [...accounts.notices(), ...secrets.notices()]) console.warn(`[salvage] ${notice.message}`);
+
+  const services = createServices({
+    host: 'electron',
+    version: app.getVersion(),
+    platform: process.platform,
+    accounts,
+    secrets,
+    journal: new FileOperationJournal(dataDir),
+    demo: createDemoLauncher(),
+  });
+  services.bus.subscribe((name) => {
+    if (name === 'accounts:changed') refreshPins();
+  });
+  // First launch: open on the demo accounts so there is something to look at (the UI updates on accounts:changed).
+  if (services.accounts.list().length === 0 && process.env.SALVAGE_NO_DEMO !== '1') {
+    services.accounts.openDemo().catch((e: unknown) => console.warn('[salvage] demo unavailable:', e instanceof Error ? e.message : e));
+  }
+  const dispatch = createDispatcher({
+    handlers: services.handlers,
+    isTrustedCaller: isTrustedIpcCaller,
+    onInternalError: (channel, error) => console.error(`[salvage] ${channel} failed:`, error instanceof Error ? error.message : 'error'),
+  });
+  registerIpc(ipcMain, dispatch);
+
+  const about: AboutInfo = { name: 'Salvage', version: app.getVersion(), versions: process.versions };
+  app.setAboutPanelOptions(aboutPanelOptions(about));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        appName: 'Salvage',
+        platform: process.platform,
+        devTools: !app.isPackaged,
+        showAbout: () => showAbout(dialog, mainWindow, about),
+        openExternal: (url) => openExternalChecked((u) => shell.openExternal(u), url),
+      }),
+    ),
+  );
+
+  const stateFile = join(dataDir, 'window-state.json');
+  const state = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  const { maximized, ...bounds } = state;
+  const win = new BrowserWindow(windowOptions(preloadPath, bounds, { devTools: !app.isPackaged }));
+  mainWindow = win;
+  trackWindowState(win, stateFile, { onError: () => console.warn('[salvage] could not save the window position') });
+  forwardEvents(services.bus, win.webContents);
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
+  });
+  win.on('closed', () => {
+    mainWindow = null;
+  });
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+}

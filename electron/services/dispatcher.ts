@@ -1,0 +1,60 @@
+import { channels, isChannel, type Channel, type ParsedRequest, type Response } from '../../shared/contract';
+import type { Result } from '../../shared/result';
+import { toErrorValue } from '../base/errors';
+
+/** Who is calling: the Electron frame (checked against the app's own origin) or the bridge (checked by token). */
+export interface CallerInfo {
+  /** URL of the calling frame, when known. */
+  frameUrl: string | null;
+  /** False for a sub-frame. */
+  isMainFrame: boolean;
+}
+
+export type Handlers = {
+  [C in Channel]: (request: ParsedRequest<C>) => Promise<Response<C>>;
+};
+
+export interface DispatcherOptions {
+  handlers: Handlers;
+  /** Decides whether a caller may use the API at all. */
+  isTrustedCaller: (caller: CallerInfo) => boolean;
+  onInternalError?: (channel: string, error: unknown) => void;
+}
+
+export type Dispatch = (channel: unknown, payload: unknown, caller: CallerInfo) => Promise<Result<unknown>>;
+
+/**
+ * The one entry point for every renderer call, registered on ipcMain and on the bridge alike:
+ * check the caller, look up the channel, validate the payload, call the handler, and
+ * return a Result. The response is parsed with its schema too, so fields that are not
+ * in the contract (anything secret a service might hold) never leave main.
+ */
+export function createDispatcher({ handlers, isTrustedCaller, onInternalError }: DispatcherOptions): Dispatch {
+  return async (channel, payload, caller) => {
+    if (!isTrustedCaller(caller)) {
+      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This caller may not use Salvage.' } };
+    }
+    if (!isChannel(channel)) {
+      return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel: ${String(channel).slice(0, 80)}` } };
+    }
+    const schema = channels[channel];
+    const parsed = schema.request.safeParse(payload ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad payload'}` },
+      };
+    }
+    try {
+      const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
+      const value = await handler(parsed.data);
+      return { ok: true, value: schema.response.parse(value) };
+    } catch (e) {
+      const error = toErrorValue(e);
+      if (error.code === 'INTERNAL') onInternalError?.(channel, e);
+      return { ok: false, error };
+    }
+  };
+}
