@@ -8,6 +8,7 @@ import {
   ItemRef,
   OperationView,
   Resolution,
+  SecretStoreMode,
   ServerProbe,
   TrashItem,
 } from './model';
@@ -50,7 +51,7 @@ export const channels = {
        * How secrets are kept on this host: encrypted at rest, memory only, 'weak-backend' (Linux
        * without a keyring: kept for this session only) or 'plaintext-file' (browser host, opted in).
        */
-      secretStorage: z.enum(['encrypted', 'memory-only', 'weak-backend', 'plaintext-file']),
+      secretStorage: SecretStoreMode,
       /** Things to tell the user once at startup: a settings file moved aside, no keyring. */
       notices: z.array(z.object({ level: z.enum(['info', 'warning']), message: z.string() })),
     }),

@@ -9,6 +9,16 @@ export type AccountKind = z.infer<typeof AccountKind>;
 /** 'plaintext': browser host only, after the user opted in to keeping passwords in a 0600 file. */
 export const SecretStorage = z.enum(['encrypted', 'session', 'plaintext', 'none']);
 export type SecretStorage = z.infer<typeof SecretStorage>;
+/** Where a secret just saved went: every SecretStorage but 'none'. */
+export type SavedSecretStorage = Exclude<SecretStorage, 'none'>;
+
+/**
+ * How the secret store of this run keeps secrets (app:info): 'encrypted' (safeStorage),
+ * 'memory-only', 'weak-backend' (Linux without a keyring: kept for the session only),
+ * 'plaintext-file' (browser host with --persist-secrets).
+ */
+export const SecretStoreMode = z.enum(['encrypted', 'memory-only', 'weak-backend', 'plaintext-file']);
+export type SecretStoreMode = z.infer<typeof SecretStoreMode>;
 
 /** Everything the renderer may know about an account. No credentials, ever. */
 export const AccountView = z.object({
@@ -26,7 +36,7 @@ export type AccountView = z.infer<typeof AccountView>;
 
 export const ItemKind = z.enum(['file', 'folder']);
 
-/** One entry in a server's trash. `key` is unique across accounts: `${accountId}:${id}`. */
+/** One entry in a server's trash. `key` is unique across accounts: itemKey(accountId, id). */
 export const TrashItem = z.object({
   key: z.string(),
   accountId: z.string(),
@@ -69,6 +79,15 @@ export type FolderRef = z.infer<typeof FolderRef>;
 
 export const ItemRef = z.object({ accountId: z.string().min(1), id: z.string().min(1) });
 export type ItemRef = z.infer<typeof ItemRef>;
+
+/** The one way to build an item's key, unique across accounts (account ids hold no ':'; server ids may). */
+export const itemKey = (accountId: string, id: string): string => `${accountId}:${id}`;
+
+/** The account and server id of an item key (the inverse of itemKey). */
+export function parseItemKey(key: string): ItemRef {
+  const at = key.indexOf(':');
+  return { accountId: key.slice(0, at), id: key.slice(at + 1) };
+}
 
 export const Destination = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('original') }),
@@ -160,6 +179,10 @@ export const OperationView = z.object({
   undoNote: z.string().nullable().default(null),
 });
 export type OperationView = z.infer<typeof OperationView>;
+
+/** The states a batch ends in; once in one, it never changes again. */
+export const FINISHED_STATES: ReadonlySet<OperationView['state']> = new Set(['done', 'cancelled', 'failed']);
+export const isFinished = (view: Pick<OperationView, 'state'>) => FINISHED_STATES.has(view.state);
 
 export const ServerProbe = z.object({
   kind: AccountKind,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
-import type { Conflict, ItemResult, OperationView, Resolution } from '../../shared/model';
+import { isFinished, type Conflict, type ItemResult, type OperationView, type Resolution } from '../../shared/model';
 import type { BatchContext, Landed } from '../providers/types';
 import type { OperationJournal } from './journal';
 
@@ -291,6 +291,3 @@ export class OperationsRunner {
     }
   }
 }
-
-export const isFinished = (view: OperationView) =>
-  view.state === 'done' || view.state === 'cancelled' || view.state === 'failed';

@@ -13,6 +13,7 @@
  *   cipher, only when the user opted in (--persist-secrets); its mode is 'plaintext-file' and
  *   app:info says so.
  */
+import type { SavedSecretStorage, SecretStorage } from '../../shared/model';
 import type { SecretStore, StartupNotice } from '../services/stores';
 import { moveAside, readIfExists, writeFileAtomic } from '../base/files';
 
@@ -125,7 +126,7 @@ export class Vault implements SecretStore {
     }
   }
 
-  set(accountId: string, secret: string, options: { sessionOnly: boolean }): 'encrypted' | 'session' | 'plaintext' {
+  set(accountId: string, secret: string, options: { sessionOnly: boolean }): SavedSecretStorage {
     const keepInMemory = options.sessionOnly || !this.options.cipher.strength.ok;
     if (keepInMemory) {
       this.session.set(accountId, secret);
@@ -147,7 +148,7 @@ export class Vault implements SecretStore {
     if (this.stored.delete(accountId)) this.save();
   }
 
-  storageOf(accountId: string): 'encrypted' | 'session' | 'plaintext' | 'none' {
+  storageOf(accountId: string): SecretStorage {
     if (this.sessionOnly.has(accountId)) return 'session';
     if (this.stored.has(accountId) && this.options.cipher.strength.ok) {
       return this.options.cipher.format === 'plaintext' ? 'plaintext' : 'encrypted';

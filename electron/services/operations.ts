@@ -1,6 +1,6 @@
 import { AppError } from '../base/errors';
-import type { Destination, ItemRef, OperationView, Resolution, TrashItem } from '../../shared/model';
-import { isFinished, type OperationsRunner, type PlannedItem } from '../operations/runner';
+import { isFinished, itemKey, parseItemKey, type Destination, type ItemRef, type OperationView, type Resolution, type TrashItem } from '../../shared/model';
+import type { OperationsRunner, PlannedItem } from '../operations/runner';
 import { landedIdentities, type BatchContext, type RestoreTarget } from '../providers/types';
 import type { AccountsService } from './accounts';
 import type { TrashService } from './trash';
@@ -15,11 +15,6 @@ export interface RestoreRequest {
 type Retryable = { kind: 'restore'; request: RestoreRequest } | { kind: 'delete'; items: ItemRef[] };
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-export const itemKey = (accountId: string, id: string) => `${accountId}:${id}`;
-const refOfKey = (key: string): ItemRef => {
-  const at = key.indexOf(':');
-  return { accountId: key.slice(0, at), id: key.slice(at + 1) };
-};
 const groupByAccount = <T extends { accountId: string }>(items: T[]) => {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -130,7 +125,7 @@ export class OperationsService {
     if (!original.undoable) throw new AppError('INVALID_INPUT', original.undoNote ?? 'This operation cannot be undone.');
     const landed = this.runner.landed(operationId);
     const byKey = new Map(original.results.map((r) => [r.key, r]));
-    const targets = [...landed].map(([key, l]) => ({ key, name: byKey.get(key)?.name ?? l.name, landed: l, accountId: refOfKey(key).accountId }));
+    const targets = [...landed].map(([key, l]) => ({ key, name: byKey.get(key)?.name ?? l.name, landed: l, accountId: parseItemKey(key).accountId }));
     // An undo runs once.
     this.runner.blockUndo(operationId, 'Already undone.');
     this.undoIndex.delete(operationId);
@@ -160,7 +155,7 @@ export class OperationsService {
   private identitiesOf(operationId: string): Map<string, string> {
     const out = new Map<string, string>();
     for (const [key, landed] of this.runner.landed(operationId)) {
-      for (const id of landedIdentities(refOfKey(key).accountId, landed)) out.set(id, landed.name);
+      for (const id of landedIdentities(parseItemKey(key).accountId, landed)) out.set(id, landed.name);
     }
     return out;
   }
@@ -210,7 +205,7 @@ export class OperationsService {
     void this.runner.wait(operationId).then((view) => {
       for (const r of view.results) {
         if (!gone.includes(r.outcome)) continue;
-        const ref = refOfKey(r.key);
+        const ref = parseItemKey(r.key);
         this.trash.forget(ref.accountId, [ref.id]);
       }
     });

@@ -1,3 +1,4 @@
+import type { SavedSecretStorage, SecretStorage, SecretStoreMode } from '../../shared/model';
 import type { AccountConfig } from '../providers/types';
 
 /** Something the user should be told once at startup (a file moved aside, a weak keyring). */
@@ -16,12 +17,12 @@ export interface SecretStore {
    * (browser host default), 'weak-backend' (Linux without a keyring: session only, the UI says so),
    * 'plaintext-file' (browser host, only when the user opted in with --persist-secrets).
    */
-  readonly mode: 'encrypted' | 'memory-only' | 'weak-backend' | 'plaintext-file';
+  readonly mode: SecretStoreMode;
   get(accountId: string): string | null;
-  set(accountId: string, secret: string, options: { sessionOnly: boolean }): 'encrypted' | 'session' | 'plaintext';
+  set(accountId: string, secret: string, options: { sessionOnly: boolean }): SavedSecretStorage;
   delete(accountId: string): void;
   /** 'encrypted'/'plaintext' when kept at rest, 'session' when in memory only, 'none' when missing. */
-  storageOf(accountId: string): 'encrypted' | 'session' | 'plaintext' | 'none';
+  storageOf(accountId: string): SecretStorage;
   /** Problems found while loading, for the startup notices. */
   notices?(): StartupNotice[];
 }

@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ItemResult, OperationView } from '../../shared/model';
+import { isFinished, type ItemResult, type OperationView } from '../../shared/model';
 import { errorText, textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
-import { isFinished, operationActions, operationQueries, upsertOp } from '../queries/operations';
+import { operationActions, operationQueries, upsertOp } from '../queries/operations';
 
 /** What a result line says after the outcome: where the item went, why it failed or stayed, and any note. */
 function resultDetail(r: ItemResult): string {

@@ -1,10 +1,9 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { OperationView } from '../../shared/model';
+import { isFinished, parseItemKey, type OperationView } from '../../shared/model';
 import { call, subscribe } from '../api/client';
 import { removeFromTrash } from './trash';
 
 export const GONE_OUTCOMES = new Set(['restored', 'renamed', 'replaced', 'merged', 'deleted']);
-export const isFinished = (op: OperationView) => op.state === 'done' || op.state === 'cancelled' || op.state === 'failed';
 
 export const operationQueries = {
   list: () => queryOptions({ queryKey: ['ops'] as const, queryFn: () => call('ops:list', {}) }),
@@ -30,10 +29,6 @@ export function mergeOp(list: readonly OperationView[] | undefined, op: Operatio
 
 export const upsertOp = (client: QueryClient, op: OperationView) => client.setQueryData<OperationView[]>(['ops'], (old) => mergeOp(old, op));
 
-const refOf = (key: string) => {
-  const at = key.indexOf(':');
-  return { accountId: key.slice(0, at), id: key.slice(at + 1) };
-};
 
 /**
  * Keeps the ['ops'] cache live from 'operation:update' events, takes restored and deleted items
@@ -50,7 +45,7 @@ export function followOperations(client: QueryClient): () => void {
       const gone = new Map<string, Set<string>>();
       for (const r of op.results.slice(from)) {
         if (!GONE_OUTCOMES.has(r.outcome)) continue;
-        const { accountId, id } = refOf(r.key);
+        const { accountId, id } = parseItemKey(r.key);
         let set = gone.get(accountId);
         if (!set) gone.set(accountId, (set = new Set()));
         set.add(id);

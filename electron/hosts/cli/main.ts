@@ -2,7 +2,7 @@ import { isAppError, toErrorValue } from '../../base/errors';
 import { createServices, type Services } from '../../services/index';
 import { MemoryAccountStore, MemorySecretStore } from '../../services/stores';
 import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
-import { AccountKind as AccountKindSchema } from '../../../shared/model';
+import { AccountKind as AccountKindSchema, itemKey } from '../../../shared/model';
 
 /**
  * The command line: the same services the app runs (accounts, trash, operations runner), over
@@ -206,7 +206,7 @@ async function run(ctx: Context, args: Args): Promise<number> {
       const account = await signIn(ctx, args);
       const to = str(args.flags, 'to');
       const items = args.positional.map((id) => ({ accountId: account.id, id }));
-      const resolutions = Object.fromEntries(items.map((i) => [`${i.accountId}:${i.id}`, policy]));
+      const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
       const view = await services.ops.restore({
         items,
         destination: to === undefined ? { kind: 'original' } : { kind: 'folder', accountId: account.id, folderId: to },

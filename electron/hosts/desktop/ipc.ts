@@ -2,8 +2,10 @@ import type { IpcMain, WebContents } from 'electron';
 import type { Dispatch } from '../../services/dispatcher';
 import type { EventBus } from '../../base/events';
 
-export const INVOKE_CHANNEL = 'salvage:invoke';
-export const EVENT_CHANNEL = 'salvage:event';
+import { IPC_CHANNELS } from '../../../shared/ipc';
+
+export const INVOKE_CHANNEL = IPC_CHANNELS.invoke;
+export const EVENT_CHANNEL = IPC_CHANNELS.event;
 
 /** Registers the one dispatcher on ipcMain; the sender's frame is checked by the dispatcher. */
 export function registerIpc(ipcMain: IpcMain, dispatch: Dispatch): void {

@@ -3,9 +3,10 @@
  * with an invoke function and an event subscription. No ipcRenderer, no Node APIs leak through.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_CHANNELS } from '../../../shared/ipc';
 
-const INVOKE = 'salvage:invoke';
-const EVENT = 'salvage:event';
+const INVOKE = IPC_CHANNELS.invoke;
+const EVENT = IPC_CHANNELS.event;
 
 const api = {
   invoke: (channel: string, payload: unknown): Promise<unknown> => ipcRenderer.invoke(INVOKE, channel, payload),

@@ -1,5 +1,5 @@
 import { AppError } from '../../base/errors';
-import type { FolderRef, TrashItem } from '../../../shared/model';
+import { itemKey, type FolderRef, type TrashItem } from '../../../shared/model';
 
 /**
  * The parts of DocSpace's DTOs Salvage reads (ASC.Files.Core.ApiModels.ResponseDto). Null fields are
@@ -166,7 +166,7 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
   const deletedAt = top ? iso(e.updated) : null;
   const expiresAt = top ? (iso(e.autoDelete) ?? expiryFromPolicy(e.updated, ctx.policy)) : null;
   return {
-    key: `${ctx.accountId}:${id}`,
+    key: itemKey(ctx.accountId, id),
     accountId: ctx.accountId,
     id,
     name: e.title,

@@ -1,4 +1,4 @@
-import type { TrashItem } from '../../../shared/model';
+import { itemKey, type TrashItem } from '../../../shared/model';
 import type { DavResponse } from './multistatus';
 import { clark, NS } from './multistatus';
 import { decodeHref, displayPath, extOf, safeSegments } from './paths';
@@ -108,7 +108,7 @@ function baseItem(r: DavResponse, ctx: ReadContext, id: string, name: string, fi
     }
   }
   return {
-    key: `${ctx.accountId}:${id}`,
+    key: itemKey(ctx.accountId, id),
     accountId: ctx.accountId,
     id,
     name,
