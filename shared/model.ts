@@ -77,7 +77,12 @@ export const FolderRef = z.object({
 });
 export type FolderRef = z.infer<typeof FolderRef>;
 
-export const ItemRef = z.object({ accountId: z.string().min(1), id: z.string().min(1) });
+export const ItemRef = z.object({
+  accountId: z.string().min(1),
+  id: z.string().min(1),
+  /** For an item inside a trashed folder: that folder's id, where the item's id does not say it. */
+  parentId: z.string().min(1).optional(),
+});
 export type ItemRef = z.infer<typeof ItemRef>;
 
 /** The one way to build an item's key, unique across accounts (account ids hold no ':'; server ids may). */

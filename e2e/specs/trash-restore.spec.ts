@@ -156,7 +156,7 @@ test.describe('nextcloud', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'nextcloud-operation-failed-dark');
     await op.getByRole('button', { name: 'Retry failed' }).click();
-    await expect(latestOperation(page)).toContainText('Restore 1 item');
+    await expect(latestOperation(page)).toContainText('Restore Batch 02.txt to where it was');
     await waitForOperation(page);
     await expect(latestOperation(page)).toContainText('1 restored');
     await expect(row(page, 'Batch 02.txt')).toHaveCount(0);

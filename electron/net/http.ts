@@ -64,10 +64,28 @@ export function transportError(e: unknown, url: string, timedOut: boolean, cance
   if (timedOut) return new AppError('TIMEOUT', `The server did not answer in time (${new URL(url).host}).`);
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? '';
+  const { host, hostname, protocol } = new URL(url);
+  const details = code ? { netCode: code } : undefined;
+  // A plain-HTTP server on the port: the TLS handshake meets an HTTP answer.
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i.test(code) || /wrong version number/i.test(cause?.message ?? '')) {
+    return new AppError('NETWORK', `${host} does not speak HTTPS on this port. If it is a plain-HTTP server, put http:// in front of the address.`, details);
+  }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|FINGERPRINT/i.test(code)) {
     return new AppError('TLS', `The server's certificate is not trusted (${code}).`, { tlsCode: code });
   }
-  return new AppError('NETWORK', `Cannot reach ${new URL(url).host}${code ? ` (${code})` : ''}.`, code ? { netCode: code } : undefined);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new AppError('NETWORK', `No server named ${hostname} was found. Check the address, or your network connection.`, details);
+  }
+  if (code === 'ECONNREFUSED') {
+    return new AppError('NETWORK', `Nothing answers at ${host}: the connection was refused. Check the address and port, and that the server is running.`, details);
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+    return new AppError('TIMEOUT', `Could not connect to ${host} in time. Check the address and your network connection.`, details);
+  }
+  if (code === 'ECONNRESET' && protocol === 'https:') {
+    return new AppError('NETWORK', `${host} closed the connection. If it is a plain-HTTP server, put http:// in front of the address.`, details);
+  }
+  return new AppError('NETWORK', `Cannot reach ${host}${code ? ` (${code})` : ''}.`, details);
 }
 
 /** The status-to-code mapping shared by all providers; providers refine it where their bodies say more. */
@@ -136,7 +154,8 @@ export async function httpRequest(req: HttpRequest, options: HttpOptions = defau
     } catch (e) {
       if (e instanceof AppError) throw e;
       lastError = transportError(e, req.url, timedOut, req.signal?.aborted ?? false);
-      if (lastError.code === 'CANCELLED' || lastError.code === 'TLS') throw lastError;
+      // No retry after a time-out: the user has waited the whole time already.
+      if (lastError.code === 'CANCELLED' || lastError.code === 'TLS' || timedOut) throw lastError;
       if (attempt < attempts - 1) await sleep(300 * 2 ** attempt, req.signal);
     } finally {
       clearTimeout(timer);

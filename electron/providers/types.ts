@@ -112,6 +112,8 @@ export interface TrashProvider {
    * as they arrive. `total` is given when the server says it up front.
    */
   listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }>;
+  /** The trashed folder an item is inside, when its id says so (WebDAV "Folder.d123/a.txt"); null otherwise. */
+  parentOf(id: string): string | null;
   /** A folder of the live files tree (root when parentId is null), its subfolders and breadcrumbs. */
   listFolders(
     parentId: string | null,

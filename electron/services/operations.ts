@@ -1,4 +1,4 @@
-import { AppError } from '../base/errors';
+import { AppError, toErrorValue } from '../base/errors';
 import { isFinished, itemKey, parseItemKey, type Destination, type ItemRef, type OperationView, type Resolution, type TrashItem } from '../../shared/model';
 import type { OperationsRunner, PlannedItem } from '../operations/runner';
 import { landedIdentities, type BatchContext, type RestoreTarget } from '../providers/types';
@@ -57,11 +57,13 @@ export class OperationsService {
     const { found, missing } = await this.trash.resolve(request.items);
     const groups = groupByAccount(found);
     for (const accountId of groups.keys()) this.target(accountId, request.destination); // validate early
+    const count = found.length + missing.length;
+    const what = count === 1 ? (found[0]?.name ?? missing[0]!.id) : plural(count, 'item');
     const where =
-      request.destination.kind === 'original' ? 'to where they were' : `to ${request.destination.folderId || '/'}`;
+      request.destination.kind === 'original' ? `to where ${count === 1 ? 'it was' : 'they were'}` : `to ${request.destination.folderId || '/'}`;
     const view = this.runner.start({
       kind: 'restore',
-      title: `Restore ${plural(found.length + missing.length, 'item')} ${where}`,
+      title: `Restore ${what} ${where}`,
       accountIds: [...new Set(request.items.map((r) => r.accountId))],
       items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
       resolutions: request.resolutions,
@@ -108,13 +110,22 @@ export class OperationsService {
 
   async empty(accountId: string): Promise<OperationView> {
     const account = this.accounts.config(accountId);
-    const known = await this.trash.readAll(accountId, null).catch(() => [] as TrashItem[]);
+    // What is there, so every item gets its own result. A trash that cannot be read is not emptied blind.
+    const listing = await this.trash.readAll(accountId, null).then(
+      (items) => ({ items, error: null }),
+      (e: unknown) => ({ items: [] as TrashItem[], error: toErrorValue(e) }),
+    );
     const view = this.runner.start({
       kind: 'empty',
       title: `Empty the trash of ${account.label}`,
       accountIds: [accountId],
-      items: planned(known),
-      work: (ctx) => this.accounts.withProvider(accountId, (p) => p.empty(ctx)),
+      items: planned(listing.items),
+      work: (ctx) => {
+        if (listing.error) {
+          throw new AppError(listing.error.code, `The trash could not be read, so nothing was deleted: ${listing.error.message}`, listing.error.details);
+        }
+        return this.accounts.withProvider(accountId, (p) => p.empty(ctx));
+      },
     });
     void this.runner.wait(view.id).then(() => this.trash.forgetAccount(accountId));
     return view;

@@ -40,6 +40,7 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
     };
     return {
       kind: account.kind,
+      parentOf: () => null,
       async checkConnection() {
         check();
         return { userName: 'Alice A.', userId: 'alice' };

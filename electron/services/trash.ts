@@ -57,24 +57,34 @@ export class TrashService {
     };
   }
 
-  /** Looks up items by reference, reading the trash again for any not seen yet. */
+  /**
+   * Looks up items by reference, reading the trash again for any not seen yet: the top level,
+   * then each trashed folder that holds a missing item (named by the ref, or by the item's id
+   * where the server's ids say it, e.g. WebDAV "Project.d1795…/a.txt").
+   */
   async resolve(refs: ItemRef[]): Promise<{ found: TrashItem[]; missing: ItemRef[] }> {
     const found: TrashItem[] = [];
-    let missing: ItemRef[] = [];
-    for (const ref of refs) {
-      const item = this.cache.get(ref.accountId)?.get(ref.id);
-      if (item) found.push(item);
-      else missing.push(ref);
-    }
-    for (const accountId of new Set(missing.map((m) => m.accountId))) {
-      await this.readAll(accountId, null);
-      const stillMissing: ItemRef[] = [];
-      for (const ref of missing) {
-        const item = ref.accountId === accountId ? this.cache.get(accountId)?.get(ref.id) : undefined;
+    const take = (pending: ItemRef[]) => {
+      const left: ItemRef[] = [];
+      for (const ref of pending) {
+        const item = this.cache.get(ref.accountId)?.get(ref.id);
         if (item) found.push(item);
-        else stillMissing.push(ref);
+        else left.push(ref);
       }
-      missing = stillMissing;
+      return left;
+    };
+    let missing = take(refs);
+    for (const accountId of new Set(missing.map((m) => m.accountId))) {
+      const mine = missing.filter((m) => m.accountId === accountId);
+      const parents = await this.accounts.withProvider(accountId, async (p) => mine.map((m) => m.parentId ?? p.parentOf(m.id)));
+      if (parents.includes(null)) await this.readAll(accountId, null); // first: it starts the account's cache afresh
+      for (const parent of new Set(parents.filter((x): x is string => x !== null))) {
+        await this.readAll(accountId, parent).catch((e: unknown) => {
+          // A trashed folder that is gone leaves its items missing; anything else is the user's to see.
+          if (!(e instanceof AppError && e.code === 'NOT_FOUND')) throw e;
+        });
+      }
+      missing = take(missing);
     }
     return { found, missing };
   }

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
@@ -108,6 +109,36 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       expect(jsonLines(r.stdout).map((f) => f.id)).toEqual(['/Documents', '/Photos', '/Shared']);
     });
 
+    it('points the right way: a wrong --kind names the real one; a missing folder names --recreate-folders; skips say how to restore them', async () => {
+      const wrongKind = await cli(['list', ...base(), '--kind', 'docspace'], env);
+      expect(wrongKind.code).toBe(2);
+      expect(wrongKind.stderr).toContain(`(--kind ${kind}), not docspace. Leave out --kind`);
+
+      const letter = await cli(['restore', idOf('letter.txt'), ...base()], env);
+      expect(letter.code).toBe(1);
+      expect(letter.stdout).toContain('--recreate-folders');
+      const recreated = await cli(['restore', idOf('letter.txt'), '--recreate-folders', ...base()], env);
+      expect(recreated.code).toBe(0);
+      expect(server.tree.resolve('alice', 'Old/letter.txt')).not.toBeNull();
+
+      const skipped = await cli(['restore', idOf('report.pdf'), ...base()], env);
+      expect(skipped.stdout).toMatch(/: 1 skipped\.\nSkipped items are still in the trash; --on-conflict replace or keep-both/);
+    });
+
+    it('restores and deletes items inside a trashed folder by the ids list --parent prints', async () => {
+      const folder = (await listJson()).find((i) => i.name === 'Projects')!;
+      const inside = await cli(['list', '--json', '--parent', String(folder.id), ...base()], env);
+      const items = jsonLines(inside.stdout);
+      const plan = items.find((i) => i.name === 'plan.md')!;
+      const drafts = items.find((i) => i.name === 'drafts')!;
+      const restored = await cli(['restore', String(plan.id), '--to', '/Documents', ...base()], env);
+      expect(restored.code).toBe(0);
+      expect(restored.stdout).toContain('restored plan.md → /Documents/plan.md');
+      const deleted = await cli(['delete', String(drafts.id), ...base()], env);
+      expect(deleted.code).toBe(0);
+      expect(deleted.stdout).toMatch(/^deleted +drafts/m);
+    });
+
     it('exits 2 for a wrong password and for usage errors', async () => {
       const bad = await cli(['list', ...base()], { SALVAGE_PASSWORD: 'wrong' });
       expect(bad.code).toBe(2);
@@ -119,6 +150,30 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     });
   });
 }
+
+describe('messages that point the right way', () => {
+  let server: WebDavServer;
+  beforeAll(async () => void (server = await startWebDavServer({ kind: 'nextcloud' })));
+  afterAll(() => server.close());
+
+  it('says to try http:// when an address without a scheme is a plain-HTTP server', async () => {
+    const r = await cli(['detect', server.url.replace('http://', '')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/does not speak HTTPS on this port\. If it is a plain-HTTP server, put http:\/\/ in front|closed the connection\. If it is a plain-HTTP server, put http:\/\//);
+  });
+
+  it('tells a refused connection apart from an unknown host', async () => {
+    // A port nothing listens on: take a free one and let it go.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const refused = await cli(['detect', `http://127.0.0.1:${port}`]);
+    expect(refused.stderr).toContain('the connection was refused');
+    const unknown = await cli(['detect', 'http://no-such-host.invalid']);
+    expect(unknown.stderr).toContain('No server named no-such-host.invalid was found');
+  });
+});
 
 describe('salvage list through a pipe', () => {
   let server: WebDavServer;

@@ -17,8 +17,11 @@ Commands:
   detect <url>                       What kind of server answers at <url>
   list [--parent <id>]               List the trash (or a trashed folder's contents)
   restore <id>... [--to <folder>] [--on-conflict replace|keep-both|skip] [--recreate-folders]
-                                     Restore items (default: to where they were; conflicts are skipped)
+                                     Restore items (default: to where they were; conflicts are skipped;
+                                     --recreate-folders makes original folders that no longer exist)
   delete <id>...                     Delete items from the trash for good
+                                     (restore and delete take --parent <id> for items inside a trashed
+                                     folder, as listed by list --parent; WebDAV ids say it themselves)
   empty --yes                        Empty the whole trash
   folders [<path>]                   List folders (for --to)
 
@@ -133,7 +136,15 @@ async function signIn(ctx: Context, args: Args): Promise<AccountView> {
   if (!kind) kind = (await ctx.services.accounts.detect(server)).kind;
   const user = str(args.flags, 'user');
   if (kind !== 'docspace' && !user) throw new UsageError(`--user is required for ${kind} servers.`);
-  return ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });
+  try {
+    return await ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });
+  } catch (e) {
+    // A --kind that does not match the server reads as "not found" or "unexpected answer": say what it is.
+    if (!str(args.flags, 'kind') || !isAppError(e) || !['NOT_FOUND', 'BAD_RESPONSE', 'UNSUPPORTED'].includes(e.code)) throw e;
+    const probe = await ctx.services.accounts.detect(server).catch(() => null);
+    if (!probe || probe.kind === kind) throw e;
+    throw new UsageError(`${server} is ${probe.productName} (--kind ${probe.kind}), not ${kind}. Leave out --kind to detect it.`);
+  }
 }
 
 /** Runs an operation to the end, answering mid-batch questions with the chosen policy. */
@@ -163,6 +174,13 @@ async function report(ctx: Context, view: OperationView): Promise<number> {
     const counts = new Map<string, number>();
     for (const r of view.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
     await ctx.out.line(`${view.title}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do'}.`);
+    const codes = new Set(view.results.map((r) => r.error?.code));
+    if (codes.has('DEST_MISSING')) {
+      await ctx.out.line('Some folders they go to do not exist: add --recreate-folders to make missing original folders, or --to <folder> (see `salvage folders`).');
+    }
+    if (counts.get('skipped') && view.kind === 'restore') {
+      await ctx.out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
+    }
   }
   if (view.state === 'failed' && view.error) {
     if (view.error.code === 'AUTH_FAILED') throw Object.assign(new Error(view.error.message), { code: 'AUTH_FAILED' });
@@ -205,7 +223,7 @@ async function run(ctx: Context, args: Args): Promise<number> {
       if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
       const account = await signIn(ctx, args);
       const to = str(args.flags, 'to');
-      const items = args.positional.map((id) => ({ accountId: account.id, id }));
+      const items = refsOf(args, account.id);
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
       const view = await services.ops.restore({
         items,
@@ -218,7 +236,7 @@ async function run(ctx: Context, args: Args): Promise<number> {
     case 'delete': {
       if (args.positional.length === 0) throw new UsageError('delete needs at least one item id.');
       const account = await signIn(ctx, args);
-      const view = await services.ops.remove(args.positional.map((id) => ({ accountId: account.id, id })));
+      const view = await services.ops.remove(refsOf(args, account.id));
       return report(ctx, await finish(ctx, view, 'skip'));
     }
     case 'empty': {
@@ -244,6 +262,12 @@ async function run(ctx: Context, args: Args): Promise<number> {
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
   }
+}
+
+/** The items named on the command line; --parent says which trashed folder holds them. */
+function refsOf(args: Args, accountId: string) {
+  const parentId = str(args.flags, 'parent');
+  return args.positional.map((id) => ({ accountId, id, ...(parentId ? { parentId } : {}) }));
 }
 
 /** Runs the command line; resolves with the exit code. */
