@@ -123,6 +123,11 @@ export class DocSpaceProvider implements TrashProvider {
     if (buffer.length > 0) yield { items: buffer };
   }
 
+  /** DocSpace ids ("file:123") do not say which trashed folder holds them. */
+  parentOf(): string | null {
+    return null;
+  }
+
   async listFolders(parentId: string | null, signal?: AbortSignal): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
     if (parentId === null || parentId === '') return this.rootFolders(signal);
     const isRooms = parentId === this.roomsRootId;
