@@ -3,7 +3,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseXML } from 'webdav';
 import { WebDavProvider } from '../electron/providers/webdav/provider';
-import { InThreadHost, parseHost, type ParseHost } from '../electron/providers/webdav/trashStream';
+import { createParseHost, InThreadHost, type ParseHost } from '../electron/providers/webdav/trashStream';
 import type { Bench, BenchRow } from './harness';
 
 /**
@@ -86,8 +86,9 @@ const bench: Bench = async () => {
       for await (const chunk of provider(host).listTrash(null)) n += chunk.items.length;
       return n;
     };
-    // Warm up the worker (and the server's caches) once.
-    await viaProvider(parseHost())();
+    // The host the app makes (the listing worker); warm it up (and the server's caches) once.
+    const workerHost = createParseHost();
+    await viaProvider(workerHost)();
 
     const baseline = await measure(async () => {
       const res = await fetch(`${server.url}/remote.php/dav/trashbin/alice/trash`, {
@@ -98,7 +99,8 @@ const bench: Bench = async () => {
       const parsed = (await parseXML(text)) as { multistatus: { response: unknown[] } };
       return parsed.multistatus.response.length - 1;
     });
-    const worker = await measure(viaProvider(parseHost()));
+    if (workerHost.mode !== 'worker') throw new Error('the listing worker did not start');
+    const worker = await measure(viaProvider(workerHost));
     const inThread = await measure(viaProvider(new InThreadHost()));
     process.stderr.write(
       `webdav-listing: ${COUNT} items; webdav package ${baseline.items}, worker ${worker.items}, in-thread ${inThread.items}\n`,

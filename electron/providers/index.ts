@@ -5,16 +5,20 @@ import { probeDocSpace } from './docspace/probe';
 import { createDocSpaceProvider } from './docspace/provider';
 import { probeWebDav } from './webdav/detect';
 import { createWebDavProvider } from './webdav/provider';
+import { createParseHost } from './webdav/trashStream';
 
 /**
  * The provider registry: one factory per server kind, one prober per protocol family.
  * Adding a server kind means adding one line to each table below.
  */
+/** One listing worker for every WebDAV account (started on the first listing). */
+const webdav = { parseHost: createParseHost() };
+
 const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {
   docspace: (input) => createDocSpaceProvider(input),
-  owncloud10: createWebDavProvider('owncloud10'),
-  nextcloud: createWebDavProvider('nextcloud'),
-  ocis: createWebDavProvider('ocis'),
+  owncloud10: createWebDavProvider('owncloud10', webdav),
+  nextcloud: createWebDavProvider('nextcloud', webdav),
+  ocis: createWebDavProvider('ocis', webdav),
 };
 
 const probers: ServerProber[] = [

@@ -1,3 +1,5 @@
+import { AppError } from '../../base/errors';
+import { errorForStatus } from '../../net/http';
 import { itemKey, type TrashItem } from '../../../shared/model';
 import type { DavResponse } from './multistatus';
 import { clark, NS } from './multistatus';
@@ -28,6 +30,32 @@ export interface ReadContext {
   trashRootPath: string;
 }
 
+/**
+ * The requests a dialect's hooks may make: the provider's own, with its authorisation, TLS pinning,
+ * retries and error mapping. Paths are decoded URL paths (they start with the base path).
+ */
+export interface DialectIO {
+  /** A GET; a 401 throws AUTH_FAILED, any other status is the caller's to read. */
+  get(path: string, init: { headers?: Record<string, string>; query?: string; signal?: AbortSignal | undefined }): Promise<Response>;
+  /** The AppError for a failed response (status mapping, the server's own message). */
+  failure(res: Response): Promise<AppError>;
+}
+
+/** Who the credentials belong to. */
+export interface Identity {
+  userId: string;
+  userName: string;
+}
+
+/**
+ * How restoring works: "move-to-destination" (ownCloud 10, oCIS: MOVE the item to its target in
+ * files/ with Overwrite) or "restore-collection" (Nextcloud: MOVE to trashbin/<user>/restore/<name>,
+ * the server picks the place and auto-renames); `target` is the decoded DAV path that MOVE goes to.
+ */
+export type RestoreMode =
+  | { readonly mode: 'move-to-destination' }
+  | { readonly mode: 'restore-collection'; target(ctx: DialectContext, item: TrashItem): string };
+
 export interface WebDavDialect {
   readonly kind: WebDavKind;
   readonly productName: string;
@@ -37,16 +65,26 @@ export interface WebDavDialect {
   filesRoot(ctx: DialectContext): string;
   /** The PROPFIND body for trash listings. */
   readonly trashPropfind: string;
-  /**
-   * How restoring works: "move-to-destination" (ownCloud 10, oCIS: MOVE the item to its target in
-   * files/ with Overwrite) or "restore-collection" (Nextcloud: MOVE to trashbin/<user>/restore/<name>,
-   * the server picks the place and auto-renames).
-   */
-  readonly restoreMode: 'move-to-destination' | 'restore-collection';
-  /** Decoded DAV path a restore MOVE goes to in restore-collection mode. */
-  restoreTarget?(ctx: DialectContext, item: TrashItem): string;
+  readonly restore: RestoreMode;
   /** Turns one multistatus response of a trash listing into an item (null for the listed collection itself). */
   readItem(r: DavResponse, ctx: ReadContext): TrashItem | null;
+  /**
+   * The file id of a top-level trash entry, to find a file a Replace moved away: oc:fileid where the
+   * listing has it, or what the dialect knows (ownCloud 10: the trash id is the file id); null otherwise.
+   */
+  trashEntryFileId(r: DavResponse, item: TrashItem): string | null;
+  /**
+   * What the server says about the signed-in user (checkConnection, before the trash is checked).
+   * `known` is what the account already says, kept where the server does not say better.
+   */
+  whoAmI(io: DialectIO, ctx: DialectContext, known: Identity, signal?: AbortSignal): Promise<Identity>;
+  /**
+   * Reads what the DAV paths need before the first DAV request, once per provider (oCIS: the
+   * personal space, through the Graph API). Absent when the paths need nothing more.
+   */
+  prepare?(io: DialectIO, ctx: DialectContext, signal?: AbortSignal): Promise<Partial<Pick<DialectContext, 'spaceId'>>>;
+  /** Messages for a trash that does not answer 207 when the connection is checked, by status. */
+  readonly trashCheckMessages: Partial<Record<number, string>>;
 }
 
 const DAV = (local: string) => clark(NS.dav, local);
@@ -132,13 +170,47 @@ export function originalSegments(location: string): string[] {
 
 const lastSegment = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 
+/** oc:fileid of a trash entry, where the listing has it. */
+const listedFileId = (r: DavResponse): string | null => prop(r, OC('fileid'));
+
+/** ownCloud 10 and Nextcloud: the OCS user endpoint names the user id and display name; 4xx keeps what the account says. */
+async function ocsUser(io: DialectIO, ctx: DialectContext, known: Identity, signal?: AbortSignal): Promise<Identity> {
+  const res = await io.get(`${ctx.basePath}/ocs/v1.php/cloud/user`, {
+    headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },
+    query: 'format=json',
+    signal,
+  });
+  let { userId, userName } = known;
+  if (res.status === 200) {
+    const json = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown; 'display-name'?: unknown; displayname?: unknown } } } | null;
+    const data = json?.ocs?.data;
+    if (typeof data?.id === 'string' && data.id) userId = data.id;
+    const display = data?.['display-name'] ?? data?.displayname;
+    if (typeof display === 'string' && display) userName = display;
+  } else {
+    await res.body?.cancel();
+    if (res.status >= 500) throw errorForStatus(res.status);
+  }
+  return { userId, userName };
+}
+
+const OWNCLOUD_TRASH_MESSAGES: Partial<Record<number, string>> = {
+  404: 'This server has no WebDAV trash bin for this account (the Deleted files app may be disabled, or ownCloud is older than 10.4).',
+  403: 'This account may not read its trash bin.',
+};
+
 export const nextcloud: WebDavDialect = {
   kind: 'nextcloud',
   productName: 'Nextcloud',
   trashRoot: (c) => `${c.basePath}/remote.php/dav/trashbin/${c.userId}/trash`,
   filesRoot: (c) => `${c.basePath}/remote.php/dav/files/${c.userId}`,
-  restoreMode: 'restore-collection',
-  restoreTarget: (c, item) => `${c.basePath}/remote.php/dav/trashbin/${c.userId}/restore/${lastSegment(item.id)}`,
+  restore: {
+    mode: 'restore-collection',
+    target: (c, item) => `${c.basePath}/remote.php/dav/trashbin/${c.userId}/restore/${lastSegment(item.id)}`,
+  },
+  trashEntryFileId: listedFileId,
+  whoAmI: ocsUser,
+  trashCheckMessages: OWNCLOUD_TRASH_MESSAGES,
   trashPropfind: `<?xml version="1.0"?>
 <d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">
   <d:prop>
@@ -175,7 +247,11 @@ export const owncloud10: WebDavDialect = {
   productName: 'ownCloud',
   trashRoot: (c) => `${c.basePath}/remote.php/dav/trash-bin/${c.userId}`,
   filesRoot: (c) => `${c.basePath}/remote.php/dav/files/${c.userId}`,
-  restoreMode: 'move-to-destination',
+  restore: { mode: 'move-to-destination' },
+  // Its trash ids are the file ids (the listing has no oc:fileid).
+  trashEntryFileId: (r, item) => listedFileId(r) ?? item.id,
+  whoAmI: ocsUser,
+  trashCheckMessages: OWNCLOUD_TRASH_MESSAGES,
   trashPropfind: `<?xml version="1.0"?>
 <d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">
   <d:prop>
@@ -208,7 +284,8 @@ export const owncloud10: WebDavDialect = {
 /**
  * oCIS (Infinite Scale): the ownCloud trash-bin properties over spaces:
  * remote.php/dav/spaces/trash-bin/<space id>/<item key>, restored by MOVE to
- * remote.php/dav/spaces/<space id>/<path> with Overwrite, like ownCloud 10.
+ * remote.php/dav/spaces/<space id>/<path> with Overwrite, like ownCloud 10. Who the user is and
+ * which space is theirs come from the Graph API.
  */
 export const ocis: WebDavDialect = {
   ...owncloud10,
@@ -216,6 +293,23 @@ export const ocis: WebDavDialect = {
   productName: 'Infinite Scale',
   trashRoot: (c) => `${c.basePath}/remote.php/dav/spaces/trash-bin/${c.spaceId}`,
   filesRoot: (c) => `${c.basePath}/remote.php/dav/spaces/${c.spaceId}`,
+  trashEntryFileId: listedFileId,
+  trashCheckMessages: {},
+  async whoAmI(io, ctx, known, signal) {
+    const res = await io.get(`${ctx.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
+    if (res.status !== 200) throw await io.failure(res);
+    const me = (await res.json().catch(() => null)) as { id?: unknown; displayName?: unknown; onPremisesSamAccountName?: unknown } | null;
+    const userId = typeof me?.onPremisesSamAccountName === 'string' ? me.onPremisesSamAccountName : typeof me?.id === 'string' ? me.id : known.userId;
+    return { userId, userName: typeof me?.displayName === 'string' && me.displayName ? me.displayName : userId };
+  },
+  async prepare(io, ctx, signal) {
+    const res = await io.get(`${ctx.basePath}/graph/v1.0/me/drives`, { headers: { Accept: 'application/json' }, signal });
+    if (res.status !== 200) throw await io.failure(res);
+    const json = (await res.json().catch(() => null)) as { value?: { driveType?: unknown; id?: unknown }[] } | null;
+    const personal = json?.value?.find((d) => d.driveType === 'personal');
+    if (typeof personal?.id !== 'string' || !personal.id) throw new AppError('UNSUPPORTED', 'This Infinite Scale account has no personal space.');
+    return { spaceId: personal.id };
+  },
 };
 
 export const dialects: Record<WebDavKind, WebDavDialect> = { owncloud10, nextcloud, ocis };

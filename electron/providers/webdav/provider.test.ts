@@ -4,9 +4,22 @@ import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/
 import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
 import type { AccountConfig, BatchContext, Landed } from '../types';
 import { WebDavProvider } from './provider';
-import { parseHost } from './trashStream';
+import { createParseHost, type ParseHost } from './trashStream';
 
 const alice = WEBDAV_USERS.alice;
+
+/** The parse host the app makes (the listing worker), counting the listings that go through it. */
+const worker = createParseHost();
+let listings = 0;
+const parseHost: ParseHost = {
+  get mode() {
+    return worker.mode;
+  },
+  fetch(...args) {
+    listings++;
+    return worker.fetch(...args);
+  },
+};
 
 function batch(options: { resolutions?: Record<string, Resolution>; answer?: (c: Conflict) => Resolution } = {}) {
   const results: ItemResult[] = [];
@@ -42,7 +55,7 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       demo: false,
     });
     const provider = (secret: string = alice.appPassword) =>
-      new WebDavProvider(kind, account(), { user: alice.id, secret }, { http: { retries: 0, timeoutMs: 10_000 } });
+      new WebDavProvider(kind, account(), { user: alice.id, secret }, { parseHost, http: { retries: 0, timeoutMs: 10_000 } });
     const list = async (p: WebDavProvider, parentId: string | null = null) => {
       const all: TrashItem[] = [];
       for await (const chunk of p.listTrash(parentId)) all.push(...chunk.items);
@@ -65,8 +78,11 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       server.control.reset();
     });
 
-    it('uses the listing worker (the real parse path)', () => {
-      expect(parseHost().mode).toBe('worker');
+    it('lists through the parse host it is given: the listing worker (the real parse path)', async () => {
+      const before = listings;
+      expect((await list(provider())).length).toBeGreaterThan(0);
+      expect(listings).toBe(before + 1);
+      expect(parseHost.mode).toBe('worker');
     });
 
     it('checks the connection and learns the user id and display name', async () => {
@@ -479,6 +495,7 @@ describe('ownCloud 10 specifics', () => {
       'owncloud10',
       { id: 'a', kind: 'owncloud10', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
       { user: 'alice', secret: alice.appPassword },
+      { parseHost },
     );
     const items: TrashItem[] = [];
     for await (const c of p.listTrash(null)) items.push(...c.items);
@@ -523,6 +540,7 @@ describe('Nextcloud specifics', () => {
       'nextcloud',
       { id: 'a', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
       { user: 'alice', secret: alice.appPassword },
+      { parseHost },
     );
     const items: TrashItem[] = [];
     for await (const c of p.listTrash(null)) items.push(...c.items);
@@ -536,6 +554,7 @@ describe('Nextcloud specifics', () => {
       'nextcloud',
       { id: 'a', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
       { user: 'alice', secret: alice.appPassword },
+      { parseHost },
     );
     const items: TrashItem[] = [];
     for await (const c of p.listTrash(null)) items.push(...c.items);

@@ -4,7 +4,7 @@ import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } 
 import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { selectionClashes } from '../selection';
-import { dialects, prop, type DialectContext, type WebDavDialect, type WebDavKind } from './dialect';
+import { dialects, prop, type DialectContext, type DialectIO, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
@@ -20,8 +20,8 @@ export interface WebDavProviderOptions {
   http?: Partial<HttpOptions>;
   /** Items worked on at the same time within one batch. */
   concurrency?: number;
-  /** Overrides where trash listings are parsed (tests). */
-  parseHost?: ParseHost;
+  /** Where trash listings are requested and parsed (the listing worker, shared by every account). */
+  parseHost: ParseHost;
 }
 
 interface Stat {
@@ -83,7 +83,7 @@ export class WebDavProvider implements TrashProvider {
     kind: WebDavKind,
     private readonly account: AccountConfig,
     private readonly credentials: Credentials,
-    private readonly options: WebDavProviderOptions = {},
+    private readonly options: WebDavProviderOptions,
   ) {
     this.kind = kind;
     this.dialect = dialects[kind];
@@ -96,22 +96,23 @@ export class WebDavProvider implements TrashProvider {
     this.concurrency = options.concurrency ?? 4;
   }
 
-  /** oCIS personal space id, found once through the Graph API. */
-  private spaceId = '';
+  /** What the dialect's prepare step found (oCIS: the personal space id); null until it has run. */
+  private prepared: Partial<Pick<DialectContext, 'spaceId'>> | null = null;
 
   private get ctx(): DialectContext {
-    return { basePath: this.basePath, userId: this.userId, spaceId: this.spaceId };
+    return { basePath: this.basePath, userId: this.userId, spaceId: this.prepared?.spaceId ?? '' };
   }
 
-  /** oCIS: finds the personal space before the first DAV request. */
+  /** The dialect's requests go through this provider's own send and error mapping. */
+  private readonly io: DialectIO = {
+    get: (path, init) => this.send('GET', path, init),
+    failure: (res) => this.failure(res),
+  };
+
+  /** Runs the dialect's prepare step once, before the first DAV request (again after a failure). */
   private async prepare(signal?: AbortSignal): Promise<void> {
-    if (this.kind !== 'ocis' || this.spaceId) return;
-    const res = await this.send('GET', `${this.basePath}/graph/v1.0/me/drives`, { headers: { Accept: 'application/json' }, signal });
-    if (res.status !== 200) throw await this.failure(res);
-    const json = (await res.json().catch(() => null)) as { value?: { driveType?: unknown; id?: unknown }[] } | null;
-    const personal = json?.value?.find((d) => d.driveType === 'personal');
-    if (typeof personal?.id !== 'string' || !personal.id) throw new AppError('UNSUPPORTED', 'This Infinite Scale account has no personal space.');
-    this.spaceId = personal.id;
+    if (this.prepared) return;
+    this.prepared = this.dialect.prepare ? await this.dialect.prepare(this.io, this.ctx, signal) : {};
   }
 
   // ---------------------------------------------------------------- requests
@@ -230,48 +231,14 @@ export class WebDavProvider implements TrashProvider {
   // ---------------------------------------------------------------- account
 
   async checkConnection(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
-    if (this.kind === 'ocis') return this.checkOcis(signal);
-    const res = await this.send('GET', `${this.basePath}/ocs/v1.php/cloud/user`, {
-      headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },
-      query: 'format=json',
-      signal,
-    });
-    let userId = this.userId;
-    let userName = this.credentials.user;
-    if (res.status === 200) {
-      const json = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown; 'display-name'?: unknown; displayname?: unknown } } } | null;
-      const data = json?.ocs?.data;
-      if (typeof data?.id === 'string' && data.id) userId = data.id;
-      const display = data?.['display-name'] ?? data?.displayname;
-      if (typeof display === 'string' && display) userName = display;
-    } else {
-      await res.body?.cancel();
-      if (res.status >= 500) throw errorForStatus(res.status);
-    }
-    this.userId = userId;
+    const who = await this.dialect.whoAmI(this.io, this.ctx, { userId: this.userId, userName: this.credentials.user }, signal);
+    this.userId = who.userId;
+    await this.prepare(signal);
     // The trash itself must answer: 207 for our own trash.
     const trash = await this.send('PROPFIND', this.trashPath(null), { headers: { Depth: '0' }, body: this.dialect.trashPropfind, signal });
-    if (trash.status !== 207) {
-      throw await this.failure(trash, {
-        404: 'This server has no WebDAV trash bin for this account (the Deleted files app may be disabled, or ownCloud is older than 10.4).',
-        403: 'This account may not read its trash bin.',
-      });
-    }
+    if (trash.status !== 207) throw await this.failure(trash, this.dialect.trashCheckMessages);
     await trash.body?.cancel();
-    return { userName, userId };
-  }
-
-  private async checkOcis(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
-    const res = await this.send('GET', `${this.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
-    if (res.status !== 200) throw await this.failure(res);
-    const me = (await res.json().catch(() => null)) as { id?: unknown; displayName?: unknown; onPremisesSamAccountName?: unknown } | null;
-    const userId = typeof me?.onPremisesSamAccountName === 'string' ? me.onPremisesSamAccountName : typeof me?.id === 'string' ? me.id : this.userId;
-    this.userId = userId;
-    await this.prepare(signal);
-    const trash = await this.send('PROPFIND', this.trashPath(null), { headers: { Depth: '0' }, body: this.dialect.trashPropfind, signal });
-    if (trash.status !== 207) throw await this.failure(trash);
-    await trash.body?.cancel();
-    return { userId, userName: typeof me?.displayName === 'string' && me.displayName ? me.displayName : userId };
+    return who;
   }
 
   // ---------------------------------------------------------------- listing
@@ -298,7 +265,7 @@ export class WebDavProvider implements TrashProvider {
       ...(this.account.trustedCertFingerprint ? { trustedCertFingerprint: this.account.trustedCertFingerprint } : {}),
     };
     try {
-      for await (const items of fetchTrashItems(request, this.kind, ctx, signal, this.options.parseHost)) {
+      for await (const items of fetchTrashItems(request, this.kind, ctx, this.options.parseHost, signal)) {
         yield { items };
       }
     } catch (e) {
@@ -309,6 +276,11 @@ export class WebDavProvider implements TrashProvider {
         403: 'This account may not read this trash bin.',
       });
     }
+  }
+
+  parentOf(id: string): string | null {
+    const slash = id.lastIndexOf('/');
+    return slash > 0 ? id.slice(0, slash) : null;
   }
 
   // ---------------------------------------------------------------- folders
@@ -553,10 +525,12 @@ export class WebDavProvider implements TrashProvider {
       ctx.itemDone(this.result(item, 'skipped', null));
       return;
     }
-    if (this.dialect.restoreMode === 'move-to-destination') {
-      await this.moveOutOfTrash(item, this.trashPath(item.id), dest, existing ? (resolution ?? null) : null, ctx);
+    const restore = this.dialect.restore;
+    const chosen = existing ? (resolution ?? null) : null;
+    if (restore.mode === 'move-to-destination') {
+      await this.moveOutOfTrash(item, this.trashPath(item.id), dest, chosen, ctx);
     } else {
-      await this.restoreThroughCollection(item, target, dest, existing ? (resolution ?? null) : null, options, ctx);
+      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx);
     }
   }
 
@@ -627,10 +601,10 @@ export class WebDavProvider implements TrashProvider {
    */
   private async restoreThroughCollection(
     item: TrashItem,
+    restorePath: string,
     target: RestoreTarget,
     dest: { folder: string[]; name: string },
     resolution: Resolution | null,
-    options: RestoreOptions,
     ctx: BatchContext,
   ): Promise<void> {
     const signal = ctx.signal;
@@ -644,7 +618,7 @@ export class WebDavProvider implements TrashProvider {
     const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
     const before = intoOriginal ? null : await this.children(originalFolder, signal);
 
-    const res = await this.move(trashPath, this.dialect.restoreTarget!(this.ctx, item), null, signal);
+    const res = await this.move(trashPath, restorePath, null, signal);
     if (res.status !== 201 && res.status !== 204) {
       throw await this.failure(res, {
         404: 'This item is no longer in the trash.',
@@ -711,7 +685,6 @@ export class WebDavProvider implements TrashProvider {
         { landed: this.landedOf(landedPath, landed.stat, null) },
       );
     }
-    void options;
   }
 
   /** Finds a just-restored item: by file id in the expected folder, then in the root. */
@@ -875,7 +848,7 @@ export class WebDavProvider implements TrashProvider {
     const out: TrashedEntry[] = [];
     for (const r of found ?? []) {
       const item = this.dialect.readItem(r, ctx);
-      if (item) out.push({ item, fileId: prop(r, OC('fileid')) ?? (this.kind === 'owncloud10' ? item.id : null) });
+      if (item) out.push({ item, fileId: this.dialect.trashEntryFileId(r, item) });
     }
     return out;
   }
@@ -883,9 +856,10 @@ export class WebDavProvider implements TrashProvider {
   /** Puts a replaced file back from the trash at its old path; answers where it is now. */
   private async putBack(entry: TrashedEntry, replaced: Replaced, signal: AbortSignal): Promise<string> {
     const to = folderSegments(replaced.ref);
-    if (this.dialect.restoreMode === 'restore-collection') {
+    const restore = this.dialect.restore;
+    if (restore.mode === 'restore-collection') {
       // Nextcloud puts it back at its original location itself (free again now).
-      const res = await this.move(this.trashPath(entry.item.id), this.dialect.restoreTarget!(this.ctx, entry.item), null, signal);
+      const res = await this.move(this.trashPath(entry.item.id), restore.target(this.ctx, entry.item), null, signal);
       if (res.status !== 201 && res.status !== 204) throw await this.failure(res, { 404: 'It is no longer in the trash.' });
       await res.body?.cancel();
       const landed = await this.findLanded(entry.item, entry.fileId, to.slice(0, -1), null, new AbortController().signal);
@@ -934,7 +908,8 @@ function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry
   return matches[0] ?? null;
 }
 
+/** The factory for one WebDAV server kind; every provider it makes lists through the same parse host. */
 export const createWebDavProvider =
-  (kind: WebDavKind) =>
+  (kind: WebDavKind, options: WebDavProviderOptions) =>
   ({ account, credentials }: { account: AccountConfig; credentials: Credentials }): TrashProvider =>
-    new WebDavProvider(kind, account, credentials);
+    new WebDavProvider(kind, account, credentials, options);

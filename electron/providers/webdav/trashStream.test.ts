@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,28 +10,65 @@ import type { TrashItem } from '../../../shared/model';
 import type { ReadContext } from './dialect';
 import { startWebDavServer } from '../../demo/servers/webdav/server';
 import { nextcloud } from './dialect';
-import { createWorkerHost, fetchTrashItems, findWorker, InThreadHost, ListingStatusError, streamTrashItems, type ParseHost } from './trashStream';
+import { createParseHost, createWorkerHost, fetchTrashItems, findWorker, InThreadHost, ListingStatusError, type ParseHost } from './trashStream';
 
 const ROOT = '/remote.php/dav/trashbin/admin/trash';
 const ctx: ReadContext = { accountId: 'acc', parentId: null, listedPath: ROOT, trashRootPath: ROOT };
 const body1000 = readFileSync(new URL('../../../e2e/fixtures/webdav/nextcloud-32.0.1-trash-1000.xml', import.meta.url));
 
-/** A response-like byte stream in small pieces, as a socket would deliver it. */
-function stream(bytes: Uint8Array, piece = 1500): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, at + piece));
-      at += piece;
-    },
+/**
+ * A server that answers every PROPFIND with the body posted for its path, 207, in small writes as
+ * a socket would deliver them; it notes when a client went away before the body ended.
+ */
+const bodies = new Map<string, Uint8Array>();
+const cutShort: string[] = [];
+let bodyServer: Server;
+let bodyUrl = '';
+
+function serveBodies(): Promise<void> {
+  bodyServer = createServer((req, res) => {
+    const bytes = bodies.get(req.url ?? '') ?? new Uint8Array();
+    res.writeHead(207, { 'Content-Type': 'application/xml; charset=utf-8' });
+    let at = 0;
+    let finished = false;
+    res.on('close', () => {
+      if (!finished) cutShort.push(req.url ?? '');
+    });
+    const next = () => {
+      if (res.destroyed) return;
+      if (at >= bytes.length) {
+        finished = true;
+        res.end();
+        return;
+      }
+      const more = res.write(bytes.subarray(at, at + 1500));
+      at += 1500;
+      // As fast as the client reads, no faster.
+      if (more) setImmediate(next);
+      else res.once('drain', next);
+    };
+    next();
   });
+  return new Promise((resolve) =>
+    bodyServer.listen(0, '127.0.0.1', () => {
+      bodyUrl = `http://127.0.0.1:${(bodyServer.address() as AddressInfo).port}`;
+      resolve();
+    }),
+  );
+}
+
+let served = 0;
+/** A listing request for these bytes (each call its own path). */
+function requestFor(bytes: Uint8Array) {
+  const path = `/listing-${++served}`;
+  bodies.set(path, bytes);
+  return { path, request: { url: bodyUrl + path, method: 'PROPFIND', headers: { Depth: '1' }, body: nextcloud.trashPropfind } };
 }
 
 async function collect(host: ParseHost, bytes: Uint8Array): Promise<{ items: TrashItem[]; chunks: number }> {
   const items: TrashItem[] = [];
   let chunks = 0;
-  for await (const chunk of streamTrashItems(stream(bytes), 'nextcloud', ctx, undefined, host)) {
+  for await (const chunk of fetchTrashItems(requestFor(bytes).request, 'nextcloud', ctx, host)) {
     items.push(...chunk);
     chunks++;
   }
@@ -40,6 +79,7 @@ describe('trash listing parse hosts', () => {
   let dir: string;
   let built: URL;
   beforeAll(async () => {
+    await serveBodies();
     // The worker as the build ships it: one ESM file, no TypeScript loader.
     dir = mkdtempSync(join(tmpdir(), 'salvage-worker-'));
     const outfile = join(dir, 'trash-worker.js');
@@ -55,7 +95,10 @@ describe('trash listing parse hosts', () => {
     });
     built = pathToFileURL(outfile);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => bodyServer.close(resolve));
+  });
 
   it('finds the TypeScript worker when running from source', () => {
     expect(findWorker()).toMatchObject({ typescript: true });
@@ -81,16 +124,19 @@ describe('trash listing parse hosts', () => {
 
   it('stops reading when the consumer stops early', async () => {
     const host = createWorkerHost({ url: built, typescript: false });
-    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 3 }, () => {
+    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 20 }, () => {
       const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
       return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
     }), Buffer.from('</d:multistatus>')]);
     let seen = 0;
-    for await (const chunk of streamTrashItems(stream(many), 'nextcloud', { ...ctx }, undefined, host)) {
+    const { path, request } = requestFor(many);
+    for await (const chunk of fetchTrashItems(request, 'nextcloud', { ...ctx }, host)) {
       seen += chunk.length;
       break;
     }
     expect(seen).toBe(1000);
+    // The worker dropped the connection rather than reading the other 20,000 items (~15 MB).
+    await expect.poll(() => cutShort).toContain(path);
   });
 
   it('sends the PROPFIND from the bundled worker and maps a non-207 answer', async () => {
@@ -107,11 +153,11 @@ describe('trash listing parse hosts', () => {
       const c: ReadContext = { accountId: 'a', parentId: null, listedPath: root, trashRootPath: root };
       for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
         const sizes: number[] = [];
-        for await (const chunk of fetchTrashItems(request('alice-app-password-0001'), 'nextcloud', c, undefined, host)) sizes.push(chunk.length);
+        for await (const chunk of fetchTrashItems(request('alice-app-password-0001'), 'nextcloud', c, host)) sizes.push(chunk.length);
         expect(sizes.reduce((a, b) => a + b, 0)).toBe(2509);
         expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
         const failing = (async () => {
-          for await (const chunk of fetchTrashItems(request('wrong'), 'nextcloud', c, undefined, host)) void chunk;
+          for await (const chunk of fetchTrashItems(request('wrong'), 'nextcloud', c, host)) void chunk;
         })();
         await expect(failing).rejects.toBeInstanceOf(ListingStatusError);
         await expect(failing).rejects.toMatchObject({ status: 401 });
@@ -123,13 +169,19 @@ describe('trash listing parse hosts', () => {
 
   it('fails a listing when the worker cannot load, and parses in-thread from then on', async () => {
     const bad = join(dir, 'broken-worker.js');
-    (await import('node:fs')).writeFileSync(bad, 'import "./does-not-exist.js";\n');
-    const { setParseHost, parseHost: current } = await import('./trashStream');
-    const host = createWorkerHost({ url: pathToFileURL(bad), typescript: false });
-    setParseHost(host);
-    await expect(collect(current(), body1000)).rejects.toMatchObject({ code: 'INTERNAL' });
-    expect(current().mode).toBe('in-thread');
-    expect((await collect(current(), body1000)).items).toHaveLength(1000);
-    setParseHost(null);
+    writeFileSync(bad, 'import "./does-not-exist.js";\n');
+    const host = createParseHost({ url: pathToFileURL(bad), typescript: false });
+    expect(host.mode).toBe('worker');
+    await expect(collect(host, body1000)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(host.mode).toBe('in-thread');
+    expect((await collect(host, body1000)).items).toHaveLength(1000);
+  });
+
+  it('starts the worker it finds, and hosts made apart share nothing', async () => {
+    const a = createParseHost();
+    const b = createParseHost(null);
+    expect(a.mode).toBe('worker');
+    expect((await collect(a, body1000)).items).toHaveLength(1000);
+    expect((await collect(b, body1000)).items).toHaveLength(1000);
   });
 });

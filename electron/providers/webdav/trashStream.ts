@@ -5,41 +5,33 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../base/errors';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext, WebDavKind } from './dialect';
-import { createTrashParse } from './trashParse';
+import { createTrashParse, type TrashParseSession } from './trashParse';
 import { fetchAndParse, type WorkerRequest } from './trashFetch';
 import type { FromWorker, ToWorker } from './trashWorker';
 
 /**
- * Main-process side of trash listings: the response body's bytes are handed to the listing
- * worker as they arrive, and chunks of ~1,000 items come back. The main event loop only copies
- * bytes and receives finished chunks, so a 100k-item listing never blocks it for long.
+ * Main-process side of trash listings: the listing worker sends the PROPFIND, parses the body as it
+ * arrives and hands back chunks of ~1,000 items. The main event loop only receives finished
+ * chunks, so a 100k-item listing never blocks it for long.
  *
  * The worker is out/main/trash-worker.js in a build (source: electron/providers/webdav/trashWorker.ts),
  * started from the TypeScript source through tsx when running from source (tests, `npm run cli`).
  * If no worker can be started, parsing runs in-thread in small slices (yielding between them).
+ *
+ * There is no module-wide host: the composition (electron/providers/index.ts) makes one with
+ * createParseHost() and hands it to every WebDAV provider.
  */
 
-interface SessionHandlers {
+interface FetchHandlers {
   items(items: TrashItem[]): void;
   done(): void;
   error(e: Error): void;
-}
-
-interface FetchHandlers extends SessionHandlers {
   /** The server answered something other than 207: the caller maps it. */
   status(status: number, body: string): void;
 }
 
-interface ParseSession {
-  write(bytes: Uint8Array): void;
-  end(): void;
-  abort(): void;
-}
-
 export interface ParseHost {
   readonly mode: 'worker' | 'in-thread';
-  /** Parses bytes the caller feeds. */
-  open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession;
   /** Sends the PROPFIND and parses its body where the host runs (the worker: off the main loop). */
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void };
 }
@@ -74,32 +66,9 @@ class WorkerHost implements ParseHost {
   private answered = false;
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly sessions = new Map<number, SessionHandlers & Partial<Pick<FetchHandlers, 'status'>>>();
+  private readonly sessions = new Map<number, FetchHandlers>();
 
   constructor(private readonly spec: { url: URL; typescript: boolean }) {}
-
-  open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession {
-    const worker = this.ensure();
-    const id = this.nextId++;
-    this.sessions.set(id, handlers);
-    this.ref();
-    const post = (m: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
-    post({ id, type: 'open', kind, ctx });
-    return {
-      // A view on a bigger buffer (a socket read, Buffer's pool) would be cloned whole: copy just
-      // its bytes. A chunk that owns its buffer is handed over without copying.
-      write: (bytes) => {
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-        const chunk = own ? bytes : new Uint8Array(bytes);
-        post({ id, type: 'bytes', bytes: chunk }, [chunk.buffer as ArrayBuffer]);
-      },
-      end: () => post({ id, type: 'end' }),
-      abort: () => {
-        if (this.sessions.delete(id)) post({ id, type: 'abort' });
-        this.ref();
-      },
-    };
-  }
 
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
     const worker = this.ensure();
@@ -127,7 +96,7 @@ class WorkerHost implements ParseHost {
         this.sessions.delete(m.id);
         this.ref();
         if (m.type === 'done') handlers.done();
-        else if (m.type === 'status') handlers.status?.(m.status, m.body);
+        else if (m.type === 'status') handlers.status(m.status, m.body);
         else if (m.code) handlers.error(new AppError(m.code as AppError['code'], m.message));
         else handlers.error(new AppError('BAD_RESPONSE', `The server's trash listing could not be read: ${m.message}`));
       }
@@ -154,10 +123,30 @@ class WorkerHost implements ParseHost {
   }
 }
 
-/** Fallback: parses in this thread, in slices, yielding to the event loop between them. */
+/** Fallback: requests and parses in this thread, in slices, yielding to the event loop between them. */
 export class InThreadHost implements ParseHost {
   readonly mode = 'in-thread' as const;
-  open(kind: WebDavKind, ctx: ReadContext, handlers: SessionHandlers): ParseSession {
+
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
+    const controller = new AbortController();
+    const session = this.session(kind, ctx, handlers);
+    void fetchAndParse(request, session, controller.signal, (m) => {
+      if (m.type === 'status') handlers.status(m.status, m.body);
+    }).catch((e: unknown) => {
+      if (controller.signal.aborted) return;
+      session.abort();
+      handlers.error(e instanceof AppError ? e : new AppError('NETWORK', 'The connection broke while reading the trash.'));
+    });
+    return {
+      abort: () => {
+        controller.abort();
+        session.abort();
+      },
+    };
+  }
+
+  /** A parse session that works through the body in 32 KiB slices, one per event-loop turn. */
+  private session(kind: WebDavKind, ctx: ReadContext, handlers: FetchHandlers): TrashParseSession & { abort(): void } {
     const parse = createTrashParse(kind, ctx, (items) => handlers.items(items));
     let chain = Promise.resolve();
     let aborted = false;
@@ -191,59 +180,34 @@ export class InThreadHost implements ParseHost {
       },
     };
   }
-
-  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
-    const controller = new AbortController();
-    const session = this.open(kind, ctx, handlers);
-    void fetchAndParse(request, { write: (b) => session.write(b), end: () => session.end() }, controller.signal, (m) => {
-      if (m.type === 'status') handlers.status(m.status, m.body);
-    }).catch((e: unknown) => {
-      if (controller.signal.aborted) return;
-      session.abort();
-      handlers.error(e instanceof AppError ? e : new AppError('NETWORK', 'The connection broke while reading the trash.'));
-    });
-    return {
-      abort: () => {
-        controller.abort();
-        session.abort();
-      },
-    };
-  }
 }
 
-let host: ParseHost | null = null;
-
-/** The shared parse host: the worker when one can be found, else in-thread. */
-export function parseHost(): ParseHost {
-  if (host instanceof WorkerHost && host.broken) host = new InThreadHost();
-  if (host) return host;
-  const spec = findWorker();
-  if (spec) {
-    try {
-      host = new WorkerHost(spec);
-      return host;
-    } catch {
-      /* fall through */
-    }
-  }
-  host = new InThreadHost();
-  return host;
+/**
+ * The parse host the app uses: the listing worker (found with findWorker unless given), started
+ * on the first listing; if it cannot be loaded, in-thread parsing from then on.
+ */
+export function createParseHost(spec: { url: URL; typescript: boolean } | null = null): ParseHost {
+  let current: ParseHost | null = null;
+  const resolve = (): ParseHost => {
+    if (current instanceof WorkerHost && current.broken) current = new InThreadHost();
+    if (current) return current;
+    const found = spec ?? findWorker();
+    current = found ? new WorkerHost(found) : new InThreadHost();
+    return current;
+  };
+  return {
+    get mode() {
+      return resolve().mode;
+    },
+    fetch: (kind, ctx, request, handlers) => resolve().fetch(kind, ctx, request, handlers),
+  };
 }
 
-/** A host on a given worker file (tests, and the build check of out/main/trash-worker.js). */
+/** A host on exactly this worker file, without the in-thread fallback (tests, and the build check of out/main/trash-worker.js). */
 export function createWorkerHost(spec: { url: URL; typescript: boolean }): ParseHost {
   return new WorkerHost(spec);
 }
 
-/** Replaces the parse host (tests). */
-export function setParseHost(next: ParseHost | null): void {
-  host = next;
-}
-
-/**
- * Streams a trash PROPFIND body into chunks of items. The body is read as it arrives; chunks are
- * yielded as the parser finishes them.
- */
 /** Turns parser callbacks (push) into chunks an async generator can yield (pull). */
 class ChunkQueue<T> {
   private readonly chunks: T[][] = [];
@@ -286,47 +250,6 @@ class ChunkQueue<T> {
   }
 }
 
-/**
- * Streams a trash PROPFIND body into chunks of items. The body is read as it arrives; chunks are
- * yielded as the parser finishes them.
- */
-export async function* streamTrashItems(
-  body: ReadableStream<Uint8Array>,
-  kind: WebDavKind,
-  ctx: ReadContext,
-  signal?: AbortSignal,
-  using: ParseHost = parseHost(),
-): AsyncGenerator<TrashItem[]> {
-  const queue = new ChunkQueue<TrashItem>();
-  const session = using.open(kind, ctx, { items: queue.push, done: queue.end, error: queue.fail });
-  const reader = body.getReader();
-  const pump = (async () => {
-    try {
-      for (;;) {
-        if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (value && value.byteLength) session.write(value);
-      }
-      session.end();
-    } catch (e) {
-      session.abort();
-      queue.fail(
-        e instanceof AppError ? e : signal?.aborted ? new AppError('CANCELLED', 'Cancelled.') : new AppError('NETWORK', 'The connection broke while reading the trash.'),
-      );
-    }
-  })();
-  try {
-    yield* queue.drain();
-  } finally {
-    if (!queue.finished) {
-      session.abort();
-      await reader.cancel().catch(() => undefined);
-    }
-    await pump;
-  }
-}
-
 /** A trash listing answered with something other than 207 Multi-Status. */
 export class ListingStatusError extends Error {
   constructor(
@@ -345,8 +268,8 @@ export async function* fetchTrashItems(
   request: WorkerRequest,
   kind: WebDavKind,
   ctx: ReadContext,
+  using: ParseHost,
   signal?: AbortSignal,
-  using: ParseHost = parseHost(),
 ): AsyncGenerator<TrashItem[]> {
   const queue = new ChunkQueue<TrashItem>();
   const handle = using.fetch(kind, ctx, request, {

@@ -3,7 +3,7 @@ import type { TrashItem } from '../../../shared/model';
 import { isAppError } from '../../base/errors';
 import type { ReadContext, WebDavKind } from './dialect';
 import { fetchAndParse, type WorkerRequest } from './trashFetch';
-import { createTrashParse, type TrashParseSession } from './trashParse';
+import { createTrashParse } from './trashParse';
 
 /**
  * The listing worker: requests and parses trash PROPFIND bodies off the main process's event
@@ -11,7 +11,6 @@ import { createTrashParse, type TrashParseSession } from './trashParse';
  *
  *   → {id, type: 'fetch', kind, ctx, request}   the worker sends the PROPFIND itself and parses
  *                                                the body as it arrives (main never sees the bytes)
- *   → {id, type: 'open', kind, ctx} / 'bytes' / 'end'   main feeds bytes it already has
  *   → {id, type: 'abort'}
  *   ← {id, type: 'items', json}  ← {id, type: 'done'}  ← {id, type: 'status', status, body} (not 207)
  *   ← {id, type: 'error', message, code?}
@@ -20,9 +19,6 @@ import { createTrashParse, type TrashParseSession } from './trashParse';
  */
 export type ToWorker =
   | { id: number; type: 'fetch'; kind: WebDavKind; ctx: ReadContext; request: WorkerRequest }
-  | { id: number; type: 'open'; kind: WebDavKind; ctx: ReadContext }
-  | { id: number; type: 'bytes'; bytes: Uint8Array }
-  | { id: number; type: 'end' }
   | { id: number; type: 'abort' };
 
 export type FromWorker =
@@ -34,10 +30,8 @@ export type FromWorker =
 
 const port = parentPort;
 if (port) {
-  const sessions = new Map<number, TrashParseSession>();
   const fetches = new Map<number, AbortController>();
   const fail = (id: number, e: unknown) => {
-    sessions.delete(id);
     fetches.delete(id);
     port.postMessage({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}) } satisfies FromWorker);
   };
@@ -57,22 +51,7 @@ if (port) {
           });
           break;
         }
-        case 'open':
-          sessions.set(m.id, parseFor(m.id, m.kind, m.ctx));
-          break;
-        case 'bytes':
-          sessions.get(m.id)?.write(m.bytes);
-          break;
-        case 'end': {
-          const session = sessions.get(m.id);
-          if (!session) break;
-          session.end();
-          sessions.delete(m.id);
-          port.postMessage({ id: m.id, type: 'done' } satisfies FromWorker);
-          break;
-        }
         case 'abort':
-          sessions.delete(m.id);
           fetches.get(m.id)?.abort();
           fetches.delete(m.id);
           break;
