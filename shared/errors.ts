@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'UNKNOWN_CHANNEL', // a channel that is not in the contract
   'FORBIDDEN_SENDER', // a caller that is not the app's own window
   'CANCELLED', // the user cancelled
+  'INTERRUPTED', // Salvage was closed while a batch ran; Resume does the rest
   'INTERNAL', // a bug in Salvage
 ] as const;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,12 +170,26 @@ describe('OperationsRunner', () => {
     expect(failed.state).toBe('failed');
     expect(failed.error?.code).toBe('INTERNAL');
     // Simulate a crash mid-batch: a journal entry still marked running.
-    journal.save([{ ...failed, id: 'interrupted', state: 'running', finishedAt: null, results: [] }]);
+    const resume = { kind: 'delete' as const, items: [{ accountId: 'a', id: '1' }] };
+    journal.save([{ view: { ...failed, id: 'interrupted', state: 'running', finishedAt: null, results: [] }, resume }]);
     expect(JSON.parse(readFileSync(join(dir, 'operations.json'), 'utf8'))).toHaveLength(1);
     const next = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
     const restored = next.get('interrupted');
     expect(restored.state).toBe('failed');
-    expect(restored.error?.message).toContain('closed before this finished');
+    expect(restored.error).toMatchObject({ code: 'INTERRUPTED', message: expect.stringContaining('closed before this finished') });
+    expect(restored.error?.message).toContain('Resume does the rest');
+    expect(next.resumeOf('interrupted')).toEqual(resume);
+  });
+
+  it('reads a journal written before resume requests were kept (a plain list of views)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salvage-journal-old-'));
+    const runner = new OperationsRunner(new EventBus(), null);
+    const op = runner.start({ kind: 'delete', title: 'Delete', accountIds: ['a'], items: items(1), work: async () => {} });
+    const view = await runner.wait(op.id);
+    writeFileSync(join(dir, 'operations.json'), JSON.stringify([{ ...view, state: 'running' }]));
+    const next = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
+    expect(next.get(op.id)).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED', message: expect.stringContaining('Check the trash and retry') } });
+    expect(next.resumeOf(op.id)).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@ import { AppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
 import { isFinished, type Conflict, type ItemResult, type OperationView, type Resolution } from '../../shared/model';
 import type { BatchContext, Landed } from '../providers/types';
-import type { OperationJournal } from './journal';
+import type { OperationJournal, ResumeRequest } from './journal';
 
 type OperationKindT = OperationView['kind'];
 
@@ -23,6 +23,8 @@ export interface StartOptions {
   resolutions?: Record<string, Resolution>;
   /** Whether a finished batch can be undone (restores). */
   undoable?: boolean;
+  /** How to run it again for what was not done (Retry failed, Resume after a restart); journaled. */
+  resume?: ResumeRequest;
   work: (ctx: BatchContext) => Promise<void>;
 }
 
@@ -40,6 +42,7 @@ interface Record_ {
   applyToAll: Resolution | null;
   questions: Pending[];
   landed: Map<string, Landed>;
+  resume: ResumeRequest | undefined;
   /** Keys already reported, so a 100k-item batch stays linear. */
   reported: Set<string>;
   fraction: number;
@@ -48,6 +51,7 @@ interface Record_ {
 
 const now = () => new Date().toISOString();
 const EMIT_INTERVAL_MS = 100;
+const JOURNAL_INTERVAL_MS = 2_000;
 
 /**
  * The one runner every batch goes through: restores, deletions, emptying and undo, for every
@@ -60,13 +64,15 @@ export class OperationsRunner {
   /** One chain per account so two batches never race on the same server. */
   private readonly accountQueues = new Map<string, Promise<void>>();
   private readonly emitTimers = new Map<string, NodeJS.Timeout>();
+  private journalSavedAt = 0;
+  private journalTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly bus: EventBus,
     private readonly journal: OperationJournal | null = null,
   ) {
-    for (const view of journal?.load() ?? []) {
-      this.ops.set(view.id, this.recordFor(view));
+    for (const { view, resume } of journal?.load() ?? []) {
+      this.ops.set(view.id, this.recordFor(view, undefined, resume));
     }
   }
 
@@ -165,7 +171,22 @@ export class OperationsRunner {
     const record = this.record(id);
     if (!isFinished(record.view)) throw new AppError('INVALID_INPUT', 'Cancel the operation before dismissing it.');
     this.ops.delete(id);
-    this.journal?.save(this.list());
+    this.saveJournal();
+  }
+
+  /** At most one journal write every JOURNAL_INTERVAL_MS while batches run. */
+  private saveJournalSoon(): void {
+    if (!this.journal || this.journalTimer) return;
+    const wait = Math.max(0, this.journalSavedAt + JOURNAL_INTERVAL_MS - Date.now());
+    this.journalTimer = setTimeout(() => this.saveJournal(), wait);
+    this.journalTimer.unref?.();
+  }
+
+  private saveJournal(): void {
+    clearTimeout(this.journalTimer ?? undefined);
+    this.journalTimer = null;
+    this.journalSavedAt = Date.now();
+    this.journal?.save([...this.ops.values()].map((r) => ({ view: r.view, resume: r.resume })));
   }
 
   private record(id: string): Record_ {
@@ -174,7 +195,12 @@ export class OperationsRunner {
     return record;
   }
 
-  private recordFor(view: OperationView, options?: StartOptions): Record_ {
+  /** How to run a batch again for what it did not do, if it can be. */
+  resumeOf(id: string): ResumeRequest | undefined {
+    return this.record(id).resume;
+  }
+
+  private recordFor(view: OperationView, options?: StartOptions, resume = options?.resume): Record_ {
     return {
       view,
       controller: new AbortController(),
@@ -183,6 +209,7 @@ export class OperationsRunner {
       applyToAll: null,
       questions: [],
       landed: new Map(),
+      resume,
       reported: new Set(view.results.map((r) => r.key)),
       fraction: 0,
       finished: Promise.resolve(),
@@ -279,7 +306,10 @@ export class OperationsRunner {
     const flush = () => {
       this.emitTimers.delete(id);
       this.bus.emit('operation:update', structuredClone(record.view));
-      if (isFinished(record.view) || record.view.state === 'queued') this.journal?.save(this.list());
+      // Journal at the start, at the end, and every few seconds in between, so a batch cut short
+      // by a crash or a closed window resumes where it stopped rather than from the start.
+      if (isFinished(record.view) || record.view.state === 'queued') this.saveJournal();
+      else this.saveJournalSoon();
     };
     if (immediate) {
       clearTimeout(this.emitTimers.get(id));

@@ -12,7 +12,6 @@ export interface RestoreRequest {
   recreateMissingFolders?: boolean | undefined;
 }
 
-type Retryable = { kind: 'restore'; request: RestoreRequest } | { kind: 'delete'; items: ItemRef[] };
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const groupByAccount = <T extends { accountId: string }>(items: T[]) => {
@@ -28,7 +27,6 @@ const planned = (items: TrashItem[]): PlannedItem[] => items.map((i) => ({ key: 
 
 /** Turns renderer requests into batches on the one operations runner. */
 export class OperationsService {
-  private readonly retryable = new Map<string, Retryable>();
   /**
    * Finished restores that can still be undone, with the live items they put in place (by path and
    * server id, see landedIdentities). A later batch that touches any of them takes that Undo away.
@@ -68,6 +66,13 @@ export class OperationsService {
       items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
       resolutions: request.resolutions,
       undoable: true,
+      resume: {
+        kind: 'restore',
+        items: request.items,
+        destination: request.destination,
+        resolutions: request.resolutions,
+        recreateMissingFolders: Boolean(request.recreateMissingFolders),
+      },
       work: async (ctx) => {
         this.reportMissing(ctx, missing);
         for (const [accountId, items] of groups) {
@@ -78,7 +83,6 @@ export class OperationsService {
         }
       },
     });
-    this.retryable.set(view.id, { kind: 'restore', request });
     this.afterwards(view.id, ['restored', 'renamed', 'replaced', 'merged']);
     void this.runner.wait(view.id).then((done) => {
       const touched = this.identitiesOf(view.id);
@@ -95,6 +99,7 @@ export class OperationsService {
       title: `Delete ${plural(found.length + missing.length, 'item')} permanently`,
       accountIds: [...new Set(refs.map((r) => r.accountId))],
       items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
+      resume: { kind: 'delete', items: refs },
       work: async (ctx) => {
         this.reportMissing(ctx, missing);
         for (const [accountId, items] of groupByAccount(found)) {
@@ -103,7 +108,6 @@ export class OperationsService {
         }
       },
     });
-    this.retryable.set(view.id, { kind: 'delete', items: refs });
     this.afterwards(view.id, ['deleted']);
     return view;
   }
@@ -181,14 +185,20 @@ export class OperationsService {
     }
   }
 
+  /**
+   * Runs a finished batch again for every item it did not do: those that failed or were
+   * cancelled, and — after Salvage was closed in the middle — those that never got a result.
+   * Items done or skipped by choice are left alone.
+   */
   retryFailed(operationId: string): Promise<OperationView> {
     const view = this.runner.get(operationId);
-    const how = this.retryable.get(operationId);
+    const how = this.runner.resumeOf(operationId);
     if (!how || !isFinished(view)) throw new AppError('INVALID_INPUT', 'This operation cannot be retried.');
-    const failed = new Set(view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => r.key));
-    if (failed.size === 0) throw new AppError('INVALID_INPUT', 'Nothing failed.');
-    if (how.kind === 'delete') return this.remove(how.items.filter((r) => failed.has(itemKey(r.accountId, r.id))));
-    return this.restore({ ...how.request, items: how.request.items.filter((r) => failed.has(itemKey(r.accountId, r.id))) });
+    const settled = new Set(view.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'cancelled').map((r) => r.key));
+    const left = how.items.filter((r) => !settled.has(itemKey(r.accountId, r.id)));
+    if (left.length === 0) throw new AppError('INVALID_INPUT', 'Nothing is left to do.');
+    if (how.kind === 'delete') return this.remove(left);
+    return this.restore({ ...how, items: left });
   }
 
   private target(accountId: string, destination: Destination): RestoreTarget {

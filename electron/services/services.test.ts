@@ -1,7 +1,11 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../base/errors';
 import type { TrashItem } from '../../shared/model';
 import type { BatchContext, ProviderFactoryInput, TrashProvider } from '../providers/types';
+import { FileOperationJournal, type OperationJournal } from '../operations/journal';
 import { createServices } from './index';
 import { MemoryAccountStore, MemorySecretStore } from './stores';
 
@@ -80,15 +84,15 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
   return { make, trash, state };
 }
 
-function setup(count: number) {
+function setup(count: number, options: { journal?: OperationJournal; accounts?: MemoryAccountStore; secrets?: MemorySecretStore } = {}) {
   const fake = fakeProvider(count);
   const services = createServices({
     host: 'browser',
     version: '0.0.0-test',
     platform: 'linux',
-    accounts: new MemoryAccountStore(),
-    secrets: new MemorySecretStore(),
-    journal: null,
+    accounts: options.accounts ?? new MemoryAccountStore(),
+    secrets: options.secrets ?? new MemorySecretStore(),
+    journal: options.journal ?? null,
     demo: null,
     makeProvider: fake.make,
   });
@@ -146,6 +150,51 @@ describe('services', () => {
     const undo = await handlers['ops:undo']({ operationId: op.id });
     const undone = await runner.wait(undo.id);
     expect(undone.results.map((r) => r.outcome)).toEqual(['trashed', 'trashed']);
+  });
+
+  it('resumes a batch that was cut short: next launch says what was done, and Resume does only the rest', async () => {
+    const accounts = new MemoryAccountStore();
+    const secrets = new MemorySecretStore();
+    const dir = mkdtempSync(join(tmpdir(), 'salvage-resume-'));
+    const first = setup(5, { journal: new FileOperationJournal(dir), accounts, secrets });
+    const account = await first.handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'owncloud10', user: 'alice', secret: 'right' });
+    // The first two items go back, then Salvage "dies" in the middle (the restore never returns).
+    const fakeRestore = first.fake.make({ account: accounts.list()[0]!, credentials: { user: 'alice', secret: 'right' } }).restore;
+    let restoredSoFar = 0;
+    first.accounts.withProvider = (async (_id: string, fn: (p: TrashProvider) => unknown) =>
+      fn({
+        ...first.fake.make({ account: accounts.list()[0]!, credentials: { user: 'alice', secret: 'right' } }),
+        restore: async (items, target, options, ctx) => {
+          await fakeRestore(items.slice(0, 2), target, options, ctx);
+          restoredSoFar = 2;
+          await new Promise(() => {});
+        },
+      })) as typeof first.accounts.withProvider;
+    const refs = ['0', '1', '2', '3', '4'].map((id) => ({ accountId: account.id, id }));
+    const op = await first.handlers['ops:restore']({ items: refs, destination: { kind: 'original' }, resolutions: {} });
+    await expect.poll(() => restoredSoFar).toBe(2);
+    await new Promise((r) => setTimeout(r, 2_300)); // the journal is written every couple of seconds while a batch runs
+    const crashed = mkdtempSync(join(tmpdir(), 'salvage-resume-after-'));
+    cpSync(dir, crashed, { recursive: true });
+
+    // Next launch: the server kept what was done (items 0 and 1 are out of the trash).
+    const next = setup(5, { journal: new FileOperationJournal(crashed), accounts, secrets });
+    next.fake.trash.delete('0');
+    next.fake.trash.delete('1');
+    const [interrupted] = await next.handlers['ops:list']({});
+    expect(interrupted).toMatchObject({ id: op.id, state: 'failed', error: { code: 'INTERRUPTED' } });
+    expect(interrupted!.results.map((r) => [r.name, r.outcome])).toEqual([
+      ['file-0.txt', 'restored'],
+      ['file-1.txt', 'restored'],
+    ]);
+    expect(interrupted!.error!.message).toContain('2 of 5 items had a result');
+    const resumed = await next.runner.wait((await next.handlers['ops:retryFailed']({ operationId: op.id })).id);
+    expect(resumed.results.map((r) => [r.name, r.outcome])).toEqual([
+      ['file-2.txt', 'restored'],
+      ['file-3.txt', 'restored'],
+      ['file-4.txt', 'restored'],
+    ]);
+    expect([...next.fake.trash.keys()]).toEqual([]);
   });
 
   it('refuses to restore items into a folder of another account', async () => {

@@ -23,11 +23,12 @@ const TEXT: Record<ErrorCode, string> = {
   UNKNOWN_CHANNEL: 'This version of Salvage is out of step with itself. Restart Salvage.',
   FORBIDDEN_SENDER: 'This page may not talk to Salvage. Open the address Salvage printed when it started.',
   CANCELLED: 'Cancelled.',
+  INTERRUPTED: 'Salvage was closed before this finished. Resume does the rest.',
   INTERNAL: 'Something went wrong inside Salvage. Retry; if it happens again, please report it.',
 };
 
 /** Codes whose server message is the most useful part (it names the field, the version, the reason). */
-const SHOW_MESSAGE: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN', 'INTERNAL', 'FORBIDDEN_SENDER'];
+const SHOW_MESSAGE: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN', 'INTERNAL', 'FORBIDDEN_SENDER', 'INTERRUPTED'];
 /** Codes whose message from main already says what to do: shown alone. */
 const MESSAGE_ONLY: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN_SENDER'];
 
