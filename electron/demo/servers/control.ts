@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { breakBody, errorResponse, loginPage, malformedResponse, type FaultResponse, type ServerKind } from './faults';
 import type { FileTree } from './tree';
 
 /**
@@ -7,27 +8,108 @@ import type { FileTree } from './tree';
  * latency and fault injection. In-process callers use the Control object; other processes (the
  * e2e tests, `npm run servers`) use the same operations over HTTP under `/__control/`:
  *
- *   POST /__control/reset                       → 204 (back to the front end's initial seed)
+ *   POST /__control/reset                       → 204 (back to the front end's initial seed; clears faults, ends hung requests)
  *   POST /__control/seed    {user, count, folder?, prefix?} → 200 {"count": n}
  *   POST /__control/latency {ms}                → 204
- *   POST /__control/fault   {method?, path?, status, body?, headers?, times?} → 204
- *   POST /__control/faults/clear                → 204
+ *   POST /__control/fault   {…Fault}            → 204 (the original route; takes every field below)
+ *   POST /__control/faults  {…Fault}            → 201 {"id": n}
+ *   GET  /__control/faults                      → 200 [{id, kind, method, path, nth, left, hits, passed}]
+ *   DELETE /__control/faults/<id>               → 204, or 404 when no such fault is pending
+ *   POST /__control/faults/clear                → 204 (also ends every hung request: its socket is destroyed)
+ *   GET  /__control/hung                        → 200 {"count": n} requests held by a 'hang' fault
+ *   POST /__control/hung/release {answer?}      → 200 {"released": n}; answer: true lets them go on and be answered
  *   GET  /__control/state?user=alice            → 200 tree snapshot of that user
  *   GET  /__control/requests                    → 200 the last requests seen [{method, path, headers}]
+ *
+ * Over HTTP a Fault is JSON: `path` is a substring; `pathRegExp` (+ `pathFlags`) a regular
+ * expression; `times` may be the string "Infinity"; everything else as below.
+ *
+ * Faults. `fault({...})` arms one; the first armed fault whose method and path match a request
+ * takes it (armed order). A fault fires on its `nth` matching request (default the first; the
+ * matching requests before it go through untouched) and then on `times` matching requests in all
+ * (default 1, Infinity for all). Kinds, each as a real server or network produces it:
+ *
+ *   status      (default) answers `status` with `body` and `headers` (legacy: empty body,
+ *               Content-Type application/xml). `faithful: true` writes the server kind's own error
+ *               instead (faults.ts errorResponse: Sabre XML for Nextcloud/ownCloud, reva's for oCIS,
+ *               DocSpace's JSON envelope), with `message` and `retryAfter` (a Retry-After header,
+ *               also for non-faithful answers). `headers` always win.
+ *   reset       the connection is reset: a TCP RST (`close: 'rst'`, default; the client sees
+ *               ECONNRESET) or a plain close (`close: 'fin'`; "socket hang up"/"other side closed").
+ *               `drop: true` is the old name for { kind: 'reset', close: 'fin' }.
+ *   hang        the request is accepted and never answered, until the client gives up, the test
+ *               calls releaseHung()/clearFaults()/reset(), or the server closes.
+ *   slow-body   the real answer's headers at once, then its body `chunkBytes` (default 16) every
+ *               `intervalMs` (default 100) with a correct Content-Length.
+ *   truncate    the real answer with a Content-Length of the whole body (or `declaredBytes`), but only
+ *               `sendBytes` of it (default half), then the socket closes.
+ *   malformed   a 2xx answer with a broken body: the real answer cut in half when it is a 2xx with a
+ *               body, else the kind's own broken multistatus/envelope (faults.ts malformedResponse),
+ *               with a Content-Length that matches what is sent (the transfer itself is clean).
+ *   login-page  200 text/html: the server's login page, or an SSO gateway's (`page: 'sso'`).
+ *
+ * `after` decides whether the server acts on the request first. false: nothing changes on the
+ * server (the request never reached it). true: the request is applied to the tree as usual and its
+ * answer is captured, then the fault is delivered instead of (status, reset, hang, login-page) or
+ * out of (slow-body, truncate, malformed) that answer — so `{kind: 'reset', after: true}` is the
+ * key case of a client that sees a network error although the server did the work. Defaults:
+ * true for slow-body, truncate and malformed (they need the real answer), false for the others.
+ * `body` (with `status`, default 200) replaces the real answer for slow-body and truncate.
+ *
+ * `fault()` answers a handle: `hits` (times it fired), `passed` (matching requests let through
+ * before the nth), `pending` and `cancel()`. The old call `fault({method, path, status, body,
+ * headers, times})` works as before.
  */
 
+export type FaultKind = 'status' | 'reset' | 'hang' | 'slow-body' | 'truncate' | 'malformed' | 'login-page';
+
 export interface Fault {
+  /** What happens; 'status' when absent ('reset' with the legacy `drop`). */
+  kind?: FaultKind | undefined;
   /** Matches any method when absent. Case-insensitive. */
   method?: string | undefined;
-  /** Substring of the raw (still percent-encoded) path, or a RegExp over it; any path when absent. */
+  /** Substring of the raw (still percent-encoded) path and query, or a RegExp over it; any path when absent. */
   path?: string | RegExp | undefined;
-  status: number;
+  /** Fire on the nth matching request (1-based, default 1); earlier matching requests go through. */
+  nth?: number | undefined;
+  /** How many matching requests fire, from the nth on (default 1). Infinity for all. */
+  times?: number | undefined;
+  /** Apply the request on the server before delivering the fault (see above for the defaults). */
+  after?: boolean | undefined;
+  /** 'status': the status (default 500). slow-body/truncate/malformed with `body`: its status. */
+  status?: number | undefined;
   body?: string | undefined;
   headers?: Record<string, string> | undefined;
-  /** How many matching requests answer with this fault (default 1). Infinity for all. */
-  times?: number | undefined;
-  /** Destroy the socket instead of answering (a network failure). */
+  /** 'status': the server kind's real error body and headers for `status`. */
+  faithful?: boolean | undefined;
+  /** 'status': the message in the faithful body. */
+  message?: string | undefined;
+  /** 'status': adds Retry-After (seconds or an HTTP date). */
+  retryAfter?: number | string | undefined;
+  /** 'reset': RST (default) or a plain close. */
+  close?: 'rst' | 'fin' | undefined;
+  /** 'slow-body': bytes per write (default 16) and the pause between writes (default 100 ms). */
+  chunkBytes?: number | undefined;
+  intervalMs?: number | undefined;
+  /** 'truncate': bytes of the body sent before the socket closes (default half the body). */
+  sendBytes?: number | undefined;
+  /** 'truncate': the Content-Length announced (default the whole body, at least one more than sent). */
+  declaredBytes?: number | undefined;
+  /** 'login-page': the server's own page (default) or an SSO gateway's. */
+  page?: 'server' | 'sso' | undefined;
+  /** Legacy: destroy the socket instead of answering. Same as { kind: 'reset', close: 'fin' }. */
   drop?: boolean | undefined;
+}
+
+export interface FaultHandle {
+  readonly id: number;
+  /** Times the fault fired. */
+  readonly hits: number;
+  /** Matching requests let through before the nth. */
+  readonly passed: number;
+  /** Still armed (not used up, not cancelled, not cleared). */
+  readonly pending: boolean;
+  cancel(): void;
 }
 
 export interface SeenRequest {
@@ -36,21 +118,43 @@ export interface SeenRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** A fault as armed: its counters. */
+export interface ArmedFault {
+  id: number;
+  fault: Fault;
+  kind: FaultKind;
+  nth: number;
+  left: number;
+  matched: number;
+  hits: number;
+}
+
+/** A request held by a 'hang' fault. */
+export interface HungRequest {
+  socket: Socket;
+  /** Lets the request go on and be answered (answer: true) or destroys its socket. */
+  end(answer: boolean): void;
+}
+
 export class Control {
   latencyMs = 0;
-  private faults: (Fault & { left: number })[] = [];
+  private faults: ArmedFault[] = [];
+  private nextFaultId = 1;
+  private readonly hung = new Set<HungRequest>();
   readonly seen: SeenRequest[] = [];
 
   constructor(
     readonly tree: FileTree,
     /** Puts the tree back into the front end's initial state. */
     private readonly initialise: (tree: FileTree) => void,
+    /** Which server this is: the faithful error bodies and login pages depend on it. */
+    readonly kind: ServerKind = 'nextcloud',
   ) {}
 
   reset(): void {
     this.tree.reset();
     this.latencyMs = 0;
-    this.faults = [];
+    this.clearFaults();
     this.seen.length = 0;
     this.initialise(this.tree);
   }
@@ -65,28 +169,109 @@ export class Control {
     this.latencyMs = Math.max(0, ms);
   }
 
-  /** The next `times` requests matching method and path answer with this status and body. */
-  fault(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  /** Arms a fault (see the top of this file). */
+  fault(fault: Fault): FaultHandle {
+    const kind: FaultKind = fault.kind ?? (fault.drop ? 'reset' : 'status');
+    const armed: ArmedFault = {
+      id: this.nextFaultId++,
+      fault: fault.drop && !fault.kind ? { ...fault, close: fault.close ?? 'fin' } : fault,
+      kind,
+      nth: Math.max(1, Math.floor(fault.nth ?? 1)),
+      left: fault.times ?? 1,
+      matched: 0,
+      hits: 0,
+    };
+    this.faults.push(armed);
+    const faults = () => this.faults;
+    return {
+      id: armed.id,
+      get hits() {
+        return armed.hits;
+      },
+      get passed() {
+        return Math.min(armed.matched, armed.nth - 1);
+      },
+      get pending() {
+        return faults().includes(armed);
+      },
+      cancel: () => this.cancelFault(armed.id),
+    };
   }
 
+  /** The faults still armed, for GET /__control/faults. */
+  pendingFaults(): { id: number; kind: FaultKind; method: string | null; path: string | null; nth: number; left: number; hits: number; passed: number }[] {
+    return this.faults.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      method: f.fault.method ?? null,
+      path: f.fault.path === undefined ? null : String(f.fault.path),
+      nth: f.nth,
+      left: f.left,
+      hits: f.hits,
+      passed: Math.min(f.matched, f.nth - 1),
+    }));
+  }
+
+  cancelFault(id: number): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length < before;
+  }
+
+  /** Disarms every fault and ends every hung request (its socket is destroyed). */
   clearFaults(): void {
     this.faults = [];
+    this.releaseHung({ answer: false });
   }
 
-  /** Takes the first fault matching a request, counting it down. */
-  takeFault(method: string, path: string): Fault | null {
-    const i = this.faults.findIndex(
-      (f) =>
-        (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
-        (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
-    );
-    if (i < 0) return null;
-    const fault = this.faults[i]!;
-    fault.left -= 1;
-    if (fault.left <= 0) this.faults.splice(i, 1);
-    return fault;
+  /** Requests currently held by a 'hang' fault. */
+  get hungCount(): number {
+    return this.hung.size;
   }
+
+  /**
+   * Ends the hung requests: by default their sockets are destroyed (the client sees the connection
+   * drop); with `answer: true` they go on as if nothing had happened and are answered.
+   */
+  releaseHung(options: { answer?: boolean } = {}): number {
+    const all = [...this.hung];
+    this.hung.clear();
+    for (const h of all) h.end(options.answer ?? false);
+    return all.length;
+  }
+
+  /** Takes the first fault matching a request, counting it down; the legacy Fault shape. */
+  takeFault(method: string, path: string): Fault | null {
+    return this.takeArmed(method, path)?.fault ?? null;
+  }
+
+  /** Takes the first fault that fires for a request (counting matches toward `nth`), or null. */
+  takeArmed(method: string, path: string): ArmedFault | null {
+    for (const f of [...this.faults]) {
+      const { method: m, path: p } = f.fault;
+      if (m && m.toUpperCase() !== method.toUpperCase()) continue;
+      if (p !== undefined && !(typeof p === 'string' ? path.includes(p) : regExpTest(p, path))) continue;
+      f.matched += 1;
+      if (f.matched < f.nth) continue;
+      f.hits += 1;
+      f.left -= 1;
+      if (f.left <= 0) this.faults = this.faults.filter((x) => x !== f);
+      return f;
+    }
+    return null;
+  }
+
+  /** Registers a request held by a 'hang' fault; forgotten when its socket closes. */
+  holdRequest(h: HungRequest): void {
+    this.hung.add(h);
+    h.socket.once('close', () => this.hung.delete(h));
+  }
+}
+
+/** RegExp.test without the lastIndex trap of global/sticky expressions. */
+function regExpTest(re: RegExp, s: string): boolean {
+  re.lastIndex = 0;
+  return re.test(s);
 }
 
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
@@ -98,6 +283,163 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
   });
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
+
+/** A front end's answer, captured instead of sent. */
+interface Captured {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/**
+ * Runs the front end with the response's writing methods diverted into memory, so the request is
+ * applied on the server while nothing reaches the client; restores the methods afterwards.
+ */
+async function runCaptured(handler: Handler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<Captured> {
+  const headers: Record<string, string | string[]> = {};
+  const chunks: Buffer[] = [];
+  let status = 200;
+  const setHeaders = (h: OutgoingHttpHeaders | readonly string[] | undefined) => {
+    if (!h || Array.isArray(h)) return;
+    for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
+  };
+  const add = (chunk: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  };
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const r = res as unknown as Record<string, unknown>;
+  const diverted = ['setHeader', 'writeHead', 'write', 'end', 'flushHeaders'];
+  r.setHeader = (name: string, value: string | number | readonly string[]) => {
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+    return res;
+  };
+  r.writeHead = (code: number, reason?: string | OutgoingHttpHeaders, h?: OutgoingHttpHeaders) => {
+    status = code;
+    setHeaders(typeof reason === 'string' ? h : reason);
+    return res;
+  };
+  r.write = (chunk: unknown) => {
+    add(chunk);
+    return true;
+  };
+  r.end = (chunk?: unknown) => {
+    add(chunk);
+    ended();
+    return res;
+  };
+  r.flushHeaders = () => undefined;
+  try {
+    await handler(req, res, body);
+    await done;
+  } finally {
+    for (const name of diverted) delete r[name];
+  }
+  return { status, headers, body: Buffer.concat(chunks) };
+}
+
+/** Headers to send a body of `length` bytes with: the captured ones without their framing. */
+function framed(headers: Record<string, string | string[]>, length: number): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'content-length' && k.toLowerCase() !== 'transfer-encoding') out[k] = v;
+  out['Content-Length'] = String(length);
+  return out;
+}
+
+function send(res: ServerResponse, r: { status: number; headers: Record<string, string | string[]>; body: Buffer | string }): void {
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  res.writeHead(r.status, framed(r.headers, body.length));
+  res.end(body);
+}
+
+const asCaptured = (r: FaultResponse): Captured => ({ status: r.status, headers: r.headers, body: Buffer.from(r.body) });
+
+/** Delivers an armed fault for one request (the request body is already read). */
+async function deliver(control: Control, armed: ArmedFault, handler: Handler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const f = armed.fault;
+  const kind = armed.kind;
+  const after = f.after ?? (kind === 'slow-body' || kind === 'truncate' || kind === 'malformed');
+  const socket = req.socket;
+  const method = req.method ?? 'GET';
+  const rawPath = req.url ?? '/';
+  const captured = after ? await runCaptured(handler, req, res, body) : null;
+  /** The answer the fault works on: an explicit body, else the captured real answer. */
+  const real = (): Captured | null =>
+    f.body !== undefined ? { status: f.status ?? 200, headers: f.headers ?? {}, body: Buffer.from(f.body) } : captured;
+
+  switch (kind) {
+    case 'status': {
+      let r: FaultResponse;
+      if (f.faithful) {
+        r = errorResponse(control.kind, f.status ?? 500, { retryAfter: f.retryAfter, message: f.message, method, path: rawPath, host: req.headers.host });
+        if (f.body !== undefined) r = { ...r, body: f.body };
+      } else {
+        r = { status: f.status ?? 500, headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body: f.body ?? '' };
+        if (f.retryAfter !== undefined) r.headers['Retry-After'] = String(f.retryAfter);
+      }
+      return send(res, { status: r.status, headers: { ...r.headers, ...f.headers }, body: r.body });
+    }
+    case 'login-page': {
+      const page = loginPage(control.kind, { page: f.page });
+      return send(res, { status: f.status ?? page.status, headers: { ...page.headers, ...f.headers }, body: page.body });
+    }
+    case 'reset':
+      if (f.close === 'fin') socket.destroy();
+      else socket.resetAndDestroy();
+      return;
+    case 'hang':
+      control.holdRequest({
+        socket,
+        end: (answer) => {
+          if (!answer || socket.destroyed) return void socket.destroy();
+          if (captured) send(res, captured);
+          else void Promise.resolve(handler(req, res, body)).catch(() => socket.destroy());
+        },
+      });
+      return;
+    case 'malformed': {
+      const base = real();
+      let r: Captured;
+      if (f.body !== undefined) r = base!;
+      else if (base && base.status >= 200 && base.status < 300 && base.body.length > 0) r = { ...base, body: breakBody(base.body) };
+      else r = asCaptured(malformedResponse(control.kind, base && base.status >= 200 && base.status < 300 ? base.status : undefined));
+      return send(res, { ...r, headers: { ...r.headers, ...f.headers } });
+    }
+    case 'slow-body': {
+      const r = real() ?? asCaptured(malformedResponse(control.kind));
+      res.writeHead(r.status, framed({ ...r.headers, ...f.headers }, r.body.length));
+      res.flushHeaders();
+      const step = Math.max(1, Math.floor(f.chunkBytes ?? 16));
+      const interval = Math.max(0, f.intervalMs ?? 100);
+      let at = 0;
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          if (socket.destroyed) return resolve();
+          if (at >= r.body.length) {
+            res.end();
+            return resolve();
+          }
+          res.write(r.body.subarray(at, at + step));
+          at += step;
+          setTimeout(tick, interval);
+        };
+        setTimeout(tick, interval);
+      });
+      return;
+    }
+    case 'truncate': {
+      const r = real() ?? { status: 200, headers: {}, body: Buffer.alloc(0) };
+      const sent = Math.max(0, Math.min(r.body.length, Math.floor(f.sendBytes ?? r.body.length / 2)));
+      const declared = Math.max(f.declaredBytes ?? r.body.length, sent + 1);
+      res.writeHead(r.status, framed({ ...r.headers, ...f.headers }, declared));
+      res.flushHeaders();
+      if (sent === 0) return void socket.end(() => socket.destroy());
+      res.write(r.body.subarray(0, sent), () => socket.destroy());
+      return;
+    }
+  }
+}
 
 /**
  * Wraps a front end's handler with the control API: control routes, recorded requests, latency
@@ -112,21 +454,48 @@ export function withControl(control: Control, handler: Handler): (req: IncomingM
       control.seen.push({ method: req.method ?? 'GET', path: rawPath, headers: { ...req.headers } });
       if (control.seen.length > 500) control.seen.shift();
       if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
-      const fault = control.takeFault(req.method ?? 'GET', rawPath);
-      if (fault) {
-        if (fault.drop) {
-          req.socket.destroy();
-          return;
-        }
-        res.writeHead(fault.status, { 'Content-Type': 'application/xml; charset=utf-8', ...fault.headers });
-        res.end(fault.body ?? '');
-        return;
-      }
+      const armed = control.takeArmed(req.method ?? 'GET', rawPath);
+      if (armed) return deliver(control, armed, handler, req, res, body);
       await handler(req, res, body);
     })().catch((e: unknown) => {
+      if (res.destroyed || req.socket.destroyed) return;
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`test server bug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
+  };
+}
+
+/** A Fault from its JSON form (POST /__control/fault and /__control/faults). */
+export function faultFromJson(b: Record<string, unknown>): Fault {
+  const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
+  const num = (k: string) => (b[k] === undefined || b[k] === null ? undefined : Number(b[k]));
+  const kinds: FaultKind[] = ['status', 'reset', 'hang', 'slow-body', 'truncate', 'malformed', 'login-page'];
+  const kind = str('kind');
+  if (kind !== undefined && !kinds.includes(kind as FaultKind)) throw new Error(`unknown fault kind: ${kind} (one of ${kinds.join(', ')})`);
+  const pattern = str('pathRegExp');
+  const retryAfter = b.retryAfter;
+  const close = str('close');
+  const page = str('page');
+  return {
+    kind: kind as FaultKind | undefined,
+    method: str('method'),
+    path: pattern !== undefined ? new RegExp(pattern, str('pathFlags') ?? '') : str('path'),
+    nth: num('nth'),
+    times: b.times === undefined ? 1 : Number(b.times),
+    after: typeof b.after === 'boolean' ? b.after : undefined,
+    status: b.status === undefined && kind === undefined && !b.drop ? 500 : num('status'),
+    body: str('body'),
+    headers: (b.headers as Record<string, string> | undefined) ?? undefined,
+    faithful: b.faithful === true,
+    message: str('message'),
+    retryAfter: typeof retryAfter === 'number' || typeof retryAfter === 'string' ? retryAfter : undefined,
+    close: close === 'rst' || close === 'fin' ? close : undefined,
+    chunkBytes: num('chunkBytes'),
+    intervalMs: num('intervalMs'),
+    sendBytes: num('sendBytes'),
+    declaredBytes: num('declaredBytes'),
+    page: page === 'server' || page === 'sso' ? page : undefined,
+    drop: Boolean(b.drop),
   };
 }
 
@@ -138,6 +507,8 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
     res.end(value === undefined ? '' : JSON.stringify(value));
   };
   try {
+    const faultId = /^\/__control\/faults\/(\d+)$/.exec(url.pathname)?.[1];
+    if (req.method === 'DELETE' && faultId) return send(control.cancelFault(Number(faultId)) ? 204 : 404);
     switch (`${req.method} ${url.pathname}`) {
       case 'POST /__control/reset':
         control.reset();
@@ -153,22 +524,20 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
       case 'POST /__control/latency':
         control.setLatency(Number(json().ms ?? 0));
         return send(204);
-      case 'POST /__control/fault': {
-        const b = json();
-        control.fault({
-          method: typeof b.method === 'string' ? b.method : undefined,
-          path: typeof b.path === 'string' ? b.path : undefined,
-          status: Number(b.status ?? 500),
-          body: typeof b.body === 'string' ? b.body : undefined,
-          headers: (b.headers as Record<string, string> | undefined) ?? undefined,
-          times: b.times === undefined ? 1 : Number(b.times),
-          drop: Boolean(b.drop),
-        });
+      case 'POST /__control/fault':
+        control.fault(faultFromJson(json()));
         return send(204);
-      }
+      case 'POST /__control/faults':
+        return send(201, { id: control.fault(faultFromJson(json())).id });
+      case 'GET /__control/faults':
+        return send(200, control.pendingFaults());
       case 'POST /__control/faults/clear':
         control.clearFaults();
         return send(204);
+      case 'GET /__control/hung':
+        return send(200, { count: control.hungCount });
+      case 'POST /__control/hung/release':
+        return send(200, { released: control.releaseHung({ answer: json().answer === true }) });
       case 'GET /__control/state':
         return send(200, control.tree.snapshot(url.searchParams.get('user') ?? ''));
       case 'GET /__control/requests':
@@ -201,6 +570,8 @@ export async function listen(control: Control, handler: Handler, port = 0): Prom
     control,
     close: () =>
       new Promise<void>((resolve) => {
+        // Hung requests are open connections too: closeAllConnections destroys them with the rest.
+        control.releaseHung({ answer: false });
         server.closeAllConnections();
         server.close(() => resolve());
       }),

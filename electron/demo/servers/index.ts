@@ -1,8 +1,9 @@
 import type { RunningServer } from './control';
 import { startDocSpaceServer } from './docspace/index';
+import type { ServerKind } from './faults';
 import { startWebDavServer } from './webdav/server';
 
-export type ServerKind = 'owncloud10' | 'nextcloud' | 'ocis' | 'docspace';
+export type { ServerKind } from './faults';
 
 export interface StartServerOptions {
   kind: ServerKind;
@@ -26,3 +27,5 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
 export { startWebDavServer } from './webdav/server';
 export { WEBDAV_USERS, seedTestState, seedDemoState } from './webdav/seed';
+export { errorResponse, loginPage, malformedResponse, nginxErrorPage, revaErrorBody, docSpaceErrorBody, type FaultResponse, type ErrorResponseOptions } from './faults';
+export type { Fault, FaultKind, FaultHandle } from './control';

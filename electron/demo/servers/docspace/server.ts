@@ -55,7 +55,7 @@ export async function startDocSpaceServer(options: DocSpaceServerOptions = {}): 
     seed(state);
     if (options.opItemMs !== undefined) state.opItemMs = options.opItemMs;
   };
-  const control = new Control(tree, initialise);
+  const control = new Control(tree, initialise, 'docspace');
   initialise();
   let baseUrl = '';
   const api = new DocSpaceApiHandler(state, () => baseUrl, options);

@@ -123,6 +123,13 @@ const OC_STATUS = {
   product: 'ownCloud',
 };
 
+/** The NotAuthenticated message Nextcloud and ownCloud 10 answer when Basic credentials were sent but are wrong (or revoked). */
+export const SABRE_401_WRONG_CREDENTIALS =
+  "No public access to this resource., This request is not for a federated calendar, Username or password was incorrect, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, Username or password was incorrect";
+/** … and when no credentials were sent at all. */
+export const SABRE_401_NO_CREDENTIALS =
+  "No public access to this resource., This request is not for a federated calendar, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
+
 interface LoginFlowState {
   pollToken: string;
   approved: { loginName: string; appPassword: string } | null;
@@ -194,8 +201,8 @@ export class WebDavFrontEnd {
     const message = ajax
       ? 'Cannot authenticate over ajax calls'
       : creds
-        ? 'No public access to this resource., This request is not for a federated calendar, Username or password was incorrect, No \'Authorization: Bearer\' header found. Either the client didn\'t send one, or the server is mis-configured, Username or password was incorrect'
-        : "No public access to this resource., This request is not for a federated calendar, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
+        ? SABRE_401_WRONG_CREDENTIALS
+        : SABRE_401_NO_CREDENTIALS;
     sendSabreError(res, 401, SABRE.NotAuthenticated, message, {
       'WWW-Authenticate': ajax ? `DummyBasic realm="${realm}"` : `Basic realm="${realm}", charset="UTF-8"`,
     });

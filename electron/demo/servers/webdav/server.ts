@@ -22,7 +22,7 @@ export interface WebDavServer extends RunningServer {
 export async function startWebDavServer(options: WebDavServerOptions): Promise<WebDavServer> {
   const tree = new FileTree();
   const seed = options.seed ?? seedTestState;
-  const control = new Control(tree, (t) => seed(t));
+  const control = new Control(tree, (t) => seed(t), options.kind);
   seed(tree);
   const frontEnd = new WebDavFrontEnd(tree, { kind: options.kind, deleteFromTrash: options.deleteFromTrash ?? true });
   const running = await listen(control, frontEnd.handle, options.port ?? 0);
