@@ -54,7 +54,9 @@ import type { FileTree } from './tree';
  * out of (slow-body, truncate, malformed) that answer — so `{kind: 'reset', after: true}` is the
  * key case of a client that sees a network error although the server did the work. Defaults:
  * true for slow-body, truncate and malformed (they need the real answer), false for the others.
- * `body` (with `status`, default 200) replaces the real answer for slow-body and truncate.
+ * `body` (with `status`, default 200) replaces the real answer for slow-body and truncate; with
+ * `after: false` and no `body` there is no real answer, and they work on the kind's broken
+ * multistatus/envelope instead.
  *
  * `fault()` answers a handle: `hits` (times it fired), `passed` (matching requests let through
  * before the nth), `pending` and `cancel()`. The old call `fault({method, path, status, body,
@@ -429,7 +431,7 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
       return;
     }
     case 'truncate': {
-      const r = real() ?? { status: 200, headers: {}, body: Buffer.alloc(0) };
+      const r = real() ?? asCaptured(malformedResponse(control.kind));
       const sent = Math.max(0, Math.min(r.body.length, Math.floor(f.sendBytes ?? r.body.length / 2)));
       const declared = Math.max(f.declaredBytes ?? r.body.length, sent + 1);
       res.writeHead(r.status, framed({ ...r.headers, ...f.headers }, declared));

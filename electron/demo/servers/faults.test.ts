@@ -283,6 +283,14 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       expect(fx.inTrash(name!)).toBe(true);
     });
 
+    it('after acting: the restore happens, the answer never comes', async () => {
+      const [name] = fx.names;
+      server.control.fault({ method: fx.restoreMethod, path: fx.restorePath, kind: 'hang', after: true });
+      const seen = await call(fx.restore(name!), 300);
+      expect(seen).toMatchObject({ status: null, error: 'TIMEOUT' });
+      expect(await fx.restored(name!)).toBe(true);
+    });
+
     it('ends when the test clears the faults (the client sees the connection drop)', async () => {
       server.control.fault({ path: fx.list().path, kind: 'hang' });
       const pending = call(fx.list());
