@@ -21,7 +21,9 @@ import {
  * Requests are always objects (use `{}` for none) so both transports carry them as JSON.
  */
 const Empty = z.object({}).strict();
-const AccountId = z.object({ accountId: z.string().min(1) }).strict();
+/** Ids the renderer sends back: bounded, so no payload can push megabytes into main. */
+const Id = z.string().min(1).max(4096);
+const AccountId = z.object({ accountId: Id }).strict();
 
 const NewAccount = z
   .object({
@@ -68,12 +70,12 @@ export const channels = {
   'accounts:add': { request: NewAccount, response: AccountView },
   'accounts:remove': { request: AccountId, response: z.object({ removed: z.boolean() }) },
   'accounts:rename': {
-    request: z.object({ accountId: z.string().min(1), label: z.string().min(1).max(200) }).strict(),
+    request: z.object({ accountId: Id, label: z.string().min(1).max(200) }).strict(),
     response: AccountView,
   },
   /** Re-enter the secret of an account whose credentials expired. */
   'accounts:reauth': {
-    request: z.object({ accountId: z.string().min(1), secret: z.string().min(1).max(8192) }).strict(),
+    request: z.object({ accountId: Id, secret: z.string().min(1).max(8192) }).strict(),
     response: AccountView,
   },
   /** Nextcloud Login Flow v2: returns the URL to open in the system browser and a handle to poll. */
@@ -82,7 +84,7 @@ export const channels = {
     response: z.object({ flowId: z.string(), loginUrl: z.string() }),
   },
   'accounts:loginFlowPoll': {
-    request: z.object({ flowId: z.string().min(1) }).strict(),
+    request: z.object({ flowId: Id }).strict(),
     response: z.object({ account: AccountView.nullable() }),
   },
   'accounts:openDemo': { request: Empty, response: z.array(AccountView) },
@@ -95,9 +97,9 @@ export const channels = {
   'trash:list': {
     request: z
       .object({
-        accountId: z.string().min(1),
-        parentId: z.string().nullable(),
-        cursor: z.string().nullable(),
+        accountId: Id,
+        parentId: Id.nullable(),
+        cursor: Id.nullable(),
       })
       .strict(),
     response: z.object({
@@ -109,11 +111,11 @@ export const channels = {
   },
 
   'folders:list': {
-    request: z.object({ accountId: z.string().min(1), parentId: z.string().nullable() }).strict(),
+    request: z.object({ accountId: Id, parentId: z.string().max(4096).nullable() }).strict(),
     response: z.object({ folder: FolderRef, children: z.array(FolderRef), breadcrumbs: z.array(FolderRef) }),
   },
   'folders:create': {
-    request: z.object({ accountId: z.string().min(1), parentId: z.string(), name: z.string().min(1).max(255) }).strict(),
+    request: z.object({ accountId: Id, parentId: z.string().max(4096), name: z.string().min(1).max(255) }).strict(),
     response: FolderRef,
   },
 
@@ -128,7 +130,7 @@ export const channels = {
         items: z.array(ItemRef).min(1).max(200_000),
         destination: Destination,
         /** Per item key; items not listed that turn out to conflict are asked about mid-batch. */
-        resolutions: z.record(z.string(), Resolution),
+        resolutions: z.record(z.string().max(8192), Resolution),
         /** Recreate a missing original folder instead of failing the item. */
         recreateMissingFolders: z.boolean().optional(),
       })
@@ -140,18 +142,18 @@ export const channels = {
     response: OperationView,
   },
   'ops:empty': { request: AccountId, response: OperationView },
-  'ops:cancel': { request: z.object({ operationId: z.string().min(1) }).strict(), response: OperationView },
+  'ops:cancel': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   /** Answer the question an operation is waiting on (a conflict found mid-batch). */
   'ops:answer': {
     request: z
-      .object({ operationId: z.string().min(1), resolution: Resolution, applyToAll: z.boolean() })
+      .object({ operationId: Id, resolution: Resolution, applyToAll: z.boolean() })
       .strict(),
     response: OperationView,
   },
-  'ops:undo': { request: z.object({ operationId: z.string().min(1) }).strict(), response: OperationView },
-  'ops:retryFailed': { request: z.object({ operationId: z.string().min(1) }).strict(), response: OperationView },
+  'ops:undo': { request: z.object({ operationId: Id }).strict(), response: OperationView },
+  'ops:retryFailed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:list': { request: Empty, response: z.array(OperationView) },
-  'ops:dismiss': { request: z.object({ operationId: z.string().min(1) }).strict(), response: z.object({}) },
+  'ops:dismiss': { request: z.object({ operationId: Id }).strict(), response: z.object({}) },
 } as const;
 
 /** Events main sends to the renderer. */

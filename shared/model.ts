@@ -78,10 +78,10 @@ export const FolderRef = z.object({
 export type FolderRef = z.infer<typeof FolderRef>;
 
 export const ItemRef = z.object({
-  accountId: z.string().min(1),
-  id: z.string().min(1),
+  accountId: z.string().min(1).max(4096),
+  id: z.string().min(1).max(4096),
   /** For an item inside a trashed folder: that folder's id, where the item's id does not say it. */
-  parentId: z.string().min(1).optional(),
+  parentId: z.string().min(1).max(4096).optional(),
 });
 export type ItemRef = z.infer<typeof ItemRef>;
 
@@ -96,7 +96,7 @@ export function parseItemKey(key: string): ItemRef {
 
 export const Destination = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('original') }),
-  z.object({ kind: z.literal('folder'), accountId: z.string().min(1), folderId: z.string() }),
+  z.object({ kind: z.literal('folder'), accountId: z.string().min(1).max(4096), folderId: z.string().max(4096) }),
 ]);
 export type Destination = z.infer<typeof Destination>;
 

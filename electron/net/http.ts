@@ -1,6 +1,7 @@
 import { sleep } from '../base/async';
 import { AppError } from '../base/errors';
 import { pinnedFetch } from './tls';
+import { watchRequest } from './waiting';
 
 /**
  * HTTP concerns every provider shares, written once: timeouts, cancellation, retries of
@@ -34,6 +35,15 @@ export const defaultHttpOptions: HttpOptions = {
   maxRetryAfterMs: 30_000,
   userAgent: 'Salvage/0.1 (trash recovery desktop app)',
 };
+
+/**
+ * Sets how long a request may wait for the server's answer, for providers made from now on
+ * (`salvage --timeout`, SALVAGE_TIMEOUT in the environment). 5 s to 10 min.
+ */
+export function setRequestTimeout(seconds: number): void {
+  if (!Number.isFinite(seconds) || seconds < 5 || seconds > 600) throw new AppError('INVALID_INPUT', 'The time-out must be between 5 and 600 seconds.');
+  defaultHttpOptions.timeoutMs = Math.round(seconds * 1000);
+}
 
 /**
  * The options for one account's requests: when the user trusted a self-signed certificate for
@@ -126,10 +136,12 @@ export async function httpRequest(req: HttpRequest, options: HttpOptions = defau
   for (let attempt = 0; attempt < attempts; attempt++) {
     const controller = new AbortController();
     let timedOut = false;
+    const timeoutMs = req.timeoutMs ?? options.timeoutMs;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, req.timeoutMs ?? options.timeoutMs);
+    }, timeoutMs);
+    const answered = watchRequest(req.url, req.method, timeoutMs);
     const onAbort = () => controller.abort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -159,6 +171,7 @@ export async function httpRequest(req: HttpRequest, options: HttpOptions = defau
       if (attempt < attempts - 1) await sleep(300 * 2 ** attempt, req.signal);
     } finally {
       clearTimeout(timer);
+      answered();
       req.signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -133,6 +133,14 @@ export class OperationsRunner {
     return new Map(this.record(id).landed);
   }
 
+  /** Shows a line on a running batch without touching its progress (e.g. "Still waiting for …"). */
+  note(id: string, current: string): void {
+    const record = this.ops.get(id);
+    if (!record || isFinished(record.view) || record.view.state === 'queued') return;
+    record.view.current = current;
+    this.emit(record);
+  }
+
   /** Takes away a finished batch's Undo, saying why (already undone, touched by a later batch). */
   blockUndo(id: string, note: string): void {
     const record = this.ops.get(id);

@@ -44,7 +44,7 @@ export function createDispatcher({ handlers, isTrustedCaller, onInternalError }:
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
       return {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad payload'}` },
+        error: { code: 'INVALID_INPUT', message: `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad payload'}`.slice(0, 500) },
       };
     }
     try {

@@ -1,4 +1,5 @@
 import { AppError, toErrorValue } from '../base/errors';
+import { onSlowRequest, slowText } from '../net/waiting';
 import { isFinished, itemKey, parseItemKey, type Destination, type ItemRef, type OperationView, type Resolution, type TrashItem } from '../../shared/model';
 import type { OperationsRunner, PlannedItem } from '../operations/runner';
 import { landedIdentities, type BatchContext, type RestoreTarget } from '../providers/types';
@@ -37,7 +38,23 @@ export class OperationsService {
     private readonly runner: OperationsRunner,
     private readonly accounts: AccountsService,
     private readonly trash: TrashService,
-  ) {}
+  ) {
+    // A server that keeps a batch waiting says so on the batch itself.
+    onSlowRequest((slow) => {
+      for (const op of this.runner.list()) {
+        if (op.state !== 'running') continue;
+        if (op.accountIds.some((id) => this.hostOf(id) === slow.host)) this.runner.note(op.id, slowText(slow));
+      }
+    });
+  }
+
+  private hostOf(accountId: string): string | null {
+    try {
+      return new URL(this.accounts.config(accountId).serverUrl).host;
+    } catch {
+      return null;
+    }
+  }
 
   async checkConflicts(refs: ItemRef[], destination: Destination) {
     const { found } = await this.trash.resolve(refs);

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { createDemoLauncher } from '../../demo/launcher';
 import { createDispatcher } from '../../services/dispatcher';
 import { createServices } from '../../services/index';
+import { setRequestTimeout } from '../../net/http';
 import { FileAccountStore } from '../../persistence/account-store';
 import { defaultDataDir } from '../../persistence/data-dir';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from '../../services/stores';
@@ -59,6 +60,8 @@ async function main() {
       'data-dir': { type: 'string' },
     },
   });
+  // How long a server may take to answer each request (seconds; default 30).
+  if (process.env.SALVAGE_TIMEOUT) setRequestTimeout(Number(process.env.SALVAGE_TIMEOUT));
   // Opt-in only: without the flag nothing is written and secrets live for this session.
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const persist = values['persist-secrets'];

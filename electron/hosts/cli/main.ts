@@ -1,5 +1,7 @@
 import { isAppError, toErrorValue } from '../../base/errors';
 import { createServices, type Services } from '../../services/index';
+import { setRequestTimeout } from '../../net/http';
+import { onSlowRequest, slowText } from '../../net/waiting';
 import { MemoryAccountStore, MemorySecretStore } from '../../services/stores';
 import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
 import { AccountKind as AccountKindSchema, itemKey } from '../../../shared/model';
@@ -30,6 +32,7 @@ Options:
   --user <name>     User name (ownCloud, Nextcloud)
   --kind <kind>     docspace | owncloud10 | nextcloud | ocis (detected when left out)
   --json            One JSON object per line
+  --timeout <s>     How long to wait for the server's answer to each request (default 30)
   --help
 
 Environment:
@@ -46,7 +49,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent']);
+const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout']);
 const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
 
 export function parseArgs(argv: string[]): Args {
@@ -270,7 +273,7 @@ function refsOf(args: Args, accountId: string) {
   return args.positional.map((id) => ({ accountId, id, ...(parentId ? { parentId } : {}) }));
 }
 
-/** Runs the command line; resolves with the exit code. */
+/** Runs the command line; resolves with the exit code. A server that keeps it waiting is named on stderr. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = new Out(), err = new Out(process.stderr)): Promise<number> {
   let args: Args;
   try {
@@ -283,6 +286,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     await out.line(USAGE);
     return 0;
   }
+  const timeout = str(args.flags, 'timeout') ?? env.SALVAGE_TIMEOUT;
+  if (timeout !== undefined) {
+    try {
+      setRequestTimeout(Number(timeout));
+    } catch (e) {
+      await err.line(`salvage: ${(e as Error).message}`);
+      return 2;
+    }
+  }
+  const stopWatching = args.flags.has('json') ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
   const services = createServices({
     host: 'browser',
     version: '0.1.0',
@@ -307,6 +320,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     if (json) await err.line(JSON.stringify({ error: value }));
     else await err.line(`salvage: ${value.message} (${value.code})`);
     return value.code === 'AUTH_FAILED' || value.code === 'INVALID_INPUT' ? 2 : 1;
+  } finally {
+    stopWatching();
   }
 }
 

@@ -20,6 +20,7 @@ import { forwardEvents, registerIpc } from './ipc';
 import { FileOperationJournal } from '../../operations/journal';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isTrustedIpcCaller, openExternalChecked } from '../security';
 import { createServices } from '../../services/index';
+import { setRequestTimeout } from '../../net/http';
 import { safeStorageCipher, Vault } from '../../persistence/vault';
 import { hardenSession, hardenWebContents, windowOptions } from './window';
 
@@ -31,6 +32,8 @@ const preloadPath = join(here, '../preload/preload.cjs');
 
 // Tests and portable setups may point userData elsewhere (the vault and accounts file live there).
 if (process.env.SALVAGE_USER_DATA) app.setPath('userData', process.env.SALVAGE_USER_DATA);
+// How long a server may take to answer each request (seconds; default 30).
+if (process.env.SALVAGE_TIMEOUT) setRequestTimeout(Number(process.env.SALVAGE_TIMEOUT));
 
 // Before anything else: every renderer sandboxed, the app scheme privileged, one instance only.
 app.enableSandbox();
