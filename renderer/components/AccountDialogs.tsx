@@ -1,22 +1,22 @@
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AccountView } from '../../shared/model';
-import { call } from '../api/client';
-import { errorText } from '../lib/errorText';
+import { useReauth, useRemoveAccount, useRename } from '../actions/accounts';
+import { AddAccountDialog } from './AddAccountDialog';
+import { ErrorLine } from './ErrorLine';
 import { Modal } from './Modal';
 
 /** Credentials expired: enter a new app password / API key. Nothing else on screen changes. */
 export function ReauthDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
   const [secret, setSecret] = useState('');
-  const reauth = useMutation({ mutationFn: () => call('accounts:reauth', { accountId: account.id, secret }), onSuccess: onClose });
+  const reauth = useReauth(account.id, onClose);
   return (
     <Modal title={`Sign in to ${account.label} again`} isOpen onClose={onClose}>
       <form
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (secret) reauth.mutate();
+          if (secret) reauth.mutate(secret);
         }}
       >
         <p className="dialog-sub">
@@ -26,11 +26,7 @@ export function ReauthDialog({ account, onClose }: { account: AccountView; onClo
           <span>{account.kind === 'docspace' ? 'New API key' : 'New app password'}</span>
           <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" />
         </label>
-        {reauth.isError && (
-          <p role="alert" className="error-text">
-            {errorText(reauth.error)}
-          </p>
-        )}
+        <ErrorLine error={reauth.error} />
         <div className="dialog-actions">
           <Button className="button" onPress={onClose}>
             Cancel
@@ -46,21 +42,21 @@ export function ReauthDialog({ account, onClose }: { account: AccountView; onClo
 
 export function RenameDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
   const [label, setLabel] = useState(account.label);
-  const rename = useMutation({ mutationFn: () => call('accounts:rename', { accountId: account.id, label: label.trim() }), onSuccess: onClose });
+  const rename = useRename(account.id, onClose);
   return (
     <Modal title="Rename account" isOpen onClose={onClose}>
       <form
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (label.trim()) rename.mutate();
+          if (label.trim()) rename.mutate(label.trim());
         }}
       >
         <label className="field">
           <span>Name</span>
           <input autoFocus value={label} onChange={(e) => setLabel(e.target.value)} maxLength={200} />
         </label>
-        {rename.isError && <p role="alert" className="error-text">{errorText(rename.error)}</p>}
+        <ErrorLine error={rename.error} />
         <div className="dialog-actions">
           <Button className="button" onPress={onClose}>
             Cancel
@@ -75,13 +71,13 @@ export function RenameDialog({ account, onClose }: { account: AccountView; onClo
 }
 
 export function RemoveAccountDialog({ account, onClose, onRemoved }: { account: AccountView; onClose: () => void; onRemoved: () => void }) {
-  const remove = useMutation({ mutationFn: () => call('accounts:remove', { accountId: account.id }), onSuccess: onRemoved });
+  const remove = useRemoveAccount(account.id, onRemoved);
   return (
     <Modal title="Remove account?" isOpen onClose={onClose} role="alertdialog">
       <p>
         Salvage forgets <strong>{account.label}</strong> and its saved password. Nothing changes on the server: its trash stays as it is.
       </p>
-      {remove.isError && <p role="alert" className="error-text">{errorText(remove.error)}</p>}
+      <ErrorLine error={remove.error} />
       <div className="dialog-actions">
         <Button className="button" autoFocus onPress={onClose}>
           Cancel
@@ -92,4 +88,23 @@ export function RemoveAccountDialog({ account, onClose, onRemoved }: { account: 
       </div>
     </Modal>
   );
+}
+
+/** Which account dialog is open: adding one, or one about an existing account. */
+export type AccountDialog = { kind: 'add' } | { kind: 'reauth' | 'rename' | 'remove'; account: AccountView } | null;
+
+/** The open account dialog, if any. */
+export function OpenAccountDialog({ dialog, onClose, onAdded }: { dialog: AccountDialog; onClose: () => void; onAdded: (account: AccountView) => void }) {
+  switch (dialog?.kind) {
+    case 'add':
+      return <AddAccountDialog onClose={onClose} onAdded={onAdded} />;
+    case 'reauth':
+      return <ReauthDialog account={dialog.account} onClose={onClose} />;
+    case 'rename':
+      return <RenameDialog account={dialog.account} onClose={onClose} />;
+    case 'remove':
+      return <RemoveAccountDialog account={dialog.account} onClose={onClose} onRemoved={onClose} />;
+    default:
+      return null;
+  }
 }

@@ -1,15 +1,9 @@
 import { useState } from 'react';
 import { Button, Checkbox, CheckboxGroup } from 'react-aria-components';
 import type { AccountView } from '../../shared/model';
+import { KIND_NAMES } from '../lib/kinds';
 import { accountLines, emptyButtonLabel, emptySummary, type AccountTotals } from '../lib/trashTotals';
 import { Modal } from './Modal';
-
-const KIND_NAME: Record<AccountView['kind'], string> = {
-  docspace: 'ONLYOFFICE DocSpace',
-  owncloud10: 'ownCloud 10',
-  nextcloud: 'Nextcloud',
-  ocis: 'ownCloud Infinite Scale',
-};
 
 const notLoaded: AccountTotals = { state: 'waiting', loaded: 0, count: null, knownBytes: 0, unknownSizes: 0, unknownAreFolders: true };
 
@@ -51,7 +45,7 @@ export function EmptyTrashDialog({
               value={a.id}
               className="empty-account"
               isDisabled={t.state === 'complete' && t.loaded === 0}
-              aria-label={`${a.label} (${KIND_NAME[a.kind]}): ${lines.count}${lines.detail ? `, ${lines.detail}` : ''}`}
+              aria-label={`${a.label} (${KIND_NAMES[a.kind]}): ${lines.count}${lines.detail ? `, ${lines.detail}` : ''}`}
               data-testid="empty-account"
               data-state={t.state}
             >
@@ -60,7 +54,7 @@ export function EmptyTrashDialog({
                 {a.label}
               </span>
               <span className="empty-account-kind">
-                {KIND_NAME[a.kind]}
+                {KIND_NAMES[a.kind]}
                 {a.demo ? ' · demo' : ''}
               </span>
               <span className={`empty-account-count${tone}`} data-testid="empty-account-count">

@@ -1,10 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isFinished, type ItemResult, type OperationView } from '../../shared/model';
-import { errorText, textFor } from '../lib/errorText';
+import { useOperationCommands } from '../actions/operations';
+import { textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
-import { operationActions, operationQueries, upsertOp } from '../queries/operations';
+import { operationQueries } from '../queries/operations';
+import { ErrorLine } from './ErrorLine';
 
 /** What a result line says after the outcome: where the item went, why it failed or stayed, and any note. */
 function resultDetail(r: ItemResult): string {
@@ -35,21 +37,12 @@ function StateLine({ op }: { op: OperationView }) {
 }
 
 function OperationCard({ op }: { op: OperationView }) {
-  const client = useQueryClient();
   const [open, setOpen] = useState(false);
-  const upsert = (view: OperationView) => upsertOp(client, view);
-  const cancel = useMutation({ mutationFn: () => operationActions.cancel(op.id), onSuccess: upsert });
-  const retry = useMutation({ mutationFn: () => operationActions.retryFailed(op.id), onSuccess: upsert });
-  const undo = useMutation({ mutationFn: () => operationActions.undo(op.id), onSuccess: upsert });
-  const dismiss = useMutation({
-    mutationFn: () => operationActions.dismiss(op.id),
-    onSuccess: () => client.setQueryData<OperationView[]>(['ops'], (old) => (old ?? []).filter((o) => o.id !== op.id)),
-  });
+  const { cancel, retry, undo, dismiss } = useOperationCommands(op.id);
   const finished = isFinished(op);
   const failed = op.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').length;
   const pct = op.total ? Math.round((op.done / op.total) * 100) : finished ? 100 : 0;
   const sorted = [...op.results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
-  const error = cancel.error ?? retry.error ?? undo.error ?? dismiss.error;
   return (
     <li className={`op-card state-${op.state}`} aria-label={op.title} data-testid="operation">
       <div className="op-head">
@@ -102,11 +95,7 @@ function OperationCard({ op }: { op: OperationView }) {
           {/[.!?]$/.test(op.undoNote) ? '' : '.'}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error-text">
-          {errorText(error)}
-        </p>
-      )}
+      <ErrorLine error={cancel.error ?? retry.error ?? undo.error ?? dismiss.error} />
       {open && (
         <ul className="op-results" aria-label={`Results of ${op.title}`}>
           {sorted.slice(0, 500).map((r) => (

@@ -1,11 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { FolderRef, TrashItem } from '../../shared/model';
-import { call } from '../api/client';
-import { errorText } from '../lib/errorText';
+import { useCreateFolder } from '../actions/folders';
 import { describeItems } from '../lib/format';
 import { folderQueries } from '../queries/folders';
+import { ErrorLine } from './ErrorLine';
 import { FolderTree } from './FolderTree';
 import { Modal } from './Modal';
 
@@ -28,20 +28,15 @@ export function RestoreDialog({
   onCancel: () => void;
   onRestore: (folder: FolderRef) => void;
 }) {
-  const client = useQueryClient();
   const [folder, setFolder] = useState<FolderRef | null>(initialFolder);
   const [newName, setNewName] = useState<string | null>(null);
   const root = useQuery(folderQueries.list(accountId, null));
   const current = folder ?? root.data?.folder ?? null;
   const details = useQuery({ ...folderQueries.list(accountId, current && current.id !== root.data?.folder.id ? current.id : null), enabled: Boolean(current) });
   const breadcrumbs = details.data?.breadcrumbs ?? [];
-  const create = useMutation({
-    mutationFn: (name: string) => call('folders:create', { accountId, parentId: current!.id, name }),
-    onSuccess: async (created) => {
-      await client.invalidateQueries({ queryKey: folderQueries.all(accountId) });
-      setNewName(null);
-      setFolder(created);
-    },
+  const create = useCreateFolder(accountId, (created) => {
+    setNewName(null);
+    setFolder(created);
   });
   const where = current ? current.path || '/' : '…';
   const summary = current?.canWrite ? `Restore ${describeItems(items)} to ${where}` : `Choose a folder you can write to for ${describeItems(items)}`;
@@ -83,7 +78,7 @@ export function RestoreDialog({
           className="new-folder"
           onSubmit={(e) => {
             e.preventDefault();
-            if (newName.trim()) create.mutate(newName.trim());
+            if (newName.trim()) create.mutate({ parentId: current!.id, name: newName.trim() });
           }}
         >
           <label>
@@ -96,11 +91,7 @@ export function RestoreDialog({
           <button type="button" onClick={() => setNewName(null)}>
             Cancel
           </button>
-          {create.isError && (
-            <p id="new-folder-error" role="alert" className="error-text">
-              {errorText(create.error)}
-            </p>
-          )}
+          <ErrorLine id="new-folder-error" error={create.error} />
         </form>
       )}
       <p className="restore-summary" data-testid="restore-summary" aria-live="polite">

@@ -1,24 +1,18 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FocusEvent } from 'react';
 import type { OperationView } from '../../shared/model';
+import { useUndo } from '../actions/operations';
 import { errorText } from '../lib/errorText';
 import { toastOperation, toastText } from '../lib/outcomes';
-import { operationActions, operationQueries, upsertOp } from '../queries/operations';
+import { operationQueries } from '../queries/operations';
 
 /** How long the toast stays when left alone; hovering or focusing it stops the clock. */
 export const TOAST_MS = 10_000;
 
 function Toast({ op, onClose }: { op: OperationView; onClose: () => void }) {
-  const client = useQueryClient();
   const [hovered, setHovered] = useState(false);
   const [focused, setFocused] = useState(false);
-  const undo = useMutation({
-    mutationFn: () => operationActions.undo(op.id),
-    onSuccess: (view) => {
-      upsertOp(client, view);
-      onClose();
-    },
-  });
+  const undo = useUndo(op.id, onClose);
 
   const paused = hovered || focused || undo.isPending || undo.isError;
   useEffect(() => {

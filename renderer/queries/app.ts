@@ -1,10 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { call } from '../api/client';
+import { keys } from './keys';
 
 export const appQueries = {
-  info: () => queryOptions({ queryKey: ['app', 'info'], queryFn: () => call('app:info', {}), staleTime: Infinity }),
-};
-
-export const accountQueries = {
-  all: () => queryOptions({ queryKey: ['accounts'], queryFn: () => call('accounts:list', {}) }),
+  info: () => queryOptions({ queryKey: keys.appInfo(), queryFn: () => call('app:info', {}), staleTime: Infinity }),
 };

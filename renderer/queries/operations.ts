@@ -1,12 +1,13 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { isFinished, parseItemKey, type OperationView } from '../../shared/model';
 import { call, subscribe } from '../api/client';
+import { keys } from './keys';
 import { removeFromTrash } from './trash';
 
 export const GONE_OUTCOMES = new Set(['restored', 'renamed', 'replaced', 'merged', 'deleted']);
 
 export const operationQueries = {
-  list: () => queryOptions({ queryKey: ['ops'] as const, queryFn: () => call('ops:list', {}) }),
+  list: () => queryOptions({ queryKey: keys.ops(), queryFn: () => call('ops:list', {}) }),
 };
 
 const rank = (op: OperationView) => (isFinished(op) ? 2 : op.state === 'queued' ? 0 : 1);
@@ -27,11 +28,14 @@ export function mergeOp(list: readonly OperationView[] | undefined, op: Operatio
   return next;
 }
 
-export const upsertOp = (client: QueryClient, op: OperationView) => client.setQueryData<OperationView[]>(['ops'], (old) => mergeOp(old, op));
+export const upsertOp = (client: QueryClient, op: OperationView) => client.setQueryData<OperationView[]>(keys.ops(), (old) => mergeOp(old, op));
 
+/** Takes a dismissed operation out of the list. */
+export const dropOp = (client: QueryClient, operationId: string) =>
+  client.setQueryData<OperationView[]>(keys.ops(), (old) => (old ?? []).filter((o) => o.id !== operationId));
 
 /**
- * Keeps the ['ops'] cache live from 'operation:update' events, takes restored and deleted items
+ * Keeps the operations cache live from 'operation:update' events, takes restored and deleted items
  * out of the trash listings as their results arrive, and refreshes the listings (and folder
  * trees) of the accounts a batch touched once it ends. Returns the unsubscribe function.
  */
@@ -56,17 +60,10 @@ export function followOperations(client: QueryClient): () => void {
     if (isFinished(op) && !finished.has(op.id)) {
       finished.add(op.id);
       for (const accountId of op.accountIds) {
-        void client.invalidateQueries({ queryKey: ['trash', accountId] });
-        void client.invalidateQueries({ queryKey: ['folders', accountId] });
+        void client.invalidateQueries({ queryKey: keys.trash(accountId) });
+        void client.invalidateQueries({ queryKey: keys.foldersOf(accountId) });
       }
     }
   };
   return subscribe('operation:update', apply);
 }
-
-export const operationActions = {
-  cancel: (operationId: string) => call('ops:cancel', { operationId }),
-  dismiss: (operationId: string) => call('ops:dismiss', { operationId }),
-  retryFailed: (operationId: string) => call('ops:retryFailed', { operationId }),
-  undo: (operationId: string) => call('ops:undo', { operationId }),
-};

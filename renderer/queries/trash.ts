@@ -1,6 +1,10 @@
-import { experimental_streamedQuery as streamedQuery, queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { TrashItem } from '../../shared/model';
+import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { AccountView, TrashItem } from '../../shared/model';
 import { call } from '../api/client';
+import { errorCode } from '../lib/errorText';
+import { accountTotals, type AccountTotals } from '../lib/trashTotals';
+import { keys } from './keys';
 
 /** One account's trash as it streams in, page by page. */
 export interface TrashListing {
@@ -23,10 +27,9 @@ async function* pages(accountId: string, signal: AbortSignal) {
 }
 
 export const trashQueries = {
-  all: () => ['trash'] as const,
   list: (accountId: string) =>
     queryOptions({
-      queryKey: ['trash', accountId] as const,
+      queryKey: keys.trash(accountId),
       queryFn: streamedQuery({
         streamFn: ({ signal }) => pages(accountId, signal),
         refetchMode: 'replace',
@@ -46,10 +49,59 @@ export const trashQueries = {
 /** Takes items out of every cached listing as soon as an operation reports them gone. */
 export function removeFromTrash(client: QueryClient, accountId: string, ids: ReadonlySet<string>) {
   if (ids.size === 0) return;
-  client.setQueryData<TrashListing>(['trash', accountId], (old) => {
+  client.setQueryData<TrashListing>(keys.trash(accountId), (old) => {
     if (!old) return old;
     const items = old.items.filter((i) => !ids.has(i.id));
     if (items.length === old.items.length) return old;
     return { ...old, items, total: old.total === null ? null : Math.max(0, old.total - (old.items.length - items.length)) };
   });
 }
+
+/** How many items an account's trash holds as far as is known: exact once complete, else the server's total, else null. */
+export const knownCount = (listing: TrashListing | undefined): number | null => (listing ? (listing.complete ? listing.items.length : (listing.total ?? null)) : null);
+
+/** Each account's trash count for the sidebar, from the same cached listings the table shows (never fetched here). */
+export function useTrashCounts(accounts: readonly AccountView[]): ReadonlyMap<string, number | null> {
+  const listings = useQueries({ queries: accounts.map((a) => ({ ...trashQueries.list(a.id), enabled: false })) });
+  return new Map(accounts.map((a, i) => [a.id, knownCount(listings[i]?.data)]));
+}
+
+/**
+ * All shown accounts' items as one array. react-query re-runs this only when a listing changes,
+ * so selection changes (every frame of a marquee) never re-sort 100k rows.
+ */
+function combineListings(results: UseQueryResult<TrashListing>[]) {
+  return { queries: results, items: results.flatMap((q) => q.data?.items ?? []) };
+}
+
+/**
+ * The listings of the shown accounts and what the screen says about them: still loading or
+ * streaming, which failed, which need signing in again, and each one's totals so far.
+ */
+export function useTrashListings(shown: readonly AccountView[]) {
+  const { queries, items } = useQueries({ queries: shown.map((a) => trashQueries.list(a.id)), combine: combineListings });
+  const errors = queries.map((q, i) => ({ q, account: shown[i]! })).filter(({ q }) => q.isError);
+  const expired = shown.filter((a) => a.status === 'auth-expired' || errors.some((e) => e.account.id === a.id && errorCode(e.q.error) === 'AUTH_FAILED'));
+  // Per shown account: what its listing holds so far, and whether it has answered yet.
+  const totals = useMemo(() => queries.map(accountTotals), [queries]);
+  return {
+    items,
+    errors,
+    expired,
+    totals,
+    loading: queries.some((q) => q.isPending),
+    streaming: queries.some((q) => q.data && !q.data.complete),
+    fetching: queries.some((q) => q.isFetching),
+  };
+}
+
+/** An account's trash as loaded so far, read from the cache when asked (for an account not on screen). */
+export function useCachedTotals(): (accountId: string) => AccountTotals {
+  const client = useQueryClient();
+  return (accountId) => {
+    const state = client.getQueryState<TrashListing>(keys.trash(accountId));
+    return accountTotals({ data: state?.data, isError: state?.status === 'error' });
+  };
+}
+
+export type TrashListings = ReturnType<typeof useTrashListings>;

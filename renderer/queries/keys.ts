@@ -1,0 +1,19 @@
+/**
+ * Every react-query key the renderer uses, in one place. Queries, invalidations and cache writes
+ * all take their keys from here, so a prefix (`keys.trashAll()`, `keys.foldersOf(id)`) always
+ * matches what the queries below it wrote.
+ */
+export const keys = {
+  appInfo: () => ['app', 'info'] as const,
+  accounts: () => ['accounts'] as const,
+  /** Nextcloud Login Flow v2: the poll for one flow. */
+  loginFlow: (flowId: string | null) => ['loginFlow', flowId] as const,
+  trashAll: () => ['trash'] as const,
+  /** One account's trash listing. */
+  trash: (accountId: string) => [...keys.trashAll(), accountId] as const,
+  /** Every cached level of one account's live files tree (a prefix). */
+  foldersOf: (accountId: string) => ['folders', accountId] as const,
+  /** One level of the live files tree; the root when parentId is null. */
+  folders: (accountId: string, parentId: string | null) => [...keys.foldersOf(accountId), parentId ?? ''] as const,
+  ops: () => ['ops'] as const,
+};
