@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../shared/model';
 import { fileTypeOf } from './fileType';
-import { filterItems, noFilters, originalFolders, sortItems, startsGroup } from './view';
+import { indexView } from './selection';
+import { filterItems, noFilters, originalFolders, selectedItemsOf, sortItems, startsGroup } from './view';
 
 const item = (name: string, extra: Partial<TrashItem> = {}): TrashItem => {
   const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
@@ -75,5 +76,14 @@ describe('filter and sort', () => {
     sortItems(big, { column: 'name', direction: 'asc' }, accounts);
     filterItems(big, { ...noFilters, text: 'file 99' });
     expect(performance.now() - t).toBeLessThan(3000);
+  });
+
+  it('gives the selected items in view order, whether the selection is small or large', () => {
+    const view = ['d', 'a', 'c', 'b', 'e', 'f', 'g', 'h', 'i', 'j'].map((n) => item(n));
+    const index = indexView(view.map((i) => i.key));
+    const names = (keys: string[]) => selectedItemsOf(view, index, new Set(keys.map((k) => `acc:${k}`))).map((i) => i.name);
+    expect(names(['b', 'd'])).toEqual(['d', 'b']); // small: looked up by key
+    expect(names(['j', 'a', 'c', 'x'])).toEqual(['a', 'c', 'j']); // large: a scan; a key not in view is left out
+    expect(names([])).toEqual([]);
   });
 });

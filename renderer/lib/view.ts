@@ -141,3 +141,17 @@ export function totalBytes(items: readonly { size: number | null }[]): number {
   for (const i of items) sum += i.size ?? 0;
   return sum;
 }
+
+/**
+ * The selected items in view order. A small selection (a marquee being drawn) is looked up by key
+ * instead of scanning 100k rows on every animation frame.
+ */
+export function selectedItemsOf(view: readonly TrashItem[], index: ReadonlyMap<string, number>, selected: ReadonlySet<string>): TrashItem[] {
+  if (selected.size > view.length / 8) return view.filter((i) => selected.has(i.key));
+  const picked: { item: TrashItem; at: number }[] = [];
+  for (const key of selected) {
+    const at = index.get(key);
+    if (at !== undefined) picked.push({ item: view[at]!, at });
+  }
+  return picked.sort((a, b) => a.at - b.at).map((p) => p.item);
+}

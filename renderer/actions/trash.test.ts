@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { OperationView } from '../../shared/model';
+import { ApiError } from '../api/client';
+import type * as sel from '../lib/selection';
+import { keys } from '../queries/keys';
+import { account, conflict, fakeContext, operation, trashItem, type Handlers } from './testing';
+import { trashWorkflows, type TrashDialog } from './trash';
+
+const a1 = trashItem('a', 'Budget.xlsx');
+const a2 = trashItem('a', 'Notes.txt');
+const b1 = trashItem('b', 'Photo.jpg');
+const accounts = new Map([account('a'), account('b', { kind: 'docspace' })].map((x) => [x.id, x]));
+
+/** The workflows on a fake api, with a screen that records what it was told to show. */
+function setup(handlers: Handlers) {
+  const fake = fakeContext(handlers);
+  const screen = {
+    dialog: null as TrashDialog,
+    busy: [] as (string | null)[],
+    error: null as string | null,
+    selection: { selected: new Set([a1.key, a2.key, b1.key]), anchor: a1.key, focus: a1.key } as sel.Selection,
+  };
+  const flows = trashWorkflows(
+    fake.ctx,
+    {
+      showDialog: (d) => void (screen.dialog = d),
+      setBusy: (label) => void screen.busy.push(label),
+      setError: (text) => void (screen.error = text),
+      changeSelection: (update) => void (screen.selection = update(screen.selection)),
+    },
+    accounts,
+  );
+  return { ...fake, screen, flows };
+}
+
+const started = operation('op-1', { state: 'running' });
+const ops = (client: ReturnType<typeof setup>['client']) => client.getQueryData<OperationView[]>(keys.ops());
+
+describe('restore workflow', () => {
+  it('with nothing in the way: checks the destination, starts the batch, clears the selection', async () => {
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }), 'ops:restore': () => started });
+    await t.flows.restore([a1, a2]);
+    expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
+    expect(t.calls[0]!.payload).toEqual({ items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }], destination: { kind: 'original' } });
+    expect(t.calls[1]!.payload).toEqual({
+      items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }],
+      destination: { kind: 'original' },
+      resolutions: {},
+      recreateMissingFolders: true,
+    });
+    expect(t.screen.busy).toEqual(['Checking the destination…', 'Restoring…', null, null]);
+    expect(t.screen.selection.selected.size).toBe(0);
+    expect(t.screen.dialog).toBeNull();
+    expect(t.screen.error).toBeNull();
+    expect(ops(t.client)).toEqual([started]);
+  });
+
+  it('asks about conflicts first, and starts only with the answers', async () => {
+    const clash = conflict(a1);
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: [] }), 'ops:restore': () => started });
+    await t.flows.restore([a1, a2]);
+    expect(t.channels()).toEqual(['ops:checkConflicts']);
+    expect(t.screen.dialog).toEqual({ kind: 'conflicts', items: [a1, a2], destination: { kind: 'original' }, conflicts: [clash] });
+    expect(t.screen.selection.selected.size).toBe(3);
+
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a1.key]: 'replace' });
+    expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
+    expect(t.calls[1]!.payload).toMatchObject({ resolutions: { [a1.key]: 'replace' } });
+    expect(t.screen.dialog).toBeNull();
+    expect(t.screen.selection.selected.size).toBe(0);
+  });
+
+  it('says first which original folders are gone, then asks about conflicts, then starts', async () => {
+    const clash = conflict(a2);
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: ['/Documents'] }), 'ops:restore': () => started });
+    await t.flows.restore([a1, a2]);
+    expect(t.screen.dialog).toEqual({ kind: 'missing-folders', items: [a1, a2], destination: { kind: 'original' }, conflicts: [clash], folders: ['/Documents'] });
+
+    await t.flows.continueWithoutFolders(t.screen.dialog as Extract<TrashDialog, { kind: 'missing-folders' }>);
+    expect(t.screen.dialog).toMatchObject({ kind: 'conflicts', conflicts: [clash] });
+    expect(t.channels()).toEqual(['ops:checkConflicts']);
+
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a2.key]: 'keep-both' });
+    expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
+    expect(ops(t.client)).toEqual([started]);
+  });
+
+  it('goes straight on after the missing folders when nothing else is in the way', async () => {
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: ['/Gone'] }), 'ops:restore': () => started });
+    await t.flows.restore([a1]);
+    await t.flows.continueWithoutFolders(t.screen.dialog as Extract<TrashDialog, { kind: 'missing-folders' }>);
+    expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
+    expect(t.screen.dialog).toBeNull();
+  });
+
+  it('a failed check becomes the error banner; nothing starts, the selection stays', async () => {
+    const t = setup({
+      'ops:checkConflicts': () => {
+        throw new ApiError({ code: 'NETWORK', message: 'socket hang up' });
+      },
+    });
+    await t.flows.restore([a1]);
+    expect(t.channels()).toEqual(['ops:checkConflicts']);
+    expect(t.screen.error).toMatch(/\S/);
+    expect(t.screen.busy).toEqual(['Checking the destination…', null]);
+    expect(t.screen.dialog).toBeNull();
+    expect(t.screen.selection.selected.size).toBe(3);
+  });
+
+  it('a batch that fails to start leaves the conflicts dialog open with the error', async () => {
+    const clash = conflict(a1);
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: [] }),
+      'ops:restore': () => {
+        throw new ApiError({ code: 'AUTH_FAILED', message: 'no' });
+      },
+    });
+    await t.flows.restore([a1]);
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, {});
+    expect(t.screen.dialog).toMatchObject({ kind: 'conflicts' });
+    expect(t.screen.error).toMatch(/\S/);
+    expect(t.screen.selection.selected.size).toBe(3);
+  });
+
+  it('does nothing for an empty selection', async () => {
+    const t = setup({});
+    await t.flows.restore([]);
+    expect(t.calls).toEqual([]);
+    expect(t.screen.error).toBeNull();
+  });
+
+  it('restores into a chosen folder of the items’ account', async () => {
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }), 'ops:restore': () => started });
+    t.flows.chooseFolder([a1, a2]);
+    expect(t.screen.dialog).toEqual({ kind: 'restore-to', items: [a1, a2], accountId: 'a', folder: null });
+    await t.flows.restoreInto([a1, a2], { accountId: 'a', id: '/Projects', name: 'Projects', path: '/Projects', canWrite: true, hasChildren: false });
+    expect(t.calls[0]!.payload).toMatchObject({ destination: { kind: 'folder', accountId: 'a', folderId: '/Projects' } });
+    expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
+  });
+
+  it('refuses a folder for items of several accounts, or of another account', () => {
+    const t = setup({});
+    t.flows.chooseFolder([a1, b1]);
+    expect(t.screen.error).toBe('These items come from several accounts. Select items of one account to restore them into one of its folders.');
+    t.flows.chooseFolder([a1, b1], { accountId: 'b', id: 'f', name: 'F', path: '/F', canWrite: true, hasChildren: null });
+    expect(t.screen.error).toBe('Only items of Account b can go into its folders. Select items of one account.');
+    expect(t.screen.dialog).toBeNull();
+  });
+});
+
+describe('delete and empty', () => {
+  it('delete closes the dialog, starts the batch and clears the selection', async () => {
+    const deleting = operation('op-2', { kind: 'delete' });
+    const t = setup({ 'ops:delete': () => deleting });
+    t.flows.askDelete([a1]);
+    expect(t.screen.dialog).toEqual({ kind: 'delete', items: [a1] });
+    await t.flows.deleteForGood([a1]);
+    expect(t.calls).toEqual([{ channel: 'ops:delete', payload: { items: [{ accountId: 'a', id: a1.id }] } }]);
+    expect(t.screen.dialog).toBeNull();
+    expect(t.screen.busy).toEqual(['Deleting…', null]);
+    expect(t.screen.selection.selected.size).toBe(0);
+    expect(ops(t.client)).toEqual([deleting]);
+  });
+
+  it('asks for one account with its totals, for several which of them', () => {
+    const t = setup({});
+    t.flows.askEmpty(['a']);
+    expect(t.screen.dialog).toEqual({ kind: 'empty', accountId: 'a' });
+    t.flows.askEmpty(['a', 'b']);
+    expect(t.screen.dialog).toEqual({ kind: 'empty-many' });
+  });
+
+  it('empties every chosen account even when one fails, shows an error, and drops their items from the selection', async () => {
+    const t = setup({
+      'ops:empty': ({ accountId }) => {
+        if (accountId === 'a') throw new ApiError({ code: 'SERVER', message: 'boom' });
+        return operation(`empty-${accountId}`, { kind: 'empty' });
+      },
+    });
+    await t.flows.empty(['a', 'b']);
+    expect(t.channels()).toEqual(['ops:empty', 'ops:empty']);
+    // Known gap, kept as it was: the banner shows errorText() of the plain Error that emptyTrash
+    // throws, i.e. the generic "Something went wrong…" rather than "Could not empty the trash of …".
+    expect(t.screen.error).toMatch(/\S/);
+    expect(ops(t.client)?.map((o) => o.id)).toEqual(['empty-b']);
+    expect([...t.screen.selection.selected]).toEqual([]);
+  });
+
+  it('keeps the selection of accounts it did not empty', async () => {
+    const t = setup({ 'ops:empty': () => operation('e', { kind: 'empty' }) });
+    await t.flows.empty(['b']);
+    expect([...t.screen.selection.selected]).toEqual([a1.key, a2.key]);
+    expect(t.screen.error).toBeNull();
+  });
+});

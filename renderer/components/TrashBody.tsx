@@ -1,0 +1,47 @@
+import type { TrashListings } from '../queries/trash';
+import { TrashMessage, TrashSkeleton } from './TrashStates';
+import { TrashTable, type TrashTableProps } from './TrashTable';
+
+/**
+ * What the table area shows: no account, placeholder rows while the first page loads, an empty
+ * trash, nothing matching the filters, nothing (when only errors are left to say), or the table.
+ */
+export function TrashBody({
+  noAccount,
+  listings,
+  filtered,
+  onClearFilters,
+  emptyWhere,
+  table,
+}: {
+  noAccount: boolean;
+  listings: Pick<TrashListings, 'items' | 'errors' | 'expired' | 'loading' | 'streaming'>;
+  /** Whether any filter is set. */
+  filtered: boolean;
+  onClearFilters: () => void;
+  /** "any account", or the one account's name, for the empty trash. */
+  emptyWhere: string;
+  table: TrashTableProps;
+}) {
+  const loaded = listings.items.length;
+  const failed = listings.errors.length > 0;
+  if (noAccount) return <TrashMessage title="No account here" />;
+  if (listings.loading && loaded === 0 && !failed) return <TrashSkeleton />;
+  if (loaded === 0 && !failed && listings.expired.length === 0 && !listings.streaming)
+    return (
+      <TrashMessage title="The trash is empty" testId="empty-trash">
+        <p>Nothing deleted on {emptyWhere} — or the server already removed it for good.</p>
+      </TrashMessage>
+    );
+  if (table.items.length === 0 && filtered && loaded > 0)
+    return (
+      <TrashMessage title="Nothing matches" testId="empty-search">
+        <p>No item in the trash matches these filters.</p>
+        <button type="button" onClick={onClearFilters}>
+          Clear filters
+        </button>
+      </TrashMessage>
+    );
+  if (table.items.length === 0 && failed) return null;
+  return <TrashTable {...table} />;
+}

@@ -1,0 +1,57 @@
+import type { TrashItem } from '../../shared/model';
+import { singleAccount, type TrashWorkflows } from '../actions/trash';
+import { RESTORE_SHORTCUT } from '../lib/shortcuts';
+
+/** The view's title and what can be done with the selection (Restore, Restore to…, Delete) or the whole trash (Reload, Empty). */
+export function TrashToolbar({
+  title,
+  selected,
+  shownIds,
+  hasItems,
+  fetching,
+  flows,
+}: {
+  title: string;
+  selected: TrashItem[];
+  /** The accounts this view shows. */
+  shownIds: string[];
+  hasItems: boolean;
+  fetching: boolean;
+  flows: TrashWorkflows;
+}) {
+  const idle = flows.busy === null;
+  const restoreToAccount = singleAccount(selected);
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Actions on the selection">
+      <h2 className="view-title">{title}</h2>
+      <button
+        type="button"
+        className="primary"
+        disabled={!selected.length || !idle}
+        onClick={() => void flows.restore(selected)}
+        title={`Put the selected items back where they were (${RESTORE_SHORTCUT.label})`}
+        aria-keyshortcuts={RESTORE_SHORTCUT.aria}
+      >
+        Restore
+      </button>
+      <button
+        type="button"
+        disabled={!selected.length || !restoreToAccount || !idle}
+        onClick={() => flows.chooseFolder(selected)}
+        title={restoreToAccount || !selected.length ? 'Choose a folder to restore the selected items into' : 'Select items of one account to restore them into one of its folders'}
+      >
+        Restore to…
+      </button>
+      <button type="button" className="danger-outline" disabled={!selected.length || !idle} onClick={() => flows.askDelete(selected)} title="Delete the selected items for good (Delete)">
+        Delete permanently
+      </button>
+      <span className="spacer" />
+      <button type="button" onClick={() => flows.reload(shownIds)} disabled={fetching} title="Read the trash from the server again">
+        {fetching ? 'Loading…' : 'Reload'}
+      </button>
+      <button type="button" className="danger-outline" disabled={!hasItems || !idle} onClick={() => flows.askEmpty(shownIds)}>
+        Empty trash
+      </button>
+    </div>
+  );
+}
