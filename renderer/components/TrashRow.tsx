@@ -1,0 +1,83 @@
+import type { DragEvent, MouseEvent } from 'react';
+import type { AccountView, TrashItem } from '../../shared/model';
+import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
+import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
+import { FileIcon } from './FileIcon';
+
+/** One trashed item as a grid row: its check, name and type, original folder, dates, size and (in All accounts) account. */
+export function TrashRow({
+  item,
+  index,
+  start,
+  template,
+  account,
+  showAccount,
+  selected,
+  focused,
+  busy,
+  group,
+  onDragStart,
+  onMouseDown,
+  onClick,
+}: {
+  item: TrashItem;
+  index: number;
+  /** Where the virtualizer places the row, in pixels from the top. */
+  start: number;
+  template: string;
+  account: AccountView | undefined;
+  showAccount: boolean;
+  selected: boolean;
+  focused: boolean;
+  busy: boolean;
+  /** In a folder-grouped view: whether this row starts its folder's group; null when not grouped. */
+  group: 'start' | 'member' | null;
+  onDragStart: (e: DragEvent) => void;
+  onMouseDown: (e: MouseEvent) => void;
+  onClick: (e: MouseEvent) => void;
+}) {
+  const type = fileTypeOf(item);
+  const groupStart = group === 'start';
+  return (
+    <div
+      id={`trash-row-${index}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-key={item.key}
+      data-index={index}
+      className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy ? ' busy' : ''}${group ? (groupStart ? ' group-start' : ' group-member') : ''}`}
+      style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}
+      draggable
+      onDragStart={onDragStart}
+      onMouseDown={onMouseDown}
+      onClick={onClick}
+    >
+      <div role="gridcell" className="gutter" title="Drag from here to select several rows">
+        <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />
+      </div>
+      <div role="gridcell" className="cell-name" title={item.name}>
+        <FileIcon type={type} />
+        <span className="name-text">{item.name}</span>
+        <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
+      </div>
+      <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={item.originalFolder}>
+        {item.originalFolder || '/'}
+      </div>
+      <div role="gridcell" title={formatExact(item.deletedAt)}>
+        {formatRelative(item.deletedAt)}
+      </div>
+      <div role="gridcell" className="align-end">
+        {item.kind === 'folder' && item.size === null ? '—' : formatBytes(item.size)}
+      </div>
+      {showAccount && (
+        <div role="gridcell" className="cell-muted" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
+          {account?.label ?? item.accountId}
+        </div>
+      )}
+      <div role="gridcell" title={item.expiresAt ? formatExact(item.expiresAt) : 'The server does not say'}>
+        {formatDaysLeft(item.expiresAt)}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import type { Sort, SortColumn } from '../lib/view';
+import type { Column } from './trashGrid';
+
+function SortIndicator({ active, direction }: { active: boolean; direction: Sort['direction'] }) {
+  return (
+    <span className="sort-indicator" aria-hidden="true">
+      {active ? (direction === 'asc' ? '▲' : '▼') : ''}
+    </span>
+  );
+}
+
+/** A click on a column sorts by it; a second click turns the order round. Dates and sizes start newest and largest first. */
+function nextSort(sort: Sort, column: SortColumn): Sort {
+  if (sort.column === column) return { ...sort, column, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
+  return { ...sort, column, direction: column === 'deletedAt' || column === 'size' ? 'desc' : 'asc' };
+}
+
+/** The column headers: each one a sort button with its direction shown. */
+export function TrashTableHeader({
+  columns,
+  template,
+  scrollbar,
+  sort,
+  onSort,
+}: {
+  columns: Column[];
+  /** The grid's column template, shared with the rows. */
+  template: string;
+  /** The rows' scrollbar width, so the header lines up with them. */
+  scrollbar: number;
+  sort: Sort;
+  onSort: (next: Sort) => void;
+}) {
+  return (
+    <div className="trash-header" role="rowgroup" style={{ paddingRight: scrollbar }}>
+      <div className="trash-row-grid header-row" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+        <div role="columnheader" className="gutter-header">
+          <span className="visually-hidden">Selected</span>
+        </div>
+        {columns.map((c) => (
+          <div
+            key={c.id}
+            role="columnheader"
+            aria-sort={sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+            className={c.align === 'end' ? 'align-end' : undefined}
+          >
+            <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, c.id))} title={`Sort by ${c.label.toLowerCase()}`}>
+              {c.align === 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
+              {c.label}
+              {c.align !== 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
+            </button>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
