@@ -35,6 +35,20 @@ function layerRules() {
   }));
 }
 
+const BASE_SYNTAX = [{ selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'No synchronous IPC.' }];
+
+/** The renderer reaches main only through renderer/api. */
+const RENDERER_BOUNDARY = { group: ['**/electron/**', 'electron', 'node:*', '**/e2e/**'], message: 'The renderer reaches main only through renderer/api (the typed contract).' };
+
+const KEYS_MESSAGE = 'Query keys come from the key factory in renderer/queries/keys.ts (keys.trash(id), keys.ops(), …).';
+/** A query key written as an array literal, as a query's key or as the key of a cache read or write. */
+const LITERAL_QUERY_KEYS = [
+  { selector: "Property[key.name='queryKey'] > ArrayExpression", message: KEYS_MESSAGE },
+  { selector: "CallExpression[callee.property.name=/^(get|set)Query(Data|State)$/][arguments.0.type='ArrayExpression']", message: KEYS_MESSAGE },
+];
+
+const COMPONENTS_MESSAGE = 'Components render and call actions: a workflow or mutation belongs in renderer/actions, a query or cache read in renderer/queries.';
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
@@ -44,10 +58,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        { selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'No synchronous IPC.' },
-      ],
+      'no-restricted-syntax': ['error', ...BASE_SYNTAX],
     },
   },
   {
@@ -56,12 +67,20 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [RENDERER_BOUNDARY] }],
+      'no-restricted-syntax': ['error', ...BASE_SYNTAX, ...LITERAL_QUERY_KEYS],
+    },
+  },
+  {
+    // Components render and call actions: workflows and mutations live in renderer/actions,
+    // queries and cache writes in renderer/queries; neither the api nor the cache is reached from here.
+    files: ['renderer/components/**/*.{ts,tsx}', 'renderer/App.tsx', 'renderer/main.tsx'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/electron/**', 'electron', 'node:*', '**/e2e/**'], message: 'The renderer reaches main only through renderer/api (the typed contract).' },
-          ],
+          patterns: [RENDERER_BOUNDARY, { group: ['**/api/*'], message: COMPONENTS_MESSAGE }],
+          paths: [{ name: '@tanstack/react-query', importNames: ['useMutation', 'useQueryClient'], message: COMPONENTS_MESSAGE }],
         },
       ],
     },
