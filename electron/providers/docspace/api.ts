@@ -1,11 +1,15 @@
+import { z } from 'zod';
 import { AppError } from '../../base/errors';
 import { sleep } from '../../base/async';
 import { defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
+import { parseReply, type Reply } from './dto';
 
 /**
  * The DocSpace REST client: `Authorization: Bearer <API key>`, the `{ response, count, total?,
  * status: 0, statusCode }` success envelope and the `{ error: { message, type, ... }, status: 1,
  * statusCode }` error envelope (ASC.Api.Core CommonApiResponse), mapped onto AppError codes.
+ * Every answer Salvage reads is checked against its schema (dto.ts) here, at the edge: a
+ * malformed one is a BAD_RESPONSE naming the field, never a crash deep inside.
  */
 
 export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
@@ -34,6 +38,21 @@ export function scopeFor(method: string, path: string): string {
 
 const MAX_WRITE_RETRIES = 3;
 
+/** Fields read leniently: a field of an unexpected type counts as absent. */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** The success envelope; `status: 1` inside a 2xx is an error. */
+const Envelope = z.object({ response: z.unknown(), status: lenient(z.number()), statusCode: lenient(z.number()) });
+
+/** What an error answer may say: `error.message`, or ASP.NET validation `response.errors` / `title`. */
+const ErrorBody = z
+  .object({
+    error: lenient(z.object({ message: lenient(z.string()) })),
+    response: lenient(z.object({ title: lenient(z.string()), errors: lenient(z.record(z.string(), z.array(z.string()))) })),
+  })
+  .nullable()
+  .catch(null);
+
 export class DocSpaceApi {
   readonly base: string;
 
@@ -55,8 +74,17 @@ export class DocSpaceApi {
     return url.toString();
   }
 
-  /** Sends one call and answers the envelope's `response`. */
-  async call<T = unknown>(call: ApiCall): Promise<T> {
+  /** Sends one call and answers the envelope's `response`, checked against the reply's schema. */
+  async call<T>(call: ApiCall, reply: Reply<T>): Promise<T> {
+    return parseReply(reply, await this.request(call), call);
+  }
+
+  /** Sends one call whose answer Salvage does not read (an error answer still throws). */
+  async send(call: ApiCall): Promise<void> {
+    await this.request(call);
+  }
+
+  private async request(call: ApiCall): Promise<unknown> {
     const url = this.url(call.path, call.query);
     const headers: Record<string, string> = { Authorization: `Bearer ${this.apiKey}`, Accept: 'application/json' };
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
@@ -74,11 +102,11 @@ export class DocSpaceApi {
           continue;
         }
       }
-      return this.read<T>(res, call);
+      return this.read(res, call);
     }
   }
 
-  private async read<T>(res: Response, call: ApiCall): Promise<T> {
+  private async read(res: Response, call: ApiCall): Promise<unknown> {
     const text = await res.text().catch(() => '');
     let json: unknown = undefined;
     if (text.trim()) {
@@ -94,9 +122,9 @@ export class DocSpaceApi {
           status: res.status,
         });
       }
-      const envelope = json as { response?: unknown; status?: number; statusCode?: number; error?: { message?: string } };
-      if (envelope.status === 1) throw this.failure(envelope.statusCode ?? 400, envelope, res, call);
-      return envelope.response as T;
+      const envelope = Envelope.parse(json);
+      if (envelope.status === 1) throw this.failure(envelope.statusCode ?? 400, json, res, call);
+      return envelope.response;
     }
     if (res.status >= 300 && res.status < 400) {
       throw new AppError('BAD_RESPONSE', 'The server redirected the request; check the DocSpace address (https, portal name).', {
@@ -108,10 +136,7 @@ export class DocSpaceApi {
   }
 
   private failure(status: number, json: unknown, res: Response, call: ApiCall): AppError {
-    const body = (json ?? null) as {
-      error?: { message?: string; type?: string };
-      response?: { title?: string; errors?: Record<string, string[]> };
-    } | null;
+    const body = ErrorBody.parse(json ?? null);
     const validation = body?.response?.errors ? Object.values(body.response.errors).flat().join(' ') : '';
     const message = body?.error?.message || validation || body?.response?.title || '';
     switch (status) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { startDocSpaceServer, TEST_KEYS } from '../../demo/servers/docspace/index';
 import { scopeFor } from './api';
-import { canWriteInto, expiryFromPolicy, originDisplay, parseItemId, toTrashItem, type EntryDto } from './dto';
+import { canWriteInto, expiryFromPolicy, originDisplay, parseItemId, parseReply, replies, toTrashItem, type EntryDto } from './dto';
 import { pickOperation } from './operations';
 
 const ctx = { accountId: 'a', policy: null, parentId: null, parentPath: null };
@@ -57,5 +58,82 @@ describe('DocSpace DTO mapping', () => {
     expect(pickOperation(all, 0)!.id).toBe('new');
     expect(pickOperation([], 0)).toBeNull();
     expect(() => pickOperation({}, 0)).toThrow();
+  });
+});
+
+describe('DocSpace answers are checked at the edge', () => {
+  const call = { method: 'GET', path: 'files/@trash' };
+
+  it('takes what Salvage reads, welcomes extra fields (dropped) and omitted or null ones', () => {
+    const page = parseReply(
+      replies.folderContent,
+      {
+        files: [{ id: 7, title: 'a.txt', fileEntryType: 2, viewUrl: 'https://x/7', thumbnailStatus: 0, fileExst: null, security: { MoveTo: true, Rename: true } }],
+        folders: [{ id: 'sbox-1|/Old', title: 'Old', fileEntryType: 1 }],
+        current: { id: 3, title: 'Trash', type: 3 },
+        total: 2,
+        new: 0,
+      },
+      call,
+    );
+    expect(page.files).toEqual([{ id: 7, title: 'a.txt', fileEntryType: 2, fileExst: null, security: { MoveTo: true } }]);
+    expect(page.folders?.[0]).toEqual({ id: 'sbox-1|/Old', title: 'Old', fileEntryType: 1 });
+    expect(page.current).toEqual({ id: 3, title: 'Trash', type: 3 });
+    expect(toTrashItem(page.files![0]!, ctx)).toMatchObject({ ext: '', size: 0, originalFolderId: null, deletedAt: null });
+    expect(toTrashItem({ ...page.files![0]!, originId: null, updated: null }, ctx)).toMatchObject({ originalFolderId: null, expiresAt: null });
+    // A folder read on its own (its info, a breadcrumb) needs no fileEntryType; a listing entry does.
+    expect(parseReply(replies.folderPath, [{ id: 1, title: 'My documents', security: { MoveTo: true, Create: true } }])).toHaveLength(1);
+  });
+
+  it('turns a malformed answer into BAD_RESPONSE naming the field', () => {
+    const bad = (reply: Parameters<typeof parseReply>[0], value: unknown) => {
+      try {
+        parseReply(reply, value, call);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad(replies.folderContent, { files: [{ id: 1, title: 'a', fileEntryType: 2 }, { id: 2, title: 5, fileEntryType: 2 }] })).toMatchObject({
+      code: 'BAD_RESPONSE',
+      message: expect.stringMatching(/^DocSpace sent an unreadable folder listing \(files\.1\.title: .*expected string/),
+      details: { request: 'GET files/@trash', field: 'files.1.title' },
+    });
+    expect(bad(replies.folderContent, { folders: [{ id: 2, title: 'no kind' }] })).toMatchObject({ details: { field: 'folders.0.fileEntryType' } });
+    expect(bad(replies.folderContent, null)).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining('folder listing') });
+    expect(bad(replies.self, { displayName: 'Alice' })).toMatchObject({ code: 'BAD_RESPONSE', details: { field: 'id' } });
+    expect(bad(replies.conflicts, { id: 1 })).toMatchObject({ code: 'BAD_RESPONSE' });
+    expect(bad(replies.item, { id: 1, title: 'a', security: { MoveTo: 'yes' } })).toMatchObject({ details: { field: 'security.MoveTo' } });
+  });
+
+  it('passes over listed operations that are not operations (older portals list them all), but not a non-list', () => {
+    expect(parseReply(replies.operations, [{ id: 'x', Operation: 0, finished: null }, { Operation: 2 }, null, 'x'])).toEqual([{ id: 'x', Operation: 0, finished: null }]);
+    expect(() => parseReply(replies.operations, { id: 'x' })).toThrow(/unreadable operation status/);
+  });
+
+  it('checks a 1,000-entry page of real DTOs in a few milliseconds', async () => {
+    // The test server's trash DTOs (about 30 fields each, 1.5 KB), ten pages of 100 made one page.
+    const server = await startDocSpaceServer({});
+    const files: unknown[] = [];
+    try {
+      server.control.seed('alice', 1000);
+      for (let start = 0; files.length < 1000; start += 100) {
+        const res = await fetch(`${server.url}/api/2.0/files/@trash?count=100&startIndex=${start}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } });
+        files.push(...((await res.json()) as { response: { files: unknown[] } }).response.files);
+      }
+    } finally {
+      await server.close();
+    }
+    const page = { files: files.slice(0, 1000), folders: [], total: 1000, count: 1000, startIndex: 0 };
+    const times: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const t = performance.now();
+      const parsed = parseReply(replies.folderContent, page);
+      times.push(performance.now() - t);
+      expect(parsed.files).toHaveLength(1000);
+    }
+    times.sort((a, b) => a - b);
+    // Typically about half a millisecond; the bound leaves room for a busy machine.
+    expect(times[15]!).toBeLessThan(10);
   });
 });

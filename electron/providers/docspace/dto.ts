@@ -1,73 +1,144 @@
+import { z } from 'zod';
 import { AppError } from '../../base/errors';
 import { itemKey, type FolderRef, type TrashItem } from '../../../shared/model';
 
 /**
- * The parts of DocSpace's DTOs Salvage reads (ASC.Files.Core.ApiModels.ResponseDto). Null fields are
- * omitted by the server (JsonIgnoreCondition.WhenWritingNull), enums are numbers, and `security`
- * is a map from FilesSecurityActions names to booleans.
+ * The parts of DocSpace's DTOs Salvage reads (ASC.Files.Core.ApiModels.ResponseDto), as zod
+ * schemas the API client checks every answer against (see Reply). Null fields are omitted by the
+ * server (JsonIgnoreCondition.WhenWritingNull), so every field but the ones Salvage cannot do
+ * without is optional, and an explicit null is taken as absent too. Extra fields are welcome and
+ * dropped: the objects strip rather than pass through, because copying the ~30 fields Salvage
+ * does not read made a 1,000-entry page ~10× dearer to check (dto.test.ts measures it). Enums
+ * are numbers, and `security` is a map from FilesSecurityActions names to booleans.
  */
 
+/** A field the server may omit (or, in older versions, send as null). */
+const maybe = <T extends z.ZodType>(schema: T) => schema.nullish();
+
 /** Numeric ids for portal storage, strings for third-party storage. */
-export type DsId = number | string;
+export const DsId = z.union([z.number(), z.string()]);
+export type DsId = z.infer<typeof DsId>;
 
-export interface EntryDto {
-  id: DsId;
-  title: string;
+const Person = z.object({ id: maybe(z.string()), displayName: maybe(z.string()) });
+
+/** The fields of a file or folder entry (FileEntryDto, FileDto, FolderDto) that Salvage reads. */
+const entryFields = {
+  id: DsId,
+  title: z.string(),
   /** 1 folder, 2 file (FileEntryType). */
-  fileEntryType: number;
-  created?: string;
-  updated?: string;
-  autoDelete?: string;
-  rootFolderType?: number;
-  rootFolderId?: DsId;
-  originId?: DsId;
-  originTitle?: string;
-  originRoomId?: DsId;
-  originRoomTitle?: string;
-  security?: Record<string, boolean>;
-  updatedBy?: { id?: string; displayName?: string };
-  createdBy?: { id?: string; displayName?: string };
+  fileEntryType: z.number(),
+  /** When it was modified; for a trashed entry, when it was deleted. */
+  updated: maybe(z.string()),
+  autoDelete: maybe(z.string()),
+  rootFolderType: maybe(z.number()),
+  originId: maybe(DsId),
+  originTitle: maybe(z.string()),
+  originRoomId: maybe(DsId),
+  originRoomTitle: maybe(z.string()),
+  /** FilesSecurityActions the user has on it; Salvage reads MoveTo and Create. */
+  security: maybe(z.object({ MoveTo: maybe(z.boolean()), Create: maybe(z.boolean()) })),
+  updatedBy: maybe(Person),
   // files
-  folderId?: DsId;
-  fileExst?: string;
-  pureContentLength?: number;
-  version?: number;
+  fileExst: maybe(z.string()),
+  pureContentLength: maybe(z.number()),
+  version: maybe(z.number()),
   // folders
-  parentId?: DsId;
-  filesCount?: number;
-  foldersCount?: number;
-  roomType?: number;
+  foldersCount: maybe(z.number()),
   /** FolderType of the folder itself. */
-  type?: number;
-  isRoom?: boolean;
-}
+  type: maybe(z.number()),
+};
 
-export interface FolderContentDto {
-  files?: EntryDto[];
-  folders?: EntryDto[];
-  current?: EntryDto;
-  startIndex?: number;
-  count?: number;
-  total?: number;
-}
+/** An entry of a listing, where fileEntryType tells files and folders apart. */
+export const EntryDto = z.object(entryFields);
+export type EntryDto = z.infer<typeof EntryDto>;
 
-export interface FileOperationDto {
-  id: string;
+/**
+ * One item read on its own (a folder's info, a breadcrumb, a file's state for undo): the same
+ * fields, with fileEntryType not needed (the route says what it is).
+ */
+export const ItemDto = z.object({ ...entryFields, fileEntryType: maybe(z.number()) });
+export type ItemDto = z.infer<typeof ItemDto>;
+
+export const FolderContentDto = z.object({
+  files: maybe(z.array(EntryDto)),
+  folders: maybe(z.array(EntryDto)),
+  current: maybe(ItemDto),
+  startIndex: maybe(z.number()),
+  count: maybe(z.number()),
+  total: maybe(z.number()),
+});
+export type FolderContentDto = z.infer<typeof FolderContentDto>;
+
+export const FileOperationDto = z.object({
+  id: z.string(),
   /** FileOperationType: 0 Move, 1 Copy, 2 Delete, ... — serialised with a capital O. */
-  Operation?: number;
-  progress?: number;
-  error?: string;
-  processed?: string;
-  finished?: boolean;
-  files?: EntryDto[];
-  folders?: EntryDto[];
-  status?: number;
+  Operation: maybe(z.number()),
+  progress: maybe(z.number()),
+  error: maybe(z.string()),
+  finished: maybe(z.boolean()),
+});
+export type FileOperationDto = z.infer<typeof FileOperationDto>;
+
+/**
+ * The operations a fileops call lists. Entries that are not operations of ours (no string id) are
+ * passed over, as older portals list every operation of the user.
+ */
+export const FileOperationList = z.array(z.unknown()).transform((list) =>
+  list.flatMap((o) => {
+    const parsed = FileOperationDto.safeParse(o);
+    return parsed.success ? [parsed.data] : [];
+  }),
+);
+
+export const AutoCleanupDto = z.object({
+  isAutoCleanUp: maybe(z.boolean()),
+  /** DateToAutoCleanUp: 1 OneWeek, 2 TwoWeeks, 3 OneMonth, 4 ThirtyDays, 5 TwoMonths, 6 ThreeMonths. */
+  gap: maybe(z.number()),
+});
+export type AutoCleanupDto = z.infer<typeof AutoCleanupDto>;
+
+/** people/@self (EmployeeFullDto): who the API key belongs to. */
+export const SelfDto = z.object({
+  id: z.string(),
+  displayName: maybe(z.string()),
+  userName: maybe(z.string()),
+  email: maybe(z.string()),
+});
+
+/** What a call's answer must look like, and what to call it when it does not. */
+export interface Reply<T> {
+  readonly schema: z.ZodType<T>;
+  /** "folder listing": said in the error ("DocSpace sent an unreadable folder listing …"). */
+  readonly what: string;
 }
 
-export interface AutoCleanupDto {
-  isAutoCleanUp?: boolean;
-  /** DateToAutoCleanUp: 1 OneWeek, 2 TwoWeeks, 3 OneMonth, 4 ThirtyDays, 5 TwoMonths, 6 ThreeMonths. */
-  gap?: number;
+/** The answers Salvage reads, one per kind of call. */
+export const replies = {
+  self: { schema: SelfDto, what: 'description of the signed-in user' },
+  autoCleanup: { schema: AutoCleanupDto, what: 'auto-cleanup setting' },
+  folderContent: { schema: FolderContentDto, what: 'folder listing' },
+  folder: { schema: ItemDto, what: 'folder' },
+  item: { schema: ItemDto, what: 'file or folder' },
+  newFolder: { schema: ItemDto, what: 'new folder' },
+  folderPath: { schema: z.array(ItemDto), what: 'folder path' },
+  conflicts: { schema: z.array(EntryDto), what: 'conflict check' },
+  operations: { schema: FileOperationList, what: 'operation status' },
+} satisfies Record<string, Reply<unknown>>;
+
+/**
+ * Checks a server answer against its schema: the value, or BAD_RESPONSE naming the first field
+ * that is off ("files.3.title: expected string, received number").
+ */
+export function parseReply<T>(reply: Reply<T>, value: unknown, call?: { method: string; path: string }): T {
+  const parsed = reply.schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.length ? issue.path.join('.') : '';
+  const why = issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'unexpected shape';
+  throw new AppError('BAD_RESPONSE', `DocSpace sent an unreadable ${reply.what} (${why}).`, {
+    ...(call ? { request: `${call.method} ${call.path}` } : {}),
+    ...(field ? { field } : {}),
+  });
 }
 
 export const FOLDER_TYPE = { TRASH: 3, USER: 5, VirtualRooms: 14, Archive: 20 } as const;
@@ -88,28 +159,10 @@ export function parseItemId(id: string): { kind: 'file' | 'folder'; dsId: DsId }
 /** Digits go back to numbers (portal storage), anything else stays a string (third-party storage). */
 export const toDsId = (s: string): DsId => (/^\d+$/.test(s) ? Number(s) : s);
 
-export function checkEntries(list: unknown, what: string): EntryDto[] {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw new AppError('BAD_RESPONSE', `DocSpace sent an unreadable ${what}.`);
-  for (const e of list as unknown[]) {
-    const entry = e as Partial<EntryDto> | null;
-    if (!entry || (typeof entry.id !== 'number' && typeof entry.id !== 'string') || typeof entry.title !== 'string') {
-      throw new AppError('BAD_RESPONSE', `DocSpace sent an unreadable entry in the ${what}.`);
-    }
-  }
-  return list as EntryDto[];
-}
-
-export function checkContent(value: unknown, what: string): FolderContentDto {
-  if (!value || typeof value !== 'object') throw new AppError('BAD_RESPONSE', `DocSpace sent an unreadable ${what}.`);
-  const content = value as FolderContentDto;
-  return { ...content, files: checkEntries(content.files, what), folders: checkEntries(content.folders, what) };
-}
-
 const DAY = 86_400_000;
 
 /** When an item deleted at `deletedAt` is purged under the auto-cleanup policy (null when off). */
-export function expiryFromPolicy(deletedAt: string | undefined, policy: AutoCleanupDto | null): string | null {
+export function expiryFromPolicy(deletedAt: string | null | undefined, policy: AutoCleanupDto | null): string | null {
   if (!deletedAt || !policy?.isAutoCleanUp || !policy.gap) return null;
   const at = new Date(deletedAt);
   if (Number.isNaN(at.getTime())) return null;
@@ -134,14 +187,14 @@ export function expiryFromPolicy(deletedAt: string | undefined, policy: AutoClea
   }
 }
 
-const iso = (s: string | undefined): string | null => {
+const iso = (s: string | null | undefined): string | null => {
   if (!s) return null;
   const t = Date.parse(s);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 };
 
 /** "Room / Folder", "Folder", or the room alone when the item was deleted from the room's top. */
-export function originDisplay(e: EntryDto): string {
+export function originDisplay(e: ItemDto): string {
   const room = e.originRoomTitle?.trim();
   const folder = e.originTitle?.trim();
   if (room && folder && String(e.originRoomId) !== String(e.originId) && room !== folder) return `${room} / ${folder}`;
@@ -174,7 +227,7 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
     size: folder ? null : (e.pureContentLength ?? 0),
     deletedAt,
     originalFolder: top ? originDisplay(e) : (ctx.parentPath ?? ''),
-    originalFolderId: top && e.originId !== undefined && e.originId !== 0 && e.originId !== '' ? String(e.originId) : null,
+    originalFolderId: top && e.originId !== undefined && e.originId !== null && e.originId !== 0 && e.originId !== '' ? String(e.originId) : null,
     expiresAt,
     mimeType: null,
     ext,
@@ -184,19 +237,19 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
 }
 
 /** A folder is a restore target only when its security allows MoveTo and Create; the Rooms root never is. */
-export function canWriteInto(e: EntryDto): boolean {
+export function canWriteInto(e: ItemDto): boolean {
   if (e.type === FOLDER_TYPE.VirtualRooms || e.type === FOLDER_TYPE.TRASH || e.type === FOLDER_TYPE.Archive) return false;
   if (e.rootFolderType === FOLDER_TYPE.TRASH || e.rootFolderType === FOLDER_TYPE.Archive) return false;
   return e.security?.MoveTo === true && e.security?.Create === true;
 }
 
-export function toFolderRef(e: EntryDto, accountId: string, path: string): FolderRef {
+export function toFolderRef(e: ItemDto, accountId: string, path: string): FolderRef {
   return {
     accountId,
     id: String(e.id),
     name: e.title,
     path,
     canWrite: canWriteInto(e),
-    hasChildren: e.foldersCount === undefined ? null : e.foldersCount > 0,
+    hasChildren: e.foldersCount === undefined || e.foldersCount === null ? null : e.foldersCount > 0,
   };
 }

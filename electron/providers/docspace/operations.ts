@@ -1,6 +1,6 @@
-import { AppError, isAppError } from '../../base/errors';
+import { isAppError } from '../../base/errors';
 import type { DocSpaceApi } from './api';
-import type { FileOperationDto } from './dto';
+import { parseReply, replies, type FileOperationDto } from './dto';
 
 /**
  * Following one DocSpace background operation (fileops move / delete / emptytrash) to its end.
@@ -46,17 +46,16 @@ const wait = (ms: number, signal: AbortSignal) =>
  * right type that was not there before.
  */
 export function pickOperation(list: unknown, type: number, known: ReadonlySet<string> = new Set()): FileOperationDto | null {
-  if (!Array.isArray(list)) throw new AppError('BAD_RESPONSE', 'DocSpace answered an operation request with something unreadable.');
-  const ops = (list as FileOperationDto[]).filter((o) => o && typeof o.id === 'string');
+  const ops = parseReply(replies.operations, list);
   if (ops.length === 1) return ops[0]!;
-  const candidates = ops.filter((o) => (o.Operation === undefined || o.Operation === type) && !known.has(o.id));
+  const candidates = ops.filter((o) => (o.Operation === undefined || o.Operation === null || o.Operation === type) && !known.has(o.id));
   const running = candidates.filter((o) => !o.finished);
   return running.at(-1) ?? candidates.at(-1) ?? null;
 }
 
 export async function terminate(api: DocSpaceApi, id: string): Promise<void> {
   try {
-    await api.call({ method: 'PUT', path: `files/fileops/terminate/${encodeURIComponent(id)}` });
+    await api.send({ method: 'PUT', path: `files/fileops/terminate/${encodeURIComponent(id)}` });
   } catch {
     // The operation may already be gone; the caller re-reads the state either way.
   }
@@ -75,9 +74,9 @@ export async function followOperation(api: DocSpaceApi, op: FileOperationDto | n
       return { error: last.error ?? null, cancelled: true };
     }
     delay = Math.min(maxDelay, Math.round(delay * 1.5));
-    let list: unknown;
+    let list: FileOperationDto[];
     try {
-      list = await api.call({ method: 'GET', path: 'files/fileops', query: { id: op.id }, signal: options.signal });
+      list = await api.call({ method: 'GET', path: 'files/fileops', query: { id: op.id }, signal: options.signal }, replies.operations);
     } catch (e) {
       if (isAppError(e) && e.code === 'CANCELLED') {
         await terminate(api, op.id);
@@ -85,9 +84,8 @@ export async function followOperation(api: DocSpaceApi, op: FileOperationDto | n
       }
       throw e;
     }
-    if (!Array.isArray(list)) throw new AppError('BAD_RESPONSE', 'DocSpace sent an unreadable operation status.');
     // Older portals ignore ?id= and list every operation: look ours up by id.
-    const current = (list as FileOperationDto[]).find((o) => o?.id === op.id);
+    const current = list.find((o) => o.id === op.id);
     if (!current) return { error: last.error ?? null, cancelled: false };
     last = current;
     options.onProgress?.(Math.max(0, Math.min(100, last.progress ?? 0)));

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { forEachLimited } from '../../base/async';
 import type { DocSpaceApi, Query } from './api';
-import { checkContent, itemId, type EntryDto, type FolderContentDto } from './dto';
+import { itemId, replies, type EntryDto, type FolderContentDto, type ItemDto } from './dto';
 
 /** DocSpace answers at most 100 entries per page (ApiContext.MaxCount); more is a 400. */
 export const PAGE_SIZE = 100;
@@ -38,8 +38,8 @@ export async function* readPages(
     }
     return out;
   };
-  const get = async (startIndex: number, s?: AbortSignal) =>
-    checkContent(await api.call({ method: 'GET', path, query: { ...query, count: pageSize, startIndex }, signal: s }), 'folder listing');
+  const get = (startIndex: number, s?: AbortSignal) =>
+    api.call({ method: 'GET', path, query: { ...query, count: pageSize, startIndex }, signal: s }, replies.folderContent);
 
   const first = await get(0, signal);
   const total = first.total ?? (first.files?.length ?? 0) + (first.folders?.length ?? 0);
@@ -94,11 +94,11 @@ export async function* readPages(
 }
 
 /** Every entry of a folder (all pages). */
-export async function readAllEntries(api: DocSpaceApi, path: string, query: Query, signal?: AbortSignal): Promise<{ entries: EntryDto[]; current: EntryDto | undefined }> {
+export async function readAllEntries(api: DocSpaceApi, path: string, query: Query, signal?: AbortSignal): Promise<{ entries: EntryDto[]; current: ItemDto | undefined }> {
   const entries: EntryDto[] = [];
-  let current: EntryDto | undefined;
+  let current: ItemDto | undefined;
   for await (const page of readPages(api, path, query, signal)) {
-    current ??= page.content.current;
+    current ??= page.content.current ?? undefined;
     entries.push(...page.entries);
   }
   return { entries, current };

@@ -1,5 +1,9 @@
+import { z } from 'zod';
 import { defaultHttpOptions, httpRequest, type HttpOptions } from '../../net/http';
 import type { ServerProbe } from '../../../shared/model';
+
+/** The part of the build-version answer that says "DocSpace" (other servers answer something else, or nothing). */
+const VersionBuild = z.object({ response: z.object({ docSpace: z.string() }) });
 
 /**
  * Is this a DocSpace portal? `GET /api/2.0/settings/version/build` answers without signing in
@@ -20,8 +24,9 @@ export async function probeDocSpace(serverUrl: string, signal?: AbortSignal, htt
   } catch {
     return null;
   }
-  const response = (json as { response?: { docSpace?: unknown } } | null)?.response;
-  if (!response || typeof response.docSpace !== 'string') return null;
+  const parsed = VersionBuild.safeParse(json);
+  if (!parsed.success) return null;
+  const { response } = parsed.data;
   return {
     kind: 'docspace',
     serverUrl,

@@ -77,6 +77,9 @@ async function listAll(p: DocSpaceProvider, parentId: string | null = null) {
 }
 
 const trashTitles = (user = 'alice') => server.state.trashOf(user).map((n) => server.state.title(n)).sort();
+/** Makes the server answer the next GET of `path` with this status and JSON body. */
+const answerOnce = (path: string, status: number, body: unknown) =>
+  server.control.fault({ method: 'GET', path, status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const movePuts = () => calls.filter((c) => c.method === 'PUT' && c.url.includes('/fileops/move'));
 
 describe('DocSpace provider against the test server', () => {
@@ -237,6 +240,72 @@ describe('DocSpace provider against the test server', () => {
     });
   });
 
+  describe('restore steps: plan, execute, report', () => {
+    it('sends same-titled items of one selection in rounds: the later one meets the earlier as a conflict', async () => {
+      const reports = server.state.folderAt('alice', 'Reports')!;
+      server.state.addTrashed('alice', reports.id, 'Q3 report.docx', 'file', 5, Date.now() - 60_000);
+      const p = provider();
+      const twins = (await listAll(p)).items.filter((i) => i.name === 'Q3 report.docx');
+      expect(twins).toHaveLength(2);
+      const b = batch({}, () => 'keep-both');
+      await p.restore(twins, { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+      // Round one meets nothing; round two meets round one's file and asks about it.
+      expect(b.asked.map((c) => [c.itemKey, c.existing.size])).toEqual([[twins[1]!.key, twins[0]!.size]]);
+      expect(b.results.map((r) => [r.key, r.outcome])).toEqual([
+        [twins[0]!.key, 'restored'],
+        [twins[1]!.key, 'restored'],
+      ]);
+      expect(movePuts().map((c) => (c.body as { conflictResolveType: number }).conflictResolveType)).toEqual([0, 2]);
+      expect(server.state.childrenOf(reports.id).filter((n) => server.state.title(n) === 'Q3 report.docx')).toHaveLength(2);
+      expect(b.landed.size).toBe(2);
+    });
+
+    it('Replace records the version it replaced, so undo can make it current again', async () => {
+      const reports = server.state.folderAt('alice', 'Reports')!;
+      const existing = server.state.addFile(reports.id, 'Q3 report.docx', 100, { by: 'alice' });
+      const p = provider();
+      const item = (await listAll(p)).byName('Q3 report.docx');
+      const b = batch({ [item.key]: 'replace' });
+      await p.restore([item], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+      expect(b.landed.get(item.key)).toMatchObject({
+        ref: `file:${existing.id}`,
+        version: 2,
+        size: 12_288,
+        replaced: { ref: `file:${existing.id}`, name: 'Q3 report.docx', folder: 'My documents / Reports', version: 1, size: 100 },
+      });
+      const undo = batch();
+      await p.undoRestore([{ key: item.key, name: item.name, landed: b.landed.get(item.key)! }], undo.ctx);
+      expect(undo.results[0]).toMatchObject({ outcome: 'reverted' });
+      expect(existing.size).toBe(100);
+    });
+
+    it('reports each item once when the batch is cancelled while a conflict is asked', async () => {
+      const reports = server.state.folderAt('alice', 'Reports')!;
+      server.state.addFile(reports.id, 'Q3 report.docx', 100, { by: 'alice' });
+      const p = provider();
+      const item = (await listAll(p)).byName('Q3 report.docx');
+      const b = batch({}, () => {
+        b.controller.abort();
+        throw new Error('cancelled');
+      });
+      await p.restore([item], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+      expect(b.results).toEqual([]);
+      expect(movePuts()).toHaveLength(0);
+      expect(trashTitles()).toContain('Q3 report.docx');
+    });
+  });
+
+  it('turns a malformed answer into BAD_RESPONSE naming what was wrong', async () => {
+    answerOnce('/api/2.0/files/@trash', 200, { response: { files: [{ id: 1, title: 42, fileEntryType: 2 }], folders: [], total: 1 }, count: 1, status: 0, statusCode: 200 });
+    await expect(listAll(provider())).rejects.toMatchObject({
+      code: 'BAD_RESPONSE',
+      message: expect.stringContaining('unreadable folder listing (files.0.title'),
+      details: { request: 'GET files/@trash', field: 'files.0.title' },
+    });
+    answerOnce('/api/2.0/people/@self', 200, { response: { displayName: 'Nobody' }, status: 0, statusCode: 200 });
+    await expect(provider().checkConnection()).rejects.toMatchObject({ code: 'BAD_RESPONSE', details: { field: 'id' } });
+  });
+
   it('reports the server progress of the operation as fractions', async () => {
     server.state.opItemMs = 15;
     server.control.seed('alice', 30, { prefix: 'p-' });
@@ -360,13 +429,7 @@ describe('DocSpace provider against the test server', () => {
   });
 
   it('keeps the server message of a 403 with a body', async () => {
-    server.control.fault({
-      method: 'GET',
-      path: '/api/2.0/files/@trash',
-      status: 403,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ error: { message: 'Access denied', type: 'System.Security.SecurityException', hresult: -2146233078 }, status: 1, statusCode: 403 }),
-    });
+    answerOnce('/api/2.0/files/@trash', 403, { error: { message: 'Access denied', type: 'System.Security.SecurityException', hresult: -2146233078 }, status: 1, statusCode: 403 });
     await expect(listAll(provider())).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Access denied' });
   });
 

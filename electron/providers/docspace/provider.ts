@@ -3,23 +3,24 @@ import { forEachLimited } from '../../base/async';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Conflict, FolderRef, ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
-import type { AccountConfig, BatchContext, Credentials, Landed, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { selectionClashes } from '../selection';
-import { DocSpaceApi } from './api';
+import { DocSpaceApi, type ApiCall } from './api';
 import {
   CONFLICT_RESOLVE,
   FOLDER_TYPE,
   OPERATION,
   canWriteInto,
-  checkEntries,
   isFolderDto,
   itemId,
   parseItemId,
+  replies,
   toFolderRef,
   toTrashItem,
   type AutoCleanupDto,
   type DsId,
   type EntryDto,
+  type ItemDto,
 } from './dto';
 import { followOperation, pickOperation, type OperationEnd } from './operations';
 import { PAGE_CONCURRENCY, PAGE_SIZE, readAllEntries, readPages } from './pages';
@@ -38,11 +39,41 @@ export interface DocSpaceProviderOptions {
 
 type Choice = 'none' | 'replace' | 'keep-both';
 
+/** An item sent to the server in a move, with the answer it goes with. */
 interface Sent {
   item: TrashItem;
   choice: Choice;
   conflicted: boolean;
 }
+
+/** A destination folder items can go into. */
+interface Destination {
+  id: string;
+  path: string;
+}
+
+/** One round planned: what is skipped, what is sent with which answer, and what was in the way. */
+interface RoundPlan {
+  skipped: TrashItem[];
+  sent: Sent[];
+  /** The destination's entries by titleKey, read when something was in the way (what a Replace overwrites). */
+  before: Map<string, EntryDto[]>;
+}
+
+/** The destination and the moves' ends after a round: what each item's report is read from. */
+interface AfterMoves {
+  destPath: string;
+  /** The destination's entries now, by itemId, and their titleKeys. */
+  byId: Map<string, EntryDto>;
+  titles: Set<string>;
+  before: Map<string, EntryDto[]>;
+  cancelled: boolean;
+  /** The first error an operation reported (DocSpace keeps only the last one of each). */
+  opError: string | null;
+}
+
+/** An item's report: its result and, for a restore that landed, what undo needs. */
+type Report = [ItemResult, { bytes?: number | null; landed?: Landed }?];
 
 const never = new AbortController().signal;
 const encodeId = (id: DsId) => encodeURIComponent(String(id));
@@ -78,20 +109,14 @@ export class DocSpaceProvider implements TrashProvider {
   }
 
   async checkConnection(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
-    const me = await this.api.call<{ id?: string; displayName?: string; userName?: string; email?: string } | null>({
-      method: 'GET',
-      path: 'people/@self',
-      signal,
-    });
-    if (!me || typeof me.id !== 'string') throw new AppError('BAD_RESPONSE', 'DocSpace did not say who this API key belongs to.');
+    const me = await this.api.call({ method: 'GET', path: 'people/@self', signal }, replies.self);
     return { userId: me.id, userName: me.displayName?.trim() || me.userName || me.email || me.id };
   }
 
   /** The per-user auto-cleanup policy (GET files/settings/autocleanup); null when unreadable. */
   async autoCleanup(signal?: AbortSignal): Promise<AutoCleanupDto | null> {
     try {
-      const value = await this.api.call<AutoCleanupDto>({ method: 'GET', path: 'files/settings/autocleanup', signal });
-      return value && typeof value === 'object' ? value : null;
+      return await this.api.call({ method: 'GET', path: 'files/settings/autocleanup', signal }, replies.autoCleanup);
     } catch (e) {
       if (isAppError(e) && (e.code === 'CANCELLED' || e.code === 'AUTH_FAILED')) throw e;
       return null;
@@ -147,11 +172,10 @@ export class DocSpaceProvider implements TrashProvider {
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<FolderRef> {
     const title = name.trim();
     if (!title) throw new AppError('INVALID_INPUT', 'A folder needs a name.');
-    const created = await this.api.call<EntryDto>({ method: 'POST', path: `files/folder/${encodeURIComponent(parentId)}`, body: { title }, signal });
-    const [entry] = checkEntries([created], 'new folder');
-    const crumbs = await this.breadcrumbs(String(entry!.id), signal).catch(() => []);
+    const entry = await this.api.call({ method: 'POST', path: `files/folder/${encodeURIComponent(parentId)}`, body: { title }, signal }, replies.newFolder);
+    const crumbs = await this.breadcrumbs(String(entry.id), signal).catch(() => []);
     const path = crumbs.map((b) => b.name).join(' / ') || title;
-    return toFolderRef(entry!, this.accountId, path);
+    return toFolderRef(entry, this.accountId, path);
   }
 
   async findConflicts(items: TrashItem[], target: RestoreTarget, signal?: AbortSignal): Promise<{ conflicts: Conflict[]; missingFolders: string[] }> {
@@ -178,26 +202,20 @@ export class DocSpaceProvider implements TrashProvider {
     return { conflicts, missingFolders: [...missing] };
   }
 
+  /**
+   * Restores in steps: items are grouped by destination folder; for each usable folder, rounds of
+   * differently-titled items are planned (pre-check, ask), executed (one background move per
+   * answer) and reported (from what the trash and the folder hold afterwards).
+   */
   async restore(items: TrashItem[], target: RestoreTarget, _options: RestoreOptions, ctx: BatchContext): Promise<void> {
     const { groups, orphans } = this.groupByDestination(items, target);
     const progress = new Progress(items.length, ctx);
-    for (const item of orphans) {
-      ctx.itemDone(fail(item, 'DEST_MISSING', 'The folder it was deleted from no longer exists. Restore it to a folder you choose.'));
-      progress.settle(1);
-    }
+    for (const item of orphans) ctx.itemDone(fail(item, 'DEST_MISSING', 'The folder it was deleted from no longer exists. Restore it to a folder you choose.'));
+    progress.settle(orphans.length);
     for (const [destId, group] of groups) {
       if (ctx.signal.aborted) return;
-      const dest = await this.destination(destId, ctx.signal);
+      const dest = await this.usableDestination(destId, group, target, ctx);
       if (!dest) {
-        for (const item of group) {
-          const where = target.kind === 'original' && item.originalFolder ? `"${item.originalFolder}"` : 'The destination folder';
-          ctx.itemDone(fail(item, 'DEST_MISSING', `${where} no longer exists or is in the trash. Restore it to another folder.`));
-        }
-        progress.settle(group.length);
-        continue;
-      }
-      if (!canWriteInto(dest.entry)) {
-        for (const item of group) ctx.itemDone(fail(item, 'FORBIDDEN', `You cannot add items to "${dest.path}".`));
         progress.settle(group.length);
         continue;
       }
@@ -205,106 +223,101 @@ export class DocSpaceProvider implements TrashProvider {
       // a later one meets the earlier one as an ordinary conflict and gets the answer chosen for it.
       for (const round of rounds(group)) {
         if (ctx.signal.aborted) return;
-        if (await this.restoreRound(destId, dest.path, round, progress, ctx)) return;
+        if (await this.restoreRound(dest, round, progress, ctx)) return;
       }
     }
   }
 
-  /** One move per answer into one folder, then a report of what really happened. True when cancelled. */
-  private async restoreRound(destId: string, destPath: string, group: TrashItem[], progress: Progress, ctx: BatchContext): Promise<boolean> {
-    ctx.progress({ current: `Checking names in ${destPath}` });
-    const conflicting = await this.preCheck(destId, group, ctx.signal);
-    const existing = conflicting.size ? await this.entriesByTitle(destId, ctx.signal) : new Map<string, EntryDto[]>();
+  /** The destination folder when the group can go there; otherwise every item of the group fails, saying why. */
+  private async usableDestination(destId: string, group: TrashItem[], target: RestoreTarget, ctx: BatchContext): Promise<Destination | null> {
+    const dest = await this.destination(destId, ctx.signal);
+    if (!dest) {
+      for (const item of group) {
+        const where = target.kind === 'original' && item.originalFolder ? `"${item.originalFolder}"` : 'The destination folder';
+        ctx.itemDone(fail(item, 'DEST_MISSING', `${where} no longer exists or is in the trash. Restore it to another folder.`));
+      }
+      return null;
+    }
+    if (!canWriteInto(dest.entry)) {
+      for (const item of group) ctx.itemDone(fail(item, 'FORBIDDEN', `You cannot add items to "${dest.path}".`));
+      return null;
+    }
+    return { id: destId, path: dest.path };
+  }
 
-    // Ask about every conflict at once: the runner shows them one by one and "apply to all" answers the rest.
-    const conflicted = group.filter((item) => conflicting.has(item.id));
-    let answers: Resolution[];
+  /** One round into one folder: plan, execute, report. True when cancelled. */
+  private async restoreRound(dest: Destination, round: TrashItem[], progress: Progress, ctx: BatchContext): Promise<boolean> {
+    const plan = await this.planRound(dest, round, ctx);
+    if (!plan) return true;
+    for (const item of plan.skipped) ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
+    progress.settle(plan.skipped.length);
+    if (plan.sent.length === 0) return false;
+    const ends = await this.executeRound(dest, plan.sent, progress, ctx);
+    await this.reportRestores(plan.sent, dest, ends, plan.before, ctx);
+    return ends.some((e) => e.cancelled);
+  }
+
+  /** Which items meet a same-titled entry, and the answer for each (Skip stays in the trash). Null when cancelled while asking. */
+  private async planRound(dest: Destination, round: TrashItem[], ctx: BatchContext): Promise<RoundPlan | null> {
+    ctx.progress({ current: `Checking names in ${dest.path}` });
+    const conflicting = await this.preCheck(dest.id, round, ctx.signal);
+    const before = conflicting.size ? await this.entriesByTitle(dest.id, ctx.signal) : new Map<string, EntryDto[]>();
+    const answers = await this.askAll(
+      round.filter((item) => conflicting.has(item.id)),
+      dest.path,
+      before,
+      ctx,
+    );
+    if (!answers) return null;
+    const plan: RoundPlan = { skipped: [], sent: [], before };
+    for (const item of round) {
+      const answer = answers.get(item.id);
+      if (answer === undefined) plan.sent.push({ item, choice: 'none', conflicted: false });
+      else if (answer === 'skip') plan.skipped.push(item);
+      else plan.sent.push({ item, choice: answer, conflicted: true });
+    }
+    return plan;
+  }
+
+  /**
+   * Asks about every conflict at once (the runner shows them one by one and "apply to all" answers
+   * the rest); an answer chosen before the batch is taken as it is. Null when cancelled meanwhile.
+   */
+  private async askAll(conflicted: TrashItem[], destPath: string, before: Map<string, EntryDto[]>, ctx: BatchContext): Promise<Map<string, Resolution> | null> {
     try {
-      answers = await Promise.all(
-        conflicted.map((item) => {
-          const chosen = ctx.resolutionFor(item.key);
-          return chosen ? Promise.resolve(chosen) : ctx.ask(this.conflictFor(item, destPath, existing));
-        }),
-      );
+      const answers = await Promise.all(conflicted.map((item) => ctx.resolutionFor(item.key) ?? ctx.ask(this.conflictFor(item, destPath, before))));
+      return new Map(conflicted.map((item, i) => [item.id, answers[i]!]));
     } catch (e) {
-      if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return true;
+      if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return null;
       throw e;
     }
-    const answerOf = new Map(conflicted.map((item, i) => [item.id, answers[i]!]));
-    const sent: Sent[] = [];
-    for (const item of group) {
-      const answer = answerOf.get(item.id);
-      if (answer === undefined) {
-        sent.push({ item, choice: 'none', conflicted: false });
-      } else if (answer === 'skip') {
-        ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
-        progress.settle(1);
-      } else {
-        sent.push({ item, choice: answer, conflicted: true });
-      }
-    }
-    if (sent.length === 0) return false;
+  }
 
-    // One move per conflict resolution. Items without a conflict ride along with "keep both"
-    // (a plain move for them) or go with Skip, so a name taken in the meantime is never overwritten.
-    const buckets = new Map<number, Sent[]>();
-    const hasDuplicate = sent.some((s) => s.choice === 'keep-both');
-    for (const s of sent) {
-      const type =
-        s.choice === 'replace' ? CONFLICT_RESOLVE.Overwrite : s.choice === 'keep-both' || hasDuplicate ? CONFLICT_RESOLVE.Duplicate : CONFLICT_RESOLVE.Skip;
-      const list = buckets.get(type) ?? [];
-      list.push(s);
-      buckets.set(type, list);
-    }
+  /** One background move per conflict resolution, each followed to its end; none after a cancel. */
+  private async executeRound(dest: Destination, sent: Sent[], progress: Progress, ctx: BatchContext): Promise<OperationEnd[]> {
     const ends: OperationEnd[] = [];
-    for (const [type, bucket] of buckets) {
+    for (const [type, bucket] of buckets(sent)) {
       if (ctx.signal.aborted) break;
-      ctx.progress({ current: `Restoring ${bucket.length.toLocaleString('en-US')} item${bucket.length === 1 ? '' : 's'} to ${destPath}` });
-      const ids = splitIds(bucket.map((s) => s.item));
-      const started = await this.api.call({
-        method: 'PUT',
-        path: 'files/fileops/move',
-        body: {
-          fileIds: ids.files,
-          folderIds: ids.folders,
-          destFolderId: toNumberIfDigits(destId),
-          conflictResolveType: type,
-          // Keep the finished result readable once (hold) and move folders themselves, not their contents.
-          deleteAfter: false,
-          content: false,
-          returnSingleOperation: true,
-        },
-      });
-      const end = await followOperation(this.api, pickOperation(started, OPERATION.Move), {
-        signal: ctx.signal,
-        onProgress: (p) => progress.partial(bucket.length, p),
-        pollMs: this.pollMs,
-        maxPollMs: this.maxPollMs,
-      });
+      ctx.progress({ current: `Restoring ${bucket.length.toLocaleString('en-US')} item${bucket.length === 1 ? '' : 's'} to ${dest.path}` });
+      const end = await this.runOperation(OPERATION.Move, moveCall(bucket, dest.id, type), (p) => progress.partial(bucket.length, p), ctx.signal);
       progress.settle(bucket.length);
       ends.push(end);
       if (end.cancelled) break;
     }
-    await this.reportRestores(sent, destId, destPath, ends, existing, ctx);
-    return ends.some((e) => e.cancelled);
+    return ends;
+  }
+
+  /** Starts a background operation (fileops/…) and follows it to its end, reporting its percentages. */
+  private async runOperation(type: number, start: ApiCall, onProgress: (percent: number) => void, signal: AbortSignal): Promise<OperationEnd> {
+    const started = await this.api.call(start, replies.operations);
+    return followOperation(this.api, pickOperation(started, type), { signal, onProgress, pollMs: this.pollMs, maxPollMs: this.maxPollMs });
   }
 
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {
     if (items.length === 0) return;
     const progress = new Progress(items.length, ctx);
     ctx.progress({ current: `Deleting ${items.length.toLocaleString('en-US')} item${items.length === 1 ? '' : 's'}` });
-    const ids = splitIds(items);
-    const started = await this.api.call({
-      method: 'PUT',
-      path: 'files/fileops/delete',
-      body: { fileIds: ids.files, folderIds: ids.folders, deleteAfter: false, immediately: true, returnSingleOperation: true },
-    });
-    const end = await followOperation(this.api, pickOperation(started, OPERATION.Delete), {
-      signal: ctx.signal,
-      onProgress: (p) => progress.partial(items.length, p),
-      pollMs: this.pollMs,
-      maxPollMs: this.maxPollMs,
-    });
+    const end = await this.runOperation(OPERATION.Delete, deleteCall(items, { immediately: true }), (p) => progress.partial(items.length, p), ctx.signal);
     progress.settle(items.length);
     await this.reportDeletions(items, end, ctx);
   }
@@ -316,13 +329,8 @@ export class DocSpaceProvider implements TrashProvider {
     if (known.length === 0 || ctx.signal.aborted) return;
     const progress = new Progress(known.length, ctx);
     ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
-    const started = await this.api.call({ method: 'PUT', path: 'files/fileops/emptytrash', query: { single: true } });
-    const end = await followOperation(this.api, pickOperation(started, OPERATION.Delete), {
-      signal: ctx.signal,
-      onProgress: (p) => progress.partial(known.length, p),
-      pollMs: this.pollMs,
-      maxPollMs: this.maxPollMs,
-    });
+    const emptyTrash: ApiCall = { method: 'PUT', path: 'files/fileops/emptytrash', query: { single: true } };
+    const end = await this.runOperation(OPERATION.Delete, emptyTrash, (p) => progress.partial(known.length, p), ctx.signal);
     progress.settle(known.length);
     await this.reportDeletions(known, end, ctx);
   }
@@ -337,12 +345,12 @@ export class DocSpaceProvider implements TrashProvider {
     const kept = (t: UndoTarget, code: ErrorCode, message: string) =>
       ctx.itemDone({ key: t.key, name: t.name, outcome: 'kept', finalPath: null, error: { code, message } });
     const toTrash: UndoTarget[] = [];
-    const toRevert: UndoTarget[] = [];
+    const toRevert: { t: UndoTarget; replaced: Replaced }[] = [];
     await forEachLimited(targets, PAGE_CONCURRENCY, ctx.signal, async (t) => {
       const { kind, dsId } = parseItemId(t.landed.ref);
-      let now: EntryDto | null;
+      let now: ItemDto | null;
       try {
-        now = await this.api.call<EntryDto>({ method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal: ctx.signal });
+        now = await this.api.call({ method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal: ctx.signal }, replies.item);
       } catch (e) {
         if (!isAppError(e) || e.code !== 'NOT_FOUND') throw e;
         now = null;
@@ -353,30 +361,15 @@ export class DocSpaceProvider implements TrashProvider {
       if (!sameVersion || (t.landed.kind === 'file' && modifiedOf(now) !== t.landed.modifiedAt)) {
         return kept(t, 'CONFLICT', `${t.landed.name} was changed since it was restored; left in place.`);
       }
-      (t.landed.replaced ? toRevert : toTrash).push(t);
+      if (t.landed.replaced) toRevert.push({ t, replaced: t.landed.replaced });
+      else toTrash.push(t);
     });
-    for (const t of toRevert) await this.revertReplace(t, ctx);
+    for (const { t, replaced } of toRevert) await this.revertReplace(t, replaced, ctx);
     if (toTrash.length === 0 || ctx.signal.aborted) return;
-    const parsed = toTrash.map((t) => ({ t, ...parseItemId(t.landed.ref) }));
-    const started = await this.api.call({
-      method: 'PUT',
-      path: 'files/fileops/delete',
-      body: {
-        fileIds: parsed.filter((p) => p.kind === 'file').map((p) => p.dsId),
-        folderIds: parsed.filter((p) => p.kind === 'folder').map((p) => p.dsId),
-        deleteAfter: false,
-        immediately: false,
-        returnSingleOperation: true,
-      },
-    });
-    const end = await followOperation(this.api, pickOperation(started, OPERATION.Delete), {
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress({ fraction: p / 100 }),
-      pollMs: this.pollMs,
-      maxPollMs: this.maxPollMs,
-    });
-    const where = await this.locate(parsed.map((p) => p.t.landed.ref));
-    for (const { t } of parsed) {
+    const refs = toTrash.map((t) => ({ id: t.landed.ref }));
+    const end = await this.runOperation(OPERATION.Delete, deleteCall(refs, { immediately: false }), (p) => ctx.progress({ fraction: p / 100 }), ctx.signal);
+    const where = await this.locate(toTrash.map((t) => t.landed.ref));
+    for (const t of toTrash) {
       const state = where.get(t.landed.ref);
       if (state === 'trash') {
         ctx.itemDone({ key: t.key, name: t.name, outcome: 'trashed', finalPath: null, error: null });
@@ -399,8 +392,7 @@ export class DocSpaceProvider implements TrashProvider {
    * Makes the version a Replace overwrote current again: POST files/file/{id}/restoreversion
    * (DocSpace 3.6 and later; earlier portals take GET and answer 405 to POST).
    */
-  private async revertReplace(t: UndoTarget, ctx: BatchContext): Promise<void> {
-    const replaced = t.landed.replaced!;
+  private async revertReplace(t: UndoTarget, replaced: Replaced, ctx: BatchContext): Promise<void> {
     if (replaced.version === null) {
       ctx.itemDone({ key: t.key, name: t.name, outcome: 'kept', finalPath: null, error: { code: 'UNSUPPORTED', message: `DocSpace did not say which version of ${t.landed.name} was replaced; left as it is.` } });
       return;
@@ -408,7 +400,7 @@ export class DocSpaceProvider implements TrashProvider {
     const { dsId } = parseItemId(t.landed.ref);
     const version = replaced.version;
     const restoreVersion = (method: 'POST' | 'GET') =>
-      this.api.call({ method, path: `files/file/${encodeId(dsId)}/restoreversion`, query: { version }, signal: ctx.signal });
+      this.api.send({ method, path: `files/file/${encodeId(dsId)}/restoreversion`, query: { version }, signal: ctx.signal });
     try {
       await restoreVersion('POST').catch((e: unknown) => {
         if (isAppError(e) && e.details?.status === 405) return restoreVersion('GET');
@@ -437,19 +429,19 @@ export class DocSpaceProvider implements TrashProvider {
   private async rootFolders(signal?: AbortSignal): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
     const root: FolderRef = { accountId: this.accountId, id: '', name: 'DocSpace', path: '', canWrite: false, hasChildren: true };
     const [my, rooms] = await Promise.all([
-      this.api.call({ method: 'GET', path: 'files/@my', query: { count: 1, startIndex: 0 }, signal }).catch((e: unknown) => {
+      this.api.call({ method: 'GET', path: 'files/@my', query: { count: 1, startIndex: 0 }, signal }, replies.folderContent).catch((e: unknown) => {
         if (isAppError(e) && (e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN')) return null; // guests have no My documents
         throw e;
       }),
-      this.api.call({ method: 'GET', path: 'files/rooms', query: { count: 1, startIndex: 0 }, signal }).catch((e: unknown) => {
+      this.api.call({ method: 'GET', path: 'files/rooms', query: { count: 1, startIndex: 0 }, signal }, replies.folderContent).catch((e: unknown) => {
         if (isAppError(e) && (e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN')) return null; // a key without rooms:read
         throw e;
       }),
     ]);
     const children: FolderRef[] = [];
-    const myCurrent = (my as { current?: EntryDto } | null)?.current;
+    const myCurrent = my?.current;
     if (myCurrent) children.push({ ...toFolderRef(myCurrent, this.accountId, myCurrent.title), hasChildren: null });
-    const roomsCurrent = (rooms as { current?: EntryDto } | null)?.current;
+    const roomsCurrent = rooms?.current;
     if (roomsCurrent) {
       this.roomsRootId = String(roomsCurrent.id);
       children.push({ ...toFolderRef(roomsCurrent, this.accountId, roomsCurrent.title), canWrite: false, hasChildren: null });
@@ -458,22 +450,22 @@ export class DocSpaceProvider implements TrashProvider {
   }
 
   private async breadcrumbs(folderId: string, signal?: AbortSignal): Promise<FolderRef[]> {
-    const list = checkEntries(await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal }), 'folder path');
+    const list = await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal }, replies.folderPath);
     const out: FolderRef[] = [];
     let path = '';
     for (const e of list) {
       path = joinPath(path, e.title);
       if (e.type === FOLDER_TYPE.VirtualRooms) this.roomsRootId = String(e.id);
-      out.push(toFolderRef({ ...e, fileEntryType: 1 }, this.accountId, path));
+      out.push(toFolderRef(e, this.accountId, path));
     }
     return out;
   }
 
   /** The destination folder and its display path, or null when it no longer exists. */
-  private async destination(folderId: string, signal?: AbortSignal): Promise<{ entry: EntryDto; path: string } | null> {
-    let entry: EntryDto;
+  private async destination(folderId: string, signal?: AbortSignal): Promise<{ entry: ItemDto; path: string } | null> {
+    let entry: ItemDto;
     try {
-      [entry] = checkEntries([await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}`, signal })], 'folder') as [EntryDto];
+      entry = await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}`, signal }, replies.folder);
     } catch (e) {
       if (isAppError(e) && e.code === 'NOT_FOUND') return null;
       throw e;
@@ -504,14 +496,9 @@ export class DocSpaceProvider implements TrashProvider {
     const out = new Set<string>();
     for (let i = 0; i < items.length; i += CHECK_BATCH) {
       const ids = splitIds(items.slice(i, i + CHECK_BATCH));
-      const list = checkEntries(
-        await this.api.call({
-          method: 'GET',
-          path: 'files/fileops/move',
-          query: { destFolderId: destId, fileIds: ids.files, folderIds: ids.folders },
-          signal,
-        }),
-        'conflict check',
+      const list = await this.api.call(
+        { method: 'GET', path: 'files/fileops/move', query: { destFolderId: destId, fileIds: ids.files, folderIds: ids.folders }, signal },
+        replies.conflicts,
       );
       for (const e of list) out.add(itemId(e));
     }
@@ -523,7 +510,7 @@ export class DocSpaceProvider implements TrashProvider {
     const { entries } = await readAllEntries(this.api, `files/${encodeURIComponent(destId)}`, {}, signal);
     const map = new Map<string, EntryDto[]>();
     for (const e of entries) {
-      const key = `${isFolderDto(e) ? 'folder' : 'file'}:${e.title}`;
+      const key = entryTitleKey(e);
       const list = map.get(key) ?? [];
       list.push(e);
       map.set(key, list);
@@ -574,8 +561,8 @@ export class DocSpaceProvider implements TrashProvider {
     await forEachLimited(ids, PAGE_CONCURRENCY, signal ?? never, async (id) => {
       const { kind, dsId } = parseItemId(id);
       try {
-        const e = await this.api.call<EntryDto>({ method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal });
-        out.set(id, e?.rootFolderType === FOLDER_TYPE.TRASH ? 'trash' : 'live');
+        const e = await this.api.call({ method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal }, replies.item);
+        out.set(id, e.rootFolderType === FOLDER_TYPE.TRASH ? 'trash' : 'live');
       } catch (err) {
         if (isAppError(err) && err.code === 'NOT_FOUND') out.set(id, 'gone');
         else throw err;
@@ -584,80 +571,22 @@ export class DocSpaceProvider implements TrashProvider {
     return out;
   }
 
-  private async reportRestores(
-    sent: Sent[],
-    destId: string,
-    destPath: string,
-    ends: OperationEnd[],
-    before: Map<string, EntryDto[]>,
-    ctx: BatchContext,
-  ): Promise<void> {
-    const cancelled = ends.some((e) => e.cancelled);
-    const opError = ends.map((e) => e.error).find((e) => e) ?? null;
+  /** Reads the trash and the destination again and reports each sent item from what they hold. */
+  private async reportRestores(sent: Sent[], dest: Destination, ends: OperationEnd[], before: Map<string, EntryDto[]>, ctx: BatchContext): Promise<void> {
     // Read the state again without the batch's signal: after a cancel the truth is still wanted.
     const where = await this.locate(sent.map((s) => s.item.id));
-    const { entries } = await readAllEntries(this.api, `files/${encodeURIComponent(destId)}`, {});
-    const byId = new Map(entries.map((e) => [itemId(e), e]));
-    const byTitle = new Set(entries.map((e) => `${isFolderDto(e) ? 'folder' : 'file'}:${e.title}`));
-    for (const { item, choice, conflicted } of sent) {
-      const state = where.get(item.id);
-      const here = byId.get(item.id);
-      const sameName = byTitle.has(`${item.kind}:${item.name}`);
-      const base = { key: item.key, name: item.name };
-      if (state === 'trash') {
-        if (item.kind === 'folder' && conflicted && choice === 'replace' && sameName) {
-          ctx.itemDone({
-            ...base,
-            outcome: 'merged',
-            finalPath: joinPath(destPath, item.name),
-            error: { code: 'CONFLICT', message: `Merged into the existing folder; some of its contents stayed in the trash${opError ? `: ${opError}` : '.'}` },
-          });
-        } else if (cancelled) {
-          // not moved before the cancel: the runner reports it as cancelled
-        } else if (opError) {
-          ctx.itemDone(fail(item, 'SERVER', opError));
-        } else {
-          ctx.itemDone({
-            ...base,
-            outcome: 'skipped',
-            finalPath: null,
-            error: { code: 'CONFLICT', message: `"${item.name}" already exists in ${destPath}; DocSpace left it in the trash.` },
-          });
-        }
-        continue;
-      }
-      if (here) {
-        ctx.itemDone(
-          { ...base, outcome: here.title !== item.name ? 'renamed' : 'restored', finalPath: joinPath(destPath, here.title), error: null },
-          { bytes: item.size, landed: landedOf(here, null) },
-        );
-      } else if (item.kind === 'folder' && sameName) {
-        // Merged into a folder that was there: not offered to Undo (the merge cannot be told apart from what was there).
-        ctx.itemDone({ ...base, outcome: 'merged', finalPath: joinPath(destPath, item.name), error: null });
-      } else if (item.kind === 'file' && choice === 'replace' && sameName) {
-        // DocSpace's Overwrite saves the restored content as a new version of the file that was there.
-        const old = before.get(titleKey(item))?.[0];
-        const now = old ? byId.get(itemId(old)) : undefined;
-        const replaced =
-          old && now
-            ? {
-                name: old.title,
-                ref: itemId(old),
-                folder: destPath,
-                fileId: itemId(old),
-                size: old.pureContentLength ?? null,
-                modifiedAt: modifiedOf(old),
-                version: old.version ?? null,
-                at: new Date().toISOString(),
-              }
-            : null;
-        ctx.itemDone(
-          { ...base, outcome: 'replaced', finalPath: joinPath(destPath, item.name), error: null },
-          { bytes: item.size, ...(now && replaced ? { landed: landedOf(now, replaced) } : {}) },
-        );
-      } else {
-        ctx.itemDone(fail(item, 'NOT_FOUND', opError || `It left the trash but is not in ${destPath}.`));
-      }
+    const { entries } = await readAllEntries(this.api, `files/${encodeURIComponent(dest.id)}`, {});
+    const after: AfterMoves = {
+      destPath: dest.path,
+      byId: new Map(entries.map((e) => [itemId(e), e])),
+      titles: new Set(entries.map(entryTitleKey)),
+      before,
+      cancelled: ends.some((e) => e.cancelled),
+      opError: ends.map((e) => e.error).find((e) => e) ?? null,
+    };
+    for (const s of sent) {
+      const report = where.get(s.item.id) === 'trash' ? stillInTrash(s, after) : leftTrash(s, after);
+      if (report) ctx.itemDone(...report);
     }
   }
 
@@ -683,6 +612,7 @@ class Progress {
   ) {}
 
   settle(n: number): void {
+    if (n === 0) return;
     this.settled += n;
     this.ctx.progress({ fraction: this.total ? Math.min(1, this.settled / this.total) : 1 });
   }
@@ -720,7 +650,111 @@ function rounds(items: TrashItem[]): TrashItem[][] {
   return out;
 }
 
-const modifiedOf = (e: EntryDto) => (e.updated ? new Date(e.updated).toISOString() : null);
+const entryTitleKey = (e: EntryDto) => titleKey({ kind: isFolderDto(e) ? 'folder' : 'file', name: e.title });
+
+/**
+ * One move per conflict resolution. Items without a conflict ride along with "keep both" (a plain
+ * move for them) or go with Skip, so a name taken in the meantime is never overwritten.
+ */
+function buckets(sent: Sent[]): Map<number, Sent[]> {
+  const out = new Map<number, Sent[]>();
+  const hasDuplicate = sent.some((s) => s.choice === 'keep-both');
+  for (const s of sent) {
+    const type =
+      s.choice === 'replace' ? CONFLICT_RESOLVE.Overwrite : s.choice === 'keep-both' || hasDuplicate ? CONFLICT_RESOLVE.Duplicate : CONFLICT_RESOLVE.Skip;
+    const list = out.get(type) ?? [];
+    list.push(s);
+    out.set(type, list);
+  }
+  return out;
+}
+
+/** PUT fileops/move: keep the finished result readable once (hold) and move folders themselves, not their contents. */
+function moveCall(bucket: Sent[], destId: string, conflictResolveType: number): ApiCall {
+  const ids = splitIds(bucket.map((s) => s.item));
+  return {
+    method: 'PUT',
+    path: 'files/fileops/move',
+    body: {
+      fileIds: ids.files,
+      folderIds: ids.folders,
+      destFolderId: toNumberIfDigits(destId),
+      conflictResolveType,
+      deleteAfter: false,
+      content: false,
+      returnSingleOperation: true,
+    },
+  };
+}
+
+/** PUT fileops/delete: into the trash (undo), or for good (`immediately`). */
+function deleteCall(items: { id: string }[], { immediately }: { immediately: boolean }): ApiCall {
+  const ids = splitIds(items);
+  return {
+    method: 'PUT',
+    path: 'files/fileops/delete',
+    body: { fileIds: ids.files, folderIds: ids.folders, deleteAfter: false, immediately, returnSingleOperation: true },
+  };
+}
+
+/**
+ * A sent item still at the top of the trash: a folder merged in part, not moved before a cancel
+ * (no report: the runner says cancelled), failed with the operation's error, or left there by the
+ * server because its name was taken.
+ */
+function stillInTrash({ item, choice, conflicted }: Sent, after: AfterMoves): Report | null {
+  const base = { key: item.key, name: item.name };
+  if (item.kind === 'folder' && conflicted && choice === 'replace' && after.titles.has(titleKey(item))) {
+    const message = `Merged into the existing folder; some of its contents stayed in the trash${after.opError ? `: ${after.opError}` : '.'}`;
+    return [{ ...base, outcome: 'merged', finalPath: joinPath(after.destPath, item.name), error: { code: 'CONFLICT', message } }];
+  }
+  if (after.cancelled) return null;
+  if (after.opError) return [fail(item, 'SERVER', after.opError)];
+  const message = `"${item.name}" already exists in ${after.destPath}; DocSpace left it in the trash.`;
+  return [{ ...base, outcome: 'skipped', finalPath: null, error: { code: 'CONFLICT', message } }];
+}
+
+/**
+ * A sent item that left the trash: in the destination (restored, or renamed by the server), merged
+ * into a same-named folder (not offered to Undo: the merge cannot be told apart from what was
+ * there), saved as a new version of the file it replaced (Replace records that version so Undo can
+ * make it current again), or not found.
+ */
+function leftTrash({ item, choice }: Sent, after: AfterMoves): Report {
+  const base = { key: item.key, name: item.name };
+  const finalPath = joinPath(after.destPath, item.name);
+  const here = after.byId.get(item.id);
+  if (here) {
+    const outcome = here.title !== item.name ? 'renamed' : 'restored';
+    return [{ ...base, outcome, finalPath: joinPath(after.destPath, here.title), error: null }, { bytes: item.size, landed: landedOf(here, null) }];
+  }
+  const sameName = after.titles.has(titleKey(item));
+  if (item.kind === 'folder' && sameName) return [{ ...base, outcome: 'merged', finalPath, error: null }];
+  if (item.kind === 'file' && choice === 'replace' && sameName) {
+    // DocSpace's Overwrite saves the restored content as a new version of the file that was there.
+    const old = after.before.get(titleKey(item))?.[0];
+    const now = old ? after.byId.get(itemId(old)) : undefined;
+    const landed = old && now ? landedOf(now, replacedRecord(old, after.destPath)) : undefined;
+    return [{ ...base, outcome: 'replaced', finalPath, error: null }, { bytes: item.size, ...(landed ? { landed } : {}) }];
+  }
+  return [fail(item, 'NOT_FOUND', after.opError || `It left the trash but is not in ${after.destPath}.`)];
+}
+
+/** The file a Replace overwrote, as it was before: its version is what Undo makes current again. */
+function replacedRecord(old: EntryDto, destPath: string): Replaced {
+  return {
+    name: old.title,
+    ref: itemId(old),
+    folder: destPath,
+    fileId: itemId(old),
+    size: old.pureContentLength ?? null,
+    modifiedAt: modifiedOf(old),
+    version: old.version ?? null,
+    at: new Date().toISOString(),
+  };
+}
+
+const modifiedOf = (e: ItemDto) => (e.updated ? new Date(e.updated).toISOString() : null);
 
 /** What a restore left in the destination, for undo to check against later. */
 function landedOf(e: EntryDto, replaced: Landed['replaced']): Landed {
