@@ -42,10 +42,10 @@ for (const kind of SERVER_KINDS) {
       await expect(cards(page, /^Undo/).first().getByTestId('operation-state')).toContainText('Done —');
       await expect(row(page, 'Batch 01.txt')).toHaveCount(1);
 
-      // Restore Batch 01.txt again on its own.
+      // Restore Batch 01.txt again on its own (wait for that batch's own card: the undo card is done already).
       await row(page, 'Batch 01.txt').locator('.cell-name').click();
       await restoreButton(page).click();
-      await waitForOperation(page);
+      await expect(cards(page, /^Restore Batch 01\.txt/).first().getByTestId('operation-state')).toContainText('Done —');
       expect(account.live('Reports/2024')).toContain('Batch 01.txt');
 
       // The first card's Undo is gone, with the reason in plain text.

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
@@ -177,7 +177,7 @@ describe('messages that point the right way', () => {
 
 describe('a server that never answers', () => {
   it('says it is still waiting, and gives up after --timeout without trying again', { timeout: 30_000 }, async () => {
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const silent = createServer((socket) => void sockets.push(socket)); // accepts, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;

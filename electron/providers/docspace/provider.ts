@@ -1,5 +1,5 @@
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
-import { forEachLimited } from '../../base/async';
+import { forEachLimited, sleep } from '../../base/async';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Conflict, FolderRef, ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
@@ -76,6 +76,8 @@ interface AfterMoves {
 type Report = [ItemResult, { bytes?: number | null; landed?: Landed }?];
 
 const never = new AbortController().signal;
+/** Failures after which a write may have happened on the server all the same. */
+const LOST_ANSWER: ReadonlySet<string> = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE']);
 const encodeId = (id: DsId) => encodeURIComponent(String(id));
 const fail = (item: TrashItem, code: ErrorCode, message: string): ItemResult => ({
   key: item.key,
@@ -307,10 +309,31 @@ export class DocSpaceProvider implements TrashProvider {
     return ends;
   }
 
-  /** Starts a background operation (fileops/…) and follows it to its end, reporting its percentages. */
+  /**
+   * Starts a background operation (fileops/…) and follows it to its end, reporting its percentages.
+   * A start whose answer is lost (connection reset, cut off, unreadable) may still have started the
+   * operation: then wait until the user's operations of that type have settled, and let the caller
+   * read the trash and the destination to report what really happened — never "failed" by default.
+   */
   private async runOperation(type: number, start: ApiCall, onProgress: (percent: number) => void, signal: AbortSignal): Promise<OperationEnd> {
-    const started = await this.api.call(start, replies.operations);
+    let started: unknown;
+    try {
+      started = await this.api.call(start, replies.operations);
+    } catch (e) {
+      if (!isAppError(e) || !LOST_ANSWER.has(e.code)) throw e;
+      await this.settle(type, signal);
+      return { error: `${e.message} (what the server did was read back)`, cancelled: false };
+    }
     return followOperation(this.api, pickOperation(started, type), { signal, onProgress, pollMs: this.pollMs, maxPollMs: this.maxPollMs });
+  }
+
+  /** Waits (bounded) until no operation of this type is running for the user. */
+  private async settle(type: number, signal: AbortSignal): Promise<void> {
+    for (let i = 0; i < 100 && !signal.aborted; i++) {
+      const list = await this.api.call({ method: 'GET', path: 'files/fileops', signal }, replies.operations).catch(() => []);
+      if (!list.some((o) => !o.finished && (o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
+      await sleep(Math.min(this.maxPollMs, this.pollMs * (i + 1)), signal).catch(() => undefined);
+    }
   }
 
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {

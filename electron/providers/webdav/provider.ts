@@ -137,31 +137,66 @@ export class WebDavProvider implements TrashProvider {
       : `Bearer ${this.credentials.secret}`;
   }
 
+  /**
+   * One request. A write (MOVE, DELETE, MKCOL) that has been sent is never aborted: the server
+   * finishes it anyway, and the batch must report what it really did (cancel stops the next item
+   * instead). When a write's answer is lost (connection reset, time-out), `confirm` looks at the
+   * server: if it did the work, the write counts as done (a 204); otherwise the error stands.
+   */
   private async send(
     method: string,
     decodedPath: string,
-    init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined; idempotent?: boolean; query?: string } = {},
+    init: {
+      headers?: Record<string, string>;
+      body?: string;
+      signal?: AbortSignal | undefined;
+      idempotent?: boolean;
+      query?: string;
+      confirm?: () => Promise<boolean>;
+    } = {},
   ): Promise<Response> {
     const authorization = this.authorization();
-    // A write (MOVE, DELETE, MKCOL) that has been sent is never aborted: the server finishes it
-    // anyway, and the batch must report what it really did. Cancel stops the next item instead.
     const write = init.idempotent === false;
-    const res = await httpRequest(
-      {
-        method,
-        url: this.url(decodedPath) + (init.query ? `?${init.query}` : ''),
-        headers: { Authorization: authorization, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        ...(init.signal && !write ? { signal: init.signal } : {}),
-        ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
-      },
-      this.http,
-    );
+    let res: Response;
+    try {
+      res = await httpRequest(
+        {
+          method,
+          url: this.url(decodedPath) + (init.query ? `?${init.query}` : ''),
+          headers: { Authorization: authorization, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          ...(init.signal && !write ? { signal: init.signal } : {}),
+          ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+        },
+        this.http,
+      );
+    } catch (e) {
+      if (!init.confirm || !isAppError(e) || (e.code !== 'NETWORK' && e.code !== 'TIMEOUT')) throw e;
+      if (await init.confirm().catch(() => false)) return new Response(null, { status: 204 });
+      throw e;
+    }
     if (res.status === 401) {
       await res.body?.cancel();
       throw new AppError('AUTH_FAILED', 'The server did not accept the app password. Sign in again.', { status: 401 });
     }
+    if (res.ok && /text\/html/i.test(res.headers.get('content-type') ?? '') && res.headers.get('content-length') !== '0') {
+      // Nextcloud sends "text/html" with empty 201/204 answers; a page with content is not WebDAV.
+      const text = await res.text().catch(() => '');
+      if (text.trim()) {
+        throw new AppError(
+          'AUTH_FAILED',
+          'The server answered with a web page (a sign-in page of the server, or of a proxy or single sign-on in front of it) instead of doing this. Sign in again.',
+          { status: res.status },
+        );
+      }
+      return new Response(null, { status: res.status, headers: res.headers });
+    }
     return res;
+  }
+
+  /** Whether a trash entry is still there (used to confirm a write whose answer was lost). */
+  private async inTrash(id: string | null): Promise<boolean> {
+    return (await this.propfind(this.trashPath(id), '0', this.dialect.trashPropfind, new AbortController().signal)) !== null;
   }
 
   /** Turns an error response into an AppError, using the Sabre message where it helps. */
@@ -212,10 +247,17 @@ export class WebDavProvider implements TrashProvider {
     return out;
   }
 
-  private async move(fromPath: string, toPath: string, overwrite: boolean | null, signal?: AbortSignal): Promise<Response> {
+  /** MOVE; when its answer is lost it counts as done if the source is gone and `arrived` says it is there. */
+  private async move(fromPath: string, toPath: string, overwrite: boolean | null, signal?: AbortSignal, arrived: () => Promise<boolean> = async () => true): Promise<Response> {
     const headers: Record<string, string> = { Destination: this.url(toPath) };
     if (overwrite !== null) headers.Overwrite = overwrite ? 'T' : 'F';
-    return this.send('MOVE', fromPath, { headers, signal, idempotent: false });
+    const committed = new AbortController().signal;
+    const gone = async () => {
+      const res = await this.send('PROPFIND', fromPath, { headers: { Depth: '0' }, body: STAT_BODY, signal: committed });
+      await res.body?.cancel();
+      return res.status === 404;
+    };
+    return this.send('MOVE', fromPath, { headers, signal, idempotent: false, confirm: async () => (await gone()) && (await arrived()) });
   }
 
   private async mkdirs(segments: string[], signal?: AbortSignal): Promise<void> {
@@ -560,15 +602,16 @@ export class WebDavProvider implements TrashProvider {
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
       const replaced = replace ? await this.replacedAt(to, signal) : null;
-      let res = await this.move(fromPath, this.filesPath(to), replace, signal);
+      const arrived = async () => (await this.stat(to, new AbortController().signal)) !== null;
+      let res = await this.move(fromPath, this.filesPath(to), replace, signal, arrived);
       if (replace && res.status === 403) {
         // ownCloud ≥ 10.12 refuses a restore over an existing node (even with Overwrite: T):
         // move the existing one to the trash first, then restore.
         await res.body?.cancel();
-        const del = await this.send('DELETE', this.filesPath(to), { signal, idempotent: false });
+        const del = await this.send('DELETE', this.filesPath(to), { signal, idempotent: false, confirm: async () => !(await arrived()) });
         if (del.status !== 204 && del.status !== 404) throw await this.failure(del);
         await del.body?.cancel();
-        res = await this.move(fromPath, this.filesPath(to), false, signal);
+        res = await this.move(fromPath, this.filesPath(to), false, signal, arrived);
       }
       if (res.status === 201 || res.status === 204) {
         await res.body?.cancel();
@@ -715,7 +758,11 @@ export class WebDavProvider implements TrashProvider {
 
   /** Moves a live item to the trash (undo, and Skip after the server already restored). */
   private async trashFilesPath(segments: string[], signal?: AbortSignal): Promise<void> {
-    const res = await this.send('DELETE', this.filesPath(segments), { signal, idempotent: false });
+    const res = await this.send('DELETE', this.filesPath(segments), {
+      signal,
+      idempotent: false,
+      confirm: async () => (await this.stat(segments, new AbortController().signal)) === null,
+    });
     if (res.status !== 204 && res.status !== 200) throw await this.failure(res, { 404: `${displayPath(segments)} is no longer there.` });
     await res.body?.cancel();
   }
@@ -725,7 +772,7 @@ export class WebDavProvider implements TrashProvider {
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
     await this.runBatch(items, ctx, async (item) => {
-      const res = await this.send('DELETE', this.trashPath(item.id), { signal: ctx.signal, idempotent: false });
+      const res = await this.send('DELETE', this.trashPath(item.id), { signal: ctx.signal, idempotent: false, confirm: async () => !(await this.inTrash(item.id)) });
       if (res.status === 204 || res.status === 200) {
         await res.body?.cancel();
         ctx.itemDone(this.result(item, 'deleted', null), { bytes: item.size });
@@ -743,7 +790,13 @@ export class WebDavProvider implements TrashProvider {
     const known: TrashItem[] = [];
     for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
     ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
-    const res = await this.send('DELETE', this.trashPath(null), { signal: ctx.signal, idempotent: false });
+    const emptied = async () => {
+      const left: TrashItem[] = [];
+      for await (const chunk of this.listTrash(null, new AbortController().signal)) left.push(...chunk.items);
+      const ids = new Set(left.map((i) => i.id));
+      return known.every((i) => !ids.has(i.id));
+    };
+    const res = await this.send('DELETE', this.trashPath(null), { signal: ctx.signal, idempotent: false, confirm: emptied });
     if (res.status !== 204 && res.status !== 200) {
       throw await this.failure(res, {
         403: 'The server does not allow emptying the trash for this account (an administrator may have turned it off).',
@@ -800,6 +853,7 @@ export class WebDavProvider implements TrashProvider {
       signal,
       idempotent: false,
       ...(now.etag && now.kind === 'file' ? { headers: { 'If-Match': now.etag } } : {}),
+      confirm: async () => (await this.stat(segments, new AbortController().signal)) === null,
     });
     await del.body?.cancel();
     if (del.status === 412) {
