@@ -182,6 +182,8 @@ export const OperationView = z.object({
   undoable: z.boolean(),
   /** Why a restore can no longer be undone ("Already undone", "… was restored again by a later batch"); null otherwise. */
   undoNote: z.string().nullable().default(null),
+  /** A batch cut short when Salvage was closed, which ops:retryFailed can finish (Resume). */
+  resumable: z.boolean().default(false),
 });
 export type OperationView = z.infer<typeof OperationView>;
 

@@ -57,6 +57,7 @@ export class FileOperationJournal implements OperationJournal {
                 current: null,
                 undoable: false,
                 undoNote: null,
+                resumable: Boolean(resume),
                 finishedAt: v.finishedAt ?? new Date().toISOString(),
                 error: {
                   code: 'INTERRUPTED' as const,

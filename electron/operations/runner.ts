@@ -99,6 +99,7 @@ export class OperationsRunner {
       finishedAt: null,
       undoable: false,
       undoNote: null,
+      resumable: false,
     };
     const record = this.recordFor(view, options);
     this.ops.set(id, record);

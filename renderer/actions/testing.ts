@@ -75,6 +75,7 @@ export const operation = (id: string, extra: Partial<OperationView> = {}): Opera
   finishedAt: null,
   undoable: false,
   undoNote: null,
+  resumable: false,
   ...extra,
 });
 

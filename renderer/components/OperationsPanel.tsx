@@ -58,10 +58,19 @@ function OperationCard({ op }: { op: OperationView }) {
               Undo
             </button>
           )}
-          {finished && failed > 0 && op.kind !== 'empty' && op.kind !== 'undo' && (
-            <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
-              Retry failed
+          {op.resumable ? (
+            <button type="button" className="primary" onClick={() => retry.mutate()} disabled={retry.isPending || retry.isSuccess}>
+              Resume
             </button>
+          ) : (
+            finished &&
+            failed > 0 &&
+            op.kind !== 'empty' &&
+            op.kind !== 'undo' && (
+              <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
+                Retry failed
+              </button>
+            )
           )}
           {finished && op.results.length > 0 && (
             <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>

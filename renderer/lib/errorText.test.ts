@@ -14,5 +14,8 @@ describe('errorText', () => {
     expect(errorText(new ApiError({ code: 'FORBIDDEN', message: 'The key lacks files:write.' }))).toMatch(/^The key lacks files:write\. The server refused/);
     expect(errorText(new ApiError({ code: 'SERVER', message: 'HTTP 500 at /remote.php' }))).not.toContain('HTTP 500');
     expect(errorText(new Error('boom'))).toMatch(/inside Salvage/);
+    // An interrupted batch's message says how far it got and what Resume does, once.
+    const interrupted = 'Salvage was closed before this finished: 3 of 6 items had a result. Resume does the rest.';
+    expect(textFor('INTERRUPTED', interrupted)).toBe(interrupted);
   });
 });

@@ -30,7 +30,7 @@ const TEXT: Record<ErrorCode, string> = {
 /** Codes whose server message is the most useful part (it names the field, the version, the reason). */
 const SHOW_MESSAGE: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN', 'INTERNAL', 'FORBIDDEN_SENDER', 'INTERRUPTED'];
 /** Codes whose message from main already says what to do: shown alone. */
-const MESSAGE_ONLY: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN_SENDER'];
+const MESSAGE_ONLY: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN_SENDER', 'INTERRUPTED'];
 
 export function errorCode(error: unknown): ErrorCode {
   return error instanceof ApiError ? error.code : 'INTERNAL';

@@ -29,6 +29,7 @@ const op = (extra: Partial<OperationView> = {}): OperationView => ({
   finishedAt: '2026-06-15T12:00:01Z',
   undoable: true,
   undoNote: null,
+  resumable: false,
   ...extra,
 });
 

@@ -18,6 +18,7 @@ import { createDemoLauncher } from '../../demo/launcher';
 import { createDispatcher } from '../../services/dispatcher';
 import { createServices } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
+import { FileOperationJournal } from '../../operations/journal';
 import { FileAccountStore } from '../../persistence/account-store';
 import { defaultDataDir } from '../../persistence/data-dir';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from '../../services/stores';
@@ -79,7 +80,8 @@ async function main() {
     platform: process.platform,
     accounts,
     secrets,
-    journal: null,
+    // With a data folder, batches cut short (the host killed, the machine off) resume next time.
+    journal: persist ? new FileOperationJournal(dataDir) : null,
     demo: createDemoLauncher(),
   });
   const dispatch = createDispatcher({
