@@ -26,6 +26,8 @@ interface Kind {
   trashAnother(name: string, size: number): void;
   /** Makes sure both files of `pair` are in the trash. */
   seedPair(): void;
+  /** Someone saves new content over the live file (same file, new ETag / version). */
+  saveOver(name: string, size: number): void;
   /** The live file with this name in the folder `pair` came from: its id and size, or null. */
   live(name: string): { id: number; size: number } | null;
 }
@@ -46,6 +48,7 @@ function webdav(kind: 'nextcloud' | 'owncloud10' | 'ocis'): Kind {
       server.tree.trash(server.tree.writeFile(alice.id, `Shared/${name}`, size).id);
     },
     seedPair() {},
+    saveOver: (name, size) => void server.tree.writeFile(alice.id, name, size),
     live(name) {
       const node = server.tree.resolve(alice.id, name);
       return node ? { id: node.id, size: node.size } : null;
@@ -68,6 +71,9 @@ function docspace(): Kind {
     pair: ['Q3 report.docx', 'Weekly.docx'],
     trashAnother(name, size) {
       server.state.addTrashed('alice', photos().id, name, 'file', size, server.state.tree.now());
+    },
+    saveOver(name, size) {
+      server.state.saveVersion(server.state.childByTitle(reports().id, name, 'file')!, size, 'alice', 'Edited');
     },
     // The test portal has one file from Reports in the trash: add a second.
     seedPair: () => void server.state.addTrashed('alice', reports().id, 'Weekly.docx', 'file', 700, server.state.tree.now()),
@@ -145,6 +151,18 @@ for (const k of kinds) {
       await expect(services.handlers['ops:undo']({ operationId: first.id })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Already undone.' });
       expect(k.live(a)).toEqual(restoredAgain);
       expect(services.runner.get(again.id).undoable).toBe(true);
+    });
+
+    it('undo after someone saved over the restored file leaves that file alone and says so', async () => {
+      const [a] = k.pair;
+      const first = await restore(named(await trash(), a));
+      k.saveOver(a, 4321);
+      const undone = await run(services.handlers['ops:undo']({ operationId: first.id }));
+      expect(undone.results).toEqual([
+        expect.objectContaining({ outcome: 'kept', error: expect.objectContaining({ message: `${a} was changed since it was restored; left in place.` }) }),
+      ]);
+      expect(k.live(a)?.size).toBe(4321);
+      expect(named(await trash(), a)).toEqual([]);
     });
 
     it('a later Replace of a restored file takes the earlier undo away, and its own undo puts that file back', async () => {
