@@ -139,6 +139,32 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       expect(deleted.stdout).toMatch(/^deleted +drafts/m);
     });
 
+    it('Ctrl+C stops after the items in flight and says which ids are left; running those finishes the job', async () => {
+      const ids = ['notes.txt', '1e3.txt', '2024.10'].map(idOf);
+      server.control.setLatency(400);
+      const stopped = await cli(['restore', ...ids, ...base()], env, (child) => {
+        // Interrupt once the first item is back.
+        const timer = setInterval(() => {
+          if (server.tree.resolve('alice', 'notes.txt')) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 50);
+        child.on('exit', () => clearInterval(timer));
+      });
+      server.control.setLatency(0);
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain('stopping after the items in progress');
+      const line = stopped.stdout.split('\n').find((l) => l.startsWith('Not done: '))!;
+      expect(line, stopped.stdout).toMatch(/To finish, run the same command with just these ids: salvage restore /);
+      const left = line.slice(line.indexOf('salvage restore ') + 'salvage restore '.length).replace(/ …$/, '').split(' ');
+      expect(left.length).toBeGreaterThan(0);
+      expect(left).not.toContain(ids[0]);
+      const finished = await cli(['restore', ...left, ...base()], env);
+      expect(finished.code).toBe(0);
+      for (const name of ['notes.txt', '1e3.txt', '2024.10']) expect(server.tree.resolve('alice', name)).not.toBeNull();
+    });
+
     it('exits 2 for a wrong password and for usage errors', async () => {
       const bad = await cli(['list', ...base()], { SALVAGE_PASSWORD: 'wrong' });
       expect(bad.code).toBe(2);

@@ -4,7 +4,7 @@ import { setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
 import { MemoryAccountStore, MemorySecretStore } from '../../services/stores';
 import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
-import { AccountKind as AccountKindSchema, itemKey } from '../../../shared/model';
+import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
 
 /**
  * The command line: the same services the app runs (accounts, trash, operations runner), over
@@ -163,10 +163,19 @@ async function finish(ctx: Context, view: OperationView, policy: Resolution): Pr
       }
     }
   });
+  // Ctrl+C stops after the items in flight (a second one quits at once); report() then says what is left.
+  const interrupt = () => {
+    process.stderr.write('\nsalvage: stopping after the items in progress (Ctrl+C again to quit at once)…\n');
+    ctx.services.runner.cancel(view.id);
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     return await ctx.services.runner.wait(view.id);
   } finally {
     unsubscribe();
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
   }
 }
 
@@ -183,6 +192,11 @@ async function report(ctx: Context, view: OperationView): Promise<number> {
     }
     if (counts.get('skipped') && view.kind === 'restore') {
       await ctx.out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
+    }
+    const left = view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => parseItemKey(r.key).id);
+    if (left.length && (view.kind === 'restore' || view.kind === 'delete')) {
+      const quote = (id: string) => (/^[\w.@:/+-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`);
+      await ctx.out.line(`Not done: ${left.length} item${left.length === 1 ? '' : 's'}. To finish, run the same command with just these ids: salvage ${view.kind} ${left.map(quote).join(' ')} …`);
     }
   }
   if (view.state === 'failed' && view.error) {
