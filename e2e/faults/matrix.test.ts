@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../electron/demo/servers/control';
 import { defaultHttpOptions } from '../../electron/net/http';
-import { createServices } from '../../electron/services/index';
-import { MemoryAccountStore, MemorySecretStore } from '../../electron/services/stores';
+import { createMemoryServices } from '../../electron/services/index';
 import { ERROR_CODES } from '../../shared/errors';
 import type { AccountKind, ItemResult, OperationView, TrashItem } from '../../shared/model';
 import { NAMES, OPS, startFaultServer, type FaultServer, type Op } from './servers';
@@ -68,15 +67,7 @@ afterAll(() => {
 
 async function runCell(server: FaultServer, op: Op, faultName: string): Promise<Cell> {
   server.control.reset();
-  const services = createServices({
-    host: 'browser',
-    version: '0.0.0-faults',
-    platform: 'linux',
-    accounts: new MemoryAccountStore(),
-    secrets: new MemorySecretStore(),
-    journal: null,
-    demo: null,
-  });
+  const services = createMemoryServices();
   const accountId = (await services.handlers['accounts:add']({ serverUrl: server.url, kind: server.kind, user: server.user, secret: server.secret })).id;
   const top = await services.trash.readAll(accountId, null);
   const mine = NAMES.map((n) => top.find((i) => i.name === n)!);

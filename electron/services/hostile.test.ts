@@ -3,8 +3,7 @@ import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../demo/ser
 import { startWebDavServer, type WebDavServer } from '../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../demo/servers/webdav/seed';
 import type { AccountKind, TrashItem } from '../../shared/model';
-import { createServices } from './index';
-import { MemoryAccountStore, MemorySecretStore } from './stores';
+import { createMemoryServices } from './index';
 
 /**
  * Hostile names and paths: every odd name goes out encoded right and comes back as itself, and
@@ -93,19 +92,11 @@ async function docspace(): Promise<Server> {
 for (const start of [() => webdav('nextcloud'), () => webdav('owncloud10'), () => webdav('ocis'), docspace]) {
   describe('hostile names and paths', () => {
     let server: Server;
-    let services: ReturnType<typeof createServices>;
+    let services: ReturnType<typeof createMemoryServices>;
     let accountId: string;
     beforeAll(async () => {
       server = await start();
-      services = createServices({
-        host: 'browser',
-        version: '0.0.0-test',
-        platform: 'linux',
-        accounts: new MemoryAccountStore(),
-        secrets: new MemorySecretStore(),
-        journal: null,
-        demo: null,
-      });
+      services = createMemoryServices();
       accountId = (await services.handlers['accounts:add']({ serverUrl: server.url, kind: server.kind, user: server.user, secret: server.secret })).id;
     });
     afterAll(() => server.close());

@@ -7,7 +7,7 @@ import { normaliseServerUrl } from '../providers/index';
 import { LoginFlowSessions } from '../providers/webdav/loginFlow';
 import { AccountsService, type DemoLauncher } from './accounts';
 import { OperationsService } from './operations';
-import type { AccountStore, SecretStore } from './stores';
+import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from './stores';
 import { TrashService } from './trash';
 
 export interface ServicesOptions {
@@ -83,4 +83,18 @@ export function createServices(options: ServicesOptions) {
   };
 
   return { bus, runner, accounts, trash, ops, handlers };
+}
+
+/** Services that keep accounts and secrets in memory only: the command line, and tests. */
+export function createMemoryServices(options: Partial<ServicesOptions> = {}) {
+  return createServices({
+    host: 'browser',
+    version: '0.0.0',
+    platform: process.platform,
+    accounts: new MemoryAccountStore(),
+    secrets: new MemorySecretStore(),
+    journal: null,
+    demo: null,
+    ...options,
+  });
 }

@@ -3,8 +3,7 @@ import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../demo/ser
 import { startWebDavServer, type WebDavServer } from '../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../demo/servers/webdav/seed';
 import type { AccountKind, ItemRef, OperationView, TrashItem } from '../../shared/model';
-import { createServices } from './index';
-import { MemoryAccountStore, MemorySecretStore } from './stores';
+import { createMemoryServices } from './index';
 
 /**
  * Items inside a trashed folder can be restored and deleted on their own, from a fresh process
@@ -64,19 +63,11 @@ for (const start of starters) {
 
     /** A fresh set of services, as a new command-line process has. */
     const fresh = async () => {
-      const services = createServices({
-        host: 'browser',
-        version: '0.0.0-test',
-        platform: 'linux',
-        accounts: new MemoryAccountStore(),
-        secrets: new MemorySecretStore(),
-        journal: null,
-        demo: null,
-      });
+      const services = createMemoryServices();
       const account = await services.handlers['accounts:add']({ serverUrl: server.url, kind: server.kind, user: server.user, secret: server.secret });
       return { services, accountId: account.id };
     };
-    const run = async (services: ReturnType<typeof createServices>, op: Promise<OperationView>) => services.runner.wait((await op).id);
+    const run = async (services: ReturnType<typeof createMemoryServices>, op: Promise<OperationView>) => services.runner.wait((await op).id);
 
     it('restores and deletes single items from inside a trashed folder, from a process that never listed it', async () => {
       const lister = await fresh();

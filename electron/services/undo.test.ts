@@ -3,8 +3,7 @@ import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../demo/ser
 import { startWebDavServer, type WebDavServer } from '../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../demo/servers/webdav/seed';
 import type { AccountKind, OperationView, Resolution, TrashItem } from '../../shared/model';
-import { createServices } from './index';
-import { MemoryAccountStore, MemorySecretStore } from './stores';
+import { createMemoryServices } from './index';
 
 /**
  * The undo sequences of the "never act on the wrong file" issue, through the real services and
@@ -91,19 +90,11 @@ for (const k of kinds) {
     beforeAll(() => k.start());
     afterAll(() => k.stop());
 
-    let services: ReturnType<typeof createServices>;
+    let services: ReturnType<typeof createMemoryServices>;
     let accountId: string;
     beforeEach(async () => {
       k.reset();
-      services = createServices({
-        host: 'browser',
-        version: '0.0.0-test',
-        platform: 'linux',
-        accounts: new MemoryAccountStore(),
-        secrets: new MemorySecretStore(),
-        journal: null,
-        demo: null,
-      });
+      services = createMemoryServices();
       const account = await services.handlers['accounts:add']({ serverUrl: k.url(), kind: k.kind, user: k.user, secret: k.secret });
       accountId = account.id;
       k.seedPair();

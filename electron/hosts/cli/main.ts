@@ -1,8 +1,7 @@
 import { isAppError, toErrorValue } from '../../base/errors';
-import { createServices, type Services } from '../../services/index';
+import { createMemoryServices, type Services } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
-import { MemoryAccountStore, MemorySecretStore } from '../../services/stores';
 import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
 import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
 
@@ -310,15 +309,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
   }
   const stopWatching = args.flags.has('json') ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
-  const services = createServices({
-    host: 'browser',
-    version: '0.1.0',
-    platform: process.platform,
-    accounts: new MemoryAccountStore(),
-    secrets: new MemorySecretStore(),
-    journal: null,
-    demo: null,
-  });
+  const services = createMemoryServices({ version: '0.1.0' });
   const json = args.flags.has('json');
   try {
     const code = await run({ services, out, json, env }, args);
