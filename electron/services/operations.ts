@@ -38,22 +38,27 @@ export class OperationsService {
     private readonly runner: OperationsRunner,
     private readonly accounts: AccountsService,
     private readonly trash: TrashService,
-  ) {
-    // A server that keeps a batch waiting says so on the batch itself.
-    onSlowRequest((slow) => {
-      for (const op of this.runner.list()) {
-        if (op.state !== 'running') continue;
-        if (op.accountIds.some((id) => this.hostOf(id) === slow.host)) this.runner.note(op.id, slowText(slow));
-      }
-    });
-  }
+  ) {}
 
-  private hostOf(accountId: string): string | null {
-    try {
-      return new URL(this.accounts.config(accountId).serverUrl).host;
-    } catch {
-      return null;
-    }
+  /**
+   * While a batch runs, a server of its accounts that keeps it waiting says so on the batch
+   * ("Still waiting for …"); the watch ends with the batch.
+   */
+  private watch(view: OperationView): OperationView {
+    const hosts = new Set(
+      view.accountIds.map((id) => {
+        try {
+          return new URL(this.accounts.config(id).serverUrl).host;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    const stop = onSlowRequest((slow) => {
+      if (hosts.has(slow.host)) this.runner.note(view.id, slowText(slow));
+    });
+    void this.runner.wait(view.id).finally(stop);
+    return view;
   }
 
   async checkConflicts(refs: ItemRef[], destination: Destination) {
@@ -106,7 +111,7 @@ export class OperationsService {
       this.takeUndoFromEarlier(touched, done.title);
       if (done.undoable) this.undoIndex.set(view.id, touched);
     });
-    return view;
+    return this.watch(view);
   }
 
   async remove(refs: ItemRef[]): Promise<OperationView> {
@@ -126,7 +131,7 @@ export class OperationsService {
       },
     });
     this.afterwards(view.id, ['deleted']);
-    return view;
+    return this.watch(view);
   }
 
   async empty(accountId: string): Promise<OperationView> {
@@ -149,7 +154,7 @@ export class OperationsService {
       },
     });
     void this.runner.wait(view.id).then(() => this.trash.forgetAccount(accountId));
-    return view;
+    return this.watch(view);
   }
 
   undo(operationId: string): OperationView {
@@ -180,7 +185,7 @@ export class OperationsService {
       for (const t of targets) if (acted.has(t.key)) for (const id of landedIdentities(t.accountId, t.landed)) touched.set(id, t.name);
       this.takeUndoFromEarlier(touched, done.title);
     });
-    return view;
+    return this.watch(view);
   }
 
   /** The live items a finished restore put in place, identity → item name. */
