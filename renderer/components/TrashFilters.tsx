@@ -1,4 +1,4 @@
-import type { RefObject } from 'react';
+import { useState, type RefObject } from 'react';
 import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
 
@@ -10,6 +10,7 @@ export function TrashFilters({
   searchRef,
   grouped,
   onGroupedChange,
+  compact,
 }: {
   filters: Filters;
   onChange: (f: Filters) => void;
@@ -17,10 +18,15 @@ export function TrashFilters({
   searchRef: RefObject<HTMLInputElement | null>;
   grouped: boolean;
   onGroupedChange: (grouped: boolean) => void;
+  /** A narrow window: only the search box shows, the other filters behind a "Filters" button. */
+  compact: boolean;
 }) {
+  const [open, setOpen] = useState(false);
   const type = filters.types.size === 1 ? [...filters.types][0]! : '';
+  const active = (filters.types.size ? 1 : 0) + (filters.deletedFrom || filters.deletedTo ? 1 : 0) + (filters.folder ? 1 : 0);
+  const showAll = !compact || open;
   return (
-    <div className="filters" role="search" aria-label="Filter the trash">
+    <div className={`filters${compact ? ' compact' : ''}`} role="search" aria-label="Filter the trash">
       <input
         ref={searchRef}
         type="search"
@@ -36,34 +42,43 @@ export function TrashFilters({
           }
         }}
       />
-      <select aria-label="Type" value={type} onChange={(e) => onChange({ ...filters, types: e.target.value ? new Set([e.target.value as FileType]) : new Set() })}>
-        <option value="">All types</option>
-        {FILE_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {FILE_TYPE_LABELS[t]}
-          </option>
-        ))}
-      </select>
-      <label className="date-field">
-        <span>Deleted from</span>
-        <input type="date" value={filters.deletedFrom} max={filters.deletedTo || undefined} onChange={(e) => onChange({ ...filters, deletedFrom: e.target.value })} />
-      </label>
-      <label className="date-field">
-        <span>to</span>
-        <input type="date" value={filters.deletedTo} min={filters.deletedFrom || undefined} onChange={(e) => onChange({ ...filters, deletedTo: e.target.value })} />
-      </label>
-      <select aria-label="Original folder" value={filters.folder} onChange={(e) => onChange({ ...filters, folder: e.target.value })} className="folder-filter">
-        <option value="">All folders</option>
-        {folders.map((f) => (
-          <option key={f} value={f}>
-            {f || '/'}
-          </option>
-        ))}
-      </select>
-      <label className="checkbox group-toggle">
-        <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} />
-        Group by folder
-      </label>
+      {compact && (
+        <button type="button" aria-expanded={open} aria-controls="more-filters" onClick={() => setOpen(!open)} data-testid="filters-button">
+          Filters{active ? ` (${active})` : ''} <span aria-hidden="true">{open ? '▴' : '▾'}</span>
+        </button>
+      )}
+      {showAll && (
+        <div className="more-filters" id="more-filters">
+          <select aria-label="Type" value={type} onChange={(e) => onChange({ ...filters, types: e.target.value ? new Set([e.target.value as FileType]) : new Set() })}>
+            <option value="">All types</option>
+            {FILE_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {FILE_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
+          <label className="date-field">
+            <span>Deleted from</span>
+            <input type="date" value={filters.deletedFrom} max={filters.deletedTo || undefined} onChange={(e) => onChange({ ...filters, deletedFrom: e.target.value })} />
+          </label>
+          <label className="date-field">
+            <span>to</span>
+            <input type="date" value={filters.deletedTo} min={filters.deletedFrom || undefined} onChange={(e) => onChange({ ...filters, deletedTo: e.target.value })} />
+          </label>
+          <select aria-label="Original folder" value={filters.folder} onChange={(e) => onChange({ ...filters, folder: e.target.value })} className="folder-filter">
+            <option value="">All folders</option>
+            {folders.map((f) => (
+              <option key={f} value={f}>
+                {f || '/'}
+              </option>
+            ))}
+          </select>
+          <label className="checkbox group-toggle">
+            <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} />
+            Group by folder
+          </label>
+        </div>
+      )}
       {hasFilters(filters) && (
         <button type="button" className="link" onClick={() => onChange(noFilters)}>
           Clear filters

@@ -2,7 +2,55 @@ import type { DragEvent, MouseEvent } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
+import type { SortColumn } from '../lib/view';
 import { FileIcon } from './FileIcon';
+import type { Column } from './trashGrid';
+
+/** One cell of a row, by column. */
+function Cell({ column, item, account, groupStart }: { column: SortColumn; item: TrashItem; account: AccountView | undefined; groupStart: boolean }) {
+  switch (column) {
+    case 'name': {
+      const type = fileTypeOf(item);
+      return (
+        <div role="gridcell" className="cell-name" title={item.name}>
+          <FileIcon type={type} />
+          <span className="name-text">{item.name}</span>
+          <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
+        </div>
+      );
+    }
+    case 'originalFolder':
+      return (
+        <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={item.originalFolder}>
+          {item.originalFolder || '/'}
+        </div>
+      );
+    case 'deletedAt':
+      return (
+        <div role="gridcell" title={formatExact(item.deletedAt)}>
+          {formatRelative(item.deletedAt)}
+        </div>
+      );
+    case 'size':
+      return (
+        <div role="gridcell" className="align-end">
+          {item.kind === 'folder' && item.size === null ? '—' : formatBytes(item.size)}
+        </div>
+      );
+    case 'account':
+      return (
+        <div role="gridcell" className="cell-muted" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
+          {account?.label ?? item.accountId}
+        </div>
+      );
+    case 'expiresAt':
+      return (
+        <div role="gridcell" title={item.expiresAt ? formatExact(item.expiresAt) : 'The server does not say'}>
+          {formatDaysLeft(item.expiresAt)}
+        </div>
+      );
+  }
+}
 
 /** One trashed item as a grid row: its check, name and type, original folder, dates, size and (in All accounts) account. */
 export function TrashRow({
@@ -11,7 +59,7 @@ export function TrashRow({
   start,
   template,
   account,
-  showAccount,
+  columns,
   selected,
   focused,
   busy,
@@ -26,7 +74,8 @@ export function TrashRow({
   start: number;
   template: string;
   account: AccountView | undefined;
-  showAccount: boolean;
+  /** The columns shown (narrow windows hide some). */
+  columns: readonly Column[];
   selected: boolean;
   focused: boolean;
   busy: boolean;
@@ -36,7 +85,6 @@ export function TrashRow({
   onMouseDown: (e: MouseEvent) => void;
   onClick: (e: MouseEvent) => void;
 }) {
-  const type = fileTypeOf(item);
   const groupStart = group === 'start';
   return (
     <div
@@ -56,28 +104,9 @@ export function TrashRow({
       <div role="gridcell" className="gutter" title="Drag from here to select several rows">
         <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />
       </div>
-      <div role="gridcell" className="cell-name" title={item.name}>
-        <FileIcon type={type} />
-        <span className="name-text">{item.name}</span>
-        <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
-      </div>
-      <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={item.originalFolder}>
-        {item.originalFolder || '/'}
-      </div>
-      <div role="gridcell" title={formatExact(item.deletedAt)}>
-        {formatRelative(item.deletedAt)}
-      </div>
-      <div role="gridcell" className="align-end">
-        {item.kind === 'folder' && item.size === null ? '—' : formatBytes(item.size)}
-      </div>
-      {showAccount && (
-        <div role="gridcell" className="cell-muted" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
-          {account?.label ?? item.accountId}
-        </div>
-      )}
-      <div role="gridcell" title={item.expiresAt ? formatExact(item.expiresAt) : 'The server does not say'}>
-        {formatDaysLeft(item.expiresAt)}
-      </div>
+      {columns.map((c) => (
+        <Cell key={c.id} column={c.id} item={item} account={account} groupStart={groupStart} />
+      ))}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useTrashWorkflows } from '../actions/trash';
 import * as sel from '../lib/selection';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
 import { useShortcut } from '../lib/useShortcut';
+import { useElementWidth } from '../lib/useElementWidth';
 import { useTrashView } from '../lib/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
 import { useTrashListings } from '../queries/trash';
@@ -55,6 +56,10 @@ export function TrashScreen({
   const [sort, setSort] = useState<Sort>({ column: 'deletedAt', direction: 'desc' });
   const [selection, setSelection] = useState<sel.Selection>(sel.emptySelection);
   const searchRef = useRef<HTMLInputElement>(null);
+  const viewRef = useRef<HTMLElement>(null);
+  // Below this width the filters other than search fold behind one "Filters" button.
+  const viewWidth = useElementWidth(viewRef);
+  const compact = viewWidth > 0 && viewWidth < 900;
 
   const accountMap = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
   const shown = useMemo(() => (current === 'all' ? accounts : accounts.filter((a) => a.id === current)), [accounts, current]);
@@ -87,7 +92,7 @@ export function TrashScreen({
           else sidebar.onAction(account, action);
         }}
       />
-      <section className="trash-view" aria-label={`Trash of ${title}`}>
+      <section ref={viewRef} className="trash-view" aria-label={`Trash of ${title}`}>
         <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} fetching={listings.fetching} flows={flows} />
         <TrashFilters
           filters={filters}
@@ -96,6 +101,7 @@ export function TrashScreen({
           searchRef={searchRef}
           grouped={Boolean(sort.groupByFolder)}
           onGroupedChange={(groupByFolder) => setSort((s) => ({ ...s, groupByFolder }))}
+          compact={compact}
         />
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
         <div className="table-area">

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type M
 import type { AccountView, TrashItem } from '../../shared/model';
 import * as sel from '../lib/selection';
 import { startsGroup, type Sort } from '../lib/view';
-import { COLUMNS, isMac, ROW_HEIGHT, toggleKey } from './trashGrid';
+import { gridTemplate, isMac, ROW_HEIGHT, toggleKey, visibleColumns } from './trashGrid';
 import { TrashRow } from './TrashRow';
 import { TrashTableHeader } from './TrashTableHeader';
 import { useMarquee } from './useMarquee';
@@ -26,17 +26,21 @@ export interface TrashTableProps {
   label: string;
 }
 
-/** The width of an element's vertical scrollbar, whatever the platform draws. */
-function useScrollbarWidth(scrollRef: RefObject<HTMLDivElement | null>) {
-  const [width, setWidth] = useState(0);
+/** The width of an element's vertical scrollbar, whatever the platform draws, and the room left for the rows. */
+function useScrollerWidths(scrollRef: RefObject<HTMLDivElement | null>) {
+  const [widths, setWidths] = useState({ scrollbar: 0, inner: 0 });
   useEffect(() => {
     const scroller = scrollRef.current;
     if (!scroller) return;
-    const observer = new ResizeObserver(() => setWidth(scroller.offsetWidth - scroller.clientWidth));
+    const measure = () => {
+      const next = { scrollbar: scroller.offsetWidth - scroller.clientWidth, inner: scroller.clientWidth };
+      setWidths((old) => (old.scrollbar === next.scrollbar && old.inner === next.inner ? old : next));
+    };
+    const observer = new ResizeObserver(measure);
     observer.observe(scroller);
     return () => observer.disconnect();
   }, [scrollRef]);
-  return width;
+  return widths;
 }
 
 /**
@@ -47,8 +51,11 @@ export function TrashTable(props: TrashTableProps) {
   const { items, keys, index, selection, onSelection, sort, showAccount, accounts, busy } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
-  const columns = showAccount ? COLUMNS : COLUMNS.filter((c) => c.id !== 'account');
-  const template = `32px ${columns.map((c) => c.width).join(' ')}`;
+  // The header lines up with the rows: it leaves room for the rows' scrollbar, whatever its width.
+  const { scrollbar, inner } = useScrollerWidths(scrollRef);
+  // Columns hide by priority (Account, then "Deleted for good") when the window is narrow.
+  const columns = visibleColumns(inner, showAccount);
+  const template = gridTemplate(columns);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is designed to be read during render
   const virtualizer = useVirtualizer({
@@ -58,8 +65,6 @@ export function TrashTable(props: TrashTableProps) {
     overscan: 12,
   });
   const marqueeActive = useMarquee(scrollRef, gridRef, { keys, selection, onSelection });
-  // The header lines up with the rows: it leaves room for the rows' scrollbar, whatever its width.
-  const scrollbar = useScrollbarWidth(scrollRef);
 
   // Keep the focused row on screen.
   const focusIndex = selection.focus !== null ? index.get(selection.focus) : undefined;
@@ -144,7 +149,7 @@ export function TrashTable(props: TrashTableProps) {
                 start={row.start}
                 template={template}
                 account={accounts.get(item.accountId)}
-                showAccount={showAccount}
+                columns={columns}
                 selected={selected}
                 focused={selection.focus === item.key}
                 busy={busy.has(item.key)}

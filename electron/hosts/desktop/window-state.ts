@@ -6,8 +6,8 @@
  */
 import { readIfExists, writeFileAtomic } from '../../base/files';
 
-export const MIN_WIDTH = 760;
-export const MIN_HEIGHT = 480;
+export const MIN_WIDTH = 800;
+export const MIN_HEIGHT = 560;
 export const DEFAULT_STATE: WindowState = { width: 1200, height: 780, maximized: false };
 
 export interface WindowState {

@@ -48,7 +48,7 @@ describe('BrowserWindow options', () => {
   });
   it('keeps the remembered bounds and the minimum size', () => {
     const o = windowOptions('/p.cjs', { x: 5, y: 6, width: 1000, height: 700 });
-    expect(o).toMatchObject({ x: 5, y: 6, width: 1000, height: 700, minWidth: 760, minHeight: 480, show: false });
+    expect(o).toMatchObject({ x: 5, y: 6, width: 1000, height: 700, minWidth: 800, minHeight: 560, show: false });
   });
 });
 

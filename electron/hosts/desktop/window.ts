@@ -1,5 +1,6 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY, isAppUrl, openExternalChecked } from '../security';
+import { MIN_HEIGHT, MIN_WIDTH } from './window-state';
 
 export interface WindowBounds {
   x?: number;
@@ -17,8 +18,8 @@ export function windowOptions(
   return {
     ...bounds,
     ...(options.icon ? { icon: options.icon } : {}),
-    minWidth: 760,
-    minHeight: 480,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
     title: 'Salvage',
     show: false,
     backgroundColor: '#1b1d22',

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { COLUMNS, neededWidth, visibleColumns } from './trashGrid';
+
+const ids = (width: number, showAccount: boolean) => visibleColumns(width, showAccount).map((c) => c.id);
+
+describe('visibleColumns', () => {
+  it('shows every column when there is room (and Account only in All accounts)', () => {
+    expect(ids(2000, true)).toEqual(COLUMNS.map((c) => c.id));
+    expect(ids(2000, false)).not.toContain('account');
+    expect(ids(0, true)).toHaveLength(COLUMNS.length);
+  });
+  it('hides Account first, then "Deleted for good", and never the name, location, date or size', () => {
+    const all = neededWidth(COLUMNS);
+    expect(ids(all - 1, true)).toEqual(['name', 'originalFolder', 'deletedAt', 'size', 'expiresAt']);
+    expect(ids(all - 200, true)).toEqual(['name', 'originalFolder', 'deletedAt', 'size']);
+    expect(ids(100, true)).toEqual(['name', 'originalFolder', 'deletedAt', 'size']);
+  });
+  it('fits name, location, date and size in the table of an 800 px window', () => {
+    // 800 px window − 200 px sidebar − a 15 px scrollbar.
+    expect(neededWidth(visibleColumns(585, true))).toBeLessThanOrEqual(585);
+  });
+});
