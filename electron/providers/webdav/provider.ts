@@ -18,7 +18,7 @@ import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStre
 
 export interface WebDavProviderOptions {
   http?: Partial<HttpOptions>;
-  /** Items worked on at the same time within one batch. */
+  /** Items worked on at the same time within one batch (restores: see RESTORE_CONCURRENCY). */
   concurrency?: number;
   /** Where trash listings are requested and parsed (the listing worker, shared by every account). */
   parseHost: ParseHost;
@@ -65,6 +65,38 @@ function statOf(r: DavResponse): Stat {
 
 const folderName = (segments: string[]) => segments[segments.length - 1] ?? '';
 
+/**
+ * Items restored at the same time by default. A restore costs one write (the MOVE) and, on
+ * Nextcloud, two small reads (the trash entry's file id before, the landed file's Depth 0 stat
+ * after): 16 at a time keeps about as many MOVEs in flight as Nextcloud's own web UI (every MOVE
+ * at once, ~6 per host in a browser). Measured by `npm run bench -- restore`.
+ */
+const RESTORE_CONCURRENCY = 16;
+
+/**
+ * What one restore batch learnt about its destination folders, so that each is checked and listed
+ * once for the whole batch rather than once per item: whether it exists, what was in it, the
+ * names this batch put there or set aside for items (so "Keep both" names never collide).
+ */
+interface RestoreBatch {
+  folders: Map<string, Promise<void>>;
+  listings: Map<string, Promise<Map<string, Stat> | null>>;
+  /** Per folder: names items of this batch are bound for or were given ("Keep both"). */
+  reserved: Map<string, Set<string>>;
+  /** Per folder: what this batch put in place, by name. */
+  placed: Map<string, Map<string, Stat>>;
+}
+
+const inFolder = <V>(map: Map<string, V>, folder: string[], make: () => V): V => {
+  const key = displayPath(folder);
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+};
+
 /** A folder may take new items unless its ownCloud permissions say otherwise (C/K create rights). */
 const writable = (permissions: string | null) => permissions === null || /[CK]/.test(permissions);
 
@@ -76,8 +108,11 @@ export class WebDavProvider implements TrashProvider {
   private userId: string;
   private readonly http: HttpOptions;
   private readonly concurrency: number;
-  /** One restore at a time per target folder, so two items never race for the same name. */
+  private readonly restoreConcurrency: number;
+  /** One restore (or undo) at a time per key: a target path for restores, a folder for undo. */
   private readonly folderLock = new KeyedLock();
+  /** The running restore batch of a context (its folder listings and names in use). */
+  private readonly batches = new WeakMap<BatchContext, RestoreBatch>();
 
   constructor(
     kind: WebDavKind,
@@ -94,6 +129,7 @@ export class WebDavProvider implements TrashProvider {
     // A certificate the user trusted for this account is pinned here (and in the listing worker).
     this.http = httpOptionsForAccount(account, { ...defaultHttpOptions, ...options.http });
     this.concurrency = options.concurrency ?? 4;
+    this.restoreConcurrency = options.concurrency ?? RESTORE_CONCURRENCY;
   }
 
   /** What the dialect's prepare step found (oCIS: the personal space id); null until it has run. */
@@ -454,22 +490,78 @@ export class WebDavProvider implements TrashProvider {
 
   // ---------------------------------------------------------------- restore
 
+  /**
+   * Restores a batch: each destination folder is checked and listed once for the whole batch, and
+   * items run concurrently, also into the same folder; only items bound for the same path wait for
+   * each other. A name taken after the listing still stops that item and asks (412, or the server's
+   * own rename on Nextcloud).
+   */
   async restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
-    await this.runBatch(items, ctx, async (item) => {
-      const dest = this.destination(item, target);
-      await this.folderLock.run(displayPath(dest.folder), () => this.restoreOne(item, target, dest, options, ctx));
-    });
+    const batch: RestoreBatch = { folders: new Map(), listings: new Map(), reserved: new Map(), placed: new Map() };
+    for (const item of items) {
+      try {
+        const dest = this.destination(item, target);
+        inFolder(batch.reserved, dest.folder, () => new Set<string>()).add(dest.name);
+      } catch {
+        // reported when the item runs
+      }
+    }
+    this.batches.set(ctx, batch);
+    try {
+      await this.runBatch(
+        items,
+        ctx,
+        async (item) => {
+          const dest = this.destination(item, target);
+          await this.folderLock.run(`restore:${displayPath([...dest.folder, dest.name])}`, () => this.restoreOne(item, target, dest, options, ctx, batch));
+        },
+        this.restoreConcurrency,
+      );
+    } finally {
+      this.batches.delete(ctx);
+    }
+  }
+
+  /** Once per folder and batch: the folder exists (or is made); a failure is not kept, so the next item tries again. */
+  private folderReady(batch: RestoreBatch, folder: string[], options: RestoreOptions, signal: AbortSignal): Promise<void> {
+    const key = displayPath(folder);
+    let ready = batch.folders.get(key);
+    if (!ready) {
+      ready = this.ensureFolder(folder, options, signal);
+      batch.folders.set(key, ready);
+      ready.catch(() => batch.folders.delete(key));
+    }
+    return ready;
+  }
+
+  /** Once per folder and batch: what was in it when the batch started (null: it does not exist). */
+  private listingOf(batch: RestoreBatch, folder: string[], signal: AbortSignal): Promise<Map<string, Stat> | null> {
+    const key = displayPath(folder);
+    let listing = batch.listings.get(key);
+    if (!listing) {
+      listing = this.children(folder, signal);
+      batch.listings.set(key, listing);
+      listing.catch(() => batch.listings.delete(key));
+    }
+    return listing;
+  }
+
+  /** What is at folder/name as far as this batch knows: what it put there, else the batch's listing. */
+  private async knownAt(batch: RestoreBatch, folder: string[], name: string, signal: AbortSignal): Promise<Stat | null> {
+    const placed = batch.placed.get(displayPath(folder))?.get(name);
+    if (placed) return placed;
+    return (await this.listingOf(batch, folder, signal))?.get(name) ?? null;
   }
 
   /** Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. */
-  private async runBatch(items: TrashItem[], ctx: BatchContext, fn: (item: TrashItem) => Promise<void>): Promise<void> {
+  private async runBatch(items: TrashItem[], ctx: BatchContext, fn: (item: TrashItem) => Promise<void>, concurrency = this.concurrency): Promise<void> {
     let authError: AppError | null = null;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await forEachLimited(items, this.concurrency, stop.signal, async (item) => {
+      await forEachLimited(items, concurrency, stop.signal, async (item) => {
         try {
           ctx.progress({ current: item.name });
           await fn(item);
@@ -501,6 +593,12 @@ export class WebDavProvider implements TrashProvider {
   private async done(ctx: BatchContext, item: TrashItem, outcome: Outcome, final: string[], replaced: Replaced | null = null, known?: Stat | null): Promise<void> {
     const stat = known ?? (await this.stat(final, new AbortController().signal).catch(() => null));
     const landed = stat ? this.landedOf(final, stat, replaced) : undefined;
+    // Later items of the same batch see the name as taken.
+    const batch = this.batches.get(ctx);
+    if (batch) {
+      const placed: Stat = stat ?? { kind: item.kind, size: item.size, modifiedAt: null, fileId: null, etag: null, permissions: null };
+      inFolder(batch.placed, final.slice(0, -1), () => new Map<string, Stat>()).set(final[final.length - 1] ?? '', placed);
+    }
     ctx.itemDone(this.result(item, outcome, displayPath(final)), { bytes: item.size, ...(landed ? { landed } : {}) });
   }
 
@@ -535,13 +633,24 @@ export class WebDavProvider implements TrashProvider {
     };
   }
 
-  /** A free "keep both" name in a folder: "a (restored).txt", "a (restored 2).txt", ... */
-  private async freeName(folder: string[], name: string, isFolder: boolean, signal?: AbortSignal): Promise<string> {
-    const children = (await this.children(folder, signal)) ?? new Map<string, Stat>();
-    if (!children.has(name)) return name;
+  /**
+   * A free "keep both" name in a folder: "a (restored).txt", "a (restored 2).txt", ... Within a
+   * restore batch it comes from the batch's one listing of the folder, skipping every name the
+   * batch put there or set aside, and is set aside itself, so two items never get the same one.
+   */
+  private async freeName(folder: string[], name: string, isFolder: boolean, signal?: AbortSignal, batch?: RestoreBatch): Promise<string> {
+    const children = (batch ? await this.listingOf(batch, folder, signal ?? new AbortController().signal) : await this.children(folder, signal)) ?? new Map<string, Stat>();
+    const reserved = batch ? inFolder(batch.reserved, folder, () => new Set<string>()) : new Set<string>();
+    const placed = batch?.placed.get(displayPath(folder));
+    const taken = (n: string) => children.has(n) || (placed?.has(n) ?? false);
+    // The item's own name is set aside for it; it is free only when nothing is there.
+    if (!taken(name)) return name;
     for (let n = 1; n < 10_000; n++) {
       const candidate = restoredName(name, n, isFolder);
-      if (!children.has(candidate)) return candidate;
+      if (!taken(candidate) && !reserved.has(candidate)) {
+        reserved.add(candidate);
+        return candidate;
+      }
     }
     throw new AppError('CONFLICT', `No free name for ${name}.`);
   }
@@ -556,10 +665,17 @@ export class WebDavProvider implements TrashProvider {
     await this.mkdirs(folder, signal);
   }
 
-  private async restoreOne(item: TrashItem, target: RestoreTarget, dest: { folder: string[]; name: string }, options: RestoreOptions, ctx: BatchContext): Promise<void> {
+  private async restoreOne(
+    item: TrashItem,
+    target: RestoreTarget,
+    dest: { folder: string[]; name: string },
+    options: RestoreOptions,
+    ctx: BatchContext,
+    batch: RestoreBatch,
+  ): Promise<void> {
     const signal = ctx.signal;
-    await this.ensureFolder(dest.folder, options, signal);
-    const existing = await this.stat([...dest.folder, dest.name], signal);
+    await this.folderReady(batch, dest.folder, options, signal);
+    const existing = await this.knownAt(batch, dest.folder, dest.name, signal);
     let resolution: Resolution | undefined = ctx.resolutionFor(item.key);
     if (existing && !resolution) resolution = await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing));
     if (existing && resolution === 'skip') {
@@ -572,7 +688,7 @@ export class WebDavProvider implements TrashProvider {
     if (restore.mode === 'move-to-destination') {
       await this.moveOutOfTrash(item, this.trashPath(item.id), dest, chosen, ctx);
     } else {
-      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx);
+      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx, !existing);
     }
   }
 
@@ -598,7 +714,7 @@ export class WebDavProvider implements TrashProvider {
         ctx.itemDone(this.result(item, 'skipped', null));
         return;
       }
-      if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal);
+      if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal, this.batches.get(ctx));
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
       const replaced = replace ? await this.replacedAt(to, signal) : null;
@@ -621,7 +737,13 @@ export class WebDavProvider implements TrashProvider {
       }
       if (res.status === 412) {
         await res.body?.cancel();
+        // Taken since the listing: later "Keep both" names of this batch skip it too.
+        const batch = this.batches.get(ctx);
         const existing = await this.stat(to, signal);
+        if (existing && batch) {
+          const listing = await this.listingOf(batch, dest.folder, signal).catch(() => null);
+          listing?.set(name, existing);
+        }
         if (!existing) continue; // gone again: try once more
         choice = choice === 'keep-both' ? 'keep-both' : await ctx.ask(this.conflictFor(item, dest.folder, name, existing));
         continue;
@@ -649,6 +771,8 @@ export class WebDavProvider implements TrashProvider {
     dest: { folder: string[]; name: string },
     resolution: Resolution | null,
     ctx: BatchContext,
+    /** The batch's listing had nothing at dest: the server should put it there under its own name. */
+    expectFree = false,
   ): Promise<void> {
     const signal = ctx.signal;
     const trashPath = this.trashPath(item.id);
@@ -674,7 +798,14 @@ export class WebDavProvider implements TrashProvider {
     // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
     const committed = new AbortController().signal;
 
-    const landed = await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, committed);
+    // Where the name was free, the server put it there: one Depth 0 read proves it by file id,
+    // instead of listing the whole folder.
+    let landed: { folder: string[]; name: string; stat: Stat } | null = null;
+    if (intoOriginal && expectFree && fileId) {
+      const stat = await this.stat([...dest.folder, dest.name], committed).catch(() => null);
+      if (stat && stat.fileId === fileId) landed = { folder: dest.folder, name: dest.name, stat };
+    }
+    landed ??= await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, committed);
     if (!landed) {
       throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
     }
