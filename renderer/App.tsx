@@ -86,8 +86,11 @@ export function App() {
       <header className="app-header">
         <h1>Salvage</h1>
       </header>
-      <main className="app-main">{main}</main>
-      <UndoToast />
+      <main className="app-main">
+        {main}
+        {/* Over the bottom of the list, never taking a row of its own. */}
+        <UndoToast />
+      </main>
       <OperationsPanel />
       <MidBatchQuestion />
       <AppFooter />

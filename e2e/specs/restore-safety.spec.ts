@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, screenshot, SERVER_KINDS, test, type HostHandle, type TestAccount } from '../fixtures';
 import { WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { latestOperation, openTrash, row, selectRange, waitForOperation } from './trash-helpers';
+import { latestOperation, openTrash, row, selectRange, showEarlierBatches, waitForOperation } from './trash-helpers';
 
 // Issue 10, "never act on the wrong file": nothing restores without a deliberate press, the
 // conflict dialog shows exactly which files clash, and the undo toast names what it undoes.
@@ -133,6 +133,7 @@ for (const kind of SERVER_KINDS) {
       const restoreCard = latestOperation(page);
       await restoreCard.getByRole('button', { name: 'Undo' }).click();
       await expect(toast).toHaveCount(0);
+      await showEarlierBatches(page);
       await expect(page.getByTestId('operation').nth(1).getByRole('button', { name: 'Undo' })).toHaveCount(0);
       await expect(page.getByTestId('operation').nth(1).getByTestId('undo-note')).toContainText('Can’t undo:');
       await expect(latestOperation(page).getByTestId('operation-state')).toContainText('Done — 1 moved back to the trash');

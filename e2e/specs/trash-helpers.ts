@@ -33,6 +33,12 @@ export async function marquee(page: Page, from: Locator, to: Locator) {
 /** The newest operation card in the operations panel. */
 export const latestOperation = (page: Page) => page.getByTestId('operation').first();
 
+/** Opens the batches folded into the "N more batches finished" line (only the newest finished one is a card). */
+export async function showEarlierBatches(page: Page) {
+  const show = page.getByTestId('finished-line').getByRole('button', { name: 'Show' });
+  if (await show.count()) await show.click();
+}
+
 export async function waitForOperation(page: Page, state: 'Done' | 'Cancelled' = 'Done') {
   await expect(latestOperation(page).getByTestId('operation-state')).toContainText(`${state} —`);
 }

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, screenshot, SERVER_KINDS, test } from '../fixtures';
-import { openTrash, row, selectRange, waitForOperation } from './trash-helpers';
+import { openTrash, row, selectRange, showEarlierBatches, waitForOperation } from './trash-helpers';
 
 /** Operation cards whose title matches, newest first. */
 const cards = (page: Page, title: RegExp) => page.getByTestId('operation').filter({ has: page.locator('.op-title', { hasText: title }) });
@@ -27,7 +27,8 @@ for (const kind of SERVER_KINDS) {
       await expect(undo).toContainText('the file it replaced is back');
       // The old Batch 01.txt (77 bytes) is the one in Reports/2024 again.
       expect(account.sizes('Reports/2024', 'Batch 01.txt')).toEqual([77]);
-      // The restore's card offers no second undo.
+      // The restore's card (folded, now that the undo is the newest batch) offers no second undo.
+      await showEarlierBatches(page);
       await expect(cards(page, /^Restore/).first().getByRole('button', { name: 'Undo' })).toHaveCount(0);
       await expect(cards(page, /^Restore/).first()).toContainText('Already undone.');
     });
@@ -49,6 +50,7 @@ for (const kind of SERVER_KINDS) {
       expect(account.live('Reports/2024')).toContain('Batch 01.txt');
 
       // The first card's Undo is gone, with the reason in plain text.
+      await showEarlierBatches(page);
       await expect(first.getByRole('button', { name: 'Undo' })).toHaveCount(0);
       await expect(first).toContainText('Already undone.');
       await screenshot(page, `${kind}-undo-stale`);

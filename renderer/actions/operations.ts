@@ -68,6 +68,16 @@ export async function dismiss(ctx: ActionContext, operationId: string) {
   dropOp(ctx.client, operationId);
 }
 
+/** "Clear finished": takes every finished batch in `operationIds` off the list, one after another. */
+export function useClearFinished() {
+  const ctx = useActionContext();
+  return useMutation({
+    mutationFn: async (operationIds: readonly string[]) => {
+      for (const id of operationIds) await dismiss(ctx, id);
+    },
+  });
+}
+
 /** Undo of one restore, for the toast; `onDone` runs once main has taken it. */
 export function useUndo(operationId: string, onDone?: () => void) {
   const ctx = useActionContext();

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isFinished, type ItemResult, type OperationView } from '../../shared/model';
-import { useOperationCommands } from '../actions/operations';
+import { useClearFinished, useOperationCommands } from '../actions/operations';
+import { arrangeActivity, failedCount, finishedLine, progressParts } from '../lib/activity';
 import { textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
@@ -40,11 +41,11 @@ function OperationCard({ op }: { op: OperationView }) {
   const [open, setOpen] = useState(false);
   const { cancel, retry, undo, dismiss } = useOperationCommands(op.id);
   const finished = isFinished(op);
-  const failed = op.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').length;
-  const pct = op.total ? Math.round((op.done / op.total) * 100) : finished ? 100 : 0;
+  const failed = failedCount(op);
+  const parts = progressParts(op);
   const sorted = [...op.results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
   return (
-    <li className={`op-card state-${op.state}`} aria-label={op.title} data-testid="operation">
+    <li className={`op-card state-${op.state}${finished ? ' finished' : ''}`} aria-label={op.title} data-testid="operation">
       <div className="op-head">
         <strong className="op-title">{op.title}</strong>
         <div className="op-buttons">
@@ -93,7 +94,8 @@ function OperationCard({ op }: { op: OperationView }) {
         aria-valuenow={op.done}
         aria-valuetext={`${formatCount(op.done)} of ${formatCount(op.total)}`}
       >
-        <div className="progress-fill" style={{ width: `${pct}%` }} />
+        <div className="progress-fill" style={{ width: `${parts.ok}%` }} />
+        {parts.failed > 0 && <div className="progress-failed" data-testid="progress-failed" style={{ width: `${parts.failed}%` }} />}
       </div>
       <div className="op-state" aria-live="polite" data-testid="operation-state">
         <StateLine op={op} />
@@ -121,18 +123,46 @@ function OperationCard({ op }: { op: OperationView }) {
   );
 }
 
-/** Every batch (restore, delete, empty, undo): progress, the current item, Cancel, and a per-item summary. */
+/**
+ * Every batch (restore, delete, empty, undo): running ones on top with progress, the current item
+ * and Cancel; the newest finished one as a card; older finished ones folded into one line
+ * ("3 more batches finished · 1 with failures") that opens them and clears them.
+ */
 export function OperationsPanel() {
   const ops = useQuery(operationQueries.list());
-  const list = (ops.data ?? []).slice().reverse();
-  if (list.length === 0) return null;
+  const [showOlder, setShowOlder] = useState(false);
+  const clear = useClearFinished();
+  const { active, latest, older } = arrangeActivity((ops.data ?? []).slice().reverse());
+  if (!active.length && !latest) return null;
+  const finishedIds = [...(latest ? [latest] : []), ...older].map((op) => op.id);
   return (
     <section className="operations-panel" aria-label="Operations">
-      <ul>
-        {list.map((op) => (
+      <ul className="op-cards">
+        {active.map((op) => (
           <OperationCard key={op.id} op={op} />
         ))}
+        {latest && <OperationCard key={latest.id} op={latest} />}
       </ul>
+      {older.length > 0 && showOlder && (
+        <ul className="op-older" aria-label="Earlier batches">
+          {older.map((op) => (
+            <OperationCard key={op.id} op={op} />
+          ))}
+        </ul>
+      )}
+      <div className="op-finished" data-testid="finished-line">
+        <span className={older.some((op) => op.state === 'failed' || failedCount(op) > 0) ? 'error-text' : 'muted'}>{older.length > 0 ? finishedLine(older) : ''}</span>
+        {older.length > 0 && (
+          <button type="button" className="link" aria-expanded={showOlder} onClick={() => setShowOlder(!showOlder)}>
+            {showOlder ? 'Hide' : 'Show'}
+          </button>
+        )}
+        <span className="spacer" />
+        <button type="button" onClick={() => clear.mutate(finishedIds)} disabled={clear.isPending || finishedIds.length === 0}>
+          Clear finished
+        </button>
+      </div>
+      <ErrorLine error={clear.error} />
     </section>
   );
 }
