@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * One in-memory file tree shared by every test server front end (ownCloud 10, Nextcloud, oCIS,
  * DocSpace). It knows users, live files and folders, and a per-user trash; it knows nothing about
@@ -103,8 +105,26 @@ export function splitPath(path: string): string[] {
   return parts;
 }
 
+/** oCIS: what a member may do in a project space (reva's space manager / editor / viewer roles). */
+export type SpaceRole = 'manager' | 'editor' | 'viewer';
+
+/**
+ * oCIS: a project space. Its files and trash belong to a tree user whose id is the space id
+ * ("<storage id>$<space uuid>"), which no one signs in as.
+ */
+export interface ProjectSpace {
+  readonly id: string;
+  name: string;
+  /** Tree user id → role. */
+  members: Record<string, SpaceRole>;
+  /** A disabled space (oCIS: root.deleted.state "trashed"): listed to its members, not usable. */
+  disabled: boolean;
+}
+
 export class FileTree {
   private nextId = 1;
+  /** oCIS project spaces by id. */
+  readonly spaces = new Map<string, ProjectSpace>();
   readonly nodes = new Map<number, TreeNode>();
   readonly users = new Map<string, TreeUser>();
   readonly entries = new Map<number, TrashEntry>();
@@ -116,7 +136,16 @@ export class FileTree {
     this.nodes.clear();
     this.users.clear();
     this.entries.clear();
+    this.spaces.clear();
     this.nextId = 1;
+  }
+
+  /** oCIS: a project space whose files and trash live under a tree user with the space's id. */
+  addSpace(id: string, name: string, members: Record<string, SpaceRole>, options: { disabled?: boolean } = {}): ProjectSpace {
+    this.addUser(id, { displayName: name, password: randomUUID() });
+    const space: ProjectSpace = { id, name, members: { ...members }, disabled: options.disabled ?? false };
+    this.spaces.set(id, space);
+    return space;
   }
 
   /** Reserves ids so numbering can start where a real server would (fileids are rarely 1). */

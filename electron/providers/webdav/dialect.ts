@@ -18,6 +18,20 @@ export interface DialectContext {
   userId: string;
   /** oCIS: the personal space id ("storage-users-1$…"), found through the Graph API. */
   spaceId: string;
+  /** oCIS: every space whose trash is shown, the personal one first (empty for the other servers). */
+  spaces?: Space[];
+}
+
+/** What the user may do in a space's trash: managers restore, delete and empty; editors restore; viewers look. */
+export type SpaceRole = 'manager' | 'editor' | 'viewer' | 'unknown';
+
+/** oCIS: one space (drive) from the Graph API. */
+export interface Space {
+  /** The drive id, "<storage id>$<space id>". */
+  id: string;
+  name: string;
+  personal: boolean;
+  role: SpaceRole;
 }
 
 export interface ReadContext {
@@ -28,6 +42,8 @@ export interface ReadContext {
   listedPath: string;
   /** Decoded path of the trash root, no trailing slash. */
   trashRootPath: string;
+  /** oCIS: the space whose trash is listed (item ids and original folders then name it). */
+  space?: { id: string; name: string; personal: boolean } | undefined;
 }
 
 /**
@@ -82,7 +98,9 @@ export interface WebDavDialect {
    * Reads what the DAV paths need before the first DAV request, once per provider (oCIS: the
    * personal space, through the Graph API). Absent when the paths need nothing more.
    */
-  prepare?(io: DialectIO, ctx: DialectContext, signal?: AbortSignal): Promise<Partial<Pick<DialectContext, 'spaceId'>>>;
+  prepare?(io: DialectIO, ctx: DialectContext, signal?: AbortSignal): Promise<Partial<Pick<DialectContext, 'spaceId' | 'spaces'>>>;
+  /** Spaces (oCIS): where ids, folders and trash roots live; absent for one-tree servers. */
+  readonly spaces?: SpaceHooks;
   /** Messages for a trash that does not answer 207 when the connection is checked, by status. */
   readonly trashCheckMessages: Partial<Record<number, string>>;
 }
@@ -282,19 +300,214 @@ export const owncloud10: WebDavDialect = {
 };
 
 /**
+ * oCIS ids and folders name their space. A trash item's id is "<space id>!<key>[/<path inside>]"
+ * (the resource id form oCIS itself uses; an id without "!" is in the personal space). A folder of
+ * a project space is "/<space id>!/<path>"; a folder of the personal space keeps its plain path.
+ */
+export interface SpaceHooks {
+  /** Decoded DAV path of a trash entry (null: the personal trash root). */
+  trashPath(ctx: DialectContext, id: string | null): string;
+  /** Decoded DAV path of a folder given as segments (a first segment "<space id>!" names a project space). */
+  filesPath(ctx: DialectContext, segments: string[]): string;
+  /** The space of an item id or of folder segments. */
+  spaceOfItem(ctx: DialectContext, id: string): Space | null;
+  spaceOfFolder(ctx: DialectContext, segments: string[]): Space | null;
+  /** The trash roots to list: every space for the root, the item's space for a trashed folder. */
+  listings(ctx: DialectContext, parentId: string | null): { listedPath: string; trashRootPath: string; space: Space }[];
+  /** How folder segments read to the user ("Marketing › Campaigns/2025"; personal: "/Documents"). */
+  show(ctx: DialectContext, segments: string[]): string;
+  /** A folder's name in the picker (a project space's root: the space's name). */
+  folderName(ctx: DialectContext, segments: string[]): string;
+  /** The segments of a project space's root folder. */
+  rootOf(space: Space): string[];
+  /** Why an item may not be restored into a folder (another space; a viewer), or null. */
+  restoreRefusal(ctx: DialectContext, item: TrashItem, folder: string[]): AppError | null;
+  /** Why an item may not be deleted for good (only a space's managers may), or null. */
+  deleteRefusal(ctx: DialectContext, item: TrashItem): AppError | null;
+}
+
+const SPACE_MARK = '!';
+const spaceTrashRoot = (c: DialectContext, spaceId: string) => `${c.basePath}/remote.php/dav/spaces/trash-bin/${spaceId}`;
+const personalSpace = (c: DialectContext): Space =>
+  c.spaces?.find((s) => s.personal) ?? { id: c.spaceId, name: 'Personal', personal: true, role: 'manager' };
+const findSpace = (c: DialectContext, id: string): Space | null => (id === c.spaceId ? personalSpace(c) : (c.spaces?.find((s) => s.id === id) ?? null));
+
+/** "sp$x!key/a" → { spaceId: "sp$x", rest: "key/a" }; an id without a space mark → the personal space. */
+export function splitSpaceItemId(id: string): { spaceId: string | null; rest: string } {
+  const mark = id.indexOf(SPACE_MARK);
+  const slash = id.indexOf('/');
+  if (mark <= 0 || (slash !== -1 && slash < mark)) return { spaceId: null, rest: id };
+  return { spaceId: id.slice(0, mark), rest: id.slice(mark + 1) };
+}
+
+/** A first folder segment "<space id>!" of a known project space. */
+function folderSpace(c: DialectContext, segments: string[]): Space | null {
+  const head = segments[0];
+  if (!head?.endsWith(SPACE_MARK)) return null;
+  const space = findSpace(c, head.slice(0, -1));
+  return space && !space.personal ? space : null;
+}
+
+const ocisSpaces: SpaceHooks = {
+  trashPath(c, id) {
+    if (id === null) return spaceTrashRoot(c, c.spaceId);
+    const { spaceId, rest } = splitSpaceItemId(id);
+    return `${spaceTrashRoot(c, spaceId ?? c.spaceId)}/${rest}`;
+  },
+  filesPath(c, segments) {
+    const space = folderSpace(c, segments);
+    const rest = space ? segments.slice(1) : segments;
+    return [`${c.basePath}/remote.php/dav/spaces/${space ? space.id : c.spaceId}`, ...rest].join('/');
+  },
+  spaceOfItem(c, id) {
+    const { spaceId } = splitSpaceItemId(id);
+    return spaceId === null ? personalSpace(c) : findSpace(c, spaceId);
+  },
+  spaceOfFolder: (c, segments) => folderSpace(c, segments) ?? personalSpace(c),
+  listings(c, parentId) {
+    const spaces = parentId === null ? (c.spaces?.length ? c.spaces : [personalSpace(c)]) : [ocisSpaces.spaceOfItem(c, parentId)];
+    return spaces.flatMap((space) => {
+      if (!space) return [];
+      const root = spaceTrashRoot(c, space.id);
+      return [{ listedPath: parentId === null ? root : `${root}/${splitSpaceItemId(parentId).rest}`, trashRootPath: root, space }];
+    });
+  },
+  show(c, segments) {
+    const space = folderSpace(c, segments);
+    if (!space) return displayPath(segments);
+    return segments.length > 1 ? `${space.name} › ${segments.slice(1).join('/')}` : space.name;
+  },
+  folderName(c, segments) {
+    const space = folderSpace(c, segments);
+    if (space && segments.length === 1) return space.name;
+    return segments.length ? (segments[segments.length - 1] ?? '') : 'Home';
+  },
+  rootOf: (space) => (space.personal ? [] : [`${space.id}${SPACE_MARK}`]),
+  restoreRefusal(c, item, folder) {
+    const from = ocisSpaces.spaceOfItem(c, item.id);
+    const to = ocisSpaces.spaceOfFolder(c, folder);
+    if (!from) return new AppError('NOT_FOUND', 'This item is in a space you are no longer a member of.');
+    if (to && from.id !== to.id) {
+      // reva parses the Destination against the item's own space: another space is a 400.
+      return new AppError('UNSUPPORTED', `${item.name} is in the trash of ${from.name}: it can only be restored into a folder of ${from.name}.`);
+    }
+    if (from.role === 'viewer') {
+      return new AppError('FORBIDDEN', `You are a viewer of ${from.name}: only its managers and editors can restore from its trash.`, { status: 403 });
+    }
+    return null;
+  },
+  deleteRefusal(c, item) {
+    const space = ocisSpaces.spaceOfItem(c, item.id);
+    if (space && (space.role === 'viewer' || space.role === 'editor')) {
+      return new AppError('FORBIDDEN', `You are ${space.role === 'viewer' ? 'a viewer' : 'an editor'} of ${space.name}: only its managers can delete from its trash.`, { status: 403 });
+    }
+    return null;
+  },
+};
+
+/** A unified role id or a legacy role name of oCIS's Graph API as what it allows in a trash. */
+const ROLE_BY_ID: Record<string, SpaceRole> = {
+  manager: 'manager',
+  '312c0871-5ef7-4b3a-85b6-0e4074c64049': 'manager',
+  editor: 'editor',
+  '58c63c02-1d89-4572-916a-870abc5a1b7d': 'editor',
+  '3284f2d5-0070-4ad8-ac40-c247f7c1fb27': 'editor',
+  viewer: 'viewer',
+  'a8d5fe5e-96e3-418d-825b-534dbdf22b99': 'viewer',
+};
+
+interface GraphDrive {
+  id?: unknown;
+  name?: unknown;
+  driveType?: unknown;
+  root?: {
+    deleted?: { state?: unknown };
+    permissions?: { roles?: unknown; grantedToV2?: { user?: { id?: unknown } }; grantedToIdentities?: { user?: { id?: unknown } }[] }[];
+  };
+}
+
+/** The user's role in a project drive from root.permissions (their own grant; unknown when granted through a group). */
+function roleIn(drive: GraphDrive, meId: string | null): SpaceRole {
+  let best: SpaceRole = 'unknown';
+  const rank: Record<SpaceRole, number> = { unknown: 0, viewer: 1, editor: 2, manager: 3 };
+  for (const p of drive.root?.permissions ?? []) {
+    const ids = [p.grantedToV2?.user?.id, ...(p.grantedToIdentities ?? []).map((g) => g.user?.id)];
+    if (!meId || !ids.includes(meId)) continue;
+    for (const r of Array.isArray(p.roles) ? p.roles : []) {
+      const role = typeof r === 'string' ? ROLE_BY_ID[r] : undefined;
+      if (role && rank[role] > rank[best]) best = role;
+    }
+  }
+  return best;
+}
+
+/**
+ * The spaces whose trash is shown, from GET /graph/v1.0/me/drives: the personal drive and every
+ * project drive the user is a member of; the virtual "Shares" drive, share mount points and
+ * disabled spaces (root.deleted.state "trashed") are left out.
+ */
+export function spacesFromDrives(json: unknown, meId: string | null): Space[] {
+  const value = (json as { value?: unknown } | null)?.value;
+  const drives = Array.isArray(value) ? (value as GraphDrive[]) : [];
+  const out: Space[] = [];
+  for (const d of drives) {
+    if (typeof d?.id !== 'string' || !d.id) continue;
+    const name = typeof d.name === 'string' && d.name ? d.name : d.id;
+    if (d.driveType === 'personal') {
+      if (!out.some((s) => s.personal)) out.unshift({ id: d.id, name: 'Personal', personal: true, role: 'manager' });
+    } else if (d.driveType === 'project' && d.root?.deleted?.state !== 'trashed') {
+      out.push({ id: d.id, name, personal: false, role: roleIn(d, meId) });
+    }
+  }
+  return out;
+}
+
+/**
  * oCIS (Infinite Scale): the ownCloud trash-bin properties over spaces:
  * remote.php/dav/spaces/trash-bin/<space id>/<item key>, restored by MOVE to
  * remote.php/dav/spaces/<space id>/<path> with Overwrite, like ownCloud 10. Who the user is and
- * which space is theirs come from the Graph API.
+ * which spaces are theirs come from the Graph API. The listing asks for allprop: reva answers a
+ * named oc:size with a 404 propstat and never sends d:getcontentlength for folders, so only allprop
+ * carries a trashed folder's size (oc:size); its dates are oc:trashbin-delete-timestamp (Unix) and
+ * oc:trashbin-delete-datetime (RFC 1123Z).
  */
 export const ocis: WebDavDialect = {
   ...owncloud10,
   kind: 'ocis',
   productName: 'Infinite Scale',
-  trashRoot: (c) => `${c.basePath}/remote.php/dav/spaces/trash-bin/${c.spaceId}`,
+  trashRoot: (c) => spaceTrashRoot(c, c.spaceId),
   filesRoot: (c) => `${c.basePath}/remote.php/dav/spaces/${c.spaceId}`,
   trashEntryFileId: listedFileId,
   trashCheckMessages: {},
+  spaces: ocisSpaces,
+  trashPropfind: `<?xml version="1.0"?>
+<d:propfind xmlns:d="DAV:">
+  <d:allprop/>
+</d:propfind>`,
+  readItem(r, ctx) {
+    const rel = relativeId(r, ctx);
+    if (rel === null) return null;
+    const space = ctx.space;
+    const id = space ? `${space.id}${SPACE_MARK}${rel}` : rel;
+    const location = prop(r, OC('trashbin-original-location'));
+    const fromLocation = location?.replace(/\/+$/, '').split('/').pop() ?? null;
+    const name = prop(r, OC('trashbin-original-filename')) ?? fromLocation ?? lastSegment(rel);
+    const item = baseItem(r, ctx, id, name, {
+      // Folders: oc:size (allprop); files: d:getcontentlength. Neither: unknown, never 0.
+      size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
+      deletedAt: isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ?? isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
+      location,
+      deletedBy: null,
+    });
+    if (!space || space.personal) return item;
+    // A project space: the original folder names the space.
+    const segments = item.originalFolderId === null ? null : [`${space.id}${SPACE_MARK}`, ...folderSegmentsOf(item.originalFolderId)];
+    return {
+      ...item,
+      originalFolder: segments ? (segments.length > 1 ? `${space.name} › ${segments.slice(1).join('/')}` : space.name) : space.name,
+      originalFolderId: segments ? displayPath(segments) : null,
+    };
+  },
   async whoAmI(io, ctx, known, signal) {
     const res = await io.get(`${ctx.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
     if (res.status !== 200) throw await io.failure(res);
@@ -303,13 +516,17 @@ export const ocis: WebDavDialect = {
     return { userId, userName: typeof me?.displayName === 'string' && me.displayName ? me.displayName : userId };
   },
   async prepare(io, ctx, signal) {
+    const meRes = await io.get(`${ctx.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
+    const me = meRes.status === 200 ? ((await meRes.json().catch(() => null)) as { id?: unknown } | null) : (await meRes.body?.cancel(), null);
     const res = await io.get(`${ctx.basePath}/graph/v1.0/me/drives`, { headers: { Accept: 'application/json' }, signal });
     if (res.status !== 200) throw await io.failure(res);
-    const json = (await res.json().catch(() => null)) as { value?: { driveType?: unknown; id?: unknown }[] } | null;
-    const personal = json?.value?.find((d) => d.driveType === 'personal');
-    if (typeof personal?.id !== 'string' || !personal.id) throw new AppError('UNSUPPORTED', 'This Infinite Scale account has no personal space.');
-    return { spaceId: personal.id };
+    const spaces = spacesFromDrives(await res.json().catch(() => null), typeof me?.id === 'string' ? me.id : null);
+    const personal = spaces.find((s) => s.personal);
+    if (!personal) throw new AppError('UNSUPPORTED', 'This Infinite Scale account has no personal space.');
+    return { spaceId: personal.id, spaces };
   },
 };
+
+const folderSegmentsOf = (folderId: string) => folderId.split('/').filter((p) => p !== '');
 
 export const dialects: Record<WebDavKind, WebDavDialect> = { owncloud10, nextcloud, ocis };

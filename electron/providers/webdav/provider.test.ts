@@ -111,7 +111,9 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       } else if (kind === 'owncloud10') {
         expect(report.id).toMatch(/^\d+$/);
       } else {
-        expect(report.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+        // "<space id>!<key>": the personal space's id, then reva's node uuid; folder sizes from allprop.
+        expect(report.id).toMatch(/^storage-users-1\$[0-9a-f-]+![0-9a-f]{8}-[0-9a-f]{4}-/);
+        expect(byName(items, 'Projects').size).toBe(350);
       }
     });
 

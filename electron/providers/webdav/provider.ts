@@ -783,7 +783,15 @@ export class WebDavProvider implements TrashProvider {
 
     const originalFolder = item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [];
     const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
-    const before = intoOriginal ? null : await this.children(originalFolder, signal);
+    // Without a file id the landed item is told by a name that was not there before.
+    const before = intoOriginal || fileId ? null : await this.children(originalFolder, signal);
+    // Restoring elsewhere, the server first puts it back at its original place: free there too?
+    const batch = this.batches.get(ctx);
+    const freeAtOriginal = intoOriginal
+      ? expectFree
+      : batch !== undefined &&
+        (await this.listingOf(batch, originalFolder, signal).catch(() => null))?.has(item.name) === false &&
+        !(batch.placed.get(displayPath(originalFolder))?.has(item.name) ?? false);
 
     const res = await this.move(trashPath, restorePath, null, signal);
     if (res.status !== 201 && res.status !== 204) {
@@ -801,9 +809,9 @@ export class WebDavProvider implements TrashProvider {
     // Where the name was free, the server put it there: one Depth 0 read proves it by file id,
     // instead of listing the whole folder.
     let landed: { folder: string[]; name: string; stat: Stat } | null = null;
-    if (intoOriginal && expectFree && fileId) {
-      const stat = await this.stat([...dest.folder, dest.name], committed).catch(() => null);
-      if (stat && stat.fileId === fileId) landed = { folder: dest.folder, name: dest.name, stat };
+    if (freeAtOriginal && fileId) {
+      const stat = await this.stat([...originalFolder, item.name], committed).catch(() => null);
+      if (stat && stat.fileId === fileId) landed = { folder: originalFolder, name: item.name, stat };
     }
     landed ??= await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, committed);
     if (!landed) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FileTree, TrashEntry, TreeNode, TreeUser } from '../tree';
+import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tree';
+import { revaErrorBody } from '../faults';
 import { TreeError } from '../tree';
 import {
   basicAuth,
@@ -97,6 +98,8 @@ const OCIS_STATUS = {
 
 /** The personal space id of a user: "<storage id>$<space uuid>", like oCIS. */
 export function ocisSpaceId(userId: string): string {
+  // A project space's files live under a tree user whose id is the space id itself.
+  if (userId.includes('$')) return userId;
   const hex = Buffer.from(userId, 'utf8').toString('hex').padEnd(12, '0').slice(0, 12);
   return `storage-users-1$4c510ada-c86b-4815-8820-${hex}`;
 }
@@ -927,19 +930,61 @@ export class WebDavFrontEnd {
     }
     if (method === 'GET' && (rawPath === '/graph/v1.0/me/drives' || rawPath === '/graph/v1beta1/me/drives')) {
       const spaceId = ocisSpaceId(user.id);
-      return sendJson(res, 200, {
-        value: [
-          {
-            driveType: 'personal',
-            id: spaceId,
-            name: user.displayName,
-            root: { id: spaceId, webDavUrl: `${this.origin(req)}/remote.php/dav/spaces/${encodeURIComponent(spaceId)}` },
-            quota: { used: this.tree.usage(user.id), total: user.quota ?? 0, state: 'normal' },
+      const webDavUrl = (id: string) => `${this.origin(req)}/remote.php/dav/spaces/${encodeURIComponent(id)}`;
+      const drives: unknown[] = [
+        {
+          driveType: 'personal',
+          driveAlias: `personal/${user.id}`,
+          id: spaceId,
+          name: user.displayName,
+          root: { id: spaceId, webDavUrl: webDavUrl(spaceId) },
+          quota: { used: this.tree.usage(user.id), total: user.quota ?? 0, state: 'normal' },
+        },
+      ];
+      // The project spaces the user is a member of (disabled ones too, as oCIS lists them to members),
+      // each with its members' unified role ids on root.permissions.
+      for (const space of this.tree.spaces.values()) {
+        if (!space.members[user.id]) continue;
+        drives.push({
+          driveType: 'project',
+          driveAlias: `project/${space.name.toLowerCase()}`,
+          id: space.id,
+          name: space.name,
+          root: {
+            id: space.id,
+            webDavUrl: webDavUrl(space.id),
+            ...(space.disabled ? { deleted: { state: 'trashed' } } : {}),
+            permissions: Object.entries(space.members).map(([member, role]) => ({
+              roles: [UNIFIED_ROLE[role]],
+              grantedToV2: { user: { id: `uuid-${member}`, displayName: this.tree.users.get(member)?.displayName ?? member } },
+            })),
           },
-        ],
+          quota: { used: this.tree.usage(space.id), total: 0, state: 'normal' },
+        });
+      }
+      // The virtual "Shares" drive every user has.
+      drives.push({
+        driveType: 'virtual',
+        driveAlias: 'virtual/shares',
+        id: 'a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668',
+        name: 'Shares',
+        root: { id: 'a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668', webDavUrl: webDavUrl('a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668') },
       });
+      return sendJson(res, 200, { value: drives });
     }
     return sendJson(res, 404, { error: { code: 'itemNotFound', message: 'not found' } });
+  }
+
+  /**
+   * The space a request names, as the tree user holding its files, with the caller's role; null when
+   * the caller is no member (reva answers as if it did not exist) or the space is disabled.
+   */
+  private ocisSpace(user: TreeUser, spaceId: string): { owner: TreeUser; role: SpaceRole } | null {
+    if (spaceId === ocisSpaceId(user.id)) return { owner: user, role: 'manager' };
+    const space = this.tree.spaces.get(spaceId);
+    const role = space?.members[user.id];
+    if (!space || !role || space.disabled) return null;
+    return { owner: this.tree.user(space.id), role };
   }
 
   private ocisDav(req: IncomingMessage, res: ServerResponse, user: TreeUser, parts: string[], method: string, body: Buffer): void {
@@ -947,49 +992,81 @@ export class WebDavFrontEnd {
     if (area !== 'spaces' || second === undefined) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
     if (second === 'trash-bin') {
       const [spaceId, ...rest] = more;
-      if (spaceId !== ocisSpaceId(user.id)) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
-      return this.ocisTrash(req, res, user, spaceId, rest, method, body);
+      if (spaceId === undefined) return sendEmpty(res, 405);
+      // reva (ocdav trashbin.go listTrashbin): a Depth 0 PROPFIND of a trash root is answered with a
+      // made-up root without asking the storage, whatever the space.
+      if (method === 'PROPFIND' && rest.length === 0 && depthOf(req) === '0') {
+        const request = parsePropfind(body);
+        if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
+        return sendMultistatus(res, this.head() + responseXml(this.collectionEntry(`/remote.php/dav/spaces/trash-bin/${spaceId}/`), request) + '</d:multistatus>\n', {});
+      }
+      const space = this.ocisSpace(user, spaceId);
+      if (!space) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
+      return this.ocisTrash(req, res, space.owner, space.role, spaceId, rest, method, body);
     }
-    if (second !== ocisSpaceId(user.id)) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
-    return this.files(req, res, user, more, method, body);
+    const space = this.ocisSpace(user, second);
+    if (!space) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
+    if (space.role === 'viewer' && !['PROPFIND', 'GET', 'HEAD'].includes(method)) {
+      return sendRevaError(res, 403, 'Sabre\\DAV\\Exception\\Forbidden', 'permission denied');
+    }
+    return this.files(req, res, space.owner, more, method, body);
   }
 
-  /** Resolves <key>/<name>/<name>... inside the user's trash. */
-  private ocisResolve(user: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode } | null {
+  /** Resolves <key>/<name>/<name>... inside a space's trash (owner: the tree user holding the space). */
+  private ocisResolve(owner: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode } | null {
     const [key, ...inner] = rest;
     if (!key) return null;
-    const entry = this.tree.trashOf(user.id).find((e) => ocisKey(e.nodeId) === key);
+    const entry = this.tree.trashOf(owner.id).find((e) => ocisKey(e.nodeId) === key);
     if (!entry) return null;
     const node = this.tree.resolveInEntry(entry, inner.join('/'));
     return node ? { entry, node } : null;
   }
 
-  private ocisTrashEntry(user: TreeUser, spaceId: string, entry: TrashEntry, node: TreeNode): DavEntry {
+  /**
+   * One trash entry as reva's itemToPropResponse writes it (owncloud/reva ocdav trashbin.go):
+   * allprop gives filename, location, timestamp, RFC 1123Z datetime, resourcetype, then oc:size for
+   * folders or d:getcontentlength for files, and oc:spaceid. Named properties: reva's switch compares
+   * the local name with "oc:size", which never matches, so a named oc:size is a 404 propstat for
+   * files and folders alike; d:getcontentlength is 404 for folders; d:getcontenttype is
+   * "httpd/unix-directory" for folders and 404 for files; anything else (getlastmodified) is 404.
+   */
+  private ocisTrashEntry(spaceId: string, entry: TrashEntry, node: TreeNode, request: PropRequest): DavEntry {
     const isFolder = node.kind === 'folder';
     const inner = this.tree.pathInEntry(node.id);
     const href = sabreEncode(`/remote.php/dav/spaces/trash-bin/${spaceId}/${ocisKey(entry.nodeId)}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`);
-    // oCIS writes the deletion time as RFC 3339 without fractions.
-    const trashProp = ownCloudTrashProps(node, entry, inner, (ms) => new Date(ms).toISOString().replace('.000Z', 'Z'));
+    const trashProp = ownCloudTrashProps(node, entry, inner, (ms) => new Date(ms).toUTCString().replace(/ GMT$/, ' +0000'));
+    const size = text(this.tree.sizeOf(node.id));
+    const spaceUuid = text(spaceId.slice(spaceId.indexOf('$') + 1));
+    if (request.kind === 'allprop') {
+      const all = new Map<string, PropValue>([
+        [OC('trashbin-original-filename'), trashProp(OC('trashbin-original-filename'))!],
+        [OC('trashbin-original-location'), trashProp(OC('trashbin-original-location'))!],
+        [OC('trashbin-delete-timestamp'), trashProp(OC('trashbin-delete-timestamp'))!],
+        [OC('trashbin-delete-datetime'), trashProp(OC('trashbin-delete-datetime'))!],
+        [DAV('resourcetype'), isFolder ? COLLECTION : EMPTY],
+        isFolder ? [OC('size'), size] : [DAV('getcontentlength'), size],
+        [OC('spaceid'), spaceUuid],
+      ]);
+      return { href, props: (name) => all.get(name), allprop: [...all.keys()] };
+    }
     const props = (name: string): PropValue | undefined => {
       switch (name) {
         case DAV('getcontentlength'):
-          return isFolder ? undefined : text(node.size);
-        case OC('size'):
-          return text(this.tree.sizeOf(node.id));
+          return isFolder ? undefined : size;
         case DAV('resourcetype'):
           return isFolder ? COLLECTION : EMPTY;
         case DAV('getcontenttype'):
-          return isFolder ? undefined : text(node.contentType);
-        case DAV('getlastmodified'):
-          return text(httpDate(node.mtime));
+          return isFolder ? text('httpd/unix-directory') : undefined;
+        case OC('spaceid'):
+          return spaceUuid;
         default:
           return trashProp(name);
       }
     };
-    return { href, props, allprop: [OC('trashbin-original-filename'), OC('trashbin-original-location'), OC('trashbin-delete-timestamp'), DAV('resourcetype')] };
+    return { href, props, allprop: [] };
   }
 
-  private ocisTrash(req: IncomingMessage, res: ServerResponse, user: TreeUser, spaceId: string, rest: string[], method: string, body: Buffer): void {
+  private ocisTrash(req: IncomingMessage, res: ServerResponse, owner: TreeUser, role: SpaceRole, spaceId: string, rest: string[], method: string, body: Buffer): void {
     if (method === 'PROPFIND') {
       const request = parsePropfind(body);
       if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
@@ -998,36 +1075,57 @@ export class WebDavFrontEnd {
       const rows: string[] = [];
       if (rest.length === 0) {
         rows.push(responseXml(this.collectionEntry(`/remote.php/dav/spaces/trash-bin/${spaceId}/`), request));
-        if (depth === '1') for (const e of this.tree.trashOf(user.id)) rows.push(responseXml(this.ocisTrashEntry(user, spaceId, e, this.tree.node(e.nodeId)), request));
+        for (const e of this.tree.trashOf(owner.id)) rows.push(responseXml(this.ocisTrashEntry(spaceId, e, this.tree.node(e.nodeId), request), request));
       } else {
-        const found = this.ocisResolve(user, rest);
+        const found = this.ocisResolve(owner, rest);
         if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
-        rows.push(responseXml(this.ocisTrashEntry(user, spaceId, found.entry, found.node), request));
-        if (depth === '1') for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocisTrashEntry(user, spaceId, found.entry, c), request));
+        rows.push(responseXml(this.ocisTrashEntry(spaceId, found.entry, found.node, request), request));
+        if (depth === '1') for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocisTrashEntry(spaceId, found.entry, c, request), request));
       }
       return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', {});
     }
     if (method === 'MOVE') {
-      const found = this.ocisResolve(user, rest);
+      const found = this.ocisResolve(owner, rest);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
       const dest = this.destination(req, res);
       if (!dest) return;
-      if (dest.area !== 'spaces' || dest.owner !== spaceId) return sendSabreError(res, 403, SABRE.Forbidden, 'restore only into the same space');
-      return this.placeInFiles(req, res, user, found.node, dest.rest, 'restore');
+      // spaces.go handleSpacesTrashbin: the Destination is parsed against this space's own base URI
+      // (net.ParseDestination); another space's URL does not contain it: 400 with no body.
+      if (dest.area !== 'spaces' || dest.owner !== spaceId) return sendEmpty(res, 400);
+      // RestoreRecycleItem needs the RestoreRecycleItem permission (space managers and editors).
+      if (role === 'viewer') return sendRevaError(res, 403, 'Sabre\\DAV\\Exception\\Forbidden', 'Permission denied to restore');
+      return this.placeInFiles(req, res, owner, found.node, dest.rest, 'restore');
     }
     if (method === 'DELETE') {
+      // PurgeRecycle: space managers only (and the owner of a personal space).
+      if (role !== 'manager') return sendRevaError(res, 403, 'Sabre\\DAV\\Exception\\Forbidden', rest.length === 0 ? 'Permission denied to purge recycle' : 'Permission denied to delete');
       if (rest.length === 0) {
-        this.tree.emptyTrash(user.id);
+        this.tree.emptyTrash(owner.id);
         return sendEmpty(res, 204);
       }
-      const found = this.ocisResolve(user, rest);
-      if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
+      const found = this.ocisResolve(owner, rest);
+      // trashbin.go delete: a key the storage does not know (NOT_FOUND) is a 409, not a 404.
+      if (!found) return sendRevaError(res, 409, 'Sabre\\DAV\\Exception\\Conflict', `key ${rest.join('/')} not found`);
       this.tree.destroy(found.node.id);
       return sendEmpty(res, 204);
     }
     return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
   }
 }
+
+/** reva's error answer (errors.Marshal): its own XML with xmlns:d="DAV". */
+function sendRevaError(res: ServerResponse, status: number, exception: string, message: string): void {
+  const body = revaErrorBody(exception, message);
+  res.writeHead(status, { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** oCIS's unified role ids (ocis services/graph unifiedrole) for space members. */
+const UNIFIED_ROLE: Record<SpaceRole, string> = {
+  manager: '312c0871-5ef7-4b3a-85b6-0e4074c64049',
+  editor: '58c63c02-1d89-4572-916a-870abc5a1b7d',
+  viewer: 'a8d5fe5e-96e3-418d-825b-534dbdf22b99',
+};
 
 /** A bodiless 409, as oCIS's put.go writes it for FAILED_PRECONDITION. */
 function sendEmpty409(res: ServerResponse): void {

@@ -112,3 +112,51 @@ export function seedDemoState(tree: FileTree, user: { id: string; displayName: s
     else trash(`${pick(['Documents', 'Documents/Invoices', 'Projects', 'Notes', ''], i)}/${pick(docs, i)} ${1 + (i % 17)}${pick(docExt, i)}`, 2_000 + ((i * 7_907) % 900_000));
   }
 }
+
+/** oCIS project spaces of the tests and the demo: ids "<storage id>$<space uuid>", and alice's role in each. */
+export const OCIS_SPACES = {
+  marketing: { id: 'storage-users-1$5e1f7c2a-8a4d-4b6e-9c11-00000000a001', name: 'Marketing', role: 'manager' },
+  engineering: { id: 'storage-users-1$5e1f7c2a-8a4d-4b6e-9c11-00000000a002', name: 'Engineering', role: 'editor' },
+  board: { id: 'storage-users-1$5e1f7c2a-8a4d-4b6e-9c11-00000000a003', name: 'Board', role: 'viewer' },
+  /** Disabled by its manager: listed in /me/drives as trashed, never shown. */
+  archive: { id: 'storage-users-1$5e1f7c2a-8a4d-4b6e-9c11-00000000a004', name: 'Archive', role: 'manager' },
+} as const;
+
+/**
+ * oCIS project spaces for `userId` (an existing tree user), each with a little trash:
+ *   Marketing (manager): Campaigns/2025/plan.pdf and banner.png (Campaigns/2025 exists), Assets/ (a
+ *     folder: logo.svg, fonts/brand.woff2), Campaigns/2024/old.pdf (2024 no longer exists)
+ *   Engineering (editor): Specs/api.md (Specs exists)
+ *   Board (viewer): minutes.pdf
+ *   Archive (disabled): notes.txt
+ */
+export function seedOcisSpaces(tree: FileTree, userId = 'alice', at = SEED_TIME): void {
+  let t = at;
+  const tick = () => (t += 60_000);
+  const space = (key: keyof typeof OCIS_SPACES) => {
+    const s = OCIS_SPACES[key];
+    tree.addSpace(s.id, s.name, { [userId]: s.role, ...(userId !== 'bob' && tree.users.has('bob') ? { bob: 'manager' as const } : {}) }, { disabled: key === 'archive' });
+    return s.id;
+  };
+  const trashFile = (owner: string, path: string, size: number) => {
+    const node = tree.writeFile(owner, path, size, { mtime: tick(), parents: true });
+    return tree.trash(node.id, { at: tick(), deletedBy: userId });
+  };
+  const m = space('marketing');
+  tree.mkdirs(m, 'Campaigns/2025');
+  tree.mkdirs(m, 'Brand');
+  trashFile(m, 'Campaigns/2025/plan.pdf', 1_000);
+  trashFile(m, 'Campaigns/2025/banner.png', 2_000);
+  tree.writeFile(m, 'Assets/logo.svg', 300, { parents: true, mtime: tick() });
+  tree.writeFile(m, 'Assets/fonts/brand.woff2', 700, { parents: true, mtime: tick() });
+  tree.trash(tree.resolve(m, 'Assets')!.id, { at: tick(), deletedBy: userId });
+  trashFile(m, 'Campaigns/2024/old.pdf', 400);
+  tree.trash(tree.resolve(m, 'Campaigns/2024')!.id, { at: tick(), deletedBy: userId });
+  const e = space('engineering');
+  tree.mkdirs(e, 'Specs');
+  trashFile(e, 'Specs/api.md', 500);
+  const b = space('board');
+  trashFile(b, 'minutes.pdf', 600);
+  const a = space('archive');
+  trashFile(a, 'notes.txt', 50);
+}
