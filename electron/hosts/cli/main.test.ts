@@ -242,3 +242,32 @@ describe('salvage list through a pipe', () => {
     expect(r.stdout.endsWith('\n')).toBe(true);
   });
 });
+
+describe('salvage command line against the ocis test server with a bearer token', () => {
+  let server: WebDavServer;
+  beforeAll(async () => {
+    server = await startWebDavServer({ kind: 'ocis' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('takes SALVAGE_TOKEN without --user as an access token', async () => {
+    const r = await cli(['list', '--json', '--server', server.url], { SALVAGE_TOKEN: WEBDAV_USERS.alice.appPassword });
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout).map((i) => (i as { name: string }).name)).toContain('notes.txt');
+  });
+
+  it('calls a refused token an access token, not an app password', async () => {
+    const r = await cli(['list', '--server', server.url, '--kind', 'ocis'], { SALVAGE_TOKEN: 'expired-token' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('access token');
+    expect(r.stderr).not.toContain('app password');
+  });
+
+  it('still needs --user with SALVAGE_PASSWORD', async () => {
+    const r = await cli(['list', '--server', server.url, '--kind', 'ocis'], { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--user is required');
+  });
+});

@@ -28,7 +28,7 @@ Commands:
 
 Options:
   --server <url>    Server address (required except for detect)
-  --user <name>     User name (ownCloud, Nextcloud)
+  --user <name>     User name (ownCloud, Nextcloud; oCIS with an app token)
   --kind <kind>     docspace | owncloud10 | nextcloud | ocis (detected when left out)
   --json            One JSON object per line
   --timeout <s>     How long to wait for the server's answer to each request (default 30)
@@ -36,7 +36,8 @@ Options:
 
 Environment:
   SALVAGE_PASSWORD  App password (ownCloud, Nextcloud)
-  SALVAGE_TOKEN     API key or token (DocSpace, oCIS); used when SALVAGE_PASSWORD is not set
+  SALVAGE_TOKEN     API key (DocSpace), or oCIS access token (sent as Bearer when --user is left out);
+                    used when SALVAGE_PASSWORD is not set
 
 Exit codes: 0 ok, 1 some items failed, 2 usage or sign-in error.`;
 
@@ -137,7 +138,11 @@ async function signIn(ctx: Context, args: Args): Promise<AccountView> {
   if (kind !== undefined && !AccountKindSchema.safeParse(kind).success) throw new UsageError(`Unknown --kind ${kind}.`);
   if (!kind) kind = (await ctx.services.accounts.detect(server)).kind;
   const user = str(args.flags, 'user');
-  if (kind !== 'docspace' && !user) throw new UsageError(`--user is required for ${kind} servers.`);
+  // oCIS takes SALVAGE_TOKEN without --user as a bearer access token (an OpenID Connect access token).
+  const bearer = kind === 'ocis' && !user && !ctx.env.SALVAGE_PASSWORD && Boolean(ctx.env.SALVAGE_TOKEN);
+  if (kind !== 'docspace' && !user && !bearer) {
+    throw new UsageError(kind === 'ocis' ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.' : `--user is required for ${kind} servers.`);
+  }
   try {
     return await ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });
   } catch (e) {

@@ -1,25 +1,32 @@
 import type { DemoAccount } from '../../../services/accounts';
 import { startWebDavServer } from './server';
-import { seedDemoState } from './seed';
+import { seedDemoState, seedOcisSpaces } from './seed';
 
 const DEMO_USERS = {
   owncloud10: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-oc10-app-password' },
   nextcloud: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-nc-app-password-xYz12' },
+  ocis: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-ocis-app-token-Qw7e' },
 };
 
-/** Demo mode: an ownCloud 10 and a Nextcloud test server with a few hundred realistic trashed items each. */
+const LABELS = { owncloud10: 'ownCloud (demo)', nextcloud: 'Nextcloud (demo)', ocis: 'Infinite Scale (demo)' } as const;
+
+/**
+ * Demo mode: an ownCloud 10, a Nextcloud and an Infinite Scale test server with a few hundred
+ * realistic trashed items each; on Infinite Scale also project spaces where Dana is manager,
+ * editor and viewer.
+ */
 export async function startWebDavDemo(): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = [];
-  for (const kind of ['owncloud10', 'nextcloud'] as const) {
+  for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
     const user = DEMO_USERS[kind];
-    const server = await startWebDavServer({ kind, seed: (tree) => seedDemoState(tree, user, kind === 'nextcloud' ? 340 : 280) });
-    accounts.push({
+    const server = await startWebDavServer({
       kind,
-      serverUrl: server.url,
-      user: user.id,
-      secret: user.appPassword,
-      label: kind === 'nextcloud' ? 'Nextcloud (demo)' : 'ownCloud (demo)',
+      seed: (tree) => {
+        seedDemoState(tree, user, kind === 'nextcloud' ? 340 : kind === 'ocis' ? 260 : 280);
+        if (kind === 'ocis') seedOcisSpaces(tree, user.id, Date.now() - 3 * 86_400_000);
+      },
     });
+    accounts.push({ kind, serverUrl: server.url, user: user.id, secret: user.appPassword, label: LABELS[kind] });
   }
   return accounts;
 }
