@@ -133,10 +133,10 @@ export class WebDavProvider implements TrashProvider {
   }
 
   /** What the dialect's prepare step found (oCIS: the personal space id); null until it has run. */
-  private prepared: Partial<Pick<DialectContext, 'spaceId'>> | null = null;
+  private prepared: Partial<Pick<DialectContext, 'spaceId' | 'spaces'>> | null = null;
 
   private get ctx(): DialectContext {
-    return { basePath: this.basePath, userId: this.userId, spaceId: this.prepared?.spaceId ?? '' };
+    return { basePath: this.basePath, userId: this.userId, spaceId: this.prepared?.spaceId ?? '', spaces: this.prepared?.spaces ?? [] };
   }
 
   /** The dialect's requests go through this provider's own send and error mapping. */
@@ -158,12 +158,22 @@ export class WebDavProvider implements TrashProvider {
   }
 
   private filesPath(segments: string[]): string {
+    // oCIS: a first segment "<space id>!" is a project space (see SpaceHooks).
+    if (this.dialect.spaces) return this.dialect.spaces.filesPath(this.ctx, segments);
     return [this.dialect.filesRoot(this.ctx), ...segments].join('/');
   }
 
   private trashPath(id: string | null): string {
+    if (this.dialect.spaces) return this.dialect.spaces.trashPath(this.ctx, id);
     const root = this.dialect.trashRoot(this.ctx);
     return id ? `${root}/${id}` : root;
+  }
+
+  /** What a 401 says: an app password (Basic) or an access token (Bearer, oCIS without a user name) was refused. */
+  private refusedMessage(): string {
+    return this.credentials.user
+      ? 'The server did not accept the app password. Sign in again.'
+      : 'The server did not accept the access token (it may have expired or been revoked). Sign in again.';
   }
 
   /** Basic with an app password; oCIS without a user name: the token as a Bearer token. */
@@ -213,7 +223,7 @@ export class WebDavProvider implements TrashProvider {
     }
     if (res.status === 401) {
       await res.body?.cancel();
-      throw new AppError('AUTH_FAILED', 'The server did not accept the app password. Sign in again.', { status: 401 });
+      throw new AppError('AUTH_FAILED', this.refusedMessage(), { status: 401 });
     }
     if (res.ok && /text\/html/i.test(res.headers.get('content-type') ?? '') && res.headers.get('content-length') !== '0') {
       // Nextcloud sends "text/html" with empty 201/204 answers; a page with content is not WebDAV.
@@ -312,8 +322,10 @@ export class WebDavProvider implements TrashProvider {
     const who = await this.dialect.whoAmI(this.io, this.ctx, { userId: this.userId, userName: this.credentials.user }, signal);
     this.userId = who.userId;
     await this.prepare(signal);
-    // The trash itself must answer: 207 for our own trash.
-    const trash = await this.send('PROPFIND', this.trashPath(null), { headers: { Depth: '0' }, body: this.dialect.trashPropfind, signal });
+    // The trash itself must answer: 207 for our own trash. reva answers a Depth 0 PROPFIND of a
+    // trash root without reading storage: with spaces (oCIS), the personal space's root is read.
+    const [checkPath, checkBody] = this.dialect.spaces ? [this.filesPath([]), STAT_BODY] : [this.trashPath(null), this.dialect.trashPropfind];
+    const trash = await this.send('PROPFIND', checkPath, { headers: { Depth: '0' }, body: checkBody, signal });
     if (trash.status !== 207) throw await this.failure(trash, this.dialect.trashCheckMessages);
     await trash.body?.cancel();
     return who;
@@ -324,12 +336,23 @@ export class WebDavProvider implements TrashProvider {
   async *listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     if (parentId !== null) folderSegments(parentId); // refuses "..", "."
     await this.prepare(signal);
-    const listed = this.trashPath(parentId);
+    // oCIS: one listing per space (the root) or the trashed folder's space.
+    const listings = this.dialect.spaces?.listings(this.ctx, parentId) ?? [{ listedPath: this.trashPath(parentId), trashRootPath: this.trashPath(null), space: undefined }];
+    for (const listing of listings) yield* this.listOne(parentId, listing, signal);
+  }
+
+  private async *listOne(
+    parentId: string | null,
+    listing: { listedPath: string; trashRootPath: string; space: { id: string; name: string; personal: boolean } | undefined },
+    signal?: AbortSignal,
+  ): AsyncIterable<{ items: TrashItem[]; total?: number }> {
+    const listed = listing.listedPath;
     const ctx = {
       accountId: this.account.id,
       parentId,
       listedPath: listed.replace(/\/+$/, ''),
-      trashRootPath: this.trashPath(null),
+      trashRootPath: listing.trashRootPath,
+      ...(listing.space ? { space: { id: listing.space.id, name: listing.space.name, personal: listing.space.personal } } : {}),
     };
     // The listing worker sends the PROPFIND and parses the body itself: the bytes of a big trash
     // never pass through this thread, only finished chunks of items.
@@ -348,7 +371,7 @@ export class WebDavProvider implements TrashProvider {
       }
     } catch (e) {
       if (!(e instanceof ListingStatusError)) throw e;
-      if (e.status === 401) throw new AppError('AUTH_FAILED', 'The server did not accept the app password. Sign in again.', { status: 401 });
+      if (e.status === 401) throw new AppError('AUTH_FAILED', this.refusedMessage(), { status: 401 });
       throw await this.failure(new Response(e.body, { status: e.status }), {
         404: parentId ? 'This folder is no longer in the trash.' : 'The trash bin was not found on the server.',
         403: 'This account may not read this trash bin.',
@@ -367,8 +390,8 @@ export class WebDavProvider implements TrashProvider {
     return {
       accountId: this.account.id,
       id: displayPath(segments),
-      name: segments.length ? folderName(segments) : 'Home',
-      path: displayPath(segments),
+      name: this.dialect.spaces ? this.dialect.spaces.folderName(this.ctx, segments) : segments.length ? folderName(segments) : 'Home',
+      path: this.dialect.spaces ? this.dialect.spaces.show(this.ctx, segments) : displayPath(segments),
       canWrite: writable(stat?.permissions ?? null),
       hasChildren: null,
     };
@@ -392,6 +415,12 @@ export class WebDavProvider implements TrashProvider {
       children.push(this.folderRef([...segments, path.slice(path.lastIndexOf('/') + 1)], statOf(r)));
     }
     children.sort((a, b) => a.name.localeCompare(b.name));
+    // oCIS: the personal root also leads into each project space (a viewer's cannot take restores).
+    if (this.dialect.spaces && segments.length === 0) {
+      for (const space of this.ctx.spaces ?? []) {
+        if (!space.personal) children.push({ ...this.folderRef(this.dialect.spaces.rootOf(space), null), canWrite: space.role !== 'viewer' });
+      }
+    }
     const breadcrumbs = segments.map((_, i) => this.folderRef(segments.slice(0, i), null));
     return { folder: this.folderRef(segments, selfStat), children, breadcrumbs: [...breadcrumbs, this.folderRef(segments, selfStat)] };
   }
@@ -422,11 +451,19 @@ export class WebDavProvider implements TrashProvider {
 
   /** Where an item would go: its target folder segments and name. Throws when the original place is unknown. */
   private destination(item: TrashItem, target: RestoreTarget): { folder: string[]; name: string } {
-    if (target.kind === 'folder') return { folder: folderSegments(target.folderId), name: item.name };
+    if (target.kind === 'folder') {
+      const folder = folderSegments(target.folderId);
+      const refusal = this.dialect.spaces?.restoreRefusal(this.ctx, item, folder);
+      if (refusal) throw refusal;
+      return { folder, name: item.name };
+    }
     if (item.originalFolderId === null) {
       throw new AppError('BAD_RESPONSE', 'The server did not give a usable original location for this item; restore it into a folder instead.');
     }
-    return { folder: folderSegments(item.originalFolderId), name: item.name };
+    const folder = folderSegments(item.originalFolderId);
+    const refusal = this.dialect.spaces?.restoreRefusal(this.ctx, item, folder);
+    if (refusal) throw refusal;
+    return { folder, name: item.name };
   }
 
   private conflictFor(item: TrashItem, folder: string[], name: string, existing: Stat): Conflict {
@@ -582,7 +619,9 @@ export class WebDavProvider implements TrashProvider {
   }
 
   private result(item: TrashItem | { key: string; name: string }, outcome: Outcome, finalPath: string | null, error?: unknown): ItemResult {
-    return { key: item.key, name: item.name, outcome, finalPath, error: error === undefined ? null : toErrorValue(error) };
+    // oCIS: a path in a project space reads "Marketing › Campaigns/plan.pdf".
+    const shown = finalPath !== null && this.dialect.spaces ? this.dialect.spaces.show(this.ctx, folderSegments(finalPath)) : finalPath;
+    return { key: item.key, name: item.name, outcome, finalPath: shown, error: error === undefined ? null : toErrorValue(error) };
   }
 
   /**
@@ -911,11 +950,18 @@ export class WebDavProvider implements TrashProvider {
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
     await this.runBatch(items, ctx, async (item) => {
+      const refusal = this.dialect.spaces?.deleteRefusal(this.ctx, item);
+      if (refusal) throw refusal;
       const res = await this.send('DELETE', this.trashPath(item.id), { signal: ctx.signal, idempotent: false, confirm: async () => !(await this.inTrash(item.id)) });
       if (res.status === 204 || res.status === 200) {
         await res.body?.cancel();
         ctx.itemDone(this.result(item, 'deleted', null), { bytes: item.size });
         return;
+      }
+      if (res.status === 409 && this.kind === 'ocis') {
+        // reva answers 409 (not 404) for a trash key it does not know.
+        await res.body?.cancel();
+        throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 409 });
       }
       throw await this.failure(res, {
         404: 'This item is no longer in the trash.',
@@ -928,22 +974,45 @@ export class WebDavProvider implements TrashProvider {
     // Read what is there first, so every item gets its own result.
     const known: TrashItem[] = [];
     for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
-    ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
+    const spaces = this.dialect.spaces;
+    if (!spaces) return this.emptyRoot(ctx, this.trashPath(null), known, null);
+    // oCIS: each space's trash is emptied on its own; only a space's managers may empty it.
+    const c = this.ctx;
+    const roots = spaces.listings(c, null);
+    const itemsOf = (id: string) => known.filter((i) => spaces.spaceOfItem(c, i.id)?.id === id);
+    const allowed = roots.filter((r) => r.space.role === 'manager' || r.space.role === 'unknown');
+    const left = roots.filter((r) => !allowed.includes(r));
+    const reason = left.length ? `; ${left.map((r) => r.space.name).join(', ')} left out: only a space's managers may empty its trash` : '';
+    ctx.progress({ current: `Emptying the trash of ${allowed.map((r) => r.space.name).join(', ') || 'no space'} (${known.length.toLocaleString('en-US')} items)${reason}` });
+    for (const r of left) {
+      for (const item of itemsOf(r.space.id)) {
+        ctx.itemDone({ ...this.result(item, 'skipped', null), note: `Not emptied: only managers of ${r.space.name} may empty its trash.` });
+      }
+    }
+    for (const r of allowed) await this.emptyRoot(ctx, r.trashRootPath, itemsOf(r.space.id), r.space.name);
+    ctx.progress({ fraction: 1 });
+  }
+
+  /** DELETE of one trash root; its known items are reported deleted once the server has done it. */
+  private async emptyRoot(ctx: BatchContext, root: string, known: TrashItem[], spaceName: string | null): Promise<void> {
+    if (spaceName === null) ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
     const emptied = async () => {
       const left: TrashItem[] = [];
       for await (const chunk of this.listTrash(null, new AbortController().signal)) left.push(...chunk.items);
       const ids = new Set(left.map((i) => i.id));
       return known.every((i) => !ids.has(i.id));
     };
-    const res = await this.send('DELETE', this.trashPath(null), { signal: ctx.signal, idempotent: false, confirm: emptied });
+    const res = await this.send('DELETE', root, { signal: ctx.signal, idempotent: false, confirm: emptied });
     if (res.status !== 204 && res.status !== 200) {
       throw await this.failure(res, {
-        403: 'The server does not allow emptying the trash for this account (an administrator may have turned it off).',
+        403: spaceName
+          ? `The server does not allow emptying the trash of ${spaceName} for this account.`
+          : 'The server does not allow emptying the trash for this account (an administrator may have turned it off).',
       });
     }
     await res.body?.cancel();
     for (const item of known) ctx.itemDone(this.result(item, 'deleted', null), { bytes: item.size });
-    ctx.progress({ fraction: 1 });
+    if (spaceName === null) ctx.progress({ fraction: 1 });
   }
 
   /**
