@@ -32,6 +32,13 @@ describe('WebDAV demo accounts', () => {
       // reva's trash listing has no content types.
       if (account.kind !== 'ocis') expect(items.some((i) => i.mimeType === 'image/jpeg')).toBe(true);
       else expect(items.some((i) => i.originalFolder.startsWith('Marketing › '))).toBe(true);
+      // The ready-made conflict: "Budget 2026.xlsx" is in the trash (twice) and its name is taken again.
+      const budget = items.filter((i) => i.name === 'Budget 2026.xlsx');
+      expect(budget).toHaveLength(2);
+      for (const one of budget) {
+        const check = await services.handlers['ops:checkConflicts']({ items: [{ accountId: account.id, id: one.id }], destination: { kind: 'original' } });
+        expect(check.conflicts.map((c) => [c.name, c.source, c.existing.size]), account.kind).toEqual([['Budget 2026.xlsx', 'existing', 48_213]]);
+      }
       const day2 = items.find((i) => i.name === 'Day 2')!;
       const inside = await services.trash.readAll(account.id, day2.id);
       expect(inside.map((i) => i.name).sort()).toEqual(['IMG_5001.jpg', 'IMG_5002.jpg', 'IMG_5003.heic', 'clip.mov']);

@@ -75,7 +75,6 @@ export function seedDemoState(tree: FileTree, user: { id: string; displayName: s
   const day = 86_400_000;
   const folders = ['Documents', 'Documents/Invoices', 'Documents/Contracts 2025', 'Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday', 'Projects', 'Projects/Website redesign', 'Music', 'Notes', 'Talk'];
   for (const f of folders) tree.mkdirs(user.id, f);
-  tree.writeFile(user.id, 'Documents/Budget 2026.xlsx', 48_213);
   tree.writeFile(user.id, 'Documents/Invoices/invoice-1041.pdf', 81_233);
   tree.writeFile(user.id, 'Photos/IMG_4032.jpg', 2_483_112);
   tree.writeFile(user.id, 'Notes/todo.md', 1_024);
@@ -93,6 +92,8 @@ export function seedDemoState(tree: FileTree, user: { id: string; displayName: s
   // Two versions of the same file, and one whose name is taken again now.
   trash('Documents/Budget 2026.xlsx', 45_001);
   trash('Documents/Budget 2026.xlsx', 44_120);
+  // The live one is written after them: trash() writes at the same path first, which would replace it.
+  tree.writeFile(user.id, 'Documents/Budget 2026.xlsx', 48_213);
   // Nested folders.
   for (const [folder, files] of [
     ['Projects/Website redesign/exports', ['home.png', 'about.png', 'contact.png']],
