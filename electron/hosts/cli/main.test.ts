@@ -140,12 +140,15 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     });
 
     it('Ctrl+C stops after the items in flight and says which ids are left; running those finishes the job', async () => {
-      const ids = ['notes.txt', '1e3.txt', '2024.10'].map(idOf);
+      // More items than a restore runs at once (16), so some are still waiting when it stops.
+      server.control.seed('alice', 40, { prefix: 'many-' });
+      const names = Array.from({ length: 40 }, (_, i) => `many-${i}.txt`);
+      const ids = names.map(idOf);
       server.control.setLatency(400);
       const stopped = await cli(['restore', ...ids, ...base()], env, (child) => {
         // Interrupt once the first item is back.
         const timer = setInterval(() => {
-          if (server.tree.resolve('alice', 'notes.txt')) {
+          if (server.tree.resolve('alice', names[0]!)) {
             clearInterval(timer);
             child.kill('SIGINT');
           }
@@ -162,7 +165,7 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       expect(left).not.toContain(ids[0]);
       const finished = await cli(['restore', ...left, ...base()], env);
       expect(finished.code).toBe(0);
-      for (const name of ['notes.txt', '1e3.txt', '2024.10']) expect(server.tree.resolve('alice', name)).not.toBeNull();
+      for (const name of names) expect(server.tree.resolve('alice', name)).not.toBeNull();
     });
 
     it('exits 2 for a wrong password and for usage errors', async () => {
