@@ -83,6 +83,17 @@ export function App() {
 
   return (
     <div className="app">
+      {/* The first Tab stop: straight to the list, past the sidebar, toolbar and filters. */}
+      <a
+        className="skip-link"
+        href="#trash-grid"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('trash-grid')?.focus();
+        }}
+      >
+        Skip to the trash list
+      </a>
       <header className="app-header">
         <h1>Salvage</h1>
       </header>

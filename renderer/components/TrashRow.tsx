@@ -67,6 +67,7 @@ export function TrashRow({
   onDragStart,
   onMouseDown,
   onClick,
+  onContextMenu,
 }: {
   item: TrashItem;
   index: number;
@@ -84,6 +85,7 @@ export function TrashRow({
   onDragStart: (e: DragEvent) => void;
   onMouseDown: (e: MouseEvent) => void;
   onClick: (e: MouseEvent) => void;
+  onContextMenu: (e: MouseEvent) => void;
 }) {
   const groupStart = group === 'start';
   return (
@@ -100,6 +102,7 @@ export function TrashRow({
       onDragStart={onDragStart}
       onMouseDown={onMouseDown}
       onClick={onClick}
+      onContextMenu={onContextMenu}
     >
       <div role="gridcell" className="gutter" title="Drag from here to select several rows">
         <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />

@@ -1,6 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type ComponentProps, type DragEvent, type RefObject } from 'react';
 import type { AccountView } from '../../shared/model';
-import { useTrashWorkflows } from '../actions/trash';
+import { singleAccount, useTrashWorkflows } from '../actions/trash';
 import * as sel from '../lib/selection';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
 import { useShortcut } from '../lib/useShortcut';
@@ -12,6 +12,7 @@ import { AccountSidebar } from './AccountSidebar';
 import { DRAG_TYPE } from './FolderTree';
 import { TrashBanners } from './TrashBanners';
 import { TrashBody } from './TrashBody';
+import { TrashContextMenu, type ContextAction } from './TrashContextMenu';
 import { TrashDialogs } from './TrashDialogs';
 import { TrashFilters } from './TrashFilters';
 import { TrashStatusBar } from './TrashStatusBar';
@@ -55,6 +56,7 @@ export function TrashScreen({
   const deferredFilters = useDeferredValue(filters);
   const [sort, setSort] = useState<Sort>({ column: 'deletedAt', direction: 'desc' });
   const [selection, setSelection] = useState<sel.Selection>(sel.emptySelection);
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const viewRef = useRef<HTMLElement>(null);
   // Below this width the filters other than search fold behind one "Filters" button.
@@ -76,6 +78,10 @@ export function TrashScreen({
     e.dataTransfer.setData('text/plain', `${selection.selected.size} items from the trash`);
     e.dataTransfer.effectAllowed = 'move';
   };
+
+  // What the context menu cannot do right now: anything while a workflow runs; Restore to… across accounts.
+  const contextDisabled: ContextAction[] =
+    flows.busy !== null || !view.selected.length ? ['restore', 'restore-to', 'delete'] : singleAccount(view.selected) ? [] : ['restore-to'];
 
   const title = current === 'all' ? 'All accounts' : (accountMap.get(current)?.label ?? 'Trash');
   const filtered = hasFilters(deferredFilters);
@@ -125,6 +131,7 @@ export function TrashScreen({
               onDragSelection,
               busy: new Set(),
               label: `Trash of ${title}`,
+              onContextMenu: setMenuAt,
             }}
           />
         </div>
@@ -136,6 +143,17 @@ export function TrashScreen({
           filtered={filtered}
           selected={view.selected.length}
           selectedBytes={view.selectedBytes}
+        />
+        <TrashContextMenu
+          at={menuAt}
+          count={view.selected.length}
+          disabled={contextDisabled}
+          onClose={() => setMenuAt(null)}
+          onAction={(action: ContextAction) => {
+            if (action === 'restore') void flows.restore(view.selected);
+            else if (action === 'restore-to') flows.chooseFolder(view.selected);
+            else flows.askDelete(view.selected);
+          }}
         />
         <TrashDialogs flows={flows} accounts={accountMap} shown={shown} totals={listings.totals} />
       </section>

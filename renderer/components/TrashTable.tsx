@@ -24,6 +24,8 @@ export interface TrashTableProps {
   /** Items an operation is working on right now (greyed out). */
   busy: ReadonlySet<string>;
   label: string;
+  /** Open the context menu for the selection at this point (window coordinates). */
+  onContextMenu: (at: { x: number; y: number }) => void;
 }
 
 /** The width of an element's vertical scrollbar, whatever the platform draws, and the room left for the rows. */
@@ -72,12 +74,14 @@ export function TrashTable(props: TrashTableProps) {
     if (focusIndex !== undefined && !marqueeActive.current) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
   }, [focusIndex, virtualizer, marqueeActive]);
 
-  const fromGutter = useRef(false);
+  // Only a press on a name drags the selection; from any other cell a drag draws a marquee.
+  const fromName = useRef(false);
   const onRowMouseDown = (e: MouseEvent, key: string) => {
     if (e.button !== 0) return;
-    fromGutter.current = Boolean((e.target as Element).closest('.gutter'));
+    fromName.current = Boolean((e.target as Element).closest('.cell-name'));
+    const fromGutter = Boolean((e.target as Element).closest('.gutter'));
     // The gutter works like a checkbox: a press toggles that row (and may start a marquee).
-    const mods = { shift: e.shiftKey, toggle: toggleKey(e) || fromGutter.current };
+    const mods = { shift: e.shiftKey, toggle: toggleKey(e) || fromGutter };
     // A plain press on an already-selected row keeps the selection so it can be dragged; the click narrows it.
     if (!mods.shift && !mods.toggle && selection.selected.has(key)) return;
     if (mods.shift) e.preventDefault(); // no text selection on shift-click
@@ -113,6 +117,19 @@ export function TrashTable(props: TrashTableProps) {
     } else if (e.key === 'Delete' || (isMac && e.key === 'Backspace' && e.metaKey)) {
       e.preventDefault();
       if (selection.selected.size) props.onDelete();
+    } else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      // The menu key: the context menu of the selection (or of the focused row), at that row.
+      e.preventDefault();
+      let current = selection;
+      if (!current.selected.size) {
+        if (current.focus === null) return;
+        current = sel.click(current, keys, index, current.focus);
+        onSelection(current);
+      }
+      const at = current.focus !== null ? index.get(current.focus) : undefined;
+      const el = at !== undefined ? document.getElementById(`trash-row-${at}`) : null;
+      const box = (el ?? gridRef.current)?.getBoundingClientRect();
+      if (box) props.onContextMenu({ x: box.left + 40, y: el ? box.bottom : box.top + 40 });
     } else if (e.key === 'Escape' && selection.selected.size) {
       e.preventDefault();
       e.stopPropagation();
@@ -124,6 +141,7 @@ export function TrashTable(props: TrashTableProps) {
   return (
     <div
       ref={gridRef}
+      id="trash-grid"
       className="trash-grid"
       role="grid"
       aria-label={props.label}
@@ -135,7 +153,15 @@ export function TrashTable(props: TrashTableProps) {
       onKeyDown={onKeyDown}
       data-testid="trash-grid"
     >
-      <TrashTableHeader columns={columns} template={template} scrollbar={scrollbar} sort={sort} onSort={props.onSort} />
+      <TrashTableHeader
+        columns={columns}
+        template={template}
+        scrollbar={scrollbar}
+        sort={sort}
+        onSort={props.onSort}
+        checked={keys.length > 0 && selection.selected.size >= keys.length ? true : selection.selected.size > 0 ? 'mixed' : false}
+        onCheck={(all) => onSelection(all ? sel.selectAll(selection, keys) : sel.clear(selection))}
+      />
       <div ref={scrollRef} className="trash-scroll" role="rowgroup" data-testid="trash-scroll">
         <div className="trash-canvas" role="presentation" style={{ height: virtualizer.getTotalSize() }}>
           {rows.map((row) => {
@@ -155,8 +181,8 @@ export function TrashTable(props: TrashTableProps) {
                 busy={busy.has(item.key)}
                 group={sort.groupByFolder ? (startsGroup(items, row.index) ? 'start' : 'member') : null}
                 onDragStart={(e) => {
-                  if (fromGutter.current) {
-                    e.preventDefault(); // the gutter starts a marquee, not a drag
+                  if (!fromName.current) {
+                    e.preventDefault(); // only the name drags; other cells start a marquee
                     return;
                   }
                   if (!selected) onSelection(sel.click(selection, keys, index, item.key));
@@ -164,6 +190,12 @@ export function TrashTable(props: TrashTableProps) {
                 }}
                 onMouseDown={(e) => onRowMouseDown(e, item.key)}
                 onClick={(e) => onRowClick(e, item.key)}
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  // A right click on a row outside the selection selects that row, as in file managers.
+                  if (!selected) onSelection(sel.click(selection, keys, index, item.key));
+                  props.onContextMenu({ x: e.clientX, y: e.clientY });
+                }}
               />
             );
           })}

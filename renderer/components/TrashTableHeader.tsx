@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { Sort, SortColumn } from '../lib/view';
 import type { Column } from './trashGrid';
 
@@ -22,6 +23,8 @@ export function TrashTableHeader({
   scrollbar,
   sort,
   onSort,
+  checked,
+  onCheck,
 }: {
   columns: Column[];
   /** The grid's column template, shared with the rows. */
@@ -30,12 +33,29 @@ export function TrashTableHeader({
   scrollbar: number;
   sort: Sort;
   onSort: (next: Sort) => void;
+  /** The select-all box: every row selected, some, or none. */
+  checked: boolean | 'mixed';
+  /** Select every row (true) or none (false). */
+  onCheck: (all: boolean) => void;
 }) {
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = checked === 'mixed';
+  }, [checked]);
   return (
     <div className="trash-header" role="rowgroup" style={{ paddingRight: scrollbar }}>
       <div className="trash-row-grid header-row" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         <div role="columnheader" className="gutter-header">
-          <span className="visually-hidden">Selected</span>
+          <input
+            ref={box}
+            type="checkbox"
+            className="select-all"
+            aria-label="Select all"
+            title={checked === true ? 'Select none' : 'Select all'}
+            checked={checked === true}
+            onChange={() => onCheck(checked !== true)}
+            data-testid="select-all"
+          />
         </div>
         {columns.map((c) => (
           <div

@@ -42,9 +42,8 @@ export function useMarquee(
     area.on('beforestart', ({ event }) => {
       if (!event || ('button' in event && event.button !== 0)) return false;
       const target = event.target as Element | null;
-      // Marquee starts in empty space below the rows or on a row's gutter; anywhere else on a row is a click or a drag.
-      const onRow = target?.closest('.trash-row');
-      if (onRow && !target?.closest('.gutter')) return false;
+      // Marquee starts anywhere but on a name (as in Finder's and Explorer's list views): the name drags the selection.
+      if (target?.closest('.trash-row .cell-name')) return false;
       // Not on the scrollbar.
       if ('clientX' in event && event.clientX > scroller.getBoundingClientRect().left + scroller.clientWidth) return false;
       return true;
