@@ -45,7 +45,7 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
       );
     case 'expiresAt':
       return (
-        <div role="gridcell" title={item.expiresAt ? formatExact(item.expiresAt) : 'The server does not say'}>
+        <div role="gridcell" className={item.expiresAt ? undefined : 'cell-muted'} title={item.expiresAt ? formatExact(item.expiresAt) : 'The server does not say when it empties its trash'}>
           {formatDaysLeft(item.expiresAt)}
         </div>
       );

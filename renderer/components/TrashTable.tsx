@@ -70,9 +70,16 @@ export function TrashTable(props: TrashTableProps) {
 
   // Keep the focused row on screen.
   const focusIndex = selection.focus !== null ? index.get(selection.focus) : undefined;
+  // A new sort order shows the top of the list, not wherever the focused row went.
+  const lastSort = useRef(sort);
   useEffect(() => {
+    if (lastSort.current !== sort) {
+      lastSort.current = sort;
+      virtualizer.scrollToOffset(0);
+      return;
+    }
     if (focusIndex !== undefined && !marqueeActive.current) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
-  }, [focusIndex, virtualizer, marqueeActive]);
+  }, [focusIndex, virtualizer, marqueeActive, sort]);
 
   // Only a press on a name drags the selection; from any other cell a drag draws a marquee.
   const fromName = useRef(false);

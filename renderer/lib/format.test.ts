@@ -40,7 +40,7 @@ describe('format', () => {
     expect(formatDaysLeft(inDays(1), NOW)).toBe('in 1 day');
     expect(formatDaysLeft(inDays(0), NOW)).toBe('today');
     expect(formatDaysLeft(new Date(NOW - 5000).toISOString(), NOW)).toBe('today');
-    expect(formatDaysLeft(null, NOW)).toBe('—');
+    expect(formatDaysLeft(null, NOW)).toBe('unknown');
   });
 });
 

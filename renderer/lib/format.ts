@@ -62,7 +62,7 @@ export function daysLeft(expiresAt: string | null, now: number = Date.now()): nu
 
 export function formatDaysLeft(expiresAt: string | null, now: number = Date.now()): string {
   const days = daysLeft(expiresAt, now);
-  if (days === null) return '—';
+  if (days === null) return 'unknown';
   if (days === 0) return 'today';
   return `in ${plural(days, 'day')}`;
 }
