@@ -1104,6 +1104,13 @@ export class WebDavProvider implements TrashProvider {
 
   /** The top level of the trash with each entry's file id where the server gives it (Nextcloud's oc:fileid, ownCloud's trash id). */
   private async trashWithIds(signal: AbortSignal): Promise<TrashedEntry[]> {
+    if (this.dialect.spaces) {
+      // oCIS: every space's trash (a Replace in a project space trashed the file there); reva's
+      // listing has no oc:fileid, so entries are told by name, folder and deletion time.
+      const out: TrashedEntry[] = [];
+      for await (const chunk of this.listTrash(null, signal)) for (const item of chunk.items) out.push({ item, fileId: null });
+      return out;
+    }
     const root = this.trashPath(null);
     const found = await this.propfind(root, '1', this.dialect.trashPropfind, signal);
     const ctx = { accountId: this.account.id, parentId: null, listedPath: root.replace(/\/+$/, ''), trashRootPath: root };
@@ -1162,7 +1169,8 @@ function changedSince(landed: Landed, now: Stat): string | null {
 function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry | null {
   const since = Date.parse(replaced.at);
   const matches = entries.filter(({ item, fileId }) => {
-    if (item.name !== replaced.name || item.originalFolder !== replaced.folder) return false;
+    // The folder by its reference (the same as its display path except in oCIS project spaces).
+    if (item.name !== replaced.name || (item.originalFolderId ?? item.originalFolder) !== replaced.folder) return false;
     if (replaced.fileId && fileId) return fileId === replaced.fileId;
     return item.deletedAt === null || Date.parse(item.deletedAt) >= since;
   });

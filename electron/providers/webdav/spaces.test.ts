@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Conflict, ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { OCIS_SPACES, seedOcisSpaces, seedTestState, WEBDAV_USERS } from '../../demo/servers/webdav/seed';
-import type { AccountConfig, BatchContext } from '../types';
+import type { AccountConfig, BatchContext, Landed } from '../types';
 import { WebDavProvider } from './provider';
 import { InThreadHost } from './trashStream';
 
@@ -18,14 +18,18 @@ const { marketing, engineering, board } = OCIS_SPACES;
 function batch(options: { answer?: (c: Conflict) => Resolution } = {}) {
   const results: ItemResult[] = [];
   const progress: string[] = [];
+  const landed = new Map<string, Landed>();
   const ctx: BatchContext = {
     signal: new AbortController().signal,
-    itemDone: (r) => results.push(r),
+    itemDone: (r, extra) => {
+      results.push(r);
+      if (extra?.landed) landed.set(r.key, extra.landed);
+    },
     progress: (p) => void (p.current && progress.push(p.current)),
     resolutionFor: () => undefined,
     ask: async (c) => options.answer?.(c) ?? 'skip',
   };
-  return { ctx, results, progress };
+  return { ctx, results, progress, landed };
 }
 
 describe('oCIS spaces', () => {
@@ -97,6 +101,20 @@ describe('oCIS spaces', () => {
     await p.restore([byName(items, 'api.md')], { kind: 'original' }, { recreateMissingFolders: false }, e.ctx);
     expect(e.results[0]).toMatchObject({ outcome: 'restored' });
     expect(filesOf(engineering.id)).toContain('/Specs/api.md');
+  });
+
+  it('undoes a Replace in a project space: the replaced file comes back from that space\'s trash', async () => {
+    const p = provider();
+    const plan = byName(await list(p), 'plan.pdf');
+    const existing = server.tree.writeFile(marketing.id, 'Campaigns/2025/plan.pdf', 5);
+    const b = batch({ answer: () => 'replace' });
+    await p.restore([plan], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+    expect(b.results[0]).toMatchObject({ outcome: 'replaced', finalPath: 'Marketing › Campaigns/2025/plan.pdf' });
+    const u = batch();
+    await p.undoRestore([{ key: plan.key, name: plan.name, landed: b.landed.get(plan.key)! }], u.ctx);
+    expect(u.results[0]).toMatchObject({ outcome: 'reverted', error: null });
+    expect(server.tree.resolve(marketing.id, 'Campaigns/2025/plan.pdf')?.id).toBe(existing.id);
+    expect(trashOf(marketing.id)).toContain('plan.pdf');
   });
 
   it('keeps restores within the item\'s space', async () => {
