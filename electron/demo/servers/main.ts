@@ -1,6 +1,6 @@
 import type { RunningServer } from './control';
-import { startServer, type ServerKind } from './index';
-import { WEBDAV_USERS } from './webdav/seed';
+import { startServer, startWebDavServer, type ServerKind } from './index';
+import { seedOcisSpaces, seedTestState, WEBDAV_USERS } from './webdav/seed';
 
 /**
  * `npm run servers`: starts every test server and prints its URL and test accounts.
@@ -11,7 +11,12 @@ const base = Number(process.env.SALVAGE_PORT_BASE ?? 0);
 
 const running: RunningServer[] = [];
 for (const [i, kind] of kinds.entries()) {
-  const server = await startServer({ kind, port: base ? base + i : 0 });
+  const port = base ? base + i : 0;
+  // oCIS also gets alice's project spaces (manager of Marketing, editor of Engineering, viewer of Board).
+  const server =
+    kind === 'ocis'
+      ? await startWebDavServer({ kind, port, seed: (tree) => (seedTestState(tree), seedOcisSpaces(tree)) })
+      : await startServer({ kind, port });
   running.push(server);
   const who =
     kind === 'docspace'
