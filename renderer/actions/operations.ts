@@ -10,7 +10,8 @@ import { useActionContext, type ActionContext } from './context';
  * once; followOperations (queries/operations) keeps it live from there.
  */
 
-const refs = (items: readonly TrashItem[]) => items.map((i) => ({ accountId: i.accountId, id: i.id }));
+/** Items as main names them; one inside a trashed folder carries that folder's id too. */
+const refs = (items: readonly TrashItem[]) => items.map((i) => (i.parentId ? { accountId: i.accountId, id: i.id, parentId: i.parentId } : { accountId: i.accountId, id: i.id }));
 
 export async function startRestore(ctx: ActionContext, items: readonly TrashItem[], destination: Destination, resolutions: Record<string, Resolution> = {}) {
   const op = await ctx.api('ops:restore', { items: refs(items), destination, resolutions, recreateMissingFolders: true });

@@ -68,6 +68,7 @@ export function TrashRow({
   onMouseDown,
   onClick,
   onContextMenu,
+  onDoubleClick,
 }: {
   item: TrashItem;
   index: number;
@@ -86,6 +87,7 @@ export function TrashRow({
   onMouseDown: (e: MouseEvent) => void;
   onClick: (e: MouseEvent) => void;
   onContextMenu: (e: MouseEvent) => void;
+  onDoubleClick: () => void;
 }) {
   const groupStart = group === 'start';
   return (
@@ -103,6 +105,7 @@ export function TrashRow({
       onMouseDown={onMouseDown}
       onClick={onClick}
       onContextMenu={onContextMenu}
+      onDoubleClick={onDoubleClick}
     >
       <div role="gridcell" className="gutter" title="Drag from here to select several rows">
         <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />

@@ -1,5 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type ComponentProps, type DragEvent, type RefObject } from 'react';
-import type { AccountView } from '../../shared/model';
+import type { AccountView, TrashItem } from '../../shared/model';
 import { singleAccount, useTrashWorkflows } from '../actions/trash';
 import * as sel from '../lib/selection';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
@@ -7,7 +7,8 @@ import { useShortcut } from '../lib/useShortcut';
 import { useElementWidth } from '../lib/useElementWidth';
 import { useTrashView } from '../lib/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
-import { useTrashListings } from '../queries/trash';
+import { useTrashInside, useTrashListings } from '../queries/trash';
+import { ErrorLine } from './ErrorLine';
 import { AccountSidebar } from './AccountSidebar';
 import { DRAG_TYPE } from './FolderTree';
 import { TrashBanners } from './TrashBanners';
@@ -33,6 +34,35 @@ function useSearchAndEscapeKeys(searchRef: RefObject<HTMLInputElement | null>, s
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [searchRef, setSelection]);
+}
+
+/** Where in the trash the list is: the trash itself, then each trashed folder opened, each a way back. */
+function TrashBreadcrumb({ path, onGoTo, error }: { path: TrashItem[]; onGoTo: (depth: number) => void; error: unknown }) {
+  return (
+    <nav className="trash-breadcrumb breadcrumbs" aria-label="Where in the trash">
+      <ol>
+        <li>
+          <button type="button" className="link" onClick={() => onGoTo(0)}>
+            Trash
+          </button>
+        </li>
+        {path.map((f, i) =>
+          i === path.length - 1 ? (
+            <li key={f.key} aria-current="page">
+              <strong>{f.name}</strong>
+            </li>
+          ) : (
+            <li key={f.key}>
+              <button type="button" className="link" onClick={() => onGoTo(i + 1)}>
+                {f.name}
+              </button>
+            </li>
+          ),
+        )}
+      </ol>
+      <ErrorLine error={error} />
+    </nav>
+  );
 }
 
 /**
@@ -66,7 +96,20 @@ export function TrashScreen({
   const accountMap = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
   const shown = useMemo(() => (current === 'all' ? accounts : accounts.filter((a) => a.id === current)), [accounts, current]);
   const listings = useTrashListings(shown);
-  const view = useTrashView(listings.items, deferredFilters, sort, accountMap, selection.selected);
+  // Browsing into trashed folders: the folders opened, outermost first (reset when the account changes).
+  const [browse, setBrowse] = useState<{ current: string; path: TrashItem[] }>({ current, path: [] });
+  const path = browse.current === current ? browse.path : [];
+  const folder = path.at(-1) ?? null;
+  const inside = useTrashInside(folder);
+  const openFolder = (item: TrashItem) => {
+    setBrowse({ current, path: [...path, item] });
+    setSelection(sel.emptySelection);
+  };
+  const goTo = (depth: number) => {
+    setBrowse({ current, path: path.slice(0, depth) });
+    setSelection(sel.emptySelection);
+  };
+  const view = useTrashView(folder ? inside.items : listings.items, deferredFilters, sort, accountMap, selection.selected);
   const flows = useTrashWorkflows(accountMap, setSelection);
 
   useSearchAndEscapeKeys(searchRef, setSelection);
@@ -111,12 +154,13 @@ export function TrashScreen({
         />
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
         <div className="table-area">
+          {folder && <TrashBreadcrumb path={path} onGoTo={goTo} error={inside.query.error} />}
           <TrashBody
             noAccount={shown.length === 0}
-            listings={listings}
+            listings={folder ? { items: inside.items, errors: [], expired: [], loading: inside.loading, streaming: false } : listings}
             filtered={filtered}
             onClearFilters={() => setFilters(noFilters)}
-            emptyWhere={current === 'all' ? 'any account' : title}
+            emptyWhere={folder ? `“${folder.name}”` : current === 'all' ? 'any account' : title}
             table={{
               items: view.items,
               keys: view.keys,
@@ -132,6 +176,7 @@ export function TrashScreen({
               busy: new Set(),
               label: `Trash of ${title}`,
               onContextMenu: setMenuAt,
+              onOpen: openFolder,
             }}
           />
         </div>

@@ -26,6 +26,8 @@ export interface TrashTableProps {
   label: string;
   /** Open the context menu for the selection at this point (window coordinates). */
   onContextMenu: (at: { x: number; y: number }) => void;
+  /** Open a trashed folder to see (and restore) what is inside (double-click or Enter on it). */
+  onOpen: (folder: TrashItem) => void;
 }
 
 /** The width of an element's vertical scrollbar, whatever the platform draws, and the room left for the rows. */
@@ -99,7 +101,7 @@ export function TrashTable(props: TrashTableProps) {
     if (selection.selected.size > 1 && selection.selected.has(key)) onSelection(sel.click(selection, keys, index, key));
   };
 
-  // Enter and double-click deliberately do nothing: restoring is always a press of Restore (or its shortcut, see lib/shortcuts).
+  // Enter and double-click never restore (that is always a press of Restore or its shortcut, see lib/shortcuts); on a folder they open it.
   const onKeyDown = (e: KeyboardEvent) => {
     const mods = { shift: e.shiftKey, toggle: toggleKey(e) };
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
@@ -124,6 +126,13 @@ export function TrashTable(props: TrashTableProps) {
     } else if (e.key === 'Delete' || (isMac && e.key === 'Backspace' && e.metaKey)) {
       e.preventDefault();
       if (selection.selected.size) props.onDelete();
+    } else if (e.key === 'Enter') {
+      const at = selection.focus !== null ? index.get(selection.focus) : undefined;
+      const item = at !== undefined ? items[at] : undefined;
+      if (item?.kind === 'folder') {
+        e.preventDefault();
+        props.onOpen(item);
+      }
     } else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
       // The menu key: the context menu of the selection (or of the focused row), at that row.
       e.preventDefault();
@@ -197,6 +206,9 @@ export function TrashTable(props: TrashTableProps) {
                 }}
                 onMouseDown={(e) => onRowMouseDown(e, item.key)}
                 onClick={(e) => onRowClick(e, item.key)}
+                onDoubleClick={() => {
+                  if (item.kind === 'folder') props.onOpen(item);
+                }}
                 onContextMenu={(e) => {
                   e.preventDefault();
                   // A right click on a row outside the selection selects that row, as in file managers.

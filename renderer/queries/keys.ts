@@ -11,6 +11,10 @@ export const keys = {
   trashAll: () => ['trash'] as const,
   /** One account's trash listing. */
   trash: (accountId: string) => [...keys.trashAll(), accountId] as const,
+  /** Every trashed folder's listing of one account (a prefix; under the account's key, so invalidating the account covers them). */
+  trashInsideOf: (accountId: string) => [...keys.trash(accountId), 'inside'] as const,
+  /** What is inside one trashed folder. */
+  trashInside: (accountId: string, folderId: string) => [...keys.trashInsideOf(accountId), folderId] as const,
   /** Every cached level of one account's live files tree (a prefix). */
   foldersOf: (accountId: string) => ['folders', accountId] as const,
   /** One level of the live files tree; the root when parentId is null. */

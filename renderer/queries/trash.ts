@@ -1,4 +1,4 @@
-import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { call } from '../api/client';
@@ -16,10 +16,10 @@ export interface TrashListing {
 
 const emptyListing: TrashListing = { items: [], total: null, complete: false };
 
-async function* pages(accountId: string, signal: AbortSignal) {
+async function* pages(accountId: string, signal: AbortSignal, parentId: string | null = null) {
   let cursor: string | null = null;
   do {
-    const page: { items: TrashItem[]; cursor: string | null; total: number | null } = await call('trash:list', { accountId, parentId: null, cursor });
+    const page: { items: TrashItem[]; cursor: string | null; total: number | null } = await call('trash:list', { accountId, parentId, cursor });
     if (signal.aborted) return;
     cursor = page.cursor;
     yield { items: page.items, total: page.total, complete: cursor === null };
@@ -44,7 +44,24 @@ export const trashQueries = {
       structuralSharing: false,
       staleTime: 60_000,
     }),
+  /** What is inside one trashed folder (items there can be restored or deleted on their own). */
+  inside: (accountId: string, folderId: string) =>
+    queryOptions({
+      queryKey: keys.trashInside(accountId, folderId),
+      queryFn: async ({ signal }): Promise<TrashListing> => {
+        const items: TrashItem[] = [];
+        for await (const page of pages(accountId, signal, folderId)) items.push(...page.items);
+        return { items, total: items.length, complete: true };
+      },
+      staleTime: 60_000,
+    }),
 };
+
+/** The listing of the trashed folder being browsed (null: none is). */
+export function useTrashInside(folder: TrashItem | null) {
+  const q = useQuery({ ...trashQueries.inside(folder?.accountId ?? '', folder?.id ?? ''), enabled: folder !== null });
+  return { query: q, items: q.data?.items ?? [], loading: folder !== null && q.isPending, fetching: q.isFetching };
+}
 
 /** Takes items out of every cached listing as soon as an operation reports them gone. */
 export function removeFromTrash(client: QueryClient, accountId: string, ids: ReadonlySet<string>) {
@@ -54,6 +71,12 @@ export function removeFromTrash(client: QueryClient, accountId: string, ids: Rea
     const items = old.items.filter((i) => !ids.has(i.id));
     if (items.length === old.items.length) return old;
     return { ...old, items, total: old.total === null ? null : Math.max(0, old.total - (old.items.length - items.length)) };
+  });
+  // And from the listings of trashed folders being browsed.
+  client.setQueriesData<TrashListing>({ queryKey: keys.trashInsideOf(accountId) }, (old) => {
+    if (!old) return old;
+    const items = old.items.filter((i) => !ids.has(i.id));
+    return items.length === old.items.length ? old : { ...old, items, total: items.length };
   });
 }
 
