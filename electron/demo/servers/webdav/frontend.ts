@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tree';
 import { revaErrorBody } from '../faults';
@@ -143,6 +143,26 @@ export class WebDavFrontEnd {
   deleteFromTrash: boolean;
   private readonly flows = new Map<string, LoginFlowState>();
   private readonly paginate = new Map<string, number[]>();
+  /**
+   * oCIS: a minimal OpenID provider (like its built-in IdP, LibreGraph Connect): discovery,
+   * authorize with PKCE (S256), token with refresh-token rotation. The authorize step signs in
+   * `oidcLogin` without a page. `oidcTokenSeconds` shortens access tokens for tests.
+   */
+  oidcLogin = 'alice';
+  oidcTokenSeconds = 300;
+  private readonly oidcCodes = new Map<string, { user: string; challenge: string; redirectUri: string; clientId: string }>();
+  private readonly oidcAccess = new Map<string, { user: string; expiresAt: number }>();
+  private readonly oidcRefresh = new Map<string, string>();
+
+  /** Every refresh token stops working (a sign-out elsewhere, an admin revoking sessions). */
+  revokeRefreshTokens(): void {
+    this.oidcRefresh.clear();
+  }
+
+  /** Every access token handed out so far expires now. */
+  expireAccessTokens(): void {
+    for (const t of this.oidcAccess.values()) t.expiresAt = 0;
+  }
 
   constructor(
     private readonly tree: FileTree,
@@ -181,6 +201,9 @@ export class WebDavFrontEnd {
       return sendJson(res, 200, this.nc ? NC_STATUS : this.ocis ? OCIS_STATUS : OC_STATUS, 'application/json', { 'Access-Control-Allow-Origin': '*' });
     }
     if (this.ocis && rawPath.startsWith('/graph/')) return this.graph(req, res, rawPath, method);
+    if (this.ocis && (rawPath === '/.well-known/openid-configuration' || rawPath === '/signin/v1/identifier/_/authorize' || rawPath === '/konnect/v1/token')) {
+      return this.openIdProvider(req, res, url, method, body);
+    }
     if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
     if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
@@ -192,7 +215,11 @@ export class WebDavFrontEnd {
 
   private authenticate(req: IncomingMessage): TreeUser | null {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer && this.ocis) return [...this.tree.users.values()].find((u) => u.appPasswords.includes(bearer)) ?? null;
+    if (bearer && this.ocis) {
+      const access = this.oidcAccess.get(bearer);
+      if (access) return access.expiresAt > Date.now() ? (this.tree.users.get(access.user) ?? null) : null;
+      return [...this.tree.users.values()].find((u) => u.appPasswords.includes(bearer)) ?? null;
+    }
     const creds = basicAuth(req);
     return creds ? this.tree.authenticate(creds.user, creds.secret) : null;
   }
@@ -916,6 +943,69 @@ export class WebDavFrontEnd {
       return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
     }
     return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');
+  }
+
+  // ------------------------------------------------------------------ oCIS OpenID provider
+
+  private openIdProvider(req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: Buffer): void {
+    const issuer = this.origin(req);
+    const oauthError = (status: number, error: string, description: string) => sendJson(res, status, { error, error_description: description });
+    if (url.pathname === '/.well-known/openid-configuration' && method === 'GET') {
+      return sendJson(res, 200, {
+        issuer,
+        authorization_endpoint: `${issuer}/signin/v1/identifier/_/authorize`,
+        token_endpoint: `${issuer}/konnect/v1/token`,
+        jwks_uri: `${issuer}/konnect/v1/jwks.json`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['none'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      });
+    }
+    if (url.pathname === '/signin/v1/identifier/_/authorize' && method === 'GET') {
+      const q = url.searchParams;
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(redirectUri)) return oauthError(400, 'invalid_request', 'redirect_uri must be a loopback address');
+      if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+        return oauthError(400, 'invalid_request', 'code flow with PKCE (S256) required');
+      }
+      const code = randomBytes(16).toString('hex');
+      this.oidcCodes.set(code, { user: this.oidcLogin, challenge: q.get('code_challenge')!, redirectUri, clientId: q.get('client_id') ?? '' });
+      const to = new URL(redirectUri);
+      to.searchParams.set('code', code);
+      if (q.get('state')) to.searchParams.set('state', q.get('state')!);
+      res.writeHead(302, { Location: to.toString(), 'Content-Length': '0' });
+      return void res.end();
+    }
+    if (url.pathname === '/konnect/v1/token' && method === 'POST') {
+      const form = new URLSearchParams(body.toString('utf8'));
+      let user: string | undefined;
+      if (form.get('grant_type') === 'authorization_code') {
+        const code = this.oidcCodes.get(form.get('code') ?? '');
+        this.oidcCodes.delete(form.get('code') ?? '');
+        const verifier = form.get('code_verifier') ?? '';
+        const challenge = createHash('sha256').update(verifier).digest('base64url');
+        if (!code || code.redirectUri !== form.get('redirect_uri') || code.clientId !== form.get('client_id') || code.challenge !== challenge) {
+          return oauthError(400, 'invalid_grant', 'invalid code');
+        }
+        user = code.user;
+      } else if (form.get('grant_type') === 'refresh_token') {
+        const old = form.get('refresh_token') ?? '';
+        user = this.oidcRefresh.get(old);
+        // Rotation: a refresh token works once.
+        this.oidcRefresh.delete(old);
+        if (!user) return oauthError(400, 'invalid_grant', 'refresh token is invalid or revoked');
+      } else {
+        return oauthError(400, 'unsupported_grant_type', 'unsupported grant type');
+      }
+      const access = randomBytes(24).toString('base64url');
+      const refresh = randomBytes(24).toString('base64url');
+      this.oidcAccess.set(access, { user, expiresAt: Date.now() + this.oidcTokenSeconds * 1000 });
+      this.oidcRefresh.set(refresh, user);
+      return sendJson(res, 200, { access_token: access, token_type: 'Bearer', expires_in: this.oidcTokenSeconds, refresh_token: refresh, scope: form.get('scope') ?? 'openid profile email offline_access' });
+    }
+    return oauthError(405, 'invalid_request', 'method not allowed');
   }
 
   // ------------------------------------------------------------------ oCIS (spaces)

@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:http';
+import * as oauth from 'oauth4webapi';
+import { AppError } from '../base/errors';
+
+/**
+ * OpenID Connect for Infinite Scale: authorization code + PKCE with a loopback redirect (RFC 8252),
+ * and token refresh. The protocol work is oauth4webapi's; this module only holds the steps
+ * together. Not wired into the app yet: the add-account dialog and the provider still use app
+ * tokens (see README).
+ */
+
+/** The tokens of one sign-in. `expiresAt` is ms since the epoch (null: the server did not say). */
+export interface OidcTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number | null;
+}
+
+export interface OidcClient {
+  issuer: URL;
+  server: oauth.AuthorizationServer;
+  client: oauth.Client;
+}
+
+/** Plain http is allowed only for a loopback issuer (the test servers). */
+const insecureFor = (url: URL) =>
+  url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]') ? { [oauth.allowInsecureRequests]: true } : {};
+
+/** Reads the issuer's /.well-known/openid-configuration. */
+export async function discover(issuer: string, clientId: string, signal?: AbortSignal): Promise<OidcClient> {
+  const url = new URL(issuer);
+  try {
+    const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...insecureFor(url), ...(signal ? { signal } : {}) });
+    const server = await oauth.processDiscoveryResponse(url, res);
+    if (!server.authorization_endpoint || !server.token_endpoint) throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect).`);
+    return { issuer: url, server, client: { client_id: clientId, token_endpoint_auth_method: 'none' } };
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect): ${(e as Error).message}`);
+  }
+}
+
+/** What the browser is sent to, and what the answer must match. */
+export interface PendingSignIn {
+  url: URL;
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+}
+
+export async function authorizationUrl(oidc: OidcClient, redirectUri: string, scope = 'openid profile email offline_access'): Promise<PendingSignIn> {
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const url = new URL(oidc.server.authorization_endpoint!);
+  url.searchParams.set('client_id', oidc.client.client_id);
+  url.searchParams.set('redirect_uri', redirectUri);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('scope', scope);
+  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+  url.searchParams.set('code_challenge_method', 'S256');
+  url.searchParams.set('state', state);
+  return { url, state, codeVerifier, redirectUri };
+}
+
+const tokensOf = (r: oauth.TokenEndpointResponse, previousRefresh: string | null): OidcTokens => ({
+  accessToken: r.access_token,
+  // A server that does not rotate keeps the old refresh token valid.
+  refreshToken: r.refresh_token ?? previousRefresh,
+  expiresAt: typeof r.expires_in === 'number' ? Date.now() + r.expires_in * 1000 : null,
+});
+
+const refused = (e: unknown): AppError => {
+  const message = e instanceof Error ? e.message : String(e);
+  return new AppError('AUTH_FAILED', `The sign-in was refused (${message}). Sign in again.`);
+};
+
+/** Exchanges the code the loopback redirect received for tokens (state and PKCE checked). */
+export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, callback: URL): Promise<OidcTokens> {
+  try {
+    const params = oauth.validateAuthResponse(oidc.server, oidc.client, callback, pending.state);
+    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, oauth.None(), params, pending.redirectUri, pending.codeVerifier, insecureFor(oidc.issuer));
+    return tokensOf(await oauth.processAuthorizationCodeResponse(oidc.server, oidc.client, res), null);
+  } catch (e) {
+    throw refused(e);
+  }
+}
+
+/** A new access token (and, where the server rotates them, a new refresh token). A refused refresh is AUTH_FAILED. */
+export async function refreshTokens(oidc: OidcClient, refreshToken: string): Promise<OidcTokens> {
+  try {
+    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, oauth.None(), refreshToken, insecureFor(oidc.issuer));
+    return tokensOf(await oauth.processRefreshTokenResponse(oidc.server, oidc.client, res), refreshToken);
+  } catch (e) {
+    throw refused(e);
+  }
+}
+
+/**
+ * Holds one account's tokens: hands out an access token, refreshing it shortly before it expires
+ * and once after the server refused it (a 401), one refresh at a time; `onChange` stores rotated
+ * tokens (in the vault).
+ */
+export class TokenKeeper {
+  private refreshing: Promise<OidcTokens> | null = null;
+
+  constructor(
+    private readonly oidc: OidcClient,
+    private tokens: OidcTokens,
+    private readonly onChange: (tokens: OidcTokens) => void | Promise<void>,
+    private readonly skewMs = 60_000,
+  ) {}
+
+  async accessToken(): Promise<string> {
+    const { expiresAt } = this.tokens;
+    if (expiresAt !== null && expiresAt - this.skewMs <= Date.now()) return (await this.refresh(this.tokens.accessToken)).accessToken;
+    return this.tokens.accessToken;
+  }
+
+  /** After a 401 for `rejected`: a fresh access token (unless another caller already got one). */
+  async afterUnauthorized(rejected: string): Promise<string> {
+    return (await this.refresh(rejected)).accessToken;
+  }
+
+  private refresh(stale: string): Promise<OidcTokens> {
+    if (this.tokens.accessToken !== stale) return Promise.resolve(this.tokens);
+    this.refreshing ??= (async () => {
+      try {
+        if (!this.tokens.refreshToken) throw new AppError('AUTH_FAILED', 'The sign-in has expired. Sign in again.');
+        const next = await refreshTokens(this.oidc, this.tokens.refreshToken);
+        this.tokens = next;
+        await this.onChange(next);
+        return next;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+}
+
+/** A one-shot loopback listener for the redirect (http://127.0.0.1:<port>/callback). */
+export async function listenForRedirect(page: (ok: boolean) => string = defaultPage): Promise<{ redirectUri: string; received: Promise<URL>; close(): void }> {
+  let resolve!: (url: URL) => void;
+  const received = new Promise<URL>((r) => (resolve = r));
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/callback') {
+      res.writeHead(404).end();
+      return;
+    }
+    const ok = url.searchParams.has('code');
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(ok));
+    resolve(new URL(`${redirectUri}${url.search}`));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const redirectUri = `http://127.0.0.1:${port}/callback`;
+  return { redirectUri, received, close: () => server.close() };
+}
+
+const defaultPage = (ok: boolean) =>
+  `<!DOCTYPE html><meta charset="utf-8"><title>Salvage</title><p>${ok ? 'Signed in. You can close this tab and return to Salvage.' : 'The sign-in did not complete. Return to Salvage and try again.'}</p>`;
