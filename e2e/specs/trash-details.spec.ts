@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures';
+import { expect, screenshot, test } from '../fixtures';
 import { grid, openTrash, row } from './trash-helpers';
 
 test.use({ serverKind: 'nextcloud' });
@@ -27,4 +27,25 @@ test('small things: no 404s on load, "unknown" where the server gives no expiry,
   await page.waitForTimeout(200); // let the virtualizer settle after the sort (a scroll would have happened by now)
   expect(await page.getByTestId('trash-scroll').evaluate((el) => el.scrollTop)).toBe(0);
   await expect(grid(page).locator('[role="row"][data-index="0"]')).toBeInViewport();
+});
+
+test('details pane: Show details from the context menu gives the full original path, account and dates', async ({ page, host, account }) => {
+  void account;
+  await openTrash(page, host);
+  await row(page, 'Batch 02.txt').getByRole('gridcell').nth(3).click({ button: 'right' });
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Show details' }).click();
+  const pane = page.getByRole('complementary', { name: 'Details' });
+  await expect(pane).toBeVisible();
+  await expect(pane.getByTestId('details-path')).toHaveText('/Reports/2024/Batch 02.txt');
+  await expect(pane).toContainText('alice@nextcloud.test (Nextcloud)');
+  await expect(pane).toContainText('2,000 bytes');
+  await screenshot(page, 'details-pane-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'details-pane-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  // It follows the selection; the toolbar's Details button closes it.
+  await row(page, 'Batch 03.txt').locator('.cell-name').click();
+  await expect(pane.getByTestId('details-path')).toHaveText(/Batch 03\.txt$/);
+  await page.getByRole('button', { name: 'Details', exact: true }).click();
+  await expect(pane).toHaveCount(0);
 });

@@ -1,11 +1,11 @@
 import { useRef } from 'react';
 import { Menu, MenuItem, Popover } from 'react-aria-components';
 
-export type ContextAction = 'restore' | 'restore-to' | 'delete';
+export type ContextAction = 'restore' | 'restore-to' | 'details' | 'delete';
 
 /**
  * The rows' context menu (right click, the Menu key or Shift+F10), at the pointer or the focused
- * row: Restore, Restore to…, Delete permanently — for the selection, as the toolbar's buttons.
+ * row: Restore, Restore to…, Show details, Delete permanently — for the selection, as the toolbar's buttons.
  */
 export function TrashContextMenu({
   at,
@@ -42,6 +42,9 @@ export function TrashContextMenu({
           </MenuItem>
           <MenuItem className="menu-item" id="restore-to">
             Restore to…
+          </MenuItem>
+          <MenuItem className="menu-item" id="details">
+            Show details
           </MenuItem>
           <MenuItem className="menu-item danger" id="delete">
             Delete permanently

@@ -8,6 +8,7 @@ import { useElementWidth } from '../lib/useElementWidth';
 import { useTrashView } from '../lib/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
 import { useTrashInside, useTrashListings } from '../queries/trash';
+import { DetailsPane } from './DetailsPane';
 import { ErrorLine } from './ErrorLine';
 import { AccountSidebar } from './AccountSidebar';
 import { DRAG_TYPE } from './FolderTree';
@@ -87,6 +88,7 @@ export function TrashScreen({
   const [sort, setSort] = useState<Sort>({ column: 'deletedAt', direction: 'desc' });
   const [selection, setSelection] = useState<sel.Selection>(sel.emptySelection);
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const [details, setDetails] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const viewRef = useRef<HTMLElement>(null);
   // Below this width the filters other than search fold behind one "Filters" button.
@@ -142,7 +144,7 @@ export function TrashScreen({
         }}
       />
       <section ref={viewRef} className="trash-view" aria-label={`Trash of ${title}`}>
-        <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} fetching={listings.fetching} flows={flows} />
+        <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} fetching={listings.fetching} flows={flows} details={details} onDetails={setDetails} />
         <TrashFilters
           filters={filters}
           onChange={setFilters}
@@ -155,30 +157,35 @@ export function TrashScreen({
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
         <div className="table-area">
           {folder && <TrashBreadcrumb path={path} onGoTo={goTo} error={inside.query.error} />}
-          <TrashBody
-            noAccount={shown.length === 0}
-            listings={folder ? { items: inside.items, errors: [], expired: [], loading: inside.loading, streaming: false } : listings}
-            filtered={filtered}
-            onClearFilters={() => setFilters(noFilters)}
-            emptyWhere={folder ? `“${folder.name}”` : current === 'all' ? 'any account' : title}
-            table={{
-              items: view.items,
-              keys: view.keys,
-              index: view.index,
-              accounts: accountMap,
-              showAccount: current === 'all' && accounts.length > 1,
-              selection,
-              onSelection: setSelection,
-              sort,
-              onSort: setSort,
-              onDelete: () => flows.askDelete(view.selected),
-              onDragSelection,
-              busy: new Set(),
-              label: `Trash of ${title}`,
-              onContextMenu: setMenuAt,
-              onOpen: openFolder,
-            }}
-          />
+          <div className="table-row">
+            <div className="table-main">
+              <TrashBody
+                noAccount={shown.length === 0}
+                listings={folder ? { items: inside.items, errors: [], expired: [], loading: inside.loading, streaming: false } : listings}
+                filtered={filtered}
+                onClearFilters={() => setFilters(noFilters)}
+                emptyWhere={folder ? `“${folder.name}”` : current === 'all' ? 'any account' : title}
+                table={{
+                  items: view.items,
+                  keys: view.keys,
+                  index: view.index,
+                  accounts: accountMap,
+                  showAccount: current === 'all' && accounts.length > 1,
+                  selection,
+                  onSelection: setSelection,
+                  sort,
+                  onSort: setSort,
+                  onDelete: () => flows.askDelete(view.selected),
+                  onDragSelection,
+                  busy: new Set(),
+                  label: `Trash of ${title}`,
+                  onContextMenu: setMenuAt,
+                  onOpen: openFolder,
+                }}
+              />
+            </div>
+            {details && <DetailsPane selected={view.selected} accounts={accountMap} onClose={() => setDetails(false)} />}
+          </div>
         </div>
         <TrashStatusBar
           totals={listings.totals}
@@ -197,6 +204,7 @@ export function TrashScreen({
           onAction={(action: ContextAction) => {
             if (action === 'restore') void flows.restore(view.selected);
             else if (action === 'restore-to') flows.chooseFolder(view.selected);
+            else if (action === 'details') setDetails(true);
             else flows.askDelete(view.selected);
           }}
         />

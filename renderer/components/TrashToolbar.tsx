@@ -10,6 +10,8 @@ export function TrashToolbar({
   hasItems,
   fetching,
   flows,
+  details,
+  onDetails,
 }: {
   title: string;
   selected: TrashItem[];
@@ -18,6 +20,9 @@ export function TrashToolbar({
   hasItems: boolean;
   fetching: boolean;
   flows: TrashWorkflows;
+  /** Whether the details pane is open, and opening or closing it. */
+  details: boolean;
+  onDetails: (open: boolean) => void;
 }) {
   const idle = flows.busy === null;
   const restoreToAccount = singleAccount(selected);
@@ -46,6 +51,9 @@ export function TrashToolbar({
         Delete permanently
       </button>
       <span className="spacer" />
+      <button type="button" aria-pressed={details} onClick={() => onDetails(!details)} title="Show the selected item's full path, dates, size and account">
+        Details
+      </button>
       <button type="button" onClick={() => flows.reload(shownIds)} disabled={fetching} title="Read the trash from the server again">
         {fetching ? 'Loading…' : 'Reload'}
       </button>

@@ -1,0 +1,56 @@
+import type { AccountView, TrashItem } from '../../shared/model';
+import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
+import { describeItems, formatExact, formatSizeExact } from '../lib/format';
+import { KIND_NAMES } from '../lib/kinds';
+import { fullPath } from '../lib/location';
+import { FileIcon } from './FileIcon';
+
+/** One selected item in full: where it came from, when it was deleted, size, type, account, expiry. */
+function ItemDetails({ item, account }: { item: TrashItem; account: AccountView | undefined }) {
+  const type = fileTypeOf(item);
+  return (
+    <>
+      <h3 className="details-name">
+        <FileIcon type={type} />
+        <span>{item.name}</span>
+      </h3>
+      <dl className="details-list">
+        <dt>Original path</dt>
+        <dd data-testid="details-path">{fullPath(item)}</dd>
+        <dt>Account</dt>
+        <dd>{account ? `${account.label} (${KIND_NAMES[account.kind]})` : item.accountId}</dd>
+        <dt>Deleted</dt>
+        <dd>
+          {formatExact(item.deletedAt)}
+          {item.deletedBy ? ` by ${item.deletedBy}` : ''}
+        </dd>
+        <dt>Size</dt>
+        <dd>{item.kind === 'folder' && item.size === null ? 'not given by the server' : formatSizeExact(item.size)}</dd>
+        <dt>Type</dt>
+        <dd>{type === 'folder' ? 'Folder' : `${FILE_TYPE_LABELS[type].replace(/s$/, '')}${item.mimeType ? ` (${item.mimeType})` : item.ext ? ` (.${item.ext})` : ''}`}</dd>
+        <dt>Deleted for good</dt>
+        <dd>{item.expiresAt ? formatExact(item.expiresAt) : 'unknown: the server does not say'}</dd>
+      </dl>
+    </>
+  );
+}
+
+/** Beside the list: the details of the selected item (or how many are selected), with Close. */
+export function DetailsPane({ selected, accounts, onClose }: { selected: readonly TrashItem[]; accounts: ReadonlyMap<string, AccountView>; onClose: () => void }) {
+  const one = selected.length === 1 ? selected[0]! : null;
+  return (
+    <aside className="details-pane" aria-label="Details" data-testid="details-pane">
+      <div className="details-head">
+        <h2>Details</h2>
+        <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
+          ✕
+        </button>
+      </div>
+      {one ? (
+        <ItemDetails item={one} account={accounts.get(one.accountId)} />
+      ) : (
+        <p className="muted">{selected.length ? `${describeItems([...selected])} selected.` : 'Select an item to see where it came from, when it was deleted and until when it can be restored.'}</p>
+      )}
+    </aside>
+  );
+}
