@@ -57,7 +57,7 @@ for (const size of SIZES) {
     // One row selected: every action of the toolbar is enabled and lies inside the window.
     await grid(page).locator('[role="row"][data-index="0"] .cell-name').click();
     await expect(page.getByTestId('selection-count')).toContainText('1 selected');
-    for (const name of ['Restore', 'Restore to…', 'Delete permanently', 'Reload', 'Empty trash']) {
+    for (const name of ['Restore', 'Restore to…', 'Delete permanently', 'Details', 'Reload', 'Empty trash']) {
       const button = await expectInWindow(page, name);
       await expect(button).toBeEnabled();
       await button.click({ trial: true });
@@ -80,5 +80,16 @@ for (const size of SIZES) {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
     await (await expectInWindow(page, 'Reload')).click();
     await expect(page.getByTestId('status-bar')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+
+    // The details pane fits too (over the list's edge when narrow); the README's picture is the wide one.
+    await grid(page).locator('[role="row"][data-index="2"] .cell-name').click();
+    await (await expectInWindow(page, 'Details')).click();
+    await expect(page.getByRole('complementary', { name: 'Details' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Close details' })).toBeInViewport();
+    await page.mouse.move(size.width - 5, 5);
+    await screenshot(page, `layout-${size.width}-details-light`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, `layout-${size.width}-details-dark`);
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 }
