@@ -161,3 +161,31 @@ export async function listenForRedirect(page: (ok: boolean) => string = defaultP
 
 const defaultPage = (ok: boolean) =>
   `<!DOCTYPE html><meta charset="utf-8"><title>Salvage</title><p>${ok ? 'Signed in. You can close this tab and return to Salvage.' : 'The sign-in did not complete. Return to Salvage and try again.'}</p>`;
+
+/** An account secret that holds an OpenID Connect sign-in instead of a password or app token. */
+export interface OidcSecret {
+  issuer: string;
+  clientId: string;
+  tokens: OidcTokens;
+}
+
+const OIDC_PREFIX = 'oidc:';
+
+export const encodeOidcSecret = (s: OidcSecret): string => OIDC_PREFIX + JSON.stringify(s);
+
+/** The sign-in in a stored secret, or null for a password, app token or API key. */
+export function decodeOidcSecret(secret: string): OidcSecret | null {
+  if (!secret.startsWith(OIDC_PREFIX)) return null;
+  try {
+    const v = JSON.parse(secret.slice(OIDC_PREFIX.length)) as Partial<OidcSecret> | null;
+    const t = v?.tokens;
+    if (typeof v?.issuer !== 'string' || typeof v.clientId !== 'string' || typeof t?.accessToken !== 'string') return null;
+    return {
+      issuer: v.issuer,
+      clientId: v.clientId,
+      tokens: { accessToken: t.accessToken, refreshToken: typeof t.refreshToken === 'string' ? t.refreshToken : null, expiresAt: typeof t.expiresAt === 'number' ? t.expiresAt : null },
+    };
+  } catch {
+    return null;
+  }
+}

@@ -21,6 +21,8 @@ export interface AccountConfig {
 export interface Credentials {
   user: string;
   secret: string;
+  /** Called with the new secret when the provider renewed it (an OpenID Connect refresh), to be stored. */
+  onSecretChange?: (secret: string) => void;
 }
 
 /** A restore target the provider understands: the original place, or a folder of the same account. */

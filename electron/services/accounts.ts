@@ -161,7 +161,12 @@ export class AccountsService {
         this.status.set(account.id, 'auth-expired');
         throw new AppError('AUTH_FAILED', `Sign in to ${account.label} again: its password was kept for the last session only.`);
       }
-      provider = this.makeProvider({ account, credentials: { user: account.user, secret } });
+      // A renewed sign-in (OpenID Connect refresh) is kept where the old one was.
+      const onSecretChange = (next: string) => {
+        const sessionOnly = this.secrets.storageOf(account.id) === 'session' || account.demo;
+        this.secrets.set(account.id, next, { sessionOnly });
+      };
+      provider = this.makeProvider({ account, credentials: { user: account.user, secret, onSecretChange } });
       this.providers.set(account.id, provider);
     }
     return provider;

@@ -2,6 +2,7 @@ import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { forEachLimited, KeyedLock } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
+import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { selectionClashes } from '../selection';
 import { dialects, prop, type DialectContext, type DialectIO, type WebDavDialect, type WebDavKind } from './dialect';
@@ -176,6 +177,36 @@ export class WebDavProvider implements TrashProvider {
       : 'The server did not accept the access token (it may have expired or been revoked). Sign in again.';
   }
 
+  private keeper: Promise<TokenKeeper> | null = null;
+
+  /** The OpenID Connect sign-in's token keeper (discovery once); rotated tokens go to the secret store. */
+  private tokenKeeper(oidc: OidcSecret): Promise<TokenKeeper> {
+    this.keeper ??= discover(oidc.issuer, oidc.clientId).then(
+      (client) => new TokenKeeper(client, oidc.tokens, (tokens) => this.credentials.onSecretChange?.(encodeOidcSecret({ ...oidc, tokens }))),
+      (e: unknown) => {
+        this.keeper = null;
+        throw e;
+      },
+    );
+    return this.keeper;
+  }
+
+  /** The Authorization header, and the bearer token in it when it comes from an OpenID Connect sign-in. */
+  private async authHeader(): Promise<{ header: string; token: string | null }> {
+    const oidc = decodeOidcSecret(this.credentials.secret);
+    if (!oidc) return { header: this.authorization(), token: null };
+    const token = await (await this.tokenKeeper(oidc)).accessToken();
+    return { header: `Bearer ${token}`, token };
+  }
+
+  /** After a 401: renews an OpenID Connect access token (true: send again); a refused refresh throws AUTH_FAILED. */
+  private async renewedAfter401(token: string | null): Promise<boolean> {
+    const oidc = decodeOidcSecret(this.credentials.secret);
+    if (token === null || !oidc) return false;
+    await (await this.tokenKeeper(oidc)).afterUnauthorized(token);
+    return true;
+  }
+
   /** Basic with an app password; oCIS without a user name: the token as a Bearer token. */
   private authorization(): string {
     return this.credentials.user
@@ -199,9 +230,11 @@ export class WebDavProvider implements TrashProvider {
       idempotent?: boolean;
       query?: string;
       confirm?: () => Promise<boolean>;
+      /** Sent again after an OpenID Connect refresh (once). */
+      renewed?: boolean;
     } = {},
   ): Promise<Response> {
-    const authorization = this.authorization();
+    const { header: authorization, token } = await this.authHeader();
     const write = init.idempotent === false;
     let res: Response;
     try {
@@ -223,6 +256,8 @@ export class WebDavProvider implements TrashProvider {
     }
     if (res.status === 401) {
       await res.body?.cancel();
+      // An expired access token: refresh it and send once more (the server refused before acting).
+      if (!init.renewed && (await this.renewedAfter401(token))) return this.send(method, decodedPath, { ...init, renewed: true });
       throw new AppError('AUTH_FAILED', this.refusedMessage(), { status: 401 });
     }
     if (res.ok && /text\/html/i.test(res.headers.get('content-type') ?? '') && res.headers.get('content-length') !== '0') {
@@ -345,8 +380,10 @@ export class WebDavProvider implements TrashProvider {
     parentId: string | null,
     listing: { listedPath: string; trashRootPath: string; space: { id: string; name: string; personal: boolean } | undefined },
     signal?: AbortSignal,
+    renewed = false,
   ): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     const listed = listing.listedPath;
+    const auth = await this.authHeader();
     const ctx = {
       accountId: this.account.id,
       parentId,
@@ -359,7 +396,7 @@ export class WebDavProvider implements TrashProvider {
     const request = {
       url: this.url(listed),
       method: 'PROPFIND',
-      headers: { Authorization: this.authorization(), 'Content-Type': 'application/xml; charset=utf-8', Depth: '1' },
+      headers: { Authorization: auth.header, 'Content-Type': 'application/xml; charset=utf-8', Depth: '1' },
       body: this.dialect.trashPropfind,
       timeoutMs: this.http.timeoutMs,
       userAgent: this.http.userAgent,
@@ -371,6 +408,11 @@ export class WebDavProvider implements TrashProvider {
       }
     } catch (e) {
       if (!(e instanceof ListingStatusError)) throw e;
+      // A 401 comes before any item: after an OpenID Connect refresh the listing starts again.
+      if (e.status === 401 && !renewed && (await this.renewedAfter401(auth.token))) {
+        yield* this.listOne(parentId, listing, signal, true);
+        return;
+      }
       if (e.status === 401) throw new AppError('AUTH_FAILED', this.refusedMessage(), { status: 401 });
       throw await this.failure(new Response(e.body, { status: e.status }), {
         404: parentId ? 'This folder is no longer in the trash.' : 'The trash bin was not found on the server.',
