@@ -140,7 +140,7 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     });
 
     it('Ctrl+C stops after the items in flight and says which ids are left; running those finishes the job', async () => {
-      // More items than a restore runs at once (16), so some are still waiting when it stops.
+      // More items than a restore runs at once (24), so some are still waiting when it stops.
       server.control.seed('alice', 40, { prefix: 'many-' });
       const names = Array.from({ length: 40 }, (_, i) => `many-${i}.txt`);
       const ids = names.map(idOf);
