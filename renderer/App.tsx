@@ -13,7 +13,7 @@ import { UndoToast } from './components/UndoToast';
 import { errorText } from './lib/errorText';
 import { accountQueries } from './queries/accounts';
 import { useLiveCache } from './queries/live';
-import { useTrashCounts } from './queries/trash';
+import { useTrashCounts, useTrashProblems } from './queries/trash';
 
 /** The accounts could not be read: why, and Retry. */
 function AccountsError({ accounts }: { accounts: UseQueryResult<AccountView[]> }) {
@@ -50,6 +50,7 @@ export function App() {
   const list = accounts.data ?? [];
   // Counts for the sidebar come from the same cached listings the table shows.
   const counts = useTrashCounts(list);
+  const problems = useTrashProblems(list);
   const demo = useOpenDemo();
 
   useLiveCache();
@@ -72,6 +73,7 @@ export function App() {
         onReauth={(account) => setDialog({ kind: 'reauth', account })}
         sidebar={{
           counts,
+          problems,
           onSelect: setCurrent,
           onAction,
           onAdd: () => setDialog({ kind: 'add' }),

@@ -49,3 +49,28 @@ test('details pane: Show details from the context menu gives the full original p
   await page.getByRole('button', { name: 'Details', exact: true }).click();
   await expect(pane).toHaveCount(0);
 });
+
+test.describe('a server that fails', () => {
+  test.use({ serverKind: 'docspace' });
+  test('its sidebar entry says so, its rows are marked possibly out of date, and an empty table says why', async ({ page, host, account }) => {
+    await openTrash(page, host);
+    account.control.fault({ status: 500, times: Infinity, path: 'trash' });
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: `Could not load the trash of ${account.label}` })).toBeVisible();
+    const entry = page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: new RegExp(`^${account.label}`) });
+    await expect(entry.getByTestId('account-problem')).toHaveText('could not load');
+    await expect(row(page, 'Batch 01.txt')).toHaveClass(/stale/);
+    await screenshot(page, 'stale-rows-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'stale-rows-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // A fresh start with the server failing: the table area says why instead of staying blank.
+    await page.reload();
+    await expect(page.getByTestId('no-listing')).toContainText('could not be read');
+    account.control.clearFaults();
+    await page.getByRole('alert').getByRole('button', { name: 'Retry' }).click();
+    await expect(row(page, 'Batch 01.txt')).not.toHaveClass(/stale/);
+    await expect(entry.getByTestId('account-problem')).toHaveCount(0);
+  });
+});

@@ -1,6 +1,7 @@
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import type { AccountView, FolderRef } from '../../shared/model';
 import { formatCount } from '../lib/format';
+import type { AccountProblem } from '../queries/trash';
 import { FolderTree } from './FolderTree';
 
 const KIND_SHORT: Record<AccountView['kind'], string> = {
@@ -21,6 +22,7 @@ export function AccountSidebar({
   accounts,
   current,
   counts,
+  problems,
   onSelect,
   onAction,
   onAdd,
@@ -31,6 +33,8 @@ export function AccountSidebar({
   accounts: AccountView[];
   current: string;
   counts: ReadonlyMap<string, number | null>;
+  /** Accounts whose trash could not be read last time, and why. */
+  problems: ReadonlyMap<string, AccountProblem>;
   onSelect: (accountId: string) => void;
   onAction: (account: AccountView, action: AccountAction) => void;
   onAdd: () => void;
@@ -51,49 +55,61 @@ export function AccountSidebar({
             <span className="badge">{total === null ? '…' : formatCount(total)}</span>
           </button>
         </li>
-        {accounts.map((a) => (
-          <li key={a.id} className="account-item">
-            <button
-              type="button"
-              className={`account-entry${current === a.id ? ' current' : ''}`}
-              aria-current={current === a.id ? 'page' : undefined}
-              onClick={() => onSelect(a.id)}
-              title={`${a.userName} on ${a.serverUrl}`}
-            >
-              <span className="account-name">{a.label}</span>
-              <span className="account-kind">
-                {KIND_SHORT[a.kind]}
-                {a.demo ? ' · demo' : ''}
-                {a.status === 'auth-expired' ? ' · ' : ''}
-                {a.status === 'auth-expired' && <span className="error-text">sign in again</span>}
-              </span>
-              {counts.get(a.id) !== undefined && counts.get(a.id) !== null && <span className="badge">{formatCount(counts.get(a.id)!)}</span>}
-            </button>
-            <MenuTrigger>
-              <Button className="icon-button" aria-label={`Actions for ${a.label}`}>
-                ⋯
-              </Button>
-              <Popover className="popover" placement="bottom end">
-                <Menu className="menu" onAction={(key) => onAction(a, key as AccountAction)}>
-                  {a.status === 'auth-expired' && (
-                    <MenuItem className="menu-item" id="reauth">
-                      Sign in again…
-                    </MenuItem>
+        {accounts.map((a) => {
+          const problem = problems.get(a.id);
+          const signIn = a.status === 'auth-expired' || problem?.kind === 'auth';
+          return (
+            <li key={a.id} className="account-item">
+              <button
+                type="button"
+                className={`account-entry${current === a.id ? ' current' : ''}`}
+                aria-current={current === a.id ? 'page' : undefined}
+                onClick={() => onSelect(a.id)}
+                title={`${a.userName} on ${a.serverUrl}`}
+              >
+                <span className="account-name">{a.label}</span>
+                <span className="account-kind">
+                  {KIND_SHORT[a.kind]}
+                  {a.demo ? ' · demo' : ''}
+                  {signIn ? ' · ' : ''}
+                  {signIn && <span className="error-text">sign in again</span>}
+                  {!signIn && problem && (
+                    <>
+                      {' · '}
+                      <span className="error-text" title={problem.text} data-testid="account-problem">
+                        {problem.kind === 'unreachable' ? 'not reachable' : 'could not load'}
+                      </span>
+                    </>
                   )}
-                  <MenuItem className="menu-item" id="rename">
-                    Rename…
-                  </MenuItem>
-                  <MenuItem className="menu-item danger" id="empty">
-                    Empty trash…
-                  </MenuItem>
-                  <MenuItem className="menu-item" id="remove">
-                    Remove account…
-                  </MenuItem>
-                </Menu>
-              </Popover>
-            </MenuTrigger>
-          </li>
-        ))}
+                </span>
+                {counts.get(a.id) !== undefined && counts.get(a.id) !== null && <span className="badge">{formatCount(counts.get(a.id)!)}</span>}
+              </button>
+              <MenuTrigger>
+                <Button className="icon-button" aria-label={`Actions for ${a.label}`}>
+                  ⋯
+                </Button>
+                <Popover className="popover" placement="bottom end">
+                  <Menu className="menu" onAction={(key) => onAction(a, key as AccountAction)}>
+                    {signIn && (
+                      <MenuItem className="menu-item" id="reauth">
+                        Sign in again…
+                      </MenuItem>
+                    )}
+                    <MenuItem className="menu-item" id="rename">
+                      Rename…
+                    </MenuItem>
+                    <MenuItem className="menu-item danger" id="empty">
+                      Empty trash…
+                    </MenuItem>
+                    <MenuItem className="menu-item" id="remove">
+                      Remove account…
+                    </MenuItem>
+                  </Menu>
+                </Popover>
+              </MenuTrigger>
+            </li>
+          );
+        })}
       </ul>
       <div className="sidebar-actions">
         <button type="button" onClick={onAdd}>

@@ -42,6 +42,13 @@ export function TrashBody({
         </button>
       </TrashMessage>
     );
+  // Nothing loaded because of a failure or an expired sign-in: say so here too (the banner above has the action).
+  if (loaded === 0 && (failed || listings.expired.length > 0))
+    return (
+      <TrashMessage title="Nothing to show yet" testId="no-listing">
+        <p>{listings.expired.length > 0 && !failed ? 'Sign in again (above) to see this trash.' : 'The trash could not be read — the message above says why, with Retry.'}</p>
+      </TrashMessage>
+    );
   if (table.items.length === 0 && failed) return null;
   return <TrashTable {...table} />;
 }

@@ -63,6 +63,7 @@ export function TrashRow({
   selected,
   focused,
   busy,
+  stale,
   group,
   onDragStart,
   onMouseDown,
@@ -81,6 +82,8 @@ export function TrashRow({
   selected: boolean;
   focused: boolean;
   busy: boolean;
+  /** Its account's last listing failed: this row may be out of date. */
+  stale: boolean;
   /** In a folder-grouped view: whether this row starts its folder's group; null when not grouped. */
   group: 'start' | 'member' | null;
   onDragStart: (e: DragEvent) => void;
@@ -98,7 +101,8 @@ export function TrashRow({
       aria-selected={selected}
       data-key={item.key}
       data-index={index}
-      className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy ? ' busy' : ''}${group ? (groupStart ? ' group-start' : ' group-member') : ''}`}
+      title={stale ? 'Possibly out of date: the server could not be reached to check' : undefined}
+      className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy ? ' busy' : ''}${stale ? ' stale' : ''}${group ? (groupStart ? ' group-start' : ' group-member') : ''}`}
       style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}
       draggable
       onDragStart={onDragStart}

@@ -111,6 +111,7 @@ export function TrashScreen({
     setBrowse({ current, path: path.slice(0, depth) });
     setSelection(sel.emptySelection);
   };
+  const staleAccounts = useMemo(() => new Set(listings.errors.map((e) => e.account.id)), [listings.errors]);
   const view = useTrashView(folder ? inside.items : listings.items, deferredFilters, sort, accountMap, selection.selected);
   const flows = useTrashWorkflows(accountMap, setSelection);
 
@@ -181,6 +182,7 @@ export function TrashScreen({
                   label: `Trash of ${title}`,
                   onContextMenu: setMenuAt,
                   onOpen: openFolder,
+              stale: staleAccounts,
                 }}
               />
             </div>

@@ -26,6 +26,8 @@ export interface TrashTableProps {
   label: string;
   /** Open the context menu for the selection at this point (window coordinates). */
   onContextMenu: (at: { x: number; y: number }) => void;
+  /** Accounts whose last listing failed: their rows are what was loaded before, possibly out of date. */
+  stale: ReadonlySet<string>;
   /** Open a trashed folder to see (and restore) what is inside (double-click or Enter on it). */
   onOpen: (folder: TrashItem) => void;
 }
@@ -195,6 +197,7 @@ export function TrashTable(props: TrashTableProps) {
                 selected={selected}
                 focused={selection.focus === item.key}
                 busy={busy.has(item.key)}
+                stale={props.stale.has(item.accountId)}
                 group={sort.groupByFolder ? (startsGroup(items, row.index) ? 'start' : 'member') : null}
                 onDragStart={(e) => {
                   if (!fromName.current) {

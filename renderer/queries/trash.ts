@@ -2,7 +2,7 @@ import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, 
 import { useMemo } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { call } from '../api/client';
-import { errorCode } from '../lib/errorText';
+import { errorCode, errorText } from '../lib/errorText';
 import { accountTotals, type AccountTotals } from '../lib/trashTotals';
 import { keys } from './keys';
 
@@ -87,6 +87,27 @@ export const knownCount = (listing: TrashListing | undefined): number | null => 
 export function useTrashCounts(accounts: readonly AccountView[]): ReadonlyMap<string, number | null> {
   const listings = useQueries({ queries: accounts.map((a) => ({ ...trashQueries.list(a.id), enabled: false })) });
   return new Map(accounts.map((a, i) => [a.id, knownCount(listings[i]?.data)]));
+}
+
+/** What went wrong with an account's last listing, for its sidebar entry. */
+export interface AccountProblem {
+  /** 'auth': sign in again; 'unreachable': no answer (offline, refused, timed out); 'error': any other failure. */
+  kind: 'auth' | 'unreachable' | 'error';
+  text: string;
+}
+
+/** Each account whose trash listing failed last time, from the cached listings (never fetched here). */
+export function useTrashProblems(accounts: readonly AccountView[]): ReadonlyMap<string, AccountProblem> {
+  const listings = useQueries({ queries: accounts.map((a) => ({ ...trashQueries.list(a.id), enabled: false })) });
+  const problems = new Map<string, AccountProblem>();
+  accounts.forEach((a, i) => {
+    const q = listings[i];
+    if (!q?.isError) return;
+    const code = errorCode(q.error);
+    const kind = code === 'AUTH_FAILED' ? 'auth' : code === 'NETWORK' || code === 'TIMEOUT' ? 'unreachable' : 'error';
+    problems.set(a.id, { kind, text: errorText(q.error) });
+  });
+  return problems;
 }
 
 /**
