@@ -36,3 +36,29 @@ export function renderTable(rows: BenchRow[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
+
+/** One figure for bench/results/latest.json: the worst server kind's value is kept per key. */
+export interface Figure {
+  value: number;
+  kind: string;
+  unit: string;
+  /** Every kind measured, by kind. */
+  byKind: Record<string, number>;
+  note?: string;
+}
+
+export const figures = new Map<string, Figure>();
+
+/** Records a figure for one server kind; the key's value is the worst kind's (lowest when higher is better). */
+export function record(key: string, kind: string, value: number, unit: string, higherIsBetter: boolean, note?: string): void {
+  const prev = figures.get(key);
+  const byKind = { ...(prev?.byKind ?? {}), [kind]: value };
+  const worse = !prev || (higherIsBetter ? value < prev.value : value > prev.value);
+  figures.set(key, {
+    value: worse ? value : prev.value,
+    kind: worse ? kind : prev.kind,
+    unit,
+    byKind,
+    ...((note ?? prev?.note) ? { note: note ?? prev?.note } : {}),
+  });
+}

@@ -1,11 +1,15 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (each exports a default Bench) in one process and
  * prints one table of ratios. Targets are checked here and reported, never asserted in tests.
+ * Also writes bench/results/latest.json: the figures the benches recorded (worst server kind per
+ * key) and the machine they were measured on.
  */
-import { readdirSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { renderTable, type Bench, type BenchRow } from './harness';
+import { figures, renderTable, type Bench, type BenchRow } from './harness';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
@@ -14,6 +18,8 @@ const files = readdirSync(here)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
+const startedAt = new Date();
+const loadBefore = loadavg();
 const rows: BenchRow[] = [];
 for (const file of files) {
   process.stderr.write(`running ${file}…\n`);
@@ -23,3 +29,39 @@ for (const file of files) {
 console.log(renderTable(rows));
 const missed = rows.filter((r) => r.target !== null && (r.higherIsBetter ? r.candidate < r.target : r.candidate > r.target));
 console.log(missed.length ? `\n${missed.length} target(s) missed.` : `\nAll ${rows.filter((r) => r.target !== null).length} targets met.`);
+
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+})();
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const out = {
+  ...Object.fromEntries([...figures].map(([k, f]) => [k, round(f.value)])),
+  details: Object.fromEntries(
+    [...figures].map(([k, f]) => [k, { worstKind: f.kind, unit: f.unit, byKind: Object.fromEntries(Object.entries(f.byKind).map(([kk, v]) => [kk, round(v)])), ...(f.note ? { note: f.note } : {}) }]),
+  ),
+  benches: files,
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: round(totalmem() / 1e9),
+    freeMemoryGbAtEnd: round(freemem() / 1e9),
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+    loadAverageAtStart: loadBefore.map(round),
+    loadAverageAtEnd: loadavg().map(round),
+  },
+  commit,
+  startedAt: startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  table: rows,
+};
+const dir = join(here, 'results');
+mkdirSync(dir, { recursive: true });
+// A run of only some benches writes its own file, so latest.json stays the full run.
+const name = only.length ? `partial-${only.join('-').replace(/[^a-z0-9-]/gi, '')}.json` : 'latest.json';
+writeFileSync(join(dir, name), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\nFigures written to bench/results/${name}.`);
