@@ -67,6 +67,15 @@ for (const size of SIZES) {
     await screenshot(page, `layout-${size.width}-selected-dark`);
     await page.emulateMedia({ colorScheme: 'light' });
 
+    // Restore to… cannot take items of two accounts, and says so beside it (not only in a tooltip).
+    await expect(page.getByTestId('restore-to-reason')).toHaveCount(0);
+    await grid(page).locator('[role="row"][data-index="1"] .cell-name').click({ modifiers: ['ControlOrMeta'] });
+    await expect(page.getByTestId('selection-count')).toContainText('2 selected');
+    await expect(page.getByRole('button', { name: 'Restore to…' })).toBeDisabled();
+    await expect(page.getByTestId('restore-to-reason')).toBeVisible();
+    await grid(page).locator('[role="row"][data-index="0"] .cell-name').click();
+    await expect(page.getByTestId('restore-to-reason')).toHaveCount(0);
+
     // And they open what they should.
     await (await expectInWindow(page, 'Restore to…')).click();
     await expect(page.getByRole('dialog')).toBeVisible();

@@ -50,6 +50,11 @@ export function TrashToolbar({
       <button type="button" className="danger-outline" disabled={!selected.length || !idle} onClick={() => flows.askDelete(selected)} title="Delete the selected items for good (Delete)">
         Delete permanently
       </button>
+      {selected.length > 0 && !restoreToAccount && (
+        <span className="toolbar-hint" data-testid="restore-to-reason">
+          Restore to… takes items of one account
+        </span>
+      )}
       <span className="spacer" />
       <button type="button" aria-pressed={details} onClick={() => onDetails(!details)} title="Show the selected item's full path, dates, size and account">
         Details
