@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { forEachLimited, KeyedLock } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Resolution, TrashItem } from '../../../shared/model';
@@ -638,6 +639,8 @@ export class WebDavProvider implements TrashProvider {
     let authError: AppError | null = null;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
+    // Each request in flight listens on the batch's signal: say how many to expect (no warning on stderr).
+    setMaxListeners(Math.max(10, concurrency * 4), ctx.signal);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await forEachLimited(items, concurrency, stop.signal, async (item) => {
