@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { DocSpaceApi } from '../electron/providers/docspace/api';
 import { parseReply, replies } from '../electron/providers/docspace/dto';
 import { readPages } from '../electron/providers/docspace/pages';
 import { DocSpaceProvider } from '../electron/providers/docspace/provider';
 import { defaultHttpOptions } from '../electron/net/http';
-import type { Bench } from './harness';
+import { startServerProcess, type Bench } from './harness';
 
 /**
  * Reading a 100,000-item DocSpace trash (1,000 pages of 100) at 20 ms per request: one page after
@@ -13,20 +11,14 @@ import type { Bench } from './harness';
  * time once the first page gives the total. And what checking answers at the edge costs: a
  * 1,000-entry page of the server's DTOs through its zod schema, next to JSON.parse of its text.
  */
-async function serverProcess(latencyMs: number, seed: number): Promise<{ url: string; key: string; stop: () => void }> {
-  const script = fileURLToPath(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--latency', String(latencyMs), '--seed', String(seed), '--cache'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`test server exited (${code})`)));
-  });
-  const { url, key } = JSON.parse(line) as { url: string; key: string };
-  return { url, key, stop: () => child.kill('SIGTERM') };
-}
+const serverProcess = (latencyMs: number, seed: number) =>
+  startServerProcess<{ url: string; key: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), [
+    '--latency',
+    String(latencyMs),
+    '--seed',
+    String(seed),
+    '--cache',
+  ]);
 
 const bench: Bench = async () => {
   // The server runs in its own process so its CPU does not eat into the client's.

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { dialects } from '../electron/providers/webdav/dialect';
 import { WebDavProvider } from '../electron/providers/webdav/provider';
 import { createParseHost } from '../electron/providers/webdav/trashStream';
-import { record, type Bench, type BenchRow } from './harness';
+import { record, startServerProcess, type Bench, type BenchRow } from './harness';
 
 /**
  * The wire floor for listing a 100,000-item trash, so Salvage's cost can be told apart from the
@@ -26,19 +24,8 @@ const LATENCY_MS = 20;
 const USER = 'alice';
 const SECRET = 'alice-app-password-0001';
 
-async function testServer(): Promise<{ url: string; stop: () => void }> {
-  const script = fileURLToPath(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--kind', 'nextcloud', '--seed', String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`test server exited (${code})`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
-}
+const testServer = () =>
+  startServerProcess(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', 'nextcloud', '--seed', String(COUNT)]);
 
 const auth = `Basic ${Buffer.from(`${USER}:${SECRET}`).toString('base64')}`;
 const trashPath = dialects.nextcloud.trashRoot({ basePath: '', userId: USER, spaceId: '' });

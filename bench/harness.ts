@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 /** One line of the benchmark table: a measure of Salvage's way against a baseline, in one run. */
 export interface BenchRow {
   bench: string;
@@ -61,4 +64,21 @@ export function record(key: string, kind: string, value: number, unit: string, h
     byKind,
     ...((note ?? prev?.note) ? { note: note ?? prev?.note } : {}),
   });
+}
+
+/**
+ * Starts a test-server script in its own process (so its work does not share the measured event
+ * loop) and resolves with the JSON it prints on its first line ({url, …}) and a stop function.
+ */
+export async function startServerProcess<T extends { url: string }>(script: URL, args: string[]): Promise<T & { stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`test server ${script.pathname} exited (${code})`)));
+  });
+  return { ...(JSON.parse(line) as T), stop: () => child.kill('SIGTERM') };
 }

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { forEachLimited } from '../electron/base/async';
 import { EventBus } from '../electron/base/events';
 import { OperationsRunner } from '../electron/operations/runner';
@@ -9,7 +7,7 @@ import { encodePath } from '../electron/providers/webdav/paths';
 import { WebDavProvider } from '../electron/providers/webdav/provider';
 import { InThreadHost } from '../electron/providers/webdav/trashStream';
 import type { TrashItem } from '../shared/model';
-import { record, type Bench, type BenchRow } from './harness';
+import { record, startServerProcess, type Bench, type BenchRow } from './harness';
 
 /**
  * Restoring 1,000 trashed files at 20 ms per request into a folder that already holds 1,000
@@ -32,21 +30,8 @@ const USER = 'alice';
 const SECRET = 'alice-app-password-0001';
 const auth = `Basic ${Buffer.from(`${USER}:${SECRET}`).toString('base64')}`;
 
-async function serverProcess(kind: string): Promise<{ url: string; stop: () => void }> {
-  const script = fileURLToPath(new URL('./restore-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--kind', kind, '--existing', String(ITEMS), '--trashed', String(ITEMS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`restore test server exited (${code})`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
-}
+const serverProcess = (kind: string) =>
+  startServerProcess(new URL('./restore-server.ts', import.meta.url), ['--kind', kind, '--existing', String(ITEMS), '--trashed', String(ITEMS)]);
 
 async function control(url: string, path: string, body?: unknown): Promise<void> {
   const res = await fetch(`${url}/__control/${path}`, { method: 'POST', ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseXML } from 'webdav';
 import { WebDavProvider } from '../electron/providers/webdav/provider';
 import { createParseHost, InThreadHost, type ParseHost } from '../electron/providers/webdav/trashStream';
-import type { Bench, BenchRow } from './harness';
+import { startServerProcess, type Bench, type BenchRow } from './harness';
 
 /**
  * A 100,000-item Nextcloud trash (PROPFIND body of ~70 MB from the test server, which runs in its
@@ -17,19 +15,8 @@ import type { Bench, BenchRow } from './harness';
  */
 const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
 
-async function serverProcess(): Promise<{ url: string; stop: () => void }> {
-  const script = fileURLToPath(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--kind', 'nextcloud', '--seed', String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`test server exited (${code})`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
-}
+const serverProcess = () =>
+  startServerProcess(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', 'nextcloud', '--seed', String(COUNT)]);
 
 interface Measure {
   ms: number;
