@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binDeletions, detectEvents, eventId, eventSummary, topFolder, type EventItem } from './events';
+import { binDeletions, detectEvents, eventId, eventSummary, itemsDeletedIn, topFolder, type EventItem } from './events';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -181,5 +181,26 @@ describe('eventSummary', () => {
   it('shows both days over midnight, one item, no size when unknown, several accounts', () => {
     const s = eventSummary({ ...e, from: '2026-11-24T23:58:00Z', to: '2026-11-25T00:03:00Z', count: 1, bytes: 0, accounts: ['w', 'x'] }, label, { timeZone: 'UTC' });
     expect(s).toBe('Tue 24 Nov, 23:58 – Wed 25 Nov, 00:03 · 1 item · mostly /Projects/Client X · Nextcloud (work), x');
+  });
+});
+
+describe('itemsDeletedIn', () => {
+  const at = (iso: string, folder: string) => ({ deletedAt: iso, originalFolder: folder });
+  const items = [
+    at('2026-11-24T14:01:59Z', '/Projects/Client X'),
+    at('2026-11-24T14:02:00Z', '/Projects/Client X/Drafts'),
+    at('2026-11-24T14:03:00Z', '/Projects/Client XY'),
+    at('2026-11-24T14:05:00Z', '/Other'),
+    at('2026-11-24T14:05:01Z', '/Projects/Client X'),
+    { deletedAt: null, originalFolder: '/Projects/Client X' },
+    at('2026-11-24T14:04:00Z', 'My documents / Reports / Q3'),
+  ];
+  const from = Date.parse('2026-11-24T14:02:00Z');
+  const to = Date.parse('2026-11-24T14:05:00Z');
+  it('keeps the range, ends included, and an optional folder by whole segments', () => {
+    expect(itemsDeletedIn(items, { from, to })).toEqual([items[1], items[2], items[3], items[6]]);
+    expect(itemsDeletedIn(items, { from, to, folder: '/Projects/Client X/' })).toEqual([items[1]]);
+    expect(itemsDeletedIn(items, { from, to, folder: 'My documents/Reports' })).toEqual([items[6]]);
+    expect(itemsDeletedIn(items, { folder: '/Projects' })).toHaveLength(4);
   });
 });

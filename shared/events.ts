@@ -331,3 +331,31 @@ export function eventSummary(e: DeletionEvent, accountLabel: (id: string) => str
   if (e.accounts.length > 0) parts.push(e.accounts.map(accountLabel).join(', '));
   return parts.join(' · ');
 }
+
+const segmentsOf = (folder: string): string[] =>
+  folder
+    .split('/')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/**
+ * The items deleted within [from, to] (ms epoch, both ends included), optionally only those whose
+ * original folder is `folder` or lies below it (compared by path segments: "/Projects/Client X",
+ * "Projects/Client X/" and DocSpace's "My documents / Reports" style all work). Items without a
+ * deletion time are never in a range. Keeps the items' order.
+ */
+export function itemsDeletedIn<T extends Pick<TrashItem, 'deletedAt' | 'originalFolder'>>(
+  items: readonly T[],
+  range: { from?: number | null; to?: number | null; folder?: string | null },
+): T[] {
+  const from = range.from ?? -Infinity;
+  const to = range.to ?? Infinity;
+  const prefix = range.folder ? segmentsOf(range.folder) : [];
+  return items.filter((item) => {
+    const t = timeOf(item.deletedAt);
+    if (Number.isNaN(t) || t < from || t > to) return false;
+    if (prefix.length === 0) return true;
+    const segs = segmentsOf(item.originalFolder);
+    return prefix.length <= segs.length && prefix.every((p, i) => segs[i] === p);
+  });
+}
