@@ -87,6 +87,30 @@ export const channels = {
     request: z.object({ flowId: Id }).strict(),
     response: z.object({ account: AccountView.nullable() }),
   },
+  /**
+   * OpenID Connect sign-in (Infinite Scale): authorization code + PKCE in the system browser with a
+   * loopback redirect. Returns the page to open and a handle to poll; `opened` says whether main
+   * already opened it in the system browser (desktop) or the window must offer a link (browser host).
+   * With `accountId`, the sign-in renews that account's ("Sign in again") instead of adding one.
+   */
+  'accounts:oidcStart': {
+    request: z
+      .object({
+        serverUrl: z.string().min(1).max(2048),
+        accountId: Id.optional(),
+        label: z.string().max(200).optional(),
+        sessionOnly: z.boolean().optional(),
+        trustedCertFingerprint: z.string().max(200).optional(),
+      })
+      .strict(),
+    response: z.object({ flowId: z.string(), authorizeUrl: z.string(), opened: z.boolean() }),
+  },
+  /** null until the browser came back to Salvage; then the added (or renewed) account. A refused or timed-out sign-in is an error. */
+  'accounts:oidcPoll': {
+    request: z.object({ flowId: Id }).strict(),
+    response: z.object({ account: AccountView.nullable() }),
+  },
+  'accounts:oidcCancel': { request: z.object({ flowId: Id }).strict(), response: z.object({}) },
   'accounts:openDemo': { request: Empty, response: z.array(AccountView) },
 
   /**

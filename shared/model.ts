@@ -31,6 +31,8 @@ export const AccountView = z.object({
   secretStorage: SecretStorage,
   demo: z.boolean(),
   insecureHttp: z.boolean(),
+  /** Signed in through the browser (OpenID Connect): "Sign in again" runs that sign-in again. */
+  browserSignIn: z.boolean().optional(),
 });
 export type AccountView = z.infer<typeof AccountView>;
 
@@ -60,6 +62,10 @@ export const TrashItem = z.object({
   deletedBy: z.string().nullable(),
   /** For items inside a trashed folder: the id of the trashed folder being browsed. */
   parentId: z.string().nullable(),
+  /** Why the user may not restore this item (e.g. a viewer of an oCIS space), known before trying; null or absent: allowed. */
+  cannotRestore: z.string().nullable().optional(),
+  /** Why the user may not delete this item for good (only a space's managers may); null or absent: allowed. */
+  cannotDelete: z.string().nullable().optional(),
 });
 export type TrashItem = z.infer<typeof TrashItem>;
 

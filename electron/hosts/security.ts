@@ -31,6 +31,17 @@ export function isSafeExternalUrl(raw: string): boolean {
   }
 }
 
+/** A sign-in page main opens itself (OpenID Connect): https, or plain http only on a loopback address (the test servers). */
+export function isSignInPageUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    if (!isSafeExternalUrl(raw)) return false;
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens a URL in the system browser only after the allow-check; anything else (file:, smb:,
  * javascript:, custom schemes, URLs with credentials) is dropped. Returns whether it opened.

@@ -5,9 +5,21 @@ import { AppError } from '../base/errors';
 /**
  * OpenID Connect for Infinite Scale: authorization code + PKCE with a loopback redirect (RFC 8252),
  * and token refresh. The protocol work is oauth4webapi's; this module only holds the steps
- * together. Not wired into the app yet: the add-account dialog and the provider still use app
- * tokens (see README).
+ * together. The add-account dialog starts a sign-in through services/oidcSignIn.ts; the WebDAV
+ * provider keeps the tokens fresh with TokenKeeper.
  */
+
+/**
+ * The client Salvage signs in as on Infinite Scale: the ownCloud desktop app's, which oCIS's
+ * built-in IdP registers out of the box as a native client with loopback redirects
+ * (services/idp/pkg/config/defaults/defaultconfig.go). Its secret is public (it ships in the
+ * desktop client's source). oCIS's "web" client only accepts redirects to the oCIS URL itself, so
+ * it cannot finish a loopback sign-in.
+ */
+export const OCIS_DESKTOP_CLIENT = {
+  id: 'xdXOt13JKxym1B1QcEncf2XDkLAexMBFwiT9j6EfhhHFJhs2KM9jbjTmf8JBXE69',
+  secret: 'UBntmLjC2yYCeHwsyj73Uwo9TAaecAetRwMw0xYcvNL9yRdLSUi0hUAHfvCHFeFh',
+} as const;
 
 /** The tokens of one sign-in. `expiresAt` is ms since the epoch (null: the server did not say). */
 export interface OidcTokens {
@@ -20,23 +32,51 @@ export interface OidcClient {
   issuer: URL;
   server: oauth.AuthorizationServer;
   client: oauth.Client;
+  /** Sent in the token request body (client_secret_post) when the client has one. */
+  clientSecret?: string;
 }
 
+const clientAuth = (oidc: OidcClient): oauth.ClientAuth => (oidc.clientSecret ? oauth.ClientSecretPost(oidc.clientSecret) : oauth.None());
+
+/** True for http://127.0.0.1, localhost and [::1] (any port). */
+export const isLoopbackUrl = (url: URL) => url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+
 /** Plain http is allowed only for a loopback issuer (the test servers). */
-const insecureFor = (url: URL) =>
-  url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]') ? { [oauth.allowInsecureRequests]: true } : {};
+const insecureFor = (url: URL) => (url.protocol === 'http:' && isLoopbackUrl(url) ? { [oauth.allowInsecureRequests]: true } : {});
 
 /** Reads the issuer's /.well-known/openid-configuration. */
-export async function discover(issuer: string, clientId: string, signal?: AbortSignal): Promise<OidcClient> {
+export async function discover(issuer: string, clientId: string, signal?: AbortSignal, clientSecret?: string): Promise<OidcClient> {
   const url = new URL(issuer);
   try {
     const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...insecureFor(url), ...(signal ? { signal } : {}) });
     const server = await oauth.processDiscoveryResponse(url, res);
     if (!server.authorization_endpoint || !server.token_endpoint) throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect).`);
-    return { issuer: url, server, client: { client_id: clientId, token_endpoint_auth_method: 'none' } };
+    return {
+      issuer: url,
+      server,
+      client: { client_id: clientId, token_endpoint_auth_method: clientSecret ? 'client_secret_post' : 'none' },
+      ...(clientSecret ? { clientSecret } : {}),
+    };
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect): ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Discovery starting from a file server's address: its own /.well-known/openid-configuration
+ * (oCIS's built-in IdP answers there with the oCIS URL as issuer). When the document names another
+ * issuer (an external IdP such as Keycloak behind oCIS), discovery is done again at that issuer.
+ */
+export async function discoverServer(serverUrl: string, client: { id: string; secret?: string }, signal?: AbortSignal): Promise<OidcClient> {
+  try {
+    return await discover(serverUrl, client.id, signal, client.secret);
+  } catch (first) {
+    const other = await fetch(new URL('.well-known/openid-configuration', serverUrl.replace(/\/?$/, '/')), { ...(signal ? { signal } : {}) })
+      .then(async (r) => ((await r.json()) as { issuer?: unknown }).issuer)
+      .catch(() => null);
+    if (typeof other !== 'string' || other.replace(/\/$/, '') === serverUrl.replace(/\/$/, '')) throw first;
+    return discover(other, client.id, signal, client.secret);
   }
 }
 
@@ -74,21 +114,27 @@ const refused = (e: unknown): AppError => {
   return new AppError('AUTH_FAILED', `The sign-in was refused (${message}). Sign in again.`);
 };
 
+/** The browser came back without a sign-in (the user declined, or the server refused the request). */
+const notSignedIn = (e: unknown): AppError => {
+  const message = e instanceof Error ? e.message : String(e);
+  return new AppError('AUTH_FAILED', `The sign-in in the browser did not complete (${message}).`);
+};
+
 /** Exchanges the code the loopback redirect received for tokens (state and PKCE checked). */
 export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, callback: URL): Promise<OidcTokens> {
   try {
     const params = oauth.validateAuthResponse(oidc.server, oidc.client, callback, pending.state);
-    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, oauth.None(), params, pending.redirectUri, pending.codeVerifier, insecureFor(oidc.issuer));
+    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, clientAuth(oidc), params, pending.redirectUri, pending.codeVerifier, insecureFor(oidc.issuer));
     return tokensOf(await oauth.processAuthorizationCodeResponse(oidc.server, oidc.client, res), null);
   } catch (e) {
-    throw refused(e);
+    throw notSignedIn(e);
   }
 }
 
 /** A new access token (and, where the server rotates them, a new refresh token). A refused refresh is AUTH_FAILED. */
 export async function refreshTokens(oidc: OidcClient, refreshToken: string): Promise<OidcTokens> {
   try {
-    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, oauth.None(), refreshToken, insecureFor(oidc.issuer));
+    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, insecureFor(oidc.issuer));
     return tokensOf(await oauth.processRefreshTokenResponse(oidc.server, oidc.client, res), refreshToken);
   } catch (e) {
     throw refused(e);
@@ -138,7 +184,7 @@ export class TokenKeeper {
   }
 }
 
-/** A one-shot loopback listener for the redirect (http://127.0.0.1:<port>/callback). */
+/** A one-shot loopback listener for the redirect (http://127.0.0.1:<port>/callback): it stops listening after the first answer. */
 export async function listenForRedirect(page: (ok: boolean) => string = defaultPage): Promise<{ redirectUri: string; received: Promise<URL>; close(): void }> {
   let resolve!: (url: URL) => void;
   const received = new Promise<URL>((r) => (resolve = r));
@@ -149,8 +195,9 @@ export async function listenForRedirect(page: (ok: boolean) => string = defaultP
       return;
     }
     const ok = url.searchParams.has('code');
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(ok));
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(page(ok));
     resolve(new URL(`${redirectUri}${url.search}`));
+    server.close();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address();
@@ -166,6 +213,8 @@ const defaultPage = (ok: boolean) =>
 export interface OidcSecret {
   issuer: string;
   clientId: string;
+  /** A public client secret (oCIS's desktop client has one); absent for public clients. */
+  clientSecret?: string;
   tokens: OidcTokens;
 }
 
@@ -183,6 +232,7 @@ export function decodeOidcSecret(secret: string): OidcSecret | null {
     return {
       issuer: v.issuer,
       clientId: v.clientId,
+      ...(typeof v.clientSecret === 'string' ? { clientSecret: v.clientSecret } : {}),
       tokens: { accessToken: t.accessToken, refreshToken: typeof t.refreshToken === 'string' ? t.refreshToken : null, expiresAt: typeof t.expiresAt === 'number' ? t.expiresAt : null },
     };
   } catch {

@@ -28,6 +28,8 @@ const AccountV2 = z.object({
   userName: z.string(),
   demo: z.boolean().default(false),
   trustedCertFingerprint: z.string().max(200).optional(),
+  /** Added later within version 2 (optional, so older files read as before): a browser sign-in. */
+  signIn: z.literal('oidc').optional(),
 });
 
 type Migration = (file: Record<string, unknown>) => Record<string, unknown>;
@@ -97,8 +99,8 @@ export function loadAccountFile(file: string, now = new Date()): LoadResult {
   for (const raw of current.accounts) {
     const parsed = AccountV2.safeParse(raw);
     if (parsed.success && !parsed.data.demo) {
-      const { trustedCertFingerprint, ...rest } = parsed.data;
-      accounts.push({ ...rest, ...(trustedCertFingerprint ? { trustedCertFingerprint } : {}) });
+      const { trustedCertFingerprint, signIn, ...rest } = parsed.data;
+      accounts.push({ ...rest, ...(trustedCertFingerprint ? { trustedCertFingerprint } : {}), ...(signIn ? { signIn } : {}) });
     } else if (!parsed.success) dropped++;
   }
   let rewrite = startVersion !== ACCOUNT_FILE_VERSION;
@@ -125,6 +127,7 @@ function onlySettings(a: AccountConfig): AccountConfig {
     userName: a.userName,
     demo: a.demo,
     ...(a.trustedCertFingerprint ? { trustedCertFingerprint: a.trustedCertFingerprint } : {}),
+    ...(a.signIn ? { signIn: a.signIn } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ export interface AccountConfig {
   demo: boolean;
   /** SHA-256 fingerprint of a self-signed certificate the user chose to trust. */
   trustedCertFingerprint?: string;
+  /** 'oidc': signed in through the browser (OpenID Connect); the secret holds the tokens. */
+  signIn?: 'oidc';
 }
 
 export interface Credentials {

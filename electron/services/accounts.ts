@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../base/errors';
 import type { EventBus } from '../base/events';
 import type { AccountKind, AccountView } from '../../shared/model';
+import { decodeOidcSecret } from '../net/oidc';
 import { explainTlsFailure } from '../net/tls';
 import { createProvider, normaliseServerUrl, probeServer } from '../providers/index';
 import type { AccountConfig, ProviderFactoryInput, TrashProvider } from '../providers/types';
@@ -92,6 +93,7 @@ export class AccountsService {
       userId: who.userId,
       userName: who.userName,
       label: input.label?.trim() || existing?.label || `${who.userName} · ${new URL(who.serverUrl).host}`,
+      ...(decodeOidcSecret(input.secret) ? { signIn: 'oidc' as const } : {}),
     };
     this.secrets.set(id, input.secret, { sessionOnly: Boolean(input.sessionOnly) || Boolean(input.demo) });
     this.accounts.put(account);
@@ -118,10 +120,13 @@ export class AccountsService {
   }
 
   async reauth(accountId: string, secret: string): Promise<AccountView> {
-    const account = this.config(accountId);
+    const { signIn: _previous, ...rest } = this.config(accountId);
+    // A browser sign-in (OpenID Connect) or an app token: the account keeps whichever was used last.
+    const account: AccountConfig = { ...rest, ...(decodeOidcSecret(secret) ? { signIn: 'oidc' as const } : {}) };
     const storage = this.secrets.storageOf(accountId);
     await this.makeProvider({ account, credentials: { user: account.user, secret } }).checkConnection();
     this.secrets.set(accountId, secret, { sessionOnly: storage === 'session' || account.demo });
+    this.accounts.put(account);
     this.providers.delete(accountId);
     this.status.set(accountId, 'ok');
     this.changed();
@@ -198,6 +203,7 @@ export class AccountsService {
       secretStorage: storage,
       demo: account.demo,
       insecureHttp: account.serverUrl.startsWith('http:'),
+      ...(account.signIn === 'oidc' ? { browserSignIn: true } : {}),
     };
   }
 

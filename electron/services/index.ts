@@ -5,7 +5,10 @@ import type { ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { OperationsRunner } from '../operations/runner';
 import { normaliseServerUrl } from '../providers/index';
 import { LoginFlowSessions } from '../providers/webdav/loginFlow';
-import { AccountsService, type DemoLauncher } from './accounts';
+import { AppError } from '../base/errors';
+import { decodeOidcSecret } from '../net/oidc';
+import { AccountsService, type DemoLauncher, type NewAccountInput } from './accounts';
+import { OidcSignIns } from './oidcSignIn';
 import { OperationsService } from './operations';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from './stores';
 import { TrashService } from './trash';
@@ -20,6 +23,21 @@ export interface ServicesOptions {
   demo: DemoLauncher | null;
   /** Replaced in tests; the provider registry otherwise. */
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
+  /** The system browser (desktop host): opens a sign-in page, returns whether it did. Absent: the window offers a link. */
+  openExternal?: (url: string) => boolean;
+}
+
+interface OidcRequest {
+  accountId?: string | undefined;
+  label?: string | undefined;
+  sessionOnly?: boolean | undefined;
+  trustedCertFingerprint?: string | undefined;
+}
+
+/** A browser sign-in's tokens come only from main's own flow, never typed into a form. */
+function typedSecret<T extends { secret: string }>(input: T): T {
+  if (decodeOidcSecret(input.secret)) throw new AppError('INVALID_INPUT', 'That is not an app password or token.');
+  return input;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -34,6 +52,11 @@ export function createServices(options: ServicesOptions) {
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
   const trash = new TrashService(accounts);
   const ops = new OperationsService(runner, accounts, trash);
+  const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(({ serverUrl, secret, request }) => {
+    if (request.accountId) return accounts.reauth(request.accountId, secret);
+    const input: NewAccountInput = { serverUrl, kind: 'ocis', user: '', secret, label: request.label, sessionOnly: request.sessionOnly, trustedCertFingerprint: request.trustedCertFingerprint };
+    return accounts.add(input);
+  }, options.openExternal ?? null);
   const loginFlows = new LoginFlowSessions(({ serverUrl, loginName, appPassword }) =>
     accounts.add({ serverUrl, kind: 'nextcloud', user: loginName, secret: appPassword }),
   );
@@ -50,16 +73,23 @@ export function createServices(options: ServicesOptions) {
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
     'accounts:test': async (input) => {
-      const { userName, userId } = await accounts.test(input);
+      const { userName, userId } = await accounts.test(typedSecret(input));
       return { userName, userId };
     },
-    'accounts:add': (input) => accounts.add(input),
+    'accounts:add': async (input) => accounts.add(typedSecret(input)),
     'accounts:remove': async ({ accountId }) => {
       trash.forgetAccount(accountId);
       return { removed: accounts.remove(accountId) };
     },
     'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),
-    'accounts:reauth': ({ accountId, secret }) => accounts.reauth(accountId, secret),
+    'accounts:reauth': async ({ accountId, secret }) => accounts.reauth(accountId, typedSecret({ secret }).secret),
+    'accounts:oidcStart': ({ serverUrl, ...request }) =>
+      oidcSignIns.start(request.accountId ? accounts.config(request.accountId).serverUrl : normaliseServerUrl(serverUrl), request),
+    'accounts:oidcPoll': async ({ flowId }) => oidcSignIns.poll(flowId),
+    'accounts:oidcCancel': async ({ flowId }) => {
+      oidcSignIns.cancel(flowId);
+      return {};
+    },
     'accounts:loginFlowStart': async ({ serverUrl }) => loginFlows.start(normaliseServerUrl(serverUrl)),
     'accounts:loginFlowPoll': async ({ flowId }) => loginFlows.poll(flowId),
     'accounts:openDemo': () => accounts.openDemo(),

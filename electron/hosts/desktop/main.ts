@@ -18,7 +18,7 @@ import { certificateErrorHandler, type PinnedServer } from '../../net/tls';
 import { loadWindowState, trackWindowState } from './window-state';
 import { forwardEvents, registerIpc } from './ipc';
 import { FileOperationJournal } from '../../operations/journal';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isTrustedIpcCaller, openExternalChecked } from '../security';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isSignInPageUrl, isTrustedIpcCaller, openExternalChecked } from '../security';
 import { createServices } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
 import { safeStorageCipher, Vault } from '../../persistence/vault';
@@ -104,6 +104,8 @@ function start() {
     secrets,
     journal: new FileOperationJournal(dataDir),
     demo: createDemoLauncher(),
+    // Browser sign-ins (OpenID Connect) open in the system browser: https, or http on loopback (test servers).
+    openExternal: (url) => isSignInPageUrl(url) && openExternalChecked((u) => shell.openExternal(u), url),
   });
   services.bus.subscribe((name) => {
     if (name === 'accounts:changed') refreshPins();

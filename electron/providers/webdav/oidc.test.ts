@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ItemResult, TrashItem } from '../../../shared/model';
 import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { seedTestState } from '../../demo/servers/webdav/seed';
-import { authorizationUrl, decodeOidcSecret, discover, encodeOidcSecret, exchangeCode, listenForRedirect, type OidcTokens } from '../../net/oidc';
+import { authorizationUrl, decodeOidcSecret, discover, encodeOidcSecret, exchangeCode, listenForRedirect, OCIS_DESKTOP_CLIENT, type OidcTokens } from '../../net/oidc';
 import type { AccountConfig, BatchContext } from '../types';
 import { WebDavProvider } from './provider';
 import { InThreadHost } from './trashStream';
@@ -17,7 +17,7 @@ describe('oCIS provider with an OpenID Connect sign-in', () => {
   const account = (): AccountConfig => ({ id: 'acc1', kind: 'ocis', label: 'oCIS', serverUrl: server.url, user: '', userId: '', userName: '', demo: false });
 
   const signIn = async (): Promise<OidcTokens> => {
-    const oidc = await discover(server.url, 'web');
+    const oidc = await discover(server.url, OCIS_DESKTOP_CLIENT.id, undefined, OCIS_DESKTOP_CLIENT.secret);
     const redirect = await listenForRedirect();
     try {
       const pending = await authorizationUrl(oidc, redirect.redirectUri);
@@ -29,7 +29,7 @@ describe('oCIS provider with an OpenID Connect sign-in', () => {
     }
   };
   const provider = async (stored: string[]) => {
-    const secret = encodeOidcSecret({ issuer: server.url, clientId: 'web', tokens: await signIn() });
+    const secret = encodeOidcSecret({ issuer: server.url, clientId: OCIS_DESKTOP_CLIENT.id, clientSecret: OCIS_DESKTOP_CLIENT.secret, tokens: await signIn() });
     return new WebDavProvider('ocis', account(), { user: '', secret, onSecretChange: (s) => void stored.push(s) }, { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 } });
   };
   const list = async (p: WebDavProvider) => {

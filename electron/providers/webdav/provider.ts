@@ -182,7 +182,7 @@ export class WebDavProvider implements TrashProvider {
 
   /** The OpenID Connect sign-in's token keeper (discovery once); rotated tokens go to the secret store. */
   private tokenKeeper(oidc: OidcSecret): Promise<TokenKeeper> {
-    this.keeper ??= discover(oidc.issuer, oidc.clientId).then(
+    this.keeper ??= discover(oidc.issuer, oidc.clientId, undefined, oidc.clientSecret).then(
       (client) => new TokenKeeper(client, oidc.tokens, (tokens) => this.credentials.onSecretChange?.(encodeOidcSecret({ ...oidc, tokens }))),
       (e: unknown) => {
         this.keeper = null;

@@ -145,10 +145,15 @@ export class WebDavFrontEnd {
   private readonly paginate = new Map<string, number[]>();
   /**
    * oCIS: a minimal OpenID provider (like its built-in IdP, LibreGraph Connect): discovery,
-   * authorize with PKCE (S256), token with refresh-token rotation. The authorize step signs in
-   * `oidcLogin` without a page. `oidcTokenSeconds` shortens access tokens for tests.
+   * authorize with PKCE (S256), token with refresh-token rotation, and oCIS's default clients
+   * ("web" redirects only to the server itself; the desktop app's native client to loopback
+   * addresses on any port). With `oidcLoginPage` off, authorize signs in `oidcLogin` at once (a
+   * browser that already has a session); on, it sends the browser to a sign-in page first
+   * (/signin/v1/identifier, as LibreGraph Connect does) that takes a user name and password.
+   * `oidcTokenSeconds` shortens access tokens for tests.
    */
   oidcLogin = 'alice';
+  oidcLoginPage = false;
   oidcTokenSeconds = 300;
   private readonly oidcCodes = new Map<string, { user: string; challenge: string; redirectUri: string; clientId: string }>();
   private readonly oidcAccess = new Map<string, { user: string; expiresAt: number }>();
@@ -201,7 +206,7 @@ export class WebDavFrontEnd {
       return sendJson(res, 200, this.nc ? NC_STATUS : this.ocis ? OCIS_STATUS : OC_STATUS, 'application/json', { 'Access-Control-Allow-Origin': '*' });
     }
     if (this.ocis && rawPath.startsWith('/graph/')) return this.graph(req, res, rawPath, method);
-    if (this.ocis && (rawPath === '/.well-known/openid-configuration' || rawPath === '/signin/v1/identifier/_/authorize' || rawPath === '/konnect/v1/token')) {
+    if (this.ocis && (rawPath === '/.well-known/openid-configuration' || rawPath.startsWith('/signin/v1/identifier') || rawPath === '/konnect/v1/token')) {
       return this.openIdProvider(req, res, url, method, body);
     }
     if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
@@ -963,15 +968,30 @@ export class WebDavFrontEnd {
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       });
     }
-    if (url.pathname === '/signin/v1/identifier/_/authorize' && method === 'GET') {
-      const q = url.searchParams;
+    const signInPage = url.pathname === '/signin/v1/identifier' && method === 'GET';
+    const logon = url.pathname === '/signin/v1/identifier/_/logon' && method === 'POST';
+    if ((url.pathname === '/signin/v1/identifier/_/authorize' && method === 'GET') || signInPage || logon) {
+      const q = logon ? new URLSearchParams(body.toString('utf8')) : url.searchParams;
       const redirectUri = q.get('redirect_uri') ?? '';
-      if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(redirectUri)) return oauthError(400, 'invalid_request', 'redirect_uri must be a loopback address');
+      const clientId = q.get('client_id') ?? '';
+      const allowed = OIDC_CLIENTS[clientId];
+      if (!allowed) return oauthError(400, 'invalid_request', 'unknown client_id');
+      if (!allowed(redirectUri, issuer)) return oauthError(400, 'invalid_request', 'redirect_uri is not registered for this client');
       if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
         return oauthError(400, 'invalid_request', 'code flow with PKCE (S256) required');
       }
+      let login = this.oidcLogin;
+      if (this.oidcLoginPage && !logon) {
+        if (!signInPage) return void res.writeHead(302, { Location: `/signin/v1/identifier?flow=oidc&${url.searchParams}`, 'Content-Length': '0' }).end();
+        return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(oidcSignInPage(q, null));
+      }
+      if (logon) {
+        const user = this.tree.authenticate(q.get('username') ?? '', q.get('password') ?? '');
+        if (!user) return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(oidcSignInPage(q, 'Logon failed. Please verify your credentials and try again.'));
+        login = user.id;
+      }
       const code = randomBytes(16).toString('hex');
-      this.oidcCodes.set(code, { user: this.oidcLogin, challenge: q.get('code_challenge')!, redirectUri, clientId: q.get('client_id') ?? '' });
+      this.oidcCodes.set(code, { user: login, challenge: q.get('code_challenge')!, redirectUri, clientId });
       const to = new URL(redirectUri);
       to.searchParams.set('code', code);
       if (q.get('state')) to.searchParams.set('state', q.get('state')!);
@@ -1244,4 +1264,29 @@ function ownCloudTrashProps(node: TreeNode, entry: TrashEntry, inner: string, fo
         return undefined;
     }
   };
+}
+
+/**
+ * oCIS's default OpenID clients (services/idp/pkg/config/defaults/defaultconfig.go): "web" may
+ * redirect only into the server itself; the desktop app's native client to 127.0.0.1 or localhost
+ * on any port (RFC 8252).
+ */
+const OIDC_CLIENTS: Record<string, (redirectUri: string, issuer: string) => boolean> = {
+  web: (uri, issuer) => uri.startsWith(`${issuer}/`),
+  xdXOt13JKxym1B1QcEncf2XDkLAexMBFwiT9j6EfhhHFJhs2KM9jbjTmf8JBXE69: (uri) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(uri),
+};
+
+const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The test IdP's sign-in page: user name and password, the authorize request carried along. */
+function oidcSignInPage(q: URLSearchParams, error: string | null): string {
+  const carried = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method']
+    .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q.get(k) ?? '')}">`)
+    .join('');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Infinite Scale</title></head><body>
+<h1>Sign in to Infinite Scale</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/signin/v1/identifier/_/logon">${carried}
+<label>Username <input name="username" autocomplete="username"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button type="submit">Log in</button></form></body></html>`;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizationUrl, discover, exchangeCode, listenForRedirect, TokenKeeper, type OidcClient, type OidcTokens } from '../../../net/oidc';
+import { authorizationUrl, discover, exchangeCode, listenForRedirect, OCIS_DESKTOP_CLIENT, TokenKeeper, type OidcClient, type OidcTokens } from '../../../net/oidc';
 import { startWebDavServer, type WebDavServer } from './server';
 
 /**
@@ -29,7 +29,7 @@ describe('OpenID Connect against the oCIS test server', () => {
 
   beforeAll(async () => {
     server = await startWebDavServer({ kind: 'ocis' });
-    oidc = await discover(server.url, 'web');
+    oidc = await discover(server.url, OCIS_DESKTOP_CLIENT.id, undefined, OCIS_DESKTOP_CLIENT.secret);
   });
   afterAll(async () => {
     await server.close();
@@ -41,6 +41,44 @@ describe('OpenID Connect against the oCIS test server', () => {
     expect(tokens.refreshToken).toBeTruthy();
     expect(tokens.expiresAt).toBeGreaterThan(Date.now());
     expect(await trash(tokens.accessToken)).toMatchObject({ status: 200, body: { displayName: 'Alice Adams' } });
+  });
+
+  it("refuses a loopback redirect for oCIS's web client (it may redirect only into the server) and an unknown client", async () => {
+    const web = await discover(server.url, 'web');
+    const pending = await authorizationUrl(web, 'http://127.0.0.1:40000/callback');
+    const res = await fetch(pending.url, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    const unknown = await authorizationUrl(await discover(server.url, 'someone-else'), 'http://127.0.0.1:40000/callback');
+    expect((await fetch(unknown.url, { redirect: 'manual' })).status).toBe(400);
+  });
+
+  it('with the sign-in page on, authorize leads to a user name and password form; a wrong password shows it again, the right one redirects with a code', async () => {
+    server.frontEnd.oidcLoginPage = true;
+    const redirect = await listenForRedirect();
+    try {
+      const pending = await authorizationUrl(oidc, redirect.redirectUri);
+      const authorize = await fetch(pending.url, { redirect: 'manual' });
+      expect(authorize.status).toBe(302);
+      const pageUrl = new URL(authorize.headers.get('location')!, server.url);
+      expect(pageUrl.pathname).toBe('/signin/v1/identifier');
+      const page = await (await fetch(pageUrl)).text();
+      expect(page).toContain('name="password"');
+      const form = new URLSearchParams([...pageUrl.searchParams].filter(([k]) => k !== 'flow'));
+      const logon = (password: string) =>
+        fetch(`${server.url}/signin/v1/identifier/_/logon`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `${form}&username=alice&password=${password}` });
+      const wrong = await logon('nope');
+      expect(wrong.status).toBe(200);
+      expect(await wrong.text()).toContain('Logon failed');
+      const right = await logon('alice-password');
+      expect(right.status).toBe(302);
+      await fetch(right.headers.get('location')!);
+      const tokens = await exchangeCode(oidc, pending, await redirect.received);
+      expect((await trash(tokens.accessToken)).status).toBe(200);
+    } finally {
+      server.frontEnd.oidcLoginPage = false;
+      redirect.close();
+    }
   });
 
   it('refuses a code exchanged with the wrong PKCE verifier', async () => {
