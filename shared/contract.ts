@@ -7,6 +7,7 @@ import {
   FolderRef,
   ItemRef,
   OperationView,
+  Preview,
   Resolution,
   SecretStoreMode,
   ServerProbe,
@@ -132,6 +133,12 @@ export const channels = {
       /** Total number of items, when the server says (DocSpace) or once the listing is complete. */
       total: z.number().nullable(),
     }),
+  },
+
+  /** A trashed file's preview as data (main fetches it with the account's credentials). */
+  'trash:preview': {
+    request: z.object({ accountId: Id, id: Id, parentId: Id.nullable() }).strict(),
+    response: Preview,
   },
 
   'folders:list': {

@@ -1,4 +1,4 @@
-import type { AccountKind, Conflict, FolderRef, ItemResult, Resolution, ServerProbe, TrashItem } from '../../shared/model';
+import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, ServerProbe, TrashItem } from '../../shared/model';
 
 /** Non-secret settings of one account, as kept in the account store. */
 export interface AccountConfig {
@@ -142,6 +142,11 @@ export interface TrashProvider {
    * anything else in place ('kept', with the reason). Never acts on a path alone.
    */
   undoRestore(targets: UndoTarget[], ctx: BatchContext): Promise<void>;
+  /**
+   * A trashed file's preview as data (see providers/preview.ts), or why there is none. Absent for
+   * server kinds that serve no previews of trashed files.
+   */
+  preview?(item: TrashItem, signal?: AbortSignal): Promise<Preview>;
 }
 
 export interface ProviderFactoryInput {

@@ -94,6 +94,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:loginFlowPoll': async ({ flowId }) => loginFlows.poll(flowId),
     'accounts:openDemo': () => accounts.openDemo(),
     'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
+    'trash:preview': ({ accountId, id, parentId }) => trash.preview({ accountId, id, ...(parentId ? { parentId } : {}) }),
     'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),
     'folders:create': ({ accountId, parentId, name }) =>
       accounts.withProvider(accountId, (p) => p.createFolder(parentId, name)),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../base/errors';
-import type { ItemRef, TrashItem } from '../../shared/model';
+import type { ItemRef, Preview, TrashItem } from '../../shared/model';
+import { none } from '../providers/preview';
 import type { AccountsService } from './accounts';
 
 /** Items per trash:list page: small enough that neither process has a long task. */
@@ -87,6 +88,16 @@ export class TrashService {
       missing = take(missing);
     }
     return { found, missing };
+  }
+
+  /** A trashed file's preview as data, through its account's provider (never a URL). */
+  async preview(ref: ItemRef, signal?: AbortSignal): Promise<Preview> {
+    const { found } = await this.resolve([ref]);
+    const item = found[0];
+    if (!item) throw new AppError('NOT_FOUND', 'That item is no longer in the trash.');
+    return this.accounts.withProvider(ref.accountId, async (provider) =>
+      provider.preview ? provider.preview(item, signal) : none('unsupported', 'This server makes no previews of trashed files.'),
+    );
   }
 
   /** Reads a whole listing (command line, resolve, empty's count). */

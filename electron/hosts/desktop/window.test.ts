@@ -71,6 +71,8 @@ describe('Content-Security-Policy', () => {
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
   });
   it('connects only to itself', () => expect(directives.get('connect-src')).toEqual(["'self'"]));
+  it('shows only its own images and data: (trash previews arrive as data from main, never as server URLs)', () =>
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:']));
 });
 
 /** A fake Session that records the handlers hardenSession installs. */

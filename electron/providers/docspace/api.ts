@@ -79,6 +79,20 @@ export class DocSpaceApi {
     return parseReply(reply, await this.request(call), call);
   }
 
+  /**
+   * A GET of a file the portal serves outside the API (FileHandler.ashx thumbnails), with the API
+   * key, answered raw. Only URLs of this portal's own origin: a key is never sent elsewhere.
+   */
+  async fetchRaw(url: string, signal?: AbortSignal): Promise<Response> {
+    if (new URL(url).origin !== new URL(this.base).origin) throw new AppError('BAD_RESPONSE', 'DocSpace named a thumbnail on another server; Salvage does not send the key there.');
+    const res = await httpRequest({ method: 'GET', url, headers: { Authorization: `Bearer ${this.apiKey}`, Accept: 'image/*' }, ...(signal ? { signal } : {}) }, this.http);
+    if (res.status === 401) {
+      await res.body?.cancel();
+      throw new AppError('AUTH_FAILED', 'DocSpace did not accept the API key. Sign in again.', { status: 401 });
+    }
+    return res;
+  }
+
   /** Sends one call whose answer Salvage does not read (an error answer still throws). */
   async send(call: ApiCall): Promise<void> {
     await this.request(call);

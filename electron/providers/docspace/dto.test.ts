@@ -68,7 +68,7 @@ describe('DocSpace answers are checked at the edge', () => {
     const page = parseReply(
       replies.folderContent,
       {
-        files: [{ id: 7, title: 'a.txt', fileEntryType: 2, viewUrl: 'https://x/7', thumbnailStatus: 0, fileExst: null, security: { MoveTo: true, Rename: true } }],
+        files: [{ id: 7, title: 'a.txt', fileEntryType: 2, viewUrl: 'https://x/7', webUrl: 'https://x/e/7', thumbnailStatus: 0, fileExst: null, security: { MoveTo: true, Rename: true } }],
         folders: [{ id: 'sbox-1|/Old', title: 'Old', fileEntryType: 1 }],
         current: { id: 3, title: 'Trash', type: 3 },
         total: 2,
@@ -76,7 +76,7 @@ describe('DocSpace answers are checked at the edge', () => {
       },
       call,
     );
-    expect(page.files).toEqual([{ id: 7, title: 'a.txt', fileEntryType: 2, fileExst: null, security: { MoveTo: true } }]);
+    expect(page.files).toEqual([{ id: 7, title: 'a.txt', fileEntryType: 2, thumbnailStatus: 0, fileExst: null, security: { MoveTo: true } }]);
     expect(page.folders?.[0]).toEqual({ id: 'sbox-1|/Old', title: 'Old', fileEntryType: 1 });
     expect(page.current).toEqual({ id: 3, title: 'Trash', type: 3 });
     expect(toTrashItem(page.files![0]!, ctx)).toMatchObject({ ext: '', size: 0, originalFolderId: null, deletedAt: null });

@@ -42,6 +42,10 @@ const entryFields = {
   fileExst: maybe(z.string()),
   pureContentLength: maybe(z.number()),
   version: maybe(z.number()),
+  /** Thumbnail (ASC.Files.Core.Thumbnail): 0 Waiting, 1 Created, 2 Error, 3 NotRequired, 4 Creating. */
+  thumbnailStatus: maybe(z.number()),
+  /** Set only when the thumbnail is Created: <portal>/filehandler.ashx?action=thumb&fileid=…&version=…&hash=…. */
+  thumbnailUrl: maybe(z.string()),
   // folders
   foldersCount: maybe(z.number()),
   /** FolderType of the folder itself. */

@@ -1,9 +1,10 @@
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { forEachLimited, sleep } from '../../base/async';
 import type { ErrorCode } from '../../../shared/errors';
-import type { Conflict, FolderRef, ItemResult, Resolution, TrashItem } from '../../../shared/model';
+import type { Conflict, FolderRef, ItemResult, Preview, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import { none, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { DocSpaceApi, type ApiCall } from './api';
 import {
@@ -334,6 +335,28 @@ export class DocSpaceProvider implements TrashProvider {
       if (!list.some((o) => !o.finished && (o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
       await sleep(Math.min(this.maxPollMs, this.pollMs * (i + 1)), signal).catch(() => undefined);
     }
+  }
+
+  /**
+   * A trashed file's thumbnail: its FileDto (GET files/file/{id}) says whether one was Created and
+   * where (thumbnailUrl, FileHandler.ashx?action=thumb); that is fetched with the API key when it is
+   * on this portal. 204 (not created yet) and 404 read as "no preview".
+   */
+  async preview(item: TrashItem, signal?: AbortSignal): Promise<Preview> {
+    const skip = wantsPreview(item);
+    if (skip) return skip;
+    const { kind, dsId } = parseItemId(item.id);
+    if (kind !== 'file') return none('folder', 'Folders have no preview.');
+    const file = await this.api.call({ method: 'GET', path: `files/file/${encodeId(dsId)}`, ...(signal ? { signal } : {}) }, replies.item);
+    if (file.thumbnailStatus !== 1 || !file.thumbnailUrl) {
+      const waiting = file.thumbnailStatus === 0 || file.thumbnailStatus === 4;
+      return none('missing', waiting ? 'DocSpace has not made a thumbnail of this file yet.' : 'DocSpace has no thumbnail of this file.');
+    }
+    const res = await this.api.fetchRaw(file.thumbnailUrl, signal);
+    if (res.status === 200) return readPreviewImage(res, signal);
+    await res.body?.cancel();
+    if (res.status === 204 || res.status === 404) return none('missing', 'DocSpace has no thumbnail of this file.');
+    throw new AppError(res.status === 403 ? 'FORBIDDEN' : 'SERVER', `DocSpace did not send the thumbnail (HTTP ${res.status}).`, { status: res.status });
   }
 
   async remove(items: TrashItem[], ctx: BatchContext): Promise<void> {

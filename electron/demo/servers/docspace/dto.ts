@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TreeNode } from '../tree';
+import { isPreviewableImage } from '../png';
 import { FolderType, type DocSpaceState, type DsUser, type FileVersion, type Operation } from './state';
 
 /**
@@ -186,7 +187,12 @@ export class Dtos {
       fileType: fileTypeOf(title),
       fileExst: extOf(title),
       comment: v.comment,
-      thumbnailStatus: 0,
+      // Thumbnail: 1 Created for images (the thumbnail builder has run), 0 Waiting otherwise; the URL is
+      // set only when Created (FileDtoHelper), with &hash= from the entry's update time.
+      thumbnailStatus: isPreviewableImage(node.contentType) ? 1 : 0,
+      ...(isPreviewableImage(node.contentType)
+        ? { thumbnailUrl: `${this.baseUrl()}/filehandler.ashx?action=thumb&fileid=${node.id}&version=${v.version}&hash=${Math.abs(Math.floor(node.mtime / 1000) % 2147483647)}` }
+        : {}),
       formFillingStatus: 0,
       ...base,
       ...(of ? { updated: apiDate(v.modifiedOn), updatedBy: this.employee(v.modifiedBy ?? this.state.meta.get(node.id)?.createdBy ?? node.owner) } : {}),

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Control, listen, type RunningServer } from '../control';
 import { FileTree, type TreeNode } from '../tree';
+import { isPreviewableImage, previewPng } from '../png';
 import { Dtos, extOf, fileTypeOf, shortDateTime } from './dto';
 import { seedTestPortal } from './seed';
 import { DocSpaceState, type DsUser, type Operation } from './state';
@@ -137,6 +138,7 @@ class DocSpaceApiHandler {
     const method = (req.method ?? 'GET').toUpperCase();
     if (!url.pathname.startsWith('/api/2.0/')) return this.empty(res, 404);
     const route = url.pathname.slice('/api/2.0/'.length).split('/').map(decodeURIComponent).join('/');
+    if (url.pathname === '/filehandler.ashx' && method === 'GET') return this.fileHandler(req, res, url);
 
     // Anonymous routes.
     if (method === 'GET' && route === 'settings/version/build') {
@@ -313,6 +315,25 @@ class DocSpaceApiHandler {
 
   private empty(res: ServerResponse, status: number) {
     res.writeHead(status, { 'Content-Length': '0' });
+  /**
+   * FileHandler.ashx, the action=thumb part (ThumbnailFile): fileid and an optional version; 404
+   * for an unknown file, 204 while the thumbnail is not Created, else the stored thumbnail. This
+   * portal is configured with files:thumbnail:exts "png" (the default is webp), so thumbnails are
+   * image/png. Other actions are not served here (400 as the handler's default case).
+   */
+  private fileHandler(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const auth = req.headers.authorization ?? '';
+    const key = auth.startsWith('Bearer ') ? this.state.keys.get(auth.slice(7).trim()) : undefined;
+    if (!key || key.expired || !this.state.users.get(key.user)) return this.empty(res, 401);
+    if ((url.searchParams.get('action') ?? '').toLowerCase() !== 'thumb') return this.empty(res, 400);
+    const node = this.state.node(Number(url.searchParams.get('fileid')));
+    if (!node || node.kind !== 'file') return this.empty(res, 404);
+    if (!isPreviewableImage(node.contentType)) return this.empty(res, 204);
+    const png = previewPng(node.id);
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Disposition': 'attachment; filename="thumb.png"', 'Content-Length': String(png.length) });
+    res.end(png);
+  }
+
     res.end();
   }
 

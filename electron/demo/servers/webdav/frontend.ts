@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tree';
 import { revaErrorBody } from '../faults';
+import { isPreviewableImage, previewPng } from '../png';
 import { TreeError } from '../tree';
 import {
   basicAuth,
@@ -212,6 +213,12 @@ export class WebDavFrontEnd {
     if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
     if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
+    if (this.nc && rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET') return this.ncTrashPreview(req, res, url);
+    if (this.kind === 'owncloud10' && rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET') return this.ocTrashPreview(req, res, url);
+    if (this.kind === 'owncloud10' && rawPath === '/index.php/login' && method === 'GET') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+      return void res.end('<!DOCTYPE html><html><body><form method="post"><input name="user"><input name="password" type="password"></form></body></html>');
+    }
     res.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8' });
     res.end('<!DOCTYPE html><html><body>Page not found</body></html>');
   };
@@ -844,6 +851,59 @@ export class WebDavFrontEnd {
     const name = this.tree.freeName(parent.id, node.name);
     this.tree.untrash(node.id, parent.id, name);
     return sendEmpty(res, 201);
+  }
+
+  // ------------------------------------------------------------------ trash previews (files_trashbin)
+
+  /**
+   * Nextcloud's files_trashbin PreviewController: GET index.php/apps/files_trashbin/preview with
+   * fileId (default -1), x and y (default 32) and a. A missing fileId or a 0 edge is 400, an id
+   * not in the user's trash 404, a folder 400, a file the preview manager cannot render 404 (its
+   * NotFoundException), each with DataResponse([]) as JSON; otherwise the image, cached for 24 h.
+   * Not signed in: the security middleware's JSON 401 (the client asks for images, not HTML).
+   */
+  private ncTrashPreview(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const user = this.authenticate(req);
+    if (!user) return sendJson(res, 401, { message: 'Current user is not logged in' });
+    const int = (name: string, fallback: number) => {
+      const v = url.searchParams.get(name);
+      return v === null ? fallback : Number.parseInt(v, 10) || 0;
+    };
+    const fileId = int('fileId', -1);
+    if (fileId === -1 || int('x', 32) === 0 || int('y', 32) === 0) return sendJson(res, 400, []);
+    const node = this.tree.nodes.get(fileId);
+    if (!node || node.trashEntry === null || node.owner !== user.id) return sendJson(res, 404, []);
+    if (node.kind === 'folder') return sendJson(res, 400, []);
+    if (!isPreviewableImage(node.contentType)) return sendJson(res, 404, []);
+    const png = previewPng(node.id);
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length, 'Cache-Control': 'max-age=86400, private' });
+    res.end(png);
+  }
+
+  /**
+   * ownCloud 10's apps/files_trashbin/ajax/preview.php: `file` is the path in files_trashbin/files
+   * ("/name.d<seconds>[/inside]"), x and y default 44. No file or a 0 edge: 400 with no body. A path
+   * it does not know throws in OC\Preview and the script answers 500. A file it cannot render (or a
+   * folder) gets its type icon as the image, with 200. Not signed in: checkLoggedIn redirects to the
+   * login page.
+   */
+  private ocTrashPreview(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const user = this.authenticate(req);
+    if (!user) {
+      res.writeHead(302, { Location: `/index.php/login?redirect_url=${encodeURIComponent(url.pathname + url.search)}`, 'Content-Length': '0' });
+      return void res.end();
+    }
+    const file = url.searchParams.get('file') ?? '';
+    const edge = (name: string) => (url.searchParams.has(name) ? Number.parseInt(url.searchParams.get(name)!, 10) || 0 : 44);
+    if (file === '' || edge('x') === 0 || edge('y') === 0) return sendEmpty(res, 400);
+    const [top = '', ...inner] = file.replace(/^\/+/, '').split('/');
+    const entry = this.ncFind(user, top);
+    const node = entry ? this.tree.resolveInEntry(entry, inner.join('/')) : null;
+    if (!node) return sendEmpty(res, 500);
+    // The type icon stands in for a preview it cannot make (OC\Preview::getMimeIcon).
+    const png = node.kind === 'file' && isPreviewableImage(node.contentType) ? previewPng(node.id) : previewPng(0, 32, 32);
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length, 'Cache-Control': 'max-age=86400' });
+    res.end(png);
   }
 
   // ------------------------------------------------------------------ ownCloud 10 trash
