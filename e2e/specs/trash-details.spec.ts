@@ -39,6 +39,8 @@ test('details pane: Show details from the context menu gives the full original p
   await expect(pane.getByTestId('details-path')).toHaveText('/Reports/2024/Batch 02.txt');
   await expect(pane).toContainText('alice@nextcloud.test (Nextcloud)');
   await expect(pane).toContainText('2,000 bytes');
+  // Nextcloud gives no date and tells nobody its policy: say so, with what its default means.
+  await expect(pane.getByTestId('details-expiry')).toContainText('Unknown: Nextcloud does not say. By default ("auto") kept until at least');
   await screenshot(page, 'details-pane-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'details-pane-dark');
@@ -49,6 +51,36 @@ test('details pane: Show details from the context menu gives the full original p
   await page.getByRole('button', { name: 'Details', exact: true }).click();
   await expect(pane).toHaveCount(0);
 });
+
+for (const kind of ['nextcloud', 'docspace'] as const) {
+  test.describe(`previews on ${kind}`, () => {
+    test.use({ serverKind: kind });
+    test('the details pane shows an image item\'s preview, handed over as data; other files say why there is none', async ({ page, host, account }) => {
+      account.trashFile(kind === 'docspace' ? '' : 'Photos', 'Beach.png', 5_000);
+      const requests: string[] = [];
+      page.on('request', (r) => void requests.push(r.url()));
+      await openTrash(page, host, 'Beach.png');
+      await row(page, 'Beach.png').locator('.cell-name').click();
+      await page.getByRole('button', { name: 'Details', exact: true }).click();
+      const pane = page.getByRole('complementary', { name: 'Details' });
+      const img = pane.getByTestId('details-preview');
+      await expect(img).toBeVisible();
+      await expect(img).toHaveAttribute('src', /^data:image\/png;base64,/);
+      // A real image the browser decoded (the test servers make small PNGs).
+      expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+      await screenshot(page, `details-preview-${kind}-light`);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, `details-preview-${kind}-dark`);
+      await page.emulateMedia({ colorScheme: 'light' });
+      // A text file: no request for a preview, and the pane says why.
+      await row(page, 'Batch 02.txt').locator('.cell-name').click();
+      await expect(pane.getByTestId('details-no-preview')).toHaveText('Previews are shown for images.');
+      // The page itself never talked to the server: main fetched the preview; the page asked only its own host.
+      const own = new URL(page.url()).origin;
+      expect(requests.filter((u) => !u.startsWith(own) && !u.startsWith('data:'))).toEqual([]);
+    });
+  });
+}
 
 test.describe('a server that fails', () => {
   test.use({ serverKind: 'docspace' });

@@ -3,7 +3,31 @@ import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { describeItems, formatExact, formatSizeExact } from '../lib/format';
 import { KIND_NAMES } from '../lib/kinds';
 import { fullPath } from '../lib/location';
+import { retentionNote } from '../lib/retention';
+import { errorText } from '../lib/errorText';
+import { usePreview } from '../queries/trash';
 import { FileIcon } from './FileIcon';
+
+/** The item's preview, fetched by main and shown from data; or why there is none. */
+function ItemPreview({ item }: { item: TrashItem }) {
+  const { preview, loading, error } = usePreview(item);
+  if (item.kind === 'folder') return null;
+  if (loading) return <div className="details-preview details-preview-empty muted" data-testid="details-preview-loading">Loading preview…</div>;
+  if (error) return <div className="details-preview details-preview-empty muted" data-testid="details-no-preview">No preview: {errorText(error)}</div>;
+  if (!preview) return null;
+  if (preview.kind === 'none') {
+    return (
+      <div className="details-preview details-preview-empty muted" data-testid="details-no-preview">
+        {preview.message}
+      </div>
+    );
+  }
+  return (
+    <div className="details-preview">
+      <img data-testid="details-preview" src={`data:${preview.mimeType};base64,${preview.base64}`} alt={`Preview of ${item.name}`} />
+    </div>
+  );
+}
 
 /** One selected item in full: where it came from, when it was deleted, size, type, account, expiry. */
 function ItemDetails({ item, account }: { item: TrashItem; account: AccountView | undefined }) {
@@ -14,6 +38,7 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
         <FileIcon type={type} />
         <span>{item.name}</span>
       </h3>
+      <ItemPreview item={item} />
       <dl className="details-list">
         <dt>Original path</dt>
         <dd data-testid="details-path">{fullPath(item)}</dd>
@@ -29,7 +54,7 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
         <dt>Type</dt>
         <dd>{type === 'folder' ? 'Folder' : `${FILE_TYPE_LABELS[type].replace(/s$/, '')}${item.mimeType ? ` (${item.mimeType})` : item.ext ? ` (.${item.ext})` : ''}`}</dd>
         <dt>Deleted for good</dt>
-        <dd>{item.expiresAt ? formatExact(item.expiresAt) : 'unknown: the server does not say'}</dd>
+        <dd data-testid="details-expiry">{item.expiresAt ? formatExact(item.expiresAt) : account ? retentionNote(account.kind, item.deletedAt).long : 'Unknown: the server does not say.'}</dd>
       </dl>
     </>
   );

@@ -21,3 +21,5 @@ export const keys = {
   folders: (accountId: string, parentId: string | null) => [...keys.foldersOf(accountId), parentId ?? ''] as const,
   ops: () => ['ops'] as const,
 };
+  /** One trashed file's preview (data from main). */
+  preview: (accountId: string, id: string) => ['preview', accountId, id] as const,

@@ -1,6 +1,6 @@
 import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import type { AccountView, TrashItem } from '../../shared/model';
+import type { AccountView, Preview, TrashItem } from '../../shared/model';
 import { call } from '../api/client';
 import { errorCode, errorText } from '../lib/errorText';
 import { accountTotals, type AccountTotals } from '../lib/trashTotals';
@@ -56,6 +56,22 @@ export const trashQueries = {
       staleTime: 60_000,
     }),
 };
+
+/**
+ * A trashed file's preview, as data main fetched (null while none is asked for). Kept for the
+ * session: the same item's preview does not change while it is in the trash.
+ */
+export function usePreview(item: TrashItem | null): { preview: Preview | undefined; loading: boolean; error: unknown } {
+  const q = useQuery({
+    queryKey: keys.preview(item?.accountId ?? '', item?.id ?? ''),
+    queryFn: () => call('trash:preview', { accountId: item!.accountId, id: item!.id, parentId: item!.parentId }),
+    enabled: item !== null && item.kind === 'file',
+    staleTime: Infinity,
+    gcTime: 10 * 60_000,
+    retry: false,
+  });
+  return { preview: q.data, loading: item !== null && item.kind === 'file' && q.isPending, error: q.error };
+}
 
 /** The listing of the trashed folder being browsed (null: none is). */
 export function useTrashInside(folder: TrashItem | null) {
