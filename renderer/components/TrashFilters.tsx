@@ -1,6 +1,7 @@
 import { useState, type RefObject } from 'react';
 import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
+import { DateRangeFilter } from './DateRangeFilter';
 
 /** Search box (Ctrl+F), type, deletion date range and original folder. */
 export function TrashFilters({
@@ -23,7 +24,7 @@ export function TrashFilters({
 }) {
   const [open, setOpen] = useState(false);
   const type = filters.types.size === 1 ? [...filters.types][0]! : '';
-  const active = (filters.types.size ? 1 : 0) + (filters.deletedFrom || filters.deletedTo ? 1 : 0) + (filters.folder ? 1 : 0);
+  const active = (filters.types.size ? 1 : 0) + (filters.deleted ? 1 : 0) + (filters.folder ? 1 : 0);
   const showAll = !compact || open;
   return (
     <div className={`filters${compact ? ' compact' : ''}`} role="search" aria-label="Filter the trash">
@@ -57,14 +58,7 @@ export function TrashFilters({
               </option>
             ))}
           </select>
-          <label className="date-field">
-            <span>Deleted from</span>
-            <input type="date" value={filters.deletedFrom} max={filters.deletedTo || undefined} onChange={(e) => onChange({ ...filters, deletedFrom: e.target.value })} />
-          </label>
-          <label className="date-field">
-            <span>to</span>
-            <input type="date" value={filters.deletedTo} min={filters.deletedFrom || undefined} onChange={(e) => onChange({ ...filters, deletedTo: e.target.value })} />
-          </label>
+          <DateRangeFilter range={filters.deleted} onChange={(deleted) => onChange({ ...filters, deleted })} />
           <select aria-label="Original folder" value={filters.folder} onChange={(e) => onChange({ ...filters, folder: e.target.value })} className="folder-filter">
             <option value="">All folders</option>
             {folders.map((f) => (

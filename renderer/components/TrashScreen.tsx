@@ -5,6 +5,7 @@ import * as sel from '../lib/selection';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
 import { useShortcut } from '../lib/useShortcut';
 import { useElementWidth } from '../lib/useElementWidth';
+import { useTrashTimeline } from '../lib/useTrashTimeline';
 import { useTrashView } from '../lib/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
 import { useTrashInside, useTrashListings } from '../queries/trash';
@@ -18,6 +19,7 @@ import { TrashContextMenu, type ContextAction } from './TrashContextMenu';
 import { TrashDialogs } from './TrashDialogs';
 import { TrashFilters } from './TrashFilters';
 import { TrashStatusBar } from './TrashStatusBar';
+import { TimelinePanel } from './TimelinePanel';
 import { TrashToolbar } from './TrashToolbar';
 
 /** Ctrl/Cmd+F searches; Escape clears the selection (dialogs handle their own Escape). */
@@ -114,6 +116,17 @@ export function TrashScreen({
   const staleAccounts = useMemo(() => new Set(listings.errors.map((e) => e.account.id)), [listings.errors]);
   const view = useTrashView(folder ? inside.items : listings.items, deferredFilters, sort, accountMap, selection.selected);
   const flows = useTrashWorkflows(accountMap, setSelection);
+  // The timeline and deletion events over the whole loaded trash; their range is the list's date filter.
+  const band = useTrashTimeline({
+    all: listings.items,
+    filters,
+    setFilters,
+    accounts: shown,
+    changeSelection: setSelection,
+    restore: (items) => flows.restore(items),
+    busy: flows.busy,
+    width: Math.max(200, viewWidth - (compact ? 40 : 400)),
+  });
 
   useSearchAndEscapeKeys(searchRef, setSelection);
   // Restore's shortcut works wherever the Restore button could be pressed (Enter and double-click do not restore).
@@ -155,6 +168,7 @@ export function TrashScreen({
           onGroupedChange={(groupByFolder) => setSort((s) => ({ ...s, groupByFolder }))}
           compact={compact}
         />
+        <div className="timeline-slot">{!folder && <TimelinePanel {...band} />}</div>
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
         <div className="table-area">
           {folder && <TrashBreadcrumb path={path} onGoTo={goTo} error={inside.query.error} />}

@@ -57,7 +57,12 @@ describe('filter and sort', () => {
     expect(filterItems(items, { ...noFilters, text: 'archive' }).map((i) => i.name)).toEqual(['report 9.pdf']);
     expect(filterItems(items, { ...noFilters, types: new Set(['image'] as const) }).map((i) => i.name)).toEqual(['cat.JPG']);
     expect(filterItems(items, { ...noFilters, types: new Set(['folder'] as const) }).map((i) => i.name)).toEqual(['Photos']);
-    expect(filterItems(items, { ...noFilters, deletedFrom: '2026-06-02', deletedTo: '2026-06-12' }).map((i) => i.name)).toEqual(['report 9.pdf', 'cat.JPG']);
+    const range = { from: new Date('2026-06-02T00:00:00').getTime(), to: new Date('2026-06-12T23:59:59.999').getTime() };
+    expect(filterItems(items, { ...noFilters, deleted: range }).map((i) => i.name)).toEqual(['report 9.pdf', 'cat.JPG']);
+    // Both ends are inclusive to the millisecond (the timeline selects ranges as short as a minute).
+    const t = Date.parse(items.find((i) => i.name === 'cat.JPG')!.deletedAt!);
+    expect(filterItems(items, { ...noFilters, deleted: { from: t, to: t } }).map((i) => i.name)).toEqual(['cat.JPG']);
+    expect(filterItems(items, { ...noFilters, deleted: { from: t + 1, to: t + 60_000 } }).map((i) => i.name)).not.toContain('cat.JPG');
     expect(filterItems(items, { ...noFilters, folder: '/Archive' })).toHaveLength(1);
     expect(originalFolders(items)).toEqual(['/Archive', '/Documents']);
   });

@@ -1,5 +1,6 @@
 import type { AccountView, TrashItem } from '../../shared/model';
 import { fileTypeOf, type FileType } from './fileType';
+import type { TimeRange } from './timeRange';
 
 /** Sorting and filtering of the trash view. Pure, so 100k items stay fast and testable. */
 export type SortColumn = 'name' | 'originalFolder' | 'deletedAt' | 'size' | 'account' | 'expiresAt' | 'type';
@@ -13,24 +14,20 @@ export interface Sort {
 export interface Filters {
   text: string;
   types: ReadonlySet<FileType>;
-  /** ISO dates (yyyy-mm-dd), inclusive, local time. Empty for no bound. */
-  deletedFrom: string;
-  deletedTo: string;
+  /** Deleted within this range (ms epoch, both ends inclusive), or null for any time. The date-range control and the timeline set it. */
+  deleted: TimeRange | null;
   /** Exact original folder, or '' for any. */
   folder: string;
 }
 
-export const noFilters: Filters = { text: '', types: new Set(), deletedFrom: '', deletedTo: '', folder: '' };
+export const noFilters: Filters = { text: '', types: new Set(), deleted: null, folder: '' };
 
-export const hasFilters = (f: Filters) => Boolean(f.text.trim() || f.types.size || f.deletedFrom || f.deletedTo || f.folder);
-
-const startOfDay = (d: string) => new Date(`${d}T00:00:00`).getTime();
-const endOfDay = (d: string) => new Date(`${d}T23:59:59.999`).getTime();
+export const hasFilters = (f: Filters) => Boolean(f.text.trim() || f.types.size || f.deleted || f.folder);
 
 export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[] {
   const needle = f.text.trim().toLocaleLowerCase();
-  const from = f.deletedFrom ? startOfDay(f.deletedFrom) : null;
-  const to = f.deletedTo ? endOfDay(f.deletedTo) : null;
+  const from = f.deleted?.from ?? null;
+  const to = f.deleted?.to ?? null;
   if (!needle && f.types.size === 0 && from === null && to === null && !f.folder) return items.slice();
   return items.filter((item) => {
     if (needle && !item.name.toLocaleLowerCase().includes(needle) && !item.originalFolder.toLocaleLowerCase().includes(needle)) return false;

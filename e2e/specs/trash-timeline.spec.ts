@@ -1,0 +1,170 @@
+import type { Page } from '@playwright/test';
+import { expect, screenshot, test } from '../fixtures';
+import type { FileTree } from '../../electron/demo/servers/tree';
+import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
+import { seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
+import { grid, row, waitForOperation } from './trash-helpers';
+
+const DAY = 86_400_000;
+const INCIDENT_FILES = 40;
+
+/**
+ * Months of ordinary deletions and one incident: three days ago, within a minute, a whole folder
+ * (Projects/Client X/Drafts, 8 files) and 40 files one by one from Projects/Client X/Specs and
+ * …/Contracts (those two folders stay). Ordinary deletions: 90 files from Documents and Photos,
+ * one every ~2 days over six months.
+ */
+function seedIncident(tree: FileTree) {
+  seedTestState(tree);
+  const now = Date.now();
+  for (let i = 0; i < 90; i++) {
+    const folder = i % 3 === 0 ? 'Photos' : 'Documents';
+    const at = now - 10 * DAY - i * 2 * DAY - ((i * 7919) % 86_400) * 1000;
+    const node = tree.writeFile('alice', `${folder}/old ${String(i).padStart(2, '0')}.txt`, 1000 + i, { mtime: at - DAY, parents: true });
+    tree.trash(node.id, { at });
+  }
+  const start = now - 3 * DAY;
+  for (let i = 0; i < 8; i++) tree.writeFile('alice', `Projects/Client X/Drafts/draft ${i}.docx`, 20_000, { mtime: start - DAY, parents: true });
+  tree.trash(tree.resolve('alice', 'Projects/Client X/Drafts')!.id, { at: start });
+  for (let i = 0; i < INCIDENT_FILES; i++) {
+    const folder = i % 2 ? 'Specs' : 'Contracts';
+    const node = tree.writeFile('alice', `Projects/Client X/${folder}/lost ${String(i).padStart(2, '0')}.pdf`, 50_000 + i, { mtime: start - DAY, parents: true });
+    tree.trash(node.id, { at: start + 1000 + i * 1500 });
+  }
+}
+
+async function startIncidentServer(host: { invoke<T>(channel: string, payload: unknown): Promise<T> }) {
+  const server = await startWebDavServer({ kind: 'nextcloud', seed: seedIncident });
+  const user = WEBDAV_USERS.alice;
+  await host.invoke('accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: user.id, secret: user.appPassword, label: 'Nextcloud (work)' });
+  const tree = server.tree;
+  return {
+    server,
+    live: (path: string) => {
+      const f = tree.resolve('alice', path);
+      return f ? tree.children(f.id).map((n) => n.name).sort() : [];
+    },
+    trash: () => tree.trashOf('alice').map((e) => tree.node(e.nodeId).name),
+  };
+}
+
+const count = async (page: Page) => Number((await page.getByTestId('view-count').textContent())!.split(' ')[0]!.replace(/,/g, ''));
+
+async function shots(page: Page, name: string) {
+  await screenshot(page, `${name}-light`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('drag across the timeline filters the list; the date-range control follows, and the keyboard clears it', async ({ page, host }) => {
+  const s = await startIncidentServer(host);
+  try {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await host.open(page);
+    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    const total = await count(page);
+    const chart = page.getByTestId('deletion-timeline');
+    await expect(chart).toBeVisible();
+    await expect(page.getByTestId('date-range')).toContainText('Any time');
+    await shots(page, 'timeline-1400');
+
+    // The right tenth of the timeline: the last days, with the incident, and none of the old deletions.
+    const box = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.9 + (0.099 * i) / 8), box.y + box.height / 2);
+    await page.mouse.up();
+    await expect(page.getByTestId('date-range')).not.toContainText('Any time');
+    await expect.poll(() => count(page)).toBeLessThan(total);
+    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    await expect(row(page, 'old 89.txt')).toHaveCount(0);
+    const filtered = await count(page);
+    expect(filtered).toBeGreaterThanOrEqual(INCIDENT_FILES + 1);
+
+    // Escape on the focused timeline clears the range: every item again.
+    await chart.focus();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('date-range')).toContainText('Any time');
+    await expect.poll(() => count(page)).toBe(total);
+
+    // The keyboard: Enter takes the bar under the cursor (the latest with deletions), Shift+← widens it.
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('date-range')).not.toContainText('Any time');
+    const one = await count(page);
+    expect(one).toBeGreaterThan(0);
+    expect(one).toBeLessThan(total);
+    await expect(page.getByTestId('timeline-readout')).not.toBeEmpty();
+
+    // The date-range control sets the same range the timeline draws: "Any time" from its popover.
+    await page.getByTestId('date-range').click();
+    await page.getByRole('dialog', { name: 'Deleted when' }).getByRole('button', { name: 'Any time' }).click();
+    await expect.poll(() => count(page)).toBe(total);
+  } finally {
+    await s.server.close();
+  }
+});
+
+test('"Restore this event" restores the incident where it was; Undo puts it back in the trash', async ({ page, host }) => {
+  const s = await startIncidentServer(host);
+  try {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await host.open(page);
+    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    const total = await count(page);
+    const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly /Projects/Client X' });
+    await expect(event).toHaveCount(1);
+    await expect(event).toContainText(`${INCIDENT_FILES + 1} items`);
+    await expect(event).toContainText('Nextcloud (work)');
+
+    // Choosing the event shows its span and selects its items.
+    await event.getByRole('button', { name: /mostly \/Projects\/Client X/ }).first().click();
+    await expect(page.getByTestId('selection-count')).toContainText(`${INCIDENT_FILES + 1} selected`);
+    await expect(page.getByTestId('date-range')).not.toContainText('Any time');
+    await expect(row(page, 'old 00.txt')).toHaveCount(0);
+    await shots(page, 'timeline-event-1400');
+
+    await event.getByRole('button', { name: /^Restore this event/ }).click();
+    await waitForOperation(page);
+    expect(s.live('Projects/Client X/Drafts')).toHaveLength(8);
+    expect(s.live('Projects/Client X/Specs')).toHaveLength(INCIDENT_FILES / 2);
+    expect(s.live('Projects/Client X/Contracts')).toHaveLength(INCIDENT_FILES / 2);
+    expect(s.trash().filter((n) => n.startsWith('lost ') || n === 'Drafts')).toEqual([]);
+    expect(s.trash().filter((n) => n.startsWith('old '))).toHaveLength(90);
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await expect.poll(() => count(page)).toBe(total - INCIDENT_FILES - 1);
+
+    // One Undo takes the whole event back to the trash.
+    await page.getByTestId('undo-toast').getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('operation').first()).toContainText('Undo');
+    await waitForOperation(page);
+    await expect.poll(() => count(page)).toBe(total);
+    expect(s.live('Projects/Client X/Specs')).toEqual([]);
+    expect(s.live('Projects/Client X/Contracts')).toEqual([]);
+    expect(s.trash().filter((n) => n.startsWith('lost '))).toHaveLength(INCIDENT_FILES);
+    expect(s.trash()).toContain('Drafts');
+    await expect(grid(page).getByRole('row').filter({ hasText: 'lost 00.pdf' })).toHaveCount(1);
+  } finally {
+    await s.server.close();
+  }
+});
+
+test('at 800×560 the timeline folds, opens from its header, and the list keeps its room', async ({ page, host }) => {
+  const s = await startIncidentServer(host);
+  try {
+    await page.setViewportSize({ width: 800, height: 560 });
+    await host.open(page);
+    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    const toggle = page.getByRole('button', { name: 'Timeline' });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await shots(page, 'timeline-800-folded');
+    await toggle.click();
+    await expect(page.getByTestId('deletion-timeline')).toBeVisible();
+    await expect(page.getByTestId('deletion-event')).toHaveCount(1);
+    const list = (await grid(page).boundingBox())!;
+    expect(list.height).toBeGreaterThan(120);
+    await shots(page, 'timeline-800-open');
+  } finally {
+    await s.server.close();
+  }
+});

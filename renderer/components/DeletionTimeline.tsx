@@ -1,0 +1,211 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { AccountView } from '../../shared/model';
+import { accountColor, usePrefersDark } from '../lib/accountColors';
+import { formatBytes, formatCount } from '../lib/format';
+import { binsRange, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
+import { useElementWidth } from '../lib/useElementWidth';
+import type { Timeline } from '../lib/useTimeline';
+import { useTimelineKeys } from '../lib/useTimelineKeys';
+
+const HEIGHT = 96;
+
+/** Stacked bars: each account's series is the running total up to it, drawn from the top down. */
+function stacked(timeline: Timeline, accounts: readonly AccountView[]): uPlot.AlignedData {
+  const { from, step, bins } = timeline.grid;
+  const xs = Array.from({ length: bins }, (_, i) => from + i * step);
+  const rows = accounts.map((a) => timeline.bins?.byAccount[a.id] ?? new Array<number>(bins).fill(0));
+  const sums: number[][] = [];
+  const acc = new Array<number>(bins).fill(0);
+  for (const row of rows) {
+    for (let i = 0; i < bins; i++) acc[i]! += row[i] ?? 0;
+    sums.push(acc.slice());
+  }
+  return [xs, ...sums.reverse()];
+}
+
+/** What one bar holds, in words, for the cursor line and screen readers. */
+function barText(timeline: Timeline, accounts: readonly AccountView[], i: number): string {
+  const { from, step } = timeline.grid;
+  const value = (v: number) => (timeline.measure === 'bytes' ? formatBytes(v) : `${formatCount(v)} ${v === 1 ? 'item' : 'items'}`);
+  const parts = accounts.flatMap((a) => {
+    const v = timeline.bins?.byAccount[a.id]?.[i] ?? 0;
+    return v > 0 ? [`${a.label} ${value(v)}`] : [];
+  });
+  const total = accounts.reduce((s, a) => s + (timeline.bins?.byAccount[a.id]?.[i] ?? 0), 0);
+  return `${formatRange(binsRange(from, step, i, i))}: ${total ? value(total) : 'nothing deleted'}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/**
+ * Deletions over time as stacked bars, one colour per account (drawn by uPlot on a canvas, so a
+ * redraw takes a few milliseconds whatever the size of the trash). Dragging across the bars (or
+ * clicking one) picks a time range; the mouse wheel zooms; the keyboard does both (useTimelineKeys).
+ */
+export function DeletionTimeline({
+  timeline,
+  accounts,
+  range,
+  onRange,
+}: {
+  timeline: Timeline;
+  /** The accounts shown, in the order of their colours. */
+  accounts: readonly AccountView[];
+  range: TimeRange | null;
+  onRange: (range: TimeRange | null) => void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const width = useElementWidth(box);
+  const dark = usePrefersDark();
+  const [hover, setHover] = useState<number | null>(null);
+  const keys = useTimelineKeys(timeline, range, onRange);
+  const hintId = useId();
+  // The latest props for uPlot's hooks, which are bound once per chart.
+  const latest = useRef({ timeline, onRange });
+  useEffect(() => {
+    latest.current = { timeline, onRange };
+  });
+  const ids = accounts.map((a) => a.id).join('\u0000');
+
+  // One chart per set of accounts and theme; data, size and the range are pushed into it below.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const css = getComputedStyle(el);
+    const muted = css.getPropertyValue('--muted').trim() || '#888';
+    const grid = css.getPropertyValue('--border').trim() || '#ddd';
+    const series: uPlot.Series[] = [{}];
+    for (let k = accounts.length - 1; k >= 0; k--) {
+      const colour = accountColor(k, dark);
+      series.push({ label: accounts[k]!.label, fill: colour, stroke: colour, width: 0, points: { show: false }, paths: uPlot.paths.bars!({ size: [1, Infinity, 1], gap: 1, align: 1 }) });
+    }
+    const u = new uPlot(
+      {
+        width: Math.max(100, el.clientWidth),
+        height: HEIGHT,
+        ms: 1,
+        legend: { show: false },
+        padding: [6, 8, 0, 0],
+        cursor: { drag: { x: true, y: false, setScale: false }, y: false, points: { show: false } },
+        select: { show: true, left: 0, top: 0, width: 0, height: 0 },
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
+        axes: [
+          { stroke: muted, grid: { show: false }, ticks: { stroke: grid, size: 4 }, size: 24, font: '11px system-ui, sans-serif' },
+          {
+            stroke: muted,
+            grid: { stroke: grid, width: 1 },
+            ticks: { show: false },
+            size: 44,
+            font: '11px system-ui, sans-serif',
+            values: (_u, splits) => splits.map((v) => (latest.current.timeline.measure === 'bytes' ? formatBytes(v) : formatCount(v))),
+            splits: (_u, _i, _min, max) => [0, max / 2, max].map((v) => (latest.current.timeline.measure === 'bytes' ? v : Math.round(v))),
+          },
+        ],
+        series,
+        hooks: {
+          setCursor: [(self) => setHover(self.cursor.idx ?? null)],
+          setSelect: [
+            (self) => {
+              const { timeline: t, onRange: pick } = latest.current;
+              const { from, step } = t.grid;
+              if (self.select.width < 2) {
+                // A click: the bar under the pointer alone.
+                const i = self.cursor.idx;
+                if (i !== null && i !== undefined) pick(binsRange(from, step, i, i));
+              } else {
+                const a = self.posToVal(self.select.left, 'x');
+                const b = self.posToVal(self.select.left + self.select.width, 'x');
+                pick(snapToBins({ from: a, to: b }, from, step));
+              }
+            },
+          ],
+        },
+      },
+      stacked(latest.current.timeline, accounts),
+      el,
+    );
+    // The wheel zooms around the pointer (the page does not scroll here).
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const at = u.posToVal(e.offsetX, 'x');
+      latest.current.timeline.zoom(e.deltaY < 0 ? 0.7 : 1 / 0.7, at);
+    };
+    u.over.addEventListener('wheel', onWheel, { passive: false });
+    plot.current = u;
+    return () => {
+      u.over.removeEventListener('wheel', onWheel);
+      u.destroy();
+      plot.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt only when the accounts (by id) or the theme change
+  }, [ids, dark]);
+
+  useEffect(() => {
+    if (width > 0) plot.current?.setSize({ width, height: HEIGHT });
+  }, [width]);
+
+  useEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    u.setData(stacked(timeline, accounts), false);
+    u.setScale('x', { min: timeline.grid.from, max: timeline.grid.to });
+  }, [timeline.bins, timeline.grid.from, timeline.grid.to, accounts, timeline]);
+
+  // The range (from here, the date-range control or an event) drawn as the selection, at least 2 px wide.
+  useEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    if (!range || range.to < timeline.grid.from || range.from > timeline.grid.to) {
+      u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+      return;
+    }
+    const left = Math.max(0, u.valToPos(range.from, 'x'));
+    const right = Math.min(u.over.clientWidth, u.valToPos(range.to, 'x'));
+    u.setSelect({ left: Math.min(left, right - 2), top: 0, width: Math.max(2, right - left), height: u.over.clientHeight }, false);
+  }, [range, timeline.grid.from, timeline.grid.to, width, timeline.bins]);
+
+  // The keyboard cursor shows as uPlot's own cursor on its bar.
+  useEffect(() => {
+    const u = plot.current;
+    if (!u || keys.cursor === null) return;
+    const x = u.valToPos(timeline.grid.from + (keys.cursor + 0.5) * timeline.grid.step, 'x');
+    u.setCursor({ left: x, top: u.over.clientHeight / 2 });
+  }, [keys.cursor, timeline.grid.from, timeline.grid.step]);
+
+  const shown = keys.cursor ?? hover;
+  return (
+    <div className="deletion-timeline">
+      <div
+        ref={box}
+        className="timeline-chart"
+        tabIndex={0}
+        role="group"
+        aria-roledescription="timeline"
+        aria-label={`Deletions over time, ${formatRange(timeline.view)}`}
+        aria-describedby={hintId}
+        onKeyDown={keys.onKeyDown}
+        onBlur={keys.onBlur}
+        data-testid="deletion-timeline"
+      />
+      <div className="timeline-foot">
+        <p className="timeline-readout" aria-live="polite" data-testid="timeline-readout">
+          {shown !== null ? barText(timeline, accounts, shown) : range ? `Showing ${formatRange(range)}` : 'Drag across the bars, or use the arrow keys, to show a time range.'}
+        </p>
+        {accounts.length > 1 && (
+          <ul className="timeline-legend" aria-label="Accounts">
+            {accounts.map((a, k) => (
+              <li key={a.id}>
+                <span className="swatch" style={{ background: accountColor(k, dark) }} aria-hidden="true" />
+                {a.label}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <p id={hintId} className="visually-hidden">
+        Arrow keys move between bars, Shift with an arrow selects a range, Enter selects one bar, Escape clears the range, plus and minus zoom, Page Up and Page Down move in time.
+      </p>
+    </div>
+  );
+}

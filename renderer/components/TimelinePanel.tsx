@@ -1,0 +1,72 @@
+import type { ComponentProps } from 'react';
+import type { DeletionEvent } from '../../shared/events';
+import type { AccountView } from '../../shared/model';
+import { plural } from '../lib/format';
+import { formatStep, type TimeRange } from '../lib/timeRange';
+import type { Timeline } from '../lib/useTimeline';
+import { DeletionEvents } from './DeletionEvents';
+import { DeletionTimeline } from './DeletionTimeline';
+
+/**
+ * The band above the list: a header that folds it (so a short window keeps its rows), the
+ * timeline's controls (count or size, zoom, whole trash, zoom to the range), the timeline and the
+ * deletion events beside it.
+ */
+export function TimelinePanel({
+  timeline,
+  accounts,
+  range,
+  onRange,
+  events,
+}: {
+  timeline: Timeline;
+  accounts: readonly AccountView[];
+  range: TimeRange | null;
+  onRange: (range: TimeRange | null) => void;
+  events: Omit<ComponentProps<typeof DeletionEvents>, 'events'> & { list: readonly DeletionEvent[] };
+}) {
+  const { collapsed } = timeline;
+  const { list, ...eventProps } = events;
+  return (
+    <section className={`timeline-panel${collapsed ? ' collapsed' : ''}`} aria-label="Deletions over time">
+      <div className="timeline-head">
+        <button type="button" className="icon-button timeline-toggle" aria-expanded={!collapsed} aria-controls="timeline-body" onClick={() => timeline.setCollapsed(!collapsed)}>
+          <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span> Timeline
+        </button>
+        <span className="muted timeline-count">{list.length ? plural(list.length, 'event') : 'no events'}</span>
+        {!collapsed && (
+          <>
+            <select aria-label="Bars show" value={timeline.measure} onChange={(e) => timeline.setMeasure(e.target.value as 'count' | 'bytes')}>
+              <option value="count">Items</option>
+              <option value="bytes">Size</option>
+            </select>
+            <span className="muted timeline-step">1 bar = {formatStep(timeline.grid.step)}</span>
+            <span className="spacer" />
+            <div className="timeline-zoom" role="group" aria-label="Zoom">
+              <button type="button" className="icon-button" onClick={() => timeline.zoom(2)} disabled={!timeline.canZoomOut} aria-label="Zoom out" title="Zoom out (−)">
+                −
+              </button>
+              <button type="button" className="icon-button" onClick={() => timeline.zoom(0.5)} disabled={!timeline.canZoomIn} aria-label="Zoom in" title="Zoom in (+)">
+                +
+              </button>
+              {range && Number.isFinite(range.from) && Number.isFinite(range.to) && (
+                <button type="button" className="icon-button" onClick={() => timeline.show(range)}>
+                  Zoom to range
+                </button>
+              )}
+              <button type="button" className="icon-button" onClick={timeline.fit}>
+                Whole trash
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+      {!collapsed && (
+        <div className="timeline-body" id="timeline-body">
+          <DeletionTimeline timeline={timeline} accounts={accounts} range={range} onRange={onRange} />
+          <DeletionEvents events={list} {...eventProps} />
+        </div>
+      )}
+    </section>
+  );
+}

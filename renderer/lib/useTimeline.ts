@@ -1,0 +1,52 @@
+import { useMemo, useState } from 'react';
+import { binDeletions, type Bins } from '../../shared/events';
+import type { TrashItem } from '../../shared/model';
+import { binsFor, extentOf, initialView, maxSpanFor, pan, viewAround, zoom, type TimeRange } from './timeRange';
+
+export type TimelineMeasure = 'count' | 'bytes';
+
+/** Pixels per bin: bars stay wide enough to see and to hit with the keyboard cursor. */
+const PX_PER_BIN = 5;
+
+/**
+ * The state of the deletion timeline: which span it shows (zoom and pan, from an hour to a year or
+ * the whole trash), counts or bytes, folded or not, and the histogram of `items` over that span,
+ * per account. Binning 100k items takes a few milliseconds, so it runs here, once per change.
+ */
+export function useTimeline(items: readonly TrashItem[], width: number) {
+  const extent = useMemo(() => extentOf(items), [items]);
+  const maxSpan = maxSpanFor(extent);
+  const [chosen, setChosen] = useState<TimeRange | null>(null);
+  const [measure, setMeasure] = useState<TimelineMeasure>('count');
+  // Short windows start with the timeline folded, so the list keeps its room.
+  const [collapsed, setCollapsed] = useState(() => typeof window !== 'undefined' && window.innerHeight < 700);
+  const [now] = useState(() => Date.now());
+  const view = chosen ?? initialView(extent, now);
+  const grid = binsFor(view, Math.max(20, width / PX_PER_BIN));
+  const bins: Bins | null = useMemo(
+    () => (collapsed ? null : binDeletions(items, { from: grid.from, to: grid.to, bins: grid.bins, by: measure })),
+    [collapsed, items, grid.from, grid.to, grid.bins, measure],
+  );
+  return {
+    extent,
+    view,
+    grid,
+    bins,
+    measure,
+    setMeasure,
+    collapsed,
+    setCollapsed,
+    /** Zoom in (factor < 1) or out around a time (the middle when absent). */
+    zoom: (factor: number, anchor?: number) => setChosen(zoom(view, factor, anchor ?? (view.from + view.to) / 2, maxSpan)),
+    /** Move by a fraction of the width (negative: earlier). */
+    pan: (fraction: number) => setChosen(pan(view, fraction)),
+    /** Show this range with some room around it. */
+    show: (range: TimeRange) => setChosen(viewAround(range, maxSpan)),
+    /** Back to the whole trash. */
+    fit: () => setChosen(null),
+    canZoomIn: view.to - view.from > 60 * 60_000 + 1,
+    canZoomOut: view.to - view.from < maxSpan - 1,
+  };
+}
+
+export type Timeline = ReturnType<typeof useTimeline>;

@@ -1,0 +1,66 @@
+import { useCallback, useMemo } from 'react';
+import { eventSummary, type DeletionEvent } from '../../shared/events';
+import type { AccountView, TrashItem } from '../../shared/model';
+import { eventRange, eventWorkflows } from '../actions/events';
+import type { Selection } from './selection';
+import type { TimeRange } from './timeRange';
+import { useDeletionEvents } from './useDeletionEvents';
+import { useTimeline } from './useTimeline';
+import { filterItems, type Filters } from './view';
+
+/**
+ * Everything the timeline band of the trash screen needs: the histogram of the items the other
+ * filters let through (the date range is what the timeline picks, so it does not thin the bars),
+ * the deletion events of the loaded trash and their workflows, and the date range kept in the
+ * list's filters — one state, so the timeline, the date-range control and the list stay in step.
+ */
+export function useTrashTimeline({
+  all,
+  filters,
+  setFilters,
+  accounts,
+  changeSelection,
+  restore,
+  busy,
+  width,
+}: {
+  all: readonly TrashItem[];
+  filters: Filters;
+  setFilters: (update: (f: Filters) => Filters) => void;
+  /** The accounts shown, in sidebar order (their colours follow it). */
+  accounts: readonly AccountView[];
+  changeSelection: (update: (s: Selection) => Selection) => void;
+  restore: (items: TrashItem[]) => Promise<void> | void;
+  /** The running workflow's label, or null. */
+  busy: string | null;
+  width: number;
+}) {
+  const undated = useMemo(() => (filters.deleted ? { ...filters, deleted: null } : filters), [filters]);
+  const binned = useMemo(() => filterItems(all, undated), [all, undated]);
+  const timeline = useTimeline(binned, width);
+  const { events, byKey } = useDeletionEvents(all);
+  const setRange = useCallback((deleted: TimeRange | null) => setFilters((f) => ({ ...f, deleted })), [setFilters]);
+  const flows = eventWorkflows({ setRange, changeSelection, restore }, byKey);
+  const range = filters.deleted;
+  const current = range ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null) : null;
+  const labels = useMemo(() => new Map(accounts.map((a) => [a.id, a.label])), [accounts]);
+  const summaryOf = useCallback((e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id), [labels]);
+  return {
+    timeline,
+    accounts,
+    range,
+    onRange: setRange,
+    events: {
+      list: events,
+      summaryOf,
+      current,
+      onSelect: (e: DeletionEvent) => {
+        flows.select(e);
+        // Zoomed so its minutes are bars of their own, not a sliver of a month.
+        timeline.show(eventRange(e));
+      },
+      onRestore: (e: DeletionEvent) => void flows.restore(e),
+      disabled: busy,
+    },
+  };
+}
