@@ -26,7 +26,7 @@ describe('salvage command line against the DocSpace test server', () => {
     const items = lines(listed.stdout);
     expect(items.map((i) => i.name).sort()).toEqual(['Campaign brief.pdf', 'Old project', 'Q3 report.docx', 'holiday.jpg']);
     const report = items.find((i) => i.name === 'Q3 report.docx')!;
-    expect(report).toMatchObject({ id: expect.stringMatching(/^file:\d+$/), originalFolder: 'Reports' });
+    expect(report).toMatchObject({ id: expect.stringMatching(/^file:\d+$/), originalFolder: 'My documents / Reports' });
 
     // Find the destination's id the way a user would: `folders`, then `folders <id>`.
     const top = lines((await cli(['folders', ...at])).stdout);

@@ -197,7 +197,10 @@ const iso = (s: string | null | undefined): string | null => {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 };
 
-/** "Room / Folder", "Folder", or the room alone when the item was deleted from the room's top. */
+/**
+ * What the entry itself says of where it came from, when its folder's full path could not be read:
+ * "Room / Folder", "Folder", or the room alone when the item was deleted from the room's top.
+ */
 export function originDisplay(e: ItemDto): string {
   const room = e.originRoomTitle?.trim();
   const folder = e.originTitle?.trim();
@@ -210,8 +213,20 @@ export interface MapContext {
   policy: AutoCleanupDto | null;
   /** The trashed folder being browsed (TrashItem id), or null for the trash itself. */
   parentId: string | null;
-  /** Display path of the trashed folder being browsed. */
+  /** Display path of the trashed folder being browsed: its original folder's full path, then its own name. */
   parentPath: string | null;
+  /** Full display paths of origin folders by id ("My documents / Reports / 2024", "Rooms / Marketing / Q4"), where read. */
+  originPaths?: ReadonlyMap<string, string>;
+}
+
+/**
+ * A folder's full display path from its breadcrumbs (GET files/folder/{id}/path): "My documents /
+ * Reports / 2024", "Rooms / Marketing / Q4" — the names the folder tree shows. Null for a folder
+ * that is itself in the trash (its place is no longer a place to go back to).
+ */
+export function folderPathDisplay(crumbs: readonly ItemDto[]): string | null {
+  if (crumbs.length === 0 || crumbs.some((c) => c.type === FOLDER_TYPE.TRASH || c.rootFolderType === FOLDER_TYPE.TRASH)) return null;
+  return crumbs.map((c) => c.title).join(' / ');
 }
 
 export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
@@ -230,7 +245,7 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
     kind: folder ? 'folder' : 'file',
     size: folder ? null : (e.pureContentLength ?? 0),
     deletedAt,
-    originalFolder: top ? originDisplay(e) : (ctx.parentPath ?? ''),
+    originalFolder: top ? ((e.originId !== undefined && e.originId !== null ? ctx.originPaths?.get(String(e.originId)) : undefined) ?? originDisplay(e)) : (ctx.parentPath ?? ''),
     originalFolderId: top && e.originId !== undefined && e.originId !== null && e.originId !== 0 && e.originId !== '' ? String(e.originId) : null,
     expiresAt,
     mimeType: null,

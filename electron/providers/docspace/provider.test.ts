@@ -103,10 +103,10 @@ describe('DocSpace provider against the test server', () => {
     const q3 = byName('Q3 report.docx');
     expect(q3.id).toMatch(/^file:\d+$/);
     expect(q3.key).toBe(`acc:${q3.id}`);
-    expect(q3.originalFolder).toBe('Reports');
+    expect(q3.originalFolder).toBe('My documents / Reports');
     expect(q3.originalFolderId).toBe(String(server.state.folderAt('alice', 'Reports')!.id));
     expect(q3).toMatchObject({ kind: 'file', ext: 'docx', size: 12_288, deletedBy: 'Alice Carter' });
-    expect(byName('Campaign brief.pdf').originalFolder).toBe('Marketing');
+    expect(byName('Campaign brief.pdf').originalFolder).toBe('Rooms / Marketing');
     expect(byName('Old project')).toMatchObject({ kind: 'folder', size: null, ext: '' });
     expect(byName('Old project').id).toMatch(/^folder:/);
     // Deleted 29 days ago under the 30-day policy: purged within about a day.
@@ -114,7 +114,26 @@ describe('DocSpace provider against the test server', () => {
     const left = Date.parse(holiday.expiresAt!) - Date.parse(holiday.deletedAt!);
     expect(left).toBe(30 * 86_400_000);
     expect(Date.parse(holiday.expiresAt!) - Date.now()).toBeLessThan(2 * 86_400_000);
-    expect(byName('file-0.txt').originalFolder).toBe('Reports');
+    expect(byName('file-0.txt').originalFolder).toBe('My documents / Reports');
+    // Each origin folder's path is read once for the whole listing, not once per item.
+    const pathCalls = calls.filter((c) => /\/files\/folder\/\d+\/path$/.test(new URL(c.url).pathname)).map((c) => new URL(c.url).pathname);
+    expect(pathCalls.length).toBe(new Set(pathCalls).size);
+    expect(new Set(items.map((i) => i.originalFolderId)).size).toBeGreaterThanOrEqual(pathCalls.length);
+  });
+
+  it('names each origin by its full path: "Q4" under 2023 and under 2024 read apart; a folder gone since falls back to what the entry says', async () => {
+    const state = server.state;
+    const my = state.myRoot('alice');
+    for (const year of ['2023', '2024']) {
+      const y = state.addFolder(my, year, { by: 'alice' });
+      const q4 = state.addFolder(y.id, 'Q4', { by: 'alice' });
+      state.addTrashed('alice', q4.id, `Plan ${year}.pdf`, 'file', 100, Date.now() - 60_000);
+    }
+    const { byName } = await listAll(provider());
+    expect(byName('Plan 2023.pdf').originalFolder).toBe('My documents / 2023 / Q4');
+    expect(byName('Plan 2024.pdf').originalFolder).toBe('My documents / 2024 / Q4');
+    // A room's items: the Rooms root, the room, the folder — as the folder tree names them.
+    expect(byName('Campaign brief.pdf').originalFolder).toBe('Rooms / Marketing');
   });
 
   it('browses into a trashed folder', async () => {
@@ -122,7 +141,10 @@ describe('DocSpace provider against the test server', () => {
     const folder = (await listAll(p)).byName('Old project');
     const inside = await listAll(p, folder.id);
     expect(inside.items.map((i) => i.name).sort()).toEqual(['assets', 'notes.txt', 'plan.md']);
-    expect(inside.items.every((i) => i.parentId === folder.id && i.originalFolder === 'Old project')).toBe(true);
+    expect(inside.items.every((i) => i.parentId === folder.id && i.originalFolder === 'My documents / Old project')).toBe(true);
+    // One level further down: the path goes on through the trashed folder.
+    const assets = inside.items.find((i) => i.name === 'assets')!;
+    expect((await listAll(p, assets.id)).items.map((i) => i.originalFolder)).toEqual(['My documents / Old project / assets']);
   });
 
   it('restores to where items were deleted from: one move per destination, hold result, no content move', async () => {
