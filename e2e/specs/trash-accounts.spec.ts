@@ -18,7 +18,7 @@ test('Add account: address, detected server, the right credential field, Test co
     const key = dialog.getByLabel('API key');
     await key.fill('sk-wrong-key');
     await dialog.getByRole('button', { name: 'Test connection' }).click();
-    await expect(dialog.getByTestId('test-result')).toContainText('did not accept the sign-in');
+    await expect(dialog.getByTestId('secret-error')).toContainText('did not accept this API key');
     await key.fill(TEST_KEYS.alice);
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     await expect(dialog.getByTestId('test-result')).toContainText('Connected as Alice Carter');

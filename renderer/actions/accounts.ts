@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Request } from '../../shared/contract';
 import type { AccountView, ServerProbe } from '../../shared/model';
 import { ApiError } from '../api/client';
@@ -53,6 +53,45 @@ export function useLoginFlow(onAdded: (account: AccountView) => void) {
     onAdded(approved);
   }, [approved, onAdded, client]);
   return { start, poll };
+}
+
+/** What the add-account form sends to start a browser sign-in. */
+export type BrowserSignInRequest = Omit<Request<'accounts:oidcStart'>, 'accountId'>;
+
+/**
+ * Infinite Scale's browser sign-in (OpenID Connect): `start` asks main for the sign-in page (the
+ * desktop app opens it in the system browser itself; the browser host hands it back for the window
+ * to offer as a link), the poll answers with the account once the browser came back to Salvage.
+ * With `accountId` it renews that account's sign-in ("Sign in again"). Leaving (unmount) or
+ * `cancel` stops main's listener.
+ */
+export function useBrowserSignIn(onDone: (account: AccountView) => void, accountId?: string) {
+  const { api, client } = useActionContext();
+  const start = useMutation({
+    mutationFn: (request: BrowserSignInRequest) => api('accounts:oidcStart', { ...request, ...(accountId ? { accountId } : {}) }),
+  });
+  const flowId = start.data?.flowId ?? null;
+  const poll = useQuery(accountQueries.oidcSignIn(flowId));
+  const done = poll.data?.account ?? null;
+  const waiting = useRef<string | null>(null);
+  const pending = flowId && !done && !poll.error ? flowId : null;
+  useEffect(() => {
+    waiting.current = pending;
+  }, [pending]);
+  useEffect(() => {
+    if (!done) return;
+    rememberAccount(client, done);
+    onDone(done);
+  }, [done, onDone, client]);
+  const stop = (id: string | null) => {
+    if (id) void api('accounts:oidcCancel', { flowId: id }).catch(() => undefined);
+  };
+  useEffect(() => () => stop(waiting.current), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const cancel = () => {
+    stop(pending);
+    start.reset();
+  };
+  return { start, poll, cancel };
 }
 
 /** A new secret for an account whose credentials expired (main announces the changed account). */

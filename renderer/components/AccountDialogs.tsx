@@ -1,13 +1,40 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AccountView } from '../../shared/model';
-import { useReauth, useRemoveAccount, useRename } from '../actions/accounts';
-import { AddAccountDialog } from './AddAccountDialog';
+import { useBrowserSignIn, useReauth, useRemoveAccount, useRename } from '../actions/accounts';
+import { AddAccountDialog, BrowserSignInOption } from './AddAccountDialog';
 import { ErrorLine } from './ErrorLine';
 import { Modal } from './Modal';
 
-/** Credentials expired: enter a new app password / API key. Nothing else on screen changes. */
+/** An account signed in through the browser (oCIS, OpenID Connect) signs in there again. */
+function BrowserReauthDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
+  const signIn = useBrowserSignIn(onClose, account.id);
+  return (
+    <Modal title={`Sign in to ${account.label} again`} isOpen onClose={onClose}>
+      <div className="form">
+        <p className="dialog-sub">
+          {account.serverUrl} ended the sign-in of {account.userName}. Sign in again in your browser; your selection is kept.
+        </p>
+        <BrowserSignInOption signIn={signIn} onStart={() => signIn.start.mutate({ serverUrl: account.serverUrl })} />
+        <div className="dialog-actions">
+          <Button className="button" onPress={onClose}>
+            Cancel
+          </Button>
+        </div>
+      </div>
+    </Modal>
+  );
+}
+
+const secretName = (account: AccountView) => (account.kind === 'docspace' ? 'API key' : account.kind === 'ocis' ? 'app token' : 'app password');
+
+/** Credentials expired: enter a new app password / API key, or sign in in the browser again. Nothing else on screen changes. */
 export function ReauthDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
+  if (account.browserSignIn) return <BrowserReauthDialog account={account} onClose={onClose} />;
+  return <SecretReauthDialog account={account} onClose={onClose} />;
+}
+
+function SecretReauthDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
   const [secret, setSecret] = useState('');
   const reauth = useReauth(account.id, onClose);
   return (
@@ -20,10 +47,10 @@ export function ReauthDialog({ account, onClose }: { account: AccountView; onClo
         }}
       >
         <p className="dialog-sub">
-          {account.serverUrl} no longer accepts the saved {account.kind === 'docspace' ? 'API key' : 'app password'} for {account.userName}. Your selection is kept.
+          {account.serverUrl} no longer accepts the saved {secretName(account)} for {account.userName}. Your selection is kept.
         </p>
         <label className="field">
-          <span>{account.kind === 'docspace' ? 'New API key' : 'New app password'}</span>
+          <span>New {secretName(account)}</span>
           <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" />
         </label>
         <ErrorLine error={reauth.error} />

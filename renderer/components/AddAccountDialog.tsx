@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AccountView, ServerProbe } from '../../shared/model';
-import { useAddAccount, useDetectServer, useLoginFlow, useTestConnection, type NewAccount } from '../actions/accounts';
+import { useAddAccount, useBrowserSignIn, useDetectServer, useLoginFlow, useTestConnection, type NewAccount } from '../actions/accounts';
+import { accountError, type AccountError } from '../lib/accountErrors';
 import { errorText } from '../lib/errorText';
 import { KIND_NAMES } from '../lib/kinds';
 import { ErrorLine } from './ErrorLine';
@@ -28,12 +29,22 @@ interface Credentials {
   sessionOnly: boolean;
 }
 
-/** What the server said it is, and a warning for plain http://. */
-function DetectResult({ detect, probe }: { detect: ReturnType<typeof useDetectServer>; probe: ServerProbe | null }) {
+/** A form error in its place: under the field it is about, announced once. */
+function FieldError({ error, id }: { error: AccountError | null; id: string }) {
+  if (!error) return null;
+  return (
+    <p id={id} role="alert" className="error-text field-error" data-testid={id}>
+      {error.text}
+    </p>
+  );
+}
+
+/** What the server said it is, problems reaching it, and a warning for plain http://. */
+function DetectResult({ detect, probe, addressError }: { detect: ReturnType<typeof useDetectServer>; probe: ServerProbe | null; addressError: AccountError | null }) {
   return (
     <div id="detect-result" aria-live="polite">
       {detect.isPending && <p className="muted">Asking the server what it is…</p>}
-      <ErrorLine error={detect.error} />
+      <FieldError error={addressError} id="address-error" />
       {probe && (
         <p className="detected" data-testid="detected-server">
           Found <strong>{probe.productName || KIND_NAMES[probe.kind]}</strong>
@@ -69,31 +80,96 @@ function LoginFlowOption({ flow, serverUrl }: { flow: ReturnType<typeof useLogin
   );
 }
 
+/**
+ * Infinite Scale: sign in on the server's own page in the browser (OpenID Connect). The desktop app
+ * opens the page itself; in the browser host the window offers it as a link (a click opens it, so
+ * no pop-up blocker stands in the way). Salvage waits for the browser to come back.
+ */
+export function BrowserSignInOption({ signIn, onStart }: { signIn: ReturnType<typeof useBrowserSignIn>; onStart: () => void }) {
+  const { start, poll, cancel } = signIn;
+  const flow = start.data;
+  return (
+    <div className="browser-sign-in" data-testid="browser-sign-in">
+      {!flow ? (
+        <>
+          <Button className="button primary" onPress={onStart} isDisabled={start.isPending}>
+            {start.isPending ? 'Preparing the sign-in…' : 'Sign in with your browser'}
+          </Button>
+          <small className="muted">You sign in on Infinite Scale's own page; Salvage receives a token, never your password.</small>
+          <ErrorLine error={start.error} />
+        </>
+      ) : poll.error ? (
+        <>
+          <ErrorLine error={poll.error} />
+          <Button className="button" onPress={cancel}>
+            Try again
+          </Button>
+        </>
+      ) : (
+        <>
+          <p aria-live="polite" data-testid="browser-sign-in-waiting">
+            {flow.opened ? 'Sign in on the page that opened in your browser.' : 'Open the sign-in page and sign in there.'} Salvage is waiting for you to finish…
+          </p>
+          <div className="browser-sign-in-actions">
+            <a className={flow.opened ? 'button' : 'button primary'} href={flow.authorizeUrl} target="_blank" rel="noreferrer">
+              {flow.opened ? 'Open the sign-in page again' : 'Open sign-in page'}
+            </a>
+            <Button className="button" onPress={cancel}>
+              Cancel sign-in
+            </Button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** Exactly the fields the detected server needs: user name (not for API keys), the secret, a name, and whether to keep it. */
 function CredentialFields({
   probe,
   values,
   onChange,
   loginFlow,
+  browserSignIn,
+  secretError,
 }: {
   probe: ServerProbe;
   values: Credentials;
   /** A change to the user name or secret also clears the last connection check. */
   onChange: (next: Partial<Credentials>) => void;
   loginFlow: ReturnType<typeof useLoginFlow>;
+  browserSignIn: ReturnType<typeof useBrowserSignIn> & { begin: () => void };
+  /** The server refused these credentials: said once, under the secret. */
+  secretError: AccountError | null;
 }) {
   const needsUser = probe.auth !== 'api-key';
+  const ocis = probe.kind === 'ocis';
   return (
     <>
+      {ocis && (
+        <>
+          <BrowserSignInOption signIn={browserSignIn} onStart={browserSignIn.begin} />
+          <p className="or-line muted">or sign in with an app token:</p>
+        </>
+      )}
       {needsUser && (
         <label className="field">
           <span>User name</span>
-          <input type="text" autoComplete="username" value={values.user} onChange={(e) => onChange({ user: e.target.value })} spellCheck={false} autoFocus />
+          <input type="text" autoComplete="username" value={values.user} onChange={(e) => onChange({ user: e.target.value })} spellCheck={false} autoFocus={!ocis} aria-invalid={secretError ? true : undefined} />
         </label>
       )}
       <label className="field">
         <span>{SECRET_LABELS[probe.auth]}</span>
-        <input type="password" autoComplete="off" value={values.secret} onChange={(e) => onChange({ secret: e.target.value })} aria-describedby="secret-hint" autoFocus={!needsUser} />
+        <input
+          type="password"
+          autoComplete="off"
+          value={values.secret}
+          onChange={(e) => onChange({ secret: e.target.value })}
+          aria-describedby={secretError ? 'secret-error secret-hint' : 'secret-hint'}
+          aria-invalid={secretError ? true : undefined}
+          autoFocus={!needsUser}
+        />
+        <FieldError error={secretError} id="secret-error" />
         <small id="secret-hint" className="muted">
           {SECRET_HINTS[probe.kind]} Salvage keeps it in the app, never in the web page.
         </small>
@@ -111,14 +187,13 @@ function CredentialFields({
   );
 }
 
-/** What Test connection and Add said. */
-function CheckResult({ test, add }: { test: ReturnType<typeof useTestConnection>; add: ReturnType<typeof useAddAccount> }) {
+/** What Test connection said, and a failure of Test or Add that belongs to no one field. */
+function CheckResult({ test, formError }: { test: ReturnType<typeof useTestConnection>; formError: AccountError | null }) {
   return (
     <div aria-live="polite" className="test-result" data-testid="test-result">
       {test.isPending && <p className="muted">Testing the connection…</p>}
       {test.isSuccess && <p className="ok-text">Connected as {test.data.userName}.</p>}
-      <ErrorLine error={test.error} />
-      <ErrorLine error={add.error} />
+      <FieldError error={formError} id="form-error" />
     </div>
   );
 }
@@ -136,6 +211,20 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
   const test = useTestConnection();
   const add = useAddAccount(onAdded);
   const loginFlow = useLoginFlow(onAdded);
+  const browserSignIn = useBrowserSignIn(onAdded);
+  const beginBrowserSignIn = () =>
+    browserSignIn.start.mutate({
+      serverUrl: probe?.serverUrl ?? url,
+      ...(values.label.trim() ? { label: values.label.trim() } : {}),
+      sessionOnly: values.sessionOnly,
+    });
+
+  // Test and Add check the same thing: only the latest one's error is shown (each clears the other),
+  // where it belongs — reaching the server under the address, refused credentials under the secret.
+  const checkError = accountError(test.error ?? add.error, probe?.auth ?? null);
+  const addressError = accountError(detect.error, null) ?? (checkError?.field === 'address' ? checkError : null);
+  const secretError = checkError?.field === 'secret' ? checkError : null;
+  const formError = checkError?.field === 'form' ? checkError : null;
 
   const input = (): NewAccount => ({
     serverUrl: probe?.serverUrl ?? url,
@@ -163,7 +252,10 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
         onSubmit={(e) => {
           e.preventDefault();
           if (!probe) detect.mutate(url);
-          else if (ready) add.mutate(input());
+          else if (ready) {
+            test.reset();
+            add.mutate(input());
+          }
         }}
       >
         <label className="field">
@@ -179,14 +271,16 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
               setProbe(null);
               detect.reset();
               resetCredentialsCheck();
+              browserSignIn.cancel();
             }}
             aria-describedby="detect-result"
+            aria-invalid={addressError ? true : undefined}
             spellCheck={false}
           />
         </label>
-        <DetectResult detect={detect} probe={probe} />
-        {probe && <CredentialFields probe={probe} values={values} onChange={change} loginFlow={loginFlow} />}
-        {probe && <CheckResult test={test} add={add} />}
+        <DetectResult detect={detect} probe={probe} addressError={addressError} />
+        {probe && <CredentialFields probe={probe} values={values} onChange={change} loginFlow={loginFlow} browserSignIn={{ ...browserSignIn, begin: beginBrowserSignIn }} secretError={secretError} />}
+        {probe && <CheckResult test={test} formError={formError} />}
         <div className="dialog-actions">
           <Button className="button" onPress={onClose}>
             Cancel
@@ -194,7 +288,14 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
           {probe ? (
             <>
               <span className="spacer" />
-              <Button className="button" isDisabled={!ready || test.isPending} onPress={() => test.mutate(input())}>
+              <Button
+                className="button"
+                isDisabled={!ready || test.isPending}
+                onPress={() => {
+                  add.reset();
+                  test.mutate(input());
+                }}
+              >
                 Test connection
               </Button>
               <Button type="submit" className="button primary" isDisabled={!ready || add.isPending}>

@@ -14,6 +14,16 @@ export const accountQueries = {
       refetchInterval: (q) => (q.state.data?.account || q.state.error ? false : 1500),
       gcTime: 0,
     }),
+  /** Polls a browser sign-in (OpenID Connect) until the browser came back to Salvage (or it failed). */
+  oidcSignIn: (flowId: string | null) =>
+    queryOptions({
+      queryKey: keys.oidcSignIn(flowId),
+      queryFn: () => call('accounts:oidcPoll', { flowId: flowId! }),
+      enabled: flowId !== null,
+      refetchInterval: (q) => (q.state.data?.account || q.state.error ? false : 1000),
+      retry: false,
+      gcTime: 0,
+    }),
 };
 
 /** Puts a new (or changed) account into the cached list. */

@@ -8,6 +8,8 @@ export const keys = {
   accounts: () => ['accounts'] as const,
   /** Nextcloud Login Flow v2: the poll for one flow. */
   loginFlow: (flowId: string | null) => ['loginFlow', flowId] as const,
+  /** OpenID Connect browser sign-in (Infinite Scale): the poll for one sign-in. */
+  oidcSignIn: (flowId: string | null) => ['oidcSignIn', flowId] as const,
   trashAll: () => ['trash'] as const,
   /** One account's trash listing. */
   trash: (accountId: string) => [...keys.trashAll(), accountId] as const,

@@ -1,0 +1,60 @@
+import type { ErrorCode } from '../../shared/errors';
+import type { ServerProbe } from '../../shared/model';
+import { ApiError } from '../api/client';
+import { errorText, textFor } from './errorText';
+
+/** Which part of the add-account form an error is about, so it is shown there, once. */
+export type AccountErrorField = 'address' | 'secret' | 'form';
+
+export interface AccountError {
+  field: AccountErrorField;
+  text: string;
+}
+
+const codeAndMessage = (error: unknown): { code: ErrorCode; message: string } | null => {
+  if (error instanceof ApiError) return { code: error.code, message: error.message };
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
+    return { code: (error as { code: ErrorCode }).code, message: String((error as { message: unknown }).message) };
+  }
+  return null;
+};
+
+/** What the secret is called for this server, in a sentence ("app password", "API key"). */
+export const secretNoun = (auth: ServerProbe['auth'] | null): string => (auth === 'api-key' ? 'API key' : auth === 'token' ? 'app token' : 'app password');
+
+/**
+ * The add-account form's errors: a problem reaching the server belongs to the address field and
+ * keeps main's own hint (refused connection, unknown host, "put http:// in front"); credentials
+ * the server refused belong to the secret field and say to check them — this is a first sign-in,
+ * so nothing speaks of signing in "again".
+ */
+export function accountError(error: unknown, auth: ServerProbe['auth'] | null): AccountError | null {
+  if (!error) return null;
+  const e = codeAndMessage(error);
+  if (!e) return { field: 'form', text: errorText(error) };
+  const noun = secretNoun(auth);
+  switch (e.code) {
+    case 'AUTH_FAILED':
+      return {
+        field: 'secret',
+        text:
+          auth === 'api-key'
+            ? 'The server did not accept this API key. Check that it is complete and still valid, or create a new one.'
+            : `The server did not accept this user name and ${noun}. Check both; if the ${noun} was revoked, create a new one.`,
+      };
+    case 'NETWORK':
+    case 'TIMEOUT':
+    case 'TLS':
+    case 'UNSUPPORTED':
+    case 'INVALID_INPUT':
+      // main's message names the host and says what to try; the generic sentence only when it has none.
+      return { field: 'address', text: e.message.trim() || textFor(e.code) };
+    case 'BAD_RESPONSE':
+    case 'NOT_FOUND':
+      return { field: 'address', text: textFor('BAD_RESPONSE') };
+    case 'FORBIDDEN':
+      return { field: 'secret', text: `${e.message.trim() ? `${e.message.trim()} ` : ''}This ${noun} may not read the trash: create one with access to files.` };
+    default:
+      return { field: 'form', text: textFor(e.code, e.message) };
+  }
+}
