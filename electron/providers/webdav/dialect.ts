@@ -391,19 +391,28 @@ const ocisSpaces: SpaceHooks = {
       // reva parses the Destination against the item's own space: another space is a 400.
       return new AppError('UNSUPPORTED', `${item.name} is in the trash of ${from.name}: it can only be restored into a folder of ${from.name}.`);
     }
-    if (from.role === 'viewer') {
-      return new AppError('FORBIDDEN', `You are a viewer of ${from.name}: only its managers and editors can restore from its trash.`, { status: 403 });
-    }
-    return null;
+    const { cannotRestore } = spaceRestrictions(from);
+    return cannotRestore ? new AppError('FORBIDDEN', cannotRestore, { status: 403 }) : null;
   },
   deleteRefusal(c, item) {
     const space = ocisSpaces.spaceOfItem(c, item.id);
-    if (space && (space.role === 'viewer' || space.role === 'editor')) {
-      return new AppError('FORBIDDEN', `You are ${space.role === 'viewer' ? 'a viewer' : 'an editor'} of ${space.name}: only its managers can delete from its trash.`, { status: 403 });
-    }
-    return null;
+    const { cannotDelete } = space ? spaceRestrictions(space) : { cannotDelete: null };
+    return cannotDelete ? new AppError('FORBIDDEN', cannotDelete, { status: 403 }) : null;
   },
 };
+
+/**
+ * What the user's role in a space keeps them from doing with its trash, in the words the window
+ * shows before anyone tries (and the refusal says if they try): viewers may not restore, and only
+ * managers delete for good. An unknown role (granted through a group) is not held against them.
+ */
+export function spaceRestrictions(space: Pick<Space, 'name' | 'role'>): { cannotRestore: string | null; cannotDelete: string | null } {
+  return {
+    cannotRestore: space.role === 'viewer' ? `You are a viewer of ${space.name}: only its managers and editors can restore from its trash.` : null,
+    cannotDelete:
+      space.role === 'viewer' || space.role === 'editor' ? `You are ${space.role === 'viewer' ? 'a viewer' : 'an editor'} of ${space.name}: only its managers can delete from its trash.` : null,
+  };
+}
 
 /** A unified role id or a legacy role name of oCIS's Graph API as what it allows in a trash. */
 const ROLE_BY_ID: Record<string, SpaceRole> = {

@@ -1092,10 +1092,10 @@ export class WebDavProvider implements TrashProvider {
     });
   }
 
-  async empty(ctx: BatchContext): Promise<void> {
-    // Read what is there first, so every item gets its own result.
-    const known: TrashItem[] = [];
-    for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
+  async empty(ctx: BatchContext, listed?: readonly TrashItem[]): Promise<void> {
+    // Every item gets its own result: from the caller's fresh listing, else read here first.
+    const known: TrashItem[] = listed ? [...listed] : [];
+    if (!listed) for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
     const spaces = this.dialect.spaces;
     if (!spaces) return this.emptyRoot(ctx, this.trashPath(null), known, null);
     // oCIS: each space's trash is emptied on its own; only a space's managers may empty it.

@@ -74,6 +74,13 @@ describe('oCIS spaces', () => {
     expect(plan.id.startsWith(`${marketing.id}!`)).toBe(true);
     expect(byName(items, 'minutes.pdf').originalFolder).toBe('Board');
     expect(byName(items, 'notes.txt').originalFolder).toBe('/');
+    // What the role keeps the user from doing is on each item before they try.
+    expect(byName(items, 'minutes.pdf')).toMatchObject({ cannotRestore: expect.stringContaining('viewer of Board'), cannotDelete: expect.stringContaining('viewer of Board') });
+    expect(byName(items, 'api.md')).toMatchObject({ cannotDelete: expect.stringContaining('an editor of Engineering') });
+    expect(byName(items, 'api.md').cannotRestore ?? null).toBeNull();
+    expect(plan.cannotRestore ?? null).toBeNull();
+    expect(plan.cannotDelete ?? null).toBeNull();
+    expect(byName(items, 'notes.txt').cannotDelete ?? null).toBeNull();
     // A trashed folder's size comes from allprop's oc:size.
     expect(byName(items, 'Assets')).toMatchObject({ kind: 'folder', size: 1000 });
     // Browsing inside a trashed folder of a project space.
