@@ -7,9 +7,22 @@ import { formatBytes, formatCount } from '../lib/format';
 import { binsRange, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
 import { useElementWidth } from '../lib/useElementWidth';
 import type { Timeline } from '../lib/useTimeline';
+import { useMediaQuery } from '../lib/useMediaQuery';
 import { useTimelineKeys } from '../lib/useTimelineKeys';
 
-const HEIGHT = 96;
+
+const hhmm = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+const monthYear = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric' });
+
+/** Tick labels of the time axis: "14:05" within a day (the date at midnight), "28 Nov", "Nov 2026". */
+const timeTicks: uPlot.Axis.DynamicValues = (_u, splits, _i, _space, incr) =>
+  splits.map((t) => {
+    const d = new Date(t);
+    if (incr < 86_400_000) return d.getHours() === 0 && d.getMinutes() === 0 ? dayMonth.format(t) : hhmm.format(t);
+    if (incr < 28 * 86_400_000) return dayMonth.format(t);
+    return monthYear.format(t);
+  });
 
 /** Stacked bars: each account's series is the running total up to it, drawn from the top down. */
 function stacked(timeline: Timeline, accounts: readonly AccountView[]): uPlot.AlignedData {
@@ -23,6 +36,19 @@ function stacked(timeline: Timeline, accounts: readonly AccountView[]): uPlot.Al
     sums.push(acc.slice());
   }
   return [xs, ...sums.reverse()];
+}
+
+/** The range as uPlot's selection box, at least 2 px wide; none when it is out of view. */
+function drawRange(u: uPlot, range: TimeRange | null) {
+  const min = u.scales.x!.min ?? 0;
+  const max = u.scales.x!.max ?? 0;
+  if (!range || range.to < min || range.from > max) {
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    return;
+  }
+  const left = Math.max(0, u.valToPos(Math.max(range.from, min), 'x'));
+  const right = Math.min(u.over.clientWidth, u.valToPos(Math.min(range.to, max), 'x'));
+  u.setSelect({ left: Math.min(left, right - 2), top: 0, width: Math.max(2, right - left), height: u.over.clientHeight }, false);
 }
 
 /** What one bar holds, in words, for the cursor line and screen readers. */
@@ -58,13 +84,15 @@ export function DeletionTimeline({
   const plot = useRef<uPlot | null>(null);
   const width = useElementWidth(box);
   const dark = usePrefersDark();
+  // Short windows get a lower chart, so the list keeps its rows.
+  const height = useMediaQuery('(max-height: 700px)') ? 64 : 96;
   const [hover, setHover] = useState<number | null>(null);
   const keys = useTimelineKeys(timeline, range, onRange);
   const hintId = useId();
   // The latest props for uPlot's hooks, which are bound once per chart.
-  const latest = useRef({ timeline, onRange });
+  const latest = useRef({ timeline, onRange, range });
   useEffect(() => {
-    latest.current = { timeline, onRange };
+    latest.current = { timeline, onRange, range };
   });
   const ids = accounts.map((a) => a.id).join('\u0000');
 
@@ -83,15 +111,15 @@ export function DeletionTimeline({
     const u = new uPlot(
       {
         width: Math.max(100, el.clientWidth),
-        height: HEIGHT,
+        height,
         ms: 1,
         legend: { show: false },
-        padding: [6, 8, 0, 0],
+        padding: [6, 18, 0, 0],
         cursor: { drag: { x: true, y: false, setScale: false }, y: false, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
         axes: [
-          { stroke: muted, grid: { show: false }, ticks: { stroke: grid, size: 4 }, size: 24, font: '11px system-ui, sans-serif' },
+          { stroke: muted, grid: { show: false }, ticks: { stroke: grid, size: 4 }, size: 24, font: '11px system-ui, sans-serif', values: timeTicks },
           {
             stroke: muted,
             grid: { stroke: grid, width: 1 },
@@ -104,6 +132,8 @@ export function DeletionTimeline({
         ],
         series,
         hooks: {
+          // uPlot applies a new scale on its next draw: the range is placed from there, on that scale.
+          draw: [(self) => drawRange(self, latest.current.range)],
           setCursor: [(self) => setHover(self.cursor.idx ?? null)],
           setSelect: [
             (self) => {
@@ -142,8 +172,8 @@ export function DeletionTimeline({
   }, [ids, dark]);
 
   useEffect(() => {
-    if (width > 0) plot.current?.setSize({ width, height: HEIGHT });
-  }, [width]);
+    if (width > 0) plot.current?.setSize({ width, height });
+  }, [width, height]);
 
   useEffect(() => {
     const u = plot.current;
@@ -152,18 +182,10 @@ export function DeletionTimeline({
     u.setScale('x', { min: timeline.grid.from, max: timeline.grid.to });
   }, [timeline.bins, timeline.grid.from, timeline.grid.to, accounts, timeline]);
 
-  // The range (from here, the date-range control or an event) drawn as the selection, at least 2 px wide.
+  // The range (from here, the date-range control or an event) drawn as the selection.
   useEffect(() => {
-    const u = plot.current;
-    if (!u) return;
-    if (!range || range.to < timeline.grid.from || range.from > timeline.grid.to) {
-      u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-      return;
-    }
-    const left = Math.max(0, u.valToPos(range.from, 'x'));
-    const right = Math.min(u.over.clientWidth, u.valToPos(range.to, 'x'));
-    u.setSelect({ left: Math.min(left, right - 2), top: 0, width: Math.max(2, right - left), height: u.over.clientHeight }, false);
-  }, [range, timeline.grid.from, timeline.grid.to, width, timeline.bins]);
+    if (plot.current) drawRange(plot.current, range);
+  }, [range]);
 
   // The keyboard cursor shows as uPlot's own cursor on its bar.
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useMediaQuery } from './useMediaQuery';
 
 /**
  * One colour per account for the timeline, in the order the accounts are listed, distinct for
@@ -13,12 +13,5 @@ export function accountColor(index: number, dark: boolean): string {
   return set[((index % set.length) + set.length) % set.length]!;
 }
 
-const query = '(prefers-color-scheme: dark)';
-const subscribe = (onChange: () => void) => {
-  const m = window.matchMedia(query);
-  m.addEventListener('change', onChange);
-  return () => m.removeEventListener('change', onChange);
-};
-
 /** Whether the dark theme is on (the app follows the system's colour scheme). */
-export const usePrefersDark = () => useSyncExternalStore(subscribe, () => window.matchMedia(query).matches);
+export const usePrefersDark = () => useMediaQuery('(prefers-color-scheme: dark)');

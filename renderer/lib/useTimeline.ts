@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
-import { binDeletions, type Bins } from '../../shared/events';
+import type { Bins } from '../../shared/events';
 import type { TrashItem } from '../../shared/model';
-import { binsFor, extentOf, initialView, maxSpanFor, pan, viewAround, zoom, type TimeRange } from './timeRange';
+import { binIndex, buildTimeIndex } from './timeIndex';
+import { binsFor, initialView, maxSpanFor, pan, viewAround, zoom, type TimeRange } from './timeRange';
 
 export type TimelineMeasure = 'count' | 'bytes';
 
@@ -11,10 +12,12 @@ const PX_PER_BIN = 5;
 /**
  * The state of the deletion timeline: which span it shows (zoom and pan, from an hour to a year or
  * the whole trash), counts or bytes, folded or not, and the histogram of `items` over that span,
- * per account. Binning 100k items takes a few milliseconds, so it runs here, once per change.
+ * per account. The listing's dates are parsed once into a sorted index (≈30 ms for 100k items);
+ * each zoom or pan step then bins in well under a millisecond, so it runs here, not in a worker.
  */
 export function useTimeline(items: readonly TrashItem[], width: number) {
-  const extent = useMemo(() => extentOf(items), [items]);
+  const index = useMemo(() => buildTimeIndex(items), [items]);
+  const extent = index.extent;
   const maxSpan = maxSpanFor(extent);
   const [chosen, setChosen] = useState<TimeRange | null>(null);
   const [measure, setMeasure] = useState<TimelineMeasure>('count');
@@ -24,8 +27,8 @@ export function useTimeline(items: readonly TrashItem[], width: number) {
   const view = chosen ?? initialView(extent, now);
   const grid = binsFor(view, Math.max(20, width / PX_PER_BIN));
   const bins: Bins | null = useMemo(
-    () => (collapsed ? null : binDeletions(items, { from: grid.from, to: grid.to, bins: grid.bins, by: measure })),
-    [collapsed, items, grid.from, grid.to, grid.bins, measure],
+    () => (collapsed ? null : binIndex(index, { from: grid.from, to: grid.to, bins: grid.bins, by: measure })),
+    [collapsed, index, grid.from, grid.to, grid.bins, measure],
   );
   return {
     extent,

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useDeferredValue, useMemo } from 'react';
 import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { eventRange, eventWorkflows } from '../actions/events';
@@ -35,10 +35,12 @@ export function useTrashTimeline({
   busy: string | null;
   width: number;
 }) {
+  // A new listing (a page streaming in, items restored) shows in the list first; the band follows.
+  const loaded = useDeferredValue(all);
   const undated = useMemo(() => (filters.deleted ? { ...filters, deleted: null } : filters), [filters]);
-  const binned = useMemo(() => filterItems(all, undated), [all, undated]);
+  const binned = useMemo(() => filterItems(loaded, undated), [loaded, undated]);
   const timeline = useTimeline(binned, width);
-  const { events, byKey } = useDeletionEvents(all);
+  const { events, byKey } = useDeletionEvents(loaded);
   const setRange = useCallback((deleted: TimeRange | null) => setFilters((f) => ({ ...f, deleted })), [setFilters]);
   const flows = eventWorkflows({ setRange, changeSelection, restore }, byKey);
   const range = filters.deleted;
