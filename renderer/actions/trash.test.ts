@@ -193,3 +193,26 @@ describe('delete and empty', () => {
     expect(t.screen.error).toBeNull();
   });
 });
+
+describe('items the user may not restore or delete (an oCIS viewer or editor)', () => {
+  const viewer = 'You are a viewer of Board: only its managers and editors can restore from its trash.';
+  const board = trashItem('a', 'minutes.pdf', { cannotRestore: viewer, cannotDelete: 'You are a viewer of Board: only its managers can delete from its trash.' });
+
+  it('restore leaves them out before anything is sent; with only them, nothing is sent and the reason is said', async () => {
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }), 'ops:restore': () => started });
+    await t.flows.restore([board]);
+    expect(t.channels()).toEqual([]);
+    expect(t.screen.error).toBe(`Cannot be restored: ${viewer}`);
+    await t.flows.restore([a1, board]);
+    expect(t.calls[0]!.payload).toMatchObject({ items: [{ accountId: 'a', id: a1.id }] });
+  });
+
+  it('delete asks only about the ones the user may delete; with none, says why', () => {
+    const t = setup({});
+    t.flows.askDelete([board]);
+    expect(t.screen.dialog).toBeNull();
+    expect(t.screen.error).toContain('Cannot be deleted: You are a viewer of Board');
+    t.flows.askDelete([a1, board]);
+    expect(t.screen.dialog).toEqual({ kind: 'delete', items: [a1] });
+  });
+});

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AccountView, Conflict, Destination, FolderRef, Resolution, TrashItem } from '../../shared/model';
 import { errorText } from '../lib/errorText';
+import { selectionLimits } from '../lib/restrictions';
 import * as sel from '../lib/selection';
 import { keys } from '../queries/keys';
 import { useActionContext, type ActionContext } from './context';
@@ -65,8 +66,16 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
     else await start(items, destination);
   };
 
-  const restore = (items: TrashItem[], destination: Destination = original) =>
+  /** Items the user may not restore (an oCIS viewer's) are left out before anything is sent; none left: why. */
+  const restorable = (items: TrashItem[]): TrashItem[] => {
+    const limits = selectionLimits(items);
+    if (limits.restorable.length === 0 && limits.restoreNote) ui.setError(limits.restoreNote);
+    return limits.restorable;
+  };
+
+  const restore = (selected: TrashItem[], destination: Destination = original) =>
     run('Checking the destination…', async () => {
+      const items = restorable(selected);
       if (items.length === 0) return;
       const check = await checkRestore(ctx, items, destination);
       if (check.missingFolders.length > 0) {
@@ -85,7 +94,8 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
       start(step.items, step.destination, resolutions),
 
     /** "Restore to…" (or a drop onto a folder): the selection must come from that folder's account. */
-    chooseFolder(selected: TrashItem[], folder: FolderRef | null = null) {
+    chooseFolder(chosen: TrashItem[], folder: FolderRef | null = null) {
+      const selected = restorable(chosen);
       if (selected.length === 0) return;
       const accountId = folder?.accountId ?? singleAccount(selected);
       if (!accountId) {
@@ -104,8 +114,11 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
       return restore(items, { kind: 'folder', accountId: folder.accountId, folderId: folder.id });
     },
 
-    askDelete(items: TrashItem[]) {
-      if (items.length) ui.showDialog({ kind: 'delete', items });
+    /** Items the user may not delete for good (not a manager of their oCIS space) are left out; none left: why. */
+    askDelete(selected: TrashItem[]) {
+      const limits = selectionLimits(selected);
+      if (limits.deletable.length) ui.showDialog({ kind: 'delete', items: limits.deletable });
+      else if (limits.deleteNote) ui.setError(limits.deleteNote);
     },
     deleteForGood(items: TrashItem[]) {
       ui.showDialog(null);

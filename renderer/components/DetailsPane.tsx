@@ -55,6 +55,14 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
         <dd>{type === 'folder' ? 'Folder' : `${FILE_TYPE_LABELS[type].replace(/s$/, '')}${item.mimeType ? ` (${item.mimeType})` : item.ext ? ` (.${item.ext})` : ''}`}</dd>
         <dt>Deleted for good</dt>
         <dd data-testid="details-expiry">{item.expiresAt ? formatExact(item.expiresAt) : account ? retentionNote(account.kind, item.deletedAt).long : 'Unknown: the server does not say.'}</dd>
+        {(item.cannotRestore || item.cannotDelete) && (
+          <>
+            <dt>What you can do</dt>
+            <dd data-testid="details-limits">
+              {item.cannotRestore ? `Cannot be restored: ${item.cannotRestore}` : `Can be restored. Cannot be deleted for good: ${item.cannotDelete}`}
+            </dd>
+          </>
+        )}
       </dl>
     </>
   );

@@ -15,6 +15,11 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
         <div role="gridcell" className="cell-name" title={item.name}>
           <FileIcon type={type} />
           <span className="name-text">{item.name}</span>
+          {item.cannotRestore && (
+            <span className="row-limit" title={item.cannotRestore} data-testid="row-limit">
+              view only
+            </span>
+          )}
           <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
         </div>
       );

@@ -1,6 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type ComponentProps, type DragEvent, type RefObject } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { singleAccount, useTrashWorkflows } from '../actions/trash';
+import { selectionLimits } from '../lib/restrictions';
 import * as sel from '../lib/selection';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
 import { useShortcut } from '../lib/useShortcut';
@@ -139,8 +140,16 @@ export function TrashScreen({
   };
 
   // What the context menu cannot do right now: anything while a workflow runs; Restore to… across accounts.
+  // oCIS: nothing of the selection the user's role lets them restore (or delete) disables that too.
+  const limits = selectionLimits(view.selected);
   const contextDisabled: ContextAction[] =
-    flows.busy !== null || !view.selected.length ? ['restore', 'restore-to', 'delete'] : singleAccount(view.selected) ? [] : ['restore-to'];
+    flows.busy !== null || !view.selected.length
+      ? ['restore', 'restore-to', 'delete']
+      : [
+          ...(limits.restorable.length ? [] : (['restore', 'restore-to'] as const)),
+          ...(singleAccount(view.selected) ? [] : (['restore-to'] as const)),
+          ...(limits.deletable.length ? [] : (['delete'] as const)),
+        ];
 
   const title = current === 'all' ? 'All accounts' : (accountMap.get(current)?.label ?? 'Trash');
   const filtered = hasFilters(deferredFilters);

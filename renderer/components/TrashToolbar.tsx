@@ -1,5 +1,6 @@
 import type { TrashItem } from '../../shared/model';
 import { singleAccount, type TrashWorkflows } from '../actions/trash';
+import { selectionLimits } from '../lib/restrictions';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
 
 /** The view's title and what can be done with the selection (Restore, Restore to…, Delete) or the whole trash (Reload, Empty). */
@@ -26,13 +27,17 @@ export function TrashToolbar({
 }) {
   const idle = flows.busy === null;
   const restoreToAccount = singleAccount(selected);
+  // oCIS: what the user's role in a space keeps them from doing, said beside the buttons, not only in a tooltip.
+  const limits = selectionLimits(selected);
+  const canRestore = limits.restorable.length > 0;
+  const canDelete = limits.deletable.length > 0;
   return (
     <div className="toolbar" role="toolbar" aria-label="Actions on the selection">
       <h2 className="view-title">{title}</h2>
       <button
         type="button"
         className="primary"
-        disabled={!selected.length || !idle}
+        disabled={!canRestore || !idle}
         onClick={() => void flows.restore(selected)}
         title={`Put the selected items back where they were (${RESTORE_SHORTCUT.label})`}
         aria-keyshortcuts={RESTORE_SHORTCUT.aria}
@@ -41,18 +46,28 @@ export function TrashToolbar({
       </button>
       <button
         type="button"
-        disabled={!selected.length || !restoreToAccount || !idle}
+        disabled={!canRestore || !restoreToAccount || !idle}
         onClick={() => flows.chooseFolder(selected)}
         title={restoreToAccount || !selected.length ? 'Choose a folder to restore the selected items into' : 'Select items of one account to restore them into one of its folders'}
       >
         Restore to…
       </button>
-      <button type="button" className="danger-outline" disabled={!selected.length || !idle} onClick={() => flows.askDelete(selected)} title="Delete the selected items for good (Delete)">
+      <button type="button" className="danger-outline" disabled={!canDelete || !idle} onClick={() => flows.askDelete(selected)} title="Delete the selected items for good (Delete)">
         Delete permanently
       </button>
       {selected.length > 0 && !restoreToAccount && (
         <span className="toolbar-hint" data-testid="restore-to-reason">
           Restore to… takes items of one account
+        </span>
+      )}
+      {limits.restoreNote && (
+        <span className="toolbar-hint" data-testid="restore-limit">
+          {limits.restoreNote}
+        </span>
+      )}
+      {limits.deleteNote && (
+        <span className="toolbar-hint" data-testid="delete-limit">
+          {limits.deleteNote}
         </span>
       )}
       <span className="spacer" />
