@@ -134,8 +134,12 @@ export interface TrashProvider {
   restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void>;
   /** Delete items from the trash for good. */
   remove(items: TrashItem[], ctx: BatchContext): Promise<void>;
-  /** Empty the whole trash. Reports one result per item it knew of, or a single summary item. */
-  empty(ctx: BatchContext): Promise<void>;
+  /**
+   * Empty the whole trash. Reports one result per item it knew of, or a single summary item.
+   * `listed`: the trash as the caller has just read it (every item at the top level); given, the
+   * provider does not read it again, so emptying costs only the request(s) that empty it.
+   */
+  empty(ctx: BatchContext, listed?: readonly TrashItem[]): Promise<void>;
   /**
    * Undo a restore: for each target still the same item that landed (same id and ETag/version),
    * move it back to the trash and put back what it replaced ('trashed' / 'reverted'); leave

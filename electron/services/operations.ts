@@ -136,11 +136,15 @@ export class OperationsService {
 
   async empty(accountId: string): Promise<OperationView> {
     const account = this.accounts.config(accountId);
-    // What is there, so every item gets its own result. A trash that cannot be read is not emptied blind.
-    const listing = await this.trash.readAll(accountId, null).then(
-      (items) => ({ items, error: null }),
-      (e: unknown) => ({ items: [] as TrashItem[], error: toErrorValue(e) }),
-    );
+    // What is there, so every item gets its own result: the listing the window has just shown when
+    // it is complete and fresh (no second read), else read now. A trash that cannot be read is not emptied blind.
+    const shown = this.trash.lastListing(accountId);
+    const listing = shown
+      ? { items: shown, error: null }
+      : await this.trash.readAll(accountId, null).then(
+          (items) => ({ items, error: null }),
+          (e: unknown) => ({ items: [] as TrashItem[], error: toErrorValue(e) }),
+        );
     const view = this.runner.start({
       kind: 'empty',
       title: `Empty the trash of ${account.label}`,
@@ -150,7 +154,7 @@ export class OperationsService {
         if (listing.error) {
           throw new AppError(listing.error.code, `The trash could not be read, so nothing was deleted: ${listing.error.message}`, listing.error.details);
         }
-        return this.accounts.withProvider(accountId, (p) => p.empty(ctx));
+        return this.accounts.withProvider(accountId, (p) => p.empty(ctx, listing.items));
       },
     });
     void this.runner.wait(view.id).then(() => this.trash.forgetAccount(accountId));

@@ -10,7 +10,7 @@ import { createServices } from './index';
 import { MemoryAccountStore, MemorySecretStore } from './stores';
 
 /** A provider over an in-memory list, enough to test the services' own logic. */
-function fakeProvider(count: number, state = { authOk: true, secrets: [] as string[] }) {
+function fakeProvider(count: number, state = { authOk: true, secrets: [] as string[], reads: 0, emptiedWith: null as number | null }) {
   const trash = new Map<string, TrashItem>();
   for (let i = 0; i < count; i++) {
     const id = String(i);
@@ -51,6 +51,7 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
       },
       async *listTrash() {
         check();
+        state.reads++;
         const all = [...trash.values()].map((i) => ({ ...i, accountId: account.id, key: `${account.id}:${i.id}` }));
         for (let i = 0; i < all.length; i += 700) yield { items: all.slice(i, i + 700) };
       },
@@ -73,7 +74,8 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
         }
       },
       remove,
-      async empty(ctx) {
+      async empty(ctx, listed) {
+        state.emptiedWith = listed?.length ?? null;
         await remove([...trash.values()].map((i) => ({ ...i, key: `${account.id}:${i.id}` })), ctx);
       },
       async undoRestore(targets, ctx) {
@@ -235,5 +237,30 @@ describe('services', () => {
     const done = await runner.wait(op.id);
     expect(done.results.filter((r) => r.outcome === 'deleted')).toHaveLength(4);
     expect(fake.trash.size).toBe(0);
+  });
+
+  it('empties with the listing the window has just read to the end: the trash is not read again, and each item of that listing gets its result', async () => {
+    const { handlers, runner, fake } = setup(1500);
+    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    let cursor: string | null = null;
+    do cursor = (await handlers['trash:list']({ accountId: account.id, parentId: null, cursor })).cursor;
+    while (cursor !== null);
+    // One of them restored in between: it is not in the trash any more and gets no result.
+    const restore = await handlers['ops:restore']({ items: [{ accountId: account.id, id: '7' }], destination: { kind: 'original' }, resolutions: {}, recreateMissingFolders: false });
+    await runner.wait(restore.id);
+    const reads = fake.state.reads;
+    const op = await handlers['ops:empty']({ accountId: account.id });
+    expect(op.total).toBe(1499);
+    const done = await runner.wait(op.id);
+    expect(fake.state.reads).toBe(reads);
+    expect(fake.state.emptiedWith).toBe(1499);
+    expect(done.results.filter((r) => r.outcome === 'deleted')).toHaveLength(1499);
+    // With no listing at hand (a new session), it reads the trash once itself.
+    const again = setup(3);
+    const other = await again.handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const first = await again.handlers['ops:empty']({ accountId: other.id });
+    await again.runner.wait(first.id);
+    expect(again.fake.state.reads).toBe(1);
+    expect(again.fake.state.emptiedWith).toBe(3);
   });
 });

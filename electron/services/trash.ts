@@ -8,6 +8,8 @@ import type { AccountsService } from './accounts';
 export const PAGE_SIZE = 1000;
 /** A listing nobody has asked about for this long is dropped. */
 const LISTING_IDLE_MS = 5 * 60_000;
+/** A complete top-level listing younger than this stands for the trash when emptying it (no second read). */
+export const LISTING_FRESH_MS = 2 * 60_000;
 
 interface Listing {
   accountId: string;
@@ -31,6 +33,8 @@ export class TrashService {
   private readonly listings = new Map<string, Listing>();
   /** accountId → item id → item, for the root listing and browsed folders alike. */
   private readonly cache = new Map<string, Map<string, TrashItem>>();
+  /** accountId → the ids of its last complete top-level listing and when it completed. */
+  private readonly complete = new Map<string, { ids: string[]; at: number }>();
 
   constructor(private readonly accounts: AccountsService) {}
 
@@ -104,13 +108,31 @@ export class TrashService {
   async readAll(accountId: string, parentId: string | null, signal?: AbortSignal): Promise<TrashItem[]> {
     const all: TrashItem[] = [];
     await this.accounts.withProvider(accountId, async (provider) => {
-      if (!parentId) this.cache.set(accountId, new Map());
+      if (!parentId) this.startTopLevel(accountId);
       for await (const chunk of provider.listTrash(parentId, signal)) {
         this.remember(accountId, chunk.items);
         all.push(...chunk.items);
       }
     });
+    if (!parentId) this.complete.set(accountId, { ids: all.map((i) => i.id), at: Date.now() });
     return all;
+  }
+
+  /**
+   * The account's top-level trash as its last listing read it to the end, less what has left it
+   * since (restored, deleted); null when there is none, it failed, or it is older than
+   * LISTING_FRESH_MS.
+   */
+  lastListing(accountId: string, now = Date.now()): TrashItem[] | null {
+    const last = this.complete.get(accountId);
+    const cached = this.cache.get(accountId);
+    if (!last || !cached || now - last.at > LISTING_FRESH_MS) return null;
+    const items: TrashItem[] = [];
+    for (const id of last.ids) {
+      const item = cached.get(id);
+      if (item) items.push(item);
+    }
+    return items;
   }
 
   /** Forgets items the server no longer has (after restores and deletions). */
@@ -121,6 +143,7 @@ export class TrashService {
 
   forgetAccount(accountId: string): void {
     this.cache.delete(accountId);
+    this.complete.delete(accountId);
     for (const [id, listing] of this.listings) if (listing.accountId === accountId) this.close(id);
   }
 
@@ -141,16 +164,19 @@ export class TrashService {
     };
     const id = randomUUID();
     this.listings.set(id, listing);
-    if (!parentId) this.cache.set(accountId, new Map());
+    if (!parentId) this.startTopLevel(accountId);
+    const ids: string[] = [];
     void this.accounts
       .withProvider(accountId, async (provider) => {
         for await (const chunk of provider.listTrash(parentId, listing.controller.signal)) {
           if (chunk.total !== undefined) listing.total = chunk.total;
           this.remember(accountId, chunk.items);
+          if (!parentId) for (const item of chunk.items) ids.push(item.id);
           listing.buffer.push(...chunk.items);
           listing.seen += chunk.items.length;
           listing.wake?.();
         }
+        if (!parentId && !listing.controller.signal.aborted) this.complete.set(accountId, { ids, at: Date.now() });
       })
       .catch((e: unknown) => {
         listing.error = e;
@@ -160,6 +186,12 @@ export class TrashService {
         listing.wake?.();
       });
     return id;
+  }
+
+  /** A new top-level listing starts the account's cache afresh; until it completes there is no complete listing. */
+  private startTopLevel(accountId: string): void {
+    this.cache.set(accountId, new Map());
+    this.complete.delete(accountId);
   }
 
   private remember(accountId: string, items: TrashItem[]): void {

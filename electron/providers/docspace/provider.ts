@@ -428,10 +428,13 @@ export class DocSpaceProvider implements TrashProvider {
     await this.reportDeletions(items, end, ctx);
   }
 
-  async empty(ctx: BatchContext): Promise<void> {
-    ctx.progress({ current: 'Reading the trash' });
-    const known: TrashItem[] = [];
-    for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
+  async empty(ctx: BatchContext, listed?: readonly TrashItem[]): Promise<void> {
+    // Every item gets its own result: from the caller's fresh listing, else read here first.
+    const known: TrashItem[] = listed ? [...listed] : [];
+    if (!listed) {
+      ctx.progress({ current: 'Reading the trash' });
+      for await (const chunk of this.listTrash(null, ctx.signal)) known.push(...chunk.items);
+    }
     if (known.length === 0 || ctx.signal.aborted) return;
     const progress = new Progress(known.length, ctx);
     ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
