@@ -2,7 +2,8 @@ import { AppError, toErrorValue } from '../base/errors';
 import { onSlowRequest, slowText } from '../net/waiting';
 import { isFinished, itemKey, parseItemKey, type Destination, type ItemRef, type OperationView, type Resolution, type TrashItem } from '../../shared/model';
 import type { OperationsRunner, PlannedItem } from '../operations/runner';
-import { landedIdentities, type BatchContext, type RestoreTarget } from '../providers/types';
+import { restorePlaces, restoreWaves } from '../providers/places';
+import { landedIdentities, type BatchContext, type RestoreTarget, type TrashProvider } from '../providers/types';
 import type { AccountsService } from './accounts';
 import type { TrashService } from './trash';
 
@@ -33,6 +34,8 @@ export class OperationsService {
    * server id, see landedIdentities). A later batch that touches any of them takes that Undo away.
    */
   private readonly undoIndex = new Map<string, Map<string, string>>();
+  /** Restores that rebuilt a tree: how many trashed folders of the batch each item lay inside (Undo goes deepest first). */
+  private readonly depths = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly runner: OperationsRunner,
@@ -66,7 +69,12 @@ export class OperationsService {
     const conflicts = [];
     const missingFolders = new Set<string>();
     for (const [accountId, items] of groupByAccount(found)) {
-      const result = await this.accounts.withProvider(accountId, (p) => p.findConflicts(items, this.target(accountId, destination)));
+      const result = await this.accounts.withProvider(accountId, async (p) => {
+        // Items inside a trashed folder of the same selection land where that folder comes back:
+        // nothing to check there before it has, and their folder is not missing.
+        const first = destination.kind === 'original' ? (await this.waves(p, items)).waves[0] ?? [] : items;
+        return p.findConflicts(first, this.target(accountId, destination));
+      });
       conflicts.push(...result.conflicts);
       for (const folder of result.missingFolders) missingFolders.add(folder);
     }
@@ -81,6 +89,7 @@ export class OperationsService {
     const what = count === 1 ? (found[0]?.name ?? missing[0]!.id) : plural(count, 'item');
     const where =
       request.destination.kind === 'original' ? `to where ${count === 1 ? 'it was' : 'they were'}` : `to ${request.destination.folderId || '/'}`;
+    const depths = new Map<string, number>();
     const view = this.runner.start({
       kind: 'restore',
       title: `Restore ${what} ${where}`,
@@ -99,9 +108,19 @@ export class OperationsService {
         this.reportMissing(ctx, missing);
         for (const [accountId, items] of groups) {
           if (ctx.signal.aborted) break;
-          await this.accounts.withProvider(accountId, (p) =>
-            p.restore(items, this.target(accountId, request.destination), { recreateMissingFolders: Boolean(request.recreateMissingFolders) }, ctx),
-          );
+          await this.accounts.withProvider(accountId, async (p) => {
+            const target = this.target(accountId, request.destination);
+            const options = { recreateMissingFolders: Boolean(request.recreateMissingFolders) };
+            if (target.kind !== 'original') return p.restore(items, target, options, ctx);
+            // Rebuild the tree: trashed folders of the batch come back (with their contents) before
+            // anything whose original place lies inside them; each wave runs concurrently.
+            const { waves, depth } = await this.waves(p, items, ctx.signal);
+            for (const [key, d] of depth) depths.set(key, d);
+            for (const wave of waves) {
+              if (ctx.signal.aborted) break;
+              await p.restore(wave, target, options, ctx);
+            }
+          });
         }
       },
     });
@@ -110,6 +129,7 @@ export class OperationsService {
       const touched = this.identitiesOf(view.id);
       this.takeUndoFromEarlier(touched, done.title);
       if (done.undoable) this.undoIndex.set(view.id, touched);
+      if (done.undoable && [...depths.values()].some((d) => d > 0)) this.depths.set(view.id, depths);
     });
     return this.watch(view);
   }
@@ -170,6 +190,8 @@ export class OperationsService {
     // An undo runs once.
     this.runner.blockUndo(operationId, 'Already undone.');
     this.undoIndex.delete(operationId);
+    const depths = this.depths.get(operationId);
+    this.depths.delete(operationId);
     const only = targets.length === 1 ? targets[0]!.name : null;
     const view = this.runner.start({
       kind: 'undo',
@@ -179,7 +201,13 @@ export class OperationsService {
       work: async (ctx) => {
         for (const [accountId, group] of groupByAccount(targets)) {
           if (ctx.signal.aborted) break;
-          await this.accounts.withProvider(accountId, (p) => p.undoRestore(group, ctx));
+          // A rebuilt tree goes back innermost first, so each item is trashed on its own, not inside its folder.
+          const waves: (typeof group)[] = [];
+          for (const t of group) (waves[depths?.get(t.key) ?? 0] ??= []).push(t);
+          for (const wave of waves.reverse()) {
+            if (ctx.signal.aborted) break;
+            if (wave?.length) await this.accounts.withProvider(accountId, (p) => p.undoRestore(wave, ctx));
+          }
         }
       },
     });
@@ -225,6 +253,12 @@ export class OperationsService {
     if (left.length === 0) throw new AppError('INVALID_INPUT', 'Nothing is left to do.');
     if (how.kind === 'delete') return this.remove(left);
     return this.restore({ ...how, items: left });
+  }
+
+  /** The waves a restore to original places runs in (providers/places.ts). */
+  private async waves(p: TrashProvider, items: TrashItem[], signal?: AbortSignal) {
+    const places = await restorePlaces(p, items, signal);
+    return restoreWaves(items, places);
   }
 
   private target(accountId: string, destination: Destination): RestoreTarget {

@@ -570,6 +570,34 @@ export class DocSpaceProvider implements TrashProvider {
     return out;
   }
 
+  /**
+   * Places for ordering a restore to original places (providers/places.ts): a folder item comes back
+   * as its own id; an item's original folder lies within every folder of that folder's path (asked
+   * once per folder: GET files/folder/{id}/path, which for a folder inside a trashed one runs
+   * through the trashed one). Folders that are gone give no place.
+   */
+  async restorePlaces(items: TrashItem[], signal?: AbortSignal): Promise<Map<string, { self: string | null; within: string[] }>> {
+    const chains = new Map<string, string[] | null>();
+    for (const item of items) if (item.originalFolderId) chains.set(item.originalFolderId, null);
+    await forEachLimited([...chains.keys()], PAGE_CONCURRENCY, signal ?? new AbortController().signal, async (folderId) => {
+      try {
+        const list = await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal }, replies.folderPath);
+        const ids = list.map((e) => String(e.id));
+        if (ids[ids.length - 1] !== folderId) ids.push(folderId);
+        chains.set(folderId, ids);
+      } catch (e) {
+        if (!(isAppError(e) && e.code === 'NOT_FOUND')) throw e;
+      }
+    });
+    const out = new Map<string, { self: string | null; within: string[] }>();
+    for (const item of items) {
+      const within = item.originalFolderId ? chains.get(item.originalFolderId) : null;
+      if (!within) continue;
+      out.set(item.key, { self: item.kind === 'folder' ? String(parseItemId(item.id).dsId) : null, within });
+    }
+    return out;
+  }
+
   /** The destination folder and its display path, or null when it no longer exists. */
   private async destination(folderId: string, signal?: AbortSignal): Promise<{ entry: ItemDto; path: string } | null> {
     let entry: ItemDto;
