@@ -19,6 +19,9 @@ import type { FileTree } from './tree';
  *   GET  /__control/hung                        → 200 {"count": n} requests held by a 'hang' fault
  *   POST /__control/hung/release {answer?}      → 200 {"released": n}; answer: true lets them go on and be answered
  *   GET  /__control/state?user=alice            → 200 tree snapshot of that user
+ *   POST /__control/history {user, steps: [PastStep…]} → 200 {"created": n, "trashed": n}: builds files
+ *                                               and folders and trashes them at given past times, kept the
+ *                                               way the server kind keeps deletion times (see PastStep)
  *   GET  /__control/requests                    → 200 the last requests seen [{method, path, headers}]
  *
  * Over HTTP a Fault is JSON: `path` is a substring; `pathRegExp` (+ `pathFlags`) a regular
@@ -138,6 +141,31 @@ export interface HungRequest {
   end(answer: boolean): void;
 }
 
+/**
+ * One step of a seeded past: create a file or folder (parents made as needed), or trash what is at
+ * `path` at time `at` (ms since the epoch, or ISO 8601). Paths are below the user's files root
+ * (DocSpace: My documents). The deletion time is kept where the real server keeps it: the trash
+ * entry's timestamp, which Nextcloud shows as the `.d<timestamp>` suffix and nc:trashbin-deletion-time,
+ * ownCloud 10 and oCIS as oc:trashbin-delete-timestamp (+ oc:trashbin-delete-datetime); DocSpace
+ * stamps the item's ModifiedOn (`updated`) when it moves it to the trash.
+ */
+export type PastStep =
+  | { op: 'create'; path: string; kind?: 'file' | 'folder'; size?: number; at?: number | string }
+  | { op: 'trash'; path: string; at: number | string };
+
+/** How a front end builds and trashes for history(); the default works on the shared tree (WebDAV servers). */
+export interface HistoryOps {
+  create(user: string, path: string, kind: 'file' | 'folder', size: number, at: number): void;
+  trash(user: string, path: string, at: number): void;
+}
+
+const timeOfStep = (at: number | string | undefined, fallback: number): number => {
+  if (at === undefined) return fallback;
+  const t = typeof at === 'number' ? at : Date.parse(at);
+  if (!Number.isFinite(t)) throw new Error(`Not a time: ${String(at)}`);
+  return t;
+};
+
 export class Control {
   latencyMs = 0;
   private faults: ArmedFault[] = [];
@@ -165,6 +193,39 @@ export class Control {
   seed(user: string, count: number, options: { folder?: string; prefix?: string } = {}): number {
     this.tree.seedTrash(user, count, options);
     return count;
+  }
+
+  /** Front ends with more to keep than the tree (DocSpace) set their own. */
+  historyOps: HistoryOps = {
+    create: (user, path, kind, size, at) => {
+      if (kind === 'folder') {
+        const node = this.tree.mkdirs(user, path);
+        node.mtime = at;
+      } else {
+        this.tree.writeFile(user, path, size, { mtime: at, parents: true });
+      }
+    },
+    trash: (user, path, at) => {
+      const node = this.tree.resolve(user, path);
+      if (!node || node.parent === null) throw new Error(`Nothing to trash at ${path}`);
+      this.tree.trash(node.id, { at });
+    },
+  };
+
+  /** Builds files and folders and trashes them at past times (see PastStep). */
+  history(user: string, steps: readonly PastStep[]): { created: number; trashed: number } {
+    let created = 0;
+    let trashed = 0;
+    for (const step of steps) {
+      if (step.op === 'create') {
+        this.historyOps.create(user, step.path, step.kind ?? 'file', step.size ?? 1000, timeOfStep(step.at, this.tree.now()));
+        created++;
+      } else {
+        this.historyOps.trash(user, step.path, timeOfStep(step.at, this.tree.now()));
+        trashed++;
+      }
+    }
+    return { created, trashed };
   }
 
   setLatency(ms: number): void {
@@ -540,6 +601,11 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
         return send(200, { count: control.hungCount });
       case 'POST /__control/hung/release':
         return send(200, { released: control.releaseHung({ answer: json().answer === true }) });
+      case 'POST /__control/history': {
+        const b = json();
+        if (typeof b.user !== 'string' || !Array.isArray(b.steps)) return send(400, { error: 'history needs {user, steps}' });
+        return send(200, control.history(b.user, b.steps as PastStep[]));
+      }
       case 'GET /__control/state':
         return send(200, control.tree.snapshot(url.searchParams.get('user') ?? ''));
       case 'GET /__control/requests':

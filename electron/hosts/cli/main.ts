@@ -4,6 +4,7 @@ import { setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
 import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
 import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
+import { detectEvents, eventSummary, itemsDeletedIn } from '../../../shared/events';
 
 /**
  * The command line: the same services the app runs (accounts, trash, operations runner), over
@@ -20,6 +21,11 @@ Commands:
   restore <id>... [--to <folder>] [--on-conflict replace|keep-both|skip] [--recreate-folders]
                                      Restore items (default: to where they were; conflicts are skipped;
                                      --recreate-folders makes original folders that no longer exist)
+  restore --deleted-from <ISO> --deleted-to <ISO> [--folder <original folder>] [--on-conflict …]
+                                     Restore everything deleted in that time range (ends included),
+                                     optionally only from below that original folder; trashed folders
+                                     come back before what was deleted from inside them
+  events                             Bursts of deletions found in the trash (see shared/events.ts)
   delete <id>...                     Delete items from the trash for good
                                      (restore and delete take --parent <id> for items inside a trashed
                                      folder, as listed by list --parent; WebDAV ids say it themselves)
@@ -49,7 +55,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout']);
+const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder']);
 const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
 
 export function parseArgs(argv: string[]): Args {
@@ -238,13 +244,41 @@ async function run(ctx: Context, args: Args): Promise<number> {
       if (!json) await out.line(`${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} in the trash of ${account.label}.`);
       return 0;
     }
+    case 'events': {
+      const account = await signIn(ctx, args);
+      const items = await services.trash.readAll(account.id, null);
+      const events = detectEvents(items);
+      for (const e of events) {
+        const { id, from, to, count, bytes, accounts, topFolder } = e;
+        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.from}  ${e.to}  ${eventSummary(e, () => account.label)}`);
+      }
+      if (!json) {
+        await out.line(
+          events.length
+            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore one with: salvage restore --deleted-from <from> --deleted-to <to>`
+            : `No bursts of deletions in ${items.length.toLocaleString('en-US')} items.`,
+        );
+      }
+      return 0;
+    }
     case 'restore': {
-      if (args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`).');
+      const range = rangeOf(args);
+      if (range && args.positional.length > 0) throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
+      if (!range && args.flags.has('folder')) throw new UsageError('--folder goes with --deleted-from/--deleted-to.');
+      if (!range && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), or --deleted-from/--deleted-to.');
       const policy = (str(args.flags, 'on-conflict') ?? 'skip') as Resolution;
       if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
       const account = await signIn(ctx, args);
       const to = str(args.flags, 'to');
-      const items = refsOf(args, account.id);
+      let items = refsOf(args, account.id);
+      if (range) {
+        const chosen = itemsDeletedIn(await services.trash.readAll(account.id, null), range);
+        if (chosen.length === 0) {
+          if (!json) await out.line('Nothing in the trash was deleted in that range.');
+          return 0;
+        }
+        items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
+      }
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
       const view = await services.ops.restore({
         items,
@@ -283,6 +317,22 @@ async function run(ctx: Context, args: Args): Promise<number> {
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
   }
+}
+
+/** --deleted-from/--deleted-to (ISO 8601; either may be left out) and --folder, or null when neither time is given. */
+function rangeOf(args: Args): { from: number | null; to: number | null; folder: string | null } | null {
+  const time = (name: string) => {
+    const v = str(args.flags, name);
+    if (v === undefined) return null;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw new UsageError(`--${name} must be a date and time (ISO 8601, e.g. 2026-11-24T14:02:00Z).`);
+    return t;
+  };
+  const from = time('deleted-from');
+  const to = time('deleted-to');
+  if (from === null && to === null) return null;
+  if (from !== null && to !== null && from > to) throw new UsageError('--deleted-from is after --deleted-to.');
+  return { from, to, folder: str(args.flags, 'folder') ?? null };
 }
 
 /** The items named on the command line; --parent says which trashed folder holds them. */

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../demo/servers/docspace/index';
+import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
+import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
+import type { PastStep } from '../../demo/servers/control';
+import type { FileTree } from '../../demo/servers/tree';
+import type { AccountKind } from '../../../shared/model';
+import { jsonLines, runCli } from './run-cli';
+
+/**
+ * An incident on every server kind: 300 files in 20 nested folders under /Projects/Client X, some
+ * folders trashed whole and some files one by one (also files trashed from a folder that was then
+ * trashed itself), among 200 older deletions. `events` finds it; `restore --deleted-from/--deleted-to`
+ * brings back exactly its items at their original paths, leaves the older deletions in the trash,
+ * and recreates no folder that could be restored: every folder comes back as the very node it was.
+ * The past is seeded through the control API (POST /__control/history).
+ */
+
+const DAY = 86_400_000;
+const ROOT = 'Projects/Client X';
+const folders: string[] = [];
+const files: string[] = [];
+for (let b = 0; b < 5; b++) {
+  let path = `${ROOT}/B${b}`;
+  for (let level = 0; level < 4; level++) {
+    if (level > 0) path = `${path}/L${level}`;
+    folders.push(path);
+    for (let i = 0; i < 15; i++) files.push(`${path}/f${b}-${level}-${i}.txt`);
+  }
+}
+const filesIn = (folder: string) => files.filter((f) => f.slice(0, f.lastIndexOf('/')) === folder);
+const dir = (b: number, level: number) => folders[b * 4 + level]!;
+
+/** What is trashed in the incident, in order: all 300 files in 171 trash entries. */
+function incidentTrash(): string[] {
+  return [
+    // B0: the files of L3 and L2 one by one, then B0 whole (with its own and L1's files, L2 and L3 empty).
+    ...filesIn(dir(0, 3)),
+    ...filesIn(dir(0, 2)),
+    dir(0, 0),
+    // B1: L3 whole, then L2's files one by one, then B1 whole.
+    dir(1, 3),
+    ...filesIn(dir(1, 2)),
+    dir(1, 0),
+    // B2: whole, with everything below it.
+    dir(2, 0),
+    // B3: L3's files, then L3 (empty), then L2's files, then L2, then the files of L1 and B3; B3 and L1 stay.
+    ...filesIn(dir(3, 3)),
+    dir(3, 3),
+    ...filesIn(dir(3, 2)),
+    dir(3, 2),
+    ...filesIn(dir(3, 1)),
+    ...filesIn(dir(3, 0)),
+    // B4: every file one by one; the folders stay.
+    ...[0, 1, 2, 3].flatMap((level) => filesIn(dir(4, level))),
+  ];
+}
+
+interface Target {
+  kind: AccountKind;
+  url: string;
+  args: string[];
+  env: Record<string, string>;
+  tree: FileTree;
+  history(steps: PastStep[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const post = async (url: string, body: unknown) => {
+  const res = await fetch(`${url}/__control/history`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 200) throw new Error(`history: ${res.status} ${await res.text()}`);
+};
+
+async function webdav(kind: 'nextcloud' | 'owncloud10' | 'ocis'): Promise<Target> {
+  const server: WebDavServer = await startWebDavServer({ kind });
+  return {
+    kind,
+    url: server.url,
+    args: ['--server', server.url, '--user', 'alice', '--kind', kind],
+    env: { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword },
+    tree: server.tree,
+    history: (steps) => post(server.url, { user: 'alice', steps }),
+    close: () => server.close(),
+  };
+}
+
+async function docspace(): Promise<Target> {
+  const server: DocSpaceServer = await startDocSpaceServer({ opItemMs: 1 });
+  return {
+    kind: 'docspace',
+    url: server.url,
+    args: ['--server', server.url, '--kind', 'docspace'],
+    env: { SALVAGE_TOKEN: TEST_KEYS.alice },
+    tree: server.state.tree,
+    history: (steps) => post(server.url, { user: 'alice', steps }),
+    close: () => server.close(),
+  };
+}
+
+const starters = [() => webdav('nextcloud'), () => webdav('owncloud10'), () => webdav('ocis'), docspace];
+
+for (const start of starters) {
+  describe('restoring a deletion incident by time range', () => {
+    let t: Target;
+    beforeAll(async () => void (t = await start()));
+    afterAll(() => t?.close());
+
+    it('finds the incident and restores exactly it, rebuilding the tree from its own folders', async () => {
+      // Clear of the seeds' own deletions (1, 2, 3 and 29 days ago).
+      const incidentAt = Math.floor((Date.now() - 10 * DAY - 7 * 3600_000) / 1000) * 1000;
+      // 200 older deletions over the months before, some from the same project.
+      const older: PastStep[] = [];
+      for (let i = 0; i < 200; i++) {
+        const path = i % 10 === 0 ? `${ROOT}/B4/old-${i}.txt` : `Archive/Old ${i % 7}/old-${i}.txt`;
+        const at = incidentAt - (i + 1) * 19 * 3600_000;
+        older.push({ op: 'create', path, at: at - DAY }, { op: 'trash', path, at });
+      }
+      await t.history(older);
+      await t.history([
+        ...folders.map((path): PastStep => ({ op: 'create', path, kind: 'folder', at: incidentAt - 30 * DAY })),
+        ...files.map((path, i): PastStep => ({ op: 'create', path, size: 1000 + i, at: incidentAt - 30 * DAY })),
+      ]);
+      const user = t.tree.user('alice');
+      const folderIds = new Map(folders.map((f) => [f, t.tree.resolve('alice', f)!.id]));
+      const fileIds = new Map(files.map((f) => [f, t.tree.resolve('alice', f)!.id]));
+      const trashBefore = new Set(user.trash);
+      const steps = incidentTrash();
+      expect(steps).toHaveLength(171);
+      await t.history(steps.map((path, i): PastStep => ({ op: 'trash', path, at: new Date(incidentAt + i * 1000).toISOString() })));
+      expect(user.trash.length).toBe(trashBefore.size + 171);
+      for (const f of files) expect(t.tree.resolve('alice', f), f).toBeNull();
+
+      // events: the incident is one event of 171 items, found among the older deletions.
+      const ev = await runCli(['events', '--json', ...t.args], t.env);
+      expect(ev.code, ev.stderr).toBe(0);
+      const events = jsonLines(ev.stdout);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ count: 171, from: new Date(incidentAt).toISOString(), to: new Date(incidentAt + 170_000).toISOString() });
+      expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'to', 'topFolder']);
+
+      // --recreate-folders: allowed to make missing folders, it still makes none that the batch restores.
+      const r = await runCli(['restore', '--json', '--recreate-folders', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), ...t.args], t.env);
+      expect(r.code, r.stderr).toBe(0);
+      const results = jsonLines(r.stdout);
+      expect(results).toHaveLength(171);
+      expect(results.filter((x) => x.outcome !== 'restored')).toEqual([]);
+
+      // Exactly the incident came back, every file and folder as the very node it was.
+      for (const f of files) expect(t.tree.resolve('alice', f)?.id, `${t.kind}: ${f}`).toBe(fileIds.get(f));
+      for (const f of folders) expect(t.tree.resolve('alice', f)?.id, `${t.kind}: folder ${f}`).toBe(folderIds.get(f));
+      expect(new Set(user.trash)).toEqual(trashBefore);
+      // Nothing else appeared in the project (no "(restored)" twins, no recreated copies).
+      const walk = (id: number, prefix: string): string[] =>
+        t.tree.children(id).flatMap((n) => (n.kind === 'folder' ? [`${prefix}${n.name}/`, ...walk(n.id, `${prefix}${n.name}/`)] : [`${prefix}${n.name}`]));
+      const project = walk(t.tree.resolve('alice', ROOT)!.id, `${ROOT}/`).filter((p) => !p.includes('/old-'));
+      expect(project.sort()).toEqual([...files, ...folders.map((f) => `${f}/`)].sort());
+    }, 120_000);
+  });
+}
