@@ -4,6 +4,7 @@ import { Control, listen, type RunningServer } from '../control';
 import { FileTree, type TreeNode } from '../tree';
 import { isPreviewableImage, previewPng } from '../png';
 import { Dtos, extOf, fileTypeOf, shortDateTime } from './dto';
+import { docSpaceHistory } from './history';
 import { seedTestPortal } from './seed';
 import { DocSpaceState, type DsUser, type Operation } from './state';
 
@@ -57,6 +58,7 @@ export async function startDocSpaceServer(options: DocSpaceServerOptions = {}): 
     if (options.opItemMs !== undefined) state.opItemMs = options.opItemMs;
   };
   const control = new Control(tree, initialise, 'docspace');
+  control.historyOps = docSpaceHistory(state);
   initialise();
   let baseUrl = '';
   const api = new DocSpaceApiHandler(state, () => baseUrl, options);
