@@ -7,8 +7,21 @@ import type { Timeline } from '../lib/useTimeline';
 import { DeletionEvents } from './DeletionEvents';
 import { DeletionTimeline } from './DeletionTimeline';
 
+/** Folds or opens the timeline; says how many bursts of deletions it found. In the filter row while folded. */
+export function TimelineToggle({ timeline, events }: { timeline: Timeline; events: number }) {
+  const { collapsed } = timeline;
+  return (
+    <span className="timeline-toggle-group">
+      <button type="button" className="icon-button timeline-toggle" aria-expanded={!collapsed} aria-controls="timeline-body" onClick={() => timeline.setCollapsed(!collapsed)}>
+        <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span> Timeline
+      </button>
+      <span className="muted timeline-count">{events ? plural(events, 'event') : 'no events'}</span>
+    </span>
+  );
+}
+
 /**
- * The band above the list: a header that folds it (so a short window keeps its rows), the
+ * The band above the list while open: a header that folds it (so a short window keeps its rows), the
  * timeline's controls (count or size, zoom, whole trash, zoom to the range), the timeline and the
  * deletion events beside it.
  */
@@ -30,10 +43,7 @@ export function TimelinePanel({
   return (
     <section className={`timeline-panel${collapsed ? ' collapsed' : ''}`} aria-label="Deletions over time">
       <div className="timeline-head">
-        <button type="button" className="icon-button timeline-toggle" aria-expanded={!collapsed} aria-controls="timeline-body" onClick={() => timeline.setCollapsed(!collapsed)}>
-          <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span> Timeline
-        </button>
-        <span className="muted timeline-count">{list.length ? plural(list.length, 'event') : 'no events'}</span>
+        <TimelineToggle timeline={timeline} events={list.length} />
         {!collapsed && (
           <>
             <select aria-label="Bars show" value={timeline.measure} onChange={(e) => timeline.setMeasure(e.target.value as 'count' | 'bytes')}>

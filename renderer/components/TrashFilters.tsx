@@ -1,4 +1,4 @@
-import { useState, type RefObject } from 'react';
+import { useState, type ReactNode, type RefObject } from 'react';
 import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
 import { DateRangeFilter } from './DateRangeFilter';
@@ -12,6 +12,7 @@ export function TrashFilters({
   grouped,
   onGroupedChange,
   compact,
+  children,
 }: {
   filters: Filters;
   onChange: (f: Filters) => void;
@@ -21,6 +22,8 @@ export function TrashFilters({
   onGroupedChange: (grouped: boolean) => void;
   /** A narrow window: only the search box shows, the other filters behind a "Filters" button. */
   compact: boolean;
+  /** More controls at the end of the row (the folded timeline's toggle). */
+  children?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   const type = filters.types.size === 1 ? [...filters.types][0]! : '';
@@ -73,6 +76,7 @@ export function TrashFilters({
           </label>
         </div>
       )}
+      {children}
       {hasFilters(filters) && (
         <button type="button" className="link" onClick={() => onChange(noFilters)}>
           Clear filters

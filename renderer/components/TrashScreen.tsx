@@ -20,7 +20,7 @@ import { TrashContextMenu, type ContextAction } from './TrashContextMenu';
 import { TrashDialogs } from './TrashDialogs';
 import { TrashFilters } from './TrashFilters';
 import { TrashStatusBar } from './TrashStatusBar';
-import { TimelinePanel } from './TimelinePanel';
+import { TimelinePanel, TimelineToggle } from './TimelinePanel';
 import { TrashToolbar } from './TrashToolbar';
 
 /** Ctrl/Cmd+F searches; Escape clears the selection (dialogs handle their own Escape). */
@@ -176,8 +176,10 @@ export function TrashScreen({
           grouped={Boolean(sort.groupByFolder)}
           onGroupedChange={(groupByFolder) => setSort((s) => ({ ...s, groupByFolder }))}
           compact={compact}
-        />
-        <div className="timeline-slot">{!folder && <TimelinePanel {...band} />}</div>
+        >
+          {!folder && band.timeline.collapsed && <TimelineToggle timeline={band.timeline} events={band.events.list.length} />}
+        </TrashFilters>
+        <div className="timeline-slot">{!folder && !band.timeline.collapsed && <TimelinePanel {...band} />}</div>
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
         <div className="table-area">
           {folder && <TrashBreadcrumb path={path} onGoTo={goTo} error={inside.query.error} />}

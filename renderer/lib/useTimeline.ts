@@ -15,14 +15,17 @@ const PX_PER_BIN = 5;
  * per account. The listing's dates are parsed once into a sorted index (≈30 ms for 100k items);
  * each zoom or pan step then bins in well under a millisecond, so it runs here, not in a worker.
  */
-export function useTimeline(items: readonly TrashItem[], width: number) {
+export function useTimeline(items: readonly TrashItem[], width: number, hasEvents: boolean) {
   const index = useMemo(() => buildTimeIndex(items), [items]);
   const extent = index.extent;
   const maxSpan = maxSpanFor(extent);
   const [chosen, setChosen] = useState<TimeRange | null>(null);
   const [measure, setMeasure] = useState<TimelineMeasure>('count');
-  // Short windows start with the timeline folded, so the list keeps its room.
-  const [collapsed, setCollapsed] = useState(() => typeof window !== 'undefined' && window.innerHeight < 700);
+  // Until the user folds or opens it: open when there is a burst of deletions to show, and the
+  // window is tall enough; otherwise folded, so the list keeps its room.
+  const [chosenCollapsed, setCollapsed] = useState<boolean | null>(null);
+  const [short] = useState(() => typeof window !== 'undefined' && window.innerHeight < 700);
+  const collapsed = chosenCollapsed ?? (short || !hasEvents);
   const [now] = useState(() => Date.now());
   const view = chosen ?? initialView(extent, now);
   const grid = binsFor(view, Math.max(20, width / PX_PER_BIN));

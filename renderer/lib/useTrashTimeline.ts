@@ -39,8 +39,8 @@ export function useTrashTimeline({
   const loaded = useDeferredValue(all);
   const undated = useMemo(() => (filters.deleted ? { ...filters, deleted: null } : filters), [filters]);
   const binned = useMemo(() => filterItems(loaded, undated), [loaded, undated]);
-  const timeline = useTimeline(binned, width);
   const { events, byKey } = useDeletionEvents(loaded);
+  const timeline = useTimeline(binned, width, events.length > 0);
   const setRange = useCallback((deleted: TimeRange | null) => setFilters((f) => ({ ...f, deleted })), [setFilters]);
   const flows = eventWorkflows({ setRange, changeSelection, restore }, byKey);
   const range = filters.deleted;
