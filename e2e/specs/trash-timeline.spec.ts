@@ -98,7 +98,10 @@ test('drag across the timeline filters the list; the date-range control follows,
 
     // The date-range control sets the same range the timeline draws: "Any time" from its popover.
     await page.getByTestId('date-range').click();
-    await page.getByRole('dialog', { name: 'Deleted when' }).getByRole('button', { name: 'Any time' }).click();
+    const when = page.getByRole('dialog', { name: 'Deleted when' });
+    await expect(when.getByLabel('From')).not.toHaveValue('');
+    await shots(page, 'timeline-date-range-1400');
+    await when.getByRole('button', { name: 'Any time' }).click();
     await expect.poll(() => count(page)).toBe(total);
   } finally {
     await s.server.close();
