@@ -7,7 +7,7 @@ import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSec
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
-import { dialects, prop, type DialectContext, type DialectIO, type WebDavDialect, type WebDavKind } from './dialect';
+import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
@@ -25,6 +25,11 @@ export interface WebDavProviderOptions {
   concurrency?: number;
   /** Where trash listings are requested and parsed (the listing worker, shared by every account). */
   parseHost: ParseHost;
+  /**
+   * oCIS: a listing of the whole trash reads the user's spaces (/me, /me/drives) again when the
+   * last read is older than this (ms; default 5 s), so a space joined or left shows on Reload.
+   */
+  spacesMaxAgeMs?: number;
 }
 
 interface Stat {
@@ -158,9 +163,13 @@ export class WebDavProvider implements TrashProvider {
   };
 
   /** Runs the dialect's prepare step once, before the first DAV request (again after a failure). */
-  private async prepare(signal?: AbortSignal): Promise<void> {
-    if (this.prepared) return;
-    this.prepared = this.dialect.prepare ? await this.dialect.prepare(this.io, this.ctx, signal) : {};
+  private preparedAt = 0;
+
+  private async prepare(signal?: AbortSignal, fresh = false): Promise<void> {
+    if (this.prepared && !(fresh && Date.now() - this.preparedAt >= (this.options.spacesMaxAgeMs ?? 5_000))) return;
+    const next = this.dialect.prepare ? await this.dialect.prepare(this.io, this.ctx, signal) : {};
+    this.prepared = next;
+    this.preparedAt = Date.now();
   }
 
   // ---------------------------------------------------------------- requests
@@ -448,7 +457,8 @@ export class WebDavProvider implements TrashProvider {
 
   async *listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     if (parentId !== null) folderSegments(parentId); // refuses "..", "."
-    await this.prepare(signal);
+    // The whole trash (a load or Reload): oCIS reads the spaces again, so a new membership shows.
+    await this.prepare(signal, parentId === null && this.dialect.spaces !== undefined);
     // oCIS: one listing per space (the root) or the trashed folder's space.
     const listings = this.dialect.spaces?.listings(this.ctx, parentId) ?? [{ listedPath: this.trashPath(parentId), trashRootPath: this.trashPath(null), space: undefined }];
     for (const listing of listings) yield* this.listOne(parentId, listing, signal);
@@ -456,7 +466,7 @@ export class WebDavProvider implements TrashProvider {
 
   private async *listOne(
     parentId: string | null,
-    listing: { listedPath: string; trashRootPath: string; space: { id: string; name: string; personal: boolean } | undefined },
+    listing: { listedPath: string; trashRootPath: string; space: Space | undefined },
     signal?: AbortSignal,
     renewed = false,
   ): AsyncIterable<{ items: TrashItem[]; total?: number }> {
@@ -481,8 +491,11 @@ export class WebDavProvider implements TrashProvider {
       ...(this.account.trustedCertFingerprint ? { trustedCertFingerprint: this.account.trustedCertFingerprint } : {}),
     };
     try {
+      // oCIS: what the user's role in the space keeps them from doing, on each item, before they try.
+      const limits = listing.space ? spaceRestrictions(listing.space) : null;
+      const limited = limits && (limits.cannotRestore || limits.cannotDelete) ? limits : null;
       for await (const items of fetchTrashItems(request, this.kind, ctx, this.options.parseHost, signal)) {
-        yield { items };
+        yield { items: limited ? items.map((item) => ({ ...item, ...limited })) : items };
       }
     } catch (e) {
       if (!(e instanceof ListingStatusError)) throw e;
@@ -738,6 +751,11 @@ export class WebDavProvider implements TrashProvider {
       ctx.signal.removeEventListener('abort', onAbort);
     }
     if (authError) throw authError;
+  }
+
+  /** A path as the user reads it: oCIS names a project space ("Marketing › Campaigns/plan.pdf"), never its id. */
+  private shown(ref: string): string {
+    return this.dialect.spaces ? this.dialect.spaces.show(this.ctx, folderSegments(ref)) : ref;
   }
 
   private result(item: TrashItem | { key: string; name: string }, outcome: Outcome, finalPath: string | null, error?: unknown): ItemResult {
@@ -1154,7 +1172,7 @@ export class WebDavProvider implements TrashProvider {
           await this.undoOne(target, trashOnce, ctx);
         } catch (e) {
           if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
-          ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: target.landed.ref, error: toErrorValue(e) });
+          ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: this.shown(target.landed.ref), error: toErrorValue(e) });
         }
       });
     });
@@ -1165,9 +1183,9 @@ export class WebDavProvider implements TrashProvider {
     const signal = ctx.signal;
     const segments = folderSegments(landed.ref);
     const kept = (code: 'NOT_FOUND' | 'CONFLICT', message: string) =>
-      ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: code === 'NOT_FOUND' ? null : landed.ref, error: { code, message } });
+      ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: code === 'NOT_FOUND' ? null : this.shown(landed.ref), error: { code, message } });
     const now = await this.stat(segments, signal);
-    if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`);
+    if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.shown(landed.ref)}; nothing was moved.`);
     const changed = changedSince(landed, now);
     if (changed) return kept('CONFLICT', `${landed.name} ${changed} since it was restored; left in place.`);
     let replacedEntry: TrashedEntry | null = null;
@@ -1190,10 +1208,10 @@ export class WebDavProvider implements TrashProvider {
       // Sabre answers 412 also when the file vanished in between: say which.
       const gone = !(await this.stat(segments, new AbortController().signal).catch(() => true));
       return gone
-        ? kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`)
+        ? kept('NOT_FOUND', `${landed.name} is no longer at ${this.shown(landed.ref)}; nothing was moved.`)
         : kept('CONFLICT', `${landed.name} was changed since it was restored; left in place.`);
     }
-    if (del.status === 404) return kept('NOT_FOUND', `${landed.name} is no longer at ${landed.ref}; nothing was moved.`);
+    if (del.status === 404) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.shown(landed.ref)}; nothing was moved.`);
     if (del.status !== 204 && del.status !== 200) throw await this.failure(del);
     if (!replacedEntry || !landed.replaced) {
       ctx.itemDone({ key: target.key, name: target.name, outcome: 'trashed', finalPath: null, error: null });
@@ -1205,9 +1223,9 @@ export class WebDavProvider implements TrashProvider {
         key: target.key,
         name: target.name,
         outcome: 'reverted',
-        finalPath: back,
+        finalPath: this.shown(back),
         error: null,
-        note: back === landed.replaced.ref ? null : `The file it replaced is back as ${back} (its name was taken again).`,
+        note: back === landed.replaced.ref ? null : `The file it replaced is back as ${this.shown(back)} (its name was taken again).`,
       });
     } catch (e) {
       const error = toErrorValue(e);
@@ -1262,8 +1280,8 @@ export class WebDavProvider implements TrashProvider {
       return replaced.ref;
     }
     throw await this.failure(res, {
-      412: `${replaced.ref} was taken again.`,
-      409: `The folder ${displayPath(to.slice(0, -1))} no longer exists.`,
+      412: `${this.shown(replaced.ref)} was taken again.`,
+      409: `The folder ${this.shown(displayPath(to.slice(0, -1)))} no longer exists.`,
       404: 'It is no longer in the trash.',
     });
   }

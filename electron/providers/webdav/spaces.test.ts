@@ -124,6 +124,28 @@ describe('oCIS spaces', () => {
     expect(trashOf(marketing.id)).toContain('plan.pdf');
   });
 
+  it('an undo that finds nothing to move says where it looked by the space\'s name, never its id', async () => {
+    const p = provider();
+    const banner = byName(await list(p), 'banner.png');
+    const b = batch();
+    await p.restore([banner], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+    server.tree.destroy(server.tree.resolve(marketing.id, 'Campaigns/2025/banner.png')!.id);
+    const u = batch();
+    await p.undoRestore([{ key: banner.key, name: banner.name, landed: b.landed.get(banner.key)! }], u.ctx);
+    expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { code: 'NOT_FOUND', message: 'banner.png is no longer at Marketing › Campaigns/2025/banner.png; nothing was moved.' } });
+    expect(JSON.stringify(u.results.map((r) => [r.finalPath, r.error?.message, r.note]))).not.toContain(marketing.id);
+  });
+
+  it('a space the user joins shows on the next listing of the whole trash (Reload), without a new provider', async () => {
+    const p = new WebDavProvider('ocis', account(), { user: alice.id, secret: alice.appPassword }, { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 }, spacesMaxAgeMs: 0 });
+    expect((await list(p)).map((i) => i.name)).not.toContain('welcome.txt');
+    const id = 'storage-users-1$5e1f7c2a-8a4d-4b6e-9c11-00000000a0ff';
+    server.tree.addSpace(id, 'Newcomers', { [alice.id]: 'editor' });
+    server.tree.trash(server.tree.writeFile(id, 'welcome.txt', 10).id);
+    const again = await list(p);
+    expect(byName(again, 'welcome.txt').originalFolder).toBe('Newcomers');
+  });
+
   it('keeps restores within the item\'s space', async () => {
     const p = provider();
     const items = await list(p);
