@@ -52,7 +52,7 @@ test('oCIS: sign in through the browser from the add-account dialog, then restor
     const accounts = await host.invoke<{ kind: string; userName: string; browserSignIn?: boolean; status: string }[]>('accounts:list');
     expect(accounts).toEqual([expect.objectContaining({ kind: 'ocis', userName: 'Alice Adams', browserSignIn: true })]);
 
-    await expect(row(page, 'plan.pdf')).toContainText('Marketing › Campaigns/2025');
+    await expect(row(page, 'plan.pdf')).toContainText('Marketing / Campaigns / 2025');
     await row(page, 'plan.pdf').locator('.cell-name').click();
     await page.getByRole('button', { name: 'Restore', exact: true }).click();
     await waitForOperation(page);

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, screenshot, SERVER_KINDS, test, type HostHandle, type TestAccount } from '../fixtures';
 import { WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
 import { latestOperation, openTrash, row, selectRange, showEarlierBatches, waitForOperation } from './trash-helpers';
+import { folderLabel } from '../../renderer/lib/location';
 
 // Issue 10, "never act on the wrong file": nothing restores without a deliberate press, the
 // conflict dialog shows exactly which files clash, and the undo toast names what it undoes.
@@ -97,7 +98,7 @@ for (const kind of SERVER_KINDS) {
 
       const dialog = page.getByRole('dialog', { name: '1 item already exists at the destination' });
       const item = conflictRow(page, 'Batch 03.txt');
-      await expect(item.getByTestId('conflict-path')).toHaveText(conflict!.targetPath);
+      await expect(item.getByTestId('conflict-path')).toHaveText(folderLabel(conflict!.targetPath));
       expect(conflict!.targetPath).toMatch(/2024.*Batch 03\.txt$/);
       const trashed = item.getByRole('group', { name: 'In the trash' });
       const existing = item.getByRole('group', { name: 'Already there' });
@@ -188,7 +189,7 @@ test.describe('nextcloud', () => {
 
     const item = conflictRow(page, name);
     const path = item.getByTestId('conflict-path');
-    await expect(path).toHaveText(new RegExp(`${folder.replace(/[()]/g, '\\$&')}/${name.replace(/[.()]/g, '\\$&')}$`));
+    await expect(path).toHaveText(new RegExp(`${folder.split('/').join(' / ').replace(/[()]/g, '\\$&')} / ${name.replace(/[.()]/g, '\\$&')}$`));
     // Shown whole: wrapped onto several lines inside the dialog, never cut with an ellipsis.
     const box = await path.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, height: el.getBoundingClientRect().height, overflow: getComputedStyle(el.parentElement!).textOverflow }));
     expect(box.scroll).toBeLessThanOrEqual(box.client);

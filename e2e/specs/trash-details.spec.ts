@@ -36,7 +36,7 @@ test('details pane: Show details from the context menu gives the full original p
   await page.getByRole('menu').getByRole('menuitem', { name: 'Show details' }).click();
   const pane = page.getByRole('complementary', { name: 'Details' });
   await expect(pane).toBeVisible();
-  await expect(pane.getByTestId('details-path')).toHaveText('/Reports/2024/Batch 02.txt');
+  await expect(pane.getByTestId('details-path')).toHaveText('Home / Reports / 2024 / Batch 02.txt');
   await expect(pane).toContainText('alice@nextcloud.test (Nextcloud)');
   await expect(pane).toContainText('2,000 bytes');
   // Nextcloud gives no date and tells nobody its policy: say so, with what its default means.

@@ -194,12 +194,16 @@ test('group by original folder keeps each folder together, sorted within', async
   await openTrash(page, host);
   await page.getByRole('checkbox', { name: 'Group by folder' }).check();
   const rows = grid(page).locator('[role="row"][data-index]');
+  // Folders by full path: My documents (Old project), … / Photos, … / Reports, … / Reports / 2024 (the batch), Rooms / Marketing.
   await expect(rows.nth(0)).toHaveClass(/group-start/);
-  await expect(rows.nth(0)).toContainText('Batch 01.txt');
-  await expect(rows.nth(11)).toContainText('Batch 12.txt');
-  await expect(rows.nth(11)).not.toHaveClass(/group-start/);
-  await expect(rows.nth(12)).toHaveClass(/group-start/);
-  await expect(rows.nth(12)).toContainText('Campaign brief.pdf');
+  await expect(rows.nth(0)).toContainText('Old project');
+  await expect(rows.nth(3)).toHaveClass(/group-start/);
+  await expect(rows.nth(3)).toContainText('Batch 01.txt');
+  await expect(rows.nth(3)).toContainText('My documents / Reports / 2024');
+  await expect(rows.nth(14)).toContainText('Batch 12.txt');
+  await expect(rows.nth(14)).not.toHaveClass(/group-start/);
+  await expect(rows.nth(15)).toHaveClass(/group-start/);
+  await expect(rows.nth(15)).toContainText('Campaign brief.pdf');
   await screenshot(page, 'grouped-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'grouped-dark');

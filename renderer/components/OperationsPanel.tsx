@@ -8,14 +8,15 @@ import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
 import { operationQueries } from '../queries/operations';
 import { ErrorLine } from './ErrorLine';
+import { folderLabel } from '../lib/location';
 
 /** What a result line says after the outcome: where the item went, why it failed or stayed, and any note. */
 function resultDetail(r: ItemResult): string {
   let text = '';
   if (r.finalPath) {
-    if (r.outcome === 'restored') text += ` to ${r.finalPath}`;
-    else if (r.outcome === 'renamed' || r.outcome === 'replaced' || r.outcome === 'merged') text += ` as ${r.finalPath}`;
-    else if (r.outcome === 'kept') text += ` at ${r.finalPath}`;
+    if (r.outcome === 'restored') text += ` to ${folderLabel(r.finalPath)}`;
+    else if (r.outcome === 'renamed' || r.outcome === 'replaced' || r.outcome === 'merged') text += ` as ${folderLabel(r.finalPath)}`;
+    else if (r.outcome === 'kept') text += ` at ${folderLabel(r.finalPath)}`;
   }
   if (r.error && (r.outcome === 'failed' || r.outcome === 'kept')) text += `: ${textFor(r.error.code, r.error.message)}`;
   return text;

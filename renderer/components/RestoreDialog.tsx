@@ -8,6 +8,7 @@ import { folderQueries } from '../queries/folders';
 import { ErrorLine } from './ErrorLine';
 import { FolderTree } from './FolderTree';
 import { Modal } from './Modal';
+import { folderLabel } from '../lib/location';
 
 /**
  * "Restore to…": pick a folder of the items' account in a lazy tree, with breadcrumbs, a New
@@ -38,7 +39,7 @@ export function RestoreDialog({
     setNewName(null);
     setFolder(created);
   });
-  const where = current ? current.path || '/' : '…';
+  const where = current ? (current.path ? folderLabel(current.path) : current.name) : '…';
   const summary = current?.canWrite ? `Restore ${describeItems(items)} to ${where}` : `Choose a folder you can write to for ${describeItems(items)}`;
   const canRestore = Boolean(current?.canWrite);
 

@@ -2,6 +2,7 @@ import { useState, type ReactNode, type RefObject } from 'react';
 import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
 import { DateRangeFilter } from './DateRangeFilter';
+import { folderLabel } from '../lib/location';
 
 /** Search box (Ctrl+F), type, deletion date range and original folder. */
 export function TrashFilters({
@@ -66,7 +67,7 @@ export function TrashFilters({
             <option value="">All folders</option>
             {folders.map((f) => (
               <option key={f} value={f}>
-                {f || '/'}
+                {folderLabel(f)}
               </option>
             ))}
           </select>

@@ -2,6 +2,7 @@ import type { DragEvent, MouseEvent } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
+import { folderLabel } from '../lib/location';
 import type { SortColumn } from '../lib/view';
 import { FileIcon } from './FileIcon';
 import type { Column } from './trashGrid';
@@ -26,8 +27,8 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
     }
     case 'originalFolder':
       return (
-        <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={item.originalFolder}>
-          {item.originalFolder || '/'}
+        <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={folderLabel(item.originalFolder)}>
+          {folderLabel(item.originalFolder)}
         </div>
       );
     case 'deletedAt':
