@@ -1,6 +1,6 @@
 import type { DemoAccount } from '../../../services/accounts';
 import { startWebDavServer } from './server';
-import { seedDemoState, seedOcisSpaces } from './seed';
+import { seedDemoIncident, seedDemoState, seedOcisSpaces } from './seed';
 
 const DEMO_USERS = {
   owncloud10: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-oc10-app-password' },
@@ -13,7 +13,7 @@ const LABELS = { owncloud10: 'ownCloud (demo)', nextcloud: 'Nextcloud (demo)', o
 /**
  * Demo mode: an ownCloud 10, a Nextcloud and an Infinite Scale test server with a few hundred
  * realistic trashed items each; on Infinite Scale also project spaces where Dana is manager,
- * editor and viewer.
+ * editor and viewer; on Nextcloud also an incident (seedDemoIncident) among months of deletions.
  */
 export async function startWebDavDemo(): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = [];
@@ -24,6 +24,7 @@ export async function startWebDavDemo(): Promise<DemoAccount[]> {
       seed: (tree) => {
         seedDemoState(tree, user, kind === 'nextcloud' ? 340 : kind === 'ocis' ? 260 : 280);
         if (kind === 'ocis') seedOcisSpaces(tree, user.id, Date.now() - 3 * 86_400_000);
+        if (kind === 'nextcloud') seedDemoIncident(tree, user.id);
       },
     });
     accounts.push({ kind, serverUrl: server.url, user: user.id, secret: user.appPassword, label: LABELS[kind] });

@@ -161,3 +161,52 @@ export function seedOcisSpaces(tree: FileTree, userId = 'alice', at = SEED_TIME)
   const a = space('archive');
   trashFile(a, 'notes.txt', 50);
 }
+
+/**
+ * The demo's incident among months of ordinary deletions: three days ago at 14:02, within about four
+ * minutes, a sync client wiped most of Projects/Client X — some folders went whole (Drafts,
+ * Contracts/2025, Design/Mockups), most files one by one (Specs, Contracts, Design, Meetings), and
+ * Specs/Old lost ten files one by one before the folder itself went. Before the demo's last 40
+ * days, `older` ordinary deletions spread over five months.
+ */
+export function seedDemoIncident(tree: FileTree, userId: string, older = 150): void {
+  const now = Date.now();
+  const day = 86_400_000;
+  for (let i = 0; i < older; i++) {
+    const at = now - 41 * day - Math.floor(((i * 6007) % (140 * 24)) * (day / 24)) - (i % 50) * 1000;
+    const path = i % 4 === 0 ? `Photos/2025/IMG_${2000 + i}.jpg` : `${pick(['Documents', 'Documents/Invoices', 'Notes', 'Projects'], i)}/${pick(['Draft', 'Scan', 'Notes', 'Old copy', 'Export'], i)} ${i + 1}.${pick(['pdf', 'docx', 'txt', 'xlsx'], i)}`;
+    const node = tree.writeFile(userId, path, i % 4 === 0 ? 1_800_000 + i * 997 : 4_000 + i * 311, { mtime: at - 20 * day, parents: true });
+    tree.trash(node.id, { at });
+  }
+  const start = new Date(now - 3 * day);
+  start.setHours(14, 2, 7, 0);
+  const project = 'Projects/Client X';
+  const made = start.getTime() - 60 * day;
+  const write = (path: string, size: number) => tree.writeFile(userId, `${project}/${path}`, size, { mtime: made, parents: true });
+  const files = (folder: string, names: string[], size: number) => names.map((n, i) => write(`${folder}/${n}`, size + i * 1_337));
+  const n = (prefix: string, count: number, ext: string) => Array.from({ length: count }, (_, i) => `${prefix} ${String(i + 1).padStart(2, '0')}.${ext}`);
+  files('Drafts', n('Draft', 40, 'docx'), 28_000);
+  files('Drafts/Reviewed', n('Reviewed draft', 12, 'docx'), 31_000);
+  const specs = files('Specs', n('Spec', 60, 'pdf'), 140_000);
+  const old = files('Specs/Old', n('Old spec', 15, 'pdf'), 120_000);
+  files('Contracts/2025', n('Contract 2025', 30, 'pdf'), 210_000);
+  const contracts = files('Contracts', n('Contract', 25, 'pdf'), 190_000);
+  files('Design/Mockups', n('Mockup', 50, 'png'), 850_000);
+  const design = files('Design', n('Asset', 45, 'svg'), 12_000);
+  const meetings = files('Meetings', n('Minutes', 40, 'md'), 3_000);
+  let t = start.getTime();
+  const gone = (id: number) => {
+    tree.trash(id, { at: t });
+    t += 1000 + ((t / 1000) % 3) * 300;
+  };
+  const folder = (path: string) => tree.resolve(userId, `${project}/${path}`)!.id;
+  gone(folder('Drafts'));
+  for (const f of old.slice(0, 10)) gone(f.id);
+  gone(folder('Specs/Old'));
+  for (const f of specs) gone(f.id);
+  gone(folder('Contracts/2025'));
+  for (const f of contracts) gone(f.id);
+  gone(folder('Design/Mockups'));
+  for (const f of design) gone(f.id);
+  for (const f of meetings) gone(f.id);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryServices } from '../../../services/index';
+import { detectEvents, eventSummary } from '../../../../shared/events';
+import { startWebDavServer } from './server';
+import { seedDemoIncident, seedDemoState } from './seed';
+
+/**
+ * The demo's incident (Nextcloud demo): detection finds it, and only it, among months of ordinary
+ * deletions; restoring the event's items puts Projects/Client X back as it was — the folders
+ * trashed whole come back as themselves, Specs/Old before the ten files deleted from it — and one
+ * Undo puts it all back in the trash.
+ */
+describe('the demo incident', () => {
+  it('is the one event of the Nextcloud demo, and restoring it rebuilds the project; Undo takes it back', async () => {
+    const user = { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-app' };
+    const server = await startWebDavServer({
+      kind: 'nextcloud',
+      seed: (tree) => {
+        seedDemoState(tree, user, 340);
+        seedDemoIncident(tree, user.id);
+      },
+    });
+    try {
+      const tree = server.tree;
+      const project = tree.resolve('demo', 'Projects/Client X')!;
+      const walk = (id: number, prefix: string): string[] => tree.children(id).flatMap((n) => (n.kind === 'folder' ? [`${prefix}${n.name}/`, ...walk(n.id, `${prefix}${n.name}/`)] : [`${prefix}${n.name}`]));
+      // The folders trashed whole, as the nodes they are in the trash.
+      const trashedFolders = new Map(
+        tree
+          .trashOf('demo')
+          .filter((x) => x.originalPath.startsWith('Projects/Client X/') && tree.node(x.nodeId).kind === 'folder')
+          .map((x) => [x.originalPath, x.nodeId]),
+      );
+      expect([...trashedFolders.keys()].sort()).toEqual(['Contracts/2025', 'Design/Mockups', 'Drafts', 'Specs/Old'].map((p) => `Projects/Client X/${p}`));
+      const trashedBefore = new Set(tree.user('demo').trash);
+
+      const services = createMemoryServices();
+      const account = await services.handlers['accounts:add']({ serverUrl: server.url, kind: 'nextcloud', user: 'demo', secret: 'demo-app', label: 'Nextcloud (work)' });
+      const items = await services.trash.readAll(account.id, null);
+      expect(items.length).toBeGreaterThan(600);
+      const events = detectEvents(items);
+      expect(events).toHaveLength(1);
+      const [e] = events;
+      expect(e!.count).toBe(184);
+      expect(e!.topFolder).toBe('/Projects/Client X');
+      expect(eventSummary(e!, () => 'Nextcloud (work)')).toMatch(/^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly \/Projects\/Client X · Nextcloud \(work\)$/);
+
+      // The live project as the incident left it: the emptied folders are there, Drafts, Specs/Old, Contracts/2025 and Design/Mockups are not.
+      expect(walk(project.id, '').filter((p) => p.endsWith('/')).sort()).toEqual(['Contracts/', 'Design/', 'Meetings/', 'Specs/']);
+
+      const refs = e!.keys.map((k) => items.find((i) => i.key === k)!).map((i) => ({ accountId: account.id, id: i.id }));
+      const check = await services.handlers['ops:checkConflicts']({ items: refs, destination: { kind: 'original' } });
+      expect(check).toEqual({ conflicts: [], missingFolders: [] });
+      const op = await services.handlers['ops:restore']({ items: refs, destination: { kind: 'original' }, resolutions: {} });
+      const done = await services.runner.wait(op.id);
+      expect(done.results.filter((r) => r.outcome !== 'restored')).toEqual([]);
+      expect(done.results).toHaveLength(184);
+      // Everything that was in the project before the incident is back, and nothing else: 317 files in 9 folders.
+      const after = walk(project.id, '');
+      expect(after.filter((p) => p.endsWith('/')).sort()).toEqual(['Contracts/', 'Contracts/2025/', 'Design/', 'Design/Mockups/', 'Drafts/', 'Drafts/Reviewed/', 'Meetings/', 'Specs/', 'Specs/Old/']);
+      expect(after.filter((p) => !p.endsWith('/'))).toHaveLength(317);
+      for (const [path, id] of trashedFolders) expect(tree.resolve('demo', path)?.id, path).toBe(id);
+      expect(new Set(tree.user('demo').trash).size).toBe(trashedBefore.size - 184);
+      expect(after.some((p) => p.includes('(restored'))).toBe(false);
+      expect(after).toContain('Specs/Old/Old spec 01.pdf');
+      expect(after).toContain('Drafts/Reviewed/Reviewed draft 12.docx');
+
+      // One Undo for the whole event.
+      expect(done.undoable).toBe(true);
+      const undo = await services.runner.wait((await services.handlers['ops:undo']({ operationId: op.id })).id);
+      expect(undo.results.filter((r) => r.outcome !== 'trashed')).toEqual([]);
+      expect(walk(project.id, '').filter((p) => !p.endsWith('/'))).toEqual([]);
+      expect(tree.user('demo').trash.length).toBe(trashedBefore.size);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
