@@ -38,6 +38,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export class WireProxy {
   readonly url: string;
   mode: 'record' | 'replay' = 'record';
+  /** Requests while replaying that had no kept answer (sent on to the test server). */
+  missed = 0;
+  /** Every request seen (method and path), for counting a workflow's requests. */
+  log: { method: string; url: string }[] = [];
   latencyMs: number;
   /** Reads recorded since the last mark(), in order (the listing's requests). */
   private window: Recorded[] = [];
@@ -97,10 +101,12 @@ export class WireProxy {
     const url = req.url ?? '/';
     const body = await readBody(req);
     const key = keyOf(method, url, body);
+    this.log.push({ method, url });
     if (this.mode === 'replay') {
       await new Promise((r) => setTimeout(r, this.latencyMs));
       const kept = this.kept.get(key);
       if (kept) return kept;
+      this.missed++;
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && typeof v === 'string') headers[k] = v;
@@ -144,6 +150,7 @@ export async function wireFloor(proxy: WireProxy, requests: Recorded[], needle: 
   const t0 = performance.now();
   await forEachLimited(requests, concurrency, new AbortController().signal, async (r) => {
     const res = await fetch(proxy.url + r.url, { method: r.method, headers: r.headers, ...(r.body.length ? { body: new Uint8Array(r.body) } : {}) });
+    if (!res.ok && res.status !== 207) throw new Error(`wire floor: ${r.method} ${r.url} answered ${res.status}`);
     items += (await scanCount(res, n)) - perAnswer;
   });
   return { ms: performance.now() - t0, items };

@@ -385,6 +385,21 @@ describe('DocSpace provider against the test server', () => {
     expect(calls.some((c) => c.method === 'PUT' && c.url.includes('/fileops/emptytrash?single=true'))).toBe(true);
   });
 
+  it('empties with the listing it is given in one request (and its status polls), reporting each listed item from the operation\'s end', async () => {
+    server.control.seed('alice', 150);
+    const p = provider();
+    const listed = (await listAll(p)).items;
+    const before = calls.length;
+    const b = batch();
+    await p.empty(b.ctx, listed);
+    const sent = calls.slice(before).map((c) => `${c.method} ${new URL(c.url).pathname}`);
+    // Everything but the status polls (GET files/fileops) of the one operation it started.
+    expect(sent.filter((c) => c !== 'GET /api/2.0/files/fileops')).toEqual(['PUT /api/2.0/files/fileops/emptytrash']);
+    expect(b.results).toHaveLength(listed.length);
+    expect(b.results.every((r) => r.outcome === 'deleted')).toBe(true);
+    expect(trashTitles()).toEqual([]);
+  });
+
   it('says when the origin folder no longer exists (deleted for good, or itself in the trash)', async () => {
     const my = server.state.myRoot('alice');
     const temp = server.state.addFolder(my, 'Temp', { by: 'alice' });

@@ -1,6 +1,7 @@
 /**
  * Runs one DocSpace test server in its own process (benchmarks keep the server's CPU apart from the
- * client's): `node --import tsx electron/demo/servers/docspace/serve.ts [--latency ms] [--seed n] [--demo] [--cache]`.
+ * client's): `node --import tsx electron/demo/servers/docspace/serve.ts [--latency ms] [--seed n] [--demo] [--cache] [--op-item-ms ms]`.
+ * --op-item-ms: how long a long operation (delete, empty, restore) takes per item (the server's default otherwise).
  * Prints one JSON line {url, key} when ready; stops on SIGTERM.
  */
 import { DEMO_KEY, seedDemoPortal, TEST_KEYS } from './seed';
@@ -16,6 +17,7 @@ const server = await startDocSpaceServer({
   port: Number(arg('port') ?? 0),
   ...(demo ? { seed: seedDemoPortal } : {}),
   ...(process.argv.includes('--cache') ? { cacheResponses: true } : {}),
+  ...(arg('op-item-ms') !== undefined ? { opItemMs: Number(arg('op-item-ms')) } : {}),
 });
 const seed = Number(arg('seed') ?? 0);
 if (seed > 0 && !demo) server.control.seed('alice', seed);
