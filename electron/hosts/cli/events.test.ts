@@ -5,6 +5,8 @@ import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
 import type { PastStep } from '../../demo/servers/control';
 import type { FileTree } from '../../demo/servers/tree';
 import type { AccountKind } from '../../../shared/model';
+import { PassThrough } from 'node:stream';
+import { main, Out } from './main';
 import { jsonLines, runCli } from './run-cli';
 
 /**
@@ -97,6 +99,23 @@ async function docspace(): Promise<Target> {
   };
 }
 
+describe('restore by deletion time: usage', () => {
+  const run = async (argv: string[]) => {
+    const sink = new PassThrough();
+    let text = '';
+    sink.on('data', (d: Buffer) => (text += d.toString()));
+    const code = await main(argv, { SALVAGE_PASSWORD: 'x' }, new Out(new PassThrough()), new Out(sink));
+    return { code, text };
+  };
+  it('refuses bad or contradictory ranges before signing in', async () => {
+    const server = ['--server', 'http://127.0.0.1:9', '--user', 'a'];
+    expect(await run(['restore', '--deleted-from', 'yesterday', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/--deleted-from must be a date/) });
+    expect(await run(['restore', '--deleted-from', '2026-11-25T00:00:00Z', '--deleted-to', '2026-11-24T00:00:00Z', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/after --deleted-to/) });
+    expect(await run(['restore', 'a.txt.d1', '--deleted-from', '2026-11-24T00:00:00Z', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/not both/) });
+    expect(await run(['restore', 'a.txt.d1', '--folder', '/P', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/--folder goes with/) });
+  });
+});
+
 const starters = [() => webdav('nextcloud'), () => webdav('owncloud10'), () => webdav('ocis'), docspace];
 
 for (const start of starters) {
@@ -138,11 +157,21 @@ for (const start of starters) {
       expect(events[0]).toMatchObject({ count: 171, from: new Date(incidentAt).toISOString(), to: new Date(incidentAt + 170_000).toISOString() });
       expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'to', 'topFolder']);
 
+      let first = 0;
+      if (t.kind !== 'docspace') {
+        // --folder: only what was deleted from B4 or below (60 files one by one); nothing else moves.
+        const b4 = await runCli(['restore', '--json', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), '--folder', `/${ROOT}/B4/`, ...t.args], t.env);
+        expect(b4.code, b4.stderr).toBe(0);
+        first = jsonLines(b4.stdout).length;
+        expect(first).toBe(60);
+        expect(user.trash.length).toBe(trashBefore.size + 171 - 60);
+        for (const f of files) expect(t.tree.resolve('alice', f) !== null, f).toBe(f.startsWith(`${ROOT}/B4/`));
+      }
       // --recreate-folders: allowed to make missing folders, it still makes none that the batch restores.
       const r = await runCli(['restore', '--json', '--recreate-folders', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), ...t.args], t.env);
       expect(r.code, r.stderr).toBe(0);
       const results = jsonLines(r.stdout);
-      expect(results).toHaveLength(171);
+      expect(results).toHaveLength(171 - first);
       expect(results.filter((x) => x.outcome !== 'restored')).toEqual([]);
 
       // Exactly the incident came back, every file and folder as the very node it was.
