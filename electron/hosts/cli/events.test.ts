@@ -157,10 +157,12 @@ for (const start of starters) {
       expect(events[0]).toMatchObject({ count: 171, from: new Date(incidentAt).toISOString(), to: new Date(incidentAt + 170_000).toISOString() });
       expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'to', 'topFolder']);
 
-      let first = 0;
-      if (t.kind !== 'docspace') {
+      let first: number;
+      {
         // --folder: only what was deleted from B4 or below (60 files one by one); nothing else moves.
-        const b4 = await runCli(['restore', '--json', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), '--folder', `/${ROOT}/B4/`, ...t.args], t.env);
+        // The folder as the account shows original folders (DocSpace: "My documents / Projects / …").
+        const folder = t.kind === 'docspace' ? `My documents / ${ROOT.replace('/', ' / ')} / B4` : `/${ROOT}/B4/`;
+        const b4 = await runCli(['restore', '--json', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), '--folder', folder, ...t.args], t.env);
         expect(b4.code, b4.stderr).toBe(0);
         first = jsonLines(b4.stdout).length;
         expect(first).toBe(60);
