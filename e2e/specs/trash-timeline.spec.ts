@@ -3,7 +3,7 @@ import { expect, screenshot, test } from '../fixtures';
 import type { FileTree } from '../../electron/demo/servers/tree';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { grid, row, waitForOperation } from './trash-helpers';
+import { grid, latestOperation, row, waitForOperation } from './trash-helpers';
 
 const DAY = 86_400_000;
 const INCIDENT_FILES = 40;
@@ -170,4 +170,45 @@ test('at 800×560 the timeline folds, opens from its header, and the list keeps 
   } finally {
     await s.server.close();
   }
+});
+
+test('demo: the incident is on the timeline; "Restore this event" restores it where it was and Undo puts it back', async ({ page, host }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await host.open(page);
+  await page.getByRole('button', { name: 'Open the demo' }).click();
+  await expect(page.getByTestId('status-bar')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly /Projects/Client X' });
+  await expect(event).toHaveCount(1);
+  await expect(event).toContainText('Nextcloud (demo)');
+  const n = Number(/([\d,]+) items/.exec((await event.textContent())!)![1]!.replace(/,/g, ''));
+  expect(n).toBeGreaterThan(100);
+  await shots(page, 'timeline-demo-1400');
+
+  await event.getByRole('button', { name: /mostly \/Projects\/Client X/ }).first().click();
+  await expect(page.getByTestId('selection-count')).toContainText(`${n.toLocaleString('en-US')} selected`);
+  await page.mouse.move(700, 20);
+  await shots(page, 'timeline-demo-event-1400');
+
+  const accounts = await host.invoke<{ id: string; label: string }[]>('accounts:list');
+  const nextcloud = accounts.find((a) => a.label === 'Nextcloud (demo)')!;
+  const trashNames = async () => {
+    const { items } = await host.invoke<{ items: { name: string }[] }>('trash:list', { accountId: nextcloud.id, parentId: null, cursor: null });
+    return items.map((i) => i.name);
+  };
+  expect(await trashNames()).toEqual(expect.arrayContaining(['Drafts', 'Spec 01.pdf', 'Minutes 40.md']));
+
+  await event.getByRole('button', { name: /^Restore this event/ }).click();
+  await waitForOperation(page);
+  await expect(latestOperation(page)).toContainText(`${n.toLocaleString('en-US')} restored`);
+  await expect(event).toHaveCount(0);
+  const after = await trashNames();
+  for (const name of ['Drafts', 'Spec 01.pdf', 'Minutes 40.md', 'Old', 'Old spec 01.pdf']) expect(after).not.toContain(name);
+  await shots(page, 'timeline-demo-restored-1400');
+
+  // One Undo: the whole incident is back in the trash, and the event with it.
+  await page.getByTestId('undo-toast').getByRole('button', { name: 'Undo' }).click();
+  await expect(latestOperation(page)).toContainText('Undo');
+  await waitForOperation(page);
+  await expect(event).toHaveCount(1);
+  expect(await trashNames()).toEqual(expect.arrayContaining(['Drafts', 'Spec 01.pdf', 'Minutes 40.md']));
 });

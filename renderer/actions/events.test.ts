@@ -53,7 +53,7 @@ describe('deletion event workflows', () => {
     wf.select(event);
     expect(calls.ranges).toEqual([{ from: Date.parse(event.from), to: Date.parse(event.to) }]);
     expect([...calls.selection.selected]).toEqual(['a:1', 'a:3']);
-    expect(calls.selection.anchor).toBe('a:1');
+    expect(calls.selection.focus).toBe('a:3'); // the newest: the top of the list, newest first
   });
 
   it('"Restore this event" hands the restore workflow every item of the event still loaded, in event order, once', () => {

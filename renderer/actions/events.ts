@@ -31,7 +31,9 @@ export function eventWorkflows(ui: EventUi, byKey: ReadonlyMap<string, TrashItem
     select(e: DeletionEvent) {
       const keys = e.keys.filter((k) => byKey.has(k));
       ui.setRange(eventRange(e));
-      ui.changeSelection(() => ({ selected: new Set(keys), anchor: keys[0] ?? null, focus: keys[0] ?? null }));
+      // The newest item has the focus: the top of the list in its usual newest-first order.
+      const newest = keys.at(-1) ?? null;
+      ui.changeSelection(() => ({ selected: new Set(keys), anchor: newest, focus: newest }));
     },
     restore(e: DeletionEvent) {
       const items = eventItems(e, byKey);

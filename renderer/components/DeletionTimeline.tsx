@@ -63,6 +63,22 @@ function barText(timeline: Timeline, accounts: readonly AccountView[], i: number
   return `${formatRange(binsRange(from, step, i, i))}: ${total ? value(total) : 'nothing deleted'}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
 }
 
+/** Which colour is which account (shown when there are several). */
+export function TimelineLegend({ accounts }: { accounts: readonly AccountView[] }) {
+  const dark = usePrefersDark();
+  if (accounts.length < 2) return null;
+  return (
+    <ul className="timeline-legend" aria-label="Colours of the accounts">
+      {accounts.map((a, k) => (
+        <li key={a.id}>
+          <span className="swatch" style={{ background: accountColor(k, dark) }} aria-hidden="true" />
+          {a.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * Deletions over time as stacked bars, one colour per account (drawn by uPlot on a canvas, so a
  * redraw takes a few milliseconds whatever the size of the trash). Dragging across the bars (or
@@ -212,18 +228,8 @@ export function DeletionTimeline({
       />
       <div className="timeline-foot">
         <p className="timeline-readout" aria-live="polite" data-testid="timeline-readout">
-          {shown !== null ? barText(timeline, accounts, shown) : range ? `Showing ${formatRange(range)}` : 'Drag across the bars, or use the arrow keys, to show a time range.'}
+          {shown !== null ? barText(timeline, accounts, shown) : range ? `Showing ${formatRange(range)}` : 'Drag across the bars to show a time range.'}
         </p>
-        {accounts.length > 1 && (
-          <ul className="timeline-legend" aria-label="Accounts">
-            {accounts.map((a, k) => (
-              <li key={a.id}>
-                <span className="swatch" style={{ background: accountColor(k, dark) }} aria-hidden="true" />
-                {a.label}
-              </li>
-            ))}
-          </ul>
-        )}
       </div>
       <p id={hintId} className="visually-hidden">
         Arrow keys move between bars, Shift with an arrow selects a range, Enter selects one bar, Escape clears the range, plus and minus zoom, Page Up and Page Down move in time.

@@ -5,7 +5,7 @@ import { plural } from '../lib/format';
 import { formatStep, type TimeRange } from '../lib/timeRange';
 import type { Timeline } from '../lib/useTimeline';
 import { DeletionEvents } from './DeletionEvents';
-import { DeletionTimeline } from './DeletionTimeline';
+import { DeletionTimeline, TimelineLegend } from './DeletionTimeline';
 
 /** Folds or opens the timeline; says how many bursts of deletions it found. In the filter row while folded. */
 export function TimelineToggle({ timeline, events }: { timeline: Timeline; events: number }) {
@@ -51,6 +51,7 @@ export function TimelinePanel({
               <option value="bytes">Size</option>
             </select>
             <span className="muted timeline-step">1 bar = {formatStep(timeline.grid.step)}</span>
+            <TimelineLegend accounts={accounts} />
             <span className="spacer" />
             <div className="timeline-zoom" role="group" aria-label="Zoom">
               <button type="button" className="icon-button" onClick={() => timeline.zoom(2)} disabled={!timeline.canZoomOut} aria-label="Zoom out" title="Zoom out (−)">
