@@ -61,6 +61,39 @@ test('keyboard: the first Tab is a skip link to the list, and the focused list s
   await screenshot(page, 'keyboard-focus-dark');
 });
 
+for (const size of [{ width: 800, height: 560 }, { width: 1400, height: 900 }]) {
+  test(`keyboard at ${size.width}×${size.height}: plain Tab reaches the list in at most 6 presses, and the list shows it has the focus`, async ({ page, host }) => {
+    await page.setViewportSize(size);
+    await openTrash(page, host);
+    // Stops on the way: the skip link, the toolbar (one stop: Left/Right move inside), search, the
+    // filters (one stop) or the Filters button, the timeline's toggle when folded, then the list.
+    const stops: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? ''));
+      if (await grid(page).evaluate((el) => el === document.activeElement)) break;
+    }
+    await expect(grid(page), `Tab stops: ${stops.join(' → ')}`).toBeFocused();
+    expect(stops.length).toBeLessThanOrEqual(6);
+    const ring = await grid(page).evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+    });
+    expect(ring.style).toBe('solid');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    // The toolbar is one stop whose buttons Left/Right reach; Shift+Tab walks back the same way.
+    await page.keyboard.press('Shift+Tab');
+    await expect(grid(page)).not.toBeFocused();
+    await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: 'Reload' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('button', { name: 'Empty trash' })).toBeFocused();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('button', { name: 'Details', exact: true })).toBeFocused();
+    await screenshot(page, `keyboard-tab-${size.width}-light`);
+  });
+}
+
 test('context menu: right click on a row restores it; the menu key opens it for the focused row', async ({ page, host, docspace }) => {
   await openTrash(page, host);
   await row(page, 'Batch 04.txt').getByRole('gridcell').nth(2).click({ button: 'right' });

@@ -1,8 +1,9 @@
-import { useState, type ReactNode, type RefObject } from 'react';
+import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
 import { DateRangeFilter } from './DateRangeFilter';
 import { folderLabel } from '../lib/location';
+import { useRovingFocus } from '../lib/useRovingFocus';
 
 /** Search box (Ctrl+F), type, deletion date range and original folder. */
 export function TrashFilters({
@@ -30,6 +31,9 @@ export function TrashFilters({
   const type = filters.types.size === 1 ? [...filters.types][0]! : '';
   const active = (filters.types.size ? 1 : 0) + (filters.deleted ? 1 : 0) + (filters.folder ? 1 : 0);
   const showAll = !compact || open;
+  // The filters after search are one Tab stop (Left/Right move between them), so Tab reaches the list soon.
+  const more = useRef<HTMLDivElement>(null);
+  useRovingFocus(more);
   return (
     <div className={`filters${compact ? ' compact' : ''}`} role="search" aria-label="Filter the trash">
       <input
@@ -53,7 +57,7 @@ export function TrashFilters({
         </button>
       )}
       {showAll && (
-        <div className="more-filters" id="more-filters">
+        <div ref={more} className="more-filters" id="more-filters" role="toolbar" aria-label="Filters">
           <select aria-label="Type" value={type} onChange={(e) => onChange({ ...filters, types: e.target.value ? new Set([e.target.value as FileType]) : new Set() })}>
             <option value="">All types</option>
             {FILE_TYPES.map((t) => (

@@ -156,16 +156,6 @@ export function TrashScreen({
 
   return (
     <div className="workspace">
-      <AccountSidebar
-        {...sidebar}
-        accounts={accounts}
-        current={current}
-        onDropOnFolder={(folder) => flows.chooseFolder(view.selected, folder)}
-        onAction={(account, action) => {
-          if (action === 'empty') flows.askEmpty([account.id]);
-          else sidebar.onAction(account, action);
-        }}
-      />
       <section ref={viewRef} className="trash-view" aria-label={`Trash of ${title}`}>
         <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} fetching={listings.fetching} flows={flows} details={details} onDetails={setDetails} />
         <TrashFilters
@@ -179,7 +169,6 @@ export function TrashScreen({
         >
           {!folder && band.timeline.collapsed && <TimelineToggle timeline={band.timeline} events={band.events.list.length} />}
         </TrashFilters>
-        <div className="timeline-slot">{!folder && !band.timeline.collapsed && <TimelinePanel {...band} />}</div>
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
         <div className="table-area">
           {folder && <TrashBreadcrumb path={path} onGoTo={goTo} error={inside.query.error} />}
@@ -214,6 +203,8 @@ export function TrashScreen({
             {details && <DetailsPane selected={view.selected} accounts={accountMap} onClose={() => setDetails(false)} />}
           </div>
         </div>
+        {/* Shown above the list (styles.css places it), reached by Tab after it. */}
+        <div className="timeline-slot">{!folder && !band.timeline.collapsed && <TimelinePanel {...band} />}</div>
         <TrashStatusBar
           totals={listings.totals}
           shown={view.items.length}
@@ -237,6 +228,17 @@ export function TrashScreen({
         />
         <TrashDialogs flows={flows} accounts={accountMap} shown={shown} totals={listings.totals} />
       </section>
+      {/* After the list in the Tab order (Tab reaches the list in a few presses); on the left on screen. */}
+      <AccountSidebar
+        {...sidebar}
+        accounts={accounts}
+        current={current}
+        onDropOnFolder={(folder) => flows.chooseFolder(view.selected, folder)}
+        onAction={(account, action) => {
+          if (action === 'empty') flows.askEmpty([account.id]);
+          else sidebar.onAction(account, action);
+        }}
+      />
     </div>
   );
 }

@@ -1,7 +1,9 @@
+import { useRef } from 'react';
 import type { TrashItem } from '../../shared/model';
 import { singleAccount, type TrashWorkflows } from '../actions/trash';
 import { selectionLimits } from '../lib/restrictions';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
+import { useRovingFocus } from '../lib/useRovingFocus';
 
 /** The view's title and what can be done with the selection (Restore, Restore to…, Delete) or the whole trash (Reload, Empty). */
 export function TrashToolbar({
@@ -26,13 +28,16 @@ export function TrashToolbar({
   onDetails: (open: boolean) => void;
 }) {
   const idle = flows.busy === null;
+  // One Tab stop; Left/Right move between the buttons.
+  const bar = useRef<HTMLDivElement>(null);
+  useRovingFocus(bar);
   const restoreToAccount = singleAccount(selected);
   // oCIS: what the user's role in a space keeps them from doing, said beside the buttons, not only in a tooltip.
   const limits = selectionLimits(selected);
   const canRestore = limits.restorable.length > 0;
   const canDelete = limits.deletable.length > 0;
   return (
-    <div className="toolbar" role="toolbar" aria-label="Actions on the selection">
+    <div ref={bar} className="toolbar" role="toolbar" aria-label="Actions on the selection">
       <h2 className="view-title">{title}</h2>
       <button
         type="button"
