@@ -69,9 +69,9 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: false });
 }
 
-/** The server kinds the trash-window tests run against. */
-export type ServerKind = 'docspace' | 'nextcloud' | 'owncloud10';
-export const SERVER_KINDS: ServerKind[] = ['docspace', 'nextcloud', 'owncloud10'];
+/** The server kinds the trash-window tests run against (oCIS: alice's personal space, app token as Basic). */
+export type ServerKind = 'docspace' | 'nextcloud' | 'owncloud10' | 'ocis';
+export const SERVER_KINDS: ServerKind[] = ['docspace', 'nextcloud', 'owncloud10', 'ocis'];
 
 export const test = base.extend<{ host: HostHandle; serverKind: ServerKind; account: TestAccount; docspace: TestAccount }>({
   host: async ({}, use) => {

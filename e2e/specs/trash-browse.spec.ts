@@ -1,9 +1,13 @@
 import { expect, screenshot, TARGET_FOLDER, test } from '../fixtures';
 import { grid, openTrash, row, waitForOperation } from './trash-helpers';
 
-const FOLDERS = { docspace: { folder: 'Old project', inside: ['assets', 'notes.txt', 'plan.md'] }, nextcloud: { folder: 'Projects', inside: ['drafts', 'plan.md'] } } as const;
+const FOLDERS = {
+  docspace: { folder: 'Old project', inside: ['assets', 'notes.txt', 'plan.md'] },
+  nextcloud: { folder: 'Projects', inside: ['drafts', 'plan.md'] },
+  ocis: { folder: 'Projects', inside: ['drafts', 'plan.md'] },
+} as const;
 
-for (const kind of ['docspace', 'nextcloud'] as const) {
+for (const kind of ['docspace', 'nextcloud', 'ocis'] as const) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
     test('open a trashed folder (double-click, Enter), restore one item from inside it, and go back by the breadcrumb', async ({ page, host, account }) => {

@@ -2,7 +2,7 @@ import { expect, screenshot, test } from '../fixtures';
 import { latestOperation, openTrash, row, waitForOperation } from './trash-helpers';
 
 // The test seed deletes Old/letter.txt, then the folder Old itself: letter.txt's original folder is gone.
-for (const kind of ['nextcloud', 'owncloud10'] as const) {
+for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
     test('restoring into a folder that no longer exists says so first, then recreates it', async ({ page, host, account }) => {
