@@ -4,7 +4,7 @@ import { setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
 import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
 import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
-import { detectEvents, eventSummary, itemsDeletedIn } from '../../../shared/events';
+import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../shared/events';
 
 /**
  * The command line: the same services the app runs (accounts, trash, operations runner), over
@@ -247,10 +247,12 @@ async function run(ctx: Context, args: Args): Promise<number> {
     case 'events': {
       const account = await signIn(ctx, args);
       const items = await services.trash.readAll(account.id, null);
-      const events = detectEvents(items);
+      // This process's account id is new on every run: events name the account by its label
+      // (user and server), so an event's id is the same from one run to the next.
+      const events = detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
       for (const e of events) {
         const { id, from, to, count, bytes, accounts, topFolder } = e;
-        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.from}  ${e.to}  ${eventSummary(e, () => account.label)}`);
+        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`);
       }
       if (!json) {
         await out.line(
