@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { isAppUrl, isSafeExternalUrl, isTrustedIpcCaller, openExternalChecked } from './security';
+import { isAppUrl, isSafeExternalUrl, isSignInPageUrl, isTrustedIpcCaller, openExternalChecked } from './security';
 
 describe('isSafeExternalUrl / openExternalChecked', () => {
   it('allows http(s) links without credentials only', () => {
@@ -46,5 +46,18 @@ describe('no remote module', () => {
     for (const text of sources) {
       expect(text).not.toMatch(/@electron\/remote|enableRemoteModule|\bremote\.require|ELECTRON_DISABLE_SECURITY_WARNINGS|NODE_TLS_REJECT_UNAUTHORIZED\s*=/);
     }
+  });
+});
+
+describe('isSignInPageUrl (pages main opens itself for a browser sign-in)', () => {
+  it('https anywhere; plain http only on a loopback address; nothing else', () => {
+    expect(isSignInPageUrl('https://ocis.example.com/signin/v1/identifier/_/authorize?client_id=x')).toBe(true);
+    expect(isSignInPageUrl('http://127.0.0.1:9200/signin/v1/identifier/_/authorize')).toBe(true);
+    expect(isSignInPageUrl('http://localhost:9200/x')).toBe(true);
+    expect(isSignInPageUrl('http://ocis.example.com/signin')).toBe(false);
+    expect(isSignInPageUrl('https://user:pw@ocis.example.com/')).toBe(false);
+    expect(isSignInPageUrl('file:///etc/passwd')).toBe(false);
+    expect(isSignInPageUrl('javascript:alert(1)')).toBe(false);
+    expect(isSignInPageUrl('not a url')).toBe(false);
   });
 });

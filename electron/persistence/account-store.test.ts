@@ -38,6 +38,13 @@ describe('FileAccountStore', () => {
     expect(again.notices()).toEqual([]);
   });
 
+  it('keeps that an oCIS account signs in through the browser (its tokens stay in the vault)', () => {
+    const store = new FileAccountStore(file);
+    store.put(account('o', { kind: 'ocis', user: '', signIn: 'oidc' }));
+    expect(new FileAccountStore(file).list()).toEqual([account('o', { kind: 'ocis', user: '', signIn: 'oidc' })]);
+    expect(readFileSync(file, 'utf8')).not.toContain('accessToken');
+  });
+
   it('never writes secrets: only the fields of AccountConfig reach the file', () => {
     const store = new FileAccountStore(file);
     store.put({ ...account('a'), secret: 'leak-me', password: 'leak-me-too' } as AccountConfig);

@@ -71,6 +71,22 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     expect(accounts.config(account.id).signIn).toBe('oidc');
   });
 
+  it('an expired access token is renewed silently; the rotated tokens replace the stored secret', async () => {
+    const secrets = new MemorySecretStore();
+    const { handlers } = createMemoryServices({ secrets });
+    const start = await handlers['accounts:oidcStart']({ serverUrl: server.url });
+    await browser(start.authorizeUrl);
+    const account = await waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }));
+    await handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null });
+    const before = decodeOidcSecret(secrets.get(account.id)!)!;
+    server.frontEnd.expireAccessTokens();
+    const page = await handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null });
+    expect(page.items.length).toBeGreaterThan(0);
+    const after = decodeOidcSecret(secrets.get(account.id)!)!;
+    expect(after.tokens.refreshToken).not.toBe(before.tokens.refreshToken);
+    expect((await handlers['accounts:list']({}))[0]?.status).toBe('ok');
+  });
+
   it('the browser host gets the page to offer as a link (nothing opened in main)', async () => {
     const { handlers } = createMemoryServices();
     const start = await handlers['accounts:oidcStart']({ serverUrl: server.url });
