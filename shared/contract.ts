@@ -117,7 +117,7 @@ export const channels = {
   /**
    * One page of an account's trash (or of a trashed folder's contents when parentId is set).
    * Call with cursor null to start a fresh listing, then with the returned cursor until it is null.
-   * Pages hold at most ~1,000 items so neither process has a long task.
+   * Pages hold what main has read so far, at most 5,000 items, so neither process has a long task.
    */
   'trash:list': {
     request: z

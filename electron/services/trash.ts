@@ -4,8 +4,12 @@ import type { ItemRef, Preview, TrashItem } from '../../shared/model';
 import { none } from '../providers/preview';
 import type { AccountsService } from './accounts';
 
-/** Items per trash:list page: small enough that neither process has a long task. */
-export const PAGE_SIZE = 1000;
+/**
+ * Most items per trash:list page: a page holds what the provider has read by then, up to this.
+ * Checking and sending 5,000 items costs main ~15 ms; fewer, larger pages keep a 100k listing
+ * from paying a round trip per 1,000 (measured with `npm run bench`, list100k).
+ */
+export const PAGE_SIZE = 5000;
 /** A listing nobody has asked about for this long is dropped. */
 const LISTING_IDLE_MS = 5 * 60_000;
 /** A complete top-level listing younger than this stands for the trash when emptying it (no second read). */
