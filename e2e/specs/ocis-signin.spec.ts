@@ -31,6 +31,13 @@ test('oCIS: sign in through the browser from the add-account dialog, then restor
     await dialog.getByRole('button', { name: 'Sign in with your browser' }).click();
     await expect(dialog.getByTestId('browser-sign-in-waiting')).toContainText('Open the sign-in page');
     await screenshot(page, 'ocis-sign-in-waiting-light');
+    // The smallest window: the dialog still fits, its actions reachable.
+    await page.setViewportSize({ width: 800, height: 560 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(dialog.getByRole('link', { name: 'Open sign-in page' })).toBeInViewport();
+    await screenshot(page, 'ocis-sign-in-waiting-800-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1400, height: 900 });
 
     const popup = page.waitForEvent('popup');
     await dialog.getByRole('link', { name: 'Open sign-in page' }).click();
