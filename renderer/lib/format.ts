@@ -2,7 +2,15 @@
 
 const LOCALE = 'en-US';
 
-export const formatCount = (n: number) => n.toLocaleString(LOCALE);
+/**
+ * Formatters are made once: toLocaleString with options builds a new one on every call, which
+ * cost the list ~0.2 ms per date — several milliseconds per frame while scrolling.
+ */
+const COUNT = new Intl.NumberFormat(LOCALE);
+const ONE_DECIMAL = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const EXACT = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'full', timeStyle: 'medium' });
+
+export const formatCount = (n: number) => COUNT.format(n);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -20,7 +28,7 @@ export function formatBytes(bytes: number | null | undefined): string {
   }
   const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
   if (rounded >= 1000 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
-  return `${rounded.toLocaleString(LOCALE, { maximumFractionDigits: 1 })} ${UNITS[unit]}`;
+  return `${ONE_DECIMAL.format(rounded)} ${UNITS[unit]}`;
 }
 
 /** "3 minutes ago", "yesterday", "5 days ago", "2 months ago". */
@@ -49,7 +57,7 @@ export function formatExact(iso: string | null): string {
   if (!iso) return 'Unknown';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'Unknown';
-  return new Date(t).toLocaleString(LOCALE, { dateStyle: 'full', timeStyle: 'medium' });
+  return EXACT.format(t);
 }
 
 /** Whole days until the server deletes the item for good; null when unknown. 0 means today. */
