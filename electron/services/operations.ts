@@ -81,14 +81,23 @@ export class OperationsService {
     return { conflicts, missingFolders: [...missingFolders] };
   }
 
+  /** A destination folder's name for a batch's title (its id says nothing on DocSpace); the id itself when it cannot be read. */
+  private async folderName(destination: { accountId: string; folderId: string }): Promise<string> {
+    try {
+      const { folder } = await this.accounts.withProvider(destination.accountId, (p) => p.listFolders(destination.folderId || null));
+      return folder.name || destination.folderId || '/';
+    } catch {
+      return destination.folderId || '/';
+    }
+  }
+
   async restore(request: RestoreRequest): Promise<OperationView> {
     const { found, missing } = await this.trash.resolve(request.items);
     const groups = groupByAccount(found);
     for (const accountId of groups.keys()) this.target(accountId, request.destination); // validate early
     const count = found.length + missing.length;
     const what = count === 1 ? (found[0]?.name ?? missing[0]!.id) : plural(count, 'item');
-    const where =
-      request.destination.kind === 'original' ? `to where ${count === 1 ? 'it was' : 'they were'}` : `to ${request.destination.folderId || '/'}`;
+    const where = request.destination.kind === 'original' ? `to where ${count === 1 ? 'it was' : 'they were'}` : `to “${await this.folderName(request.destination)}”`;
     const depths = new Map<string, number>();
     const view = this.runner.start({
       kind: 'restore',
@@ -257,6 +266,8 @@ export class OperationsService {
 
   /** The waves a restore to original places runs in (providers/places.ts). */
   private async waves(p: TrashProvider, items: TrashItem[], signal?: AbortSignal) {
+    // Without a folder in the batch nothing lies inside another item: one wave, no questions asked.
+    if (!items.some((i) => i.kind === 'folder')) return { waves: items.length ? [items] : [], depth: new Map<string, number>() };
     const places = await restorePlaces(p, items, signal);
     return restoreWaves(items, places);
   }
