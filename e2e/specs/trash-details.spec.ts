@@ -92,6 +92,9 @@ test.describe('a server that fails', () => {
     const entry = page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: new RegExp(`^${account.label}`) });
     await expect(entry.getByTestId('account-problem')).toHaveText('could not load');
     await expect(row(page, 'Batch 01.txt')).toHaveClass(/stale/);
+    // Empty trash cannot work while the trash cannot be read: disabled, and why is written beside it.
+    await expect(page.getByRole('button', { name: 'Empty trash' })).toBeDisabled();
+    await expect(page.getByTestId('empty-blocked')).toHaveText('Empty trash: the trash could not be read');
     await screenshot(page, 'stale-rows-light');
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'stale-rows-dark');
@@ -104,5 +107,7 @@ test.describe('a server that fails', () => {
     await page.getByRole('alert').getByRole('button', { name: 'Retry' }).click();
     await expect(row(page, 'Batch 01.txt')).not.toHaveClass(/stale/);
     await expect(entry.getByTestId('account-problem')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Empty trash' })).toBeEnabled();
+    await expect(page.getByTestId('empty-blocked')).toHaveCount(0);
   });
 });

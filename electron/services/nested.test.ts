@@ -85,6 +85,8 @@ for (const start of starters) {
         services.ops.restore({ items: [{ ...ref(plan), accountId }], destination: { kind: 'folder', accountId, folderId: server.targetFolderId() }, resolutions: {} }),
       );
       expect(restored.results).toEqual([expect.objectContaining({ name: 'plan.md', outcome: 'restored', error: null })]);
+      // The batch names the folder it restored into, not its id (a number on DocSpace).
+      expect(restored.title).toMatch(/^Restore plan\.md to “[^”0-9/][^”]*”$/);
       expect(server.liveInTarget()).toContain('plan.md');
 
       const deleted = await run(services, services.ops.remove([{ ...ref(other), accountId }]));

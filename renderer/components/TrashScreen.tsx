@@ -9,6 +9,7 @@ import { useElementWidth } from '../lib/useElementWidth';
 import { useTrashTimeline } from '../lib/useTrashTimeline';
 import { useTrashView } from '../lib/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
+import { errorCode } from '../lib/errorText';
 import { useTrashInside, useTrashListings } from '../queries/trash';
 import { DetailsPane } from './DetailsPane';
 import { ErrorLine } from './ErrorLine';
@@ -115,6 +116,14 @@ export function TrashScreen({
     setSelection(sel.emptySelection);
   };
   const staleAccounts = useMemo(() => new Set(listings.errors.map((e) => e.account.id)), [listings.errors]);
+  // Empty trash cannot work while no shown account's trash can be read (offline, sign-in needed): say why beside it.
+  const emptyBlocked = useMemo(() => {
+    if (shown.length === 0 || !shown.every((a) => staleAccounts.has(a.id))) return null;
+    const codes = listings.errors.map((e) => errorCode(e.q.error));
+    if (codes.every((c) => c === 'AUTH_FAILED')) return 'Empty trash: sign in again first';
+    if (codes.every((c) => c === 'NETWORK' || c === 'TIMEOUT')) return `Empty trash: ${shown.length === 1 ? 'the server is' : 'the servers are'} not reachable`;
+    return 'Empty trash: the trash could not be read';
+  }, [shown, staleAccounts, listings.errors]);
   const view = useTrashView(folder ? inside.items : listings.items, deferredFilters, sort, accountMap, selection.selected);
   const flows = useTrashWorkflows(accountMap, setSelection);
   // The timeline and deletion events over the whole loaded trash; their range is the list's date filter.
@@ -157,7 +166,7 @@ export function TrashScreen({
   return (
     <div className="workspace">
       <section ref={viewRef} className="trash-view" aria-label={`Trash of ${title}`}>
-        <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} fetching={listings.fetching} flows={flows} details={details} onDetails={setDetails} />
+        <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} emptyBlocked={emptyBlocked} fetching={listings.fetching} flows={flows} details={details} onDetails={setDetails} />
         <TrashFilters
           filters={filters}
           onChange={setFilters}
@@ -207,12 +216,11 @@ export function TrashScreen({
         <div className="timeline-slot">{!folder && !band.timeline.collapsed && <TimelinePanel {...band} />}</div>
         <TrashStatusBar
           totals={listings.totals}
-          shown={view.items.length}
+          shown={view.items}
           shownBytes={view.bytes}
           loadedItems={listings.items.length}
           filtered={filtered}
-          selected={view.selected.length}
-          selectedBytes={view.selectedBytes}
+          selected={view.selected}
         />
         <TrashContextMenu
           at={menuAt}

@@ -1,5 +1,7 @@
-import { formatBytes, formatCount, plural } from '../lib/format';
-import { loadProgress, statusCountText, type AccountTotals } from '../lib/trashTotals';
+import { useMemo } from 'react';
+import type { TrashItem } from '../../shared/model';
+import { formatCount, plural } from '../lib/format';
+import { loadProgress, sizeOfItems, statusCountText, type AccountTotals } from '../lib/trashTotals';
 
 /** Below the table: how many items are shown (and whether that is final), what is selected, and which accounts failed. */
 export function TrashStatusBar({
@@ -9,23 +11,24 @@ export function TrashStatusBar({
   loadedItems,
   filtered,
   selected,
-  selectedBytes,
 }: {
   totals: AccountTotals[];
-  shown: number;
+  /** The items the table shows, and the selected ones: their sizes say which are unknown (never "0 B"). */
+  shown: readonly TrashItem[];
   shownBytes: number;
   loadedItems: number;
   filtered: boolean;
-  selected: number;
-  selectedBytes: number;
+  selected: readonly TrashItem[];
 }) {
   const progress = loadProgress(totals);
+  const shownSize = useMemo(() => sizeOfItems(shown), [shown]);
+  const selectedSize = useMemo(() => sizeOfItems(selected), [selected]);
   return (
     <footer className="status-bar" aria-live="polite" data-testid="status-bar" data-complete={String(progress.complete)}>
       <span data-testid="view-count" data-complete={String(progress.complete)}>
-        {statusCountText({ totals, shown, shownBytes, loadedItems, filtered })}
+        {statusCountText({ totals, shown: shown.length, shownBytes, shownSize, loadedItems, filtered })}
       </span>
-      <span data-testid="selection-count">{selected ? `${formatCount(selected)} selected · ${formatBytes(selectedBytes)}` : 'Nothing selected'}</span>
+      <span data-testid="selection-count">{selected.length ? `${formatCount(selected.length)} selected · ${selectedSize}` : 'Nothing selected'}</span>
       {progress.failed > 0 && <span className="error-text">{plural(progress.failed, 'account')} could not be loaded</span>}
     </footer>
   );

@@ -11,6 +11,7 @@ export function TrashToolbar({
   selected,
   shownIds,
   hasItems,
+  emptyBlocked = null,
   fetching,
   flows,
   details,
@@ -21,6 +22,8 @@ export function TrashToolbar({
   /** The accounts this view shows. */
   shownIds: string[];
   hasItems: boolean;
+  /** Why Empty trash cannot work now (no shown account's trash could be read), or null. */
+  emptyBlocked?: string | null;
   fetching: boolean;
   flows: TrashWorkflows;
   /** Whether the details pane is open, and opening or closing it. */
@@ -82,7 +85,12 @@ export function TrashToolbar({
       <button type="button" onClick={() => flows.reload(shownIds)} disabled={fetching} title="Read the trash from the server again">
         {fetching ? 'Loading…' : 'Reload'}
       </button>
-      <button type="button" className="danger-outline" disabled={!hasItems || !idle} onClick={() => flows.askEmpty(shownIds)}>
+      {emptyBlocked && (
+        <span className="toolbar-hint" data-testid="empty-blocked">
+          {emptyBlocked}
+        </span>
+      )}
+      <button type="button" className="danger-outline" disabled={!hasItems || !idle || emptyBlocked !== null} onClick={() => flows.askEmpty(shownIds)} title={emptyBlocked ?? 'Delete everything in the trash for good'}>
         Empty trash
       </button>
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountLines, accountNames, accountTotals, answered, emptyButtonLabel, emptySummary, loadProgress, oneAccountEmptyMessage, sizeText, statusCountText, type ListingQuery } from './trashTotals';
+import { accountLines, accountNames, accountTotals, answered, emptyButtonLabel, emptySummary, loadProgress, oneAccountEmptyMessage, sizeOfItems, sizeText, statusCountText, type ListingQuery } from './trashTotals';
 
 const file = (size: number) => ({ size, kind: 'file' as const });
 const folder = (size: number | null = null) => ({ size, kind: 'folder' as const });
@@ -51,6 +51,14 @@ describe('status bar', () => {
     const totals = [accountTotals(done(files(1204))), accountTotals(failed)];
     expect(loadProgress(totals)).toEqual({ accounts: 2, waiting: 0, failed: 1, complete: true });
     expect(statusCountText({ ...base, totals, shown: 1204, loadedItems: 1204 })).toBe('1,204 items · 2 MB');
+  });
+
+  it('folders of unknown size never total "0 B": the shown items\' size says what is unknown', () => {
+    const allDone = [accountTotals(done([folder(), folder()]))];
+    expect(sizeOfItems([folder(), folder()])).toBe('size unknown');
+    expect(sizeOfItems([file(1000), folder()])).toBe('1 KB + 1 folder of unknown size');
+    expect(sizeOfItems([file(2000), folder(500)])).toBe('2.5 KB');
+    expect(statusCountText({ ...base, totals: allDone, shown: 2, loadedItems: 2, shownSize: sizeOfItems([folder(), folder()]) })).toBe('2 items · size unknown');
   });
 
   it('one account: the server total while loading, and filters', () => {

@@ -138,10 +138,30 @@ export function loadProgress(list: readonly AccountTotals[]) {
  * The status bar's count. Until every account in view has answered (errors count as answered)
  * it says the number is still growing: "293 items so far · still loading 2 of 3 accounts…".
  */
-export function statusCountText(p: { totals: readonly AccountTotals[]; shown: number; shownBytes: number; loadedItems: number; filtered: boolean }): string {
+/** The size of some items as sizeText words it: what the server gave, and how many it gave none for (folders on DocSpace). */
+export function sizeOfItems(items: readonly { size: number | null; kind: 'file' | 'folder' }[]): string {
+  let knownBytes = 0;
+  let unknownSizes = 0;
+  let unknownAreFolders = true;
+  for (const i of items) {
+    if (i.size !== null) knownBytes += i.size;
+    else {
+      unknownSizes += 1;
+      if (i.kind !== 'folder') unknownAreFolders = false;
+    }
+  }
+  return sizeText({ knownBytes, unknownSizes, unknownAreFolders, loaded: items.length });
+}
+
+/**
+ * The status bar's count: final once every account answered ("16 items · 3.4 MB"), else what is
+ * loaded so far and what is still coming. `shownSize` words the shown items' size (sizeOfItems),
+ * so folders of unknown size never read as "0 B".
+ */
+export function statusCountText(p: { totals: readonly AccountTotals[]; shown: number; shownBytes: number; shownSize?: string; loadedItems: number; filtered: boolean }): string {
   const progress = loadProgress(p.totals);
   const ofAll = p.filtered ? ` (of ${formatCount(p.loadedItems)}${progress.complete ? '' : ' loaded'})` : '';
-  if (progress.complete) return `${plural(p.shown, 'item')} · ${formatBytes(p.shownBytes)}${ofAll}`;
+  if (progress.complete) return `${plural(p.shown, 'item')} · ${p.shownSize ?? formatBytes(p.shownBytes)}${ofAll}`;
   if (p.loadedItems === 0) return 'Loading the trash…';
   let rest: string;
   if (progress.accounts > 1) rest = `still loading ${formatCount(progress.waiting)} of ${plural(progress.accounts, 'account')}…`;
