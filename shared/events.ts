@@ -94,25 +94,46 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
 
   const spans: Span[] = [];
   for (const [account, idx] of byAccount) {
-    idx.sort((a, b) => times[a]! - times[b]! || (items[a]!.key < items[b]!.key ? -1 : items[a]!.key > items[b]!.key ? 1 : 0));
+    // Times sorted natively (no comparator: the costly part at 100k items); members are collected
+    // afterwards for the few clusters that are events.
     const n = idx.length;
-    const first = times[idx[0]!]!;
-    const last = times[idx[n - 1]!]!;
+    const sorted = new Float64Array(n);
+    for (let k = 0; k < n; k++) sorted[k] = times[idx[k]!]!;
+    sorted.sort();
+    const first = sorted[0]!;
+    const last = sorted[n - 1]!;
     const rate = n / Math.max(last - first, DAY);
     const gap = Math.min(o.maxGapMs, Math.max(o.minGapMs, o.gapFactor / rate));
     const minItems = Math.min(o.minItemsCap, Math.max(o.minItemsFloor, Math.ceil(Math.sqrt(n))));
+    const found: Span[] = [];
     let start = 0;
     for (let k = 1; k <= n; k++) {
-      if (k < n && times[idx[k]!]! - times[idx[k - 1]!]! <= gap) continue;
+      if (k < n && sorted[k]! - sorted[k - 1]! <= gap) continue;
       const count = k - start;
       if (count >= minItems) {
-        const from = times[idx[start]!]!;
-        const to = times[idx[k - 1]!]!;
-        if (count >= o.rateFactor * rate * (to - from + gap)) {
-          spans.push({ from, to, gap, accounts: new Set([account]), members: idx.slice(start, k) });
-        }
+        const from = sorted[start]!;
+        const to = sorted[k - 1]!;
+        if (count >= o.rateFactor * rate * (to - from + gap)) found.push({ from, to, gap, accounts: new Set([account]), members: [] });
       }
       start = k;
+    }
+    if (found.length === 0) continue;
+    // Events of one account are disjoint and in order: find each item's by binary search.
+    for (const i of idx) {
+      const t = times[i]!;
+      let lo = 0;
+      let hi = found.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (found[mid]!.from <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      const span = found[lo]!;
+      if (t >= span.from && t <= span.to) span.members.push(i);
+    }
+    for (const span of found) {
+      span.members.sort((a, b) => times[a]! - times[b]! || (items[a]!.key < items[b]!.key ? -1 : items[a]!.key > items[b]!.key ? 1 : 0));
+      spans.push(span);
     }
   }
 
