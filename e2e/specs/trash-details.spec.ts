@@ -95,6 +95,10 @@ test.describe('a server that fails', () => {
     // Empty trash cannot work while the trash cannot be read: disabled, and why is written beside it.
     await expect(page.getByRole('button', { name: 'Empty trash' })).toBeDisabled();
     await expect(page.getByTestId('empty-blocked')).toHaveText('Empty trash: the trash could not be read');
+    // The account's own menu says so too.
+    await page.getByRole('button', { name: `Actions for ${account.label}` }).click();
+    await expect(page.getByRole('menuitem', { name: 'Empty trash (its trash could not be read)' })).toHaveAttribute('aria-disabled', 'true');
+    await page.keyboard.press('Escape');
     await screenshot(page, 'stale-rows-light');
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'stale-rows-dark');

@@ -98,8 +98,8 @@ export function AccountSidebar({
                     <MenuItem className="menu-item" id="rename">
                       Rename…
                     </MenuItem>
-                    <MenuItem className="menu-item danger" id="empty">
-                      Empty trash…
+                    <MenuItem className="menu-item danger" id="empty" isDisabled={Boolean(problem) || signIn}>
+                      {problem || signIn ? `Empty trash (${signIn ? 'sign in again first' : problem!.kind === 'unreachable' ? 'not reachable' : 'its trash could not be read'})` : 'Empty trash…'}
                     </MenuItem>
                     <MenuItem className="menu-item" id="remove">
                       Remove account…
