@@ -56,3 +56,26 @@ test('Open the demo from the first screen: every demo account, one list with an 
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'demo-one-account-dark');
 });
+
+test('the README picture: the demo at 1400×900 with an image chosen and its preview in the details pane (light and dark), and at 800×560', async ({ page, host }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await host.open(page);
+  await page.getByRole('button', { name: 'Open the demo' }).click();
+  await expect(page.getByTestId('status-bar')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  const photo = grid(page).getByRole('row').filter({ hasText: 'IMG_' }).filter({ hasText: 'Nextcloud (demo)' }).first();
+  await photo.locator('.cell-name').click();
+  await page.getByRole('button', { name: 'Details', exact: true }).click();
+  const preview = page.getByRole('complementary', { name: 'Details' }).getByTestId('details-preview');
+  await expect(preview).toBeVisible();
+  expect(await preview.evaluate((el: HTMLImageElement) => el.naturalWidth > 0)).toBe(true);
+  await page.mouse.move(700, 20);
+  await screenshot(page, 'readme-window-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'readme-window-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 800, height: 560 });
+  await expect(preview).toBeVisible();
+  await screenshot(page, 'readme-window-800-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'readme-window-800-dark');
+});
