@@ -9,7 +9,7 @@ import type { FileTree } from './tree';
  * e2e tests, `npm run servers`) use the same operations over HTTP under `/__control/`:
  *
  *   POST /__control/reset                       → 204 (back to the front end's initial seed; clears faults, ends hung requests)
- *   POST /__control/seed    {user, count, folder?, prefix?} → 200 {"count": n}
+ *   POST /__control/seed    {user, count, folder?, prefix?, endAt?} → 200 {"count": n} (one second apart, the last at endAt: ms or ISO 8601, default now)
  *   POST /__control/latency {ms}                → 204
  *   POST /__control/fault   {…Fault}            → 204 (the original route; takes every field below)
  *   POST /__control/faults  {…Fault}            → 201 {"id": n}
@@ -190,7 +190,7 @@ export class Control {
   }
 
   /** Adds `count` files to a user's trash (fast: 100k in well under a second). */
-  seed(user: string, count: number, options: { folder?: string; prefix?: string } = {}): number {
+  seed(user: string, count: number, options: { folder?: string; prefix?: string; endAt?: number } = {}): number {
     this.tree.seedTrash(user, count, options);
     return count;
   }
@@ -581,6 +581,7 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
         const count = control.seed(String(b.user), Number(b.count), {
           ...(typeof b.folder === 'string' ? { folder: b.folder } : {}),
           ...(typeof b.prefix === 'string' ? { prefix: b.prefix } : {}),
+          ...(b.endAt !== undefined ? { endAt: timeOfStep(b.endAt as number | string, Date.now()) } : {}),
         });
         return send(200, { count });
       }
