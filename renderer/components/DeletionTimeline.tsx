@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AccountView } from '../../shared/model';
 import { accountColor, usePrefersDark } from '../lib/accountColors';
 import { formatBytes, formatCount } from '../lib/format';
-import { binsRange, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
+import { binsRange, formatBar, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
 import { useElementWidth } from '../lib/useElementWidth';
 import type { Timeline } from '../lib/useTimeline';
 import { useMediaQuery } from '../lib/useMediaQuery';
@@ -60,7 +60,7 @@ function barText(timeline: Timeline, accounts: readonly AccountView[], i: number
     return v > 0 ? [`${a.label} ${value(v)}`] : [];
   });
   const total = accounts.reduce((s, a) => s + (timeline.bins?.byAccount[a.id]?.[i] ?? 0), 0);
-  return `${formatRange(binsRange(from, step, i, i))}: ${total ? value(total) : 'nothing deleted'}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
+  return `${formatBar(from + i * step, step)}: ${total ? value(total) : 'nothing deleted'}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 /** Which colour is which account (shown when there are several). */
@@ -89,12 +89,15 @@ export function DeletionTimeline({
   accounts,
   range,
   onRange,
+  children,
 }: {
   timeline: Timeline;
   /** The accounts shown, in the order of their colours. */
   accounts: readonly AccountView[];
   range: TimeRange | null;
   onRange: (range: TimeRange | null) => void;
+  /** Controls at the end of the line under the chart (zoom). */
+  children?: ReactNode;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -130,7 +133,7 @@ export function DeletionTimeline({
         height,
         ms: 1,
         legend: { show: false },
-        padding: [6, 18, 0, 0],
+        padding: [6, 28, 0, 0],
         cursor: { drag: { x: true, y: false, setScale: false }, y: false, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
@@ -230,6 +233,7 @@ export function DeletionTimeline({
         <p className="timeline-readout" aria-live="polite" data-testid="timeline-readout">
           {shown !== null ? barText(timeline, accounts, shown) : range ? `Showing ${formatRange(range)}` : 'Drag across the bars to show a time range.'}
         </p>
+        {children}
       </div>
       <p id={hintId} className="visually-hidden">
         Arrow keys move between bars, Shift with an arrow selects a range, Enter selects one bar, Escape clears the range, plus and minus zoom, Page Up and Page Down move in time.

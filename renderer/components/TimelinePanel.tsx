@@ -20,6 +20,28 @@ export function TimelineToggle({ timeline, events }: { timeline: Timeline; event
   );
 }
 
+/** Zoom out and in, to the chosen range, or back to the whole trash. */
+function TimelineZoom({ timeline, range }: { timeline: Timeline; range: TimeRange | null }) {
+  return (
+    <div className="timeline-zoom" role="group" aria-label="Zoom">
+      <button type="button" className="icon-button" onClick={() => timeline.zoom(2)} disabled={!timeline.canZoomOut} aria-label="Zoom out" title="Zoom out (−)">
+        −
+      </button>
+      <button type="button" className="icon-button" onClick={() => timeline.zoom(0.5)} disabled={!timeline.canZoomIn} aria-label="Zoom in" title="Zoom in (+)">
+        +
+      </button>
+      {range && Number.isFinite(range.from) && Number.isFinite(range.to) && (
+        <button type="button" className="icon-button" onClick={() => timeline.show(range)}>
+          Zoom to range
+        </button>
+      )}
+      <button type="button" className="icon-button" onClick={timeline.fit}>
+        Whole trash
+      </button>
+    </div>
+  );
+}
+
 /**
  * The band above the list while open: a header that folds it (so a short window keeps its rows), the
  * timeline's controls (count or size, zoom, whole trash, zoom to the range), the timeline and the
@@ -52,29 +74,14 @@ export function TimelinePanel({
             </select>
             <span className="muted timeline-step">1 bar = {formatStep(timeline.grid.step)}</span>
             <TimelineLegend accounts={accounts} />
-            <span className="spacer" />
-            <div className="timeline-zoom" role="group" aria-label="Zoom">
-              <button type="button" className="icon-button" onClick={() => timeline.zoom(2)} disabled={!timeline.canZoomOut} aria-label="Zoom out" title="Zoom out (−)">
-                −
-              </button>
-              <button type="button" className="icon-button" onClick={() => timeline.zoom(0.5)} disabled={!timeline.canZoomIn} aria-label="Zoom in" title="Zoom in (+)">
-                +
-              </button>
-              {range && Number.isFinite(range.from) && Number.isFinite(range.to) && (
-                <button type="button" className="icon-button" onClick={() => timeline.show(range)}>
-                  Zoom to range
-                </button>
-              )}
-              <button type="button" className="icon-button" onClick={timeline.fit}>
-                Whole trash
-              </button>
-            </div>
           </>
         )}
       </div>
       {!collapsed && (
         <div className="timeline-body" id="timeline-body">
-          <DeletionTimeline timeline={timeline} accounts={accounts} range={range} onRange={onRange} />
+          <DeletionTimeline timeline={timeline} accounts={accounts} range={range} onRange={onRange}>
+            <TimelineZoom timeline={timeline} range={range} />
+          </DeletionTimeline>
           <DeletionEvents events={list} {...eventProps} />
         </div>
       )}

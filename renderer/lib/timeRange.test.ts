@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binsFor, binsRange, DAY, extentOf, formatRange, formatStep, fromLocalInput, HOUR, initialView, MINUTE, pan, snapToBins, stepFor, toLocalInput, YEAR, zoom } from './timeRange';
+import { binsFor, binsRange, DAY, extentOf, formatBar, formatRange, formatStep, fromLocalInput, HOUR, initialView, MINUTE, pan, snapToBins, stepFor, toLocalInput, YEAR, zoom } from './timeRange';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
 
@@ -75,6 +75,10 @@ describe('time ranges of the timeline', () => {
     expect(formatRange({ from: local(2026, 11, 27, 9), to: local(2026, 11, 28, 17, 30) })).toBe('27 Nov 2026, 09:00 – 28 Nov 2026, 17:30');
     expect(formatRange({ from: local(2026, 11, 27, 9), to: Infinity })).toBe('Since 27 Nov 2026, 09:00');
     expect(formatRange({ from: -Infinity, to: local(2026, 11, 27, 9) })).toBe('Until 27 Nov 2026, 09:00');
+    expect(formatRange({ from: local(2026, 11, 28, 14, 3), to: local(2026, 11, 28, 14, 3) + 59_999 })).toBe('28 Nov 2026, 14:03');
+    expect(formatBar(local(2026, 11, 28, 14, 0), 15 * MINUTE)).toBe('28 Nov 2026, 14:00–14:15');
+    expect(formatBar(local(2026, 11, 28, 14, 3), MINUTE)).toBe('28 Nov 2026, 14:03');
+    expect(formatBar(local(2026, 11, 28), 2 * DAY)).toBe('28 Nov – 29 Nov 2026');
     expect(formatStep(MINUTE)).toBe('1 minute');
     expect(formatStep(15 * MINUTE)).toBe('15 minutes');
     expect(formatStep(2 * DAY)).toBe('2 days');

@@ -160,8 +160,22 @@ export function formatRange(r: TimeRange): string {
     const sameYear = new Date(r.from).getFullYear() === new Date(r.to).getFullYear();
     return `${(sameYear ? dayNoYearFmt : dayFmt).format(r.from)} – ${dayFmt.format(r.to)}`;
   }
-  if (sameDay(r.from, r.to)) return `${dayFmt.format(r.from)}, ${timeFmt.format(r.from)}–${timeFmt.format(r.to)}`;
+  if (sameDay(r.from, r.to)) {
+    const a = timeFmt.format(r.from);
+    const b = timeFmt.format(r.to);
+    return a === b ? `${dayFmt.format(r.from)}, ${a}` : `${dayFmt.format(r.from)}, ${a}–${b}`;
+  }
   return `${dayFmt.format(r.from)}, ${timeFmt.format(r.from)} – ${dayFmt.format(r.to)}, ${timeFmt.format(r.to)}`;
+}
+
+/**
+ * One bar of the timeline: "28 Nov 2026, 14:00–14:15" (the end as the clock shows it when the bar
+ * ends), "28 Nov 2026, 14:03" for a one-minute bar, whole days as formatRange says them.
+ */
+export function formatBar(start: number, step: number): string {
+  if (step >= DAY) return formatRange({ from: start, to: start + step - 1 });
+  if (step <= MINUTE) return `${dayFmt.format(start)}, ${timeFmt.format(start)}`;
+  return `${dayFmt.format(start)}, ${timeFmt.format(start)}–${timeFmt.format(start + step)}`;
 }
 
 /** How wide a bin is, in words: "1 minute", "15 minutes", "1 day", "7 days". */
