@@ -202,5 +202,11 @@ describe('itemsDeletedIn', () => {
     expect(itemsDeletedIn(items, { from, to, folder: '/Projects/Client X/' })).toEqual([items[1]]);
     expect(itemsDeletedIn(items, { from, to, folder: 'My documents/Reports' })).toEqual([items[6]]);
     expect(itemsDeletedIn(items, { folder: '/Projects' })).toHaveLength(4);
+    // As the window writes locations.
+    expect(itemsDeletedIn(items, { from, to, folder: 'Home / Projects / Client X' })).toEqual([items[1]]);
+    expect(itemsDeletedIn(items, { folder: 'Home' })).toHaveLength(5);
+    const space = [at('2026-11-24T14:02:00Z', 'Marketing › Campaigns/2025'), at('2026-11-24T14:02:00Z', 'Marketing › Campaigns 2')];
+    expect(itemsDeletedIn(space, { folder: 'Marketing / Campaigns' })).toEqual([space[0]]);
+    expect(itemsDeletedIn(space, { folder: 'Marketing › Campaigns/2025' })).toEqual([space[0]]);
   });
 });

@@ -353,17 +353,32 @@ export function eventSummary(e: DeletionEvent, accountLabel: (id: string) => str
   return parts.join(' · ');
 }
 
-const segmentsOf = (folder: string): string[] =>
-  folder
+const splitSegments = (path: string): string[] =>
+  path
     .split('/')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+
+/**
+ * An original folder's segments, from the root the window shows down: "/Photos/2024" → Photos, 2024
+ * (below "Home"); "Marketing › Campaigns/2025" (an Infinite Scale project space) → Marketing,
+ * Campaigns, 2025; "My documents / Reports" → My documents, Reports.
+ */
+function segmentsOf(folder: string): string[] {
+  const f = folder.trim();
+  const space = f.startsWith('/') ? -1 : f.indexOf(' › ');
+  if (space > 0) return [f.slice(0, space).trim(), ...splitSegments(f.slice(space + 3))];
+  return splitSegments(f);
+}
+
+const startsWith = (segs: string[], prefix: string[]) => prefix.length <= segs.length && prefix.every((p, i) => segs[i] === p);
 
 /**
  * The items deleted within [from, to] (ms epoch, both ends included), optionally only those whose
- * original folder is `folder` or lies below it (compared by path segments: "/Projects/Client X",
- * "Projects/Client X/" and DocSpace's "My documents / Reports" style all work). Items without a
- * deletion time are never in a range. Keeps the items' order.
+ * original folder is `folder` or lies below it, compared by path segments: "/Projects/Client X",
+ * "Projects/Client X/", the window's "Home / Projects / Client X", DocSpace's "My documents /
+ * Reports" and a project space's "Marketing / Campaigns" (or "Marketing › Campaigns") all work.
+ * Items without a deletion time are never in a range. Keeps the items' order.
  */
 export function itemsDeletedIn<T extends Pick<TrashItem, 'deletedAt' | 'originalFolder'>>(
   items: readonly T[],
@@ -372,11 +387,13 @@ export function itemsDeletedIn<T extends Pick<TrashItem, 'deletedAt' | 'original
   const from = range.from ?? -Infinity;
   const to = range.to ?? Infinity;
   const prefix = range.folder ? segmentsOf(range.folder) : [];
+  // As the window writes it, a WebDAV path starts with "Home" ("Home / Projects / Client X").
+  const belowHome = prefix[0] === 'Home' ? prefix.slice(1) : null;
   return items.filter((item) => {
     const t = timeOf(item.deletedAt);
     if (Number.isNaN(t) || t < from || t > to) return false;
     if (prefix.length === 0) return true;
     const segs = segmentsOf(item.originalFolder);
-    return prefix.length <= segs.length && prefix.every((p, i) => segs[i] === p);
+    return startsWith(segs, prefix) || (belowHome !== null && item.originalFolder.trim().startsWith('/') && startsWith(segs, belowHome));
   });
 }
