@@ -124,7 +124,7 @@ export function TrashTable(props: TrashTableProps) {
       onSelection(mods.toggle || selection.selected.size > 0 ? sel.toggleFocused(selection) : sel.move(selection, keys, index, { delta: 0 }));
     } else if ((e.key === 'a' || e.key === 'A') && mods.toggle) {
       e.preventDefault();
-      onSelection(sel.selectAll(selection, keys));
+      onSelection(sel.selectAll(selection, keys, index));
     } else if (e.key === 'Delete' || (isMac && e.key === 'Backspace' && e.metaKey)) {
       e.preventDefault();
       if (selection.selected.size) props.onDelete();
@@ -178,7 +178,7 @@ export function TrashTable(props: TrashTableProps) {
         sort={sort}
         onSort={props.onSort}
         checked={keys.length > 0 && selection.selected.size >= keys.length ? true : selection.selected.size > 0 ? 'mixed' : false}
-        onCheck={(all) => onSelection(all ? sel.selectAll(selection, keys) : sel.clear(selection))}
+        onCheck={(all) => onSelection(all ? sel.selectAll(selection, keys, index) : sel.clear(selection))}
       />
       <div ref={scrollRef} className="trash-scroll" role="rowgroup" data-testid="trash-scroll">
         <div className="trash-canvas" role="presentation" style={{ height: virtualizer.getTotalSize() }}>

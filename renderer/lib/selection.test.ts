@@ -92,4 +92,18 @@ describe('selection model', () => {
     expect(s.selected.size).toBe(99_981);
     expect(performance.now() - t).toBeLessThan(500);
   });
+
+  it('select-all with the view index holds every key of that view without copying them, and acts like a set of them', () => {
+    const s = sel.selectAll(sel.emptySelection, keys, index);
+    expect(s.selected).toBeInstanceOf(sel.ViewKeys);
+    expect(s.selected.size).toBe(keys.length);
+    expect(keys.every((k) => s.selected.has(k))).toBe(true);
+    expect(s.selected.has('zz')).toBe(false);
+    expect([...s.selected]).toEqual(keys);
+    // Later steps copy it as a set: ctrl-click takes one row out, a shift-range replaces it.
+    const toggled = sel.click(s, keys, index, 'c', { toggle: true });
+    expect(selected(toggled)).toEqual(['a', 'b', 'd', 'e', 'f']);
+    expect(sel.prune(s, (k) => k !== 'a').selected.size).toBe(5);
+    expect(sel.selectedInView(s, keys)).toEqual(keys);
+  });
 });

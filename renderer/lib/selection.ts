@@ -45,8 +45,49 @@ export function click(sel: Selection, keys: readonly string[], index: ViewIndex,
   return { selected: new Set([key]), anchor: key, focus: key };
 }
 
-export function selectAll(sel: Selection, keys: readonly string[]): Selection {
-  return { selected: new Set(keys), anchor: sel.anchor ?? keys[0] ?? null, focus: sel.focus ?? keys[0] ?? null };
+/**
+ * Every key of one view as a set, without copying them: select-all costs the same for 100k rows
+ * as for ten. has() looks in the view's index; the view's keys and index never change (a new
+ * listing or order makes a new view), so this stays what was selected.
+ */
+export class ViewKeys implements ReadonlySet<string> {
+  constructor(
+    private readonly all: readonly string[],
+    readonly index: ViewIndex,
+  ) {}
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const k of this.all) callback.call(thisArg, k, k, this);
+  }
+
+  keys() {
+    return this.all.values();
+  }
+
+  values() {
+    return this.all.values();
+  }
+
+  entries() {
+    return this.all.map((k): [string, string] => [k, k]).values();
+  }
+
+  [Symbol.iterator]() {
+    return this.all.values();
+  }
+}
+
+/** Selects every row of the view; with the view's index, in O(1) (see ViewKeys). */
+export function selectAll(sel: Selection, keys: readonly string[], index?: ViewIndex): Selection {
+  return { selected: index ? new ViewKeys(keys, index) : new Set(keys), anchor: sel.anchor ?? keys[0] ?? null, focus: sel.focus ?? keys[0] ?? null };
 }
 
 export const clear = (sel: Selection): Selection => ({ selected: new Set(), anchor: null, focus: sel.focus });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../shared/model';
 import { fileTypeOf } from './fileType';
-import { indexView } from './selection';
+import { indexView, ViewKeys } from './selection';
 import { filterItems, noFilters, originalFolders, selectedItemsOf, sortItems, startsGroup } from './view';
 
 const item = (name: string, extra: Partial<TrashItem> = {}): TrashItem => {
@@ -90,5 +90,10 @@ describe('filter and sort', () => {
     expect(names(['b', 'd'])).toEqual(['d', 'b']); // small: looked up by key
     expect(names(['j', 'a', 'c', 'x'])).toEqual(['a', 'c', 'j']); // large: a scan; a key not in view is left out
     expect(names([])).toEqual([]);
+    // Select-all of this view is the whole view; of an older view (fewer rows), only its rows.
+    const keys = view.map((i) => i.key);
+    expect(selectedItemsOf(view, index, new ViewKeys(keys, index)).map((i) => i.name)).toEqual(['d', 'a', 'c', 'b', 'e', 'f', 'g', 'h', 'i', 'j']);
+    const older = keys.slice(0, 3);
+    expect(selectedItemsOf(view, index, new ViewKeys(older, indexView(older))).map((i) => i.name)).toEqual(['d', 'a', 'c']);
   });
 });

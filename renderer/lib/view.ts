@@ -1,5 +1,6 @@
 import type { AccountView, TrashItem } from '../../shared/model';
 import { fileTypeOf, type FileType } from './fileType';
+import { ViewKeys } from './selection';
 import type { TimeRange } from './timeRange';
 
 /** Sorting and filtering of the trash view. Pure, so 100k items stay fast and testable. */
@@ -144,6 +145,8 @@ export function totalBytes(items: readonly { size: number | null }[]): number {
  * instead of scanning 100k rows on every animation frame.
  */
 export function selectedItemsOf(view: readonly TrashItem[], index: ReadonlyMap<string, number>, selected: ReadonlySet<string>): TrashItem[] {
+  // Select-all of this very view: it is the view (no 100k lookups).
+  if (selected instanceof ViewKeys && selected.index === index) return view.slice();
   if (selected.size > view.length / 8) return view.filter((i) => selected.has(i.key));
   const picked: { item: TrashItem; at: number }[] = [];
   for (const key of selected) {
