@@ -95,6 +95,10 @@ test('drag across the timeline filters the list; the date-range control follows,
     expect(one).toBeGreaterThan(0);
     expect(one).toBeLessThan(total);
     await expect(page.getByTestId('timeline-readout')).not.toBeEmpty();
+    const oneBar = (await page.getByTestId('date-range').textContent())!;
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await expect(page.getByTestId('date-range')).not.toHaveText(oneBar);
+    await expect.poll(() => count(page)).toBeGreaterThan(one);
 
     // The date-range control sets the same range the timeline draws: "Any time" from its popover.
     await page.getByTestId('date-range').click();
