@@ -151,6 +151,10 @@ export class WebDavFrontEnd {
    * addresses on any port). With `oidcLoginPage` off, authorize signs in `oidcLogin` at once (a
    * browser that already has a session); on, it sends the browser to a sign-in page first
    * (/signin/v1/identifier, as LibreGraph Connect does) that takes a user name and password.
+   * That page is a plain HTML form posting to /signin/v1/identifier/_/logon and redirecting with
+   * the code at once; the real one is a script page that posts JSON there (with a
+   * Kopano-Konnect-XSRF header) and then continues to authorize — only the paths are LibreGraph
+   * Connect's. Its token endpoint, like LibreGraph Connect's, does not check the client secret.
    * `oidcTokenSeconds` shortens access tokens for tests.
    */
   oidcLogin = 'alice';
