@@ -194,12 +194,15 @@ export function DeletionTimeline({
     if (width > 0) plot.current?.setSize({ width, height });
   }, [width, height]);
 
+  // New bars only when the histogram changes (it is memoised on the grid, the measure and the items).
+  const { bins } = timeline;
   useEffect(() => {
     const u = plot.current;
     if (!u) return;
-    u.setData(stacked(timeline, accounts), false);
-    u.setScale('x', { min: timeline.grid.from, max: timeline.grid.to });
-  }, [timeline.bins, timeline.grid.from, timeline.grid.to, accounts, timeline]);
+    const t = latest.current.timeline;
+    u.setData(stacked(t, accounts), false);
+    u.setScale('x', { min: t.grid.from, max: t.grid.to });
+  }, [bins, accounts]);
 
   // The range (from here, the date-range control or an event) drawn as the selection.
   useEffect(() => {
