@@ -101,3 +101,25 @@ test('oCIS: a browser sign-in that ended runs again from "Sign in again"', async
     await server.close();
   }
 });
+
+test('oCIS: a browser sign-in declined in the browser says so in the dialog, and Try again starts over', async ({ page, host }) => {
+  const server = await startWebDavServer({ kind: 'ocis', seed: seedTestState });
+  try {
+    await host.open(page);
+    await page.getByRole('button', { name: 'Add account' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add an account' });
+    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await dialog.getByRole('button', { name: 'Sign in with your browser' }).click();
+    const authorize = new URL((await dialog.getByRole('link', { name: 'Open sign-in page' }).getAttribute('href'))!);
+    // The identity provider sends the browser back with an error instead of a code (the user declined).
+    await fetch(`${authorize.searchParams.get('redirect_uri')}?error=access_denied&state=${authorize.searchParams.get('state')}`);
+    await expect(dialog.getByTestId('browser-sign-in-error')).toContainText('The sign-in in the browser did not complete');
+    await expect(dialog.getByTestId('browser-sign-in-error')).not.toContainText('app password');
+    await dialog.getByRole('button', { name: 'Try again' }).click();
+    await expect(dialog.getByRole('button', { name: 'Sign in with your browser' })).toBeVisible();
+    expect(await host.invoke<unknown[]>('accounts:list')).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AccountView, ServerProbe } from '../../shared/model';
 import { useAddAccount, useBrowserSignIn, useDetectServer, useLoginFlow, useTestConnection, type NewAccount } from '../actions/accounts';
-import { accountError, type AccountError } from '../lib/accountErrors';
+import { accountError, browserSignInErrorText, type AccountError } from '../lib/accountErrors';
 import { errorText } from '../lib/errorText';
 import { KIND_NAMES } from '../lib/kinds';
 import { ErrorLine } from './ErrorLine';
@@ -96,11 +96,17 @@ export function BrowserSignInOption({ signIn, onStart }: { signIn: ReturnType<ty
             {start.isPending ? 'Preparing the sign-in…' : 'Sign in with your browser'}
           </Button>
           <small className="muted">You sign in on Infinite Scale's own page; Salvage receives a token, never your password.</small>
-          <ErrorLine error={start.error} />
+          {start.isError && (
+            <p role="alert" className="error-text">
+              {browserSignInErrorText(start.error)}
+            </p>
+          )}
         </>
       ) : poll.error ? (
         <>
-          <ErrorLine error={poll.error} />
+          <p role="alert" className="error-text" data-testid="browser-sign-in-error">
+            {browserSignInErrorText(poll.error)}
+          </p>
           <Button className="button" onPress={cancel}>
             Try again
           </Button>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
-import { accountError } from './accountErrors';
+import { accountError, browserSignInErrorText } from './accountErrors';
 
 const err = (code: ConstructorParameters<typeof ApiError>[0]['code'], message: string) => new ApiError({ code, message });
 
@@ -33,5 +33,15 @@ describe('add-account errors', () => {
   it('nothing for no error; anything else goes under the form', () => {
     expect(accountError(null, null)).toBeNull();
     expect(accountError(err('SERVER', 'boom'), 'app-password')?.field).toBe('form');
+  });
+});
+
+describe('browser sign-in errors', () => {
+  it("say what happened in the browser, not the app-password text", () => {
+    const text = browserSignInErrorText(err('AUTH_FAILED', 'The sign-in in the browser did not complete (access_denied).'));
+    expect(text).toBe('The sign-in in the browser did not complete (access_denied). Try again, or use an app token.');
+    expect(text).not.toContain('app password');
+    expect(browserSignInErrorText(err('TIMEOUT', 'The sign-in in the browser was not finished within 10 minutes. Start it again.'))).toContain('10 minutes');
+    expect(browserSignInErrorText(err('SERVER', 'boom'))).toContain('internal error');
   });
 });

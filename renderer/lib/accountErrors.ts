@@ -58,3 +58,14 @@ export function accountError(error: unknown, auth: ServerProbe['auth'] | null): 
       return { field: 'form', text: textFor(e.code, e.message) };
   }
 }
+
+/**
+ * A browser sign-in that did not complete: main's own sentence says what happened (declined in
+ * the browser, not finished within 10 minutes, no OpenID Connect on this server, expired); the
+ * general texts would speak of app passwords, which this sign-in has none of.
+ */
+export function browserSignInErrorText(error: unknown): string {
+  const e = codeAndMessage(error);
+  if (e && ['AUTH_FAILED', 'TIMEOUT', 'UNSUPPORTED', 'NOT_FOUND'].includes(e.code) && e.message.trim()) return `${e.message.trim()} Try again, or use an app token.`;
+  return errorText(error);
+}
