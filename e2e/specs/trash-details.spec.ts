@@ -82,6 +82,18 @@ for (const kind of ['nextcloud', 'docspace'] as const) {
   });
 }
 
+test.describe('a sign-in refused from the start', () => {
+  test.use({ serverKind: 'docspace' });
+  test('the table area says to sign in again (not Retry), and the account\'s Empty trash waits for it', async ({ page, host, account }) => {
+    account.control.fault({ status: 401, times: Infinity, body: '{"error":{"message":"Unauthorized"}}', headers: { 'Content-Type': 'application/json' } });
+    await host.open(page);
+    await expect(page.getByTestId('no-listing')).toContainText('Sign in again (above) to see this trash.');
+    await expect(page.getByTestId('auth-banner')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Empty trash' })).toBeDisabled();
+    await screenshot(page, 'auth-refused-empty-light');
+  });
+});
+
 test.describe('a server that fails', () => {
   test.use({ serverKind: 'docspace' });
   test('its sidebar entry says so, its rows are marked possibly out of date, and an empty table says why', async ({ page, host, account }) => {

@@ -1,6 +1,7 @@
 import type { TrashListings } from '../queries/trash';
 import { TrashMessage, TrashSkeleton } from './TrashStates';
 import { TrashTable, type TrashTableProps } from './TrashTable';
+import { errorCode } from '../lib/errorText';
 
 /**
  * What the table area shows: no account, placeholder rows while the first page loads, an empty
@@ -25,6 +26,8 @@ export function TrashBody({
 }) {
   const loaded = listings.items.length;
   const failed = listings.errors.length > 0;
+  // Every failure is a refused sign-in: the way on is signing in again, not Retry.
+  const authOnly = listings.errors.every((e) => errorCode(e.q.error) === 'AUTH_FAILED');
   if (noAccount) return <TrashMessage title="No account here" />;
   if (listings.loading && loaded === 0 && !failed) return <TrashSkeleton />;
   if (loaded === 0 && !failed && listings.expired.length === 0 && !listings.streaming)
@@ -46,7 +49,7 @@ export function TrashBody({
   if (loaded === 0 && (failed || listings.expired.length > 0))
     return (
       <TrashMessage title="Nothing to show yet" testId="no-listing">
-        <p>{listings.expired.length > 0 && !failed ? 'Sign in again (above) to see this trash.' : 'The trash could not be read — the message above says why, with Retry.'}</p>
+        <p>{listings.expired.length > 0 && authOnly ? 'Sign in again (above) to see this trash.' : 'The trash could not be read — the message above says why, with Retry.'}</p>
       </TrashMessage>
     );
   if (table.items.length === 0 && failed) return null;
