@@ -3,6 +3,7 @@ import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
 import { folderLabel } from '../lib/location';
+import { retentionNote } from '../lib/retention';
 import type { SortColumn } from '../lib/view';
 import { FileIcon } from './FileIcon';
 import type { Column } from './trashGrid';
@@ -51,7 +52,7 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
       );
     case 'expiresAt':
       return (
-        <div role="gridcell" className={item.expiresAt ? undefined : 'cell-muted'} title={item.expiresAt ? formatExact(item.expiresAt) : 'The server does not say when it empties its trash'}>
+        <div role="gridcell" className={item.expiresAt ? undefined : 'cell-muted'} title={item.expiresAt ? formatExact(item.expiresAt) : account ? retentionNote(account.kind, item.deletedAt).long : 'The server does not say when it empties its trash'}>
           {formatDaysLeft(item.expiresAt)}
         </div>
       );
