@@ -138,9 +138,9 @@ class DocSpaceApiHandler {
   async handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname === '/filehandler.ashx' && method === 'GET') return this.fileHandler(req, res, url);
     if (!url.pathname.startsWith('/api/2.0/')) return this.empty(res, 404);
     const route = url.pathname.slice('/api/2.0/'.length).split('/').map(decodeURIComponent).join('/');
-    if (url.pathname === '/filehandler.ashx' && method === 'GET') return this.fileHandler(req, res, url);
 
     // Anonymous routes.
     if (method === 'GET' && route === 'settings/version/build') {
@@ -315,8 +315,6 @@ class DocSpaceApiHandler {
     res.end(text);
   }
 
-  private empty(res: ServerResponse, status: number) {
-    res.writeHead(status, { 'Content-Length': '0' });
   /**
    * FileHandler.ashx, the action=thumb part (ThumbnailFile): fileid and an optional version; 404
    * for an unknown file, 204 while the thumbnail is not Created, else the stored thumbnail. This
@@ -336,6 +334,8 @@ class DocSpaceApiHandler {
     res.end(png);
   }
 
+  private empty(res: ServerResponse, status: number) {
+    res.writeHead(status, { 'Content-Length': '0' });
     res.end();
   }
 
