@@ -8,6 +8,7 @@ test('Open the demo from the first screen: every demo account, one list with an 
   await expect(accounts.getByRole('button', { name: /^DocSpace demo/ })).toBeVisible();
   await expect(accounts.getByRole('button', { name: /^Nextcloud \(demo\)/ })).toBeVisible();
   await expect(accounts.getByRole('button', { name: /^ownCloud \(demo\)/ })).toBeVisible();
+  await expect(accounts.getByRole('button', { name: /^Infinite Scale \(demo\)/ })).toBeVisible(); // the demo's fourth account, added last
   const listed = await host.invoke<{ id: string; demo: boolean }[]>('accounts:list');
   expect(listed.length).toBeGreaterThanOrEqual(3);
   expect(listed.every((a) => a.demo)).toBe(true);
