@@ -52,7 +52,7 @@ test('details pane: Show details from the context menu gives the full original p
   await expect(pane).toHaveCount(0);
 });
 
-for (const kind of ['nextcloud', 'docspace'] as const) {
+for (const kind of ['nextcloud', 'owncloud10', 'docspace'] as const) {
   test.describe(`previews on ${kind}`, () => {
     test.use({ serverKind: kind });
     test('the details pane shows an image item\'s preview, handed over as data; other files say why there is none', async ({ page, host, account }) => {
