@@ -90,6 +90,21 @@ for (const size of [{ width: 800, height: 560 }, { width: 1400, height: 900 }]) 
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await expect(page.getByRole('button', { name: 'Details', exact: true })).toBeFocused();
+    if (size.width >= 1400) {
+      // The filters are one stop too: Left/Right move between them without changing a select's value.
+      const type = page.getByRole('combobox', { name: 'Type' });
+      await type.focus();
+      await page.keyboard.press('ArrowRight');
+      await expect(page.getByTestId('date-range')).toBeFocused();
+      await page.keyboard.press('ArrowRight');
+      await expect(page.getByRole('combobox', { name: 'Original folder' })).toBeFocused();
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await expect(type).toBeFocused();
+      await expect(type).toHaveValue('');
+      expect(await type.getAttribute('tabindex')).toBe('0');
+      expect(await page.getByRole('combobox', { name: 'Original folder' }).getAttribute('tabindex')).toBe('-1');
+    }
     await screenshot(page, `keyboard-tab-${size.width}-light`);
   });
 }
