@@ -1,4 +1,4 @@
-import { SaxesParser } from 'saxes';
+import { XmlScanner } from './xmlScan';
 
 /**
  * A streaming reader for WebDAV multistatus bodies (RFC 4918), fed text as it arrives. Each
@@ -29,7 +29,7 @@ type Level = 'none' | 'multistatus' | 'response' | 'href' | 'propstat' | 'prop' 
 
 /** Incremental parser: write() text chunks, end() at the end; responses are pushed to onResponse. */
 export class MultistatusParser {
-  private readonly sax = new SaxesParser({ xmlns: true, position: false });
+  private readonly xml: XmlScanner;
   private stack: Level[] = [];
   private current: DavResponse | null = null;
   private pending = new Map<string, string>();
@@ -42,25 +42,29 @@ export class MultistatusParser {
   private error: Error | null = null;
 
   constructor(private readonly onResponse: (r: DavResponse) => void) {
-    this.sax.on('opentag', (tag) => this.open(tag.uri ?? '', tag.local ?? tag.name));
-    this.sax.on('closetag', () => this.close());
-    this.sax.on('text', (t) => (this.text += t));
-    this.sax.on('cdata', (t) => (this.text += t));
-    this.sax.on('error', (e) => {
-      this.error ??= e;
+    this.xml = new XmlScanner({
+      open: (uri, local) => this.open(uri, local),
+      close: () => this.close(),
+      text: (t) => (this.text += t),
     });
   }
 
   write(chunk: string): void {
     if (this.error) throw this.error;
-    this.sax.write(chunk);
-    if (this.error) throw this.error;
+    try {
+      this.xml.write(chunk);
+    } catch (e) {
+      throw (this.error = e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   end(): void {
     if (this.error) throw this.error;
-    this.sax.close();
-    if (this.error) throw this.error;
+    try {
+      this.xml.end();
+    } catch (e) {
+      throw (this.error = e instanceof Error ? e : new Error(String(e)));
+    }
     if (!this.sawRoot) throw new Error('Not a WebDAV multistatus body');
   }
 
