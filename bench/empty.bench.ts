@@ -64,7 +64,9 @@ async function emptyOnce(kind: Kind, afterListing: boolean): Promise<{ requests:
     if (deleted < COUNT) throw new Error(`empty bench ${kind}: ${deleted} items reported deleted, expected at least ${COUNT}`);
     const seen = proxy.log;
     const polls = seen.filter(isPoll).length;
-    return { requests: seen.length - polls, polls, deleted, listed, seen: seen.filter((r) => !isPoll(r)).map((r) => `${r.method} ${r.url.split('?')[0]}`), ms };
+    const counts = new Map<string, number>();
+    for (const r of seen.filter((x) => !isPoll(x))) counts.set(`${r.method} ${r.url.split('?')[0]}`, (counts.get(`${r.method} ${r.url.split('?')[0]}`) ?? 0) + 1);
+    return { requests: seen.length - polls, polls, deleted, listed, seen: [...counts].map(([what, n]) => `${n}× ${what}`), ms };
   } finally {
     await proxy.close();
     upstream.stop();
