@@ -17,13 +17,21 @@ import { WireProxy } from './wire';
  * The command line (no listing at hand) reads the trash once first: one more request, shown too.
  */
 const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
+/**
+ * DocSpace's test server takes over two minutes to carry out the emptying of 100k items on this
+ * kind of machine (twice: window and command line), which alone would break the bench's time
+ * budget; the requests Salvage sends to empty do not depend on the count (one PUT), only the
+ * command line's read does (one GET per 100 items). So DocSpace is measured with 10k items.
+ */
+const DOCSPACE_COUNT = Number(process.env.SALVAGE_BENCH_EMPTY_DOCSPACE_ITEMS ?? Math.min(COUNT, 10_000));
+const countOf = (kind: 'nextcloud' | 'docspace') => (kind === 'docspace' ? DOCSPACE_COUNT : COUNT);
 const WEBDAV_SECRET = 'alice-app-password-0001';
 
 type Kind = 'nextcloud' | 'docspace';
 const upstreamOf = (kind: Kind) =>
   kind === 'nextcloud'
     ? startServerProcess<{ url: string; key?: string }>(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', 'nextcloud', '--seed', String(COUNT)])
-    : startServerProcess<{ url: string; key?: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), ['--seed', String(COUNT - 4), '--op-item-ms', '0']);
+    : startServerProcess<{ url: string; key?: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), ['--seed', String(DOCSPACE_COUNT - 4), '--op-item-ms', '0']);
 
 const isPoll = (r: { method: string; url: string }) => r.method === 'GET' && /\/api\/2\.0\/files\/fileops(\?|$)/.test(r.url);
 
@@ -61,7 +69,7 @@ async function emptyOnce(kind: Kind, afterListing: boolean): Promise<{ requests:
     const ms = performance.now() - t0;
     if (done.state !== 'done') throw new Error(`empty bench ${kind}: ${done.state} ${JSON.stringify(done.error)}`);
     const deleted = done.results.filter((r) => r.outcome === 'deleted').length;
-    if (deleted < COUNT) throw new Error(`empty bench ${kind}: ${deleted} items reported deleted, expected at least ${COUNT}`);
+    if (deleted < countOf(kind)) throw new Error(`empty bench ${kind}: ${deleted} items reported deleted, expected at least ${countOf(kind)}`);
     const seen = proxy.log;
     const polls = seen.filter(isPoll).length;
     const counts = new Map<string, number>();
@@ -82,12 +90,12 @@ const bench: Bench = async () => {
       `empty ${kind}: after the window's listing ${window.requests} request(s) (${window.seen.join(', ')}) + ${window.polls} status poll(s), ${window.deleted} deleted in ${window.ms.toFixed(0)} ms; command line ${cli.requests} (${cli.seen.join(', ')}) + ${cli.polls} poll(s)\n`,
     );
     const polls = kind === 'docspace' ? `; plus ${window.polls} status polls of the emptying operation (GET files/fileops), not counted` : '';
-    record('empty_trash_requests', kind, window.requests, 'requests', false, `requests from Empty trash to every item reported, after the window's listing (the command line, with no listing at hand, reads the trash once more: ${cli.requests})${polls}`);
+    record('empty_trash_requests', kind, window.requests, 'requests', false, `requests from Empty trash to every item reported (${countOf(kind).toLocaleString('en-US')} items), after the window's listing (the command line, with no listing at hand, reads the trash first: ${cli.requests} in all)${polls}`);
     rows.push(
-      { bench: `empty ${COUNT / 1000}k ${kind}`, measure: "requests, after the window's listing", unit: 'req', baseline: COUNT, baselineLabel: 'one DELETE per item', candidate: window.requests, candidateLabel: 'salvage', target: 1 },
-      { bench: `empty ${COUNT / 1000}k ${kind}`, measure: 'requests, command line (reads the trash first)', unit: 'req', baseline: COUNT, baselineLabel: 'one DELETE per item', candidate: cli.requests, candidateLabel: 'salvage', target: null },
+      { bench: `empty ${countOf(kind) / 1000}k ${kind}`, measure: "requests, after the window's listing", unit: 'req', baseline: countOf(kind), baselineLabel: 'one DELETE per item', candidate: window.requests, candidateLabel: 'salvage', target: 1 },
+      { bench: `empty ${countOf(kind) / 1000}k ${kind}`, measure: 'requests, command line (reads the trash first)', unit: 'req', baseline: countOf(kind), baselineLabel: 'one DELETE per item', candidate: cli.requests, candidateLabel: 'salvage', target: null },
     );
-    if (kind === 'docspace') rows.push({ bench: `empty ${COUNT / 1000}k ${kind}`, measure: 'status polls of the emptying operation', unit: 'req', baseline: 0, baselineLabel: '—', candidate: window.polls, candidateLabel: 'salvage', target: null });
+    if (kind === 'docspace') rows.push({ bench: `empty ${countOf(kind) / 1000}k ${kind}`, measure: 'status polls of the emptying operation', unit: 'req', baseline: 0, baselineLabel: '—', candidate: window.polls, candidateLabel: 'salvage', target: null });
   }
   return rows;
 };
