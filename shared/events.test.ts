@@ -176,11 +176,11 @@ describe('eventSummary', () => {
   };
   const label = (id: string) => (id === 'w' ? 'Nextcloud (work)' : id);
   it('reads like the issue', () => {
-    expect(eventSummary(e, label, { timeZone: 'UTC' })).toBe('Tue 24 Nov, 14:02–14:05 · 3,214 items · 1.2 GB · mostly /Projects/Client X · Nextcloud (work)');
+    expect(eventSummary(e, label, { timeZone: 'UTC' })).toBe('Tue 24 Nov, 14:02–14:05 · 3,214 items · 1.2 GB · mostly Home / Projects / Client X · Nextcloud (work)');
   });
   it('shows both days over midnight, one item, no size when unknown, several accounts', () => {
     const s = eventSummary({ ...e, from: '2026-11-24T23:58:00Z', to: '2026-11-25T00:03:00Z', count: 1, bytes: 0, accounts: ['w', 'x'] }, label, { timeZone: 'UTC' });
-    expect(s).toBe('Tue 24 Nov, 23:58 – Wed 25 Nov, 00:03 · 1 item · mostly /Projects/Client X · Nextcloud (work), x');
+    expect(s).toBe('Tue 24 Nov, 23:58 – Wed 25 Nov, 00:03 · 1 item · mostly Home / Projects / Client X · Nextcloud (work), x');
   });
 });
 

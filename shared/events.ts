@@ -21,6 +21,7 @@
  *    incident and merge into one event listing every account.
  * Two bursts more than one gap apart stay two events.
  */
+import { folderLabel } from './location';
 import type { TrashItem } from './model';
 
 export interface DeletionEvent {
@@ -348,7 +349,7 @@ export function eventSummary(e: DeletionEvent, accountLabel: (id: string) => str
   const when = d1 === d2 ? (t1 === t2 ? `${d1}, ${t1}` : `${d1}, ${t1}–${t2}`) : `${d1}, ${t1} – ${d2}, ${t2}`;
   const parts = [when, `${e.count.toLocaleString('en-US')} ${e.count === 1 ? 'item' : 'items'}`];
   if (e.bytes > 0) parts.push(bytesText(e.bytes));
-  if (e.topFolder) parts.push(`mostly ${e.topFolder}`);
+  if (e.topFolder) parts.push(`mostly ${folderLabel(e.topFolder)}`);
   if (e.accounts.length > 0) parts.push(e.accounts.map(accountLabel).join(', '));
   return parts.join(' · ');
 }

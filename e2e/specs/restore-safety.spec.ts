@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, screenshot, SERVER_KINDS, test, type HostHandle, type TestAccount } from '../fixtures';
 import { WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
 import { latestOperation, openTrash, row, selectRange, showEarlierBatches, waitForOperation } from './trash-helpers';
-import { folderLabel } from '../../renderer/lib/location';
+import { folderLabel } from '../../shared/location';
 
 // Issue 10, "never act on the wrong file": nothing restores without a deliberate press, the
 // conflict dialog shows exactly which files clash, and the undo toast names what it undoes.

@@ -119,13 +119,13 @@ test('"Restore this event" restores the incident where it was; Undo puts it back
     await host.open(page);
     await expect(row(page, 'lost 39.pdf')).toBeVisible();
     const total = await count(page);
-    const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly /Projects/Client X' });
+    const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly Home / Projects / Client X' });
     await expect(event).toHaveCount(1);
     await expect(event).toContainText(`${INCIDENT_FILES + 1} items`);
     await expect(event).toContainText('Nextcloud (work)');
 
     // Choosing the event shows its span and selects its items.
-    await event.getByRole('button', { name: /mostly \/Projects\/Client X/ }).first().click();
+    await event.getByRole('button', { name: /mostly Home \/ Projects \/ Client X/ }).first().click();
     await expect(page.getByTestId('selection-count')).toContainText(`${INCIDENT_FILES + 1} selected`);
     await expect(page.getByTestId('date-range')).not.toContainText('Any time');
     await expect(row(page, 'old 00.txt')).toHaveCount(0);
@@ -159,10 +159,13 @@ test('"Restore this event" restores the incident where it was; Undo puts it back
 test('at 800×560 the timeline folds, opens from its header, and the list keeps its room', async ({ page, host }) => {
   const s = await startIncidentServer(host);
   try {
-    await page.setViewportSize({ width: 800, height: 560 });
+    // Open by itself in a tall window; made short, it folds (the user had not chosen).
+    await page.setViewportSize({ width: 1400, height: 900 });
     await host.open(page);
     await expect(row(page, 'lost 39.pdf')).toBeVisible();
     const toggle = page.getByRole('button', { name: 'Timeline' });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await page.setViewportSize({ width: 800, height: 560 });
     await expect(toggle).toHaveAttribute('aria-expanded', 'false');
     await shots(page, 'timeline-800-folded');
     await toggle.click();
@@ -181,14 +184,14 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
   await host.open(page);
   await page.getByRole('button', { name: 'Open the demo' }).click();
   await expect(page.getByTestId('status-bar')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
-  const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly /Projects/Client X' });
+  const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly Home / Projects / Client X' });
   await expect(event).toHaveCount(1);
   await expect(event).toContainText('Nextcloud (demo)');
   const n = Number(/([\d,]+) items/.exec((await event.textContent())!)![1]!.replace(/,/g, ''));
   expect(n).toBeGreaterThan(100);
   await shots(page, 'timeline-demo-1400');
 
-  await event.getByRole('button', { name: /mostly \/Projects\/Client X/ }).first().click();
+  await event.getByRole('button', { name: /mostly Home \/ Projects \/ Client X/ }).first().click();
   await expect(page.getByTestId('selection-count')).toContainText(`${n.toLocaleString('en-US')} selected`);
   await page.mouse.move(700, 20);
   await shots(page, 'timeline-demo-event-1400');

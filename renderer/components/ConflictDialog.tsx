@@ -4,7 +4,7 @@ import type { Conflict, Resolution } from '../../shared/model';
 import { choiceForAll, compareSides, DEFAULT_CHOICE, isSelectionClash, type Side } from '../lib/conflict';
 import { formatDateTime, formatExact, formatRelative, formatSizeExact, plural } from '../lib/format';
 import { Modal } from './Modal';
-import { folderLabel } from '../lib/location';
+import { folderLabel } from '../../shared/location';
 
 const CHOICES: { value: Resolution; label: string; hint: string }[] = [
   { value: 'replace', label: 'Replace', hint: 'The existing one goes to the trash; the restored one takes its place.' },

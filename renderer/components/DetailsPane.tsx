@@ -2,7 +2,7 @@ import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { describeItems, formatExact, formatSizeExact } from '../lib/format';
 import { KIND_NAMES } from '../lib/kinds';
-import { fullPath } from '../lib/location';
+import { fullPath } from '../../shared/location';
 import { retentionNote } from '../lib/retention';
 import { errorText } from '../lib/errorText';
 import { usePreview } from '../queries/trash';

@@ -8,7 +8,7 @@ import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
 import { operationQueries } from '../queries/operations';
 import { ErrorLine } from './ErrorLine';
-import { folderLabel } from '../lib/location';
+import { folderLabel } from '../../shared/location';
 
 /** What a result line says after the outcome: where the item went, why it failed or stayed, and any note. */
 function resultDetail(r: ItemResult): string {

@@ -8,7 +8,7 @@ import { folderQueries } from '../queries/folders';
 import { ErrorLine } from './ErrorLine';
 import { FolderTree } from './FolderTree';
 import { Modal } from './Modal';
-import { folderLabel } from '../lib/location';
+import { folderLabel } from '../../shared/location';
 
 /**
  * "Restore to…": pick a folder of the items' account in a lazy tree, with breadcrumbs, a New

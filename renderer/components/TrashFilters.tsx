@@ -2,7 +2,7 @@ import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
 import { DateRangeFilter } from './DateRangeFilter';
-import { folderLabel } from '../lib/location';
+import { folderLabel } from '../../shared/location';
 import { useRovingFocus } from '../lib/useRovingFocus';
 
 /** Search box (Ctrl+F), type, deletion date range and original folder. */

@@ -2,7 +2,7 @@ import type { DragEvent, MouseEvent } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
-import { folderLabel } from '../lib/location';
+import { folderLabel } from '../../shared/location';
 import { retentionNote } from '../lib/retention';
 import type { SortColumn } from '../lib/view';
 import { FileIcon } from './FileIcon';

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Bins } from '../../shared/events';
 import type { TrashItem } from '../../shared/model';
 import { binIndex, buildTimeIndex } from './timeIndex';
+import { useMediaQuery } from './useMediaQuery';
 import { binsFor, initialView, maxSpanFor, pan, viewAround, zoom, type TimeRange } from './timeRange';
 
 export type TimelineMeasure = 'count' | 'bytes';
@@ -22,9 +23,10 @@ export function useTimeline(items: readonly TrashItem[], width: number, hasEvent
   const [chosen, setChosen] = useState<TimeRange | null>(null);
   const [measure, setMeasure] = useState<TimelineMeasure>('count');
   // Until the user folds or opens it: open when there is a burst of deletions to show, and the
-  // window is tall enough; otherwise folded, so the list keeps its room.
+  // window is tall enough; otherwise folded, so the list keeps its room. A window made short later
+  // folds it too (and a taller one opens it again), unless the user chose.
   const [chosenCollapsed, setCollapsed] = useState<boolean | null>(null);
-  const [short] = useState(() => typeof window !== 'undefined' && window.innerHeight < 700);
+  const short = useMediaQuery('(max-height: 699px)');
   const collapsed = chosenCollapsed ?? (short || !hasEvents);
   const [now] = useState(() => Date.now());
   const view = chosen ?? initialView(extent, now);
