@@ -43,7 +43,7 @@ describe('the demo incident', () => {
       const [e] = events;
       expect(e!.count).toBe(184);
       expect(e!.topFolder).toBe('/Projects/Client X');
-      expect(eventSummary(e!, () => 'Nextcloud (work)')).toMatch(/^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly \/Projects\/Client X · Nextcloud \(work\)$/);
+      expect(eventSummary(e!, () => 'Nextcloud (work)')).toMatch(/^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly Home \/ Projects \/ Client X · Nextcloud \(work\)$/);
 
       // The live project as the incident left it: the emptied folders are there, Drafts, Specs/Old, Contracts/2025 and Design/Mockups are not.
       expect(walk(project.id, '').filter((p) => p.endsWith('/')).sort()).toEqual(['Contracts/', 'Design/', 'Meetings/', 'Specs/']);
