@@ -21,6 +21,7 @@
  *    incident and merge into one event listing every account.
  * Two bursts more than one gap apart stay two events.
  */
+import { formatBytes } from './bytes';
 import { folderLabel } from './location';
 import type { TrashItem } from './model';
 
@@ -297,21 +298,6 @@ export function binDeletions(
   return { start: opts.from, step, byAccount: { ...byAccount } };
 }
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-
-/** Same rule as the renderer's formatBytes: decimal units, one decimal below 10. */
-function bytesText(bytes: number): string {
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
-  if (rounded >= 1000 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
-  return `${rounded.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${UNITS[unit]}`;
-}
 
 const formatters = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
 function formattersFor(timeZone: string | undefined) {
@@ -348,7 +334,7 @@ export function eventSummary(e: DeletionEvent, accountLabel: (id: string) => str
   const t2 = f.time.format(to);
   const when = d1 === d2 ? (t1 === t2 ? `${d1}, ${t1}` : `${d1}, ${t1}–${t2}`) : `${d1}, ${t1} – ${d2}, ${t2}`;
   const parts = [when, `${e.count.toLocaleString('en-US')} ${e.count === 1 ? 'item' : 'items'}`];
-  if (e.bytes > 0) parts.push(bytesText(e.bytes));
+  if (e.bytes > 0) parts.push(formatBytes(e.bytes));
   if (e.topFolder) parts.push(`mostly ${folderLabel(e.topFolder)}`);
   if (e.accounts.length > 0) parts.push(e.accounts.map(accountLabel).join(', '));
   return parts.join(' · ');

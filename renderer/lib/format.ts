@@ -1,5 +1,9 @@
 /** Number, size and date formatting shared by every view. Pure functions, tested in format.test.ts. */
 
+import { formatBytes } from '../../shared/bytes';
+
+export { formatBytes };
+
 const LOCALE = 'en-US';
 
 /**
@@ -7,29 +11,12 @@ const LOCALE = 'en-US';
  * cost the list ~0.2 ms per date — several milliseconds per frame while scrolling.
  */
 const COUNT = new Intl.NumberFormat(LOCALE);
-const ONE_DECIMAL = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
 const EXACT = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'full', timeStyle: 'medium' });
 
 export const formatCount = (n: number) => COUNT.format(n);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-
-/** 1.2 GB style: decimal units, one decimal below 10 (and always for KB+ under 100), none for bytes. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
-  if (rounded >= 1000 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
-  return `${ONE_DECIMAL.format(rounded)} ${UNITS[unit]}`;
-}
 
 /** "3 minutes ago", "yesterday", "5 days ago", "2 months ago". */
 export function formatRelative(iso: string | null, now: number = Date.now()): string {

@@ -27,8 +27,8 @@ export interface AccountTotals {
   unknownAreFolders: boolean;
 }
 
-export function accountTotals(q: ListingQuery): AccountTotals {
-  const items = q.data?.items ?? [];
+/** What some items weigh: the sum of the sizes the server gave, and how many it gave none for. */
+function tallySizes(items: readonly { size: number | null; kind: 'file' | 'folder' }[]): Pick<AccountTotals, 'knownBytes' | 'unknownSizes' | 'unknownAreFolders'> {
   let knownBytes = 0;
   let unknownSizes = 0;
   let unknownAreFolders = true;
@@ -39,10 +39,15 @@ export function accountTotals(q: ListingQuery): AccountTotals {
       if (i.kind !== 'folder') unknownAreFolders = false;
     }
   }
+  return { knownBytes, unknownSizes, unknownAreFolders };
+}
+
+export function accountTotals(q: ListingQuery): AccountTotals {
+  const items = q.data?.items ?? [];
   const complete = Boolean(q.data?.complete);
   const state = q.isError ? 'error' : complete ? 'complete' : q.data && (items.length > 0 || q.data.total !== null) ? 'loading' : 'waiting';
   const count = complete ? items.length : q.isError ? null : (q.data?.total ?? null);
-  return { state, loaded: items.length, count, knownBytes, unknownSizes, unknownAreFolders };
+  return { state, loaded: items.length, count, ...tallySizes(items) };
 }
 
 /** An account has answered once its listing is complete or failed. */
@@ -134,23 +139,9 @@ export function loadProgress(list: readonly AccountTotals[]) {
   return { accounts: list.length, waiting, failed: list.filter((t) => t.state === 'error').length, complete: waiting === 0 };
 }
 
-/**
- * The status bar's count. Until every account in view has answered (errors count as answered)
- * it says the number is still growing: "293 items so far · still loading 2 of 3 accounts…".
- */
 /** The size of some items as sizeText words it: what the server gave, and how many it gave none for (folders on DocSpace). */
 export function sizeOfItems(items: readonly { size: number | null; kind: 'file' | 'folder' }[]): string {
-  let knownBytes = 0;
-  let unknownSizes = 0;
-  let unknownAreFolders = true;
-  for (const i of items) {
-    if (i.size !== null) knownBytes += i.size;
-    else {
-      unknownSizes += 1;
-      if (i.kind !== 'folder') unknownAreFolders = false;
-    }
-  }
-  return sizeText({ knownBytes, unknownSizes, unknownAreFolders, loaded: items.length });
+  return sizeText({ ...tallySizes(items), loaded: items.length });
 }
 
 /**
