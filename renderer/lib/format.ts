@@ -17,7 +17,6 @@ export const formatCount = (n: number) => COUNT.format(n);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
-
 /** "3 minutes ago", "yesterday", "5 days ago", "2 months ago". */
 export function formatRelative(iso: string | null, now: number = Date.now()): string {
   if (!iso) return '—';
