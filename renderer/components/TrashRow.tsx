@@ -1,4 +1,4 @@
-import type { DragEvent, MouseEvent } from 'react';
+import { memo, type DragEvent, type MouseEvent } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
@@ -59,8 +59,21 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
   }
 }
 
+/**
+ * What a row's events do, given the row's item. The table passes one object that stays the same
+ * across renders (it calls the table's latest handlers), so a row re-renders only when its own
+ * props change — not on every scroll frame.
+ */
+export interface RowHandlers {
+  onDragStart: (e: DragEvent, item: TrashItem) => void;
+  onMouseDown: (e: MouseEvent, item: TrashItem) => void;
+  onClick: (e: MouseEvent, item: TrashItem) => void;
+  onContextMenu: (e: MouseEvent, item: TrashItem) => void;
+  onDoubleClick: (item: TrashItem) => void;
+}
+
 /** One trashed item as a grid row: its check, name and type, original folder, dates, size and (in All accounts) account. */
-export function TrashRow({
+export const TrashRow = memo(function TrashRow({
   item,
   index,
   start,
@@ -72,11 +85,7 @@ export function TrashRow({
   busy,
   stale,
   group,
-  onDragStart,
-  onMouseDown,
-  onClick,
-  onContextMenu,
-  onDoubleClick,
+  handlers,
 }: {
   item: TrashItem;
   index: number;
@@ -93,11 +102,8 @@ export function TrashRow({
   stale: boolean;
   /** In a folder-grouped view: whether this row starts its folder's group; null when not grouped. */
   group: 'start' | 'member' | null;
-  onDragStart: (e: DragEvent) => void;
-  onMouseDown: (e: MouseEvent) => void;
-  onClick: (e: MouseEvent) => void;
-  onContextMenu: (e: MouseEvent) => void;
-  onDoubleClick: () => void;
+  /** Stable across renders (see RowHandlers). */
+  handlers: RowHandlers;
 }) {
   const groupStart = group === 'start';
   return (
@@ -112,11 +118,11 @@ export function TrashRow({
       className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy ? ' busy' : ''}${stale ? ' stale' : ''}${group ? (groupStart ? ' group-start' : ' group-member') : ''}`}
       style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}
       draggable
-      onDragStart={onDragStart}
-      onMouseDown={onMouseDown}
-      onClick={onClick}
-      onContextMenu={onContextMenu}
-      onDoubleClick={onDoubleClick}
+      onDragStart={(e) => handlers.onDragStart(e, item)}
+      onMouseDown={(e) => handlers.onMouseDown(e, item)}
+      onClick={(e) => handlers.onClick(e, item)}
+      onContextMenu={(e) => handlers.onContextMenu(e, item)}
+      onDoubleClick={() => handlers.onDoubleClick(item)}
     >
       <div role="gridcell" className="gutter" title="Drag from here to select several rows">
         <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />
@@ -126,4 +132,4 @@ export function TrashRow({
       ))}
     </div>
   );
-}
+});

@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import * as sel from '../lib/selection';
 import { startsGroup, type Sort } from '../lib/view';
 import { gridTemplate, isMac, ROW_HEIGHT, toggleKey, visibleColumns } from './trashGrid';
-import { TrashRow } from './TrashRow';
+import { TrashRow, type RowHandlers } from './TrashRow';
 import { TrashTableHeader } from './TrashTableHeader';
 import { useMarquee } from './useMarquee';
 
@@ -60,7 +60,7 @@ export function TrashTable(props: TrashTableProps) {
   // The header lines up with the rows: it leaves room for the rows' scrollbar, whatever its width.
   const { scrollbar, inner } = useScrollerWidths(scrollRef);
   // Columns hide by priority (Account, then "Deleted for good") when the window is narrow.
-  const columns = visibleColumns(inner, showAccount);
+  const columns = useMemo(() => visibleColumns(inner, showAccount), [inner, showAccount]);
   const template = gridTemplate(columns);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is designed to be read during render
@@ -98,10 +98,46 @@ export function TrashTable(props: TrashTableProps) {
     if (mods.shift) e.preventDefault(); // no text selection on shift-click
     onSelection(sel.click(selection, keys, index, key, mods));
   };
-  const onRowClick = (e: MouseEvent, key: string) => {
-    if (e.shiftKey || toggleKey(e)) return;
-    if (selection.selected.size > 1 && selection.selected.has(key)) onSelection(sel.click(selection, keys, index, key));
+  const rowHandlers: RowHandlers = {
+    onDragStart: (e: DragEvent, item: TrashItem) => {
+      if (!fromName.current) {
+        e.preventDefault(); // only the name drags; other cells start a marquee
+        return;
+      }
+      if (!selection.selected.has(item.key)) onSelection(sel.click(selection, keys, index, item.key));
+      props.onDragSelection(e);
+    },
+    onMouseDown: (e: MouseEvent, item: TrashItem) => onRowMouseDown(e, item.key),
+    onClick: (e: MouseEvent, item: TrashItem) => {
+      if (e.shiftKey || toggleKey(e)) return;
+      if (selection.selected.size > 1 && selection.selected.has(item.key)) onSelection(sel.click(selection, keys, index, item.key));
+    },
+    onContextMenu: (e: MouseEvent, item: TrashItem) => {
+      e.preventDefault();
+      // A right click on a row outside the selection selects that row, as in file managers.
+      if (!selection.selected.has(item.key)) onSelection(sel.click(selection, keys, index, item.key));
+      props.onContextMenu({ x: e.clientX, y: e.clientY });
+    },
+    onDoubleClick: (item: TrashItem) => {
+      if (item.kind === 'folder') props.onOpen(item);
+    },
   };
+  // Rows get one handlers object for the table's lifetime, calling whatever this render's handlers are,
+  // so memoized rows skip re-rendering while the list scrolls (events only fire after the commit).
+  const latestRowHandlers = useRef(rowHandlers);
+  useLayoutEffect(() => {
+    latestRowHandlers.current = rowHandlers;
+  });
+  const stableRowHandlers = useMemo<RowHandlers>(
+    () => ({
+      onDragStart: (e, item) => latestRowHandlers.current.onDragStart(e, item),
+      onMouseDown: (e, item) => latestRowHandlers.current.onMouseDown(e, item),
+      onClick: (e, item) => latestRowHandlers.current.onClick(e, item),
+      onContextMenu: (e, item) => latestRowHandlers.current.onContextMenu(e, item),
+      onDoubleClick: (item) => latestRowHandlers.current.onDoubleClick(item),
+    }),
+    [],
+  );
 
   // Enter and double-click never restore (that is always a press of Restore or its shortcut, see lib/shortcuts); on a folder they open it.
   const onKeyDown = (e: KeyboardEvent) => {
@@ -184,7 +220,6 @@ export function TrashTable(props: TrashTableProps) {
         <div className="trash-canvas" role="presentation" style={{ height: virtualizer.getTotalSize() }}>
           {rows.map((row) => {
             const item = items[row.index]!;
-            const selected = selection.selected.has(item.key);
             return (
               <TrashRow
                 key={item.key}
@@ -194,30 +229,12 @@ export function TrashTable(props: TrashTableProps) {
                 template={template}
                 account={accounts.get(item.accountId)}
                 columns={columns}
-                selected={selected}
+                selected={selection.selected.has(item.key)}
                 focused={selection.focus === item.key}
                 busy={busy.has(item.key)}
                 stale={props.stale.has(item.accountId)}
                 group={sort.groupByFolder ? (startsGroup(items, row.index) ? 'start' : 'member') : null}
-                onDragStart={(e) => {
-                  if (!fromName.current) {
-                    e.preventDefault(); // only the name drags; other cells start a marquee
-                    return;
-                  }
-                  if (!selected) onSelection(sel.click(selection, keys, index, item.key));
-                  props.onDragSelection(e);
-                }}
-                onMouseDown={(e) => onRowMouseDown(e, item.key)}
-                onClick={(e) => onRowClick(e, item.key)}
-                onDoubleClick={() => {
-                  if (item.kind === 'folder') props.onOpen(item);
-                }}
-                onContextMenu={(e) => {
-                  e.preventDefault();
-                  // A right click on a row outside the selection selects that row, as in file managers.
-                  if (!selected) onSelection(sel.click(selection, keys, index, item.key));
-                  props.onContextMenu({ x: e.clientX, y: e.clientY });
-                }}
+                handlers={stableRowHandlers}
               />
             );
           })}
