@@ -1,7 +1,7 @@
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { describeItems, formatExact, formatSizeExact } from '../lib/format';
-import { KIND_NAMES } from '../lib/kinds';
+import { accountWithKind } from '../lib/kinds';
 import { fullPath } from '../../shared/location';
 import { retentionNote } from '../lib/retention';
 import { errorText } from '../lib/errorText';
@@ -43,7 +43,7 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
         <dt>Original path</dt>
         <dd data-testid="details-path">{fullPath(item)}</dd>
         <dt>Account</dt>
-        <dd>{account ? `${account.label} (${KIND_NAMES[account.kind]})` : item.accountId}</dd>
+        <dd>{account ? accountWithKind(account) : item.accountId}</dd>
         <dt>Deleted</dt>
         <dd>
           {formatExact(item.deletedAt)}

@@ -7,3 +7,16 @@ export const KIND_NAMES: Record<AccountKind, string> = {
   nextcloud: 'Nextcloud',
   ocis: 'ownCloud Infinite Scale',
 };
+
+/** The words a label naming the kind already holds ("Nextcloud (demo)", "ownCloud (work)"). */
+const KIND_WORDS: Record<AccountKind, string> = {
+  docspace: 'docspace',
+  owncloud10: 'owncloud',
+  nextcloud: 'nextcloud',
+  ocis: 'infinite scale',
+};
+
+/** An account as the details name it: its label, then its server kind unless the label already says it. */
+export function accountWithKind(account: { label: string; kind: AccountKind }): string {
+  return account.label.toLowerCase().includes(KIND_WORDS[account.kind]) ? account.label : `${account.label} (${KIND_NAMES[account.kind]})`;
+}
