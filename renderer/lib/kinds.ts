@@ -8,7 +8,7 @@ export const KIND_NAMES: Record<AccountKind, string> = {
   ocis: 'ownCloud Infinite Scale',
 };
 
-/** The words a label naming the kind already holds ("Nextcloud (demo)", "ownCloud (work)"). */
+/** The words a label naming the kind already holds as words ("Nextcloud (demo)", "ownCloud (work)"; not a host such as "alice@nextcloud.test"). */
 const KIND_WORDS: Record<AccountKind, string> = {
   docspace: 'docspace',
   owncloud10: 'owncloud',
@@ -18,5 +18,6 @@ const KIND_WORDS: Record<AccountKind, string> = {
 
 /** An account as the details name it: its label, then its server kind unless the label already says it. */
 export function accountWithKind(account: { label: string; kind: AccountKind }): string {
-  return account.label.toLowerCase().includes(KIND_WORDS[account.kind]) ? account.label : `${account.label} (${KIND_NAMES[account.kind]})`;
+  const named = new RegExp(`(^|\\s)${KIND_WORDS[account.kind]}(\\s|$)`).test(account.label.toLowerCase());
+  return named ? account.label : `${account.label} (${KIND_NAMES[account.kind]})`;
 }
