@@ -93,10 +93,10 @@ const bench: Bench = async () => {
       `webdav-listing: ${COUNT} items; webdav package ${baseline.items}, worker ${worker.items}, in-thread ${inThread.items}\n`,
     );
     const rows: BenchRow[] = [
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: worker.ms, candidateLabel: 'saxes worker', target: null },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: worker.maxBlockMs, candidateLabel: 'saxes worker', target: 50 },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main-loop busy time', unit: 'ms', baseline: baseline.busyMs, baselineLabel: 'webdav pkg', candidate: worker.busyMs, candidateLabel: 'saxes worker', target: null },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main heap growth', unit: 'MB', baseline: baseline.heapMb, baselineLabel: 'webdav pkg', candidate: worker.heapMb, candidateLabel: 'saxes worker', target: null },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: worker.ms, candidateLabel: 'listing worker', target: null },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: worker.maxBlockMs, candidateLabel: 'listing worker', target: 50 },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main-loop busy time', unit: 'ms', baseline: baseline.busyMs, baselineLabel: 'webdav pkg', candidate: worker.busyMs, candidateLabel: 'listing worker', target: null },
+      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main heap growth', unit: 'MB', baseline: baseline.heapMb, baselineLabel: 'webdav pkg', candidate: worker.heapMb, candidateLabel: 'listing worker', target: null },
       { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: inThread.ms, candidateLabel: 'in-thread fallback', target: null },
       { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: inThread.maxBlockMs, candidateLabel: 'in-thread fallback', target: 50 },
     ];
