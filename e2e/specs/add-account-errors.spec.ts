@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { expect, screenshot, test } from '../fixtures';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
+import { openAddAccount } from './trash-helpers';
 
 /** A port nothing listens on (taken, then freed). */
 async function freePort(): Promise<number> {
@@ -21,9 +22,7 @@ async function freePort(): Promise<number> {
 test('add account: each error once, on its field, with its hint', async ({ page, host }) => {
   const server = await startWebDavServer({ kind: 'nextcloud', seed: seedTestState });
   try {
-    await host.open(page);
-    await page.getByRole('button', { name: 'Add account' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Add an account' });
+    const dialog = await openAddAccount(page, host);
     const address = dialog.getByRole('textbox', { name: 'Server address' });
     const addressError = dialog.getByTestId('address-error');
 

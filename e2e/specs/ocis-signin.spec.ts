@@ -1,7 +1,7 @@
 import { expect, screenshot, test } from '../fixtures';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
-import { OCIS_SPACES, seedOcisSpaces, seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { latestOperation, row, waitForOperation } from './trash-helpers';
+import { OCIS_SPACES, seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
+import { latestOperation, openAddAccount, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
 
 const alice = WEBDAV_USERS.alice;
 
@@ -13,20 +13,10 @@ const alice = WEBDAV_USERS.alice;
  * it; the desktop app opens it in the system browser itself).
  */
 test('oCIS: sign in through the browser from the add-account dialog, then restore from a project space', async ({ page, host }) => {
-  const server = await startWebDavServer({
-    kind: 'ocis',
-    seed: (tree) => {
-      seedTestState(tree);
-      seedOcisSpaces(tree);
-    },
-  });
+  const server = await startOcisWithSpaces();
   server.frontEnd.oidcLoginPage = true;
   try {
-    await host.open(page);
-    await page.getByRole('button', { name: 'Add account' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Add an account' });
-    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
-    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const dialog = await openAddAccount(page, host, server.url);
     await expect(dialog.getByTestId('detected-server')).toContainText('Infinite Scale');
     await dialog.getByRole('button', { name: 'Sign in with your browser' }).click();
     await expect(dialog.getByTestId('browser-sign-in-waiting')).toContainText('Open the sign-in page');
@@ -105,11 +95,7 @@ test('oCIS: a browser sign-in that ended runs again from "Sign in again"', async
 test('oCIS: a browser sign-in declined in the browser says so in the dialog, and Try again starts over', async ({ page, host }) => {
   const server = await startWebDavServer({ kind: 'ocis', seed: seedTestState });
   try {
-    await host.open(page);
-    await page.getByRole('button', { name: 'Add account' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Add an account' });
-    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
-    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const dialog = await openAddAccount(page, host, server.url);
     await dialog.getByRole('button', { name: 'Sign in with your browser' }).click();
     const authorize = new URL((await dialog.getByRole('link', { name: 'Open sign-in page' }).getAttribute('href'))!);
     // The identity provider sends the browser back with an error instead of a code (the user declined).

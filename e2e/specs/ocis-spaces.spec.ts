@@ -1,18 +1,11 @@
 import { expect, screenshot, test } from '../fixtures';
-import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
-import { OCIS_SPACES, seedOcisSpaces, seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { latestOperation, row, waitForOperation } from './trash-helpers';
+import { OCIS_SPACES, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
+import { latestOperation, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
 
 const alice = WEBDAV_USERS.alice;
 
 test('Infinite Scale: the personal and project spaces in one list; restore an item from a project space', async ({ page, host }) => {
-  const server = await startWebDavServer({
-    kind: 'ocis',
-    seed: (tree) => {
-      seedTestState(tree);
-      seedOcisSpaces(tree);
-    },
-  });
+  const server = await startOcisWithSpaces();
   try {
     await host.invoke('accounts:add', { serverUrl: server.url, kind: 'ocis', user: alice.id, secret: alice.appPassword, label: 'alice@ocis.test' });
     await host.open(page);
@@ -34,13 +27,7 @@ test('Infinite Scale: the personal and project spaces in one list; restore an it
 });
 
 test("Infinite Scale: a viewer's items say before trying that they cannot be restored; Restore is disabled with the reason beside it", async ({ page, host }) => {
-  const server = await startWebDavServer({
-    kind: 'ocis',
-    seed: (tree) => {
-      seedTestState(tree);
-      seedOcisSpaces(tree);
-    },
-  });
+  const server = await startOcisWithSpaces();
   try {
     await host.invoke('accounts:add', { serverUrl: server.url, kind: 'ocis', user: alice.id, secret: alice.appPassword, label: 'alice@ocis.test' });
     await host.open(page);

@@ -2,16 +2,12 @@ import { expect, screenshot, test } from '../fixtures';
 import { startDocSpaceServer, TEST_KEYS } from '../../electron/demo/servers/docspace';
 import { seedTrashWindowPortal, seedTrashWindowTree } from '../fixtures';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
-import { openTrash, row, selectRange, selectedNames } from './trash-helpers';
+import { openAddAccount, openTrash, row, selectRange, selectedNames } from './trash-helpers';
 
 test('Add account: address, detected server, the right credential field, Test connection, Add', async ({ page, host }) => {
   const server = await startDocSpaceServer({ seed: seedTrashWindowPortal });
   try {
-    await host.open(page);
-    await page.getByRole('button', { name: 'Add account' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add an account' });
-    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
-    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const dialog = await openAddAccount(page, host, server.url);
     await expect(dialog.getByTestId('detected-server')).toContainText('DocSpace');
     // DocSpace asks for an API key, and no user name.
     await expect(dialog.getByRole('textbox', { name: 'User name' })).toHaveCount(0);
@@ -88,11 +84,7 @@ test('loading skeleton while the first page is on its way', async ({ page, host,
 test('Nextcloud: sign in through the browser (Login Flow v2) instead of typing an app password', async ({ page, host }) => {
   const server = await startWebDavServer({ kind: 'nextcloud', seed: seedTrashWindowTree });
   try {
-    await host.open(page);
-    await page.getByRole('button', { name: 'Add account' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add an account' });
-    await dialog.getByRole('textbox', { name: 'Server address' }).fill(server.url);
-    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const dialog = await openAddAccount(page, host, server.url);
     await expect(dialog.getByTestId('detected-server')).toContainText('Nextcloud');
     await expect(dialog.getByRole('textbox', { name: 'User name' })).toBeVisible();
     const popup = page.waitForEvent('popup');

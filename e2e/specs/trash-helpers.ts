@@ -1,10 +1,34 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { HostHandle } from '../fixtures';
+import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
+import { seedOcisSpaces, seedTestState } from '../../electron/demo/servers/webdav/seed';
+
+/** An Infinite Scale test server holding the usual test state plus a personal and project spaces. */
+export const startOcisWithSpaces = () =>
+  startWebDavServer({
+    kind: 'ocis',
+    seed: (tree) => {
+      seedTestState(tree);
+      seedOcisSpaces(tree);
+    },
+  });
 
 /** Opens the app and waits until the trash table shows `name`. */
 export async function openTrash(page: Page, host: HostHandle, name = 'Batch 01.txt') {
   await host.open(page);
   await expect(row(page, name)).toBeVisible();
+}
+
+/** Opens the app and its add-account dialog; with `serverUrl`, types it and continues to the sign-in step. */
+export async function openAddAccount(page: Page, host: HostHandle, serverUrl?: string): Promise<Locator> {
+  await host.open(page);
+  await page.getByRole('button', { name: 'Add account' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add an account' });
+  if (serverUrl !== undefined) {
+    await dialog.getByRole('textbox', { name: 'Server address' }).fill(serverUrl);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+  }
+  return dialog;
 }
 
 export const grid = (page: Page) => page.getByRole('grid');
