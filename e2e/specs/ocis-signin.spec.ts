@@ -1,7 +1,7 @@
 import { expect, screenshot, test } from '../fixtures';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { OCIS_SPACES, seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { latestOperation, openAddAccount, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
+import { latestOperation, openAddAccount, openTrash, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
 
 const alice = WEBDAV_USERS.alice;
 
@@ -68,8 +68,7 @@ test('oCIS: a browser sign-in that ended runs again from "Sign in again"', async
     const authorize = await fetch(start.authorizeUrl, { redirect: 'manual' });
     await fetch(authorize.headers.get('location')!);
     await expect.poll(async () => (await host.invoke<{ account: unknown }>('accounts:oidcPoll', { flowId: start.flowId })).account !== null).toBe(true);
-    await host.open(page);
-    await expect(row(page, 'notes.txt')).toBeVisible();
+    await openTrash(page, host, 'notes.txt');
 
     server.frontEnd.revokeRefreshTokens();
     server.frontEnd.expireAccessTokens();

@@ -1,6 +1,6 @@
 import { expect, screenshot, test } from '../fixtures';
 import { OCIS_SPACES, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { latestOperation, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
+import { latestOperation, openTrash, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
 
 const alice = WEBDAV_USERS.alice;
 
@@ -8,8 +8,7 @@ test('Infinite Scale: the personal and project spaces in one list; restore an it
   const server = await startOcisWithSpaces();
   try {
     await host.invoke('accounts:add', { serverUrl: server.url, kind: 'ocis', user: alice.id, secret: alice.appPassword, label: 'alice@ocis.test' });
-    await host.open(page);
-    await expect(row(page, 'plan.pdf')).toBeVisible();
+    await openTrash(page, host, 'plan.pdf');
     await expect(row(page, 'notes.txt')).toBeVisible(); // personal space
     await expect(row(page, 'plan.pdf')).toContainText('Marketing / Campaigns / 2025');
     await expect(row(page, 'minutes.pdf')).toContainText('Board');

@@ -3,7 +3,7 @@ import { expect, screenshot, test } from '../fixtures';
 import type { FileTree } from '../../electron/demo/servers/tree';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { grid, latestOperation, row, waitForOperation } from './trash-helpers';
+import { grid, latestOperation, openTrash, row, waitForOperation } from './trash-helpers';
 
 const DAY = 86_400_000;
 const INCIDENT_FILES = 40;
@@ -61,8 +61,7 @@ test('drag across the timeline filters the list; the date-range control follows,
   const s = await startIncidentServer(host);
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
-    await host.open(page);
-    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    await openTrash(page, host, 'lost 39.pdf');
     const total = await count(page);
     const chart = page.getByTestId('deletion-timeline');
     await expect(chart).toBeVisible();
@@ -116,8 +115,7 @@ test('"Restore this event" restores the incident where it was; Undo puts it back
   const s = await startIncidentServer(host);
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
-    await host.open(page);
-    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    await openTrash(page, host, 'lost 39.pdf');
     const total = await count(page);
     const event = page.getByTestId('deletion-event').filter({ hasText: 'mostly Home / Projects / Client X' });
     await expect(event).toHaveCount(1);
@@ -161,8 +159,7 @@ test('at 800×560 the timeline folds, opens from its header, and the list keeps 
   try {
     // Open by itself in a tall window; made short, it folds (the user had not chosen).
     await page.setViewportSize({ width: 1400, height: 900 });
-    await host.open(page);
-    await expect(row(page, 'lost 39.pdf')).toBeVisible();
+    await openTrash(page, host, 'lost 39.pdf');
     const toggle = page.getByRole('button', { name: 'Timeline' });
     await expect(toggle).toHaveAttribute('aria-expanded', 'true');
     await page.setViewportSize({ width: 800, height: 560 });
