@@ -131,6 +131,21 @@ export class FileTree {
   /** A clock the seeds and tests can move; ms since the epoch. */
   now: () => number = () => Date.now();
 
+  /**
+   * Runs `fn` with the clock stopped at `at` (ms since the epoch), then puts the clock back: seeds
+   * run under it, so every time they do not give (a folder made on the way, a file's mtime) is
+   * that fixed reading too, never the time the test happens to run.
+   */
+  at<T>(at: number, fn: () => T): T {
+    const saved = this.now;
+    this.now = () => at;
+    try {
+      return fn();
+    } finally {
+      this.now = saved;
+    }
+  }
+
   /** Forgets everything. */
   reset(): void {
     this.nodes.clear();

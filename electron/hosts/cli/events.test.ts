@@ -125,8 +125,10 @@ for (const start of starters) {
     afterAll(() => t?.close());
 
     it('finds the incident and restores exactly it, rebuilding the tree from its own folders', async () => {
-      // Clear of the seeds' own deletions (1, 2, 3 and 29 days ago).
-      const incidentAt = Math.floor((Date.now() - 10 * DAY - 7 * 3600_000) / 1000) * 1000;
+      // Ten days before the seed's earliest deletion, whatever the clock reads (the seeds are at a
+      // fixed time on some servers and relative to the server's clock on others).
+      const earliest = Math.min(...t.tree.trashOf('alice').map((e) => e.deletedAt));
+      const incidentAt = Math.floor((earliest - 10 * DAY - 7 * 3600_000) / 1000) * 1000;
       // 200 older deletions over the months before, some from the same project.
       const older: PastStep[] = [];
       for (let i = 0; i < 200; i++) {

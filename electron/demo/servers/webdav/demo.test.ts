@@ -6,7 +6,7 @@ import { startWebDavDemo } from './demo';
 
 describe('WebDAV demo accounts', () => {
   it('starts an ownCloud 10, a Nextcloud and an Infinite Scale demo with a few hundred realistic trashed items each', async () => {
-    const demo = await startWebDavDemo();
+    const demo = await startWebDavDemo(Date.UTC(2026, 10, 26, 17, 4, 30));
     expect(demo.map((d) => d.kind)).toEqual(['owncloud10', 'nextcloud', 'ocis']);
     const services = createServices({
       host: 'browser',
