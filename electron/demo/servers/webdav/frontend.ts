@@ -11,6 +11,7 @@ import {
   decodePath,
   depthOf,
   EMPTY,
+  gzipIfAccepted,
   httpDate,
   multistatus,
   NS_DAV,
@@ -72,6 +73,9 @@ const NC = (l: string) => clark(NS_NC, l);
 const NC_DAV_HEADER =
   '1, 3, extended-mkcol, access-control, calendarserver-principal-property-search, nc-paginate, nextcloud-checksum-update, nc-calendar-search, nc-enable-birthday-calendar';
 const OC_DAV_HEADER = '1, 3, extended-mkcol';
+/** ownCloud 10.15's DAV header on 207 answers: files/ and trash-bin/ differ (real server, differential check; recordings). */
+const OC10_FILES_DAV_HEADER = '1, 3, extended-mkcol, 2';
+const OC10_TRASH_DAV_HEADER = '1, 3, extended-mkcol, 2, access-control, calendarserver-principal-property-search';
 
 const NC_STATUS = {
   installed: true,
@@ -134,6 +138,11 @@ export const SABRE_401_WRONG_CREDENTIALS =
 export const SABRE_401_NO_CREDENTIALS =
   "No public access to this resource., This request is not for a federated calendar, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
 
+/** ownCloud 10.15's NotAuthenticated messages (recordings 06-auth; real server, differential check). */
+export const OC10_401_WRONG_CREDENTIALS = 'No public access to this resource., Username or password was incorrect, Username or password was incorrect';
+export const OC10_401_NO_CREDENTIALS =
+  "No public access to this resource., No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
+
 interface LoginFlowState {
   pollToken: string;
   approved: { loginName: string; appPassword: string } | null;
@@ -195,7 +204,12 @@ export class WebDavFrontEnd {
   }
 
   private get davHeaders(): Record<string, string> {
-    return { DAV: this.nc ? NC_DAV_HEADER : OC_DAV_HEADER };
+    return { DAV: this.nc ? NC_DAV_HEADER : this.kind === 'owncloud10' ? OC10_FILES_DAV_HEADER : OC_DAV_HEADER };
+  }
+
+  /** ownCloud 10's trash-bin/ answers announce more than its files/ answers. */
+  private get trashDavHeaders(): Record<string, string> {
+    return this.kind === 'owncloud10' ? { DAV: OC10_TRASH_DAV_HEADER } : this.davHeaders;
   }
 
   private origin(req: IncomingMessage): string {
@@ -214,9 +228,13 @@ export class WebDavFrontEnd {
     if (this.ocis && (rawPath === '/.well-known/openid-configuration' || rawPath.startsWith('/signin/v1/identifier') || rawPath === '/konnect/v1/token')) {
       return this.openIdProvider(req, res, url, method, body);
     }
-    if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
+    // Nextcloud compresses its multistatus and OCS answers for clients that accept gzip.
+    const ocs = /^\/ocs\/v[12]\.php\//.test(rawPath);
+    const dav = rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/');
+    if (this.nc && (ocs || dav)) gzipIfAccepted(req, res);
+    if (ocs) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
-    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
+    if (dav) return this.dav(req, res, rawPath, method, body);
     if (this.nc && rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET') return this.ncTrashPreview(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET') return this.ocTrashPreview(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/login' && method === 'GET') {
@@ -246,9 +264,13 @@ export class WebDavFrontEnd {
     const ajax = req.headers['x-requested-with'] === 'XMLHttpRequest';
     const message = ajax
       ? 'Cannot authenticate over ajax calls'
-      : creds
-        ? SABRE_401_WRONG_CREDENTIALS
-        : SABRE_401_NO_CREDENTIALS;
+      : this.kind === 'owncloud10'
+        ? creds
+          ? OC10_401_WRONG_CREDENTIALS
+          : OC10_401_NO_CREDENTIALS
+        : creds
+          ? SABRE_401_WRONG_CREDENTIALS
+          : SABRE_401_NO_CREDENTIALS;
     sendSabreError(res, 401, SABRE.NotAuthenticated, message, {
       'WWW-Authenticate': ajax ? `DummyBasic realm="${realm}"` : `Basic realm="${realm}", charset="UTF-8"`,
     });
@@ -359,15 +381,16 @@ export class WebDavFrontEnd {
   private dav(req: IncomingMessage, res: ServerResponse, rawPath: string, method: string, body: Buffer): void {
     const user = this.authenticate(req);
     if (!user) return this.unauthorized(req, res);
-    // Sabre announces DAV compliance on every authenticated PROPFIND answer, errors included.
-    if (method === 'PROPFIND') res.setHeader('DAV', this.davHeaders.DAV!);
+    // Nextcloud's Sabre announces DAV compliance on every authenticated PROPFIND answer, errors
+    // included; ownCloud 10 only on its 207s (real servers, differential check).
+    if (method === 'PROPFIND' && this.kind !== 'owncloud10') res.setHeader('DAV', this.davHeaders.DAV!);
     const path = decodePath(rawPath);
     if (path === null) return sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
     const parts = path.split('/').filter((p) => p !== '').slice(2); // after remote.php/dav
     if (method === 'OPTIONS') {
       res.writeHead(200, {
         Allow: 'OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, REPORT',
-        ...this.davHeaders,
+        ...(parts[0] === 'trash-bin' ? this.trashDavHeaders : this.davHeaders),
         'MS-Author-Via': 'DAV',
         'Accept-Ranges': 'bytes',
         'Content-Length': '0',
@@ -457,7 +480,8 @@ export class WebDavFrontEnd {
         case OC('size'):
           return text(this.tree.sizeOf(node.id));
         case OC('permissions'):
-          return text(isFolder ? 'RGDNVCK' : 'RGDNVW');
+          // ownCloud 10 has no G (share) permission letter; Nextcloud and oCIS do.
+          return text(this.kind === 'owncloud10' ? (isFolder ? 'RDNVCK' : 'RDNVW') : isFolder ? 'RGDNVCK' : 'RGDNVW');
         default:
           return undefined;
       }
@@ -470,7 +494,10 @@ export class WebDavFrontEnd {
 
   private files(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
     const node = this.tree.resolve(user.id, rest.join('/'));
-    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name //${rest.join('/')} could not be located`);
+    // "File with name <parent path>/<name>": Nextcloud's parent path starts with a slash ("//a.txt" at
+    // the root, "/x/a.txt" below), ownCloud 10's does not ("a.txt", "x/a.txt"): recordings and real servers.
+    const where = this.kind === 'owncloud10' ? rest.join('/') : `/${rest.slice(0, -1).join('/')}/${rest[rest.length - 1] ?? ''}`;
+    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name ${where} could not be located`);
     if (this.ocis) {
       // reva's ocdav (cs3org/reva edge, oCIS 7) reads no conditional header on DELETE, MOVE, COPY,
       // PROPFIND or GET: delete.go and move.go only look at the If: lock token, so If-Match and
@@ -525,7 +552,7 @@ export class WebDavFrontEnd {
         const mtimeHeader = Number(req.headers['x-oc-mtime']);
         const mtime = req.headers['x-oc-mtime'] !== undefined && Number.isFinite(mtimeHeader) && mtimeHeader > 0 ? Math.floor(mtimeHeader * 1000) : undefined;
         // Saving over a file keeps its id and gives it a new ETag, size and mtime (writeFile updates in place).
-        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, mtime === undefined ? {} : { mtime });
+        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, { content: body, ...(mtime === undefined ? {} : { mtime }) });
         const etag = `"${written.etag}"`;
         return sendEmpty(res, existed ? 204 : 201, {
           'OC-FileId': this.ocFileIdHeader(written),
@@ -540,7 +567,7 @@ export class WebDavFrontEnd {
         if (!node) return notFound();
         if (node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
         res.writeHead(200, { 'Content-Type': node.contentType, 'Content-Length': String(node.size), ETag: `"${node.etag}"`, 'Last-Modified': httpDate(node.mtime) });
-        return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(node.size, 0x61));
+        return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(node.id));
       }
       case 'DELETE': {
         if (!node || node.parent === null) return notFound();
@@ -608,16 +635,28 @@ export class WebDavFrontEnd {
     if (how !== 'move' && !this.fitsQuota(user, this.tree.sizeOf(node.id))) {
       return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
     }
-    if (existing) this.tree.trash(existing.id, { deletedBy: user.id });
+    let source = node;
+    if (existing) {
+      this.tree.trash(existing.id, { deletedBy: user.id });
+      // A restore over a file of the same name in the same second the item was trashed: the replaced
+      // file's trash copy overwrote the item's (one `<name>.d<seconds>`), and what comes back is
+      // the replaced, current version; the trashed one is lost (ownCloud 10, notable behaviour 17).
+      if (!this.tree.nodes.has(node.id) && how === 'restore') source = existing;
+    }
     try {
-      if (how === 'move') this.tree.move(node.id, parent.id, name);
-      else if (how === 'copy') this.tree.copy(node.id, parent.id, name);
-      else this.tree.untrash(node.id, parent.id, name);
+      if (how === 'move') this.tree.move(source.id, parent.id, name);
+      else if (how === 'copy') this.tree.copy(source.id, parent.id, name);
+      else this.tree.untrash(source.id, parent.id, name);
     } catch (e) {
       if (e instanceof TreeError && e.code === 'INVALID') return sendSabreError(res, 403, SABRE.Forbidden, e.message);
       throw e;
     }
-    return sendEmpty(res, existing ? 204 : 201);
+    // ownCloud 10's restore says what landed: OC-FileId, and for a file its ETag as ETag and OC-ETag (recordings 03, notable 6).
+    const landed = how === 'restore' && this.kind === 'owncloud10' ? this.tree.child(parent.id, name) : null;
+    const said: Record<string, string> = landed
+      ? { 'OC-FileId': sabreFileId(landed.id), ...(landed.kind === 'file' ? { ETag: `"${landed.etag}"`, 'OC-ETag': `"${landed.etag}"` } : {}) }
+      : {};
+    return sendEmpty(res, existing ? 204 : 201, said);
   }
 
   private fitsQuota(user: TreeUser, bytes: number): boolean {
@@ -659,9 +698,11 @@ export class WebDavFrontEnd {
     const props = (name: string): PropValue | undefined => {
       switch (name) {
         case NC('trashbin-filename'):
-        case NC('trashbin-title'):
         case DAV('displayname'):
           return text(node.name);
+        case NC('trashbin-title'):
+          // Nextcloud's title is the original location (the path, not the name).
+          return text(location);
         case NC('trashbin-original-location'):
           return text(location);
         case NC('trashbin-deletion-time'):
@@ -790,7 +831,7 @@ export class WebDavFrontEnd {
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       if (found.node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
       res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
-      return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
+      return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(found.node.id));
     }
     return sendSabreError(res, 403, SABRE.Forbidden, '');
   }
@@ -847,7 +888,10 @@ export class WebDavFrontEnd {
   private ncRestore(res: ServerResponse, user: TreeUser, entry: TrashEntry, node: TreeNode): void {
     if (!this.fitsQuota(user, this.tree.sizeOf(node.id))) return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
     const inner = this.tree.pathInEntry(node.id);
-    const location = (inner ? `${entry.originalPath}/${inner}` : entry.originalPath).replace(/^\/+/, '');
+    // With several rows for one trash file (same name, same second), Nextcloud's restore reads the
+    // location of the first row it finds (the oldest) and deletes them all.
+    const where = entry.rows?.[0] ?? entry.originalPath;
+    const location = (inner ? `${where}/${inner}` : where).replace(/^\/+/, '');
     const segments = location.split('/').filter((p) => p !== '');
     const folder = segments.slice(0, -1).join('/');
     let parent = this.tree.resolve(user.id, folder);
@@ -947,15 +991,16 @@ export class WebDavFrontEnd {
         case DAV('getlastmodified'):
           return text(httpDate(node.mtime));
         case DAV('getcontenttype'):
-          return text(node.contentType);
+          // Folders have none; a top-level file's stored name ends in .d<seconds>, so its type is unknown.
+          return isFolder ? undefined : text(node.trashEntry === node.id ? 'application/octet-stream' : node.contentType);
         case DAV('getetag'):
-          return text(`"${node.etag}"`);
+          return isFolder ? undefined : text(`"${node.etag}"`);
         default:
           return trashProp(name);
       }
     };
     const allprop = isFolder
-      ? [DAV('getlastmodified'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')]
+      ? [DAV('getlastmodified'), DAV('resourcetype')]
       : [DAV('getlastmodified'), DAV('getcontentlength'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')];
     return { href, props, allprop };
   }
@@ -966,10 +1011,10 @@ export class WebDavFrontEnd {
       const request = parsePropfind(body);
       if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
       const depth = depthOf(req);
-      if (depth === 'infinity') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity is not supported');
+      if (depth === 'infinity') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
       if (rest.length === 0) {
         const rootRow = responseXml(this.collectionEntry(`${base}/`), request);
-        if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.davHeaders);
+        if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.trashDavHeaders);
         const entries = [...this.tree.trashOf(user.id)].sort((a, b) => a.id - b.id);
         const asked = request;
         const row = (e: TrashEntry) => responseXml(this.ocTrashEntry(user, e, this.tree.node(e.nodeId), [String(e.nodeId)]), asked);
@@ -977,7 +1022,7 @@ export class WebDavFrontEnd {
           yield rootRow;
           for (const e of entries) yield row(e);
         }
-        return streamMultistatus(res, this.head(), rows(), this.davHeaders);
+        return streamMultistatus(res, this.head(), rows(), this.trashDavHeaders);
       }
       const found = this.ocResolve(user, rest);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
@@ -985,7 +1030,7 @@ export class WebDavFrontEnd {
       if (depth === '1' && found.node.kind === 'folder') {
         for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocTrashEntry(user, found.entry, c, [...found.path, String(c.id)]), request));
       }
-      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.davHeaders);
+      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.trashDavHeaders);
     }
     if (method === 'MOVE') {
       const found = this.ocResolve(user, rest);
@@ -1009,7 +1054,7 @@ export class WebDavFrontEnd {
       const found = this.ocResolve(user, rest);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
-      return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
+      return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(found.node.id));
     }
     return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');
   }
@@ -1312,7 +1357,9 @@ function sendEmpty409(res: ServerResponse): void {
  * datetime is written. `inner` is the path below the trashed top-level entry, if any.
  */
 function ownCloudTrashProps(node: TreeNode, entry: TrashEntry, inner: string, formatDatetime: (ms: number) => string) {
-  const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
+  // ownCloud 10 shows the first row's location for a trash file several deletions share (the last one's content).
+  const where = entry.rows?.[0] ?? entry.originalPath;
+  const location = inner ? `${where}/${inner}` : where;
   const seconds = Math.floor(entry.deletedAt / 1000);
   return (name: string): PropValue | undefined => {
     switch (name) {
