@@ -363,6 +363,8 @@ export class FileTree {
     const existing = target.children.get(newName);
     if (existing !== undefined && existing !== nodeId) throw new TreeError('EXISTS', `${newName} exists`);
     this.detach(node);
+    // A file's type follows its name, as servers derive it (a restore as renamed.md is text/markdown).
+    if (node.kind === 'file' && newName !== node.name) node.contentType = contentTypeFor(newName);
     node.name = newName;
     node.parent = target.id;
     target.children.set(newName, node.id);

@@ -287,6 +287,14 @@ export class WebDavFrontEnd {
     const user = this.authenticate(req);
     const meta = (ok: boolean, code: number, message: string) =>
       v2 ? { status: ok ? 'ok' : 'failure', statuscode: code, message } : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
+    // ownCloud 10 answers a caller it cannot sign in with 401 and statuscode 997, with no
+    // WWW-Authenticate, on every OCS route, capabilities included (recordings 07, notable 14).
+    if (this.kind === 'owncloud10' && !user && (req.headers.authorization || route === '/cloud/user')) {
+      return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Unauthorised'), data: [] } });
+    }
+    if (this.kind === 'owncloud10' && !user && route === '/cloud/capabilities') {
+      return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Unauthorised'), data: [] } });
+    }
     if (method === 'GET' && route === '/cloud/capabilities') {
       return sendJson(res, 200, { ocs: { meta: meta(true, v2 ? 200 : 100, 'OK'), data: this.capabilities(user !== null) } });
     }
@@ -401,6 +409,13 @@ export class WebDavFrontEnd {
     if (this.ocis) return this.ocisDav(req, res, user, parts, method, body);
     const [area, owner, ...rest] = parts;
     const trashArea = this.nc ? 'trashbin' : 'trash-bin';
+    if (this.kind === 'owncloud10' && area === trashArea && owner === undefined && method === 'PROPFIND') {
+      return sendSabreError(res, 405, SABRE.MethodNotAllowed, 'Listing members of this collection is disabled', {
+        DAV: OC10_TRASH_DAV_HEADER,
+        Allow: 'OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, REPORT, LOCK, UNLOCK',
+        Vary: 'Brief,Prefer',
+      });
+    }
     if ((area === 'files' || area === trashArea) && owner !== undefined) {
       if (!this.tree.users.has(owner)) {
         if (area === trashArea && method === 'MOVE' && this.nc) return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
@@ -493,10 +508,14 @@ export class WebDavFrontEnd {
   }
 
   private files(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
+    // ownCloud 10 normalises paths to NFC (an NFD PUT overwrites the NFC file; recordings 09); its
+    // messages keep the name as sent.
+    const asSent = rest;
+    if (this.kind === 'owncloud10') rest = rest.map((p) => p.normalize('NFC'));
     const node = this.tree.resolve(user.id, rest.join('/'));
     // "File with name <parent path>/<name>": Nextcloud's parent path starts with a slash ("//a.txt" at
     // the root, "/x/a.txt" below), ownCloud 10's does not ("a.txt", "x/a.txt"): recordings and real servers.
-    const where = this.kind === 'owncloud10' ? rest.join('/') : `/${rest.slice(0, -1).join('/')}/${rest[rest.length - 1] ?? ''}`;
+    const where = this.kind === 'owncloud10' ? asSent.join('/') : `/${rest.slice(0, -1).join('/')}/${rest[rest.length - 1] ?? ''}`;
     const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name ${where} could not be located`);
     if (this.ocis) {
       // reva's ocdav (cs3org/reva edge, oCIS 7) reads no conditional header on DELETE, MOVE, COPY,
@@ -507,7 +526,9 @@ export class WebDavFrontEnd {
     } else {
       const outcome = sabrePreconditions(req, method, node ? { etag: node.kind === 'file' ? `"${node.etag}"` : null, mtime: node.mtime } : null);
       if (outcome?.status === 412) {
-        return sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, outcome.etag ? { ETag: outcome.etag } : {}, outcome.header);
+        // ownCloud 10 sends no ETag with a failed If-None-Match (recordings 10).
+        const etag: Record<string, string> = outcome.etag && !(this.kind === 'owncloud10' && outcome.header === 'If-None-Match') ? { ETag: outcome.etag } : {};
+        return sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, etag, outcome.header);
       }
       if (outcome?.status === 304) {
         res.writeHead(304, 'Not Modified', { ...(outcome.etag ? { ETag: outcome.etag } : {}), ...(outcome.lastModified ? { 'Last-Modified': outcome.lastModified } : {}) });
@@ -521,6 +542,8 @@ export class WebDavFrontEnd {
         const request = parsePropfind(body);
         if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
         const depth = depthOf(req);
+        // ownCloud 10 refuses Depth infinity on files/ as on trash-bin/ (capabilities: depth_infinity false).
+        if (depth === 'infinity' && this.kind === 'owncloud10') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
         const entries: DavEntry[] = [];
         const walk = (n: TreeNode, level: number) => {
           entries.push(this.fileEntry(user.id, n));
@@ -543,6 +566,7 @@ export class WebDavFrontEnd {
         }
       }
       case 'PUT': {
+        if (this.refusedName(res, rest)) return;
         const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
         if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Files cannot be created in non-existent collections');
         // Sabre's CorePlugin::httpPut refuses a collection (oCIS's answer here is not confirmed; modelled the same).
@@ -566,11 +590,25 @@ export class WebDavFrontEnd {
       case 'HEAD': {
         if (!node) return notFound();
         if (node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
-        res.writeHead(200, { 'Content-Type': node.contentType, 'Content-Length': String(node.size), ETag: `"${node.etag}"`, 'Last-Modified': httpDate(node.mtime) });
+        // ownCloud 10 writes the type with a charset and repeats the ETag as OC-ETag (recordings 03).
+        const oc10 = this.kind === 'owncloud10';
+        res.writeHead(200, {
+          'Content-Type': oc10 ? `${node.contentType};charset=UTF-8` : node.contentType,
+          'Content-Length': String(node.size),
+          ETag: `"${node.etag}"`,
+          ...(oc10 ? { 'OC-ETag': `"${node.etag}"` } : {}),
+          'Last-Modified': httpDate(node.mtime),
+        });
         return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(node.id));
       }
       case 'DELETE': {
         if (!node || node.parent === null) return notFound();
+        // ownCloud 10: a name too long for its trash file (<name>.d<seconds> over 255 bytes) answers
+        // 403, and the item is gone all the same, neither in files/ nor in the trash (notable behaviour 18).
+        if (this.kind === 'owncloud10' && Buffer.byteLength(`${node.name}.d${Math.floor(this.tree.now() / 1000)}`) > 255) {
+          this.tree.destroy(node.id);
+          return sendSabreError(res, 403, SABRE.Forbidden, '');
+        }
         this.tree.trash(node.id, { deletedBy: user.id });
         return sendEmpty(res, 204);
       }
@@ -580,12 +618,33 @@ export class WebDavFrontEnd {
         const dest = this.destination(req, res);
         if (!dest) return;
         const ownFiles = this.ocis ? dest.area === 'spaces' && dest.owner === ocisSpaceId(user.id) : dest.area === 'files' && dest.owner === user.id;
+        if (!ownFiles && this.kind === 'owncloud10' && dest.area === 'trash-bin' && method === 'MOVE') {
+          return sendSabreError(res, 403, SABRE.Forbidden, `Permission denied to create file (filename ${dest.rest[dest.rest.length - 1] ?? ''})`);
+        }
         if (!ownFiles) return sendSabreError(res, 403, SABRE.Forbidden, '');
         return this.placeInFiles(req, res, user, node, dest.rest, method === 'COPY' ? 'copy' : 'move');
       }
       default:
         return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
     }
+  }
+
+  /**
+   * ownCloud 10 refuses a backslash (InvalidPath) and a name too long for the part file it writes
+   * first (about 227 bytes: FileNameTooLong), both 400 (recordings 09). False when the name is fine.
+   */
+  private refusedName(res: ServerResponse, rest: string[]): boolean {
+    if (this.kind !== 'owncloud10') return false;
+    const name = rest[rest.length - 1] ?? '';
+    if (name.includes('\\')) {
+      sendSabreError(res, 400, 'OCA\\DAV\\Connector\\Sabre\\Exception\\InvalidPath', 'File name contains at least one invalid character');
+      return true;
+    }
+    if (Buffer.byteLength(name) > 227) {
+      sendSabreError(res, 400, 'OCA\\DAV\\Connector\\Sabre\\Exception\\FileNameTooLong', 'File name is too long.');
+      return true;
+    }
+    return false;
   }
 
   /** The OC-FileId header of PUT and MKCOL: Nextcloud/ownCloud write the padded id with the instance id. */
@@ -651,8 +710,8 @@ export class WebDavFrontEnd {
       if (e instanceof TreeError && e.code === 'INVALID') return sendSabreError(res, 403, SABRE.Forbidden, e.message);
       throw e;
     }
-    // ownCloud 10's restore says what landed: OC-FileId, and for a file its ETag as ETag and OC-ETag (recordings 03, notable 6).
-    const landed = how === 'restore' && this.kind === 'owncloud10' ? this.tree.child(parent.id, name) : null;
+    // ownCloud 10's restore and MOVE say what landed: OC-FileId, and for a file its ETag as ETag and OC-ETag (recordings 03, 10; notable 6).
+    const landed = how !== 'copy' && this.kind === 'owncloud10' ? this.tree.child(parent.id, name) : null;
     const said: Record<string, string> = landed
       ? { 'OC-FileId': sabreFileId(landed.id), ...(landed.kind === 'file' ? { ETag: `"${landed.etag}"`, 'OC-ETag': `"${landed.etag}"` } : {}) }
       : {};
@@ -965,17 +1024,32 @@ export class WebDavFrontEnd {
     return entry ? { entry, node } : null;
   }
 
+  /**
+   * ownCloud 10 does not check parent segments: any id of the user's trash resolves below any
+   * trashed folder, and the href echoes the path asked for; only a file used as a parent fails
+   * (notable behaviour 2). `lastFileParent` tells that case apart from an unknown id.
+   */
   private ocResolve(user: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode; path: string[] } | null {
     const [first, ...more] = rest;
     if (!first) return null;
     let found = this.ocNode(user, first);
     if (!found) return null;
     for (const id of more) {
+      if (found.node.kind !== 'folder') return null;
       const next = this.ocNode(user, id);
-      if (!next || next.node.parent !== found.node.id) return null;
+      if (!next) return null;
       found = next;
     }
     return { ...found, path: rest };
+  }
+
+  /** Whether a trash path fails because a file id stands where a folder should (ownCloud's "Could not find node at path"). */
+  private ocFileAsParent(user: TreeUser, rest: string[]): boolean {
+    for (const id of rest.slice(0, -1)) {
+      const n = this.ocNode(user, id);
+      if (n && n.node.kind === 'file') return true;
+    }
+    return false;
   }
 
   private ocTrashEntry(user: TreeUser, entry: TrashEntry, node: TreeNode, idPath: string[]): DavEntry {
@@ -1025,19 +1099,39 @@ export class WebDavFrontEnd {
         return streamMultistatus(res, this.head(), rows(), this.trashDavHeaders);
       }
       const found = this.ocResolve(user, rest);
-      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, this.ocFileAsParent(user, rest) ? `Could not find node at path: trash-bin/${user.id}/${rest.join('/')}` : '');
       const rows = [responseXml(this.ocTrashEntry(user, found.entry, found.node, found.path), request)];
       if (depth === '1' && found.node.kind === 'folder') {
         for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocTrashEntry(user, found.entry, c, [...found.path, String(c.id)]), request));
       }
       return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.trashDavHeaders);
     }
+    // If-Match on trash items (MOVE and DELETE) against the ETag the file had; an item that is gone fails it too (notable 10).
+    const precondition = (found: { node: TreeNode } | null): boolean => {
+      const outcome = sabrePreconditions(req, method, found ? { etag: found.node.kind === 'file' ? `"${found.node.etag}"` : null, mtime: found.node.mtime } : null);
+      if (outcome?.status === 412) {
+        sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, outcome.etag ? { ETag: outcome.etag } : {}, outcome.header);
+        return false;
+      }
+      return true;
+    };
     if (method === 'MOVE') {
-      const found = this.ocResolve(user, rest);
-      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      // Sabre looks at the Destination before the source: a bad or taken destination is said even
+      // for an item that is already gone (recordings 04).
       const dest = this.destination(req, res);
       if (!dest) return;
-      if (dest.area !== 'files' || dest.owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to rename this resource');
+      if (dest.area !== 'files' || dest.owner !== user.id) {
+        if (dest.area === 'files') return sendSabreError(res, 403, SABRE.Forbidden, '');
+        return sendSabreError(res, 403, SABRE.Forbidden, dest.rest.length > 1 ? 'Permission denied to read this file' : 'Permission denied to rename this resource');
+      }
+      const parent = this.tree.resolve(user.id, dest.rest.slice(0, -1).join('/'));
+      const taken = parent?.kind === 'folder' ? this.tree.child(parent.id, dest.rest[dest.rest.length - 1] ?? '') : null;
+      if (taken && overwriteOf(req) === false) {
+        return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+      }
+      const found = this.ocResolve(user, rest);
+      if (!precondition(found)) return;
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       return this.placeInFiles(req, res, user, found.node, dest.rest, 'restore');
     }
     if (method === 'DELETE') {
@@ -1046,16 +1140,33 @@ export class WebDavFrontEnd {
         return sendEmpty(res, 204);
       }
       const found = this.ocResolve(user, rest);
+      if (!precondition(found)) return;
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       this.tree.destroy(found.node.id);
       return sendEmpty(res, 204);
     }
     if (method === 'GET' || method === 'HEAD') {
+      // No downloads from ownCloud 10's trash; the collection itself answers Sabre's HTML note (recordings 02).
+      if (rest.length === 0) {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+        return void res.end(method === 'HEAD' ? undefined : 'This is the WebDAV interface. It can only be accessed by WebDAV clients such as the ownCloud desktop sync client.');
+      }
       const found = this.ocResolve(user, rest);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
-      res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
-      return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(found.node.id));
+      return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to read this file');
     }
+    if (method === 'PUT') return sendSabreError(res, 403, SABRE.Forbidden, `Permission denied to create file (filename ${rest[rest.length - 1] ?? ''})`);
+    if (method === 'PROPPATCH') {
+      // Trash items take no properties: every one asked for comes back 403 (recordings 02).
+      const found = this.ocResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const asked = [...body.toString('utf8').matchAll(/<(?:[\w-]+:)?prop>([\s\S]*?)<\/(?:[\w-]+:)?prop>/g)]
+        .flatMap((m) => [...m[1]!.matchAll(/<([\w-]+:)?([\w-]+)[\s/>]/g)].map((x) => `<${x[1] ?? 'd:'}${x[2]}/>`))
+        .join('');
+      const href = sabreEncode(`/remote.php/dav/trash-bin/${user.id}/${rest.join('/')}${found.node.kind === 'folder' ? '/' : ''}`);
+      return sendMultistatus(res, `${this.head()}<d:response><d:href>${href}</d:href><d:propstat><d:prop>${asked}</d:prop><d:status>HTTP/1.1 403 Forbidden</d:status></d:propstat></d:response></d:multistatus>`, this.trashDavHeaders);
+    }
+    if (method === 'COPY') return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to read this file');
     return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');
   }
 
