@@ -412,7 +412,17 @@ export class DocSpaceProvider implements TrashProvider {
       const waiting = file.thumbnailStatus === 0 || file.thumbnailStatus === 4;
       return none('missing', waiting ? 'DocSpace has not made a thumbnail of this file yet.' : 'DocSpace has no thumbnail of this file.');
     }
-    const res = await this.api.fetchRaw(file.thumbnailUrl, signal);
+    // An address Salvage cannot read (relative, malformed) or on another server is no preview, said in words.
+    let thumbnail: URL;
+    try {
+      thumbnail = new URL(file.thumbnailUrl);
+    } catch {
+      return none('missing', 'DocSpace gave an address for this thumbnail that Salvage cannot use (not a full web address).');
+    }
+    if (thumbnail.origin !== new URL(this.api.base).origin) {
+      return none('missing', `DocSpace named a thumbnail on another server (${thumbnail.host}); Salvage does not send the API key there.`);
+    }
+    const res = await this.api.fetchRaw(thumbnail.href, signal);
     if (res.status === 200) return readPreviewImage(res, signal);
     await res.body?.cancel();
     if (res.status === 204 || res.status === 404) return none('missing', 'DocSpace has no thumbnail of this file.');
