@@ -382,17 +382,17 @@ export class DocSpaceProvider implements TrashProvider {
       started = await this.api.call(start, replies.operations);
     } catch (e) {
       if (!isAppError(e) || !LOST_ANSWER.has(e.code)) throw e;
-      await this.settle(type, signal);
+      await this.settle(signal, type);
       return { error: `${e.message} (what the server did was read back)`, cancelled: false };
     }
     return followOperation(this.api, pickOperation(started, type), { signal, onProgress, pollMs: this.pollMs, maxPollMs: this.maxPollMs });
   }
 
-  /** Waits (bounded) until no operation of this type is running for the user. */
-  private async settle(type: number, signal: AbortSignal): Promise<void> {
+  /** Waits (bounded) until no operation of this type (of any type when left out) is running for the user. */
+  async settle(signal: AbortSignal = new AbortController().signal, type?: number): Promise<void> {
     for (let i = 0; i < 100 && !signal.aborted; i++) {
       const list = await this.api.call({ method: 'GET', path: 'files/fileops', signal }, replies.operations).catch(() => []);
-      if (!list.some((o) => !o.finished && (o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
+      if (!list.some((o) => !o.finished && (type === undefined || o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
       await sleep(Math.min(this.maxPollMs, this.pollMs * (i + 1)), signal).catch(() => undefined);
     }
   }
