@@ -115,7 +115,7 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
   const reason = reasonOf(summary, results, left);
   if (reason) {
     if (json) await err.json({ error: reason, left: left.map((r) => parseItemKey(r.key).id), ...(resume ? { resume } : {}) });
-    else if (summary.state !== 'done') await err.line(`salvage: ${reason.message} (${reason.code})`);
+    else await err.line(`salvage: ${reason.message} (${reason.code})`);
   }
   return reason ? 1 : 0;
 }
