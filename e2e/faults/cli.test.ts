@@ -97,7 +97,7 @@ for (const kind of KINDS) {
       return { alpha: id(NAMES[0]), beta: id(NAMES[1]), box: id('Box'), dest: server.destId(), count: top.length };
     };
     const base = () => ['--server', server.url, '--kind', kind, ...(server.user ? ['--user', server.user] : [])];
-    const env = () => (kind === 'docspace' ? { SALVAGE_TOKEN: server.secret } : { SALVAGE_PASSWORD: server.secret });
+    const env = (): Record<string, string> => (kind === 'docspace' ? { SALVAGE_TOKEN: server.secret } : { SALVAGE_PASSWORD: server.secret });
 
     /** How many requests of a target signing in makes (WebDAV reads the trash root to sign in): the fault skips those. */
     const signInHits = async (target: Op): Promise<number> => {

@@ -8,7 +8,7 @@ import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../sh
 import { parseArgs, str, UsageError, type Args } from './args';
 import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
 import { signIn, type Context, type Target } from './context';
-import { itemLine, Out } from './output';
+import { cap, itemLine, MESSAGE_MAX, Out } from './output';
 import { resume } from './resume';
 import { runBatch } from './run-batch';
 import { installSafetyNet, isCrashing, setActive } from './safety';
@@ -293,7 +293,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
     const value = toErrorValue(e);
     if (json) await err.json({ error: value });
-    else await err.line(`salvage: ${value.message} (${value.code})`);
+    else await err.line(`salvage: ${cap(value.message, MESSAGE_MAX)} (${value.code})`);
     return value.code === 'AUTH_FAILED' || value.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {
     setActive(null);

@@ -4,7 +4,7 @@ import { parseItemKey, type ItemResult, type OperationView, type Resolution } fr
 import type { ErrorValue } from '../../../shared/result';
 import type { CliBatchMeta } from './batches';
 import type { Context } from './context';
-import { LINE_MAX, plural, resultLine, shellWord } from './output';
+import { cap, LINE_MAX, MESSAGE_MAX, plural, resultLine, shellWord } from './output';
 
 /** What a batch came to, as report() prints it (an OperationView, or a resume that needed no batch). */
 export interface BatchSummary {
@@ -115,7 +115,7 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
   const reason = reasonOf(summary, results, left);
   if (reason) {
     if (json) await err.json({ error: reason, left: left.map((r) => parseItemKey(r.key).id), ...(resume ? { resume } : {}) });
-    else await err.line(`salvage: ${reason.message} (${reason.code})`);
+    else await err.line(`salvage: ${cap(reason.message, MESSAGE_MAX)} (${reason.code})`);
   }
   return reason ? 1 : 0;
 }
