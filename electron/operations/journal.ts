@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Destination, ItemRef, ItemResult, OperationView, Resolution } from '../../shared/model';
@@ -149,6 +149,8 @@ export class BatchJournalFile {
   private constructor(
     readonly path: string,
     private fd: number | null,
+    /** A line cut short by a kill ends the file: the next record starts on a line of its own. */
+    private pendingNewline = false,
   ) {}
 
   static create(dir: string, id: string, meta: unknown, now = new Date()): BatchJournalFile {
@@ -161,12 +163,17 @@ export class BatchJournalFile {
 
   /** Opens an existing journal to add a line (marking it resumed). */
   static reopen(path: string): BatchJournalFile {
-    return new BatchJournalFile(path, openSync(path, 'a', 0o600));
+    const fd = openSync(path, 'a+', 0o600);
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const cut = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    return new BatchJournalFile(path, fd, cut);
   }
 
   append(record: BatchRecord, flush = record.t === 'sending' || record.t === 'end'): void {
     if (this.fd === null) return;
-    const line = `${JSON.stringify(record.t === 'result' ? { ...record, result: capped(record.result) } : record)}\n`;
+    const line = `${this.pendingNewline ? '\n' : ''}${JSON.stringify(record.t === 'result' ? { ...record, result: capped(record.result) } : record)}\n`;
+    this.pendingNewline = false;
     writeSync(this.fd, line);
     if (flush) fdatasyncSync(this.fd);
   }
