@@ -99,13 +99,13 @@ async function finishBatch(ctx: Context, args: Args, batch: CliBatch): Promise<n
       recreateMissingFolders: meta.recreateFolders,
     });
   };
+  const title = `Finish “${batch.state.title ?? meta.command}” (${batch.left.length.toLocaleString('en-US')} left of ${batch.meta.items.length.toLocaleString('en-US')})`;
   if (found.length === 0) {
     // Everything left had already left the trash: only the check above to report.
     const id = ctx.journal.open(meta);
     for (const r of before) ctx.journal.settledBefore(r);
     ctx.journal.markResumed(batch, id);
     ctx.journal.end('done', null);
-    const title = `Resume ${batch.state.title ?? meta.command}`;
     return report(ctx, { kind: meta.command, title, state: 'done', error: null, results: [] }, id, before);
   }
   let resumedBy: string | null = null;
@@ -118,6 +118,7 @@ async function finishBatch(ctx: Context, args: Args, batch: CliBatch): Promise<n
       return start();
     },
     before,
+    title,
   );
 }
 

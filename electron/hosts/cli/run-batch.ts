@@ -55,6 +55,8 @@ export async function runBatch(
   meta: CliBatchMeta,
   start: () => Promise<OperationView>,
   before: ItemResult[] = [],
+  /** The summary's title when not the batch's own (a resume names the batch it finishes). */
+  title?: string,
 ): Promise<number> {
   const batchId = ctx.journal.open(meta);
   for (const r of before) ctx.journal.settledBefore(r);
@@ -66,7 +68,7 @@ export async function runBatch(
     throw e;
   }
   const ended = await finish(ctx, view, meta.policy);
-  return report(ctx, { ...ended, kind: meta.command }, batchId, before);
+  return report(ctx, { ...ended, kind: meta.command, title: title ?? ended.title }, batchId, before);
 }
 
 /** The command that finishes what a batch left, when it fits on one line. */
