@@ -140,12 +140,19 @@ const capped = (r: ItemResult): ItemResult =>
   r.error && r.error.message.length > MESSAGE_MAX ? { ...r, error: { ...r.error, message: `${r.error.message.slice(0, MESSAGE_MAX)}…` } } : r;
 
 /**
- * One batch's journal file: `<dir>/<id>.jsonl`, created 0600 in a 0700 folder, each record one
- * write(2) of one line (so a kill leaves whole lines and at most one cut-short last line). The
- * header and every `sending` line are flushed to disk before the call returns; results are not
- * (a lost result is found again on the server when resuming).
+ * One batch's journal file: `<dir>/<id>.jsonl`, created 0600 in a 0700 folder, written with
+ * write(2) of whole lines (so a kill leaves whole lines and at most one cut-short last line). The
+ * header and every `sending` and `end` line are written and flushed to disk before the call
+ * returns. Results are gathered and written together once per turn of the event loop (a 100k
+ * batch would otherwise cost 100k system calls); a result lost to a kill in between is found
+ * again on the server when resuming.
  */
 export class BatchJournalFile {
+  private queued: string[] = [];
+  private flushing: NodeJS.Immediate | null = null;
+  /** Told when a deferred write fails (the caller's own calls throw instead). */
+  onError: (e: unknown) => void = () => {};
+
   private constructor(
     readonly path: string,
     private fd: number | null,
@@ -157,7 +164,7 @@ export class BatchJournalFile {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `${id}.jsonl`);
     const file = new BatchJournalFile(path, openSync(path, 'wx', 0o600));
-    file.append({ t: 'batch', v: 1, id, startedAt: now.toISOString(), pid: process.pid, meta }, true);
+    file.append({ t: 'batch', v: 1, id, startedAt: now.toISOString(), pid: process.pid, meta });
     return file;
   }
 
@@ -170,18 +177,43 @@ export class BatchJournalFile {
     return new BatchJournalFile(path, fd, cut);
   }
 
-  append(record: BatchRecord, flush = record.t === 'sending' || record.t === 'end'): void {
+  append(record: BatchRecord): void {
     if (this.fd === null) return;
-    const line = `${this.pendingNewline ? '\n' : ''}${JSON.stringify(record.t === 'result' ? { ...record, result: capped(record.result) } : record)}\n`;
+    if (record.t === 'result') {
+      this.queued.push(JSON.stringify({ ...record, result: capped(record.result) }));
+      this.flushing ??= setImmediate(() => {
+        try {
+          this.flush();
+        } catch (e) {
+          this.onError(e);
+        }
+      });
+      return;
+    }
+    this.flush(`${JSON.stringify(record)}\n`);
+    if (record.t !== 'resumed') fdatasyncSync(this.fd);
+  }
+
+  /** Writes the queued results (and a line after them) in one write. */
+  flush(after = ''): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    if (this.fd === null) return;
+    const lines = this.queued.length ? `${this.queued.join('\n')}\n` : '';
+    this.queued = [];
+    if (!lines && !after) return;
+    writeSync(this.fd, `${this.pendingNewline ? '\n' : ''}${lines}${after}`);
     this.pendingNewline = false;
-    writeSync(this.fd, line);
-    if (flush) fdatasyncSync(this.fd);
   }
 
   close(): void {
     if (this.fd === null) return;
-    closeSync(this.fd);
-    this.fd = null;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = null;
+    }
   }
 }
 

@@ -118,7 +118,11 @@ export class CliJournal implements WriteAheadLog {
     if (this.dir) {
       const dir = join(this.dir, 'batches');
       this.attempt(() => {
-        this.file = BatchJournalFile.create(dir, id, meta);
+        const file = BatchJournalFile.create(dir, id, meta);
+        file.onError = (e) => this.attempt(() => {
+          throw e;
+        });
+        this.file = file;
         pruneBatchJournals(dir, KEEP, (state) => {
           const batch = cliBatch(state);
           return batch !== null && (resumable(batch) || batch.how === 'running');
@@ -173,8 +177,10 @@ export class CliJournal implements WriteAheadLog {
   end(state: BatchEnd, error: ErrorValue | null): void {
     if (!this.current || this.current.ended) return;
     this.current.ended = true;
-    this.attempt(() => this.file?.append({ t: 'end', state, at: new Date().toISOString(), error }));
-    this.file?.close();
+    this.attempt(() => {
+      this.file?.append({ t: 'end', state, at: new Date().toISOString(), error });
+      this.file?.close();
+    });
     this.file = null;
   }
 
