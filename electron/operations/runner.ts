@@ -3,7 +3,7 @@ import { AppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
 import { isFinished, type Conflict, type ItemResult, type OperationView, type Resolution } from '../../shared/model';
 import type { BatchContext, Landed } from '../providers/types';
-import type { OperationJournal, ResumeRequest } from './journal';
+import type { OperationJournal, ResumeRequest, WriteAheadLog } from './journal';
 
 type OperationKindT = OperationView['kind'];
 
@@ -74,6 +74,8 @@ export class OperationsRunner {
   constructor(
     private readonly bus: EventBus,
     private readonly journal: OperationJournal | null = null,
+    /** Told synchronously before each wave is sent and as each result lands (the command line's journal). */
+    private readonly writeAhead: WriteAheadLog | null = null,
   ) {
     for (const { view, resume } of journal?.load() ?? []) {
       this.ops.set(view.id, this.recordFor(view, undefined, resume));
@@ -107,6 +109,7 @@ export class OperationsRunner {
     };
     const record = this.recordFor(view, options);
     this.ops.set(id, record);
+    this.writeAhead?.begun(view, options.resume);
 
     const queueKey = [...options.accountIds].sort().join('|');
     const previous = this.accountQueues.get(queueKey) ?? Promise.resolve();
@@ -297,6 +300,7 @@ export class OperationsRunner {
         if (record.reported.has(result.key)) return;
         record.reported.add(result.key);
         view.results.push(result);
+        this.writeAhead?.result(view.id, result);
         if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);
         const bytes = extra?.bytes ?? record.planned.get(result.key)?.size ?? null;
         if (view.bytesDone !== null && bytes !== null && result.outcome !== 'failed' && result.outcome !== 'cancelled') {
@@ -312,6 +316,7 @@ export class OperationsRunner {
         this.updateDone(record);
         this.emit(record);
       },
+      sending: (keys) => this.writeAhead?.sending(view.id, keys),
       resolutionFor: (key) => record.resolutions[key] ?? record.applyToAll ?? undefined,
       ask: (conflict) => {
         const preset = record.resolutions[conflict.itemKey] ?? record.applyToAll;
@@ -354,6 +359,7 @@ export class OperationsRunner {
     view.done = view.results.filter((r) => r.outcome !== 'cancelled').length;
     view.total = Math.max(view.total, view.results.length);
     view.finishedAt = now();
+    this.writeAhead?.ended(view);
   }
 
   private emit(record: Record_, immediate = false): void {
