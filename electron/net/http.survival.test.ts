@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY_BUDGET, httpOptionsForAccount, httpRequest, isOverBudget, type HttpOptions } from './http';
+import { BODY_BUDGET, httpOptionsForAccount, httpRequest, isOverBudget, netFetch, type HttpOptions } from './http';
 import { onSlowRequest, type SlowRequest } from './waiting';
 
 /**
@@ -371,6 +371,35 @@ describe('answers the Response constructor would refuse', () => {
     expect(await odd.text()).toBe('ok');
     const bad = await httpRequest({ method: 'GET', url: `${plain.base}/bad-header` }, options()).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining('not valid HTTP') });
+  });
+});
+
+describe('what is sent and followed', () => {
+  it('never follows a redirect (credentials stay with the server they were meant for), and netFetch sends forms as oauth4webapi does', async () => {
+    const seen: { method: string; url: string; type: string | undefined; auth: string | undefined; body: string }[] = [];
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'], auth: req.headers.authorization, body });
+        if (req.url === '/moved') return void res.writeHead(302, { Location: '/elsewhere' }).end('see elsewhere');
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"access_token":"t"}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const moved = await httpRequest({ method: 'GET', url: `${base}/moved`, headers: { Authorization: 'Basic c2VjcmV0' } }, options());
+      expect(moved.status).toBe(302);
+      expect(moved.headers.get('location')).toBe('/elsewhere');
+      expect(seen.map((s) => s.url)).toEqual(['/moved']);
+      const token = await netFetch(options())(`${base}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'r' }), headers: { Accept: 'application/json' } });
+      expect(await token.json()).toEqual({ access_token: 't' });
+      expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/token', type: expect.stringContaining('application/x-www-form-urlencoded'), body: 'grant_type=refresh_token&refresh_token=r' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
