@@ -84,6 +84,11 @@ const routes: Record<string, Route> = {
     socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n');
     void pump(socket, seen, Number.MAX_SAFE_INTEGER);
   },
+  '/slow-endless': (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n');
+    const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write(pattern(0, 1024))), 50);
+    socket.on('close', () => clearInterval(timer));
+  },
   '/no-content-with-body': (socket) => {
     // A 204 with a body (broken): the client must not choke on the Response constructor.
     socket.end('HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
@@ -346,11 +351,13 @@ describe('cancelling', () => {
 
   it('an abort while a buffered body is read ends the request with CANCELLED and closes the connection', async () => {
     const controller = new AbortController();
-    const pending = httpRequest({ method: 'GET', url: `${plain.base}/endless`, signal: controller.signal, maxBytes: 1024 ** 3 }, options());
-    await wait(200);
+    const before = plain.seen.length;
+    const pending = httpRequest({ method: 'GET', url: `${plain.base}/slow-endless`, signal: controller.signal, maxBytes: 1024 ** 3 }, options());
+    while (!plain.seen.slice(before).some((x) => x.path === '/slow-endless')) await wait(20);
+    await wait(200); // some of the body is in
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
-    await last('/endless').closed;
+    await last('/slow-endless').closed;
   });
 
   it('a reader that cancels the stream closes the connection', async () => {
