@@ -528,7 +528,9 @@ async function sendThrough(control: Control, res: ServerResponse, r: Captured): 
   const framing = control.nextFraming();
   if (t.connectionClose || framing === 'close') headers.Connection = 'close';
   if (bodiless || r.body.length === 0 || framing === 'length') {
-    headers['Content-Length'] = String(bodiless && res.req?.method !== 'HEAD' ? 0 : r.body.length);
+    // A HEAD answer keeps the length its GET would have; 204/304 say nothing of a body.
+    const declared = r.headers['content-length'];
+    headers['Content-Length'] = res.req?.method === 'HEAD' && declared !== undefined ? String(declared) : String(bodiless ? 0 : r.body.length);
   } else if (framing === 'close') {
     // No length and no chunks: Node then ends the body by closing the connection (as PHP does).
     res.removeHeader('Content-Length');
