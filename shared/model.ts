@@ -66,6 +66,11 @@ export const TrashItem = z.object({
   cannotRestore: z.string().nullable().optional(),
   /** Why the user may not delete this item for good (only a space's managers may); null or absent: allowed. */
   cannotDelete: z.string().nullable().optional(),
+  /**
+   * The server's file id of the trashed item where its listing says it (Nextcloud's oc:fileid,
+   * ownCloud 10's trash id), kept by the restored file: a restore finds where it landed by it.
+   */
+  fileId: z.string().max(256).nullable().optional(),
 });
 export type TrashItem = z.infer<typeof TrashItem>;
 

@@ -257,7 +257,8 @@ export class OperationsService {
     const view = this.runner.get(operationId);
     const how = this.runner.resumeOf(operationId);
     if (!how || !isFinished(view)) throw new AppError('INVALID_INPUT', 'This operation cannot be retried.');
-    const settled = new Set(view.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'cancelled').map((r) => r.key));
+    // A restore that failed after it moved the item (it says where the item is) is not in the trash to retry.
+    const settled = new Set(view.results.filter((r) => (r.outcome !== 'failed' && r.outcome !== 'cancelled') || (how.kind === 'restore' && r.finalPath)).map((r) => r.key));
     const left = how.items.filter((r) => !settled.has(itemKey(r.accountId, r.id)));
     if (left.length === 0) throw new AppError('INVALID_INPUT', 'Nothing is left to do.');
     if (how.kind === 'delete') return this.remove(left);

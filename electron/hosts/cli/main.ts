@@ -123,8 +123,9 @@ const human = {
     return [i.id, i.kind === 'folder' ? 'dir ' : 'file', human.size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), `${where}${i.name}`].join('  ');
   },
   result(r: ItemResult): string {
-    const tail = r.finalPath ? ` → ${r.finalPath}` : r.error ? `: ${r.error.code} ${r.error.message}` : '';
-    return `${r.outcome.padEnd(8)} ${r.name}${tail}`;
+    // A failed item with a place left the trash and is there now (its message says what did not happen).
+    const tail = r.error ? `: ${r.error.code} ${r.error.message}` : r.finalPath ? ` → ${r.finalPath}` : '';
+    return `${r.outcome.padEnd(8)} ${r.name}${tail}${resultNotes(r)}`;
   },
 };
 
@@ -203,7 +204,9 @@ async function report(ctx: Context, view: OperationView): Promise<number> {
     if (counts.get('skipped') && view.kind === 'restore') {
       await ctx.out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
     }
-    const left = view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => parseItemKey(r.key).id);
+    await reportMovedButNotFinished(ctx, view);
+    // Items that left the trash are not in it to be restored again: they are not "left to do".
+    const left = view.results.filter((r) => (r.outcome === 'failed' && !r.finalPath) || r.outcome === 'cancelled').map((r) => parseItemKey(r.key).id);
     if (left.length && (view.kind === 'restore' || view.kind === 'delete')) {
       const quote = (id: string) => (/^[\w.@:/+-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`);
       await ctx.out.line(`Not done: ${left.length} item${left.length === 1 ? '' : 's'}. To finish, run the same command with just these ids: salvage ${view.kind} ${left.map(quote).join(' ')} …`);
@@ -214,6 +217,22 @@ async function report(ctx: Context, view: OperationView): Promise<number> {
     return 1;
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** Extra lines under an item: where a failed item is now, what the server did that the user should know. */
+function resultNotes(r: ItemResult): string {
+  const lines: string[] = [];
+  if (r.outcome === 'failed' && r.finalPath) lines.push(`now at ${r.finalPath}`);
+  if (r.note) lines.push(r.note);
+  return lines.map((l) => `\n         ${l}`).join('');
+}
+
+/** Items a batch moved out of the trash whose later step failed: where each one is, in one place after the list. */
+async function reportMovedButNotFinished(ctx: Context, view: OperationView): Promise<void> {
+  const moved = view.results.filter((r) => r.outcome === 'failed' && r.finalPath);
+  if (moved.length === 0) return;
+  await ctx.out.line(`Out of the trash, but not where asked: ${moved.length} item${moved.length === 1 ? '' : 's'}:`);
+  for (const r of moved) await ctx.out.line(`  ${r.name} is at ${r.finalPath}`);
 }
 
 async function run(ctx: Context, args: Args): Promise<number> {

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
-import { forEachLimited, KeyedLock } from '../../base/async';
+import { forEachLimited, KeyedLock, sleep } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
+import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
@@ -11,6 +11,7 @@ import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO,
 import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
+import { LandingFinder } from './landing';
 
 /**
  * One TrashProvider for every WebDAV trash-bin server (ownCloud 10, Nextcloud, oCIS). What differs
@@ -30,9 +31,11 @@ export interface WebDavProviderOptions {
    * last read is older than this (ms; default 5 s), so a space joined or left shows on Reload.
    */
   spacesMaxAgeMs?: number;
+  /** The first pause before a write answered 423 Locked is sent again (ms; doubles each time). Tests shorten it. */
+  lockedPauseMs?: number;
 }
 
-interface Stat {
+export interface Stat {
   kind: 'file' | 'folder';
   size: number | null;
   modifiedAt: string | null;
@@ -63,6 +66,27 @@ const STAT_BODY = `<?xml version="1.0"?>
   </d:prop>
 </d:propfind>`;
 
+/** 423 Locked on a write: sent again up to this many times, the pause doubling from the first (with jitter), at most the max. */
+const LOCKED_RETRIES = 6;
+const LOCKED_FIRST_PAUSE_MS = 250;
+const LOCKED_MAX_PAUSE_MS = 4_000;
+
+/** Ids per DAV SEARCH: Nextcloud refuses a query of more than 100 operators (the "or" and one "eq" per id). */
+const SEARCH_MAX_IDS = 99;
+
+/** A DAV SEARCH for the items with these file ids below `scope`, with what a Stat needs. */
+const searchBody = (scope: string, ids: string[]) => `<?xml version="1.0"?>
+<d:searchrequest xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">
+  <d:basicsearch>
+    <d:select><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/><d:getetag/><oc:size/><oc:fileid/><oc:permissions/></d:prop></d:select>
+    <d:from><d:scope><d:href>${escapeXml(scope)}</d:href><d:depth>infinity</d:depth></d:scope></d:from>
+    <d:where>${ids.length === 1 ? fileIdIs(ids[0]!) : `<d:or>${ids.map(fileIdIs).join('')}</d:or>`}</d:where>
+    <d:orderby/>
+  </d:basicsearch>
+</d:searchrequest>`;
+const fileIdIs = (id: string) => `<d:eq><d:prop><oc:fileid/></d:prop><d:literal>${id}</d:literal></d:eq>`;
+const escapeXml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 const DAV = (l: string) => clark(NS.dav, l);
 const OC = (l: string) => clark(NS.oc, l);
 
@@ -83,12 +107,13 @@ function statOf(r: DavResponse): Stat {
 const folderName = (segments: string[]) => segments[segments.length - 1] ?? '';
 
 /**
- * Items restored at the same time by default. A restore costs one write (the MOVE) and, on
- * Nextcloud, two small Depth 0 reads (the trash entry's file id before, the landed file after):
- * 24 at a time keeps about 8 MOVEs in flight, near Nextcloud's own web UI (every MOVE at once,
- * ~6 per host in a browser), and is where `npm run bench -- restore` stops getting faster.
+ * Items restored at the same time by default. A restore costs one write (the MOVE): ownCloud's
+ * answer carries the file id and ETag, and Nextcloud's restored items are found by file id, many
+ * per DAV SEARCH, outside the item's slot. So this is MOVEs in flight: 6, as a browser sends to one
+ * host (Nextcloud's web UI restores that way). More only queues at a small server (PHP's built-in
+ * server runs 2 workers) and meets more of its file locks (423, see afterLocked).
  */
-const RESTORE_CONCURRENCY = 24;
+const RESTORE_CONCURRENCY = 6;
 
 /**
  * What one restore batch learnt about its destination folders, so that each is checked and listed
@@ -102,6 +127,14 @@ interface RestoreBatch {
   reserved: Map<string, Set<string>>;
   /** Per folder: what this batch put in place, by name. */
   placed: Map<string, Map<string, Stat>>;
+  /** Finds restored items by file id, many per request (Nextcloud's DAV SEARCH); null where the server kind needs none. */
+  finder: LandingFinder<Found> | null;
+}
+
+/** A live item found by its file id: its path (segments below the files root) and what it is. */
+interface Found {
+  segments: string[];
+  stat: Stat;
 }
 
 const inFolder = <V>(map: Map<string, V>, folder: string[], make: () => V): V => {
@@ -252,6 +285,8 @@ export class WebDavProvider implements TrashProvider {
       confirm?: () => Promise<boolean>;
       /** Sent again after an OpenID Connect refresh (once). */
       renewed?: boolean;
+      /** Times this write was answered 423 Locked so far. */
+      locked?: number;
     } = {},
   ): Promise<Response> {
     const { header: authorization, token } = await this.authHeader();
@@ -274,6 +309,12 @@ export class WebDavProvider implements TrashProvider {
       if (await init.confirm().catch(() => false)) return new Response(null, { status: 204 });
       throw e;
     }
+    if (res.status === 423 && write) return this.afterLocked(res, method, decodedPath, init);
+    if ((init.locked ?? 0) > 0 && (res.status === 404 || res.status === 412) && init.confirm && (await init.confirm().catch(() => false))) {
+      // A write answered 423 earlier had gone through after all: this answer is about its result.
+      await res.body?.cancel();
+      return new Response(null, { status: 204 });
+    }
     if (res.status === 401) {
       await res.body?.cancel();
       // An expired access token: refresh it and send once more (the server refused before acting).
@@ -293,6 +334,25 @@ export class WebDavProvider implements TrashProvider {
       return new Response(null, { status: res.status, headers: res.headers });
     }
     return res;
+  }
+
+  /**
+   * A write answered 423 Locked: ownCloud 10 and Nextcloud lock files (and the folders above them)
+   * while a request works on them, so parallel writes into one folder meet each other's locks;
+   * and ownCloud sometimes answers 423 after the move went through (a lock taken after the
+   * rename, e.g. to touch the file). So: look whether it went through (then it is done), else wait
+   * and send it again, a few times with a growing pause; the last 423 stands.
+   */
+  private async afterLocked(res: Response, method: string, decodedPath: string, init: Parameters<WebDavProvider['send']>[2] = {}): Promise<Response> {
+    const tries = init.locked ?? 0;
+    if (tries >= LOCKED_RETRIES) return res;
+    await res.body?.cancel();
+    if (init.confirm && (await init.confirm().catch(() => false))) return new Response(null, { status: 204 });
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const first = this.options.lockedPauseMs ?? LOCKED_FIRST_PAUSE_MS;
+    const pause = Math.min(LOCKED_MAX_PAUSE_MS, retryAfter ?? first * 2 ** tries) * (0.75 + Math.random() * 0.5);
+    await sleep(pause, init.signal);
+    return this.send(method, decodedPath, { ...init, locked: tries + 1 });
   }
 
   // ---------------------------------------------------------------- previews
@@ -371,6 +431,12 @@ export class WebDavProvider implements TrashProvider {
   private async failure(res: Response, messages: Partial<Record<number, string>> = {}): Promise<AppError> {
     const text = await res.text().catch(() => '');
     const sabre = parseSabreError(text);
+    if (res.status === 423) {
+      return new AppError('SERVER', messages[423] ?? 'The server kept this item locked (HTTP 423: another request or app is working on it). Try again in a moment.', {
+        status: 423,
+        ...(sabre.message ? { serverMessage: sabre.message } : {}),
+      });
+    }
     const message = messages[res.status];
     const error = errorForStatus(res.status, message);
     const details: Record<string, string | number> = { status: res.status };
@@ -388,6 +454,37 @@ export class WebDavProvider implements TrashProvider {
     }
     if (res.status !== 207) throw await this.failure(res);
     return parseMultistatus(await res.text());
+  }
+
+  /** Whether the server answers DAV SEARCH by file id (cleared after it refused one). */
+  private searchable = true;
+
+  /**
+   * Finds live items by file id, wherever they are, in one DAV SEARCH (Nextcloud): their paths and
+   * stats by file id; null when the server cannot be searched this way (then each is looked up
+   * where it should be).
+   */
+  private async findByFileIds(ids: string[]): Promise<Map<string, Found> | null> {
+    const restore = this.dialect.restore;
+    const where = restore.mode === 'restore-collection' ? restore.search?.(this.ctx) : undefined;
+    const wanted = ids.filter((id) => /^\d{1,20}$/.test(id));
+    if (!where || !this.searchable) return null;
+    const out = new Map<string, Found>();
+    if (wanted.length === 0) return out;
+    const res = await this.send('SEARCH', where.path, { body: searchBody(where.scope, wanted), idempotent: true, signal: new AbortController().signal });
+    if (res.status !== 207) {
+      await res.body?.cancel();
+      this.searchable = false;
+      return null;
+    }
+    const root = `${this.filesPath([]).replace(/\/+$/, '')}/`;
+    for (const r of parseMultistatus(await res.text())) {
+      const path = decodeHref(r.href).replace(/\/+$/, '');
+      const stat = statOf(r);
+      if (!path.startsWith(root) || !stat.fileId || !wanted.includes(stat.fileId)) continue;
+      out.set(stat.fileId, { segments: path.slice(root.length).split('/'), stat });
+    }
+    return out;
   }
 
   /** What is at a path in the files tree (Depth 0), or null. */
@@ -668,11 +765,22 @@ export class WebDavProvider implements TrashProvider {
    */
   async restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
-    const batch: RestoreBatch = { folders: new Map(), listings: new Map(), reserved: new Map(), placed: new Map() };
+    const collection = this.dialect.restore.mode === 'restore-collection';
+    const batch: RestoreBatch = {
+      folders: new Map(),
+      listings: new Map(),
+      reserved: new Map(),
+      placed: new Map(),
+      finder: collection && this.searchable ? new LandingFinder((ids) => this.findByFileIds(ids), { maxIds: SEARCH_MAX_IDS }) : null,
+    };
+    // Items bound for the same path run one after the other, each to its end.
+    const claims = new Map<string, number>();
     for (const item of items) {
       try {
         const dest = this.destination(item, target);
         inFolder(batch.reserved, dest.folder, () => new Set<string>()).add(dest.name);
+        const path = displayPath([...dest.folder, dest.name]);
+        claims.set(path, (claims.get(path) ?? 0) + 1);
       } catch {
         // reported when the item runs
       }
@@ -682,11 +790,16 @@ export class WebDavProvider implements TrashProvider {
       await this.runBatch(
         items,
         ctx,
-        async (item) => {
+        async (item, later) => {
           const dest = this.destination(item, target);
-          await this.folderLock.run(`restore:${displayPath([...dest.folder, dest.name])}`, () => this.restoreOne(item, target, dest, options, ctx, batch));
+          const path = displayPath([...dest.folder, dest.name]);
+          // Nextcloud: once the server has the MOVE, the slot goes to the next item while this
+          // one is found (with others, in one lookup) and finished.
+          const detach = batch.finder && claims.get(path) === 1 ? later : undefined;
+          await this.folderLock.run(`restore:${path}`, () => this.restoreOne(item, target, dest, options, ctx, batch, detach));
         },
         this.restoreConcurrency,
+        () => batch.finder?.drain(),
       );
     } finally {
       this.batches.delete(ctx);
@@ -724,29 +837,53 @@ export class WebDavProvider implements TrashProvider {
     return (await this.listingOf(batch, folder, signal))?.get(name) ?? null;
   }
 
-  /** Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. */
-  private async runBatch(items: TrashItem[], ctx: BatchContext, fn: (item: TrashItem) => Promise<void>, concurrency = this.concurrency): Promise<void> {
+  /**
+   * Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. fn may hand the
+   * rest of an item's work to `later`: it goes on outside the item's slot (so the next item
+   * starts), with the same failure handling, and the batch ends when it has. `drained` is called
+   * once no more items will start.
+   */
+  private async runBatch(
+    items: TrashItem[],
+    ctx: BatchContext,
+    fn: (item: TrashItem, later: (work: () => Promise<void>) => void) => Promise<void>,
+    concurrency = this.concurrency,
+    drained?: () => void,
+  ): Promise<void> {
     let authError: AppError | null = null;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
+    const pending = new Set<Promise<void>>();
+    // Once the batch is cancelled, an item that had not started its write is reported by the
+    // runner ("cancelled"); work handed to `later` comes after a write, so its failure is reported.
+    const failed = (item: TrashItem, e: unknown, afterWrite: boolean) => {
+      if (isAppError(e) && e.code === 'AUTH_FAILED') {
+        authError ??= e;
+        stop.abort();
+        return;
+      }
+      if (ctx.signal.aborted && (!afterWrite || (isAppError(e) && e.code === 'CANCELLED'))) return;
+      ctx.itemDone(this.result(item, 'failed', null, e));
+    };
     // Each request in flight listens on the batch's signal: say how many to expect (no warning on stderr).
     setMaxListeners(Math.max(10, concurrency * 4), ctx.signal);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await forEachLimited(items, concurrency, stop.signal, async (item) => {
+        const later = (work: () => Promise<void>) => {
+          const p = work().catch((e: unknown) => failed(item, e, true));
+          pending.add(p);
+          void p.finally(() => pending.delete(p));
+        };
         try {
           ctx.progress({ current: item.name });
-          await fn(item);
+          await fn(item, later);
         } catch (e) {
-          if (ctx.signal.aborted) return;
-          if (isAppError(e) && e.code === 'AUTH_FAILED') {
-            authError ??= e;
-            stop.abort();
-            return;
-          }
-          ctx.itemDone(this.result(item, 'failed', null, e));
+          failed(item, e, false);
         }
       });
+      drained?.();
+      while (pending.size) await Promise.all(pending);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
@@ -769,7 +906,15 @@ export class WebDavProvider implements TrashProvider {
    * Undo can later prove it is still this file. Without that proof the item is reported restored
    * but is not offered to Undo.
    */
-  private async done(ctx: BatchContext, item: TrashItem, outcome: Outcome, final: string[], replaced: Replaced | null = null, known?: Stat | null): Promise<void> {
+  private async done(
+    ctx: BatchContext,
+    item: TrashItem,
+    outcome: Outcome,
+    final: string[],
+    replaced: Replaced | null = null,
+    known?: Stat | null,
+    extra: { note?: string; listedPath?: string } = {},
+  ): Promise<void> {
     const stat = known ?? (await this.stat(final, new AbortController().signal).catch(() => null));
     const landed = stat ? this.landedOf(final, stat, replaced) : undefined;
     // Later items of the same batch see the name as taken.
@@ -778,7 +923,7 @@ export class WebDavProvider implements TrashProvider {
       const placed: Stat = stat ?? { kind: item.kind, size: item.size, modifiedAt: null, fileId: null, etag: null, permissions: null };
       inFolder(batch.placed, final.slice(0, -1), () => new Map<string, Stat>()).set(final[final.length - 1] ?? '', placed);
     }
-    ctx.itemDone(this.result(item, outcome, displayPath(final)), { bytes: item.size, ...(landed ? { landed } : {}) });
+    ctx.itemDone({ ...this.result(item, outcome, displayPath(final)), ...extra }, { bytes: item.size, ...(landed ? { landed } : {}) });
   }
 
   private landedOf(final: string[], stat: Stat, replaced: Replaced | null): Landed {
@@ -851,6 +996,7 @@ export class WebDavProvider implements TrashProvider {
     options: RestoreOptions,
     ctx: BatchContext,
     batch: RestoreBatch,
+    later?: (work: () => Promise<void>) => void,
   ): Promise<void> {
     const signal = ctx.signal;
     await this.folderReady(batch, dest.folder, options, signal);
@@ -867,7 +1013,7 @@ export class WebDavProvider implements TrashProvider {
     if (restore.mode === 'move-to-destination') {
       await this.moveOutOfTrash(item, this.trashPath(item.id), dest, chosen, ctx);
     } else {
-      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx, !existing);
+      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx, !existing, later);
     }
   }
 
@@ -911,7 +1057,8 @@ export class WebDavProvider implements TrashProvider {
       if (res.status === 201 || res.status === 204) {
         await res.body?.cancel();
         const outcome: Outcome = replace && replaced ? 'replaced' : name !== dest.name ? 'renamed' : outcomeIfPlain;
-        await this.done(ctx, item, outcome, to, replaced);
+        // ownCloud answers with the file's id and ETag: no need to read it back.
+        await this.done(ctx, item, outcome, to, replaced, movedStat(res, item));
         return;
       }
       if (res.status === 412) {
@@ -940,8 +1087,11 @@ export class WebDavProvider implements TrashProvider {
   /**
    * Nextcloud: MOVE the item to trashbin/<user>/restore/<name> (no Overwrite header: Nextcloud 32
    * answers 412 to "Overwrite: F" there even when nothing is in the way). The server puts it back
-   * at its original location, renamed "name (restored).ext" when that name is taken, or in the
-   * root when the folder is gone — and does not say which, so we look it up by file id.
+   * at its original location, renamed "name (restored).ext" when that name is taken, in the root
+   * when the folder is gone, or — when several same-named files were deleted in one second and it
+   * kept one trash file for them — where the first of them was. It does not say which, so the item
+   * is found by its file id (taken from the listing). With `later`, finding and finishing it go on
+   * after this returns (the batch's slot is free for the next MOVE; see LandingFinder).
    */
   private async restoreThroughCollection(
     item: TrashItem,
@@ -952,13 +1102,17 @@ export class WebDavProvider implements TrashProvider {
     ctx: BatchContext,
     /** The batch's listing had nothing at dest: the server should put it there under its own name. */
     expectFree = false,
+    later?: (work: () => Promise<void>) => void,
   ): Promise<void> {
     const signal = ctx.signal;
     const trashPath = this.trashPath(item.id);
-    // The file id lets us find the item after the server placed it.
-    const self = await this.propfind(trashPath, '0', STAT_BODY, signal);
-    if (!self?.[0]) throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 404 });
-    const fileId = prop(self[0], OC('fileid'));
+    // The file id lets us find the item after the server placed it: the listing's, else read it.
+    let fileId = item.fileId ?? null;
+    if (!fileId) {
+      const self = await this.propfind(trashPath, '0', STAT_BODY, signal);
+      if (!self?.[0]) throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 404 });
+      fileId = prop(self[0], OC('fileid'));
+    }
 
     const originalFolder = item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [];
     const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
@@ -982,50 +1136,70 @@ export class WebDavProvider implements TrashProvider {
       });
     }
     await res.body?.cancel();
+    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
+    if (later) later(finish);
+    else await finish();
+  }
+
+  /** Where a restore through the restore collection landed, and what follows: report it, or move it on (see restoreThroughCollection). */
+  private async finishCollectionRestore(
+    item: TrashItem,
+    fileId: string | null,
+    how: { originalFolder: string[]; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
+    dest: { folder: string[]; name: string },
+    resolution: Resolution | null,
+    ctx: BatchContext,
+  ): Promise<void> {
+    const { originalFolder, intoOriginal, freeAtOriginal, before } = how;
     // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
     const committed = new AbortController().signal;
-
-    // Where the name was free, the server put it there: one Depth 0 read proves it by file id,
-    // instead of listing the whole folder.
-    let landed: { folder: string[]; name: string; stat: Stat } | null = null;
-    if (freeAtOriginal && fileId) {
-      const stat = await this.stat([...originalFolder, item.name], committed).catch(() => null);
-      if (stat && stat.fileId === fileId) landed = { folder: originalFolder, name: item.name, stat };
-    }
-    landed ??= await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, committed);
+    const landed = await this.locate(ctx, item, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
     if (!landed) {
       throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
     }
     const landedPath = [...landed.folder, landed.name];
+
+    if (intoOriginal && displayPath(landed.folder) !== displayPath(dest.folder) && (await this.sameSecondLanding(landed.folder, dest.folder))) {
+      // One trash file for several same-named deletions: the server put it where the first was.
+      await this.done(ctx, item, landed.name === item.name ? 'restored' : 'renamed', landedPath, null, landed.stat, {
+        note: sameSecondNote(item, this.shown(displayPath(landed.folder)), this.shown(displayPath(dest.folder))),
+        listedPath: this.shown(displayPath([...dest.folder, dest.name])),
+      });
+      return;
+    }
 
     if (intoOriginal && displayPath(landed.folder) === displayPath(dest.folder)) {
       if (landed.name === dest.name) {
         await this.done(ctx, item, 'restored', landedPath, null, landed.stat);
         return;
       }
-      // The server renamed it because the name is taken.
+      // From here on the item is out of the trash: whatever fails, it is reported with where it is.
       let choice = resolution;
-      if (!choice) {
-        const existing = await this.stat([...dest.folder, dest.name], committed);
-        choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
+      try {
+        // The server renamed it because the name is taken.
+        if (!choice) {
+          const existing = await this.stat([...dest.folder, dest.name], committed);
+          choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
+        }
+        if (choice === 'keep-both') {
+          await this.done(ctx, item, 'renamed', landedPath, null, landed.stat);
+          return;
+        }
+        if (choice === 'skip') {
+          await this.trashFilesPath(landedPath, committed);
+          ctx.itemDone(this.result(item, 'skipped', null));
+          return;
+        }
+        const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
+        const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, committed);
+        if (move.status !== 201 && move.status !== 204) throw await this.failure(move);
+        await move.body?.cancel();
+        await this.done(ctx, item, replaced ? 'replaced' : 'restored', [...dest.folder, dest.name], replaced, movedStat(move, item));
+      } catch (e) {
+        const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finishing the restore failed.');
+        this.stranded(ctx, item, landedPath, landed.stat, choice === 'skip' ? 'could not put it back in the trash (Skip)' : `could not replace ${dest.name}`, error);
+        if (error.code === 'AUTH_FAILED') throw error;
       }
-      if (choice === 'keep-both') {
-        await this.done(ctx, item, 'renamed', landedPath, null, landed.stat);
-        return;
-      }
-      if (choice === 'skip') {
-        await this.trashFilesPath(landedPath, committed);
-        ctx.itemDone(this.result(item, 'skipped', null));
-        return;
-      }
-      const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
-      const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, committed);
-      if (move.status !== 201 && move.status !== 204) {
-        const error = await this.failure(move);
-        throw new AppError(error.code, `Restored as ${displayPath(landedPath)}, but could not replace ${dest.name}: ${error.message}`, error.details);
-      }
-      await move.body?.cancel();
-      await this.done(ctx, item, replaced ? 'replaced' : 'restored', [...dest.folder, dest.name], replaced);
       return;
     }
 
@@ -1035,17 +1209,64 @@ export class WebDavProvider implements TrashProvider {
       await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, committed));
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
-      if (error.code === 'AUTH_FAILED') throw error;
-      if (error.code === 'CANCELLED' || ctx.signal.aborted) {
+      if (error.code === 'CANCELLED' || (ctx.signal.aborted && error.code !== 'AUTH_FAILED')) {
         // Cancelled between the two steps: it is restored, where the server put it.
         await this.done(ctx, item, 'restored', landedPath, null, landed.stat);
         return;
       }
-      ctx.itemDone(
-        this.result(item, 'failed', displayPath(landedPath), new AppError(error.code, `Restored to ${displayPath(landedPath)}, but could not move it into ${displayPath(dest.folder)}: ${error.message}`, error.details)),
-        { landed: this.landedOf(landedPath, landed.stat, null) },
-      );
+      this.stranded(ctx, item, landedPath, landed.stat, `could not move it into ${displayPath(dest.folder)}`, error);
+      // A refused sign-in stops the batch; the item has its own result first, with where it is.
+      if (error.code === 'AUTH_FAILED') throw error;
     }
+  }
+
+  /**
+   * Whether a restore to the original place that landed in another folder did so because the
+   * server kept one trash file for several same-named files deleted in one second (it restores to
+   * the first one's folder) — rather than because the listed folder is gone (it restores to the root).
+   */
+  private async sameSecondLanding(landedFolder: string[], listedFolder: string[]): Promise<boolean> {
+    if (landedFolder.length > 0) return true;
+    // In the root: the listed folder gone, or not writable (the server's fallback), is the other reason.
+    const folder = await this.stat(listedFolder, new AbortController().signal).catch(() => null);
+    return folder?.kind === 'folder' && writable(folder.permissions);
+  }
+
+  /**
+   * Where a just-restored item is: by its file id through the batch's landing finder (one lookup
+   * for many items); else where the batch expected it (one Depth 0 read proves it by file id), else
+   * by listing the expected folder and the root.
+   */
+  private async locate(
+    ctx: BatchContext,
+    item: TrashItem,
+    fileId: string | null,
+    where: { expected: string[]; freeAt: string[] | null; before: Map<string, Stat> | null },
+    signal: AbortSignal,
+  ): Promise<{ folder: string[]; name: string; stat: Stat } | null> {
+    const finder = this.batches.get(ctx)?.finder;
+    if (fileId && finder) {
+      const found = await finder.find(fileId);
+      if (found && found.segments.length > 0) return { folder: found.segments.slice(0, -1), name: found.segments[found.segments.length - 1]!, stat: found.stat };
+    }
+    if (where.freeAt && fileId) {
+      const stat = await this.stat([...where.freeAt, item.name], signal).catch(() => null);
+      if (stat && stat.fileId === fileId) return { folder: where.freeAt, name: item.name, stat };
+    }
+    return this.findLanded(item, fileId, where.expected, where.before, signal);
+  }
+
+  /**
+   * An item the restore moved out of the trash whose next step failed: reported failed, with where
+   * it is now (and what landed, so Undo can put it back in the trash), never as if it were still
+   * in the trash.
+   */
+  private stranded(ctx: BatchContext, item: TrashItem, at: string[], stat: Stat | null, what: string, error: AppError): void {
+    const place = displayPath(at);
+    ctx.itemDone(
+      this.result(item, 'failed', place, new AppError(error.code, `Restored to ${this.shown(place)}, but ${what}: ${error.message}`, error.details)),
+      stat ? { landed: this.landedOf(at, stat, null) } : {},
+    );
   }
 
   /** Finds a just-restored item: by file id in the expected folder, then in the root. */
@@ -1316,6 +1537,27 @@ function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry
   });
   matches.sort((a, b) => Date.parse(a.item.deletedAt ?? '') - Date.parse(b.item.deletedAt ?? ''));
   return matches[0] ?? null;
+}
+
+/**
+ * What a MOVE's answer says about the file it put in place: ownCloud (and Sabre servers generally)
+ * send OC-FileId ("00000347oc…": the numeric id, then the instance id) and, for files, the ETag.
+ * Null when either is missing (folders; a MOVE confirmed after a lost answer): then it is read back.
+ */
+export function movedStat(res: Response, item: Pick<TrashItem, 'kind' | 'size'>): Stat | null {
+  const id = /^0*(\d{1,20})(?!\d)/.exec(res.headers.get('oc-fileid') ?? '')?.[1] ?? null;
+  const etag = res.headers.get('etag') ?? res.headers.get('oc-etag');
+  if (item.kind !== 'file' || !id || !etag) return null;
+  return { kind: 'file', size: item.size, modifiedAt: null, fileId: id, etag, permissions: null };
+}
+
+/** Why a restore to where it was landed in another folder: several same-named files deleted in one second, one trash file kept. */
+function sameSecondNote(item: TrashItem, landedFolder: string, listedFolder: string): string {
+  const when = item.deletedAt ? ` (${item.deletedAt.slice(0, 19).replace('T', ' ')} UTC)` : '';
+  return (
+    `Several files named ${item.name} were deleted in the same second${when}, and the server kept only the last of them (the one from ${listedFolder}, as listed). ` +
+    `It put that file back in ${landedFolder}, where the first of them was deleted from: the copy deleted from ${landedFolder} is lost on the server, as are any deleted from other folders in that second.`
+  );
 }
 
 /** The factory for one WebDAV server kind; every provider it makes lists through the same parse host. */
