@@ -25,6 +25,8 @@ Commands:
                                      Restore everything deleted in that time range (ends included),
                                      optionally only from below that original folder; trashed folders
                                      come back before what was deleted from inside them
+  restore --event <id> [--on-conflict …]
+                                     Restore exactly the items of one event (its id as \`events\` prints it)
   events                             Bursts of deletions found in the trash (see shared/events.ts)
   delete <id>...                     Delete items from the trash for good
                                      (restore and delete take --parent <id> for items inside a trashed
@@ -55,7 +57,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder']);
+const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'event']);
 const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
 
 export function parseArgs(argv: string[]): Args {
@@ -268,15 +270,15 @@ async function run(ctx: Context, args: Args): Promise<number> {
       const items = await services.trash.readAll(account.id, null);
       // This process's account id is new on every run: events name the account by its label
       // (user and server), so an event's id is the same from one run to the next.
-      const events = detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
+      const events = eventsOf(items, account);
       for (const e of events) {
         const { id, from, to, count, bytes, accounts, topFolder } = e;
-        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`);
+        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.id}  ${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`);
       }
       if (!json) {
         await out.line(
           events.length
-            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore one with: salvage restore --deleted-from <from> --deleted-to <to>`
+            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore exactly one with: salvage restore --event <id>`
             : `No bursts of deletions in ${items.length.toLocaleString('en-US')} items.`,
         );
       }
@@ -284,9 +286,11 @@ async function run(ctx: Context, args: Args): Promise<number> {
     }
     case 'restore': {
       const range = rangeOf(args);
+      const event = str(args.flags, 'event');
+      if (event !== undefined && (range || args.positional.length > 0 || args.flags.has('folder'))) throw new UsageError('--event goes alone: not with item ids, --deleted-from/--deleted-to or --folder.');
       if (range && args.positional.length > 0) throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
       if (!range && args.flags.has('folder')) throw new UsageError('--folder goes with --deleted-from/--deleted-to.');
-      if (!range && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), or --deleted-from/--deleted-to.');
+      if (!range && event === undefined && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), --event or --deleted-from/--deleted-to.');
       const policy = (str(args.flags, 'on-conflict') ?? 'skip') as Resolution;
       if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
       const account = await signIn(ctx, args);
@@ -300,6 +304,7 @@ async function run(ctx: Context, args: Args): Promise<number> {
         }
         items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
       }
+      if (event !== undefined) items = await eventRefs(ctx, account, event);
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
       const view = await services.ops.restore({
         items,
@@ -338,6 +343,22 @@ async function run(ctx: Context, args: Args): Promise<number> {
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
   }
+}
+
+/** Events as `events` names them: by the account's label, so an id is the same from one run to the next. */
+function eventsOf(items: TrashItem[], account: AccountView) {
+  return detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
+}
+
+/**
+ * The items of one event, found again by its id in the trash as it is now: exactly the event's
+ * items, never a neighbour its times would also take in. A trash that changed since (the event is
+ * not found) is said so rather than guessed at.
+ */
+async function eventRefs(ctx: Context, account: AccountView, id: string) {
+  const event = eventsOf(await ctx.services.trash.readAll(account.id, null), account).find((e) => e.id === id);
+  if (!event) throw new UsageError(`No event ${id} in the trash now (it changed since \`salvage events\` listed it, or the id is wrong). Run \`salvage events\` again.`);
+  return event.keys.map((key) => ({ accountId: account.id, id: parseItemKey(key).id }));
 }
 
 /** --deleted-from/--deleted-to (ISO 8601; either may be left out) and --folder, or null when neither time is given. */
