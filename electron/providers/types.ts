@@ -1,4 +1,4 @@
-import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, ServerProbe, TrashItem } from '../../shared/model';
+import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, SameSecondReport, ServerProbe, TrashItem } from '../../shared/model';
 
 /** Non-secret settings of one account, as kept in the account store. */
 export interface AccountConfig {
@@ -151,6 +151,13 @@ export interface TrashProvider {
    * server kinds that serve no previews of trashed files.
    */
   preview?(item: TrashItem, signal?: AbortSignal): Promise<Preview>;
+  /**
+   * Which of these items stand for several same-named files deleted in the same second (the server
+   * kept one trash file, the last one's content) and which copies it lost, as far as the server
+   * tells (see providers/webdav/sameSecond.ts). `trash`: the whole top level as just listed, when
+   * the caller has it. Absent for server kinds where this cannot happen (DocSpace, oCIS).
+   */
+  sameSecondLosses?(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport>;
 }
 
 export interface ProviderFactoryInput {

@@ -199,7 +199,7 @@ for (const start of starters) {
       const events = jsonLines(ev.stdout);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ count: 171, from: new Date(incidentAt).toISOString(), to: new Date(incidentAt + 170_000).toISOString() });
-      expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'to', 'topFolder']);
+      expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'lostCopies', 'to', 'topFolder']);
       // The same event has the same id from one run to the next (the account by its label, not this run's id).
       const again = jsonLines((await runCli(['events', '--json', ...t.args], t.env)).stdout);
       expect(again).toEqual(events);

@@ -2,7 +2,7 @@ import { isAppError, toErrorValue } from '../../base/errors';
 import { createMemoryServices, type Services } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
-import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
+import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, SameSecondReport, TrashItem } from '../../../shared/model';
 import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
 import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../shared/events';
 
@@ -271,9 +271,15 @@ async function run(ctx: Context, args: Args): Promise<number> {
       // This process's account id is new on every run: events name the account by its label
       // (user and server), so an event's id is the same from one run to the next.
       const events = eventsOf(items, account);
+      const byKey = new Map(items.map((i) => [i.key, i]));
       for (const e of events) {
         const { id, from, to, count, bytes, accounts, topFolder } = e;
-        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.id}  ${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`);
+        // Counted apart: entries that stand for several same-named files deleted in one second.
+        const losses = await sameSecondOf(ctx, account.id, e.keys.flatMap((k) => byKey.get(k) ?? []));
+        const lostCopies = losses ? losses.losses.reduce((n, l) => n + l.lost.length, 0) : null;
+        await out.line(
+          json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder, lostCopies }) : `${e.id}  ${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}${lossSummary(losses)}`,
+        );
       }
       if (!json) {
         await out.line(
@@ -305,6 +311,8 @@ async function run(ctx: Context, args: Args): Promise<number> {
         items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
       }
       if (event !== undefined) items = await eventRefs(ctx, account, event);
+      // What the server itself had lost among them (same-named files deleted in one second), told after the results.
+      const losses = json ? null : await sameSecondOf(ctx, account.id, (await services.trash.resolve(items)).found);
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
       const view = await services.ops.restore({
         items,
@@ -312,7 +320,9 @@ async function run(ctx: Context, args: Args): Promise<number> {
         resolutions,
         recreateMissingFolders: args.flags.has('recreate-folders'),
       });
-      return report(ctx, await finish(ctx, view, policy));
+      const code = await report(ctx, await finish(ctx, view, policy));
+      await printLosses(ctx, losses);
+      return code;
     }
     case 'delete': {
       if (args.positional.length === 0) throw new UsageError('delete needs at least one item id.');
@@ -342,6 +352,38 @@ async function run(ctx: Context, args: Args): Promise<number> {
       return args.command === '' ? 2 : 0;
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
+  }
+}
+
+/** Same-second losses among these items as the server tells them; null when it tells nothing (or cannot be asked). */
+async function sameSecondOf(ctx: Context, accountId: string, items: TrashItem[]): Promise<SameSecondReport | null> {
+  if (items.length === 0) return null;
+  const report = await ctx.services.trash.sameSecondLosses(accountId, items).catch(() => null);
+  return report && report.source !== 'none' ? report : null;
+}
+
+/** " · 23 of them stand for 52 same-named files deleted in one second: the server kept only the last of each (29 copies lost)". */
+function lossSummary(report: SameSecondReport | null): string {
+  const losses = report?.losses ?? [];
+  if (losses.length === 0) return '';
+  const lost = losses.reduce((n, l) => n + l.lost.length, 0);
+  const atLeast = losses.some((l) => !l.complete) ? 'at least ' : '';
+  return ` · ${losses.length} of them stand for ${atLeast}${losses.length + lost} same-named files deleted in the same second: the server kept only the last of each (${atLeast}${lost} ${lost === 1 ? 'copy' : 'copies'} lost)`;
+}
+
+/** After a restore: the copies the server itself had lost, each with the one it kept. */
+async function printLosses(ctx: Context, report: SameSecondReport | null): Promise<void> {
+  const losses = report?.losses ?? [];
+  if (losses.length === 0) return;
+  const lost = losses.reduce((n, l) => n + l.lost.length, 0);
+  const atLeast = losses.some((l) => !l.complete) ? 'at least ' : '';
+  await ctx.out.line(
+    `The server itself had lost ${atLeast}${lost} ${lost === 1 ? 'copy' : 'copies'} before this restore: same-named files deleted in the same second, of which it kept only the last (the file restored); per file, where the kept one was deleted from and the copies lost:`,
+  );
+  for (const l of losses) {
+    const when = l.deletedAt ? ` ${l.deletedAt.slice(0, 19).replace('T', ' ')} UTC` : '';
+    const more = l.complete ? '' : ' (and any others deleted then: the server names no more)';
+    await ctx.out.line(`  ${l.name}${when}: kept the one from ${l.keptFrom ?? 'an unknown folder'}; lost ${l.lost.join(', ')}${more}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { forEachLimited, KeyedLock, sleep } from '../../base/async';
-import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, TrashItem } from '../../../shared/model';
+import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, SameSecondLoss, SameSecondReport, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
@@ -12,6 +12,7 @@ import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from '
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
 import { LandingFinder } from './landing';
+import { activityDeletions, nextcloudLosses, ownCloudLastLocations, ownCloudLosses, type RecordedDeletion } from './sameSecond';
 
 /**
  * One TrashProvider for every WebDAV trash-bin server (ownCloud 10, Nextcloud, oCIS). What differs
@@ -71,6 +72,11 @@ const LOCKED_RETRIES = 6;
 const LOCKED_FIRST_PAUSE_MS = 250;
 const LOCKED_MAX_PAUSE_MS = 4_000;
 
+/** Pages of Nextcloud's activity records read back at most (200 each) to find same-second losses. */
+const ACTIVITY_MAX_PAGES = 25;
+/** Largest JSON answer read for same-second losses (activity pages, ownCloud's trash app listing). */
+const SMALL_JSON_MAX_BYTES = 32 * 1024 * 1024;
+
 /** Ids per DAV SEARCH: Nextcloud refuses a query of more than 100 operators (the "or" and one "eq" per id). */
 const SEARCH_MAX_IDS = 99;
 
@@ -129,6 +135,8 @@ interface RestoreBatch {
   placed: Map<string, Map<string, Stat>>;
   /** Finds restored items by file id, many per request (Nextcloud's DAV SEARCH); null where the server kind needs none. */
   finder: LandingFinder<Found> | null;
+  /** ownCloud 10: items that stand for several same-named files deleted in one second, by key (see sameSecond.ts). */
+  sameSecond: Map<string, SameSecondLoss>;
 }
 
 /** A live item found by its file id: its path (segments below the files root) and what it is. */
@@ -456,6 +464,95 @@ export class WebDavProvider implements TrashProvider {
     return parseMultistatus(await res.text());
   }
 
+  // ---------------------------------------------------------------- same-second losses
+
+  /**
+   * Which of these trash entries stand for several same-named files deleted in one second, and
+   * which copies the server lost, as far as it tells (see sameSecond.ts): ownCloud 10 from its
+   * Deleted files app's listing, Nextcloud from its activity records (then `trash`, the whole
+   * trash as just listed, tells which recorded files are still in it; read here when not given).
+   * Nothing is guessed: a server that tells nothing gives source 'none'.
+   */
+  async sameSecondLosses(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport> {
+    const top = items.filter((i) => i.parentId === null && i.deletedAt !== null);
+    if (this.kind === 'owncloud10') {
+      const last = await this.ownCloudLastLocations(signal);
+      return last ? { source: 'trash-records', losses: ownCloudLosses(top, last) } : { source: 'none', losses: [] };
+    }
+    if (this.kind !== 'nextcloud' || top.length === 0) return { source: 'none', losses: [] };
+    const from = Math.min(...top.map((i) => Date.parse(i.deletedAt!)));
+    const deleted = await this.recordedDeletions(from - 2_000, signal);
+    if (deleted === null) return { source: 'none', losses: [] };
+    const all = trash ?? (await this.readTrash(signal));
+    const idsInTrash = new Set(all.flatMap((i) => (i.fileId ? [i.fileId] : [])));
+    const names = new Set(top.map((i) => i.name));
+    const candidates = [...new Set(deleted.filter((d) => !idsInTrash.has(d.id) && names.has(d.path.slice(d.path.lastIndexOf('/') + 1))).map((d) => d.id))];
+    // A recorded deletion whose file is live again (restored since) is not lost.
+    const live = new Set<string>();
+    for (let i = 0; i < candidates.length; i += SEARCH_MAX_IDS) {
+      const found = await this.findByFileIds(candidates.slice(i, i + SEARCH_MAX_IDS));
+      if (found === null) return { source: 'none', losses: [] };
+      for (const id of found.keys()) live.add(id);
+    }
+    return { source: 'activity', losses: nextcloudLosses(top, deleted, idsInTrash, live) };
+  }
+
+  private async readTrash(signal?: AbortSignal): Promise<TrashItem[]> {
+    const out: TrashItem[] = [];
+    for await (const chunk of this.listTrash(null, signal)) out.push(...chunk.items);
+    return out;
+  }
+
+  /** ownCloud 10's Deleted files app listing: per name and second, where the last such deletion was; null when it does not answer. */
+  private async ownCloudLastLocations(signal?: AbortSignal): Promise<Map<string, string> | null> {
+    const res = await this.send('GET', `${this.basePath}/index.php/apps/files_trashbin/ajax/list.php`, { query: 'dir=%2F', headers: { Accept: 'application/json' }, signal });
+    const json = await this.smallJson(res);
+    return json === undefined ? null : ownCloudLastLocations(json);
+  }
+
+  /**
+   * Nextcloud's activity records of deletions, newest first back to `since` (ms), in pages of 200
+   * (at most ACTIVITY_MAX_PAGES); null when the activity app does not answer.
+   */
+  private async recordedDeletions(since: number, signal?: AbortSignal): Promise<RecordedDeletion[] | null> {
+    const out: RecordedDeletion[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < ACTIVITY_MAX_PAGES; page++) {
+      const res = await this.send('GET', `${this.basePath}/ocs/v2.php/apps/activity/api/v2/activity/files`, {
+        query: `format=json&limit=200&sort=desc${cursor ? `&since=${cursor}` : ''}`,
+        headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },
+        signal,
+      });
+      if (res.status === 304) {
+        await res.body?.cancel();
+        return out; // no more activities
+      }
+      const next = /[?&]since=(\d+)/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
+      const json = await this.smallJson(res);
+      if (json === undefined) return page === 0 ? null : out;
+      const { deleted, oldest, count } = activityDeletions(json);
+      out.push(...deleted);
+      if (count === 0 || next === null || (oldest !== null && oldest < since - 60_000)) return out;
+      cursor = next;
+    }
+    return out;
+  }
+
+  /** A JSON answer of at most a few megabytes; undefined for any other status or body. */
+  private async smallJson(res: Response): Promise<unknown> {
+    if (res.status !== 200 || !/json/i.test(res.headers.get('content-type') ?? '') || Number(res.headers.get('content-length') ?? 0) > SMALL_JSON_MAX_BYTES) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    const text = await res.text();
+    if (text.length > SMALL_JSON_MAX_BYTES) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Whether the server answers DAV SEARCH by file id (cleared after it refused one). */
   private searchable = true;
 
@@ -772,7 +869,14 @@ export class WebDavProvider implements TrashProvider {
       reserved: new Map(),
       placed: new Map(),
       finder: collection && this.searchable ? new LandingFinder((ids) => this.findByFileIds(ids), { maxIds: SEARCH_MAX_IDS }) : null,
+      sameSecond: new Map(),
     };
+    if (this.kind === 'owncloud10' && target.kind === 'original') {
+      // ownCloud restores such an entry where it lists it (the first deletion's folder) with the
+      // last one's content: its trash app's listing says so (one request; a failure only loses the note).
+      const report = await this.sameSecondLosses(items, undefined, ctx.signal).catch(() => null);
+      for (const loss of report?.losses ?? []) if (loss.itemKey) batch.sameSecond.set(loss.itemKey, loss);
+    }
     // Items bound for the same path run one after the other, each to its end.
     const claims = new Map<string, number>();
     for (const item of items) {
@@ -913,12 +1017,17 @@ export class WebDavProvider implements TrashProvider {
     final: string[],
     replaced: Replaced | null = null,
     known?: Stat | null,
-    extra: { note?: string; listedPath?: string } = {},
+    extra: { note?: string; movableTo?: string } = {},
   ): Promise<void> {
     const stat = known ?? (await this.stat(final, new AbortController().signal).catch(() => null));
     const landed = stat ? this.landedOf(final, stat, replaced) : undefined;
     // Later items of the same batch see the name as taken.
     const batch = this.batches.get(ctx);
+    const loss = batch?.sameSecond.get(item.key);
+    if (loss?.keptFrom && !extra.note) {
+      const from = this.shown(loss.keptFrom);
+      extra = { note: keptContentNote(item, from, this.shown(displayPath(final))), movableTo: this.shown(displayPath([...folderSegments(loss.keptFrom), item.name])) };
+    }
     if (batch) {
       const placed: Stat = stat ?? { kind: item.kind, size: item.size, modifiedAt: null, fileId: null, etag: null, permissions: null };
       inFolder(batch.placed, final.slice(0, -1), () => new Map<string, Stat>()).set(final[final.length - 1] ?? '', placed);
@@ -1163,7 +1272,7 @@ export class WebDavProvider implements TrashProvider {
       // One trash file for several same-named deletions: the server put it where the first was.
       await this.done(ctx, item, landed.name === item.name ? 'restored' : 'renamed', landedPath, null, landed.stat, {
         note: sameSecondNote(item, this.shown(displayPath(landed.folder)), this.shown(displayPath(dest.folder))),
-        listedPath: this.shown(displayPath([...dest.folder, dest.name])),
+        movableTo: this.shown(displayPath([...dest.folder, dest.name])),
       });
       return;
     }
@@ -1557,6 +1666,15 @@ function sameSecondNote(item: TrashItem, landedFolder: string, listedFolder: str
   return (
     `Several files named ${item.name} were deleted in the same second${when}, and the server kept only the last of them (the one from ${listedFolder}, as listed). ` +
     `It put that file back in ${landedFolder}, where the first of them was deleted from: the copy deleted from ${landedFolder} is lost on the server, as are any deleted from other folders in that second.`
+  );
+}
+
+/** ownCloud 10: a restored entry that stood for several same-named deletions in one second holds the last one's content. */
+function keptContentNote(item: TrashItem, keptFrom: string, at: string): string {
+  const when = item.deletedAt ? ` (${item.deletedAt.slice(0, 19).replace('T', ' ')} UTC)` : '';
+  return (
+    `Several files named ${item.name} were deleted in the same second${when}, and the server kept only the last of them, the one from ${keptFrom}, ` +
+    `but listed it as deleted from ${item.originalFolder}, where the first was: ${at} is ${keptFrom}'s ${item.name}. The copy deleted from ${item.originalFolder} is lost on the server, as are any deleted from other folders in that second.`
   );
 }
 

@@ -197,3 +197,92 @@ describe('Nextcloud: restore into a folder when the sign-in is refused from the 
     expect(b.landed.size).toBe(2);
   });
 });
+
+describe('same-named files deleted in one second (one trash file kept for them)', () => {
+  for (const kind of ['nextcloud', 'owncloud10'] as const) {
+    let server: WebDavServer;
+    const provider = () =>
+      new WebDavProvider(
+        kind,
+        { id: 'acc', kind, label: 'test', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+        { user: alice.id, secret: alice.appPassword },
+        { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
+      );
+    beforeAll(async () => {
+      server = await startWebDavServer({ kind });
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    beforeEach(() => server.control.reset());
+
+    /** Col/A/same.txt and Col/C/same.txt; the one from C in the trash, listed as from /Col/C (Nextcloud) or /Col/A (ownCloud). */
+    const collided = async () => {
+      const tree = server.tree;
+      tree.mkdirs(alice.id, 'Col/A');
+      tree.mkdirs(alice.id, 'Col/C');
+      const c = tree.writeFile(alice.id, 'Col/C/same.txt', 15);
+      const entry = tree.trash(c.id);
+      const p = provider();
+      const items: TrashItem[] = [];
+      for await (const chunk of p.listTrash(null)) items.push(...chunk.items);
+      return { p, entry, item: items.find((i) => i.name === 'same.txt')!, node: c };
+    };
+
+    it(`${kind}: a restore reports where the server really put the file, which copy it lost, and where the file belongs`, async () => {
+      const { p, entry, item, node } = await collided();
+      const ajaxAnswer = { data: { files: [{ name: 'same.txt', mtime: entry.deletedAt, extraData: 'Col/C/same.txt' }] }, status: 'success' };
+      if (kind === 'nextcloud') {
+        // Nextcloud lists the last row (/Col/C) and restores to the first (/Col/A).
+        entry.originalPath = 'Col/A/same.txt';
+      } else {
+        // ownCloud lists the first row (/Col/A) over WebDAV; its trash app lists the last (/Col/C).
+        item.originalFolder = '/Col/A';
+        item.originalFolderId = '/Col/A';
+        server.control.fault({ method: 'GET', path: 'files_trashbin/ajax/list.php', status: 200, body: JSON.stringify(ajaxAnswer), headers: { 'Content-Type': 'application/json' }, times: Infinity });
+      }
+      const b = batch();
+      await p.restore([item], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+      expect(b.results).toEqual([
+        expect.objectContaining({
+          outcome: 'restored',
+          finalPath: '/Col/A/same.txt',
+          movableTo: '/Col/C/same.txt',
+          note: expect.stringMatching(/kept only the last of them.*\/Col\/C.*copy deleted from \/Col\/A is lost/s),
+        }),
+      ]);
+      expect(server.tree.resolve(alice.id, 'Col/A/same.txt')?.id).toBe(node.id);
+      // What landed is the real file there: Undo can act on it.
+      expect(b.landed.get(item.key)).toMatchObject({ ref: '/Col/A/same.txt', fileId: String(node.id) });
+    });
+
+    it(`${kind}: tells which copies the server lost before anything is restored, as far as it tells`, async () => {
+      const { p, entry, item } = await collided();
+      if (kind === 'nextcloud') {
+        // The activity app recorded three deletions of same.txt; A's and B's files are gone for good.
+        const activity = {
+          ocs: {
+            data: [
+              {
+                type: 'file_deleted',
+                objects: { [String(entry.nodeId)]: '/Col/C/same.txt', '900001': '/Col/B/same.txt', '900002': '/Col/A/same.txt' },
+                datetime: new Date(entry.deletedAt).toISOString(),
+              },
+            ],
+          },
+        };
+        server.control.fault({ method: 'GET', path: '/apps/activity/api/v2/activity/files', status: 200, body: JSON.stringify(activity), headers: { 'Content-Type': 'application/json' }, times: Infinity });
+        const report = await p.sameSecondLosses([item]);
+        expect(report).toEqual({ source: 'activity', losses: [expect.objectContaining({ itemKey: item.key, lost: ['/Col/A/same.txt', '/Col/B/same.txt'], keptFrom: '/Col/C', complete: true })] });
+        // Without the activity app: nothing is guessed.
+        server.control.clearFaults();
+        expect(await p.sameSecondLosses([item])).toEqual({ source: 'none', losses: [] });
+      } else {
+        const ajaxAnswer = { data: { files: [{ name: 'same.txt', mtime: entry.deletedAt, extraData: 'Col/C/same.txt' }] }, status: 'success' };
+        server.control.fault({ method: 'GET', path: 'files_trashbin/ajax/list.php', status: 200, body: JSON.stringify(ajaxAnswer), headers: { 'Content-Type': 'application/json' } });
+        const listedAsA = { ...item, originalFolder: '/Col/A', originalFolderId: '/Col/A' };
+        expect(await p.sameSecondLosses([listedAsA])).toEqual({ source: 'trash-records', losses: [expect.objectContaining({ lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: false })] });
+      }
+    });
+  }
+});
