@@ -183,6 +183,12 @@ export const channels = {
   },
   'ops:undo': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:retryFailed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
+  /**
+   * After a restore the server put somewhere else than its records say the item belongs (several
+   * same-named files deleted in one second: ItemResult.movableTo), moves those items there as a
+   * new batch (Undo-able like a restore).
+   */
+  'ops:moveToListed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:list': { request: Empty, response: z.array(OperationView) },
   'ops:dismiss': { request: z.object({ operationId: Id }).strict(), response: z.object({}) },
 } as const;

@@ -68,6 +68,15 @@ export interface Replaced {
   at: string;
 }
 
+/** A restored item to move from where it landed to where the server's records say it belongs (ItemResult.movableTo). */
+export interface RelocateTarget {
+  key: string;
+  name: string;
+  landed: Landed;
+  /** Display path, name included ("/Work/F03/x4.txt"). */
+  to: string;
+}
+
 /** One restored item an undo should move back to the trash. */
 export interface UndoTarget {
   key: string;
@@ -158,6 +167,12 @@ export interface TrashProvider {
    * the caller has it. Absent for server kinds where this cannot happen (DocSpace, oCIS).
    */
   sameSecondLosses?(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport>;
+  /**
+   * Moves restored items to where they belong (RelocateTarget.to) when each is still the very file
+   * that landed (same id and ETag), without overwriting anything; reports each ('restored' at its
+   * new place with what landed, 'kept' where it is, with the reason).
+   */
+  relocate?(targets: RelocateTarget[], ctx: BatchContext): Promise<void>;
 }
 
 export interface ProviderFactoryInput {

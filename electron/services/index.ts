@@ -106,6 +106,7 @@ export function createServices(options: ServicesOptions) {
     'ops:answer': async ({ operationId, resolution, applyToAll }) => runner.answer(operationId, resolution, applyToAll),
     'ops:undo': async ({ operationId }) => ops.undo(operationId),
     'ops:retryFailed': ({ operationId }) => ops.retryFailed(operationId),
+    'ops:moveToListed': async ({ operationId }) => ops.moveToListed(operationId),
     'ops:list': async () => runner.list(),
     'ops:dismiss': async ({ operationId }) => {
       runner.dismiss(operationId);

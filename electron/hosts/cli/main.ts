@@ -25,6 +25,8 @@ Commands:
                                      Restore everything deleted in that time range (ends included),
                                      optionally only from below that original folder; trashed folders
                                      come back before what was deleted from inside them
+  restore … --move-to-listed          Where the server put an item elsewhere than its records say it
+                                     belongs (same-named files deleted in one second), move it there
   restore --event <id> [--on-conflict …]
                                      Restore exactly the items of one event (its id as \`events\` prints it)
   events                             Bursts of deletions found in the trash (see shared/events.ts)
@@ -58,7 +60,7 @@ interface Args {
 }
 
 const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'event']);
-const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
+const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders', 'move-to-listed']);
 
 export function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
@@ -226,6 +228,7 @@ function resultNotes(r: ItemResult): string {
   const lines: string[] = [];
   if (r.outcome === 'failed' && r.finalPath) lines.push(`now at ${r.finalPath}`);
   if (r.note) lines.push(r.note);
+  if (r.movableTo) lines.push(`it belongs at ${r.movableTo}`);
   return lines.map((l) => `\n         ${l}`).join('');
 }
 
@@ -320,9 +323,10 @@ async function run(ctx: Context, args: Args): Promise<number> {
         resolutions,
         recreateMissingFolders: args.flags.has('recreate-folders'),
       });
-      const code = await report(ctx, await finish(ctx, view, policy));
+      const done = await finish(ctx, view, policy);
+      const code = await report(ctx, done);
       await printLosses(ctx, losses);
-      return code;
+      return Math.max(code, await moveToListed(ctx, done, args.flags.has('move-to-listed')));
     }
     case 'delete': {
       if (args.positional.length === 0) throw new UsageError('delete needs at least one item id.');
@@ -353,6 +357,24 @@ async function run(ctx: Context, args: Args): Promise<number> {
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
   }
+}
+
+/**
+ * Items the server restored elsewhere than its records say they belong (same-named files deleted in
+ * one second): with --move-to-listed they are moved there as a second batch; otherwise says how.
+ */
+async function moveToListed(ctx: Context, view: OperationView, move: boolean): Promise<number> {
+  const away = view.results.filter((r) => r.movableTo);
+  if (away.length === 0) return 0;
+  if (!move) {
+    if (!ctx.json) {
+      await ctx.out.line(
+        `${away.length} item${away.length === 1 ? ' is' : 's are'} back where the server put ${away.length === 1 ? 'it' : 'them'}, not where ${away.length === 1 ? 'it belongs' : 'they belong'} (see the notes). Add --move-to-listed to move such items where they belong.`,
+      );
+    }
+    return 0;
+  }
+  return report(ctx, await finish(ctx, ctx.services.ops.moveToListed(view.id), 'skip'));
 }
 
 /** Same-second losses among these items as the server tells them; null when it tells nothing (or cannot be asked). */

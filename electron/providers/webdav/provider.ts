@@ -4,7 +4,7 @@ import { forEachLimited, KeyedLock, sleep } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, SameSecondLoss, SameSecondReport, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
-import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
@@ -1570,6 +1570,49 @@ export class WebDavProvider implements TrashProvider {
         },
       });
     }
+  }
+
+  /**
+   * Moves restored items to where the server's records say they belong (see RelocateTarget): each
+   * only if it is still the file that landed (same id and ETag, as Undo checks), with Overwrite: F
+   * so nothing is replaced; a name taken there leaves the item where it is, and says so.
+   */
+  async relocate(targets: RelocateTarget[], ctx: BatchContext): Promise<void> {
+    await this.prepare(ctx.signal);
+    let authError: AppError | null = null;
+    await forEachLimited(targets, this.concurrency, ctx.signal, async (target) => {
+      if (authError) return;
+      const { landed } = target;
+      const kept = (code: 'NOT_FOUND' | 'CONFLICT', message: string, at: string | null) =>
+        ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: at === null ? null : this.shown(at), error: { code, message } });
+      try {
+        const from = folderSegments(landed.ref);
+        const to = folderSegments(target.to);
+        const now = await this.stat(from, ctx.signal);
+        if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.shown(landed.ref)}; nothing was moved.`, null);
+        const changed = changedSince(landed, now);
+        if (changed) return kept('CONFLICT', `${landed.name} ${changed} since it was restored; left at ${this.shown(landed.ref)}.`, landed.ref);
+        const res = await this.move(this.filesPath(from), this.filesPath(to), false, ctx.signal, async () => (await this.stat(to, new AbortController().signal)) !== null);
+        if (res.status === 412) {
+          await res.body?.cancel();
+          return kept('CONFLICT', `Something named ${to[to.length - 1] ?? ''} is already at ${this.shown(displayPath(to.slice(0, -1)))}; ${landed.name} was left at ${this.shown(landed.ref)}.`, landed.ref);
+        }
+        if (res.status !== 201 && res.status !== 204) {
+          throw await this.failure(res, { 409: `The folder ${this.shown(displayPath(to.slice(0, -1)))} no longer exists; ${landed.name} was left at ${this.shown(landed.ref)}.` });
+        }
+        await res.body?.cancel();
+        const moved = movedStat(res, { kind: landed.kind, size: landed.size }) ?? (await this.stat(to, new AbortController().signal).catch(() => null));
+        ctx.itemDone(this.result({ key: target.key, name: target.name }, 'restored', displayPath(to)), moved ? { landed: this.landedOf(to, moved, landed.replaced) } : {});
+      } catch (e) {
+        if (isAppError(e) && e.code === 'AUTH_FAILED') {
+          authError ??= e;
+          return;
+        }
+        if (ctx.signal.aborted) return;
+        ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: this.shown(landed.ref), error: toErrorValue(e) });
+      }
+    });
+    if (authError) throw authError;
   }
 
   /** The top level of the trash with each entry's file id where the server gives it (Nextcloud's oc:fileid, ownCloud's trash id). */
