@@ -12,9 +12,10 @@
  *    that deletes hundreds a day only deletions seconds apart: its ordinary work does not chain
  *    into one long cluster that would hide a burst inside it.
  * 3. A cluster splits at any silence inside it of at least `splitMinGapMs` (10 s) and at least
- *    `splitFactor` (25) times its mean spacing: 40 deletions half a second apart, 13 s of nothing,
- *    then 300 within seconds are two bursts, not one that began with the first 40 (so restoring
- *    the big one never touches the others). Each part is judged on its own.
+ *    `splitFactor` (8) times the pace around it (the mean spacing of the 10 deletions on either
+ *    side, the slower side): 40 deletions half a second apart, 13 s of nothing, then 300 within
+ *    a minute or two are two bursts, not one that began with the first 40 (so restoring the big
+ *    one never touches the others). Each part is judged on its own.
  * 4. A cluster (or part) is an event when it has at least `minItems` items, where
  *    `minItems = clamp(ceil(sqrt(n)), minItemsFloor, minItemsCap)` (defaults 10 … 100; n = the
  *    account's items: 10 for 50 items, 23 for 500, 100 from 10,000), AND it holds at least
@@ -59,12 +60,14 @@ export interface DetectOptions {
   /** … clamped to [minGapMs, maxGapMs] (defaults 5 s and 2 min). */
   minGapMs?: number;
   maxGapMs?: number;
-  /** A cluster splits at a silence of at least splitMinGapMs (default 10 s) and splitFactor (default 25) times its mean spacing. */
+  /** A cluster splits at a silence of at least splitMinGapMs (default 10 s) and splitFactor (default 8) times the pace around it. */
   splitFactor?: number;
   splitMinGapMs?: number;
 }
 
 const DAY = 86_400_000;
+/** Deletions on each side of a silence whose mean spacing is the pace it is compared with. */
+const PACE_WINDOW = 10;
 
 const DEFAULTS: Required<DetectOptions> = {
   minItemsFloor: 10,
@@ -73,7 +76,7 @@ const DEFAULTS: Required<DetectOptions> = {
   gapFactor: 0.1,
   minGapMs: 5_000,
   maxGapMs: 120_000,
-  splitFactor: 25,
+  splitFactor: 8,
   splitMinGapMs: 10_000,
 };
 
@@ -128,12 +131,16 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
     let start = 0;
     for (let k = 1; k <= n; k++) {
       if (k < n && sorted[k]! - sorted[k - 1]! <= gap) continue;
-      // A silence much longer than the cluster's own pace splits it.
-      const count = k - start;
-      const split = count > 2 ? Math.max(o.splitMinGapMs, (o.splitFactor * (sorted[k - 1]! - sorted[start]!)) / (count - 1)) : Infinity;
+      // A silence much longer than the pace on either side of it splits the cluster.
       let partStart = start;
       for (let j = start + 1; j < k; j++) {
-        if (sorted[j]! - sorted[j - 1]! < split) continue;
+        const silence = sorted[j]! - sorted[j - 1]!;
+        if (silence < o.splitMinGapMs) continue;
+        const before = Math.max(start, j - 1 - PACE_WINDOW);
+        const after = Math.min(k - 1, j + PACE_WINDOW);
+        const paceBefore = j - 1 > before ? (sorted[j - 1]! - sorted[before]!) / (j - 1 - before) : 0;
+        const paceAfter = after > j ? (sorted[after]! - sorted[j]!) / (after - j) : 0;
+        if (silence < o.splitFactor * Math.max(paceBefore, paceAfter)) continue;
         judge(partStart, j);
         partStart = j;
       }
