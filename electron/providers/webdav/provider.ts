@@ -1262,7 +1262,19 @@ export class WebDavProvider implements TrashProvider {
     const { originalFolder, intoOriginal, freeAtOriginal, before } = how;
     // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
     const committed = new AbortController().signal;
-    const landed = await this.locate(ctx, item, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
+    let landed: { folder: string[]; name: string; stat: Stat } | null;
+    try {
+      landed = await this.locate(ctx, item, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
+    } catch (e) {
+      // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely is.
+      const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finding the restored item failed.');
+      const likely = [...originalFolder, item.name];
+      ctx.itemDone(
+        this.result(item, 'failed', displayPath(likely), new AppError(error.code, `The server restored ${item.name}, most likely to ${this.shown(displayPath(likely))}, but Salvage could not check where it put it: ${error.message}`, error.details)),
+      );
+      if (error.code === 'AUTH_FAILED') throw error;
+      return;
+    }
     if (!landed) {
       throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
     }
@@ -1355,7 +1367,11 @@ export class WebDavProvider implements TrashProvider {
   ): Promise<{ folder: string[]; name: string; stat: Stat } | null> {
     const finder = this.batches.get(ctx)?.finder;
     if (fileId && finder) {
-      const found = await finder.find(fileId);
+      // A failed lookup (other than a refused sign-in) leaves the item to be looked up the other way.
+      const found = await finder.find(fileId).catch((e: unknown) => {
+        if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
+        return null;
+      });
       if (found && found.segments.length > 0) return { folder: found.segments.slice(0, -1), name: found.segments[found.segments.length - 1]!, stat: found.stat };
     }
     if (where.freeAt && fileId) {

@@ -196,6 +196,28 @@ describe('Nextcloud: restore into a folder when the sign-in is refused from the 
     // ... and can be put back in the trash by Undo.
     expect(b.landed.size).toBe(2);
   });
+
+  it('says where an item most likely is when the sign-in is refused right after the server restored it', async () => {
+    const p = new WebDavProvider(
+      'nextcloud',
+      { id: 'acc', kind: 'nextcloud', label: 'test', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+      { user: alice.id, secret: alice.appPassword },
+      { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
+    );
+    server.control.reset();
+    server.tree.mkdirs(alice.id, 'Solo');
+    server.tree.trash(server.tree.writeFile(alice.id, 'Solo/one.txt', 10).id);
+    const items: TrashItem[] = [];
+    for await (const c of p.listTrash(null)) items.push(...c.items.filter((i) => i.originalFolder === '/Solo'));
+    // The MOVE goes through; the lookup of where it landed is refused.
+    server.control.fault({ method: 'SEARCH', status: 401, faithful: true, times: Infinity });
+    const b = batch();
+    await expect(p.restore(items, { kind: 'original' }, { recreateMissingFolders: false }, b.ctx)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    expect(server.tree.resolve(alice.id, 'Solo/one.txt')).not.toBeNull();
+    expect(b.results).toEqual([
+      expect.objectContaining({ outcome: 'failed', finalPath: '/Solo/one.txt', error: expect.objectContaining({ code: 'AUTH_FAILED', message: expect.stringContaining('most likely to /Solo/one.txt') }) }),
+    ]);
+  });
 });
 
 describe('same-named files deleted in one second (one trash file kept for them)', () => {
