@@ -9,6 +9,7 @@ import {
   OperationView,
   Preview,
   Resolution,
+  SameSecondReport,
   SecretStoreMode,
   ServerProbe,
   TrashItem,
@@ -139,6 +140,15 @@ export const channels = {
   'trash:preview': {
     request: z.object({ accountId: Id, id: Id, parentId: Id.nullable() }).strict(),
     response: Preview,
+  },
+  /**
+   * Which of these trash items (top level, one account) stand for several same-named files deleted
+   * in the same second, and which copies the server lost, as far as it tells (an event's summary
+   * counts them apart).
+   */
+  'trash:sameSecond': {
+    request: z.object({ accountId: Id, ids: z.array(Id).max(100_000) }).strict(),
+    response: SameSecondReport,
   },
 
   'folders:list': {

@@ -69,6 +69,20 @@ describe('moving an item where it belongs after the server restored it elsewhere
     expect(server.tree.resolve(alice.id, 'Col/A/same.txt')).not.toBeNull();
   });
 
+  it('trash:sameSecond tells the losses among an event\'s items from the activity records, and nothing where the server tells nothing', async () => {
+    const tree = server.tree;
+    tree.mkdirs(alice.id, 'Col/C');
+    const entry = tree.trash(tree.writeFile(alice.id, 'Col/C/same.txt', 15).id);
+    const item = (await services.trash.readAll(accountId, null)).find((i) => i.name === 'same.txt')!;
+    expect(await services.handlers['trash:sameSecond']({ accountId, ids: [item.id] })).toEqual({ source: 'none', losses: [] });
+    const activity = { ocs: { data: [{ type: 'file_deleted', objects: { [String(entry.nodeId)]: '/Col/C/same.txt', '900002': '/Col/A/same.txt' }, datetime: new Date(entry.deletedAt).toISOString() }] } };
+    server.control.fault({ method: 'GET', path: '/apps/activity/api/v2/activity/files', status: 200, body: JSON.stringify(activity), headers: { 'Content-Type': 'application/json' }, times: Infinity });
+    expect(await services.handlers['trash:sameSecond']({ accountId, ids: [item.id] })).toEqual({
+      source: 'activity',
+      losses: [expect.objectContaining({ itemKey: item.key, lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: true })],
+    });
+  });
+
   it('refuses a batch with nothing away from where it belongs', async () => {
     server.tree.mkdirs(alice.id, 'Plain');
     server.tree.trash(server.tree.writeFile(alice.id, 'Plain/one.txt', 5).id);
