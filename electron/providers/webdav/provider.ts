@@ -1708,12 +1708,14 @@ function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry
 }
 
 /**
- * What a MOVE's answer says about the file it put in place: ownCloud (and Sabre servers generally)
- * send OC-FileId ("00000347oc…": the numeric id, then the instance id) and, for files, the ETag.
- * Null when either is missing (folders; a MOVE confirmed after a lost answer): then it is read back.
+ * What a MOVE's answer says about the file it put in place: ownCloud 10 and Nextcloud send
+ * OC-FileId ("00000347ocqbgw8tzdol": the numeric id padded to 8 digits, then the instance id,
+ * which starts with "oc") and, for files, the ETag. Null when either is missing or the id is of
+ * another form (folders; a MOVE confirmed after a lost answer; oCIS's resource ids): then it is read back.
  */
 export function movedStat(res: Response, item: Pick<TrashItem, 'kind' | 'size'>): Stat | null {
-  const id = /^0*(\d{1,20})(?!\d)/.exec(res.headers.get('oc-fileid') ?? '')?.[1] ?? null;
+  const match = /^(\d{8,20})oc[a-z0-9]+$/i.exec(res.headers.get('oc-fileid') ?? '');
+  const id = match ? match[1]!.replace(/^0+(?=\d)/, '') : null;
   const etag = res.headers.get('etag') ?? res.headers.get('oc-etag');
   if (item.kind !== 'file' || !id || !etag) return null;
   return { kind: 'file', size: item.size, modifiedAt: null, fileId: id, etag, permissions: null };

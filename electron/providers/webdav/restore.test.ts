@@ -308,3 +308,18 @@ describe('same-named files deleted in one second (one trash file kept for them)'
     });
   }
 });
+
+describe('movedStat: what a MOVE answer says about the file it placed', async () => {
+  const { movedStat } = await import('./provider');
+  const answer = (headers: Record<string, string>) => new Response(null, { status: 201, headers });
+  it('reads ownCloud 10 / Nextcloud ids and ETags, and nothing of another form', () => {
+    const file = { kind: 'file' as const, size: 5 };
+    expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1', ETag: '"b603"' }), file)).toMatchObject({ fileId: '14', etag: '"b603"' });
+    expect(movedStat(answer({ 'OC-FileId': '12345678901ocqbgw8tzdol', ETag: '"e"' }), file)).toMatchObject({ fileId: '12345678901' });
+    // Folders (no ETag), no header, and oCIS's resource ids (which may start with digits) are read back instead.
+    expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1' }), file)).toBeNull();
+    expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1', ETag: '"e"' }), { kind: 'folder', size: null })).toBeNull();
+    expect(movedStat(answer({ 'OC-FileId': '1284d238-aa92-42ce-bdc4-0b0000009157$a!b', ETag: '"e"' }), file)).toBeNull();
+    expect(movedStat(answer({}), file)).toBeNull();
+  });
+});
