@@ -126,10 +126,13 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       // (user and server), so an event's id is the same from one run to the next.
       const events = eventsOf(items, account);
       const byKey = new Map(items.map((i) => [i.key, i]));
+      // Counted apart: entries that stand for several same-named files deleted in one second (the
+      // server's records read once for every event, then split by event).
+      const all = await sameSecondOf(ctx, account.id, events.flatMap((e) => e.keys.flatMap((k) => byKey.get(k) ?? [])));
       for (const e of events) {
         const { id, from, to, count, bytes, accounts, topFolder } = e;
-        // Counted apart: entries that stand for several same-named files deleted in one second.
-        const losses = await sameSecondOf(ctx, account.id, e.keys.flatMap((k) => byKey.get(k) ?? []));
+        const keys = new Set(e.keys);
+        const losses = all ? { ...all, losses: all.losses.filter((l) => l.itemKey !== null && keys.has(l.itemKey)) } : null;
         const lostCopies = losses ? losses.losses.reduce((n, l) => n + l.lost.length, 0) : null;
         await (json
           ? out.json({ id, from, to, count, bytes, accounts, topFolder, lostCopies })
