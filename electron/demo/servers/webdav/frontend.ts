@@ -407,6 +407,7 @@ export class WebDavFrontEnd {
       return void res.end();
     }
     if (this.ocis) return this.ocisDav(req, res, user, parts, method, body);
+    if (this.nc && method === 'SEARCH' && parts.length === 0) return this.ncSearchByFileId(res, user, body);
     const [area, owner, ...rest] = parts;
     const trashArea = this.nc ? 'trashbin' : 'trash-bin';
     if (this.kind === 'owncloud10' && area === trashArea && owner === undefined && method === 'PROPFIND') {
@@ -462,6 +463,33 @@ export class WebDavFrontEnd {
     }
     const [area = '', owner = '', ...rest] = parts;
     return { area, owner, rest };
+  }
+
+  /**
+   * Nextcloud's DAV SEARCH (FileSearchBackend), only as far as Salvage uses it: items of the
+   * user's files found by oc:fileid (one <d:eq>, or several in a <d:or>), with the selected
+   * properties; more than 100 operators is refused with a 500, as the real server does.
+   */
+  private ncSearchByFileId(res: ServerResponse, user: TreeUser, body: Buffer): void {
+    const xml = body.toString('utf8');
+    const ids = [...xml.matchAll(/<d:literal>\s*(\d+)\s*<\/d:literal>/g)].map((m) => Number(m[1]));
+    const operators = (xml.match(/<d:eq>/g) ?? []).length;
+    if (operators > 100) {
+      return sendSabreError(res, 500, 'InvalidArgumentException', `Invalid search query, maximum operator limit of 100 exceeded, got ${operators} operators`);
+    }
+    const scope = /<d:href>([^<]*)<\/d:href>/.exec(xml)?.[1];
+    if (scope !== `/files/${user.id}` || !/<oc:fileid\s*\/>/.test(xml.slice(xml.indexOf('<d:where>')))) {
+      return sendSabreError(res, 400, SABRE.BadRequest, 'Only searches by oc:fileid in the user\'s files are modelled here');
+    }
+    const select = /<d:select>([\s\S]*?)<\/d:select>/.exec(xml)?.[1] ?? '';
+    const request = parsePropfind(Buffer.from(`<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">${select}</d:propfind>`));
+    const entries: DavEntry[] = [];
+    for (const id of new Set(ids)) {
+      const node = this.tree.nodes.get(id);
+      if (!node || node.owner !== user.id || node.trashEntry !== null || node.parent === null) continue;
+      entries.push(this.fileEntry(user.id, node));
+    }
+    return sendMultistatus(res, multistatus(entries, request ?? { kind: 'allprop' }, this.namespaces), this.davHeaders);
   }
 
   // ------------------------------------------------------------------ files tree
@@ -702,20 +730,20 @@ export class WebDavFrontEnd {
       // the replaced, current version; the trashed one is lost (ownCloud 10, notable behaviour 17).
       if (!this.tree.nodes.has(node.id) && how === 'restore') source = existing;
     }
+    let placed: TreeNode;
     try {
-      if (how === 'move') this.tree.move(source.id, parent.id, name);
-      else if (how === 'copy') this.tree.copy(source.id, parent.id, name);
-      else this.tree.untrash(source.id, parent.id, name);
+      if (how === 'move') placed = this.tree.move(source.id, parent.id, name);
+      else if (how === 'copy') placed = this.tree.copy(source.id, parent.id, name);
+      else placed = this.tree.untrash(source.id, parent.id, name);
     } catch (e) {
       if (e instanceof TreeError && e.code === 'INVALID') return sendSabreError(res, 403, SABRE.Forbidden, e.message);
       throw e;
     }
-    // ownCloud 10's restore and MOVE say what landed: OC-FileId, and for a file its ETag as ETag and OC-ETag (recordings 03, 10; notable 6).
-    const landed = how !== 'copy' && this.kind === 'owncloud10' ? this.tree.child(parent.id, name) : null;
-    const said: Record<string, string> = landed
-      ? { 'OC-FileId': sabreFileId(landed.id), ...(landed.kind === 'file' ? { ETag: `"${landed.etag}"`, 'OC-ETag': `"${landed.etag}"` } : {}) }
-      : {};
-    return sendEmpty(res, existing ? 204 : 201, said);
+    // ownCloud 10 and Nextcloud answer a MOVE (a restore too) with the item's OC-FileId and, for a
+    // file, its ETag (recorded on ownCloud 10.15.2 and Nextcloud 32.0.1); oCIS's answer is not modelled.
+    const headers: Record<string, string> =
+      how === 'copy' || this.ocis ? {} : { 'OC-FileId': this.ocFileIdHeader(placed), ...(placed.kind === 'file' ? { ETag: `"${placed.etag}"`, 'OC-ETag': `"${placed.etag}"` } : {}) };
+    return sendEmpty(res, existing ? 204 : 201, headers);
   }
 
   private fitsQuota(user: TreeUser, bytes: number): boolean {
