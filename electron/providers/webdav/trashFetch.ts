@@ -32,6 +32,7 @@ export async function fetchAndParse(
     return;
   }
   const reader = res.body.getReader();
+  let whole = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -39,8 +40,11 @@ export async function fetchAndParse(
       if (signal.aborted) throw new Error('aborted');
       if (value?.byteLength) session.write(value);
     }
+    whole = true;
   } finally {
-    if (signal.aborted) await reader.cancel().catch(() => undefined);
+    // Stopped early (cancelled, or a body the parser refused): cancel the rest rather than leave
+    // the connection open with a server still sending.
+    if (!whole) await reader.cancel().catch(() => undefined);
   }
   session.end();
   post({ type: 'done' });
