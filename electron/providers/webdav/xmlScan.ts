@@ -545,24 +545,22 @@ export class XmlScanner {
       return -1;
     }
     // Fast path: no quote before it (looked for in the tag only, never in the rest of the body).
-    let quoted = false;
-    for (let j = from; j < end; j++) {
+    let j = from;
+    for (; j < end; j++) {
       const c = buf.charCodeAt(j);
-      if (c === 0x22 || c === 0x27) {
-        quoted = true;
-        break;
-      }
+      if (c === 0x22 || c === 0x27) break;
     }
-    this.stats.steps += 2 * (end - from);
-    if (!quoted) return end;
-    let i = from;
+    this.stats.steps += (end - from) + (j - from);
+    if (j === end) return end;
+    // Quoted values: step over each, from the first quote.
+    let i = j;
     const n = buf.length;
     while (i < n) {
       const c = buf.charCodeAt(i);
       if (c === 0x22 || c === 0x27) {
         const close = buf.indexOf(c === 0x22 ? '"' : "'", i + 1);
         if (close === -1) {
-          this.stats.steps += n - from;
+          this.stats.steps += n - j;
           return -1;
         }
         i = close + 1;
@@ -571,7 +569,7 @@ export class XmlScanner {
       if (c === 0x3e) break;
       i++;
     }
-    this.stats.steps += i - from;
+    this.stats.steps += i - j;
     return i < n ? i : -1;
   }
 
