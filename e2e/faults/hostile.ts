@@ -19,6 +19,8 @@ export interface HostileCase {
   expect: { error: RegExp } | { items: number } | { endless: true };
   /** Which limit bounds what the tokenizer may hold for this case (characters); default the largest (text). */
   held?: number;
+  /** On the main thread (readMultistatus: text per element ≤ 64 KiB), when the outcome differs. */
+  main?: { error: RegExp };
 }
 
 const OPEN = '<?xml version="1.0"?>\n<d:multistatus xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">';
@@ -108,10 +110,10 @@ export const CASES: HostileCase[] = [
   { name: 'a 20-digit character reference', body: inName('&#99999999999999999999;'), expect: { error: /beyond Unicode/ } },
   { name: 'a raw NUL in a file name', body: inName('a\u0000b'), expect: { error: /contains NUL/ } },
   { name: 'a raw ESC in a file name', body: inName('a\u001b]0;title\u0007b'), expect: { error: /contains U\+001B/ } },
-  { name: '&#65; with 500,000 leading zeros', body: inName('&#', () => repeat('0', 500_000), '65;'), expect: { items: 2 } },
-  { name: '1,000,000 "&" without a name', body: inName(() => repeat('&', MB)), expect: { error: /Bare "&"/ } },
-  { name: '200,000 &amp; in a file name', body: inName(() => repeat('&amp;', MB)), expect: { items: 2 } },
-  { name: '500,000 carriage returns in a file name', body: inName(() => repeat('\r', 500_000)), expect: { items: 2 } },
+  { name: '&#65; with 500,000 leading zeros', body: inName('&#', () => repeat('0', 500_000), '65;'), expect: { items: 2 }, main: { error: /more than 65,536 characters of text/ } },
+  { name: '1,000,000 "&" without a name', body: inName(() => repeat('&', MB)), expect: { error: /Bare "&"/ }, main: { error: /more than 65,536 characters of text/ } },
+  { name: '200,000 &amp; in a file name', body: inName(() => repeat('&amp;', MB)), expect: { items: 2 }, main: { error: /more than 65,536 characters of text/ } },
+  { name: '500,000 carriage returns in a file name', body: inName(() => repeat('\r', 500_000)), expect: { items: 2 }, main: { error: /more than 65,536 characters of text/ } },
   { name: 'invalid UTF-8 in a file name', body: () => [OPEN, item(0), '<d:response><d:href>/remote.php/dav/trashbin/admin/trash/x.txt.d1795635121</d:href><d:propstat><d:prop><nc:trashbin-filename>', new Uint8Array([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), '</nc:trashbin-filename></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>', CLOSE], expect: { items: 2 } },
   { name: '255 levels, 200 namespaces declared on each', body: inName(...Array.from({ length: 250 }, (_, l) => `<x${l} ${Array.from({ length: 200 }, (_, i) => `xmlns:p${i}="urn:${l}:${i}"`).join(' ')}>`), ...Array.from({ length: 250 }, (_, l) => `</x${250 - 1 - l}>`)), expect: { items: 2 } },
   // Broken.

@@ -238,15 +238,23 @@ function between(s: string, open: string, close: string): string | null {
 export const MAIN_SLICE = 32 * 1024;
 
 /**
+ * Text per element on the main thread: a stat or folder listing carries names, hrefs, dates,
+ * ETags and permissions (a few KiB at most), and a text completed in one turn is joined and
+ * decoded in that turn, so this also bounds the turn.
+ */
+export const MAIN_MAX_TEXT = 64 * 1024;
+
+/**
  * Reads a multistatus answer (a Depth 0 stat, a Depth 1 folder listing) on this thread without
  * holding it up: the body is parsed as it arrives, MAIN_SLICE bytes per event-loop turn. The
  * tokenizer being linear with bounded tokens, one turn costs at most the slice plus the one held
- * token it completes (≤ XML_LIMITS.maxText characters); `onSlice` sees the stats after each (tests).
+ * token it completes (≤ MAIN_MAX_TEXT characters of text, XML_LIMITS.maxTag of a tag);
+ * `onSlice` sees the stats after each (tests).
  * A body that is not a multistatus it can read is a BAD_RESPONSE naming the server.
  */
 export async function readMultistatus(res: Response, url: string, onSlice?: (stats: Readonly<XmlScanStats>) => void): Promise<DavResponse[]> {
   const out: DavResponse[] = [];
-  const parser = new MultistatusParser((r) => out.push(r));
+  const parser = new MultistatusParser((r) => out.push(r), { maxText: MAIN_MAX_TEXT });
   const decoder = new TextDecoder('utf-8');
   const reader = res.body?.getReader();
   let first = true;
