@@ -191,6 +191,12 @@ export const channels = {
 export const events = {
   'operation:update': OperationView,
   'accounts:changed': z.array(AccountView),
+  /**
+   * An error escaped main's own handling (the host's safety net caught it, the app keeps running):
+   * what failed, in a sentence, and how many running batches were stopped for it (each also
+   * arrives as an 'operation:update' with code INTERRUPTED, offering Resume).
+   */
+  'app:problem': z.object({ message: z.string().max(2000), interrupted: z.number().int().min(0) }).strict(),
 } as const;
 
 export type Channels = typeof channels;

@@ -91,6 +91,11 @@ export interface BatchContext {
   readonly signal: AbortSignal;
   /** Report one item's final outcome. `landed` lets undo find a restored item again and check it is unchanged. */
   itemDone(result: ItemResult, extra?: { bytes?: number | null; landed?: Landed }): void;
+  /**
+   * These items are about to be sent to the server (a wave, or one item): the runner's journal
+   * writes it down before the call returns, so a batch killed mid-way knows what may have been done.
+   */
+  sending?(keys: readonly string[]): void;
   /** What is being worked on now; `fraction` (0..1) for servers that report whole-batch progress. */
   progress(update: { current?: string | null; fraction?: number }): void;
   /** The answer chosen before the batch started for this item, if any. */
@@ -146,6 +151,12 @@ export interface TrashProvider {
    * anything else in place ('kept', with the reason). Never acts on a path alone.
    */
   undoRestore(targets: UndoTarget[], ctx: BatchContext): Promise<void>;
+  /**
+   * Waits (bounded) until what the server still does in the background for this account has
+   * finished (DocSpace's file operations), so a batch resumed after Salvage was killed reads the
+   * trash as the server will leave it. Absent where every request is done when it is answered.
+   */
+  settle?(signal?: AbortSignal): Promise<void>;
   /**
    * A trashed file's preview as data (see providers/preview.ts), or why there is none. Absent for
    * server kinds that serve no previews of trashed files.

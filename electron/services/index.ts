@@ -1,6 +1,6 @@
 import type { Handlers } from './dispatcher';
 import { EventBus } from '../base/events';
-import type { OperationJournal } from '../operations/journal';
+import type { OperationJournal, WriteAheadLog } from '../operations/journal';
 import type { ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { OperationsRunner } from '../operations/runner';
 import { normaliseServerUrl } from '../providers/index';
@@ -20,6 +20,8 @@ export interface ServicesOptions {
   accounts: AccountStore;
   secrets: SecretStore;
   journal: OperationJournal | null;
+  /** A journal written ahead of each wave and at each result (the command line's, for `salvage resume`). */
+  writeAhead?: WriteAheadLog | null;
   demo: DemoLauncher | null;
   /** Replaced in tests; the provider registry otherwise. */
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
@@ -48,7 +50,7 @@ export type Services = ReturnType<typeof createServices>;
  */
 export function createServices(options: ServicesOptions) {
   const bus = new EventBus();
-  const runner = new OperationsRunner(bus, options.journal);
+  const runner = new OperationsRunner(bus, options.journal, options.writeAhead ?? null);
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
   const trash = new TrashService(accounts);
   const ops = new OperationsService(runner, accounts, trash);

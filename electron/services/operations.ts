@@ -120,13 +120,17 @@ export class OperationsService {
           await this.accounts.withProvider(accountId, async (p) => {
             const target = this.target(accountId, request.destination);
             const options = { recreateMissingFolders: Boolean(request.recreateMissingFolders) };
-            if (target.kind !== 'original') return p.restore(items, target, options, ctx);
+            if (target.kind !== 'original') {
+              ctx.sending?.(items.map((i) => i.key));
+              return p.restore(items, target, options, ctx);
+            }
             // Rebuild the tree: trashed folders of the batch come back (with their contents) before
             // anything whose original place lies inside them; each wave runs concurrently.
             const { waves, depth } = await this.waves(p, items, ctx.signal);
             for (const [key, d] of depth) depths.set(key, d);
             for (const wave of waves) {
               if (ctx.signal.aborted) break;
+              ctx.sending?.(wave.map((i) => i.key));
               await p.restore(wave, target, options, ctx);
             }
           });
@@ -155,6 +159,7 @@ export class OperationsService {
         this.reportMissing(ctx, missing);
         for (const [accountId, items] of groupByAccount(found)) {
           if (ctx.signal.aborted) break;
+          ctx.sending?.(items.map((i) => i.key));
           await this.accounts.withProvider(accountId, (p) => p.remove(items, ctx));
         }
       },
@@ -183,6 +188,7 @@ export class OperationsService {
         if (listing.error) {
           throw new AppError(listing.error.code, `The trash could not be read, so nothing was deleted: ${listing.error.message}`, listing.error.details);
         }
+        ctx.sending?.(listing.items.map((i) => i.key));
         return this.accounts.withProvider(accountId, (p) => p.empty(ctx, listing.items));
       },
     });
@@ -215,7 +221,9 @@ export class OperationsService {
           for (const t of group) (waves[depths?.get(t.key) ?? 0] ??= []).push(t);
           for (const wave of waves.reverse()) {
             if (ctx.signal.aborted) break;
-            if (wave?.length) await this.accounts.withProvider(accountId, (p) => p.undoRestore(wave, ctx));
+            if (!wave?.length) continue;
+            ctx.sending?.(wave.map((t) => t.key));
+            await this.accounts.withProvider(accountId, (p) => p.undoRestore(wave, ctx));
           }
         }
       },

@@ -7,7 +7,7 @@ import type { FileTree } from '../../demo/servers/tree';
 import type { AccountKind } from '../../../shared/model';
 import { PassThrough } from 'node:stream';
 import { main, Out } from './main';
-import { jsonLines, runCli } from './run-cli';
+import { jsonLines, runMain as runCli } from './run-cli';
 
 /**
  * An incident on every server kind: 300 files in 20 nested folders under /Projects/Client X, some

@@ -1,16 +1,28 @@
-import { isAppError, toErrorValue } from '../../base/errors';
-import { createMemoryServices, type Services } from '../../services/index';
-import { setRequestTimeout } from '../../net/http';
+import { AppError, isAppError, toErrorValue } from '../../base/errors';
+import { createMemoryServices } from '../../services/index';
+import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
-import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
-import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
+import type { Resolution, TrashItem } from '../../../shared/model';
+import { itemKey } from '../../../shared/model';
 import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../shared/events';
+import { parseArgs, str, UsageError, type Args } from './args';
+import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
+import { signIn, type Context, type Target } from './context';
+import { cap, itemLine, MESSAGE_MAX, Out } from './output';
+import { resume } from './resume';
+import { runBatch } from './run-batch';
+import { installSafetyNet, isCrashing, setActive } from './safety';
+
+export { parseArgs, UsageError } from './args';
+export { Out } from './output';
 
 /**
  * The command line: the same services the app runs (accounts, trash, operations runner), over
  * in-memory stores. Secrets come only from the environment (SALVAGE_PASSWORD or SALVAGE_TOKEN),
  * never from argv. Exit codes: 0 ok, 1 some items failed (or the server failed), 2 usage or
- * authentication error. With --json every item is one JSON object on its own line.
+ * authentication error. With --json every item is one JSON object on its own line. Restores,
+ * deletions and emptying are journaled ahead of the work in the data folder (batches.ts), so
+ * `salvage resume` finishes one that was killed.
  */
 
 export const USAGE = `Usage: salvage <command> [options]
@@ -31,199 +43,58 @@ Commands:
                                      folder, as listed by list --parent; WebDAV ids say it themselves)
   empty --yes                        Empty the whole trash
   folders [<path>]                   List folders (for --to)
+  resume [<batch>]                   List restores, deletions and emptyings that stopped before the end
+                                     (killed, crashed, Ctrl+C); with a batch id, finish what it left
 
 Options:
-  --server <url>    Server address (required except for detect)
+  --server <url>    Server address (required except for detect and resume)
   --user <name>     User name (ownCloud, Nextcloud; oCIS with an app token)
   --kind <kind>     docspace | owncloud10 | nextcloud | ocis (detected when left out)
   --json            One JSON object per line
   --timeout <s>     How long to wait for the server's answer to each request (default 30)
+  --data-dir <dir>  Where batches are journaled for resume (default: $XDG_DATA_HOME/salvage,
+                    else ~/.local/share/salvage)
   --help
 
 Environment:
   SALVAGE_PASSWORD  App password (ownCloud, Nextcloud)
   SALVAGE_TOKEN     API key (DocSpace), or oCIS access token (sent as Bearer when --user is left out);
                     used when SALVAGE_PASSWORD is not set
+  SALVAGE_DATA_DIR  The data folder, when --data-dir is left out
 
-Exit codes: 0 ok, 1 some items failed, 2 usage or sign-in error.`;
+Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2 usage or sign-in error.`;
 
-export class UsageError extends Error {}
+/** The account part of a batch's journal. */
+const batchAccount = (target: Target): CliBatchMeta['account'] => ({ server: target.server, kind: target.kind, user: target.user });
 
-interface Args {
-  command: string;
-  positional: string[];
-  flags: Map<string, string | true>;
-}
+/** A trash item as a batch journal names it. */
+const journalItem = (i: TrashItem): CliBatchMeta['items'][number] => ({
+  id: i.id,
+  parentId: i.parentId,
+  name: i.name,
+  kind: i.kind,
+  originalFolder: i.originalFolder,
+  originalFolderId: i.originalFolderId,
+});
 
-const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder']);
-const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
-
-export function parseArgs(argv: string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (name === 'password' || name === 'token' || name === 'secret') {
-        throw new UsageError(`Secrets are read from SALVAGE_PASSWORD or SALVAGE_TOKEN only, never from the command line.`);
-      }
-      if (VALUE_FLAGS.has(name)) {
-        const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value.`);
-        flags.set(name, value);
-      } else if (BOOL_FLAGS.has(name)) {
-        flags.set(name, true);
-      } else {
-        throw new UsageError(`Unknown option --${name}.`);
-      }
-    } else {
-      positional.push(arg);
-    }
-  }
-  const [command = '', ...rest] = positional;
-  return { command, positional: rest, flags };
-}
-
-/** Writes to stdout, waiting for the pipe to drain so big listings all arrive. */
-export class Out {
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
-  async line(text: string): Promise<void> {
-    if (!this.stream.write(`${text}\n`)) await new Promise<void>((r) => this.stream.once('drain', () => r()));
-  }
-  async flush(): Promise<void> {
-    await new Promise<void>((r) => this.stream.write('', () => r()));
-  }
-}
-
-const str = (flags: Args['flags'], name: string): string | undefined => {
-  const v = flags.get(name);
-  return typeof v === 'string' ? v : undefined;
-};
-
-const human = {
-  size(n: number | null): string {
-    if (n === null) return '-';
-    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-    let v = n;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-  },
-  item(i: TrashItem): string {
-    const where = i.originalFolder.endsWith('/') ? i.originalFolder : `${i.originalFolder}/`;
-    return [i.id, i.kind === 'folder' ? 'dir ' : 'file', human.size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), `${where}${i.name}`].join('  ');
-  },
-  result(r: ItemResult): string {
-    const tail = r.finalPath ? ` → ${r.finalPath}` : r.error ? `: ${r.error.code} ${r.error.message}` : '';
-    return `${r.outcome.padEnd(8)} ${r.name}${tail}`;
-  },
-};
-
-interface Context {
-  services: Services;
-  out: Out;
-  json: boolean;
-  env: NodeJS.ProcessEnv;
-}
-
-async function signIn(ctx: Context, args: Args): Promise<AccountView> {
-  const server = str(args.flags, 'server');
-  if (!server) throw new UsageError('--server is required.');
-  const secret = ctx.env.SALVAGE_PASSWORD || ctx.env.SALVAGE_TOKEN;
-  if (!secret) throw new UsageError('Set SALVAGE_PASSWORD (app password) or SALVAGE_TOKEN (API key) in the environment.');
-  let kind = str(args.flags, 'kind') as AccountKind | undefined;
-  if (kind !== undefined && !AccountKindSchema.safeParse(kind).success) throw new UsageError(`Unknown --kind ${kind}.`);
-  if (!kind) kind = (await ctx.services.accounts.detect(server)).kind;
-  const user = str(args.flags, 'user');
-  // oCIS takes SALVAGE_TOKEN without --user as a bearer access token (an OpenID Connect access token).
-  const bearer = kind === 'ocis' && !user && !ctx.env.SALVAGE_PASSWORD && Boolean(ctx.env.SALVAGE_TOKEN);
-  if (kind !== 'docspace' && !user && !bearer) {
-    throw new UsageError(kind === 'ocis' ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.' : `--user is required for ${kind} servers.`);
-  }
-  try {
-    return await ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });
-  } catch (e) {
-    // A --kind that does not match the server reads as "not found" or "unexpected answer": say what it is.
-    if (!str(args.flags, 'kind') || !isAppError(e) || !['NOT_FOUND', 'BAD_RESPONSE', 'UNSUPPORTED'].includes(e.code)) throw e;
-    const probe = await ctx.services.accounts.detect(server).catch(() => null);
-    if (!probe || probe.kind === kind) throw e;
-    throw new UsageError(`${server} is ${probe.productName} (--kind ${probe.kind}), not ${kind}. Leave out --kind to detect it.`);
-  }
-}
-
-/** Runs an operation to the end, answering mid-batch questions with the chosen policy. */
-async function finish(ctx: Context, view: OperationView, policy: Resolution): Promise<OperationView> {
-  const unsubscribe = ctx.services.bus.subscribe((name, payload) => {
-    if (name !== 'operation:update') return;
-    const op = payload as OperationView;
-    if (op.id === view.id && op.state === 'needs-answer' && op.question) {
-      try {
-        ctx.services.runner.answer(op.id, policy, true);
-      } catch {
-        /* answered already */
-      }
-    }
+/** The items of a batch for its journal: those found in the trash with where they were, the others by id. */
+async function journalItems(ctx: Context, refs: { accountId: string; id: string; parentId?: string }[]): Promise<CliBatchMeta['items']> {
+  const { found } = await ctx.services.trash.resolve(refs);
+  const byId = new Map(found.map((i) => [i.id, i]));
+  return refs.map((r) => {
+    const i = byId.get(r.id);
+    return i ? journalItem(i) : { id: r.id, parentId: r.parentId ?? null, name: r.id, kind: null, originalFolder: null, originalFolderId: null };
   });
-  // Ctrl+C stops after the items in flight (a second one quits at once); report() then says what is left.
-  const interrupt = () => {
-    process.stderr.write('\nsalvage: stopping after the items in progress (Ctrl+C again to quit at once)…\n');
-    ctx.services.runner.cancel(view.id);
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  try {
-    return await ctx.services.runner.wait(view.id);
-  } finally {
-    unsubscribe();
-    process.removeListener('SIGINT', interrupt);
-    process.removeListener('SIGTERM', interrupt);
-  }
 }
 
-async function report(ctx: Context, view: OperationView): Promise<number> {
-  for (const r of view.results) await ctx.out.line(ctx.json ? JSON.stringify(r) : human.result(r));
-  const failed = view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').length;
-  if (!ctx.json) {
-    const counts = new Map<string, number>();
-    for (const r of view.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-    await ctx.out.line(`${view.title}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do'}.`);
-    const codes = new Set(view.results.map((r) => r.error?.code));
-    if (codes.has('DEST_MISSING')) {
-      await ctx.out.line('Some folders they go to do not exist: add --recreate-folders to make missing original folders, or --to <folder> (see `salvage folders`).');
-    }
-    if (counts.get('skipped') && view.kind === 'restore') {
-      await ctx.out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
-    }
-    const left = view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => parseItemKey(r.key).id);
-    if (left.length && (view.kind === 'restore' || view.kind === 'delete')) {
-      const quote = (id: string) => (/^[\w.@:/+-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`);
-      await ctx.out.line(`Not done: ${left.length} item${left.length === 1 ? '' : 's'}. To finish, run the same command with just these ids: salvage ${view.kind} ${left.map(quote).join(' ')} …`);
-    }
-  }
-  if (view.state === 'failed' && view.error) {
-    if (view.error.code === 'AUTH_FAILED') throw Object.assign(new Error(view.error.message), { code: 'AUTH_FAILED' });
-    return 1;
-  }
-  return failed > 0 ? 1 : 0;
-}
-
-async function run(ctx: Context, args: Args): Promise<number> {
+async function run(ctx: Context, args: Args, dataDir: string | null): Promise<number> {
   const { services, out, json } = ctx;
   switch (args.command) {
     case 'detect': {
       const url = args.positional[0] ?? str(args.flags, 'server');
       if (!url) throw new UsageError('detect needs a server address.');
       const probe = await services.accounts.detect(url);
-      if (json) await out.line(JSON.stringify(probe));
+      if (json) await out.json(probe);
       else {
         await out.line(`${probe.productName} ${probe.version ?? ''} (${probe.kind}) at ${probe.serverUrl}`.replace(/\s+\(/, ' ('));
         await out.line(`sign in with: ${probe.auth}; trash supported: ${probe.trashSupported ? 'yes' : 'no'}${probe.insecureHttp ? '; WARNING: plain http' : ''}`);
@@ -231,13 +102,13 @@ async function run(ctx: Context, args: Args): Promise<number> {
       return 0;
     }
     case 'list': {
-      const account = await signIn(ctx, args);
+      const { account } = await signIn(ctx, args);
       const parent = str(args.flags, 'parent') ?? null;
       let cursor: string | null = null;
       let count = 0;
       do {
         const page = await services.trash.page(account.id, parent, cursor);
-        for (const item of page.items) await out.line(json ? JSON.stringify(item) : human.item(item));
+        for (const item of page.items) await (json ? out.json(item) : out.line(itemLine(item)));
         count += page.items.length;
         cursor = page.cursor;
       } while (cursor);
@@ -245,14 +116,14 @@ async function run(ctx: Context, args: Args): Promise<number> {
       return 0;
     }
     case 'events': {
-      const account = await signIn(ctx, args);
+      const { account } = await signIn(ctx, args);
       const items = await services.trash.readAll(account.id, null);
       // This process's account id is new on every run: events name the account by its label
       // (user and server), so an event's id is the same from one run to the next.
       const events = detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
       for (const e of events) {
         const { id, from, to, count, bytes, accounts, topFolder } = e;
-        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`);
+        await (json ? out.json({ id, from, to, count, bytes, accounts, topFolder }) : out.line(`${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`));
       }
       if (!json) {
         await out.line(
@@ -270,9 +141,10 @@ async function run(ctx: Context, args: Args): Promise<number> {
       if (!range && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), or --deleted-from/--deleted-to.');
       const policy = (str(args.flags, 'on-conflict') ?? 'skip') as Resolution;
       if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
-      const account = await signIn(ctx, args);
+      const { account, target } = await signIn(ctx, args);
       const to = str(args.flags, 'to');
       let items = refsOf(args, account.id);
+      let journaled: CliBatchMeta['items'];
       if (range) {
         const chosen = itemsDeletedIn(await services.trash.readAll(account.id, null), range);
         if (chosen.length === 0) {
@@ -280,41 +152,71 @@ async function run(ctx: Context, args: Args): Promise<number> {
           return 0;
         }
         items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
-      }
+        journaled = chosen.map(journalItem);
+      } else journaled = await journalItems(ctx, items);
+      const destination = to === undefined ? ({ kind: 'original' } as const) : ({ kind: 'folder', accountId: account.id, folderId: to } as const);
+      const recreateMissingFolders = args.flags.has('recreate-folders');
+      const meta: CliBatchMeta = {
+        command: 'restore',
+        account: batchAccount(target),
+        items: journaled,
+        destination,
+        policy,
+        recreateFolders: recreateMissingFolders,
+        resumes: null,
+      };
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
-      const view = await services.ops.restore({
-        items,
-        destination: to === undefined ? { kind: 'original' } : { kind: 'folder', accountId: account.id, folderId: to },
-        resolutions,
-        recreateMissingFolders: args.flags.has('recreate-folders'),
-      });
-      return report(ctx, await finish(ctx, view, policy));
+      return runBatch(ctx, meta, () => services.ops.restore({ items, destination, resolutions, recreateMissingFolders }));
     }
     case 'delete': {
       if (args.positional.length === 0) throw new UsageError('delete needs at least one item id.');
-      const account = await signIn(ctx, args);
-      const view = await services.ops.remove(refsOf(args, account.id));
-      return report(ctx, await finish(ctx, view, 'skip'));
+      const { account, target } = await signIn(ctx, args);
+      const refs = refsOf(args, account.id);
+      const meta: CliBatchMeta = {
+        command: 'delete',
+        account: batchAccount(target),
+        items: await journalItems(ctx, refs),
+        destination: { kind: 'original' },
+        policy: 'skip',
+        recreateFolders: false,
+        resumes: null,
+      };
+      return runBatch(ctx, meta, () => services.ops.remove(refs));
     }
     case 'empty': {
       if (!args.flags.has('yes')) throw new UsageError('empty deletes everything in the trash for good; confirm with --yes.');
-      const account = await signIn(ctx, args);
-      const view = await services.ops.empty(account.id);
-      return report(ctx, await finish(ctx, view, 'skip'));
+      const { account, target } = await signIn(ctx, args);
+      // Read here (ops.empty takes this listing instead of reading again): the journal names every item.
+      // A trash that cannot be read is reported, and nothing is deleted.
+      const listed = await services.trash.readAll(account.id, null).catch((e: unknown) => {
+        throw isAppError(e) ? new AppError(e.code, `The trash could not be read, so nothing was deleted: ${e.message}`, e.details) : e;
+      });
+      const meta: CliBatchMeta = {
+        command: 'empty',
+        account: batchAccount(target),
+        items: listed.map(journalItem),
+        destination: { kind: 'original' },
+        policy: 'skip',
+        recreateFolders: false,
+        resumes: null,
+      };
+      return runBatch(ctx, meta, () => services.ops.empty(account.id));
     }
     case 'folders': {
-      const account = await signIn(ctx, args);
+      const { account } = await signIn(ctx, args);
       const listed = await services.accounts.withProvider(account.id, (p) => p.listFolders(args.positional[0] ?? null));
-      if (json) for (const f of listed.children) await out.line(JSON.stringify(f));
+      if (json) for (const f of listed.children) await out.json(f);
       else {
         await out.line(`${listed.folder.path}${listed.folder.canWrite ? '' : ' (read-only)'}`);
         for (const f of listed.children) await out.line(`  ${f.id}  ${f.name}${f.canWrite ? '' : ' (read-only)'}`);
       }
       return 0;
     }
+    case 'resume':
+      return resume(ctx, args, dataDir);
     case '':
     case 'help':
-      await out.line(USAGE);
+      await out.lines(USAGE);
       return args.command === '' ? 2 : 0;
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
@@ -343,20 +245,28 @@ function refsOf(args: Args, accountId: string) {
   return args.positional.map((id) => ({ accountId, id, ...(parentId ? { parentId } : {}) }));
 }
 
-/** Runs the command line; resolves with the exit code. A server that keeps it waiting is named on stderr. */
+/**
+ * Runs the command line; resolves with the exit code. A server that keeps it waiting is named on
+ * stderr. Nothing ends silently: every error, of the command or of a batch, is said last, on
+ * stderr (with --json as one object {"error": {code, message}}).
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = new Out(), err = new Out(process.stderr)): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (e) {
-    await err.line(`salvage: ${(e as Error).message}\n\n${USAGE}`);
+    await err.line(`salvage: ${(e as Error).message}`);
+    await err.line('');
+    await err.lines(USAGE);
     return 2;
   }
   if (args.flags.has('help')) {
-    await out.line(USAGE);
+    await out.lines(USAGE);
     return 0;
   }
+  const json = args.flags.has('json');
   const timeout = str(args.flags, 'timeout') ?? env.SALVAGE_TIMEOUT;
+  const timeoutBefore = defaultHttpOptions.timeoutMs;
   if (timeout !== undefined) {
     try {
       setRequestTimeout(Number(timeout));
@@ -365,11 +275,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       return 2;
     }
   }
-  const stopWatching = args.flags.has('json') ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
-  const services = createMemoryServices({ version: '0.1.0' });
-  const json = args.flags.has('json');
+  const stopWatching = json ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
+  const dataDir = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR || defaultCliDataDir(process.platform, env);
+  const journal = new CliJournal(dataDir, (text) => err.lineNow(text));
+  const services = createMemoryServices({ version: '0.1.0', writeAhead: journal });
+  const ctx: Context = { services, out, err, json, env, journal };
+  setActive(ctx);
   try {
-    const code = await run({ services, out, json, env }, args);
+    const code = await run(ctx, args, dataDir);
     await out.flush();
     return code;
   } catch (e) {
@@ -378,12 +291,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       await err.line(`salvage: ${e.message}`);
       return 2;
     }
-    const value = isAppError(e) ? e.toValue() : (e as { code?: string }).code === 'AUTH_FAILED' ? { code: 'AUTH_FAILED' as const, message: (e as Error).message } : toErrorValue(e);
-    if (json) await err.line(JSON.stringify({ error: value }));
-    else await err.line(`salvage: ${value.message} (${value.code})`);
+    const value = toErrorValue(e);
+    if (json) await err.json({ error: value });
+    else await err.line(`salvage: ${cap(value.message, MESSAGE_MAX)} (${value.code})`);
     return value.code === 'AUTH_FAILED' || value.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {
+    setActive(null);
     stopWatching();
+    defaultHttpOptions.timeoutMs = timeoutBefore;
   }
 }
 
@@ -394,7 +309,8 @@ const isEntry = (() => {
 })();
 
 if (isEntry || process.env.SALVAGE_CLI_ENTRY === '1') {
+  installSafetyNet();
   void main(process.argv.slice(2)).then((code) => {
-    process.exit(code);
+    if (!isCrashing()) process.exit(code);
   });
 }
