@@ -30,15 +30,16 @@ import type { XmlScanStats } from './xmlScan';
  * - at most maxWorkers run at once; beyond that an idle one is ended to make room, else the account
  *   shares the least busy worker (still ended alone by the same bounds).
  * Cost (`npm run bench listing-workers`, bench/listing-workers.bench.ts; the shared 2-core machine,
- * load average 10–17 while measured): a worker from the built bundle (1.9 MB, mostly undici) takes
- * 0.5–1.3 s to its 'ready' and adds ~25 MB resident idle, ~33 MB after a listing; four accounts
- * listing at once took 146 MB against 47 MB for one shared worker. Each account pays the start-up
- * on its first listing (in parallel with the others), and its memory until idleMs after its last.
+ * load average 7–10 while measured, after net/ moved to node:http): a worker from the built bundle
+ * (835 KB) takes 150–400 ms to its 'ready' and adds ~23 MB resident idle; four accounts listing at
+ * once took 114–116 MB against 32–40 MB for one shared worker (~28 MB per extra account). Each
+ * account pays the start-up on its first listing (in parallel with the others), and its memory
+ * until idleMs after its last.
  * What it buys: a hostile or runaway answer costs its own account alone (e2e/faults/hostile.test.ts:
  * a worker spinning forever, one out of memory, one that ignores an abort; another account lists
- * its 1,000 items meanwhile). With the linear tokenizer a shared worker would interleave two healthy
- * listings about as well (small listing beside a 38 MB one: 352 ms shared, 549 ms own, the extra
- * thread competing for two busy cores).
+ * its 1,000 items meanwhile). With the linear tokenizer a shared worker interleaves two healthy
+ * listings about as well: a small listing beside a 38 MB one took 110–220 ms shared and
+ * 160–440 ms on its own worker (the extra thread competing for two busy cores).
  *
  * The worker is out/main/trash-worker.js in a build (source: electron/providers/webdav/trashWorker.ts),
  * started from the TypeScript source through tsx when running from source (tests, `npm run cli`).
