@@ -186,15 +186,20 @@ describe('trash listing parse hosts', () => {
   });
 
   it('gives each account its own worker, reuses it for that account, and ends it when idle', async () => {
-    const host = createWorkerHost({ url: built, typescript: false }, { idleMs: 300 });
+    const host = createWorkerHost({ url: built, typescript: false }, { idleMs: 5_000 });
     try {
-      await Promise.all([collect(host, body1000, 'a'), collect(host, body1000, 'b')]);
+      const both = Promise.all([collect(host, body1000, 'a'), collect(host, body1000, 'b')]);
+      // The workers exist as soon as the listings are asked for.
       const [a, b] = [host.workers().find((w) => w.accounts.includes('a')), host.workers().find((w) => w.accounts.includes('b'))];
-      expect(a && b && a.threadId !== b.threadId).toBe(true);
-      await collect(host, body1000, 'a');
+      expect(a).toBeDefined();
+      expect(b).toBeDefined();
+      expect(a!.threadId).not.toBe(b!.threadId);
+      await both;
+      const again = collect(host, body1000, 'a');
       expect(host.workers().find((w) => w.accounts.includes('a'))?.threadId).toBe(a!.threadId);
+      await again;
       // Idle workers go; the next listing starts a new one.
-      await expect.poll(() => host.workers().length, { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => host.workers().length, { timeout: 20_000 }).toBe(0);
       expect((await collect(host, body1000, 'a')).items).toHaveLength(1000);
     } finally {
       await host.close();
@@ -232,5 +237,15 @@ describe('trash listing parse hosts', () => {
     } finally {
       await host.close();
     }
+  });
+
+  it('in-thread too, stops reading a body the parser refused (and never reads faster than it parses)', async () => {
+    const bytes = Buffer.concat([Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href>'), Buffer.alloc(8 * 1024 * 1024, 0x20)]);
+    const { path, request } = requestFor(bytes);
+    const failing = (async () => {
+      for await (const chunk of fetchTrashItems(request, 'nextcloud', ctx, new InThreadHost())) void chunk;
+    })();
+    await expect(failing).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect.poll(() => cutShort, { timeout: 10_000 }).toContain(path);
   });
 });

@@ -293,7 +293,8 @@ export class InThreadHost implements ParseHost {
 
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
     const controller = new AbortController();
-    const session = this.session(kind, ctx, hostOf(request.url), handlers);
+    // A body the parser refused is not read on: the request is cancelled.
+    const session = this.session(kind, ctx, hostOf(request.url), handlers, () => controller.abort());
     void fetchAndParse(request, session, controller.signal, (m) => {
       if (m.type === 'status') handlers.status(m.status, m.body);
     }).catch((e: unknown) => {
@@ -309,8 +310,11 @@ export class InThreadHost implements ParseHost {
     };
   }
 
-  /** A parse session that works through the body in 32 KiB slices, one per event-loop turn. */
-  private session(kind: WebDavKind, ctx: ReadContext, host: string, handlers: FetchHandlers): TrashParseSession & { abort(): void } {
+  /**
+   * A parse session that works through the body in 32 KiB slices, one per event-loop turn; write()
+   * resolves once its slices are parsed, so the body is not read faster than it is parsed.
+   */
+  private session(kind: WebDavKind, ctx: ReadContext, host: string, handlers: FetchHandlers, stop: () => void): TrashParseSession & { abort(): void } {
     const parse = createTrashParse(kind, ctx, (items) => handlers.items(items));
     let chain = Promise.resolve();
     let aborted = false;
@@ -323,6 +327,7 @@ export class InThreadHost implements ParseHost {
         })
         .catch((e: unknown) => {
           aborted = true;
+          stop();
           handlers.stats?.({ ...parse.stats });
           handlers.error(new AppError('BAD_RESPONSE', `The trash listing from ${host} could not be read: ${e instanceof Error ? e.message : String(e)}.`));
         });
@@ -336,6 +341,7 @@ export class InThreadHost implements ParseHost {
           const slice = bytes.subarray(i, i + SLICE);
           run(() => parse.write(slice));
         }
+        return chain;
       },
       end() {
         run(() => {
