@@ -8,7 +8,7 @@ import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, 
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
-import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
+import { clark, NS, parseSabreError, readMultistatus, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
 import { LandingFinder } from './landing';
@@ -467,7 +467,7 @@ export class WebDavProvider implements TrashProvider {
       return null;
     }
     if (res.status !== 207) throw await this.failure(res);
-    return parseMultistatus(await res.text());
+    return readMultistatus(res, this.url(decodedPath));
   }
 
   // ---------------------------------------------------------------- same-second losses
