@@ -581,7 +581,7 @@ export class WebDavProvider implements TrashProvider {
       return null;
     }
     const root = `${this.filesPath([]).replace(/\/+$/, '')}/`;
-    for (const r of parseMultistatus(await res.text())) {
+    for (const r of await readMultistatus(res, this.url(where.path))) {
       const path = decodeHref(r.href).replace(/\/+$/, '');
       const stat = statOf(r);
       if (!path.startsWith(root) || !stat.fileId || !wanted.includes(stat.fileId)) continue;
