@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { forEachLimited, KeyedLock, sleep } from '../../base/async';
+import { forEachPaced, PACE_DEFAULTS } from '../../base/pace';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, SameSecondLoss, SameSecondReport, TrashItem } from '../../../shared/model';
 import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions, type HttpRequest } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
@@ -976,10 +977,11 @@ export class WebDavProvider implements TrashProvider {
       ctx.itemDone(this.result(item, 'failed', null, e));
     };
     // Each request in flight listens on the batch's signal: say how many to expect (no warning on stderr).
-    setMaxListeners(Math.max(10, concurrency * 4), ctx.signal);
+    setMaxListeners(Math.max(10, PACE_DEFAULTS.max * 4), ctx.signal);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await forEachLimited(items, concurrency, stop.signal, async (item) => {
+      // As many in flight as the server keeps up with (electron/base/pace.ts); fixed when the account's options fix it.
+      await forEachPaced(items, { start: concurrency, adaptive: this.options.concurrency === undefined }, stop.signal, async (item) => {
         const later = (work: () => Promise<void>) => {
           const p = work().catch((e: unknown) => failed(item, e, true));
           pending.add(p);
@@ -1517,7 +1519,7 @@ export class WebDavProvider implements TrashProvider {
     await this.prepare(ctx.signal);
     let trash: Promise<TrashedEntry[]> | null = null;
     const trashOnce = () => (trash ??= this.trashWithIds(ctx.signal));
-    await forEachLimited([...targets].reverse(), this.concurrency, ctx.signal, async (target) => {
+    await forEachPaced([...targets].reverse(), { start: this.concurrency, adaptive: this.options.concurrency === undefined }, ctx.signal, async (target) => {
       const folder = target.landed.ref.slice(0, target.landed.ref.lastIndexOf('/')) || '/';
       await this.folderLock.run(folder, async () => {
         try {
