@@ -1158,6 +1158,7 @@ export class WebDavProvider implements TrashProvider {
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
       const replaced = replace ? await this.replacedAt(to, signal) : null;
+      if (replaced && item.deletedAt) await this.pastSecondOf(Date.parse(item.deletedAt), to, signal);
       const arrived = async () => (await this.stat(to, new AbortController().signal)) !== null;
       let res = await this.move(fromPath, this.filesPath(to), replace, signal, arrived);
       if (replace && res.status === 403) {
@@ -1662,11 +1663,16 @@ export class WebDavProvider implements TrashProvider {
    * Waits until the server's clock has left the second `at` falls in. ownCloud 10 and Nextcloud
    * name a trash file `<name>.d<seconds>`, so a name trashed twice in one second keeps one file
    * (the later): an Undo of Replace that sent the restored file back to the trash in the second
-   * its replaced namesake went there would lose the replaced copy. The server's own clock (its
-   * Date header) decides, not ours; without one, a second and a bit is waited once.
+   * its replaced namesake went there would lose the replaced copy, and so would a Replace that
+   * sends the file in the way to the trash in the second the restored item was deleted (ownCloud
+   * 10 then restores the replaced version and the item is gone: notable behaviour 17 of the
+   * 10.15.2 recordings). The server's own clock (its Date header) decides, not ours; without one,
+   * a second and a bit is waited once. Nothing is asked when `at` is more than ten minutes from
+   * our clock (a server clock further off than that goes unguarded).
    */
   private async pastSecondOf(at: number, segments: string[], signal: AbortSignal): Promise<void> {
     if (!Number.isFinite(at) || this.kind === 'ocis') return; // oCIS keys trash items by id
+    if (Math.abs(Date.now() - at) > 10 * 60_000) return;
     const second = Math.floor(at / 1000);
     for (let tries = 0; tries < 8; tries++) {
       const res = await this.send('PROPFIND', this.filesPath(segments), { headers: { Depth: '0' }, body: STAT_BODY, signal });
