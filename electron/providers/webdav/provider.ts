@@ -4,13 +4,14 @@ import { forEachLimited, KeyedLock } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
-import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
+import { checkTrashChanges } from './changes';
 
 /**
  * One TrashProvider for every WebDAV trash-bin server (ownCloud 10, Nextcloud, oCIS). What differs
@@ -510,6 +511,11 @@ export class WebDavProvider implements TrashProvider {
         403: 'This account may not read this trash bin.',
       });
     }
+  }
+
+  /** The watch's cheap check: the activity feed (Nextcloud, ownCloud 10) or the spaces' ETags (oCIS); see changes.ts. */
+  checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+    return checkTrashChanges(this.kind, this.io, this.basePath, since, signal);
   }
 
   parentOf(id: string): string | null {
