@@ -63,6 +63,27 @@ describe('DocSpace: the cheap check and the newest-first reading', () => {
     expect((await p.checkTrashChanges(c.cursor)).change).toBe('same');
   });
 
+  it('a file deleted as another leaves the trash: the total stays, the newest file tells, within two checks', async () => {
+    const p = provider();
+    const s = server.state;
+    const my = s.myRoot('alice');
+    let c = await p.checkTrashChanges(null);
+    c = await p.checkTrashChanges(c.cursor);
+    expect(c.change).toBe('same');
+    const gone = s.trashOf('alice').find((n) => n.kind === 'file')!;
+    s.destroy(gone); // deleted for good (or restored, or expired)
+    const f = s.addFile(my, 'again.txt', 1, { by: 'alice' });
+    s.trashNode('alice', f.id, Date.now());
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      c = await p.checkTrashChanges(c.cursor);
+      seen.push(c.change);
+    }
+    expect(seen).toContain('changed');
+    expect((await p.checkTrashChanges(c.cursor)).change).toBe('same');
+    expect((await p.checkTrashChanges((await p.checkTrashChanges(c.cursor)).cursor)).change).toBe('same');
+  });
+
   it('reads only what was deleted since a time, folders and files, a page at a time', async () => {
     const p = provider();
     const s = server.state;

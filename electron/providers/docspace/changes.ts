@@ -8,12 +8,14 @@ import { PAGE_SIZE } from './pages';
  * time (`updated` is stamped when an entry moves into the trash: FileDao.MoveFileAsync sets
  * ModifiedOn when the target is the trash), and answers how many entries it holds (`total`), so:
  *
- * - the cheap check is one page of one entry, `GET files/@trash?count=1&sortBy=DateAndTime&
- *   sortOrder=descending` (~1 KB): the total and the newest entry. Folders come before files in
- *   every listing (EntryManager pages folders first), so that entry is the newest folder when there
- *   is one; a deletion shows in the total, or in that entry when it is a folder. A file deleted in
- *   the same interval as another item left the trash (restored, deleted for good, expired) keeps
- *   both the same: the watch's daily full listing catches that one.
+ * - the cheap check is one page of one entry, newest first (`GET files/@trash?count=1&sortBy=
+ *   DateAndTime&sortOrder=descending`, ~1 KB): the total and the newest entry. Folders come before
+ *   files in every listing (EntryManager pages folders first), so that entry is the newest folder
+ *   when there is one: a file deleted while another item left the trash (a restore, an expiry) would
+ *   change neither. So every other check asks for files only (`filterType=1`): their total and the
+ *   newest file, which any file deletion changes. A deletion of files shows at the next check in the
+ *   total, or at the one after in the newest file; a folder's in the newest folder. One request a
+ *   check; two when something changed (both answers are taken afresh) and at the first.
  * - what is new is read newest first, folders (filterType 2) then files (filterType 1), a page of
  *   100 at a time, down to the first entry deleted before the newest one the watch knew: a check
  *   that found news costs one or two pages, not the whole trash (1,000 pages for 100k items).
@@ -26,13 +28,48 @@ export const NEWEST_MAX_PAGES = 50;
 
 const newestFirst = { sortBy: 'DateAndTime', sortOrder: 'descending' } as const;
 
-export async function checkDocSpaceTrash(api: DocSpaceApi, since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
-  const content = await api.call({ method: 'GET', path: 'files/@trash', query: { ...newestFirst, count: 1, startIndex: 0 }, signal }, replies.folderContent);
+type Variant = 'all' | 'files';
+interface Cursor {
+  all: string;
+  files: string;
+  next: Variant;
+}
+
+/** The total and the newest entry of the trash (or of its files), as one string. */
+async function signature(api: DocSpaceApi, variant: Variant, signal?: AbortSignal): Promise<string> {
+  const query = { ...newestFirst, count: 1, startIndex: 0, ...(variant === 'files' ? { filterType: FILES_ONLY } : {}) };
+  const content = await api.call({ method: 'GET', path: 'files/@trash', query, signal }, replies.folderContent);
   const first: EntryDto | undefined = [...(content.folders ?? []), ...(content.files ?? [])][0];
   const total = content.total ?? (content.folders?.length ?? 0) + (content.files?.length ?? 0);
-  const cursor = `${total}|${first ? itemId(first) : ''}|${first?.updated ?? ''}`;
-  const change = since === null ? 'unknown' : since === cursor ? 'same' : 'changed';
-  return { cursor, change, deletions: null, via: 'trash total' };
+  return `${total}|${first ? itemId(first) : ''}|${first?.updated ?? ''}`;
+}
+
+function parse(since: string | null): Cursor | null {
+  if (!since) return null;
+  try {
+    const c = JSON.parse(since) as Partial<Cursor>;
+    if (typeof c.all === 'string' && typeof c.files === 'string' && (c.next === 'all' || c.next === 'files')) return { all: c.all, files: c.files, next: c.next };
+  } catch {
+    /* start again */
+  }
+  return null;
+}
+
+export async function checkDocSpaceTrash(api: DocSpaceApi, since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+  const via = 'trash total';
+  const before = parse(since);
+  if (!before) {
+    const [all, files] = [await signature(api, 'all', signal), await signature(api, 'files', signal)];
+    return { cursor: JSON.stringify({ all, files, next: 'all' } satisfies Cursor), change: 'unknown', deletions: null, via };
+  }
+  const asked = before.next;
+  const other: Variant = asked === 'all' ? 'files' : 'all';
+  const now = await signature(api, asked, signal);
+  if (now === before[asked]) return { cursor: JSON.stringify({ ...before, next: other } satisfies Cursor), change: 'same', deletions: null, via };
+  // Changed: take the other answer afresh too, so it does not report this same change at its turn.
+  const fresh = await signature(api, other, signal);
+  const cursor: Cursor = { all: asked === 'all' ? now : fresh, files: asked === 'files' ? now : fresh, next: other };
+  return { cursor: JSON.stringify(cursor), change: 'changed', deletions: null, via };
 }
 
 const timeOf = (e: EntryDto) => (e.updated ? Date.parse(e.updated) : NaN);
