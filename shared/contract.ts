@@ -203,6 +203,8 @@ export const channels = {
   /** Checks every watched account now. */
   'watch:checkNow': { request: Empty, response: WatchView },
   'watch:dismiss': { request: z.object({ alertId: Id }).strict(), response: WatchView },
+  /** The window showed the alert a notification asked for (WatchView.open). */
+  'watch:opened': { request: z.object({ alertId: Id }).strict(), response: WatchView },
 } as const;
 
 /** Events main sends to the renderer. */

@@ -60,6 +60,8 @@ export const WatchView = z.object({
   accounts: z.array(WatchAccountView),
   /** What the watch found in this run, newest first. */
   alerts: z.array(WatchAlert),
+  /** The alert the user asked to see (a notification clicked) that the window has not shown yet. */
+  open: z.string().nullable(),
 });
 export type WatchView = z.infer<typeof WatchView>;
 

@@ -86,7 +86,7 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
-      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? [])],
+      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.watchStore?.notices?.() ?? [])],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
@@ -140,6 +140,7 @@ export function createServices(options: ServicesOptions) {
       watch.dismiss(alertId);
       return watch.view();
     },
+    'watch:opened': async ({ alertId }) => watch.opened(alertId),
   };
 
   return { bus, runner, accounts, trash, ops, watch, handlers };

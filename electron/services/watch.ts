@@ -7,6 +7,7 @@ import type { ErrorValue } from '../../shared/result';
 import { deletionText, EXPIRY_WARNING_DAYS, expiringText, WATCH_INTERVAL, type WatchAccountView, type WatchAlert, type WatchView } from '../../shared/watch';
 import type { TrashChangeCheck, TrashProvider } from '../providers/types';
 import type { AccountsService } from './accounts';
+import type { StartupNotice } from './stores';
 import type { TrashService } from './trash';
 
 /**
@@ -83,6 +84,8 @@ export interface WatchFile {
 export interface WatchStore {
   load(): WatchFile;
   save(file: WatchFile): void;
+  /** Problems found while loading, for the startup notices. */
+  notices?(): StartupNotice[];
 }
 
 export class MemoryWatchStore implements WatchStore {
@@ -167,6 +170,7 @@ export class WatchService {
   private nextAt: number | null = null;
   private running: Promise<void> | null = null;
   private started = false;
+  private openRequest: string | null = null;
 
   constructor(private readonly options: WatchServiceOptions) {
     this.store = options.store ?? new MemoryWatchStore();
@@ -201,7 +205,21 @@ export class WatchService {
       nextCheckAt: this.nextAt === null ? null : new Date(this.nextAt).toISOString(),
       accounts,
       alerts: [...this.alertList],
+      open: this.openRequest,
     };
+  }
+
+  /** A notification was clicked: the window is to show this alert (now, or when it has loaded). */
+  requestOpen(alertId: string): void {
+    this.openRequest = alertId;
+    this.options.bus.emit('watch:open', { alertId });
+    this.changed();
+  }
+
+  /** The window showed it. */
+  opened(alertId: string): WatchView {
+    if (this.openRequest === alertId) this.openRequest = null;
+    return this.changed();
   }
 
   alerts(): WatchAlert[] {
