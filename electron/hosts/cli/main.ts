@@ -4,7 +4,7 @@ import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
 import type { Resolution, TrashItem } from '../../../shared/model';
 import { itemKey } from '../../../shared/model';
-import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../shared/events';
+import { itemsDeletedIn } from '../../../shared/events';
 import { parseArgs, str, UsageError, type Args } from './args';
 import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
 import { signIn, type Context, type Target } from './context';
@@ -12,6 +12,7 @@ import { cap, itemLine, MESSAGE_MAX, Out } from './output';
 import { resume } from './resume';
 import { runBatch } from './run-batch';
 import { installSafetyNet, isCrashing, setActive } from './safety';
+import { events, watch } from './watch';
 
 export { parseArgs, UsageError } from './args';
 export { Out } from './output';
@@ -37,7 +38,16 @@ Commands:
                                      Restore everything deleted in that time range (ends included),
                                      optionally only from below that original folder; trashed folders
                                      come back before what was deleted from inside them
-  events                             Bursts of deletions found in the trash (see shared/events.ts)
+  events [--since <time>] [--fail-on-event]
+                                     Bursts of deletions found in the trash (see shared/events.ts);
+                                     --since: only those going on at or after <time> (ISO 8601, or
+                                     30m, 2h, 1d back from now); --fail-on-event: exit 3 when one is found
+  watch [--interval <s>] [--exec <command>]
+                                     Check the trash every <s> seconds (default 300) with the server's
+                                     cheapest request; print one JSON line per deletion event found
+                                     (and per expiry warning, once a day), or run <command> for each
+                                     with the event as JSON on stdin and in SALVAGE_EVENT*. Ctrl+C or
+                                     SIGTERM stops it
   delete <id>...                     Delete items from the trash for good
                                      (restore and delete take --parent <id> for items inside a trashed
                                      folder, as listed by list --parent; WebDAV ids say it themselves)
@@ -62,7 +72,8 @@ Environment:
                     used when SALVAGE_PASSWORD is not set
   SALVAGE_DATA_DIR  The data folder, when --data-dir is left out
 
-Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2 usage or sign-in error.`;
+Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2 usage or sign-in error,
+3 events --fail-on-event found an event.`;
 
 /** The account part of a batch's journal. */
 const batchAccount = (target: Target): CliBatchMeta['account'] => ({ server: target.server, kind: target.kind, user: target.user });
@@ -115,25 +126,10 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       if (!json) await out.line(`${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} in the trash of ${account.label}.`);
       return 0;
     }
-    case 'events': {
-      const { account } = await signIn(ctx, args);
-      const items = await services.trash.readAll(account.id, null);
-      // This process's account id is new on every run: events name the account by its label
-      // (user and server), so an event's id is the same from one run to the next.
-      const events = detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
-      for (const e of events) {
-        const { id, from, to, count, bytes, accounts, topFolder } = e;
-        await (json ? out.json({ id, from, to, count, bytes, accounts, topFolder }) : out.line(`${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`));
-      }
-      if (!json) {
-        await out.line(
-          events.length
-            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore one with: salvage restore --deleted-from <from> --deleted-to <to>`
-            : `No bursts of deletions in ${items.length.toLocaleString('en-US')} items.`,
-        );
-      }
-      return 0;
-    }
+    case 'events':
+      return events(ctx, args);
+    case 'watch':
+      return watch(ctx, args);
     case 'restore': {
       const range = rangeOf(args);
       if (range && args.positional.length > 0) throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
