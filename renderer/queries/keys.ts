@@ -24,4 +24,6 @@ export const keys = {
   /** One trashed file's preview (data from main). */
   preview: (accountId: string, id: string) => ['preview', accountId, id] as const,
   ops: () => ['ops'] as const,
+  /** The watch: its settings, each account's last check, its alerts. */
+  watch: () => ['watch'] as const,
 };
