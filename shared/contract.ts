@@ -216,6 +216,12 @@ export const events = {
   'watch:alert': WatchAlert,
   /** The user clicked a desktop notification: show this alert's event in the window. */
   'watch:open': z.object({ alertId: z.string() }),
+  /**
+   * An error escaped main's own handling (the host's safety net caught it, the app keeps running):
+   * what failed, in a sentence, and how many running batches were stopped for it (each also
+   * arrives as an 'operation:update' with code INTERRUPTED, offering Resume).
+   */
+  'app:problem': z.object({ message: z.string().max(2000), interrupted: z.number().int().min(0) }).strict(),
 } as const;
 
 export type Channels = typeof channels;

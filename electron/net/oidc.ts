@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import { AppError } from '../base/errors';
+import { httpRequest, netFetch } from './http';
 
 /**
  * OpenID Connect for Infinite Scale: authorization code + PKCE with a loopback redirect (RFC 8252),
@@ -45,11 +46,14 @@ export const isLoopbackUrl = (url: URL) => url.hostname === '127.0.0.1' || url.h
 /** Plain http is allowed only for a loopback issuer (the test servers). */
 const insecureFor = (url: URL) => (url.protocol === 'http:' && isLoopbackUrl(url) ? { [oauth.allowInsecureRequests]: true } : {});
 
+/** Every request oauth4webapi sends goes through Salvage's transport (deadline, budget, no global fetch). */
+const transport = { [oauth.customFetch]: netFetch() };
+
 /** Reads the issuer's /.well-known/openid-configuration. */
 export async function discover(issuer: string, clientId: string, signal?: AbortSignal, clientSecret?: string): Promise<OidcClient> {
   const url = new URL(issuer);
   try {
-    const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...insecureFor(url), ...(signal ? { signal } : {}) });
+    const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...transport, ...insecureFor(url), ...(signal ? { signal } : {}) });
     const server = await oauth.processDiscoveryResponse(url, res);
     if (!server.authorization_endpoint || !server.token_endpoint) throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect).`);
     return {
@@ -73,7 +77,8 @@ export async function discoverServer(serverUrl: string, client: { id: string; se
   try {
     return await discover(serverUrl, client.id, signal, client.secret);
   } catch (first) {
-    const other = await fetch(new URL('.well-known/openid-configuration', serverUrl.replace(/\/?$/, '/')), { ...(signal ? { signal } : {}) })
+    const url = new URL('.well-known/openid-configuration', serverUrl.replace(/\/?$/, '/')).toString();
+    const other = await httpRequest({ method: 'GET', url, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) })
       .then(async (r) => ((await r.json()) as { issuer?: unknown }).issuer)
       .catch(() => null);
     if (typeof other !== 'string' || other.replace(/\/$/, '') === serverUrl.replace(/\/$/, '')) throw first;
@@ -125,7 +130,7 @@ const notSignedIn = (e: unknown): AppError => {
 export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, callback: URL): Promise<OidcTokens> {
   try {
     const params = oauth.validateAuthResponse(oidc.server, oidc.client, callback, pending.state);
-    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, clientAuth(oidc), params, pending.redirectUri, pending.codeVerifier, insecureFor(oidc.issuer));
+    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, clientAuth(oidc), params, pending.redirectUri, pending.codeVerifier, { ...transport, ...insecureFor(oidc.issuer) });
     return tokensOf(await oauth.processAuthorizationCodeResponse(oidc.server, oidc.client, res), null);
   } catch (e) {
     throw notSignedIn(e);
@@ -135,7 +140,7 @@ export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, cal
 /** A new access token (and, where the server rotates them, a new refresh token). A refused refresh is AUTH_FAILED. */
 export async function refreshTokens(oidc: OidcClient, refreshToken: string): Promise<OidcTokens> {
   try {
-    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, insecureFor(oidc.issuer));
+    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, { ...transport, ...insecureFor(oidc.issuer) });
     return tokensOf(await oauth.processRefreshTokenResponse(oidc.server, oidc.client, res), refreshToken);
   } catch (e) {
     throw refused(e);

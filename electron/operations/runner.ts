@@ -47,6 +47,10 @@ interface Record_ {
   reported: Set<string>;
   fraction: number;
   finished: Promise<void>;
+  /** Set when interruptRunning stopped the batch from outside; its work's own ending no longer decides its state. */
+  interrupted: boolean;
+  /** Lets the account's queue move on at once when the batch is interrupted (its work may never end). */
+  release: () => void;
 }
 
 const now = () => new Date().toISOString();
@@ -109,7 +113,8 @@ export class OperationsRunner {
 
     const queueKey = [...options.accountIds].sort().join('|');
     const previous = this.accountQueues.get(queueKey) ?? Promise.resolve();
-    record.finished = previous.then(() => this.run(record, options));
+    const released = new Promise<void>((r) => (record.release = r));
+    record.finished = previous.then(() => Promise.race([this.run(record, options), released]));
     this.accountQueues.set(queueKey, record.finished);
     void record.finished.finally(() => {
       if (this.accountQueues.get(queueKey) === record.finished) this.accountQueues.delete(queueKey);
@@ -225,7 +230,46 @@ export class OperationsRunner {
       reported: new Set(view.results.map((r) => r.key)),
       fraction: 0,
       finished: Promise.resolve(),
+      interrupted: false,
+      release: () => {},
     };
+  }
+
+  /**
+   * For a host's safety net, after an error escaped that may have left batches without an end
+   * (an uncaught exception): every batch not finished is stopped (no new items start), marked
+   * failed with INTERRUPTED and the reason, offered for Resume (retryFailed does the items without
+   * a result), and the journal is written at once, so the next launch offers Resume too even if
+   * the process dies now. Results that still come in from work under way are kept. Returns the
+   * interrupted batches (the command line prints what is left). Never throws.
+   */
+  interruptRunning(reason: string): OperationView[] {
+    const stopped: OperationView[] = [];
+    for (const record of this.ops.values()) {
+      const view = record.view;
+      if (isFinished(view)) continue;
+      record.interrupted = true;
+      record.controller.abort();
+      for (const q of record.questions.splice(0)) q.reject(new AppError('INTERRUPTED', reason));
+      view.state = 'failed';
+      view.question = null;
+      view.current = null;
+      view.undoable = false;
+      view.resumable = Boolean(record.resume);
+      view.finishedAt = now();
+      view.error = {
+        code: 'INTERRUPTED',
+        message: `Salvage stopped this batch after an unexpected error (${reason}): ${view.results.length.toLocaleString('en-US')} of ${view.total.toLocaleString('en-US')} items had a result.${record.resume ? ' Resume does the rest.' : ' Check the trash and retry.'}`,
+      };
+      record.release();
+      stopped.push(structuredClone(view));
+      try {
+        this.emit(record, true);
+      } catch {
+        // The journal or a listener failed too: the other batches still get their state.
+      }
+    }
+    return stopped;
   }
 
   private async run(record: Record_, options: StartOptions): Promise<void> {
@@ -235,9 +279,11 @@ export class OperationsRunner {
     const ctx = this.contextFor(record);
     try {
       await options.work(ctx);
+      if (record.interrupted) return this.emit(record, true);
       if (record.controller.signal.aborted) this.finish(record, 'cancelled');
       else this.finish(record, 'done');
     } catch (e) {
+      if (record.interrupted) return this.emit(record, true);
       const error = toErrorValue(e);
       if (record.controller.signal.aborted || error.code === 'CANCELLED') this.finish(record, 'cancelled');
       else this.finish(record, 'failed', error);

@@ -6,7 +6,7 @@ import { jsonLines, runMain } from './run-cli';
 /**
  * Text a server sent never drives the terminal: a DocSpace portal (JSON can carry any character)
  * names trashed files with escape sequences, a forged second line and a right-to-left override,
- * and answers a restore with a 100 KB error message full of escapes. Plain output shows none of
+ * and answers a restore with a 36 KB error message full of escapes. Plain output shows none of
  * it raw and stays short; --json gives the names back exact.
  */
 
@@ -47,10 +47,11 @@ describe('the command line and a hostile server', () => {
     for (const name of EVIL) expect(names).toContain(name);
   });
 
-  it('a 100 KB error message full of escapes is shown clean and cut, in both modes', async () => {
+  it('a 36 KB error message full of escapes is shown clean and cut, in both modes', async () => {
     const items = jsonLines((await runMain(['list', '--json', ...base()], env)).stdout);
     const evil = items.find((i) => i.name === EVIL[0])!;
-    const huge = `Denied \u001b]0;owned\u0007${'\u001b[31mred '.repeat(20_000)}`;
+    // As large as an error answer Salvage reads gets (net/http.ts cuts error bodies at 64 KiB; what is past that is never read).
+    const huge = `Denied \u001b]0;owned\u0007${'\u001b[31mred '.repeat(4_000)}`;
     for (const json of [false, true]) {
       server.control.fault({ method: 'PUT', path: '/api/2.0/files/fileops/move', status: 403, body: JSON.stringify({ error: { message: huge }, status: 1, statusCode: 403 }), headers: { 'Content-Type': 'application/json' } });
       const r = await runMain(['restore', String(evil.id), ...base(), ...(json ? ['--json'] : [])], env);

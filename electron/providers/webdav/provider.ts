@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { forEachLimited, KeyedLock } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
+import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions, type HttpRequest } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
 import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
@@ -253,6 +253,9 @@ export class WebDavProvider implements TrashProvider {
       confirm?: () => Promise<boolean>;
       /** Sent again after an OpenID Connect refresh (once). */
       renewed?: boolean;
+      /** How the answer's body is read, and its budget (net/http.ts; default: read whole, an ordinary answer). */
+      read?: HttpRequest['read'];
+      maxBytes?: number;
     } = {},
   ): Promise<Response> {
     const { header: authorization, token } = await this.authHeader();
@@ -267,6 +270,8 @@ export class WebDavProvider implements TrashProvider {
           ...(init.body !== undefined ? { body: init.body } : {}),
           ...(init.signal && !write ? { signal: init.signal } : {}),
           ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+          ...(init.read ? { read: init.read } : {}),
+          ...(init.maxBytes ? { maxBytes: init.maxBytes } : {}),
         },
         this.http,
       );
@@ -327,7 +332,7 @@ export class WebDavProvider implements TrashProvider {
       path = `${this.basePath}/index.php/apps/files_trashbin/ajax/preview.php`;
       query = new URLSearchParams({ file, x: edge, y: edge });
     }
-    const res = await this.send('GET', path, { query: query.toString(), signal, headers: { Accept: 'image/*' } });
+    const res = await this.send('GET', path, { query: query.toString(), signal, headers: { Accept: 'image/*' }, read: 'stream', maxBytes: BODY_BUDGET.preview });
     if (res.ok && res.status !== 204) return readPreviewImage(res, signal);
     if (res.status >= 300 && res.status < 400 && /\/login\b/.test(res.headers.get('location') ?? '')) {
       // ownCloud 10's checkLoggedIn sends a refused sign-in to its login page.
@@ -382,7 +387,8 @@ export class WebDavProvider implements TrashProvider {
   }
 
   private async propfind(decodedPath: string, depth: '0' | '1', body: string, signal?: AbortSignal): Promise<DavResponse[] | null> {
-    const res = await this.send('PROPFIND', decodedPath, { headers: { Depth: depth }, body, signal });
+    // A folder's listing (Depth 1) may be large: it gets the folder budget and pace (net/http.ts).
+    const res = await this.send('PROPFIND', decodedPath, { headers: { Depth: depth }, body, signal, ...(depth === '1' ? { maxBytes: BODY_BUDGET.folder } : {}) });
     if (res.status === 404) {
       await res.body?.cancel();
       return null;
