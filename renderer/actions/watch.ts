@@ -4,23 +4,42 @@ import type { Request } from '../../shared/contract';
 import type { WatchAlert, WatchView } from '../../shared/watch';
 import { call, hostKind, subscribe } from '../api/client';
 import { keys } from '../queries/keys';
-import { askToShow } from '../queries/watch';
+import { askToShow, withSetting } from '../queries/watch';
 
 /** The watch's settings and alerts: turn it on or off per account, how often, check now, dismiss, and say an alert was shown. */
 export function useWatchActions() {
   const client = useQueryClient();
   const put = (view: WatchView) => client.setQueryData(keys.watch(), view);
-  const set = useMutation({ mutationFn: (req: Request<'watch:set'>) => call('watch:set', req), onSuccess: put });
+  // A setting shows at once (a checkbox follows the click), main's answer replaces it; a refusal puts back what was.
+  const set = useMutation({
+    mutationFn: (req: Request<'watch:set'>) => call('watch:set', req),
+    onMutate: async (req) => {
+      await client.cancelQueries({ queryKey: keys.watch(), exact: true });
+      const before = client.getQueryData<WatchView>(keys.watch());
+      if (before) client.setQueryData(keys.watch(), withSetting(before, req));
+      return { before };
+    },
+    onError: (_error, _req, context) => {
+      if (context?.before) put(context.before);
+    },
+    onSuccess: put,
+  });
   const checkNow = useMutation({ mutationFn: () => call('watch:checkNow', {}), onSuccess: put });
   const dismiss = useMutation({ mutationFn: (alertId: string) => call('watch:dismiss', { alertId }), onSuccess: put });
   return {
-    setEnabled: (accountId: string, enabled: boolean) => set.mutate({ accountId, enabled }),
+    /** Settles once main has answered (taken, or refused: then `setError` says why). */
+    setEnabled: (accountId: string, enabled: boolean): Promise<void> => set.mutateAsync({ accountId, enabled }).then(
+      () => undefined,
+      () => undefined,
+    ),
     setInterval: (intervalMinutes: number) => set.mutate({ intervalMinutes }),
     setting: set.isPending,
     setError: set.error,
     checkNow: () => checkNow.mutate(),
     checking: checkNow.isPending,
     dismiss: (alertId: string) => dismiss.mutate(alertId),
+    /** Show this alert's event in the window (Show event). */
+    show: (alertId: string) => askToShow(client, alertId),
     /** The window showed the alert a notification asked for. */
     opened: (alertId: string) => void call('watch:opened', { alertId }).then(put, () => undefined),
   };

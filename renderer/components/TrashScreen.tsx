@@ -185,7 +185,7 @@ export function TrashScreen({
             current={current}
             events={band.events}
             items={listings.items}
-            loading={listings.loading || listings.streaming}
+            loading={listings.loading || listings.streaming || listings.fetching || band.events.behind}
             onShowAccount={sidebar.onSelect}
             onSelectKeys={(keys) => setSelection(() => ({ selected: new Set(keys), anchor: keys.at(-1) ?? null, focus: keys.at(-1) ?? null }))}
           />

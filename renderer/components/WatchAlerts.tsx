@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
 import type { WatchAlert } from '../../shared/watch';
@@ -31,19 +31,20 @@ export function WatchAlerts({
   events: { list: readonly DeletionEvent[]; onSelect: (e: DeletionEvent) => void };
   /** The loaded trash of the accounts shown. */
   items: readonly TrashItem[];
-  /** A listing of the accounts shown is still being read. */
+  /** A listing of the accounts shown is still being read, or read again (an alert reloads its account's trash: the event may not be in it yet). */
   loading: boolean;
   onShowAccount: (accountId: string) => void;
   onSelectKeys: (keys: string[]) => void;
 }) {
   const view = useQuery(watchQueries.view()).data;
+  const asked = useQuery(watchQueries.show()).data ?? null;
   const actions = useWatchActions();
   useBrowserNotifications();
-  // The alert to show: the last one clicked here ("Show event"), else the one a notification asked for.
-  const [clicked, setClicked] = useState<{ id: string; n: number } | null>(null);
+  // The alert to show: the last one asked for here (Show event, a notification clicked while this
+  // window was open), else the one main holds for a window a notification click opened.
   const handled = useRef(new Set<string>());
   const open = view?.open ?? null;
-  const request = clicked ? { id: clicked.id, key: `click:${clicked.id}#${clicked.n}` } : open ? { id: open, key: `open:${open}` } : null;
+  const request = asked ? { id: asked.alertId, key: `ask:${asked.alertId}#${asked.seq}` } : open ? { id: open, key: `open:${open}` } : null;
 
   const alerts = (view?.alerts ?? []).filter((a) => accounts.has(a.accountId));
   const shown = (accountId: string) => current === 'all' || current === accountId;
@@ -58,7 +59,7 @@ export function WatchAlerts({
     if (!match && loading) return; // wait for the trash to load
     handled.current.add(request.key);
     if (match) events.onSelect(match);
-    if (request.key.startsWith('open:')) actions.opened(target.id);
+    if (open === target.id) actions.opened(target.id); // main may forget it: this window has shown it
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the request, the trash shown or its events change
   }, [request?.key, target, match, loading, current]);
 
@@ -75,7 +76,7 @@ export function WatchAlerts({
             <span className="muted"> · found {time.format(Date.parse(a.at))}</span>
             {missing === a.id && <span className="muted"> · its items are no longer in the trash</span>}
           </span>
-          <button type="button" onClick={() => setClicked((c) => ({ id: a.id, n: (c?.n ?? 0) + 1 }))}>
+          <button type="button" onClick={() => actions.show(a.id)}>
             Show event
           </button>
           <button type="button" className="link" onClick={() => actions.dismiss(a.id)} aria-label={`Dismiss: ${line(a)}`}>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AccountView } from '../../shared/model';
 import { WATCH_INTERVAL, type WatchAccountView } from '../../shared/watch';
@@ -33,6 +34,8 @@ export function WatchDialog({ onClose }: { onClose: () => void }) {
   const view = useQuery(watchQueries.view()).data;
   const actions = useWatchActions();
   const permission = useNotificationPermission();
+  // A box follows the click at once (React puts a controlled box back until its value changes); main's answer settles it.
+  const [pending, setPending] = useState<ReadonlyMap<string, boolean>>(new Map());
   const byId = new Map(view?.accounts.map((a) => [a.accountId, a]));
   const watched = accounts.filter((a) => byId.get(a.id)?.enabled);
   const expiring = accounts.flatMap((a) => {
@@ -63,12 +66,21 @@ export function WatchDialog({ onClose }: { onClose: () => void }) {
               <label>
                 <input
                   type="checkbox"
-                  checked={Boolean(w?.enabled)}
+                  checked={pending.get(a.id) ?? Boolean(w?.enabled)}
                   disabled={!view}
                   onChange={(e) => {
-                    actions.setEnabled(a.id, e.target.checked);
+                    const on = e.target.checked;
+                    setPending((p) => new Map(p).set(a.id, on));
+                    void actions.setEnabled(a.id, on).then(() =>
+                      setPending((p) => {
+                        if (p.get(a.id) !== on) return p; // clicked again since: that answer settles it
+                        const next = new Map(p);
+                        next.delete(a.id);
+                        return next;
+                      }),
+                    );
                     // A sensible moment to ask the browser: the user just asked to be told.
-                    if (e.target.checked && permission.state === 'default') void permission.ask();
+                    if (on && permission.state === 'default') void permission.ask();
                   }}
                 />{' '}
                 Watch {a.label}
