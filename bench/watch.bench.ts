@@ -20,7 +20,7 @@ const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
 const CHECKS = 5;
 
 /** A TCP proxy counting the bytes that cross it in each direction. */
-class CountingProxy {
+export class CountingProxy {
   up = 0;
   down = 0;
   /** Request lines seen going to the server. */
