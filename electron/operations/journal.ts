@@ -132,7 +132,10 @@ export interface BatchState {
 }
 
 /** Outcomes that settle an item: it needs nothing more. Failed and cancelled items are left to do. */
-export const isSettled = (r: ItemResult | undefined): boolean => r !== undefined && r.outcome !== 'failed' && r.outcome !== 'cancelled';
+export const isSettled = (r: ItemResult | undefined): boolean =>
+  // A failed result with a place is an item a restore moved out of the trash before a later step
+  // failed: it is where it says, not in the trash to be done again.
+  r !== undefined && r.outcome !== 'cancelled' && (r.outcome !== 'failed' || r.finalPath !== null);
 
 /** Longest error message kept per result (a server's 100 KB error page stays out of the journal). */
 const MESSAGE_MAX = 2_000;

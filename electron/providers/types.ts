@@ -1,4 +1,4 @@
-import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, ServerProbe, TrashItem } from '../../shared/model';
+import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, SameSecondReport, ServerProbe, TrashItem } from '../../shared/model';
 
 /** Non-secret settings of one account, as kept in the account store. */
 export interface AccountConfig {
@@ -66,6 +66,15 @@ export interface Replaced {
   version: number | null;
   /** ISO time just before the replace: it was trashed at or after this. */
   at: string;
+}
+
+/** A restored item to move from where it landed to where the server's records say it belongs (ItemResult.movableTo). */
+export interface RelocateTarget {
+  key: string;
+  name: string;
+  landed: Landed;
+  /** Display path, name included ("/Work/F03/x4.txt"). */
+  to: string;
 }
 
 /** One restored item an undo should move back to the trash. */
@@ -189,6 +198,19 @@ export interface TrashProvider {
    * the whole trash (DocSpace sorts its trash by deletion time). Absent where only a whole listing says.
    */
   listTrashNewest?(after: string, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[] }>;
+  /**
+   * Which of these items stand for several same-named files deleted in the same second (the server
+   * kept one trash file, the last one's content) and which copies it lost, as far as the server
+   * tells (see providers/webdav/sameSecond.ts). `trash`: the whole top level as just listed, when
+   * the caller has it. Absent for server kinds where this cannot happen (DocSpace, oCIS).
+   */
+  sameSecondLosses?(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport>;
+  /**
+   * Moves restored items to where they belong (RelocateTarget.to) when each is still the very file
+   * that landed (same id and ETag), without overwriting anything; reports each ('restored' at its
+   * new place with what landed, 'kept' where it is, with the reason).
+   */
+  relocate?(targets: RelocateTarget[], ctx: BatchContext): Promise<void>;
 }
 
 export interface ProviderFactoryInput {

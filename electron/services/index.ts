@@ -114,6 +114,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:openDemo': () => accounts.openDemo(),
     'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
     'trash:preview': ({ accountId, id, parentId }) => trash.preview({ accountId, id, ...(parentId ? { parentId } : {}) }),
+    'trash:sameSecond': async ({ accountId, ids }) => trash.sameSecondLosses(accountId, (await trash.resolve(ids.map((id) => ({ accountId, id })))).found),
     'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),
     'folders:create': ({ accountId, parentId, name }) =>
       accounts.withProvider(accountId, (p) => p.createFolder(parentId, name)),
@@ -125,6 +126,7 @@ export function createServices(options: ServicesOptions) {
     'ops:answer': async ({ operationId, resolution, applyToAll }) => runner.answer(operationId, resolution, applyToAll),
     'ops:undo': async ({ operationId }) => ops.undo(operationId),
     'ops:retryFailed': ({ operationId }) => ops.retryFailed(operationId),
+    'ops:moveToListed': async ({ operationId }) => ops.moveToListed(operationId),
     'ops:list': async () => runner.list(),
     'ops:dismiss': async ({ operationId }) => {
       runner.dismiss(operationId);

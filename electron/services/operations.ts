@@ -237,6 +237,46 @@ export class OperationsService {
     return this.watch(view);
   }
 
+  /**
+   * Moves the items of a finished restore that the server put somewhere else than its records say
+   * they belong (ItemResult.movableTo: several same-named files deleted in one second) to that
+   * place, as a new batch that can be undone like a restore. Each is checked to still be the file
+   * that landed; nothing is overwritten.
+   */
+  moveToListed(operationId: string): OperationView {
+    const original = this.runner.get(operationId);
+    if (original.kind !== 'restore' || !isFinished(original)) throw new AppError('INVALID_INPUT', 'Only a finished restore has items to move.');
+    const landed = this.runner.landed(operationId);
+    const targets = original.results.flatMap((r) => {
+      const l = landed.get(r.key);
+      return r.movableTo && l && l.ref !== r.movableTo ? [{ key: r.key, name: r.name, landed: l, to: r.movableTo, accountId: parseItemKey(r.key).accountId }] : [];
+    });
+    if (targets.length === 0) throw new AppError('INVALID_INPUT', 'Nothing in this restore is away from where it belongs.');
+    const view = this.runner.start({
+      kind: 'restore',
+      title: targets.length === 1 ? `Move ${targets[0]!.name} to where it belongs` : `Move ${plural(targets.length, 'item')} to where they belong`,
+      accountIds: [...new Set(targets.map((t) => t.accountId))],
+      items: targets.map((t) => ({ key: t.key, name: t.name, size: null })),
+      undoable: true,
+      work: async (ctx) => {
+        for (const [accountId, group] of groupByAccount(targets)) {
+          if (ctx.signal.aborted) break;
+          await this.accounts.withProvider(accountId, async (p) => {
+            if (!p.relocate) throw new AppError('UNSUPPORTED', 'This server kind cannot move restored items.');
+            ctx.sending?.(group.map((t) => t.key));
+            await p.relocate(group, ctx);
+          });
+        }
+      },
+    });
+    void this.runner.wait(view.id).then((done) => {
+      const touched = this.identitiesOf(view.id);
+      this.takeUndoFromEarlier(touched, done.title);
+      if (done.undoable) this.undoIndex.set(view.id, touched);
+    });
+    return this.watch(view);
+  }
+
   /** The live items a finished restore put in place, identity → item name. */
   private identitiesOf(operationId: string): Map<string, string> {
     const out = new Map<string, string>();
@@ -265,7 +305,8 @@ export class OperationsService {
     const view = this.runner.get(operationId);
     const how = this.runner.resumeOf(operationId);
     if (!how || !isFinished(view)) throw new AppError('INVALID_INPUT', 'This operation cannot be retried.');
-    const settled = new Set(view.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'cancelled').map((r) => r.key));
+    // A restore that failed after it moved the item (it says where the item is) is not in the trash to retry.
+    const settled = new Set(view.results.filter((r) => (r.outcome !== 'failed' && r.outcome !== 'cancelled') || (how.kind === 'restore' && r.finalPath)).map((r) => r.key));
     const left = how.items.filter((r) => !settled.has(itemKey(r.accountId, r.id)));
     if (left.length === 0) throw new AppError('INVALID_INPUT', 'Nothing is left to do.');
     if (how.kind === 'delete') return this.remove(left);

@@ -2,11 +2,19 @@ import { useCallback, useDeferredValue, useMemo } from 'react';
 import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { eventRange, eventWorkflows } from '../actions/events';
+import { useEventLosses, type EventLosses } from '../queries/trash';
 import type { Selection } from './selection';
 import type { TimeRange } from './timeRange';
 import { useDeletionEvents } from './useDeletionEvents';
 import { useTimeline } from './useTimeline';
 import { filterItems, type Filters } from './view';
+
+/** " · 198 copies lost by the server (same names deleted in one second; it kept only the last)". */
+function lossText(l: EventLosses | undefined): string {
+  if (!l) return '';
+  const n = `${l.atLeast ? 'at least ' : ''}${l.lost.toLocaleString('en-US')}`;
+  return ` · ${n} ${l.lost === 1 ? 'copy' : 'copies'} lost by the server (same names deleted in one second; it kept only the last)`;
+}
 
 /**
  * Everything the timeline band of the trash screen needs: the histogram of the items the other
@@ -46,7 +54,10 @@ export function useTrashTimeline({
   const range = filters.deleted;
   const current = range ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null) : null;
   const labels = useMemo(() => new Map(accounts.map((a) => [a.id, a.label])), [accounts]);
-  const summaryOf = useCallback((e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id), [labels]);
+  // Copies the server itself lost (same names deleted in one second): for the newest event and the chosen one.
+  const asked = useMemo(() => new Set([events[0]?.id, current].filter((x): x is string => typeof x === 'string')), [events, current]);
+  const losses = useEventLosses(events, asked);
+  const summaryOf = useCallback((e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id) + lossText(losses.get(e.id)), [labels, losses]);
   return {
     timeline,
     accounts,

@@ -2,16 +2,17 @@ import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { createMemoryServices } from '../../services/index';
 import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
-import type { Resolution, TrashItem } from '../../../shared/model';
+import type { AccountView, OperationView, Resolution, SameSecondReport, TrashItem } from '../../../shared/model';
 import { itemKey } from '../../../shared/model';
-import { itemsDeletedIn } from '../../../shared/events';
+import { detectEvents, eventId, itemsDeletedIn } from '../../../shared/events';
 import { parseArgs, str, UsageError, type Args } from './args';
 import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
 import { signIn, type Context, type Target } from './context';
 import { cap, itemLine, MESSAGE_MAX, Out } from './output';
 import { resume } from './resume';
-import { runBatch } from './run-batch';
+import { finish, report, runBatch } from './run-batch';
 import { installSafetyNet, isCrashing, setActive } from './safety';
+import { sameSecondOf } from './losses';
 import { events, watch } from './watch';
 
 export { parseArgs, UsageError } from './args';
@@ -38,6 +39,10 @@ Commands:
                                      Restore everything deleted in that time range (ends included),
                                      optionally only from below that original folder; trashed folders
                                      come back before what was deleted from inside them
+  restore --event <id> [--on-conflict …]
+                                     Restore exactly the items of one event (its id as \`events\` prints it)
+  restore … --move-to-listed          Where the server put an item elsewhere than its records say it
+                                     belongs (same-named files deleted in one second), move it there
   events [--since <time>] [--fail-on-event]
                                      Bursts of deletions found in the trash (see shared/events.ts);
                                      --since: only those going on at or after <time> (ISO 8601, or
@@ -132,9 +137,11 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       return watch(ctx, args);
     case 'restore': {
       const range = rangeOf(args);
+      const event = str(args.flags, 'event');
+      if (event !== undefined && (range || args.positional.length > 0 || args.flags.has('folder'))) throw new UsageError('--event goes alone: not with item ids, --deleted-from/--deleted-to or --folder.');
       if (range && args.positional.length > 0) throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
       if (!range && args.flags.has('folder')) throw new UsageError('--folder goes with --deleted-from/--deleted-to.');
-      if (!range && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), or --deleted-from/--deleted-to.');
+      if (!range && event === undefined && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), --event or --deleted-from/--deleted-to.');
       const policy = (str(args.flags, 'on-conflict') ?? 'skip') as Resolution;
       if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
       const { account, target } = await signIn(ctx, args);
@@ -149,7 +156,13 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
         }
         items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
         journaled = chosen.map(journalItem);
+      } else if (event !== undefined) {
+        const chosen = await eventItems(ctx, account, event);
+        items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
+        journaled = chosen.map(journalItem);
       } else journaled = await journalItems(ctx, items);
+      // What the server itself had lost among them (same-named files deleted in one second), told after the results.
+      const losses = json ? null : await sameSecondOf(ctx, account.id, (await services.trash.resolve(items)).found);
       const destination = to === undefined ? ({ kind: 'original' } as const) : ({ kind: 'folder', accountId: account.id, folderId: to } as const);
       const recreateMissingFolders = args.flags.has('recreate-folders');
       const meta: CliBatchMeta = {
@@ -162,7 +175,10 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
         resumes: null,
       };
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
-      return runBatch(ctx, meta, () => services.ops.restore({ items, destination, resolutions, recreateMissingFolders }));
+      let restore: OperationView | null = null;
+      const code = await runBatch(ctx, meta, async () => (restore = await services.ops.restore({ items, destination, resolutions, recreateMissingFolders })));
+      await printLosses(ctx, losses);
+      return Math.max(code, restore ? await moveToListed(ctx, restore, args.flags.has('move-to-listed')) : 0);
     }
     case 'delete': {
       if (args.positional.length === 0) throw new UsageError('delete needs at least one item id.');
@@ -217,6 +233,60 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
   }
+}
+
+/** Events as `events` names them: by the account's label, so an id is the same from one run to the next. */
+function eventsOf(items: TrashItem[], account: AccountView) {
+  return detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
+}
+
+/**
+ * The items of one event, found again by its id in the trash as it is now: exactly the event's
+ * items, never a neighbour its times would also take in. A trash that changed since (the event is
+ * not found) is said so rather than guessed at.
+ */
+async function eventItems(ctx: Context, account: AccountView, id: string): Promise<TrashItem[]> {
+  const items = await ctx.services.trash.readAll(account.id, null);
+  const event = eventsOf(items, account).find((e) => e.id === id);
+  if (!event) throw new UsageError(`No event ${id} in the trash now (it changed since \`salvage events\` listed it, or the id is wrong). Run \`salvage events\` again.`);
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  return event.keys.flatMap((key) => byKey.get(key) ?? []);
+}
+
+/** After a restore: the copies the server itself had lost, each with the one it kept. */
+async function printLosses(ctx: Context, report: SameSecondReport | null): Promise<void> {
+  const losses = report?.losses ?? [];
+  if (losses.length === 0) return;
+  const lost = losses.reduce((n, l) => n + l.lost.length, 0);
+  const atLeast = losses.some((l) => !l.complete) ? 'at least ' : '';
+  await ctx.out.line(
+    `The server itself had lost ${atLeast}${lost} ${lost === 1 ? 'copy' : 'copies'} before this restore: same-named files deleted in the same second, of which it kept only the last (the file restored); per file, where the kept one was deleted from and the copies lost:`,
+  );
+  for (const l of losses) {
+    const when = l.deletedAt ? ` ${l.deletedAt.slice(0, 19).replace('T', ' ')} UTC` : '';
+    const more = l.complete ? '' : ' (and any others deleted then: the server names no more)';
+    await ctx.out.line(`  ${l.name}${when}: kept the one from ${l.keptFrom ?? 'an unknown folder'}; lost ${l.lost.join(', ')}${more}`);
+  }
+}
+
+/**
+ * Items the server restored elsewhere than its records say they belong (same-named files deleted in
+ * one second): with --move-to-listed they are moved there as a second batch; otherwise says how.
+ */
+async function moveToListed(ctx: Context, view: OperationView, move: boolean): Promise<number> {
+  const done = ctx.services.runner.get(view.id);
+  const away = done.results.filter((r) => r.movableTo);
+  if (away.length === 0) return 0;
+  if (!move) {
+    if (!ctx.json) {
+      await ctx.out.line(
+        `${away.length} item${away.length === 1 ? ' is' : 's are'} back where the server put ${away.length === 1 ? 'it' : 'them'}, not where ${away.length === 1 ? 'it belongs' : 'they belong'} (see the notes). Add --move-to-listed to move such items where they belong.`,
+      );
+    }
+    return 0;
+  }
+  const moved = await finish(ctx, ctx.services.ops.moveToListed(view.id), 'skip');
+  return report(ctx, { ...moved, kind: 'restore' }, null);
 }
 
 /** --deleted-from/--deleted-to (ISO 8601; either may be left out) and --folder, or null when neither time is given. */

@@ -112,9 +112,11 @@ export function itemLine(i: TrashItem): string {
 
 /** One item's result as one line. */
 export function resultLine(r: ItemResult): string {
-  const tail = r.finalPath ? ` → ${cap(r.finalPath)}` : r.error ? `: ${r.error.code} ${cap(r.error.message, MESSAGE_MAX)}` : '';
+  // A failed item with a place left the trash and is there now: both are said.
+  const tail = r.error ? `: ${r.error.code} ${cap(r.error.message, MESSAGE_MAX)}${r.finalPath ? ` (now at ${cap(r.finalPath)})` : ''}` : r.finalPath ? ` → ${cap(r.finalPath)}` : '';
   const note = r.note ? ` (${cap(r.note, MESSAGE_MAX)})` : '';
-  return `${r.outcome.padEnd(8)} ${cap(r.name)}${tail}${note}`;
+  const belongs = r.movableTo ? ` [it belongs at ${cap(r.movableTo)}]` : '';
+  return `${r.outcome.padEnd(8)} ${cap(r.name)}${tail}${note}${belongs}`;
 }
 
 /** `n thing(s)`, with thousands separators. */

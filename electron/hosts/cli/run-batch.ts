@@ -100,6 +100,11 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
     if (codes.has('DEST_MISSING')) {
       await out.line('Some folders they go to do not exist: add --recreate-folders to make missing original folders, or --to <folder> (see `salvage folders`).');
     }
+    const moved = results.filter((r) => r.outcome === 'failed' && r.finalPath);
+    if (moved.length) {
+      await out.line(`Out of the trash, but not where asked: ${plural(moved.length, 'item')}:`);
+      for (const r of moved) await out.line(`  ${cap(r.name)} is at ${cap(r.finalPath ?? '')}`);
+    }
     if (counts.get('skipped') && summary.kind === 'restore') {
       await out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
     }

@@ -7,6 +7,7 @@ import type { AccountView } from '../../../shared/model';
 import { accountShort, type WatchAlert } from '../../../shared/watch';
 import { str, UsageError, type Args } from './args';
 import { signIn, type Context } from './context';
+import { lossSummary, sameSecondOf } from './losses';
 import { cap, MESSAGE_MAX } from './output';
 
 /**
@@ -51,15 +52,24 @@ export async function events(ctx: Context, args: Args): Promise<number> {
   const found = detectEvents(items)
     .map((e) => named(e, account.label))
     .filter((e) => since === null || Date.parse(e.to) >= since);
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  // Counted apart: entries that stand for several same-named files deleted in one second (the
+  // server's records read once for every event, then split by event).
+  const all = await sameSecondOf(ctx, account.id, found.flatMap((e) => e.keys.flatMap((k) => byKey.get(k) ?? [])));
   for (const e of found) {
     const { id, from, to, count, bytes, accounts, topFolder } = e;
-    await (json ? out.json({ id, from, to, count, bytes, accounts, topFolder }) : out.line(`${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`));
+    const keys = new Set(e.keys);
+    const losses = all ? { ...all, losses: all.losses.filter((l) => l.itemKey !== null && keys.has(l.itemKey)) } : null;
+    const lostCopies = losses ? losses.losses.reduce((n, l) => n + l.lost.length, 0) : null;
+    await (json
+      ? out.json({ id, from, to, count, bytes, accounts, topFolder, lostCopies })
+      : out.line(`${e.id}  ${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}${lossSummary(losses)}`));
   }
   if (!json) {
     const when = since === null ? '' : ` since ${new Date(since).toISOString()}`;
     await out.line(
       found.length
-        ? `${found.length} event${found.length === 1 ? '' : 's'}${when} in ${items.length.toLocaleString('en-US')} items. Restore one with: salvage restore --deleted-from <from> --deleted-to <to>`
+        ? `${found.length} event${found.length === 1 ? '' : 's'}${when} in ${items.length.toLocaleString('en-US')} items. Restore exactly one with: salvage restore --event <id>`
         : `No bursts of deletions${when} in ${items.length.toLocaleString('en-US')} items.`,
     );
   }

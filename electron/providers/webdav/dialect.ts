@@ -70,7 +70,15 @@ export interface Identity {
  */
 export type RestoreMode =
   | { readonly mode: 'move-to-destination' }
-  | { readonly mode: 'restore-collection'; target(ctx: DialectContext, item: TrashItem): string };
+  | {
+      readonly mode: 'restore-collection';
+      target(ctx: DialectContext, item: TrashItem): string;
+      /**
+       * Where restored items are found again by file id, many in one request: the decoded path
+       * DAV SEARCH (RFC 5323) is sent to, and the scope href searched within (the user's files).
+       */
+      search?(ctx: DialectContext): { path: string; scope: string };
+    };
 
 export interface WebDavDialect {
   readonly kind: WebDavKind;
@@ -174,7 +182,9 @@ function baseItem(r: DavResponse, ctx: ReadContext, id: string, name: string, fi
     originalFolder: folder,
     originalFolderId: folderId,
     expiresAt: null,
-    mimeType: kind === 'folder' ? null : prop(r, DAV('getcontenttype')),
+    // 'application/octet-stream' says nothing: ownCloud 10 gives it to every top-level trash entry
+    // (its stored name ends in .d<seconds>), so the name's extension decides (previews, icons).
+    mimeType: kind === 'folder' ? null : knownType(prop(r, DAV('getcontenttype'))),
     ext: extOf(name, kind === 'folder'),
     deletedBy: fields.deletedBy,
     parentId: ctx.parentId,
@@ -190,6 +200,9 @@ const lastSegment = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 
 /** oc:fileid of a trash entry, where the listing has it. */
 const listedFileId = (r: DavResponse): string | null => prop(r, OC('fileid'));
+
+/** The item with its file id, when there is one (the field stays absent otherwise). */
+const withFileId = (fileId: string | null, item: TrashItem): TrashItem => (fileId && /^\d{1,20}$/.test(fileId) ? { ...item, fileId } : item);
 
 /** ownCloud 10 and Nextcloud: the OCS user endpoint names the user id and display name; 4xx keeps what the account says. */
 async function ocsUser(io: DialectIO, ctx: DialectContext, known: Identity, signal?: AbortSignal): Promise<Identity> {
@@ -225,6 +238,8 @@ export const nextcloud: WebDavDialect = {
   restore: {
     mode: 'restore-collection',
     target: (c, item) => `${c.basePath}/remote.php/dav/trashbin/${c.userId}/restore/${lastSegment(item.id)}`,
+    // Nextcloud's FileSearchBackend searches oc:fileid (up to 100 operators per query).
+    search: (c) => ({ path: `${c.basePath}/remote.php/dav/`, scope: `/files/${c.userId}` }),
   },
   trashEntryFileId: listedFileId,
   whoAmI: ocsUser,
@@ -251,12 +266,12 @@ export const nextcloud: WebDavDialect = {
     if (id === null) return null;
     const seg = lastSegment(id);
     const name = prop(r, NC('trashbin-filename')) ?? (ctx.parentId ? seg : seg.replace(/\.d\d+$/, ''));
-    return baseItem(r, ctx, id, name, {
+    return withFileId(listedFileId(r), baseItem(r, ctx, id, name, {
       size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
       deletedAt: isoFromUnix(prop(r, NC('trashbin-deletion-time'))) ?? isoFromHttpDate(prop(r, DAV('getlastmodified'))),
       location: prop(r, NC('trashbin-original-location')),
       deletedBy: prop(r, NC('trashbin-deleted-by-display-name')) ?? prop(r, NC('trashbin-deleted-by-id')),
-    });
+    }));
   },
 };
 
@@ -290,12 +305,14 @@ export const owncloud10: WebDavDialect = {
     const location = prop(r, OC('trashbin-original-location'));
     const fromLocation = location?.replace(/\/+$/, '').split('/').pop() ?? null;
     const name = prop(r, OC('trashbin-original-filename')) ?? fromLocation ?? lastSegment(id);
-    return baseItem(r, ctx, id, name, {
+    // Its trash ids are the file ids ("123", inside a trashed folder "123/456").
+    const numeric = /^\d+$/.test(lastSegment(id)) ? lastSegment(id) : null;
+    return withFileId(listedFileId(r) ?? numeric, baseItem(r, ctx, id, name, {
       size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
       deletedAt: isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ?? isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
       location,
       deletedBy: null,
-    });
+    }));
   },
 };
 
@@ -539,3 +556,8 @@ export const ocis: WebDavDialect = {
 const folderSegmentsOf = (folderId: string) => folderId.split('/').filter((p) => p !== '');
 
 export const dialects: Record<WebDavKind, WebDavDialect> = { owncloud10, nextcloud, ocis };
+
+/** A content type that says something about the file, or null ('application/octet-stream' does not). */
+function knownType(type: string | null): string | null {
+  return type && type.split(';')[0]!.trim().toLowerCase() !== 'application/octet-stream' ? type : null;
+}

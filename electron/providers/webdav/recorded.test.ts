@@ -67,6 +67,7 @@ describe('Nextcloud 32 recorded trash listings', () => {
       ext: 'txt',
       deletedBy: 'admin',
       parentId: null,
+      fileId: '22',
     });
     expect(items[2]).toMatchObject({ name: 'Folder', kind: 'folder', size: 19, mimeType: null, ext: '' });
     expect(items[3]).toMatchObject({ name: 'Résumé 2024.pdf', size: 20, mimeType: 'application/pdf', ext: 'pdf' });
@@ -166,6 +167,7 @@ describe('ownCloud 10 trash-bin listings (fixtures from ownCloud source and docs
       ext: '',
       deletedBy: null,
       parentId: null,
+      fileId: '2147483984',
     });
     expect(items[1]).toMatchObject({
       name: 'q1 report #2 (50%+).pdf',

@@ -39,7 +39,10 @@ export async function fetchAndParse(
       const { done, value } = await reader.read();
       if (done) break;
       if (signal.aborted) throw new Error('aborted');
-      if (value?.byteLength) session.write(value);
+      if (value?.byteLength) {
+        const parsed = session.write(value);
+        if (parsed) await parsed;
+      }
     }
     finished = true;
   } finally {
