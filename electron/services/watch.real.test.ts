@@ -8,9 +8,10 @@ import { createMemoryServices } from './index';
  * The watch against the real-server kits (/work/shared/servers): SALVAGE_WATCH_REAL_NEXTCLOUD and
  * SALVAGE_WATCH_REAL_OWNCLOUD hold a kit's `up` JSON ({url, user, password}); skipped otherwise. A
  * quiet trash costs one request per check (the activity feed's 304), seen on the wire through a
- * counting proxy; 120 files deleted over WebDAV among ordinary uploads raise one alert, and the
- * checks after it none.
+ * counting proxy; 120 files (SALVAGE_WATCH_REAL_COUNT to change it) deleted over WebDAV among
+ * ordinary uploads raise one alert, and the checks after it none.
  */
+const COUNT = Number(process.env.SALVAGE_WATCH_REAL_COUNT ?? 120);
 
 interface Kit {
   url: string;
@@ -62,7 +63,7 @@ async function countingProxy(target: string) {
 
 for (const [kind, json] of kits) {
   describe.skipIf(!json)(`the watch against the real ${kind} kit`, () => {
-    it('one request per quiet check; 120 files deleted among ordinary uploads give one alert', async () => {
+    it(`one request per quiet check; ${COUNT} files deleted among ordinary uploads give one alert`, async () => {
       const kit = JSON.parse(json!) as Kit;
       const proxy = await countingProxy(kit.url);
       const auth = `Basic ${Buffer.from(`${kit.user}:${kit.password}`).toString('base64')}`;
@@ -85,14 +86,14 @@ for (const [kind, json] of kits) {
         }
         const folder = `Watch test ${Date.now()}`;
         await dav('MKCOL', encodeURIComponent(folder));
-        for (let i = 0; i < 120; i++) await dav('PUT', `${encodeURIComponent(folder)}/f${i}.txt`, `file ${i}`);
-        for (let i = 0; i < 120; i++) {
+        for (let i = 0; i < COUNT; i++) await dav('PUT', `${encodeURIComponent(folder)}/f${i}.txt`, `file ${i}`);
+        for (let i = 0; i < COUNT; i++) {
           await dav('DELETE', `${encodeURIComponent(folder)}/f${i}.txt`);
           if (i % 40 === 0) await dav('PUT', `ordinary-${folder.replace(/\D/g, '')}-${i}.txt`, 'ordinary work'); // ordinary work goes on
         }
         const found = await services.watch.check(account.id);
         expect(found.read).toBe('listing');
-        expect(found.alerts.map((a) => a.title)).toEqual([expect.stringMatching(new RegExp(`^120 files deleted from Home / ${folder} (within a minute|in \\d+ minutes?)$`))]);
+        expect(found.alerts.map((a) => a.title)).toEqual([expect.stringMatching(new RegExp(`^${COUNT.toLocaleString('en-US')} files deleted from Home / ${folder} (within a minute|in \\d+ minutes?)$`))]);
         expect((await services.watch.check(account.id)).alerts).toEqual([]);
         expect(alerts).toHaveLength(1);
       } finally {
