@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { AccountView } from '../../shared/model';
 import type { TrashWorkflows } from '../actions/trash';
 import { errorCode, errorText } from '../lib/errorText';
-import { useOnline } from '../lib/useOnline';
+import { useOnline } from '../hooks/useOnline';
 import type { TrashListings } from '../queries/trash';
 
 /** Above the table: offline, accounts to sign in to again, listings that failed, the last action's error, and what runs now. */
