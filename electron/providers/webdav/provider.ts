@@ -4,13 +4,14 @@ import { forEachLimited, KeyedLock, sleep } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, SameSecondLoss, SameSecondReport, TrashItem } from '../../../shared/model';
 import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions, type HttpRequest } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
-import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, Replaced, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseSabreError, readMultistatus, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
+import { checkTrashChanges } from './changes';
 import { LandingFinder } from './landing';
 import { activityDeletions, nextcloudLosses, ownCloudLastLocations, ownCloudLosses, type RecordedDeletion } from './sameSecond';
 
@@ -710,6 +711,11 @@ export class WebDavProvider implements TrashProvider {
         403: 'This account may not read this trash bin.',
       });
     }
+  }
+
+  /** The watch's cheap check: the activity feed (Nextcloud, ownCloud 10) or the spaces' ETags (oCIS); see changes.ts. */
+  checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+    return checkTrashChanges(this.kind, this.io, this.basePath, since, signal);
   }
 
   parentOf(id: string): string | null {

@@ -4,6 +4,7 @@ import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tre
 import { revaErrorBody } from '../faults';
 import { isPreviewableImage, previewPng } from '../png';
 import { TreeError } from '../tree';
+import { ActivityLog } from './activity';
 import {
   basicAuth,
   clark,
@@ -183,10 +184,14 @@ export class WebDavFrontEnd {
     for (const t of this.oidcAccess.values()) t.expiresAt = 0;
   }
 
+  /** The activity app's feed (Nextcloud, ownCloud 10) and the spaces' root ETags (oCIS): see activity.ts. */
+  readonly activity: ActivityLog;
+
   constructor(
     private readonly tree: FileTree,
     options: FrontEndOptions,
   ) {
+    this.activity = new ActivityLog(tree);
     this.kind = options.kind;
     this.deleteFromTrash = options.deleteFromTrash ?? true;
   }
@@ -234,6 +239,9 @@ export class WebDavFrontEnd {
     if (this.nc && (ocs || dav)) gzipIfAccepted(req, res);
     if (ocs) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
+    if (this.kind === 'owncloud10' && this.activity.enabled && method === 'GET' && rawPath.startsWith('/index.php/apps/activity/api/v2/activity')) {
+      return this.activity.serveOwnCloud(req, res, url, this.authenticate(req));
+    }
     if (dav) return this.dav(req, res, rawPath, method, body);
     if (this.nc && rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET') return this.ncTrashPreview(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET') return this.ocTrashPreview(req, res, url);
@@ -285,6 +293,7 @@ export class WebDavFrontEnd {
       return sendJson(res, 412, { message: 'CSRF check failed' });
     }
     const user = this.authenticate(req);
+    if (this.nc && this.activity.enabled && method === 'GET' && route.startsWith('/apps/activity/api/v2/activity')) return this.activity.serveNextcloud(req, res, url, user, v2);
     const meta = (ok: boolean, code: number, message: string) =>
       v2 ? { status: ok ? 'ok' : 'failure', statuscode: code, message } : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
     // ownCloud 10 answers a caller it cannot sign in with 401 and statuscode 997, with no
@@ -1295,7 +1304,7 @@ export class WebDavFrontEnd {
           driveAlias: `personal/${user.id}`,
           id: spaceId,
           name: user.displayName,
-          root: { id: spaceId, webDavUrl: webDavUrl(spaceId) },
+          root: { id: spaceId, webDavUrl: webDavUrl(spaceId), eTag: this.activity.spaceEtag(user.id) },
           quota: { used: this.tree.usage(user.id), total: user.quota ?? 0, state: 'normal' },
         },
       ];
@@ -1311,6 +1320,7 @@ export class WebDavFrontEnd {
           root: {
             id: space.id,
             webDavUrl: webDavUrl(space.id),
+            eTag: this.activity.spaceEtag(space.id),
             ...(space.disabled ? { deleted: { state: 'trashed' } } : {}),
             permissions: Object.entries(space.members).map(([member, role]) => ({
               roles: [UNIFIED_ROLE[role]],
