@@ -1753,6 +1753,9 @@ function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry
  * another form (folders; a MOVE confirmed after a lost answer; oCIS's resource ids): then it is read back.
  */
 export function movedStat(res: Response, item: Pick<TrashItem, 'kind' | 'size'>): Stat | null {
+  // A 204 replaced something: ownCloud 10.15.2 then sends the REPLACED file's OC-FileId and ETag
+  // (Nextcloud 32.0.1 the moved one's), so what was placed is read back.
+  if (res.status !== 201) return null;
   const match = /^(\d{8,20})oc[a-z0-9]+$/i.exec(res.headers.get('oc-fileid') ?? '');
   const id = match ? match[1]!.replace(/^0+(?=\d)/, '') : null;
   const etag = res.headers.get('etag') ?? res.headers.get('oc-etag');
