@@ -41,7 +41,10 @@ export interface DeletionEvent {
   keys: string[];
 }
 
-export type EventItem = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder'>;
+export type EventItem = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'movedBySalvage'>;
+
+/** A file a restore with Replace moved to the trash is Salvage's own move, never part of a deletion event (items an Undo put back keep their old time, and their event). */
+const salvageReplaced = (item: EventItem) => item.movedBySalvage?.why === 'replace';
 
 export interface DetectOptions {
   /** Lower bound of an event's size (default 10). */
@@ -85,7 +88,7 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
   const times = new Float64Array(items.length);
   const byAccount = new Map<string, number[]>();
   for (let i = 0; i < items.length; i++) {
-    const t = timeOf(items[i]!.deletedAt);
+    const t = salvageReplaced(items[i]!) ? NaN : timeOf(items[i]!.deletedAt);
     times[i] = t;
     if (Number.isNaN(t)) continue;
     const acc = items[i]!.accountId;

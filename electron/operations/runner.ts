@@ -26,6 +26,8 @@ export interface StartOptions {
   /** How to run it again for what was not done (Retry failed, Resume after a restart); journaled. */
   resume?: ResumeRequest;
   work: (ctx: BatchContext) => Promise<void>;
+  /** Told of each item's result as it is reported, with what the provider said about it (Salvage's ledger of its own moves listens here). */
+  onItem?: (result: ItemResult, extra: Parameters<BatchContext['itemDone']>[1]) => void;
 }
 
 interface Pending {
@@ -229,7 +231,7 @@ export class OperationsRunner {
     if (isFinished(record.view)) return; // cancelled while queued
     record.view.state = 'running';
     this.emit(record, true);
-    const ctx = this.contextFor(record);
+    const ctx = this.contextFor(record, options.onItem);
     try {
       await options.work(ctx);
       if (record.controller.signal.aborted) this.finish(record, 'cancelled');
@@ -243,13 +245,14 @@ export class OperationsRunner {
     this.emit(record, true);
   }
 
-  private contextFor(record: Record_): BatchContext {
+  private contextFor(record: Record_, onItem?: StartOptions['onItem']): BatchContext {
     const view = record.view;
     return {
       signal: record.controller.signal,
       itemDone: (result: ItemResult, extra) => {
         if (record.reported.has(result.key)) return;
         record.reported.add(result.key);
+        onItem?.(result, extra);
         view.results.push(result);
         if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);
         const bytes = extra?.bytes ?? record.planned.get(result.key)?.size ?? null;

@@ -11,6 +11,7 @@ import { AccountsService, type DemoLauncher, type NewAccountInput } from './acco
 import { OidcSignIns } from './oidcSignIn';
 import { OperationsService } from './operations';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from './stores';
+import { MemoryLedgerStore, MoveLedger, type LedgerStore } from './ledger';
 import { TrashService } from './trash';
 
 export interface ServicesOptions {
@@ -20,6 +21,8 @@ export interface ServicesOptions {
   accounts: AccountStore;
   secrets: SecretStore;
   journal: OperationJournal | null;
+  /** Where Salvage's ledger of its own moves into the trash is kept (with the account data); in memory when absent. */
+  ledger?: LedgerStore;
   demo: DemoLauncher | null;
   /** Replaced in tests; the provider registry otherwise. */
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
@@ -50,7 +53,10 @@ export function createServices(options: ServicesOptions) {
   const bus = new EventBus();
   const runner = new OperationsRunner(bus, options.journal);
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
-  const trash = new TrashService(accounts);
+  const ledger = new MoveLedger(options.ledger ?? new MemoryLedgerStore());
+  // Moves of accounts that are gone (removed, or last session's demo) are dropped.
+  ledger.keepAccounts(accounts.list().map((a) => a.id));
+  const trash = new TrashService(accounts, ledger);
   const ops = new OperationsService(runner, accounts, trash);
   const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(({ serverUrl, secret, request }) => {
     if (request.accountId) return accounts.reauth(request.accountId, secret);
@@ -68,7 +74,7 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
-      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? [])],
+      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.ledger?.notices?.() ?? [])],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
@@ -79,6 +85,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:add': async (input) => accounts.add(typedSecret(input)),
     'accounts:remove': async ({ accountId }) => {
       trash.forgetAccount(accountId);
+      ledger.forgetAccount(accountId);
       return { removed: accounts.remove(accountId) };
     },
     'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),

@@ -120,7 +120,14 @@ const human = {
   },
   item(i: TrashItem): string {
     const where = i.originalFolder.endsWith('/') ? i.originalFolder : `${i.originalFolder}/`;
-    return [i.id, i.kind === 'folder' ? 'dir ' : 'file', human.size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), `${where}${i.name}`].join('  ');
+    return [i.id, i.kind === 'folder' ? 'dir ' : 'file', human.size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), `${where}${i.name}${human.moved(i)}`].join('  ');
+  },
+  /** Salvage's own moves (its ledger): an item an Undo put back keeps its old time; a file a Replace moved is no deletion. */
+  moved(i: TrashItem): string {
+    const m = i.movedBySalvage;
+    if (!m) return '';
+    if (m.why === 'replace') return `  (moved to the trash by Salvage ${m.at.slice(0, 19)}: replaced by the restored ${m.by ?? 'item'})`;
+    return `  (moved back by Salvage ${m.at.slice(0, 19)}${m.trashedAs ? `; the server keeps it as ${m.trashedAs.folder.replace(/\/?$/, '/')}${m.trashedAs.name}` : ''})`;
   },
   result(r: ItemResult): string {
     const tail = r.finalPath ? ` → ${r.finalPath}` : r.error ? `: ${r.error.code} ${r.error.message}` : '';

@@ -13,6 +13,7 @@ import { createDemoLauncher } from '../../demo/launcher';
 import { createDispatcher } from '../../services/dispatcher';
 import { aboutPanelOptions, showAbout, type AboutInfo } from './about';
 import { FileAccountStore } from '../../persistence/account-store';
+import { FileLedgerStore } from '../../persistence/ledger-store';
 import { menuTemplate } from './menu';
 import { certificateErrorHandler, type PinnedServer } from '../../net/tls';
 import { loadWindowState, trackWindowState } from './window-state';
@@ -103,6 +104,8 @@ function start() {
     accounts,
     secrets,
     journal: new FileOperationJournal(dataDir),
+    // Salvage's record of what it moved back to the trash lives with the accounts.
+    ledger: new FileLedgerStore(join(dataDir, 'moves.json')),
     demo: createDemoLauncher(),
     // Browser sign-ins (OpenID Connect) open in the system browser: https, or http on loopback (test servers).
     openExternal: (url) => isSignInPageUrl(url) && openExternalChecked((u) => shell.openExternal(u), url),

@@ -178,6 +178,7 @@ function baseItem(r: DavResponse, ctx: ReadContext, id: string, name: string, fi
     ext: extOf(name, kind === 'folder'),
     deletedBy: fields.deletedBy,
     parentId: ctx.parentId,
+    fileId: listedFileId(r),
   };
 }
 
@@ -290,12 +291,14 @@ export const owncloud10: WebDavDialect = {
     const location = prop(r, OC('trashbin-original-location'));
     const fromLocation = location?.replace(/\/+$/, '').split('/').pop() ?? null;
     const name = prop(r, OC('trashbin-original-filename')) ?? fromLocation ?? lastSegment(id);
-    return baseItem(r, ctx, id, name, {
+    const item = baseItem(r, ctx, id, name, {
       size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
       deletedAt: isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ?? isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
       location,
       deletedBy: null,
     });
+    // Its trash ids are the file ids (the listing has no oc:fileid).
+    return { ...item, fileId: item.fileId ?? lastSegment(id) };
   },
 };
 

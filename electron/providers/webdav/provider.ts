@@ -882,15 +882,16 @@ export class WebDavProvider implements TrashProvider {
     resolution: Resolution | null,
     ctx: BatchContext,
     outcomeIfPlain: Outcome = 'restored',
-    onSkip?: () => Promise<void>,
+    /** Undoes what the server already did (the restore of the first step); says what it moved back to the trash. */
+    onSkip?: () => Promise<Landed | void>,
   ): Promise<void> {
     const signal = ctx.signal;
     let choice = resolution;
     for (let attempt = 0; attempt < 6; attempt++) {
       let name = dest.name;
       if (choice === 'skip') {
-        await onSkip?.();
-        ctx.itemDone(this.result(item, 'skipped', null));
+        const trashedBack = await onSkip?.();
+        ctx.itemDone(this.result(item, 'skipped', null), trashedBack ? { trashedBack } : undefined);
         return;
       }
       if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal, this.batches.get(ctx));
@@ -960,8 +961,11 @@ export class WebDavProvider implements TrashProvider {
     if (!self?.[0]) throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 404 });
     const fileId = prop(self[0], OC('fileid'));
 
-    const originalFolder = item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [];
-    const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
+    // Where the server puts it back (its own record of the original place; for an item an Undo of
+    // Salvage put back, not the place and name it reads with: see serverPlace).
+    const onServer = serverPlace(item);
+    const originalFolder = onServer.folder;
+    const intoOriginal = displayPath(originalFolder) === displayPath(dest.folder);
     // Without a file id the landed item is told by a name that was not there before.
     const before = intoOriginal || fileId ? null : await this.children(originalFolder, signal);
     // Restoring elsewhere, the server first puts it back at its original place: free there too?
@@ -969,8 +973,8 @@ export class WebDavProvider implements TrashProvider {
     const freeAtOriginal = intoOriginal
       ? expectFree
       : batch !== undefined &&
-        (await this.listingOf(batch, originalFolder, signal).catch(() => null))?.has(item.name) === false &&
-        !(batch.placed.get(displayPath(originalFolder))?.has(item.name) ?? false);
+        (await this.listingOf(batch, originalFolder, signal).catch(() => null))?.has(onServer.name) === false &&
+        !(batch.placed.get(displayPath(originalFolder))?.has(onServer.name) ?? false);
 
     const res = await this.move(trashPath, restorePath, null, signal);
     if (res.status !== 201 && res.status !== 204) {
@@ -989,10 +993,10 @@ export class WebDavProvider implements TrashProvider {
     // instead of listing the whole folder.
     let landed: { folder: string[]; name: string; stat: Stat } | null = null;
     if (freeAtOriginal && fileId) {
-      const stat = await this.stat([...originalFolder, item.name], committed).catch(() => null);
-      if (stat && stat.fileId === fileId) landed = { folder: originalFolder, name: item.name, stat };
+      const stat = await this.stat([...originalFolder, onServer.name], committed).catch(() => null);
+      if (stat && stat.fileId === fileId) landed = { folder: originalFolder, name: onServer.name, stat };
     }
-    landed ??= await this.findLanded(item, fileId, intoOriginal ? dest.folder : originalFolder, before, committed);
+    landed ??= await this.findLanded({ ...item, name: onServer.name }, fileId, originalFolder, before, committed);
     if (!landed) {
       throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
     }
@@ -1015,7 +1019,8 @@ export class WebDavProvider implements TrashProvider {
       }
       if (choice === 'skip') {
         await this.trashFilesPath(landedPath, committed);
-        ctx.itemDone(this.result(item, 'skipped', null));
+        // Back in the trash by Salvage's hand (its ledger keeps the item's old name and time).
+        ctx.itemDone(this.result(item, 'skipped', null), { trashedBack: this.landedOf(landedPath, landed.stat, null) });
         return;
       }
       const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
@@ -1032,7 +1037,10 @@ export class WebDavProvider implements TrashProvider {
     // Second step: move it from where the server put it into the chosen folder.
     ctx.progress({ current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}` });
     try {
-      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, committed));
+      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', async () => {
+        await this.trashFilesPath(landedPath, committed);
+        return this.landedOf(landedPath, landed.stat, null);
+      });
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
       if (error.code === 'AUTH_FAILED') throw error;
@@ -1290,6 +1298,19 @@ export class WebDavProvider implements TrashProvider {
 interface TrashedEntry {
   item: TrashItem;
   fileId: string | null;
+}
+
+/**
+ * Where the server itself puts an item back when asked to restore it (Nextcloud's restore
+ * collection): its own record of the item's place and name. Salvage's ledger gives an item an Undo
+ * moved back the name and place it had before that restore (services/ledger.ts); the server still
+ * keeps it under the name and folder it had when it was moved (a "Keep both" name, the folder it
+ * had been restored into), which `trashedAs` says.
+ */
+function serverPlace(item: TrashItem): { folder: string[]; name: string } {
+  const as = item.movedBySalvage?.trashedAs;
+  if (as) return { folder: as.folderId !== null ? folderSegments(as.folderId) : [], name: as.name };
+  return { folder: item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [], name: item.name };
 }
 
 /** Why the live item is no longer what landed (another file id, other content), or null when it is the same. */
