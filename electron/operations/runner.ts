@@ -131,6 +131,14 @@ export class OperationsRunner {
     return this.get(id);
   }
 
+  /** The keys of the items a batch is about (its plan, and any reported beyond it). */
+  items(id: string): string[] {
+    const record = this.record(id);
+    const keys = new Set(record.planned.keys());
+    for (const r of record.view.results) keys.add(r.key);
+    return [...keys];
+  }
+
   /** What each restored item of a batch was when it landed (for undo). */
   landed(id: string): Map<string, Landed> {
     return new Map(this.record(id).landed);

@@ -114,6 +114,7 @@ export function createServices(options: ServicesOptions) {
     'ops:undo': async ({ operationId }) => ops.undo(operationId),
     'ops:retryFailed': ({ operationId }) => ops.retryFailed(operationId),
     'ops:list': async () => runner.list(),
+    'ops:items': async ({ operationId }) => ({ keys: runner.items(operationId) }),
     'ops:dismiss': async ({ operationId }) => {
       runner.dismiss(operationId);
       return {};

@@ -1,7 +1,9 @@
 import { useCallback, useDeferredValue, useMemo } from 'react';
 import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
-import { eventRange, eventWorkflows } from '../actions/events';
+import { eventItems, eventRange, eventWorkflows } from '../actions/events';
+import { busyReason, type BusyItems } from './busy';
+import { DATES } from './format';
 import type { Selection } from './selection';
 import type { TimeRange } from './timeRange';
 import { useDeletionEvents } from './useDeletionEvents';
@@ -22,6 +24,7 @@ export function useTrashTimeline({
   changeSelection,
   restore,
   busy,
+  busyItems,
   width,
 }: {
   all: readonly TrashItem[];
@@ -33,6 +36,8 @@ export function useTrashTimeline({
   restore: (items: TrashItem[]) => Promise<void> | void;
   /** The running workflow's label, or null. */
   busy: string | null;
+  /** Items a batch is working on: an event holding any of them cannot be restored until it ends. */
+  busyItems: BusyItems;
   width: number;
 }) {
   // A new listing (a page streaming in, items restored) shows in the list first; the band follows.
@@ -46,7 +51,11 @@ export function useTrashTimeline({
   const range = filters.deleted;
   const current = range ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null) : null;
   const labels = useMemo(() => new Map(accounts.map((a) => [a.id, a.label])), [accounts]);
-  const summaryOf = useCallback((e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id), [labels]);
+  // In the window's one date format; to the minute, as the bars are.
+  const summaryOf = useCallback(
+    (e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id, { when: (from, to) => DATES.span(Math.floor(from / 60_000) * 60_000, Math.floor(to / 60_000) * 60_000) }),
+    [labels],
+  );
   return {
     timeline,
     accounts,
@@ -62,7 +71,8 @@ export function useTrashTimeline({
         timeline.show(eventRange(e));
       },
       onRestore: (e: DeletionEvent) => void flows.restore(e),
-      disabled: busy,
+      /** Why this event cannot be restored now: a workflow runs, or a batch still works on its items. */
+      disabledFor: (e: DeletionEvent) => busy ?? busyReason(eventItems(e, byKey), busyItems),
     },
   };
 }

@@ -24,4 +24,6 @@ export const keys = {
   /** One trashed file's preview (data from main). */
   preview: (accountId: string, id: string) => ['preview', accountId, id] as const,
   ops: () => ['ops'] as const,
+  /** The keys of the items one batch is about. */
+  opItems: (operationId: string) => [...keys.ops(), 'items', operationId] as const,
 };
