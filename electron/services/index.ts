@@ -53,9 +53,15 @@ export function createServices(options: ServicesOptions) {
   const bus = new EventBus();
   const runner = new OperationsRunner(bus, options.journal);
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
-  const ledger = new MoveLedger(options.ledger ?? new MemoryLedgerStore());
-  // Moves of accounts that are gone (removed, or last session's demo) are dropped.
-  ledger.keepAccounts(accounts.list().map((a) => a.id));
+  // Salvage's moves into the trash, by the account's server and user (the command line reads them too).
+  const ledger = new MoveLedger(options.ledger ?? new MemoryLedgerStore(), (accountId) => {
+    try {
+      const account = accounts.config(accountId);
+      return { owner: `${account.serverUrl}|${account.userId}`, demo: account.demo };
+    } catch {
+      return null; // an account removed meanwhile
+    }
+  });
   const trash = new TrashService(accounts, ledger);
   const ops = new OperationsService(runner, accounts, trash);
   const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(({ serverUrl, secret, request }) => {

@@ -44,6 +44,9 @@ const landed = (ref: string, fileId: string | null): Landed => ({
   replaced: null,
 });
 
+/** The account's trash as the ledger keys it. */
+const owner = (accountId: string) => ({ owner: `https://cloud.example|${accountId}`, demo: false });
+
 /** Reads items through the ledger as one complete listing. */
 function read(ledger: MoveLedger, items: TrashItem[]): TrashItem[] {
   const reading = ledger.reading('a');
@@ -56,7 +59,7 @@ describe('the ledger of Salvage’s own moves', () => {
   const before = item('report.pdf.d1', 'report.pdf', '/Projects', T0 - 3 * 86_400_000, { deletedBy: 'Dana' });
 
   it('an item an Undo moved back reads with its old name, place and deletion time, marked as Salvage’s move', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 5_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     // Restored with Keep both as "report (restored).pdf", then undone between T0 and T0 + 5 s.
     ledger.recordUndo('a', landed('/Projects/report (restored).pdf', '77'), before, T0);
     const listed = item('report (restored).pdf.d2', 'report (restored).pdf', '/Projects', T0 + 3_000, { fileId: '77' });
@@ -72,7 +75,7 @@ describe('the ledger of Salvage’s own moves', () => {
   });
 
   it('matches by the server’s file id where both sides have one, whatever the name', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 5_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     ledger.recordUndo('a', landed('/Projects/report.pdf', '77'), before, T0);
     const other = item('report.pdf.d3', 'report.pdf', '/Projects', T0 + 2_000, { fileId: '78' });
     const ours = item('x.d4', 'renamed by server.pdf', '/Elsewhere', T0 + 2_000, { fileId: '77' });
@@ -82,7 +85,7 @@ describe('the ledger of Salvage’s own moves', () => {
   });
 
   it('never takes a deletion outside the span of its own request for one of its moves', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 5_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     ledger.recordUndo('a', landed('/Projects/report.pdf', null), before, T0);
     // The same name from the same folder, deleted by someone half an hour later (e.g. restored in the web UI and deleted again).
     const later = item('report.pdf.d9', 'report.pdf', '/Projects', T0 + 30 * 60_000);
@@ -90,7 +93,7 @@ describe('the ledger of Salvage’s own moves', () => {
   });
 
   it('once seen, a move is that trash entry only: the same file deleted again minutes later is someone’s deletion', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 5_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     ledger.recordUndo('a', landed('/Projects/report.pdf', '77'), before, T0);
     const ours = item('report.pdf.d2', 'report.pdf', '/Projects', T0 + 2_000, { fileId: '77' });
     expect(read(ledger, [ours])[0]).toMatchObject({ movedBySalvage: { why: 'undo' } });
@@ -100,7 +103,7 @@ describe('the ledger of Salvage’s own moves', () => {
   });
 
   it('two candidates for one move (no file ids to tell them apart): neither is marked, so no one’s deletion is hidden', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 5_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     ledger.recordUndo('a', landed('/Projects/report.pdf', null), before, T0);
     const one = item('k1', 'report.pdf', '/Projects', T0 + 1_000);
     const two = item('k2', 'report.pdf', '/Projects', T0 + 4_000);
@@ -109,7 +112,7 @@ describe('the ledger of Salvage’s own moves', () => {
   });
 
   it('a file a Replace moved keeps the server’s deletion time, is marked with what replaced it, and is no deletion event', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 2_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 2_000);
     ledger.recordReplace('a', { name: 'Budget.xlsx', ref: '/Docs/Budget.xlsx', folder: '/Docs', fileId: null, size: 5, modifiedAt: null, version: null, at: iso(T0 - 1_000) }, 'Budget.xlsx');
     const replacedEntry = item('r1', 'Budget.xlsx', '/Docs', T0);
     // Forty deletions within a minute make an event; the replaced file, in the middle of it, is not one of them.
@@ -124,7 +127,7 @@ describe('the ledger of Salvage’s own moves', () => {
   });
 
   it('items no move could explain pass at once; only candidates wait for the end of the listing', () => {
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => T0 + 5_000);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     ledger.recordUndo('a', landed('/Projects/report.pdf', null), before, T0);
     const reading = ledger.reading('a');
     const plain = item('p', 'plain.txt', '/Projects', T0 + 1_000);
@@ -135,7 +138,7 @@ describe('the ledger of Salvage’s own moves', () => {
 
   it('forgets a move once a complete listing no longer holds its item, and only then', () => {
     let now = T0 + 5_000;
-    const ledger = new MoveLedger(new MemoryLedgerStore(), () => now);
+    const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => now);
     ledger.recordUndo('a', landed('/Projects/report.pdf', null), before, T0);
     // Right after the move a listing may not show it yet: kept.
     read(ledger, []);
@@ -158,11 +161,11 @@ describe('the ledger kept with the account data', () => {
   it('survives a restart: a second ledger on the same file recognises the move', () => {
     dir = mkdtempSync(join(tmpdir(), 'salvage-ledger-'));
     const file = join(dir, 'moves.json');
-    const first = new MoveLedger(new FileLedgerStore(file), () => T0 + 5_000);
+    const first = new MoveLedger(new FileLedgerStore(file), owner, () => T0 + 5_000);
     first.recordUndo('a', landed('/Projects/report.pdf', '77'), item('report.pdf.d1', 'report.pdf', '/Projects', T0 - 86_400_000), T0);
     first.flush();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, moves: [expect.objectContaining({ accountId: 'a', why: 'undo' })] });
-    const second = new MoveLedger(new FileLedgerStore(file), () => T0 + 60_000);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, moves: [expect.objectContaining({ owner: 'https://cloud.example|a', why: 'undo' })] });
+    const second = new MoveLedger(new FileLedgerStore(file), owner, () => T0 + 60_000);
     const [shown] = read(second, [item('report.pdf.d2', 'report.pdf', '/Projects', T0 + 1_000, { fileId: '77' })]);
     expect(shown).toMatchObject({ deletedAt: iso(T0 - 86_400_000), movedBySalvage: { why: 'undo' } });
   });
@@ -174,5 +177,35 @@ describe('the ledger kept with the account data', () => {
     const store = new FileLedgerStore(file);
     expect(new MoveLedger(store).of('a')).toEqual([]);
     expect(store.notices()).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('moved aside') })]);
+  });
+});
+
+describe('the ledger shared by the window and the command line', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keys moves by server and user, so another Salvage (a fresh account id) reads them, and keeps the other’s moves when it writes', () => {
+    dir = mkdtempSync(join(tmpdir(), 'salvage-ledger-'));
+    const file = join(dir, 'moves.json');
+    const same = () => ({ owner: 'https://cloud.example|alice', demo: false });
+    const window = new MoveLedger(new FileLedgerStore(file), same, () => T0 + 5_000);
+    const cli = new MoveLedger(new FileLedgerStore(file), same, () => T0 + 6_000);
+    window.recordUndo('window-account', landed('/Projects/report.pdf', '77'), item('r.d1', 'report.pdf', '/Projects', T0 - 86_400_000), T0);
+    window.flush();
+    cli.recordReplace('cli-account', { name: 'b.txt', ref: '/b.txt', folder: '/', fileId: '9', size: 1, modifiedAt: null, version: null, at: iso(T0) }, 'b.txt');
+    cli.flush();
+    const third = new MoveLedger(new FileLedgerStore(file), same, () => T0 + 7_000);
+    expect(third.of('any id').map((e) => e.why).sort()).toEqual(['replace', 'undo']);
+  });
+
+  it('drops a demo account’s moves when Salvage starts again (its servers are gone)', () => {
+    dir = mkdtempSync(join(tmpdir(), 'salvage-ledger-'));
+    const file = join(dir, 'moves.json');
+    const demo = new MoveLedger(new FileLedgerStore(file), () => ({ owner: 'http://127.0.0.1:5|alice', demo: true }), () => T0);
+    demo.recordUndo('d', landed('/a.txt', null), item('a.d1', 'a.txt', '/', T0 - 1000), T0);
+    demo.flush();
+    expect(new MoveLedger(new FileLedgerStore(file), () => ({ owner: 'http://127.0.0.1:5|alice', demo: true })).of('d')).toEqual([]);
   });
 });

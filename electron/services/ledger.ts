@@ -43,7 +43,13 @@ const Original = z.object({
 
 export const LedgerEntry = z.object({
   id: z.string(),
-  accountId: z.string(),
+  /**
+   * Whose trash it is: the account's server and user ("https://cloud.example.com|alice"), not the
+   * window's account id, so the command line (a fresh account on every run) reads the same moves.
+   */
+  owner: z.string(),
+  /** A demo account's (its servers live for one session): dropped when Salvage starts again. */
+  demo: z.boolean().default(false),
   why: z.enum(['undo', 'replace']),
   /** When the server may have stamped the deletion (ms since the epoch): from before Salvage's request to after its answer. */
   from: z.number(),
@@ -87,7 +93,7 @@ const folderOf = (item: Pick<TrashItem, 'originalFolderId' | 'originalFolder'>) 
 
 /** Whether this trash item could be the one this move put into the trash. */
 function matches(entry: LedgerEntry, item: TrashItem): boolean {
-  if (item.parentId !== null || item.accountId !== entry.accountId || item.movedBySalvage) return false;
+  if (item.parentId !== null || item.movedBySalvage) return false;
   if (entry.seen) return item.id === entry.seen.id && item.deletedAt === entry.seen.deletedAt;
   const t = item.deletedAt ? Date.parse(item.deletedAt) : NaN;
   if (!(t >= entry.from - LEDGER_TOLERANCE_MS && t <= entry.to + LEDGER_TOLERANCE_MS)) return false;
@@ -155,6 +161,7 @@ export class LedgerReading {
   constructor(
     private readonly ledger: MoveLedger,
     readonly accountId: string,
+    /** The moves recorded for this account's trash. */
     entries: readonly LedgerEntry[],
     private readonly startedAt: number,
     private readonly placeBack: boolean,
@@ -198,16 +205,28 @@ export class LedgerReading {
   }
 }
 
+/** Whose trash an account's is, as the ledger keys it (see LedgerEntry.owner); null for an account it does not know. */
+export type OwnerOf = (accountId: string) => { owner: string; demo: boolean } | null;
+
 /** The ledger of Salvage's own moves into the trash; see the top of this file. */
 export class MoveLedger {
   private entries: LedgerEntry[];
+  /** Moves forgotten in this session, so a write that merges with the file (another Salvage wrote meanwhile) does not bring them back. */
+  private readonly dropped = new Set<string>();
   private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: LedgerStore,
+    private readonly ownerOf: OwnerOf = (accountId) => ({ owner: accountId, demo: false }),
     private readonly now: () => number = Date.now,
   ) {
-    this.entries = store.load();
+    // A demo's servers are gone once Salvage was closed: its moves with them.
+    const loaded = store.load();
+    this.entries = loaded.filter((e) => !e.demo);
+    if (this.entries.length !== loaded.length) {
+      for (const e of loaded) if (e.demo) this.dropped.add(e.id);
+      this.saveSoon();
+    }
   }
 
   /**
@@ -216,9 +235,7 @@ export class MoveLedger {
    * showed it before that restore).
    */
   recordUndo(accountId: string, landed: Landed, original: TrashItem, from: number, to: number = this.now()): void {
-    this.add({
-      id: randomUUID(),
-      accountId,
+    this.add(accountId, {
       why: 'undo',
       from,
       to,
@@ -232,22 +249,18 @@ export class MoveLedger {
         deletedBy: original.deletedBy,
       },
       by: null,
-      seen: null,
     });
   }
 
   /** A restore with Replace moved this live file to the trash (at or after `replaced.at`, before `to`), to put `by` in its place. */
   recordReplace(accountId: string, replaced: Replaced, by: string, to: number = this.now()): void {
-    this.add({
-      id: randomUUID(),
-      accountId,
+    this.add(accountId, {
       why: 'replace',
       from: Date.parse(replaced.at),
       to,
       trashed: { name: replaced.name, folder: replaced.folder, fileId: replaced.fileId },
       original: null,
       by,
-      seen: null,
     });
   }
 
@@ -257,18 +270,13 @@ export class MoveLedger {
    * the ones it had before the restore; false for DocSpace, whose server keeps both.
    */
   reading(accountId: string, options: { placeBack?: boolean } = {}): LedgerReading {
-    return new LedgerReading(
-      this,
-      accountId,
-      this.entries.filter((e) => e.accountId === accountId),
-      this.now(),
-      options.placeBack ?? true,
-    );
+    return new LedgerReading(this, accountId, this.of(accountId), this.now(), options.placeBack ?? true);
   }
 
-  /** Every move recorded for an account. */
+  /** Every move recorded for an account's trash. */
   of(accountId: string): LedgerEntry[] {
-    return this.entries.filter((e) => e.accountId === accountId);
+    const owner = this.ownerOf(accountId)?.owner;
+    return owner === undefined ? [] : this.entries.filter((e) => e.owner === owner);
   }
 
   /** Ties moves to the trash entries a listing recognised them as (see LedgerEntry.seen). */
@@ -278,28 +286,30 @@ export class MoveLedger {
   }
 
   forget(ids: readonly string[]): void {
+    if (ids.length === 0) return;
     const drop = new Set(ids);
-    const before = this.entries.length;
+    for (const id of ids) this.dropped.add(id);
     this.entries = this.entries.filter((e) => !drop.has(e.id));
-    if (this.entries.length !== before) this.saveSoon();
+    this.saveSoon();
   }
 
+  /** An account removed from Salvage: its moves go too. */
   forgetAccount(accountId: string): void {
     this.forget(this.of(accountId).map((e) => e.id));
   }
 
-  /** Drops the moves of accounts that are no longer there (a removed account, last session's demo). */
-  keepAccounts(accountIds: Iterable<string>): void {
-    const keep = new Set(accountIds);
-    this.forget(this.entries.filter((e) => !keep.has(e.accountId)).map((e) => e.id));
-  }
-
-  /** Writes what is pending now (at the end of a batch). */
+  /**
+   * Writes what is pending now (also at the end of each batch). Another Salvage (the command line
+   * beside the window) may have written moves of its own meanwhile: the file's are kept.
+   */
   flush(): void {
     if (!this.saveTimer) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
     try {
+      const mine = new Set(this.entries.map((e) => e.id));
+      const theirs = this.store.load().filter((e) => !mine.has(e.id) && !this.dropped.has(e.id));
+      this.entries.push(...theirs);
       this.store.save(this.entries);
     } catch (e) {
       // A full disk must not stop a batch: the moves stay known for this session and are written with the next one.
@@ -307,8 +317,10 @@ export class MoveLedger {
     }
   }
 
-  private add(entry: LedgerEntry): void {
-    this.entries.push(entry);
+  private add(accountId: string, move: Omit<LedgerEntry, 'id' | 'owner' | 'demo' | 'seen'>): void {
+    const who = this.ownerOf(accountId);
+    if (!who) return;
+    this.entries.push({ id: randomUUID(), owner: who.owner, demo: who.demo, seen: null, ...move });
     this.saveSoon();
   }
 

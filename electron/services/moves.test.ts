@@ -7,6 +7,7 @@ import type { AccountKind, OperationView, Resolution, TrashItem } from '../../sh
 import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../demo/servers/docspace/index';
 import { startWebDavServer, type WebDavServer } from '../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../demo/servers/webdav/seed';
+import { jsonLines, runCli } from '../hosts/cli/run-cli';
 import { FileAccountStore } from '../persistence/account-store';
 import { FileLedgerStore } from '../persistence/ledger-store';
 import { createMemoryServices } from './index';
@@ -228,5 +229,13 @@ describe('the ledger survives a restart (kept with the account data)', () => {
     const second = start();
     const [after] = await list(second);
     expect(after).toMatchObject({ deletedAt: before!.deletedAt, movedBySalvage: { why: 'undo' } });
-  });
+
+    // The command line, given the same data folder, lists it the same way (old time, marked).
+    const cli = await runCli(['list', '--json', '--server', k.url(), '--user', k.user, '--data-dir', dir], { SALVAGE_PASSWORD: k.secret });
+    expect(cli.code).toBe(0);
+    const listed = jsonLines(cli.stdout).filter((i) => i.name === k.pair[0]);
+    expect(listed).toEqual([expect.objectContaining({ deletedAt: before!.deletedAt, movedBySalvage: expect.objectContaining({ why: 'undo' }) })]);
+    const human = await runCli(['list', '--server', k.url(), '--user', k.user, '--data-dir', dir], { SALVAGE_PASSWORD: k.secret });
+    expect(human.stdout.split('\n').find((l) => l.includes(k.pair[0]))).toMatch(/\(moved back by Salvage /);
+  }, 60_000);
 });

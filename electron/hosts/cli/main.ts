@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { isAppError, toErrorValue } from '../../base/errors';
+import { defaultDataDir } from '../../persistence/data-dir';
+import { FileLedgerStore } from '../../persistence/ledger-store';
 import { createMemoryServices, type Services } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
@@ -38,6 +42,9 @@ Options:
   --kind <kind>     docspace | owncloud10 | nextcloud | ocis (detected when left out)
   --json            One JSON object per line
   --timeout <s>     How long to wait for the server's answer to each request (default 30)
+  --data-dir <dir>  Salvage's data folder, for its record of the items it moved back to the trash
+                    (Undo, Replace): they list with their old deletion time, as in the window
+                    (default: SALVAGE_DATA_DIR, else the desktop app's folder when it holds one)
   --help
 
 Environment:
@@ -55,7 +62,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder']);
+const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'data-dir']);
 const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
 
 export function parseArgs(argv: string[]): Args {
@@ -350,6 +357,15 @@ function refsOf(args: Args, accountId: string) {
   return args.positional.map((id) => ({ accountId, id, ...(parentId ? { parentId } : {}) }));
 }
 
+/**
+ * Salvage's record of the items it moved back to the trash (services/ledger.ts), shared with the
+ * window: in the data folder given, else in the desktop app's when it has one; none otherwise.
+ */
+function ledgerOf(dataDir: string | undefined, env: NodeJS.ProcessEnv): { ledger?: FileLedgerStore } {
+  const file = join(dataDir ?? defaultDataDir(process.platform, env), 'moves.json');
+  return dataDir !== undefined || existsSync(file) ? { ledger: new FileLedgerStore(file) } : {};
+}
+
 /** Runs the command line; resolves with the exit code. A server that keeps it waiting is named on stderr. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = new Out(), err = new Out(process.stderr)): Promise<number> {
   let args: Args;
@@ -373,7 +389,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
   }
   const stopWatching = args.flags.has('json') ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
-  const services = createMemoryServices({ version: '0.1.0' });
+  const services = createMemoryServices({ version: '0.1.0', ...ledgerOf(str(args.flags, 'data-dir') ?? env.SALVAGE_DATA_DIR, env) });
   const json = args.flags.has('json');
   try {
     const code = await run({ services, out, json, env }, args);
