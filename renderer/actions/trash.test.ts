@@ -248,11 +248,11 @@ describe('conflicts all skipped', () => {
     expect(t.screen.dialog).toBeNull();
   });
 
-  it('leaves the skipped ones out of the batch and restores the rest', async () => {
+  it('with something left to restore, the skipped ones go with the batch untouched (its results say so)', async () => {
     const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [conflict(a1)], missingFolders: [] }), 'ops:restore': () => started });
     await t.flows.restore([a1, a2]);
     await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a1.key]: 'skip' });
-    expect(t.calls[1]!.payload).toMatchObject({ items: [{ accountId: 'a', id: a2.id }] });
+    expect(t.calls[1]!.payload).toMatchObject({ items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }], resolutions: { [a1.key]: 'skip' } });
   });
 });
 

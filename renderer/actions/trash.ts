@@ -104,13 +104,13 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
     },
     /** The user chose what happens to each conflicting item: the batch starts. */
     resolveConflicts: (step: Extract<TrashDialog, { kind: 'conflicts' }>, resolutions: Record<string, Resolution>) => {
-      // "Skip" for every item leaves nothing to do: no batch of nothing.
-      const items = step.items.filter((i) => resolutions[i.key] !== 'skip');
-      if (items.length === 0) {
+      // "Skip" for every item leaves nothing to do: no batch of nothing. Otherwise the skipped ones
+      // go with the batch, untouched, and its results say they were skipped.
+      if (step.items.every((i) => resolutions[i.key] === 'skip')) {
         ui.showDialog(null);
         return;
       }
-      return start(items, step.destination, resolutions);
+      return start(step.items, step.destination, resolutions);
     },
 
     /** "Restore to…" (or a drop onto a folder): the selection must come from that folder's account. */

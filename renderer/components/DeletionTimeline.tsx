@@ -233,6 +233,7 @@ export function DeletionTimeline({
         onKeyDown={keys.onKeyDown}
         onBlur={keys.onBlur}
         data-testid="deletion-timeline"
+        data-colours={accounts.map((a, k) => `${a.id}=${colours[k]}`).join('|')}
       />
       <div className={short ? 'timeline-foot visually-hidden' : 'timeline-foot'}>
         <p className="timeline-readout" aria-live="polite" data-testid="timeline-readout">

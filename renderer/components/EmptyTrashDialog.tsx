@@ -3,7 +3,7 @@ import { Button, Checkbox, CheckboxGroup } from 'react-aria-components';
 import type { AccountView } from '../../shared/model';
 import { KIND_NAMES } from '../lib/kinds';
 import { plural } from '../lib/format';
-import { accountLines, emptyButtonLabel, emptySummary, foldersNote, leftOutText, type AccountTotals } from '../lib/trashTotals';
+import { accountLines, emptyButtonLabel, emptySummary, foldersNote, leftOutText, oneAccountEmptyMessage, type AccountTotals } from '../lib/trashTotals';
 import { AccountSwatch } from './AccountBadge';
 import { Modal } from './Modal';
 
@@ -107,7 +107,7 @@ export function EmptyTrashDialog({
         })}
       </CheckboxGroup>
       <p className="delete-message" data-testid="delete-message">
-        {emptySummary(chosenTotals, chosen.map((a) => a.label))}
+        {one && chosen.length === 1 ? oneAccountEmptyMessage(one.label, chosenTotals[0]!) : emptySummary(chosenTotals, chosen.map((a) => a.label))}
       </p>
       <div className="dialog-actions">
         <Button className="button" autoFocus onPress={onCancel}>

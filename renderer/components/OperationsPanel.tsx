@@ -204,13 +204,13 @@ export function OperationsPanel() {
       <section className="operations-panel compact" aria-label="Operations">
         {showAll && (
           <div className="op-overlay" role="region" aria-label="Other batches" data-testid="op-overlay">
+            {/* Opened on demand already: every other batch as a card, not folded a second time. */}
             <ul className="op-cards">
-              {rest.map((op) => (
+              {[...rest, ...older].map((op) => (
                 <OperationCard key={op.id} op={op} busy={busy} />
               ))}
             </ul>
-            {olderList}
-            <FinishedLine older={older} finishedIds={finishedIds} showOlder={showOlder} onShowOlder={setShowOlder} />
+            <FinishedLine older={[]} finishedIds={finishedIds} showOlder={false} onShowOlder={setShowOlder} />
           </div>
         )}
         <div className="op-tray">

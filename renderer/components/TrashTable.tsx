@@ -62,9 +62,9 @@ export function TrashTable(props: TrashTableProps) {
   const { scrollbar, inner } = useScrollerWidths(scrollRef);
   // Columns hide by priority (Account, then "Deleted for good") when the window is narrow.
   const columns = useMemo(() => visibleColumns(inner, showAccount), [inner, showAccount]);
-  const template = gridTemplate(columns);
-  // Several accounts in one list and no room for their column: each name carries its account's badge.
+  // Several accounts in one list and no room for their column: each location carries its account's badge.
   const accountTag = showAccount && !columns.some((c) => c.id === 'account');
+  const template = gridTemplate(columns, accountTag);
 
   // Short windows get denser rows (CSS sets the same height), so eight or more stay in view.
   const rowHeight = useMediaQuery(SHORT_WINDOW) ? DENSE_ROW_HEIGHT : ROW_HEIGHT;

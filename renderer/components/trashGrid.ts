@@ -56,5 +56,10 @@ export function visibleColumns(width: number, showAccount: boolean, all: readonl
   return columns;
 }
 
-/** The grid's column template for these columns (the gutter first). */
-export const gridTemplate = (columns: readonly Column[]) => `${GUTTER}px ${columns.map((c) => c.width).join(' ')}`;
+/**
+ * The grid's column template for these columns (the gutter first). With `accountTag` (the Account
+ * column hidden, each location led by its account's badge) the location gets as much room as the
+ * name, so the badge's short name and some of the folder both fit.
+ */
+export const gridTemplate = (columns: readonly Column[], accountTag = false) =>
+  `${GUTTER}px ${columns.map((c) => (accountTag && (c.id === 'name' || c.id === 'originalFolder') ? `minmax(${c.min}px, 1fr)` : c.width)).join(' ')}`;
