@@ -10,10 +10,22 @@ import tseslint from 'typescript-eslint';
 /** The main process's layers, lowest first. */
 export const LAYERS = ['base', 'net', 'providers', 'operations', 'services', 'persistence', 'demo', 'hosts'];
 
+/**
+ * npm undici up to 7.x crashes the process (assert(!this.paused)) when a server closes a connection
+ * whose body is not being read, and loading it replaces the global fetch's dispatcher: app code
+ * reaches servers only through electron/net/http.ts (see electron/net/transport.ts).
+ */
+const NO_UNDICI = {
+  regex: '^undici(/|$)',
+  message: 'No undici in app code: it crashes on a server that closes a connection mid-answer. Use httpRequest (electron/net/http.ts).',
+};
+const NO_GLOBAL_FETCH = 'Server requests go through httpRequest or netFetch (electron/net/http.ts): deadlines, byte budgets, no undici crash.';
+
 function layerRules() {
   const outside = [
     { regex: '(^|/)renderer/', message: 'Main never imports renderer code.' },
     { regex: '(^|/)e2e/', message: 'App code never imports the test folder (e2e/): the app would ship test code.' },
+    NO_UNDICI,
   ];
   return LAYERS.map((layer, i) => ({
     files: [`electron/${layer}/**/*.ts`],
@@ -90,7 +102,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/electron/**', '**/renderer/**', 'electron', 'node:*'], message: 'shared/ is the contract: no process-specific imports.' }] },
+        { patterns: [{ group: ['**/electron/**', '**/renderer/**', 'electron', 'node:*'], message: 'shared/ is the contract: no process-specific imports.' }, NO_UNDICI] },
       ],
     },
   },
@@ -98,6 +110,15 @@ export default tseslint.config(
   // base ← net ← providers ← operations ← services ← persistence ← demo ← hosts. No app code imports
   // the renderer or the test folder. electron/layers.test.ts proves the rule fires.
   ...layerRules(),
+  {
+    // The main process's global fetch is undici (Node's bundled copy, 7.x in Node 20 to 24).
+    files: ['electron/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'fetch', message: NO_GLOBAL_FETCH }],
+      'no-restricted-properties': ['error', { object: 'globalThis', property: 'fetch', message: NO_GLOBAL_FETCH }],
+    },
+  },
   {
     // The demo servers are the protocol-faithful servers the tests use: plain Node, no app layer but the demo launcher's types.
     files: ['e2e/**/*.ts', 'electron/demo/servers/**/*.ts'],

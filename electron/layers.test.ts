@@ -36,6 +36,23 @@ describe('main-process layers', () => {
     expect(await lint('electron/services/x.test.ts', "import { test } from '../../e2e/fixtures';\n")).toEqual([]);
   });
 
+  it('refuses npm undici in app code and shared/ (it crashes on a server closing mid-answer), not in tests', async () => {
+    expect(await lint('electron/net/x.ts', "import { Agent } from 'undici';\n")).toEqual([expect.stringContaining('No undici in app code')]);
+    expect(await lint('electron/providers/webdav/x.ts', "import { fetch } from 'undici/index.js';\n")).toEqual([expect.stringContaining('No undici in app code')]);
+    expect(await lint('shared/x.ts', "import type { Dispatcher } from 'undici';\n")).toEqual([expect.stringContaining('No undici in app code')]);
+    expect(await lint('electron/net/x.test.ts', "import { Agent } from 'undici';\n")).toEqual([]);
+  });
+
+  it('refuses the global fetch in main-process code: requests go through httpRequest', async () => {
+    const [result] = await eslint.lintText("export const get = (u: string) => fetch(u);\nexport const get2 = (u: string) => globalThis.fetch(u);\n", {
+      filePath: 'electron/providers/x.ts',
+    });
+    const rules = result!.messages.map((m) => m.ruleId);
+    expect(rules).toEqual(['no-restricted-globals', 'no-restricted-properties']);
+    const [inTest] = await eslint.lintText('export const get = (u: string) => fetch(u);\n', { filePath: 'electron/providers/x.test.ts' });
+    expect(inTest!.messages.filter((m) => m.ruleId === 'no-restricted-globals')).toEqual([]);
+  });
+
   it('allows downward and sideways imports', async () => {
     expect(await lint('electron/hosts/desktop/x.ts', "import { createServices } from '../../services/index';\nimport { sleep } from '../../base/async';\n")).toEqual([]);
     expect(await lint('electron/providers/docspace/x.ts', "import { readPages } from './pages';\nimport { OPERATION } from './operations';\n")).toEqual([]);

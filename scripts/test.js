@@ -1,5 +1,7 @@
 // `npm test`: every check, in order, with one summary line at the end that sums every runner:
 // typecheck, lint and build count as one check each; vitest and Playwright count their tests.
+// `--real-only` runs just the real-server suite (npm run test:real); `--deployment-only` just the
+// integration suites in the deployment transport (npm run test:deployment).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -31,24 +33,71 @@ function readJson(path) {
 
 mkdirSync('test-results', { recursive: true });
 
-check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
-check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+const partial = process.argv.includes('--real-only') || process.argv.includes('--deployment-only');
+if (!partial) {
+  check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+}
 
-// Unit and integration tests (vitest).
-rmSync('test-results/vitest.json', { force: true });
-const vitestOk = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']);
-const vitest = readJson('test-results/vitest.json');
-if (vitest) {
-  totals.passed += vitest.numPassedTests;
-  totals.failed += vitest.numFailedTests;
-  totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
-  if (vitest.numFailedTests > 0 || (!vitestOk && vitest.numFailedTests === 0)) {
-    if (vitest.numFailedTests === 0) totals.failed += 1; // a suite that failed to load
-    failures.push('vitest');
+/**
+ * One vitest run with its JSON report counted into the totals. A run that fails without failing a
+ * test (a suite that did not load, an error outside any test) counts as one failed check.
+ */
+function vitestPass(label, args, env = {}) {
+  const file = `test-results/vitest-${label.replace(/[^a-z0-9]+/gi, '-')}.json`;
+  rmSync(file, { force: true });
+  const ok = run(label, bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile=${file}`], env);
+  const report = readJson(file);
+  if (!report) {
+    totals.failed += 1;
+    failures.push(`${label} (no report)`);
+    return;
   }
-} else {
-  totals.failed += 1;
-  failures.push('vitest (no report)');
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests;
+  totals.skipped += report.numPendingTests + report.numTodoTests;
+  if (report.numFailedTests > 0 || !ok) {
+    if (report.numFailedTests === 0) totals.failed += 1; // a suite that failed to load, an unhandled error
+    failures.push(label);
+  }
+}
+
+/** The integration suites that talk to the WebDAV and DocSpace test servers (and the contract suite's test-server targets). */
+const INTEGRATION = ['electron/providers/webdav', 'electron/providers/docspace', 'electron/services', 'e2e/real'];
+/** The real-server contract suite's targets come from these; the deployment pass runs without them. */
+const noRealServers = { SALVAGE_REAL_NEXTCLOUD: '', SALVAGE_REAL_OWNCLOUD: '' };
+
+const only = process.argv.includes('--deployment-only') ? 'deployment' : process.argv.includes('--real-only') ? 'real' : null;
+
+if (only === null) {
+  // Unit and integration tests (vitest), the real-server suite apart (below).
+  vitestPass('vitest', ['--exclude', 'e2e/real/**']);
+}
+
+if (only === null || only === 'real') {
+  // The real-server contract suite and the differential check: against the real servers named by
+  // SALVAGE_REAL_NEXTCLOUD / SALVAGE_REAL_OWNCLOUD (.ci/run starts the kits; without them those
+  // tests skip and say why) and against the test servers. Both kinds at once (different servers).
+  for (const error of (process.env.SALVAGE_KIT_ERRORS ?? '').split(';').map((e) => e.trim()).filter(Boolean)) {
+    console.log(`\nReal server: ${error}`);
+    totals.failed += 1;
+    failures.push(`real server: ${error}`);
+  }
+  vitestPass('real servers', ['e2e/real', '--maxWorkers=3']);
+}
+
+if (only === 'deployment' || (only === null && process.env.CI)) {
+  // Once more, the integration suites with every test server answering as deployments do
+  // (Connection: close, a slow first byte, chunked and close-delimited bodies, small writes).
+  // CI runs it (.ci/run sets CI); locally: npm run test:deployment.
+  vitestPass('deployment transport', INTEGRATION, { SALVAGE_TEST_TRANSPORT: 'deployment', ...noRealServers });
+}
+
+if (only !== null) {
+  console.log('');
+  if (failures.length) console.log(`Failed: ${failures.join(', ')}`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(totals.failed > 0 ? 1 : 0);
 }
 
 // End-to-end tests (Playwright in Debian's Chromium against the browser host).

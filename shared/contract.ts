@@ -9,6 +9,7 @@ import {
   OperationView,
   Preview,
   Resolution,
+  SameSecondReport,
   SecretStoreMode,
   ServerProbe,
   TrashItem,
@@ -140,6 +141,15 @@ export const channels = {
     request: z.object({ accountId: Id, id: Id, parentId: Id.nullable() }).strict(),
     response: Preview,
   },
+  /**
+   * Which of these trash items (top level, one account) stand for several same-named files deleted
+   * in the same second, and which copies the server lost, as far as it tells (an event's summary
+   * counts them apart).
+   */
+  'trash:sameSecond': {
+    request: z.object({ accountId: Id, ids: z.array(Id).max(100_000) }).strict(),
+    response: SameSecondReport,
+  },
 
   'folders:list': {
     request: z.object({ accountId: Id, parentId: z.string().max(4096).nullable() }).strict(),
@@ -183,6 +193,12 @@ export const channels = {
   },
   'ops:undo': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:retryFailed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
+  /**
+   * After a restore the server put somewhere else than its records say the item belongs (several
+   * same-named files deleted in one second: ItemResult.movableTo), moves those items there as a
+   * new batch (Undo-able like a restore).
+   */
+  'ops:moveToListed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:list': { request: Empty, response: z.array(OperationView) },
   /**
    * The keys of the items a batch is about (its whole plan, not only those with a result yet), so
@@ -196,6 +212,12 @@ export const channels = {
 export const events = {
   'operation:update': OperationView,
   'accounts:changed': z.array(AccountView),
+  /**
+   * An error escaped main's own handling (the host's safety net caught it, the app keeps running):
+   * what failed, in a sentence, and how many running batches were stopped for it (each also
+   * arrives as an 'operation:update' with code INTERRUPTED, offering Resume).
+   */
+  'app:problem': z.object({ message: z.string().max(2000), interrupted: z.number().int().min(0) }).strict(),
 } as const;
 
 export type Channels = typeof channels;

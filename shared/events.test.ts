@@ -54,6 +54,41 @@ describe('detectEvents', () => {
     expect(e!.topFolder).toBe('/Projects/Client X/Drafts');
   });
 
+  it.each([
+    ['within 10 s', 300, 10_000],
+    // On the real Nextcloud of this machine: 113 trash entries (same names deleted in one second share one) over 2 minutes.
+    ['over 2 minutes', 113, 120_000],
+  ])('does not start a burst with ordinary deletions seconds before it (issue 20: restoring the event put those back too): burst %s', (_, count, span) => {
+    // As a server stamps them (whole seconds): 40 deletions about half a second apart from /Misc,
+    // nothing for 13 s, then the burst from /Work — the only items in a new trash.
+    const at = T0 + 5 * DAY;
+    const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+    const ordinary = Array.from({ length: 40 }, (_, i) => item(second(at + i * 550), { originalFolder: '/Misc' }));
+    const burstStart = second(at + 39 * 550) + 13_000;
+    const incident = Array.from({ length: count }, (_, i) => item(second(burstStart + (i * span) / count), { originalFolder: '/Work/F' }));
+    const events = detectEvents([...ordinary, ...incident]);
+    const big = events.find((e) => e.count >= count);
+    expect(big).toBeDefined();
+    expect(new Set(big!.keys)).toEqual(new Set(incident.map((i) => i.key)));
+    expect(big!.from).toBe(incident[0]!.deletedAt);
+    // Restoring by the event's own times takes exactly its items.
+    const inRange = itemsDeletedIn([...ordinary, ...incident], { from: Date.parse(big!.from), to: Date.parse(big!.to) });
+    expect(inRange.map((i) => i.key).sort()).toEqual([...big!.keys].sort());
+    // The ordinary ones are never part of it, whatever becomes of them.
+    for (const e of events) if (e !== big) expect(e.keys.some((k) => big!.keys.includes(k))).toBe(false);
+  });
+
+  it('keeps a burst with uneven pace whole: pauses of a few seconds do not split it', () => {
+    const at = T0 + 7 * DAY;
+    // 200 deletions over 4 minutes, one every 1.2 s, with a 9 s pause every 50.
+    let t = at;
+    const items = Array.from({ length: 200 }, (_, i) => {
+      t += i % 50 === 49 ? 9_000 : 1_200;
+      return item(t);
+    });
+    expect(detectEvents([...noise(100, 60, 8), ...items]).map((e) => e.count)).toEqual([200]);
+  });
+
   it('keeps two bursts a few minutes apart as two events', () => {
     const at = T0 + 30 * DAY;
     const items = [...noise(100, 60, 3), ...burst(50, at, 60, { originalFolder: '/A' }), ...burst(80, at + 5 * MIN, 90, { originalFolder: '/B' })];

@@ -11,13 +11,18 @@
  *    So an account that deletes a file a month chains deletions up to 2 minutes apart, and one
  *    that deletes hundreds a day only deletions seconds apart: its ordinary work does not chain
  *    into one long cluster that would hide a burst inside it.
- * 3. A cluster is an event when it has at least `minItems` items, where
+ * 3. A cluster splits at any silence inside it of at least `splitMinGapMs` (10 s) and at least
+ *    `splitFactor` (8) times the pace around it (the mean spacing of the 10 deletions on either
+ *    side, the slower side): 40 deletions half a second apart, 13 s of nothing, then 300 within
+ *    a minute or two are two bursts, not one that began with the first 40 (so restoring the big
+ *    one never touches the others). Each part is judged on its own.
+ * 4. A cluster (or part) is an event when it has at least `minItems` items, where
  *    `minItems = clamp(ceil(sqrt(n)), minItemsFloor, minItemsCap)` (defaults 10 … 100; n = the
  *    account's items: 10 for 50 items, 23 for 500, 100 from 10,000), AND it holds at least
  *    `rateFactor` (default 10) times what the usual rate predicts for its span plus one gap:
  *    `count ≥ rateFactor · r · (duration + g)`. Steady deletions (at any pace) are never an event:
  *    however they chain, their cluster holds about what the usual rate predicts.
- * 4. Events of different accounts whose times overlap (within the larger of their gaps) are one
+ * 5. Events of different accounts whose times overlap (within the larger of their gaps) are one
  *    incident and merge into one event listing every account.
  * Two bursts more than one gap apart stay two events.
  */
@@ -58,9 +63,14 @@ export interface DetectOptions {
   /** … clamped to [minGapMs, maxGapMs] (defaults 5 s and 2 min). */
   minGapMs?: number;
   maxGapMs?: number;
+  /** A cluster splits at a silence of at least splitMinGapMs (default 10 s) and splitFactor (default 8) times the pace around it. */
+  splitFactor?: number;
+  splitMinGapMs?: number;
 }
 
 const DAY = 86_400_000;
+/** Deletions on each side of a silence whose mean spacing is the pace it is compared with. */
+const PACE_WINDOW = 10;
 
 const DEFAULTS: Required<DetectOptions> = {
   minItemsFloor: 10,
@@ -69,6 +79,8 @@ const DEFAULTS: Required<DetectOptions> = {
   gapFactor: 0.1,
   minGapMs: 5_000,
   maxGapMs: 120_000,
+  splitFactor: 8,
+  splitMinGapMs: 10_000,
 };
 
 interface Span {
@@ -111,15 +123,31 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
     const gap = Math.min(o.maxGapMs, Math.max(o.minGapMs, o.gapFactor / rate));
     const minItems = Math.min(o.minItemsCap, Math.max(o.minItemsFloor, Math.ceil(Math.sqrt(n))));
     const found: Span[] = [];
+    const judge = (a: number, b: number) => {
+      // sorted[a..b) is a cluster or a part of one.
+      const count = b - a;
+      if (count < minItems) return;
+      const from = sorted[a]!;
+      const to = sorted[b - 1]!;
+      if (count >= o.rateFactor * rate * (to - from + gap)) found.push({ from, to, gap, accounts: new Set([account]), members: [] });
+    };
     let start = 0;
     for (let k = 1; k <= n; k++) {
       if (k < n && sorted[k]! - sorted[k - 1]! <= gap) continue;
-      const count = k - start;
-      if (count >= minItems) {
-        const from = sorted[start]!;
-        const to = sorted[k - 1]!;
-        if (count >= o.rateFactor * rate * (to - from + gap)) found.push({ from, to, gap, accounts: new Set([account]), members: [] });
+      // A silence much longer than the pace on either side of it splits the cluster.
+      let partStart = start;
+      for (let j = start + 1; j < k; j++) {
+        const silence = sorted[j]! - sorted[j - 1]!;
+        if (silence < o.splitMinGapMs) continue;
+        const before = Math.max(start, j - 1 - PACE_WINDOW);
+        const after = Math.min(k - 1, j + PACE_WINDOW);
+        const paceBefore = j - 1 > before ? (sorted[j - 1]! - sorted[before]!) / (j - 1 - before) : 0;
+        const paceAfter = after > j ? (sorted[after]! - sorted[j]!) / (after - j) : 0;
+        if (silence < o.splitFactor * Math.max(paceBefore, paceAfter)) continue;
+        judge(partStart, j);
+        partStart = j;
       }
+      judge(partStart, k);
       start = k;
     }
     if (found.length === 0) continue;

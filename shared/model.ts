@@ -90,9 +90,10 @@ export const TrashItem = z.object({
   cannotDelete: z.string().nullable().optional(),
   /**
    * The server's id of the file itself, where its listing gives one (Nextcloud's oc:fileid, ownCloud
-   * 10's trash id, DocSpace's id); it stays the same while the file goes in and out of the trash.
+   * 10's trash id, DocSpace's id); it stays the same while the file goes in and out of the trash,
+   * and the restored file keeps it: a restore finds where it landed by it.
    */
-  fileId: z.string().nullable().optional(),
+  fileId: z.string().max(256).nullable().optional(),
   /** Salvage itself put this item into the trash (Undo, Replace); see SalvageMove. Absent: a deletion by someone. */
   movedBySalvage: SalvageMove.nullable().optional(),
 });
@@ -199,6 +200,32 @@ export const Outcome = z.enum([
 ]);
 export type Outcome = z.infer<typeof Outcome>;
 
+/**
+ * Several same-named files deleted in the same second, for which the server kept one trash file
+ * (the last one's content) and lost the others' (Nextcloud, ownCloud 10: see
+ * electron/providers/webdav/sameSecond.ts). Told as precisely as the server allows.
+ */
+export const SameSecondLoss = z.object({
+  /** The trash entry that holds the one file the server kept. */
+  itemKey: z.string().nullable(),
+  name: z.string(),
+  deletedAt: z.string().nullable(),
+  /** Display paths ("/Work/F03/x4.txt") of the copies deleted then that the server lost. */
+  lost: z.array(z.string()),
+  /** The folder the kept content was deleted from, where known. */
+  keptFrom: z.string().nullable(),
+  /** Whether `lost` names every lost copy (false: at least these; the server names no others). */
+  complete: z.boolean(),
+});
+export type SameSecondLoss = z.infer<typeof SameSecondLoss>;
+
+/** What a server tells about same-second losses among some trash items: from its activity records, its trash records, or nothing. */
+export const SameSecondReport = z.object({
+  source: z.enum(['activity', 'trash-records', 'none']),
+  losses: z.array(SameSecondLoss),
+});
+export type SameSecondReport = z.infer<typeof SameSecondReport>;
+
 export const ItemResult = z.object({
   key: z.string(),
   name: z.string(),
@@ -208,6 +235,12 @@ export const ItemResult = z.object({
   error: ErrorValue.nullable(),
   /** Something the user should know about a successful outcome (e.g. where a replaced version went). */
   note: z.string().nullable().optional(),
+  /**
+   * A place the server's own records give for the item when it restored it elsewhere (several
+   * same-named files deleted in one second: Nextcloud puts the kept file where the first was, the
+   * listing showed the last; ownCloud 10 keeps the last one's content). ops:moveToListed moves it there.
+   */
+  movableTo: z.string().nullable().optional(),
 });
 export type ItemResult = z.infer<typeof ItemResult>;
 

@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import { AppError } from '../base/errors';
+import { httpRequest, netFetch } from './http';
 
 /**
  * OpenID Connect for Infinite Scale: authorization code + PKCE with a loopback redirect (RFC 8252),
@@ -44,11 +46,14 @@ export const isLoopbackUrl = (url: URL) => url.hostname === '127.0.0.1' || url.h
 /** Plain http is allowed only for a loopback issuer (the test servers). */
 const insecureFor = (url: URL) => (url.protocol === 'http:' && isLoopbackUrl(url) ? { [oauth.allowInsecureRequests]: true } : {});
 
+/** Every request oauth4webapi sends goes through Salvage's transport (deadline, budget, no global fetch). */
+const transport = { [oauth.customFetch]: netFetch() };
+
 /** Reads the issuer's /.well-known/openid-configuration. */
 export async function discover(issuer: string, clientId: string, signal?: AbortSignal, clientSecret?: string): Promise<OidcClient> {
   const url = new URL(issuer);
   try {
-    const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...insecureFor(url), ...(signal ? { signal } : {}) });
+    const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...transport, ...insecureFor(url), ...(signal ? { signal } : {}) });
     const server = await oauth.processDiscoveryResponse(url, res);
     if (!server.authorization_endpoint || !server.token_endpoint) throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect).`);
     return {
@@ -72,7 +77,8 @@ export async function discoverServer(serverUrl: string, client: { id: string; se
   try {
     return await discover(serverUrl, client.id, signal, client.secret);
   } catch (first) {
-    const other = await fetch(new URL('.well-known/openid-configuration', serverUrl.replace(/\/?$/, '/')), { ...(signal ? { signal } : {}) })
+    const url = new URL('.well-known/openid-configuration', serverUrl.replace(/\/?$/, '/')).toString();
+    const other = await httpRequest({ method: 'GET', url, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) })
       .then(async (r) => ((await r.json()) as { issuer?: unknown }).issuer)
       .catch(() => null);
     if (typeof other !== 'string' || other.replace(/\/$/, '') === serverUrl.replace(/\/$/, '')) throw first;
@@ -124,7 +130,7 @@ const notSignedIn = (e: unknown): AppError => {
 export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, callback: URL): Promise<OidcTokens> {
   try {
     const params = oauth.validateAuthResponse(oidc.server, oidc.client, callback, pending.state);
-    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, clientAuth(oidc), params, pending.redirectUri, pending.codeVerifier, insecureFor(oidc.issuer));
+    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, clientAuth(oidc), params, pending.redirectUri, pending.codeVerifier, { ...transport, ...insecureFor(oidc.issuer) });
     return tokensOf(await oauth.processAuthorizationCodeResponse(oidc.server, oidc.client, res), null);
   } catch (e) {
     throw notSignedIn(e);
@@ -134,7 +140,7 @@ export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, cal
 /** A new access token (and, where the server rotates them, a new refresh token). A refused refresh is AUTH_FAILED. */
 export async function refreshTokens(oidc: OidcClient, refreshToken: string): Promise<OidcTokens> {
   try {
-    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, insecureFor(oidc.issuer));
+    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, { ...transport, ...insecureFor(oidc.issuer) });
     return tokensOf(await oauth.processRefreshTokenResponse(oidc.server, oidc.client, res), refreshToken);
   } catch (e) {
     throw refused(e);
@@ -184,16 +190,41 @@ export class TokenKeeper {
   }
 }
 
-/** A one-shot loopback listener for the redirect (http://127.0.0.1:<port>/callback): it stops listening after the first answer. */
-export async function listenForRedirect(page: (ok: boolean) => string = defaultPage): Promise<{ redirectUri: string; received: Promise<URL>; close(): void }> {
+/**
+ * The loopback listener for the redirect (http://127.0.0.1:<port>/callback). Only an answer that
+ * carries the state of the sign-in it waits for (`accept(state)`, set before the sign-in page is
+ * opened) ends the wait; anything else — another path, a /callback without that state (a stray
+ * or forged request, an old tab) — is answered 400 and ignored, and the listener keeps waiting.
+ * It stops listening after the real answer or `close()`.
+ */
+export async function listenForRedirect(page: (ok: boolean) => string = defaultPage): Promise<{
+  redirectUri: string;
+  /** The state of the sign-in to wait for (PendingSignIn.state). */
+  accept(state: string): void;
+  received: Promise<URL>;
+  /** Requests ignored so far (wrong path or state). */
+  readonly ignored: number;
+  close(): void;
+}> {
   let resolve!: (url: URL) => void;
   const received = new Promise<URL>((r) => (resolve = r));
+  let expected: Buffer | null = null;
+  let done = false;
+  let ignored = 0;
+  const matches = (state: string | null) => {
+    if (expected === null || state === null) return false;
+    const got = Buffer.from(state, 'utf8');
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  };
   const server: Server = createServer((req, res) => {
+    req.resume();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/callback') {
-      res.writeHead(404).end();
+    if (done || url.pathname !== '/callback' || !matches(url.searchParams.get('state'))) {
+      ignored++;
+      res.writeHead(url.pathname === '/callback' ? 400 : 404, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(url.pathname === '/callback' ? strayPage : '');
       return;
     }
+    done = true;
     const ok = url.searchParams.has('code');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(page(ok));
     resolve(new URL(`${redirectUri}${url.search}`));
@@ -203,8 +234,19 @@ export async function listenForRedirect(page: (ok: boolean) => string = defaultP
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const redirectUri = `http://127.0.0.1:${port}/callback`;
-  return { redirectUri, received, close: () => server.close() };
+  return {
+    redirectUri,
+    accept: (state) => void (expected = Buffer.from(state, 'utf8')),
+    received,
+    get ignored() {
+      return ignored;
+    },
+    close: () => server.close(),
+  };
 }
+
+const strayPage =
+  '<!DOCTYPE html><meta charset="utf-8"><title>Salvage</title><p>This is not the answer of the sign-in Salvage is waiting for (an old tab, or a request from elsewhere); it was ignored. Finish the sign-in in the page Salvage opened.</p>';
 
 const defaultPage = (ok: boolean) =>
   `<!DOCTYPE html><meta charset="utf-8"><title>Salvage</title><p>${ok ? 'Signed in. You can close this tab and return to Salvage.' : 'The sign-in did not complete. Return to Salvage and try again.'}</p>`;

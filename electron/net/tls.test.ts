@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpOptionsForAccount, httpRequest } from './http';
 import { AppError } from '../base/errors';
-import { certificateErrorHandler, explainTlsFailure, fetchServerCertificate, normaliseFingerprint, pinnedFetch, sameFingerprint } from './tls';
+import { certificateErrorHandler, explainTlsFailure, fetchServerCertificate, normaliseFingerprint, pinnedAgent, sameFingerprint } from './tls';
 
 /** A throwaway self-signed certificate made with the system's openssl (skips without it). */
 function makeCert(): { key: string; cert: string } | null {
@@ -65,7 +65,7 @@ describe.skipIf(!material)(`pinned certificates against a self-signed HTTPS serv
   });
 
   it('does not change verification for anyone else (no global switch)', async () => {
-    pinnedFetch(fingerprint); // creating a pinned fetch must not affect the global one
+    pinnedAgent(fingerprint); // creating a pinned agent must not affect the global fetch or https.globalAgent
     await expect(fetch(`${base}/global`)).rejects.toThrow();
     expect(process.env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined();
   });
@@ -100,7 +100,7 @@ describe('fingerprints', () => {
     expect(normaliseFingerprint('sha1/abc')).toBeNull();
     expect(sameFingerprint(hex, canonical)).toBe(true);
     expect(sameFingerprint(undefined, canonical)).toBe(false);
-    expect(() => pinnedFetch('nope')).toThrow();
+    expect(() => pinnedAgent('nope')).toThrow();
   });
 });
 

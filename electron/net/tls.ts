@@ -2,17 +2,19 @@
  * Server TLS for accounts: HTTPS is verified as usual; a self-signed (or otherwise untrusted)
  * certificate is accepted only for the one account whose user chose "trust this certificate",
  * by its pinned SHA-256 fingerprint. There is no global switch: nothing here touches
- * NODE_TLS_REJECT_UNAUTHORIZED or the global dispatcher.
+ * NODE_TLS_REJECT_UNAUTHORIZED, https.globalAgent or any global dispatcher.
  *
- * How main-process HTTP gets the pin: providers send requests through electron/net/http.ts,
- * whose HttpOptions.fetch is injectable. `httpOptionsForAccount` there asks this module for a
- * fetch bound to an undici Agent whose connector checks the certificate after the handshake and
- * before undici writes a single byte of the request (so credentials never reach a server that
- * fails the check).
+ * How main-process HTTP gets the pin: every server request goes through electron/net/http.ts and
+ * its transport (electron/net/transport.ts, node:https). `httpOptionsForAccount` there names the
+ * account's pin; the transport then sends that account's requests through `pinnedAgent(pin)`, an
+ * https.Agent whose createConnection hands a socket to the request only after the TLS handshake
+ * and the certificate check (so not one byte of the request, credentials included, reaches a
+ * server that fails the check).
  */
 import { X509Certificate } from 'node:crypto';
-import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { AppError, isAppError } from '../base/errors';
 
 /** Upper-case, colon-separated hex ("AB:CD:…", 32 bytes), as Node's fingerprint256 writes it. */
@@ -49,45 +51,61 @@ export class PinMismatchError extends Error {
   }
 }
 
+/** How long a TLS connection may take to be made and checked before it counts as failed. */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+
 /**
- * An undici connector that accepts a server when its certificate verifies normally (chain and
- * host name), or when its leaf certificate has the pinned fingerprint. Sessions are not resumed,
- * so every connection shows its certificate.
+ * An https.Agent (keep-alive) that accepts a server when its certificate verifies normally (chain
+ * and host name), or when its leaf certificate has the pinned fingerprint. The socket reaches the
+ * request only after that check (createConnection's callback form), and TLS sessions are not
+ * resumed, so every connection shows its certificate.
  */
-export function pinnedConnector(fingerprint: string, options: { timeoutMs?: number } = {}): buildConnector.connector {
-  const pin = normaliseFingerprint(fingerprint);
-  if (!pin) throw new Error('Not a SHA-256 certificate fingerprint.');
-  const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0, timeout: options.timeoutMs ?? 30_000 });
-  return (opts, callback) => {
-    base(opts, (error, socket) => {
-      if (error || !socket) return callback(error ?? new Error('connect failed'), null);
-      if (opts.protocol !== 'https:') return callback(null, socket);
-      const tls = socket as TLSSocket;
-      const cert = tls.getPeerCertificate();
-      if (tls.authorized || (cert && cert.fingerprint256 && cert.fingerprint256.toUpperCase() === pin)) {
-        return callback(null, socket);
-      }
-      socket.destroy();
-      callback(new PinMismatchError(opts.hostname), null);
+export class PinnedAgent extends HttpsAgent {
+  readonly pin: Fingerprint;
+
+  constructor(fingerprint: string, options: AgentOptions = {}) {
+    const pin = normaliseFingerprint(fingerprint);
+    if (!pin) throw new Error('Not a SHA-256 certificate fingerprint.');
+    super({ keepAlive: true, ...options, maxCachedSessions: 0 });
+    this.pin = pin;
+  }
+
+  override createConnection(options: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
+    const tlsOptions = options as ConnectionOptions;
+    const host = tlsOptions.servername || options.hostname || options.host || 'the server';
+    const socket = tlsConnect({ ...tlsOptions, rejectUnauthorized: false, session: undefined });
+    let settled = false;
+    const settle = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      socket.setTimeout(0);
+      if (err) socket.destroy();
+      callback?.(err, socket);
+    };
+    // Stays attached: an error between the hand-over and the request's own listener must not go unheard.
+    socket.on('error', (e) => settle(e));
+    socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => settle(Object.assign(new Error(`No TLS handshake with ${host} in time.`), { code: 'ETIMEDOUT' })));
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      if (socket.authorized || (cert && cert.fingerprint256 && cert.fingerprint256.toUpperCase() === this.pin)) settle(null);
+      else settle(new PinMismatchError(host));
     });
-  };
+    return undefined;
+  }
 }
 
-const agents = new Map<string, Agent>();
+const agents = new Map<string, PinnedAgent>();
 
-/** A fetch that trusts the pinned certificate for every request it sends (one shared Agent per pin). */
-export function pinnedFetch(fingerprint: string): typeof fetch {
+/** The agent that trusts the pinned certificate (one shared keep-alive agent per pin). */
+export function pinnedAgent(fingerprint: string): PinnedAgent {
   const pin = normaliseFingerprint(fingerprint);
   if (!pin) throw new Error('Not a SHA-256 certificate fingerprint.');
   let agent = agents.get(pin);
   if (!agent) {
-    agent = new Agent({ connect: pinnedConnector(pin) });
+    agent = new PinnedAgent(pin, { timeout: 4_000 });
     agents.set(pin, agent);
   }
-  const dispatcher = agent;
-  const bound = (input: unknown, init?: Record<string, unknown>) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init ?? {}), dispatcher } as Parameters<typeof undiciFetch>[1]);
-  return bound as unknown as typeof fetch;
+  return agent;
 }
 
 export interface ServerCertificate {

@@ -206,6 +206,50 @@ describe('OperationsRunner', () => {
     expect(next.resumeOf('interrupted')).toEqual(resume);
   });
 
+  it('interruptRunning: a batch whose work never ends is stopped, journaled for Resume, and its account queue moves on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salvage-journal-interrupt-'));
+    const runner = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
+    const resume = { kind: 'delete' as const, items: [0, 1, 2].map((i) => ({ accountId: 'a', id: String(i) })) };
+    let report!: () => void;
+    let workSignal!: AbortSignal;
+    const stuck = runner.start({
+      kind: 'delete',
+      title: 'Delete 3',
+      accountIds: ['a'],
+      items: items(3),
+      resume,
+      work: (ctx) => {
+        workSignal = ctx.signal;
+        ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'deleted', finalPath: null, error: null });
+        report = () => ctx.itemDone({ key: 'a:1', name: 'file-1.txt', outcome: 'deleted', finalPath: null, error: null });
+        return new Promise<void>(() => {}); // e.g. a request whose socket died with an uncaught error
+      },
+    });
+    const queued = runner.start({ kind: 'delete', title: 'Next', accountIds: ['a'], items: [], work: async () => {} });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(runner.get(stuck.id).state).toBe('running');
+
+    const stopped = runner.interruptRunning('Boom in a socket');
+    expect(stopped.map((v) => v.id).sort()).toEqual([stuck.id, queued.id].sort());
+    const view = runner.get(stuck.id);
+    expect(view).toMatchObject({ state: 'failed', resumable: true, error: { code: 'INTERRUPTED' } });
+    expect(view.error!.message).toContain('Boom in a socket');
+    expect(view.error!.message).toContain('1 of 3 items had a result. Resume does the rest.');
+    expect(workSignal.aborted).toBe(true);
+    // Nothing waits on the stuck work any more.
+    await runner.wait(stuck.id);
+    await runner.wait(queued.id);
+    // A result that still comes in is kept; the state stays interrupted.
+    report();
+    expect(runner.get(stuck.id)).toMatchObject({ state: 'failed', results: [{ key: 'a:0' }, { key: 'a:1' }] });
+
+    // Written at once: the next launch offers Resume for it.
+    const next = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
+    expect(next.get(stuck.id)).toMatchObject({ state: 'failed', resumable: true, error: { code: 'INTERRUPTED' } });
+    expect(next.resumeOf(stuck.id)).toEqual(resume);
+    expect(runner.interruptRunning('again')).toEqual([]);
+  });
+
   it('reads a journal written before resume requests were kept (a plain list of views)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvage-journal-old-'));
     const runner = new OperationsRunner(new EventBus(), null);

@@ -3,7 +3,7 @@ import { AppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
 import { isFinished, type Conflict, type ItemResult, type OperationView, type Resolution } from '../../shared/model';
 import type { BatchContext, Landed } from '../providers/types';
-import type { OperationJournal, ResumeRequest } from './journal';
+import type { OperationJournal, ResumeRequest, WriteAheadLog } from './journal';
 
 type OperationKindT = OperationView['kind'];
 
@@ -49,6 +49,10 @@ interface Record_ {
   reported: Set<string>;
   fraction: number;
   finished: Promise<void>;
+  /** Set when interruptRunning stopped the batch from outside; its work's own ending no longer decides its state. */
+  interrupted: boolean;
+  /** Lets the account's queue move on at once when the batch is interrupted (its work may never end). */
+  release: () => void;
 }
 
 const now = () => new Date().toISOString();
@@ -72,6 +76,8 @@ export class OperationsRunner {
   constructor(
     private readonly bus: EventBus,
     private readonly journal: OperationJournal | null = null,
+    /** Told synchronously before each wave is sent and as each result lands (the command line's journal). */
+    private readonly writeAhead: WriteAheadLog | null = null,
   ) {
     for (const { view, resume } of journal?.load() ?? []) {
       this.ops.set(view.id, this.recordFor(view, undefined, resume));
@@ -105,10 +111,12 @@ export class OperationsRunner {
     };
     const record = this.recordFor(view, options);
     this.ops.set(id, record);
+    this.writeAhead?.begun(view, options.resume);
 
     const queueKey = [...options.accountIds].sort().join('|');
     const previous = this.accountQueues.get(queueKey) ?? Promise.resolve();
-    record.finished = previous.then(() => this.run(record, options));
+    const released = new Promise<void>((r) => (record.release = r));
+    record.finished = previous.then(() => Promise.race([this.run(record, options), released]));
     this.accountQueues.set(queueKey, record.finished);
     void record.finished.finally(() => {
       if (this.accountQueues.get(queueKey) === record.finished) this.accountQueues.delete(queueKey);
@@ -232,7 +240,46 @@ export class OperationsRunner {
       reported: new Set(view.results.map((r) => r.key)),
       fraction: 0,
       finished: Promise.resolve(),
+      interrupted: false,
+      release: () => {},
     };
+  }
+
+  /**
+   * For a host's safety net, after an error escaped that may have left batches without an end
+   * (an uncaught exception): every batch not finished is stopped (no new items start), marked
+   * failed with INTERRUPTED and the reason, offered for Resume (retryFailed does the items without
+   * a result), and the journal is written at once, so the next launch offers Resume too even if
+   * the process dies now. Results that still come in from work under way are kept. Returns the
+   * interrupted batches (the command line prints what is left). Never throws.
+   */
+  interruptRunning(reason: string): OperationView[] {
+    const stopped: OperationView[] = [];
+    for (const record of this.ops.values()) {
+      const view = record.view;
+      if (isFinished(view)) continue;
+      record.interrupted = true;
+      record.controller.abort();
+      for (const q of record.questions.splice(0)) q.reject(new AppError('INTERRUPTED', reason));
+      view.state = 'failed';
+      view.question = null;
+      view.current = null;
+      view.undoable = false;
+      view.resumable = Boolean(record.resume);
+      view.finishedAt = now();
+      view.error = {
+        code: 'INTERRUPTED',
+        message: `Salvage stopped this batch after an unexpected error (${reason}): ${view.results.length.toLocaleString('en-US')} of ${view.total.toLocaleString('en-US')} items had a result.${record.resume ? ' Resume does the rest.' : ' Check the trash and retry.'}`,
+      };
+      record.release();
+      stopped.push(structuredClone(view));
+      try {
+        this.emit(record, true);
+      } catch {
+        // The journal or a listener failed too: the other batches still get their state.
+      }
+    }
+    return stopped;
   }
 
   private async run(record: Record_, options: StartOptions): Promise<void> {
@@ -242,9 +289,11 @@ export class OperationsRunner {
     const ctx = this.contextFor(record, options.onItem);
     try {
       await options.work(ctx);
+      if (record.interrupted) return this.emit(record, true);
       if (record.controller.signal.aborted) this.finish(record, 'cancelled');
       else this.finish(record, 'done');
     } catch (e) {
+      if (record.interrupted) return this.emit(record, true);
       const error = toErrorValue(e);
       if (record.controller.signal.aborted || error.code === 'CANCELLED') this.finish(record, 'cancelled');
       else this.finish(record, 'failed', error);
@@ -262,6 +311,7 @@ export class OperationsRunner {
         record.reported.add(result.key);
         onItem?.(result, extra);
         view.results.push(result);
+        this.writeAhead?.result(view.id, result);
         if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);
         const bytes = extra?.bytes ?? record.planned.get(result.key)?.size ?? null;
         if (view.bytesDone !== null && bytes !== null && result.outcome !== 'failed' && result.outcome !== 'cancelled') {
@@ -277,6 +327,7 @@ export class OperationsRunner {
         this.updateDone(record);
         this.emit(record);
       },
+      sending: (keys) => this.writeAhead?.sending(view.id, keys),
       resolutionFor: (key) => record.resolutions[key] ?? record.applyToAll ?? undefined,
       ask: (conflict) => {
         const preset = record.resolutions[conflict.itemKey] ?? record.applyToAll;
@@ -319,6 +370,7 @@ export class OperationsRunner {
     view.done = view.results.filter((r) => r.outcome !== 'cancelled').length;
     view.total = Math.max(view.total, view.results.length);
     view.finishedAt = now();
+    this.writeAhead?.ended(view);
   }
 
   private emit(record: Record_, immediate = false): void {

@@ -11,7 +11,7 @@ import { createParseHost } from './webdav/trashStream';
  * The provider registry: one factory per server kind, one prober per protocol family.
  * Adding a server kind means adding one line to each table below.
  */
-/** One listing worker for every WebDAV account (started on the first listing). */
+/** The WebDAV listing workers: one per account, started on its first listing (see webdav/trashStream.ts). */
 const webdav = { parseHost: createParseHost() };
 
 const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {

@@ -157,6 +157,25 @@ describe('trash previews on the DocSpace test server', () => {
     expect(await provider().preview(items.find((i) => i.name === 'Old project')!)).toMatchObject({ kind: 'none', reason: 'folder' });
   });
 
+  it('a thumbnail address that is relative, malformed or on another server is no preview, in words (never INTERNAL)', async () => {
+    const photo = (await list()).find((i) => i.name === 'holiday.jpg')!;
+    const id = photo.id.replace('file:', '');
+    const real = (await (await fetch(`${server.url}/api/2.0/files/file/${id}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } })).json()) as { response: Record<string, unknown> };
+    expect(real.response.thumbnailUrl).toMatch(/^http:/);
+    const cases: [string, RegExp][] = [
+      [`/filehandler.ashx?action=thumb&fileid=${id}`, /cannot use \(not a full web address\)/],
+      ['http://[bad', /cannot use/],
+      [`http://thumbs.example/filehandler.ashx?fileid=${id}`, /on another server \(thumbs\.example\); Salvage does not send the API key there/],
+    ];
+    server.control.seen.length = 0;
+    for (const [thumbnailUrl, message] of cases) {
+      const body = JSON.stringify({ ...real, response: { ...real.response, thumbnailUrl } });
+      server.control.fault({ method: 'GET', path: `/api/2.0/files/file/${id}`, status: 200, body, headers: { 'Content-Type': 'application/json' } });
+      expect(await provider().preview(photo), thumbnailUrl).toEqual({ kind: 'none', reason: 'missing', message: expect.stringMatching(message) });
+    }
+    expect(server.control.seen.filter((r) => r.path.includes('filehandler'))).toEqual([]);
+  });
+
   it('the thumbnail is fetched with the key; a thumbnail not made yet (204) is no preview', async () => {
     const photo = (await list()).find((i) => i.name === 'holiday.jpg')!;
     const id = photo.id.replace('file:', '');

@@ -1,4 +1,5 @@
 import { AppError } from '../base/errors';
+import { isOverBudget } from '../net/http';
 import { PREVIEW_MAX_BYTES, PreviewMimeType, type Preview, type TrashItem } from '../../shared/model';
 
 /**
@@ -52,7 +53,15 @@ export async function readPreviewImage(res: Response, signal?: AbortSignal): Pro
         await reader.cancel();
         throw new AppError('CANCELLED', 'Cancelled.');
       }
-      const { done, value } = await reader.read();
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        // The transport ended a streamed preview at its budget (net/http.ts BODY_BUDGET.preview).
+        if (isOverBudget(e)) return none('too-large', 'The preview is too large to show.');
+        throw e;
+      }
+      const { done, value } = next;
       if (done) break;
       total += value.byteLength;
       if (total > PREVIEW_MAX_BYTES) {

@@ -1,4 +1,4 @@
-import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, ServerProbe, TrashItem } from '../../shared/model';
+import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, SameSecondReport, ServerProbe, TrashItem } from '../../shared/model';
 
 /** Non-secret settings of one account, as kept in the account store. */
 export interface AccountConfig {
@@ -68,6 +68,15 @@ export interface Replaced {
   at: string;
 }
 
+/** A restored item to move from where it landed to where the server's records say it belongs (ItemResult.movableTo). */
+export interface RelocateTarget {
+  key: string;
+  name: string;
+  landed: Landed;
+  /** Display path, name included ("/Work/F03/x4.txt"). */
+  to: string;
+}
+
 /** One restored item an undo should move back to the trash. */
 export interface UndoTarget {
   key: string;
@@ -95,6 +104,11 @@ export interface BatchContext {
    * Salvage moved it back to the trash from there (its ledger keeps the item's old name and time).
    */
   itemDone(result: ItemResult, extra?: { bytes?: number | null; landed?: Landed; trashedBack?: Landed }): void;
+  /**
+   * These items are about to be sent to the server (a wave, or one item): the runner's journal
+   * writes it down before the call returns, so a batch killed mid-way knows what may have been done.
+   */
+  sending?(keys: readonly string[]): void;
   /** What is being worked on now; `fraction` (0..1) for servers that report whole-batch progress. */
   progress(update: { current?: string | null; fraction?: number }): void;
   /** The answer chosen before the batch started for this item, if any. */
@@ -151,10 +165,29 @@ export interface TrashProvider {
    */
   undoRestore(targets: UndoTarget[], ctx: BatchContext): Promise<void>;
   /**
+   * Waits (bounded) until what the server still does in the background for this account has
+   * finished (DocSpace's file operations), so a batch resumed after Salvage was killed reads the
+   * trash as the server will leave it. Absent where every request is done when it is answered.
+   */
+  settle?(signal?: AbortSignal): Promise<void>;
+  /**
    * A trashed file's preview as data (see providers/preview.ts), or why there is none. Absent for
    * server kinds that serve no previews of trashed files.
    */
   preview?(item: TrashItem, signal?: AbortSignal): Promise<Preview>;
+  /**
+   * Which of these items stand for several same-named files deleted in the same second (the server
+   * kept one trash file, the last one's content) and which copies it lost, as far as the server
+   * tells (see providers/webdav/sameSecond.ts). `trash`: the whole top level as just listed, when
+   * the caller has it. Absent for server kinds where this cannot happen (DocSpace, oCIS).
+   */
+  sameSecondLosses?(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport>;
+  /**
+   * Moves restored items to where they belong (RelocateTarget.to) when each is still the very file
+   * that landed (same id and ETag), without overwriting anything; reports each ('restored' at its
+   * new place with what landed, 'kept' where it is, with the reason).
+   */
+  relocate?(targets: RelocateTarget[], ctx: BatchContext): Promise<void>;
 }
 
 export interface ProviderFactoryInput {

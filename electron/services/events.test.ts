@@ -42,7 +42,8 @@ for (const start of starters) {
     afterAll(() => t?.close());
 
     it('rebuilds the tree in one batch, and one Undo takes it all back', async () => {
-      const at = Date.now() - 6 * 86_400_000;
+      // Six days before the seed's earliest deletion, whatever the clock reads.
+      const at = Math.min(...t.tree.trashOf('alice').map((e) => e.deletedAt)) - 6 * 86_400_000;
       const base = 'Work/Client Y';
       const files = (folder: string, n: number) => Array.from({ length: n }, (_, i) => `${base}/${folder}/file ${i}.txt`);
       const deep = files('A/B/C', 12);

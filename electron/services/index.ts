@@ -1,6 +1,6 @@
 import type { Handlers } from './dispatcher';
 import { EventBus } from '../base/events';
-import type { OperationJournal } from '../operations/journal';
+import type { OperationJournal, WriteAheadLog } from '../operations/journal';
 import type { ProviderFactoryInput, TrashProvider } from '../providers/types';
 import { OperationsRunner } from '../operations/runner';
 import { normaliseServerUrl } from '../providers/index';
@@ -23,6 +23,8 @@ export interface ServicesOptions {
   journal: OperationJournal | null;
   /** Where Salvage's ledger of its own moves into the trash is kept (with the account data); in memory when absent. */
   ledger?: LedgerStore;
+  /** A journal written ahead of each wave and at each result (the command line's, for `salvage resume`). */
+  writeAhead?: WriteAheadLog | null;
   demo: DemoLauncher | null;
   /** Replaced in tests; the provider registry otherwise. */
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
@@ -51,7 +53,7 @@ export type Services = ReturnType<typeof createServices>;
  */
 export function createServices(options: ServicesOptions) {
   const bus = new EventBus();
-  const runner = new OperationsRunner(bus, options.journal);
+  const runner = new OperationsRunner(bus, options.journal, options.writeAhead ?? null);
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
   // Salvage's moves into the trash, by the account's server and user (the command line reads them too).
   const ledger = new MoveLedger(options.ledger ?? new MemoryLedgerStore(), (accountId) => {
@@ -108,6 +110,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:openDemo': () => accounts.openDemo(),
     'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
     'trash:preview': ({ accountId, id, parentId }) => trash.preview({ accountId, id, ...(parentId ? { parentId } : {}) }),
+    'trash:sameSecond': async ({ accountId, ids }) => trash.sameSecondLosses(accountId, (await trash.resolve(ids.map((id) => ({ accountId, id })))).found),
     'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),
     'folders:create': ({ accountId, parentId, name }) =>
       accounts.withProvider(accountId, (p) => p.createFolder(parentId, name)),
@@ -119,6 +122,7 @@ export function createServices(options: ServicesOptions) {
     'ops:answer': async ({ operationId, resolution, applyToAll }) => runner.answer(operationId, resolution, applyToAll),
     'ops:undo': async ({ operationId }) => ops.undo(operationId),
     'ops:retryFailed': ({ operationId }) => ops.retryFailed(operationId),
+    'ops:moveToListed': async ({ operationId }) => ops.moveToListed(operationId),
     'ops:list': async () => runner.list(),
     'ops:items': async ({ operationId }) => ({ keys: runner.items(operationId) }),
     'ops:dismiss': async ({ operationId }) => {

@@ -25,8 +25,9 @@ export const OIDC_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
  * listener on 127.0.0.1 at a random port and returns the page to open with an opaque flow id; when
  * the browser comes back, the code is exchanged (state and PKCE checked by oauth4webapi) and
  * `complete` adds or renews the account with the tokens as its secret. `poll` answers null while
- * waiting, then the account or the error, exactly once. The listener stops after one answer, on
- * `cancel`, or after `timeoutMs`.
+ * waiting, then the account or the error, exactly once. The listener ignores requests that do not
+ * carry this sign-in's state (they cannot end it), and stops after the real answer, on `cancel`,
+ * or after `timeoutMs`.
  */
 export class OidcSignIns<A, R = unknown> {
   private readonly flows = new Map<string, Flow<A>>();
@@ -47,6 +48,8 @@ export class OidcSignIns<A, R = unknown> {
     }
     const redirect = await listenForRedirect();
     const pending = await authorizationUrl(oidc, redirect.redirectUri);
+    // Only the answer to this sign-in ends the wait; stray or forged requests are ignored.
+    redirect.accept(pending.state);
     const flowId = randomUUID();
     const timer = setTimeout(() => {
       flow.error = new AppError('TIMEOUT', 'The sign-in in the browser was not finished within 10 minutes. Start it again.');

@@ -125,13 +125,17 @@ export class OperationsService {
           await this.accounts.withProvider(accountId, async (p) => {
             const target = this.target(accountId, request.destination);
             const options = { recreateMissingFolders: Boolean(request.recreateMissingFolders) };
-            if (target.kind !== 'original') return p.restore(items, target, options, ctx);
+            if (target.kind !== 'original') {
+              ctx.sending?.(items.map((i) => i.key));
+              return p.restore(items, target, options, ctx);
+            }
             // Rebuild the tree: trashed folders of the batch come back (with their contents) before
             // anything whose original place lies inside them; each wave runs concurrently.
             const { waves, depth } = await this.waves(p, items, ctx.signal);
             for (const [key, d] of depth) depths.set(key, d);
             for (const wave of waves) {
               if (ctx.signal.aborted) break;
+              ctx.sending?.(wave.map((i) => i.key));
               await p.restore(wave, target, options, ctx);
             }
           });
@@ -172,6 +176,7 @@ export class OperationsService {
         this.reportMissing(ctx, missing);
         for (const [accountId, items] of groupByAccount(found)) {
           if (ctx.signal.aborted) break;
+          ctx.sending?.(items.map((i) => i.key));
           await this.accounts.withProvider(accountId, (p) => p.remove(items, ctx));
         }
       },
@@ -200,6 +205,7 @@ export class OperationsService {
         if (listing.error) {
           throw new AppError(listing.error.code, `The trash could not be read, so nothing was deleted: ${listing.error.message}`, listing.error.details);
         }
+        ctx.sending?.(listing.items.map((i) => i.key));
         return this.accounts.withProvider(accountId, (p) => p.empty(ctx, listing.items));
       },
     });
@@ -237,7 +243,9 @@ export class OperationsService {
           for (const t of group) (waves[depths?.get(t.key) ?? 0] ??= []).push(t);
           for (const wave of waves.reverse()) {
             if (ctx.signal.aborted) break;
-            if (wave?.length) await this.accounts.withProvider(accountId, (p) => p.undoRestore(wave, ctx));
+            if (!wave?.length) continue;
+            ctx.sending?.(wave.map((t) => t.key));
+            await this.accounts.withProvider(accountId, (p) => p.undoRestore(wave, ctx));
           }
         }
       },
@@ -255,6 +263,46 @@ export class OperationsService {
       const touched = new Map<string, string>();
       for (const t of targets) if (acted.has(t.key)) for (const id of landedIdentities(t.accountId, t.landed)) touched.set(id, t.name);
       this.takeUndoFromEarlier(touched, done.title);
+    });
+    return this.watch(view);
+  }
+
+  /**
+   * Moves the items of a finished restore that the server put somewhere else than its records say
+   * they belong (ItemResult.movableTo: several same-named files deleted in one second) to that
+   * place, as a new batch that can be undone like a restore. Each is checked to still be the file
+   * that landed; nothing is overwritten.
+   */
+  moveToListed(operationId: string): OperationView {
+    const original = this.runner.get(operationId);
+    if (original.kind !== 'restore' || !isFinished(original)) throw new AppError('INVALID_INPUT', 'Only a finished restore has items to move.');
+    const landed = this.runner.landed(operationId);
+    const targets = original.results.flatMap((r) => {
+      const l = landed.get(r.key);
+      return r.movableTo && l && l.ref !== r.movableTo ? [{ key: r.key, name: r.name, landed: l, to: r.movableTo, accountId: parseItemKey(r.key).accountId }] : [];
+    });
+    if (targets.length === 0) throw new AppError('INVALID_INPUT', 'Nothing in this restore is away from where it belongs.');
+    const view = this.runner.start({
+      kind: 'restore',
+      title: targets.length === 1 ? `Move ${targets[0]!.name} to where it belongs` : `Move ${plural(targets.length, 'item')} to where they belong`,
+      accountIds: [...new Set(targets.map((t) => t.accountId))],
+      items: targets.map((t) => ({ key: t.key, name: t.name, size: null })),
+      undoable: true,
+      work: async (ctx) => {
+        for (const [accountId, group] of groupByAccount(targets)) {
+          if (ctx.signal.aborted) break;
+          await this.accounts.withProvider(accountId, async (p) => {
+            if (!p.relocate) throw new AppError('UNSUPPORTED', 'This server kind cannot move restored items.');
+            ctx.sending?.(group.map((t) => t.key));
+            await p.relocate(group, ctx);
+          });
+        }
+      },
+    });
+    void this.runner.wait(view.id).then((done) => {
+      const touched = this.identitiesOf(view.id);
+      this.takeUndoFromEarlier(touched, done.title);
+      if (done.undoable) this.undoIndex.set(view.id, touched);
     });
     return this.watch(view);
   }
@@ -288,7 +336,8 @@ export class OperationsService {
     const view = this.runner.get(operationId);
     const how = this.runner.resumeOf(operationId);
     if (!how || !isFinished(view)) throw new AppError('INVALID_INPUT', 'This operation cannot be retried.');
-    const settled = new Set(view.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'cancelled').map((r) => r.key));
+    // A restore that failed after it moved the item (it says where the item is) is not in the trash to retry.
+    const settled = new Set(view.results.filter((r) => (r.outcome !== 'failed' && r.outcome !== 'cancelled') || (how.kind === 'restore' && r.finalPath)).map((r) => r.key));
     const left = how.items.filter((r) => !settled.has(itemKey(r.accountId, r.id)));
     if (left.length === 0) throw new AppError('INVALID_INPUT', 'Nothing is left to do.');
     if (how.kind === 'delete') return this.remove(left);

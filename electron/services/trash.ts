@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../base/errors';
-import { itemKey, type ItemRef, type Preview, type TrashItem } from '../../shared/model';
+import { itemKey, type ItemRef, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
 import { none } from '../providers/preview';
 import type { AccountsService } from './accounts';
 import { MemoryLedgerStore, MoveLedger } from './ledger';
@@ -128,6 +128,16 @@ export class TrashService {
     return this.accounts.withProvider(ref.accountId, async (provider) =>
       provider.preview ? provider.preview(item, signal) : none('unsupported', 'This server makes no previews of trashed files.'),
     );
+  }
+
+  /**
+   * Which of these items stand for several same-named files deleted in one second, and which
+   * copies the server lost, as far as it tells; nothing ('none') where it cannot happen or the
+   * server tells nothing. Uses the account's last complete listing when there is one.
+   */
+  async sameSecondLosses(accountId: string, items: TrashItem[], signal?: AbortSignal): Promise<SameSecondReport> {
+    const listed = this.lastListing(accountId) ?? undefined;
+    return this.accounts.withProvider(accountId, (p) => p.sameSecondLosses?.(items, listed, signal) ?? Promise.resolve({ source: 'none' as const, losses: [] }));
   }
 
   /** Reads a whole listing (command line, resolve, empty's count). */

@@ -49,7 +49,7 @@ export async function emptyTrash(ctx: ActionContext, accountIds: readonly string
   if (failed.length) throw new Error(`Could not empty the trash of ${failed.join(', ')}: ${errorText(firstError)}`);
 }
 
-type Command = 'ops:cancel' | 'ops:retryFailed' | 'ops:undo';
+type Command = 'ops:cancel' | 'ops:retryFailed' | 'ops:undo' | 'ops:moveToListed';
 
 /** Cancel, retry the failed items of, or undo one batch. */
 export async function steer(ctx: ActionContext, command: Command, operationId: string) {
@@ -93,6 +93,8 @@ export function useOperationCommands(operationId: string) {
   return {
     cancel: useMutation({ mutationFn: () => steer(ctx, 'ops:cancel', operationId) }),
     retry: useMutation({ mutationFn: () => steer(ctx, 'ops:retryFailed', operationId) }),
+    /** Items the server restored elsewhere than its records say they belong (same-named files deleted in one second): move them there. */
+    moveToListed: useMutation({ mutationFn: () => steer(ctx, 'ops:moveToListed', operationId) }),
     undo: useUndo(operationId),
     dismiss: useMutation({ mutationFn: () => dismiss(ctx, operationId) }),
   };

@@ -24,6 +24,7 @@ function resultDetail(r: ItemResult): string {
     else if (r.outcome === 'kept') text += ` at ${folderLabel(r.finalPath)}`;
   }
   if (r.error && (r.outcome === 'failed' || r.outcome === 'kept')) text += `: ${textFor(r.error.code, r.error.message)}`;
+  if (r.movableTo) text += ` — it belongs at ${folderLabel(r.movableTo)}`;
   return text;
 }
 
@@ -57,8 +58,9 @@ function ResultLine({ r, op, accountShown }: { r: ItemResult; op: OperationView;
 
 function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
   const [open, setOpen] = useState(false);
-  const { cancel, retry, undo, dismiss } = useOperationCommands(op.id);
+  const { cancel, retry, undo, dismiss, moveToListed } = useOperationCommands(op.id);
   const finished = isFinished(op);
+  const elsewhere = op.kind === 'restore' ? op.results.filter((r) => r.movableTo).length : 0;
   const failed = failedCount(op);
   const parts = progressParts(op);
   const sorted = [...op.results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
@@ -100,6 +102,16 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
               </button>
             )
           )}
+          {finished && elsewhere > 0 && (
+            <button
+              type="button"
+              onClick={() => moveToListed.mutate()}
+              disabled={moveToListed.isPending || moveToListed.isSuccess}
+              title="The server put these back where the first of several same-named files deleted in the same second was; move them where the list showed them"
+            >
+              Move {elsewhere === 1 ? 'it' : plural(elsewhere, 'item')} where {elsewhere === 1 ? 'it belongs' : 'they belong'}
+            </button>
+          )}
           {finished && op.results.length > 0 && (
             <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
               {open ? 'Hide details' : 'Details'}
@@ -138,7 +150,7 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
           {/[.!?]$/.test(op.undoNote) ? '' : '.'}
         </p>
       )}
-      <ErrorLine error={cancel.error ?? retry.error ?? undo.error ?? dismiss.error} />
+      <ErrorLine error={cancel.error ?? retry.error ?? undo.error ?? dismiss.error ?? moveToListed.error} />
       {open && (
         <ul className="op-results" aria-label={`Results of ${op.title}`}>
           {sorted.slice(0, 500).map((r) => (

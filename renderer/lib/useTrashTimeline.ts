@@ -2,6 +2,7 @@ import { useCallback, useDeferredValue, useMemo } from 'react';
 import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { eventItems, eventRange, eventWorkflows } from '../actions/events';
+import { useEventLosses, type EventLosses } from '../queries/trash';
 import { busyReason, type BusyItems } from './busy';
 import { DATES } from './format';
 import type { Selection } from './selection';
@@ -9,6 +10,13 @@ import type { TimeRange } from './timeRange';
 import { useDeletionEvents } from './useDeletionEvents';
 import { useTimeline } from './useTimeline';
 import { filterItems, type Filters } from './view';
+
+/** " · 198 copies lost by the server (same names deleted in one second; it kept only the last)". */
+function lossText(l: EventLosses | undefined): string {
+  if (!l) return '';
+  const n = `${l.atLeast ? 'at least ' : ''}${l.lost.toLocaleString('en-US')}`;
+  return ` · ${n} ${l.lost === 1 ? 'copy' : 'copies'} lost by the server (same names deleted in one second; it kept only the last)`;
+}
 
 /**
  * Everything the timeline band of the trash screen needs: the histogram of the items the other
@@ -51,10 +59,14 @@ export function useTrashTimeline({
   const range = filters.deleted;
   const current = range ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null) : null;
   const labels = useMemo(() => new Map(accounts.map((a) => [a.id, a.label])), [accounts]);
+  // Copies the server itself lost (same names deleted in one second): for the newest event and the chosen one.
+  const asked = useMemo(() => new Set([events[0]?.id, current].filter((x): x is string => typeof x === 'string')), [events, current]);
+  const losses = useEventLosses(events, asked);
   // In the window's one date format; to the minute, as the bars are.
   const summaryOf = useCallback(
-    (e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id, { when: (from, to) => DATES.span(Math.floor(from / 60_000) * 60_000, Math.floor(to / 60_000) * 60_000) }),
-    [labels],
+    (e: DeletionEvent) =>
+      eventSummary(e, (id) => labels.get(id) ?? id, { when: (from, to) => DATES.span(Math.floor(from / 60_000) * 60_000, Math.floor(to / 60_000) * 60_000) }) + lossText(losses.get(e.id)),
+    [labels, losses],
   );
   return {
     timeline,

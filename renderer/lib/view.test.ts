@@ -74,13 +74,16 @@ describe('filter and sort', () => {
     expect(fileTypeOf({ kind: 'folder', ext: '', mimeType: null })).toBe('folder');
   });
 
-  // A coarse guard (shared CI machines are noisy): measured ~0.2–0.7 s on a loaded 2-CPU box.
-  it('sorts and filters 100k items in a few hundred milliseconds', () => {
+  // How fast is a benchmark's business (npm run bench); here: right at 100k items.
+  it('sorts and filters 100k items', () => {
     const big = Array.from({ length: 100_000 }, (_, i) => item(`file ${(i * 7919) % 100_000}.txt`, { size: (i * 31) % 1000 }));
-    const t = performance.now();
-    sortItems(big, { column: 'name', direction: 'asc' }, accounts);
-    filterItems(big, { ...noFilters, text: 'file 99' });
-    expect(performance.now() - t).toBeLessThan(3000);
+    const sorted = sortItems(big, { column: 'name', direction: 'asc' }, accounts);
+    expect(sorted).toHaveLength(100_000);
+    // The names are a permutation of "file 0.txt" … "file 99999.txt": natural order puts each at its number.
+    for (let i = 0; i < sorted.length; i += 997) expect(sorted[i]!.name).toBe(`file ${i}.txt`);
+    const found = filterItems(big, { ...noFilters, text: 'file 99' });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((i) => i.name.includes('file 99'))).toBe(true);
   });
 
   it('gives the selected items in view order, whether the selection is small or large', () => {

@@ -21,6 +21,8 @@ export const keys = {
   foldersOf: (accountId: string) => ['folders', accountId] as const,
   /** One level of the live files tree; the root when parentId is null. */
   folders: (accountId: string, parentId: string | null) => [...keys.foldersOf(accountId), parentId ?? ''] as const,
+  /** What the server lost among one event's items of one account (same-named files deleted in one second). */
+  sameSecond: (accountId: string, eventId: string) => [...keys.trash(accountId), 'sameSecond', eventId] as const,
   /** One trashed file's preview (data from main). */
   preview: (accountId: string, id: string) => ['preview', accountId, id] as const,
   ops: () => ['ops'] as const,

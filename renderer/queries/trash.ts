@@ -1,6 +1,7 @@
 import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import type { AccountView, Preview, TrashItem } from '../../shared/model';
+import type { DeletionEvent } from '../../shared/events';
+import { parseItemKey, type AccountView, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
 import { call } from '../api/client';
 import { errorCode, errorText } from '../lib/errorText';
 import { accountTotals, type AccountTotals } from '../lib/trashTotals';
@@ -100,6 +101,56 @@ export function usePreview(item: TrashItem | null): { preview: Preview | undefin
 export function useTrashInside(folder: TrashItem | null) {
   const q = useQuery({ ...trashQueries.inside(folder?.accountId ?? '', folder?.id ?? ''), enabled: folder !== null });
   return { query: q, items: q.data?.items ?? [], loading: folder !== null && q.isPending, fetching: q.isFetching };
+}
+
+/** What the server lost among an event's items: entries that stand for several same-named files deleted in one second, and the copies lost. */
+export interface EventLosses {
+  entries: number;
+  lost: number;
+  /** Some server named only some of them (ownCloud 10: "at least"). */
+  atLeast: boolean;
+}
+
+/**
+ * Per event: the copies the servers lost among its items (same-named files deleted in the same
+ * second), summed over its accounts, for `eventIds` only (reading a server's records costs
+ * requests: the events on screen that matter, not every one). Missing while unknown, or when no
+ * server tells anything. Refetched with the account's trash.
+ */
+export function useEventLosses(events: readonly DeletionEvent[], eventIds: ReadonlySet<string>): ReadonlyMap<string, EventLosses> {
+  const asks = events
+    .filter((e) => eventIds.has(e.id))
+    .flatMap((e) => {
+      const byAccount = new Map<string, string[]>();
+      for (const key of e.keys) {
+        const { accountId, id } = parseItemKey(key);
+        const ids = byAccount.get(accountId);
+        if (ids) ids.push(id);
+        else byAccount.set(accountId, [id]);
+      }
+      return [...byAccount].map(([accountId, ids]) => ({ eventId: e.id, accountId, ids }));
+    });
+  return useQueries({
+    queries: asks.map((a) => ({
+      queryKey: keys.sameSecond(a.accountId, a.eventId),
+      queryFn: () => call('trash:sameSecond', { accountId: a.accountId, ids: a.ids }),
+      staleTime: Infinity,
+      retry: false,
+    })),
+    combine: (results) => {
+      const out = new Map<string, EventLosses>();
+      asks.forEach((a, i) => {
+        const report: SameSecondReport | undefined = results[i]?.data;
+        if (!report || report.source === 'none' || report.losses.length === 0) return;
+        const sum = out.get(a.eventId) ?? { entries: 0, lost: 0, atLeast: false };
+        sum.entries += report.losses.length;
+        sum.lost += report.losses.reduce((n, l) => n + l.lost.length, 0);
+        sum.atLeast ||= report.losses.some((l) => !l.complete);
+        out.set(a.eventId, sum);
+      });
+      return out;
+    },
+  });
 }
 
 /** Takes items out of every cached listing as soon as an operation reports them gone. */

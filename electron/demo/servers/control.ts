@@ -23,6 +23,8 @@ import type { FileTree } from './tree';
  *                                               and folders and trashes them at given past times, kept the
  *                                               way the server kind keeps deletion times (see PastStep)
  *   GET  /__control/requests                    → 200 the last requests seen [{method, path, headers}]
+ *   POST /__control/transport {preset?, …Transport} → 204: how answers travel from now on (see Transport)
+ *   GET  /__control/transport                   → 200 the current Transport
  *
  * Over HTTP a Fault is JSON: `path` is a substring; `pathRegExp` (+ `pathFlags`) a regular
  * expression; `times` may be the string "Infinity"; everything else as below.
@@ -117,6 +119,86 @@ export interface FaultHandle {
   cancel(): void;
 }
 
+/**
+ * How a test server's answers travel, as deployments deliver them. By default (all off) a test
+ * server is polite: keep-alive, a Content-Length on every body, the whole answer in one write at
+ * once. Each field makes it behave like a real deployment instead:
+ *
+ *   connectionClose  every answer says `Connection: close` and the server closes the connection
+ *                    after it, as PHP's built-in server (the real-server kits), Apache with
+ *                    KeepAlive off and many proxies do.
+ *   firstByteMs      the server acts on the request, then waits this long before the first byte
+ *                    of its answer (a busy PHP worker, a proxy buffering the answer).
+ *   framing          how a body's end is told: 'length' (Content-Length), 'chunked'
+ *                    (Transfer-Encoding: chunked, nginx/Apache in front of PHP-FPM), 'close' (no
+ *                    length at all: the body ends when the connection closes, which is what PHP's
+ *                    built-in server sends for every body but an empty one), or 'rotate' (the
+ *                    three in turn, one per answer). Empty 201/204 answers keep `Content-Length: 0`
+ *                    as PHP sends them; 'close' implies connectionClose.
+ *   writeBytes       the body goes to the socket this many bytes at a time, each write waiting until
+ *                    the one before has left (a small send buffer; Node cannot set SO_SNDBUF): the
+ *                    client reads it in many small pieces.
+ *
+ * Select it per server: the `transport` start option, POST /__control/transport, or for every test
+ * server of a process the environment variable SALVAGE_TEST_TRANSPORT (a preset name or the JSON
+ * of a Transport). Presets: 'polite' (the default), 'php' (the real-server kits: Connection: close,
+ * bodies delimited by the close) and 'deployment' (all of it: close, 10 ms to the first byte,
+ * framing rotating between length, chunked and close, 1 KiB writes). Faults keep their own
+ * framing (slow-body, truncate) but their answers otherwise travel the same way.
+ */
+export interface Transport {
+  connectionClose?: boolean | undefined;
+  firstByteMs?: number | undefined;
+  framing?: Framing | undefined;
+  writeBytes?: number | undefined;
+  writeIntervalMs?: number | undefined;
+}
+
+export type Framing = 'length' | 'chunked' | 'close' | 'rotate';
+
+export const TRANSPORT_PRESETS = {
+  polite: {},
+  php: { connectionClose: true, framing: 'close' },
+  deployment: { connectionClose: true, firstByteMs: 10, framing: 'rotate', writeBytes: 1024 },
+} as const satisfies Record<string, Transport>;
+
+export type TransportPreset = keyof typeof TRANSPORT_PRESETS;
+
+/** A preset, or fields, or a preset with some fields changed. */
+export type TransportSetting = TransportPreset | (Transport & { preset?: TransportPreset | undefined });
+
+/** A Transport from a preset name or its JSON (SALVAGE_TEST_TRANSPORT, POST /__control/transport). */
+export function parseTransport(value: unknown): Transport {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value === 'string') {
+    const name = value.trim();
+    if (name in TRANSPORT_PRESETS) return { ...TRANSPORT_PRESETS[name as TransportPreset] };
+    if (name.startsWith('{')) return parseTransport(JSON.parse(name) as unknown);
+    throw new Error(`unknown transport "${name}" (one of ${Object.keys(TRANSPORT_PRESETS).join(', ')}, or the JSON of a Transport)`);
+  }
+  if (typeof value !== 'object') throw new Error('a transport is a preset name or an object');
+  const o = value as Record<string, unknown>;
+  const base: Transport = typeof o.preset === 'string' ? parseTransport(o.preset) : {};
+  const num = (k: string) => (o[k] === undefined ? undefined : Math.max(0, Number(o[k])));
+  const framing = o.framing;
+  if (framing !== undefined && !['length', 'chunked', 'close', 'rotate'].includes(String(framing))) throw new Error(`unknown framing "${String(framing)}"`);
+  return {
+    ...base,
+    ...(o.connectionClose !== undefined ? { connectionClose: o.connectionClose === true } : {}),
+    ...(o.firstByteMs !== undefined ? { firstByteMs: num('firstByteMs') } : {}),
+    ...(framing !== undefined ? { framing: framing as Framing } : {}),
+    ...(o.writeBytes !== undefined ? { writeBytes: num('writeBytes') } : {}),
+    ...(o.writeIntervalMs !== undefined ? { writeIntervalMs: num('writeIntervalMs') } : {}),
+  };
+}
+
+/** The transport every test server of this process starts with: SALVAGE_TEST_TRANSPORT, else polite. */
+export function transportFromEnv(value = process.env.SALVAGE_TEST_TRANSPORT): Transport {
+  return parseTransport(value);
+}
+
+const isPolite = (t: Transport) => !t.connectionClose && !t.firstByteMs && (t.framing ?? 'length') === 'length' && !t.writeBytes;
+
 export interface SeenRequest {
   method: string;
   path: string;
@@ -168,6 +250,9 @@ const timeOfStep = (at: number | string | undefined, fallback: number): number =
 
 export class Control {
   latencyMs = 0;
+  /** How answers travel (see Transport); reset() keeps it, as it is the server's, not the test state's. */
+  transport: Transport = {};
+  private framingTurn = 0;
   private faults: ArmedFault[] = [];
   private nextFaultId = 1;
   private readonly hung = new Set<HungRequest>();
@@ -230,6 +315,18 @@ export class Control {
 
   setLatency(ms: number): void {
     this.latencyMs = Math.max(0, ms);
+  }
+
+  /** Sets how answers travel from now on (a preset name or fields; see Transport). */
+  setTransport(transport: TransportSetting): void {
+    this.transport = parseTransport(transport);
+  }
+
+  /** The framing of the next answer (turns through length, chunked and close for 'rotate'). */
+  nextFraming(): 'length' | 'chunked' | 'close' {
+    const f = this.transport.framing ?? 'length';
+    if (f !== 'rotate') return f;
+    return (['length', 'chunked', 'close'] as const)[this.framingTurn++ % 3]!;
   }
 
   /** Arms a fault (see the top of this file). */
@@ -410,10 +507,47 @@ function framed(headers: Record<string, string | string[]>, length: number): Rec
   return out;
 }
 
-function send(res: ServerResponse, r: { status: number; headers: Record<string, string | string[]>; body: Buffer | string }): void {
+function send(res: ServerResponse, r: { status: number; headers: Record<string, string | string[]>; body: Buffer | string }, control?: Control): void | Promise<void> {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  if (control && !isPolite(control.transport)) return sendThrough(control, res, { status: r.status, headers: r.headers, body });
   res.writeHead(r.status, framed(r.headers, body.length));
   res.end(body);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends a captured answer the way the control's Transport says (see there). */
+async function sendThrough(control: Control, res: ServerResponse, r: Captured): Promise<void> {
+  const t = control.transport;
+  if (t.firstByteMs) await pause(t.firstByteMs);
+  const socket = res.socket;
+  if (res.destroyed || !socket || socket.destroyed) return;
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(r.headers)) if (!['content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())) headers[k] = v;
+  const bodiless = r.status === 204 || r.status === 304 || (r.status >= 100 && r.status < 200) || res.req?.method === 'HEAD';
+  const framing = control.nextFraming();
+  if (t.connectionClose || framing === 'close') headers.Connection = 'close';
+  if (bodiless || r.body.length === 0 || framing === 'length') {
+    // A HEAD answer keeps the length its GET would have; 204/304 say nothing of a body.
+    const declared = r.headers['content-length'];
+    headers['Content-Length'] = res.req?.method === 'HEAD' && declared !== undefined ? String(declared) : String(bodiless ? 0 : r.body.length);
+  } else if (framing === 'close') {
+    // No length and no chunks: Node then ends the body by closing the connection (as PHP does).
+    res.removeHeader('Content-Length');
+    res.removeHeader('Transfer-Encoding');
+  } else {
+    headers['Transfer-Encoding'] = 'chunked';
+  }
+  res.writeHead(r.status, headers);
+  if (bodiless || r.body.length === 0) return void res.end();
+  const step = t.writeBytes && t.writeBytes > 0 ? Math.floor(t.writeBytes) : r.body.length;
+  if (step < r.body.length) socket.setNoDelay(true);
+  for (let at = 0; at < r.body.length; at += step) {
+    if (res.destroyed || socket.destroyed) return;
+    await new Promise<void>((resolve) => res.write(r.body.subarray(at, at + step), () => resolve()));
+    if (t.writeIntervalMs && at + step < r.body.length) await pause(t.writeIntervalMs);
+  }
+  res.end();
 }
 
 const asCaptured = (r: FaultResponse): Captured => ({ status: r.status, headers: r.headers, body: Buffer.from(r.body) });
@@ -441,11 +575,11 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
         r = { status: f.status ?? 500, headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body: f.body ?? '' };
         if (f.retryAfter !== undefined) r.headers['Retry-After'] = String(f.retryAfter);
       }
-      return send(res, { status: r.status, headers: { ...r.headers, ...f.headers }, body: r.body });
+      return send(res, { status: r.status, headers: { ...r.headers, ...f.headers }, body: r.body }, control);
     }
     case 'login-page': {
       const page = loginPage(control.kind, { page: f.page });
-      return send(res, { status: f.status ?? page.status, headers: { ...page.headers, ...f.headers }, body: page.body });
+      return send(res, { status: f.status ?? page.status, headers: { ...page.headers, ...f.headers }, body: page.body }, control);
     }
     case 'reset':
       if (f.close === 'fin') socket.destroy();
@@ -456,8 +590,8 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
         socket,
         end: (answer) => {
           if (!answer || socket.destroyed) return void socket.destroy();
-          if (captured) send(res, captured);
-          else void Promise.resolve(handler(req, res, body)).catch(() => socket.destroy());
+          if (captured) void Promise.resolve(send(res, captured, control)).catch(() => socket.destroy());
+          else void answer_(control, handler, req, res, body).catch(() => socket.destroy());
         },
       });
       return;
@@ -467,7 +601,7 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
       if (f.body !== undefined) r = base!;
       else if (base && base.status >= 200 && base.status < 300 && base.body.length > 0) r = { ...base, body: breakBody(base.body) };
       else r = asCaptured(malformedResponse(control.kind, base && base.status >= 200 && base.status < 300 ? base.status : undefined));
-      return send(res, { ...r, headers: { ...r.headers, ...f.headers } });
+      return send(res, { ...r, headers: { ...r.headers, ...f.headers } }, control);
     }
     case 'slow-body': {
       const r = real() ?? asCaptured(malformedResponse(control.kind));
@@ -504,6 +638,12 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
   }
 }
 
+/** Runs the front end for a request: straight to the client, or captured and sent through the transport. */
+async function answer_(control: Control, handler: Handler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  if (isPolite(control.transport)) return void (await handler(req, res, body));
+  await sendThrough(control, res, await runCaptured(handler, req, res, body));
+}
+
 /**
  * Wraps a front end's handler with the control API: control routes, recorded requests, latency
  * and injected faults, then the front end.
@@ -519,7 +659,7 @@ export function withControl(control: Control, handler: Handler): (req: IncomingM
       if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
       const armed = control.takeArmed(req.method ?? 'GET', rawPath);
       if (armed) return deliver(control, armed, handler, req, res, body);
-      await handler(req, res, body);
+      await answer_(control, handler, req, res, body);
     })().catch((e: unknown) => {
       if (res.destroyed || req.socket.destroyed) return;
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -611,6 +751,11 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
         return send(200, control.tree.snapshot(url.searchParams.get('user') ?? ''));
       case 'GET /__control/requests':
         return send(200, control.seen);
+      case 'POST /__control/transport':
+        control.setTransport(parseTransport(json()));
+        return send(204);
+      case 'GET /__control/transport':
+        return send(200, control.transport);
       default:
         return send(404, { error: 'no such control route' });
     }
@@ -625,8 +770,12 @@ export interface RunningServer {
   control: Control;
 }
 
-/** Listens on 127.0.0.1 (port 0 = any free port) and answers through the control wrapper. */
-export async function listen(control: Control, handler: Handler, port = 0): Promise<RunningServer> {
+/**
+ * Listens on 127.0.0.1 (port 0 = any free port) and answers through the control wrapper, with the
+ * given transport (default: SALVAGE_TEST_TRANSPORT, else polite).
+ */
+export async function listen(control: Control, handler: Handler, port = 0, transport: TransportSetting = transportFromEnv()): Promise<RunningServer> {
+  control.setTransport(transport);
   const server: Server = createServer(withControl(control, handler));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

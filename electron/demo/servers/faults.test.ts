@@ -277,8 +277,7 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       const [name] = fx.names;
       server.control.fault({ method: fx.restoreMethod, path: fx.restorePath, kind: 'hang' });
       const seen = await call(fx.restore(name!), 300);
-      expect(seen.error).toBe('TIMEOUT');
-      expect(seen.endedAt).toBeGreaterThanOrEqual(290);
+      expect(seen).toMatchObject({ status: null, error: 'TIMEOUT' });
       await until(() => server.control.hungCount === 0);
       expect(fx.inTrash(name!)).toBe(true);
     });
@@ -317,9 +316,9 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       other.control.fault({ kind: 'hang' });
       const pending = send(other.url, fx.list());
       await until(() => other.control.hungCount === 1);
-      const t0 = performance.now();
+      // close() ends the held request instead of waiting for it (were it to wait, this would never end).
       await other.close();
-      expect(performance.now() - t0).toBeLessThan(1_000);
+      expect(other.control.hungCount).toBe(0);
       expect((await pending).error).toMatch(/ECONNRESET|socket hang up/);
     });
   });
@@ -335,8 +334,25 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       expect(seen.status).toBe(normal.status);
       expect(seen.body).toBe(normal.body);
       expect(Number(seen.headers['content-length'])).toBe(Buffer.byteLength(normal.body));
-      expect(seen.headersAt!).toBeLessThan(60);
-      expect(seen.endedAt - seen.headersAt!).toBeGreaterThanOrEqual(4 * 60 - 10);
+    });
+
+    it('slow body: what has arrived after the headers is the first chunk, the rest still to come', async () => {
+      // A pause far longer than any stall of this machine between chunks: the client reads the
+      // headers and the first chunk, sees the answer incomplete, and hangs up.
+      const r = fx.list();
+      const normal = await call(r);
+      server.control.fault({ path: r.path, kind: 'slow-body', chunkBytes: 10, intervalMs: 20_000 });
+      const first = await new Promise<{ status: number | undefined; length: string | undefined; chunk: string; complete: boolean }>((resolve, reject) => {
+        const req = httpRequest(new URL(r.path, server.url), { method: r.method, headers: r.headers ?? {}, agent: false }, (res) => {
+          res.once('data', (c: Buffer) => {
+            resolve({ status: res.statusCode, length: res.headers['content-length'], chunk: c.toString('utf8'), complete: res.complete });
+            req.destroy();
+          });
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+        req.end(r.body);
+      });
+      expect(first).toEqual({ status: normal.status, length: String(Buffer.byteLength(normal.body)), chunk: normal.body.slice(0, 10), complete: false });
     });
 
     it('truncated body: Content-Length promises the whole body, half arrives, then the socket closes', async () => {

@@ -1,4 +1,4 @@
-import type { RunningServer } from './control';
+import type { RunningServer, TransportSetting } from './control';
 import { startDocSpaceServer } from './docspace/index';
 import type { ServerKind } from './faults';
 import { startWebDavServer } from './webdav/server';
@@ -10,6 +10,8 @@ export interface StartServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   latencyMs?: number;
+  /** How answers travel (control.ts Transport); default SALVAGE_TEST_TRANSPORT, else polite. */
+  transport?: TransportSetting;
 }
 
 /** Starts one protocol-faithful test server; answers its URL, close() and the control API. */
@@ -19,13 +21,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     case 'owncloud10':
     case 'nextcloud':
     case 'ocis':
-      return startWebDavServer({ kind: options.kind, port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+      return startWebDavServer({ kind: options.kind, port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.transport ? { transport: options.transport } : {}) });
     case 'docspace':
-      return startDocSpaceServer({ port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+      return startDocSpaceServer({ port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.transport ? { transport: options.transport } : {}) });
   }
 }
 
 export { startWebDavServer } from './webdav/server';
 export { WEBDAV_USERS, seedTestState, seedDemoState } from './webdav/seed';
 export { errorResponse, loginPage, malformedResponse, nginxErrorPage, revaErrorBody, docSpaceErrorBody, type FaultResponse, type ErrorResponseOptions } from './faults';
-export type { Fault, FaultKind, FaultHandle } from './control';
+export type { Fault, FaultKind, FaultHandle, Transport, TransportPreset, TransportSetting, Framing } from './control';
+export { TRANSPORT_PRESETS, parseTransport } from './control';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * One in-memory file tree shared by every test server front end (ownCloud 10, Nextcloud, oCIS,
@@ -30,6 +30,8 @@ export interface TreeNode {
   trashEntry: number | null;
   /** A changing tag, as servers expose in ETag. */
   etag: string;
+  /** Files written with their bytes (PUT, or a seed that gives them): what GET answers. Else GET answers `size` filler bytes. */
+  content?: Buffer;
 }
 
 export interface TrashEntry {
@@ -43,6 +45,13 @@ export interface TrashEntry {
   originalPath: string;
   deletedBy: string;
   deletedByName: string;
+  /**
+   * Servers that name a trash file `<name>.d<unix seconds>` (Nextcloud, ownCloud 10) keep one trash
+   * file for the same name deleted twice within one second, but a database row per original
+   * location: those rows' original paths, oldest first (absent when there was no such collision).
+   * See FileTree.sameSecondCollisions.
+   */
+  rows?: string[];
 }
 
 export interface TreeUser {
@@ -130,6 +139,33 @@ export class FileTree {
   readonly entries = new Map<number, TrashEntry>();
   /** A clock the seeds and tests can move; ms since the epoch. */
   now: () => number = () => Date.now();
+
+  /**
+   * Nextcloud and ownCloud 10 keep a trashed item as the file `files_trashbin/files/<name>.d<unix
+   * seconds>`: the same name trashed again within the same second (from another folder, say)
+   * overwrites that file, so only the last one's content survives, under the last one's file id,
+   * while the database keeps a row per deletion (checked on both real servers; ownCloud recordings,
+   * notable behaviour 17). With this set, trash() does the same: the earlier entry's node is gone
+   * and the new entry carries every row's original path in `rows`. What each server then shows and
+   * does with the rows is the front end's (Nextcloud lists the last row's location and restores to
+   * the first's; ownCloud 10 lists the first's).
+   */
+  sameSecondCollisions = false;
+
+  /**
+   * Runs `fn` with the clock stopped at `at` (ms since the epoch), then puts the clock back: seeds
+   * run under it, so every time they do not give (a folder made on the way, a file's mtime) is
+   * that fixed reading too, never the time the test happens to run.
+   */
+  at<T>(at: number, fn: () => T): T {
+    const saved = this.now;
+    this.now = () => at;
+    try {
+      return fn();
+    } finally {
+      this.now = saved;
+    }
+  }
 
   /** Forgets everything. */
   reset(): void {
@@ -266,7 +302,9 @@ export class FileTree {
   }
 
   /** Writes a file (its parents must exist unless `parents` is set); an existing file is updated in place. */
-  writeFile(userId: string, path: string, size: number, options: { mtime?: number; contentType?: string; parents?: boolean } = {}): TreeNode {
+  writeFile(userId: string, path: string, size: number, options: { mtime?: number; contentType?: string; parents?: boolean; content?: Buffer | string } = {}): TreeNode {
+    const content = options.content === undefined ? undefined : Buffer.isBuffer(options.content) ? options.content : Buffer.from(options.content);
+    if (content) size = content.length;
     const parts = splitPath(path);
     const name = parts.pop();
     if (name === undefined) throw new TreeError('INVALID', 'A file needs a name');
@@ -276,21 +314,30 @@ export class FileTree {
     const existing = this.child(parent.id, name);
     if (existing) {
       if (existing.kind !== 'file') throw new TreeError('EXISTS', `${name} is a folder`);
-      return this.updateFile(existing.id, size, options.mtime);
+      return this.updateFile(existing.id, size, options.mtime, content);
     }
     const node = this.createIn(parent.id, name, 'file', size, options.mtime);
     if (options.contentType) node.contentType = options.contentType;
+    if (content) node.content = content;
     return node;
   }
 
   /** New content for a file, as saving over it does: same id, new size, mtime and ETag. */
-  updateFile(nodeId: number, size: number, mtime?: number): TreeNode {
+  updateFile(nodeId: number, size: number, mtime?: number, content?: Buffer): TreeNode {
     const node = this.node(nodeId);
     if (node.kind !== 'file') throw new TreeError('EXISTS', `${node.name} is a folder`);
-    node.size = size;
+    node.size = content ? content.length : size;
+    if (content) node.content = content;
+    else delete node.content;
     node.mtime = mtime ?? this.now();
     node.etag = etag();
     return node;
+  }
+
+  /** What GET of a file answers: its bytes when written with them, else `size` filler bytes. */
+  bytesOf(nodeId: number): Buffer {
+    const node = this.node(nodeId);
+    return node.content ?? Buffer.alloc(node.size, 0x61);
   }
 
   /** Creates a node inside a live or trashed folder. */
@@ -316,11 +363,13 @@ export class FileTree {
     const existing = target.children.get(newName);
     if (existing !== undefined && existing !== nodeId) throw new TreeError('EXISTS', `${newName} exists`);
     this.detach(node);
+    // A file's type follows its name, as servers derive it (a restore as renamed.md is text/markdown).
+    if (node.kind === 'file' && newName !== node.name) node.contentType = contentTypeFor(newName);
     node.name = newName;
     node.parent = target.id;
     target.children.set(newName, node.id);
     this.setEntry(node, target.trashEntry, target.owner);
-    node.etag = etag();
+    node.etag = etag(node.kind);
     return node;
   }
 
@@ -329,6 +378,7 @@ export class FileTree {
     const src = this.node(nodeId);
     const copy = this.createIn(newParentId, newName, src.kind, src.size, src.mtime);
     copy.contentType = src.contentType;
+    if (src.content) copy.content = src.content;
     for (const child of this.children(src.id)) this.copy(child.id, copy.id);
     return copy;
   }
@@ -352,16 +402,27 @@ export class FileTree {
     const user = this.user(node.owner);
     const originalPath = this.pathOf(node.id);
     const by = this.users.get(options.deletedBy ?? node.owner) ?? user;
+    const deletedAt = options.at ?? this.now();
+    let rows: string[] | undefined;
+    if (this.sameSecondCollisions) {
+      const second = Math.floor(deletedAt / 1000);
+      const clash = this.trashOf(user.id).find((e) => Math.floor(e.deletedAt / 1000) === second && this.nodes.get(e.nodeId)?.name === node.name);
+      if (clash) {
+        rows = [...(clash.rows ?? [clash.originalPath]), originalPath];
+        this.destroy(clash.nodeId);
+      }
+    }
     this.detach(node);
     node.parent = null;
     const entry: TrashEntry = {
       id: node.id,
       nodeId: node.id,
       owner: user.id,
-      deletedAt: options.at ?? this.now(),
+      deletedAt,
       originalPath,
       deletedBy: by.id,
       deletedByName: by.displayName,
+      ...(rows ? { rows } : {}),
     };
     this.entries.set(entry.id, entry);
     this.setEntry(node, entry.id, user.id);
@@ -389,7 +450,10 @@ export class FileTree {
     const wasTop = node.trashEntry === node.id;
     const target = this.node(targetParentId);
     if (target.trashEntry !== null) throw new TreeError('INVALID', 'Target is in the trash');
+    // A restored file or folder keeps its id, ETag and mtime (both real servers; ownCloud notable behaviour 1).
+    const kept = node.etag;
     const moved = this.move(node.id, targetParentId, name);
+    moved.etag = kept;
     if (wasTop) this.dropEntry(node.id);
     moved.mtime = moved.mtime || this.now();
     return moved;
@@ -495,7 +559,7 @@ export class FileTree {
       owner: init.owner,
       children: init.kind === 'folder' ? new Map() : null,
       trashEntry: init.trashEntry ?? null,
-      etag: etag(),
+      etag: etag(init.kind),
     };
     this.nodes.set(node.id, node);
     return node;
@@ -523,7 +587,19 @@ export class FileTree {
 }
 
 let etagCounter = 0;
-const etag = () => `${Date.now().toString(16)}${(etagCounter++).toString(16).padStart(6, '0')}`;
+/**
+ * ETags as Nextcloud and ownCloud 10 make them (real servers, differential check): a file's is 32
+ * hex digits (an md5, as little compressible as theirs), a folder's 13 (PHP's uniqid(): seconds
+ * and microseconds in hex). New on every change.
+ */
+const etag = (kind: NodeKind = 'file') => {
+  const n = etagCounter++;
+  if (kind === 'folder') {
+    const now = Date.now();
+    return `${Math.floor(now / 1000).toString(16).padStart(8, '0')}${(((now % 1000) * 1000 + n) % 0x100000).toString(16).padStart(5, '0')}`;
+  }
+  return createHash('md5').update(`${process.pid}:${Date.now()}:${n}`).digest('hex');
+};
 
 /** Names servers accept: non-empty, no slash, no NUL, not "." or "..". */
 export function validName(name: string): boolean {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../base/events';
-import { startBridge, type Bridge } from './bridge';
+import { MAX_BODY_BYTES, startBridge, type Bridge } from './bridge';
 
 /** Raw HTTP so the test controls Host and Origin exactly (fetch would not let it set Host). */
 function send(
@@ -97,6 +97,63 @@ describe('bridge', () => {
       body,
     });
     expect(res.status).toBe(415);
+  });
+
+  /** Streams up to 200 MiB of body (declared or chunked) and counts what the bridge let through before it answered. */
+  const flood = (declared: boolean) =>
+    new Promise<{ status: number | null; body: string; sent: number }>((resolve) => {
+      let sent = 0;
+      const total = 200 * 1024 * 1024;
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: bridge.port,
+          method: 'POST',
+          path: '/api/invoke',
+          headers: { Host: `127.0.0.1:${bridge.port}`, ...json, 'X-Salvage-Token': 'right-token-123', ...(declared ? { 'Content-Length': String(total) } : {}) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? null, body: text, sent }));
+        },
+      );
+      req.on('error', () => resolve({ status: null, body: '', sent }));
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+
+  it('refuses a body over the cap with 413 without reading it: declared too long, or growing past it', async () => {
+    dispatch.mockClear();
+    const declared = await flood(true);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error).toContain('Request too large');
+    expect(declared.sent).toBeLessThan(MAX_BODY_BYTES);
+    const chunked = await flood(false);
+    expect(chunked.status).toBe(413);
+    expect(chunked.sent).toBeLessThan(2 * MAX_BODY_BYTES);
+    expect(dispatch).not.toHaveBeenCalled();
+    // The bridge still answers afterwards.
+    expect((await send(bridge, { headers: { ...json, 'X-Salvage-Token': 'right-token-123' }, body })).status).toBe(200);
+  });
+
+  it('takes the largest request the contract needs: a restore of 100,000 items with an answer for each', async () => {
+    dispatch.mockClear();
+    const accountId = '0b8e1c52-8f6a-4a7e-9c1d-3f2b5a6c7d8e';
+    const items = Array.from({ length: 100_000 }, (_, i) => ({ accountId, id: `storage-users-1$4c510ada-c86b-4815-8820-616c69636500!a0b1c2d3-0000-4000-8000-${i.toString(16).padStart(12, '0')}` }));
+    const resolutions = Object.fromEntries(items.map((i) => [`${accountId}:${i.id}`, 'keep-both']));
+    const big = JSON.stringify({ channel: 'ops:restore', payload: { items, destination: { kind: 'original' }, resolutions, recreateMissingFolders: true } });
+    expect(big.length).toBeGreaterThan(24 * 1024 * 1024);
+    const res = await send(bridge, { headers: { ...json, 'X-Salvage-Token': 'right-token-123' }, body: big });
+    expect(res.status).toBe(200);
+    expect(dispatch).toHaveBeenCalledOnce();
   });
 
   it('serves the renderer with a strict CSP and refuses paths outside its folder', async () => {

@@ -25,6 +25,7 @@ import { defaultDataDir } from '../../persistence/data-dir';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from '../../services/stores';
 import { plaintextCipher, Vault } from '../../persistence/vault';
 import { startBridge } from './bridge';
+import { installSafetyNet } from '../safetyNet';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -87,6 +88,9 @@ async function main() {
     ...(persist ? { ledger: new FileLedgerStore(join(dataDir, 'moves.json')) } : {}),
     demo: createDemoLauncher(),
   });
+  // An error that escapes every handler must not end the host: running batches are stopped and
+  // journaled for Resume, the page gets 'app:problem', the terminal the stack.
+  installSafetyNet(process, { interrupt: (reason) => services.runner.interruptRunning(reason), bus: services.bus, log: (line) => console.error(line) });
   const dispatch = createDispatcher({
     handlers: services.handlers,
     isTrustedCaller: () => true, // the bridge has already checked token, Host and Origin

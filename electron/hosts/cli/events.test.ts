@@ -7,7 +7,7 @@ import type { FileTree } from '../../demo/servers/tree';
 import type { AccountKind } from '../../../shared/model';
 import { PassThrough } from 'node:stream';
 import { main, Out } from './main';
-import { jsonLines, runCli } from './run-cli';
+import { jsonLines, runMain as runCli } from './run-cli';
 
 /**
  * An incident on every server kind: 300 files in 20 nested folders under /Projects/Client X, some
@@ -116,6 +116,50 @@ describe('restore by deletion time: usage', () => {
   });
 });
 
+describe('restoring one event: never anything outside it (issue 20)', () => {
+  let t: Target;
+  beforeAll(async () => void (t = await webdav('nextcloud')));
+  afterAll(() => t?.close());
+
+  it('restore --event restores exactly the burst, not the ordinary deletions 13 s before it', async () => {
+    // 40 ordinary deletions from /Misc about half a second apart, 13 s of nothing, then 300 files of
+    // 20 folders within 10 s (each name once: the test server keeps same-second twins apart).
+    const at = Math.floor((Date.now() - 12 * DAY) / 1000) * 1000;
+    const ordinary = Array.from({ length: 40 }, (_, i) => `Misc/o${i}.txt`);
+    const burst = Array.from({ length: 300 }, (_, i) => `Work/F${String(i % 20).padStart(2, '0')}/x${i}.txt`);
+    await t.history([...ordinary, ...burst].map((path): PastStep => ({ op: 'create', path, size: 10, at: at - DAY })));
+    const burstAt = at + 39 * 550 + 13_000;
+    await t.history([
+      ...ordinary.map((path, i): PastStep => ({ op: 'trash', path, at: at + i * 550 })),
+      ...burst.map((path, i): PastStep => ({ op: 'trash', path, at: burstAt + Math.floor((i * 10_000) / 300) })),
+    ]);
+    const events = jsonLines((await runCli(['events', '--json', ...t.args], t.env)).stdout);
+    const big = events.find((e) => Number(e.count) >= 300);
+    expect(big, JSON.stringify(events)).toMatchObject({ count: 300, topFolder: '/Work' });
+    // The human listing names each event's id, for --event.
+    expect((await runCli(['events', ...t.args], t.env)).stdout).toContain(String(big!.id));
+
+    const r = await runCli(['restore', '--json', '--event', String(big!.id), ...t.args], t.env);
+    expect(r.code, r.stderr).toBe(0);
+    const results = jsonLines(r.stdout);
+    expect(results).toHaveLength(300);
+    expect(results.every((x) => x.outcome === 'restored' && String(x.finalPath).startsWith('/Work/F'))).toBe(true);
+    for (const path of ordinary) expect(t.tree.resolve('alice', path), path).toBeNull();
+    for (const path of burst) expect(t.tree.resolve('alice', path), path).not.toBeNull();
+
+    // Restoring by its times takes nothing else either; the event, now gone, is not guessed at.
+    const again = await runCli(['restore', '--json', '--deleted-from', String(big!.from), '--deleted-to', String(big!.to), ...t.args], t.env);
+    expect(again.stdout).not.toContain('o1.txt');
+    const gone = await runCli(['restore', '--event', String(big!.id), ...t.args], t.env);
+    expect(gone).toMatchObject({ code: 2, stderr: expect.stringContaining('Run `salvage events` again') });
+  }, 120_000);
+
+  it('refuses --event with anything else that picks items', async () => {
+    const r = await runCli(['restore', '--event', 'ev-1', 'a.txt.d1', ...t.args], t.env);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('--event goes alone') });
+  });
+});
+
 const starters = [() => webdav('nextcloud'), () => webdav('owncloud10'), () => webdav('ocis'), docspace];
 
 for (const start of starters) {
@@ -125,8 +169,10 @@ for (const start of starters) {
     afterAll(() => t?.close());
 
     it('finds the incident and restores exactly it, rebuilding the tree from its own folders', async () => {
-      // Clear of the seeds' own deletions (1, 2, 3 and 29 days ago).
-      const incidentAt = Math.floor((Date.now() - 10 * DAY - 7 * 3600_000) / 1000) * 1000;
+      // Ten days before the seed's earliest deletion, whatever the clock reads (the seeds are at a
+      // fixed time on some servers and relative to the server's clock on others).
+      const earliest = Math.min(...t.tree.trashOf('alice').map((e) => e.deletedAt));
+      const incidentAt = Math.floor((earliest - 10 * DAY - 7 * 3600_000) / 1000) * 1000;
       // 200 older deletions over the months before, some from the same project.
       const older: PastStep[] = [];
       for (let i = 0; i < 200; i++) {
@@ -155,7 +201,7 @@ for (const start of starters) {
       const events = jsonLines(ev.stdout);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ count: 171, from: new Date(incidentAt).toISOString(), to: new Date(incidentAt + 170_000).toISOString() });
-      expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'to', 'topFolder']);
+      expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'lostCopies', 'to', 'topFolder']);
       // The same event has the same id from one run to the next (the account by its label, not this run's id).
       const again = jsonLines((await runCli(['events', '--json', ...t.args], t.env)).stdout);
       expect(again).toEqual(events);

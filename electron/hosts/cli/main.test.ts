@@ -3,9 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
 import { parseArgs, UsageError } from './main';
-import { jsonLines, runCli } from './run-cli';
+import { jsonLines, runCli, runMain } from './run-cli';
 
-const cli = runCli;
+/** In this process (main() itself); runCli spawns a process where only a process can show it. */
+const cli = runMain;
 
 describe('argument parsing', () => {
   it('refuses secrets on the command line and unknown options', () => {
@@ -145,7 +146,7 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       const names = Array.from({ length: 40 }, (_, i) => `many-${i}.txt`);
       const ids = names.map(idOf);
       server.control.setLatency(400);
-      const stopped = await cli(['restore', ...ids, ...base()], env, (child) => {
+      const stopped = await runCli(['restore', ...ids, ...base()], env, (child) => {
         // Interrupt once the first item is back.
         const timer = setInterval(() => {
           if (server.tree.resolve('alice', names[0]!)) {
@@ -169,7 +170,8 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     });
 
     it('exits 2 for a wrong password and for usage errors', async () => {
-      const bad = await cli(['list', ...base()], { SALVAGE_PASSWORD: 'wrong' });
+      // A real process: the exit code is the one the shell sees.
+      const bad = await runCli(['list', ...base()], { SALVAGE_PASSWORD: 'wrong' });
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/AUTH_FAILED/);
       expect((await cli(['list', '--user', 'alice'], env)).code).toBe(2);
@@ -210,18 +212,17 @@ describe('a server that never answers', () => {
     const silent = createServer((socket) => void sockets.push(socket)); // accepts, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
-    const started = Date.now();
     const r = await cli(['list', '--server', `http://127.0.0.1:${port}`, '--kind', 'nextcloud', '--user', 'alice', '--timeout', '7'], {
       SALVAGE_PASSWORD: 'x',
     });
-    const took = Date.now() - started;
+    const tries = sockets.length;
     for (const s of sockets) s.destroy();
     silent.close();
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Still waiting for 127.0.0.1:${port} (5 s of 7 s)`);
     expect(r.stderr).toContain('did not answer in time');
-    // One time-out, not one per retry (it used to take three).
-    expect(took).toBeLessThan(14_000);
+    // One time-out, not one per retry (it used to take three): one connection, one request.
+    expect(tries).toBe(1);
     expect((await cli(['list', '--timeout', '1', '--server', 'x'])).stderr).toContain('between 5 and 600 seconds');
   });
 });
@@ -237,7 +238,7 @@ describe('salvage list through a pipe', () => {
   });
 
   it('delivers every line of a 20,000-item listing before exiting', async () => {
-    const r = await cli(['list', '--json', '--server', server.url, '--user', 'alice', '--kind', 'nextcloud'], { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword });
+    const r = await runCli(['list', '--json', '--server', server.url, '--user', 'alice', '--kind', 'nextcloud'], { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n').filter((l) => l);
     expect(lines).toHaveLength(20_009);

@@ -1,20 +1,32 @@
+import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAppError, toErrorValue } from '../../base/errors';
 import { defaultDataDir } from '../../persistence/data-dir';
 import { FileLedgerStore } from '../../persistence/ledger-store';
-import { createMemoryServices, type Services } from '../../services/index';
-import { setRequestTimeout } from '../../net/http';
+import { createMemoryServices } from '../../services/index';
+import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
-import type { AccountKind, AccountView, ItemResult, OperationView, Resolution, TrashItem } from '../../../shared/model';
-import { AccountKind as AccountKindSchema, itemKey, parseItemKey } from '../../../shared/model';
+import type { AccountView, OperationView, Resolution, SameSecondReport, TrashItem } from '../../../shared/model';
+import { itemKey } from '../../../shared/model';
 import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../shared/events';
+import { parseArgs, str, UsageError, type Args } from './args';
+import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
+import { signIn, type Context, type Target } from './context';
+import { cap, itemLine, MESSAGE_MAX, Out } from './output';
+import { resume } from './resume';
+import { finish, report, runBatch } from './run-batch';
+import { installSafetyNet, isCrashing, setActive } from './safety';
+
+export { parseArgs, UsageError } from './args';
+export { Out } from './output';
 
 /**
  * The command line: the same services the app runs (accounts, trash, operations runner), over
  * in-memory stores. Secrets come only from the environment (SALVAGE_PASSWORD or SALVAGE_TOKEN),
  * never from argv. Exit codes: 0 ok, 1 some items failed (or the server failed), 2 usage or
- * authentication error. With --json every item is one JSON object on its own line.
+ * authentication error. With --json every item is one JSON object on its own line. Restores,
+ * deletions and emptying are journaled ahead of the work in the data folder (batches.ts), so
+ * `salvage resume` finishes one that was killed.
  */
 
 export const USAGE = `Usage: salvage <command> [options]
@@ -29,215 +41,70 @@ Commands:
                                      Restore everything deleted in that time range (ends included),
                                      optionally only from below that original folder; trashed folders
                                      come back before what was deleted from inside them
+  restore --event <id> [--on-conflict …]
+                                     Restore exactly the items of one event (its id as \`events\` prints it)
+  restore … --move-to-listed          Where the server put an item elsewhere than its records say it
+                                     belongs (same-named files deleted in one second), move it there
   events                             Bursts of deletions found in the trash (see shared/events.ts)
   delete <id>...                     Delete items from the trash for good
                                      (restore and delete take --parent <id> for items inside a trashed
                                      folder, as listed by list --parent; WebDAV ids say it themselves)
   empty --yes                        Empty the whole trash
   folders [<path>]                   List folders (for --to)
+  resume [<batch>]                   List restores, deletions and emptyings that stopped before the end
+                                     (killed, crashed, Ctrl+C); with a batch id, finish what it left
 
 Options:
-  --server <url>    Server address (required except for detect)
+  --server <url>    Server address (required except for detect and resume)
   --user <name>     User name (ownCloud, Nextcloud; oCIS with an app token)
   --kind <kind>     docspace | owncloud10 | nextcloud | ocis (detected when left out)
   --json            One JSON object per line
   --timeout <s>     How long to wait for the server's answer to each request (default 30)
-  --data-dir <dir>  Salvage's data folder, for its record of the items it moved back to the trash
-                    (Undo, Replace): they list with their old deletion time, as in the window
-                    (default: SALVAGE_DATA_DIR, else the desktop app's folder when it holds one)
+  --data-dir <dir>  Where batches are journaled for resume (default: $XDG_DATA_HOME/salvage,
+                    else ~/.local/share/salvage), and Salvage's record of the items it moved back
+                    to the trash (Undo, Replace): they list with their old deletion time, as in the
+                    window (default: the desktop app's record when it has one)
   --help
 
 Environment:
   SALVAGE_PASSWORD  App password (ownCloud, Nextcloud)
   SALVAGE_TOKEN     API key (DocSpace), or oCIS access token (sent as Bearer when --user is left out);
                     used when SALVAGE_PASSWORD is not set
+  SALVAGE_DATA_DIR  The data folder, when --data-dir is left out
 
-Exit codes: 0 ok, 1 some items failed, 2 usage or sign-in error.`;
+Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2 usage or sign-in error.`;
 
-export class UsageError extends Error {}
+/** The account part of a batch's journal. */
+const batchAccount = (target: Target): CliBatchMeta['account'] => ({ server: target.server, kind: target.kind, user: target.user });
 
-interface Args {
-  command: string;
-  positional: string[];
-  flags: Map<string, string | true>;
-}
+/** A trash item as a batch journal names it. */
+const journalItem = (i: TrashItem): CliBatchMeta['items'][number] => ({
+  id: i.id,
+  parentId: i.parentId,
+  name: i.name,
+  kind: i.kind,
+  originalFolder: i.originalFolder,
+  originalFolderId: i.originalFolderId,
+});
 
-const VALUE_FLAGS = new Set(['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'data-dir']);
-const BOOL_FLAGS = new Set(['json', 'yes', 'help', 'recreate-folders']);
-
-export function parseArgs(argv: string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (name === 'password' || name === 'token' || name === 'secret') {
-        throw new UsageError(`Secrets are read from SALVAGE_PASSWORD or SALVAGE_TOKEN only, never from the command line.`);
-      }
-      if (VALUE_FLAGS.has(name)) {
-        const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value.`);
-        flags.set(name, value);
-      } else if (BOOL_FLAGS.has(name)) {
-        flags.set(name, true);
-      } else {
-        throw new UsageError(`Unknown option --${name}.`);
-      }
-    } else {
-      positional.push(arg);
-    }
-  }
-  const [command = '', ...rest] = positional;
-  return { command, positional: rest, flags };
-}
-
-/** Writes to stdout, waiting for the pipe to drain so big listings all arrive. */
-export class Out {
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
-  async line(text: string): Promise<void> {
-    if (!this.stream.write(`${text}\n`)) await new Promise<void>((r) => this.stream.once('drain', () => r()));
-  }
-  async flush(): Promise<void> {
-    await new Promise<void>((r) => this.stream.write('', () => r()));
-  }
-}
-
-const str = (flags: Args['flags'], name: string): string | undefined => {
-  const v = flags.get(name);
-  return typeof v === 'string' ? v : undefined;
-};
-
-const human = {
-  size(n: number | null): string {
-    if (n === null) return '-';
-    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-    let v = n;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-  },
-  item(i: TrashItem): string {
-    const where = i.originalFolder.endsWith('/') ? i.originalFolder : `${i.originalFolder}/`;
-    return [i.id, i.kind === 'folder' ? 'dir ' : 'file', human.size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), `${where}${i.name}${human.moved(i)}`].join('  ');
-  },
-  /** Salvage's own moves (its ledger): an item an Undo put back keeps its old time; a file a Replace moved is no deletion. */
-  moved(i: TrashItem): string {
-    const m = i.movedBySalvage;
-    if (!m) return '';
-    if (m.why === 'replace') return `  (moved to the trash by Salvage ${m.at.slice(0, 19)}: replaced by the restored ${m.by ?? 'item'})`;
-    return `  (moved back by Salvage ${m.at.slice(0, 19)}${m.trashedAs ? `; the server keeps it as ${m.trashedAs.folder.replace(/\/?$/, '/')}${m.trashedAs.name}` : ''})`;
-  },
-  result(r: ItemResult): string {
-    const tail = r.finalPath ? ` → ${r.finalPath}` : r.error ? `: ${r.error.code} ${r.error.message}` : '';
-    return `${r.outcome.padEnd(8)} ${r.name}${tail}`;
-  },
-};
-
-interface Context {
-  services: Services;
-  out: Out;
-  json: boolean;
-  env: NodeJS.ProcessEnv;
-}
-
-async function signIn(ctx: Context, args: Args): Promise<AccountView> {
-  const server = str(args.flags, 'server');
-  if (!server) throw new UsageError('--server is required.');
-  const secret = ctx.env.SALVAGE_PASSWORD || ctx.env.SALVAGE_TOKEN;
-  if (!secret) throw new UsageError('Set SALVAGE_PASSWORD (app password) or SALVAGE_TOKEN (API key) in the environment.');
-  let kind = str(args.flags, 'kind') as AccountKind | undefined;
-  if (kind !== undefined && !AccountKindSchema.safeParse(kind).success) throw new UsageError(`Unknown --kind ${kind}.`);
-  if (!kind) kind = (await ctx.services.accounts.detect(server)).kind;
-  const user = str(args.flags, 'user');
-  // oCIS takes SALVAGE_TOKEN without --user as a bearer access token (an OpenID Connect access token).
-  const bearer = kind === 'ocis' && !user && !ctx.env.SALVAGE_PASSWORD && Boolean(ctx.env.SALVAGE_TOKEN);
-  if (kind !== 'docspace' && !user && !bearer) {
-    throw new UsageError(kind === 'ocis' ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.' : `--user is required for ${kind} servers.`);
-  }
-  try {
-    return await ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });
-  } catch (e) {
-    // A --kind that does not match the server reads as "not found" or "unexpected answer": say what it is.
-    if (!str(args.flags, 'kind') || !isAppError(e) || !['NOT_FOUND', 'BAD_RESPONSE', 'UNSUPPORTED'].includes(e.code)) throw e;
-    const probe = await ctx.services.accounts.detect(server).catch(() => null);
-    if (!probe || probe.kind === kind) throw e;
-    throw new UsageError(`${server} is ${probe.productName} (--kind ${probe.kind}), not ${kind}. Leave out --kind to detect it.`);
-  }
-}
-
-/** Runs an operation to the end, answering mid-batch questions with the chosen policy. */
-async function finish(ctx: Context, view: OperationView, policy: Resolution): Promise<OperationView> {
-  const unsubscribe = ctx.services.bus.subscribe((name, payload) => {
-    if (name !== 'operation:update') return;
-    const op = payload as OperationView;
-    if (op.id === view.id && op.state === 'needs-answer' && op.question) {
-      try {
-        ctx.services.runner.answer(op.id, policy, true);
-      } catch {
-        /* answered already */
-      }
-    }
+/** The items of a batch for its journal: those found in the trash with where they were, the others by id. */
+async function journalItems(ctx: Context, refs: { accountId: string; id: string; parentId?: string }[]): Promise<CliBatchMeta['items']> {
+  const { found } = await ctx.services.trash.resolve(refs);
+  const byId = new Map(found.map((i) => [i.id, i]));
+  return refs.map((r) => {
+    const i = byId.get(r.id);
+    return i ? journalItem(i) : { id: r.id, parentId: r.parentId ?? null, name: r.id, kind: null, originalFolder: null, originalFolderId: null };
   });
-  // Ctrl+C stops after the items in flight (a second one quits at once); report() then says what is left.
-  const interrupt = () => {
-    process.stderr.write('\nsalvage: stopping after the items in progress (Ctrl+C again to quit at once)…\n');
-    ctx.services.runner.cancel(view.id);
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  try {
-    return await ctx.services.runner.wait(view.id);
-  } finally {
-    unsubscribe();
-    process.removeListener('SIGINT', interrupt);
-    process.removeListener('SIGTERM', interrupt);
-  }
 }
 
-async function report(ctx: Context, view: OperationView): Promise<number> {
-  for (const r of view.results) await ctx.out.line(ctx.json ? JSON.stringify(r) : human.result(r));
-  const failed = view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').length;
-  if (!ctx.json) {
-    const counts = new Map<string, number>();
-    for (const r of view.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-    await ctx.out.line(`${view.title}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do'}.`);
-    const codes = new Set(view.results.map((r) => r.error?.code));
-    if (codes.has('DEST_MISSING')) {
-      await ctx.out.line('Some folders they go to do not exist: add --recreate-folders to make missing original folders, or --to <folder> (see `salvage folders`).');
-    }
-    if (counts.get('skipped') && view.kind === 'restore') {
-      await ctx.out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
-    }
-    const left = view.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => parseItemKey(r.key).id);
-    if (left.length && (view.kind === 'restore' || view.kind === 'delete')) {
-      const quote = (id: string) => (/^[\w.@:/+-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`);
-      await ctx.out.line(`Not done: ${left.length} item${left.length === 1 ? '' : 's'}. To finish, run the same command with just these ids: salvage ${view.kind} ${left.map(quote).join(' ')} …`);
-    }
-  }
-  if (view.state === 'failed' && view.error) {
-    if (view.error.code === 'AUTH_FAILED') throw Object.assign(new Error(view.error.message), { code: 'AUTH_FAILED' });
-    return 1;
-  }
-  return failed > 0 ? 1 : 0;
-}
-
-async function run(ctx: Context, args: Args): Promise<number> {
+async function run(ctx: Context, args: Args, dataDir: string | null): Promise<number> {
   const { services, out, json } = ctx;
   switch (args.command) {
     case 'detect': {
       const url = args.positional[0] ?? str(args.flags, 'server');
       if (!url) throw new UsageError('detect needs a server address.');
       const probe = await services.accounts.detect(url);
-      if (json) await out.line(JSON.stringify(probe));
+      if (json) await out.json(probe);
       else {
         await out.line(`${probe.productName} ${probe.version ?? ''} (${probe.kind}) at ${probe.serverUrl}`.replace(/\s+\(/, ' ('));
         await out.line(`sign in with: ${probe.auth}; trash supported: ${probe.trashSupported ? 'yes' : 'no'}${probe.insecureHttp ? '; WARNING: plain http' : ''}`);
@@ -245,13 +112,13 @@ async function run(ctx: Context, args: Args): Promise<number> {
       return 0;
     }
     case 'list': {
-      const account = await signIn(ctx, args);
+      const { account } = await signIn(ctx, args);
       const parent = str(args.flags, 'parent') ?? null;
       let cursor: string | null = null;
       let count = 0;
       do {
         const page = await services.trash.page(account.id, parent, cursor);
-        for (const item of page.items) await out.line(json ? JSON.stringify(item) : human.item(item));
+        for (const item of page.items) await (json ? out.json(item) : out.line(itemLine(item)));
         count += page.items.length;
         cursor = page.cursor;
       } while (cursor);
@@ -259,19 +126,28 @@ async function run(ctx: Context, args: Args): Promise<number> {
       return 0;
     }
     case 'events': {
-      const account = await signIn(ctx, args);
+      const { account } = await signIn(ctx, args);
       const items = await services.trash.readAll(account.id, null);
       // This process's account id is new on every run: events name the account by its label
       // (user and server), so an event's id is the same from one run to the next.
-      const events = detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
+      const events = eventsOf(items, account);
+      const byKey = new Map(items.map((i) => [i.key, i]));
+      // Counted apart: entries that stand for several same-named files deleted in one second (the
+      // server's records read once for every event, then split by event).
+      const all = await sameSecondOf(ctx, account.id, events.flatMap((e) => e.keys.flatMap((k) => byKey.get(k) ?? [])));
       for (const e of events) {
         const { id, from, to, count, bytes, accounts, topFolder } = e;
-        await out.line(json ? JSON.stringify({ id, from, to, count, bytes, accounts, topFolder }) : `${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}`);
+        const keys = new Set(e.keys);
+        const losses = all ? { ...all, losses: all.losses.filter((l) => l.itemKey !== null && keys.has(l.itemKey)) } : null;
+        const lostCopies = losses ? losses.losses.reduce((n, l) => n + l.lost.length, 0) : null;
+        await (json
+          ? out.json({ id, from, to, count, bytes, accounts, topFolder, lostCopies })
+          : out.line(`${e.id}  ${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}${lossSummary(losses)}`));
       }
       if (!json) {
         await out.line(
           events.length
-            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore one with: salvage restore --deleted-from <from> --deleted-to <to>`
+            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore exactly one with: salvage restore --event <id>`
             : `No bursts of deletions in ${items.length.toLocaleString('en-US')} items.`,
         );
       }
@@ -279,14 +155,17 @@ async function run(ctx: Context, args: Args): Promise<number> {
     }
     case 'restore': {
       const range = rangeOf(args);
+      const event = str(args.flags, 'event');
+      if (event !== undefined && (range || args.positional.length > 0 || args.flags.has('folder'))) throw new UsageError('--event goes alone: not with item ids, --deleted-from/--deleted-to or --folder.');
       if (range && args.positional.length > 0) throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
       if (!range && args.flags.has('folder')) throw new UsageError('--folder goes with --deleted-from/--deleted-to.');
-      if (!range && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), or --deleted-from/--deleted-to.');
+      if (!range && event === undefined && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), --event or --deleted-from/--deleted-to.');
       const policy = (str(args.flags, 'on-conflict') ?? 'skip') as Resolution;
       if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
-      const account = await signIn(ctx, args);
+      const { account, target } = await signIn(ctx, args);
       const to = str(args.flags, 'to');
       let items = refsOf(args, account.id);
+      let journaled: CliBatchMeta['items'];
       if (range) {
         const chosen = itemsDeletedIn(await services.trash.readAll(account.id, null), range);
         if (chosen.length === 0) {
@@ -294,45 +173,154 @@ async function run(ctx: Context, args: Args): Promise<number> {
           return 0;
         }
         items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
-      }
+        journaled = chosen.map(journalItem);
+      } else if (event !== undefined) {
+        const chosen = await eventItems(ctx, account, event);
+        items = chosen.map((i) => ({ accountId: account.id, id: i.id }));
+        journaled = chosen.map(journalItem);
+      } else journaled = await journalItems(ctx, items);
+      // What the server itself had lost among them (same-named files deleted in one second), told after the results.
+      const losses = json ? null : await sameSecondOf(ctx, account.id, (await services.trash.resolve(items)).found);
+      const destination = to === undefined ? ({ kind: 'original' } as const) : ({ kind: 'folder', accountId: account.id, folderId: to } as const);
+      const recreateMissingFolders = args.flags.has('recreate-folders');
+      const meta: CliBatchMeta = {
+        command: 'restore',
+        account: batchAccount(target),
+        items: journaled,
+        destination,
+        policy,
+        recreateFolders: recreateMissingFolders,
+        resumes: null,
+      };
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
-      const view = await services.ops.restore({
-        items,
-        destination: to === undefined ? { kind: 'original' } : { kind: 'folder', accountId: account.id, folderId: to },
-        resolutions,
-        recreateMissingFolders: args.flags.has('recreate-folders'),
-      });
-      return report(ctx, await finish(ctx, view, policy));
+      let restore: OperationView | null = null;
+      const code = await runBatch(ctx, meta, async () => (restore = await services.ops.restore({ items, destination, resolutions, recreateMissingFolders })));
+      await printLosses(ctx, losses);
+      return Math.max(code, restore ? await moveToListed(ctx, restore, args.flags.has('move-to-listed')) : 0);
     }
     case 'delete': {
       if (args.positional.length === 0) throw new UsageError('delete needs at least one item id.');
-      const account = await signIn(ctx, args);
-      const view = await services.ops.remove(refsOf(args, account.id));
-      return report(ctx, await finish(ctx, view, 'skip'));
+      const { account, target } = await signIn(ctx, args);
+      const refs = refsOf(args, account.id);
+      const meta: CliBatchMeta = {
+        command: 'delete',
+        account: batchAccount(target),
+        items: await journalItems(ctx, refs),
+        destination: { kind: 'original' },
+        policy: 'skip',
+        recreateFolders: false,
+        resumes: null,
+      };
+      return runBatch(ctx, meta, () => services.ops.remove(refs));
     }
     case 'empty': {
       if (!args.flags.has('yes')) throw new UsageError('empty deletes everything in the trash for good; confirm with --yes.');
-      const account = await signIn(ctx, args);
-      const view = await services.ops.empty(account.id);
-      return report(ctx, await finish(ctx, view, 'skip'));
+      const { account, target } = await signIn(ctx, args);
+      // Read here (ops.empty takes this listing instead of reading again): the journal names every item.
+      // A trash that cannot be read is reported, and nothing is deleted.
+      const listed = await services.trash.readAll(account.id, null).catch((e: unknown) => {
+        throw isAppError(e) ? new AppError(e.code, `The trash could not be read, so nothing was deleted: ${e.message}`, e.details) : e;
+      });
+      const meta: CliBatchMeta = {
+        command: 'empty',
+        account: batchAccount(target),
+        items: listed.map(journalItem),
+        destination: { kind: 'original' },
+        policy: 'skip',
+        recreateFolders: false,
+        resumes: null,
+      };
+      return runBatch(ctx, meta, () => services.ops.empty(account.id));
     }
     case 'folders': {
-      const account = await signIn(ctx, args);
+      const { account } = await signIn(ctx, args);
       const listed = await services.accounts.withProvider(account.id, (p) => p.listFolders(args.positional[0] ?? null));
-      if (json) for (const f of listed.children) await out.line(JSON.stringify(f));
+      if (json) for (const f of listed.children) await out.json(f);
       else {
         await out.line(`${listed.folder.path}${listed.folder.canWrite ? '' : ' (read-only)'}`);
         for (const f of listed.children) await out.line(`  ${f.id}  ${f.name}${f.canWrite ? '' : ' (read-only)'}`);
       }
       return 0;
     }
+    case 'resume':
+      return resume(ctx, args, dataDir);
     case '':
     case 'help':
-      await out.line(USAGE);
+      await out.lines(USAGE);
       return args.command === '' ? 2 : 0;
     default:
       throw new UsageError(`Unknown command "${args.command}".`);
   }
+}
+
+/** Events as `events` names them: by the account's label, so an id is the same from one run to the next. */
+function eventsOf(items: TrashItem[], account: AccountView) {
+  return detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
+}
+
+/**
+ * The items of one event, found again by its id in the trash as it is now: exactly the event's
+ * items, never a neighbour its times would also take in. A trash that changed since (the event is
+ * not found) is said so rather than guessed at.
+ */
+async function eventItems(ctx: Context, account: AccountView, id: string): Promise<TrashItem[]> {
+  const items = await ctx.services.trash.readAll(account.id, null);
+  const event = eventsOf(items, account).find((e) => e.id === id);
+  if (!event) throw new UsageError(`No event ${id} in the trash now (it changed since \`salvage events\` listed it, or the id is wrong). Run \`salvage events\` again.`);
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  return event.keys.flatMap((key) => byKey.get(key) ?? []);
+}
+
+/** Same-second losses among these items as the server tells them; null when it tells nothing (or cannot be asked). */
+async function sameSecondOf(ctx: Context, accountId: string, items: TrashItem[]): Promise<SameSecondReport | null> {
+  if (items.length === 0) return null;
+  const report = await ctx.services.trash.sameSecondLosses(accountId, items).catch(() => null);
+  return report && report.source !== 'none' ? report : null;
+}
+
+/** " · 23 of them stand for 52 same-named files deleted in one second: the server kept only the last of each (29 copies lost)". */
+function lossSummary(report: SameSecondReport | null): string {
+  const losses = report?.losses ?? [];
+  if (losses.length === 0) return '';
+  const lost = losses.reduce((n, l) => n + l.lost.length, 0);
+  const atLeast = losses.some((l) => !l.complete) ? 'at least ' : '';
+  return ` · ${losses.length} of them stand for ${atLeast}${losses.length + lost} same-named files deleted in the same second: the server kept only the last of each (${atLeast}${lost} ${lost === 1 ? 'copy' : 'copies'} lost)`;
+}
+
+/** After a restore: the copies the server itself had lost, each with the one it kept. */
+async function printLosses(ctx: Context, report: SameSecondReport | null): Promise<void> {
+  const losses = report?.losses ?? [];
+  if (losses.length === 0) return;
+  const lost = losses.reduce((n, l) => n + l.lost.length, 0);
+  const atLeast = losses.some((l) => !l.complete) ? 'at least ' : '';
+  await ctx.out.line(
+    `The server itself had lost ${atLeast}${lost} ${lost === 1 ? 'copy' : 'copies'} before this restore: same-named files deleted in the same second, of which it kept only the last (the file restored); per file, where the kept one was deleted from and the copies lost:`,
+  );
+  for (const l of losses) {
+    const when = l.deletedAt ? ` ${l.deletedAt.slice(0, 19).replace('T', ' ')} UTC` : '';
+    const more = l.complete ? '' : ' (and any others deleted then: the server names no more)';
+    await ctx.out.line(`  ${l.name}${when}: kept the one from ${l.keptFrom ?? 'an unknown folder'}; lost ${l.lost.join(', ')}${more}`);
+  }
+}
+
+/**
+ * Items the server restored elsewhere than its records say they belong (same-named files deleted in
+ * one second): with --move-to-listed they are moved there as a second batch; otherwise says how.
+ */
+async function moveToListed(ctx: Context, view: OperationView, move: boolean): Promise<number> {
+  const done = ctx.services.runner.get(view.id);
+  const away = done.results.filter((r) => r.movableTo);
+  if (away.length === 0) return 0;
+  if (!move) {
+    if (!ctx.json) {
+      await ctx.out.line(
+        `${away.length} item${away.length === 1 ? ' is' : 's are'} back where the server put ${away.length === 1 ? 'it' : 'them'}, not where ${away.length === 1 ? 'it belongs' : 'they belong'} (see the notes). Add --move-to-listed to move such items where they belong.`,
+      );
+    }
+    return 0;
+  }
+  const moved = await finish(ctx, ctx.services.ops.moveToListed(view.id), 'skip');
+  return report(ctx, { ...moved, kind: 'restore' }, null);
 }
 
 /** --deleted-from/--deleted-to (ISO 8601; either may be left out) and --folder, or null when neither time is given. */
@@ -359,27 +347,37 @@ function refsOf(args: Args, accountId: string) {
 
 /**
  * Salvage's record of the items it moved back to the trash (services/ledger.ts), shared with the
- * window: in the data folder given, else in the desktop app's when it has one; none otherwise.
+ * window: in the data folder given; else the desktop app's when it holds one (the window's moves);
+ * else the command line's own data folder.
  */
-function ledgerOf(dataDir: string | undefined, env: NodeJS.ProcessEnv): { ledger?: FileLedgerStore } {
-  const file = join(dataDir ?? defaultDataDir(process.platform, env), 'moves.json');
-  return dataDir !== undefined || existsSync(file) ? { ledger: new FileLedgerStore(file) } : {};
+function ledgerOf(given: string | undefined, cliDir: string, env: NodeJS.ProcessEnv): FileLedgerStore {
+  if (given) return new FileLedgerStore(join(given, 'moves.json'));
+  const desktop = join(defaultDataDir(process.platform, env), 'moves.json');
+  return new FileLedgerStore(existsSync(desktop) ? desktop : join(cliDir, 'moves.json'));
 }
 
-/** Runs the command line; resolves with the exit code. A server that keeps it waiting is named on stderr. */
+/**
+ * Runs the command line; resolves with the exit code. A server that keeps it waiting is named on
+ * stderr. Nothing ends silently: every error, of the command or of a batch, is said last, on
+ * stderr (with --json as one object {"error": {code, message}}).
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = new Out(), err = new Out(process.stderr)): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (e) {
-    await err.line(`salvage: ${(e as Error).message}\n\n${USAGE}`);
+    await err.line(`salvage: ${(e as Error).message}`);
+    await err.line('');
+    await err.lines(USAGE);
     return 2;
   }
   if (args.flags.has('help')) {
-    await out.line(USAGE);
+    await out.lines(USAGE);
     return 0;
   }
+  const json = args.flags.has('json');
   const timeout = str(args.flags, 'timeout') ?? env.SALVAGE_TIMEOUT;
+  const timeoutBefore = defaultHttpOptions.timeoutMs;
   if (timeout !== undefined) {
     try {
       setRequestTimeout(Number(timeout));
@@ -388,11 +386,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       return 2;
     }
   }
-  const stopWatching = args.flags.has('json') ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
-  const services = createMemoryServices({ version: '0.1.0', ...ledgerOf(str(args.flags, 'data-dir') ?? env.SALVAGE_DATA_DIR, env) });
-  const json = args.flags.has('json');
+  const stopWatching = json ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
+  const dataDir = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR || defaultCliDataDir(process.platform, env);
+  const journal = new CliJournal(dataDir, (text) => err.lineNow(text));
+  const given = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR;
+  const services = createMemoryServices({ version: '0.1.0', writeAhead: journal, ledger: ledgerOf(given, dataDir, env) });
+  const ctx: Context = { services, out, err, json, env, journal };
+  setActive(ctx);
   try {
-    const code = await run({ services, out, json, env }, args);
+    const code = await run(ctx, args, dataDir);
     await out.flush();
     return code;
   } catch (e) {
@@ -401,12 +403,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       await err.line(`salvage: ${e.message}`);
       return 2;
     }
-    const value = isAppError(e) ? e.toValue() : (e as { code?: string }).code === 'AUTH_FAILED' ? { code: 'AUTH_FAILED' as const, message: (e as Error).message } : toErrorValue(e);
-    if (json) await err.line(JSON.stringify({ error: value }));
-    else await err.line(`salvage: ${value.message} (${value.code})`);
+    const value = toErrorValue(e);
+    if (json) await err.json({ error: value });
+    else await err.line(`salvage: ${cap(value.message, MESSAGE_MAX)} (${value.code})`);
     return value.code === 'AUTH_FAILED' || value.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {
+    setActive(null);
     stopWatching();
+    defaultHttpOptions.timeoutMs = timeoutBefore;
   }
 }
 
@@ -417,7 +421,8 @@ const isEntry = (() => {
 })();
 
 if (isEntry || process.env.SALVAGE_CLI_ENTRY === '1') {
+  installSafetyNet();
   void main(process.argv.slice(2)).then((code) => {
-    process.exit(code);
+    if (!isCrashing()) process.exit(code);
   });
 }

@@ -8,7 +8,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as SafetyNet from '../safetyNet';
+import type { SafetyNetOptions } from '../safetyNet';
 
 const fake = vi.hoisted(() => {
   const state = {
@@ -28,6 +31,12 @@ const fake = vi.hoisted(() => {
     Object.assign(state, { lock: true, backend: 'gnome_libsecret', userData, calls: [], appHandlers: {}, ipcHandlers: {}, protocolHandlers: {}, windows: [], menu: null, aboutPanel: null, opened: [] });
   };
   return { state, reset };
+});
+
+// The safety net would otherwise be installed on this test process (and swallow its errors).
+vi.mock('../safetyNet', async (importOriginal) => {
+  const real = await importOriginal<typeof SafetyNet>();
+  return { ...real, installSafetyNet: vi.fn((_proc: unknown, options: unknown) => ((fake.state as { safetyNet?: unknown }).safetyNet = options, () => {})) };
 });
 
 vi.mock('electron', () => {
@@ -77,7 +86,7 @@ vi.mock('electron', () => {
       setAboutPanelOptions: (o: unknown) => (state.aboutPanel = o),
     },
     BrowserWindow,
-    dialog: { showMessageBox: vi.fn() },
+    dialog: { showMessageBox: vi.fn(async (...args: unknown[]) => (state.calls.push(`showMessageBox:${JSON.stringify(args.at(-1))}`), { response: 0 })) },
     ipcMain: { handle: (name: string, handler: (...args: unknown[]) => unknown) => (state.ipcHandlers[name] = handler) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
     net: { fetch: async () => new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } }) },
@@ -193,6 +202,22 @@ describe('electron/hosts/desktop/main.ts', () => {
     } else {
       expect(info.value).toMatchObject({ secretStorage: 'encrypted' });
     }
+  });
+
+  it('keeps its window after an error escapes: running batches stopped for Resume, the window and a message box told', async () => {
+    const s = await launch();
+    const options = (s as { safetyNet?: SafetyNetOptions }).safetyNet!;
+    expect(options).toBeDefined();
+    const { installSafetyNet } = await vi.importActual<typeof SafetyNet>('../safetyNet');
+    const proc = new EventEmitter();
+    installSafetyNet(proc as unknown as NodeJS.Process, options);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const told: unknown[] = [];
+    options.bus!.subscribe((name, payload) => name === 'app:problem' && told.push(payload));
+    proc.emit('uncaughtException', new Error('assert(!this.paused)'));
+    expect(told).toEqual([{ message: expect.stringContaining('assert(!this.paused)'), interrupted: 0 }]);
+    expect(s.calls.find((c) => c.startsWith('showMessageBox:'))).toContain('assert(!this.paused)');
+    expect(s.calls).not.toContain('quit');
   });
 
   it('sets a native menu with the standard roles and an About panel with the version', async () => {

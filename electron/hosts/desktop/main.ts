@@ -21,6 +21,7 @@ import { forwardEvents, registerIpc } from './ipc';
 import { FileOperationJournal } from '../../operations/journal';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isSignInPageUrl, isTrustedIpcCaller, openExternalChecked } from '../security';
 import { createServices } from '../../services/index';
+import { installSafetyNet } from '../safetyNet';
 import { setRequestTimeout } from '../../net/http';
 import { safeStorageCipher, Vault } from '../../persistence/vault';
 import { hardenSession, hardenWebContents, windowOptions } from './window';
@@ -112,6 +113,20 @@ function start() {
   });
   services.bus.subscribe((name) => {
     if (name === 'accounts:changed') refreshPins();
+  });
+  // An error that escapes every handler keeps the window: running batches are stopped and
+  // journaled for Resume, the window gets 'app:problem', and a message box says it (one at a time).
+  let problemShown = false;
+  installSafetyNet(process, {
+    interrupt: (reason) => services.runner.interruptRunning(reason),
+    bus: services.bus,
+    log: (line) => console.error(line),
+    notify: (message) => {
+      if (problemShown) return;
+      problemShown = true;
+      const box = { type: 'error' as const, title: 'Salvage', message: 'Something went wrong inside Salvage', detail: message, buttons: ['OK'] };
+      void (mainWindow ? dialog.showMessageBox(mainWindow, box) : dialog.showMessageBox(box)).finally(() => (problemShown = false));
+    },
   });
   // First launch: open on the demo accounts so there is something to look at (the UI updates on accounts:changed).
   if (services.accounts.list().length === 0 && process.env.SALVAGE_NO_DEMO !== '1') {

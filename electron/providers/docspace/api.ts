@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../base/errors';
 import { sleep } from '../../base/async';
-import { defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
+import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
 import { parseReply, type Reply } from './dto';
 
 /**
@@ -85,7 +85,10 @@ export class DocSpaceApi {
    */
   async fetchRaw(url: string, signal?: AbortSignal): Promise<Response> {
     if (new URL(url).origin !== new URL(this.base).origin) throw new AppError('BAD_RESPONSE', 'DocSpace named a thumbnail on another server; Salvage does not send the key there.');
-    const res = await httpRequest({ method: 'GET', url, headers: { Authorization: `Bearer ${this.apiKey}`, Accept: 'image/*' }, ...(signal ? { signal } : {}) }, this.http);
+    const res = await httpRequest(
+      { method: 'GET', url, headers: { Authorization: `Bearer ${this.apiKey}`, Accept: 'image/*' }, read: 'stream', maxBytes: BODY_BUDGET.preview, ...(signal ? { signal } : {}) },
+      this.http,
+    );
     if (res.status === 401) {
       await res.body?.cancel();
       throw new AppError('AUTH_FAILED', 'DocSpace did not accept the API key. Sign in again.', { status: 401 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../../hosts/cli/run-cli';
+import { jsonLines, runMain as runCli } from '../../hosts/cli/run-cli';
 import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from '../../demo/servers/docspace/index';
 
 /** `npm run cli` with the API key in SALVAGE_TOKEN. */

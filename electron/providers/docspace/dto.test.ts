@@ -111,7 +111,7 @@ describe('DocSpace answers are checked at the edge', () => {
     expect(() => parseReply(replies.operations, { id: 'x' })).toThrow(/unreadable operation status/);
   });
 
-  it('checks a 1,000-entry page of real DTOs in a few milliseconds', async () => {
+  it('checks a 1,000-entry page of real DTOs', async () => {
     // The test server's trash DTOs (about 30 fields each, 1.5 KB), ten pages of 100 made one page.
     const server = await startDocSpaceServer({});
     const files: unknown[] = [];
@@ -125,15 +125,8 @@ describe('DocSpace answers are checked at the edge', () => {
       await server.close();
     }
     const page = { files: files.slice(0, 1000), folders: [], total: 1000, count: 1000, startIndex: 0 };
-    const times: number[] = [];
-    for (let i = 0; i < 31; i++) {
-      const t = performance.now();
-      const parsed = parseReply(replies.folderContent, page);
-      times.push(performance.now() - t);
-      expect(parsed.files).toHaveLength(1000);
-    }
-    times.sort((a, b) => a - b);
-    // Typically about half a millisecond; the bound leaves room for a busy machine.
-    expect(times[15]!).toBeLessThan(10);
+    // How long this takes is a benchmark's business (npm run bench), not a test's.
+    const parsed = parseReply(replies.folderContent, page);
+    expect(parsed.files).toHaveLength(1000);
   });
 });

@@ -382,17 +382,17 @@ export class DocSpaceProvider implements TrashProvider {
       started = await this.api.call(start, replies.operations);
     } catch (e) {
       if (!isAppError(e) || !LOST_ANSWER.has(e.code)) throw e;
-      await this.settle(type, signal);
+      await this.settle(signal, type);
       return { error: `${e.message} (what the server did was read back)`, cancelled: false };
     }
     return followOperation(this.api, pickOperation(started, type), { signal, onProgress, pollMs: this.pollMs, maxPollMs: this.maxPollMs });
   }
 
-  /** Waits (bounded) until no operation of this type is running for the user. */
-  private async settle(type: number, signal: AbortSignal): Promise<void> {
+  /** Waits (bounded) until no operation of this type (of any type when left out) is running for the user. */
+  async settle(signal: AbortSignal = new AbortController().signal, type?: number): Promise<void> {
     for (let i = 0; i < 100 && !signal.aborted; i++) {
       const list = await this.api.call({ method: 'GET', path: 'files/fileops', signal }, replies.operations).catch(() => []);
-      if (!list.some((o) => !o.finished && (o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
+      if (!list.some((o) => !o.finished && (type === undefined || o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
       await sleep(Math.min(this.maxPollMs, this.pollMs * (i + 1)), signal).catch(() => undefined);
     }
   }
@@ -412,7 +412,17 @@ export class DocSpaceProvider implements TrashProvider {
       const waiting = file.thumbnailStatus === 0 || file.thumbnailStatus === 4;
       return none('missing', waiting ? 'DocSpace has not made a thumbnail of this file yet.' : 'DocSpace has no thumbnail of this file.');
     }
-    const res = await this.api.fetchRaw(file.thumbnailUrl, signal);
+    // An address Salvage cannot read (relative, malformed) or on another server is no preview, said in words.
+    let thumbnail: URL;
+    try {
+      thumbnail = new URL(file.thumbnailUrl);
+    } catch {
+      return none('missing', 'DocSpace gave an address for this thumbnail that Salvage cannot use (not a full web address).');
+    }
+    if (thumbnail.origin !== new URL(this.api.base).origin) {
+      return none('missing', `DocSpace named a thumbnail on another server (${thumbnail.host}); Salvage does not send the API key there.`);
+    }
+    const res = await this.api.fetchRaw(thumbnail.href, signal);
     if (res.status === 200) return readPreviewImage(res, signal);
     await res.body?.cancel();
     if (res.status === 204 || res.status === 404) return none('missing', 'DocSpace has no thumbnail of this file.');

@@ -70,7 +70,15 @@ export interface Identity {
  */
 export type RestoreMode =
   | { readonly mode: 'move-to-destination' }
-  | { readonly mode: 'restore-collection'; target(ctx: DialectContext, item: TrashItem): string };
+  | {
+      readonly mode: 'restore-collection';
+      target(ctx: DialectContext, item: TrashItem): string;
+      /**
+       * Where restored items are found again by file id, many in one request: the decoded path
+       * DAV SEARCH (RFC 5323) is sent to, and the scope href searched within (the user's files).
+       */
+      search?(ctx: DialectContext): { path: string; scope: string };
+    };
 
 export interface WebDavDialect {
   readonly kind: WebDavKind;
@@ -192,6 +200,9 @@ const lastSegment = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 /** oc:fileid of a trash entry, where the listing has it. */
 const listedFileId = (r: DavResponse): string | null => prop(r, OC('fileid'));
 
+/** The item with its file id, when there is one (the field stays absent otherwise). */
+const withFileId = (fileId: string | null, item: TrashItem): TrashItem => (fileId && /^\d{1,20}$/.test(fileId) ? { ...item, fileId } : item);
+
 /** ownCloud 10 and Nextcloud: the OCS user endpoint names the user id and display name; 4xx keeps what the account says. */
 async function ocsUser(io: DialectIO, ctx: DialectContext, known: Identity, signal?: AbortSignal): Promise<Identity> {
   const res = await io.get(`${ctx.basePath}/ocs/v1.php/cloud/user`, {
@@ -226,6 +237,8 @@ export const nextcloud: WebDavDialect = {
   restore: {
     mode: 'restore-collection',
     target: (c, item) => `${c.basePath}/remote.php/dav/trashbin/${c.userId}/restore/${lastSegment(item.id)}`,
+    // Nextcloud's FileSearchBackend searches oc:fileid (up to 100 operators per query).
+    search: (c) => ({ path: `${c.basePath}/remote.php/dav/`, scope: `/files/${c.userId}` }),
   },
   trashEntryFileId: listedFileId,
   whoAmI: ocsUser,
@@ -252,12 +265,12 @@ export const nextcloud: WebDavDialect = {
     if (id === null) return null;
     const seg = lastSegment(id);
     const name = prop(r, NC('trashbin-filename')) ?? (ctx.parentId ? seg : seg.replace(/\.d\d+$/, ''));
-    return baseItem(r, ctx, id, name, {
+    return withFileId(listedFileId(r), baseItem(r, ctx, id, name, {
       size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
       deletedAt: isoFromUnix(prop(r, NC('trashbin-deletion-time'))) ?? isoFromHttpDate(prop(r, DAV('getlastmodified'))),
       location: prop(r, NC('trashbin-original-location')),
       deletedBy: prop(r, NC('trashbin-deleted-by-display-name')) ?? prop(r, NC('trashbin-deleted-by-id')),
-    });
+    }));
   },
 };
 
@@ -291,14 +304,14 @@ export const owncloud10: WebDavDialect = {
     const location = prop(r, OC('trashbin-original-location'));
     const fromLocation = location?.replace(/\/+$/, '').split('/').pop() ?? null;
     const name = prop(r, OC('trashbin-original-filename')) ?? fromLocation ?? lastSegment(id);
-    const item = baseItem(r, ctx, id, name, {
+    // Its trash ids are the file ids ("123", inside a trashed folder "123/456").
+    const numeric = /^\d+$/.test(lastSegment(id)) ? lastSegment(id) : null;
+    return withFileId(listedFileId(r) ?? numeric, baseItem(r, ctx, id, name, {
       size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
       deletedAt: isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ?? isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
       location,
       deletedBy: null,
-    });
-    // Its trash ids are the file ids (the listing has no oc:fileid).
-    return { ...item, fileId: item.fileId ?? lastSegment(id) };
+    }));
   },
 };
 

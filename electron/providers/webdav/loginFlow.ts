@@ -52,11 +52,35 @@ export async function startLoginFlow(serverUrl: string, http: HttpOptions = defa
   if (typeof token !== 'string' || typeof endpoint !== 'string' || typeof login !== 'string') {
     throw new AppError('BAD_RESPONSE', 'The server answered the sign-in request with something Salvage cannot read.');
   }
-  for (const u of [endpoint, login]) {
-    const p = new URL(u).protocol;
-    if (p !== 'https:' && p !== 'http:') throw new AppError('BAD_RESPONSE', 'The server gave a sign-in address that is not a web address.');
-  }
+  // The page the browser opens and the address polled with the token (which fetches the new app
+  // password) stay on the scheme and origin the user asked for.
+  sameOrigin(serverUrl, login, 'sign-in page');
+  sameOrigin(serverUrl, endpoint, 'sign-in poll address');
   return { loginUrl: login, pollEndpoint: endpoint, token };
+}
+
+/**
+ * Refuses an address a Login Flow answer names when it is not on the origin (scheme, host and
+ * port) the user asked for: an https server that answers with http:// (a downgrade: the app
+ * password would then travel unencrypted) or another server altogether. Answers the address.
+ */
+export function sameOrigin(asked: string, given: string, what: string): URL {
+  const want = new URL(asked);
+  let got: URL;
+  try {
+    got = new URL(given);
+  } catch {
+    throw new AppError('BAD_RESPONSE', `The server gave a ${what} that is not a web address.`);
+  }
+  if (got.protocol !== 'https:' && got.protocol !== 'http:') throw new AppError('BAD_RESPONSE', `The server gave a ${what} that is not a web address.`);
+  if (got.origin === want.origin) return got;
+  const downgrade = want.protocol === 'https:' && got.protocol === 'http:' && got.hostname === want.hostname;
+  throw new AppError(
+    'BAD_RESPONSE',
+    downgrade
+      ? `The server answered the sign-in with a plain http:// ${what} (${got.origin}) although you asked for ${want.origin}. Salvage does not let a sign-in fall back to unencrypted http. The server's own address setting (Nextcloud: overwriteprotocol / overwrite.cli.url) probably says http; ask its administrator, or use an app password.`
+      : `The server answered the sign-in with a ${what} on another server (${got.origin}), not ${want.origin} which you asked for. Salvage does not follow a sign-in elsewhere; check the address, or use an app password.`,
+  );
 }
 
 /** One poll: the credentials once the user approved, null while waiting (the server answers 404 until then). */
@@ -165,16 +189,17 @@ export class LoginFlowSessions<A> {
     const got = await pollLoginFlow(pending.flow, this.http, signal);
     if (!got) return { account: null };
     this.flows.delete(flowId);
-    // The server's own address as it reports it wins only when it is the same host we asked.
-    const asked = new URL(pending.serverUrl);
-    const reported = (() => {
-      try {
-        return new URL(got.server);
-      } catch {
-        return null;
-      }
-    })();
-    const serverUrl = reported && reported.host === asked.host ? got.server : pending.serverUrl;
-    return { account: await this.complete({ serverUrl, loginName: got.loginName, appPassword: got.appPassword }) };
+    // The server's own address as it reports it (it may add a sub-folder such as /nextcloud) is
+    // taken only on the scheme and origin the user asked for; anything else is refused, saying why,
+    // and the app password it handed out goes nowhere.
+    try {
+      sameOrigin(pending.serverUrl, got.server, 'server address');
+    } catch (e) {
+      throw new AppError(
+        'BAD_RESPONSE',
+        `${(e as AppError).message} The app password the server just made for Salvage was not used; you can revoke it in the server's security settings.`,
+      );
+    }
+    return { account: await this.complete({ serverUrl: got.server, loginName: got.loginName, appPassword: got.appPassword }) };
   }
 }

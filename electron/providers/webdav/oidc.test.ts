@@ -21,6 +21,7 @@ describe('oCIS provider with an OpenID Connect sign-in', () => {
     const redirect = await listenForRedirect();
     try {
       const pending = await authorizationUrl(oidc, redirect.redirectUri);
+      redirect.accept(pending.state);
       const authorize = await fetch(pending.url, { redirect: 'manual' });
       await fetch(authorize.headers.get('location')!);
       return await exchangeCode(oidc, pending, await redirect.received);

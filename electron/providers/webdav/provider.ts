@@ -1,16 +1,18 @@
 import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
-import { forEachLimited, KeyedLock } from '../../base/async';
-import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, TrashItem } from '../../../shared/model';
-import { defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, type HttpOptions } from '../../net/http';
+import { forEachLimited, KeyedLock, sleep } from '../../base/async';
+import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, SameSecondLoss, SameSecondReport, TrashItem } from '../../../shared/model';
+import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions, type HttpRequest } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
-import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
-import { clark, NS, parseMultistatus, parseSabreError, type DavResponse } from './multistatus';
+import { clark, NS, parseSabreError, readMultistatus, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
+import { LandingFinder } from './landing';
+import { activityDeletions, nextcloudLosses, ownCloudLastLocations, ownCloudLosses, type RecordedDeletion } from './sameSecond';
 
 /**
  * One TrashProvider for every WebDAV trash-bin server (ownCloud 10, Nextcloud, oCIS). What differs
@@ -30,9 +32,11 @@ export interface WebDavProviderOptions {
    * last read is older than this (ms; default 5 s), so a space joined or left shows on Reload.
    */
   spacesMaxAgeMs?: number;
+  /** The first pause before a write answered 423 Locked is sent again (ms; doubles each time). Tests shorten it. */
+  lockedPauseMs?: number;
 }
 
-interface Stat {
+export interface Stat {
   kind: 'file' | 'folder';
   size: number | null;
   modifiedAt: string | null;
@@ -63,6 +67,32 @@ const STAT_BODY = `<?xml version="1.0"?>
   </d:prop>
 </d:propfind>`;
 
+/** 423 Locked on a write: sent again up to this many times, the pause doubling from the first (with jitter), at most the max. */
+const LOCKED_RETRIES = 6;
+const LOCKED_FIRST_PAUSE_MS = 250;
+const LOCKED_MAX_PAUSE_MS = 4_000;
+
+/** Pages of Nextcloud's activity records read back at most (200 each) to find same-second losses. */
+const ACTIVITY_MAX_PAGES = 25;
+/** Largest JSON answer read for same-second losses (activity pages, ownCloud's trash app listing). */
+const SMALL_JSON_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Ids per DAV SEARCH: Nextcloud refuses a query of more than 100 operators (the "or" and one "eq" per id). */
+const SEARCH_MAX_IDS = 99;
+
+/** A DAV SEARCH for the items with these file ids below `scope`, with what a Stat needs. */
+const searchBody = (scope: string, ids: string[]) => `<?xml version="1.0"?>
+<d:searchrequest xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">
+  <d:basicsearch>
+    <d:select><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/><d:getetag/><oc:size/><oc:fileid/><oc:permissions/></d:prop></d:select>
+    <d:from><d:scope><d:href>${escapeXml(scope)}</d:href><d:depth>infinity</d:depth></d:scope></d:from>
+    <d:where>${ids.length === 1 ? fileIdIs(ids[0]!) : `<d:or>${ids.map(fileIdIs).join('')}</d:or>`}</d:where>
+    <d:orderby/>
+  </d:basicsearch>
+</d:searchrequest>`;
+const fileIdIs = (id: string) => `<d:eq><d:prop><oc:fileid/></d:prop><d:literal>${id}</d:literal></d:eq>`;
+const escapeXml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 const DAV = (l: string) => clark(NS.dav, l);
 const OC = (l: string) => clark(NS.oc, l);
 
@@ -83,12 +113,13 @@ function statOf(r: DavResponse): Stat {
 const folderName = (segments: string[]) => segments[segments.length - 1] ?? '';
 
 /**
- * Items restored at the same time by default. A restore costs one write (the MOVE) and, on
- * Nextcloud, two small Depth 0 reads (the trash entry's file id before, the landed file after):
- * 24 at a time keeps about 8 MOVEs in flight, near Nextcloud's own web UI (every MOVE at once,
- * ~6 per host in a browser), and is where `npm run bench -- restore` stops getting faster.
+ * Items restored at the same time by default. A restore costs one write (the MOVE): ownCloud's
+ * answer carries the file id and ETag, and Nextcloud's restored items are found by file id, many
+ * per DAV SEARCH, outside the item's slot. So this is MOVEs in flight: 6, as a browser sends to one
+ * host (Nextcloud's web UI restores that way). More only queues at a small server (PHP's built-in
+ * server runs 2 workers) and meets more of its file locks (423, see afterLocked).
  */
-const RESTORE_CONCURRENCY = 24;
+const RESTORE_CONCURRENCY = 6;
 
 /**
  * What one restore batch learnt about its destination folders, so that each is checked and listed
@@ -102,6 +133,16 @@ interface RestoreBatch {
   reserved: Map<string, Set<string>>;
   /** Per folder: what this batch put in place, by name. */
   placed: Map<string, Map<string, Stat>>;
+  /** Finds restored items by file id, many per request (Nextcloud's DAV SEARCH); null where the server kind needs none. */
+  finder: LandingFinder<Found> | null;
+  /** ownCloud 10: items that stand for several same-named files deleted in one second, by key (see sameSecond.ts). */
+  sameSecond: Map<string, SameSecondLoss>;
+}
+
+/** A live item found by its file id: its path (segments below the files root) and what it is. */
+interface Found {
+  segments: string[];
+  stat: Stat;
 }
 
 const inFolder = <V>(map: Map<string, V>, folder: string[], make: () => V): V => {
@@ -252,6 +293,11 @@ export class WebDavProvider implements TrashProvider {
       confirm?: () => Promise<boolean>;
       /** Sent again after an OpenID Connect refresh (once). */
       renewed?: boolean;
+      /** Times this write was answered 423 Locked so far. */
+      locked?: number;
+      /** How the answer's body is read, and its budget (net/http.ts; default: read whole, an ordinary answer). */
+      read?: HttpRequest['read'];
+      maxBytes?: number;
     } = {},
   ): Promise<Response> {
     const { header: authorization, token } = await this.authHeader();
@@ -266,6 +312,8 @@ export class WebDavProvider implements TrashProvider {
           ...(init.body !== undefined ? { body: init.body } : {}),
           ...(init.signal && !write ? { signal: init.signal } : {}),
           ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+          ...(init.read ? { read: init.read } : {}),
+          ...(init.maxBytes ? { maxBytes: init.maxBytes } : {}),
         },
         this.http,
       );
@@ -273,6 +321,12 @@ export class WebDavProvider implements TrashProvider {
       if (!init.confirm || !isAppError(e) || (e.code !== 'NETWORK' && e.code !== 'TIMEOUT')) throw e;
       if (await init.confirm().catch(() => false)) return new Response(null, { status: 204 });
       throw e;
+    }
+    if (res.status === 423 && write) return this.afterLocked(res, method, decodedPath, init);
+    if ((init.locked ?? 0) > 0 && (res.status === 404 || res.status === 412) && init.confirm && (await init.confirm().catch(() => false))) {
+      // A write answered 423 earlier had gone through after all: this answer is about its result.
+      await res.body?.cancel();
+      return new Response(null, { status: 204 });
     }
     if (res.status === 401) {
       await res.body?.cancel();
@@ -293,6 +347,25 @@ export class WebDavProvider implements TrashProvider {
       return new Response(null, { status: res.status, headers: res.headers });
     }
     return res;
+  }
+
+  /**
+   * A write answered 423 Locked: ownCloud 10 and Nextcloud lock files (and the folders above them)
+   * while a request works on them, so parallel writes into one folder meet each other's locks;
+   * and ownCloud sometimes answers 423 after the move went through (a lock taken after the
+   * rename, e.g. to touch the file). So: look whether it went through (then it is done), else wait
+   * and send it again, a few times with a growing pause; the last 423 stands.
+   */
+  private async afterLocked(res: Response, method: string, decodedPath: string, init: Parameters<WebDavProvider['send']>[2] = {}): Promise<Response> {
+    const tries = init.locked ?? 0;
+    if (tries >= LOCKED_RETRIES) return res;
+    await res.body?.cancel();
+    if (init.confirm && (await init.confirm().catch(() => false))) return new Response(null, { status: 204 });
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const first = this.options.lockedPauseMs ?? LOCKED_FIRST_PAUSE_MS;
+    const pause = Math.min(LOCKED_MAX_PAUSE_MS, retryAfter ?? first * 2 ** tries) * (0.75 + Math.random() * 0.5);
+    await sleep(pause, init.signal);
+    return this.send(method, decodedPath, { ...init, locked: tries + 1 });
   }
 
   // ---------------------------------------------------------------- previews
@@ -326,7 +399,7 @@ export class WebDavProvider implements TrashProvider {
       path = `${this.basePath}/index.php/apps/files_trashbin/ajax/preview.php`;
       query = new URLSearchParams({ file, x: edge, y: edge });
     }
-    const res = await this.send('GET', path, { query: query.toString(), signal, headers: { Accept: 'image/*' } });
+    const res = await this.send('GET', path, { query: query.toString(), signal, headers: { Accept: 'image/*' }, read: 'stream', maxBytes: BODY_BUDGET.preview });
     if (res.ok && res.status !== 204) return readPreviewImage(res, signal);
     if (res.status >= 300 && res.status < 400 && /\/login\b/.test(res.headers.get('location') ?? '')) {
       // ownCloud 10's checkLoggedIn sends a refused sign-in to its login page.
@@ -371,6 +444,12 @@ export class WebDavProvider implements TrashProvider {
   private async failure(res: Response, messages: Partial<Record<number, string>> = {}): Promise<AppError> {
     const text = await res.text().catch(() => '');
     const sabre = parseSabreError(text);
+    if (res.status === 423) {
+      return new AppError('SERVER', messages[423] ?? 'The server kept this item locked (HTTP 423: another request or app is working on it). Try again in a moment.', {
+        status: 423,
+        ...(sabre.message ? { serverMessage: sabre.message } : {}),
+      });
+    }
     const message = messages[res.status];
     const error = errorForStatus(res.status, message);
     const details: Record<string, string | number> = { status: res.status };
@@ -381,13 +460,134 @@ export class WebDavProvider implements TrashProvider {
   }
 
   private async propfind(decodedPath: string, depth: '0' | '1', body: string, signal?: AbortSignal): Promise<DavResponse[] | null> {
-    const res = await this.send('PROPFIND', decodedPath, { headers: { Depth: depth }, body, signal });
+    // A folder's listing (Depth 1) may be large: it gets the folder budget and pace (net/http.ts).
+    const res = await this.send('PROPFIND', decodedPath, { headers: { Depth: depth }, body, signal, ...(depth === '1' ? { maxBytes: BODY_BUDGET.folder } : {}) });
     if (res.status === 404) {
       await res.body?.cancel();
       return null;
     }
     if (res.status !== 207) throw await this.failure(res);
-    return parseMultistatus(await res.text());
+    return readMultistatus(res, this.url(decodedPath));
+  }
+
+  // ---------------------------------------------------------------- same-second losses
+
+  /**
+   * Which of these trash entries stand for several same-named files deleted in one second, and
+   * which copies the server lost, as far as it tells (see sameSecond.ts): ownCloud 10 from its
+   * Deleted files app's listing, Nextcloud from its activity records (then `trash`, the whole
+   * trash as just listed, tells which recorded files are still in it; read here when not given).
+   * Nothing is guessed: a server that tells nothing gives source 'none'.
+   */
+  async sameSecondLosses(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport> {
+    const top = items.filter((i) => i.parentId === null && i.deletedAt !== null);
+    if (this.kind === 'owncloud10') {
+      const last = await this.ownCloudLastLocations(signal);
+      return last ? { source: 'trash-records', losses: ownCloudLosses(top, last) } : { source: 'none', losses: [] };
+    }
+    if (this.kind !== 'nextcloud' || top.length === 0) return { source: 'none', losses: [] };
+    const from = Math.min(...top.map((i) => Date.parse(i.deletedAt!)));
+    const deleted = await this.recordedDeletions(from - 2_000, signal);
+    if (deleted === null) return { source: 'none', losses: [] };
+    const all = trash ?? (await this.readTrash(signal));
+    const idsInTrash = new Set(all.flatMap((i) => (i.fileId ? [i.fileId] : [])));
+    const names = new Set(top.map((i) => i.name));
+    const candidates = [...new Set(deleted.filter((d) => !idsInTrash.has(d.id) && names.has(d.path.slice(d.path.lastIndexOf('/') + 1))).map((d) => d.id))];
+    // A recorded deletion whose file is live again (restored since) is not lost.
+    const live = new Set<string>();
+    for (let i = 0; i < candidates.length; i += SEARCH_MAX_IDS) {
+      const found = await this.findByFileIds(candidates.slice(i, i + SEARCH_MAX_IDS));
+      if (found === null) return { source: 'none', losses: [] };
+      for (const id of found.keys()) live.add(id);
+    }
+    return { source: 'activity', losses: nextcloudLosses(top, deleted, idsInTrash, live) };
+  }
+
+  private async readTrash(signal?: AbortSignal): Promise<TrashItem[]> {
+    const out: TrashItem[] = [];
+    for await (const chunk of this.listTrash(null, signal)) out.push(...chunk.items);
+    return out;
+  }
+
+  /** ownCloud 10's Deleted files app listing: per name and second, where the last such deletion was; null when it does not answer. */
+  private async ownCloudLastLocations(signal?: AbortSignal): Promise<Map<string, string> | null> {
+    const res = await this.send('GET', `${this.basePath}/index.php/apps/files_trashbin/ajax/list.php`, { query: 'dir=%2F', headers: { Accept: 'application/json' }, signal, maxBytes: SMALL_JSON_MAX_BYTES });
+    const json = await this.smallJson(res);
+    return json === undefined ? null : ownCloudLastLocations(json);
+  }
+
+  /**
+   * Nextcloud's activity records of deletions, newest first back to `since` (ms), in pages of 200
+   * (at most ACTIVITY_MAX_PAGES); null when the activity app does not answer.
+   */
+  private async recordedDeletions(since: number, signal?: AbortSignal): Promise<RecordedDeletion[] | null> {
+    const out: RecordedDeletion[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < ACTIVITY_MAX_PAGES; page++) {
+      const res = await this.send('GET', `${this.basePath}/ocs/v2.php/apps/activity/api/v2/activity/files`, {
+        query: `format=json&limit=200&sort=desc${cursor ? `&since=${cursor}` : ''}`,
+        headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },
+        signal,
+      });
+      if (res.status === 304) {
+        await res.body?.cancel();
+        return out; // no more activities
+      }
+      const next = /[?&]since=(\d+)/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
+      const json = await this.smallJson(res);
+      if (json === undefined) return page === 0 ? null : out;
+      const { deleted, oldest, count } = activityDeletions(json);
+      out.push(...deleted);
+      if (count === 0 || next === null || (oldest !== null && oldest < since - 60_000)) return out;
+      cursor = next;
+    }
+    return out;
+  }
+
+  /** A JSON answer of at most a few megabytes; undefined for any other status or body. */
+  private async smallJson(res: Response): Promise<unknown> {
+    if (res.status !== 200 || !/json/i.test(res.headers.get('content-type') ?? '') || Number(res.headers.get('content-length') ?? 0) > SMALL_JSON_MAX_BYTES) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    const text = await res.text();
+    if (text.length > SMALL_JSON_MAX_BYTES) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether the server answers DAV SEARCH by file id (cleared after it refused one). */
+  private searchable = true;
+
+  /**
+   * Finds live items by file id, wherever they are, in one DAV SEARCH (Nextcloud): their paths and
+   * stats by file id; null when the server cannot be searched this way (then each is looked up
+   * where it should be).
+   */
+  private async findByFileIds(ids: string[]): Promise<Map<string, Found> | null> {
+    const restore = this.dialect.restore;
+    const where = restore.mode === 'restore-collection' ? restore.search?.(this.ctx) : undefined;
+    const wanted = ids.filter((id) => /^\d{1,20}$/.test(id));
+    if (!where || !this.searchable) return null;
+    const out = new Map<string, Found>();
+    if (wanted.length === 0) return out;
+    const res = await this.send('SEARCH', where.path, { body: searchBody(where.scope, wanted), idempotent: true, signal: new AbortController().signal });
+    if (res.status !== 207) {
+      await res.body?.cancel();
+      this.searchable = false;
+      return null;
+    }
+    const root = `${this.filesPath([]).replace(/\/+$/, '')}/`;
+    for (const r of await readMultistatus(res, this.url(where.path))) {
+      const path = decodeHref(r.href).replace(/\/+$/, '');
+      const stat = statOf(r);
+      if (!path.startsWith(root) || !stat.fileId || !wanted.includes(stat.fileId)) continue;
+      out.set(stat.fileId, { segments: path.slice(root.length).split('/'), stat });
+    }
+    return out;
   }
 
   /** What is at a path in the files tree (Depth 0), or null. */
@@ -668,11 +868,29 @@ export class WebDavProvider implements TrashProvider {
    */
   async restore(items: TrashItem[], target: RestoreTarget, options: RestoreOptions, ctx: BatchContext): Promise<void> {
     await this.prepare(ctx.signal);
-    const batch: RestoreBatch = { folders: new Map(), listings: new Map(), reserved: new Map(), placed: new Map() };
+    const collection = this.dialect.restore.mode === 'restore-collection';
+    const batch: RestoreBatch = {
+      folders: new Map(),
+      listings: new Map(),
+      reserved: new Map(),
+      placed: new Map(),
+      finder: collection && this.searchable ? new LandingFinder((ids) => this.findByFileIds(ids), { maxIds: SEARCH_MAX_IDS }) : null,
+      sameSecond: new Map(),
+    };
+    if (this.kind === 'owncloud10' && target.kind === 'original') {
+      // ownCloud restores such an entry where it lists it (the first deletion's folder) with the
+      // last one's content: its trash app's listing says so (one request; a failure only loses the note).
+      const report = await this.sameSecondLosses(items, undefined, ctx.signal).catch(() => null);
+      for (const loss of report?.losses ?? []) if (loss.itemKey) batch.sameSecond.set(loss.itemKey, loss);
+    }
+    // Items bound for the same path run one after the other, each to its end.
+    const claims = new Map<string, number>();
     for (const item of items) {
       try {
         const dest = this.destination(item, target);
         inFolder(batch.reserved, dest.folder, () => new Set<string>()).add(dest.name);
+        const path = displayPath([...dest.folder, dest.name]);
+        claims.set(path, (claims.get(path) ?? 0) + 1);
       } catch {
         // reported when the item runs
       }
@@ -682,11 +900,16 @@ export class WebDavProvider implements TrashProvider {
       await this.runBatch(
         items,
         ctx,
-        async (item) => {
+        async (item, later) => {
           const dest = this.destination(item, target);
-          await this.folderLock.run(`restore:${displayPath([...dest.folder, dest.name])}`, () => this.restoreOne(item, target, dest, options, ctx, batch));
+          const path = displayPath([...dest.folder, dest.name]);
+          // Nextcloud: once the server has the MOVE, the slot goes to the next item while this
+          // one is found (with others, in one lookup) and finished.
+          const detach = batch.finder && claims.get(path) === 1 ? later : undefined;
+          await this.folderLock.run(`restore:${path}`, () => this.restoreOne(item, target, dest, options, ctx, batch, detach));
         },
         this.restoreConcurrency,
+        () => batch.finder?.drain(),
       );
     } finally {
       this.batches.delete(ctx);
@@ -724,29 +947,53 @@ export class WebDavProvider implements TrashProvider {
     return (await this.listingOf(batch, folder, signal))?.get(name) ?? null;
   }
 
-  /** Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. */
-  private async runBatch(items: TrashItem[], ctx: BatchContext, fn: (item: TrashItem) => Promise<void>, concurrency = this.concurrency): Promise<void> {
+  /**
+   * Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. fn may hand the
+   * rest of an item's work to `later`: it goes on outside the item's slot (so the next item
+   * starts), with the same failure handling, and the batch ends when it has. `drained` is called
+   * once no more items will start.
+   */
+  private async runBatch(
+    items: TrashItem[],
+    ctx: BatchContext,
+    fn: (item: TrashItem, later: (work: () => Promise<void>) => void) => Promise<void>,
+    concurrency = this.concurrency,
+    drained?: () => void,
+  ): Promise<void> {
     let authError: AppError | null = null;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
+    const pending = new Set<Promise<void>>();
+    // Once the batch is cancelled, an item that had not started its write is reported by the
+    // runner ("cancelled"); work handed to `later` comes after a write, so its failure is reported.
+    const failed = (item: TrashItem, e: unknown, afterWrite: boolean) => {
+      if (isAppError(e) && e.code === 'AUTH_FAILED') {
+        authError ??= e;
+        stop.abort();
+        return;
+      }
+      if (ctx.signal.aborted && (!afterWrite || (isAppError(e) && e.code === 'CANCELLED'))) return;
+      ctx.itemDone(this.result(item, 'failed', null, e));
+    };
     // Each request in flight listens on the batch's signal: say how many to expect (no warning on stderr).
     setMaxListeners(Math.max(10, concurrency * 4), ctx.signal);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await forEachLimited(items, concurrency, stop.signal, async (item) => {
+        const later = (work: () => Promise<void>) => {
+          const p = work().catch((e: unknown) => failed(item, e, true));
+          pending.add(p);
+          void p.finally(() => pending.delete(p));
+        };
         try {
           ctx.progress({ current: item.name });
-          await fn(item);
+          await fn(item, later);
         } catch (e) {
-          if (ctx.signal.aborted) return;
-          if (isAppError(e) && e.code === 'AUTH_FAILED') {
-            authError ??= e;
-            stop.abort();
-            return;
-          }
-          ctx.itemDone(this.result(item, 'failed', null, e));
+          failed(item, e, false);
         }
       });
+      drained?.();
+      while (pending.size) await Promise.all(pending);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
@@ -769,16 +1016,29 @@ export class WebDavProvider implements TrashProvider {
    * Undo can later prove it is still this file. Without that proof the item is reported restored
    * but is not offered to Undo.
    */
-  private async done(ctx: BatchContext, item: TrashItem, outcome: Outcome, final: string[], replaced: Replaced | null = null, known?: Stat | null): Promise<void> {
+  private async done(
+    ctx: BatchContext,
+    item: TrashItem,
+    outcome: Outcome,
+    final: string[],
+    replaced: Replaced | null = null,
+    known?: Stat | null,
+    extra: { note?: string; movableTo?: string } = {},
+  ): Promise<void> {
     const stat = known ?? (await this.stat(final, new AbortController().signal).catch(() => null));
     const landed = stat ? this.landedOf(final, stat, replaced) : undefined;
     // Later items of the same batch see the name as taken.
     const batch = this.batches.get(ctx);
+    const loss = batch?.sameSecond.get(item.key);
+    if (loss?.keptFrom && !extra.note) {
+      const from = this.shown(loss.keptFrom);
+      extra = { note: keptContentNote(item, from, this.shown(displayPath(final))), movableTo: this.shown(displayPath([...folderSegments(loss.keptFrom), item.name])) };
+    }
     if (batch) {
       const placed: Stat = stat ?? { kind: item.kind, size: item.size, modifiedAt: null, fileId: null, etag: null, permissions: null };
       inFolder(batch.placed, final.slice(0, -1), () => new Map<string, Stat>()).set(final[final.length - 1] ?? '', placed);
     }
-    ctx.itemDone(this.result(item, outcome, displayPath(final)), { bytes: item.size, ...(landed ? { landed } : {}) });
+    ctx.itemDone({ ...this.result(item, outcome, displayPath(final)), ...extra }, { bytes: item.size, ...(landed ? { landed } : {}) });
   }
 
   private landedOf(final: string[], stat: Stat, replaced: Replaced | null): Landed {
@@ -851,6 +1111,7 @@ export class WebDavProvider implements TrashProvider {
     options: RestoreOptions,
     ctx: BatchContext,
     batch: RestoreBatch,
+    later?: (work: () => Promise<void>) => void,
   ): Promise<void> {
     const signal = ctx.signal;
     await this.folderReady(batch, dest.folder, options, signal);
@@ -867,7 +1128,7 @@ export class WebDavProvider implements TrashProvider {
     if (restore.mode === 'move-to-destination') {
       await this.moveOutOfTrash(item, this.trashPath(item.id), dest, chosen, ctx);
     } else {
-      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx, !existing);
+      await this.restoreThroughCollection(item, restore.target(this.ctx, item), target, dest, chosen, ctx, !existing, later);
     }
   }
 
@@ -912,7 +1173,8 @@ export class WebDavProvider implements TrashProvider {
       if (res.status === 201 || res.status === 204) {
         await res.body?.cancel();
         const outcome: Outcome = replace && replaced ? 'replaced' : name !== dest.name ? 'renamed' : outcomeIfPlain;
-        await this.done(ctx, item, outcome, to, replaced);
+        // ownCloud answers with the file's id and ETag: no need to read it back.
+        await this.done(ctx, item, outcome, to, replaced, movedStat(res, item));
         return;
       }
       if (res.status === 412) {
@@ -941,8 +1203,11 @@ export class WebDavProvider implements TrashProvider {
   /**
    * Nextcloud: MOVE the item to trashbin/<user>/restore/<name> (no Overwrite header: Nextcloud 32
    * answers 412 to "Overwrite: F" there even when nothing is in the way). The server puts it back
-   * at its original location, renamed "name (restored).ext" when that name is taken, or in the
-   * root when the folder is gone — and does not say which, so we look it up by file id.
+   * at its original location, renamed "name (restored).ext" when that name is taken, in the root
+   * when the folder is gone, or — when several same-named files were deleted in one second and it
+   * kept one trash file for them — where the first of them was. It does not say which, so the item
+   * is found by its file id (taken from the listing). With `later`, finding and finishing it go on
+   * after this returns (the batch's slot is free for the next MOVE; see LandingFinder).
    */
   private async restoreThroughCollection(
     item: TrashItem,
@@ -953,13 +1218,17 @@ export class WebDavProvider implements TrashProvider {
     ctx: BatchContext,
     /** The batch's listing had nothing at dest: the server should put it there under its own name. */
     expectFree = false,
+    later?: (work: () => Promise<void>) => void,
   ): Promise<void> {
     const signal = ctx.signal;
     const trashPath = this.trashPath(item.id);
-    // The file id lets us find the item after the server placed it.
-    const self = await this.propfind(trashPath, '0', STAT_BODY, signal);
-    if (!self?.[0]) throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 404 });
-    const fileId = prop(self[0], OC('fileid'));
+    // The file id lets us find the item after the server placed it: the listing's, else read it.
+    let fileId = item.fileId ?? null;
+    if (!fileId) {
+      const self = await this.propfind(trashPath, '0', STAT_BODY, signal);
+      if (!self?.[0]) throw new AppError('NOT_FOUND', 'This item is no longer in the trash.', { status: 404 });
+      fileId = prop(self[0], OC('fileid'));
+    }
 
     // Where the server puts it back (its own record of the original place; for an item an Undo of
     // Salvage put back, not the place and name it reads with: see serverPlace).
@@ -986,51 +1255,85 @@ export class WebDavProvider implements TrashProvider {
       });
     }
     await res.body?.cancel();
+    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, serverName: onServer.name, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
+    if (later) later(finish);
+    else await finish();
+  }
+
+  /** Where a restore through the restore collection landed, and what follows: report it, or move it on (see restoreThroughCollection). */
+  private async finishCollectionRestore(
+    item: TrashItem,
+    fileId: string | null,
+    how: { originalFolder: string[]; serverName: string; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
+    dest: { folder: string[]; name: string },
+    resolution: Resolution | null,
+    ctx: BatchContext,
+  ): Promise<void> {
+    const { originalFolder, serverName, intoOriginal, freeAtOriginal, before } = how;
     // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
     const committed = new AbortController().signal;
-
-    // Where the name was free, the server put it there: one Depth 0 read proves it by file id,
-    // instead of listing the whole folder.
-    let landed: { folder: string[]; name: string; stat: Stat } | null = null;
-    if (freeAtOriginal && fileId) {
-      const stat = await this.stat([...originalFolder, onServer.name], committed).catch(() => null);
-      if (stat && stat.fileId === fileId) landed = { folder: originalFolder, name: onServer.name, stat };
+    let landed: { folder: string[]; name: string; stat: Stat } | null;
+    // Found by the name the server gave it (an item an Undo of Salvage put back reads with its old name).
+    const asOnServer = { ...item, name: serverName };
+    try {
+      landed = await this.locate(ctx, asOnServer, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
+    } catch (e) {
+      // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely is.
+      const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finding the restored item failed.');
+      const likely = [...originalFolder, serverName];
+      ctx.itemDone(
+        this.result(item, 'failed', displayPath(likely), new AppError(error.code, `The server restored ${item.name}, most likely to ${this.shown(displayPath(likely))}, but Salvage could not check where it put it: ${error.message}`, error.details)),
+      );
+      if (error.code === 'AUTH_FAILED') throw error;
+      return;
     }
-    landed ??= await this.findLanded({ ...item, name: onServer.name }, fileId, originalFolder, before, committed);
     if (!landed) {
       throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
     }
     const landedPath = [...landed.folder, landed.name];
+
+    if (intoOriginal && displayPath(landed.folder) !== displayPath(dest.folder) && (await this.sameSecondLanding(landed.folder, dest.folder))) {
+      // One trash file for several same-named deletions: the server put it where the first was.
+      await this.done(ctx, item, landed.name === item.name ? 'restored' : 'renamed', landedPath, null, landed.stat, {
+        note: sameSecondNote(item, this.shown(displayPath(landed.folder)), this.shown(displayPath(dest.folder))),
+        movableTo: this.shown(displayPath([...dest.folder, dest.name])),
+      });
+      return;
+    }
 
     if (intoOriginal && displayPath(landed.folder) === displayPath(dest.folder)) {
       if (landed.name === dest.name) {
         await this.done(ctx, item, 'restored', landedPath, null, landed.stat);
         return;
       }
-      // The server renamed it because the name is taken.
+      // From here on the item is out of the trash: whatever fails, it is reported with where it is.
       let choice = resolution;
-      if (!choice) {
-        const existing = await this.stat([...dest.folder, dest.name], committed);
-        choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
+      try {
+        // The server renamed it because the name is taken.
+        if (!choice) {
+          const existing = await this.stat([...dest.folder, dest.name], committed);
+          choice = existing ? await ctx.ask(this.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
+        }
+        if (choice === 'keep-both') {
+          await this.done(ctx, item, 'renamed', landedPath, null, landed.stat);
+          return;
+        }
+        if (choice === 'skip') {
+          await this.trashFilesPath(landedPath, committed);
+          // Back in the trash by Salvage's hand (its ledger keeps the item's old name and time).
+          ctx.itemDone(this.result(item, 'skipped', null), { trashedBack: this.landedOf(landedPath, landed.stat, null) });
+          return;
+        }
+        const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
+        const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, committed);
+        if (move.status !== 201 && move.status !== 204) throw await this.failure(move);
+        await move.body?.cancel();
+        await this.done(ctx, item, replaced ? 'replaced' : 'restored', [...dest.folder, dest.name], replaced, movedStat(move, item));
+      } catch (e) {
+        const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finishing the restore failed.');
+        this.stranded(ctx, item, landedPath, landed.stat, choice === 'skip' ? 'could not put it back in the trash (Skip)' : `could not replace ${dest.name}`, error);
+        if (error.code === 'AUTH_FAILED') throw error;
       }
-      if (choice === 'keep-both') {
-        await this.done(ctx, item, 'renamed', landedPath, null, landed.stat);
-        return;
-      }
-      if (choice === 'skip') {
-        await this.trashFilesPath(landedPath, committed);
-        // Back in the trash by Salvage's hand (its ledger keeps the item's old name and time).
-        ctx.itemDone(this.result(item, 'skipped', null), { trashedBack: this.landedOf(landedPath, landed.stat, null) });
-        return;
-      }
-      const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
-      const move = await this.move(this.filesPath(landedPath), this.filesPath([...dest.folder, dest.name]), true, committed);
-      if (move.status !== 201 && move.status !== 204) {
-        const error = await this.failure(move);
-        throw new AppError(error.code, `Restored as ${displayPath(landedPath)}, but could not replace ${dest.name}: ${error.message}`, error.details);
-      }
-      await move.body?.cancel();
-      await this.done(ctx, item, replaced ? 'replaced' : 'restored', [...dest.folder, dest.name], replaced);
       return;
     }
 
@@ -1043,17 +1346,68 @@ export class WebDavProvider implements TrashProvider {
       });
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
-      if (error.code === 'AUTH_FAILED') throw error;
-      if (error.code === 'CANCELLED' || ctx.signal.aborted) {
+      if (error.code === 'CANCELLED' || (ctx.signal.aborted && error.code !== 'AUTH_FAILED')) {
         // Cancelled between the two steps: it is restored, where the server put it.
         await this.done(ctx, item, 'restored', landedPath, null, landed.stat);
         return;
       }
-      ctx.itemDone(
-        this.result(item, 'failed', displayPath(landedPath), new AppError(error.code, `Restored to ${displayPath(landedPath)}, but could not move it into ${displayPath(dest.folder)}: ${error.message}`, error.details)),
-        { landed: this.landedOf(landedPath, landed.stat, null) },
-      );
+      this.stranded(ctx, item, landedPath, landed.stat, `could not move it into ${displayPath(dest.folder)}`, error);
+      // A refused sign-in stops the batch; the item has its own result first, with where it is.
+      if (error.code === 'AUTH_FAILED') throw error;
     }
+  }
+
+  /**
+   * Whether a restore to the original place that landed in another folder did so because the
+   * server kept one trash file for several same-named files deleted in one second (it restores to
+   * the first one's folder) — rather than because the listed folder is gone (it restores to the root).
+   */
+  private async sameSecondLanding(landedFolder: string[], listedFolder: string[]): Promise<boolean> {
+    if (landedFolder.length > 0) return true;
+    // In the root: the listed folder gone, or not writable (the server's fallback), is the other reason.
+    const folder = await this.stat(listedFolder, new AbortController().signal).catch(() => null);
+    return folder?.kind === 'folder' && writable(folder.permissions);
+  }
+
+  /**
+   * Where a just-restored item is: by its file id through the batch's landing finder (one lookup
+   * for many items); else where the batch expected it (one Depth 0 read proves it by file id), else
+   * by listing the expected folder and the root.
+   */
+  private async locate(
+    ctx: BatchContext,
+    item: TrashItem,
+    fileId: string | null,
+    where: { expected: string[]; freeAt: string[] | null; before: Map<string, Stat> | null },
+    signal: AbortSignal,
+  ): Promise<{ folder: string[]; name: string; stat: Stat } | null> {
+    const finder = this.batches.get(ctx)?.finder;
+    if (fileId && finder) {
+      // A failed lookup (other than a refused sign-in) leaves the item to be looked up the other way.
+      const found = await finder.find(fileId).catch((e: unknown) => {
+        if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
+        return null;
+      });
+      if (found && found.segments.length > 0) return { folder: found.segments.slice(0, -1), name: found.segments[found.segments.length - 1]!, stat: found.stat };
+    }
+    if (where.freeAt && fileId) {
+      const stat = await this.stat([...where.freeAt, item.name], signal).catch(() => null);
+      if (stat && stat.fileId === fileId) return { folder: where.freeAt, name: item.name, stat };
+    }
+    return this.findLanded(item, fileId, where.expected, where.before, signal);
+  }
+
+  /**
+   * An item the restore moved out of the trash whose next step failed: reported failed, with where
+   * it is now (and what landed, so Undo can put it back in the trash), never as if it were still
+   * in the trash.
+   */
+  private stranded(ctx: BatchContext, item: TrashItem, at: string[], stat: Stat | null, what: string, error: AppError): void {
+    const place = displayPath(at);
+    ctx.itemDone(
+      this.result(item, 'failed', place, new AppError(error.code, `Restored to ${this.shown(place)}, but ${what}: ${error.message}`, error.details)),
+      stat ? { landed: this.landedOf(at, stat, null) } : {},
+    );
   }
 
   /** Finds a just-restored item: by file id in the expected folder, then in the root. */
@@ -1203,6 +1557,7 @@ export class WebDavProvider implements TrashProvider {
         return kept('CONFLICT', `The ${landed.replaced.name} it replaced is no longer in the trash, so ${landed.name} was left in place.`);
       }
     }
+    if (replacedEntry?.item.deletedAt) await this.pastSecondOf(Date.parse(replacedEntry.item.deletedAt), segments, signal);
     // Sabre compares ETags of files only (a folder's If-Match always fails), and reva ignores
     // If-Match: the check above is what guards folders and oCIS.
     const del = await this.send('DELETE', this.filesPath(segments), {
@@ -1250,6 +1605,49 @@ export class WebDavProvider implements TrashProvider {
     }
   }
 
+  /**
+   * Moves restored items to where the server's records say they belong (see RelocateTarget): each
+   * only if it is still the file that landed (same id and ETag, as Undo checks), with Overwrite: F
+   * so nothing is replaced; a name taken there leaves the item where it is, and says so.
+   */
+  async relocate(targets: RelocateTarget[], ctx: BatchContext): Promise<void> {
+    await this.prepare(ctx.signal);
+    let authError: AppError | null = null;
+    await forEachLimited(targets, this.concurrency, ctx.signal, async (target) => {
+      if (authError) return;
+      const { landed } = target;
+      const kept = (code: 'NOT_FOUND' | 'CONFLICT', message: string, at: string | null) =>
+        ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: at === null ? null : this.shown(at), error: { code, message } });
+      try {
+        const from = folderSegments(landed.ref);
+        const to = folderSegments(target.to);
+        const now = await this.stat(from, ctx.signal);
+        if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.shown(landed.ref)}; nothing was moved.`, null);
+        const changed = changedSince(landed, now);
+        if (changed) return kept('CONFLICT', `${landed.name} ${changed} since it was restored; left at ${this.shown(landed.ref)}.`, landed.ref);
+        const res = await this.move(this.filesPath(from), this.filesPath(to), false, ctx.signal, async () => (await this.stat(to, new AbortController().signal)) !== null);
+        if (res.status === 412) {
+          await res.body?.cancel();
+          return kept('CONFLICT', `Something named ${to[to.length - 1] ?? ''} is already at ${this.shown(displayPath(to.slice(0, -1)))}; ${landed.name} was left at ${this.shown(landed.ref)}.`, landed.ref);
+        }
+        if (res.status !== 201 && res.status !== 204) {
+          throw await this.failure(res, { 409: `The folder ${this.shown(displayPath(to.slice(0, -1)))} no longer exists; ${landed.name} was left at ${this.shown(landed.ref)}.` });
+        }
+        await res.body?.cancel();
+        const moved = movedStat(res, { kind: landed.kind, size: landed.size }) ?? (await this.stat(to, new AbortController().signal).catch(() => null));
+        ctx.itemDone(this.result({ key: target.key, name: target.name }, 'restored', displayPath(to)), moved ? { landed: this.landedOf(to, moved, landed.replaced) } : {});
+      } catch (e) {
+        if (isAppError(e) && e.code === 'AUTH_FAILED') {
+          authError ??= e;
+          return;
+        }
+        if (ctx.signal.aborted) return;
+        ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: this.shown(landed.ref), error: toErrorValue(e) });
+      }
+    });
+    if (authError) throw authError;
+  }
+
   /** The top level of the trash with each entry's file id where the server gives it (Nextcloud's oc:fileid, ownCloud's trash id). */
   private async trashWithIds(signal: AbortSignal): Promise<TrashedEntry[]> {
     if (this.dialect.spaces) {
@@ -1268,6 +1666,26 @@ export class WebDavProvider implements TrashProvider {
       if (item) out.push({ item, fileId: this.dialect.trashEntryFileId(r, item) });
     }
     return out;
+  }
+
+  /**
+   * Waits until the server's clock has left the second `at` falls in. ownCloud 10 and Nextcloud
+   * name a trash file `<name>.d<seconds>`, so a name trashed twice in one second keeps one file
+   * (the later): an Undo of Replace that sent the restored file back to the trash in the second
+   * its replaced namesake went there would lose the replaced copy. The server's own clock (its
+   * Date header) decides, not ours; without one, a second and a bit is waited once.
+   */
+  private async pastSecondOf(at: number, segments: string[], signal: AbortSignal): Promise<void> {
+    if (!Number.isFinite(at) || this.kind === 'ocis') return; // oCIS keys trash items by id
+    const second = Math.floor(at / 1000);
+    for (let tries = 0; tries < 8; tries++) {
+      const res = await this.send('PROPFIND', this.filesPath(segments), { headers: { Depth: '0' }, body: STAT_BODY, signal });
+      await res.body?.cancel();
+      const date = Date.parse(res.headers.get('date') ?? '');
+      if (!Number.isFinite(date)) return sleep(1100, signal);
+      if (Math.floor(date / 1000) > second) return;
+      await sleep(250, signal);
+    }
   }
 
   /** Puts a replaced file back from the trash at its old path; answers where it is now. */
@@ -1337,6 +1755,38 @@ function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry
   });
   matches.sort((a, b) => Date.parse(a.item.deletedAt ?? '') - Date.parse(b.item.deletedAt ?? ''));
   return matches[0] ?? null;
+}
+
+/**
+ * What a MOVE's answer says about the file it put in place: ownCloud 10 and Nextcloud send
+ * OC-FileId ("00000347ocqbgw8tzdol": the numeric id padded to 8 digits, then the instance id,
+ * which starts with "oc") and, for files, the ETag. Null when either is missing or the id is of
+ * another form (folders; a MOVE confirmed after a lost answer; oCIS's resource ids): then it is read back.
+ */
+export function movedStat(res: Response, item: Pick<TrashItem, 'kind' | 'size'>): Stat | null {
+  const match = /^(\d{8,20})oc[a-z0-9]+$/i.exec(res.headers.get('oc-fileid') ?? '');
+  const id = match ? match[1]!.replace(/^0+(?=\d)/, '') : null;
+  const etag = res.headers.get('etag') ?? res.headers.get('oc-etag');
+  if (item.kind !== 'file' || !id || !etag) return null;
+  return { kind: 'file', size: item.size, modifiedAt: null, fileId: id, etag, permissions: null };
+}
+
+/** Why a restore to where it was landed in another folder: several same-named files deleted in one second, one trash file kept. */
+function sameSecondNote(item: TrashItem, landedFolder: string, listedFolder: string): string {
+  const when = item.deletedAt ? ` (${item.deletedAt.slice(0, 19).replace('T', ' ')} UTC)` : '';
+  return (
+    `Several files named ${item.name} were deleted in the same second${when}, and the server kept only the last of them (the one from ${listedFolder}, as listed). ` +
+    `It put that file back in ${landedFolder}, where the first of them was deleted from: the copy deleted from ${landedFolder} is lost on the server, as are any deleted from other folders in that second.`
+  );
+}
+
+/** ownCloud 10: a restored entry that stood for several same-named deletions in one second holds the last one's content. */
+function keptContentNote(item: TrashItem, keptFrom: string, at: string): string {
+  const when = item.deletedAt ? ` (${item.deletedAt.slice(0, 19).replace('T', ' ')} UTC)` : '';
+  return (
+    `Several files named ${item.name} were deleted in the same second${when}, and the server kept only the last of them, the one from ${keptFrom}, ` +
+    `but listed it as deleted from ${item.originalFolder}, where the first was: ${at} is ${keptFrom}'s ${item.name}. The copy deleted from ${item.originalFolder} is lost on the server, as are any deleted from other folders in that second.`
+  );
 }
 
 /** The factory for one WebDAV server kind; every provider it makes lists through the same parse host. */

@@ -1,4 +1,4 @@
-import { defaultHttpOptions, httpOptionsForAccount, httpRequest } from '../../net/http';
+import { BODY_BUDGET, defaultHttpOptions, httpOptionsForAccount, httpRequest } from '../../net/http';
 import type { TrashParseSession } from './trashParse';
 
 /** A trash PROPFIND as the listing worker sends it (headers already include Authorization). */
@@ -21,7 +21,8 @@ export async function fetchAndParse(
   post: (m: { type: 'status'; status: number; body: string } | { type: 'done' }) => void,
 ): Promise<void> {
   const res = await httpRequest(
-    { method: request.method, url: request.url, headers: request.headers, body: request.body, signal, idempotent: true },
+    // Streamed: the body comes as it arrives, within the listing budget and pace (net/http.ts).
+    { method: request.method, url: request.url, headers: request.headers, body: request.body, signal, idempotent: true, read: 'stream', maxBytes: BODY_BUDGET.listing },
     httpOptionsForAccount(
       { trustedCertFingerprint: request.trustedCertFingerprint },
       { ...defaultHttpOptions, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.userAgent ? { userAgent: request.userAgent } : {}) },
@@ -32,15 +33,21 @@ export async function fetchAndParse(
     return;
   }
   const reader = res.body.getReader();
+  let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (signal.aborted) throw new Error('aborted');
-      if (value?.byteLength) session.write(value);
+      if (value?.byteLength) {
+        const parsed = session.write(value);
+        if (parsed) await parsed;
+      }
     }
+    finished = true;
   } finally {
-    if (signal.aborted) await reader.cancel().catch(() => undefined);
+    // Stopped early (cancel, a parse error): close the connection now rather than at its time-out.
+    if (!finished) await reader.cancel().catch(() => undefined);
   }
   session.end();
   post({ type: 'done' });

@@ -1,15 +1,18 @@
 import type { TrashItem } from '../../../shared/model';
 import { dialects, type ReadContext, type WebDavKind } from './dialect';
 import { MultistatusParser } from './multistatus';
+import type { XmlScanStats } from './xmlScan';
 
 /** Items per chunk handed on while a listing is read. */
 export const CHUNK_SIZE = 1000;
 
 export interface TrashParseSession {
-  /** Feeds bytes as they arrive (UTF-8, possibly split inside a character). */
-  write(bytes: Uint8Array): void;
+  /** Feeds bytes as they arrive (UTF-8, possibly split inside a character); a promise when the session parses later (the caller waits for it before reading on). */
+  write(bytes: Uint8Array): void | Promise<void>;
   /** The body ended: flushes the last chunk; throws when the body was not a complete multistatus. */
   end(): void;
+  /** The tokenizer's counters so far (characters, steps, most held): the hostile-server suite bounds them. */
+  readonly stats: Readonly<XmlScanStats>;
 }
 
 /**
@@ -35,6 +38,9 @@ export function createTrashParse(
     }
   });
   return {
+    get stats() {
+      return parser.stats;
+    },
     write(bytes) {
       parser.write(decoder.decode(bytes, { stream: true }));
     },

@@ -65,10 +65,10 @@ function requestFor(bytes: Uint8Array) {
   return { path, request: { url: bodyUrl + path, method: 'PROPFIND', headers: { Depth: '1' }, body: nextcloud.trashPropfind } };
 }
 
-async function collect(host: ParseHost, bytes: Uint8Array): Promise<{ items: TrashItem[]; chunks: number }> {
+async function collect(host: ParseHost, bytes: Uint8Array, account = ctx.accountId): Promise<{ items: TrashItem[]; chunks: number }> {
   const items: TrashItem[] = [];
   let chunks = 0;
-  for await (const chunk of fetchTrashItems(requestFor(bytes).request, 'nextcloud', ctx, host)) {
+  for await (const chunk of fetchTrashItems(requestFor(bytes).request, 'nextcloud', { ...ctx, accountId: account }, host)) {
     items.push(...chunk);
     chunks++;
   }
@@ -136,7 +136,7 @@ describe('trash listing parse hosts', () => {
     }
     expect(seen).toBe(1000);
     // The worker dropped the connection rather than reading the other 20,000 items (~15 MB).
-    await expect.poll(() => cutShort).toContain(path);
+    await expect.poll(() => cutShort, { timeout: 10_000 }).toContain(path);
   });
 
   it('sends the PROPFIND from the bundled worker and maps a non-207 answer', async () => {
@@ -183,5 +183,69 @@ describe('trash listing parse hosts', () => {
     expect(a.mode).toBe('worker');
     expect((await collect(a, body1000)).items).toHaveLength(1000);
     expect((await collect(b, body1000)).items).toHaveLength(1000);
+  });
+
+  it('gives each account its own worker, reuses it for that account, and ends it when idle', async () => {
+    const host = createWorkerHost({ url: built, typescript: false }, { idleMs: 5_000 });
+    try {
+      const both = Promise.all([collect(host, body1000, 'a'), collect(host, body1000, 'b')]);
+      // The workers exist as soon as the listings are asked for.
+      const [a, b] = [host.workers().find((w) => w.accounts.includes('a')), host.workers().find((w) => w.accounts.includes('b'))];
+      expect(a).toBeDefined();
+      expect(b).toBeDefined();
+      expect(a!.threadId).not.toBe(b!.threadId);
+      await both;
+      const again = collect(host, body1000, 'a');
+      expect(host.workers().find((w) => w.accounts.includes('a'))?.threadId).toBe(a!.threadId);
+      await again;
+      // Idle workers go; the next listing starts a new one.
+      await expect.poll(() => host.workers().length, { timeout: 20_000 }).toBe(0);
+      expect((await collect(host, body1000, 'a')).items).toHaveLength(1000);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it("runs at most maxWorkers: beyond that, a new account takes an idle worker's place or shares the least busy", async () => {
+    const host = createWorkerHost({ url: built, typescript: false }, { maxWorkers: 2 });
+    try {
+      await collect(host, body1000, 'a');
+      await collect(host, body1000, 'b');
+      await collect(host, body1000, 'c');
+      expect(host.workers().flatMap((w) => w.accounts).sort()).toEqual(['b', 'c']);
+      // Two listings running at once on both workers; a third account shares one of them.
+      const slow = [requestFor(body1000), requestFor(body1000)];
+      const running = slow.map(({ request }, i) => fetchTrashItems(request, 'nextcloud', { ...ctx, accountId: ['b', 'c'][i]! }, host)[Symbol.asyncIterator]());
+      await Promise.all(running.map((r) => r.next()));
+      const third = await collect(host, body1000, 'd');
+      expect(third.items).toHaveLength(1000);
+      expect(host.workers()).toHaveLength(2);
+      expect(host.workers().some((w) => w.accounts.includes('d'))).toBe(true);
+      await Promise.all(running.map((r) => r.return?.(undefined)));
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('names the server in the error of a body it cannot read', async () => {
+    const host = createWorkerHost({ url: built, typescript: false });
+    try {
+      await expect(collect(host, Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href></d:multistatus>'))).rejects.toThrow(
+        `The trash listing from ${new URL(bodyUrl).host} could not be read: Character reference &#0; names NUL, which XML does not allow.`,
+      );
+      await expect(collect(new InThreadHost(), Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href></d:multistatus>'))).rejects.toThrow(`The trash listing from ${new URL(bodyUrl).host}`);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('in-thread too, stops reading a body the parser refused (and never reads faster than it parses)', async () => {
+    const bytes = Buffer.concat([Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href>'), Buffer.alloc(8 * 1024 * 1024, 0x20)]);
+    const { path, request } = requestFor(bytes);
+    const failing = (async () => {
+      for await (const chunk of fetchTrashItems(request, 'nextcloud', ctx, new InThreadHost())) void chunk;
+    })();
+    await expect(failing).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect.poll(() => cutShort, { timeout: 10_000 }).toContain(path);
   });
 });

@@ -8,11 +8,38 @@ import type { ReadContext, WebDavKind } from './dialect';
 import { createTrashParse, type TrashParseSession } from './trashParse';
 import { fetchAndParse, type WorkerRequest } from './trashFetch';
 import type { FromWorker, ToWorker } from './trashWorker';
+import { hostOf } from './multistatus';
+import type { XmlScanStats } from './xmlScan';
 
 /**
- * Main-process side of trash listings: the listing worker sends the PROPFIND, parses the body as it
+ * Main-process side of trash listings: a listing worker sends the PROPFIND, parses the body as it
  * arrives and hands back chunks of ~1,000 items. The main event loop only receives finished
  * chunks, so a 100k-item listing never blocks it for long.
+ *
+ * One listing cannot hold up another: each account gets its own worker (WorkerHost), so a
+ * hostile or huge answer from one server is parsed on a thread no other account waits on. Chosen
+ * over one shared worker with a pool that ends runaway parses, because a worker's parse cannot be
+ * interrupted from outside except by ending the worker, and with one worker per account ending it
+ * touches that account alone. Each worker is also bounded from outside:
+ * - an abort the worker does not acknowledge within abortGraceMs ends it;
+ * - it is pinged every pingMs while it has listings; one that has not answered for
+ *   unresponsiveMs (a parse that runs away, which the linear tokenizer should make impossible) is
+ *   ended and its listings fail with BAD_RESPONSE naming the server;
+ * - its heap is capped (maxHeapMb): running out ends that worker and its listings only;
+ * - it is ended after idleMs without listings, so idle accounts hold no memory;
+ * - at most maxWorkers run at once; beyond that an idle one is ended to make room, else the account
+ *   shares the least busy worker (still ended alone by the same bounds).
+ * Cost (`npm run bench listing-workers`, bench/listing-workers.bench.ts; the shared 2-core machine,
+ * load average 7–10 while measured, after net/ moved to node:http): a worker from the built bundle
+ * (835 KB) takes 150–400 ms to its 'ready' and adds ~23 MB resident idle; four accounts listing at
+ * once took 114–116 MB against 32–40 MB for one shared worker (~28 MB per extra account). Each
+ * account pays the start-up on its first listing (in parallel with the others), and its memory
+ * until idleMs after its last.
+ * What it buys: a hostile or runaway answer costs its own account alone (e2e/faults/hostile.test.ts:
+ * a worker spinning forever, one out of memory, one that ignores an abort; another account lists
+ * its 1,000 items meanwhile). With the linear tokenizer a shared worker interleaves two healthy
+ * listings about as well: a small listing beside a 38 MB one took 110–220 ms shared and
+ * 160–440 ms on its own worker (the extra thread competing for two busy cores).
  *
  * The worker is out/main/trash-worker.js in a build (source: electron/providers/webdav/trashWorker.ts),
  * started from the TypeScript source through tsx when running from source (tests, `npm run cli`).
@@ -28,11 +55,13 @@ interface FetchHandlers {
   error(e: Error): void;
   /** The server answered something other than 207: the caller maps it. */
   status(status: number, body: string): void;
+  /** The tokenizer's counters for this listing, just before done() or a parse error (tests, the hostile-server suite). */
+  stats?(stats: XmlScanStats): void;
 }
 
 export interface ParseHost {
   readonly mode: 'worker' | 'in-thread';
-  /** Sends the PROPFIND and parses its body where the host runs (the worker: off the main loop). */
+  /** Sends the PROPFIND and parses its body where the host runs (a worker: off the main loop). */
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void };
 }
 
@@ -50,76 +79,211 @@ export function findWorker(): { url: URL; typescript: boolean } | null {
   return null;
 }
 
-function startWorker(spec: { url: URL; typescript: boolean }): Worker {
-  if (!spec.typescript) return new Worker(spec.url);
+function startWorker(spec: { url: URL; typescript: boolean }, maxHeapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
+  if (!spec.typescript) return new Worker(spec.url, { resourceLimits });
   // Running from source: register tsx inside the worker, then load the TypeScript entry.
   let api = createRequire(import.meta.url).resolve('tsx/esm/api');
   if (api.endsWith('.cjs') && existsSync(api.replace(/\.cjs$/, '.mjs'))) api = api.replace(/\.cjs$/, '.mjs');
   const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(spec.url.href)}); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, resourceLimits });
 }
 
-class WorkerHost implements ParseHost {
+export interface WorkerHostOptions {
+  /** Workers alive at once (default 4). */
+  maxWorkers?: number;
+  /** A worker without listings is ended after this long (default 30 s). */
+  idleMs?: number;
+  /** How often a worker with listings is pinged (default 2 s). */
+  pingMs?: number;
+  /** A worker that has not answered for this long while it has listings is ended (default 15 s; 60 s before it is ready, while it loads). */
+  unresponsiveMs?: number;
+  /** An aborted listing the worker has not let go of after this long ends the worker (default 2 s). */
+  abortGraceMs?: number;
+  /** Heap cap per worker, MB (default 256; a 100k-item listing needs ~30). */
+  maxHeapMb?: number;
+}
+
+const DEFAULTS: Required<WorkerHostOptions> = { maxWorkers: 4, idleMs: 30_000, pingMs: 2_000, unresponsiveMs: 15_000, abortGraceMs: 2_000, maxHeapMb: 256 };
+/** Allowed silence before a worker's first message (loading the bundle, or tsx compiling the source). */
+const FIRST_ANSWER_MS = 60_000;
+
+interface Session {
+  handlers: FetchHandlers;
+  host: string;
+}
+
+/** One worker and the accounts it serves. */
+interface Slot {
+  worker: Worker;
+  accounts: Set<string>;
+  sessions: Map<number, Session>;
+  /** When the worker last sent anything. */
+  heard: number;
+  answered: boolean;
+  pinger: NodeJS.Timeout | null;
+  idle: NodeJS.Timeout | null;
+  /** Aborted listings awaiting the worker's 'aborted'. */
+  graces: Map<number, NodeJS.Timeout>;
+}
+
+/** A worker per account (see the header): tests reach it through createWorkerHost. */
+export class WorkerHost implements ParseHost {
   readonly mode = 'worker' as const;
-  /** The worker died before it ever answered (e.g. it cannot be loaded): use in-thread parsing from now on. */
+  /** A worker died before it ever answered (e.g. it cannot be loaded): use in-thread parsing from now on. */
   broken = false;
-  private answered = false;
-  private worker: Worker | null = null;
   private nextId = 1;
-  private readonly sessions = new Map<number, FetchHandlers>();
+  private readonly slots = new Set<Slot>();
+  private readonly byAccount = new Map<string, Slot>();
+  private readonly options: Required<WorkerHostOptions>;
 
-  constructor(private readonly spec: { url: URL; typescript: boolean }) {}
-
-  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
-    const worker = this.ensure();
-    const id = this.nextId++;
-    this.sessions.set(id, handlers);
-    this.ref();
-    worker.postMessage({ id, type: 'fetch', kind, ctx, request } satisfies ToWorker);
-    return {
-      abort: () => {
-        if (this.sessions.delete(id)) worker.postMessage({ id, type: 'abort' } satisfies ToWorker);
-        this.ref();
-      },
-    };
+  constructor(
+    private readonly spec: { url: URL; typescript: boolean },
+    options: WorkerHostOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
   }
 
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startWorker(this.spec);
-    worker.on('message', (m: FromWorker) => {
-      this.answered = true;
-      const handlers = this.sessions.get(m.id);
-      if (!handlers) return;
-      if (m.type === 'items') handlers.items(JSON.parse(m.json) as TrashItem[]);
+  /** The workers alive now: which accounts each serves, its thread id and open listings (tests). */
+  workers(): Array<{ threadId: number; accounts: string[]; listings: number }> {
+    return [...this.slots].map((s) => ({ threadId: s.worker.threadId, accounts: [...s.accounts], listings: s.sessions.size }));
+  }
+
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
+    const slot = this.slotFor(ctx.accountId);
+    const id = this.nextId++;
+    slot.sessions.set(id, { handlers, host: hostOf(request.url) });
+    this.busy(slot);
+    slot.worker.postMessage({ id, type: 'fetch', kind, ctx, request } satisfies ToWorker);
+    return { abort: () => this.abort(slot, id) };
+  }
+
+  /** Ends every worker now (their listings fail as cancelled). */
+  async close(): Promise<void> {
+    await Promise.all([...this.slots].map((s) => this.end(s, new AppError('CANCELLED', 'Cancelled.'))));
+  }
+
+  private slotFor(account: string): Slot {
+    const mine = this.byAccount.get(account);
+    if (mine) return mine;
+    if (this.slots.size >= this.options.maxWorkers) {
+      const idle = [...this.slots].find((s) => s.sessions.size === 0);
+      if (idle) void this.end(idle, null);
       else {
-        this.sessions.delete(m.id);
-        this.ref();
-        if (m.type === 'done') handlers.done();
-        else if (m.type === 'status') handlers.status(m.status, m.body);
-        else if (m.code) handlers.error(new AppError(m.code as AppError['code'], m.message));
-        else handlers.error(new AppError('BAD_RESPONSE', `The server's trash listing could not be read: ${m.message}`));
+        // Every worker is busy: share the least busy one.
+        const least = [...this.slots].reduce((a, b) => (b.sessions.size < a.sessions.size ? b : a));
+        least.accounts.add(account);
+        this.byAccount.set(account, least);
+        return least;
       }
-    });
+    }
+    const slot = this.start();
+    slot.accounts.add(account);
+    this.byAccount.set(account, slot);
+    return slot;
+  }
+
+  private start(): Slot {
+    const worker = startWorker(this.spec, this.options.maxHeapMb);
+    const slot: Slot = { worker, accounts: new Set(), sessions: new Map(), heard: Date.now(), answered: false, pinger: null, idle: null, graces: new Map() };
+    this.slots.add(slot);
+    worker.on('message', (m: FromWorker) => this.receive(slot, m));
     const die = (e: unknown) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      if (!this.answered) this.broken = true;
-      const error = new AppError('INTERNAL', `The listing worker stopped${e instanceof Error ? `: ${e.message}` : ''}.`);
-      for (const h of this.sessions.values()) h.error(error);
-      this.sessions.clear();
+      if (!this.slots.has(slot)) return;
+      if (!slot.answered) this.broken = true;
+      const oom = e instanceof Error && (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      void this.end(slot, (host) =>
+        oom
+          ? new AppError('BAD_RESPONSE', `The trash listing from ${host} needed more than ${this.options.maxHeapMb} MB to read and was stopped.`)
+          : new AppError('INTERNAL', `The listing worker stopped${e instanceof Error ? `: ${e.message}` : ''}.`),
+      );
     };
     worker.on('error', die);
     worker.on('exit', (code) => die(new Error(`exit code ${code}`)));
-    this.worker = worker;
-    return worker;
+    return slot;
   }
 
-  /** Keeps the process alive only while a listing is being parsed. */
-  private ref(): void {
-    if (!this.worker) return;
-    if (this.sessions.size > 0) this.worker.ref();
-    else this.worker.unref();
+  private receive(slot: Slot, m: FromWorker): void {
+    slot.heard = Date.now();
+    slot.answered = true;
+    if (m.type === 'pong' || m.type === 'ready') return;
+    if (m.type === 'aborted') {
+      clearTimeout(slot.graces.get(m.id));
+      slot.graces.delete(m.id);
+      return;
+    }
+    const session = slot.sessions.get(m.id);
+    if (!session) return;
+    const { handlers, host } = session;
+    if (m.type === 'items') {
+      handlers.items(JSON.parse(m.json) as TrashItem[]);
+      return;
+    }
+    slot.sessions.delete(m.id);
+    this.settle(slot);
+    if (m.type === 'done') {
+      handlers.stats?.(m.stats);
+      handlers.done();
+    } else if (m.type === 'status') handlers.status(m.status, m.body);
+    else {
+      if (m.stats) handlers.stats?.(m.stats);
+      if (m.code) handlers.error(new AppError(m.code as AppError['code'], m.message));
+      else handlers.error(new AppError('BAD_RESPONSE', `The trash listing from ${host} could not be read: ${m.message}.`));
+    }
+  }
+
+  private abort(slot: Slot, id: number): void {
+    if (!slot.sessions.delete(id) || !this.slots.has(slot)) return;
+    slot.worker.postMessage({ id, type: 'abort' } satisfies ToWorker);
+    // A worker stuck in a parse never reads the abort: end it rather than let it hold the account.
+    const grace = setTimeout(() => void this.end(slot, (host) => new AppError('BAD_RESPONSE', `Reading the trash from ${host} did not stop when asked, so it was ended.`)), this.options.abortGraceMs);
+    grace.unref();
+    slot.graces.set(id, grace);
+    this.settle(slot);
+  }
+
+  /** A worker with listings: kept alive, pinged, not idle. */
+  private busy(slot: Slot): void {
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
+    slot.worker.ref();
+    if (slot.pinger) return;
+    slot.heard = Date.now();
+    slot.pinger = setInterval(() => {
+      const silent = Date.now() - slot.heard;
+      if (silent > (slot.answered ? this.options.unresponsiveMs : FIRST_ANSWER_MS)) {
+        void this.end(slot, (host) => new AppError('BAD_RESPONSE', `Reading the trash from ${host} took too long (the listing worker stopped answering for ${Math.round(silent / 1000)} s), so it was ended.`));
+      } else slot.worker.postMessage({ type: 'ping' } satisfies ToWorker);
+    }, this.options.pingMs);
+    slot.pinger.unref();
+  }
+
+  /** A worker whose last listing ended: not pinged, does not keep the process alive, ended after idleMs. */
+  private settle(slot: Slot): void {
+    if (slot.sessions.size > 0 || !this.slots.has(slot)) return;
+    if (slot.pinger) clearInterval(slot.pinger);
+    slot.pinger = null;
+    slot.worker.unref();
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => {
+      if (slot.sessions.size === 0 && slot.graces.size === 0) void this.end(slot, null);
+    }, this.options.idleMs);
+    slot.idle.unref();
+  }
+
+  /** Ends a worker; its listings fail with the error made for each (none when it had none). */
+  private async end(slot: Slot, error: ((host: string) => AppError) | AppError | null): Promise<void> {
+    if (!this.slots.delete(slot)) return;
+    for (const account of slot.accounts) if (this.byAccount.get(account) === slot) this.byAccount.delete(account);
+    if (slot.pinger) clearInterval(slot.pinger);
+    if (slot.idle) clearTimeout(slot.idle);
+    for (const g of slot.graces.values()) clearTimeout(g);
+    const sessions = [...slot.sessions.values()];
+    slot.sessions.clear();
+    for (const { handlers, host } of sessions) {
+      handlers.error(error instanceof AppError ? error : error ? error(host) : new AppError('INTERNAL', 'The listing worker stopped.'));
+    }
+    await slot.worker.terminate().catch(() => undefined);
   }
 }
 
@@ -129,7 +293,8 @@ export class InThreadHost implements ParseHost {
 
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
     const controller = new AbortController();
-    const session = this.session(kind, ctx, handlers);
+    // A body the parser refused is not read on: the request is cancelled.
+    const session = this.session(kind, ctx, hostOf(request.url), handlers, () => controller.abort());
     void fetchAndParse(request, session, controller.signal, (m) => {
       if (m.type === 'status') handlers.status(m.status, m.body);
     }).catch((e: unknown) => {
@@ -145,8 +310,11 @@ export class InThreadHost implements ParseHost {
     };
   }
 
-  /** A parse session that works through the body in 32 KiB slices, one per event-loop turn. */
-  private session(kind: WebDavKind, ctx: ReadContext, handlers: FetchHandlers): TrashParseSession & { abort(): void } {
+  /**
+   * A parse session that works through the body in 32 KiB slices, one per event-loop turn; write()
+   * resolves once its slices are parsed, so the body is not read faster than it is parsed.
+   */
+  private session(kind: WebDavKind, ctx: ReadContext, host: string, handlers: FetchHandlers, stop: () => void): TrashParseSession & { abort(): void } {
     const parse = createTrashParse(kind, ctx, (items) => handlers.items(items));
     let chain = Promise.resolve();
     let aborted = false;
@@ -159,19 +327,26 @@ export class InThreadHost implements ParseHost {
         })
         .catch((e: unknown) => {
           aborted = true;
-          handlers.error(new AppError('BAD_RESPONSE', `The server's trash listing could not be read: ${e instanceof Error ? e.message : String(e)}`));
+          stop();
+          handlers.stats?.({ ...parse.stats });
+          handlers.error(new AppError('BAD_RESPONSE', `The trash listing from ${host} could not be read: ${e instanceof Error ? e.message : String(e)}.`));
         });
     };
     return {
+      get stats() {
+        return parse.stats;
+      },
       write(bytes) {
         for (let i = 0; i < bytes.length; i += SLICE) {
           const slice = bytes.subarray(i, i + SLICE);
           run(() => parse.write(slice));
         }
+        return chain;
       },
       end() {
         run(() => {
           parse.end();
+          handlers.stats?.({ ...parse.stats });
           handlers.done();
         });
       },
@@ -204,8 +379,8 @@ export function createParseHost(spec: { url: URL; typescript: boolean } | null =
 }
 
 /** A host on exactly this worker file, without the in-thread fallback (tests, and the build check of out/main/trash-worker.js). */
-export function createWorkerHost(spec: { url: URL; typescript: boolean }): ParseHost {
-  return new WorkerHost(spec);
+export function createWorkerHost(spec: { url: URL; typescript: boolean }, options: WorkerHostOptions = {}): WorkerHost {
+  return new WorkerHost(spec, options);
 }
 
 /** Turns parser callbacks (push) into chunks an async generator can yield (pull). */

@@ -3,61 +3,77 @@ import type { TrashItem } from '../../../shared/model';
 import { isAppError } from '../../base/errors';
 import type { ReadContext, WebDavKind } from './dialect';
 import { fetchAndParse, type WorkerRequest } from './trashFetch';
-import { createTrashParse } from './trashParse';
+import { createTrashParse, type TrashParseSession } from './trashParse';
+import type { XmlScanStats } from './xmlScan';
 
 /**
- * The listing worker: requests and parses trash PROPFIND bodies off the main process's event
- * loop. Several listings share one worker; each is a session keyed by id:
+ * A listing worker: requests and parses trash PROPFIND bodies off the main process's event loop.
+ * The main side (trashStream.ts) gives each account its own worker; several listings of one
+ * account share it, each a session keyed by id:
  *
  *   → {id, type: 'fetch', kind, ctx, request}   the worker sends the PROPFIND itself and parses
  *                                                the body as it arrives (main never sees the bytes)
- *   → {id, type: 'abort'}
- *   ← {id, type: 'items', json}  ← {id, type: 'done'}  ← {id, type: 'status', status, body} (not 207)
- *   ← {id, type: 'error', message, code?}
+ *   → {id, type: 'abort'}                       ← {id, type: 'aborted'} once it stopped reading
+ *   ← {type: 'ready'} once loaded
+ *   → {type: 'ping'}                            ← {type: 'pong'} (main ends a worker that stops answering)
+ *   ← {id, type: 'items', json}  ← {id, type: 'done', stats}  ← {id, type: 'status', status, body} (not 207)
+ *   ← {id, type: 'error', message, code?, stats?}
  *
  * Built as out/main/trash-worker.js; started from the TypeScript source in tests and `npm run cli`.
  */
 export type ToWorker =
   | { id: number; type: 'fetch'; kind: WebDavKind; ctx: ReadContext; request: WorkerRequest }
-  | { id: number; type: 'abort' };
+  | { id: number; type: 'abort' }
+  | { type: 'ping' };
 
 export type FromWorker =
   /** A chunk of items as JSON text: JSON.parse on the main thread is ~3× cheaper than structured-clone deserialisation. */
   | { id: number; type: 'items'; json: string }
-  | { id: number; type: 'done' }
+  | { id: number; type: 'done'; stats: XmlScanStats }
   | { id: number; type: 'status'; status: number; body: string }
-  | { id: number; type: 'error'; message: string; code?: string };
+  | { id: number; type: 'error'; message: string; code?: string; stats?: XmlScanStats }
+  | { id: number; type: 'aborted' }
+  | { type: 'ready' }
+  | { type: 'pong' };
 
 const port = parentPort;
 if (port) {
   const fetches = new Map<number, AbortController>();
-  const fail = (id: number, e: unknown) => {
+  const post = (m: FromWorker) => port.postMessage(m);
+  const fail = (id: number, e: unknown, session?: TrashParseSession) => {
     fetches.delete(id);
-    port.postMessage({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}) } satisfies FromWorker);
+    post({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}), ...(session ? { stats: { ...session.stats } } : {}) });
   };
   const parseFor = (id: number, kind: WebDavKind, ctx: ReadContext) =>
-    createTrashParse(kind, ctx, (items: TrashItem[]) => port.postMessage({ id, type: 'items', json: JSON.stringify(items) } satisfies FromWorker));
+    createTrashParse(kind, ctx, (items: TrashItem[]) => post({ id, type: 'items', json: JSON.stringify(items) }));
   port.on('message', (m: ToWorker) => {
+    if (m.type === 'ping') {
+      post({ type: 'pong' });
+      return;
+    }
     try {
       switch (m.type) {
         case 'fetch': {
           const controller = new AbortController();
           fetches.set(m.id, controller);
-          void fetchAndParse(m.request, parseFor(m.id, m.kind, m.ctx), controller.signal, (msg) => {
+          const session = parseFor(m.id, m.kind, m.ctx);
+          void fetchAndParse(m.request, session, controller.signal, (msg) => {
             fetches.delete(m.id);
-            port.postMessage({ id: m.id, ...msg } satisfies FromWorker);
+            post(msg.type === 'done' ? { id: m.id, type: 'done', stats: { ...session.stats } } : { id: m.id, ...msg });
           }).catch((e: unknown) => {
-            if (!controller.signal.aborted) fail(m.id, e);
+            if (!controller.signal.aborted) fail(m.id, e, session);
           });
           break;
         }
         case 'abort':
           fetches.get(m.id)?.abort();
           fetches.delete(m.id);
+          post({ id: m.id, type: 'aborted' });
           break;
       }
     } catch (e) {
       fail(m.id, e);
     }
   });
+  post({ type: 'ready' });
 }

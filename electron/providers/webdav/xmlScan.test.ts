@@ -4,7 +4,7 @@ import { startWebDavServer } from '../../demo/servers/webdav/server';
 import { seedTestState, WEBDAV_USERS } from '../../demo/servers/webdav/seed';
 import { dialects } from './dialect';
 import { parseMultistatus } from './multistatus';
-import { XmlScanner } from './xmlScan';
+import { XML_LIMITS, XmlError, XmlScanner, type XmlLimits } from './xmlScan';
 
 /**
  * The tokenizer behind every WebDAV answer against saxes (the XML parser it replaced, kept as the
@@ -13,7 +13,7 @@ import { XmlScanner } from './xmlScan';
  */
 type Event = string;
 
-function viaScanner(chunks: string[]): Event[] {
+function viaScanner(chunks: string[], limits: Partial<XmlLimits> = {}): Event[] {
   const out: Event[] = [];
   let text = '';
   const flush = () => {
@@ -24,7 +24,7 @@ function viaScanner(chunks: string[]): Event[] {
     open: (uri, local) => (flush(), out.push(`open {${uri}}${local}`)),
     close: () => (flush(), out.push('close')),
     text: (t) => (text += t),
-  });
+  }, limits);
   for (const c of chunks) scanner.write(c);
   scanner.end();
   flush();
@@ -127,6 +127,159 @@ describe('XML tokenizer (WebDAV answers)', () => {
     ]) {
       expect(() => viaSaxes(broken), broken).toThrow();
       expect(() => viaScanner([broken]), broken).toThrow();
+    }
+  });
+
+  it('refuses references to characters XML does not allow, and such characters sent raw, as saxes does', () => {
+    const wrap = (inner: string) => `<d:multistatus xmlns:d="DAV:"><d:href>${inner}</d:href></d:multistatus>`;
+    for (const bad of ['&#0;', '&#x0;', '&#x00000;', '&#xD800;', '&#xDFFF;', '&#xD83D;&#xDE00;', '&#xFFFE;', '&#xFFFF;', '&#1;', '&#x1F;', '&#x110000;', '&#99999999999999999999;', '&#;', '&#x;', '&#X41;', '&#65', '\u0000', '\u0001', 'a\u001fb', '\uffff']) {
+      const body = wrap(bad);
+      expect(() => viaSaxes(body), JSON.stringify(bad)).toThrow();
+      expect(() => viaScanner([body]), JSON.stringify(bad)).toThrow(XmlError);
+      // In an attribute value too.
+      expect(() => viaScanner([`<d:multistatus xmlns:d="DAV:" a="${bad}"/>`]), JSON.stringify(bad)).toThrow(XmlError);
+    }
+    expect(() => viaScanner([wrap('&#0;')])).toThrow(/&#0; names NUL/);
+    expect(() => viaScanner([wrap('&#xD800;')])).toThrow(/lone surrogate/);
+    expect(() => viaScanner([wrap('x\u0000')])).toThrow(/NUL \(character 39\)/);
+    for (const good of ['&#9;&#10;&#13;', '&#x10FFFF;', '&#0065;&#x00041;', '&#x1F98A;', '&#xE000;&#xFFFD;']) {
+      const body = wrap(good);
+      expect(viaScanner([body]), good).toEqual(viaSaxes(body));
+    }
+  });
+
+  it('gives the same answer however the body is cut, and what saxes gives whenever either reads it (seeded mutations)', () => {
+    const base = [
+      '<?xml version="1.0"?>\r\n<!-- c --><d:multistatus xmlns:d="DAV:" xmlns:x=\'urn:x\'><d:response><d:href>/a%20b &amp; c</d:href>',
+      '<d:propstat><d:prop><x:v a="1 > 0">one &lt;two&gt; &#233;</x:v><e/><x:e x:attr="y"/><y:w xmlns:y="urn:y"><![CDATA[<raw & ]] stuff>]]></y:w>',
+      '<z xmlns="urn:z"><deep/></z></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat><?pi x?></d:response></d:multistatus>',
+    ].join('');
+    const bits = ['<', '>', '/', '"', "'", '=', ':', '&', ';', '#', 'x', ' ', '!', '-', '[', ']', '?', 'xmlns', 'xmlns:q="u"', 'xmlns=""', '&#0;', '&#65;', '<!--', '-->', ']]>', '<![CDATA[', '\u0001', '\r\n', '\t', '<!DOCTYPE d>', '<!DOCTYPE d [<!ENTITY e "x">]>', '&e;'];
+    let seed = 7;
+    const rnd = (n: number) => {
+      // mulberry32: a fixed sequence, the same on every run
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const pieces = (s: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < s.length; ) {
+        const n = 1 + rnd(rnd(4) === 0 ? 60 : 3);
+        out.push(s.slice(i, i + n));
+        i += n;
+      }
+      return out;
+    };
+    const outcome = (f: () => Event[]) => {
+      try {
+        return f();
+      } catch {
+        return ['(refused)'];
+      }
+    };
+    let lax = 0;
+    for (let k = 0; k < 3000; k++) {
+      let s = base;
+      for (let m = 1 + rnd(3); m > 0; m--) {
+        const at = rnd(s.length);
+        const op = rnd(3);
+        if (op === 0) s = s.slice(0, at) + bits[rnd(bits.length)] + s.slice(at);
+        else if (op === 1) s = s.slice(0, at) + s.slice(at + 1 + rnd(3));
+        else s = s.slice(0, at) + s[at]! + s.slice(at);
+      }
+      const whole = outcome(() => viaScanner([s]));
+      expect(outcome(() => viaScanner(pieces(s))), s).toEqual(whole);
+      expect(outcome(() => viaScanner(pieces(s), { maxTag: 60, maxText: 20, maxMarkup: 15, maxDepth: 5, maxAttributes: 2, maxName: 10 })), s).toEqual(
+        outcome(() => viaScanner([s], { maxTag: 60, maxText: 20, maxMarkup: 15, maxDepth: 5, maxAttributes: 2, maxName: 10 })),
+      );
+      const reference = outcome(() => viaSaxes(s));
+      // Not a validating parser: it may read what saxes refuses (name characters, "--" in comments,
+      // "]]>" in text, PI targets), never refuse what saxes reads nor read it differently, but for
+      // a doctype with an internal subset, which it refuses on purpose (entity definitions).
+      if (whole[0] === '(refused)' && reference[0] !== '(refused)' && s.includes('<!DOCTYPE d [')) continue;
+      if (whole[0] === '(refused)' || reference[0] !== '(refused)') expect(whole, s).toEqual(reference);
+      else lax++;
+    }
+    expect(lax).toBeLessThan(300);
+  });
+
+  describe('limits', () => {
+    const ms = (inner: string) => `<d:multistatus xmlns:d="DAV:">${inner}</d:multistatus>`;
+    const cases: Array<[string, string, RegExp]> = [
+      ['nesting', ms('<a>'.repeat(300) + '</a>'.repeat(300)), /nested deeper than 256 levels/],
+      ['tag length', ms(`<a b="${'x'.repeat(70_000)}"/>`), /a tag longer than 65,536 characters/],
+      ['unterminated tag', ms(`<a ${'x'.repeat(70_000)}`), /a tag longer than 65,536 characters/],
+      ['end tag length', ms(`<a></a${' '.repeat(70_000)}>`), /a tag longer than 65,536 characters/],
+      ['name length', ms(`<${'n'.repeat(2000)}/>`), /a name longer than 1,024 characters/],
+      ['attribute count', ms(`<a ${Array.from({ length: 300 }, (_, i) => `a${i}="1"`).join(' ')}/>`), /more than 256 attributes/],
+      ['namespace declarations', ms(`<a ${Array.from({ length: 300 }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ')}/>`), /more than 256 attributes/],
+      ['text', ms(`<a>${'t'.repeat(1_100_000)}</a>`), /more than 1,048,576 characters of text in one element/],
+      ['text in runs and CDATA', ms(`<a>${'<![CDATA[xxxxxxxxxx]]><!-- -->'.repeat(110_000)}</a>`), /more than 1,048,576 characters of text/],
+      ['comment', ms(`<!--${'-'.repeat(70_000)}`), /comment longer than 65,536 characters/],
+      ['processing instruction', ms(`<?pi ${'x'.repeat(70_000)}?>`), /longer than 65,536 characters/],
+    ];
+    for (const [what, body, message] of cases) {
+      it(`ends a body past the ${what} limit with an error saying so, whole and in 1 KiB pieces`, () => {
+        expect(() => viaScanner([body])).toThrow(message);
+        const parts: string[] = [];
+        for (let i = 0; i < body.length; i += 1024) parts.push(body.slice(i, i + 1024));
+        expect(() => viaScanner(parts)).toThrow(message);
+        try {
+          viaScanner([body]);
+        } catch (e) {
+          expect(e).toBeInstanceOf(XmlError);
+          expect((e as XmlError).limit).toBe(true);
+        }
+      });
+    }
+
+    it('reads a body just inside every limit', () => {
+      const body = ms(
+        '<a>'.repeat(XML_LIMITS.maxDepth - 2) +
+          `<${'n'.repeat(XML_LIMITS.maxName)} ${Array.from({ length: XML_LIMITS.maxAttributes }, (_, i) => `a${i}="1"`).join(' ')}>${'t'.repeat(XML_LIMITS.maxText)}</${'n'.repeat(XML_LIMITS.maxName)}>` +
+          '</a>'.repeat(XML_LIMITS.maxDepth - 2) +
+          `<!--${'c'.repeat(XML_LIMITS.maxMarkup - 7)}-->`,
+      );
+      const events = viaScanner([body]);
+      expect(events.filter((e) => e.startsWith('open'))).toHaveLength(XML_LIMITS.maxDepth);
+      const parts: string[] = [];
+      for (let i = 0; i < body.length; i += 1000) parts.push(body.slice(i, i + 1000));
+      expect(viaScanner(parts)).toEqual(events);
+    });
+  });
+
+  it('does work in proportion to what it reads, however the body is cut (counted steps, most held)', () => {
+    const scan = (chunks: Iterable<string>, limits: Partial<XmlLimits> = {}) => {
+      const scanner = new XmlScanner({ open() {}, close() {}, text() {} }, limits);
+      try {
+        for (const c of chunks) scanner.write(c);
+        scanner.end();
+      } catch {
+        // the outcome is not what is measured here
+      }
+      return scanner.stats;
+    };
+    function* trickle(s: string, size: number) {
+      for (let i = 0; i < s.length; i += size) yield s.slice(i, i + size);
+    }
+    const unterminated = [
+      `<d:multistatus xmlns:d="DAV:"><a>${'t'.repeat(200_000)}`,
+      `<d:multistatus xmlns:d="DAV:"><a b="${'v'.repeat(200_000)}`,
+      `<d:multistatus xmlns:d="DAV:"><!--${'c'.repeat(200_000)}`,
+      `<d:multistatus xmlns:d="DAV:"><![CDATA[${']'.repeat(200_000)}`,
+      `<d:multistatus xmlns:d="DAV:"><?pi ${'?'.repeat(200_000)}`,
+    ];
+    for (const body of unterminated) {
+      for (const size of [1, 7, 1024]) {
+        const stats = scan(trickle(body, size), { maxText: 1 << 30, maxTag: 1 << 30, maxMarkup: 1 << 30 });
+        expect(stats.chars).toBe(body.length);
+        expect(stats.steps / stats.chars, `${body.slice(30, 40)} in ${size}-character pieces`).toBeLessThan(8);
+      }
+      // With the default limits it stops holding at the limit.
+      const stats = scan(trickle(body, 1024));
+      expect(stats.maxHeld).toBeLessThanOrEqual(XML_LIMITS.maxText + 1024);
     }
   });
 });

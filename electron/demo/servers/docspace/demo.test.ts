@@ -3,6 +3,9 @@ import { createServices } from '../../../services/index';
 import { MemoryAccountStore, MemorySecretStore } from '../../../services/stores';
 import { startDocSpaceDemo } from './demo';
 
+/** The demo's clock here: a fixed reading (the demo reads the time once when it opens). */
+const NOW = Date.UTC(2026, 10, 26, 17, 4, 30);
+
 describe('DocSpace demo portal', () => {
   it('opens as an account with rooms and a few hundred trashed items, some about to be purged', async () => {
     let started = 0;
@@ -16,7 +19,7 @@ describe('DocSpace demo portal', () => {
       demo: {
         start: () => {
           started++;
-          return startDocSpaceDemo();
+          return startDocSpaceDemo(NOW);
         },
       },
     });
@@ -28,7 +31,7 @@ describe('DocSpace demo portal', () => {
     expect(items.length).toBeGreaterThanOrEqual(290);
     expect(items.filter((i) => i.kind === 'folder').length).toBe(3);
     expect(new Set(items.map((i) => i.originalFolder)).size).toBeGreaterThan(10);
-    const soon = items.filter((i) => i.expiresAt && Date.parse(i.expiresAt) - Date.now() < 3 * 86_400_000);
+    const soon = items.filter((i) => i.expiresAt && Date.parse(i.expiresAt) - NOW < 3 * 86_400_000);
     expect(soon.length).toBeGreaterThanOrEqual(10);
     const rooms = await services.accounts.withProvider(account.id, async (p) => {
       const root = await p.listFolders(null);

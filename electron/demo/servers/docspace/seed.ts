@@ -49,10 +49,14 @@ export const DEMO_KEY = 'sk-demo-5a1va6e-docspace';
 
 /**
  * A realistic portal for demo mode: rooms, My documents with nested folders, and a few hundred
- * trashed items spread over the last month (some about to be purged by the 30-day auto-cleanup).
+ * trashed items spread over the month before `now` (some about to be purged by the 30-day
+ * auto-cleanup). `now` defaults to the server's clock; the demo passes the reading it took once.
  */
-export function seedDemoPortal(state: DocSpaceState): void {
-  const now = state.tree.now();
+export function seedDemoPortal(state: DocSpaceState, now: number = state.tree.now()): void {
+  state.tree.at(now, () => seedDemoPortalAt(state, now));
+}
+
+function seedDemoPortalAt(state: DocSpaceState, now: number): void {
   let seed = 42;
   const rand = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Control, listen, type RunningServer } from '../control';
+import { Control, listen, type RunningServer, type TransportSetting } from '../control';
 import { FileTree, type TreeNode } from '../tree';
 import { isPreviewableImage, previewPng } from '../png';
 import { Dtos, extOf, fileTypeOf, shortDateTime } from './dto';
@@ -35,6 +35,8 @@ export interface DocSpaceServerOptions {
    * client and the latency rather than this server's JSON rendering.
    */
   cacheResponses?: boolean;
+  /** How answers travel (control.ts Transport); default SALVAGE_TEST_TRANSPORT, else polite. */
+  transport?: TransportSetting;
 }
 
 export interface DocSpaceServer extends RunningServer {
@@ -62,7 +64,7 @@ export async function startDocSpaceServer(options: DocSpaceServerOptions = {}): 
   initialise();
   let baseUrl = '';
   const api = new DocSpaceApiHandler(state, () => baseUrl, options);
-  const running = await listen(control, (req, res, body) => api.handle(req, res, body), options.port ?? 0);
+  const running = await listen(control, (req, res, body) => api.handle(req, res, body), options.port ?? 0, options.transport);
   baseUrl = running.url;
   if (options.latencyMs) control.setLatency(options.latencyMs);
   return {

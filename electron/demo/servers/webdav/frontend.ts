@@ -11,6 +11,7 @@ import {
   decodePath,
   depthOf,
   EMPTY,
+  gzipIfAccepted,
   httpDate,
   multistatus,
   NS_DAV,
@@ -72,6 +73,9 @@ const NC = (l: string) => clark(NS_NC, l);
 const NC_DAV_HEADER =
   '1, 3, extended-mkcol, access-control, calendarserver-principal-property-search, nc-paginate, nextcloud-checksum-update, nc-calendar-search, nc-enable-birthday-calendar';
 const OC_DAV_HEADER = '1, 3, extended-mkcol';
+/** ownCloud 10.15's DAV header on 207 answers: files/ and trash-bin/ differ (real server, differential check; recordings). */
+const OC10_FILES_DAV_HEADER = '1, 3, extended-mkcol, 2';
+const OC10_TRASH_DAV_HEADER = '1, 3, extended-mkcol, 2, access-control, calendarserver-principal-property-search';
 
 const NC_STATUS = {
   installed: true,
@@ -134,6 +138,11 @@ export const SABRE_401_WRONG_CREDENTIALS =
 export const SABRE_401_NO_CREDENTIALS =
   "No public access to this resource., This request is not for a federated calendar, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
 
+/** ownCloud 10.15's NotAuthenticated messages (recordings 06-auth; real server, differential check). */
+export const OC10_401_WRONG_CREDENTIALS = 'No public access to this resource., Username or password was incorrect, Username or password was incorrect';
+export const OC10_401_NO_CREDENTIALS =
+  "No public access to this resource., No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
+
 interface LoginFlowState {
   pollToken: string;
   approved: { loginName: string; appPassword: string } | null;
@@ -195,7 +204,12 @@ export class WebDavFrontEnd {
   }
 
   private get davHeaders(): Record<string, string> {
-    return { DAV: this.nc ? NC_DAV_HEADER : OC_DAV_HEADER };
+    return { DAV: this.nc ? NC_DAV_HEADER : this.kind === 'owncloud10' ? OC10_FILES_DAV_HEADER : OC_DAV_HEADER };
+  }
+
+  /** ownCloud 10's trash-bin/ answers announce more than its files/ answers. */
+  private get trashDavHeaders(): Record<string, string> {
+    return this.kind === 'owncloud10' ? { DAV: OC10_TRASH_DAV_HEADER } : this.davHeaders;
   }
 
   private origin(req: IncomingMessage): string {
@@ -214,9 +228,13 @@ export class WebDavFrontEnd {
     if (this.ocis && (rawPath === '/.well-known/openid-configuration' || rawPath.startsWith('/signin/v1/identifier') || rawPath === '/konnect/v1/token')) {
       return this.openIdProvider(req, res, url, method, body);
     }
-    if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs(req, res, url, method);
+    // Nextcloud compresses its multistatus and OCS answers for clients that accept gzip.
+    const ocs = /^\/ocs\/v[12]\.php\//.test(rawPath);
+    const dav = rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/');
+    if (this.nc && (ocs || dav)) gzipIfAccepted(req, res);
+    if (ocs) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
-    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
+    if (dav) return this.dav(req, res, rawPath, method, body);
     if (this.nc && rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET') return this.ncTrashPreview(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET') return this.ocTrashPreview(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/login' && method === 'GET') {
@@ -246,9 +264,13 @@ export class WebDavFrontEnd {
     const ajax = req.headers['x-requested-with'] === 'XMLHttpRequest';
     const message = ajax
       ? 'Cannot authenticate over ajax calls'
-      : creds
-        ? SABRE_401_WRONG_CREDENTIALS
-        : SABRE_401_NO_CREDENTIALS;
+      : this.kind === 'owncloud10'
+        ? creds
+          ? OC10_401_WRONG_CREDENTIALS
+          : OC10_401_NO_CREDENTIALS
+        : creds
+          ? SABRE_401_WRONG_CREDENTIALS
+          : SABRE_401_NO_CREDENTIALS;
     sendSabreError(res, 401, SABRE.NotAuthenticated, message, {
       'WWW-Authenticate': ajax ? `DummyBasic realm="${realm}"` : `Basic realm="${realm}", charset="UTF-8"`,
     });
@@ -265,6 +287,14 @@ export class WebDavFrontEnd {
     const user = this.authenticate(req);
     const meta = (ok: boolean, code: number, message: string) =>
       v2 ? { status: ok ? 'ok' : 'failure', statuscode: code, message } : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
+    // ownCloud 10 answers a caller it cannot sign in with 401 and statuscode 997, with no
+    // WWW-Authenticate, on every OCS route, capabilities included (recordings 07, notable 14).
+    if (this.kind === 'owncloud10' && !user && (req.headers.authorization || route === '/cloud/user')) {
+      return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Unauthorised'), data: [] } });
+    }
+    if (this.kind === 'owncloud10' && !user && route === '/cloud/capabilities') {
+      return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Unauthorised'), data: [] } });
+    }
     if (method === 'GET' && route === '/cloud/capabilities') {
       return sendJson(res, 200, { ocs: { meta: meta(true, v2 ? 200 : 100, 'OK'), data: this.capabilities(user !== null) } });
     }
@@ -359,15 +389,16 @@ export class WebDavFrontEnd {
   private dav(req: IncomingMessage, res: ServerResponse, rawPath: string, method: string, body: Buffer): void {
     const user = this.authenticate(req);
     if (!user) return this.unauthorized(req, res);
-    // Sabre announces DAV compliance on every authenticated PROPFIND answer, errors included.
-    if (method === 'PROPFIND') res.setHeader('DAV', this.davHeaders.DAV!);
+    // Nextcloud's Sabre announces DAV compliance on every authenticated PROPFIND answer, errors
+    // included; ownCloud 10 only on its 207s (real servers, differential check).
+    if (method === 'PROPFIND' && this.kind !== 'owncloud10') res.setHeader('DAV', this.davHeaders.DAV!);
     const path = decodePath(rawPath);
     if (path === null) return sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
     const parts = path.split('/').filter((p) => p !== '').slice(2); // after remote.php/dav
     if (method === 'OPTIONS') {
       res.writeHead(200, {
         Allow: 'OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, REPORT',
-        ...this.davHeaders,
+        ...(parts[0] === 'trash-bin' ? this.trashDavHeaders : this.davHeaders),
         'MS-Author-Via': 'DAV',
         'Accept-Ranges': 'bytes',
         'Content-Length': '0',
@@ -376,8 +407,16 @@ export class WebDavFrontEnd {
       return void res.end();
     }
     if (this.ocis) return this.ocisDav(req, res, user, parts, method, body);
+    if (this.nc && method === 'SEARCH' && parts.length === 0) return this.ncSearchByFileId(res, user, body);
     const [area, owner, ...rest] = parts;
     const trashArea = this.nc ? 'trashbin' : 'trash-bin';
+    if (this.kind === 'owncloud10' && area === trashArea && owner === undefined && method === 'PROPFIND') {
+      return sendSabreError(res, 405, SABRE.MethodNotAllowed, 'Listing members of this collection is disabled', {
+        DAV: OC10_TRASH_DAV_HEADER,
+        Allow: 'OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, REPORT, LOCK, UNLOCK',
+        Vary: 'Brief,Prefer',
+      });
+    }
     if ((area === 'files' || area === trashArea) && owner !== undefined) {
       if (!this.tree.users.has(owner)) {
         if (area === trashArea && method === 'MOVE' && this.nc) return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
@@ -426,6 +465,33 @@ export class WebDavFrontEnd {
     return { area, owner, rest };
   }
 
+  /**
+   * Nextcloud's DAV SEARCH (FileSearchBackend), only as far as Salvage uses it: items of the
+   * user's files found by oc:fileid (one <d:eq>, or several in a <d:or>), with the selected
+   * properties; more than 100 operators is refused with a 500, as the real server does.
+   */
+  private ncSearchByFileId(res: ServerResponse, user: TreeUser, body: Buffer): void {
+    const xml = body.toString('utf8');
+    const ids = [...xml.matchAll(/<d:literal>\s*(\d+)\s*<\/d:literal>/g)].map((m) => Number(m[1]));
+    const operators = (xml.match(/<d:eq>/g) ?? []).length;
+    if (operators > 100) {
+      return sendSabreError(res, 500, 'InvalidArgumentException', `Invalid search query, maximum operator limit of 100 exceeded, got ${operators} operators`);
+    }
+    const scope = /<d:href>([^<]*)<\/d:href>/.exec(xml)?.[1];
+    if (scope !== `/files/${user.id}` || !/<oc:fileid\s*\/>/.test(xml.slice(xml.indexOf('<d:where>')))) {
+      return sendSabreError(res, 400, SABRE.BadRequest, 'Only searches by oc:fileid in the user\'s files are modelled here');
+    }
+    const select = /<d:select>([\s\S]*?)<\/d:select>/.exec(xml)?.[1] ?? '';
+    const request = parsePropfind(Buffer.from(`<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">${select}</d:propfind>`));
+    const entries: DavEntry[] = [];
+    for (const id of new Set(ids)) {
+      const node = this.tree.nodes.get(id);
+      if (!node || node.owner !== user.id || node.trashEntry !== null || node.parent === null) continue;
+      entries.push(this.fileEntry(user.id, node));
+    }
+    return sendMultistatus(res, multistatus(entries, request ?? { kind: 'allprop' }, this.namespaces), this.davHeaders);
+  }
+
   // ------------------------------------------------------------------ files tree
 
   private filesHref(user: string, node: TreeNode): string {
@@ -457,7 +523,8 @@ export class WebDavFrontEnd {
         case OC('size'):
           return text(this.tree.sizeOf(node.id));
         case OC('permissions'):
-          return text(isFolder ? 'RGDNVCK' : 'RGDNVW');
+          // ownCloud 10 has no G (share) permission letter; Nextcloud and oCIS do.
+          return text(this.kind === 'owncloud10' ? (isFolder ? 'RDNVCK' : 'RDNVW') : isFolder ? 'RGDNVCK' : 'RGDNVW');
         default:
           return undefined;
       }
@@ -469,8 +536,15 @@ export class WebDavFrontEnd {
   }
 
   private files(req: IncomingMessage, res: ServerResponse, user: TreeUser, rest: string[], method: string, body: Buffer): void {
+    // ownCloud 10 normalises paths to NFC (an NFD PUT overwrites the NFC file; recordings 09); its
+    // messages keep the name as sent.
+    const asSent = rest;
+    if (this.kind === 'owncloud10') rest = rest.map((p) => p.normalize('NFC'));
     const node = this.tree.resolve(user.id, rest.join('/'));
-    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name //${rest.join('/')} could not be located`);
+    // "File with name <parent path>/<name>": Nextcloud's parent path starts with a slash ("//a.txt" at
+    // the root, "/x/a.txt" below), ownCloud 10's does not ("a.txt", "x/a.txt"): recordings and real servers.
+    const where = this.kind === 'owncloud10' ? asSent.join('/') : `/${rest.slice(0, -1).join('/')}/${rest[rest.length - 1] ?? ''}`;
+    const notFound = () => sendSabreError(res, 404, SABRE.NotFound, `File with name ${where} could not be located`);
     if (this.ocis) {
       // reva's ocdav (cs3org/reva edge, oCIS 7) reads no conditional header on DELETE, MOVE, COPY,
       // PROPFIND or GET: delete.go and move.go only look at the If: lock token, so If-Match and
@@ -480,7 +554,9 @@ export class WebDavFrontEnd {
     } else {
       const outcome = sabrePreconditions(req, method, node ? { etag: node.kind === 'file' ? `"${node.etag}"` : null, mtime: node.mtime } : null);
       if (outcome?.status === 412) {
-        return sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, outcome.etag ? { ETag: outcome.etag } : {}, outcome.header);
+        // ownCloud 10 sends no ETag with a failed If-None-Match (recordings 10).
+        const etag: Record<string, string> = outcome.etag && !(this.kind === 'owncloud10' && outcome.header === 'If-None-Match') ? { ETag: outcome.etag } : {};
+        return sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, etag, outcome.header);
       }
       if (outcome?.status === 304) {
         res.writeHead(304, 'Not Modified', { ...(outcome.etag ? { ETag: outcome.etag } : {}), ...(outcome.lastModified ? { 'Last-Modified': outcome.lastModified } : {}) });
@@ -494,6 +570,8 @@ export class WebDavFrontEnd {
         const request = parsePropfind(body);
         if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
         const depth = depthOf(req);
+        // ownCloud 10 refuses Depth infinity on files/ as on trash-bin/ (capabilities: depth_infinity false).
+        if (depth === 'infinity' && this.kind === 'owncloud10') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
         const entries: DavEntry[] = [];
         const walk = (n: TreeNode, level: number) => {
           entries.push(this.fileEntry(user.id, n));
@@ -516,6 +594,7 @@ export class WebDavFrontEnd {
         }
       }
       case 'PUT': {
+        if (this.refusedName(res, rest)) return;
         const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
         if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Files cannot be created in non-existent collections');
         // Sabre's CorePlugin::httpPut refuses a collection (oCIS's answer here is not confirmed; modelled the same).
@@ -525,7 +604,7 @@ export class WebDavFrontEnd {
         const mtimeHeader = Number(req.headers['x-oc-mtime']);
         const mtime = req.headers['x-oc-mtime'] !== undefined && Number.isFinite(mtimeHeader) && mtimeHeader > 0 ? Math.floor(mtimeHeader * 1000) : undefined;
         // Saving over a file keeps its id and gives it a new ETag, size and mtime (writeFile updates in place).
-        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, mtime === undefined ? {} : { mtime });
+        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, { content: body, ...(mtime === undefined ? {} : { mtime }) });
         const etag = `"${written.etag}"`;
         return sendEmpty(res, existed ? 204 : 201, {
           'OC-FileId': this.ocFileIdHeader(written),
@@ -539,11 +618,25 @@ export class WebDavFrontEnd {
       case 'HEAD': {
         if (!node) return notFound();
         if (node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
-        res.writeHead(200, { 'Content-Type': node.contentType, 'Content-Length': String(node.size), ETag: `"${node.etag}"`, 'Last-Modified': httpDate(node.mtime) });
-        return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(node.size, 0x61));
+        // ownCloud 10 writes the type with a charset and repeats the ETag as OC-ETag (recordings 03).
+        const oc10 = this.kind === 'owncloud10';
+        res.writeHead(200, {
+          'Content-Type': oc10 ? `${node.contentType};charset=UTF-8` : node.contentType,
+          'Content-Length': String(node.size),
+          ETag: `"${node.etag}"`,
+          ...(oc10 ? { 'OC-ETag': `"${node.etag}"` } : {}),
+          'Last-Modified': httpDate(node.mtime),
+        });
+        return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(node.id));
       }
       case 'DELETE': {
         if (!node || node.parent === null) return notFound();
+        // ownCloud 10: a name too long for its trash file (<name>.d<seconds> over 255 bytes) answers
+        // 403, and the item is gone all the same, neither in files/ nor in the trash (notable behaviour 18).
+        if (this.kind === 'owncloud10' && Buffer.byteLength(`${node.name}.d${Math.floor(this.tree.now() / 1000)}`) > 255) {
+          this.tree.destroy(node.id);
+          return sendSabreError(res, 403, SABRE.Forbidden, '');
+        }
         this.tree.trash(node.id, { deletedBy: user.id });
         return sendEmpty(res, 204);
       }
@@ -553,12 +646,33 @@ export class WebDavFrontEnd {
         const dest = this.destination(req, res);
         if (!dest) return;
         const ownFiles = this.ocis ? dest.area === 'spaces' && dest.owner === ocisSpaceId(user.id) : dest.area === 'files' && dest.owner === user.id;
+        if (!ownFiles && this.kind === 'owncloud10' && dest.area === 'trash-bin' && method === 'MOVE') {
+          return sendSabreError(res, 403, SABRE.Forbidden, `Permission denied to create file (filename ${dest.rest[dest.rest.length - 1] ?? ''})`);
+        }
         if (!ownFiles) return sendSabreError(res, 403, SABRE.Forbidden, '');
         return this.placeInFiles(req, res, user, node, dest.rest, method === 'COPY' ? 'copy' : 'move');
       }
       default:
         return sendSabreError(res, 405, SABRE.MethodNotAllowed, `${method} is not allowed here`);
     }
+  }
+
+  /**
+   * ownCloud 10 refuses a backslash (InvalidPath) and a name too long for the part file it writes
+   * first (about 227 bytes: FileNameTooLong), both 400 (recordings 09). False when the name is fine.
+   */
+  private refusedName(res: ServerResponse, rest: string[]): boolean {
+    if (this.kind !== 'owncloud10') return false;
+    const name = rest[rest.length - 1] ?? '';
+    if (name.includes('\\')) {
+      sendSabreError(res, 400, 'OCA\\DAV\\Connector\\Sabre\\Exception\\InvalidPath', 'File name contains at least one invalid character');
+      return true;
+    }
+    if (Buffer.byteLength(name) > 227) {
+      sendSabreError(res, 400, 'OCA\\DAV\\Connector\\Sabre\\Exception\\FileNameTooLong', 'File name is too long.');
+      return true;
+    }
+    return false;
   }
 
   /** The OC-FileId header of PUT and MKCOL: Nextcloud/ownCloud write the padded id with the instance id. */
@@ -608,16 +722,28 @@ export class WebDavFrontEnd {
     if (how !== 'move' && !this.fitsQuota(user, this.tree.sizeOf(node.id))) {
       return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
     }
-    if (existing) this.tree.trash(existing.id, { deletedBy: user.id });
+    let source = node;
+    if (existing) {
+      this.tree.trash(existing.id, { deletedBy: user.id });
+      // A restore over a file of the same name in the same second the item was trashed: the replaced
+      // file's trash copy overwrote the item's (one `<name>.d<seconds>`), and what comes back is
+      // the replaced, current version; the trashed one is lost (ownCloud 10, notable behaviour 17).
+      if (!this.tree.nodes.has(node.id) && how === 'restore') source = existing;
+    }
+    let placed: TreeNode;
     try {
-      if (how === 'move') this.tree.move(node.id, parent.id, name);
-      else if (how === 'copy') this.tree.copy(node.id, parent.id, name);
-      else this.tree.untrash(node.id, parent.id, name);
+      if (how === 'move') placed = this.tree.move(source.id, parent.id, name);
+      else if (how === 'copy') placed = this.tree.copy(source.id, parent.id, name);
+      else placed = this.tree.untrash(source.id, parent.id, name);
     } catch (e) {
       if (e instanceof TreeError && e.code === 'INVALID') return sendSabreError(res, 403, SABRE.Forbidden, e.message);
       throw e;
     }
-    return sendEmpty(res, existing ? 204 : 201);
+    // ownCloud 10 and Nextcloud answer a MOVE (a restore too) with the item's OC-FileId and, for a
+    // file, its ETag (recorded on ownCloud 10.15.2 and Nextcloud 32.0.1); oCIS's answer is not modelled.
+    const headers: Record<string, string> =
+      how === 'copy' || this.ocis ? {} : { 'OC-FileId': this.ocFileIdHeader(placed), ...(placed.kind === 'file' ? { ETag: `"${placed.etag}"`, 'OC-ETag': `"${placed.etag}"` } : {}) };
+    return sendEmpty(res, existing ? 204 : 201, headers);
   }
 
   private fitsQuota(user: TreeUser, bytes: number): boolean {
@@ -659,9 +785,11 @@ export class WebDavFrontEnd {
     const props = (name: string): PropValue | undefined => {
       switch (name) {
         case NC('trashbin-filename'):
-        case NC('trashbin-title'):
         case DAV('displayname'):
           return text(node.name);
+        case NC('trashbin-title'):
+          // Nextcloud's title is the original location (the path, not the name).
+          return text(location);
         case NC('trashbin-original-location'):
           return text(location);
         case NC('trashbin-deletion-time'):
@@ -790,7 +918,7 @@ export class WebDavFrontEnd {
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       if (found.node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
       res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
-      return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
+      return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(found.node.id));
     }
     return sendSabreError(res, 403, SABRE.Forbidden, '');
   }
@@ -847,7 +975,10 @@ export class WebDavFrontEnd {
   private ncRestore(res: ServerResponse, user: TreeUser, entry: TrashEntry, node: TreeNode): void {
     if (!this.fitsQuota(user, this.tree.sizeOf(node.id))) return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
     const inner = this.tree.pathInEntry(node.id);
-    const location = (inner ? `${entry.originalPath}/${inner}` : entry.originalPath).replace(/^\/+/, '');
+    // With several rows for one trash file (same name, same second), Nextcloud's restore reads the
+    // location of the first row it finds (the oldest) and deletes them all.
+    const where = entry.rows?.[0] ?? entry.originalPath;
+    const location = (inner ? `${where}/${inner}` : where).replace(/^\/+/, '');
     const segments = location.split('/').filter((p) => p !== '');
     const folder = segments.slice(0, -1).join('/');
     let parent = this.tree.resolve(user.id, folder);
@@ -921,17 +1052,32 @@ export class WebDavFrontEnd {
     return entry ? { entry, node } : null;
   }
 
+  /**
+   * ownCloud 10 does not check parent segments: any id of the user's trash resolves below any
+   * trashed folder, and the href echoes the path asked for; only a file used as a parent fails
+   * (notable behaviour 2). `lastFileParent` tells that case apart from an unknown id.
+   */
   private ocResolve(user: TreeUser, rest: string[]): { entry: TrashEntry; node: TreeNode; path: string[] } | null {
     const [first, ...more] = rest;
     if (!first) return null;
     let found = this.ocNode(user, first);
     if (!found) return null;
     for (const id of more) {
+      if (found.node.kind !== 'folder') return null;
       const next = this.ocNode(user, id);
-      if (!next || next.node.parent !== found.node.id) return null;
+      if (!next) return null;
       found = next;
     }
     return { ...found, path: rest };
+  }
+
+  /** Whether a trash path fails because a file id stands where a folder should (ownCloud's "Could not find node at path"). */
+  private ocFileAsParent(user: TreeUser, rest: string[]): boolean {
+    for (const id of rest.slice(0, -1)) {
+      const n = this.ocNode(user, id);
+      if (n && n.node.kind === 'file') return true;
+    }
+    return false;
   }
 
   private ocTrashEntry(user: TreeUser, entry: TrashEntry, node: TreeNode, idPath: string[]): DavEntry {
@@ -947,15 +1093,16 @@ export class WebDavFrontEnd {
         case DAV('getlastmodified'):
           return text(httpDate(node.mtime));
         case DAV('getcontenttype'):
-          return text(node.contentType);
+          // Folders have none; a top-level file's stored name ends in .d<seconds>, so its type is unknown.
+          return isFolder ? undefined : text(node.trashEntry === node.id ? 'application/octet-stream' : node.contentType);
         case DAV('getetag'):
-          return text(`"${node.etag}"`);
+          return isFolder ? undefined : text(`"${node.etag}"`);
         default:
           return trashProp(name);
       }
     };
     const allprop = isFolder
-      ? [DAV('getlastmodified'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')]
+      ? [DAV('getlastmodified'), DAV('resourcetype')]
       : [DAV('getlastmodified'), DAV('getcontentlength'), DAV('resourcetype'), DAV('getetag'), DAV('getcontenttype')];
     return { href, props, allprop };
   }
@@ -966,10 +1113,10 @@ export class WebDavFrontEnd {
       const request = parsePropfind(body);
       if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
       const depth = depthOf(req);
-      if (depth === 'infinity') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity is not supported');
+      if (depth === 'infinity') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
       if (rest.length === 0) {
         const rootRow = responseXml(this.collectionEntry(`${base}/`), request);
-        if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.davHeaders);
+        if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.trashDavHeaders);
         const entries = [...this.tree.trashOf(user.id)].sort((a, b) => a.id - b.id);
         const asked = request;
         const row = (e: TrashEntry) => responseXml(this.ocTrashEntry(user, e, this.tree.node(e.nodeId), [String(e.nodeId)]), asked);
@@ -977,22 +1124,42 @@ export class WebDavFrontEnd {
           yield rootRow;
           for (const e of entries) yield row(e);
         }
-        return streamMultistatus(res, this.head(), rows(), this.davHeaders);
+        return streamMultistatus(res, this.head(), rows(), this.trashDavHeaders);
       }
       const found = this.ocResolve(user, rest);
-      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, this.ocFileAsParent(user, rest) ? `Could not find node at path: trash-bin/${user.id}/${rest.join('/')}` : '');
       const rows = [responseXml(this.ocTrashEntry(user, found.entry, found.node, found.path), request)];
       if (depth === '1' && found.node.kind === 'folder') {
         for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.ocTrashEntry(user, found.entry, c, [...found.path, String(c.id)]), request));
       }
-      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.davHeaders);
+      return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.trashDavHeaders);
     }
+    // If-Match on trash items (MOVE and DELETE) against the ETag the file had; an item that is gone fails it too (notable 10).
+    const precondition = (found: { node: TreeNode } | null): boolean => {
+      const outcome = sabrePreconditions(req, method, found ? { etag: found.node.kind === 'file' ? `"${found.node.etag}"` : null, mtime: found.node.mtime } : null);
+      if (outcome?.status === 412) {
+        sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, outcome.etag ? { ETag: outcome.etag } : {}, outcome.header);
+        return false;
+      }
+      return true;
+    };
     if (method === 'MOVE') {
-      const found = this.ocResolve(user, rest);
-      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      // Sabre looks at the Destination before the source: a bad or taken destination is said even
+      // for an item that is already gone (recordings 04).
       const dest = this.destination(req, res);
       if (!dest) return;
-      if (dest.area !== 'files' || dest.owner !== user.id) return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to rename this resource');
+      if (dest.area !== 'files' || dest.owner !== user.id) {
+        if (dest.area === 'files') return sendSabreError(res, 403, SABRE.Forbidden, '');
+        return sendSabreError(res, 403, SABRE.Forbidden, dest.rest.length > 1 ? 'Permission denied to read this file' : 'Permission denied to rename this resource');
+      }
+      const parent = this.tree.resolve(user.id, dest.rest.slice(0, -1).join('/'));
+      const taken = parent?.kind === 'folder' ? this.tree.child(parent.id, dest.rest[dest.rest.length - 1] ?? '') : null;
+      if (taken && overwriteOf(req) === false) {
+        return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+      }
+      const found = this.ocResolve(user, rest);
+      if (!precondition(found)) return;
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       return this.placeInFiles(req, res, user, found.node, dest.rest, 'restore');
     }
     if (method === 'DELETE') {
@@ -1001,16 +1168,33 @@ export class WebDavFrontEnd {
         return sendEmpty(res, 204);
       }
       const found = this.ocResolve(user, rest);
+      if (!precondition(found)) return;
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       this.tree.destroy(found.node.id);
       return sendEmpty(res, 204);
     }
     if (method === 'GET' || method === 'HEAD') {
+      // No downloads from ownCloud 10's trash; the collection itself answers Sabre's HTML note (recordings 02).
+      if (rest.length === 0) {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+        return void res.end(method === 'HEAD' ? undefined : 'This is the WebDAV interface. It can only be accessed by WebDAV clients such as the ownCloud desktop sync client.');
+      }
       const found = this.ocResolve(user, rest);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
-      res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
-      return void res.end(method === 'HEAD' ? undefined : Buffer.alloc(found.node.size, 0x61));
+      return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to read this file');
     }
+    if (method === 'PUT') return sendSabreError(res, 403, SABRE.Forbidden, `Permission denied to create file (filename ${rest[rest.length - 1] ?? ''})`);
+    if (method === 'PROPPATCH') {
+      // Trash items take no properties: every one asked for comes back 403 (recordings 02).
+      const found = this.ocResolve(user, rest);
+      if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
+      const asked = [...body.toString('utf8').matchAll(/<(?:[\w-]+:)?prop>([\s\S]*?)<\/(?:[\w-]+:)?prop>/g)]
+        .flatMap((m) => [...m[1]!.matchAll(/<([\w-]+:)?([\w-]+)[\s/>]/g)].map((x) => `<${x[1] ?? 'd:'}${x[2]}/>`))
+        .join('');
+      const href = sabreEncode(`/remote.php/dav/trash-bin/${user.id}/${rest.join('/')}${found.node.kind === 'folder' ? '/' : ''}`);
+      return sendMultistatus(res, `${this.head()}<d:response><d:href>${href}</d:href><d:propstat><d:prop>${asked}</d:prop><d:status>HTTP/1.1 403 Forbidden</d:status></d:propstat></d:response></d:multistatus>`, this.trashDavHeaders);
+    }
+    if (method === 'COPY') return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to read this file');
     return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');
   }
 
@@ -1312,7 +1496,9 @@ function sendEmpty409(res: ServerResponse): void {
  * datetime is written. `inner` is the path below the trashed top-level entry, if any.
  */
 function ownCloudTrashProps(node: TreeNode, entry: TrashEntry, inner: string, formatDatetime: (ms: number) => string) {
-  const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
+  // ownCloud 10 shows the first row's location for a trash file several deletions share (the last one's content).
+  const where = entry.rows?.[0] ?? entry.originalPath;
+  const location = inner ? `${where}/${inner}` : where;
   const seconds = Math.floor(entry.deletedAt / 1000);
   return (name: string): PropValue | undefined => {
     switch (name) {

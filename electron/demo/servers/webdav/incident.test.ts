@@ -1,8 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryServices } from '../../../services/index';
 import { detectEvents, eventSummary } from '../../../../shared/events';
 import { startWebDavServer } from './server';
-import { seedDemoIncident, seedDemoState } from './seed';
+import { demoIncidentStart, seedDemoIncident, seedDemoState } from './seed';
+
+/** The demo's clock in this test: a fixed reading (the demo itself reads the time once when it opens). */
+const NOW = Date.UTC(2026, 10, 26, 17, 4, 30);
+const user = { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-app' };
+const startDemo = (now: number) =>
+  startWebDavServer({
+    kind: 'nextcloud',
+    seed: (tree) => {
+      seedDemoState(tree, user, 340, now);
+      seedDemoIncident(tree, user.id, 150, now);
+    },
+  });
 
 /**
  * The demo's incident (Nextcloud demo): detection finds it, and only it, among months of ordinary
@@ -12,14 +24,7 @@ import { seedDemoIncident, seedDemoState } from './seed';
  */
 describe('the demo incident', () => {
   it('is the one event of the Nextcloud demo, and restoring it rebuilds the project; Undo takes it back', async () => {
-    const user = { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-app' };
-    const server = await startWebDavServer({
-      kind: 'nextcloud',
-      seed: (tree) => {
-        seedDemoState(tree, user, 340);
-        seedDemoIncident(tree, user.id);
-      },
-    });
+    const server = await startDemo(NOW);
     try {
       const tree = server.tree;
       const project = tree.resolve('demo', 'Projects/Client X')!;
@@ -42,6 +47,7 @@ describe('the demo incident', () => {
       expect(events).toHaveLength(1);
       const [e] = events;
       expect(e!.count).toBe(184);
+      expect(Date.parse(e!.from)).toBe(Math.floor(demoIncidentStart(NOW) / 1000) * 1000);
       expect(e!.topFolder).toBe('/Projects/Client X');
       expect(eventSummary(e!, () => 'Nextcloud (work)')).toMatch(/^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly Home \/ Projects \/ Client X · Nextcloud \(work\)$/);
 
@@ -75,4 +81,49 @@ describe('the demo incident', () => {
       await server.close();
     }
   }, 60_000);
+});
+
+/**
+ * The incident's size does not depend on when the demo starts: whatever the clock reads (the
+ * minutes past the hour the incident starts at, a DST change within the three days, a month end,
+ * the year turning) and in whichever time zone, it is one event of exactly 184 items.
+ */
+describe('the demo incident at any clock reading', () => {
+  const clocks = [
+    ['a minute after the incident’s own minute past the hour (once 185 items)', Date.UTC(2026, 10, 26, 17, 3, 5)],
+    ['just before the minute turns', Date.UTC(2026, 10, 26, 17, 2, 59, 999)],
+    ['Europe’s spring DST change within the three days', Date.UTC(2026, 2, 30, 12, 5, 0)],
+    ['America’s autumn DST change within the three days', Date.UTC(2026, 10, 3, 20, 6, 0)],
+    ['the last second of a month', Date.UTC(2026, 1, 28, 23, 59, 59)],
+    ['the year turning', Date.UTC(2027, 0, 1, 0, 0, 30)],
+    ['a leap day', Date.UTC(2028, 1, 29, 14, 2, 7)],
+  ] as const;
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'];
+  const savedTz = process.env.TZ;
+  afterAll(() => {
+    if (savedTz === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTz;
+  });
+
+  for (const zone of zones) {
+    it(`is one event of 184 items in ${zone}, for every clock`, async () => {
+      process.env.TZ = zone;
+      for (const [what, now] of clocks) {
+        const server = await startDemo(now);
+        try {
+          const services = createMemoryServices();
+          const account = await services.handlers['accounts:add']({ serverUrl: server.url, kind: 'nextcloud', user: 'demo', secret: 'demo-app' });
+          const events = detectEvents(await services.trash.readAll(account.id, null));
+          expect(events.map((e) => [e.count, e.topFolder, Date.parse(e.from)]), `${zone}, ${what}`).toEqual([
+            [184, '/Projects/Client X', Math.floor(demoIncidentStart(now) / 1000) * 1000],
+          ]);
+          // 14:02 local on the day three days before, in this zone.
+          const start = new Date(demoIncidentStart(now));
+          expect([start.getHours(), start.getMinutes()], `${zone}, ${what}`).toEqual([14, 2]);
+        } finally {
+          await server.close();
+        }
+      }
+    }, 120_000);
+  }
 });

@@ -17,6 +17,7 @@ describe('OpenID Connect against the oCIS test server', () => {
     const redirect = await listenForRedirect();
     try {
       const pending = await authorizationUrl(oidc, redirect.redirectUri);
+      redirect.accept(pending.state);
       const authorize = await fetch(pending.url, { redirect: 'manual' });
       expect(authorize.status).toBe(302);
       const page = await fetch(authorize.headers.get('location')!);
@@ -58,6 +59,7 @@ describe('OpenID Connect against the oCIS test server', () => {
     const redirect = await listenForRedirect();
     try {
       const pending = await authorizationUrl(oidc, redirect.redirectUri);
+      redirect.accept(pending.state);
       const authorize = await fetch(pending.url, { redirect: 'manual' });
       expect(authorize.status).toBe(302);
       const pageUrl = new URL(authorize.headers.get('location')!, server.url);
@@ -85,6 +87,7 @@ describe('OpenID Connect against the oCIS test server', () => {
     const redirect = await listenForRedirect();
     try {
       const pending = await authorizationUrl(oidc, redirect.redirectUri);
+      redirect.accept(pending.state);
       const authorize = await fetch(pending.url, { redirect: 'manual' });
       await fetch(authorize.headers.get('location')!);
       await expect(exchangeCode(oidc, { ...pending, codeVerifier: 'x'.repeat(64) }, await redirect.received)).rejects.toMatchObject({ code: 'AUTH_FAILED' });

@@ -1,5 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createGzip, gzipSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
+
+/**
+ * Answers to gzip when the client accepts it. Nextcloud 32 compresses its 207 multistatus answers
+ * and its OCS JSON when the request says `Accept-Encoding: gzip` (undici's fetch always does):
+ * `Content-Encoding: gzip`, the multistatus with no length, as PHP streams it (checked on the
+ * real-server kit; ownCloud 10.15 sends them uncompressed). A front end marks the answer with
+ * gzipIfAccepted; the senders below then compress.
+ */
+const gzipped = new WeakSet<ServerResponse>();
+
+export function gzipIfAccepted(req: IncomingMessage, res: ServerResponse): void {
+  const accept = String(req.headers['accept-encoding'] ?? '');
+  if (/(^|,)\s*(gzip|x-gzip)\s*(;\s*q=(0?\.\d*[1-9]\d*|1(\.0*)?))?\s*(,|$)/i.test(accept)) gzipped.add(res);
+}
 
 /**
  * What ownCloud 10 and Nextcloud share because both run on SabreDAV: href encoding, multistatus
@@ -95,8 +110,11 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, contentType = 'application/json; charset=utf-8', headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(value).replace(/\//g, '\\/');
-  res.writeHead(status, STATUS_TEXT[status] ?? '', { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+  const text = JSON.stringify(value).replace(/\//g, '\\/');
+  const gzip = gzipped.has(res) && status === 200;
+  const body = gzip ? gzipSync(text) : Buffer.from(text);
+  const encoding: Record<string, string> = gzip ? { 'Content-Encoding': 'gzip' } : {};
+  res.writeHead(status, STATUS_TEXT[status] ?? '', { 'Content-Type': contentType, ...encoding, 'Content-Length': body.length, ...headers });
   res.end(body);
 }
 
@@ -199,6 +217,7 @@ export function responseXml(e: DavEntry, request: PropRequest): string {
 }
 
 export function sendMultistatus(res: ServerResponse, body: string, headers: Record<string, string>): void {
+  if (gzipped.has(res)) return streamMultistatus(res, body, [], headers, '');
   res.writeHead(207, 'Multi-Status', {
     'Content-Type': 'application/xml; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
@@ -208,18 +227,26 @@ export function sendMultistatus(res: ServerResponse, body: string, headers: Reco
   res.end(body);
 }
 
-/** Streams a big multistatus without building one huge string. */
-export function streamMultistatus(res: ServerResponse, head: string, rows: Iterable<string>, headers: Record<string, string>): void {
-  res.writeHead(207, 'Multi-Status', { 'Content-Type': 'application/xml; charset=utf-8', Vary: 'Brief,Prefer', ...headers });
+/** Streams a big multistatus without building one huge string (gzip-compressed when the answer is marked for it). */
+export function streamMultistatus(res: ServerResponse, head: string, rows: Iterable<string>, headers: Record<string, string>, tail = '</d:multistatus>\n'): void {
+  const gzip = gzipped.has(res);
+  res.writeHead(207, 'Multi-Status', { 'Content-Type': 'application/xml; charset=utf-8', Vary: 'Brief,Prefer', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), ...headers });
+  const out = gzip ? createGzip() : null;
+  if (out) {
+    out.on('data', (c: Buffer) => res.write(c));
+    out.on('end', () => res.end());
+  }
+  const write = (s: string) => (out ? out.write(s) : res.write(s));
   let buf = head;
   for (const row of rows) {
     buf += row;
     if (buf.length > 64 * 1024) {
-      res.write(buf);
+      write(buf);
       buf = '';
     }
   }
-  res.end(`${buf}</d:multistatus>\n`);
+  if (out) out.end(`${buf}${tail}`);
+  else res.end(`${buf}${tail}`);
 }
 
 /** The Depth header: "0", "1" or "infinity" (absent counts as 1, as Nextcloud answers). */

@@ -24,6 +24,10 @@ function users(tree: FileTree): void {
  *           "weird #?%+ & ü [1].txt" (from /Documents), "2024.10" (a number-looking name), "1e3.txt"
  */
 export function seedTestState(tree: FileTree): void {
+  tree.at(SEED_TIME, () => seedTestStateAt(tree));
+}
+
+function seedTestStateAt(tree: FileTree): void {
   users(tree);
   let t = SEED_TIME;
   const tick = () => (t += 60_000);
@@ -64,25 +68,46 @@ export function seedTestState(tree: FileTree): void {
 
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
 
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/**
+ * When the demo's incident (seedDemoIncident) starts for a clock reading `now`: three days before,
+ * at 14:02:07 local time (a time of day a user recognises, whatever the time zone or DST).
+ */
+export function demoIncidentStart(now: number): number {
+  const start = new Date(now - 3 * DAY);
+  start.setHours(14, 2, 7, 0);
+  return start.getTime();
+}
+
 /**
  * Realistic demo trash for one user: documents, photos, nested folders, odd names; about
- * `count` trashed items spread over the last 40 days.
+ * `count` trashed items spread over the 40 days before `now` (the demo's clock, read once by
+ * whoever starts the demo; tests pass a fixed one). None of them falls within two hours of the
+ * incident's start (demoIncidentStart(now)), so the incident's size never depends on the clock.
  */
-export function seedDemoState(tree: FileTree, user: { id: string; displayName: string; password: string; appPassword: string }, count = 320): void {
+export function seedDemoState(tree: FileTree, user: { id: string; displayName: string; password: string; appPassword: string }, count = 320, now: number = SEED_TIME): void {
+  tree.at(now, () => seedDemoStateAt(tree, user, count, now));
+}
+
+function seedDemoStateAt(tree: FileTree, user: { id: string; displayName: string; password: string; appPassword: string }, count: number, now: number): void {
   tree.addUser(user.id, { displayName: user.displayName, password: user.password, appPasswords: [user.appPassword], email: `${user.id}@example.com` });
   tree.bumpIds(1000);
-  const now = Date.now();
-  const day = 86_400_000;
+  const day = DAY;
+  const incident = demoIncidentStart(now);
   const folders = ['Documents', 'Documents/Invoices', 'Documents/Contracts 2025', 'Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday', 'Projects', 'Projects/Website redesign', 'Music', 'Notes', 'Talk'];
   for (const f of folders) tree.mkdirs(user.id, f);
-  tree.writeFile(user.id, 'Documents/Invoices/invoice-1041.pdf', 81_233);
-  tree.writeFile(user.id, 'Photos/IMG_4032.jpg', 2_483_112);
-  tree.writeFile(user.id, 'Notes/todo.md', 1_024);
+  tree.writeFile(user.id, 'Documents/Invoices/invoice-1041.pdf', 81_233, { mtime: now - 12 * day });
+  tree.writeFile(user.id, 'Photos/IMG_4032.jpg', 2_483_112, { mtime: now - 30 * day });
+  tree.writeFile(user.id, 'Notes/todo.md', 1_024, { mtime: now - 2 * day });
 
   const docs = ['Quarterly report', 'Meeting notes', 'Offer letter', 'Travel plan', 'Tax return', 'Lease agreement', 'Roadmap', 'Invoice', 'Minutes', 'Proposal'];
   const docExt = ['.docx', '.pdf', '.odt', '.xlsx', '.md', '.txt', '.pptx', '.csv'];
   const odd = ['résumé (final) v2.pdf', 'a#b%c&d+e ü [1].txt', 'report.d2024', 'README', '2024.10', '1e3', 'true', '.env.example', 'spaces  in  name .txt', 'emoji 🎉 party.png', '日本語のファイル.txt', "l'été.odt", 'semi;colon,comma.txt', 'percent%20encoded.txt', 'question?.md'];
-  const when = (i: number) => now - Math.floor(((i * 7919) % (40 * 24)) * (day / 24)) - (i % 60) * 1000;
+  const spread = (i: number) => now - Math.floor(((i * 7919) % (40 * 24)) * (day / 24)) - (i % 60) * 1000;
+  // Kept clear of the incident: a deletion that would fall within two hours of it moves four hours earlier.
+  const when = (i: number) => (Math.abs(spread(i) - incident) < 2 * HOUR ? spread(i) - 4 * HOUR : spread(i));
   let i = 0;
   const trash = (path: string, size: number) => {
     const node = tree.writeFile(user.id, path, size, { mtime: when(i) - 5 * day, parents: true });
@@ -93,7 +118,7 @@ export function seedDemoState(tree: FileTree, user: { id: string; displayName: s
   trash('Documents/Budget 2026.xlsx', 45_001);
   trash('Documents/Budget 2026.xlsx', 44_120);
   // The live one is written after them: trash() writes at the same path first, which would replace it.
-  tree.writeFile(user.id, 'Documents/Budget 2026.xlsx', 48_213);
+  tree.writeFile(user.id, 'Documents/Budget 2026.xlsx', 48_213, { mtime: now - day });
   // Nested folders.
   for (const [folder, files] of [
     ['Projects/Website redesign/exports', ['home.png', 'about.png', 'contact.png']],
@@ -104,7 +129,7 @@ export function seedDemoState(tree: FileTree, user: { id: string; displayName: s
     tree.trash(tree.resolve(user.id, folder)!.id, { at: when(i++) });
   }
   // A folder whose parent is gone as well.
-  tree.writeFile(user.id, 'Archive 2023/Q4/summary.pdf', 90_000, { parents: true });
+  tree.writeFile(user.id, 'Archive 2023/Q4/summary.pdf', 90_000, { parents: true, mtime: now - 400 * day });
   tree.trash(tree.resolve(user.id, 'Archive 2023/Q4/summary.pdf')!.id, { at: when(i++) });
   tree.trash(tree.resolve(user.id, 'Archive 2023')!.id, { at: when(i++) });
   // Bulk: documents and photos.
@@ -132,6 +157,10 @@ export const OCIS_SPACES = {
  *   Archive (disabled): notes.txt
  */
 export function seedOcisSpaces(tree: FileTree, userId = 'alice', at = SEED_TIME): void {
+  tree.at(at, () => seedOcisSpacesAt(tree, userId, at));
+}
+
+function seedOcisSpacesAt(tree: FileTree, userId: string, at: number): void {
   let t = at;
   const tick = () => (t += 60_000);
   const space = (key: keyof typeof OCIS_SPACES) => {
@@ -163,25 +192,28 @@ export function seedOcisSpaces(tree: FileTree, userId = 'alice', at = SEED_TIME)
 }
 
 /**
- * The demo's incident among months of ordinary deletions: three days ago at 14:02, within about four
- * minutes, a sync client wiped most of Projects/Client X — some folders went whole (Drafts,
- * Contracts/2025, Design/Mockups), most files one by one (Specs, Contracts, Design, Meetings), and
- * Specs/Old lost ten files one by one before the folder itself went. Before the demo's last 40
- * days, `older` ordinary deletions spread over five months.
+ * The demo's incident among months of ordinary deletions: three days before `now` at 14:02
+ * (demoIncidentStart), within about four minutes, a sync client wiped most of Projects/Client X —
+ * some folders went whole (Drafts, Contracts/2025, Design/Mockups), most files one by one (Specs,
+ * Contracts, Design, Meetings), and Specs/Old lost ten files one by one before the folder itself
+ * went: 184 trash entries. Before the demo's last 40 days, `older` ordinary deletions spread over
+ * five months. `now` is the same clock reading seedDemoState got.
  */
-export function seedDemoIncident(tree: FileTree, userId: string, older = 150): void {
-  const now = Date.now();
-  const day = 86_400_000;
+export function seedDemoIncident(tree: FileTree, userId: string, older = 150, now: number = SEED_TIME): void {
+  tree.at(now, () => seedDemoIncidentAt(tree, userId, older, now));
+}
+
+function seedDemoIncidentAt(tree: FileTree, userId: string, older: number, now: number): void {
+  const day = DAY;
   for (let i = 0; i < older; i++) {
     const at = now - 41 * day - Math.floor(((i * 6007) % (140 * 24)) * (day / 24)) - (i % 50) * 1000;
     const path = i % 4 === 0 ? `Photos/2025/IMG_${2000 + i}.jpg` : `${pick(['Documents', 'Documents/Invoices', 'Notes', 'Projects'], i)}/${pick(['Draft', 'Scan', 'Notes', 'Old copy', 'Export'], i)} ${i + 1}.${pick(['pdf', 'docx', 'txt', 'xlsx'], i)}`;
     const node = tree.writeFile(userId, path, i % 4 === 0 ? 1_800_000 + i * 997 : 4_000 + i * 311, { mtime: at - 20 * day, parents: true });
     tree.trash(node.id, { at });
   }
-  const start = new Date(now - 3 * day);
-  start.setHours(14, 2, 7, 0);
+  const start = demoIncidentStart(now);
   const project = 'Projects/Client X';
-  const made = start.getTime() - 60 * day;
+  const made = start - 60 * day;
   const write = (path: string, size: number) => tree.writeFile(userId, `${project}/${path}`, size, { mtime: made, parents: true });
   const files = (folder: string, names: string[], size: number) => names.map((n, i) => write(`${folder}/${n}`, size + i * 1_337));
   const n = (prefix: string, count: number, ext: string) => Array.from({ length: count }, (_, i) => `${prefix} ${String(i + 1).padStart(2, '0')}.${ext}`);
@@ -194,7 +226,7 @@ export function seedDemoIncident(tree: FileTree, userId: string, older = 150): v
   files('Design/Mockups', n('Mockup', 50, 'png'), 850_000);
   const design = files('Design', n('Asset', 45, 'svg'), 12_000);
   const meetings = files('Meetings', n('Minutes', 40, 'md'), 3_000);
-  let t = start.getTime();
+  let t = start;
   const gone = (id: number) => {
     tree.trash(id, { at: t });
     t += 1000 + ((t / 1000) % 3) * 300;
