@@ -94,8 +94,8 @@ export async function rowsInView(page: Page): Promise<number> {
 
 /**
  * A WebDAV test server (Nextcloud unless said) holding the test state and the demo's incident — 184
- * items from Projects/Client X three days ago, Specs/Old first losing ten files and then itself —
- * among `older` ordinary deletions, added to the host as an account.
+ * items from Projects/Client X three days before the seed's fixed clock (SEED_TIME), Specs/Old first
+ * losing ten files and then itself — among `older` ordinary deletions, added to the host as an account.
  */
 export async function startIncident(host: HostHandle, options: { kind?: 'nextcloud' | 'owncloud10' | 'ocis'; label?: string; older?: number } = {}) {
   const kind = options.kind ?? 'nextcloud';
