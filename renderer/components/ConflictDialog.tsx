@@ -127,20 +127,25 @@ export function ConflictDialog({
     <Modal title={dialogTitle(conflicts)} isOpen onClose={onCancel} className="conflict-dialog">
       <p className="dialog-sub">
         {conflicts.length === total
-          ? 'Choose what happens to each one.'
+          ? conflicts.length === 1
+            ? 'Choose what happens to it.'
+            : 'Choose what happens to each one.'
           : `${total - conflicts.length === 1 ? 'The other item can be restored as it is' : `The other ${plural(total - conflicts.length, 'item')} can be restored as they are`}. Choose what happens to ${conflicts.length === 1 ? 'this one' : 'these'}.`}
       </p>
-      <div className="apply-all" role="group" aria-label="Apply to all">
-        <span>For all {plural(conflicts.length, 'conflict')}:</span>
-        {CHOICES.map((c) => (
-          <button key={c.value} type="button" onClick={() => setAll(c.value)} title={c.hint} aria-label={`${c.label} all`}>
-            {c.label}
-          </button>
-        ))}
-        {selectionClashes > 0 && selectionClashes < conflicts.length && (
-          <span className="muted apply-all-note">“Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they are.</span>
-        )}
-      </div>
+      {/* One conflict: its own choice is all there is (no "For all 1 conflict"). */}
+      {conflicts.length > 1 && (
+        <div className="apply-all" role="group" aria-label="Apply to all">
+          <span>For all {plural(conflicts.length, 'conflict')}:</span>
+          {CHOICES.map((c) => (
+            <button key={c.value} type="button" onClick={() => setAll(c.value)} title={c.hint} aria-label={`${c.label} all`}>
+              {c.label}
+            </button>
+          ))}
+          {selectionClashes > 0 && selectionClashes < conflicts.length && (
+            <span className="muted apply-all-note">“Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they are.</span>
+          )}
+        </div>
+      )}
       <ul className="conflict-list" aria-label="Conflicts">
         {shown.map((c) => (
           <li key={c.itemKey} className={`conflict-row${isSelectionClash(c) ? ' selection-clash' : ''}`} data-testid={`conflict ${c.name}`}>

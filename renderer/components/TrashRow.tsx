@@ -54,7 +54,7 @@ function Cell({ column, item, account, groupStart, accountTag }: { column: SortC
       return (
         <div role="gridcell" className="cell-muted cell-account" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
           <AccountSwatch accountId={item.accountId} />
-          {account?.label ?? item.accountId}
+          <span className="cell-account-text">{account?.label ?? item.accountId}</span>
         </div>
       );
     case 'expiresAt':
