@@ -5,12 +5,13 @@ import { useOpenDemo } from './actions/accounts';
 import { OpenAccountDialog, type AccountDialog } from './components/AccountDialogs';
 import type { AccountAction } from './components/AccountSidebar';
 import { AppInfo } from './components/AppInfo';
+import { AppProblemBanner } from './components/AppProblemBanner';
 import { EmptyAccounts } from './components/EmptyAccounts';
 import { MidBatchQuestion } from './components/MidBatchQuestion';
 import { OperationsPanel } from './components/OperationsPanel';
 import { TrashScreen } from './components/TrashScreen';
 import { UndoToast } from './components/UndoToast';
-import { AccountLooks, useAccountLookMap } from './lib/accountLook';
+import { AccountLooks, useAccountLookMap } from './hooks/accountLook';
 import { errorText } from './lib/errorText';
 import { accountQueries } from './queries/accounts';
 import { useLiveCache } from './queries/live';
@@ -104,6 +105,7 @@ export function App() {
         <h1>Salvage</h1>
         <AppInfo />
       </header>
+      <AppProblemBanner />
       <main className="app-main">
         {main}
         {/* Over the bottom of the list, never taking a row of its own. */}

@@ -1,4 +1,4 @@
-import { useAccountLook } from '../lib/accountLook';
+import { useAccountLook } from '../hooks/accountLook';
 
 /** An account as a small tag: its colour and short name (the full label on hover, and for screen readers when the short name differs). */
 export function AccountBadge({ accountId }: { accountId: string }) {

@@ -1,6 +1,6 @@
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import type { AccountView, FolderRef } from '../../shared/model';
-import { useAccountLook } from '../lib/accountLook';
+import { useAccountLook } from '../hooks/accountLook';
 import { formatCount } from '../lib/format';
 import type { AccountProblem } from '../queries/trash';
 import { FolderTree } from './FolderTree';

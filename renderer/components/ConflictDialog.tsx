@@ -3,7 +3,7 @@ import { Button } from 'react-aria-components';
 import { parseItemKey, type Conflict, type Resolution } from '../../shared/model';
 import { choiceForAll, compareSides, DEFAULT_CHOICE, isSelectionClash, type Side } from '../lib/conflict';
 import { formatDateTime, formatExact, formatRelative, formatSizeExact, plural } from '../lib/format';
-import { useSeveralAccounts } from '../lib/accountLook';
+import { useSeveralAccounts } from '../hooks/accountLook';
 import { AccountBadge } from './AccountBadge';
 import { Modal } from './Modal';
 import { folderLabel } from '../../shared/location';

@@ -3,12 +3,12 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AccountView } from '../../shared/model';
 import { usePrefersDark } from '../lib/accountColors';
-import { useAccountLook } from '../lib/accountLook';
+import { useAccountLook } from '../hooks/accountLook';
 import { DATES, formatBytes, formatCount } from '../lib/format';
 import { binsRange, formatBar, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
-import { useElementWidth } from '../lib/useElementWidth';
-import type { Timeline } from '../lib/useTimeline';
-import { useTimelineKeys } from '../lib/useTimelineKeys';
+import { useElementWidth } from '../hooks/useElementWidth';
+import type { Timeline } from '../hooks/useTimeline';
+import { useTimelineKeys } from '../hooks/useTimelineKeys';
 
 
 /** Tick labels of the time axis, in the window's date format: "2:05 PM" within a day (the date at midnight), "Nov 28", "Nov 2026". */

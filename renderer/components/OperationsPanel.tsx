@@ -6,9 +6,9 @@ import { arrangeActivity, failedCount, finishedLine, progressParts } from '../li
 import { textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
-import { useSeveralAccounts } from '../lib/accountLook';
+import { useSeveralAccounts } from '../hooks/accountLook';
 import { busyReason, type BusyItems } from '../lib/busy';
-import { useMediaQuery } from '../lib/useMediaQuery';
+import { useMediaQuery } from '../hooks/useMediaQuery';
 import { operationQueries, useBusyItems } from '../queries/operations';
 import { AccountBadge, AccountBadges } from './AccountBadge';
 import { ErrorLine } from './ErrorLine';

@@ -3,9 +3,9 @@ import type { DeletionEvent } from '../../shared/events';
 import type { AccountView } from '../../shared/model';
 import { plural } from '../lib/format';
 import { formatStep, type TimeRange } from '../lib/timeRange';
-import type { Timeline } from '../lib/useTimeline';
+import type { Timeline } from '../hooks/useTimeline';
 import { DeletionEvents } from './DeletionEvents';
-import { useMediaQuery } from '../lib/useMediaQuery';
+import { useMediaQuery } from '../hooks/useMediaQuery';
 import { DeletionTimeline, TimelineLegend } from './DeletionTimeline';
 import { SHORT_WINDOW } from './trashGrid';
 

@@ -1,7 +1,7 @@
 import type { AccountView } from '../../shared/model';
 import type { TrashWorkflows } from '../actions/trash';
 import { errorCode, errorText } from '../lib/errorText';
-import { useOnline } from '../lib/useOnline';
+import { useOnline } from '../hooks/useOnline';
 import type { TrashListings } from '../queries/trash';
 
 /** Above the table: offline, accounts to sign in to again, listings that failed, and the last action's error (what runs now is in the status bar). */

@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, 
 import type { AccountView, TrashItem } from '../../shared/model';
 import * as sel from '../lib/selection';
 import { startsGroup, type Sort } from '../lib/view';
-import { useMediaQuery } from '../lib/useMediaQuery';
+import { useMediaQuery } from '../hooks/useMediaQuery';
 import { DENSE_ROW_HEIGHT, gridTemplate, isMac, ROW_HEIGHT, SHORT_WINDOW, toggleKey, visibleColumns } from './trashGrid';
 import { TrashRow, type RowHandlers } from './TrashRow';
 import { TrashTableHeader } from './TrashTableHeader';

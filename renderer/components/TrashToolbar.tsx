@@ -4,7 +4,7 @@ import { singleAccount, type TrashWorkflows } from '../actions/trash';
 import { selectionLimits } from '../lib/restrictions';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
 import type { ActionHint } from '../lib/actionHints';
-import { useRovingFocus } from '../lib/useRovingFocus';
+import { useRovingFocus } from '../hooks/useRovingFocus';
 import { ActionHints } from './ActionHints';
 import { DetailsIcon, ReloadIcon } from './ToolbarIcons';
 

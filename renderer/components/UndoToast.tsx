@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FocusEvent } from 'react';
 import type { OperationView } from '../../shared/model';
 import { useUndo } from '../actions/operations';
-import { useSeveralAccounts } from '../lib/accountLook';
+import { useSeveralAccounts } from '../hooks/accountLook';
 import { errorText } from '../lib/errorText';
 import { toastOperation, toastText } from '../lib/outcomes';
 import { operationQueries } from '../queries/operations';

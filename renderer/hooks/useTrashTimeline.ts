@@ -3,13 +3,13 @@ import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { eventItems, eventRange, eventWorkflows } from '../actions/events';
 import { useEventLosses, type EventLosses } from '../queries/trash';
-import { busyReason, type BusyItems } from './busy';
-import { DATES } from './format';
-import type { Selection } from './selection';
-import type { TimeRange } from './timeRange';
+import { busyReason, type BusyItems } from '../lib/busy';
+import { DATES } from '../lib/format';
+import type { Selection } from '../lib/selection';
+import type { TimeRange } from '../lib/timeRange';
 import { useDeletionEvents } from './useDeletionEvents';
 import { useTimeline } from './useTimeline';
-import { filterItems, type Filters } from './view';
+import { filterItems, type Filters } from '../lib/view';
 
 /** " · 198 copies lost by the server (same names deleted in one second; it kept only the last)". */
 function lossText(l: EventLosses | undefined): string {

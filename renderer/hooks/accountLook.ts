@@ -1,6 +1,6 @@
 import { createContext, useContext, useMemo } from 'react';
 import type { AccountView } from '../../shared/model';
-import { accountColor, usePrefersDark } from './accountColors';
+import { accountColor, usePrefersDark } from '../lib/accountColors';
 
 /**
  * How an account is recognised wherever items of several accounts meet (rows, the timeline, the
