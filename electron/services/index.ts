@@ -13,6 +13,8 @@ import { OperationsService } from './operations';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from './stores';
 import { MemoryLedgerStore, MoveLedger, type LedgerStore } from './ledger';
 import { TrashService } from './trash';
+import { WatchService, type OwnMoves, type WatchClock, type WatchStore } from './watch';
+import { RecentOwnMoves } from './watch-own';
 
 export interface ServicesOptions {
   host: 'electron' | 'browser';
@@ -30,6 +32,12 @@ export interface ServicesOptions {
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
   /** The system browser (desktop host): opens a sign-in page, returns whether it did. Absent: the window offers a link. */
   openExternal?: (url: string) => boolean;
+  /** Where the watch keeps its settings (with the account data); in memory when absent. */
+  watchStore?: WatchStore;
+  /** The watch's clock and timers (tests). */
+  watchClock?: WatchClock;
+  /** Recognises Salvage's own moves into the trash for the watch; RecentOwnMoves when absent. */
+  ownMoves?: OwnMoves;
 }
 
 interface OidcRequest {
@@ -66,6 +74,14 @@ export function createServices(options: ServicesOptions) {
   });
   const trash = new TrashService(accounts, ledger);
   const ops = new OperationsService(runner, accounts, trash);
+  const watch = new WatchService({
+    accounts,
+    trash,
+    bus,
+    ...(options.watchStore ? { store: options.watchStore } : {}),
+    ...(options.watchClock ? { clock: options.watchClock } : {}),
+    ownMoves: options.ownMoves ?? new RecentOwnMoves(bus, runner),
+  });
   const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(({ serverUrl, secret, request }) => {
     if (request.accountId) return accounts.reauth(request.accountId, secret);
     const input: NewAccountInput = { serverUrl, kind: 'ocis', user: '', secret, label: request.label, sessionOnly: request.sessionOnly, trustedCertFingerprint: request.trustedCertFingerprint };
@@ -82,7 +98,7 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
-      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.ledger?.notices?.() ?? [])],
+      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.ledger?.notices?.() ?? []), ...(options.watchStore?.notices?.() ?? [])],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
@@ -94,6 +110,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:remove': async ({ accountId }) => {
       trash.forgetAccount(accountId);
       ledger.forgetAccount(accountId);
+      watch.forgetAccount(accountId);
       return { removed: accounts.remove(accountId) };
     },
     'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),
@@ -129,9 +146,20 @@ export function createServices(options: ServicesOptions) {
       runner.dismiss(operationId);
       return {};
     },
+    'watch:get': async () => watch.view(),
+    'watch:set': async (change) => watch.set(change),
+    'watch:checkNow': async () => {
+      await watch.round();
+      return watch.view();
+    },
+    'watch:dismiss': async ({ alertId }) => {
+      watch.dismiss(alertId);
+      return watch.view();
+    },
+    'watch:opened': async ({ alertId }) => watch.opened(alertId),
   };
 
-  return { bus, runner, accounts, trash, ops, handlers };
+  return { bus, runner, accounts, trash, ops, watch, handlers };
 }
 
 /** Services that keep accounts and secrets in memory only: the command line, and tests. */

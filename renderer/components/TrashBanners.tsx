@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AccountView } from '../../shared/model';
 import type { TrashWorkflows } from '../actions/trash';
 import { errorCode, errorText } from '../lib/errorText';
@@ -9,14 +10,18 @@ export function TrashBanners({
   listings,
   flows,
   onReauth,
+  children,
 }: {
   listings: Pick<TrashListings, 'errors' | 'expired'>;
   flows: Pick<TrashWorkflows, 'error' | 'dismissError'>;
   onReauth: (account: AccountView) => void;
+  /** Shown first (what the watch found). */
+  children?: ReactNode;
 }) {
   const online = useOnline();
   return (
     <div className="banners">
+      {children}
       {!online && (
         <div className="banner warn" role="alert">
           You are offline. Salvage shows what it loaded before; reconnect to restore or delete.

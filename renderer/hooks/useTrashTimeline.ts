@@ -75,6 +75,8 @@ export function useTrashTimeline({
     onRange: setRange,
     events: {
       list: events,
+      /** The list is still of an older listing (it follows the loaded trash a render behind). */
+      behind: loaded !== all,
       summaryOf,
       current,
       onSelect: (e: DeletionEvent) => {

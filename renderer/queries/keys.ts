@@ -28,4 +28,8 @@ export const keys = {
   ops: () => ['ops'] as const,
   /** The keys of the items one batch is about. */
   opItems: (operationId: string) => [...keys.ops(), 'items', operationId] as const,
+  /** The watch: its settings, each account's last check, its alerts. */
+  watch: () => ['watch'] as const,
+  /** The alert the window is asked to show (a notification or Show event clicked): the window's own, never overwritten by main's view. */
+  watchShow: () => ['watch-show'] as const,
 };

@@ -3,7 +3,7 @@ import { forEachLimited, sleep } from '../../base/async';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Conflict, FolderRef, ItemResult, Preview, Resolution, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
-import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, Replaced, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
 import { none, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { DocSpaceApi, type ApiCall } from './api';
@@ -26,6 +26,7 @@ import {
   type ItemDto,
 } from './dto';
 import { followOperation, pickOperation, type OperationEnd } from './operations';
+import { checkDocSpaceTrash, readNewest } from './changes';
 import { PAGE_CONCURRENCY, PAGE_SIZE, readAllEntries, readPages } from './pages';
 
 /** Items handed to the services per listTrash chunk. */
@@ -186,6 +187,22 @@ export class DocSpaceProvider implements TrashProvider {
       }
     }
     if (buffer.length > 0) yield { items: buffer };
+  }
+
+  /** The watch's cheap check: the trash's total and newest entry in one small page (changes.ts). */
+  checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+    return checkDocSpaceTrash(this.api, since, signal);
+  }
+
+  /** The top-level items deleted at or after `after`, newest first, a page or two instead of the whole trash (changes.ts). */
+  async *listTrashNewest(after: string, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[] }> {
+    const policy = await this.autoCleanup(signal).catch(() => null);
+    const paths = new OriginPaths(this.api);
+    for await (const entries of readNewest(this.api, Date.parse(after), signal)) {
+      const origins = entries.flatMap((e) => (e.originId === undefined || e.originId === null ? [] : [String(e.originId)]));
+      const ctx = { accountId: this.accountId, policy, parentId: null, parentPath: null, originPaths: await paths.read(origins, signal) };
+      yield { items: entries.map((e) => toTrashItem(e, ctx)) };
+    }
   }
 
   /**

@@ -4,13 +4,14 @@ import { forEachLimited, KeyedLock, sleep } from '../../base/async';
 import type { Conflict, FolderRef, ItemResult, Outcome, Preview, Resolution, SameSecondLoss, SameSecondReport, TrashItem } from '../../../shared/model';
 import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions, type HttpRequest } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
-import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, Replaced, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, Landed, RelocateTarget, Replaced, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
 import { selectionClashes } from '../selection';
 import { dialects, prop, spaceRestrictions, type DialectContext, type DialectIO, type Space, type WebDavDialect, type WebDavKind } from './dialect';
 import { clark, NS, parseSabreError, readMultistatus, type DavResponse } from './multistatus';
 import { decodeHref, displayPath, encodePath, folderSegments, restoredName } from './paths';
 import { fetchTrashItems, ListingStatusError, type ParseHost } from './trashStream';
+import { checkTrashChanges } from './changes';
 import { LandingFinder } from './landing';
 import { activityDeletions, nextcloudLosses, ownCloudLastLocations, ownCloudLosses, type RecordedDeletion } from './sameSecond';
 
@@ -712,6 +713,11 @@ export class WebDavProvider implements TrashProvider {
     }
   }
 
+  /** The watch's cheap check: the activity feed (Nextcloud, ownCloud 10) or the spaces' ETags (oCIS); see changes.ts. */
+  checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+    return checkTrashChanges(this.kind, this.io, this.basePath, since, signal);
+  }
+
   parentOf(id: string): string | null {
     const slash = id.lastIndexOf('/');
     return slash > 0 ? id.slice(0, slash) : null;
@@ -1159,6 +1165,7 @@ export class WebDavProvider implements TrashProvider {
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
       const replaced = replace ? await this.replacedAt(to, signal) : null;
+      if (replaced && item.deletedAt) await this.pastSecondOf(Date.parse(item.deletedAt), to, signal);
       const arrived = async () => (await this.stat(to, new AbortController().signal)) !== null;
       let res = await this.move(fromPath, this.filesPath(to), replace, signal, arrived);
       if (replace && res.status === 403) {
@@ -1672,11 +1679,16 @@ export class WebDavProvider implements TrashProvider {
    * Waits until the server's clock has left the second `at` falls in. ownCloud 10 and Nextcloud
    * name a trash file `<name>.d<seconds>`, so a name trashed twice in one second keeps one file
    * (the later): an Undo of Replace that sent the restored file back to the trash in the second
-   * its replaced namesake went there would lose the replaced copy. The server's own clock (its
-   * Date header) decides, not ours; without one, a second and a bit is waited once.
+   * its replaced namesake went there would lose the replaced copy, and so would a Replace that
+   * sends the file in the way to the trash in the second the restored item was deleted (ownCloud
+   * 10 then restores the replaced version and the item is gone: notable behaviour 17 of the
+   * 10.15.2 recordings). The server's own clock (its Date header) decides, not ours; without one,
+   * a second and a bit is waited once. Nothing is asked when `at` is more than ten minutes from
+   * our clock (a server clock further off than that goes unguarded).
    */
   private async pastSecondOf(at: number, segments: string[], signal: AbortSignal): Promise<void> {
     if (!Number.isFinite(at) || this.kind === 'ocis') return; // oCIS keys trash items by id
+    if (Math.abs(Date.now() - at) > 10 * 60_000) return;
     const second = Math.floor(at / 1000);
     for (let tries = 0; tries < 8; tries++) {
       const res = await this.send('PROPFIND', this.filesPath(segments), { headers: { Depth: '0' }, body: STAT_BODY, signal });
@@ -1764,6 +1776,9 @@ function findReplaced(entries: TrashedEntry[], replaced: Replaced): TrashedEntry
  * another form (folders; a MOVE confirmed after a lost answer; oCIS's resource ids): then it is read back.
  */
 export function movedStat(res: Response, item: Pick<TrashItem, 'kind' | 'size'>): Stat | null {
+  // A 204 replaced something: ownCloud 10.15.2 then sends the REPLACED file's OC-FileId and ETag
+  // (Nextcloud 32.0.1 the moved one's), so what was placed is read back.
+  if (res.status !== 201) return null;
   const match = /^(\d{8,20})oc[a-z0-9]+$/i.exec(res.headers.get('oc-fileid') ?? '');
   const id = match ? match[1]!.replace(/^0+(?=\d)/, '') : null;
   const etag = res.headers.get('etag') ?? res.headers.get('oc-etag');
