@@ -11,7 +11,6 @@ import { MidBatchQuestion } from './components/MidBatchQuestion';
 import { OperationsPanel } from './components/OperationsPanel';
 import { TrashScreen } from './components/TrashScreen';
 import { UndoToast } from './components/UndoToast';
-import { WatchStatus } from './components/WatchStatus';
 import { AccountLooks, useAccountLookMap } from './hooks/accountLook';
 import { errorText } from './lib/errorText';
 import { accountQueries } from './queries/accounts';
@@ -105,7 +104,6 @@ export function App() {
       <header className="app-header">
         <h1>Salvage</h1>
         <AppInfo />
-        <WatchStatus />
       </header>
       <AppProblemBanner />
       <main className="app-main">

@@ -4,6 +4,7 @@ import { formatCount, plural } from '../lib/format';
 import type { ActionHint } from '../lib/actionHints';
 import { loadProgress, sizeOfItems, statusCountText, type AccountTotals } from '../lib/trashTotals';
 import { ActionHints } from './ActionHints';
+import { WatchStatus } from './WatchStatus';
 
 /** Below the table: how many items are shown (and whether that is final), what is selected, and which accounts failed. */
 export function TrashStatusBar({
@@ -32,7 +33,8 @@ export function TrashStatusBar({
   const shownSize = useMemo(() => sizeOfItems(shown), [shown]);
   const selectedSize = useMemo(() => sizeOfItems(selected), [selected]);
   return (
-    <footer className="status-bar" aria-live="polite" data-testid="status-bar" data-complete={String(progress.complete)}>
+    <footer className="status-bar" data-testid="status-bar" data-complete={String(progress.complete)}>
+      <div className="status-live" aria-live="polite">
       <span data-testid="view-count" data-complete={String(progress.complete)}>
         {statusCountText({ totals, shown: shown.length, shownBytes, shownSize, loadedItems, filtered })}
       </span>
@@ -44,6 +46,9 @@ export function TrashStatusBar({
         </span>
       )}
       <ActionHints hints={hints} className="status-hint" />
+      </div>
+      {/* The watch's line is outside the live region: its "checked 14:05" is not news to read out. */}
+      <WatchStatus />
     </footer>
   );
 }
