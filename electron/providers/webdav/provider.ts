@@ -1151,15 +1151,16 @@ export class WebDavProvider implements TrashProvider {
     resolution: Resolution | null,
     ctx: BatchContext,
     outcomeIfPlain: Outcome = 'restored',
-    onSkip?: () => Promise<void>,
+    /** Undoes what the server already did (the restore of the first step); says what it moved back to the trash. */
+    onSkip?: () => Promise<Landed | void>,
   ): Promise<void> {
     const signal = ctx.signal;
     let choice = resolution;
     for (let attempt = 0; attempt < 6; attempt++) {
       let name = dest.name;
       if (choice === 'skip') {
-        await onSkip?.();
-        ctx.itemDone(this.result(item, 'skipped', null));
+        const trashedBack = await onSkip?.();
+        ctx.itemDone(this.result(item, 'skipped', null), trashedBack ? { trashedBack } : undefined);
         return;
       }
       if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal, this.batches.get(ctx));
@@ -1238,8 +1239,11 @@ export class WebDavProvider implements TrashProvider {
       fileId = prop(self[0], OC('fileid'));
     }
 
-    const originalFolder = item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [];
-    const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
+    // Where the server puts it back (its own record of the original place; for an item an Undo of
+    // Salvage put back, not the place and name it reads with: see serverPlace).
+    const onServer = serverPlace(item);
+    const originalFolder = onServer.folder;
+    const intoOriginal = displayPath(originalFolder) === displayPath(dest.folder);
     // Without a file id the landed item is told by a name that was not there before.
     const before = intoOriginal || fileId ? null : await this.children(originalFolder, signal);
     // Restoring elsewhere, the server first puts it back at its original place: free there too?
@@ -1247,8 +1251,8 @@ export class WebDavProvider implements TrashProvider {
     const freeAtOriginal = intoOriginal
       ? expectFree
       : batch !== undefined &&
-        (await this.listingOf(batch, originalFolder, signal).catch(() => null))?.has(item.name) === false &&
-        !(batch.placed.get(displayPath(originalFolder))?.has(item.name) ?? false);
+        (await this.listingOf(batch, originalFolder, signal).catch(() => null))?.has(onServer.name) === false &&
+        !(batch.placed.get(displayPath(originalFolder))?.has(onServer.name) ?? false);
 
     const res = await this.move(trashPath, restorePath, null, signal);
     if (res.status !== 201 && res.status !== 204) {
@@ -1260,7 +1264,7 @@ export class WebDavProvider implements TrashProvider {
       });
     }
     await res.body?.cancel();
-    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
+    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, serverName: onServer.name, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
     if (later) later(finish);
     else await finish();
   }
@@ -1269,21 +1273,23 @@ export class WebDavProvider implements TrashProvider {
   private async finishCollectionRestore(
     item: TrashItem,
     fileId: string | null,
-    how: { originalFolder: string[]; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
+    how: { originalFolder: string[]; serverName: string; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
     dest: { folder: string[]; name: string },
     resolution: Resolution | null,
     ctx: BatchContext,
   ): Promise<void> {
-    const { originalFolder, intoOriginal, freeAtOriginal, before } = how;
+    const { originalFolder, serverName, intoOriginal, freeAtOriginal, before } = how;
     // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
     const committed = new AbortController().signal;
     let landed: { folder: string[]; name: string; stat: Stat } | null;
+    // Found by the name the server gave it (an item an Undo of Salvage put back reads with its old name).
+    const asOnServer = { ...item, name: serverName };
     try {
-      landed = await this.locate(ctx, item, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
+      landed = await this.locate(ctx, asOnServer, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
     } catch (e) {
       // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely is.
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finding the restored item failed.');
-      const likely = [...originalFolder, item.name];
+      const likely = [...originalFolder, serverName];
       ctx.itemDone(
         this.result(item, 'failed', displayPath(likely), new AppError(error.code, `The server restored ${item.name}, most likely to ${this.shown(displayPath(likely))}, but Salvage could not check where it put it: ${error.message}`, error.details)),
       );
@@ -1323,7 +1329,8 @@ export class WebDavProvider implements TrashProvider {
         }
         if (choice === 'skip') {
           await this.trashFilesPath(landedPath, committed);
-          ctx.itemDone(this.result(item, 'skipped', null));
+          // Back in the trash by Salvage's hand (its ledger keeps the item's old name and time).
+          ctx.itemDone(this.result(item, 'skipped', null), { trashedBack: this.landedOf(landedPath, landed.stat, null) });
           return;
         }
         const replaced = await this.replacedAt([...dest.folder, dest.name], committed);
@@ -1342,7 +1349,10 @@ export class WebDavProvider implements TrashProvider {
     // Second step: move it from where the server put it into the chosen folder.
     ctx.progress({ current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}` });
     try {
-      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, committed));
+      await this.moveOutOfTrash(item, this.filesPath(landedPath), dest, resolution, ctx, 'restored', async () => {
+        await this.trashFilesPath(landedPath, committed);
+        return this.landedOf(landedPath, landed.stat, null);
+      });
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
       if (error.code === 'CANCELLED' || (ctx.signal.aborted && error.code !== 'AUTH_FAILED')) {
@@ -1720,6 +1730,19 @@ export class WebDavProvider implements TrashProvider {
 interface TrashedEntry {
   item: TrashItem;
   fileId: string | null;
+}
+
+/**
+ * Where the server itself puts an item back when asked to restore it (Nextcloud's restore
+ * collection): its own record of the item's place and name. Salvage's ledger gives an item an Undo
+ * moved back the name and place it had before that restore (services/ledger.ts); the server still
+ * keeps it under the name and folder it had when it was moved (a "Keep both" name, the folder it
+ * had been restored into), which `trashedAs` says.
+ */
+function serverPlace(item: TrashItem): { folder: string[]; name: string } {
+  const as = item.movedBySalvage?.trashedAs;
+  if (as) return { folder: as.folderId !== null ? folderSegments(as.folderId) : [], name: as.name };
+  return { folder: item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [], name: item.name };
 }
 
 /** Why the live item is no longer what landed (another file id, other content), or null when it is the same. */
