@@ -200,7 +200,7 @@ describe('the watch: a burst of deletions among ordinary work', () => {
 
 describe('the watch: Salvage moving items back into the trash', () => {
   for (const kind of ['nextcloud', 'docspace'] as const) {
-    it(`${kind}: an Undo of a restore of 40 files raises nothing (and would without recognising it)`, async () => {
+    it(`${kind}: an Undo of a restore of 40 files raises nothing (${kind === 'nextcloud' ? 'the ledger alone recognises it too' : 'and would without the recent moves'})`, async () => {
       for (const noOwnMoves of [false, true]) {
         const { kit, services, account, alerts } = await setUp(kind, { noOwnMoves });
         const paths = Array.from({ length: 40 }, (_, i) => `Reports/r${i}.txt`);
@@ -217,8 +217,16 @@ describe('the watch: Salvage moving items back into the trash', () => {
         // DocSpace: the Undo left the total as it was; the check after next asks for the newest file.
         let r = await services.watch.check(account.id);
         if (kind === 'docspace') r = await services.watch.check(account.id);
-        expect(r.newItems).toBe(noOwnMoves ? 40 : 0);
-        expect(alerts.length, `with${noOwnMoves ? 'out' : ''} recognising Salvage's moves`).toBe(noOwnMoves ? 1 : 0);
+        // Without the runner's recent moves: on Nextcloud the ledger of Salvage's moves
+        // (services/ledger.ts) still marks the 40 fresh trash entries as Salvage's own; on DocSpace the
+        // ledger leaves them unmarked (seen here; not yet looked into), so only the recent moves keep them from being news.
+        const unseen = noOwnMoves && kind === 'docspace';
+        expect(r.newItems, `with${noOwnMoves ? 'out' : ''} the recent moves`).toBe(unseen ? 40 : 0);
+        expect(alerts.length, `with${noOwnMoves ? 'out' : ''} the recent moves`).toBe(unseen ? 1 : 0);
+        if (kind === 'nextcloud') {
+          const back = (await services.trash.readAll(account.id, null)).filter((i) => i.originalFolder.includes('Reports') && /^r\d+\.txt$/.test(i.name));
+          expect(back.filter((i) => i.movedBySalvage?.why === 'undo')).toHaveLength(40);
+        }
         await kit.server.close();
       }
     }, 60_000);

@@ -436,7 +436,9 @@ export class WatchService {
     return { accountId: account.id, change, read: how, newItems: mine.length, alerts };
   }
 
+  /** Salvage's own move: the ledger says so (services/ledger.ts, on every listing it reads), else the recent moves the runner told of. */
   private own(item: TrashItem): boolean {
+    if (item.movedBySalvage) return true;
     return this.options.ownMoves?.isOwn(item) ?? false;
   }
 
