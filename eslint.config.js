@@ -4,12 +4,11 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Lint, including the process boundary: the renderer may import only shared/ and browser code;
- * shared/ imports nothing of either side; main never imports the renderer.
+ * Lint. Which folder may import which (the main process's layers, the renderer's folders, shared/, the
+ * electron package, import cycles) is checked on resolved files by dependency-cruiser
+ * (.dependency-cruiser.js), which `npm run lint` runs after eslint; electron/layers.test.ts proves
+ * those rules fire. What stays here is what needs the import's names or the code's syntax.
  */
-/** The main process's layers, lowest first. */
-export const LAYERS = ['base', 'net', 'providers', 'operations', 'services', 'persistence', 'demo', 'hosts'];
-
 /**
  * npm undici up to 7.x crashes the process (assert(!this.paused)) when a server closes a connection
  * whose body is not being read, and loading it replaces the global fetch's dispatcher: app code
@@ -21,36 +20,7 @@ const NO_UNDICI = {
 };
 const NO_GLOBAL_FETCH = 'Server requests go through httpRequest or netFetch (electron/net/http.ts): deadlines, byte budgets, no undici crash.';
 
-function layerRules() {
-  const outside = [
-    { regex: '(^|/)renderer/', message: 'Main never imports renderer code.' },
-    { regex: '(^|/)e2e/', message: 'App code never imports the test folder (e2e/): the app would ship test code.' },
-    NO_UNDICI,
-  ];
-  return LAYERS.map((layer, i) => ({
-    files: [`electron/${layer}/**/*.ts`],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...outside,
-            ...LAYERS.slice(i + 1).map((above) => ({
-              regex: `(^|/)(\\.\\./)+${above}/`,
-              message: `electron/${layer} is below electron/${above}: import downwards only (${LAYERS.join(' ← ')}).`,
-            })),
-          ],
-        },
-      ],
-    },
-  }));
-}
-
 const BASE_SYNTAX = [{ selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'No synchronous IPC.' }];
-
-/** The renderer reaches main only through renderer/api. */
-const RENDERER_BOUNDARY = { group: ['**/electron/**', 'electron', 'node:*', '**/e2e/**'], message: 'The renderer reaches main only through renderer/api (the typed contract).' };
 
 const KEYS_MESSAGE = 'Query keys come from the key factory in renderer/queries/keys.ts (keys.trash(id), keys.ops(), …).';
 /** A query key written as an array literal, as a query's key or as the key of a cache read or write. */
@@ -79,37 +49,27 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [RENDERER_BOUNDARY] }],
       'no-restricted-syntax': ['error', ...BASE_SYNTAX, ...LITERAL_QUERY_KEYS],
     },
   },
   {
-    // Components render and call actions: workflows and mutations live in renderer/actions,
-    // queries and cache writes in renderer/queries; neither the api nor the cache is reached from here.
-    files: ['renderer/components/**/*.{ts,tsx}', 'renderer/App.tsx', 'renderer/main.tsx'],
+    // Components (and the hooks they use) render and call actions: workflows and mutations live in
+    // renderer/actions, queries and cache writes in renderer/queries; the cache is not reached from
+    // here (the api neither: dependency-cruiser's renderer rules).
+    files: ['renderer/components/**/*.{ts,tsx}', 'renderer/hooks/**/*.{ts,tsx}', 'renderer/App.tsx', 'renderer/main.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [RENDERER_BOUNDARY, { group: ['**/api/*'], message: COMPONENTS_MESSAGE }],
-          paths: [{ name: '@tanstack/react-query', importNames: ['useMutation', 'useQueryClient'], message: COMPONENTS_MESSAGE }],
-        },
+        { paths: [{ name: '@tanstack/react-query', importNames: ['useMutation', 'useQueryClient'], message: COMPONENTS_MESSAGE }] },
       ],
     },
   },
   {
-    files: ['shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/electron/**', '**/renderer/**', 'electron', 'node:*'], message: 'shared/ is the contract: no process-specific imports.' }, NO_UNDICI] },
-      ],
-    },
+    // App code (main and shared/) never loads npm undici; tests may.
+    files: ['electron/**/*.ts', 'shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_UNDICI] }] },
   },
-  // Main-process layers, each a folder; imports flow one way only (see README, "Layout"):
-  // base ← net ← providers ← operations ← services ← persistence ← demo ← hosts. No app code imports
-  // the renderer or the test folder. electron/layers.test.ts proves the rule fires.
-  ...layerRules(),
   {
     // The main process's global fetch is undici (Node's bundled copy, 7.x in Node 20 to 24).
     files: ['electron/**/*.ts'],

@@ -48,22 +48,37 @@ export interface Figure {
   /** Every kind measured, by kind. */
   byKind: Record<string, number>;
   note?: string;
+  /** Where the value was the median of several runs: every run's value, by kind. */
+  runs?: Record<string, number[]>;
 }
 
 export const figures = new Map<string, Figure>();
 
 /** Records a figure for one server kind; the key's value is the worst kind's (lowest when higher is better). */
-export function record(key: string, kind: string, value: number, unit: string, higherIsBetter: boolean, note?: string): void {
+export function record(key: string, kind: string, value: number, unit: string, higherIsBetter: boolean, note?: string, runs?: number[]): void {
   const prev = figures.get(key);
   const byKind = { ...(prev?.byKind ?? {}), [kind]: value };
   const worse = !prev || (higherIsBetter ? value < prev.value : value > prev.value);
+  const allRuns = runs ? { ...(prev?.runs ?? {}), [kind]: runs } : prev?.runs;
   figures.set(key, {
     value: worse ? value : prev.value,
     kind: worse ? kind : prev.kind,
     unit,
     byKind,
     ...((note ?? prev?.note) ? { note: note ?? prev?.note } : {}),
+    ...(allRuns ? { runs: allRuns } : {}),
   });
+}
+
+/** The median of several runs' values (the lower middle one for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+}
+
+/** "min–max over n runs" for a note. */
+export function spread(values: number[], digits = 2): string {
+  return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)} over ${values.length} runs`;
 }
 
 /**

@@ -21,12 +21,22 @@ const files = readdirSync(here)
 const startedAt = new Date();
 const loadBefore = loadavg();
 const rows: BenchRow[] = [];
+// A bench that throws is reported (in the table's footer and the JSON's `failed`) and the others
+// still run and write their figures: one broken measure never costs the whole run.
+const failed: { bench: string; error: string }[] = [];
 for (const file of files) {
   process.stderr.write(`running ${file}…\n`);
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Bench };
-  rows.push(...(await mod.default()));
+  try {
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Bench };
+    rows.push(...(await mod.default()));
+  } catch (e) {
+    const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`${file} failed: ${error}\n`);
+    failed.push({ bench: file, error: e instanceof Error ? e.message : String(e) });
+  }
 }
 console.log(renderTable(rows));
+for (const f of failed) console.log(`\n${f.bench} FAILED: ${f.error}`);
 const missed = rows.filter((r) => r.target !== null && (r.higherIsBetter ? r.candidate < r.target : r.candidate > r.target));
 console.log(missed.length ? `\n${missed.length} target(s) missed.` : `\nAll ${rows.filter((r) => r.target !== null).length} targets met.`);
 
@@ -41,9 +51,19 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 const out = {
   ...Object.fromEntries([...figures].map(([k, f]) => [k, round(f.value)])),
   details: Object.fromEntries(
-    [...figures].map(([k, f]) => [k, { worstKind: f.kind, unit: f.unit, byKind: Object.fromEntries(Object.entries(f.byKind).map(([kk, v]) => [kk, round(v)])), ...(f.note ? { note: f.note } : {}) }]),
+    [...figures].map(([k, f]) => [
+      k,
+      {
+        worstKind: f.kind,
+        unit: f.unit,
+        byKind: Object.fromEntries(Object.entries(f.byKind).map(([kk, v]) => [kk, round(v)])),
+        ...(f.note ? { note: f.note } : {}),
+        ...(f.runs ? { runs: Object.fromEntries(Object.entries(f.runs).map(([kk, v]) => [kk, v.map(round)])) } : {}),
+      },
+    ]),
   ),
   benches: files,
+  failed,
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
@@ -65,3 +85,4 @@ mkdirSync(dir, { recursive: true });
 const name = only.length ? `partial-${only.join('-').replace(/[^a-z0-9-]/gi, '')}.json` : 'latest.json';
 writeFileSync(join(dir, name), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nFigures written to bench/results/${name}.`);
+if (failed.length) process.exitCode = 1;

@@ -151,7 +151,10 @@ export async function wireFloor(proxy: WireProxy, requests: Recorded[], needle: 
   await forEachLimited(requests, concurrency, new AbortController().signal, async (r) => {
     const res = await fetch(proxy.url + r.url, { method: r.method, headers: r.headers, ...(r.body.length ? { body: new Uint8Array(r.body) } : {}) });
     if (!res.ok && res.status !== 207) throw new Error(`wire floor: ${r.method} ${r.url} answered ${res.status}`);
-    items += (await scanCount(res, n)) - perAnswer;
+    // Counted first, then added: `items += await …` would read `items` before the await and
+    // drop what other scans added meanwhile (a lost page whenever two scans overlapped).
+    const counted = (await scanCount(res, n)) - perAnswer;
+    items += counted;
   });
   return { ms: performance.now() - t0, items };
 }

@@ -19,9 +19,10 @@ export interface HostHandle {
   open(page: Page): Promise<void>;
 }
 
-export async function startHost(args: string[] = ['--no-demo']): Promise<{ handle: HostHandle; child: ChildProcess }> {
+/** `nodeArgs` go before the host's script (e.g. `--import` of a module a test plants). */
+export async function startHost(args: string[] = ['--no-demo'], nodeArgs: string[] = []): Promise<{ handle: HostHandle; child: ChildProcess }> {
   const token = randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, ['out/main/host.js', '--no-open', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, 'out/main/host.js', '--no-open', '--port', '0', ...args], {
     env: { ...process.env, SALVAGE_BRIDGE_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,6 +5,7 @@ import { useOpenDemo } from './actions/accounts';
 import { OpenAccountDialog, type AccountDialog } from './components/AccountDialogs';
 import type { AccountAction } from './components/AccountSidebar';
 import { AppFooter } from './components/AppFooter';
+import { AppProblemBanner } from './components/AppProblemBanner';
 import { EmptyAccounts } from './components/EmptyAccounts';
 import { MidBatchQuestion } from './components/MidBatchQuestion';
 import { OperationsPanel } from './components/OperationsPanel';
@@ -99,6 +100,7 @@ export function App() {
       <header className="app-header">
         <h1>Salvage</h1>
       </header>
+      <AppProblemBanner />
       <main className="app-main">
         {main}
         {/* Over the bottom of the list, never taking a row of its own. */}

@@ -1,5 +1,5 @@
 // `npm test`: every check, in order, with one summary line at the end that sums every runner:
-// typecheck, lint and build count as one check each; vitest and Playwright count their tests.
+// typecheck, lint, the import rules (lint:imports) and build count as one check each; vitest and Playwright count their tests.
 // `--real-only` runs just the real-server suite (npm run test:real); `--deployment-only` just the
 // integration suites in the deployment transport (npm run test:deployment).
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,7 @@ const partial = process.argv.includes('--real-only') || process.argv.includes('-
 if (!partial) {
   check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
   check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+  check('lint:imports', bin('depcruise'), ['--config', '.dependency-cruiser.js', '--output-type', 'err-long', 'electron', 'shared', 'renderer']);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   ServerProbe,
   TrashItem,
 } from './model';
+import { WATCH_INTERVAL, WatchAlert, WatchView } from './watch';
 
 /**
  * The IPC contract: every request/response channel between the renderer and main,
@@ -201,12 +202,36 @@ export const channels = {
   'ops:moveToListed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:list': { request: Empty, response: z.array(OperationView) },
   'ops:dismiss': { request: z.object({ operationId: Id }).strict(), response: z.object({}) },
+
+  /** The watch (shared/watch.ts): its settings, each account's last check, and what it found. */
+  'watch:get': { request: Empty, response: WatchView },
+  /** Turns the watch of one account on or off, and/or sets the minutes between checks. */
+  'watch:set': {
+    request: z
+      .object({
+        accountId: Id.optional(),
+        enabled: z.boolean().optional(),
+        intervalMinutes: z.number().int().min(WATCH_INTERVAL.min).max(WATCH_INTERVAL.max).optional(),
+      })
+      .strict(),
+    response: WatchView,
+  },
+  /** Checks every watched account now. */
+  'watch:checkNow': { request: Empty, response: WatchView },
+  'watch:dismiss': { request: z.object({ alertId: Id }).strict(), response: WatchView },
+  /** The window showed the alert a notification asked for (WatchView.open). */
+  'watch:opened': { request: z.object({ alertId: Id }).strict(), response: WatchView },
 } as const;
 
 /** Events main sends to the renderer. */
 export const events = {
   'operation:update': OperationView,
   'accounts:changed': z.array(AccountView),
+  'watch:changed': WatchView,
+  /** The watch found something (a burst of deletions, items about to be deleted for good). */
+  'watch:alert': WatchAlert,
+  /** The user clicked a desktop notification: show this alert's event in the window. */
+  'watch:open': z.object({ alertId: z.string() }),
   /**
    * An error escaped main's own handling (the host's safety net caught it, the app keeps running):
    * what failed, in a sentence, and how many running batches were stopped for it (each also

@@ -233,6 +233,10 @@ export const OperationView = z.object({
   bytesTotal: z.number().nullable(),
   bytesDone: z.number().nullable(),
   current: z.string().nullable(),
+  /** Items per second over the last seconds of a running batch; null before it can be said. */
+  rate: z.number().nullable().default(null),
+  /** Seconds left at that pace; null before it can be said and once finished. */
+  secondsLeft: z.number().nullable().default(null),
   results: z.array(ItemResult),
   /** A conflict found mid-batch: that item waits for the user's answer (ops:answer). */
   question: Conflict.nullable(),

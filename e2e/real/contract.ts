@@ -262,10 +262,15 @@ export function contractSuite(kind: ServerKind): void {
 
       scenario('a deletion event: 20 folders of same-named files at sync-client pace; exactly the event comes back, and the lost copies are named', 30 * MIN, async (t, S) => {
         const folders = Array.from({ length: 20 }, (_, f) => `F${String(f).padStart(2, '0')}`);
-        // Name by name across the folders (x0 from F00…F19, then x1 …), six at a time: same names
-        // deleted close together, so even a slow server stamps some of them in one second (folder by
-        // folder, a server doing 3 deletions a second never did, and the scenario would check nothing of it).
-        const burst = Array.from({ length: 15 }, (_, i) => folders.map((f) => `${f}/x${i}.txt`)).flat();
+        // Name by name across the folders (x0 from F00…F19, x1 from F00…F19 …), six names at a time:
+        // same names deleted one right after the other, so even a slow server stamps some of them in
+        // one second (folder by folder, a server doing 3 deletions a second never did, and the scenario
+        // would check nothing of it). Never two of one name at once: the real ownCloud 10 can answer
+        // two DELETEs of one name in one second that run together with 500 (UniqueConstraintViolation
+        // on oc_filecache: both move to the same trash file) and leave the file neither live nor in the
+        // trash nor in its records — the server's failure to delete, not what this scenario is about.
+        const names = Array.from({ length: 15 }, (_, i) => `x${i}.txt`);
+        const burst = names.flatMap((n) => folders.map((f) => `${f}/${n}`));
         const ordinary = Array.from({ length: 40 }, (_, i) => `Misc/o${i}.txt`);
         await t.seed(files([...burst, ...ordinary].map((p) => [`${S}/${p}`, p])));
         // 40 ordinary deletions, one at a time, then a pause, then the burst at 6 in flight.
@@ -275,7 +280,9 @@ export function contractSuite(kind: ServerKind): void {
         }
         await pause(13_000);
         const started = Date.now();
-        await pool(burst, 6, (p) => t.dav.trash(`${S}/${p}`));
+        await pool(names, 6, async (n) => {
+          for (const f of folders) await t.dav.trash(`${S}/${f}/${n}`);
+        });
         console.log(`[real] ${t.label}: 300 deletions at 6 in flight in ${Date.now() - started} ms`);
         const before = await t.dav.trashEntries();
         const burstEntries = before.filter((e) => /^F\d\d\//.test(e.location.slice(S.length + 1)));
@@ -297,7 +304,11 @@ export function contractSuite(kind: ServerKind): void {
         const outside = before.filter((e) => !within(event)(e));
         console.log(`[real] ${t.label}: the event ${event.from} – ${event.to} holds ${inEvent.length} entries (${inEvent.length - burstEntries.length} of the 40 ordinary deletions)`);
 
-        const restored = await cli(t, ['restore', '--deleted-from', event.from, '--deleted-to', event.to]);
+        // --move-to-listed: where the server put a same-named file at another of its rows' places
+        // (its records keep a row per deletion, the trash file the last one's content), it is moved
+        // on to the place the listing showed, where its content belongs. Without it the command
+        // line says how many are elsewhere and how to move them (restore.test.ts).
+        const restored = await cli(t, ['restore', '--move-to-listed', '--deleted-from', event.from, '--deleted-to', event.to]);
         const said = `${restored.stdout}\n${restored.stderr}`;
         console.log(`[real] ${t.label}: restore of the event exited ${restored.code}: ${said.trim().split('\n').slice(-3).join(' | ')}`);
         // Nothing from outside the event: what was deleted before it is all still in the trash; all of it is out.
@@ -309,10 +320,16 @@ export function contractSuite(kind: ServerKind): void {
         expect(misplaced, 'files whose content belongs elsewhere').toEqual([]);
         expect(live.size).toBe(inEvent.length);
         // The copies the server itself lost (same name, same second) are named, folder by folder.
+        // Nextcloud's activity records name every one; ownCloud 10 tells (in its trash app's listing)
+        // only that the copy listed, from the first folder, is not the one kept: that one is named, and
+        // the rest are said to be lost too without names.
         const survived = new Set(live.values());
         const lost = burst.filter((p) => !survived.has(p));
         expect(lost.length).toBe(300 - burstEntries.length);
-        for (const p of lost) expect(said, `the output names the lost copy ${p}`).toContain(p);
+        const listedAt = new Set(burstEntries.map((e) => e.location.slice(S.length + 1)));
+        const named = t.kind === 'nextcloud' ? lost : lost.filter((p) => listedAt.has(p));
+        if (named.length < lost.length) expect(said).toContain('and any others deleted then: the server names no more');
+        for (const p of named) expect(said, `the output names the lost copy ${p}`).toContain(p);
         expect(restored.code, said).toBe(0);
       });
 

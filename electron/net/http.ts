@@ -1,6 +1,7 @@
 import { PREVIEW_MAX_BYTES } from '../../shared/model';
 import { sleep } from '../base/async';
 import { AppError, isAppError } from '../base/errors';
+import { currentPace } from '../base/pace';
 import { openRequest, type Answer } from './transport';
 import { watchRequest } from './waiting';
 
@@ -470,9 +471,13 @@ function streamBody(answer: Answer, attempt: Attempt, limit: number): ReadableSt
 type Outcome = { kind: 'response'; response: Response } | { kind: 'retry'; waitMs: number };
 
 /** One attempt: sends the request, then reads (or hands over) its body under the attempt's rules. */
-async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: number, attempt: number, mayRetry: boolean): Promise<Outcome> {
+async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: number, attempt: number, mayRetry: boolean, refusalsOnly = false): Promise<Outcome> {
   const stream = req.read === 'stream';
   const limit = req.maxBytes ?? (stream ? BODY_BUDGET.listing : BODY_BUDGET.answer);
+  // A batch's pace (electron/base/pace.ts): wait out a Retry-After it is holding (before this
+  // attempt's deadline starts), then report a pushback (429/503) to it.
+  const pace = currentPace();
+  if (pace) await pace.ready(req.signal);
   const run = new Attempt(req, timeoutMs);
   let answer: Answer | null = null;
   let handedOver = false;
@@ -487,7 +492,8 @@ async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: numbe
     const { status } = answer;
     if (status < 200 || status > 599) throw new AppError('BAD_RESPONSE', `${run.host} answered with HTTP ${status}, which Salvage cannot use.`, { status });
     const answerHeaders = headersOf(answer.rawHeaders);
-    if (mayRetry && RETRY_STATUSES.has(status)) {
+    if (pace && (status === 429 || status === 503)) pace.pushback(status, parseRetryAfter(answerHeaders.get('retry-after')));
+    if (mayRetry && (refusalsOnly ? status === 429 : RETRY_STATUSES.has(status))) {
       const wait = parseRetryAfter(answerHeaders.get('retry-after')) ?? 500 * 2 ** attempt;
       if (wait <= options.maxRetryAfterMs) {
         answer.cancel();
@@ -521,21 +527,24 @@ async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: numbe
  */
 export async function httpRequest(req: HttpRequest, options: HttpOptions = defaultHttpOptions): Promise<Response> {
   const idempotent = req.idempotent ?? SAFE_METHODS.has(req.method.toUpperCase());
-  const attempts = idempotent ? options.retries + 1 : 1;
+  // In a paced batch a write answered 429 is sent again once the pace's hold has passed: a 429
+  // comes from the server's rate limiter, before it acted. Nothing else about a write is retried.
+  const refusalsOnly = !idempotent && currentPace() !== undefined;
+  const attempts = idempotent || refusalsOnly ? options.retries + 1 : 1;
   const timeoutMs = req.timeoutMs ?? options.timeoutMs;
   let lastError: AppError | null = null;
 
   for (let attempt = 0; attempt < attempts; attempt++) {
     const last = attempt === attempts - 1;
     try {
-      const outcome = await exchange(req, options, timeoutMs, attempt, !last);
+      const outcome = await exchange(req, options, timeoutMs, attempt, !last, refusalsOnly);
       if (outcome.kind === 'response') return outcome.response;
       await sleep(outcome.waitMs, req.signal);
     } catch (e) {
       const error = isAppError(e) ? e : transportError(e, req.url, false, req.signal?.aborted ?? false);
       // No retry after a time-out (the user has waited the whole time already), a refused
       // certificate, a cancel, or an answer the server will send the same way again.
-      if (error.code !== 'NETWORK' || last) throw error;
+      if (error.code !== 'NETWORK' || last || refusalsOnly) throw error;
       lastError = error;
       await sleep(300 * 2 ** attempt, req.signal);
     }

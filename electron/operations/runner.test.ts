@@ -32,6 +32,32 @@ function collect(bus: EventBus) {
 }
 
 describe('OperationsRunner', () => {
+  it('says items per second and time left while running (on its clock), and no time left once finished', async () => {
+    let now = 0;
+    const runner = new OperationsRunner(new EventBus(), null, null, () => now);
+    const seen: OperationView[] = [];
+    const op = runner.start({
+      kind: 'restore',
+      title: 'pace',
+      accountIds: ['a'],
+      items: items(100),
+      work: async (ctx) => {
+        for (let i = 0; i < 50; i++) {
+          now += 100; // ten items a second
+          ctx.itemDone({ key: `a:${i}`, name: `file-${i}.txt`, outcome: 'restored', finalPath: null, error: null });
+          if (i === 10 || i === 49) seen.push(runner.get(op.id));
+        }
+        for (let i = 50; i < 100; i++) ctx.itemDone({ key: `a:${i}`, name: `file-${i}.txt`, outcome: 'restored', finalPath: null, error: null });
+      },
+    });
+    const done = await runner.wait(op.id);
+    // Before 2 s had passed: nothing promised yet.
+    expect(seen[0]).toMatchObject({ rate: null, secondsLeft: null });
+    expect(seen[1]!.rate).toBeCloseTo(10, 0);
+    expect(seen[1]!.secondsLeft).toBe(5);
+    expect(done.secondsLeft).toBeNull();
+  });
+
   it('reports per-item results, progress in items and bytes, and a final done state', async () => {
     const bus = new EventBus();
     const updates = collect(bus);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, toErrorValue } from '../base/errors';
+import { Throughput } from '../base/pace';
 import type { EventBus } from '../base/events';
 import { isFinished, type Conflict, type ItemResult, type OperationView, type Resolution } from '../../shared/model';
 import type { BatchContext, Landed } from '../providers/types';
@@ -46,6 +47,8 @@ interface Record_ {
   /** Keys already reported, so a 100k-item batch stays linear. */
   reported: Set<string>;
   fraction: number;
+  /** Items per second and time left, for the view. */
+  throughput: Throughput;
   finished: Promise<void>;
   /** Set when interruptRunning stopped the batch from outside; its work's own ending no longer decides its state. */
   interrupted: boolean;
@@ -76,6 +79,8 @@ export class OperationsRunner {
     private readonly journal: OperationJournal | null = null,
     /** Told synchronously before each wave is sent and as each result lands (the command line's journal). */
     private readonly writeAhead: WriteAheadLog | null = null,
+    /** Milliseconds on a monotonic clock, for items per second (tests fix it). */
+    private readonly clock: () => number = () => performance.now(),
   ) {
     for (const { view, resume } of journal?.load() ?? []) {
       this.ops.set(view.id, this.recordFor(view, undefined, resume));
@@ -98,6 +103,8 @@ export class OperationsRunner {
       bytesTotal,
       bytesDone: bytesTotal === null ? null : 0,
       current: null,
+      rate: null,
+      secondsLeft: null,
       results: [],
       question: null,
       error: null,
@@ -229,6 +236,7 @@ export class OperationsRunner {
       resume,
       reported: new Set(view.results.map((r) => r.key)),
       fraction: 0,
+      throughput: new Throughput(this.clock),
       finished: Promise.resolve(),
       interrupted: false,
       release: () => {},
@@ -335,6 +343,10 @@ export class OperationsRunner {
   private updateDone(record: Record_): void {
     const view = record.view;
     view.done = Math.min(view.total, Math.max(view.results.length, Math.floor(record.fraction * view.total)));
+    record.throughput.update(view.done);
+    const rate = record.throughput.rate();
+    view.rate = rate === null ? null : Math.round(rate * 10) / 10;
+    view.secondsLeft = record.throughput.secondsLeft(view.total - view.done);
   }
 
   private finish(record: Record_, state: 'done' | 'cancelled' | 'failed', error?: ReturnType<typeof toErrorValue>): void {
@@ -359,6 +371,7 @@ export class OperationsRunner {
     view.done = view.results.filter((r) => r.outcome !== 'cancelled').length;
     view.total = Math.max(view.total, view.results.length);
     view.finishedAt = now();
+    view.secondsLeft = null;
     this.writeAhead?.ended(view);
   }
 

@@ -113,6 +113,23 @@ export interface BatchContext {
   ask(conflict: Conflict): Promise<Resolution>;
 }
 
+/**
+ * What the cheapest request a server offers says about its trash since an earlier check (the
+ * watch, services/watch.ts). `cursor` is opaque: handed back on the next check.
+ * - 'same': nothing went into the trash since `since`;
+ * - 'changed': something may have (`deletions` says how many where the server counts them);
+ * - 'unknown': no earlier answer to compare with (the first check, or the server forgot it);
+ * - 'unsupported': this server offers no such request (an app turned off): only a listing says.
+ */
+export interface TrashChangeCheck {
+  cursor: string | null;
+  change: 'same' | 'changed' | 'unknown' | 'unsupported';
+  /** Items the server reported deleted since `since` (activity feeds); null when it does not count them. */
+  deletions: number | null;
+  /** What answered, in a few words ("activity feed", "space ETags", "trash total"). */
+  via: string;
+}
+
 export interface RestoreOptions {
   recreateMissingFolders: boolean;
 }
@@ -171,6 +188,16 @@ export interface TrashProvider {
    * server kinds that serve no previews of trashed files.
    */
   preview?(item: TrashItem, signal?: AbortSignal): Promise<Preview>;
+  /**
+   * The watch's cheap check: one small request telling whether the trash gained items since the
+   * check that gave `since` (null: the first one). See TrashChangeCheck and services/watch.ts.
+   */
+  checkTrashChanges?(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck>;
+  /**
+   * The top-level items deleted at or after `after` (ISO 8601), newest first, read without listing
+   * the whole trash (DocSpace sorts its trash by deletion time). Absent where only a whole listing says.
+   */
+  listTrashNewest?(after: string, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[] }>;
   /**
    * Which of these items stand for several same-named files deleted in the same second (the server
    * kept one trash file, the last one's content) and which copies it lost, as far as the server

@@ -12,6 +12,8 @@ import { OidcSignIns } from './oidcSignIn';
 import { OperationsService } from './operations';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from './stores';
 import { TrashService } from './trash';
+import { WatchService, type OwnMoves, type WatchClock, type WatchStore } from './watch';
+import { RecentOwnMoves } from './watch-own';
 
 export interface ServicesOptions {
   host: 'electron' | 'browser';
@@ -27,6 +29,12 @@ export interface ServicesOptions {
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
   /** The system browser (desktop host): opens a sign-in page, returns whether it did. Absent: the window offers a link. */
   openExternal?: (url: string) => boolean;
+  /** Where the watch keeps its settings (with the account data); in memory when absent. */
+  watchStore?: WatchStore;
+  /** The watch's clock and timers (tests). */
+  watchClock?: WatchClock;
+  /** Recognises Salvage's own moves into the trash for the watch; RecentOwnMoves when absent. */
+  ownMoves?: OwnMoves;
 }
 
 interface OidcRequest {
@@ -54,6 +62,14 @@ export function createServices(options: ServicesOptions) {
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
   const trash = new TrashService(accounts);
   const ops = new OperationsService(runner, accounts, trash);
+  const watch = new WatchService({
+    accounts,
+    trash,
+    bus,
+    ...(options.watchStore ? { store: options.watchStore } : {}),
+    ...(options.watchClock ? { clock: options.watchClock } : {}),
+    ownMoves: options.ownMoves ?? new RecentOwnMoves(bus, runner),
+  });
   const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(({ serverUrl, secret, request }) => {
     if (request.accountId) return accounts.reauth(request.accountId, secret);
     const input: NewAccountInput = { serverUrl, kind: 'ocis', user: '', secret, label: request.label, sessionOnly: request.sessionOnly, trustedCertFingerprint: request.trustedCertFingerprint };
@@ -70,7 +86,7 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
-      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? [])],
+      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.watchStore?.notices?.() ?? [])],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
@@ -81,6 +97,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:add': async (input) => accounts.add(typedSecret(input)),
     'accounts:remove': async ({ accountId }) => {
       trash.forgetAccount(accountId);
+      watch.forgetAccount(accountId);
       return { removed: accounts.remove(accountId) };
     },
     'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),
@@ -115,9 +132,20 @@ export function createServices(options: ServicesOptions) {
       runner.dismiss(operationId);
       return {};
     },
+    'watch:get': async () => watch.view(),
+    'watch:set': async (change) => watch.set(change),
+    'watch:checkNow': async () => {
+      await watch.round();
+      return watch.view();
+    },
+    'watch:dismiss': async ({ alertId }) => {
+      watch.dismiss(alertId);
+      return watch.view();
+    },
+    'watch:opened': async ({ alertId }) => watch.opened(alertId),
   };
 
-  return { bus, runner, accounts, trash, ops, handlers };
+  return { bus, runner, accounts, trash, ops, watch, handlers };
 }
 
 /** Services that keep accounts and secrets in memory only: the command line, and tests. */

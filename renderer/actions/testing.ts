@@ -76,6 +76,8 @@ export const operation = (id: string, extra: Partial<OperationView> = {}): Opera
   undoable: false,
   undoNote: null,
   resumable: false,
+  rate: null,
+  secondsLeft: null,
   ...extra,
 });
 

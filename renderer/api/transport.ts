@@ -7,6 +7,11 @@ export interface Transport {
   readonly kind: 'electron' | 'browser';
   invoke(channel: string, payload: unknown): Promise<unknown>;
   on(event: string, callback: (payload: unknown) => void): () => void;
+  /**
+   * Called each time the event stream (re)connects: what main sent before was not seen, so a
+   * view kept live by events is read again. Electron's IPC loses nothing: never called there.
+   */
+  onConnected(callback: () => void): () => void;
 }
 
 interface PreloadApi {
@@ -35,10 +40,12 @@ function bridgeToken(): string {
 function bridgeTransport(): Transport {
   const token = bridgeToken();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const connected = new Set<() => void>();
   let source: EventSource | null = null;
   const connect = () => {
     if (source) return;
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source.onopen = () => connected.forEach((callback) => callback());
     source.onmessage = (message: MessageEvent<string>) => {
       const { name, payload } = JSON.parse(message.data) as { name: string; payload: unknown };
       for (const callback of listeners.get(name) ?? []) callback(payload);
@@ -65,11 +72,16 @@ function bridgeTransport(): Transport {
       set.add(callback);
       return () => set.delete(callback);
     },
+    onConnected(callback) {
+      connect();
+      connected.add(callback);
+      return () => connected.delete(callback);
+    },
   };
 }
 
 export function createTransport(): Transport {
   const preload = window.salvage;
-  if (preload) return { kind: 'electron', invoke: preload.invoke, on: preload.on };
+  if (preload) return { kind: 'electron', invoke: preload.invoke, on: preload.on, onConnected: () => () => undefined };
   return bridgeTransport();
 }

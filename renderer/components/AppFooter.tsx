@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { appQueries } from '../queries/app';
+import { WatchStatus } from './WatchStatus';
 
 /** Version, platform and host (desktop window or browser host), as main reports them. */
 export function AppFooter() {
@@ -17,6 +18,7 @@ export function AppFooter() {
       ) : (
         <span>Connecting…</span>
       )}
+      <WatchStatus />
     </footer>
   );
 }

@@ -5,10 +5,10 @@ import type { AccountView } from '../../shared/model';
 import { accountColor, usePrefersDark } from '../lib/accountColors';
 import { formatBytes, formatCount } from '../lib/format';
 import { binsRange, formatBar, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
-import { useElementWidth } from '../lib/useElementWidth';
-import type { Timeline } from '../lib/useTimeline';
-import { useMediaQuery } from '../lib/useMediaQuery';
-import { useTimelineKeys } from '../lib/useTimelineKeys';
+import { useElementWidth } from '../hooks/useElementWidth';
+import type { Timeline } from '../hooks/useTimeline';
+import { useMediaQuery } from '../hooks/useMediaQuery';
+import { useTimelineKeys } from '../hooks/useTimelineKeys';
 
 
 const hhmm = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

@@ -9,6 +9,7 @@ import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
 import { operationQueries } from '../queries/operations';
 import { ErrorLine } from './ErrorLine';
 import { folderLabel } from '../../shared/location';
+import { formatPace } from '../../shared/pace';
 
 /** What a result line says after the outcome: where the item went, why it failed or stayed, and any note. */
 function resultDetail(r: ItemResult): string {
@@ -26,11 +27,13 @@ function resultDetail(r: ItemResult): string {
 function StateLine({ op }: { op: OperationView }) {
   if (op.state === 'queued') return <span>Waiting for the batch before it…</span>;
   if (op.state === 'needs-answer') return <span className="warn-text">Waiting for your answer about “{op.question?.name}”</span>;
+  const pace = formatPace(op.rate, op.secondsLeft);
   if (op.state === 'running')
     return (
       <span>
         {formatCount(op.done)} of {formatCount(op.total)}
         {op.bytesTotal ? ` · ${formatBytes(op.bytesDone)} of ${formatBytes(op.bytesTotal)}` : ''}
+        {pace ? <span data-testid="operation-pace">{` · ${pace}`}</span> : null}
         {op.current ? ` · ${op.current}` : ''}
       </span>
     );

@@ -3,7 +3,7 @@ import type { DeletionEvent } from '../../shared/events';
 import type { AccountView } from '../../shared/model';
 import { plural } from '../lib/format';
 import { formatStep, type TimeRange } from '../lib/timeRange';
-import type { Timeline } from '../lib/useTimeline';
+import type { Timeline } from '../hooks/useTimeline';
 import { DeletionEvents } from './DeletionEvents';
 import { DeletionTimeline, TimelineLegend } from './DeletionTimeline';
 

@@ -1,7 +1,8 @@
+import type { ReactNode } from 'react';
 import type { AccountView } from '../../shared/model';
 import type { TrashWorkflows } from '../actions/trash';
 import { errorCode, errorText } from '../lib/errorText';
-import { useOnline } from '../lib/useOnline';
+import { useOnline } from '../hooks/useOnline';
 import type { TrashListings } from '../queries/trash';
 
 /** Above the table: offline, accounts to sign in to again, listings that failed, the last action's error, and what runs now. */
@@ -9,14 +10,18 @@ export function TrashBanners({
   listings,
   flows,
   onReauth,
+  children,
 }: {
   listings: Pick<TrashListings, 'errors' | 'expired'>;
   flows: Pick<TrashWorkflows, 'busy' | 'error' | 'dismissError'>;
   onReauth: (account: AccountView) => void;
+  /** Shown first (what the watch found). */
+  children?: ReactNode;
 }) {
   const online = useOnline();
   return (
     <div className="banners">
+      {children}
       {!online && (
         <div className="banner warn" role="alert">
           You are offline. Salvage shows what it loaded before; reconnect to restore or delete.

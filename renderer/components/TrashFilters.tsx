@@ -3,7 +3,7 @@ import { FILE_TYPE_LABELS, FILE_TYPES, type FileType } from '../lib/fileType';
 import { hasFilters, noFilters, type Filters } from '../lib/view';
 import { DateRangeFilter } from './DateRangeFilter';
 import { folderLabel } from '../../shared/location';
-import { useRovingFocus } from '../lib/useRovingFocus';
+import { useRovingFocus } from '../hooks/useRovingFocus';
 
 /** Search box (Ctrl+F), type, deletion date range and original folder. */
 export function TrashFilters({

@@ -4,10 +4,10 @@ import { singleAccount, useTrashWorkflows } from '../actions/trash';
 import { selectionLimits } from '../lib/restrictions';
 import * as sel from '../lib/selection';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
-import { useShortcut } from '../lib/useShortcut';
-import { useElementWidth } from '../lib/useElementWidth';
-import { useTrashTimeline } from '../lib/useTrashTimeline';
-import { useTrashView } from '../lib/useTrashView';
+import { useShortcut } from '../hooks/useShortcut';
+import { useElementWidth } from '../hooks/useElementWidth';
+import { useTrashTimeline } from '../hooks/useTrashTimeline';
+import { useTrashView } from '../hooks/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
 import { errorCode } from '../lib/errorText';
 import { useTrashInside, useTrashListings } from '../queries/trash';
@@ -23,6 +23,7 @@ import { TrashFilters } from './TrashFilters';
 import { TrashStatusBar } from './TrashStatusBar';
 import { TimelinePanel, TimelineToggle } from './TimelinePanel';
 import { TrashToolbar } from './TrashToolbar';
+import { WatchAlerts } from './WatchAlerts';
 
 /** Ctrl/Cmd+F searches; Escape clears the selection (dialogs handle their own Escape). */
 function useSearchAndEscapeKeys(searchRef: RefObject<HTMLInputElement | null>, setSelection: (update: (s: sel.Selection) => sel.Selection) => void) {
@@ -178,7 +179,17 @@ export function TrashScreen({
         >
           {!folder && band.timeline.collapsed && <TimelineToggle timeline={band.timeline} events={band.events.list.length} />}
         </TrashFilters>
-        <TrashBanners listings={listings} flows={flows} onReauth={onReauth} />
+        <TrashBanners listings={listings} flows={flows} onReauth={onReauth}>
+          <WatchAlerts
+            accounts={accountMap}
+            current={current}
+            events={band.events}
+            items={listings.items}
+            loading={listings.loading || listings.streaming || listings.fetching || band.events.behind}
+            onShowAccount={sidebar.onSelect}
+            onSelectKeys={(keys) => setSelection(() => ({ selected: new Set(keys), anchor: keys.at(-1) ?? null, focus: keys.at(-1) ?? null }))}
+          />
+        </TrashBanners>
         <div className="table-area">
           {folder && <TrashBreadcrumb path={path} onGoTo={goTo} error={inside.query.error} />}
           <div className="table-row">

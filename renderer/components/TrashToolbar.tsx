@@ -3,7 +3,7 @@ import type { TrashItem } from '../../shared/model';
 import { singleAccount, type TrashWorkflows } from '../actions/trash';
 import { selectionLimits } from '../lib/restrictions';
 import { RESTORE_SHORTCUT } from '../lib/shortcuts';
-import { useRovingFocus } from '../lib/useRovingFocus';
+import { useRovingFocus } from '../hooks/useRovingFocus';
 
 /** The view's title and what can be done with the selection (Restore, Restore to…, Delete) or the whole trash (Reload, Empty). */
 export function TrashToolbar({

@@ -1,4 +1,4 @@
-import { useMediaQuery } from './useMediaQuery';
+import { useMediaQuery } from '../hooks/useMediaQuery';
 
 /**
  * One colour per account for the timeline, in the order the accounts are listed, distinct for

@@ -30,6 +30,8 @@ const op = (extra: Partial<OperationView> = {}): OperationView => ({
   undoable: true,
   undoNote: null,
   resumable: false,
+  rate: null,
+  secondsLeft: null,
   ...extra,
 });
 

@@ -257,6 +257,8 @@ export class Control {
   private nextFaultId = 1;
   private readonly hung = new Set<HungRequest>();
   readonly seen: SeenRequest[] = [];
+  /** Requests the server is still working on (a hung one counts no more once it is held); see settled(). */
+  inFlight = 0;
 
   constructor(
     readonly tree: FileTree,
@@ -382,6 +384,15 @@ export class Control {
   clearFaults(): void {
     this.faults = [];
     this.releaseHung({ answer: false });
+  }
+
+  /**
+   * Resolves once the server has finished working on every request it had received (a hung one is
+   * held, not worked on): a client killed mid-batch leaves requests the server still acts on, and a
+   * test reads the server's state only after them.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Requests currently held by a 'hang' fault. */
@@ -656,10 +667,15 @@ export function withControl(control: Control, handler: Handler): (req: IncomingM
       if (rawPath.startsWith('/__control/')) return controlRoute(control, req, res, body);
       control.seen.push({ method: req.method ?? 'GET', path: rawPath, headers: { ...req.headers } });
       if (control.seen.length > 500) control.seen.shift();
-      if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
-      const armed = control.takeArmed(req.method ?? 'GET', rawPath);
-      if (armed) return deliver(control, armed, handler, req, res, body);
-      await answer_(control, handler, req, res, body);
+      control.inFlight += 1;
+      try {
+        if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
+        const armed = control.takeArmed(req.method ?? 'GET', rawPath);
+        if (armed) return await deliver(control, armed, handler, req, res, body);
+        await answer_(control, handler, req, res, body);
+      } finally {
+        control.inFlight -= 1;
+      }
     })().catch((e: unknown) => {
       if (res.destroyed || req.socket.destroyed) return;
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -69,6 +69,18 @@ export interface TreeUser {
   trash: number[];
 }
 
+/** One change to the tree, as FileTree.onChange hears of it. `path`: below the owner's root, no leading slash. */
+export interface TreeChange {
+  type: 'created' | 'changed' | 'moved' | 'deleted' | 'restored' | 'reset';
+  owner: string;
+  nodeId: number;
+  path: string;
+  /** Who did it (the owner unless the server says otherwise). */
+  by: string;
+  /** ms since the epoch. */
+  at: number;
+}
+
 export class TreeError extends Error {
   constructor(
     readonly code: 'NOT_FOUND' | 'EXISTS' | 'PARENT_MISSING' | 'NOT_A_FOLDER' | 'INVALID' | 'QUOTA' | 'NO_USER',
@@ -139,6 +151,11 @@ export class FileTree {
   readonly entries = new Map<number, TrashEntry>();
   /** A clock the seeds and tests can move; ms since the epoch. */
   now: () => number = () => Date.now();
+  /**
+   * Told of every change after it happened (the test servers' activity feeds and space ETags,
+   * webdav/activity.ts); null when nobody listens.
+   */
+  onChange: ((change: TreeChange) => void) | null = null;
 
   /**
    * Nextcloud and ownCloud 10 keep a trashed item as the file `files_trashbin/files/<name>.d<unix
@@ -174,6 +191,7 @@ export class FileTree {
     this.entries.clear();
     this.spaces.clear();
     this.nextId = 1;
+    this.onChange?.({ type: 'reset', owner: '', nodeId: 0, path: '', by: '', at: this.now() });
   }
 
   /** oCIS: a project space whose files and trash live under a tree user with the space's id. */
@@ -331,6 +349,7 @@ export class FileTree {
     else delete node.content;
     node.mtime = mtime ?? this.now();
     node.etag = etag();
+    if (node.trashEntry === null) this.changed('changed', node, node.owner);
     return node;
   }
 
@@ -348,6 +367,7 @@ export class FileTree {
     if (parent.children.has(name)) throw new TreeError('EXISTS', `${name} exists`);
     const node = this.newNode({ name, kind, size, parent: parentId, owner: parent.owner, mtime, trashEntry: parent.trashEntry });
     parent.children.set(name, node.id);
+    if (node.trashEntry === null) this.changed('created', node, node.owner);
     return node;
   }
 
@@ -368,8 +388,10 @@ export class FileTree {
     node.name = newName;
     node.parent = target.id;
     target.children.set(newName, node.id);
+    const wasLive = node.trashEntry === null;
     this.setEntry(node, target.trashEntry, target.owner);
     node.etag = etag(node.kind);
+    if (wasLive && node.trashEntry === null) this.changed('moved', node, node.owner);
     return node;
   }
 
@@ -427,6 +449,7 @@ export class FileTree {
     this.entries.set(entry.id, entry);
     this.setEntry(node, entry.id, user.id);
     user.trash.push(entry.id);
+    this.onChange?.({ type: 'deleted', owner: user.id, nodeId: node.id, path: originalPath, by: by.id, at: entry.deletedAt });
     return entry;
   }
 
@@ -456,6 +479,7 @@ export class FileTree {
     moved.etag = kept;
     if (wasTop) this.dropEntry(node.id);
     moved.mtime = moved.mtime || this.now();
+    this.changed('restored', moved, moved.owner);
     return moved;
   }
 
@@ -527,6 +551,7 @@ export class FileTree {
       };
       this.entries.set(entry.id, entry);
       user.trash.push(entry.id);
+      this.onChange?.({ type: 'deleted', owner: userId, nodeId: node.id, path: entry.originalPath, by: userId, at });
     }
   }
 
@@ -545,6 +570,10 @@ export class FileTree {
       files: files.sort(),
       trash: this.trashOf(userId).map((e) => ({ id: e.id, name: this.node(e.nodeId).name, originalPath: e.originalPath })),
     };
+  }
+
+  private changed(type: TreeChange['type'], node: TreeNode, owner: string): void {
+    if (this.onChange) this.onChange({ type, owner, nodeId: node.id, path: this.pathOf(node.id), by: owner, at: this.now() });
   }
 
   private newNode(init: { name: string; kind: NodeKind; size: number; parent: number | null; owner: string; mtime?: number | undefined; trashEntry?: number | null }): TreeNode {

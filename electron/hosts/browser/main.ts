@@ -20,6 +20,7 @@ import { createServices } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
 import { FileOperationJournal } from '../../operations/journal';
 import { FileAccountStore } from '../../persistence/account-store';
+import { FileWatchStore } from '../../persistence/watch-store';
 import { defaultDataDir } from '../../persistence/data-dir';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from '../../services/stores';
 import { plaintextCipher, Vault } from '../../persistence/vault';
@@ -83,11 +84,14 @@ async function main() {
     secrets,
     // With a data folder, batches cut short (the host killed, the machine off) resume next time.
     journal: persist ? new FileOperationJournal(dataDir) : null,
+    ...(persist ? { watchStore: new FileWatchStore(join(dataDir, 'watch.json')) } : {}),
     demo: createDemoLauncher(),
   });
   // An error that escapes every handler must not end the host: running batches are stopped and
   // journaled for Resume, the page gets 'app:problem', the terminal the stack.
   installSafetyNet(process, { interrupt: (reason) => services.runner.interruptRunning(reason), bus: services.bus, log: (line) => console.error(line) });
+  // The watch runs while the host does; the page shows its alerts as browser notifications.
+  services.watch.start();
   const dispatch = createDispatcher({
     handlers: services.handlers,
     isTrustedCaller: () => true, // the bridge has already checked token, Host and Origin
@@ -119,6 +123,7 @@ async function main() {
   );
 
   const stop = () => {
+    services.watch.stop();
     void bridge.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -9,8 +9,8 @@ export interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = ['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'data-dir', 'event'] as const;
-const BOOL_FLAGS = ['json', 'yes', 'help', 'recreate-folders', 'move-to-listed'] as const;
+const VALUE_FLAGS = ['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'data-dir', 'event', 'since', 'interval', 'exec'] as const;
+const BOOL_FLAGS = ['json', 'yes', 'help', 'recreate-folders', 'move-to-listed', 'fail-on-event'] as const;
 const SECRET_FLAGS = new Set(['password', 'token', 'secret']);
 
 const options = Object.fromEntries([

@@ -4,7 +4,7 @@ import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
 import type { AccountView, OperationView, Resolution, SameSecondReport, TrashItem } from '../../../shared/model';
 import { itemKey } from '../../../shared/model';
-import { detectEvents, eventId, eventSummary, itemsDeletedIn } from '../../../shared/events';
+import { detectEvents, eventId, itemsDeletedIn } from '../../../shared/events';
 import { parseArgs, str, UsageError, type Args } from './args';
 import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
 import { signIn, type Context, type Target } from './context';
@@ -12,6 +12,8 @@ import { cap, itemLine, MESSAGE_MAX, Out } from './output';
 import { resume } from './resume';
 import { finish, report, runBatch } from './run-batch';
 import { installSafetyNet, isCrashing, setActive } from './safety';
+import { sameSecondOf } from './losses';
+import { events, watch } from './watch';
 
 export { parseArgs, UsageError } from './args';
 export { Out } from './output';
@@ -41,7 +43,16 @@ Commands:
                                      Restore exactly the items of one event (its id as \`events\` prints it)
   restore … --move-to-listed          Where the server put an item elsewhere than its records say it
                                      belongs (same-named files deleted in one second), move it there
-  events                             Bursts of deletions found in the trash (see shared/events.ts)
+  events [--since <time>] [--fail-on-event]
+                                     Bursts of deletions found in the trash (see shared/events.ts);
+                                     --since: only those going on at or after <time> (ISO 8601, or
+                                     30m, 2h, 1d back from now); --fail-on-event: exit 3 when one is found
+  watch [--interval <s>] [--exec <command>]
+                                     Check the trash every <s> seconds (default 300) with the server's
+                                     cheapest request; print one JSON line per deletion event found
+                                     (and per expiry warning, once a day), or run <command> for each
+                                     with the event as JSON on stdin and in SALVAGE_EVENT*. Ctrl+C or
+                                     SIGTERM stops it
   delete <id>...                     Delete items from the trash for good
                                      (restore and delete take --parent <id> for items inside a trashed
                                      folder, as listed by list --parent; WebDAV ids say it themselves)
@@ -66,7 +77,8 @@ Environment:
                     used when SALVAGE_PASSWORD is not set
   SALVAGE_DATA_DIR  The data folder, when --data-dir is left out
 
-Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2 usage or sign-in error.`;
+Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2 usage or sign-in error,
+3 events --fail-on-event found an event.`;
 
 /** The account part of a batch's journal. */
 const batchAccount = (target: Target): CliBatchMeta['account'] => ({ server: target.server, kind: target.kind, user: target.user });
@@ -119,34 +131,10 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       if (!json) await out.line(`${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} in the trash of ${account.label}.`);
       return 0;
     }
-    case 'events': {
-      const { account } = await signIn(ctx, args);
-      const items = await services.trash.readAll(account.id, null);
-      // This process's account id is new on every run: events name the account by its label
-      // (user and server), so an event's id is the same from one run to the next.
-      const events = eventsOf(items, account);
-      const byKey = new Map(items.map((i) => [i.key, i]));
-      // Counted apart: entries that stand for several same-named files deleted in one second (the
-      // server's records read once for every event, then split by event).
-      const all = await sameSecondOf(ctx, account.id, events.flatMap((e) => e.keys.flatMap((k) => byKey.get(k) ?? [])));
-      for (const e of events) {
-        const { id, from, to, count, bytes, accounts, topFolder } = e;
-        const keys = new Set(e.keys);
-        const losses = all ? { ...all, losses: all.losses.filter((l) => l.itemKey !== null && keys.has(l.itemKey)) } : null;
-        const lostCopies = losses ? losses.losses.reduce((n, l) => n + l.lost.length, 0) : null;
-        await (json
-          ? out.json({ id, from, to, count, bytes, accounts, topFolder, lostCopies })
-          : out.line(`${e.id}  ${e.from}  ${e.to}  ${eventSummary(e, (label) => label)}${lossSummary(losses)}`));
-      }
-      if (!json) {
-        await out.line(
-          events.length
-            ? `${events.length} event${events.length === 1 ? '' : 's'} in ${items.length.toLocaleString('en-US')} items. Restore exactly one with: salvage restore --event <id>`
-            : `No bursts of deletions in ${items.length.toLocaleString('en-US')} items.`,
-        );
-      }
-      return 0;
-    }
+    case 'events':
+      return events(ctx, args);
+    case 'watch':
+      return watch(ctx, args);
     case 'restore': {
       const range = rangeOf(args);
       const event = str(args.flags, 'event');
@@ -263,22 +251,6 @@ async function eventItems(ctx: Context, account: AccountView, id: string): Promi
   if (!event) throw new UsageError(`No event ${id} in the trash now (it changed since \`salvage events\` listed it, or the id is wrong). Run \`salvage events\` again.`);
   const byKey = new Map(items.map((i) => [i.key, i]));
   return event.keys.flatMap((key) => byKey.get(key) ?? []);
-}
-
-/** Same-second losses among these items as the server tells them; null when it tells nothing (or cannot be asked). */
-async function sameSecondOf(ctx: Context, accountId: string, items: TrashItem[]): Promise<SameSecondReport | null> {
-  if (items.length === 0) return null;
-  const report = await ctx.services.trash.sameSecondLosses(accountId, items).catch(() => null);
-  return report && report.source !== 'none' ? report : null;
-}
-
-/** " · 23 of them stand for 52 same-named files deleted in one second: the server kept only the last of each (29 copies lost)". */
-function lossSummary(report: SameSecondReport | null): string {
-  const losses = report?.losses ?? [];
-  if (losses.length === 0) return '';
-  const lost = losses.reduce((n, l) => n + l.lost.length, 0);
-  const atLeast = losses.some((l) => !l.complete) ? 'at least ' : '';
-  return ` · ${losses.length} of them stand for ${atLeast}${losses.length + lost} same-named files deleted in the same second: the server kept only the last of each (${atLeast}${lost} ${lost === 1 ? 'copy' : 'copies'} lost)`;
 }
 
 /** After a restore: the copies the server itself had lost, each with the one it kept. */

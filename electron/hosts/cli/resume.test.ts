@@ -74,6 +74,8 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
         server.control.clearFaults();
         server.control.setLatency(0);
         expect(killed.code).toBe(128); // killed by a signal: nothing printed, nothing flushed
+        // The MOVEs the killed run had in flight still reach the server and are acted on: read its state after them.
+        await server.control.settled();
         const before = live();
 
         // The journal was written ahead: every item, sent before the kill, with the results that landed.

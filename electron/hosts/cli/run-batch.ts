@@ -1,6 +1,7 @@
 import { AppError, toErrorValue } from '../../base/errors';
 import { isSettled } from '../../operations/journal';
 import { parseItemKey, type ItemResult, type OperationView, type Resolution } from '../../../shared/model';
+import { formatPace } from '../../../shared/pace';
 import type { ErrorValue } from '../../../shared/result';
 import type { CliBatchMeta } from './batches';
 import type { Context } from './context';
@@ -15,12 +16,24 @@ export interface BatchSummary {
   results: ItemResult[];
 }
 
-/** Runs an operation to the end, answering mid-batch questions with the chosen policy. */
+/** How often a running batch's progress goes to stderr (SALVAGE_PROGRESS_MS overrides). */
+const PROGRESS_MS = 5_000;
+
+/** Runs an operation to the end, answering mid-batch questions with the chosen policy; says how far it is every few seconds. */
 export async function finish(ctx: Context, view: OperationView, policy: Resolution): Promise<OperationView> {
   const { runner, bus } = ctx.services;
+  // Progress on stderr every PROGRESS_MS while the batch runs: how far, items per second, time left.
+  const every = Number(ctx.env.SALVAGE_PROGRESS_MS) || PROGRESS_MS;
+  let shownAt = Date.now();
   const unsubscribe = bus.subscribe((name, payload) => {
     if (name !== 'operation:update') return;
     const op = payload as OperationView;
+    if (op.id === view.id && op.state === 'running' && Date.now() - shownAt >= every) {
+      shownAt = Date.now();
+      const pace = formatPace(op.rate, op.secondsLeft);
+      if (ctx.json) void ctx.err.json({ progress: { done: op.done, total: op.total, itemsPerSecond: op.rate, secondsLeft: op.secondsLeft } });
+      else void ctx.err.line(`${op.title}: ${op.done.toLocaleString('en-US')} of ${op.total.toLocaleString('en-US')}${pace ? ` · ${pace}` : ''}`);
+    }
     if (op.id === view.id && op.state === 'needs-answer' && op.question) {
       try {
         runner.answer(op.id, policy, true);

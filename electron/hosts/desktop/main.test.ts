@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { startWebDavServer } from '../../demo/servers/webdav/server';
+import { WEBDAV_USERS } from '../../demo/servers/webdav/seed';
 import type * as SafetyNet from '../safetyNet';
 import type { SafetyNetOptions } from '../safetyNet';
 
@@ -26,9 +28,12 @@ const fake = vi.hoisted(() => {
     menu: null as unknown,
     aboutPanel: null as unknown,
     opened: [] as string[],
+    trays: [] as { menu: { label?: string; click?: () => void }[]; handlers: Record<string, () => void> }[],
+    notifications: [] as { options: { title: string; body: string }; handlers: Record<string, () => void> }[],
+    windowCalls: [] as string[],
   };
   const reset = (userData: string) => {
-    Object.assign(state, { lock: true, backend: 'gnome_libsecret', userData, calls: [], appHandlers: {}, ipcHandlers: {}, protocolHandlers: {}, windows: [], menu: null, aboutPanel: null, opened: [] });
+    Object.assign(state, { lock: true, backend: 'gnome_libsecret', userData, calls: [], appHandlers: {}, ipcHandlers: {}, protocolHandlers: {}, windows: [], menu: null, aboutPanel: null, opened: [], trays: [], notifications: [], windowCalls: [] });
   };
   return { state, reset };
 });
@@ -50,13 +55,26 @@ vi.mock('electron', () => {
   };
   class BrowserWindow {
     record: { options: Record<string, unknown>; url?: string };
-    webContents = { isDestroyed: () => false, send: vi.fn() };
+    webContents = { isDestroyed: () => false, send: (...args: unknown[]) => state.windowCalls.push(`send:${JSON.stringify(args)}`) };
     constructor(options: Record<string, unknown>) {
       this.record = { options };
       state.windows.push(this.record);
     }
     once() {}
     on() {}
+    isFocused() {
+      return false;
+    }
+    isMinimized() {
+      return false;
+    }
+    show() {
+      state.windowCalls.push('show');
+    }
+    focus() {
+      state.windowCalls.push('focus');
+    }
+    restore() {}
     getNormalBounds() {
       return { x: 0, y: 0, width: 1200, height: 780 };
     }
@@ -71,7 +89,36 @@ vi.mock('electron', () => {
       return Promise.resolve();
     }
   }
+  class Tray {
+    record = { menu: [] as { label?: string; click?: () => void }[], handlers: {} as Record<string, () => void> };
+    constructor() {
+      state.trays.push(this.record);
+    }
+    on(event: string, fn: () => void) {
+      this.record.handlers[event] = fn;
+    }
+    setToolTip() {}
+    setContextMenu(menu: { label?: string; click?: () => void }[]) {
+      this.record.menu = menu;
+    }
+    destroy() {}
+  }
+  class Notification {
+    static isSupported = () => true;
+    record: { options: { title: string; body: string }; handlers: Record<string, () => void> };
+    constructor(options: { title: string; body: string }) {
+      this.record = { options, handlers: {} };
+      state.notifications.push(this.record);
+    }
+    on(event: string, fn: () => void) {
+      this.record.handlers[event] = fn;
+    }
+    show() {}
+  }
   return {
+    Tray,
+    Notification,
+    nativeImage: { createFromDataURL: () => ({ addRepresentation: () => undefined }) },
     app: {
       enableSandbox: () => state.calls.push('enableSandbox'),
       setAppUserModelId: () => undefined,
@@ -201,6 +248,39 @@ describe('electron/hosts/desktop/main.ts', () => {
       expect(JSON.stringify(info.value?.notices)).toMatch(/this session only/);
     } else {
       expect(info.value).toMatchObject({ secretStorage: 'encrypted' });
+    }
+  });
+
+  it('keeps watching from the tray when the window closes, and quits in one click from it', async () => {
+    const s = await launch();
+    expect(s.trays).toHaveLength(1);
+    s.appHandlers['window-all-closed']!();
+    expect(s.calls).not.toContain('quit');
+    s.trays[0]!.menu.find((m) => m.label === 'Quit Salvage')!.click!();
+    expect(s.calls).toContain('quit');
+  });
+
+  it('a burst of deletions the watch finds shows a notification; clicking it opens the window on that event', async () => {
+    const server = await startWebDavServer({ kind: 'nextcloud' });
+    try {
+      const s = await launch();
+      const added = await invoke(s, 'accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: 'alice', secret: WEBDAV_USERS.alice.appPassword });
+      expect(added.ok).toBe(true);
+      expect((await invoke(s, 'watch:checkNow')).ok).toBe(true);
+      const start = Date.now();
+      for (let i = 0; i < 60; i++) server.tree.trash(server.tree.writeFile('alice', `Gone/g${i}.txt`, 10, { parents: true }).id, { at: start + i * 100 });
+      await invoke(s, 'watch:checkNow');
+      expect(s.notifications.map((n) => n.options.title)).toEqual(['60 files deleted from Home / Gone within a minute']);
+      s.windowCalls.length = 0;
+      s.notifications[0]!.handlers.click!();
+      expect(s.windowCalls).toEqual(expect.arrayContaining(['show', 'focus']));
+      expect(s.windowCalls.some((c) => c.startsWith('send:') && c.includes('"watch:open"'))).toBe(true);
+      const view = (await invoke(s, 'watch:get')).value as unknown as { open: string | null; alerts: { id: string }[] };
+      expect(view.open).toBe(view.alerts[0]!.id);
+      const after = (await invoke(s, 'watch:opened', { alertId: view.open })).value as unknown as { open: string | null };
+      expect(after.open).toBeNull();
+    } finally {
+      await server.close();
     }
   });
 

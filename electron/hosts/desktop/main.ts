@@ -6,6 +6,10 @@
  * desktop/tls.ts (certificates), vault.ts, desktop/account-store.ts, desktop/window-state.ts.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron';
+import { FileWatchStore } from '../../persistence/watch-store';
+import type { WatchView } from '../../../shared/watch';
+import { AlertNotifier } from './notify';
+import { WatchTray } from './tray';
 import { existsSync } from 'node:fs';
 import { join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,6 +49,10 @@ protocol.registerSchemesAsPrivileged([
 
 let pins: PinnedServer[] = [];
 let mainWindow: BrowserWindow | null = null;
+/** Opens the window (again, when it was closed while the watch went on); set once the app is ready. */
+let openWindow: (() => BrowserWindow) | null = null;
+/** The tray that keeps the watch running with the window closed; null where it could not be made. */
+let tray: WatchTray | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -52,15 +60,25 @@ if (!app.requestSingleInstanceLock()) {
   // Chromium's certificate errors: refused unless an account pinned exactly that certificate.
   app.on('certificate-error', certificateErrorHandler(() => pins));
   app.on('second-instance', () => {
-    if (!mainWindow) return;
+    if (!mainWindow) {
+      openWindow?.();
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.show();
     mainWindow.focus();
   });
+  // macOS: the dock icon opens the window the watch kept running without.
+  app.on('activate', () => {
+    if (!mainWindow) openWindow?.();
+  });
   app.on('web-contents-created', (_event, contents) => {
     hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url) });
   });
-  app.on('window-all-closed', () => app.quit());
+  // With the tray there, the watch goes on when the window closes (Quit Salvage in the tray ends it).
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
   void app.whenReady().then(start);
 }
 
@@ -104,6 +122,7 @@ function start() {
     accounts,
     secrets,
     journal: new FileOperationJournal(dataDir),
+    watchStore: new FileWatchStore(join(dataDir, 'watch.json')),
     demo: createDemoLauncher(),
     // Browser sign-ins (OpenID Connect) open in the system browser: https, or http on loopback (test servers).
     openExternal: (url) => isSignInPageUrl(url) && openExternalChecked((u) => shell.openExternal(u), url),
@@ -151,21 +170,54 @@ function start() {
   );
 
   const stateFile = join(dataDir, 'window-state.json');
-  const state = loadWindowState(
-    stateFile,
-    screen.getAllDisplays().map((d) => d.workArea),
-  );
-  const { maximized, ...bounds } = state;
-  const win = new BrowserWindow(windowOptions(preloadPath, bounds, { devTools: !app.isPackaged }));
-  mainWindow = win;
-  trackWindowState(win, stateFile, { onError: () => console.warn('[salvage] could not save the window position') });
-  forwardEvents(services.bus, win.webContents);
-  win.once('ready-to-show', () => {
-    if (maximized) win.maximize();
+  openWindow = () => {
+    const state = loadWindowState(
+      stateFile,
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
+    const { maximized, ...bounds } = state;
+    const win = new BrowserWindow(windowOptions(preloadPath, bounds, { devTools: !app.isPackaged }));
+    mainWindow = win;
+    trackWindowState(win, stateFile, { onError: () => console.warn('[salvage] could not save the window position') });
+    const stopForwarding = forwardEvents(services.bus, win.webContents);
+    win.once('ready-to-show', () => {
+      if (maximized) win.maximize();
+      win.show();
+    });
+    win.on('closed', () => {
+      stopForwarding();
+      mainWindow = null;
+    });
+    void win.loadURL(`${APP_ORIGIN}/index.html`);
+    return win;
+  };
+  openWindow();
+
+  // The watch: checks every watched account every few minutes, from the tray while the window is closed.
+  const showWindow = () => {
+    const win = mainWindow ?? openWindow!();
+    if (win.isMinimized()) win.restore();
     win.show();
+    win.focus();
+  };
+  const notifier = new AlertNotifier((alertId) => {
+    showWindow();
+    services.watch.requestOpen(alertId);
   });
-  win.on('closed', () => {
-    mainWindow = null;
+  try {
+    tray = new WatchTray({ open: showWindow, checkNow: () => void services.watch.round(), quit: () => app.quit() }, process.platform);
+  } catch (e) {
+    console.warn('[salvage] no tray icon: the watch stops when the window closes.', e instanceof Error ? e.message : e);
+  }
+  services.bus.subscribe((name, payload) => {
+    if (name === 'watch:changed') tray?.update(payload as WatchView);
+    // In the window's face already when it has the focus: it shows the alert itself.
+    if (name === 'watch:alert' && !mainWindow?.isFocused()) notifier.show(payload as Parameters<AlertNotifier['show']>[0]);
   });
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  services.watch.start();
+  app.on('before-quit', () => {
+    services.watch.stop();
+    tray?.destroy();
+    tray = null;
+  });
 }

@@ -3,6 +3,7 @@ import { forEachLimited } from '../../base/async';
 import type { TrashItem } from '../../../shared/model';
 import type { DocSpaceApi } from './api';
 import { encodeId, FOLDER_TYPE, folderPathDisplay, originDisplay, parseItemId, replies, toTrashItem, type AutoCleanupDto, type ItemDto } from './dto';
+import { readNewest } from './changes';
 import { PAGE_CONCURRENCY, readPages } from './pages';
 
 /** The trash (or a trashed folder) page by page, with each origin folder's full path read once. */
@@ -84,6 +85,17 @@ export class DocSpaceListing {
       }
     }
     if (buffer.length > 0) yield { items: buffer };
+  }
+
+  /** The top-level items deleted at or after `after`, newest first, a page or two instead of the whole trash (changes.ts). */
+  async *listTrashNewest(after: string, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[] }> {
+    const policy = await this.autoCleanup(signal).catch(() => null);
+    const paths = new OriginPaths(this.api);
+    for await (const entries of readNewest(this.api, Date.parse(after), signal)) {
+      const origins = entries.flatMap((e) => (e.originId === undefined || e.originId === null ? [] : [String(e.originId)]));
+      const ctx = { accountId: this.accountId, policy, parentId: null, parentPath: null, originPaths: await paths.read(origins, signal) };
+      yield { items: entries.map((e) => toTrashItem(e, ctx)) };
+    }
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { Conflict, FolderRef, Preview, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
-import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
 import { DocSpaceApi } from './api';
+import { checkDocSpaceTrash } from './changes';
 import { DocSpaceConflicts } from './conflicts';
 import { replies, type AutoCleanupDto } from './dto';
 import { FileOps } from './fileops';
@@ -66,6 +67,16 @@ export class DocSpaceProvider implements TrashProvider {
 
   listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     return this.listing.listTrash(parentId, signal);
+  }
+
+  /** The watch's cheap check: the trash's total and newest entry in one small page (changes.ts). */
+  checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+    return checkDocSpaceTrash(this.api, since, signal);
+  }
+
+  /** The top-level items deleted at or after `after`, newest first (changes.ts). */
+  listTrashNewest(after: string, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[] }> {
+    return this.listing.listTrashNewest(after, signal);
   }
 
   /** DocSpace ids ("file:123") do not say which trashed folder holds them. */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { isAppError, type AppError } from '../../base/errors';
-import { forEachLimited } from '../../base/async';
+import { forEachPaced, PACE_DEFAULTS } from '../../base/pace';
 import type { TrashItem } from '../../../shared/model';
 import type { BatchContext, Landed, Replaced } from '../types';
 import { displayPath } from './paths';
@@ -38,10 +38,11 @@ export async function runBatch(
     ctx.itemDone(s.result(item, 'failed', null, e));
   };
   // Each request in flight listens on the batch's signal: say how many to expect (no warning on stderr).
-  setMaxListeners(Math.max(10, concurrency * 4), ctx.signal);
+  setMaxListeners(Math.max(10, PACE_DEFAULTS.max * 4), ctx.signal);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await forEachLimited(items, concurrency, stop.signal, async (item) => {
+    // As many in flight as the server keeps up with (electron/base/pace.ts); fixed when the account's options fix it.
+    await forEachPaced(items, { start: concurrency, adaptive: s.options.concurrency === undefined }, stop.signal, async (item) => {
       const later = (work: () => Promise<void>) => {
         const p = work().catch((e: unknown) => failed(item, e, true));
         pending.add(p);

@@ -182,7 +182,9 @@ function baseItem(r: DavResponse, ctx: ReadContext, id: string, name: string, fi
     originalFolder: folder,
     originalFolderId: folderId,
     expiresAt: null,
-    mimeType: kind === 'folder' ? null : prop(r, DAV('getcontenttype')),
+    // 'application/octet-stream' says nothing: ownCloud 10 gives it to every top-level trash entry
+    // (its stored name ends in .d<seconds>), so the name's extension decides (previews, icons).
+    mimeType: kind === 'folder' ? null : knownType(prop(r, DAV('getcontenttype'))),
     ext: extOf(name, kind === 'folder'),
     deletedBy: fields.deletedBy,
     parentId: ctx.parentId,
@@ -554,3 +556,8 @@ export const ocis: WebDavDialect = {
 const folderSegmentsOf = (folderId: string) => folderId.split('/').filter((p) => p !== '');
 
 export const dialects: Record<WebDavKind, WebDavDialect> = { owncloud10, nextcloud, ocis };
+
+/** A content type that says something about the file, or null ('application/octet-stream' does not). */
+function knownType(type: string | null): string | null {
+  return type && type.split(';')[0]!.trim().toLowerCase() !== 'application/octet-stream' ? type : null;
+}

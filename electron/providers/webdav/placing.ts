@@ -197,6 +197,7 @@ export class Placing {
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
       const replaced = replace ? await this.replacedAt(to, signal) : null;
+      if (replaced && item.deletedAt) await this.s.pastSecondOf(Date.parse(item.deletedAt), to, signal);
       const arrived = async () => (await this.s.stat(to, new AbortController().signal)) !== null;
       let res = await this.s.move(fromPath, this.s.filesPath(to), replace, signal, arrived);
       if (replace && res.status === 403) {

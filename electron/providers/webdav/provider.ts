@@ -1,5 +1,6 @@
 import type { Preview, SameSecondReport, TrashItem } from '../../../shared/model';
-import type { AccountConfig, BatchContext, Credentials, RelocateTarget, RestoreOptions, RestoreTarget, TrashProvider, UndoTarget } from '../types';
+import type { AccountConfig, BatchContext, Credentials, RelocateTarget, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
+import { checkTrashChanges } from './changes';
 import type { WebDavKind } from './dialect';
 import { Folders } from './folders';
 import { TrashListing } from './listing';
@@ -68,6 +69,12 @@ export class WebDavProvider implements TrashProvider {
 
   listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     return this.listing.listTrash(parentId, signal);
+  }
+
+  /** The watch's cheap check: the activity feed (Nextcloud, ownCloud 10) or the spaces' ETags (oCIS); see changes.ts. */
+  checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+    const s = this.session;
+    return checkTrashChanges(s.kind, s.io, s.basePath, since, signal);
   }
 
   parentOf(id: string): string | null {

@@ -83,6 +83,9 @@ export function statOf(r: DavResponse): Stat {
  * another form (folders; a MOVE confirmed after a lost answer; oCIS's resource ids): then it is read back.
  */
 export function movedStat(res: Response, item: Pick<TrashItem, 'kind' | 'size'>): Stat | null {
+  // A 204 replaced something: ownCloud 10.15.2 then sends the REPLACED file's OC-FileId and ETag
+  // (Nextcloud 32.0.1 the moved one's), so what was placed is read back.
+  if (res.status !== 201) return null;
   const match = /^(\d{8,20})oc[a-z0-9]+$/i.exec(res.headers.get('oc-fileid') ?? '');
   const id = match ? match[1]!.replace(/^0+(?=\d)/, '') : null;
   const etag = res.headers.get('etag') ?? res.headers.get('oc-etag');
@@ -126,7 +129,7 @@ export class WebDavSession {
   }
 
   /** The dialect's requests go through this provider's own send and error mapping. */
-  private readonly io: DialectIO = {
+  readonly io: DialectIO = {
     get: (path, init) => this.send('GET', path, init),
     failure: (res) => this.failure(res),
   };
@@ -329,6 +332,31 @@ export class WebDavSession {
     }
     if (res.status !== 207) throw await this.failure(res);
     return readMultistatus(res, this.url(decodedPath));
+  }
+
+  /**
+   * Waits until the server's clock has left the second `at` falls in. ownCloud 10 and Nextcloud
+   * name a trash file `<name>.d<seconds>`, so a name trashed twice in one second keeps one file
+   * (the later): an Undo of Replace that sent the restored file back to the trash in the second
+   * its replaced namesake went there would lose the replaced copy, and so would a Replace that
+   * sends the file in the way to the trash in the second the restored item was deleted (ownCloud
+   * 10 then restores the replaced version and the item is gone: notable behaviour 17 of the
+   * 10.15.2 recordings). The server's own clock (its Date header) decides, not ours; without one,
+   * a second and a bit is waited once. Nothing is asked when `at` is more than ten minutes from
+   * our clock (a server clock further off than that goes unguarded).
+   */
+  async pastSecondOf(at: number, segments: string[], signal: AbortSignal): Promise<void> {
+    if (!Number.isFinite(at) || this.kind === 'ocis') return; // oCIS keys trash items by id
+    if (Math.abs(Date.now() - at) > 10 * 60_000) return;
+    const second = Math.floor(at / 1000);
+    for (let tries = 0; tries < 8; tries++) {
+      const res = await this.send('PROPFIND', this.filesPath(segments), { headers: { Depth: '0' }, body: STAT_BODY, signal });
+      await res.body?.cancel();
+      const date = Date.parse(res.headers.get('date') ?? '');
+      if (!Number.isFinite(date)) return sleep(1100, signal);
+      if (Math.floor(date / 1000) > second) return;
+      await sleep(250, signal);
+    }
   }
 
   /** What is at a path in the files tree (Depth 0), or null. */

@@ -96,4 +96,11 @@ describe('ownCloud 10: the first and last folders, from its trash app', () => {
     expect(ownCloudLosses([item({ originalFolder: '/Col/C' })], last)).toEqual([]);
     expect(ownCloudLastLocations({ status: 'error' }).size).toBe(0);
   });
+
+  it('reads a file deleted from the root ("./name" in the app\'s listing) as deleted from the root, not as a loss', () => {
+    const root = { data: { files: [{ ...ajax.data.files[0]!, name: 'top.txt', extraData: './top.txt' }] }, status: 'success' };
+    const last = ownCloudLastLocations(root);
+    expect(last.get(`top.txt\0${T}`)).toBe('top.txt');
+    expect(ownCloudLosses([item({ name: 'top.txt', originalFolder: '/', originalFolderId: '/' })], last)).toEqual([]);
+  });
 });

@@ -39,7 +39,8 @@ export function ownCloudLastLocations(json: unknown): Map<string, string> {
   if (!Array.isArray(files)) return out;
   for (const f of files as { name?: unknown; mtime?: unknown; extraData?: unknown }[]) {
     if (typeof f?.name !== 'string' || typeof f.mtime !== 'number' || typeof f.extraData !== 'string') continue;
-    out.set(`${f.name}\0${Math.floor(f.mtime / 1000)}`, f.extraData);
+    // A file deleted from the root is "./name" there.
+    out.set(`${f.name}\0${Math.floor(f.mtime / 1000)}`, f.extraData.replace(/^\.\//, ''));
   }
   return out;
 }

@@ -1,11 +1,12 @@
 import { isAppError, toErrorValue, type AppError } from '../../base/errors';
-import { forEachLimited, sleep } from '../../base/async';
+import { forEachLimited } from '../../base/async';
+import { forEachPaced } from '../../base/pace';
 import type { TrashItem } from '../../../shared/model';
 import type { BatchContext, Landed, RelocateTarget, Replaced, UndoTarget } from '../types';
 import { landedOf } from './batch';
 import type { TrashListing } from './listing';
 import { displayPath, folderSegments } from './paths';
-import { movedStat, STAT_BODY, type Stat, type WebDavSession } from './requests';
+import { movedStat, type Stat, type WebDavSession } from './requests';
 import type { CollectionRestore } from './restoreCollection';
 
 /** Undo of a restore, and moving restored items to where they belong (relocate): each acts only on the very file that landed. */
@@ -26,7 +27,7 @@ export class Undo {
     await this.s.prepare(ctx.signal);
     let trash: Promise<TrashedEntry[]> | null = null;
     const trashOnce = () => (trash ??= this.trashWithIds(ctx.signal));
-    await forEachLimited([...targets].reverse(), this.s.concurrency, ctx.signal, async (target) => {
+    await forEachPaced([...targets].reverse(), { start: this.s.concurrency, adaptive: this.s.options.concurrency === undefined }, ctx.signal, async (target) => {
       const folder = target.landed.ref.slice(0, target.landed.ref.lastIndexOf('/')) || '/';
       await this.s.folderLock.run(folder, async () => {
         try {
@@ -56,7 +57,7 @@ export class Undo {
         return kept('CONFLICT', `The ${landed.replaced.name} it replaced is no longer in the trash, so ${landed.name} was left in place.`);
       }
     }
-    if (replacedEntry?.item.deletedAt) await this.pastSecondOf(Date.parse(replacedEntry.item.deletedAt), segments, signal);
+    if (replacedEntry?.item.deletedAt) await this.s.pastSecondOf(Date.parse(replacedEntry.item.deletedAt), segments, signal);
     // Sabre compares ETags of files only (a folder's If-Match always fails), and reva ignores
     // If-Match: the check above is what guards folders and oCIS.
     const del = await this.s.send('DELETE', this.s.filesPath(segments), {
@@ -165,26 +166,6 @@ export class Undo {
       if (item) out.push({ item, fileId: this.s.dialect.trashEntryFileId(r, item) });
     }
     return out;
-  }
-
-  /**
-   * Waits until the server's clock has left the second `at` falls in. ownCloud 10 and Nextcloud
-   * name a trash file `<name>.d<seconds>`, so a name trashed twice in one second keeps one file
-   * (the later): an Undo of Replace that sent the restored file back to the trash in the second
-   * its replaced namesake went there would lose the replaced copy. The server's own clock (its
-   * Date header) decides, not ours; without one, a second and a bit is waited once.
-   */
-  private async pastSecondOf(at: number, segments: string[], signal: AbortSignal): Promise<void> {
-    if (!Number.isFinite(at) || this.s.kind === 'ocis') return; // oCIS keys trash items by id
-    const second = Math.floor(at / 1000);
-    for (let tries = 0; tries < 8; tries++) {
-      const res = await this.s.send('PROPFIND', this.s.filesPath(segments), { headers: { Depth: '0' }, body: STAT_BODY, signal });
-      await res.body?.cancel();
-      const date = Date.parse(res.headers.get('date') ?? '');
-      if (!Number.isFinite(date)) return sleep(1100, signal);
-      if (Math.floor(date / 1000) > second) return;
-      await sleep(250, signal);
-    }
   }
 
   /** Puts a replaced file back from the trash at its old path; answers where it is now. */

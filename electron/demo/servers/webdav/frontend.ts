@@ -4,6 +4,7 @@ import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tre
 import { revaErrorBody } from '../faults';
 import { isPreviewableImage, previewPng } from '../png';
 import { TreeError } from '../tree';
+import { ActivityLog } from './activity';
 import {
   basicAuth,
   clark,
@@ -183,10 +184,14 @@ export class WebDavFrontEnd {
     for (const t of this.oidcAccess.values()) t.expiresAt = 0;
   }
 
+  /** The activity app's feed (Nextcloud, ownCloud 10) and the spaces' root ETags (oCIS): see activity.ts. */
+  readonly activity: ActivityLog;
+
   constructor(
     private readonly tree: FileTree,
     options: FrontEndOptions,
   ) {
+    this.activity = new ActivityLog(tree);
     this.kind = options.kind;
     this.deleteFromTrash = options.deleteFromTrash ?? true;
   }
@@ -234,9 +239,13 @@ export class WebDavFrontEnd {
     if (this.nc && (ocs || dav)) gzipIfAccepted(req, res);
     if (ocs) return this.ocs(req, res, url, method);
     if (this.nc && rawPath.startsWith('/index.php/login/v2')) return this.loginFlow(req, res, url, method, body);
+    if (this.kind === 'owncloud10' && this.activity.enabled && method === 'GET' && rawPath.startsWith('/index.php/apps/activity/api/v2/activity')) {
+      return this.activity.serveOwnCloud(req, res, url, this.authenticate(req));
+    }
     if (dav) return this.dav(req, res, rawPath, method, body);
     if (this.nc && rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET') return this.ncTrashPreview(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET') return this.ocTrashPreview(req, res, url);
+    if (this.kind === 'owncloud10' && rawPath === '/index.php/apps/files_trashbin/ajax/list.php' && method === 'GET') return this.ocTrashList(req, res, url);
     if (this.kind === 'owncloud10' && rawPath === '/index.php/login' && method === 'GET') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
       return void res.end('<!DOCTYPE html><html><body><form method="post"><input name="user"><input name="password" type="password"></form></body></html>');
@@ -285,6 +294,7 @@ export class WebDavFrontEnd {
       return sendJson(res, 412, { message: 'CSRF check failed' });
     }
     const user = this.authenticate(req);
+    if (this.nc && this.activity.enabled && method === 'GET' && route.startsWith('/apps/activity/api/v2/activity')) return this.activity.serveNextcloud(req, res, url, user, v2);
     const meta = (ok: boolean, code: number, message: string) =>
       v2 ? { status: ok ? 'ok' : 'failure', statuscode: code, message } : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
     // ownCloud 10 answers a caller it cannot sign in with 401 and statuscode 997, with no
@@ -723,6 +733,9 @@ export class WebDavFrontEnd {
       return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
     }
     let source = node;
+    // ownCloud 10.15.2 answers a MOVE that replaced a file (204) with the REPLACED file's OC-FileId
+    // and ETag (Nextcloud 32.0.1 with the moved one's), both for restores and for moves in files/.
+    const replacedHeaders = existing && this.kind === 'owncloud10' ? this.movedHeaders(existing) : null;
     if (existing) {
       this.tree.trash(existing.id, { deletedBy: user.id });
       // A restore over a file of the same name in the same second the item was trashed: the replaced
@@ -741,9 +754,12 @@ export class WebDavFrontEnd {
     }
     // ownCloud 10 and Nextcloud answer a MOVE (a restore too) with the item's OC-FileId and, for a
     // file, its ETag (recorded on ownCloud 10.15.2 and Nextcloud 32.0.1); oCIS's answer is not modelled.
-    const headers: Record<string, string> =
-      how === 'copy' || this.ocis ? {} : { 'OC-FileId': this.ocFileIdHeader(placed), ...(placed.kind === 'file' ? { ETag: `"${placed.etag}"`, 'OC-ETag': `"${placed.etag}"` } : {}) };
+    const headers: Record<string, string> = how === 'copy' || this.ocis ? {} : (replacedHeaders ?? this.movedHeaders(placed));
     return sendEmpty(res, existing ? 204 : 201, headers);
+  }
+
+  private movedHeaders(node: TreeNode): Record<string, string> {
+    return { 'OC-FileId': this.ocFileIdHeader(node), ...(node.kind === 'file' ? { ETag: `"${node.etag}"`, 'OC-ETag': `"${node.etag}"` } : {}) };
   }
 
   private fitsQuota(user: TreeUser, bytes: number): boolean {
@@ -1041,6 +1057,60 @@ export class WebDavFrontEnd {
     res.end(png);
   }
 
+  /**
+   * ownCloud 10's Deleted files app listing, apps/files_trashbin/ajax/list.php (Helper::getTrashFiles),
+   * as the 10.15.2 kit answers it: `dir` '/' (or none) lists the trash files, one per
+   * "<name>.d<seconds>", each with `extraData` the location of the LAST database row of that name and
+   * second ("./name" in the root), where WebDAV shows the first row's; `dir=/<name>.d<seconds>[/…]`
+   * lists inside a trashed folder (no extraData). `id` is the position in the answer; mtime and
+   * etag the deletion second in ms. Sorted folders first, then by name (sort=mtime|size, and
+   * sortdirection=desc, as asked). A folder it does not have: 404 with no body. Not signed in: 401
+   * with the app's JSON error.
+   */
+  private ocTrashList(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const user = this.authenticate(req);
+    if (!user) return sendJson(res, 401, { data: { message: 'Authentication error', error: 'authentication_error' }, status: 'error' });
+    const dir = url.searchParams.get('dir') ?? '';
+    const parts = dir.split('/').filter(Boolean);
+    interface Row {
+      node: TreeNode;
+      seconds: number;
+      extraData?: string;
+    }
+    let rows: Row[];
+    if (parts.length === 0) {
+      rows = this.tree.trashOf(user.id).map((e) => {
+        const last = e.rows?.[e.rows.length - 1] ?? e.originalPath;
+        return { node: this.tree.node(e.nodeId), seconds: Math.floor(e.deletedAt / 1000), extraData: last.includes('/') ? last : `./${last}` };
+      });
+    } else {
+      const entry = this.ncFind(user, parts[0]!);
+      const folder = entry ? this.tree.resolveInEntry(entry, parts.slice(1).join('/')) : null;
+      if (!entry || !folder || folder.kind !== 'folder') {
+        res.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': '0' });
+        return void res.end();
+      }
+      rows = this.tree.children(folder.id).map((node) => ({ node, seconds: Math.floor(entry.deletedAt / 1000) }));
+    }
+    const sort = url.searchParams.get('sort') ?? 'name';
+    const byName = (a: Row, b: Row) => (a.node.kind === b.node.kind ? a.node.name.localeCompare(b.node.name, 'en', { numeric: true }) : a.node.kind === 'folder' ? -1 : 1);
+    rows.sort(sort === 'mtime' ? (a, b) => a.seconds - b.seconds : sort === 'size' ? (a, b) => this.tree.sizeOf(a.node.id) - this.tree.sizeOf(b.node.id) : byName);
+    if (url.searchParams.get('sortdirection') === 'desc') rows.reverse();
+    const files = rows.map((r, id) => ({
+      id,
+      parentId: null,
+      mtime: r.seconds * 1000,
+      name: r.node.name,
+      permissions: 1,
+      mimetype: r.node.kind === 'folder' ? 'httpd/unix-directory' : r.node.contentType,
+      size: this.tree.sizeOf(r.node.id),
+      type: r.node.kind === 'folder' ? 'dir' : 'file',
+      etag: r.seconds * 1000,
+      ...(r.extraData !== undefined ? { extraData: r.extraData } : {}),
+    }));
+    sendJson(res, 200, { data: { permissions: 0, directory: dir, files }, status: 'success' });
+  }
+
   // ------------------------------------------------------------------ ownCloud 10 trash
 
   /** Finds a trash node by its file id anywhere in the user's trash (ownCloud's getItemByFileId). */
@@ -1295,7 +1365,7 @@ export class WebDavFrontEnd {
           driveAlias: `personal/${user.id}`,
           id: spaceId,
           name: user.displayName,
-          root: { id: spaceId, webDavUrl: webDavUrl(spaceId) },
+          root: { id: spaceId, webDavUrl: webDavUrl(spaceId), eTag: this.activity.spaceEtag(user.id) },
           quota: { used: this.tree.usage(user.id), total: user.quota ?? 0, state: 'normal' },
         },
       ];
@@ -1311,6 +1381,7 @@ export class WebDavFrontEnd {
           root: {
             id: space.id,
             webDavUrl: webDavUrl(space.id),
+            eTag: this.activity.spaceEtag(space.id),
             ...(space.disabled ? { deleted: { state: 'trashed' } } : {}),
             permissions: Object.entries(space.members).map(([member, role]) => ({
               roles: [UNIFIED_ROLE[role]],

@@ -3,11 +3,11 @@ import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { eventRange, eventWorkflows } from '../actions/events';
 import { useEventLosses, type EventLosses } from '../queries/trash';
-import type { Selection } from './selection';
-import type { TimeRange } from './timeRange';
+import type { Selection } from '../lib/selection';
+import type { TimeRange } from '../lib/timeRange';
 import { useDeletionEvents } from './useDeletionEvents';
 import { useTimeline } from './useTimeline';
-import { filterItems, type Filters } from './view';
+import { filterItems, type Filters } from '../lib/view';
 
 /** " · 198 copies lost by the server (same names deleted in one second; it kept only the last)". */
 function lossText(l: EventLosses | undefined): string {
@@ -65,6 +65,8 @@ export function useTrashTimeline({
     onRange: setRange,
     events: {
       list: events,
+      /** The list is still of an older listing (it follows the loaded trash a render behind). */
+      behind: loaded !== all,
       summaryOf,
       current,
       onSelect: (e: DeletionEvent) => {

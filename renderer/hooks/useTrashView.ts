@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
-import { indexView } from './selection';
-import { filterItems, originalFolders, selectedItemsOf, sortItems, totalBytes, type Filters, type Sort } from './view';
+import { indexView } from '../lib/selection';
+import { filterItems, originalFolders, selectedItemsOf, sortItems, totalBytes, type Filters, type Sort } from '../lib/view';
 
 /** What the trash screen shows of the loaded items: filtered, sorted, indexed, and the selection in that order. */
 export function useTrashView(all: readonly TrashItem[], filters: Filters, sort: Sort, accounts: ReadonlyMap<string, AccountView>, selectedKeys: ReadonlySet<string>) {

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { Bins } from '../../shared/events';
 import type { TrashItem } from '../../shared/model';
-import { binIndex, buildTimeIndex } from './timeIndex';
+import { binIndex, buildTimeIndex } from '../lib/timeIndex';
 import { useMediaQuery } from './useMediaQuery';
-import { binsFor, initialView, maxSpanFor, pan, viewAround, zoom, type TimeRange } from './timeRange';
+import { binsFor, initialView, maxSpanFor, pan, viewAround, zoom, type TimeRange } from '../lib/timeRange';
 
 export type TimelineMeasure = 'count' | 'bytes';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Shortcut } from './shortcuts';
+import type { Shortcut } from '../lib/shortcuts';
 
 /**
  * Runs `action` when the shortcut is pressed anywhere in the window, except while a dialog is open

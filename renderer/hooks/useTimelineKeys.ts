@@ -1,5 +1,5 @@
 import { useState, type KeyboardEvent } from 'react';
-import { binsRange, type TimeRange } from './timeRange';
+import { binsRange, type TimeRange } from '../lib/timeRange';
 import type { Timeline } from './useTimeline';
 
 /**

@@ -1,0 +1,40 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNotificationPermission } from '../actions/watch';
+import { watchQueries } from '../queries/watch';
+import { WatchDialog } from './WatchDialog';
+
+const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** In the footer: what the watch does ("Watching 2 accounts every 5 min · checked 14:05") and its settings. */
+export function WatchStatus() {
+  const view = useQuery(watchQueries.view()).data;
+  const [open, setOpen] = useState(false);
+  const permission = useNotificationPermission();
+  if (!view) return null;
+  const watched = view.accounts.filter((a) => a.enabled);
+  const failed = watched.filter((a) => a.error).length;
+  const last = watched.reduce((t, a) => Math.max(t, a.lastCheckAt ? Date.parse(a.lastCheckAt) : 0), 0);
+  const text =
+    watched.length === 0
+      ? 'Not watching for deletions'
+      : `Watching ${watched.length} account${watched.length === 1 ? '' : 's'} every ${view.intervalMinutes} min${failed ? ` · ${failed} could not be checked` : last ? ` · checked ${time.format(last)}` : ''}`;
+  return (
+    <span className="watch-status" data-testid="watch-status">
+      {' · '}
+      {text}{' '}
+      <button type="button" className="link" onClick={() => setOpen(true)}>
+        Watch settings
+      </button>
+      {permission.state === 'default' && watched.length > 0 && (
+        <>
+          {' '}
+          <button type="button" className="link" onClick={() => void permission.ask()}>
+            Allow notifications
+          </button>
+        </>
+      )}
+      {open && <WatchDialog onClose={() => setOpen(false)} />}
+    </span>
+  );
+}
