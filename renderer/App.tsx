@@ -4,13 +4,14 @@ import type { AccountView } from '../shared/model';
 import { useOpenDemo } from './actions/accounts';
 import { OpenAccountDialog, type AccountDialog } from './components/AccountDialogs';
 import type { AccountAction } from './components/AccountSidebar';
-import { AppFooter } from './components/AppFooter';
+import { AppInfo } from './components/AppInfo';
 import { AppProblemBanner } from './components/AppProblemBanner';
 import { EmptyAccounts } from './components/EmptyAccounts';
 import { MidBatchQuestion } from './components/MidBatchQuestion';
 import { OperationsPanel } from './components/OperationsPanel';
 import { TrashScreen } from './components/TrashScreen';
 import { UndoToast } from './components/UndoToast';
+import { AccountLooks, useAccountLookMap } from './hooks/accountLook';
 import { errorText } from './lib/errorText';
 import { accountQueries } from './queries/accounts';
 import { useLiveCache } from './queries/live';
@@ -53,6 +54,8 @@ export function App() {
   const counts = useTrashCounts(list);
   const problems = useTrashProblems(list);
   const demo = useOpenDemo();
+  // One colour and short name per account, the same in every part of the window.
+  const looks = useAccountLookMap(list);
 
   useLiveCache();
 
@@ -85,6 +88,7 @@ export function App() {
     );
 
   return (
+    <AccountLooks.Provider value={looks}>
     <div className="app">
       {/* The first Tab stop: straight to the list, past the sidebar, toolbar and filters. */}
       <a
@@ -99,6 +103,7 @@ export function App() {
       </a>
       <header className="app-header">
         <h1>Salvage</h1>
+        <AppInfo />
       </header>
       <AppProblemBanner />
       <main className="app-main">
@@ -108,7 +113,6 @@ export function App() {
       </main>
       <OperationsPanel />
       <MidBatchQuestion />
-      <AppFooter />
       <OpenAccountDialog
         dialog={dialog}
         onClose={closeDialog}
@@ -118,5 +122,6 @@ export function App() {
         }}
       />
     </div>
+    </AccountLooks.Provider>
   );
 }

@@ -201,6 +201,11 @@ export const channels = {
    */
   'ops:moveToListed': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   'ops:list': { request: Empty, response: z.array(OperationView) },
+  /**
+   * The keys of the items a batch is about (its whole plan, not only those with a result yet), so
+   * the window can hold back every action on them while it runs. Asked once per running batch.
+   */
+  'ops:items': { request: z.object({ operationId: Id }).strict(), response: z.object({ keys: z.array(z.string()) }) },
   'ops:dismiss': { request: z.object({ operationId: Id }).strict(), response: z.object({}) },
 
   /** The watch (shared/watch.ts): its settings, each account's last check, and what it found. */

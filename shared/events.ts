@@ -46,7 +46,10 @@ export interface DeletionEvent {
   keys: string[];
 }
 
-export type EventItem = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder'>;
+export type EventItem = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'movedBySalvage'>;
+
+/** A file a restore with Replace moved to the trash is Salvage's own move, never part of a deletion event (items an Undo put back keep their old time, and their event). */
+const salvageReplaced = (item: EventItem) => item.movedBySalvage?.why === 'replace';
 
 export interface DetectOptions {
   /** Lower bound of an event's size (default 10). */
@@ -97,7 +100,7 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
   const times = new Float64Array(items.length);
   const byAccount = new Map<string, number[]>();
   for (let i = 0; i < items.length; i++) {
-    const t = timeOf(items[i]!.deletedAt);
+    const t = salvageReplaced(items[i]!) ? NaN : timeOf(items[i]!.deletedAt);
     times[i] = t;
     if (Number.isNaN(t)) continue;
     const acc = items[i]!.accountId;
@@ -352,7 +355,12 @@ function dayText(f: Intl.DateTimeFormat, t: number): string {
  * "Tue 28 Nov, 14:02–14:05 · 3,214 items · 1.2 GB · mostly /Projects/Client X · Nextcloud (work)".
  * Local time unless `timeZone` is given (an IANA name, e.g. 'UTC'); an event over midnight shows both days.
  */
-export function eventSummary(e: DeletionEvent, accountLabel: (id: string) => string, opts: { timeZone?: string } = {}): string {
+export function eventSummary(
+  e: DeletionEvent,
+  accountLabel: (id: string) => string,
+  /** `when`: the span in the caller's own date format (the window's, in the user's locale). */
+  opts: { timeZone?: string; when?: (from: number, to: number) => string } = {},
+): string {
   const f = formattersFor(opts.timeZone);
   const from = Date.parse(e.from);
   const to = Date.parse(e.to);
@@ -360,7 +368,7 @@ export function eventSummary(e: DeletionEvent, accountLabel: (id: string) => str
   const d2 = dayText(f.day, to);
   const t1 = f.time.format(from);
   const t2 = f.time.format(to);
-  const when = d1 === d2 ? (t1 === t2 ? `${d1}, ${t1}` : `${d1}, ${t1}–${t2}`) : `${d1}, ${t1} – ${d2}, ${t2}`;
+  const when = opts.when ? opts.when(from, to) : d1 === d2 ? (t1 === t2 ? `${d1}, ${t1}` : `${d1}, ${t1}–${t2}`) : `${d1}, ${t1} – ${d2}, ${t2}`;
   const parts = [when, `${e.count.toLocaleString('en-US')} ${e.count === 1 ? 'item' : 'items'}`];
   if (e.bytes > 0) parts.push(formatBytes(e.bytes));
   if (e.topFolder) parts.push(`mostly ${folderLabel(e.topFolder)}`);

@@ -38,6 +38,28 @@ export type AccountView = z.infer<typeof AccountView>;
 
 export const ItemKind = z.enum(['file', 'folder']);
 
+/**
+ * How an item came into the trash through Salvage rather than by a deletion, from Salvage's ledger
+ * of its own moves (electron/services/ledger.ts). 'undo': an Undo (or a Skip after the server had
+ * already restored it) moved a restored item back; the item then reads with its name, place and
+ * deletion time from before that restore, and `trashedAs` says how the server keeps it where that
+ * differs. 'replace': a restore with Replace moved the file that stood in the way (`by` names the
+ * item restored over it); it keeps the server's deletion time but is no deletion event.
+ */
+export const SalvageMove = z.object({
+  why: z.enum(['undo', 'replace']),
+  /** When Salvage moved it (ISO 8601). */
+  at: z.string(),
+  /** Replace: the name of the restored item that took its place. */
+  by: z.string().nullable(),
+  /**
+   * Undo: the name and folder the server keeps it under (`folder` displayed, `folderId` as the
+   * server names it), when not those it reads with (a "Keep both" name, a folder it was restored into).
+   */
+  trashedAs: z.object({ name: z.string(), folder: z.string(), folderId: z.string().nullable() }).nullable(),
+});
+export type SalvageMove = z.infer<typeof SalvageMove>;
+
 /** One entry in a server's trash. `key` is unique across accounts: itemKey(accountId, id). */
 export const TrashItem = z.object({
   key: z.string(),
@@ -67,12 +89,16 @@ export const TrashItem = z.object({
   /** Why the user may not delete this item for good (only a space's managers may); null or absent: allowed. */
   cannotDelete: z.string().nullable().optional(),
   /**
-   * The server's file id of the trashed item where its listing says it (Nextcloud's oc:fileid,
-   * ownCloud 10's trash id), kept by the restored file: a restore finds where it landed by it.
+   * The server's id of the file itself, where its listing gives one (Nextcloud's oc:fileid, ownCloud
+   * 10's trash id, DocSpace's id); it stays the same while the file goes in and out of the trash,
+   * and the restored file keeps it: a restore finds where it landed by it.
    */
   fileId: z.string().max(256).nullable().optional(),
+  /** Salvage itself put this item into the trash (Undo, Replace); see SalvageMove. Absent: a deletion by someone. */
+  movedBySalvage: SalvageMove.nullable().optional(),
 });
 export type TrashItem = z.infer<typeof TrashItem>;
+
 
 /**
  * A trashed file's preview, fetched by main with the account's credentials and handed over as

@@ -144,19 +144,36 @@ export class Dav {
     return a;
   }
 
+  /**
+   * A seeding write, sent again while the server says it was busy and did nothing: the kits keep
+   * their data in SQLite, and under load a write can wait out the database's lock and fail with
+   * 500 (LockWaitTimeoutException, "database is locked"), or 423/503. Any other answer stands (an
+   * ownCloud 10 500 for two same-named deletions in one second is the server's own failure, not a
+   * busy one). `done` says whether an earlier try acted after all (a DELETE whose file is gone).
+   */
+  private async write(what: string, send: () => Promise<Answer>, ok: number[], done?: () => Promise<boolean>): Promise<Answer> {
+    for (let attempt = 1; ; attempt++) {
+      const a = await send();
+      const busy = a.status === 423 || a.status === 503 || (a.status === 500 && /LockWaitTimeout|database is locked|LockedException|Deadlock/i.test(a.text));
+      if (!busy || attempt === 6) return this.expect(what, Promise.resolve(a), ok);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+      if (done && (await done())) return { ...a, status: ok[0]! };
+    }
+  }
+
   /** MKCOL every folder on the way (existing ones are fine). */
   async mkdirs(path: string): Promise<void> {
     const parts = path.split('/').filter(Boolean);
-    for (let i = 1; i <= parts.length; i++) await this.expect(`MKCOL ${parts.slice(0, i).join('/')}`, this.request('MKCOL', this.filesPath(parts.slice(0, i).join('/'))), [201, 405]);
+    for (let i = 1; i <= parts.length; i++) await this.write(`MKCOL ${parts.slice(0, i).join('/')}`, () => this.request('MKCOL', this.filesPath(parts.slice(0, i).join('/'))), [201, 405]);
   }
 
   async put(path: string, content: string): Promise<void> {
-    await this.expect(`PUT ${path}`, this.request('PUT', this.filesPath(path), { body: content, headers: { 'Content-Type': 'text/plain' } }), [201, 204]);
+    await this.write(`PUT ${path}`, () => this.request('PUT', this.filesPath(path), { body: content, headers: { 'Content-Type': 'text/plain' } }), [201, 204]);
   }
 
   /** DELETE of a live file or folder (into the trash). */
   async trash(path: string): Promise<void> {
-    await this.expect(`DELETE ${path}`, this.request('DELETE', this.filesPath(path)), [204]);
+    await this.write(`DELETE ${path}`, () => this.request('DELETE', this.filesPath(path)), [204], async () => (await this.request('PROPFIND', this.filesPath(path), { headers: { Depth: '0' } })).status === 404);
   }
 
   /** The content of a live file, or null when there is none. */

@@ -10,7 +10,7 @@ for (const kind of SERVER_KINDS.filter((k) => k !== 'owncloud10')) {
       const count = account.trash().length;
       expect(count).toBeGreaterThan(12);
       await page.getByRole('button', { name: 'Empty trash' }).click();
-      const dialog = page.getByRole('alertdialog', { name: 'Empty the trash?' });
+      const dialog = page.getByRole('alertdialog', { name: `Empty the trash of ${account.label}?` });
       // A folder whose size the server does not give (DocSpace) is named, not counted as 0 bytes.
       await expect(dialog.getByTestId('delete-message')).toHaveText(new RegExp(`^Permanently delete ${count} items \\(\\d[\\d.,]* [KMG]?B( \\+ \\d+ folders? of unknown size)?\\) from ${account.label.replace('.', '\\.')}\\? This cannot be undone\\.$`));
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
@@ -27,7 +27,8 @@ for (const kind of SERVER_KINDS.filter((k) => k !== 'owncloud10')) {
       expect(account.trash()).toHaveLength(count);
 
       await page.getByRole('button', { name: 'Empty trash' }).click();
-      await dialog.getByRole('button', { name: 'Empty trash' }).click();
+      // The button says what goes: every item (nothing is left out here).
+      await dialog.getByRole('button', { name: `Delete ${count} items from 1 account` }).click();
       await waitForOperation(page);
       expect(account.trash()).toEqual([]);
       await expect(page.getByTestId('empty-trash')).toContainText('The trash is empty');
@@ -43,7 +44,7 @@ for (const kind of SERVER_KINDS.filter((k) => k !== 'owncloud10')) {
       const dialog = page.getByRole('alertdialog', { name: 'Delete permanently?' });
       await expect(dialog.getByTestId('delete-message')).toHaveText(`Permanently delete 3 items (6 KB) from ${account.label}? This cannot be undone.`);
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
-      await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+      await dialog.getByRole('button', { name: 'Delete 3 items permanently' }).click();
       await waitForOperation(page);
       await expect(row(page, 'Batch 02.txt')).toHaveCount(0);
       const trash = account.trash();

@@ -124,7 +124,7 @@ test('Empty trash in All accounts: one line per account, none ticked, empties on
     await sidebar.getByRole('button', { name: new RegExp(`^${owncloud.label}`) }).click();
     await expect(page.getByTestId('view-count')).toContainText(`${count(before.owncloud.length)} · `);
     await page.getByRole('button', { name: 'Empty trash' }).click();
-    const one = page.getByRole('alertdialog', { name: 'Empty the trash?' });
+    const one = page.getByRole('alertdialog', { name: `Empty the trash of ${owncloud.label}?` });
     await expect(one.getByTestId('delete-message')).toHaveText(new RegExp(`^Permanently delete ${count(before.owncloud.length)} \\(.+\\) from ${owncloud.label.replace('.', '\\.')}\\? This cannot be undone\\.$`));
     await one.getByRole('button', { name: 'Cancel' }).click();
     expect(owncloud.trash()).toHaveLength(before.owncloud.length);

@@ -148,7 +148,13 @@ test('"Restore this event" restores the incident where it was; Undo puts it back
     expect(s.live('Projects/Client X/Contracts')).toEqual([]);
     expect(s.trash().filter((n) => n.startsWith('lost '))).toHaveLength(INCIDENT_FILES);
     expect(s.trash()).toContain('Drafts');
-    await expect(grid(page).getByRole('row').filter({ hasText: 'lost 00.pdf' })).toHaveCount(1);
+    // Back as it was: deleted three days ago (so further down the list), marked as moved back by Salvage.
+    await page.getByRole('searchbox', { name: 'Search the trash' }).fill('lost 00.pdf');
+    const lost = grid(page).getByRole('row').filter({ hasText: 'lost 00.pdf' });
+    await expect(lost).toHaveCount(1);
+    await expect(lost).toContainText('3 days ago');
+    await expect(lost.getByTestId('salvage-move')).toHaveText('moved back');
+    await expect(page.getByTestId('deletion-event').filter({ hasText: 'mostly Home / Projects / Client X' })).toContainText(`${INCIDENT_FILES + 1} items`);
   } finally {
     await s.server.close();
   }
@@ -195,9 +201,16 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
 
   const accounts = await host.invoke<{ id: string; label: string }[]>('accounts:list');
   const nextcloud = accounts.find((a) => a.label === 'Nextcloud (demo)')!;
+  // The whole listing, page by page (what may be Salvage's own moves comes with the last page).
   const trashNames = async () => {
-    const { items } = await host.invoke<{ items: { name: string }[] }>('trash:list', { accountId: nextcloud.id, parentId: null, cursor: null });
-    return items.map((i) => i.name);
+    const names: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { name: string }[]; cursor: string | null } = await host.invoke('trash:list', { accountId: nextcloud.id, parentId: null, cursor });
+      names.push(...page.items.map((i) => i.name));
+      cursor = page.cursor;
+    } while (cursor);
+    return names;
   };
   expect(await trashNames()).toEqual(expect.arrayContaining(['Drafts', 'Spec 01.pdf', 'Minutes 40.md']));
 

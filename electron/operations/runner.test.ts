@@ -58,6 +58,31 @@ describe('OperationsRunner', () => {
     expect(done.secondsLeft).toBeNull();
   });
 
+  it('names every item a batch is about from the start, before any has a result (the window holds back other batches on them)', async () => {
+    const runner = new OperationsRunner(new EventBus());
+    let release!: () => void;
+    const op = runner.start({ kind: 'restore', title: 'Restore 3 items', accountIds: ['a'], items: items(3), work: () => new Promise<void>((r) => (release = r)) });
+    expect(runner.items(op.id)).toEqual(['a:0', 'a:1', 'a:2']);
+    await new Promise((r) => setTimeout(r, 0));
+    release();
+    await runner.wait(op.id);
+  });
+
+  it('tells a listener of each item as it is reported, with what the provider said (the ledger of Salvage’s moves listens)', async () => {
+    const runner = new OperationsRunner(new EventBus());
+    const heard: string[] = [];
+    const op = runner.start({
+      kind: 'undo',
+      title: 'Undo',
+      accountIds: ['a'],
+      items: items(1),
+      work: async (ctx) => ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'trashed', finalPath: null, error: null }, { landed: landedAt('/file-0.txt') }),
+      onItem: (result, extra) => heard.push(`${result.key} ${result.outcome} ${extra?.landed?.ref}`),
+    });
+    await runner.wait(op.id);
+    expect(heard).toEqual(['a:0 trashed /file-0.txt']);
+  });
+
   it('reports per-item results, progress in items and bytes, and a final done state', async () => {
     const bus = new EventBus();
     const updates = collect(bus);

@@ -27,6 +27,8 @@ export interface StartOptions {
   /** How to run it again for what was not done (Retry failed, Resume after a restart); journaled. */
   resume?: ResumeRequest;
   work: (ctx: BatchContext) => Promise<void>;
+  /** Told of each item's result as it is reported, with what the provider said about it (Salvage's ledger of its own moves listens here). */
+  onItem?: (result: ItemResult, extra: Parameters<BatchContext['itemDone']>[1]) => void;
 }
 
 interface Pending {
@@ -142,6 +144,14 @@ export class OperationsRunner {
   async wait(id: string): Promise<OperationView> {
     await this.record(id).finished;
     return this.get(id);
+  }
+
+  /** The keys of the items a batch is about (its plan, and any reported beyond it). */
+  items(id: string): string[] {
+    const record = this.record(id);
+    const keys = new Set(record.planned.keys());
+    for (const r of record.view.results) keys.add(r.key);
+    return [...keys];
   }
 
   /** What each restored item of a batch was when it landed (for undo). */
@@ -284,7 +294,7 @@ export class OperationsRunner {
     if (isFinished(record.view)) return; // cancelled while queued
     record.view.state = 'running';
     this.emit(record, true);
-    const ctx = this.contextFor(record);
+    const ctx = this.contextFor(record, options.onItem);
     try {
       await options.work(ctx);
       if (record.interrupted) return this.emit(record, true);
@@ -300,13 +310,14 @@ export class OperationsRunner {
     this.emit(record, true);
   }
 
-  private contextFor(record: Record_): BatchContext {
+  private contextFor(record: Record_, onItem?: StartOptions['onItem']): BatchContext {
     const view = record.view;
     return {
       signal: record.controller.signal,
       itemDone: (result: ItemResult, extra) => {
         if (record.reported.has(result.key)) return;
         record.reported.add(result.key);
+        onItem?.(result, extra);
         view.results.push(result);
         this.writeAhead?.result(view.id, result);
         if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);

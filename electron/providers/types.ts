@@ -98,8 +98,12 @@ export const landedIdentities = (accountId: string, landed: Landed): string[] =>
 /** What one batch call may do while it runs. The operations runner implements it. */
 export interface BatchContext {
   readonly signal: AbortSignal;
-  /** Report one item's final outcome. `landed` lets undo find a restored item again and check it is unchanged. */
-  itemDone(result: ItemResult, extra?: { bytes?: number | null; landed?: Landed }): void;
+  /**
+   * Report one item's final outcome. `landed` lets undo find a restored item again and check it is
+   * unchanged; `trashedBack`: the server had already restored an item the user chose to skip, and
+   * Salvage moved it back to the trash from there (its ledger keeps the item's old name and time).
+   */
+  itemDone(result: ItemResult, extra?: { bytes?: number | null; landed?: Landed; trashedBack?: Landed }): void;
   /**
    * These items are about to be sent to the server (a wave, or one item): the runner's journal
    * writes it down before the call returns, so a batch killed mid-way knows what may have been done.

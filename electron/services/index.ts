@@ -11,6 +11,7 @@ import { AccountsService, type DemoLauncher, type NewAccountInput } from './acco
 import { OidcSignIns } from './oidcSignIn';
 import { OperationsService } from './operations';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from './stores';
+import { MemoryLedgerStore, MoveLedger, type LedgerStore } from './ledger';
 import { TrashService } from './trash';
 import { WatchService, type OwnMoves, type WatchClock, type WatchStore } from './watch';
 import { RecentOwnMoves } from './watch-own';
@@ -22,6 +23,8 @@ export interface ServicesOptions {
   accounts: AccountStore;
   secrets: SecretStore;
   journal: OperationJournal | null;
+  /** Where Salvage's ledger of its own moves into the trash is kept (with the account data); in memory when absent. */
+  ledger?: LedgerStore;
   /** A journal written ahead of each wave and at each result (the command line's, for `salvage resume`). */
   writeAhead?: WriteAheadLog | null;
   demo: DemoLauncher | null;
@@ -60,7 +63,16 @@ export function createServices(options: ServicesOptions) {
   const bus = new EventBus();
   const runner = new OperationsRunner(bus, options.journal, options.writeAhead ?? null);
   const accounts = new AccountsService(options.accounts, options.secrets, bus, options.demo, options.makeProvider);
-  const trash = new TrashService(accounts);
+  // Salvage's moves into the trash, by the account's server and user (the command line reads them too).
+  const ledger = new MoveLedger(options.ledger ?? new MemoryLedgerStore(), (accountId) => {
+    try {
+      const account = accounts.config(accountId);
+      return { owner: `${account.serverUrl}|${account.userId}`, demo: account.demo };
+    } catch {
+      return null; // an account removed meanwhile
+    }
+  });
+  const trash = new TrashService(accounts, ledger);
   const ops = new OperationsService(runner, accounts, trash);
   const watch = new WatchService({
     accounts,
@@ -86,7 +98,7 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
-      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.watchStore?.notices?.() ?? [])],
+      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.ledger?.notices?.() ?? []), ...(options.watchStore?.notices?.() ?? [])],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
@@ -97,6 +109,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:add': async (input) => accounts.add(typedSecret(input)),
     'accounts:remove': async ({ accountId }) => {
       trash.forgetAccount(accountId);
+      ledger.forgetAccount(accountId);
       watch.forgetAccount(accountId);
       return { removed: accounts.remove(accountId) };
     },
@@ -128,6 +141,7 @@ export function createServices(options: ServicesOptions) {
     'ops:retryFailed': ({ operationId }) => ops.retryFailed(operationId),
     'ops:moveToListed': async ({ operationId }) => ops.moveToListed(operationId),
     'ops:list': async () => runner.list(),
+    'ops:items': async ({ operationId }) => ({ keys: runner.items(operationId) }),
     'ops:dismiss': async ({ operationId }) => {
       runner.dismiss(operationId);
       return {};

@@ -36,6 +36,8 @@ export class OperationsService {
   private readonly undoIndex = new Map<string, Map<string, string>>();
   /** Restores that rebuilt a tree: how many trashed folders of the batch each item lay inside (Undo goes deepest first). */
   private readonly depths = new Map<string, Map<string, number>>();
+  /** Restores that can still be undone: each item as the trash showed it, which an Undo gives back (the ledger). */
+  private readonly restoredFrom = new Map<string, Map<string, TrashItem>>();
 
   constructor(
     private readonly runner: OperationsRunner,
@@ -96,14 +98,16 @@ export class OperationsService {
     const groups = groupByAccount(found);
     for (const accountId of groups.keys()) this.target(accountId, request.destination); // validate early
     const count = found.length + missing.length;
-    const what = count === 1 ? (found[0]?.name ?? missing[0]!.id) : plural(count, 'item');
+    const what = count === 1 ? (found[0]?.name ?? this.trash.nameOf(missing[0]!)) : plural(count, 'item');
     const where = request.destination.kind === 'original' ? `to where ${count === 1 ? 'it was' : 'they were'}` : `to “${await this.folderName(request.destination)}”`;
     const depths = new Map<string, number>();
+    const byKey = new Map(found.map((i) => [i.key, i]));
+    let began = Date.now();
     const view = this.runner.start({
       kind: 'restore',
       title: `Restore ${what} ${where}`,
       accountIds: [...new Set(request.items.map((r) => r.accountId))],
-      items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
+      items: [...planned(found), ...this.plannedMissing(missing)],
       resolutions: request.resolutions,
       undoable: true,
       resume: {
@@ -114,6 +118,7 @@ export class OperationsService {
         recreateMissingFolders: Boolean(request.recreateMissingFolders),
       },
       work: async (ctx) => {
+        began = Date.now();
         this.reportMissing(ctx, missing);
         for (const [accountId, items] of groups) {
           if (ctx.signal.aborted) break;
@@ -136,12 +141,24 @@ export class OperationsService {
           });
         }
       },
+      // The ledger: a file a Replace moved to the trash is Salvage's move, not a deletion; so is an
+      // item the server had already restored when the user chose Skip, and Salvage put back.
+      onItem: (result, extra) => {
+        const accountId = parseItemKey(result.key).accountId;
+        if (extra?.landed?.replaced) this.trash.ledger.recordReplace(accountId, extra.landed.replaced, result.name);
+        const item = extra?.trashedBack ? byKey.get(result.key) : undefined;
+        if (extra?.trashedBack && item) this.trash.ledger.recordUndo(accountId, extra.trashedBack, item, began);
+      },
     });
     this.afterwards(view.id, ['restored', 'renamed', 'replaced', 'merged']);
     void this.runner.wait(view.id).then((done) => {
+      this.trash.ledger.flush();
       const touched = this.identitiesOf(view.id);
       this.takeUndoFromEarlier(touched, done.title);
-      if (done.undoable) this.undoIndex.set(view.id, touched);
+      if (done.undoable) {
+        this.undoIndex.set(view.id, touched);
+        this.restoredFrom.set(view.id, byKey);
+      }
       if (done.undoable && [...depths.values()].some((d) => d > 0)) this.depths.set(view.id, depths);
     });
     return this.watch(view);
@@ -153,7 +170,7 @@ export class OperationsService {
       kind: 'delete',
       title: `Delete ${plural(found.length + missing.length, 'item')} permanently`,
       accountIds: [...new Set(refs.map((r) => r.accountId))],
-      items: [...planned(found), ...missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: m.id, size: null }))],
+      items: [...planned(found), ...this.plannedMissing(missing)],
       resume: { kind: 'delete', items: refs },
       work: async (ctx) => {
         this.reportMissing(ctx, missing);
@@ -207,6 +224,10 @@ export class OperationsService {
     this.undoIndex.delete(operationId);
     const depths = this.depths.get(operationId);
     this.depths.delete(operationId);
+    const before = this.restoredFrom.get(operationId);
+    this.restoredFrom.delete(operationId);
+    const byTarget = new Map(targets.map((t) => [t.key, t]));
+    let began = Date.now();
     const only = targets.length === 1 ? targets[0]!.name : null;
     const view = this.runner.start({
       kind: 'undo',
@@ -214,6 +235,7 @@ export class OperationsService {
       accountIds: original.accountIds,
       items: targets.map((t) => ({ key: t.key, name: t.name, size: null })),
       work: async (ctx) => {
+        began = Date.now();
         for (const [accountId, group] of groupByAccount(targets)) {
           if (ctx.signal.aborted) break;
           // A rebuilt tree goes back innermost first, so each item is trashed on its own, not inside its folder.
@@ -227,8 +249,16 @@ export class OperationsService {
           }
         }
       },
+      // The ledger: what Undo moved back to the trash reads again as it did before the restore.
+      onItem: (result) => {
+        if (result.outcome !== 'trashed' && result.outcome !== 'reverted') return;
+        const target = byTarget.get(result.key);
+        const original = before?.get(result.key);
+        if (target && original) this.trash.ledger.recordUndo(target.accountId, target.landed, original, began);
+      },
     });
     void this.runner.wait(view.id).then((done) => {
+      this.trash.ledger.flush();
       const acted = new Set(done.results.filter((r) => r.outcome === 'trashed' || r.outcome === 'reverted').map((r) => r.key));
       const touched = new Map<string, string>();
       for (const t of targets) if (acted.has(t.key)) for (const id of landedIdentities(t.accountId, t.landed)) touched.set(id, t.name);
@@ -292,6 +322,7 @@ export class OperationsService {
       const shared = [...touched.keys()].find((id) => identities.has(id));
       if (shared === undefined) continue;
       this.undoIndex.delete(operationId);
+      this.restoredFrom.delete(operationId);
       this.runner.blockUndo(operationId, `${touched.get(shared)} was changed by a later batch (${by}), so this restore can no longer be undone.`);
     }
   }
@@ -329,11 +360,16 @@ export class OperationsService {
     return { kind: 'folder', folderId: destination.folderId };
   }
 
+  /** Items no longer in the trash, each named as the user knew it (never by its raw trash entry name). */
+  private plannedMissing(missing: ItemRef[]): PlannedItem[] {
+    return missing.map((m) => ({ key: itemKey(m.accountId, m.id), name: this.trash.nameOf(m), size: null }));
+  }
+
   private reportMissing(ctx: BatchContext, missing: ItemRef[]): void {
     for (const m of missing) {
       ctx.itemDone({
         key: itemKey(m.accountId, m.id),
-        name: m.id,
+        name: this.trash.nameOf(m),
         outcome: 'failed',
         finalPath: null,
         error: { code: 'NOT_FOUND', message: 'This item is no longer in the trash.' },

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../base/errors';
-import type { ItemRef, Preview, SameSecondReport, TrashItem } from '../../shared/model';
+import { itemKey, type ItemRef, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
 import { none } from '../providers/preview';
 import type { AccountsService } from './accounts';
+import { MemoryLedgerStore, MoveLedger } from './ledger';
 
 /**
  * Most items per trash:list page: a page holds what the provider has read by then, up to this.
@@ -14,6 +15,21 @@ export const PAGE_SIZE = 5000;
 const LISTING_IDLE_MS = 5 * 60_000;
 /** A complete top-level listing younger than this stands for the trash when emptying it (no second read). */
 export const LISTING_FRESH_MS = 2 * 60_000;
+
+/** How many names of items that left the trash are kept (the oldest go first). */
+const GONE_NAMES = 200_000;
+
+/**
+ * A name read from a server id when no listing has it: the last path segment, without Nextcloud's
+ * and ownCloud's ".d<unix time>" trash suffix ("Projects.d1796605326/Asset 26.svg.d1796605326" →
+ * "Asset 26.svg"); DocSpace and oCIS ids carry no name, so they read as "an item no longer in the trash".
+ */
+export function readableName(id: string): string {
+  const last = id.slice(id.lastIndexOf('/') + 1);
+  // DocSpace "file:123", ownCloud 10's numeric ids and oCIS's "<space>!<uuid>" keys say nothing about the name.
+  if (/^(file|folder):/.test(id) || /^\d+$/.test(last) || /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/i.test(last) || last === '') return 'An item no longer in the trash';
+  return last.replace(/\.d\d{9,}$/, '');
+}
 
 interface Listing {
   accountId: string;
@@ -37,10 +53,16 @@ export class TrashService {
   private readonly listings = new Map<string, Listing>();
   /** accountId → item id → item, for the root listing and browsed folders alike. */
   private readonly cache = new Map<string, Map<string, TrashItem>>();
+  /** Names of items that left the trash (restored, deleted), by item key, so later results can still name them. */
+  private readonly gone = new Map<string, string>();
   /** accountId → the ids of its last complete top-level listing and when it completed. */
   private readonly complete = new Map<string, { ids: string[]; at: number }>();
 
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    /** Salvage's own moves into the trash, recognised in every top-level listing served here. */
+    readonly ledger: MoveLedger = new MoveLedger(new MemoryLedgerStore()),
+  ) {}
 
   async page(accountId: string, parentId: string | null, cursor: string | null) {
     const id = cursor ?? this.open(accountId, parentId);
@@ -123,9 +145,17 @@ export class TrashService {
     const all: TrashItem[] = [];
     await this.accounts.withProvider(accountId, async (provider) => {
       if (!parentId) this.startTopLevel(accountId);
-      for await (const chunk of provider.listTrash(parentId, signal)) {
-        this.remember(accountId, chunk.items);
-        all.push(...chunk.items);
+      const reading = parentId ? null : this.readingFor(accountId);
+      const take = (items: TrashItem[]) => {
+        this.remember(accountId, items);
+        all.push(...items);
+      };
+      let complete = false;
+      try {
+        for await (const chunk of provider.listTrash(parentId, signal)) take(reading ? reading.take(chunk.items) : chunk.items);
+        complete = true;
+      } finally {
+        if (reading) take(reading.finish(complete));
       }
     });
     if (!parentId) this.complete.set(accountId, { ids: all.map((i) => i.id), at: Date.now() });
@@ -149,10 +179,26 @@ export class TrashService {
     return items;
   }
 
-  /** Forgets items the server no longer has (after restores and deletions). */
+  /** Forgets items the server no longer has (after restores and deletions); their names stay known for results that mention them. */
   forget(accountId: string, ids: Iterable<string>): void {
     const cached = this.cache.get(accountId);
-    if (cached) for (const id of ids) cached.delete(id);
+    if (!cached) return;
+    for (const id of ids) {
+      const item = cached.get(id);
+      if (!item) continue;
+      cached.delete(id);
+      this.gone.set(itemKey(accountId, id), item.name);
+      if (this.gone.size > GONE_NAMES) this.gone.delete(this.gone.keys().next().value!);
+    }
+  }
+
+  /**
+   * An item's name as the user knows it, for a result line about an item that is no longer in the
+   * trash: from the listing, else from an earlier one, else read from its server id (never the raw
+   * trash entry name such as "Asset 26.svg.d1796605326").
+   */
+  nameOf(ref: ItemRef): string {
+    return this.cache.get(ref.accountId)?.get(ref.id)?.name ?? this.gone.get(itemKey(ref.accountId, ref.id)) ?? readableName(ref.id);
   }
 
   forgetAccount(accountId: string): void {
@@ -180,17 +226,28 @@ export class TrashService {
     this.listings.set(id, listing);
     if (!parentId) this.startTopLevel(accountId);
     const ids: string[] = [];
+    // Items that may be Salvage's own moves wait for the end of the listing (ledger.ts).
+    const reading = parentId ? null : this.readingFor(accountId);
+    const take = (items: TrashItem[]) => {
+      this.remember(accountId, items);
+      if (!parentId) for (const item of items) ids.push(item.id);
+      listing.buffer.push(...items);
+      listing.seen += items.length;
+      listing.wake?.();
+    };
     void this.accounts
       .withProvider(accountId, async (provider) => {
-        for await (const chunk of provider.listTrash(parentId, listing.controller.signal)) {
-          if (chunk.total !== undefined) listing.total = chunk.total;
-          this.remember(accountId, chunk.items);
-          if (!parentId) for (const item of chunk.items) ids.push(item.id);
-          listing.buffer.push(...chunk.items);
-          listing.seen += chunk.items.length;
-          listing.wake?.();
+        let complete = false;
+        try {
+          for await (const chunk of provider.listTrash(parentId, listing.controller.signal)) {
+            if (chunk.total !== undefined) listing.total = chunk.total;
+            take(reading ? reading.take(chunk.items) : chunk.items);
+          }
+          complete = !listing.controller.signal.aborted;
+        } finally {
+          if (reading) take(reading.finish(complete));
         }
-        if (!parentId && !listing.controller.signal.aborted) this.complete.set(accountId, { ids, at: Date.now() });
+        if (!parentId && complete) this.complete.set(accountId, { ids, at: Date.now() });
       })
       .catch((e: unknown) => {
         listing.error = e;
@@ -200,6 +257,11 @@ export class TrashService {
         listing.wake?.();
       });
     return id;
+  }
+
+  /** A top-level listing read through Salvage's ledger of its own moves (DocSpace keeps an item's place and name itself). */
+  private readingFor(accountId: string) {
+    return this.ledger.reading(accountId, { placeBack: this.accounts.config(accountId).kind !== 'docspace' });
   }
 
   /** A new top-level listing starts the account's cache afresh; until it completes there is no complete listing. */

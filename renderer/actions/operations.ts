@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import type { Destination, Resolution, TrashItem } from '../../shared/model';
 import { errorText } from '../lib/errorText';
-import { dropOp, upsertOp } from '../queries/operations';
+import { dropOp, rememberOpItems, upsertOp } from '../queries/operations';
 import { useActionContext, type ActionContext } from './context';
 
 /**
@@ -15,6 +15,7 @@ const refs = (items: readonly TrashItem[]) => items.map((i) => (i.parentId ? { a
 
 export async function startRestore(ctx: ActionContext, items: readonly TrashItem[], destination: Destination, resolutions: Record<string, Resolution> = {}) {
   const op = await ctx.api('ops:restore', { items: refs(items), destination, resolutions, recreateMissingFolders: true });
+  rememberOpItems(ctx.client, op.id, items.map((i) => i.key));
   upsertOp(ctx.client, op);
   return op;
 }
@@ -25,6 +26,7 @@ export const checkRestore = (ctx: ActionContext, items: readonly TrashItem[], de
 
 export async function deleteForGood(ctx: ActionContext, items: readonly TrashItem[]) {
   const op = await ctx.api('ops:delete', { items: refs(items) });
+  rememberOpItems(ctx.client, op.id, items.map((i) => i.key));
   upsertOp(ctx.client, op);
   return op;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationView } from '../../shared/model';
 import { ApiError } from '../api/client';
 import type * as sel from '../lib/selection';
+import { noBusyItems, type BusyItems } from '../lib/busy';
 import { keys } from '../queries/keys';
 import { account, conflict, fakeContext, operation, trashItem, type Handlers } from './testing';
 import { trashWorkflows, type TrashDialog } from './trash';
@@ -12,7 +13,7 @@ const b1 = trashItem('b', 'Photo.jpg');
 const accounts = new Map([account('a'), account('b', { kind: 'docspace' })].map((x) => [x.id, x]));
 
 /** The workflows on a fake api, with a screen that records what it was told to show. */
-function setup(handlers: Handlers) {
+function setup(handlers: Handlers, busy: BusyItems = noBusyItems) {
   const fake = fakeContext(handlers);
   const screen = {
     dialog: null as TrashDialog,
@@ -29,6 +30,7 @@ function setup(handlers: Handlers) {
       changeSelection: (update) => void (screen.selection = update(screen.selection)),
     },
     accounts,
+    busy,
   );
   return { ...fake, screen, flows };
 }
@@ -153,7 +155,7 @@ describe('delete and empty', () => {
     const deleting = operation('op-2', { kind: 'delete' });
     const t = setup({ 'ops:delete': () => deleting });
     t.flows.askDelete([a1]);
-    expect(t.screen.dialog).toEqual({ kind: 'delete', items: [a1] });
+    expect(t.screen.dialog).toEqual({ kind: 'delete', items: [a1], leftOut: [] });
     await t.flows.deleteForGood([a1]);
     expect(t.calls).toEqual([{ channel: 'ops:delete', payload: { items: [{ accountId: 'a', id: a1.id }] } }]);
     expect(t.screen.dialog).toBeNull();
@@ -213,6 +215,61 @@ describe('items the user may not restore or delete (an oCIS viewer or editor)', 
     expect(t.screen.dialog).toBeNull();
     expect(t.screen.error).toContain('Cannot be deleted: You are a viewer of Board');
     t.flows.askDelete([a1, board]);
-    expect(t.screen.dialog).toEqual({ kind: 'delete', items: [a1] });
+    expect(t.screen.dialog).toEqual({ kind: 'delete', items: [a1], leftOut: [board] });
+  });
+});
+
+describe('one batch at a time on the same items', () => {
+  const running = operation('op-9', { state: 'running', title: 'Restore 184 items to where they were' });
+  const busyWith = (...keys: string[]): BusyItems => ({ has: (k) => keys.includes(k), batchOf: (k) => (keys.includes(k) ? running : undefined) });
+
+  it('a restore of items a batch still works on is not started, and says which batch', async () => {
+    const t = setup({}, busyWith(a1.key));
+    await t.flows.restore([a1, a2]);
+    expect(t.calls).toEqual([]);
+    expect(t.screen.error).toBe('Not started: “Restore 184 items to where they were” is still running on 1 of these 2 items.');
+  });
+
+  it('nor a delete', () => {
+    const t = setup({}, busyWith(a1.key));
+    t.flows.askDelete([a1]);
+    expect(t.screen.dialog).toBeNull();
+    expect(t.screen.error).toBe('Not started: “Restore 184 items to where they were” is still running on this item.');
+  });
+});
+
+describe('conflicts all skipped', () => {
+  it('runs no batch of nothing: the dialog closes and nothing is sent', async () => {
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [conflict(a1)], missingFolders: [] }) });
+    await t.flows.restore([a1]);
+    const step = t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>;
+    await t.flows.resolveConflicts(step, { [a1.key]: 'skip' });
+    expect(t.channels()).toEqual(['ops:checkConflicts']);
+    expect(t.screen.dialog).toBeNull();
+  });
+
+  it('with something left to restore, the skipped ones go with the batch untouched (its results say so)', async () => {
+    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [conflict(a1)], missingFolders: [] }), 'ops:restore': () => started });
+    await t.flows.restore([a1, a2]);
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a1.key]: 'skip' });
+    expect(t.calls[1]!.payload).toMatchObject({ items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }], resolutions: { [a1.key]: 'skip' } });
+  });
+});
+
+describe('a missing folder that is in the trash itself', () => {
+  it('is restored with the items, ahead of them, after the checks run again', async () => {
+    const drafts = trashItem('a', 'Drafts', { kind: 'folder', originalFolder: '/Projects' });
+    const inside = trashItem('a', 'draft 1.docx', { originalFolder: '/Projects/Drafts' });
+    let checks = 0;
+    const t = setup({
+      'ops:checkConflicts': () => (checks++ === 0 ? { conflicts: [], missingFolders: ['/Projects/Drafts'] } : { conflicts: [], missingFolders: [] }),
+      'ops:restore': () => started,
+    });
+    await t.flows.restore([inside]);
+    const step = t.screen.dialog as Extract<TrashDialog, { kind: 'missing-folders' }>;
+    expect(step.kind).toBe('missing-folders');
+    await t.flows.restoreWithFolders(step, [drafts]);
+    expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:checkConflicts', 'ops:restore']);
+    expect(t.calls[2]!.payload).toMatchObject({ items: [{ accountId: 'a', id: drafts.id }, { accountId: 'a', id: inside.id }] });
   });
 });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AccountView, Conflict, Destination, FolderRef, Resolution, TrashItem } from '../../shared/model';
+import { busyReason, noBusyItems, type BusyItems } from '../lib/busy';
 import { errorText } from '../lib/errorText';
 import { selectionLimits } from '../lib/restrictions';
 import * as sel from '../lib/selection';
@@ -12,7 +13,7 @@ export type TrashDialog =
   | { kind: 'restore-to'; items: TrashItem[]; accountId: string; folder: FolderRef | null }
   | { kind: 'conflicts'; items: TrashItem[]; destination: Destination; conflicts: Conflict[] }
   | { kind: 'missing-folders'; items: TrashItem[]; destination: Destination; conflicts: Conflict[]; folders: string[] }
-  | { kind: 'delete'; items: TrashItem[] }
+  | { kind: 'delete'; items: TrashItem[]; leftOut: TrashItem[] }
   | { kind: 'empty'; accountId: string }
   | { kind: 'empty-many' }
   | null;
@@ -41,7 +42,14 @@ export function singleAccount(items: readonly TrashItem[]): string | null {
  * conflicts → start), restore into a folder, delete for good, empty the trash, reload. Each step
  * shows a busy banner while main works; a failure becomes the error banner.
  */
-export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: ReadonlyMap<string, AccountView>) {
+export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: ReadonlyMap<string, AccountView>, busy: BusyItems = noBusyItems) {
+  /** A batch on items another batch is still working on never starts: the reason goes to the error banner. */
+  const held = (items: readonly TrashItem[]): boolean => {
+    const reason = busyReason(items, busy);
+    if (reason) ui.setError(`Not started: ${reason}.`);
+    return reason !== null;
+  };
+
   const run = async (label: string, fn: () => Promise<void>) => {
     ui.setBusy(label);
     ui.setError(null);
@@ -76,7 +84,7 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
   const restore = (selected: TrashItem[], destination: Destination = original) =>
     run('Checking the destination…', async () => {
       const items = restorable(selected);
-      if (items.length === 0) return;
+      if (items.length === 0 || held(items)) return;
       const check = await checkRestore(ctx, items, destination);
       if (check.missingFolders.length > 0) {
         ui.showDialog({ kind: 'missing-folders', items, destination, conflicts: check.conflicts, folders: check.missingFolders });
@@ -89,9 +97,21 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
     /** The user read which original folders are gone and goes on. */
     continueWithoutFolders: (step: Extract<TrashDialog, { kind: 'missing-folders' }>) =>
       run('Restoring…', () => askConflictsThenStart(step.items, step.destination, step.conflicts)),
+    /** A missing folder is in the trash itself: restore it with the items (they go back inside it, checked again). */
+    restoreWithFolders: (step: Extract<TrashDialog, { kind: 'missing-folders' }>, folders: readonly TrashItem[]) => {
+      ui.showDialog(null);
+      return restore([...folders.filter((f) => !step.items.some((i) => i.key === f.key)), ...step.items], step.destination);
+    },
     /** The user chose what happens to each conflicting item: the batch starts. */
-    resolveConflicts: (step: Extract<TrashDialog, { kind: 'conflicts' }>, resolutions: Record<string, Resolution>) =>
-      start(step.items, step.destination, resolutions),
+    resolveConflicts: (step: Extract<TrashDialog, { kind: 'conflicts' }>, resolutions: Record<string, Resolution>) => {
+      // "Skip" for every item leaves nothing to do: no batch of nothing. Otherwise the skipped ones
+      // go with the batch, untouched, and its results say they were skipped.
+      if (step.items.every((i) => resolutions[i.key] === 'skip')) {
+        ui.showDialog(null);
+        return;
+      }
+      return start(step.items, step.destination, resolutions);
+    },
 
     /** "Restore to…" (or a drop onto a folder): the selection must come from that folder's account. */
     chooseFolder(chosen: TrashItem[], folder: FolderRef | null = null) {
@@ -117,11 +137,13 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
     /** Items the user may not delete for good (not a manager of their oCIS space) are left out; none left: why. */
     askDelete(selected: TrashItem[]) {
       const limits = selectionLimits(selected);
-      if (limits.deletable.length) ui.showDialog({ kind: 'delete', items: limits.deletable });
+      if (held(selected)) return;
+      if (limits.deletable.length) ui.showDialog({ kind: 'delete', items: limits.deletable, leftOut: selected.filter((i) => i.cannotDelete) });
       else if (limits.deleteNote) ui.setError(limits.deleteNote);
     },
     deleteForGood(items: TrashItem[]) {
       ui.showDialog(null);
+      if (held(items)) return;
       return run('Deleting…', async () => {
         await deleteForGood(ctx, items);
         ui.changeSelection(sel.clear);
@@ -155,10 +177,10 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
 export type TrashWorkflows = ReturnType<typeof trashWorkflows> & { dialog: TrashDialog; busy: string | null; error: string | null };
 
 /** The trash workflows with their on-screen state (the open dialog, the busy and error banners). */
-export function useTrashWorkflows(accounts: ReadonlyMap<string, AccountView>, changeSelection: TrashUi['changeSelection']): TrashWorkflows {
+export function useTrashWorkflows(accounts: ReadonlyMap<string, AccountView>, changeSelection: TrashUi['changeSelection'], items: BusyItems = noBusyItems): TrashWorkflows {
   const ctx = useActionContext();
   const [dialog, showDialog] = useState<TrashDialog>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  return { dialog, busy, error, ...trashWorkflows(ctx, { showDialog, setBusy, setError, changeSelection }, accounts) };
+  return { dialog, busy, error, ...trashWorkflows(ctx, { showDialog, setBusy, setError, changeSelection }, accounts, items) };
 }

@@ -1,5 +1,6 @@
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import type { AccountView, FolderRef } from '../../shared/model';
+import { useAccountLook } from '../hooks/accountLook';
 import { formatCount } from '../lib/format';
 import type { AccountProblem } from '../queries/trash';
 import { FolderTree } from './FolderTree';
@@ -46,6 +47,7 @@ export function AccountSidebar({
   const total = known.some((n) => n === null) ? null : known.reduce<number>((s, n) => s + (n ?? 0), 0);
   // With one account, its folders are the drop targets in "All accounts" too.
   const selected = accounts.find((a) => a.id === current) ?? (accounts.length === 1 ? accounts[0] : undefined);
+  const look = useAccountLook();
   return (
     <nav className="sidebar" aria-label="Accounts">
       <ul className="account-list">
@@ -65,9 +67,12 @@ export function AccountSidebar({
                 className={`account-entry${current === a.id ? ' current' : ''}`}
                 aria-current={current === a.id ? 'page' : undefined}
                 onClick={() => onSelect(a.id)}
-                title={`${a.userName} on ${a.serverUrl}`}
+                title={`${a.label} — ${a.userName} on ${a.serverUrl}`}
               >
-                <span className="account-name">{a.label}</span>
+                <span className="account-name">
+                  <span className="swatch" style={{ background: look(a.id).color }} aria-hidden="true" />
+                  <span className="account-label">{a.label}</span>
+                </span>
                 <span className="account-kind">
                   {KIND_SHORT[a.kind]}
                   {a.demo ? ' · demo' : ''}

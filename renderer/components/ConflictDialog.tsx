@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
-import type { Conflict, Resolution } from '../../shared/model';
+import { parseItemKey, type Conflict, type Resolution } from '../../shared/model';
 import { choiceForAll, compareSides, DEFAULT_CHOICE, isSelectionClash, type Side } from '../lib/conflict';
 import { formatDateTime, formatExact, formatRelative, formatSizeExact, plural } from '../lib/format';
+import { useSeveralAccounts } from '../hooks/accountLook';
+import { AccountBadge } from './AccountBadge';
 import { Modal } from './Modal';
 import { folderLabel } from '../../shared/location';
 
@@ -24,24 +26,19 @@ function Mark({ children, title }: { children: string; title: string }) {
   );
 }
 
-/** What "Newer" means on that side: its date is the later one. */
-function newerHint(side: Side, selection: boolean): string {
-  if (side === 'trashed') return `Deleted after the other was ${selection ? 'deleted' : 'last modified'}`;
-  return `${selection ? 'Deleted' : 'Modified'} after this item was deleted`;
-}
-
 function SideCard({ c, side }: { c: Conflict; side: Side }) {
   const cmp = compareSides(c);
   const selection = isSelectionClash(c);
   const info = side === 'trashed' ? c.trashed : c.existing;
   const date = side === 'trashed' ? c.trashed.deletedAt : c.existing.modifiedAt;
   const label = side === 'trashed' ? (selection ? 'This item' : 'In the trash') : selection ? 'Also selected' : 'Already there';
-  const verb = side === 'trashed' || selection ? 'deleted' : 'modified';
+  const verb = side === 'trashed' || selection ? 'Deleted' : 'Last changed';
   return (
     <div className={`conflict-side side-${side}`} role="group" aria-label={label} data-testid={`side ${side}`}>
       <div className="side-head">
         <span className="side-label">{label}</span>
-        {cmp.newer === side && <Mark title={newerHint(side, selection)}>Newer</Mark>}
+        {cmp.deletedLater === side && <Mark title="Deleted after the other selected item">Deleted later</Mark>}
+        {side === 'existing' && cmp.changedSince === true && <Mark title="Changed after the one in the trash was deleted">Changed since</Mark>}
         {cmp.larger === side && <Mark title="It has more bytes than the other">Larger</Mark>}
         {cmp.larger === 'same' && <Mark title="Both have exactly the same number of bytes">Same size</Mark>}
       </div>
@@ -123,29 +120,40 @@ export function ConflictDialog({
   const shown = conflicts.slice(0, MAX_ROWS);
   const count = (r: Resolution) => Object.values(choices).filter((v) => v === r).length;
   const selectionClashes = conflicts.filter(isSelectionClash).length;
+  const several = useSeveralAccounts();
+  // What pressing the button does: restore every item but the skipped ones, or, when all are skipped, nothing.
+  const restoring = total - count('skip');
   return (
     <Modal title={dialogTitle(conflicts)} isOpen onClose={onCancel} className="conflict-dialog">
       <p className="dialog-sub">
         {conflicts.length === total
-          ? 'Choose what happens to each one.'
+          ? conflicts.length === 1
+            ? 'Choose what happens to it.'
+            : 'Choose what happens to each one.'
           : `${total - conflicts.length === 1 ? 'The other item can be restored as it is' : `The other ${plural(total - conflicts.length, 'item')} can be restored as they are`}. Choose what happens to ${conflicts.length === 1 ? 'this one' : 'these'}.`}
       </p>
-      <div className="apply-all" role="group" aria-label="Apply to all">
-        <span>Apply to all:</span>
-        {CHOICES.map((c) => (
-          <button key={c.value} type="button" onClick={() => setAll(c.value)} title={c.hint}>
-            {c.label} all
-          </button>
-        ))}
-        {selectionClashes > 0 && selectionClashes < conflicts.length && (
-          <span className="muted apply-all-note">“Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they are.</span>
-        )}
-      </div>
+      {/* One conflict: its own choice is all there is (no "For all 1 conflict"). */}
+      {conflicts.length > 1 && (
+        <div className="apply-all" role="group" aria-label="Apply to all">
+          <span>For all {plural(conflicts.length, 'conflict')}:</span>
+          {CHOICES.map((c) => (
+            <button key={c.value} type="button" onClick={() => setAll(c.value)} title={c.hint} aria-label={`${c.label} all`}>
+              {c.label}
+            </button>
+          ))}
+          {selectionClashes > 0 && selectionClashes < conflicts.length && (
+            <span className="muted apply-all-note">“Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they are.</span>
+          )}
+        </div>
+      )}
       <ul className="conflict-list" aria-label="Conflicts">
         {shown.map((c) => (
           <li key={c.itemKey} className={`conflict-row${isSelectionClash(c) ? ' selection-clash' : ''}`} data-testid={`conflict ${c.name}`}>
             <div className="conflict-name">
-              <strong>{c.name}</strong>
+              <span className="conflict-title">
+                {several && <AccountBadge accountId={parseItemKey(c.itemKey).accountId} />}
+                <strong>{c.name}</strong>
+              </span>
               <TargetPath c={c} />
               {isSelectionClash(c) && (
                 <span className="conflict-selection">
@@ -169,8 +177,8 @@ export function ConflictDialog({
         <Button className="button" onPress={onCancel}>
           Cancel
         </Button>
-        <Button className="button primary" onPress={() => onResolve(choices)}>
-          Restore
+        <Button className="button primary" onPress={() => onResolve(choices)} data-testid="conflicts-confirm">
+          {restoring > 0 ? `Restore ${plural(restoring, 'item')}` : 'Close: every item is skipped, nothing to restore'}
         </Button>
       </div>
     </Modal>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Button } from 'react-aria-components';
 import { Modal } from './Modal';
 
@@ -11,18 +12,22 @@ export function DeleteDialog({
   confirmLabel,
   onCancel,
   onConfirm,
+  children,
 }: {
   title: string;
   message: string;
   confirmLabel: string;
   onCancel: () => void;
   onConfirm: () => void;
+  /** What goes in detail, below the sentence (per account, folders, what is left out). */
+  children?: ReactNode;
 }) {
   return (
     <Modal title={title} isOpen onClose={onCancel} role="alertdialog" className="delete-dialog">
       <p className="delete-message" data-testid="delete-message">
         {message}
       </p>
+      {children}
       <div className="dialog-actions">
         <Button className="button" autoFocus onPress={onCancel}>
           Cancel

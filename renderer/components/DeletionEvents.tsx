@@ -11,7 +11,7 @@ export function DeletionEvents({
   current,
   onSelect,
   onRestore,
-  disabled,
+  disabledFor,
 }: {
   events: readonly DeletionEvent[];
   summaryOf: (e: DeletionEvent) => string;
@@ -19,22 +19,36 @@ export function DeletionEvents({
   current: string | null;
   onSelect: (e: DeletionEvent) => void;
   onRestore: (e: DeletionEvent) => void;
-  /** Why nothing can be restored right now (a workflow runs), or null. */
-  disabled: string | null;
+  /** Why this event cannot be restored right now (a workflow runs, a batch works on its items), or null. */
+  disabledFor: (e: DeletionEvent) => string | null;
 }) {
   if (events.length === 0) return <p className="deletion-events empty muted">No bursts of deletions found.</p>;
   return (
     <ul className="deletion-events" aria-label="Deletion events" data-testid="deletion-events">
-      {events.map((e) => {
+      {events.map((e, index) => {
         const summary = summaryOf(e);
+        const disabled = disabledFor(e);
         return (
           <li key={e.id} className={current === e.id ? 'current' : undefined} data-testid="deletion-event">
             <button type="button" className="event-summary" aria-pressed={current === e.id} onClick={() => onSelect(e)} title={summary}>
               {summary}
             </button>
-            <button type="button" className="event-restore" onClick={() => onRestore(e)} disabled={disabled !== null} title={disabled ?? undefined} aria-label={`Restore this event: ${summary}`}>
+            <button
+              type="button"
+              className="event-restore"
+              onClick={() => onRestore(e)}
+              disabled={disabled !== null}
+              title={disabled ?? undefined}
+              aria-label={`Restore this event: ${summary}`}
+              aria-describedby={disabled ? `event-wait-${index}` : undefined}
+            >
               Restore this event
             </button>
+            {disabled && (
+              <span className="event-wait muted" id={`event-wait-${index}`} data-testid="event-wait">
+                {disabled}
+              </span>
+            )}
           </li>
         );
       })}

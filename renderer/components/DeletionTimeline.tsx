@@ -2,26 +2,22 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AccountView } from '../../shared/model';
-import { accountColor, usePrefersDark } from '../lib/accountColors';
-import { formatBytes, formatCount } from '../lib/format';
+import { usePrefersDark } from '../lib/accountColors';
+import { useAccountLook } from '../hooks/accountLook';
+import { DATES, formatBytes, formatCount } from '../lib/format';
 import { binsRange, formatBar, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';
 import { useElementWidth } from '../hooks/useElementWidth';
 import type { Timeline } from '../hooks/useTimeline';
-import { useMediaQuery } from '../hooks/useMediaQuery';
 import { useTimelineKeys } from '../hooks/useTimelineKeys';
 
 
-const hhmm = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
-const monthYear = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric' });
-
-/** Tick labels of the time axis: "14:05" within a day (the date at midnight), "28 Nov", "Nov 2026". */
+/** Tick labels of the time axis, in the window's date format: "2:05 PM" within a day (the date at midnight), "Nov 28", "Nov 2026". */
 const timeTicks: uPlot.Axis.DynamicValues = (_u, splits, _i, _space, incr) =>
   splits.map((t) => {
     const d = new Date(t);
-    if (incr < 86_400_000) return d.getHours() === 0 && d.getMinutes() === 0 ? dayMonth.format(t) : hhmm.format(t);
-    if (incr < 28 * 86_400_000) return dayMonth.format(t);
-    return monthYear.format(t);
+    if (incr < 86_400_000) return d.getHours() === 0 && d.getMinutes() === 0 ? DATES.dayMonth.format(t) : DATES.time.format(t);
+    if (incr < 28 * 86_400_000) return DATES.dayMonth.format(t);
+    return DATES.monthYear.format(t);
   });
 
 /** Stacked bars: each account's series is the running total up to it, drawn from the top down. */
@@ -65,14 +61,14 @@ function barText(timeline: Timeline, accounts: readonly AccountView[], i: number
 
 /** Which colour is which account (shown when there are several). */
 export function TimelineLegend({ accounts }: { accounts: readonly AccountView[] }) {
-  const dark = usePrefersDark();
+  const look = useAccountLook();
   if (accounts.length < 2) return null;
   return (
     <ul className="timeline-legend" aria-label="Colours of the accounts">
-      {accounts.map((a, k) => (
-        <li key={a.id}>
-          <span className="swatch" style={{ background: accountColor(k, dark) }} aria-hidden="true" />
-          {a.label}
+      {accounts.map((a) => (
+        <li key={a.id} title={a.label}>
+          <span className="swatch" style={{ background: look(a.id).color }} aria-hidden="true" />
+          {look(a.id).short}
         </li>
       ))}
     </ul>
@@ -89,6 +85,7 @@ export function DeletionTimeline({
   accounts,
   range,
   onRange,
+  short = false,
   children,
 }: {
   timeline: Timeline;
@@ -96,6 +93,8 @@ export function DeletionTimeline({
   accounts: readonly AccountView[];
   range: TimeRange | null;
   onRange: (range: TimeRange | null) => void;
+  /** A short window: the line under the chart is read out to screen readers only (the zoom is in the panel's head). */
+  short?: boolean;
   /** Controls at the end of the line under the chart (zoom). */
   children?: ReactNode;
 }) {
@@ -103,8 +102,8 @@ export function DeletionTimeline({
   const plot = useRef<uPlot | null>(null);
   const width = useElementWidth(box);
   const dark = usePrefersDark();
-  // Short windows get a lower chart, so the list keeps its rows.
-  const height = useMediaQuery('(max-height: 700px)') ? 64 : 96;
+  // Short windows get a lower chart (still tall enough to read: its bars 40 px), so the list keeps its rows.
+  const height = short ? 62 : 96;
   const [hover, setHover] = useState<number | null>(null);
   const keys = useTimelineKeys(timeline, range, onRange);
   const hintId = useId();
@@ -113,7 +112,10 @@ export function DeletionTimeline({
   useEffect(() => {
     latest.current = { timeline, onRange, range };
   });
-  const ids = accounts.map((a) => a.id).join('\u0000');
+  // Each account's colour is its own everywhere (its place in the account list), not its place among those shown.
+  const look = useAccountLook();
+  const colours = accounts.map((a) => look(a.id).color);
+  const ids = accounts.map((a, k) => `${a.id}=${colours[k]}`).join('\u0000');
 
   // One chart per set of accounts and theme; data, size and the range are pushed into it below.
   useEffect(() => {
@@ -124,7 +126,7 @@ export function DeletionTimeline({
     const grid = css.getPropertyValue('--border').trim() || '#ddd';
     const series: uPlot.Series[] = [{}];
     for (let k = accounts.length - 1; k >= 0; k--) {
-      const colour = accountColor(k, dark);
+      const colour = colours[k]!;
       series.push({ label: accounts[k]!.label, fill: colour, stroke: colour, width: 0, points: { show: false }, paths: uPlot.paths.bars!({ size: [1, Infinity, 1], gap: 1, align: 1 }) });
     }
     const u = new uPlot(
@@ -231,8 +233,9 @@ export function DeletionTimeline({
         onKeyDown={keys.onKeyDown}
         onBlur={keys.onBlur}
         data-testid="deletion-timeline"
+        data-colours={accounts.map((a, k) => `${a.id}=${colours[k]}`).join('|')}
       />
-      <div className="timeline-foot">
+      <div className={short ? 'timeline-foot visually-hidden' : 'timeline-foot'}>
         <p className="timeline-readout" aria-live="polite" data-testid="timeline-readout">
           {shown !== null ? barText(timeline, accounts, shown) : range ? `Showing ${formatRange(range)}` : 'Drag across the bars to show a time range.'}
         </p>

@@ -6,7 +6,9 @@ import { fullPath } from '../../shared/location';
 import { retentionNote } from '../lib/retention';
 import { errorText } from '../lib/errorText';
 import { usePreview } from '../queries/trash';
+import { AccountSwatch } from './AccountBadge';
 import { FileIcon } from './FileIcon';
+import { salvageMoveText } from './SalvageMoveTag';
 
 /** The item's preview, fetched by main and shown from data; or why there is none. */
 function ItemPreview({ item }: { item: TrashItem }) {
@@ -43,12 +45,21 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
         <dt>Original path</dt>
         <dd data-testid="details-path">{fullPath(item)}</dd>
         <dt>Account</dt>
-        <dd>{account ? accountWithKind(account) : item.accountId}</dd>
+        <dd className="details-account">
+          <AccountSwatch accountId={item.accountId} />
+          {account ? accountWithKind(account) : item.accountId}
+        </dd>
         <dt>Deleted</dt>
         <dd>
           {formatExact(item.deletedAt)}
           {item.deletedBy ? ` by ${item.deletedBy}` : ''}
         </dd>
+        {item.movedBySalvage && (
+          <>
+            <dt>{item.movedBySalvage.why === 'replace' ? 'Moved here by Salvage' : 'Moved back by Salvage'}</dt>
+            <dd data-testid="details-moved">{salvageMoveText(item.movedBySalvage)}</dd>
+          </>
+        )}
         <dt>Size</dt>
         <dd>{item.kind === 'folder' && item.size === null ? 'not given by the server' : formatSizeExact(item.size)}</dd>
         <dt>Type</dt>

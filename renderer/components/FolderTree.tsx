@@ -70,9 +70,15 @@ export function FolderTree(props: TreeProps) {
       </p>
     );
   const folder = root.data.folder;
+  // Infinite Scale: project spaces stand beside Home, as item locations name them ("Marketing / …"),
+  // not inside it. They are the root's children whose path is a space's name, not a "/…" path.
+  const spaces = root.data.children.filter((c) => !c.path.startsWith('/'));
   return (
     <ul className="folder-tree" role="tree" aria-label={props.label} onKeyDown={onKeyDown} data-testid={props.testId}>
-      <FolderNode {...props} folder={{ ...folder, name: folder.name || 'All files' }} level={1} expanded={expanded} toggle={toggle} isRoot />
+      <FolderNode {...props} folder={{ ...folder, name: folder.name || 'All files' }} level={1} expanded={expanded} toggle={toggle} isRoot hide={spaces} />
+      {spaces.map((space) => (
+        <FolderNode key={space.id} {...props} folder={space} level={1} expanded={expanded} toggle={toggle} />
+      ))}
     </ul>
   );
 }
@@ -83,8 +89,9 @@ function FolderNode({
   expanded,
   toggle,
   isRoot,
+  hide = [],
   ...props
-}: TreeProps & { folder: FolderRef; level: number; expanded: Set<string>; toggle: (id: string, open?: boolean) => void; isRoot?: boolean }) {
+}: TreeProps & { folder: FolderRef; level: number; expanded: Set<string>; toggle: (id: string, open?: boolean) => void; isRoot?: boolean; hide?: readonly FolderRef[] }) {
   const nodeId = isRoot ? '' : folder.id;
   const open = expanded.has(nodeId);
   const [dropping, setDropping] = useState(false);
@@ -162,9 +169,9 @@ function FolderNode({
               {errorText(children.error)}
             </li>
           ) : (
-            children.data.children.map((child) => (
-              <FolderNode key={child.id} {...props} folder={child} level={level + 1} expanded={expanded} toggle={toggle} />
-            ))
+            children.data.children
+              .filter((child) => !hide.some((h) => h.id === child.id))
+              .map((child) => <FolderNode key={child.id} {...props} folder={child} level={level + 1} expanded={expanded} toggle={toggle} />)
           )}
         </ul>
       )}

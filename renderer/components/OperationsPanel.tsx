@@ -1,13 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isFinished, type ItemResult, type OperationView } from '../../shared/model';
+import { isFinished, parseItemKey, type ItemResult, type OperationView } from '../../shared/model';
 import { useClearFinished, useOperationCommands } from '../actions/operations';
 import { arrangeActivity, failedCount, finishedLine, progressParts } from '../lib/activity';
 import { textFor } from '../lib/errorText';
 import { formatBytes, formatCount, plural } from '../lib/format';
 import { OUTCOME_ORDER, outcomeLabel, summarise } from '../lib/outcomes';
-import { operationQueries } from '../queries/operations';
+import { useSeveralAccounts } from '../hooks/accountLook';
+import { busyReason, type BusyItems } from '../lib/busy';
+import { useMediaQuery } from '../hooks/useMediaQuery';
+import { operationQueries, useBusyItems } from '../queries/operations';
+import { AccountBadge, AccountBadges } from './AccountBadge';
 import { ErrorLine } from './ErrorLine';
+import { SHORT_WINDOW } from './trashGrid';
 import { folderLabel } from '../../shared/location';
 import { formatPace } from '../../shared/pace';
 
@@ -42,7 +47,19 @@ function StateLine({ op }: { op: OperationView }) {
   return <span>Done — {summarise(op)}</span>;
 }
 
-function OperationCard({ op }: { op: OperationView }) {
+/** One item of a batch's results: its account (when the batch spans several), its name as the user knows it, what happened and where. */
+function ResultLine({ r, op, accountShown }: { r: ItemResult; op: OperationView; accountShown: boolean }) {
+  return (
+    <li className={`outcome-${r.outcome}`}>
+      {accountShown && <AccountBadge accountId={parseItemKey(r.key).accountId} />}
+      <span className="result-name">{r.name}</span> — {outcomeLabel(r.outcome, op.kind)}
+      {resultDetail(r)}
+      {r.note && <span className="result-note"> ({r.note})</span>}
+    </li>
+  );
+}
+
+function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
   const [open, setOpen] = useState(false);
   const { cancel, retry, undo, dismiss, moveToListed } = useOperationCommands(op.id);
   const finished = isFinished(op);
@@ -50,10 +67,19 @@ function OperationCard({ op }: { op: OperationView }) {
   const failed = failedCount(op);
   const parts = progressParts(op);
   const sorted = [...op.results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
+  // Retrying while an earlier retry of the same items still runs would start a second batch on them.
+  const retryHeld = finished ? busyReason(op.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled'), busy) : null;
+  const several = useSeveralAccounts();
+  const accountsShown = several && new Set(op.accountIds).size > 1;
   return (
     <li className={`op-card state-${op.state}${finished ? ' finished' : ''}`} aria-label={op.title} data-testid="operation">
       <div className="op-head">
-        <strong className="op-title">{op.title}</strong>
+        <span className="op-name">
+          {several && <AccountBadges accountIds={op.accountIds} />}
+          <strong className="op-title" title={op.title}>
+            {op.title}
+          </strong>
+        </span>
         <div className="op-buttons">
           {!finished && (
             <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
@@ -66,7 +92,7 @@ function OperationCard({ op }: { op: OperationView }) {
             </button>
           )}
           {op.resumable ? (
-            <button type="button" className="primary" onClick={() => retry.mutate()} disabled={retry.isPending || retry.isSuccess}>
+            <button type="button" className="primary" onClick={() => retry.mutate()} disabled={retry.isPending || retry.isSuccess || retryHeld !== null} title={retryHeld ?? undefined}>
               Resume
             </button>
           ) : (
@@ -74,7 +100,7 @@ function OperationCard({ op }: { op: OperationView }) {
             failed > 0 &&
             op.kind !== 'empty' &&
             op.kind !== 'undo' && (
-              <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
+              <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending || retryHeld !== null} title={retryHeld ?? undefined}>
                 Retry failed
               </button>
             )
@@ -116,6 +142,11 @@ function OperationCard({ op }: { op: OperationView }) {
       <div className="op-state" aria-live="polite" data-testid="operation-state">
         <StateLine op={op} />
       </div>
+      {retryHeld && (
+        <p className="op-undo-note" data-testid="retry-held">
+          Retry waits: {retryHeld}.
+        </p>
+      )}
       {finished && op.kind === 'restore' && !op.undoable && op.undoNote && (
         <p className="op-undo-note" data-testid="undo-note">
           Can’t undo: {op.undoNote}
@@ -126,11 +157,7 @@ function OperationCard({ op }: { op: OperationView }) {
       {open && (
         <ul className="op-results" aria-label={`Results of ${op.title}`}>
           {sorted.slice(0, 500).map((r) => (
-            <li key={r.key} className={`outcome-${r.outcome}`}>
-              <span className="result-name">{r.name}</span> — {outcomeLabel(r.outcome, op.kind)}
-              {resultDetail(r)}
-              {r.note && <span className="result-note"> ({r.note})</span>}
-            </li>
+            <ResultLine key={r.key} r={r} op={op} accountShown={accountsShown} />
           ))}
           {sorted.length > 500 && <li>…and {plural(sorted.length - 500, 'more item')}</li>}
         </ul>
@@ -139,37 +166,15 @@ function OperationCard({ op }: { op: OperationView }) {
   );
 }
 
-/**
- * Every batch (restore, delete, empty, undo): running ones on top with progress, the current item
- * and Cancel; the newest finished one as a card; older finished ones folded into one line
- * ("3 more batches finished · 1 with failures") that opens them and clears them.
- */
-export function OperationsPanel() {
-  const ops = useQuery(operationQueries.list());
-  const [showOlder, setShowOlder] = useState(false);
+/** "3 more batches finished · 1 with failures", with Show and Clear finished. */
+function FinishedLine({ older, finishedIds, showOlder, onShowOlder }: { older: OperationView[]; finishedIds: string[]; showOlder: boolean; onShowOlder: (show: boolean) => void }) {
   const clear = useClearFinished();
-  const { active, latest, older } = arrangeActivity((ops.data ?? []).slice().reverse());
-  if (!active.length && !latest) return null;
-  const finishedIds = [...(latest ? [latest] : []), ...older].map((op) => op.id);
   return (
-    <section className="operations-panel" aria-label="Operations">
-      <ul className="op-cards">
-        {active.map((op) => (
-          <OperationCard key={op.id} op={op} />
-        ))}
-        {latest && <OperationCard key={latest.id} op={latest} />}
-      </ul>
-      {older.length > 0 && showOlder && (
-        <ul className="op-older" aria-label="Earlier batches">
-          {older.map((op) => (
-            <OperationCard key={op.id} op={op} />
-          ))}
-        </ul>
-      )}
+    <>
       <div className="op-finished" data-testid="finished-line">
         <span className={older.some((op) => op.state === 'failed' || failedCount(op) > 0) ? 'error-text' : 'muted'}>{older.length > 0 ? finishedLine(older) : ''}</span>
         {older.length > 0 && (
-          <button type="button" className="link" aria-expanded={showOlder} onClick={() => setShowOlder(!showOlder)}>
+          <button type="button" className="link" aria-expanded={showOlder} onClick={() => onShowOlder(!showOlder)}>
             {showOlder ? 'Hide' : 'Show'}
           </button>
         )}
@@ -179,6 +184,70 @@ export function OperationsPanel() {
         </button>
       </div>
       <ErrorLine error={clear.error} />
+    </>
+  );
+}
+
+/**
+ * Every batch (restore, delete, empty, undo): running ones on top with progress, the current item
+ * and Cancel; the newest finished one as a card; older finished ones folded into one line
+ * ("3 more batches finished · 1 with failures") that opens them and clears them. In a short window
+ * it takes one line — the batch that matters most — and the others open over the list on demand,
+ * so the list keeps its rows.
+ */
+export function OperationsPanel() {
+  const ops = useQuery(operationQueries.list());
+  const busy = useBusyItems();
+  const [showOlder, setShowOlder] = useState(false);
+  const [showAll, setShowAll] = useState(false);
+  const short = useMediaQuery(SHORT_WINDOW);
+  const { active, latest, older } = arrangeActivity((ops.data ?? []).slice().reverse());
+  if (!active.length && !latest) return null;
+  const finishedIds = [...(latest ? [latest] : []), ...older].map((op) => op.id);
+  const cards = [...active, ...(latest ? [latest] : [])];
+  const olderList = older.length > 0 && showOlder && (
+    <ul className="op-older" aria-label="Earlier batches">
+      {older.map((op) => (
+        <OperationCard key={op.id} op={op} busy={busy} />
+      ))}
+    </ul>
+  );
+  if (short) {
+    const [first, ...rest] = cards;
+    const more = rest.length + older.length;
+    return (
+      <section className="operations-panel compact" aria-label="Operations">
+        {showAll && (
+          <div className="op-overlay" role="region" aria-label="Other batches" data-testid="op-overlay">
+            {/* Opened on demand already: every other batch as a card, not folded a second time. */}
+            <ul className="op-cards">
+              {[...rest, ...older].map((op) => (
+                <OperationCard key={op.id} op={op} busy={busy} />
+              ))}
+            </ul>
+            <FinishedLine older={[]} finishedIds={finishedIds} showOlder={false} onShowOlder={setShowOlder} />
+          </div>
+        )}
+        <div className="op-tray">
+          <ul className="op-cards">{first && <OperationCard key={first.id} op={first} busy={busy} />}</ul>
+          {(more > 0 || showAll) && (
+            <button type="button" className="op-more" aria-expanded={showAll} onClick={() => setShowAll(!showAll)} data-testid="op-more">
+              {showAll ? 'Hide ▾' : `${plural(more, 'more batch', 'more batches')} ▴`}
+            </button>
+          )}
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section className="operations-panel" aria-label="Operations">
+      <ul className="op-cards">
+        {cards.map((op) => (
+          <OperationCard key={op.id} op={op} busy={busy} />
+        ))}
+      </ul>
+      {olderList}
+      <FinishedLine older={older} finishedIds={finishedIds} showOlder={showOlder} onShowOlder={setShowOlder} />
     </section>
   );
 }

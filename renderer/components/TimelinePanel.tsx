@@ -5,7 +5,9 @@ import { plural } from '../lib/format';
 import { formatStep, type TimeRange } from '../lib/timeRange';
 import type { Timeline } from '../hooks/useTimeline';
 import { DeletionEvents } from './DeletionEvents';
+import { useMediaQuery } from '../hooks/useMediaQuery';
 import { DeletionTimeline, TimelineLegend } from './DeletionTimeline';
+import { SHORT_WINDOW } from './trashGrid';
 
 /** Folds or opens the timeline; says how many bursts of deletions it found. In the filter row while folded. */
 export function TimelineToggle({ timeline, events }: { timeline: Timeline; events: number }) {
@@ -62,8 +64,12 @@ export function TimelinePanel({
 }) {
   const { collapsed } = timeline;
   const { list, ...eventProps } = events;
+  // A short window: the zoom moves up into the head and the line under the chart goes, so the chart
+  // keeps its height and the list its rows (the events are one scrolling line below it).
+  const short = useMediaQuery(SHORT_WINDOW);
+  const zoom = <TimelineZoom timeline={timeline} range={range} />;
   return (
-    <section className={`timeline-panel${collapsed ? ' collapsed' : ''}`} aria-label="Deletions over time">
+    <section className={`timeline-panel${collapsed ? ' collapsed' : ''}${short ? ' short' : ''}`} aria-label="Deletions over time">
       <div className="timeline-head">
         <TimelineToggle timeline={timeline} events={list.length} />
         {!collapsed && (
@@ -73,14 +79,15 @@ export function TimelinePanel({
               <option value="bytes">Size</option>
             </select>
             <span className="muted timeline-step">1 bar = {formatStep(timeline.grid.step)}</span>
+            {short && zoom}
             <TimelineLegend accounts={accounts} />
           </>
         )}
       </div>
       {!collapsed && (
         <div className="timeline-body" id="timeline-body">
-          <DeletionTimeline timeline={timeline} accounts={accounts} range={range} onRange={onRange}>
-            <TimelineZoom timeline={timeline} range={range} />
+          <DeletionTimeline timeline={timeline} accounts={accounts} range={range} onRange={onRange} short={short}>
+            {!short && zoom}
           </DeletionTimeline>
           <DeletionEvents events={list} {...eventProps} />
         </div>

@@ -5,7 +5,7 @@ import { errorCode, errorText } from '../lib/errorText';
 import { useOnline } from '../hooks/useOnline';
 import type { TrashListings } from '../queries/trash';
 
-/** Above the table: offline, accounts to sign in to again, listings that failed, the last action's error, and what runs now. */
+/** Above the table: offline, accounts to sign in to again, listings that failed, and the last action's error (what runs now is in the status bar). */
 export function TrashBanners({
   listings,
   flows,
@@ -13,7 +13,7 @@ export function TrashBanners({
   children,
 }: {
   listings: Pick<TrashListings, 'errors' | 'expired'>;
-  flows: Pick<TrashWorkflows, 'busy' | 'error' | 'dismissError'>;
+  flows: Pick<TrashWorkflows, 'error' | 'dismissError'>;
   onReauth: (account: AccountView) => void;
   /** Shown first (what the watch found). */
   children?: ReactNode;
@@ -51,11 +51,6 @@ export function TrashBanners({
           <button type="button" onClick={flows.dismissError}>
             OK
           </button>
-        </div>
-      )}
-      {flows.busy && (
-        <div className="banner info" role="status">
-          {flows.busy}
         </div>
       )}
     </div>

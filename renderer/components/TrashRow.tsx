@@ -5,11 +5,13 @@ import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib
 import { folderLabel } from '../../shared/location';
 import { retentionNote } from '../lib/retention';
 import type { SortColumn } from '../lib/view';
+import { AccountBadge, AccountSwatch } from './AccountBadge';
 import { FileIcon } from './FileIcon';
+import { SalvageMoveTag } from './SalvageMoveTag';
 import type { Column } from './trashGrid';
 
 /** One cell of a row, by column. */
-function Cell({ column, item, account, groupStart }: { column: SortColumn; item: TrashItem; account: AccountView | undefined; groupStart: boolean }) {
+function Cell({ column, item, account, groupStart, accountTag }: { column: SortColumn; item: TrashItem; account: AccountView | undefined; groupStart: boolean; accountTag: boolean }) {
   switch (column) {
     case 'name': {
       const type = fileTypeOf(item);
@@ -17,19 +19,23 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
         <div role="gridcell" className="cell-name" title={item.name}>
           <FileIcon type={type} />
           <span className="name-text">{item.name}</span>
+          {item.movedBySalvage && <SalvageMoveTag move={item.movedBySalvage} />}
           {item.cannotRestore && (
             <span className="row-limit" title={item.cannotRestore} data-testid="row-limit">
               view only
             </span>
           )}
+
           <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
         </div>
       );
     }
     case 'originalFolder':
       return (
-        <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}`} title={folderLabel(item.originalFolder)}>
-          {folderLabel(item.originalFolder)}
+        <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}${accountTag ? ' with-account' : ''}`} title={folderLabel(item.originalFolder)}>
+          {/* Narrow windows hide the Account column: the account leads the location (the name keeps its room). */}
+          {accountTag && <AccountBadge accountId={item.accountId} />}
+          {accountTag ? <span className="folder-text">{folderLabel(item.originalFolder)}</span> : folderLabel(item.originalFolder)}
         </div>
       );
     case 'deletedAt':
@@ -46,8 +52,9 @@ function Cell({ column, item, account, groupStart }: { column: SortColumn; item:
       );
     case 'account':
       return (
-        <div role="gridcell" className="cell-muted" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
-          {account?.label ?? item.accountId}
+        <div role="gridcell" className="cell-muted cell-account" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
+          <AccountSwatch accountId={item.accountId} />
+          <span className="cell-account-text">{account?.label ?? item.accountId}</span>
         </div>
       );
     case 'expiresAt':
@@ -86,6 +93,7 @@ export const TrashRow = memo(function TrashRow({
   stale,
   group,
   handlers,
+  accountTag = false,
 }: {
   item: TrashItem;
   index: number;
@@ -104,6 +112,8 @@ export const TrashRow = memo(function TrashRow({
   group: 'start' | 'member' | null;
   /** Stable across renders (see RowHandlers). */
   handlers: RowHandlers;
+  /** Show the account's badge beside the name (several accounts, no Account column). */
+  accountTag?: boolean;
 }) {
   const groupStart = group === 'start';
   return (
@@ -114,7 +124,8 @@ export const TrashRow = memo(function TrashRow({
       aria-selected={selected}
       data-key={item.key}
       data-index={index}
-      title={stale ? 'Possibly out of date: the server could not be reached to check' : undefined}
+      title={busy ? 'A batch is working on this item now' : stale ? 'Possibly out of date: the server could not be reached to check' : undefined}
+      aria-busy={busy || undefined}
       className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy ? ' busy' : ''}${stale ? ' stale' : ''}${group ? (groupStart ? ' group-start' : ' group-member') : ''}`}
       style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}
       draggable
@@ -128,7 +139,7 @@ export const TrashRow = memo(function TrashRow({
         <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />
       </div>
       {columns.map((c) => (
-        <Cell key={c.id} column={c.id} item={item} account={account} groupStart={groupStart} />
+        <Cell key={c.id} column={c.id} item={item} account={account} groupStart={groupStart} accountTag={accountTag} />
       ))}
     </div>
   );

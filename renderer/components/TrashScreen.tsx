@@ -10,7 +10,10 @@ import { useTrashTimeline } from '../hooks/useTrashTimeline';
 import { useTrashView } from '../hooks/useTrashView';
 import { hasFilters, noFilters, type Filters, type Sort } from '../lib/view';
 import { errorCode } from '../lib/errorText';
+import { useBusyItems, useRunningOps } from '../queries/operations';
 import { useTrashInside, useTrashListings } from '../queries/trash';
+import { actionHints } from '../lib/actionHints';
+import { accountBusyReason, busyReason } from '../lib/busy';
 import { DetailsPane } from './DetailsPane';
 import { ErrorLine } from './ErrorLine';
 import { AccountSidebar } from './AccountSidebar';
@@ -116,17 +119,24 @@ export function TrashScreen({
     setBrowse({ current, path: path.slice(0, depth) });
     setSelection(sel.emptySelection);
   };
+  // Items a batch is still working on: no second batch starts on them (every action says why).
+  const busy = useBusyItems();
+  const running = useRunningOps();
   const staleAccounts = useMemo(() => new Set(listings.errors.map((e) => e.account.id)), [listings.errors]);
   // Empty trash cannot work while no shown account's trash can be read (offline, sign-in needed): say why beside it.
   const emptyBlocked = useMemo(() => {
+    // One account on screen: not while a batch of it runs (the dialog of several leaves such accounts out itself).
+    const batch = shown.length === 1 ? accountBusyReason(shown[0]!.id, shown[0]!.label, running) : null;
+    if (batch) return `Empty trash: ${batch}`;
     if (shown.length === 0 || !shown.every((a) => staleAccounts.has(a.id))) return null;
     const codes = listings.errors.map((e) => errorCode(e.q.error));
     if (codes.every((c) => c === 'AUTH_FAILED')) return 'Empty trash: sign in again first';
     if (codes.every((c) => c === 'NETWORK' || c === 'TIMEOUT')) return `Empty trash: ${shown.length === 1 ? 'the server is' : 'the servers are'} not reachable`;
     return 'Empty trash: the trash could not be read';
-  }, [shown, staleAccounts, listings.errors]);
+  }, [shown, staleAccounts, listings.errors, running]);
   const view = useTrashView(folder ? inside.items : listings.items, deferredFilters, sort, accountMap, selection.selected);
-  const flows = useTrashWorkflows(accountMap, setSelection);
+  const flows = useTrashWorkflows(accountMap, setSelection, busy);
+  const selectionBusy = busyReason(view.selected, busy);
   // The timeline and deletion events over the whole loaded trash; their range is the list's date filter.
   const band = useTrashTimeline({
     all: listings.items,
@@ -136,12 +146,13 @@ export function TrashScreen({
     changeSelection: setSelection,
     restore: (items) => flows.restore(items),
     busy: flows.busy,
+    busyItems: busy,
     width: Math.max(200, viewWidth - (compact ? 40 : 400)),
   });
 
   useSearchAndEscapeKeys(searchRef, setSelection);
   // Restore's shortcut works wherever the Restore button could be pressed (Enter and double-click do not restore).
-  useShortcut(RESTORE_SHORTCUT, () => void flows.restore(view.selected), view.selected.length > 0 && flows.busy === null);
+  useShortcut(RESTORE_SHORTCUT, () => void flows.restore(view.selected), view.selected.length > 0 && flows.busy === null && selectionBusy === null);
 
   const onDragSelection = (e: DragEvent) => {
     e.dataTransfer.setData(DRAG_TYPE, String(selection.selected.size));
@@ -153,7 +164,7 @@ export function TrashScreen({
   // oCIS: nothing of the selection the user's role lets them restore (or delete) disables that too.
   const limits = selectionLimits(view.selected);
   const contextDisabled: ContextAction[] =
-    flows.busy !== null || !view.selected.length
+    flows.busy !== null || !view.selected.length || selectionBusy !== null
       ? ['restore', 'restore-to', 'delete']
       : [
           ...(limits.restorable.length ? [] : (['restore', 'restore-to'] as const)),
@@ -162,12 +173,26 @@ export function TrashScreen({
         ];
 
   const title = current === 'all' ? 'All accounts' : (accountMap.get(current)?.label ?? 'Trash');
+  const hints = actionHints({ selected: view.selected, selectionBusy, emptyBlocked });
   const filtered = hasFilters(deferredFilters);
 
   return (
     <div className="workspace">
       <section ref={viewRef} className="trash-view" aria-label={`Trash of ${title}`}>
-        <TrashToolbar title={title} selected={view.selected} shownIds={shown.map((a) => a.id)} hasItems={listings.items.length > 0} emptyBlocked={emptyBlocked} fetching={listings.fetching} flows={flows} details={details} onDetails={setDetails} />
+        <TrashToolbar
+          title={title}
+          selected={view.selected}
+          shownIds={shown.map((a) => a.id)}
+          hasItems={listings.items.length > 0}
+          emptyBlocked={emptyBlocked}
+          selectionBusy={selectionBusy}
+          hints={hints}
+          compact={compact}
+          fetching={listings.fetching}
+          flows={flows}
+          details={details}
+          onDetails={setDetails}
+        />
         <TrashFilters
           filters={filters}
           onChange={setFilters}
@@ -212,11 +237,11 @@ export function TrashScreen({
                   onSort: setSort,
                   onDelete: () => flows.askDelete(view.selected),
                   onDragSelection,
-                  busy: new Set(),
+                  busy,
                   label: `Trash of ${title}`,
                   onContextMenu: setMenuAt,
                   onOpen: openFolder,
-              stale: staleAccounts,
+                  stale: staleAccounts,
                 }}
               />
             </div>
@@ -232,6 +257,8 @@ export function TrashScreen({
           loadedItems={listings.items.length}
           filtered={filtered}
           selected={view.selected}
+          working={flows.busy}
+          hints={compact ? hints : []}
         />
         <TrashContextMenu
           at={menuAt}
@@ -245,7 +272,7 @@ export function TrashScreen({
             else flows.askDelete(view.selected);
           }}
         />
-        <TrashDialogs flows={flows} accounts={accountMap} shown={shown} totals={listings.totals} />
+        <TrashDialogs flows={flows} accounts={accountMap} shown={shown} totals={listings.totals} trashItems={listings.items} />
       </section>
       {/* After the list in the Tab order (Tab reaches the list in a few presses); on the left on screen. */}
       <AccountSidebar

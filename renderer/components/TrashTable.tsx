@@ -3,7 +3,8 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, 
 import type { AccountView, TrashItem } from '../../shared/model';
 import * as sel from '../lib/selection';
 import { startsGroup, type Sort } from '../lib/view';
-import { gridTemplate, isMac, ROW_HEIGHT, toggleKey, visibleColumns } from './trashGrid';
+import { useMediaQuery } from '../hooks/useMediaQuery';
+import { DENSE_ROW_HEIGHT, gridTemplate, isMac, ROW_HEIGHT, SHORT_WINDOW, toggleKey, visibleColumns } from './trashGrid';
 import { TrashRow, type RowHandlers } from './TrashRow';
 import { TrashTableHeader } from './TrashTableHeader';
 import { useMarquee } from './useMarquee';
@@ -21,8 +22,8 @@ export interface TrashTableProps {
   onDelete: () => void;
   /** The user started dragging the selection (to drop it on a folder). */
   onDragSelection: (e: DragEvent) => void;
-  /** Items an operation is working on right now (greyed out). */
-  busy: ReadonlySet<string>;
+  /** Items a batch is working on right now (greyed out). */
+  busy: { has(itemKey: string): boolean };
   label: string;
   /** Open the context menu for the selection at this point (window coordinates). */
   onContextMenu: (at: { x: number; y: number }) => void;
@@ -61,16 +62,21 @@ export function TrashTable(props: TrashTableProps) {
   const { scrollbar, inner } = useScrollerWidths(scrollRef);
   // Columns hide by priority (Account, then "Deleted for good") when the window is narrow.
   const columns = useMemo(() => visibleColumns(inner, showAccount), [inner, showAccount]);
-  const template = gridTemplate(columns);
+  // Several accounts in one list and no room for their column: each location carries its account's badge.
+  const accountTag = showAccount && !columns.some((c) => c.id === 'account');
+  const template = gridTemplate(columns, accountTag);
 
+  // Short windows get denser rows (CSS sets the same height), so eight or more stay in view.
+  const rowHeight = useMediaQuery(SHORT_WINDOW) ? DENSE_ROW_HEIGHT : ROW_HEIGHT;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is designed to be read during render
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 12,
   });
-  const marqueeActive = useMarquee(scrollRef, gridRef, { keys, selection, onSelection });
+  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
+  const marqueeActive = useMarquee(scrollRef, gridRef, { keys, selection, onSelection, rowHeight });
 
   // Keep the focused row on screen.
   const focusIndex = selection.focus !== null ? index.get(selection.focus) : undefined;
@@ -142,7 +148,7 @@ export function TrashTable(props: TrashTableProps) {
   // Enter and double-click never restore (that is always a press of Restore or its shortcut, see lib/shortcuts); on a folder they open it.
   const onKeyDown = (e: KeyboardEvent) => {
     const mods = { shift: e.shiftKey, toggle: toggleKey(e) };
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / rowHeight) - 1);
     const step: Record<string, { delta: number } | { to: number }> = {
       ArrowDown: { delta: 1 },
       ArrowUp: { delta: -1 },
@@ -235,6 +241,7 @@ export function TrashTable(props: TrashTableProps) {
                 stale={props.stale.has(item.accountId)}
                 group={sort.groupByFolder ? (startsGroup(items, row.index) ? 'start' : 'member') : null}
                 handlers={stableRowHandlers}
+                accountTag={accountTag}
               />
             );
           })}

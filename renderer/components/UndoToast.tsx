@@ -2,9 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FocusEvent } from 'react';
 import type { OperationView } from '../../shared/model';
 import { useUndo } from '../actions/operations';
+import { useSeveralAccounts } from '../hooks/accountLook';
 import { errorText } from '../lib/errorText';
 import { toastOperation, toastText } from '../lib/outcomes';
 import { operationQueries } from '../queries/operations';
+import { AccountBadges } from './AccountBadge';
 
 /** How long the toast stays when left alone; hovering or focusing it stops the clock. */
 export const TOAST_MS = 10_000;
@@ -13,6 +15,7 @@ function Toast({ op, onClose }: { op: OperationView; onClose: () => void }) {
   const [hovered, setHovered] = useState(false);
   const [focused, setFocused] = useState(false);
   const undo = useUndo(op.id, onClose);
+  const several = useSeveralAccounts();
 
   const paused = hovered || focused || undo.isPending || undo.isError;
   useEffect(() => {
@@ -37,6 +40,7 @@ function Toast({ op, onClose }: { op: OperationView; onClose: () => void }) {
       onBlur={onBlur}
     >
       <span className="toast-text">{toastText(op)}</span>
+      {several && <AccountBadges accountIds={op.accountIds} />}
       <button type="button" className="primary" onClick={() => undo.mutate()} disabled={undo.isPending}>
         Undo
       </button>
@@ -57,7 +61,9 @@ function Toast({ op, onClose }: { op: OperationView; onClose: () => void }) {
 export function UndoToast() {
   const ops = useQuery(operationQueries.list());
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set());
-  const op = toastOperation(ops.data ?? [], closed);
+  // Only a restore that ended while this page was open gets a toast: one that ended before the
+  // page was (re)loaded keeps its Undo on its card, and does not pop up again on every load.
+  const op = toastOperation(ops.data ?? [], closed, performance.timeOrigin);
   const id = op?.id ?? null;
   const close = useCallback(() => {
     if (id) setClosed((old) => new Set([...old, id]));

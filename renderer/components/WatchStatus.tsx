@@ -6,7 +6,7 @@ import { WatchDialog } from './WatchDialog';
 
 const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** In the footer: what the watch does ("Watching 2 accounts every 5 min · checked 14:05") and its settings. */
+/** At the end of the status bar: what the watch does ("Watching 2 accounts every 5 min · checked 14:05") and its settings. */
 export function WatchStatus() {
   const view = useQuery(watchQueries.view()).data;
   const [open, setOpen] = useState(false);
@@ -21,9 +21,10 @@ export function WatchStatus() {
       : `Watching ${watched.length} account${watched.length === 1 ? '' : 's'} every ${view.intervalMinutes} min${failed ? ` · ${failed} could not be checked` : last ? ` · checked ${time.format(last)}` : ''}`;
   return (
     <span className="watch-status" data-testid="watch-status">
-      {' · '}
-      {text}{' '}
-      <button type="button" className="link" onClick={() => setOpen(true)}>
+      <span className="watch-status-text" title={text}>
+        {text}
+      </span>{' '}
+      <button type="button" className="link" onClick={() => setOpen(true)} title={text}>
         Watch settings
       </button>
       {permission.state === 'default' && watched.length > 0 && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, neededWidth, visibleColumns } from './trashGrid';
+import { COLUMNS, gridTemplate, neededWidth, visibleColumns } from './trashGrid';
 
 const ids = (width: number, showAccount: boolean) => visibleColumns(width, showAccount).map((c) => c.id);
 
@@ -18,5 +18,10 @@ describe('visibleColumns', () => {
   it('fits name, location, date and size in the table of an 800 px window', () => {
     // 800 px window − 200 px sidebar − a 15 px scrollbar.
     expect(neededWidth(visibleColumns(585, true))).toBeLessThanOrEqual(585);
+  });
+  it('gives the location as much room as the name when it carries the account badge', () => {
+    const narrow = visibleColumns(585, true);
+    expect(gridTemplate(narrow)).toMatch(/minmax\(150px, 3fr\) minmax\(110px, 2fr\)/);
+    expect(gridTemplate(narrow, true)).toMatch(/minmax\(150px, 1fr\) minmax\(110px, 1fr\) 120px 80px$/);
   });
 });

@@ -2,6 +2,10 @@ import type { SortColumn } from '../lib/view';
 
 /** The trash table's fixed row height: the virtualizer and the marquee both count rows by it. */
 export const ROW_HEIGHT = 36;
+/** Rows in a short window (below SHORT_WINDOW), so the list keeps at least eight of them with the timeline and batches open. */
+export const DENSE_ROW_HEIGHT = 30;
+/** The media query of a short window (the desktop window's minimum is 560 px high). */
+export const SHORT_WINDOW = '(max-height: 699px)';
 export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 /** Ctrl on Windows and Linux, Cmd on macOS. */
 export const toggleKey = (e: { ctrlKey: boolean; metaKey: boolean }) => (isMac ? e.metaKey : e.ctrlKey);
@@ -52,5 +56,10 @@ export function visibleColumns(width: number, showAccount: boolean, all: readonl
   return columns;
 }
 
-/** The grid's column template for these columns (the gutter first). */
-export const gridTemplate = (columns: readonly Column[]) => `${GUTTER}px ${columns.map((c) => c.width).join(' ')}`;
+/**
+ * The grid's column template for these columns (the gutter first). With `accountTag` (the Account
+ * column hidden, each location led by its account's badge) the location gets as much room as the
+ * name, so the badge's short name and some of the folder both fit.
+ */
+export const gridTemplate = (columns: readonly Column[], accountTag = false) =>
+  `${GUTTER}px ${columns.map((c) => (accountTag && (c.id === 'name' || c.id === 'originalFolder') ? `minmax(${c.min}px, 1fr)` : c.width)).join(' ')}`;

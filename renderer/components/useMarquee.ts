@@ -1,7 +1,7 @@
 import { VanillaSelectionArea } from '@viselect/react';
 import { useEffect, useRef, type RefObject } from 'react';
 import * as sel from '../lib/selection';
-import { ROW_HEIGHT, toggleKey } from './trashGrid';
+import { toggleKey } from './trashGrid';
 
 /**
  * The marquee (rubber-band) selection of the trash table: viselect draws the rectangle and
@@ -12,7 +12,7 @@ import { ROW_HEIGHT, toggleKey } from './trashGrid';
 export function useMarquee(
   scrollRef: RefObject<HTMLDivElement | null>,
   gridRef: RefObject<HTMLDivElement | null>,
-  current: { keys: readonly string[]; selection: sel.Selection; onSelection: (next: sel.Selection) => void },
+  current: { keys: readonly string[]; selection: sel.Selection; onSelection: (next: sel.Selection) => void; rowHeight: number },
 ): RefObject<boolean> {
   const marqueeActive = useRef(false);
   // The latest props for the marquee callbacks, which live outside React's render cycle.
@@ -62,8 +62,9 @@ export function useMarquee(
       const top = Math.min(y1, clampedY2) - rect.top + scroller.scrollTop;
       const bottom = Math.max(y1, clampedY2) - rect.top + scroller.scrollTop;
       const { keys: currentKeys, onSelection: set } = latest.current;
-      const first = Math.floor(Math.max(0, top) / ROW_HEIGHT);
-      const last = Math.min(currentKeys.length - 1, Math.floor(Math.max(0, bottom - 1) / ROW_HEIGHT));
+      const rowHeight = latest.current.rowHeight;
+      const first = Math.floor(Math.max(0, top) / rowHeight);
+      const last = Math.min(currentKeys.length - 1, Math.floor(Math.max(0, bottom - 1) / rowHeight));
       if (first > last || first >= currentKeys.length) {
         set(additive ? base : sel.clear(base));
         return;

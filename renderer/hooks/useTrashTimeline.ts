@@ -1,8 +1,10 @@
 import { useCallback, useDeferredValue, useMemo } from 'react';
 import { eventSummary, type DeletionEvent } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
-import { eventRange, eventWorkflows } from '../actions/events';
+import { eventItems, eventRange, eventWorkflows } from '../actions/events';
 import { useEventLosses, type EventLosses } from '../queries/trash';
+import { busyReason, type BusyItems } from '../lib/busy';
+import { DATES } from '../lib/format';
 import type { Selection } from '../lib/selection';
 import type { TimeRange } from '../lib/timeRange';
 import { useDeletionEvents } from './useDeletionEvents';
@@ -30,6 +32,7 @@ export function useTrashTimeline({
   changeSelection,
   restore,
   busy,
+  busyItems,
   width,
 }: {
   all: readonly TrashItem[];
@@ -41,6 +44,8 @@ export function useTrashTimeline({
   restore: (items: TrashItem[]) => Promise<void> | void;
   /** The running workflow's label, or null. */
   busy: string | null;
+  /** Items a batch is working on: an event holding any of them cannot be restored until it ends. */
+  busyItems: BusyItems;
   width: number;
 }) {
   // A new listing (a page streaming in, items restored) shows in the list first; the band follows.
@@ -57,7 +62,12 @@ export function useTrashTimeline({
   // Copies the server itself lost (same names deleted in one second): for the newest event and the chosen one.
   const asked = useMemo(() => new Set([events[0]?.id, current].filter((x): x is string => typeof x === 'string')), [events, current]);
   const losses = useEventLosses(events, asked);
-  const summaryOf = useCallback((e: DeletionEvent) => eventSummary(e, (id) => labels.get(id) ?? id) + lossText(losses.get(e.id)), [labels, losses]);
+  // In the window's one date format; to the minute, as the bars are.
+  const summaryOf = useCallback(
+    (e: DeletionEvent) =>
+      eventSummary(e, (id) => labels.get(id) ?? id, { when: (from, to) => DATES.span(Math.floor(from / 60_000) * 60_000, Math.floor(to / 60_000) * 60_000) }) + lossText(losses.get(e.id)),
+    [labels, losses],
+  );
   return {
     timeline,
     accounts,
@@ -75,7 +85,8 @@ export function useTrashTimeline({
         timeline.show(eventRange(e));
       },
       onRestore: (e: DeletionEvent) => void flows.restore(e),
-      disabled: busy,
+      /** Why this event cannot be restored now: a workflow runs, or a batch still works on its items. */
+      disabledFor: (e: DeletionEvent) => busy ?? busyReason(eventItems(e, byKey), busyItems),
     },
   };
 }

@@ -4,8 +4,13 @@ import type { Conflict, Resolution } from '../../shared/model';
 export type Side = 'trashed' | 'existing';
 
 export interface Comparison {
-  /** Which side has the later date (the trashed one's deletion, the other's last change); null when a date is unknown. */
-  newer: Side | 'same' | null;
+  /**
+   * Two selected items bound for one path: which was deleted later; null when a date is unknown, and
+   * for a clash with a live file, whose date is a modification time, not comparable with a deletion.
+   */
+  deletedLater: Side | 'same' | null;
+  /** A clash with a live file: whether it was changed after the trashed one was deleted (true), before (false), or unknown (null). */
+  changedSince: boolean | null;
   /** Which side has more bytes; null for folders and when a size is unknown. */
   larger: Side | 'same' | null;
 }
@@ -19,15 +24,19 @@ const time = (iso: string | null) => {
   return Number.isNaN(t) ? null : t;
 };
 
-export function compareSides(c: Pick<Conflict, 'trashed' | 'existing'>): Comparison {
+export function compareSides(c: Pick<Conflict, 'trashed' | 'existing' | 'source'>): Comparison {
   const a = time(c.trashed.deletedAt);
   const b = time(c.existing.modifiedAt);
-  const newer = a === null || b === null ? null : Math.abs(a - b) < SAME_TIME_MS ? 'same' : a > b ? 'trashed' : 'existing';
+  const known = a !== null && b !== null;
+  // A selection clash: both dates are deletions. A live file: a change against a deletion, said as such.
+  const selection = isSelectionClash(c);
+  const deletedLater = !selection || !known ? null : Math.abs(a - b) < SAME_TIME_MS ? 'same' : a > b ? 'trashed' : 'existing';
+  const changedSince = selection || !known ? null : b - a >= SAME_TIME_MS;
   const sa = c.trashed.size;
   const sb = c.existing.size;
   const files = c.trashed.kind === 'file' && c.existing.kind === 'file';
   const larger = !files || sa === null || sb === null ? null : sa === sb ? 'same' : sa > sb ? 'trashed' : 'existing';
-  return { newer, larger };
+  return { deletedLater, changedSince, larger };
 }
 
 /** 'existing' unless main says another selected item is in the way (older mains leave `source` out). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countAndSize, daysLeft, describeItems, formatBytes, formatDateTime, formatDaysLeft, formatExactBytes, formatRelative, formatSizeExact, plural } from './format';
+import { countAndSize, dateFormats, daysLeft, describeItems, formatBytes, formatDateTime, formatDaysLeft, formatExact, formatExactBytes, formatRelative, formatSizeExact, plural } from './format';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -45,9 +45,14 @@ describe('format', () => {
 });
 
 describe('exact dates and sizes', () => {
-  it('date and time in place: day, short month, year, 24-hour time (local)', () => {
-    expect(formatDateTime(new Date(2026, 10, 28, 14, 2).toISOString())).toBe('28 Nov 2026, 14:02');
-    expect(formatDateTime(new Date(2026, 0, 5, 9, 7).toISOString())).toBe('5 Jan 2026, 09:07');
+  it('one date and time format, in the user’s locale: medium date, short time; seconds on hover', () => {
+    const plain = (text: string) => text.replace(/[\u202f\u2009\u00a0]/g, ' ');
+    const t = new Date(2026, 10, 28, 14, 2, 9).toISOString();
+    expect(formatDateTime(t, dateFormats('en-GB'))).toBe('28 Nov 2026, 14:02');
+    expect(plain(formatDateTime(t, dateFormats('en-US')))).toBe('Nov 28, 2026, 2:02 PM');
+    expect(plain(formatExact(t, dateFormats('en-US')))).toBe('Nov 28, 2026, 2:02:09 PM');
+    expect(formatDateTime(new Date(2026, 0, 5, 9, 7).toISOString(), dateFormats('en-GB'))).toBe('5 Jan 2026, 09:07');
+    expect(formatDateTime(t)).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(t)));
     expect(formatDateTime(null)).toBe('unknown');
     expect(formatDateTime('not a date')).toBe('unknown');
   });

@@ -7,11 +7,33 @@ export { formatBytes };
 const LOCALE = 'en-US';
 
 /**
- * Formatters are made once: toLocaleString with options builds a new one on every call, which
- * cost the list ~0.2 ms per date — several milliseconds per frame while scrolling.
+ * The window's one way of writing dates and times, in the user's locale (the system's in the
+ * desktop app, the browser's in the browser host): a medium date and a short time — "Dec 4, 2026,
+ * 2:02 PM" in en-US, "4 Dec 2026, 14:02" in en-GB — with seconds where exactness matters (on hover).
+ * Lists say how long ago ("3 days ago") and give this on hover. Made once per locale:
+ * toLocaleString with options builds a formatter on every call, which cost the list ~0.2 ms per
+ * date — several milliseconds per frame while scrolling.
  */
+export function dateFormats(locale?: string) {
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  return {
+    dateTime,
+    exact: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }),
+    date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }),
+    time: new Intl.DateTimeFormat(locale, { timeStyle: 'short' }),
+    /** Timeline ticks: "Dec 4" / "4 Dec", "Dec 2026". */
+    dayMonth: new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }),
+    monthYear: new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric' }),
+    /** A span in that format, as the locale joins two ends: "Dec 4, 2026, 2:02 – 2:06 PM". */
+    span: (from: number, to: number) => (from === to ? dateTime.format(from) : dateTime.formatRange(from, to)),
+  };
+}
+export type DateFormats = ReturnType<typeof dateFormats>;
+
+/** The user's locale's formats, used everywhere in the window. */
+export const DATES: DateFormats = dateFormats();
+
 const COUNT = new Intl.NumberFormat(LOCALE);
-const EXACT = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'full', timeStyle: 'medium' });
 
 export const formatCount = (n: number) => COUNT.format(n);
 
@@ -38,12 +60,12 @@ export function formatRelative(iso: string | null, now: number = Date.now()): st
   return `${plural(Math.max(1, years), 'year')} ago`;
 }
 
-/** The exact local date and time, for tooltips. */
-export function formatExact(iso: string | null): string {
+/** The local date and time to the second (DATES), for tooltips and the details pane. */
+export function formatExact(iso: string | null, dates: DateFormats = DATES): string {
   if (!iso) return 'Unknown';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'Unknown';
-  return EXACT.format(t);
+  return dates.exact.format(t);
 }
 
 /** Whole days until the server deletes the item for good; null when unknown. 0 means today. */
@@ -72,14 +94,12 @@ export function describeItems(items: { size: number | null; kind?: string }[]): 
 /** "1,204 items (3.4 GB)". */
 export const countAndSize = (count: number, bytes: number) => `${plural(count, 'item')} (${formatBytes(bytes)})`;
 
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-/** "28 Nov 2026, 14:02": the exact local date and time, short enough to show in place (not only in a tooltip). */
-export function formatDateTime(iso: string | null): string {
+/** "Nov 28, 2026, 2:02 PM" / "28 Nov 2026, 14:02" (DATES): the local date and time, short enough to show in place. */
+export function formatDateTime(iso: string | null, dates: DateFormats = DATES): string {
   if (!iso) return 'unknown';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'unknown';
-  return DATE_TIME.format(t);
+  return dates.dateTime.format(t);
 }
 
 /** "1,000 bytes", "1 byte": the exact size. */

@@ -78,6 +78,12 @@ describe('undo toast', () => {
     expect(toastOperation([first, second], new Set(['b']))).toBeNull();
   });
 
+  it('does not come back on a page load: a restore that finished before the page was opened keeps its Undo on its card only', () => {
+    const done = op({ id: 'a', finishedAt: '2026-12-01T10:00:00.000Z' });
+    expect(toastOperation([done], new Set(), Date.parse('2026-12-01T10:05:00.000Z'))).toBeNull();
+    expect(toastOperation([done], new Set(), Date.parse('2026-12-01T09:59:00.000Z'))?.id).toBe('a');
+  });
+
   it('is never shown once the restore cannot be undone, nor when nothing was put back', () => {
     expect(toastOperation([op({ undoable: false, undoNote: 'Already undone' })], new Set())).toBeNull();
     expect(toastOperation([op({ results: [result('a', 'skipped')] })], new Set())).toBeNull();

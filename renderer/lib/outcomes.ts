@@ -75,9 +75,12 @@ const finished = (op: OperationView) => op.state === 'done' || op.state === 'can
 /**
  * The restore the undo toast is about: the newest restore, once finished, while it can still be
  * undone and the user has not closed its toast. Null as soon as an update says it cannot be undone.
+ * With `since` (ms since the epoch: when the page was loaded), only a restore that finished after
+ * it: one that ended before keeps its Undo on its card and gets no toast again.
  */
-export function toastOperation(ops: readonly OperationView[], closed: ReadonlySet<string>): OperationView | null {
+export function toastOperation(ops: readonly OperationView[], closed: ReadonlySet<string>, since = -Infinity): OperationView | null {
   const latest = ops.filter((o) => o.kind === 'restore').at(-1);
   if (!latest || !finished(latest) || !latest.undoable || closed.has(latest.id)) return null;
+  if (latest.finishedAt !== null && Date.parse(latest.finishedAt) < since) return null;
   return restoredResults(latest).length > 0 ? latest : null;
 }

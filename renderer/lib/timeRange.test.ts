@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DATES, dateFormats } from './format';
 import { binsFor, binsRange, DAY, extentOf, formatBar, formatRange, formatStep, fromLocalInput, HOUR, initialView, MINUTE, pan, snapToBins, stepFor, toLocalInput, YEAR, zoom } from './timeRange';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
@@ -68,17 +69,26 @@ describe('time ranges of the timeline', () => {
     expect(fromLocalInput('28/11/2026')).toBeNaN();
   });
 
-  it('names a range as people say it', () => {
-    expect(formatRange({ from: local(2026, 11, 28, 14, 2), to: local(2026, 11, 28, 14, 5) + 59_999 })).toBe('28 Nov 2026, 14:02–14:05');
-    expect(formatRange({ from: local(2026, 11, 1), to: local(2026, 11, 29) - 1 })).toBe('1 Nov – 28 Nov 2026');
-    expect(formatRange({ from: local(2026, 11, 28), to: local(2026, 11, 29) - 1 })).toBe('28 Nov 2026');
-    expect(formatRange({ from: local(2026, 11, 27, 9), to: local(2026, 11, 28, 17, 30) })).toBe('27 Nov 2026, 09:00 – 28 Nov 2026, 17:30');
-    expect(formatRange({ from: local(2026, 11, 27, 9), to: Infinity })).toBe('Since 27 Nov 2026, 09:00');
-    expect(formatRange({ from: -Infinity, to: local(2026, 11, 27, 9) })).toBe('Until 27 Nov 2026, 09:00');
-    expect(formatRange({ from: local(2026, 11, 28, 14, 3), to: local(2026, 11, 28, 14, 3) + 59_999 })).toBe('28 Nov 2026, 14:03');
-    expect(formatBar(local(2026, 11, 28, 14, 0), 15 * MINUTE)).toBe('28 Nov 2026, 14:00–14:15');
-    expect(formatBar(local(2026, 11, 28, 14, 3), MINUTE)).toBe('28 Nov 2026, 14:03');
-    expect(formatBar(local(2026, 11, 28), 2 * DAY)).toBe('28 Nov – 29 Nov 2026');
+  // Intl puts narrow and thin spaces around times and dashes; read as plain spaces here.
+  const plain = (text: string) => text.replace(/[\u202f\u2009\u00a0]/g, ' ');
+
+  it('names a range as people say it, in the user’s locale (British and American English here)', () => {
+    const gb = dateFormats('en-GB');
+    const us = dateFormats('en-US');
+    const minutes = { from: local(2026, 11, 28, 14, 2), to: local(2026, 11, 28, 14, 5) + 59_999 };
+    expect(plain(formatRange(minutes, gb))).toBe('28 Nov 2026, 14:02–14:05');
+    expect(plain(formatRange(minutes, us))).toBe('Nov 28, 2026, 2:02 – 2:05 PM');
+    expect(plain(formatRange({ from: local(2026, 11, 1), to: local(2026, 11, 29) - 1 }, gb))).toBe('1 – 28 Nov 2026');
+    expect(plain(formatRange({ from: local(2026, 11, 28), to: local(2026, 11, 29) - 1 }, gb))).toBe('28 Nov 2026');
+    expect(plain(formatRange({ from: local(2026, 11, 27, 9), to: local(2026, 11, 28, 17, 30) }, gb))).toBe('27 Nov 2026, 09:00 – 28 Nov 2026, 17:30');
+    expect(plain(formatRange({ from: local(2026, 11, 27, 9), to: Infinity }, gb))).toBe('Since 27 Nov 2026, 09:00');
+    expect(plain(formatRange({ from: -Infinity, to: local(2026, 11, 27, 9) }, us))).toBe('Until Nov 27, 2026, 9:00 AM');
+    expect(plain(formatRange({ from: local(2026, 11, 28, 14, 3), to: local(2026, 11, 28, 14, 3) + 59_999 }, gb))).toBe('28 Nov 2026, 14:03');
+    expect(plain(formatBar(local(2026, 11, 28, 14, 0), 15 * MINUTE, gb))).toBe('28 Nov 2026, 14:00–14:15');
+    expect(plain(formatBar(local(2026, 11, 28, 14, 3), MINUTE, gb))).toBe('28 Nov 2026, 14:03');
+    expect(plain(formatBar(local(2026, 11, 28), 2 * DAY, gb))).toBe('28 – 29 Nov 2026');
+    // Without a locale given: the user's, the same format as every other date in the window.
+    expect(formatBar(local(2026, 11, 28, 14, 3), MINUTE)).toBe(DATES.dateTime.format(local(2026, 11, 28, 14, 3)));
     expect(formatStep(MINUTE)).toBe('1 minute');
     expect(formatStep(15 * MINUTE)).toBe('15 minutes');
     expect(formatStep(2 * DAY)).toBe('2 days');

@@ -2,6 +2,7 @@
  * Time ranges for the deletion timeline and the date-range filter: bin steps that read well, zoom
  * and pan within bounds, presets, and the texts that name a range. Pure; tested in timeRange.test.ts.
  */
+import { DATES, type DateFormats } from './format';
 
 /** ms since the epoch, both ends inclusive; -Infinity or Infinity for an open end. */
 export interface TimeRange {
@@ -130,11 +131,6 @@ export function fromLocalInput(value: string, end = false): number {
   return t + (dateOnly ? DAY : MINUTE) - 1;
 }
 
-const LOCALE = 'en-GB';
-const dayFmt = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric' });
-const dayNoYearFmt = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short' });
-const timeFmt = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
 const isMidnight = (t: number) => {
   const d = new Date(t);
   return d.getHours() === 0 && d.getMinutes() === 0;
@@ -143,39 +139,29 @@ const isEndOfDay = (t: number) => {
   const d = new Date(t);
   return d.getHours() === 23 && d.getMinutes() === 59;
 };
-const sameDay = (a: number, b: number) => new Date(a).toDateString() === new Date(b).toDateString();
 
 /**
- * A range as people say it: "3 Nov 2026, 14:02–14:05", "1 Nov – 28 Nov 2026" (whole days),
- * "1 Nov 2026, 09:00 – 3 Nov 2026, 17:30", "Since 3 Nov 2026, 14:00" (an open end).
+ * A range as the user's locale says it, in the window's one date format (DATES): "Nov 28, 2026,
+ * 2:02 – 2:05 PM", "Nov 1 – 28, 2026" (whole days), "Since Nov 3, 2026, 2:00 PM" (an open end).
  */
-export function formatRange(r: TimeRange): string {
-  const at = (t: number) => (isMidnight(t) ? dayFmt.format(t) : `${dayFmt.format(t)}, ${timeFmt.format(t)}`);
+export function formatRange(r: TimeRange, dates: DateFormats = DATES): string {
+  const at = (t: number) => (isMidnight(t) ? dates.date.format(t) : dates.dateTime.format(t));
   if (!Number.isFinite(r.from) && !Number.isFinite(r.to)) return 'Any time';
   if (!Number.isFinite(r.from)) return `Until ${at(r.to)}`;
   if (!Number.isFinite(r.to)) return `Since ${at(r.from)}`;
-  const wholeDays = isMidnight(r.from) && isEndOfDay(r.to);
-  if (wholeDays) {
-    if (sameDay(r.from, r.to)) return dayFmt.format(r.from);
-    const sameYear = new Date(r.from).getFullYear() === new Date(r.to).getFullYear();
-    return `${(sameYear ? dayNoYearFmt : dayFmt).format(r.from)} – ${dayFmt.format(r.to)}`;
-  }
-  if (sameDay(r.from, r.to)) {
-    const a = timeFmt.format(r.from);
-    const b = timeFmt.format(r.to);
-    return a === b ? `${dayFmt.format(r.from)}, ${a}` : `${dayFmt.format(r.from)}, ${a}–${b}`;
-  }
-  return `${dayFmt.format(r.from)}, ${timeFmt.format(r.from)} – ${dayFmt.format(r.to)}, ${timeFmt.format(r.to)}`;
+  if (isMidnight(r.from) && isEndOfDay(r.to)) return dates.date.formatRange(r.from, r.to);
+  // To the minute: a range ending at hh:mm:59.999 ends at hh:mm.
+  return dates.span(r.from, Math.floor(r.to / MINUTE) * MINUTE);
 }
 
 /**
- * One bar of the timeline: "28 Nov 2026, 14:00–14:15" (the end as the clock shows it when the bar
- * ends), "28 Nov 2026, 14:03" for a one-minute bar, whole days as formatRange says them.
+ * One bar of the timeline: "Nov 28, 2026, 2:00 – 2:15 PM" (the end as the clock shows it when the
+ * bar ends), "Nov 28, 2026, 2:03 PM" for a one-minute bar, whole days as formatRange says them.
  */
-export function formatBar(start: number, step: number): string {
-  if (step >= DAY) return formatRange({ from: start, to: start + step - 1 });
-  if (step <= MINUTE) return `${dayFmt.format(start)}, ${timeFmt.format(start)}`;
-  return `${dayFmt.format(start)}, ${timeFmt.format(start)}–${timeFmt.format(start + step)}`;
+export function formatBar(start: number, step: number, dates: DateFormats = DATES): string {
+  if (step >= DAY) return formatRange({ from: start, to: start + step - 1 }, dates);
+  if (step <= MINUTE) return dates.dateTime.format(start);
+  return dates.span(start, start + step);
 }
 
 /** How wide a bin is, in words: "1 minute", "15 minutes", "1 day", "7 days". */

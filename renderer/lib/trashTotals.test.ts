@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountLines, accountNames, accountTotals, answered, emptyButtonLabel, emptySummary, loadProgress, oneAccountEmptyMessage, sizeOfItems, sizeText, statusCountText, type ListingQuery } from './trashTotals';
+import { accountLines, accountNames, accountTotals, answered, deletableCount, emptyButtonLabel, emptySummary, loadProgress, oneAccountEmptyMessage, sizeOfItems, sizeText, statusCountText, type ListingQuery } from './trashTotals';
 
 const file = (size: number) => ({ size, kind: 'file' as const });
 const folder = (size: number | null = null) => ({ size, kind: 'folder' as const });
@@ -8,7 +8,7 @@ const files = (n: number, size = 1000) => Array.from({ length: n }, () => file(s
 const waiting: ListingQuery = { data: { items: [], total: null, complete: false }, isError: false };
 const pending: ListingQuery = { data: undefined, isError: false };
 const failed: ListingQuery = { data: undefined, isError: true };
-type Item = { size: number | null; kind: 'file' | 'folder' };
+type Item = { size: number | null; kind: 'file' | 'folder'; originalFolder?: string; cannotDelete?: string };
 const done = (items: Item[]): ListingQuery => ({ data: { items, total: null, complete: true }, isError: false });
 const partial = (n: number, total: number | null): ListingQuery => ({ data: { items: files(n), total, complete: false }, isError: false });
 
@@ -112,5 +112,33 @@ describe('Empty-trash dialog', () => {
     expect(oneAccountEmptyMessage('Work', accountTotals(partial(100, 400)))).toBe('Permanently delete everything in the trash (400 items) from Work? This cannot be undone.');
     expect(oneAccountEmptyMessage('Work', accountTotals(partial(100, null)))).toBe('Permanently delete everything in the trash (at least 100 items) from Work? This cannot be undone.');
     expect(oneAccountEmptyMessage('Work', accountTotals(waiting))).toBe('Permanently delete everything in the trash from Work? This cannot be undone.');
+  });
+});
+
+describe('what an Empty leaves out (Infinite Scale spaces the user does not manage)', () => {
+  const editor = 'You are an editor of Board: only its managers can delete from its trash.';
+  const spaced = (n: number, folder: string, extra: object = {}) => Array.from({ length: n }, () => ({ size: 1000, kind: 'file' as const, originalFolder: folder, ...extra }));
+  const t = accountTotals(done([...spaced(200, '/Photos'), ...spaced(65, 'Marketing › Campaigns'), ...spaced(2, 'Board › Minutes', { cannotDelete: editor }), { size: null, kind: 'folder', originalFolder: '/' }]));
+
+  it('counts only what will be deleted, per space, and says what is left out and why', () => {
+    expect(t.count).toBe(268);
+    expect(deletableCount(t)).toBe(266);
+    expect(t.leftOut).toEqual([{ count: 2, reason: editor }]);
+    expect(t.spaces).toEqual([
+      { name: 'Home', count: 201 },
+      { name: 'Marketing', count: 65 },
+    ]);
+    expect(t.folders).toBe(1);
+  });
+
+  it('the button and the sentence give the count that will be deleted, never the one that includes what is left out', () => {
+    expect(emptyButtonLabel([t])).toBe('Delete 266 items from 1 account');
+    expect(emptySummary([t], ['Infinite Scale'])).toBe('Permanently deletes 266 items (265 KB + 1 folder of unknown size) from Infinite Scale. This cannot be undone.');
+    expect(oneAccountEmptyMessage('Infinite Scale', t)).toBe('Permanently delete 266 items (265 KB + 1 folder of unknown size) from Infinite Scale? This cannot be undone.');
+    expect(accountLines(t)).toEqual({ count: '266 items', detail: '265 KB + 1 folder of unknown size' });
+  });
+
+  it('a trash of one server with no spaces has no space lines', () => {
+    expect(accountTotals(done(spaced(3, '/Docs'))).spaces).toEqual([]);
   });
 });

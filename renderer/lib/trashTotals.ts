@@ -1,3 +1,4 @@
+import type { TrashItem } from '../../shared/model';
 import { formatBytes, formatCount, plural } from './format';
 
 /**
@@ -6,10 +7,19 @@ import { formatBytes, formatCount, plural } from './format';
  * in trashTotals.test.ts.
  */
 
+/** What these totals read of an item. */
+export type TotalsItem = { size: number | null; kind: 'file' | 'folder' } & Partial<Pick<TrashItem, 'cannotDelete' | 'originalFolder' | 'name'>>;
+
 /** One account's listing query as react-query gives it (only the parts used here). */
 export interface ListingQuery {
-  data?: { items: readonly { size: number | null; kind: 'file' | 'folder' }[]; total: number | null; complete: boolean } | undefined;
+  data?: { items: readonly TotalsItem[]; total: number | null; complete: boolean } | undefined;
   isError: boolean;
+}
+
+/** Items an Empty leaves out, for one reason (an Infinite Scale space whose managers alone may delete). */
+export interface LeftOut {
+  count: number;
+  reason: string;
 }
 
 export interface AccountTotals {
@@ -25,6 +35,49 @@ export interface AccountTotals {
   unknownSizes: number;
   /** Whether every item of unknown size is a folder (for wording). */
   unknownAreFolders: boolean;
+  /** Loaded items that an Empty leaves out (the user's role keeps them from deleting), by reason; sizes above leave them out. */
+  leftOut: LeftOut[];
+  /** Infinite Scale: the items an Empty deletes, per space (only when they lie in more than one). */
+  spaces: { name: string; count: number }[];
+  /** Trashed folders among what is deleted: each goes with everything in it. */
+  folders: number;
+}
+
+/**
+ * The Infinite Scale space an item was deleted from, as its location reads ("Marketing › …" → Marketing,
+ * a personal space's "/…" → Home); null for other servers' items, which have no spaces.
+ */
+export function spaceOf(item: Pick<TrashItem, 'originalFolder'>): string | null {
+  const at = item.originalFolder.indexOf(' › ');
+  if (at > 0) return item.originalFolder.slice(0, at);
+  return null;
+}
+
+/** What an Empty of these loaded items leaves out, per reason, and what it deletes, per space. */
+function tallyScope(items: readonly TotalsItem[]): Pick<AccountTotals, 'leftOut' | 'spaces' | 'folders'> & { deletable: TotalsItem[] } {
+  const leftOut = new Map<string, number>();
+  const spaces = new Map<string, number>();
+  const deletable: TotalsItem[] = [];
+  let folders = 0;
+  let projectSpaces = false;
+  for (const i of items) {
+    if (i.cannotDelete) {
+      leftOut.set(i.cannotDelete, (leftOut.get(i.cannotDelete) ?? 0) + 1);
+      continue;
+    }
+    deletable.push(i);
+    if (i.kind === 'folder') folders += 1;
+    const space = i.originalFolder === undefined ? null : spaceOf({ originalFolder: i.originalFolder });
+    if (space !== null) projectSpaces = true;
+    const name = space ?? 'Home';
+    spaces.set(name, (spaces.get(name) ?? 0) + 1);
+  }
+  return {
+    deletable,
+    folders,
+    leftOut: [...leftOut].map(([reason, count]) => ({ reason, count })),
+    spaces: projectSpaces && spaces.size > 1 ? [...spaces].map(([name, count]) => ({ name, count })) : [],
+  };
 }
 
 /** What some items weigh: the sum of the sizes the server gave, and how many it gave none for. */
@@ -47,8 +100,14 @@ export function accountTotals(q: ListingQuery): AccountTotals {
   const complete = Boolean(q.data?.complete);
   const state = q.isError ? 'error' : complete ? 'complete' : q.data && (items.length > 0 || q.data.total !== null) ? 'loading' : 'waiting';
   const count = complete ? items.length : q.isError ? null : (q.data?.total ?? null);
-  return { state, loaded: items.length, count, ...tallySizes(items) };
+  const { deletable, ...scope } = tallyScope(items);
+  return { state, loaded: items.length, count, ...tallySizes(deletable), ...scope };
 }
+
+/** How many items an Empty leaves out (of those loaded). */
+export const leftOutCount = (t: Pick<AccountTotals, 'leftOut'>) => t.leftOut.reduce((n, l) => n + l.count, 0);
+/** How many items an Empty deletes: the count less what it leaves out; null while unknown. */
+export const deletableCount = (t: Pick<AccountTotals, 'count' | 'leftOut'>) => (t.count === null ? null : t.count - leftOutCount(t));
 
 /** An account has answered once its listing is complete or failed. */
 export const answered = (t: AccountTotals) => t.state === 'complete' || t.state === 'error';
@@ -69,8 +128,11 @@ export function accountLines(t: AccountTotals): { count: string; detail: string 
       return { count: 'count unknown', detail: 'its trash could not be loaded' };
     case 'loading':
       return { count: t.count !== null ? plural(t.count, 'item') : 'count unknown', detail: `still loading, ${formatCount(t.loaded)} so far` };
-    case 'complete':
-      return t.loaded === 0 ? { count: 'already empty', detail: '' } : { count: plural(t.loaded, 'item'), detail: sizeText(t) };
+    case 'complete': {
+      if (t.loaded === 0) return { count: 'already empty', detail: '' };
+      const n = t.loaded - leftOutCount(t);
+      return { count: n === 0 ? 'nothing it may delete' : plural(n, 'item'), detail: n === 0 ? '' : sizeText({ ...t, loaded: n }) };
+    }
   }
 }
 
@@ -83,16 +145,20 @@ export function combine(list: readonly AccountTotals[]) {
   let unknownAreFolders = true;
   let loaded = 0;
   let sizeExact = true;
+  let leftOut = 0;
   for (const t of list) {
     if (t.count === null) exact = false;
-    count += t.count ?? t.loaded;
+    // What an Empty deletes: everything but what the user's role keeps them from deleting.
+    const out = leftOutCount(t);
+    count += (t.count ?? t.loaded) - out;
     knownBytes += t.knownBytes;
     unknownSizes += t.unknownSizes;
     if (t.unknownSizes > 0 && !t.unknownAreFolders) unknownAreFolders = false;
-    loaded += t.loaded;
+    loaded += t.loaded - out;
+    leftOut += out;
     if (t.state !== 'complete') sizeExact = false;
   }
-  return { count, exact, knownBytes, unknownSizes, unknownAreFolders, loaded, sizeExact };
+  return { count, exact, knownBytes, unknownSizes, unknownAreFolders, loaded, sizeExact, leftOut };
 }
 
 /** The confirm button of the Empty-trash dialog: exactly what pressing it does. */
@@ -123,15 +189,27 @@ export function emptySummary(ticked: readonly AccountTotals[], labels: readonly 
   return `Permanently deletes ${what}. This cannot be undone.`;
 }
 
-/** The one-account confirmation: "Permanently delete 12 items (78 KB) from Work? This cannot be undone." */
+/**
+ * The one-account confirmation: "Permanently delete 12 items (78 KB) from Work? This cannot be
+ * undone." — counting only what will go (what the user's role keeps out is said apart, see leftOut).
+ */
 export function oneAccountEmptyMessage(label: string, t: AccountTotals): string {
+  const out = leftOutCount(t);
+  const n = t.loaded - out;
   let what: string;
-  if (t.state === 'complete') what = `${plural(t.loaded, 'item')} (${sizeText(t)})`;
-  else if (t.count !== null) what = `everything in the trash (${plural(t.count, 'item')})`;
-  else if (t.loaded > 0) what = `everything in the trash (at least ${plural(t.loaded, 'item')})`;
+  if (t.state === 'complete') what = `${plural(n, 'item')} (${sizeText({ ...t, loaded: n })})`;
+  else if (t.count !== null) what = `everything in the trash (${plural(t.count - out, 'item')})`;
+  else if (t.loaded > 0) what = `everything in the trash (at least ${plural(n, 'item')})`;
   else what = 'everything in the trash';
   return `Permanently delete ${what} from ${label}? This cannot be undone.`;
 }
+
+/** "It holds 3 folders: each goes with everything in it." — what deleting folders from the trash means. */
+export const foldersNote = (folders: number): string | null =>
+  folders === 0 ? null : folders === 1 ? 'That includes a folder, with everything in it.' : `That includes ${plural(folders, 'folder')}, each with everything in it.`;
+
+/** "2 items of Board are left out: You are an editor of Board: …" — one line per reason. */
+export const leftOutText = (l: LeftOut): string => `${plural(l.count, 'item')} left out: ${l.reason}`;
 
 /** Loading progress of the accounts in view, for the status bar. */
 export function loadProgress(list: readonly AccountTotals[]) {

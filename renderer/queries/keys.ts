@@ -26,6 +26,8 @@ export const keys = {
   /** One trashed file's preview (data from main). */
   preview: (accountId: string, id: string) => ['preview', accountId, id] as const,
   ops: () => ['ops'] as const,
+  /** The keys of the items one batch is about. */
+  opItems: (operationId: string) => [...keys.ops(), 'items', operationId] as const,
   /** The watch: its settings, each account's last check, its alerts. */
   watch: () => ['watch'] as const,
   /** The alert the window is asked to show (a notification or Show event clicked): the window's own, never overwritten by main's view. */

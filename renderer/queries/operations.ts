@@ -1,6 +1,8 @@
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useQueries, useQuery, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { isFinished, parseItemKey, type OperationView } from '../../shared/model';
 import { call, subscribe } from '../api/client';
+import type { BusyItems } from '../lib/busy';
 import { keys } from './keys';
 import { removeFromTrash } from './trash';
 
@@ -8,7 +10,46 @@ export const GONE_OUTCOMES = new Set(['restored', 'renamed', 'replaced', 'merged
 
 export const operationQueries = {
   list: () => queryOptions({ queryKey: keys.ops(), queryFn: () => call('ops:list', {}) }),
+  /** The items a batch is about; they do not change while it runs. */
+  items: (operationId: string) =>
+    queryOptions({ queryKey: keys.opItems(operationId), queryFn: async () => (await call('ops:items', { operationId })).keys, staleTime: Infinity, gcTime: 60_000 }),
 };
+
+/** What the window knows at once about a batch it started: the items it sent (no round trip before they show as busy). */
+export const rememberOpItems = (client: QueryClient, operationId: string, itemKeys: readonly string[]) =>
+  client.setQueryData<string[]>(keys.opItems(operationId), [...itemKeys]);
+
+/** The batches that have not finished (queued, running, waiting for an answer). */
+export function useRunningOps(): OperationView[] {
+  const ops = useQuery(operationQueries.list());
+  return useMemo(() => (ops.data ?? []).filter((op) => !isFinished(op)), [ops.data]);
+}
+
+const byOperation = (results: UseQueryResult<string[]>[]) => results.map((q) => q.data ?? []);
+
+/**
+ * Every item a batch that has not finished is about, with that batch, so each action that would
+ * start another batch on them is held back and says why. The item lists are asked once per batch;
+ * they are rebuilt into one map only when the set of running batches or a list changes, not on
+ * every progress update.
+ */
+export function useBusyItems(): BusyItems {
+  const running = useRunningOps();
+  const idList = running.map((op) => op.id).join('|');
+  const ids = useMemo(() => (idList ? idList.split('|') : []), [idList]);
+  const lists = useQueries({ queries: ids.map((id) => operationQueries.items(id)), combine: byOperation });
+  const owner = useMemo(() => {
+    const map = new Map<string, string>();
+    lists.forEach((keys, i) => {
+      for (const key of keys) if (!map.has(key)) map.set(key, ids[i]!);
+    });
+    return map;
+  }, [lists, ids]);
+  return useMemo(() => {
+    const views = new Map(running.map((op) => [op.id, op]));
+    return { has: (key) => owner.has(key), batchOf: (key) => views.get(owner.get(key) ?? '') };
+  }, [owner, running]);
+}
 
 const rank = (op: OperationView) => (isFinished(op) ? 2 : op.state === 'queued' ? 0 : 1);
 

@@ -20,6 +20,7 @@ import { createServices } from '../../services/index';
 import { setRequestTimeout } from '../../net/http';
 import { FileOperationJournal } from '../../operations/journal';
 import { FileAccountStore } from '../../persistence/account-store';
+import { FileLedgerStore } from '../../persistence/ledger-store';
 import { FileWatchStore } from '../../persistence/watch-store';
 import { defaultDataDir } from '../../persistence/data-dir';
 import { MemoryAccountStore, MemorySecretStore, type AccountStore, type SecretStore } from '../../services/stores';
@@ -84,6 +85,8 @@ async function main() {
     secrets,
     // With a data folder, batches cut short (the host killed, the machine off) resume next time.
     journal: persist ? new FileOperationJournal(dataDir) : null,
+    // Salvage's record of what it moved back to the trash lives with the accounts.
+    ...(persist ? { ledger: new FileLedgerStore(join(dataDir, 'moves.json')) } : {}),
     ...(persist ? { watchStore: new FileWatchStore(join(dataDir, 'watch.json')) } : {}),
     demo: createDemoLauncher(),
   });

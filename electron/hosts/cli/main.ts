@@ -1,4 +1,8 @@
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultDataDir } from '../../persistence/data-dir';
+import { FileLedgerStore } from '../../persistence/ledger-store';
 import { createMemoryServices } from '../../services/index';
 import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
@@ -68,7 +72,9 @@ Options:
   --json            One JSON object per line
   --timeout <s>     How long to wait for the server's answer to each request (default 30)
   --data-dir <dir>  Where batches are journaled for resume (default: $XDG_DATA_HOME/salvage,
-                    else ~/.local/share/salvage)
+                    else ~/.local/share/salvage), and Salvage's record of the items it moved back
+                    to the trash (Undo, Replace): they list with their old deletion time, as in the
+                    window (default: the desktop app's record when it has one)
   --help
 
 Environment:
@@ -312,6 +318,17 @@ function refsOf(args: Args, accountId: string) {
 }
 
 /**
+ * Salvage's record of the items it moved back to the trash (services/ledger.ts), shared with the
+ * window: in the data folder given; else the desktop app's when it holds one (the window's moves);
+ * else the command line's own data folder.
+ */
+function ledgerOf(given: string | undefined, cliDir: string, env: NodeJS.ProcessEnv): FileLedgerStore {
+  if (given) return new FileLedgerStore(join(given, 'moves.json'));
+  const desktop = join(defaultDataDir(process.platform, env), 'moves.json');
+  return new FileLedgerStore(existsSync(desktop) ? desktop : join(cliDir, 'moves.json'));
+}
+
+/**
  * Runs the command line; resolves with the exit code. A server that keeps it waiting is named on
  * stderr. Nothing ends silently: every error, of the command or of a batch, is said last, on
  * stderr (with --json as one object {"error": {code, message}}).
@@ -344,7 +361,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const stopWatching = json ? () => {} : onSlowRequest((slow) => void err.line(`salvage: ${slowText(slow)}`));
   const dataDir = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR || defaultCliDataDir(process.platform, env);
   const journal = new CliJournal(dataDir, (text) => err.lineNow(text));
-  const services = createMemoryServices({ version: '0.1.0', writeAhead: journal });
+  const given = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR;
+  const services = createMemoryServices({ version: '0.1.0', writeAhead: journal, ledger: ledgerOf(given, dataDir, env) });
   const ctx: Context = { services, out, err, json, env, journal };
   setActive(ctx);
   try {

@@ -107,7 +107,15 @@ export function size(n: number | null): string {
 /** A trash item as one line of `list`. */
 export function itemLine(i: TrashItem): string {
   const where = i.originalFolder.endsWith('/') ? i.originalFolder : `${i.originalFolder}/`;
-  return [cap(i.id), i.kind === 'folder' ? 'dir ' : 'file', size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), cap(`${where}${i.name}`)].join('  ');
+  return [cap(i.id), i.kind === 'folder' ? 'dir ' : 'file', size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), cap(`${where}${i.name}`) + movedNote(i)].join('  ');
+}
+
+/** Salvage's own moves (its ledger): an item an Undo put back keeps its old time; a file a Replace moved is no deletion. */
+function movedNote(i: TrashItem): string {
+  const m = i.movedBySalvage;
+  if (!m) return '';
+  if (m.why === 'replace') return `  (moved to the trash by Salvage ${m.at.slice(0, 19)}: replaced by the restored ${cap(m.by ?? 'item')})`;
+  return `  (moved back by Salvage ${m.at.slice(0, 19)}${m.trashedAs ? `; the server keeps it as ${cap(`${m.trashedAs.folder.replace(/\/?$/, '/')}${m.trashedAs.name}`)}` : ''})`;
 }
 
 /** One item's result as one line. */

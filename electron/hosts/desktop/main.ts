@@ -17,6 +17,7 @@ import { createDemoLauncher } from '../../demo/launcher';
 import { createDispatcher } from '../../services/dispatcher';
 import { aboutPanelOptions, showAbout, type AboutInfo } from './about';
 import { FileAccountStore } from '../../persistence/account-store';
+import { FileLedgerStore } from '../../persistence/ledger-store';
 import { menuTemplate } from './menu';
 import { certificateErrorHandler, type PinnedServer } from '../../net/tls';
 import { loadWindowState, trackWindowState } from './window-state';
@@ -122,6 +123,8 @@ function start() {
     accounts,
     secrets,
     journal: new FileOperationJournal(dataDir),
+    // Salvage's record of what it moved back to the trash lives with the accounts.
+    ledger: new FileLedgerStore(join(dataDir, 'moves.json')),
     watchStore: new FileWatchStore(join(dataDir, 'watch.json')),
     demo: createDemoLauncher(),
     // Browser sign-ins (OpenID Connect) open in the system browser: https, or http on loopback (test servers).

@@ -266,6 +266,8 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
     ext,
     deletedBy: top ? (e.updatedBy?.displayName ?? null) : null,
     parentId: ctx.parentId,
+    // DocSpace keeps an item's id in and out of the trash.
+    fileId: id,
   };
 }
 

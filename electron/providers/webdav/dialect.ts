@@ -188,6 +188,7 @@ function baseItem(r: DavResponse, ctx: ReadContext, id: string, name: string, fi
     ext: extOf(name, kind === 'folder'),
     deletedBy: fields.deletedBy,
     parentId: ctx.parentId,
+    fileId: listedFileId(r),
   };
 }
 

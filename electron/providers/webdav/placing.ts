@@ -1,6 +1,6 @@
 import { AppError } from '../../base/errors';
 import type { Outcome, Resolution, SameSecondLoss, TrashItem } from '../../../shared/model';
-import type { BatchContext, Replaced, RestoreOptions } from '../types';
+import type { BatchContext, Landed, Replaced, RestoreOptions } from '../types';
 import { landedOf } from './batch';
 import type { Folders } from './folders';
 import type { LandingFinder } from './landing';
@@ -182,15 +182,16 @@ export class Placing {
     resolution: Resolution | null,
     ctx: BatchContext,
     outcomeIfPlain: Outcome = 'restored',
-    onSkip?: () => Promise<void>,
+    /** Undoes what the server already did (the restore of the first step); says what it moved back to the trash. */
+    onSkip?: () => Promise<Landed | void>,
   ): Promise<void> {
     const signal = ctx.signal;
     let choice = resolution;
     for (let attempt = 0; attempt < 6; attempt++) {
       let name = dest.name;
       if (choice === 'skip') {
-        await onSkip?.();
-        ctx.itemDone(this.s.result(item, 'skipped', null));
+        const trashedBack = await onSkip?.();
+        ctx.itemDone(this.s.result(item, 'skipped', null), trashedBack ? { trashedBack } : undefined);
         return;
       }
       if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal, this.batches.get(ctx));

@@ -67,6 +67,7 @@ describe('Nextcloud 32 recorded trash listings', () => {
       ext: 'txt',
       deletedBy: 'admin',
       parentId: null,
+      // The file's own id (oc:fileid): it keeps it in and out of the trash.
       fileId: '22',
     });
     expect(items[2]).toMatchObject({ name: 'Folder', kind: 'folder', size: 19, mimeType: null, ext: '' });
@@ -167,6 +168,7 @@ describe('ownCloud 10 trash-bin listings (fixtures from ownCloud source and docs
       ext: '',
       deletedBy: null,
       parentId: null,
+      // ownCloud 10's trash ids are the file ids.
       fileId: '2147483984',
     });
     expect(items[1]).toMatchObject({

@@ -50,8 +50,11 @@ export class CollectionRestore {
       fileId = prop(self[0], OC('fileid'));
     }
 
-    const originalFolder = item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [];
-    const intoOriginal = target.kind === 'original' || displayPath(originalFolder) === displayPath(dest.folder);
+    // Where the server puts it back (its own record of the original place; for an item an Undo of
+    // Salvage put back, not the place and name it reads with: see serverPlace).
+    const onServer = serverPlace(item);
+    const originalFolder = onServer.folder;
+    const intoOriginal = displayPath(originalFolder) === displayPath(dest.folder);
     // Without a file id the landed item is told by a name that was not there before.
     const before = intoOriginal || fileId ? null : await this.s.children(originalFolder, signal);
     // Restoring elsewhere, the server first puts it back at its original place: free there too?
@@ -59,8 +62,8 @@ export class CollectionRestore {
     const freeAtOriginal = intoOriginal
       ? expectFree
       : batch !== undefined &&
-        (await this.placing.listingOf(batch, originalFolder, signal).catch(() => null))?.has(item.name) === false &&
-        !(batch.placed.get(displayPath(originalFolder))?.has(item.name) ?? false);
+        (await this.placing.listingOf(batch, originalFolder, signal).catch(() => null))?.has(onServer.name) === false &&
+        !(batch.placed.get(displayPath(originalFolder))?.has(onServer.name) ?? false);
 
     const res = await this.s.move(trashPath, restorePath, null, signal);
     if (res.status !== 201 && res.status !== 204) {
@@ -72,7 +75,7 @@ export class CollectionRestore {
       });
     }
     await res.body?.cancel();
-    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
+    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, serverName: onServer.name, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
     if (later) later(finish);
     else await finish();
   }
@@ -81,21 +84,23 @@ export class CollectionRestore {
   private async finishCollectionRestore(
     item: TrashItem,
     fileId: string | null,
-    how: { originalFolder: string[]; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
+    how: { originalFolder: string[]; serverName: string; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
     dest: { folder: string[]; name: string },
     resolution: Resolution | null,
     ctx: BatchContext,
   ): Promise<void> {
-    const { originalFolder, intoOriginal, freeAtOriginal, before } = how;
+    const { originalFolder, serverName, intoOriginal, freeAtOriginal, before } = how;
+    // Found by the name the server gave it (an item an Undo of Salvage put back reads with its old name).
+    const asOnServer = { ...item, name: serverName };
     // The item is out of the trash now: finish finding and placing it even if the batch is cancelled.
     const committed = new AbortController().signal;
     let landed: { folder: string[]; name: string; stat: Stat } | null;
     try {
-      landed = await this.locate(ctx, item, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
+      landed = await this.locate(ctx, asOnServer, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
     } catch (e) {
       // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely is.
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finding the restored item failed.');
-      const likely = [...originalFolder, item.name];
+      const likely = [...originalFolder, serverName];
       ctx.itemDone(
         this.s.result(item, 'failed', displayPath(likely), new AppError(error.code, `The server restored ${item.name}, most likely to ${this.s.shown(displayPath(likely))}, but Salvage could not check where it put it: ${error.message}`, error.details)),
       );
@@ -135,7 +140,8 @@ export class CollectionRestore {
         }
         if (choice === 'skip') {
           await this.trashFilesPath(landedPath, committed);
-          ctx.itemDone(this.s.result(item, 'skipped', null));
+          // Back in the trash by Salvage's hand (its ledger keeps the item's old name and time).
+          ctx.itemDone(this.s.result(item, 'skipped', null), { trashedBack: landedOf(landedPath, landed.stat, null) });
           return;
         }
         const replaced = await this.placing.replacedAt([...dest.folder, dest.name], committed);
@@ -154,7 +160,10 @@ export class CollectionRestore {
     // Second step: move it from where the server put it into the chosen folder.
     ctx.progress({ current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}` });
     try {
-      await this.placing.moveOutOfTrash(item, this.s.filesPath(landedPath), dest, resolution, ctx, 'restored', () => this.trashFilesPath(landedPath, committed));
+      await this.placing.moveOutOfTrash(item, this.s.filesPath(landedPath), dest, resolution, ctx, 'restored', async () => {
+        await this.trashFilesPath(landedPath, committed);
+        return landedOf(landedPath, landed.stat, null);
+      });
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
       if (error.code === 'CANCELLED' || (ctx.signal.aborted && error.code !== 'AUTH_FAILED')) {
@@ -266,4 +275,17 @@ function sameSecondNote(item: TrashItem, landedFolder: string, listedFolder: str
     `Several files named ${item.name} were deleted in the same second${when}, and the server kept only the last of them (the one from ${listedFolder}, as listed). ` +
     `It put that file back in ${landedFolder}, where the first of them was deleted from: the copy deleted from ${landedFolder} is lost on the server, as are any deleted from other folders in that second.`
   );
+}
+
+/**
+ * Where the server itself puts an item back when asked to restore it (Nextcloud's restore
+ * collection): its own record of the item's place and name. Salvage's ledger gives an item an Undo
+ * moved back the name and place it had before that restore (services/ledger.ts); the server still
+ * keeps it under the name and folder it had when it was moved (a "Keep both" name, the folder it
+ * had been restored into), which `trashedAs` says.
+ */
+function serverPlace(item: TrashItem): { folder: string[]; name: string } {
+  const as = item.movedBySalvage?.trashedAs;
+  if (as) return { folder: as.folderId !== null ? folderSegments(as.folderId) : [], name: as.name };
+  return { folder: item.originalFolderId !== null ? folderSegments(item.originalFolderId) : [], name: item.name };
 }

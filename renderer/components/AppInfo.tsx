@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { appQueries } from '../queries/app';
-import { WatchStatus } from './WatchStatus';
 
-/** Version, platform and host (desktop window or browser host), as main reports them. */
-export function AppFooter() {
+/** Version, platform and host (desktop window or browser host), as main reports them: in the title bar, taking no row of its own. */
+export function AppInfo() {
   const info = useQuery(appQueries.info());
   return (
-    <footer className="app-footer" aria-label="About this app">
+    <p className="app-info" aria-label="About this app">
       {info.data ? (
         <span data-testid="app-info">
           {info.data.name} {info.data.version} · {info.data.platform} ·{' '}
@@ -18,7 +17,6 @@ export function AppFooter() {
       ) : (
         <span>Connecting…</span>
       )}
-      <WatchStatus />
-    </footer>
+    </p>
   );
 }
