@@ -163,6 +163,20 @@ export function parseItemId(id: string): { kind: 'file' | 'folder'; dsId: DsId }
 /** Digits go back to numbers (portal storage), anything else stays a string (third-party storage). */
 export const toDsId = (s: string): DsId => (/^\d+$/.test(s) ? Number(s) : s);
 
+/** An id as it goes into a URL path. */
+export const encodeId = (id: DsId) => encodeURIComponent(String(id));
+
+/** Files and folders apart, as fileops calls take them. */
+export function splitIds(items: { id: string }[]): { files: DsId[]; folders: DsId[] } {
+  const files: DsId[] = [];
+  const folders: DsId[] = [];
+  for (const item of items) {
+    const { kind, dsId } = parseItemId(item.id);
+    (kind === 'file' ? files : folders).push(dsId);
+  }
+  return { files, folders };
+}
+
 const DAY = 86_400_000;
 
 /** When an item deleted at `deletedAt` is purged under the auto-cleanup policy (null when off). */

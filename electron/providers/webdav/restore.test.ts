@@ -315,7 +315,7 @@ describe('same-named files deleted in one second (one trash file kept for them)'
 });
 
 describe('movedStat: what a MOVE answer says about the file it placed', async () => {
-  const { movedStat } = await import('./provider');
+  const { movedStat } = await import('./requests');
   const answer = (headers: Record<string, string>) => new Response(null, { status: 201, headers });
   it('reads ownCloud 10 / Nextcloud ids and ETags, and nothing of another form', () => {
     const file = { kind: 'file' as const, size: 5 };
