@@ -35,17 +35,17 @@ export function TrashStatusBar({
   return (
     <footer className="status-bar" data-testid="status-bar" data-complete={String(progress.complete)}>
       <div className="status-live" aria-live="polite">
-      <span data-testid="view-count" data-complete={String(progress.complete)}>
-        {statusCountText({ totals, shown: shown.length, shownBytes, shownSize, loadedItems, filtered })}
-      </span>
-      <span data-testid="selection-count">{selected.length ? `${formatCount(selected.length)} selected · ${selectedSize}` : 'Nothing selected'}</span>
-      {progress.failed > 0 && <span className="error-text">{plural(progress.failed, 'account')} could not be loaded</span>}
-      {working && (
-        <span className="status-working" role="status" data-testid="working">
-          {working}
+        <span data-testid="view-count" data-complete={String(progress.complete)}>
+          {statusCountText({ totals, shown: shown.length, shownBytes, shownSize, loadedItems, filtered })}
         </span>
-      )}
-      <ActionHints hints={hints} className="status-hint" />
+        <span data-testid="selection-count">{selected.length ? `${formatCount(selected.length)} selected · ${selectedSize}` : 'Nothing selected'}</span>
+        {progress.failed > 0 && <span className="error-text">{plural(progress.failed, 'account')} could not be loaded</span>}
+        {working && (
+          <span className="status-working" role="status" data-testid="working">
+            {working}
+          </span>
+        )}
+        <ActionHints hints={hints} className="status-hint" />
       </div>
       {/* The watch's line is outside the live region: its "checked 14:05" is not news to read out. */}
       <WatchStatus />
