@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const bin = (name) => `node_modules/.bin/${name}`;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** Each failed test, named, for the lines just above the summary (CI shows only the end of the output). */
+const failedTests = [];
 
 function run(label, command, args, env = {}) {
   console.log(`\n━━ ${label}: ${[command, ...args].join(' ')}`);
@@ -61,6 +63,27 @@ function vitestPass(label, args, env = {}) {
     if (report.numFailedTests === 0) totals.failed += 1; // a suite that failed to load, an unhandled error
     failures.push(label);
   }
+  for (const suite of report.testResults ?? []) {
+    const where = suite.name ? suite.name.replace(`${process.cwd()}/`, '') : '?';
+    if (suite.status === 'failed' && !(suite.assertionResults ?? []).some((t) => t.status === 'failed')) {
+      failedTests.push(`${label}: ${where}: ${firstLine(suite.message)}`);
+    }
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status === 'failed') failedTests.push(`${label}: ${where} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
+  }
+}
+
+function firstLine(text) {
+  return String(text ?? '').split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? '';
+}
+
+function summary() {
+  console.log('');
+  for (const line of failedTests) console.log(`✗ ${line}`);
+  if (failures.length) console.log(`Failed: ${failures.join(', ')}`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(totals.failed > 0 ? 1 : 0);
 }
 
 /** The integration suites that talk to the WebDAV and DocSpace test servers (and the contract suite's test-server targets). */
@@ -94,12 +117,7 @@ if (only === 'deployment' || (only === null && process.env.CI)) {
   vitestPass('deployment transport', INTEGRATION, { SALVAGE_TEST_TRANSPORT: 'deployment', ...noRealServers });
 }
 
-if (only !== null) {
-  console.log('');
-  if (failures.length) console.log(`Failed: ${failures.join(', ')}`);
-  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-  process.exit(totals.failed > 0 ? 1 : 0);
-}
+if (only !== null) summary();
 
 // End-to-end tests (Playwright in Debian's Chromium against the browser host).
 check('build', process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']);
@@ -118,6 +136,7 @@ if (!existsSync(chromium)) {
     totals.failed += unexpected + flaky;
     totals.skipped += skipped;
     if (unexpected + flaky > 0 || !e2eOk) failures.push('playwright');
+    namePlaywrightFailures(report.suites ?? [], []);
     if (!e2eOk && unexpected + flaky === 0) totals.failed += 1;
   } else {
     totals.failed += 1;
@@ -125,7 +144,19 @@ if (!existsSync(chromium)) {
   }
 }
 
-console.log('');
-if (failures.length) console.log(`Failed: ${failures.join(', ')}`);
-console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(totals.failed > 0 ? 1 : 0);
+summary();
+
+/** Playwright's report nests suites (file › describe › …) down to specs; a spec whose test was unexpected or flaky is named. */
+function namePlaywrightFailures(suites, titles) {
+  for (const suite of suites) {
+    const path = suite.title ? [...titles, suite.title] : titles;
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+        const error = test.results?.find((r) => r.error)?.error?.message;
+        failedTests.push(`playwright (${test.status}): ${[...path, spec.title].join(' › ')}: ${firstLine(error?.replace(/\x1b\[[0-9;]*m/g, ''))}`);
+      }
+    }
+    namePlaywrightFailures(suite.suites ?? [], path);
+  }
+}
