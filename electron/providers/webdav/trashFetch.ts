@@ -13,12 +13,54 @@ export interface WorkerRequest {
   trustedCertFingerprint?: string;
 }
 
-/** Sends the request and feeds its body to a parse session; reports through post. */
+/**
+ * How many chunks of parsed items (~1,000 each) a listing may hand on before its reader has taken
+ * them: beyond that the body is not read on until it does. A consumer that is slow (the command
+ * line writing to a pipe) or gone (stopped after the first chunk) holds a few thousand items in
+ * memory, not the rest of the server's answer; one that keeps up never waits.
+ */
+export const CHUNKS_AHEAD = 4;
+
+/** Counts the chunks handed on and not yet taken; `ready()` is a promise while there are CHUNKS_AHEAD of them. */
+export class ChunkCredit {
+  private out = 0;
+  private limit = CHUNKS_AHEAD;
+  private wake: (() => void) | null = null;
+
+  sent(): void {
+    this.out += 1;
+  }
+
+  taken(): void {
+    this.out = Math.max(0, this.out - 1);
+    if (this.out < this.limit) this.resume();
+  }
+
+  /** Stops holding back for good (the listing was aborted: its reading loop must see that). */
+  release(): void {
+    this.limit = Infinity;
+    this.resume();
+  }
+
+  ready(): Promise<void> | undefined {
+    if (this.out < this.limit) return undefined;
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private resume(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+/** Sends the request and feeds its body to a parse session; reports through post. Reading waits on `credit` (see CHUNKS_AHEAD). */
 export async function fetchAndParse(
   request: WorkerRequest,
   session: TrashParseSession,
   signal: AbortSignal,
   post: (m: { type: 'status'; status: number; body: string } | { type: 'done' }) => void,
+  credit?: ChunkCredit,
 ): Promise<void> {
   const res = await httpRequest(
     // Streamed: the body comes as it arrives, within the listing budget and pace (net/http.ts).
@@ -42,6 +84,9 @@ export async function fetchAndParse(
       if (value?.byteLength) {
         const parsed = session.write(value);
         if (parsed) await parsed;
+        const ready = credit?.ready();
+        if (ready) await ready;
+        if (signal.aborted) throw new Error('aborted');
       }
     }
     finished = true;

@@ -22,6 +22,8 @@ const body1000 = readFileSync(new URL('../../../e2e/fixtures/webdav/nextcloud-32
  */
 const bodies = new Map<string, Uint8Array>();
 const cutShort: string[] = [];
+/** Bytes of each path's body the client has taken so far (written and drained). */
+const sent = new Map<string, number>();
 let bodyServer: Server;
 let bodyUrl = '';
 
@@ -43,6 +45,7 @@ function serveBodies(): Promise<void> {
       }
       const more = res.write(bytes.subarray(at, at + 1500));
       at += 1500;
+      sent.set(req.url ?? '', Math.min(at, bytes.length));
       // As fast as the client reads, no faster.
       if (more) setImmediate(next);
       else res.once('drain', next);
@@ -137,6 +140,27 @@ describe('trash listing parse hosts', () => {
     expect(seen).toBe(1000);
     // The worker dropped the connection rather than reading the other 20,000 items (~15 MB).
     await expect.poll(() => cutShort, { timeout: 10_000 }).toContain(path);
+  });
+
+  it('reads no further ahead of a slow reader than a few chunks, in the worker and in-thread', async () => {
+    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 40 }, () => {
+      const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
+      return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
+    }), Buffer.from('</d:multistatus>')]);
+    for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
+      const { path, request } = requestFor(many);
+      const reading = fetchTrashItems(request, 'nextcloud', { ...ctx }, host);
+      let seen = ((await reading.next()).value as TrashItem[]).length;
+      // The reader holds on to its first chunk a while: what the server managed to send by then
+      // is a few chunks ahead and what socket buffers hold, far from the ~30 MB of 41,000 items.
+      await new Promise((r) => setTimeout(r, 800));
+      const early = sent.get(path) ?? 0;
+      expect(early).toBeLessThan(many.length / 2);
+      // Read on: every item comes, and the whole body is sent.
+      for await (const chunk of reading) seen += chunk.length;
+      expect(seen).toBe(41_000);
+      expect(sent.get(path)).toBe(many.length);
+    }
   });
 
   it('sends the PROPFIND from the bundled worker and maps a non-207 answer', async () => {

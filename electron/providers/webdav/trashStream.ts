@@ -6,7 +6,7 @@ import { AppError } from '../../base/errors';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext, WebDavKind } from './dialect';
 import { createTrashParse, type TrashParseSession } from './trashParse';
-import { fetchAndParse, type WorkerRequest } from './trashFetch';
+import { ChunkCredit, fetchAndParse, type WorkerRequest } from './trashFetch';
 import type { FromWorker, ToWorker } from './trashWorker';
 import { hostOf } from './multistatus';
 import type { XmlScanStats } from './xmlScan';
@@ -61,8 +61,17 @@ interface FetchHandlers {
 
 export interface ParseHost {
   readonly mode: 'worker' | 'in-thread';
-  /** Sends the PROPFIND and parses its body where the host runs (a worker: off the main loop). */
-  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void };
+  /**
+   * Sends the PROPFIND and parses its body where the host runs (a worker: off the main loop).
+   * `taken()` says the reader took one chunk handed to `handlers.items`: the body is read on while
+   * fewer than CHUNKS_AHEAD are waiting (trashFetch.ts).
+   */
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): FetchHandle;
+}
+
+export interface FetchHandle {
+  abort(): void;
+  taken(): void;
 }
 
 /** Where the worker can be found: a built .js next to the bundle, or the .ts source. */
@@ -149,13 +158,18 @@ export class WorkerHost implements ParseHost {
     return [...this.slots].map((s) => ({ threadId: s.worker.threadId, accounts: [...s.accounts], listings: s.sessions.size }));
   }
 
-  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): FetchHandle {
     const slot = this.slotFor(ctx.accountId);
     const id = this.nextId++;
     slot.sessions.set(id, { handlers, host: hostOf(request.url) });
     this.busy(slot);
     slot.worker.postMessage({ id, type: 'fetch', kind, ctx, request } satisfies ToWorker);
-    return { abort: () => this.abort(slot, id) };
+    return {
+      abort: () => this.abort(slot, id),
+      taken: () => {
+        if (slot.sessions.has(id) && this.slots.has(slot)) slot.worker.postMessage({ id, type: 'taken' } satisfies ToWorker);
+      },
+    };
   }
 
   /** Ends every worker now (their listings fail as cancelled). */
@@ -291,13 +305,23 @@ export class WorkerHost implements ParseHost {
 export class InThreadHost implements ParseHost {
   readonly mode = 'in-thread' as const;
 
-  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): { abort(): void } {
+  fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): FetchHandle {
     const controller = new AbortController();
+    const credit = new ChunkCredit();
     // A body the parser refused is not read on: the request is cancelled.
-    const session = this.session(kind, ctx, hostOf(request.url), handlers, () => controller.abort());
-    void fetchAndParse(request, session, controller.signal, (m) => {
-      if (m.type === 'status') handlers.status(m.status, m.body);
-    }).catch((e: unknown) => {
+    const session = this.session(kind, ctx, hostOf(request.url), { ...handlers, items: (items) => (credit.sent(), handlers.items(items)) }, () => {
+      controller.abort();
+      credit.release();
+    });
+    void fetchAndParse(
+      request,
+      session,
+      controller.signal,
+      (m) => {
+        if (m.type === 'status') handlers.status(m.status, m.body);
+      },
+      credit,
+    ).catch((e: unknown) => {
       if (controller.signal.aborted) return;
       session.abort();
       handlers.error(e instanceof AppError ? e : new AppError('NETWORK', 'The connection broke while reading the trash.'));
@@ -305,8 +329,10 @@ export class InThreadHost implements ParseHost {
     return {
       abort: () => {
         controller.abort();
+        credit.release();
         session.abort();
       },
+      taken: () => credit.taken(),
     };
   }
 
@@ -386,6 +412,8 @@ export function createWorkerHost(spec: { url: URL; typescript: boolean }, option
 /** Turns parser callbacks (push) into chunks an async generator can yield (pull). */
 class ChunkQueue<T> {
   private readonly chunks: T[][] = [];
+  /** Called as the reader takes each chunk. */
+  onTaken: () => void = () => undefined;
   private failure: unknown = null;
   private wake: (() => void) | null = null;
   finished = false;
@@ -409,7 +437,9 @@ class ChunkQueue<T> {
   async *drain(): AsyncGenerator<T[]> {
     for (;;) {
       if (this.chunks.length) {
-        yield this.chunks.shift()!;
+        const chunk = this.chunks.shift()!;
+        this.onTaken();
+        yield chunk;
         continue;
       }
       if (this.failure) throw this.failure;
@@ -453,6 +483,7 @@ export async function* fetchTrashItems(
     error: queue.fail,
     status: (status, body) => queue.fail(new ListingStatusError(status, body)),
   });
+  queue.onTaken = handle.taken;
   const onAbort = () => {
     handle.abort();
     queue.fail(new AppError('CANCELLED', 'Cancelled.'));

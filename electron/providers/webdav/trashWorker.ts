@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { TrashItem } from '../../../shared/model';
 import { isAppError } from '../../base/errors';
 import type { ReadContext, WebDavKind } from './dialect';
-import { fetchAndParse, type WorkerRequest } from './trashFetch';
+import { ChunkCredit, fetchAndParse, type WorkerRequest } from './trashFetch';
 import { createTrashParse, type TrashParseSession } from './trashParse';
 import type { XmlScanStats } from './xmlScan';
 
@@ -13,6 +13,9 @@ import type { XmlScanStats } from './xmlScan';
  *
  *   → {id, type: 'fetch', kind, ctx, request}   the worker sends the PROPFIND itself and parses
  *                                                the body as it arrives (main never sees the bytes)
+ *   → {id, type: 'taken'}                       main's reader took one chunk of items: the worker
+ *                                                reads the body on while fewer than CHUNKS_AHEAD
+ *                                                chunks are waiting there (trashFetch.ts)
  *   → {id, type: 'abort'}                       ← {id, type: 'aborted'} once it stopped reading
  *   ← {type: 'ready'} once loaded
  *   → {type: 'ping'}                            ← {type: 'pong'} (main ends a worker that stops answering)
@@ -23,6 +26,7 @@ import type { XmlScanStats } from './xmlScan';
  */
 export type ToWorker =
   | { id: number; type: 'fetch'; kind: WebDavKind; ctx: ReadContext; request: WorkerRequest }
+  | { id: number; type: 'taken' }
   | { id: number; type: 'abort' }
   | { type: 'ping' };
 
@@ -38,14 +42,17 @@ export type FromWorker =
 
 const port = parentPort;
 if (port) {
-  const fetches = new Map<number, AbortController>();
+  const fetches = new Map<number, { controller: AbortController; credit: ChunkCredit }>();
   const post = (m: FromWorker) => port.postMessage(m);
   const fail = (id: number, e: unknown, session?: TrashParseSession) => {
     fetches.delete(id);
     post({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}), ...(session ? { stats: { ...session.stats } } : {}) });
   };
-  const parseFor = (id: number, kind: WebDavKind, ctx: ReadContext) =>
-    createTrashParse(kind, ctx, (items: TrashItem[]) => post({ id, type: 'items', json: JSON.stringify(items) }));
+  const parseFor = (id: number, kind: WebDavKind, ctx: ReadContext, credit: ChunkCredit) =>
+    createTrashParse(kind, ctx, (items: TrashItem[]) => {
+      credit.sent();
+      post({ id, type: 'items', json: JSON.stringify(items) });
+    });
   port.on('message', (m: ToWorker) => {
     if (m.type === 'ping') {
       post({ type: 'pong' });
@@ -55,21 +62,34 @@ if (port) {
       switch (m.type) {
         case 'fetch': {
           const controller = new AbortController();
-          fetches.set(m.id, controller);
-          const session = parseFor(m.id, m.kind, m.ctx);
-          void fetchAndParse(m.request, session, controller.signal, (msg) => {
-            fetches.delete(m.id);
-            post(msg.type === 'done' ? { id: m.id, type: 'done', stats: { ...session.stats } } : { id: m.id, ...msg });
-          }).catch((e: unknown) => {
+          const credit = new ChunkCredit();
+          fetches.set(m.id, { controller, credit });
+          const session = parseFor(m.id, m.kind, m.ctx, credit);
+          void fetchAndParse(
+            m.request,
+            session,
+            controller.signal,
+            (msg) => {
+              fetches.delete(m.id);
+              post(msg.type === 'done' ? { id: m.id, type: 'done', stats: { ...session.stats } } : { id: m.id, ...msg });
+            },
+            credit,
+          ).catch((e: unknown) => {
             if (!controller.signal.aborted) fail(m.id, e, session);
           });
           break;
         }
-        case 'abort':
-          fetches.get(m.id)?.abort();
+        case 'taken':
+          fetches.get(m.id)?.credit.taken();
+          break;
+        case 'abort': {
+          const f = fetches.get(m.id);
+          f?.controller.abort();
+          f?.credit.release();
           fetches.delete(m.id);
           post({ id: m.id, type: 'aborted' });
           break;
+        }
       }
     } catch (e) {
       fail(m.id, e);
