@@ -4,6 +4,7 @@
 // integration suites in the deployment transport (npm run test:deployment).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 
 const bin = (name) => `node_modules/.bin/${name}`;
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -154,7 +155,7 @@ function namePlaywrightFailures(suites, titles) {
       for (const test of spec.tests ?? []) {
         if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
         const error = test.results?.find((r) => r.error)?.error?.message;
-        failedTests.push(`playwright (${test.status}): ${[...path, spec.title].join(' › ')}: ${firstLine(error?.replace(/\x1b\[[0-9;]*m/g, ''))}`);
+        failedTests.push(`playwright (${test.status}): ${[...path, spec.title].join(' › ')}: ${firstLine(stripVTControlCharacters(error ?? ''))}`);
       }
     }
     namePlaywrightFailures(suite.suites ?? [], path);
