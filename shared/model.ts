@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { KIND_AUTHS, KIND_IDS } from './kinds';
 import { ErrorValue } from './result';
 
-/** The server kinds Salvage speaks to. */
-export const AccountKind = z.enum(['docspace', 'owncloud10', 'nextcloud', 'ocis']);
+/** The server kinds Salvage speaks to: the ids of the kind registry (shared/kinds.ts). */
+export const AccountKind = z.enum(KIND_IDS);
 export type AccountKind = z.infer<typeof AccountKind>;
 
 /** Where an account's secret lives. The renderer is told which, never the secret itself. */
@@ -288,7 +289,7 @@ export const ServerProbe = z.object({
   productName: z.string(),
   version: z.string().nullable(),
   /** Which credentials the add-account dialog should ask for. */
-  auth: z.enum(['api-key', 'app-password', 'login-flow-or-app-password', 'token']),
+  auth: z.enum(KIND_AUTHS),
   insecureHttp: z.boolean(),
   trashSupported: z.boolean(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kindInfo } from './kinds';
 import { folderLabel } from './location';
 import type { AccountKind } from './model';
 import { ErrorValue } from './result';
@@ -65,16 +66,8 @@ export const WatchView = z.object({
 });
 export type WatchView = z.infer<typeof WatchView>;
 
-/** Each server kind's name in a notification. */
-export const KIND_SHORT_NAMES: Record<AccountKind, string> = {
-  docspace: 'DocSpace',
-  owncloud10: 'ownCloud',
-  nextcloud: 'Nextcloud',
-  ocis: 'Infinite Scale',
-};
-
-/** "Nextcloud, alice": the server kind and who is signed in. */
-export const accountShort = (account: { kind: AccountKind; userName: string }) => `${KIND_SHORT_NAMES[account.kind]}, ${account.userName}`;
+/** "Nextcloud, alice": the server kind (its product name from the kind registry) and who is signed in. */
+export const accountShort = (account: { kind: AccountKind; userName: string }) => `${kindInfo(account.kind).productName}, ${account.userName}`;
 
 const count = (n: number) => n.toLocaleString('en-US');
 

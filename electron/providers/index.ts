@@ -1,4 +1,5 @@
 import { AppError } from '../base/errors';
+import { KIND_IDS, kindInfo } from '../../shared/kinds';
 import type { AccountKind, ServerProbe } from '../../shared/model';
 import type { ProviderFactoryInput, ServerProber, TrashProvider } from './types';
 import { probeDocSpace } from './docspace/probe';
@@ -8,13 +9,15 @@ import { createWebDavProvider } from './webdav/provider';
 import { createParseHost } from './webdav/trashStream';
 
 /**
- * The provider registry: one factory per server kind, one prober per protocol family.
- * Adding a server kind means adding one line to each table below.
+ * The provider registry: one factory per server kind (shared/kinds.ts lists the kinds; this map
+ * is complete, so a kind added there is named here by the compiler), one prober per protocol family.
  */
 /** The WebDAV listing workers: one per account, started on its first listing (see webdav/trashStream.ts). */
 const webdav = { parseHost: createParseHost() };
 
-const factories: Partial<Record<AccountKind, (input: ProviderFactoryInput) => TrashProvider>> = {
+export type ProviderFactory = (input: ProviderFactoryInput) => TrashProvider;
+
+export const providerFactories: Record<AccountKind, ProviderFactory> = {
   docspace: (input) => createDocSpaceProvider(input),
   owncloud10: createWebDavProvider('owncloud10', webdav),
   nextcloud: createWebDavProvider('nextcloud', webdav),
@@ -27,7 +30,8 @@ const probers: ServerProber[] = [
 ];
 
 export function createProvider(input: ProviderFactoryInput): TrashProvider {
-  const factory = factories[input.account.kind];
+  // An account file from another version may name a kind this one does not know.
+  const factory: ProviderFactory | undefined = providerFactories[input.account.kind];
   if (!factory) throw new AppError('UNSUPPORTED', `Salvage cannot talk to ${input.account.kind} servers yet.`);
   return factory(input);
 }
@@ -52,6 +56,10 @@ export function normaliseServerUrl(input: string): string {
   return `${url.protocol}//${url.host}${path}`;
 }
 
+/** "DocSpace, ownCloud, Nextcloud or Infinite Scale": every kind's product, for "nothing answered". */
+const PRODUCTS = KIND_IDS.map((k) => kindInfo(k).productName);
+const ANY_PRODUCT = `${PRODUCTS.slice(0, -1).join(', ')} or ${PRODUCTS.at(-1)}`;
+
 /** Asks each protocol family whether the server at this address is theirs. */
 export async function probeServer(serverUrl: string, signal?: AbortSignal): Promise<ServerProbe> {
   const url = normaliseServerUrl(serverUrl);
@@ -65,5 +73,5 @@ export async function probeServer(serverUrl: string, signal?: AbortSignal): Prom
     }
   }
   if (lastError instanceof AppError && lastError.code !== 'BAD_RESPONSE' && lastError.code !== 'NOT_FOUND') throw lastError;
-  throw new AppError('UNSUPPORTED', `No DocSpace, ownCloud, Nextcloud or Infinite Scale server answered at ${url}.`);
+  throw new AppError('UNSUPPORTED', `No ${ANY_PRODUCT} server answered at ${url}.`);
 }

@@ -1,3 +1,4 @@
+import { kindInfo } from '../../shared/kinds';
 import type { TrashItem } from '../../shared/model';
 import type { TrashProvider } from './types';
 import { displayPath, folderSegments } from './webdav/paths';
@@ -43,7 +44,7 @@ export function webDavPlaces(items: readonly TrashItem[]): Map<string, Place> {
 /** Places of the items' original locations, by item key; items without a known place are left out. */
 export function restorePlaces(provider: TrashProvider, items: TrashItem[], signal?: AbortSignal): Promise<Map<string, Place>> {
   if (hasPlaces(provider)) return provider.restorePlaces(items, signal);
-  if (provider.kind === 'docspace') return Promise.resolve(new Map());
+  if (kindInfo(provider.kind).family !== 'webdav') return Promise.resolve(new Map());
   return Promise.resolve(webDavPlaces(items));
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../base/errors';
 import type { EventBus } from '../base/events';
+import { kindInfo } from '../../shared/kinds';
 import type { AccountKind, AccountView } from '../../shared/model';
 import { decodeOidcSecret } from '../net/oidc';
 import { explainTlsFailure } from '../net/tls';
@@ -183,7 +184,7 @@ export class AccountsService {
       kind: input.kind,
       label: input.label?.trim() ?? '',
       serverUrl,
-      user: input.kind === 'docspace' ? '' : (input.user ?? '').trim(),
+      user: kindInfo(input.kind).userName === 'none' ? '' : (input.user ?? '').trim(),
       userId: (input.user ?? '').trim(),
       userName: (input.user ?? '').trim(),
       demo: Boolean(input.demo),

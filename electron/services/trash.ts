@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../base/errors';
+import { kindInfo } from '../../shared/kinds';
 import { itemKey, type ItemRef, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
 import { none } from '../providers/preview';
 import type { AccountsService } from './accounts';
@@ -259,9 +260,9 @@ export class TrashService {
     return id;
   }
 
-  /** A top-level listing read through Salvage's ledger of its own moves (DocSpace keeps an item's place and name itself). */
+  /** A top-level listing read through Salvage's ledger of its own moves (WebDAV restores to the place and name it reads with; DocSpace keeps an item's place and name itself). */
   private readingFor(accountId: string) {
-    return this.ledger.reading(accountId, { placeBack: this.accounts.config(accountId).kind !== 'docspace' });
+    return this.ledger.reading(accountId, { placeBack: kindInfo(this.accounts.config(accountId).kind).family === 'webdav' });
   }
 
   /** A new top-level listing starts the account's cache afresh; until it completes there is no complete listing. */

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
+import { kindInfo } from '../../shared/kinds';
 import type { AccountView } from '../../shared/model';
 import { useBrowserSignIn, useReauth, useRemoveAccount, useRename } from '../actions/accounts';
 import { AddAccountDialog, BrowserSignInOption } from './AddAccountDialog';
@@ -26,8 +27,6 @@ function BrowserReauthDialog({ account, onClose }: { account: AccountView; onClo
   );
 }
 
-const secretName = (account: AccountView) => (account.kind === 'docspace' ? 'API key' : account.kind === 'ocis' ? 'app token' : 'app password');
-
 /** Credentials expired: enter a new app password / API key, or sign in in the browser again. Nothing else on screen changes. */
 export function ReauthDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
   if (account.browserSignIn) return <BrowserReauthDialog account={account} onClose={onClose} />;
@@ -47,10 +46,10 @@ function SecretReauthDialog({ account, onClose }: { account: AccountView; onClos
         }}
       >
         <p className="dialog-sub">
-          {account.serverUrl} no longer accepts the saved {secretName(account)} for {account.userName}. Your selection is kept.
+          {account.serverUrl} no longer accepts the saved {kindInfo(account.kind).secret.name} for {account.userName}. Your selection is kept.
         </p>
         <label className="field">
-          <span>New {secretName(account)}</span>
+          <span>New {kindInfo(account.kind).secret.name}</span>
           <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" />
         </label>
         <ErrorLine error={reauth.error} />

@@ -1,16 +1,10 @@
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
+import { kindInfo } from '../../shared/kinds';
 import type { AccountView, FolderRef } from '../../shared/model';
 import { useAccountLook } from '../hooks/accountLook';
 import { formatCount } from '../lib/format';
 import type { AccountProblem } from '../queries/trash';
 import { FolderTree } from './FolderTree';
-
-const KIND_SHORT: Record<AccountView['kind'], string> = {
-  docspace: 'DocSpace',
-  owncloud10: 'ownCloud',
-  nextcloud: 'Nextcloud',
-  ocis: 'oCIS',
-};
 
 export type AccountAction = 'rename' | 'remove' | 'empty' | 'reauth';
 
@@ -74,7 +68,7 @@ export function AccountSidebar({
                   <span className="account-label">{a.label}</span>
                 </span>
                 <span className="account-kind">
-                  {KIND_SHORT[a.kind]}
+                  {kindInfo(a.kind).shortName}
                   {a.demo ? ' · demo' : ''}
                   {signIn ? ' · ' : ''}
                   {signIn && <span className="error-text">sign in again</span>}

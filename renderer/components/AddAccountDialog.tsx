@@ -1,26 +1,15 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
+import { kindInfo } from '../../shared/kinds';
 import type { AccountView, ServerProbe } from '../../shared/model';
 import { useAddAccount, useBrowserSignIn, useDetectServer, useLoginFlow, useTestConnection, type NewAccount } from '../actions/accounts';
 import { accountError, browserSignInErrorText, type AccountError } from '../lib/accountErrors';
 import { errorText } from '../lib/errorText';
-import { KIND_NAMES } from '../lib/kinds';
 import { ErrorLine } from './ErrorLine';
 import { Modal } from './Modal';
 
-const SECRET_LABELS: Record<ServerProbe['auth'], string> = {
-  'api-key': 'API key',
-  'app-password': 'App password',
-  'login-flow-or-app-password': 'App password',
-  token: 'App token',
-};
-
-const SECRET_HINTS: Record<ServerProbe['kind'], string> = {
-  docspace: 'Create one in DocSpace: Developer Tools → API keys, with access to files.',
-  owncloud10: 'Create one in ownCloud: Settings → Security → App passwords.',
-  nextcloud: 'Create one in Nextcloud: Personal settings → Security → Devices & sessions.',
-  ocis: 'Create one with “ocis auth-app create” or in the web UI under Preferences → App tokens.',
-};
+/** The secret field's label: its name from the kind registry, capitalised ("App password", "API key"). */
+const secretLabel = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 interface Credentials {
   user: string;
@@ -47,7 +36,7 @@ function DetectResult({ detect, probe, addressError }: { detect: ReturnType<type
       <FieldError error={addressError} id="address-error" />
       {probe && (
         <p className="detected" data-testid="detected-server">
-          Found <strong>{probe.productName || KIND_NAMES[probe.kind]}</strong>
+          Found <strong>{probe.productName || kindInfo(probe.kind).name}</strong>
           {probe.version ? ` ${probe.version}` : ''} at {probe.serverUrl}
           {!probe.trashSupported && <span className="error-text"> — its trash is not available to Salvage (the trash app may be disabled).</span>}
         </p>
@@ -148,11 +137,12 @@ function CredentialFields({
   /** The server refused these credentials: said once, under the secret. */
   secretError: AccountError | null;
 }) {
-  const needsUser = probe.auth !== 'api-key';
-  const ocis = probe.kind === 'ocis';
+  const kind = kindInfo(probe.kind);
+  const needsUser = kind.userName !== 'none';
+  const browser = kind.browserSignIn;
   return (
     <>
-      {ocis && (
+      {browser && (
         <>
           <BrowserSignInOption signIn={browserSignIn} onStart={browserSignIn.begin} />
           <p className="or-line muted">or sign in with an app token:</p>
@@ -161,11 +151,11 @@ function CredentialFields({
       {needsUser && (
         <label className="field">
           <span>User name</span>
-          <input type="text" autoComplete="username" value={values.user} onChange={(e) => onChange({ user: e.target.value })} spellCheck={false} autoFocus={!ocis} aria-invalid={secretError ? true : undefined} />
+          <input type="text" autoComplete="username" value={values.user} onChange={(e) => onChange({ user: e.target.value })} spellCheck={false} autoFocus={!browser} aria-invalid={secretError ? true : undefined} />
         </label>
       )}
       <label className="field">
-        <span>{SECRET_LABELS[probe.auth]}</span>
+        <span>{secretLabel(kind.secret.name)}</span>
         <input
           type="password"
           autoComplete="off"
@@ -177,7 +167,7 @@ function CredentialFields({
         />
         <FieldError error={secretError} id="secret-error" />
         <small id="secret-hint" className="muted">
-          {SECRET_HINTS[probe.kind]} Salvage keeps it in the app, never in the web page.
+          {kind.secret.hint} Salvage keeps it in the app, never in the web page.
         </small>
       </label>
       {probe.auth === 'login-flow-or-app-password' && <LoginFlowOption flow={loginFlow} serverUrl={probe.serverUrl} />}
@@ -227,7 +217,7 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
 
   // Test and Add check the same thing: only the latest one's error is shown (each clears the other),
   // where it belongs — reaching the server under the address, refused credentials under the secret.
-  const checkError = accountError(test.error ?? add.error, probe?.auth ?? null);
+  const checkError = accountError(test.error ?? add.error, probe?.kind ?? null);
   const addressError = accountError(detect.error, null) ?? (checkError?.field === 'address' ? checkError : null);
   const secretError = checkError?.field === 'secret' ? checkError : null;
   const formError = checkError?.field === 'form' ? checkError : null;

@@ -1,7 +1,7 @@
+import { accountWithKind } from '../../shared/kinds';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
 import { describeItems, formatExact, formatSizeExact } from '../lib/format';
-import { accountWithKind } from '../lib/kinds';
 import { fullPath } from '../../shared/location';
 import { retentionNote } from '../lib/retention';
 import { errorText } from '../lib/errorText';

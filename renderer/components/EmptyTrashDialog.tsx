@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Checkbox, CheckboxGroup } from 'react-aria-components';
+import { kindInfo } from '../../shared/kinds';
 import type { AccountView } from '../../shared/model';
-import { KIND_NAMES } from '../lib/kinds';
 import { plural } from '../lib/format';
 import { accountLines, emptyButtonLabel, emptySummary, foldersNote, leftOutText, oneAccountEmptyMessage, type AccountTotals } from '../lib/trashTotals';
 import { AccountSwatch } from './AccountBadge';
@@ -75,7 +75,7 @@ export function EmptyTrashDialog({
               value={a.id}
               className="empty-account"
               isDisabled={(t.state === 'complete' && t.loaded === 0) || busy !== null}
-              aria-label={`${a.label} (${KIND_NAMES[a.kind]}): ${lines.count}${lines.detail ? `, ${lines.detail}` : ''}${busy ? `; not now: ${busy}` : ''}`}
+              aria-label={`${a.label} (${kindInfo(a.kind).name}): ${lines.count}${lines.detail ? `, ${lines.detail}` : ''}${busy ? `; not now: ${busy}` : ''}`}
               data-testid="empty-account"
               data-state={t.state}
             >
@@ -85,7 +85,7 @@ export function EmptyTrashDialog({
                 {a.label}
               </span>
               <span className="empty-account-kind">
-                {KIND_NAMES[a.kind]}
+                {kindInfo(a.kind).name}
                 {a.demo ? ' · demo' : ''}
               </span>
               <span className={`empty-account-count${tone}`} data-testid="empty-account-count">

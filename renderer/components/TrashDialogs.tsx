@@ -1,3 +1,4 @@
+import { kindInfo } from '../../shared/kinds';
 import type { AccountView, TrashItem } from '../../shared/model';
 import type { TrashWorkflows } from '../actions/trash';
 import { accountBusyReason } from '../lib/busy';
@@ -62,6 +63,9 @@ function trashedFoldersAt(missing: readonly string[], items: readonly TrashItem[
   return trash.filter((t) => t.kind === 'folder' && t.parentId === null && accounts.has(t.accountId) && wanted.has(fullPath(t)));
 }
 
+/** Whether a restore into this account can recreate a missing folder (the kind registry says; an account not in the list counts as able). */
+const recreatesFolders = (account: AccountView | undefined) => account === undefined || kindInfo(account.kind).recreatesFolders;
+
 /** The dialog the trash workflow waits on, if any: Restore to…, missing folders, conflicts, delete, empty. */
 export function TrashDialogs({
   flows,
@@ -106,7 +110,7 @@ export function TrashDialogs({
       return (
         <MissingFoldersDialog
           folders={dialog.folders}
-          canRecreate={dialog.items.some((i) => accounts.get(i.accountId)?.kind !== 'docspace')}
+          canRecreate={dialog.items.some((i) => recreatesFolders(accounts.get(i.accountId)))}
           trashedFolders={folders}
           onCancel={flows.closeDialog}
           onConfirm={() => void flows.continueWithoutFolders(dialog)}

@@ -6,12 +6,12 @@ const err = (code: ConstructorParameters<typeof ApiError>[0]['code'], message: s
 
 describe('add-account errors', () => {
   it('a refused password belongs to the secret field and does not say "sign in again" on a first add', () => {
-    const e = accountError(err('AUTH_FAILED', 'The server did not accept the app password. Sign in again.'), 'app-password');
+    const e = accountError(err('AUTH_FAILED', 'The server did not accept the app password. Sign in again.'), 'owncloud10');
     expect(e?.field).toBe('secret');
     expect(e?.text).toContain('user name and app password');
     expect(e?.text).not.toMatch(/again/i);
-    expect(accountError(err('AUTH_FAILED', 'x'), 'api-key')?.text).toContain('API key');
-    expect(accountError(err('AUTH_FAILED', 'x'), 'token')?.text).toContain('app token');
+    expect(accountError(err('AUTH_FAILED', 'x'), 'docspace')?.text).toContain('API key');
+    expect(accountError(err('AUTH_FAILED', 'x'), 'ocis')?.text).toContain('app token');
   });
 
   it("reaching the server is the address field's, with main's hint: http:// for a plain-HTTP port, refused and unknown host read differently", () => {
@@ -32,7 +32,7 @@ describe('add-account errors', () => {
 
   it('nothing for no error; anything else goes under the form', () => {
     expect(accountError(null, null)).toBeNull();
-    expect(accountError(err('SERVER', 'boom'), 'app-password')?.field).toBe('form');
+    expect(accountError(err('SERVER', 'boom'), 'nextcloud')?.field).toBe('form');
   });
 });
 

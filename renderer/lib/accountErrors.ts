@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../shared/errors';
-import type { ServerProbe } from '../../shared/model';
+import { kindInfo, type Kind } from '../../shared/kinds';
 import { ApiError } from '../api/client';
 import { errorText, textFor } from './errorText';
 
@@ -19,8 +19,8 @@ const codeAndMessage = (error: unknown): { code: ErrorCode; message: string } | 
   return null;
 };
 
-/** What the secret is called for this server, in a sentence ("app password", "API key"). */
-export const secretNoun = (auth: ServerProbe['auth'] | null): string => (auth === 'api-key' ? 'API key' : auth === 'token' ? 'app token' : 'app password');
+/** What the secret is called for this server, in a sentence ("app password", "API key"; not yet detected: "app password"). */
+export const secretNoun = (kind: Kind | null): string => (kind ? kindInfo(kind).secret.name : 'app password');
 
 /**
  * The add-account form's errors: a problem reaching the server belongs to the address field and
@@ -28,17 +28,17 @@ export const secretNoun = (auth: ServerProbe['auth'] | null): string => (auth ==
  * the server refused belong to the secret field and say to check them — this is a first sign-in,
  * so nothing speaks of signing in "again".
  */
-export function accountError(error: unknown, auth: ServerProbe['auth'] | null): AccountError | null {
+export function accountError(error: unknown, kind: Kind | null): AccountError | null {
   if (!error) return null;
   const e = codeAndMessage(error);
   if (!e) return { field: 'form', text: errorText(error) };
-  const noun = secretNoun(auth);
+  const noun = secretNoun(kind);
   switch (e.code) {
     case 'AUTH_FAILED':
       return {
         field: 'secret',
         text:
-          auth === 'api-key'
+          kind !== null && kindInfo(kind).userName === 'none'
             ? 'The server did not accept this API key. Check that it is complete and still valid, or create a new one.'
             : `The server did not accept this user name and ${noun}. Check both; if the ${noun} was revoked, create a new one.`,
       };

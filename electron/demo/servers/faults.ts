@@ -1,3 +1,4 @@
+import type { Kind } from '../../../shared/kinds';
 import { SABRE, sabreErrorBody, xmlEscape } from './webdav/sabre';
 import { SABRE_401_WRONG_CREDENTIALS } from './webdav/frontend';
 
@@ -33,7 +34,8 @@ import { SABRE_401_WRONG_CREDENTIALS } from './webdav/frontend';
  * are recognisable imitations (title, form), not byte copies.
  */
 
-export type ServerKind = 'owncloud10' | 'nextcloud' | 'ocis' | 'docspace';
+/** A test server for every kind of the registry (shared/kinds.ts): a kind added there is named in the switches below and in index.ts. */
+export type ServerKind = Kind;
 
 export interface FaultResponse {
   status: number;

@@ -2,6 +2,7 @@ import { isAppError } from '../../base/errors';
 import type { Services } from '../../services/index';
 import type { AccountKind, AccountView } from '../../../shared/model';
 import { AccountKind as AccountKindSchema } from '../../../shared/model';
+import { kindInfo } from '../../../shared/kinds';
 import { str, UsageError, type Args } from './args';
 import type { CliJournal } from './batches';
 import type { Out } from './output';
@@ -37,9 +38,10 @@ export async function signIn(ctx: Context, args: Args, fixed?: Target): Promise<
   const kind = (given as AccountKind | undefined) ?? (await ctx.services.accounts.detect(server)).kind;
   const user = fixed ? (fixed.user ?? undefined) : str(args.flags, 'user');
   // oCIS takes SALVAGE_TOKEN without --user as a bearer access token (an OpenID Connect access token).
-  const bearer = kind === 'ocis' && !user && !ctx.env.SALVAGE_PASSWORD && Boolean(ctx.env.SALVAGE_TOKEN);
-  if (kind !== 'docspace' && !user && !bearer) {
-    throw new UsageError(kind === 'ocis' ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.' : `--user is required for ${kind} servers.`);
+  const userName = kindInfo(kind).userName;
+  const bearer = userName === 'optional' && !user && !ctx.env.SALVAGE_PASSWORD && Boolean(ctx.env.SALVAGE_TOKEN);
+  if (userName !== 'none' && !user && !bearer) {
+    throw new UsageError(userName === 'optional' ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.' : `--user is required for ${kind} servers.`);
   }
   try {
     const account = await ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });

@@ -8,6 +8,7 @@ import { defaultHttpOptions, setRequestTimeout } from '../../net/http';
 import { onSlowRequest, slowText } from '../../net/waiting';
 import type { AccountView, OperationView, Resolution, SameSecondReport, TrashItem } from '../../../shared/model';
 import { itemKey } from '../../../shared/model';
+import { KIND_IDS } from '../../../shared/kinds';
 import { detectEvents, eventId, itemsDeletedIn } from '../../../shared/events';
 import { parseArgs, str, UsageError, type Args } from './args';
 import { CliJournal, defaultCliDataDir, type CliBatchMeta } from './batches';
@@ -68,7 +69,7 @@ Commands:
 Options:
   --server <url>    Server address (required except for detect and resume)
   --user <name>     User name (ownCloud, Nextcloud; oCIS with an app token)
-  --kind <kind>     docspace | owncloud10 | nextcloud | ocis (detected when left out)
+  --kind <kind>     ${KIND_IDS.join(' | ')} (detected when left out)
   --json            One JSON object per line
   --timeout <s>     How long to wait for the server's answer to each request (default 30)
   --data-dir <dir>  Where batches are journaled for resume (default: $XDG_DATA_HOME/salvage,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultHttpOptions, httpRequest, type HttpOptions } from '../../net/http';
+import { SERVER_KINDS } from '../../../shared/kinds';
 import type { ServerProbe } from '../../../shared/model';
 
 /** The part of the build-version answer that says "DocSpace" (other servers answer something else, or nothing). */
@@ -30,9 +31,9 @@ export async function probeDocSpace(serverUrl: string, signal?: AbortSignal, htt
   return {
     kind: 'docspace',
     serverUrl,
-    productName: 'ONLYOFFICE DocSpace',
+    productName: SERVER_KINDS.docspace.name, // the build-version answer names no product
     version: response.docSpace || null,
-    auth: 'api-key',
+    auth: SERVER_KINDS.docspace.auth,
     insecureHttp: serverUrl.startsWith('http:'),
     trashSupported: true,
   };

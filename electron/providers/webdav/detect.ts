@@ -1,4 +1,5 @@
 import { AppError } from '../../base/errors';
+import { kindInfo } from '../../../shared/kinds';
 import type { ServerProbe } from '../../../shared/model';
 import { defaultHttpOptions, httpRequest, type HttpOptions } from '../../net/http';
 import type { ServerProber } from '../types';
@@ -49,13 +50,12 @@ export function probeFromStatus(serverUrl: string, status: StatusJson, capabilit
   if (kind === 'owncloud10') trashSupported = dav?.trashbin !== undefined || versionAtLeast(str(status.version) ?? version, 10, 4);
   else if (kind === 'nextcloud') trashSupported = files?.undelete !== false;
   else trashSupported = true;
-  const defaults: Record<WebDavKind, string> = { owncloud10: 'ownCloud', nextcloud: 'Nextcloud', ocis: 'Infinite Scale' };
   return {
     kind,
     serverUrl,
-    productName: str(status.productname) ?? str(status.product) ?? defaults[kind],
+    productName: str(status.productname) ?? str(status.product) ?? kindInfo(kind).productName,
     version,
-    auth: kind === 'nextcloud' ? 'login-flow-or-app-password' : kind === 'ocis' ? 'token' : 'app-password',
+    auth: kindInfo(kind).auth,
     insecureHttp: serverUrl.startsWith('http:'),
     trashSupported,
   };

@@ -1,5 +1,6 @@
 import { AppError } from '../../base/errors';
 import { errorForStatus } from '../../net/http';
+import { SERVER_KINDS, type KindOf } from '../../../shared/kinds';
 import { itemKey, type TrashItem } from '../../../shared/model';
 import type { DavResponse } from './multistatus';
 import { clark, NS } from './multistatus';
@@ -9,7 +10,8 @@ import { decodeHref, displayPath, extOf, safeSegments } from './paths';
  * What differs between the WebDAV trash-bin servers. One small object per server kind; the
  * provider, the listing worker and the test servers' expectations are written once on top.
  */
-export type WebDavKind = 'owncloud10' | 'nextcloud' | 'ocis';
+/** The kinds the registry (shared/kinds.ts) puts in the WebDAV family; each needs a dialect in `dialects`. */
+export type WebDavKind = KindOf<'webdav'>;
 
 export interface DialectContext {
   /** Base URL path of the server without a trailing slash, e.g. "" or "/nextcloud". */
@@ -233,7 +235,7 @@ const OWNCLOUD_TRASH_MESSAGES: Partial<Record<number, string>> = {
 
 export const nextcloud: WebDavDialect = {
   kind: 'nextcloud',
-  productName: 'Nextcloud',
+  productName: SERVER_KINDS.nextcloud.productName,
   trashRoot: (c) => `${c.basePath}/remote.php/dav/trashbin/${c.userId}/trash`,
   filesRoot: (c) => `${c.basePath}/remote.php/dav/files/${c.userId}`,
   restore: {
@@ -278,7 +280,7 @@ export const nextcloud: WebDavDialect = {
 
 export const owncloud10: WebDavDialect = {
   kind: 'owncloud10',
-  productName: 'ownCloud',
+  productName: SERVER_KINDS.owncloud10.productName,
   trashRoot: (c) => `${c.basePath}/remote.php/dav/trash-bin/${c.userId}`,
   filesRoot: (c) => `${c.basePath}/remote.php/dav/files/${c.userId}`,
   restore: { mode: 'move-to-destination' },
@@ -501,7 +503,7 @@ export function spacesFromDrives(json: unknown, meId: string | null): Space[] {
 export const ocis: WebDavDialect = {
   ...owncloud10,
   kind: 'ocis',
-  productName: 'Infinite Scale',
+  productName: SERVER_KINDS.ocis.productName,
   trashRoot: (c) => spaceTrashRoot(c, c.spaceId),
   filesRoot: (c) => `${c.basePath}/remote.php/dav/spaces/${c.spaceId}`,
   trashEntryFileId: listedFileId,

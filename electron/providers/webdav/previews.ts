@@ -1,4 +1,5 @@
 import { AppError } from '../../base/errors';
+import { kindInfo } from '../../../shared/kinds';
 import type { Preview, TrashItem } from '../../../shared/model';
 import { BODY_BUDGET } from '../../net/http';
 import { none, PREVIEW_EDGE, readPreviewImage, wantsPreview } from '../preview';
@@ -29,7 +30,7 @@ export class Previews {
   async preview(item: TrashItem, signal?: AbortSignal): Promise<Preview> {
     const skip = wantsPreview(item);
     if (skip) return skip;
-    if (this.s.kind === 'ocis') return none('unsupported', 'Infinite Scale makes no previews of trashed files.');
+    if (!kindInfo(this.s.kind).previews) return none('unsupported', `${this.s.dialect.productName} makes no previews of trashed files.`);
     const edge = String(PREVIEW_EDGE);
     let path: string;
     let query: URLSearchParams;

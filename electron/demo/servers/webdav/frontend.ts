@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KindOf } from '../../../../shared/kinds';
 import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tree';
 import { revaErrorBody } from '../faults';
 import { isPreviewableImage, previewPng } from '../png';
@@ -59,7 +60,8 @@ import {
  * oc:fileid/OC-FileId are resource ids ("<storage>$<space>!<node>"), numeric here.
  */
 
-export type WebDavServerKind = 'nextcloud' | 'owncloud10' | 'ocis';
+/** The registry's WebDAV kinds (shared/kinds.ts). */
+export type WebDavServerKind = KindOf<'webdav'>;
 
 export interface FrontEndOptions {
   kind: WebDavServerKind;
