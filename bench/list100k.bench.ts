@@ -1,7 +1,7 @@
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -152,7 +152,9 @@ interface Probe {
 /** The browser host with the probe loaded, its bridge, and the probe's reports. */
 async function startHost() {
   const token = randomBytes(24).toString('base64url');
-  const child: ChildProcess = spawn(process.execPath, ['--import', join(root, 'bench/probe.mjs'), join(root, 'out/main/host.js'), '--no-open', '--port', '0', '--no-demo'], {
+  // SALVAGE_BENCH_PROFILE=<dir>: the host's CPU profile too, written when it stops.
+  const profile = process.env.SALVAGE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SALVAGE_BENCH_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', join(root, 'bench/probe.mjs'), join(root, 'out/main/host.js'), '--no-open', '--port', '0', '--no-demo'], {
     cwd: root,
     env: { ...process.env, SALVAGE_BRIDGE_TOKEN: token },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -310,8 +312,14 @@ async function measureApp(browser: Browser, host: Awaited<ReturnType<typeof star
       }
     })();
     const loads: { listMs: number; firstRowsMs: number }[] = [];
+    // SALVAGE_BENCH_PROFILE=<dir>: the renderer's CPU profile of the second load, to open in DevTools.
+    const profileDir = process.env.SALVAGE_BENCH_PROFILE;
     for (let i = 0; i < 2; i++) {
       await onLoad();
+      if (profileDir && i === 1) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
+      }
       if (i === 0) await page.goto(`${host.url}/#token=${host.token}`);
       else await page.reload();
       await page
@@ -326,6 +334,12 @@ async function measureApp(browser: Browser, host: Awaited<ReturnType<typeof star
         });
       const b = await page.evaluate(() => (window as unknown as { __salvageBench: { listStart: number; firstRowsAt: number; doneAt: number } }).__salvageBench);
       loads.push({ listMs: b.doneAt - b.listStart, firstRowsMs: b.firstRowsAt - b.listStart });
+      if (profileDir && i === 1) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+        const file = join(profileDir, `list100k-renderer-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        process.stderr.write(`renderer CPU profile: ${file}\n`);
+      }
       await onLoad();
     }
     sampling = false;

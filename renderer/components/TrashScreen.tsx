@@ -148,6 +148,7 @@ export function TrashScreen({
     busy: flows.busy,
     busyItems: busy,
     width: Math.max(200, viewWidth - (compact ? 40 : 400)),
+    settled: !listings.loading && !listings.streaming,
   });
 
   useSearchAndEscapeKeys(searchRef, setSelection);

@@ -34,6 +34,7 @@ export function useTrashTimeline({
   busy,
   busyItems,
   width,
+  settled,
 }: {
   all: readonly TrashItem[];
   filters: Filters;
@@ -47,6 +48,12 @@ export function useTrashTimeline({
   /** Items a batch is working on: an event holding any of them cannot be restored until it ends. */
   busyItems: BusyItems;
   width: number;
+  /**
+   * Every shown listing has answered. Until then the events are still growing (a new newest event
+   * with each page), and asking the server what it lost for each would cost a read of its records
+   * and, on Nextcloud, of the whole trash, per page.
+   */
+  settled: boolean;
 }) {
   // A new listing (a page streaming in, items restored) shows in the list first; the band follows.
   const loaded = useDeferredValue(all);
@@ -60,8 +67,9 @@ export function useTrashTimeline({
   const current = range ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null) : null;
   const labels = useMemo(() => new Map(accounts.map((a) => [a.id, a.label])), [accounts]);
   // Copies the server itself lost (same names deleted in one second): for the newest event and the chosen one.
+  // Asked once every listing has answered (what was already told stays shown while one refreshes).
   const asked = useMemo(() => new Set([events[0]?.id, current].filter((x): x is string => typeof x === 'string')), [events, current]);
-  const losses = useEventLosses(events, asked);
+  const losses = useEventLosses(events, asked, settled);
   // In the window's one date format; to the minute, as the bars are.
   const summaryOf = useCallback(
     (e: DeletionEvent) =>

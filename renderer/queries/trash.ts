@@ -23,6 +23,16 @@ const emptyListing: TrashListing = { items: [], total: null, complete: false };
  * must not mean 100 of those. Measured with `npm run bench` (list100k).
  */
 export const STREAM_BATCH_MS = 250;
+/**
+ * …and, once many items are loaded, no more often than every this many ms per 1,000 items loaded
+ * (100k: every second): a hand-over costs time in proportion to what is loaded, so a fixed pace
+ * would spend ever more of the renderer's time on it as the list grows (the status bar still
+ * counts what has arrived at each).
+ */
+export const STREAM_BATCH_MS_PER_1000 = 10;
+
+/** How long after the last hand-over the next may come, with `loaded` items already handed over. */
+export const handOverEveryMs = (loaded: number) => Math.max(STREAM_BATCH_MS, (loaded / 1000) * STREAM_BATCH_MS_PER_1000);
 
 async function* pages(accountId: string, signal: AbortSignal, parentId: string | null = null) {
   type Page = { items: TrashItem[]; cursor: string | null; total: number | null };
@@ -34,6 +44,7 @@ async function* pages(accountId: string, signal: AbortSignal, parentId: string |
   let next = request(null);
   let pending: TrashItem[] = [];
   let handedAt = -Infinity;
+  let handed = 0;
   for (;;) {
     const page = await next;
     if (signal.aborted) return;
@@ -41,7 +52,8 @@ async function* pages(accountId: string, signal: AbortSignal, parentId: string |
     if (page.cursor !== null) next = request(page.cursor);
     pending = pending.length ? pending.concat(page.items) : page.items;
     const now = performance.now();
-    if (page.cursor === null || now - handedAt >= STREAM_BATCH_MS) {
+    if (page.cursor === null || now - handedAt >= handOverEveryMs(handed)) {
+      handed += pending.length;
       yield { items: pending, total: page.total, complete: page.cursor === null };
       pending = [];
       handedAt = performance.now();
@@ -115,25 +127,33 @@ export interface EventLosses {
  * Per event: the copies the servers lost among its items (same-named files deleted in the same
  * second), summed over its accounts, for `eventIds` only (reading a server's records costs
  * requests: the events on screen that matter, not every one). Missing while unknown, or when no
- * server tells anything. Refetched with the account's trash.
+ * server tells anything. Refetched with the account's trash. Nothing is asked while `enabled` is
+ * false (listings still streaming: the newest event changes with every page); what was told
+ * before stays.
  */
-export function useEventLosses(events: readonly DeletionEvent[], eventIds: ReadonlySet<string>): ReadonlyMap<string, EventLosses> {
-  const asks = events
-    .filter((e) => eventIds.has(e.id))
-    .flatMap((e) => {
-      const byAccount = new Map<string, string[]>();
-      for (const key of e.keys) {
-        const { accountId, id } = parseItemKey(key);
-        const ids = byAccount.get(accountId);
-        if (ids) ids.push(id);
-        else byAccount.set(accountId, [id]);
-      }
-      return [...byAccount].map(([accountId, ids]) => ({ eventId: e.id, accountId, ids }));
-    });
+export function useEventLosses(events: readonly DeletionEvent[], eventIds: ReadonlySet<string>, enabled: boolean): ReadonlyMap<string, EventLosses> {
+  // An event can hold 100k keys: split them by account once per change of events, not per render.
+  const asks = useMemo(
+    () =>
+      events
+        .filter((e) => eventIds.has(e.id))
+        .flatMap((e) => {
+          const byAccount = new Map<string, string[]>();
+          for (const key of e.keys) {
+            const { accountId, id } = parseItemKey(key);
+            const ids = byAccount.get(accountId);
+            if (ids) ids.push(id);
+            else byAccount.set(accountId, [id]);
+          }
+          return [...byAccount].map(([accountId, ids]) => ({ eventId: e.id, accountId, ids }));
+        }),
+    [events, eventIds],
+  );
   return useQueries({
     queries: asks.map((a) => ({
       queryKey: keys.sameSecond(a.accountId, a.eventId),
       queryFn: () => call('trash:sameSecond', { accountId: a.accountId, ids: a.ids }),
+      enabled,
       staleTime: Infinity,
       retry: false,
     })),
@@ -201,11 +221,24 @@ export function useTrashProblems(accounts: readonly AccountView[]): ReadonlyMap<
 }
 
 /**
+ * The combined listings as a class instance, not a plain object: react-query compares a combine's
+ * plain result with the previous one element by element (replaceEqualDeep) to keep what did not
+ * change — for 100k items, their array and each listing's again, on every page (~350 ms of a
+ * 100k listing in the renderer's profile). A new listing is new anyway.
+ */
+class CombinedListings {
+  constructor(
+    readonly queries: UseQueryResult<TrashListing>[],
+    readonly items: TrashItem[],
+  ) {}
+}
+
+/**
  * All shown accounts' items as one array. react-query re-runs this only when a listing changes,
  * so selection changes (every frame of a marquee) never re-sort 100k rows.
  */
 function combineListings(results: UseQueryResult<TrashListing>[]) {
-  return { queries: results, items: results.flatMap((q) => q.data?.items ?? []) };
+  return new CombinedListings(results, results.flatMap((q) => q.data?.items ?? []));
 }
 
 /**
