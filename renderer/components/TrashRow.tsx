@@ -8,7 +8,7 @@ import type { SortColumn } from '../lib/view';
 import { AccountBadge, AccountSwatch } from './AccountBadge';
 import { FileIcon } from './FileIcon';
 import { SalvageMoveTag } from './SalvageMoveTag';
-import type { Column } from './trashGrid';
+import type { Column } from '../lib/trashColumns';
 
 /** One cell of a row, by column. */
 function Cell({ column, item, account, groupStart, accountTag }: { column: SortColumn; item: TrashItem; account: AccountView | undefined; groupStart: boolean; accountTag: boolean }) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, gridTemplate, neededWidth, visibleColumns } from './trashGrid';
+import { COLUMNS } from '../lib/trashColumns';
+import { gridTemplate, neededWidth, visibleColumns } from './trashGrid';
 
 const ids = (width: number, showAccount: boolean) => visibleColumns(width, showAccount).map((c) => c.id);
 
