@@ -1,70 +1,7 @@
 import { memo, type DragEvent, type MouseEvent } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
-import { FILE_TYPE_LABELS, fileTypeOf } from '../lib/fileType';
-import { formatBytes, formatDaysLeft, formatExact, formatRelative } from '../lib/format';
-import { folderLabel } from '../../shared/location';
-import { retentionNote } from '../lib/retention';
-import type { SortColumn } from '../lib/view';
-import { AccountBadge, AccountSwatch } from './AccountBadge';
-import { FileIcon } from './FileIcon';
-import { SalvageMoveTag } from './SalvageMoveTag';
-import type { Column } from './trashGrid';
-
-/** One cell of a row, by column. */
-function Cell({ column, item, account, groupStart, accountTag }: { column: SortColumn; item: TrashItem; account: AccountView | undefined; groupStart: boolean; accountTag: boolean }) {
-  switch (column) {
-    case 'name': {
-      const type = fileTypeOf(item);
-      return (
-        <div role="gridcell" className="cell-name" title={item.name}>
-          <FileIcon type={type} />
-          <span className="name-text">{item.name}</span>
-          {item.movedBySalvage && <SalvageMoveTag move={item.movedBySalvage} />}
-          {item.cannotRestore && (
-            <span className="row-limit" title={item.cannotRestore} data-testid="row-limit">
-              view only
-            </span>
-          )}
-
-          <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
-        </div>
-      );
-    }
-    case 'originalFolder':
-      return (
-        <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}${accountTag ? ' with-account' : ''}`} title={folderLabel(item.originalFolder)}>
-          {/* Narrow windows hide the Account column: the account leads the location (the name keeps its room). */}
-          {accountTag && <AccountBadge accountId={item.accountId} />}
-          {accountTag ? <span className="folder-text">{folderLabel(item.originalFolder)}</span> : folderLabel(item.originalFolder)}
-        </div>
-      );
-    case 'deletedAt':
-      return (
-        <div role="gridcell" title={formatExact(item.deletedAt)}>
-          {formatRelative(item.deletedAt)}
-        </div>
-      );
-    case 'size':
-      return (
-        <div role="gridcell" className="align-end">
-          {item.kind === 'folder' && item.size === null ? '—' : formatBytes(item.size)}
-        </div>
-      );
-    case 'account':
-      return (
-        <div role="gridcell" className="cell-muted cell-account" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
-          <AccountSwatch accountId={item.accountId} />
-          <span className="cell-account-text">{account?.label ?? item.accountId}</span>
-        </div>
-      );
-    case 'expiresAt':
-      return (
-        <div role="gridcell" className={item.expiresAt ? undefined : 'cell-muted'} title={item.expiresAt ? formatExact(item.expiresAt) : account ? retentionNote(account.kind, item.deletedAt).long : 'The server does not say when it empties its trash'}>
-          {formatDaysLeft(item.expiresAt)}
-        </div>
-      );
-  }
-}
+import type { Column } from '../lib/trashColumns';
+import { CELLS } from './trashCells';
 
 /**
  * What a row's events do, given the row's item. The table passes one object that stays the same
@@ -138,9 +75,10 @@ export const TrashRow = memo(function TrashRow({
       <div role="gridcell" className="gutter" title="Drag from here to select several rows">
         <span className={`check${selected ? ' on' : ''}`} aria-hidden="true" />
       </div>
-      {columns.map((c) => (
-        <Cell key={c.id} column={c.id} item={item} account={account} groupStart={groupStart} accountTag={accountTag} />
-      ))}
+      {columns.map((c) => {
+        const Cell = CELLS[c.id];
+        return <Cell key={c.id} item={item} account={account} groupStart={groupStart} accountTag={accountTag} />;
+      })}
     </div>
   );
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { Sort, SortColumn } from '../lib/view';
-import type { Column } from './trashGrid';
+import { isSortable, sortOf, type Column, type SortColumn } from '../lib/trashColumns';
+import type { Sort } from '../lib/view';
 
 function SortIndicator({ active, direction }: { active: boolean; direction: Sort['direction'] }) {
   return (
@@ -10,13 +10,16 @@ function SortIndicator({ active, direction }: { active: boolean; direction: Sort
   );
 }
 
-/** A click on a column sorts by it; a second click turns the order round. Dates and sizes start newest and largest first. */
-function nextSort(sort: Sort, column: SortColumn): Sort {
+/**
+ * A click on a column sorts by it in its first direction (lib/trashColumns.ts: the deletion date and
+ * size start newest and largest first); a second click turns the order round.
+ */
+export function nextSort(sort: Sort, column: SortColumn): Sort {
   if (sort.column === column) return { ...sort, column, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
-  return { ...sort, column, direction: column === 'deletedAt' || column === 'size' ? 'desc' : 'asc' };
+  return { ...sort, column, direction: sortOf(column).first };
 }
 
-/** The column headers: each one a sort button with its direction shown. */
+/** The column headers: each one a sort button with its direction shown (a column that does not sort: its label). */
 export function TrashTableHeader({
   columns,
   template,
@@ -26,7 +29,7 @@ export function TrashTableHeader({
   checked,
   onCheck,
 }: {
-  columns: Column[];
+  columns: readonly Column[];
   /** The grid's column template, shared with the rows. */
   template: string;
   /** The rows' scrollbar width, so the header lines up with them. */
@@ -57,20 +60,26 @@ export function TrashTableHeader({
             data-testid="select-all"
           />
         </div>
-        {columns.map((c) => (
-          <div
-            key={c.id}
-            role="columnheader"
-            aria-sort={sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
-            className={c.align === 'end' ? 'align-end' : undefined}
-          >
-            <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, c.id))} title={`Sort by ${c.label.toLowerCase()}`}>
-              {c.align === 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
+        {columns.map((c) =>
+          isSortable(c) ? (
+            <div
+              key={c.id}
+              role="columnheader"
+              aria-sort={sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+              className={c.align === 'end' ? 'align-end' : undefined}
+            >
+              <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, c.id))} title={`Sort by ${c.label.toLowerCase()}`}>
+                {c.align === 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
+                {c.label}
+                {c.align !== 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
+              </button>
+            </div>
+          ) : (
+            <div key={c.id} role="columnheader" className={c.align === 'end' ? 'align-end' : undefined}>
               {c.label}
-              {c.align !== 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
-            </button>
-          </div>
-        ))}
+            </div>
+          ),
+        )}
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-import type { SortColumn } from '../lib/view';
+import { COLUMNS, type Column, type Track } from '../lib/trashColumns';
 
 /** The trash table's fixed row height: the virtualizer and the marquee both count rows by it. */
 export const ROW_HEIGHT = 36;
@@ -10,25 +10,9 @@ export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.pl
 /** Ctrl on Windows and Linux, Cmd on macOS. */
 export const toggleKey = (e: { ctrlKey: boolean; metaKey: boolean }) => (isMac ? e.metaKey : e.ctrlKey);
 
-export interface Column {
-  id: SortColumn;
-  label: string;
-  width: string;
-  /** The least room the column needs, in pixels (its minmax minimum or fixed width). */
-  min: number;
-  /** Columns with a higher number are hidden first when the table is narrow; 0 never hides. */
-  hidePriority: number;
-  align?: 'end';
-}
-
-export const COLUMNS: Column[] = [
-  { id: 'name', label: 'Name', width: 'minmax(150px, 3fr)', min: 150, hidePriority: 0 },
-  { id: 'originalFolder', label: 'Original location', width: 'minmax(110px, 2fr)', min: 110, hidePriority: 0 },
-  { id: 'deletedAt', label: 'Deleted', width: '120px', min: 120, hidePriority: 0 },
-  { id: 'size', label: 'Size', width: '80px', min: 80, hidePriority: 0, align: 'end' },
-  { id: 'account', label: 'Account', width: 'minmax(150px, 1.4fr)', min: 150, hidePriority: 2 },
-  { id: 'expiresAt', label: 'Deleted for good', width: '135px', min: 135, hidePriority: 1 },
-];
+/** A column's grid track as CSS, and the least room it needs in pixels (its minmax minimum or fixed width). */
+const trackCss = (t: Track) => ('px' in t ? `${t.px}px` : `minmax(${t.min}px, ${t.grow}fr)`);
+const minWidth = (t: Track) => ('px' in t ? t.px : t.min);
 
 /** The gutter (check) column, the gap between columns and the row's end padding, in pixels. */
 const GUTTER = 32;
@@ -37,16 +21,16 @@ const END_PADDING = 12;
 
 /** The room a set of columns needs, gutter and gaps included. */
 export function neededWidth(columns: readonly Column[]): number {
-  return GUTTER + END_PADDING + columns.reduce((sum, c) => sum + c.min + GAP, 0);
+  return GUTTER + END_PADDING + columns.reduce((sum, c) => sum + minWidth(c.track) + GAP, 0);
 }
 
 /**
- * The columns to show in `width` pixels: Account (only in All accounts) and "Deleted for good"
- * go first when there is no room, then nothing else — the rest scroll sideways rather than vanish.
- * `width` 0 (not measured yet) shows them all.
+ * The columns to show in `width` pixels: those with a hidePriority go when there is no room, the
+ * highest first (Account, only in All accounts, then "Deleted for good"), then nothing else — the
+ * rest scroll sideways rather than vanish. `width` 0 (not measured yet) shows them all.
  */
 export function visibleColumns(width: number, showAccount: boolean, all: readonly Column[] = COLUMNS): Column[] {
-  let columns = all.filter((c) => showAccount || c.id !== 'account');
+  let columns = all.filter((c) => showAccount || !c.allAccountsOnly);
   if (width <= 0) return columns;
   const hideable = columns.filter((c) => c.hidePriority > 0).sort((a, b) => b.hidePriority - a.hidePriority);
   for (const c of hideable) {
@@ -58,8 +42,9 @@ export function visibleColumns(width: number, showAccount: boolean, all: readonl
 
 /**
  * The grid's column template for these columns (the gutter first). With `accountTag` (the Account
- * column hidden, each location led by its account's badge) the location gets as much room as the
- * name, so the badge's short name and some of the folder both fit.
+ * column hidden, each location led by its account's badge) columns with a `taggedGrow` grow by it
+ * instead: the location gets as much room as the name, so the badge's short name and some of the
+ * folder both fit.
  */
 export const gridTemplate = (columns: readonly Column[], accountTag = false) =>
-  `${GUTTER}px ${columns.map((c) => (accountTag && (c.id === 'name' || c.id === 'originalFolder') ? `minmax(${c.min}px, 1fr)` : c.width)).join(' ')}`;
+  `${GUTTER}px ${columns.map((c) => trackCss(accountTag && c.taggedGrow !== undefined && 'min' in c.track ? { ...c.track, grow: c.taggedGrow } : c.track)).join(' ')}`;

@@ -46,6 +46,11 @@ describe('filter and sort', () => {
     expect(sortItems(items, { column: 'deletedAt', direction: 'desc' }, accounts)[0]!.name).toBe('cat.JPG');
   });
 
+  it('sorts by type, a sort that is no column: folders first, then by extension, names within', () => {
+    expect(sortItems(items, { column: 'type', direction: 'asc' }, accounts).map((i) => i.name)).toEqual(['Photos', 'cat.JPG', 'report 9.pdf', 'report 10.pdf']);
+    expect(sortItems(items, { column: 'type', direction: 'desc' }, accounts).map((i) => i.name)).toEqual(['report 9.pdf', 'report 10.pdf', 'cat.JPG', 'Photos']);
+  });
+
   it('groups by original folder, sorting within each group', () => {
     const grouped = sortItems(items, { column: 'size', direction: 'desc', groupByFolder: true }, accounts);
     expect(grouped.map((i) => i.name)).toEqual(['report 9.pdf', 'Photos', 'report 10.pdf', 'cat.JPG']);

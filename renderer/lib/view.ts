@@ -1,10 +1,12 @@
 import type { AccountView, TrashItem } from '../../shared/model';
 import { fileTypeOf, type FileType } from './fileType';
+import { naturalKey } from './naturalKey';
 import { ViewKeys } from './selection';
 import type { TimeRange } from './timeRange';
+import { sortOf, type SortColumn } from './trashColumns';
 
 /** Sorting and filtering of the trash view. Pure, so 100k items stay fast and testable. */
-export type SortColumn = 'name' | 'originalFolder' | 'deletedAt' | 'size' | 'account' | 'expiresAt' | 'type';
+export type { SortColumn };
 export interface Sort {
   column: SortColumn;
   direction: 'asc' | 'desc';
@@ -45,28 +47,15 @@ export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-const time = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
-/**
- * A key that compares with plain < the way people expect names to sort: case and accents
- * ignored, digit runs by value ("report 9" before "report 10"). Computing it once per item and
- * comparing strings is ~10× faster than Intl.Collator over 100k items.
- */
 const keyCache = new WeakMap<TrashItem, string>();
-/** The natural key of an item's name, computed once per item object (listings keep their objects). */
+/** The natural key (lib/naturalKey.ts) of an item's name, computed once per item object (listings keep their objects). */
 const nameKeyOf = (item: TrashItem) => {
   let k = keyCache.get(item);
   if (k === undefined) keyCache.set(item, (k = naturalKey(item.name)));
   return k;
 };
 
-export function naturalKey(s: string): string {
-  // eslint-disable-next-line no-control-regex -- ASCII names skip the (slow) Unicode normalisation
-  const plain = /^[\x00-\x7f]*$/.test(s) ? s : s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return plain
-    .toLowerCase()
-    .replace(/\d+/g, (d) => (d.length < 16 ? d.padStart(16, '0') : d));
-}
 const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -78,32 +67,10 @@ export function sortItems(items: readonly TrashItem[], sort: Sort, accounts: Rea
   const dir = sort.direction === 'asc' ? 1 : -1;
   const n = items.length;
   const names = items.map(nameKeyOf);
-  let primary: (number | string)[] | null = null;
-  let numeric = false;
-  switch (sort.column) {
-    case 'name':
-      break;
-    case 'originalFolder':
-      primary = items.map((i) => naturalKey(i.originalFolder));
-      break;
-    case 'account':
-      primary = items.map((i) => naturalKey(accounts.get(i.accountId)?.label ?? ''));
-      break;
-    case 'type':
-      primary = items.map((i) => `${i.kind === 'folder' ? 0 : 1}${i.ext}`);
-      break;
-    case 'size':
-      primary = items.map((i) => i.size ?? NaN);
-      numeric = true;
-      break;
-    case 'deletedAt':
-    case 'expiresAt': {
-      const column = sort.column;
-      primary = items.map((i) => time(i[column]));
-      numeric = true;
-      break;
-    }
-  }
+  // The column's key (lib/trashColumns.ts); sorting by the name needs none beyond the tie-break.
+  const key = sortOf(sort.column).key;
+  const primary: (number | string)[] | null = key.by === 'text' ? items.map((i) => key.key(i, accounts)) : key.by === 'number' ? items.map((i) => key.key(i)) : null;
+  const numeric = key.by === 'number';
   const groups = sort.groupByFolder ? items.map((i) => `${i.accountId}\u0000${naturalKey(i.originalFolder)}`) : null;
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => {
