@@ -21,7 +21,7 @@ describe('visibleColumns', () => {
       .sort((a, b) => b.hidePriority - a.hidePriority)
       .map((c) => c.id);
     expect(byPriority).toEqual(['account', 'expiresAt']);
-    const hidden: string[] = [];
+    const hidden: (typeof COLUMNS)[number]['id'][] = [];
     for (let width = neededWidth(COLUMNS) + 50; width > 0; width--) {
       const shown = ids(width, true);
       expect(shown).toEqual(COLUMNS.map((c) => c.id).filter((id) => shown.includes(id))); // in their order
