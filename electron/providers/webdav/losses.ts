@@ -32,11 +32,14 @@ export class SameSecondLosses {
       return last ? { source: 'trash-records', losses: ownCloudLosses(top, last) } : { source: 'none', losses: [] };
     }
     if (this.s.kind !== 'nextcloud' || top.length === 0) return { source: 'none', losses: [] };
-    const from = Math.min(...top.map((i) => Date.parse(i.deletedAt!)));
+    // A loop, not Math.min(...): a million arguments overflow the stack.
+    let from = Infinity;
+    for (const i of top) from = Math.min(from, Date.parse(i.deletedAt!));
     const deleted = await this.recordedDeletions(from - 2_000, signal);
     if (deleted === null) return { source: 'none', losses: [] };
     const all = trash ?? (await this.readTrash(signal));
-    const idsInTrash = new Set(all.flatMap((i) => (i.fileId ? [i.fileId] : [])));
+    const idsInTrash = new Set<string>();
+    for (const i of all) if (i.fileId) idsInTrash.add(i.fileId);
     const names = new Set(top.map((i) => i.name));
     const candidates = [...new Set(deleted.filter((d) => !idsInTrash.has(d.id) && names.has(d.path.slice(d.path.lastIndexOf('/') + 1))).map((d) => d.id))];
     // A recorded deletion whose file is live again (restored since) is not lost.

@@ -86,6 +86,18 @@ export function activityDeletions(json: unknown): { deleted: RecordedDeletion[];
   return { deleted, oldest, count: data.length };
 }
 
+/** The last of these (sorted by `at`) with `at` ≤ `limit`, by binary search; null when none is. */
+function lastAtOrBefore<T extends { at: number }>(sorted: readonly T[], limit: number): T | null {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.at <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? null : sorted[lo - 1]!;
+}
+
 /**
  * The copies Nextcloud lost among `items` (trash entries): recorded deletions of a file with an
  * entry's name, from when it was deleted to a minute after (an activity group carries its newest
@@ -98,14 +110,20 @@ export function nextcloudLosses(
   idsInTrash: ReadonlySet<string>,
   liveIds: ReadonlySet<string>,
 ): SameSecondLoss[] {
-  const byName = new Map<string, TrashItem[]>();
+  // Per name, its entries with their deletion times (parsed once), oldest first: a whole trash can
+  // hold 100k entries and the activity records thousands of deletions.
+  // Only names the records mention are looked at.
+  const recorded = new Set<string>();
+  for (const d of deleted) recorded.add(basename(d.path));
+  const byName = new Map<string, { item: TrashItem; at: number }[]>();
   for (const item of items) {
-    if (item.parentId !== null || !item.deletedAt) continue;
+    if (item.parentId !== null || !item.deletedAt || !recorded.has(item.name)) continue;
+    const entry = { item, at: Date.parse(item.deletedAt) };
     const list = byName.get(item.name);
-    if (list) list.push(item);
-    else byName.set(item.name, [item]);
+    if (list) list.push(entry);
+    else byName.set(item.name, [entry]);
   }
-  for (const list of byName.values()) list.sort((a, b) => Date.parse(a.deletedAt!) - Date.parse(b.deletedAt!));
+  for (const list of byName.values()) list.sort((a, b) => a.at - b.at);
   const losses = new Map<string, SameSecondLoss>();
   const seen = new Set<string>();
   for (const d of deleted) {
@@ -113,9 +131,9 @@ export function nextcloudLosses(
     const entries = byName.get(basename(d.path));
     if (!entries) continue;
     // The last entry of that name deleted by the activity's time (a second of slack), within a minute of it.
-    let entry: TrashItem | null = null;
-    for (const e of entries) if (Date.parse(e.deletedAt!) <= d.at + 1000) entry = e;
-    if (!entry || d.at - Date.parse(entry.deletedAt!) > 60_000) continue;
+    const last = lastAtOrBefore(entries, d.at + 1000);
+    if (!last || d.at - last.at > 60_000) continue;
+    const entry = last.item;
     seen.add(d.id);
     let loss = losses.get(entry.key);
     if (!loss) losses.set(entry.key, (loss = { itemKey: entry.key, name: entry.name, deletedAt: entry.deletedAt, lost: [], keptFrom: entry.originalFolder, complete: true }));
