@@ -1,3 +1,4 @@
+import { RESTORE_CONCURRENCY } from '../electron/providers/webdav/restore';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { forEachLimited } from '../electron/base/async';
@@ -48,6 +49,9 @@ export interface RestoreRun {
   nextcloudWebMs: number;
   /** Salvage at its default concurrency. */
   salvageMs: number;
+  /** Requests the server received during that restore, by method, ÷ items restored. */
+  requestsPerItem: number;
+  requestsByMethod: Record<string, number>;
   curve: { concurrency: number; ms: number }[];
 }
 
@@ -94,7 +98,11 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
       await fn(items);
       return performance.now() - t0;
     };
+    /** Every request the server received since its last reset, by method. */
+    const counts = async () => (await (await fetch(`${server.url}/__control/counts`)).json()) as Record<string, number>;
+    let lastRequests: Record<string, number> = {};
     const salvage = (concurrency?: number) => async (items: TrashItem[]) => {
+      const before = await counts();
       const runner = new OperationsRunner(new EventBus());
       const p = provider(concurrency);
       const view = runner.start({
@@ -112,12 +120,15 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
         const other = done.results.find((r) => r.outcome !== 'restored');
         throw new Error(`restore bench (${kind}): ${restored} restored, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`);
       }
+      const after = await counts();
+      lastRequests = Object.fromEntries(Object.entries(after).map(([m, n]) => [m, n - (before[m] ?? 0)]).filter(([, n]) => (n as number) > 0));
     };
 
     // One unmeasured pass of each first, so no pattern pays for the JIT or for opening connections.
     await time((items) => forEachLimited(items, 6, new AbortController().signal, moveOne));
     await time(salvage());
-    const defaultConcurrency = (provider() as unknown as { restoreConcurrency: number }).restoreConcurrency;
+    // Where the adaptive concurrency starts (the restore's own field moved into its job module with the provider split).
+    const defaultConcurrency = RESTORE_CONCURRENCY;
     const runs: RestoreRun[] = [];
     for (let run = 0; run < RUNS; run++) {
       const sequentialMs = await time(async (items) => {
@@ -125,12 +136,14 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
       });
       const nextcloudWebMs = await time((items) => forEachLimited(items, 6, new AbortController().signal, moveOne));
       const salvageMs = await time(salvage());
+      const requestsByMethod = lastRequests;
+      const requestsPerItem = Object.values(requestsByMethod).reduce((a, b) => a + b, 0) / ITEMS;
       const curve: { concurrency: number; ms: number }[] = [];
       for (const c of CURVE) curve.push({ concurrency: c, ms: await time(salvage(c)) });
       process.stderr.write(
-        `restore ${kind} run ${run + 1}/${RUNS} (load ${loadavg()[0]!.toFixed(1)}): sequential ${sequentialMs.toFixed(0)} ms, nextcloud web ${nextcloudWebMs.toFixed(0)} ms, salvage ${salvageMs.toFixed(0)} ms (c=${defaultConcurrency}); curve ${curve.map((p) => `c=${p.concurrency}: ${p.ms.toFixed(0)}`).join(', ')}\n`,
+        `restore ${kind} run ${run + 1}/${RUNS} (load ${loadavg()[0]!.toFixed(1)}): sequential ${sequentialMs.toFixed(0)} ms, nextcloud web ${nextcloudWebMs.toFixed(0)} ms, salvage ${salvageMs.toFixed(0)} ms (c=${defaultConcurrency}, ${JSON.stringify(requestsByMethod)}); curve ${curve.map((p) => `c=${p.concurrency}: ${p.ms.toFixed(0)}`).join(', ')}\n`,
       );
-      runs.push({ sequentialMs, nextcloudWebMs, salvageMs, curve });
+      runs.push({ sequentialMs, nextcloudWebMs, salvageMs, requestsPerItem, requestsByMethod, curve });
     }
     return { kind, defaultConcurrency, runs };
   } finally {
@@ -156,6 +169,8 @@ const bench: Bench = async () => {
     record('restore1k_best_speedup_on_curve', kind, median(bests), '×', true, `best of concurrency ${[full.defaultConcurrency, ...CURVE].join(', ')} per run; median (${spread(bests)})`, bests);
     record('restore1k_vs_nextcloud_web', kind, median(vsWeb), '×', true, `Nextcloud web pattern (every MOVE at once, 6 in flight) ÷ Salvage at its default concurrency; median (${spread(vsWeb)})`, vsWeb);
     record('restore1k_ms', kind, median(per((r) => r.salvageMs)), 'ms', false, `median of ${RUNS} runs`, per((r) => r.salvageMs));
+    const perItem = per((r) => r.requestsPerItem);
+    record('requests_per_restored_item', kind, median(perItem), 'req', false, `requests the server received while Salvage restored ${ITEMS} items (listing before excluded), ÷ items; median of ${RUNS} runs (${spread(perItem)}); e.g. ${JSON.stringify(full.runs[0]?.requestsByMethod ?? {})}; target ≤ 1.05`, perItem);
     record('restore1k_sequential_ms', kind, median(per((r) => r.sequentialMs)), 'ms', false, `median of ${RUNS} runs`, per((r) => r.sequentialMs));
     // The table shows the run whose Salvage time is the median.
     const f = [...full.runs].sort((a, b) => a.salvageMs - b.salvageMs)[Math.floor((full.runs.length - 1) / 2)]!;

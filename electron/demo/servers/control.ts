@@ -23,6 +23,7 @@ import type { FileTree } from './tree';
  *                                               and folders and trashes them at given past times, kept the
  *                                               way the server kind keeps deletion times (see PastStep)
  *   GET  /__control/requests                    → 200 the last requests seen [{method, path, headers}]
+ *   GET  /__control/counts                      → 200 every request since the last reset, by method {"MOVE": n, …}
  *   POST /__control/transport {preset?, …Transport} → 204: how answers travel from now on (see Transport)
  *   GET  /__control/transport                   → 200 the current Transport
  *
@@ -257,6 +258,8 @@ export class Control {
   private nextFaultId = 1;
   private readonly hung = new Set<HungRequest>();
   readonly seen: SeenRequest[] = [];
+  /** Every request since the last reset, counted by method (the last 500 alone are in `seen`). */
+  readonly counts: Record<string, number> = {};
   /** Requests the server is still working on (a hung one counts no more once it is held); see settled(). */
   inFlight = 0;
 
@@ -273,6 +276,7 @@ export class Control {
     this.latencyMs = 0;
     this.clearFaults();
     this.seen.length = 0;
+    for (const method of Object.keys(this.counts)) delete this.counts[method];
     this.initialise(this.tree);
   }
 
@@ -667,6 +671,7 @@ export function withControl(control: Control, handler: Handler): (req: IncomingM
       if (rawPath.startsWith('/__control/')) return controlRoute(control, req, res, body);
       control.seen.push({ method: req.method ?? 'GET', path: rawPath, headers: { ...req.headers } });
       if (control.seen.length > 500) control.seen.shift();
+      control.counts[req.method ?? 'GET'] = (control.counts[req.method ?? 'GET'] ?? 0) + 1;
       control.inFlight += 1;
       try {
         if (control.latencyMs > 0) await new Promise((r) => setTimeout(r, control.latencyMs));
@@ -767,6 +772,8 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
         return send(200, control.tree.snapshot(url.searchParams.get('user') ?? ''));
       case 'GET /__control/requests':
         return send(200, control.seen);
+      case 'GET /__control/counts':
+        return send(200, control.counts);
       case 'POST /__control/transport':
         control.setTransport(parseTransport(json()));
         return send(204);

@@ -17,7 +17,7 @@ import { SEARCH_MAX_IDS, type FileIdSearch } from './search';
  * host (Nextcloud's web UI restores that way). More only queues at a small server (PHP's built-in
  * server runs 2 workers) and meets more of its file locks (423, see afterLocked).
  */
-const RESTORE_CONCURRENCY = 6;
+export const RESTORE_CONCURRENCY = 6;
 
 /** A restore batch: its items in parallel, each put in place (placing.ts) or through Nextcloud's restore collection (restoreCollection.ts). */
 export class Restores {
