@@ -147,8 +147,13 @@ export const channels = {
    * in the same second, and which copies the server lost, as far as it tells (an event's summary
    * counts them apart).
    */
+  /**
+   * What the server lost among the account's trash entries deleted from `from` to `to` (an event's
+   * first and last deletion, inclusive): main picks them from the listing it holds, so an event of
+   * a million items costs a few bytes here, not its ids.
+   */
   'trash:sameSecond': {
-    request: z.object({ accountId: Id, ids: z.array(Id).max(100_000) }).strict(),
+    request: z.object({ accountId: Id, from: z.iso.datetime(), to: z.iso.datetime() }).strict(),
     response: SameSecondReport,
   },
 

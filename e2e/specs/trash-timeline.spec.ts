@@ -229,3 +229,31 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
   await expect(event).toHaveCount(1);
   expect(await trashNames()).toEqual(expect.arrayContaining(['Drafts', 'Spec 01.pdf', 'Minutes 40.md']));
 });
+
+test('an event in which Nextcloud lost same-named files deleted in one second says how many copies it lost', async ({ page, host }) => {
+  // 20 reports, then notes.txt from four team folders in one second: the server keeps one trash
+  // file of that name and its activity records name all four deletions (deleted once the server
+  // runs, so that its activity app records them).
+  const server = await startWebDavServer({ kind: 'nextcloud', seed: seedTestState });
+  const tree = server.tree;
+  const at = Math.floor(Date.now() / 1000) * 1000 - 2 * DAY;
+  for (let i = 0; i < 20; i++) {
+    const node = tree.writeFile('alice', `Reports/report ${String(i).padStart(2, '0')}.pdf`, 1000 + i, { mtime: at - DAY, parents: true });
+    tree.trash(node.id, { at: at + i * 1000 });
+  }
+  for (let i = 0; i < 4; i++) {
+    const node = tree.writeFile('alice', `Team ${i}/notes.txt`, 10 + i, { mtime: at - DAY, parents: true });
+    tree.trash(node.id, { at: at + 25_000 });
+  }
+  try {
+    const user = WEBDAV_USERS.alice;
+    await host.invoke('accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: user.id, secret: user.appPassword, label: 'Nextcloud (team)' });
+    await openTrash(page, host, 'report 19.pdf');
+    const event = page.getByTestId('deletion-event').filter({ hasText: 'Nextcloud (team)' });
+    await expect(event).toHaveCount(1);
+    await expect(event).toContainText('21 items');
+    await expect(event).toContainText('3 copies lost by the server');
+  } finally {
+    await server.close();
+  }
+});

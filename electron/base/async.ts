@@ -56,3 +56,17 @@ export class KeyedLock {
     }
   }
 }
+
+/**
+ * The items `keep` accepts, in order, in slices of `slice` with a turn of the event loop between
+ * them: a million items never hold the loop for more than a slice's worth.
+ */
+export async function filterSliced<T>(items: readonly T[], keep: (item: T) => boolean, slice = 10_000): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += slice) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const end = Math.min(items.length, i + slice);
+    for (let j = i; j < end; j++) if (keep(items[j]!)) out.push(items[j]!);
+  }
+  return out;
+}

@@ -142,6 +142,8 @@ function example(s: Schema, ctx: Ctx, key = ''): unknown {
     case 'string': {
       if (key === 'accountId') return ctx.accountId;
       if (key === 'serverUrl') return 'https://cloud.example.com';
+      // z.iso.datetime(): an instant as the window sends it (toISOString).
+      if ((s as { format?: string }).format === 'datetime') return new Date(1_700_000_000_000 + ctx.rng.int(1_000_000_000)).toISOString();
       const min = Math.max(1, s.minLength ?? 0);
       const max = Math.min(s.maxLength ?? 12, 12);
       return 'abcdefghijklmnop'.slice(0, Math.max(min, Math.min(max, 1 + ctx.rng.int(8))));

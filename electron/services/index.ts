@@ -127,7 +127,7 @@ export function createServices(options: ServicesOptions) {
     'accounts:openDemo': () => accounts.openDemo(),
     'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
     'trash:preview': ({ accountId, id, parentId }) => trash.preview({ accountId, id, ...(parentId ? { parentId } : {}) }),
-    'trash:sameSecond': async ({ accountId, ids }) => trash.sameSecondLosses(accountId, (await trash.resolve(ids.map((id) => ({ accountId, id })))).found),
+    'trash:sameSecond': ({ accountId, from, to }) => trash.sameSecondLossesBetween(accountId, from, to),
     'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),
     'folders:create': ({ accountId, parentId, name }) =>
       accounts.withProvider(accountId, (p) => p.createFolder(parentId, name)),

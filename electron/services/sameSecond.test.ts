@@ -77,16 +77,20 @@ describe('moving an item where it belongs after the server restored it elsewhere
     // Without the activity app: nothing is guessed.
     server.frontEnd.activity.enabled = false;
     try {
-      expect(await services.handlers['trash:sameSecond']({ accountId, ids: [item.id] })).toEqual({ source: 'none', losses: [] });
+      expect(await services.handlers['trash:sameSecond']({ accountId, from: item.deletedAt!, to: item.deletedAt! })).toEqual({ source: 'none', losses: [] });
     } finally {
       server.frontEnd.activity.enabled = true;
     }
     const activity = { ocs: { data: [{ type: 'file_deleted', objects: { [String(entry.nodeId)]: '/Col/C/same.txt', '900002': '/Col/A/same.txt' }, datetime: new Date(entry.deletedAt).toISOString() }] } };
     server.control.fault({ method: 'GET', path: '/apps/activity/api/v2/activity/files', status: 200, body: JSON.stringify(activity), headers: { 'Content-Type': 'application/json' }, times: Infinity });
-    expect(await services.handlers['trash:sameSecond']({ accountId, ids: [item.id] })).toEqual({
+    // The event's range, as the window asks: the entry deleted in it is found in the listing main holds.
+    expect(await services.handlers['trash:sameSecond']({ accountId, from: item.deletedAt!, to: item.deletedAt! })).toEqual({
       source: 'activity',
       losses: [expect.objectContaining({ itemKey: item.key, lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: true })],
     });
+    // A range that ends before the entry was deleted holds no entry, so nothing is said lost.
+    const before = new Date(Date.parse(item.deletedAt!) - 60_000).toISOString();
+    expect(await services.handlers['trash:sameSecond']({ accountId, from: before, to: before })).toMatchObject({ losses: [] });
   });
 
   it('refuses a batch with nothing away from where it belongs', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { filterSliced } from '../base/async';
 import { AppError } from '../base/errors';
 import { kindInfo } from '../../shared/kinds';
 import { itemKey, type ItemRef, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
@@ -139,6 +140,23 @@ export class TrashService {
   async sameSecondLosses(accountId: string, items: TrashItem[], signal?: AbortSignal): Promise<SameSecondReport> {
     const listed = this.lastListing(accountId) ?? undefined;
     return this.accounts.withProvider(accountId, (p) => p.sameSecondLosses?.(items, listed, signal) ?? Promise.resolve({ source: 'none' as const, losses: [] }));
+  }
+
+  /**
+   * Same-second losses among the account's top-level entries deleted from `from` to `to`
+   * (inclusive; an event's range): taken from its last complete listing, else from what has been
+   * listed of it, in slices (see filterSliced).
+   */
+  async sameSecondLossesBetween(accountId: string, from: string, to: string, signal?: AbortSignal): Promise<SameSecondReport> {
+    const pool = this.lastListing(accountId) ?? [...(this.cache.get(accountId)?.values() ?? [])].filter((i) => i.parentId === null);
+    const lo = Date.parse(from);
+    const hi = Date.parse(to);
+    const items = await filterSliced(pool, (i) => {
+      if (i.deletedAt === null) return false;
+      const t = Date.parse(i.deletedAt);
+      return t >= lo && t <= hi;
+    });
+    return this.sameSecondLosses(accountId, items, signal);
   }
 
   /** Reads a whole listing (command line, resolve, empty's count). */

@@ -1,7 +1,7 @@
 import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { DeletionEvent } from '../../shared/events';
-import { parseItemKey, type AccountView, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
+import { type AccountView, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
 import { call } from '../api/client';
 import { errorCode, errorText } from '../lib/errorText';
 import { accountTotals, type AccountTotals } from '../lib/trashTotals';
@@ -125,34 +125,23 @@ export interface EventLosses {
 
 /**
  * Per event: the copies the servers lost among its items (same-named files deleted in the same
- * second), summed over its accounts, for `eventIds` only (reading a server's records costs
- * requests: the events on screen that matter, not every one). Missing while unknown, or when no
+ * second, among each account's entries deleted within the event's time), summed over its
+ * accounts, for `eventIds` only (reading a server's records costs requests: the events on screen
+ * that matter, not every one). Missing while unknown, or when no
  * server tells anything. Refetched with the account's trash. Nothing is asked while `enabled` is
  * false (listings still streaming: the newest event changes with every page); what was told
  * before stays.
  */
 export function useEventLosses(events: readonly DeletionEvent[], eventIds: ReadonlySet<string>, enabled: boolean): ReadonlyMap<string, EventLosses> {
-  // An event can hold 100k keys: split them by account once per change of events, not per render.
+  // One ask per account of the event, by its time range (main picks the entries: no ids cross over).
   const asks = useMemo(
-    () =>
-      events
-        .filter((e) => eventIds.has(e.id))
-        .flatMap((e) => {
-          const byAccount = new Map<string, string[]>();
-          for (const key of e.keys) {
-            const { accountId, id } = parseItemKey(key);
-            const ids = byAccount.get(accountId);
-            if (ids) ids.push(id);
-            else byAccount.set(accountId, [id]);
-          }
-          return [...byAccount].map(([accountId, ids]) => ({ eventId: e.id, accountId, ids }));
-        }),
+    () => events.filter((e) => eventIds.has(e.id)).flatMap((e) => e.accounts.map((accountId) => ({ eventId: e.id, accountId, from: e.from, to: e.to }))),
     [events, eventIds],
   );
   return useQueries({
     queries: asks.map((a) => ({
       queryKey: keys.sameSecond(a.accountId, a.eventId),
-      queryFn: () => call('trash:sameSecond', { accountId: a.accountId, ids: a.ids }),
+      queryFn: () => call('trash:sameSecond', { accountId: a.accountId, from: a.from, to: a.to }),
       enabled,
       staleTime: Infinity,
       retry: false,
