@@ -159,6 +159,29 @@ export class TrashService {
     return this.sameSecondLosses(accountId, items, signal);
   }
 
+  /**
+   * Reads a listing and hands it on chunk by chunk without keeping it (the command line's list):
+   * the next chunk is read once `each` has settled, so memory stays at a few chunks whatever the
+   * size of the trash (the listing worker reads no further ahead, see CHUNKS_AHEAD). Items that
+   * may be Salvage's own moves still wait for the end of the listing, as in every listing.
+   */
+  async each(accountId: string, parentId: string | null, each: (items: TrashItem[]) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    await this.accounts.withProvider(accountId, async (provider) => {
+      const reading = parentId ? null : this.readingFor(accountId);
+      let complete = false;
+      try {
+        for await (const chunk of provider.listTrash(parentId, signal)) {
+          const items = reading ? reading.take(chunk.items) : chunk.items;
+          if (items.length) await each(items);
+        }
+        complete = true;
+      } finally {
+        const rest = reading?.finish(complete) ?? [];
+        if (rest.length && complete) await each(rest);
+      }
+    });
+  }
+
   /** Reads a whole listing (command line, resolve, empty's count). */
   async readAll(accountId: string, parentId: string | null, signal?: AbortSignal): Promise<TrashItem[]> {
     const all: TrashItem[] = [];

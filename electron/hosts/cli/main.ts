@@ -127,14 +127,12 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
     case 'list': {
       const { account } = await signIn(ctx, args);
       const parent = str(args.flags, 'parent') ?? null;
-      let cursor: string | null = null;
+      // Streamed: each item is written as it is read, and nothing is kept (a million items in bounded memory).
       let count = 0;
-      do {
-        const page = await services.trash.page(account.id, parent, cursor);
-        for (const item of page.items) await (json ? out.json(item) : out.line(itemLine(item)));
-        count += page.items.length;
-        cursor = page.cursor;
-      } while (cursor);
+      await services.trash.each(account.id, parent, async (items) => {
+        for (const item of items) await (json ? out.json(item) : out.line(itemLine(item)));
+        count += items.length;
+      });
       if (!json) await out.line(`${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} in the trash of ${account.label}.`);
       return 0;
     }
