@@ -53,18 +53,6 @@ export const EXCEPTIONS = [
     to: 'renderer/hooks/useMediaQuery.ts',
     why: 'usePrefersDark() is a React hook living beside the pure accountColor(); it belongs in renderer/hooks',
   },
-  {
-    rule: 'no-cycle',
-    from: 'electron/demo/servers/faults.ts',
-    to: 'electron/demo/servers/webdav/frontend.ts',
-    why: 'import cycle: faults.ts takes SABRE_401_WRONG_CREDENTIALS from frontend.ts, which takes revaErrorBody from faults.ts',
-  },
-  {
-    rule: 'no-cycle',
-    from: 'electron/demo/servers/webdav/frontend.ts',
-    to: 'electron/demo/servers/faults.ts',
-    why: 'the other half of the cycle above',
-  },
 ];
 
 const TESTS = '\\.test\\.tsx?$';
