@@ -53,18 +53,6 @@ export const EXCEPTIONS = [
     to: 'renderer/hooks/useMediaQuery.ts',
     why: 'usePrefersDark() is a React hook living beside the pure accountColor(); it belongs in renderer/hooks',
   },
-  {
-    rule: 'no-cycle',
-    from: 'electron/demo/servers/faults.ts',
-    to: 'electron/demo/servers/webdav/frontend.ts',
-    why: 'import cycle: faults.ts takes SABRE_401_WRONG_CREDENTIALS from frontend.ts, which takes revaErrorBody from faults.ts',
-  },
-  {
-    rule: 'no-cycle',
-    from: 'electron/demo/servers/webdav/frontend.ts',
-    to: 'electron/demo/servers/faults.ts',
-    why: 'the other half of the cycle above',
-  },
 ];
 
 const TESTS = '\\.test\\.tsx?$';
@@ -132,6 +120,26 @@ function rendererRules() {
 /** The npm packages that are Electron itself. */
 const ELECTRON_PACKAGE = '^node_modules/electron/';
 
+/**
+ * The app's bundle entries (electron.vite.config.ts: main, host, cli, trash-worker, preload): what
+ * they reach is what ships in out/. electron/layers.test.ts checks the list against the config.
+ */
+export const APP_ENTRIES = [
+  'electron/hosts/desktop/main.ts',
+  'electron/hosts/desktop/preload.ts',
+  'electron/hosts/browser/main.ts',
+  'electron/hosts/cli/main.ts',
+  'electron/providers/webdav/trashWorker.ts',
+];
+
+/**
+ * The test servers' control API (reset, seed, faults, latency, transports, request log) and fault
+ * rules: test-only. Tests, benches, the e2e fixtures and `npm run servers` start servers with them
+ * (webdav/server.ts, docspace/server.ts); demo mode serves the same front ends without them
+ * (http.ts serve()).
+ */
+export const TEST_SERVER_CONTROL = ['electron/demo/servers/control.ts', 'electron/demo/servers/faults.ts'];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -150,6 +158,14 @@ export default {
         severity: 'error',
         from: { path: '^(electron|renderer|shared)/', pathNot: TESTS },
         to: { path: '^e2e/' },
+      },
+      {
+        name: 'app-not-test-server-control',
+        comment:
+          "The app never carries the test servers' control API or fault rules (electron/demo/servers/control.ts, faults.ts): no bundle entry reaches them, through any chain of imports. Demo mode serves through electron/demo/servers/http.ts; a test starts a server with control through webdav/server.ts or docspace/server.ts.",
+        severity: 'error',
+        from: { path: `^${either(APP_ENTRIES.map(esc))}$` },
+        to: { path: `^${either(TEST_SERVER_CONTROL.map(esc))}$`, reachable: true },
       },
       {
         name: 'electron-package-in-desktop-host',

@@ -1,12 +1,12 @@
 import { cruise, type ICruiseOptions, type ICruiseResult, type IViolation } from 'dependency-cruiser';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { ESLint } from 'eslint';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- the rules are plain JavaScript
-import config, { EXCEPTIONS, LAYERS } from '../.dependency-cruiser.js';
+import config, { APP_ENTRIES, EXCEPTIONS, LAYERS, TEST_SERVER_CONTROL } from '../.dependency-cruiser.js';
 
 /**
  * The import rules (.dependency-cruiser.js, run by `npm run lint`), proven to fire on code they have
@@ -37,6 +37,8 @@ const TARGETS = [
   'renderer/queries/trash.ts',
   'renderer/api/client.ts',
   'renderer/lib/format.ts',
+  // The test servers' control API and fault rules.
+  ...(TEST_SERVER_CONTROL as string[]),
   // The named exceptions' files, so that each can be shown to pass only for its one import.
   ...exceptions.flatMap((e) => [e.from, e.to]),
 ];
@@ -59,6 +61,11 @@ const CASES: { file: string; code: string; breaks: string[]; cycle?: string }[] 
   // Out of the main process's tree.
   { file: 'electron/hosts/up-renderer.ts', code: "import { x } from '../../renderer/lib/format';\nexport const y = x;\n", breaks: ['main-not-renderer'] },
   { file: 'electron/hosts/test-folder.ts', code: "import { x } from '../../e2e/fixtures';\nexport const y = x;\n", breaks: ['app-not-test-folder'] },
+  // No bundle entry reaches the test servers' control API or fault rules, however far down; a test starter may use them.
+  { file: 'electron/demo/servers/webdav/server.ts', code: "import { x } from '../control';\nexport const y = x;\n", breaks: [] },
+  { file: 'electron/hosts/browser/main.ts', code: "import { y } from '../../demo/servers/webdav/server';\nexport const z = y;\n", breaks: ['app-not-test-server-control'] },
+  { file: 'electron/hosts/desktop/main.ts', code: "export const load = () => import('../../demo/servers/faults');\n", breaks: ['app-not-test-server-control'] },
+  { file: 'electron/hosts/desktop/control.test.ts', code: "import { x } from '../../demo/servers/control';\nexport const y = x;\n", breaks: [] },
   // The electron package: the desktop host only.
   { file: 'electron/services/electron-pkg.ts', code: "import { app } from 'electron';\nexport const y = app;\n", breaks: ['electron-package-in-desktop-host'] },
   { file: 'electron/hosts/cli/electron-pkg.ts', code: "import type { App } from 'electron';\nexport type Y = App;\n", breaks: ['electron-package-in-desktop-host'] },
@@ -163,6 +170,14 @@ describe('import rules, on a scratch tree', () => {
   it('has every rule in the file fire on some case', () => {
     const fired = new Set(violations.map((v) => v.rule.name));
     expect(rules.map((r) => r.name).filter((name) => !fired.has(name))).toEqual([]);
+  });
+});
+
+describe('the app-not-test-server-control rule', () => {
+  it('names every bundle entry of electron.vite.config.ts as an app entry', () => {
+    const vite = readFileSync(join(ROOT, 'electron.vite.config.ts'), 'utf8');
+    const entries = [...vite.matchAll(/'(electron\/[^']+\.ts)'/g)].map((m) => m[1]);
+    expect(new Set(entries)).toEqual(new Set(APP_ENTRIES as string[]));
   });
 });
 

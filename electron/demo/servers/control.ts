@@ -1,12 +1,17 @@
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { breakBody, errorResponse, loginPage, malformedResponse, type FaultResponse, type ServerKind } from './faults';
+import { answerBug, closeServer, listenOn, readBody, type Handler } from './http';
 import type { FileTree } from './tree';
 
 /**
  * The control API every test server shares (ownCloud 10, Nextcloud, oCIS, DocSpace): reset, seed,
  * latency and fault injection. In-process callers use the Control object; other processes (the
- * e2e tests, `npm run servers`) use the same operations over HTTP under `/__control/`:
+ * e2e tests, `npm run servers`) use the same operations over HTTP under `/__control/`. Test-only,
+ * with faults.ts: tests, benches, the e2e fixtures and `npm run servers` start servers through it
+ * (webdav/server.ts, docspace/server.ts); demo mode serves the same front ends through http.ts
+ * serve(), and the app's bundle entries never reach this file (.dependency-cruiser.js,
+ * app-not-test-server-control). The routes:
  *
  *   POST /__control/reset                       → 204 (back to the front end's initial seed; clears faults, ends hung requests)
  *   POST /__control/seed    {user, count, folder?, prefix?, endAt?} → 200 {"count": n} (one second apart, the last at endAt: ms or ISO 8601, default now)
@@ -449,15 +454,7 @@ function regExpTest(re: RegExp, s: string): boolean {
   return re.test(s);
 }
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-
-export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
+export type { Handler } from './http';
 
 /** A front end's answer, captured instead of sent. */
 interface Captured {
@@ -681,11 +678,7 @@ export function withControl(control: Control, handler: Handler): (req: IncomingM
       } finally {
         control.inFlight -= 1;
       }
-    })().catch((e: unknown) => {
-      if (res.destroyed || req.socket.destroyed) return;
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end(`test server bug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    });
+    })().catch((e: unknown) => answerBug(req, res, e));
   };
 }
 
@@ -799,22 +792,14 @@ export interface RunningServer {
  */
 export async function listen(control: Control, handler: Handler, port = 0, transport: TransportSetting = transportFromEnv()): Promise<RunningServer> {
   control.setTransport(transport);
-  const server: Server = createServer(withControl(control, handler));
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const { port: actual } = server.address() as AddressInfo;
+  const { server, url } = await listenOn(withControl(control, handler), port);
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url,
     control,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Hung requests are open connections too: closeAllConnections destroys them with the rest.
-        control.releaseHung({ answer: false });
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      // Hung requests are open connections too: closeServer destroys them with the rest.
+      control.releaseHung({ answer: false });
+      return closeServer(server);
+    },
   };
 }

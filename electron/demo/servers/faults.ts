@@ -1,5 +1,5 @@
 import type { Kind } from '../../../shared/kinds';
-import { SABRE, sabreErrorBody, xmlEscape } from './webdav/sabre';
+import { revaErrorBody, SABRE, sabreErrorBody, xmlEscape } from './webdav/sabre';
 import { SABRE_401_WRONG_CREDENTIALS } from './webdav/frontend';
 
 /**
@@ -80,12 +80,6 @@ function sabreWithOwnCloudElements(exception: string, message: string, elements:
   // already declares xmlns:o as the ownCloud namespace (the servers' quirk, kept).
   const extra = elements.map(([name, text]) => `\n  <o:${name} xmlns:o="o:">${xmlEscape(text)}</o:${name}>`).join('');
   return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns" xmlns:o="http://owncloud.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}${extra}\n</d:error>\n`;
-}
-
-/** reva's errors.Marshal (ocdav), byte for byte: Go's xml.Header and a one-line element. */
-export function revaErrorBody(exception: string, message: string, header = ''): string {
-  const h = header ? `<s:header>${xmlEscape(header)}</s:header>` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<d:error xmlns:d="DAV" xmlns:s="http://sabredav.org/ns"><s:exception>${exception}</s:exception><s:message>${xmlEscape(message)}</s:message><s:errorcode></s:errorcode>${h}</d:error>`;
 }
 
 /** reva's status → Sabre exception table (errors.sabreException). */

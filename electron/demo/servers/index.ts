@@ -29,6 +29,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
 export { startWebDavServer } from './webdav/server';
 export { WEBDAV_USERS, seedTestState, seedDemoState } from './webdav/seed';
-export { errorResponse, loginPage, malformedResponse, nginxErrorPage, revaErrorBody, docSpaceErrorBody, type FaultResponse, type ErrorResponseOptions } from './faults';
+export { errorResponse, loginPage, malformedResponse, nginxErrorPage, docSpaceErrorBody, type FaultResponse, type ErrorResponseOptions } from './faults';
+export { revaErrorBody } from './webdav/sabre';
 export type { Fault, FaultKind, FaultHandle, Transport, TransportPreset, TransportSetting, Framing } from './control';
 export { TRANSPORT_PRESETS, parseTransport } from './control';

@@ -47,4 +47,13 @@ describe('WebDAV demo accounts', () => {
       expect(inside.map((i) => i.name).sort()).toEqual(['IMG_5001.jpg', 'IMG_5002.jpg', 'IMG_5003.heic', 'clip.mov']);
     }
   });
+
+  it('serves without the control API: /__control/ routes are the front end\'s own 404', async () => {
+    for (const { kind, serverUrl } of await startWebDavDemo(Date.UTC(2026, 10, 26, 17, 4, 30))) {
+      for (const [method, path] of [['POST', '/__control/reset'], ['POST', '/__control/faults'], ['GET', '/__control/counts']]) {
+        const res = await fetch(`${serverUrl}${path}`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+        expect([kind, method, path, res.status, await res.text()]).toEqual([kind, method, path, 404, '<!DOCTYPE html><html><body>Page not found</body></html>']);
+      }
+    }
+  });
 });

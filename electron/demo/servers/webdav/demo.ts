@@ -1,5 +1,6 @@
 import type { DemoAccount } from '../../../services/accounts';
-import { startWebDavServer } from './server';
+import { serve } from '../http';
+import { createWebDav } from './instance';
 import { seedDemoIncident, seedDemoState, seedOcisSpaces } from './seed';
 
 const DEMO_USERS = {
@@ -21,7 +22,7 @@ export async function startWebDavDemo(now: number): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = [];
   for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
     const user = DEMO_USERS[kind];
-    const server = await startWebDavServer({
+    const { frontEnd } = createWebDav({
       kind,
       seed: (tree) => {
         seedDemoState(tree, user, kind === 'nextcloud' ? 340 : kind === 'ocis' ? 260 : 280, now);
@@ -29,6 +30,8 @@ export async function startWebDavDemo(now: number): Promise<DemoAccount[]> {
         if (kind === 'nextcloud') seedDemoIncident(tree, user.id, 150, now);
       },
     });
+    // No control API in demo mode: nothing resets, seeds or breaks a demo server from outside.
+    const server = await serve(frontEnd.handle);
     accounts.push({ kind, serverUrl: server.url, user: user.id, secret: user.appPassword, label: LABELS[kind] });
   }
   return accounts;

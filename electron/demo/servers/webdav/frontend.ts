@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindOf } from '../../../../shared/kinds';
 import type { FileTree, SpaceRole, TrashEntry, TreeNode, TreeUser } from '../tree';
-import { revaErrorBody } from '../faults';
 import { isPreviewableImage, previewPng } from '../png';
 import { TreeError } from '../tree';
 import { ActivityLog } from './activity';
@@ -23,6 +22,7 @@ import {
   overwriteOf,
   parsePropfind,
   responseXml,
+  revaErrorBody,
   SABRE,
   sabreEncode,
   sabrePreconditions,

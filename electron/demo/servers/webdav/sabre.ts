@@ -93,6 +93,12 @@ export function sabreErrorBody(exception: string, message: string, header?: stri
   return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}${headerXml}\n</d:error>\n`;
 }
 
+/** reva's errors.Marshal (ocdav), byte for byte: Go's xml.Header and a one-line element. */
+export function revaErrorBody(exception: string, message: string, header = ''): string {
+  const h = header ? `<s:header>${xmlEscape(header)}</s:header>` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<d:error xmlns:d="DAV" xmlns:s="http://sabredav.org/ns"><s:exception>${exception}</s:exception><s:message>${xmlEscape(message)}</s:message><s:errorcode></s:errorcode>${h}</d:error>`;
+}
+
 export function sendSabreError(res: ServerResponse, status: number, exception: string, message = '', headers: Record<string, string> = {}, failedHeader?: string): void {
   const body = sabreErrorBody(exception, message, failedHeader);
   res.writeHead(status, STATUS_TEXT[status] ?? '', {
