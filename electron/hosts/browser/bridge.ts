@@ -192,9 +192,24 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-/** 413, then the connection is closed: the rest of the body is never read. */
+/** How long a refused request's connection lingers after the 413, what still arrives dropped unread. */
+const LINGER_MS = 1_000;
+
+/**
+ * 413, then the connection is closed; the rest of the body is never kept. A lingering close, as web
+ * servers do it: the answer goes out with the write side closed, what the client still sends is
+ * dropped for LINGER_MS, then the connection ends. Closing at once with the client's bytes unread
+ * resets the connection, and a reset can destroy the 413 before the client has read it.
+ */
 function tooLarge(req: IncomingMessage, res: ServerResponse): void {
   const text = JSON.stringify({ error: `Request too large (more than ${MAX_BODY_BYTES / 1024 / 1024} MiB). Restore or delete fewer items at once.` });
-  res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
-  res.end(text, () => req.socket.destroy());
+  // No "Connection: close": with it Node's server closes the socket itself as soon as the answer is out.
+  res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(text, () => {
+    req.socket.end();
+    req.removeAllListeners('data');
+    req.on('data', () => undefined);
+    req.resume();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  });
 }
