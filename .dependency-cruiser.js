@@ -34,26 +34,7 @@ export const RENDERER_IMPORTS = {
  * Known breaches, each named with its reason. Removing the import removes the need; the rule test
  * checks every entry still matches a real import, so a stale entry fails.
  */
-export const EXCEPTIONS = [
-  {
-    rule: 'renderer-lib',
-    from: 'renderer/lib/errorText.ts',
-    to: 'renderer/api/client.ts',
-    why: 'tells an ApiError (class from the api client) by instanceof; the error class belongs beside lib or in shared/',
-  },
-  {
-    rule: 'renderer-lib',
-    from: 'renderer/lib/accountErrors.ts',
-    to: 'renderer/api/client.ts',
-    why: 'tells an ApiError by instanceof, as errorText.ts does',
-  },
-  {
-    rule: 'renderer-lib',
-    from: 'renderer/lib/accountColors.ts',
-    to: 'renderer/hooks/useMediaQuery.ts',
-    why: 'usePrefersDark() is a React hook living beside the pure accountColor(); it belongs in renderer/hooks',
-  },
-];
+export const EXCEPTIONS = [];
 
 const TESTS = '\\.test\\.tsx?$';
 const esc = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -159,7 +159,8 @@ describe('import rules, on a scratch tree', () => {
     });
   }
 
-  it('lets each named exception through for its one import only (accountErrors.ts above: not for another)', () => {
+  // With no named exception in the config there is nothing to let through (the last ones went with ApiError's move to shared/).
+  it.skipIf(exceptions.length === 0)('lets each named exception through for its one import only (accountErrors.ts above: not for another)', () => {
     const excepted = exceptions.map((e) => `${e.from} → ${e.to}`);
     expect(violations.filter((v) => excepted.includes(`${v.from} → ${v.to}`))).toEqual([]);
     expect(violations.filter((v) => exceptions.some((e) => e.from === v.from)).map((v) => `${v.from} → ${v.to}`)).toEqual([

@@ -17,3 +17,20 @@ export const fail = (code: ErrorCode, message: string, details?: ErrorValue['det
   ok: false,
   error: details ? { code, message, details } : { code, message },
 });
+
+/**
+ * An error value from main, thrown in the renderer so react-query sees a failure; keeps its code.
+ * Here rather than in the renderer's api client so that its pure helpers (renderer/lib) can tell
+ * one by instanceof without reaching the transport.
+ */
+export class ApiError extends Error {
+  readonly code: ErrorValue['code'];
+  readonly details: ErrorValue['details'];
+
+  constructor(error: ErrorValue) {
+    super(error.message);
+    this.name = 'ApiError';
+    this.code = error.code;
+    this.details = error.details;
+  }
+}

@@ -71,7 +71,7 @@ test('500 files deleted in a minute: one browser notification naming folder, cou
   await host.open(page);
   await expect(page.getByTestId('watch-status')).toContainText('Watching 1 account every 5 min');
   await host.invoke('watch:checkNow'); // the first check: what is in the trash now is not news
-  await expect(page.getByTestId('watch-status')).toContainText(/checked \d\d:\d\d/);
+  await expect(page.getByTestId('watch-status')).toContainText(/checked \d{1,2}:\d\d/);
 
   burst(500, 'Projects/Client X');
   await host.invoke('watch:checkNow');
@@ -114,7 +114,7 @@ test('the permission is asked when the user turns a watch on, not on load; no al
   await dialog.getByRole('checkbox', { name: /^Watch Nextcloud/ }).check();
   await expect.poll(() => page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(1);
   await dialog.getByRole('button', { name: 'Check now' }).click();
-  await expect(dialog.getByTestId('watch-account-status').filter({ hasText: /Checked \d\d:\d\d/ })).toHaveCount(1);
+  await expect(dialog.getByTestId('watch-account-status').filter({ hasText: /Checked \d{1,2}:\d\d/ })).toHaveCount(1);
   await screenshot(page, 'watch-settings');
   await dialog.getByRole('button', { name: 'Close' }).click();
   // A trash nobody touches: nothing to say.

@@ -1,19 +1,9 @@
 import type { Channel, EventName, EventPayload, Request, Response } from '../../shared/contract';
-import type { ErrorValue, Result } from '../../shared/result';
+import { ApiError, type Result } from '../../shared/result';
 import { createTransport, type Transport } from './transport';
 
-/** An error value from main, thrown so react-query sees a failure; keeps its code. */
-export class ApiError extends Error {
-  readonly code: ErrorValue['code'];
-  readonly details: ErrorValue['details'];
-
-  constructor(error: ErrorValue) {
-    super(error.message);
-    this.name = 'ApiError';
-    this.code = error.code;
-    this.details = error.details;
-  }
-}
+/** Thrown by call(); the class lives in shared/result.ts. */
+export { ApiError };
 
 let transport: Transport | null = null;
 const getTransport = () => (transport ??= createTransport());

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AccountView } from '../../shared/model';
-import { usePrefersDark } from '../lib/accountColors';
+import { usePrefersDark } from '../hooks/useMediaQuery';
 import { useAccountLook } from '../hooks/accountLook';
 import { DATES, formatBytes, formatCount } from '../lib/format';
 import { binsRange, formatBar, formatRange, snapToBins, type TimeRange } from '../lib/timeRange';

@@ -6,8 +6,8 @@ import type { WatchAlert } from '../../shared/watch';
 import { useBrowserNotifications, useWatchActions } from '../actions/watch';
 import { eventForAlert, expiringKeys } from '../lib/watchAlerts';
 import { watchQueries } from '../queries/watch';
+import { DATES } from '../lib/format';
 
-const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /**
  * Above the list, what the watch found: bursts of deletions ("2,140 files deleted from Home /
@@ -73,7 +73,7 @@ export function WatchAlerts({
         <div key={a.id} className="banner warn watch-alert" role="alert" data-testid="watch-alert">
           <span className="watch-alert-text">
             {line(a)}
-            <span className="muted"> · found {time.format(Date.parse(a.at))}</span>
+            <span className="muted"> · found {DATES.time.format(Date.parse(a.at))}</span>
             {missing === a.id && <span className="muted"> · its items are no longer in the trash</span>}
           </span>
           <button type="button" onClick={() => actions.show(a.id)}>

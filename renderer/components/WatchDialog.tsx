@@ -8,8 +8,8 @@ import { errorText } from '../lib/errorText';
 import { accountQueries } from '../queries/accounts';
 import { watchQueries } from '../queries/watch';
 import { Modal } from './Modal';
+import { DATES } from '../lib/format';
 
-const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const INTERVALS = [1, 2, 5, 10, 15, 30, 60, 120, 240, 1440].filter((m) => m >= WATCH_INTERVAL.min && m <= WATCH_INTERVAL.max);
 const minutes = (m: number) => (m < 60 ? `${m} minute${m === 1 ? '' : 's'}` : m < 1440 ? `${m / 60} hour${m === 60 ? '' : 's'}` : 'day');
 
@@ -19,7 +19,7 @@ export function watchStatusText(account: Pick<AccountView, 'demo'>, w: WatchAcco
   if (w.error) return `Could not check: ${errorText(w.error)}`;
   if (!w.lastCheckAt) return 'Watched; the first check reads the whole trash';
   const how = w.via === 'listing' ? 'by reading the trash (the server offers nothing smaller)' : `by its ${w.via}`;
-  return `Checked ${time.format(Date.parse(w.lastCheckAt))} ${how}`;
+  return `Checked ${DATES.time.format(Date.parse(w.lastCheckAt))} ${how}`;
 }
 
 /** A list of `words`: "a", "a and b", "a, b and c". */

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { useNotificationPermission } from '../actions/watch';
 import { watchQueries } from '../queries/watch';
 import { WatchDialog } from './WatchDialog';
+import { DATES } from '../lib/format';
 
-const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** At the end of the status bar: what the watch does ("Watching 2 accounts every 5 min · checked 14:05") and its settings. */
 export function WatchStatus() {
@@ -18,7 +18,7 @@ export function WatchStatus() {
   const text =
     watched.length === 0
       ? 'Not watching for deletions'
-      : `Watching ${watched.length} account${watched.length === 1 ? '' : 's'} every ${view.intervalMinutes} min${failed ? ` · ${failed} could not be checked` : last ? ` · checked ${time.format(last)}` : ''}`;
+      : `Watching ${watched.length} account${watched.length === 1 ? '' : 's'} every ${view.intervalMinutes} min${failed ? ` · ${failed} could not be checked` : last ? ` · checked ${DATES.time.format(last)}` : ''}`;
   return (
     <span className="watch-status" data-testid="watch-status">
       <span className="watch-status-text" title={text}>

@@ -1,6 +1,7 @@
 import { createContext, useContext, useMemo } from 'react';
 import type { AccountView } from '../../shared/model';
-import { accountColor, usePrefersDark } from '../lib/accountColors';
+import { accountColor } from '../lib/accountColors';
+import { usePrefersDark } from './useMediaQuery';
 
 /**
  * How an account is recognised wherever items of several accounts meet (rows, the timeline, the

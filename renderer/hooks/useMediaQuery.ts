@@ -12,3 +12,6 @@ export function useMediaQuery(query: string): boolean {
   );
   return useSyncExternalStore(subscribe, () => window.matchMedia(query).matches);
 }
+
+/** Whether the dark theme is on (the app follows the system's colour scheme). */
+export const usePrefersDark = () => useMediaQuery('(prefers-color-scheme: dark)');

@@ -1,5 +1,3 @@
-import { useMediaQuery } from '../hooks/useMediaQuery';
-
 /**
  * One colour per account for the timeline, in the order the accounts are listed, distinct for
  * common colour-vision deficiencies (after Okabe & Ito), in a light and a dark set (the dark set
@@ -12,6 +10,3 @@ export function accountColor(index: number, dark: boolean): string {
   const set = dark ? DARK : LIGHT;
   return set[((index % set.length) + set.length) % set.length]!;
 }
-
-/** Whether the dark theme is on (the app follows the system's colour scheme). */
-export const usePrefersDark = () => useMediaQuery('(prefers-color-scheme: dark)');

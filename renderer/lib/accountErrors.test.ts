@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../shared/result';
 import { accountError, browserSignInErrorText } from './accountErrors';
 
 const err = (code: ConstructorParameters<typeof ApiError>[0]['code'], message: string) => new ApiError({ code, message });

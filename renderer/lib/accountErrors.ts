@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../shared/errors';
 import { kindInfo, type Kind } from '../../shared/kinds';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../shared/result';
 import { errorText, textFor } from './errorText';
 
 /** Which part of the add-account form an error is about, so it is shown there, once. */

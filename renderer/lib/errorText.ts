@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../shared/errors';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../shared/result';
 
 /**
  * The one place error codes become sentences: what happened, then what to do.
