@@ -163,6 +163,21 @@ describe('trash listing parse hosts', () => {
     }
   });
 
+  it('reads on without acknowledgements for a reader that does not pace (handlers without paced)', async () => {
+    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 20 }, () => {
+      const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
+      return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
+    }), Buffer.from('</d:multistatus>')]);
+    for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
+      const { request } = requestFor(many);
+      let seen = 0;
+      await new Promise<void>((resolve, reject) => {
+        host.fetch('nextcloud', { ...ctx }, request, { items: (c) => (seen += c.length), done: resolve, error: reject, status: (s) => reject(new Error(`HTTP ${s}`)) });
+      });
+      expect(seen).toBe(21_000);
+    }
+  });
+
   it('sends the PROPFIND from the bundled worker and maps a non-207 answer', async () => {
     const server = await startWebDavServer({ kind: 'nextcloud' });
     try {

@@ -57,14 +57,20 @@ interface FetchHandlers {
   status(status: number, body: string): void;
   /** The tokenizer's counters for this listing, just before done() or a parse error (tests, the hostile-server suite). */
   stats?(stats: XmlScanStats): void;
+  /**
+   * True: the reader says when it has taken each chunk (FetchHandle.taken) and the body is read no
+   * further than CHUNKS_AHEAD chunks ahead of it. Otherwise a chunk counts as taken once handed to
+   * items(), and the body is read as fast as it comes.
+   */
+  paced?: boolean;
 }
 
 export interface ParseHost {
   readonly mode: 'worker' | 'in-thread';
   /**
    * Sends the PROPFIND and parses its body where the host runs (a worker: off the main loop).
-   * `taken()` says the reader took one chunk handed to `handlers.items`: the body is read on while
-   * fewer than CHUNKS_AHEAD are waiting (trashFetch.ts).
+   * With `handlers.paced`, `taken()` says the reader took one chunk handed to `handlers.items`: the
+   * body is read on while fewer than CHUNKS_AHEAD are waiting (trashFetch.ts).
    */
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): FetchHandle;
 }
@@ -231,6 +237,7 @@ export class WorkerHost implements ParseHost {
     const { handlers, host } = session;
     if (m.type === 'items') {
       handlers.items(JSON.parse(m.json) as TrashItem[]);
+      if (!handlers.paced) slot.worker.postMessage({ id: m.id, type: 'taken' } satisfies ToWorker);
       return;
     }
     slot.sessions.delete(m.id);
@@ -309,7 +316,8 @@ export class InThreadHost implements ParseHost {
     const controller = new AbortController();
     const credit = new ChunkCredit();
     // A body the parser refused is not read on: the request is cancelled.
-    const session = this.session(kind, ctx, hostOf(request.url), { ...handlers, items: (items) => (credit.sent(), handlers.items(items)) }, () => {
+    const counted = handlers.paced ? { ...handlers, items: (items: TrashItem[]) => (credit.sent(), handlers.items(items)) } : handlers;
+    const session = this.session(kind, ctx, hostOf(request.url), counted, () => {
       controller.abort();
       credit.release();
     });
@@ -482,6 +490,7 @@ export async function* fetchTrashItems(
     done: queue.end,
     error: queue.fail,
     status: (status, body) => queue.fail(new ListingStatusError(status, body)),
+    paced: true,
   });
   queue.onTaken = handle.taken;
   const onAbort = () => {
