@@ -68,6 +68,13 @@ function requestFor(bytes: Uint8Array) {
   return { path, request: { url: bodyUrl + path, method: 'PROPFIND', headers: { Depth: '1' }, body: nextcloud.trashPropfind } };
 }
 
+/** The recorded 1,000-item answer with its items (the listed folder aside) repeated `copies` more times. */
+function bodyOf(copies: number): Buffer {
+  const end = body1000.lastIndexOf('</d:multistatus>');
+  const items = body1000.subarray(body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1), end);
+  return Buffer.concat([body1000.subarray(0, end), ...Array.from({ length: copies }, () => items), Buffer.from('</d:multistatus>')]);
+}
+
 async function collect(host: ParseHost, bytes: Uint8Array, account = ctx.accountId): Promise<{ items: TrashItem[]; chunks: number }> {
   const items: TrashItem[] = [];
   let chunks = 0;
@@ -127,10 +134,7 @@ describe('trash listing parse hosts', () => {
 
   it('stops reading when the consumer stops early', async () => {
     const host = createWorkerHost({ url: built, typescript: false });
-    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 20 }, () => {
-      const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
-      return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
-    }), Buffer.from('</d:multistatus>')]);
+    const many = bodyOf(20);
     let seen = 0;
     const { path, request } = requestFor(many);
     for await (const chunk of fetchTrashItems(request, 'nextcloud', { ...ctx }, host)) {
@@ -143,10 +147,7 @@ describe('trash listing parse hosts', () => {
   });
 
   it('reads no further ahead of a slow reader than a few chunks, in the worker and in-thread', async () => {
-    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 40 }, () => {
-      const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
-      return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
-    }), Buffer.from('</d:multistatus>')]);
+    const many = bodyOf(40);
     for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
       const { path, request } = requestFor(many);
       const reading = fetchTrashItems(request, 'nextcloud', { ...ctx }, host);
@@ -164,10 +165,7 @@ describe('trash listing parse hosts', () => {
   });
 
   it('reads on without acknowledgements for a reader that does not pace (handlers without paced)', async () => {
-    const many = Buffer.concat([body1000.subarray(0, body1000.lastIndexOf('</d:multistatus>')), ...Array.from({ length: 20 }, () => {
-      const start = body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1);
-      return body1000.subarray(start, body1000.lastIndexOf('</d:multistatus>'));
-    }), Buffer.from('</d:multistatus>')]);
+    const many = bodyOf(20);
     for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
       const { request } = requestFor(many);
       let seen = 0;
