@@ -253,6 +253,7 @@ test('an event in which Nextcloud lost same-named files deleted in one second sa
     await expect(event).toHaveCount(1);
     await expect(event).toContainText('21 items');
     await expect(event).toContainText('3 copies lost by the server');
+    await screenshot(page, 'timeline-event-losses');
   } finally {
     await server.close();
   }
