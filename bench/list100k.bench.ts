@@ -93,7 +93,7 @@ const kinds: Record<KindName, Kind> = {
 };
 
 /** Builds the app (out/) when it is missing or older than its sources, as a fresh clone needs. */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   const built = join(root, 'out/main/host.js');
   const newest = (dir: string): number => {
     let t = 0;
@@ -150,7 +150,7 @@ interface Probe {
 }
 
 /** The browser host with the probe loaded, its bridge, and the probe's reports. */
-async function startHost() {
+export async function startHost() {
   const token = randomBytes(24).toString('base64url');
   // SALVAGE_BENCH_PROFILE=<dir>: the host's CPU profile too, written when it stops.
   const profile = process.env.SALVAGE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SALVAGE_BENCH_PROFILE}`] : [];

@@ -27,7 +27,8 @@ interface Answer {
 const READS = new Set(['GET', 'PROPFIND', 'REPORT']);
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'host', 'date']);
 
-const keyOf = (method: string, url: string, body: Buffer) => `${method} ${url}\n${body.toString('latin1')}`;
+/** A read's identity: method, URL, Depth (a Depth 0 and a Depth 1 PROPFIND may share URL and body) and body. */
+const keyOf = (method: string, url: string, depth: string | undefined, body: Buffer) => `${method} ${url} ${depth ?? ''}\n${body.toString('latin1')}`;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -88,7 +89,7 @@ export class WireProxy {
 
   /** Bytes kept for the recorded window's answers. */
   bytes(requests: Recorded[]): number {
-    return requests.reduce((n, r) => n + (this.kept.get(keyOf(r.method, r.url, r.body))?.body.length ?? 0), 0);
+    return requests.reduce((n, r) => n + (this.kept.get(keyOf(r.method, r.url, r.headers.depth, r.body))?.body.length ?? 0), 0);
   }
 
   close(): Promise<void> {
@@ -100,7 +101,8 @@ export class WireProxy {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const body = await readBody(req);
-    const key = keyOf(method, url, body);
+    const depth = req.headers.depth;
+    const key = keyOf(method, url, typeof depth === 'string' ? depth : undefined, body);
     this.log.push({ method, url });
     if (this.mode === 'replay') {
       await new Promise((r) => setTimeout(r, this.latencyMs));
