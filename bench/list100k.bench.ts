@@ -17,6 +17,7 @@ import type { TrashItem } from '../shared/model';
 import { figures, record, startServerProcess, type Bench, type BenchRow } from './harness';
 import { wireFloor, WireProxy, type Recorded } from './wire';
 import { WATCH_INTERVAL } from '../shared/watch';
+import { cliList } from './cli';
 
 /**
  * Listing a 100,000-item trash, from the wire to the window, for each server kind:
@@ -40,6 +41,7 @@ import { WATCH_INTERVAL } from '../shared/watch';
  *   shift_range_50k_ms: shift-click on row 50,001 with row 1 as anchor → "50,001 selected".
  * - list100k_provider_ms: the provider alone in this process (no contract, transport or window),
  *   to tell where the time goes.
+ * - cli_list100k_ms / cli_list100k_over_floor_ms: `salvage list --json` (bench/cli.ts), best of 2.
  */
 const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
 const LATENCY_MS = 20;
@@ -449,6 +451,14 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     };
     const hostMs = Math.min(await hostRun(), await hostRun());
 
+    // The command line's `list --json`, a process of its own: best of two.
+    const cliRun = async () => {
+      const run = await cliList(kind.account(proxy.url, upstream.key) as Parameters<typeof cliList>[0]);
+      if (run.code !== 0 || run.items !== count) throw new Error(`list100k ${name}: salvage list --json gave ${run.items} lines (exit ${run.code}): ${run.stderr}`);
+      return run.ms;
+    };
+    const cliMs = Math.min(await cliRun(), await cliRun());
+
     // The app in Chromium.
     let maxBlockMs = 0;
     await host.probe(); // starts a fresh window
@@ -463,7 +473,7 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     const mb = (proxy.bytes(listing) / 1e6).toFixed(1);
     const droppedRatio = (app.dropped + 1) / (bareFigures.dropped + 1);
     process.stderr.write(
-      `list100k ${name}: ${count} items, ${listing.length} answer(s), ${mb} MB; floor ${floor.ms.toFixed(0)} ms, provider ${providerMs.toFixed(0)} ms, host bridge ${hostMs.toFixed(0)} ms, app ${app.listMs.toFixed(0)} ms (first rows ${app.firstRowsMs.toFixed(0)} ms); main block ${maxBlockMs.toFixed(0)} ms, main peak ${mainPeakMb.toFixed(0)} MB; renderer heap ${app.heapMb.toFixed(1)} MB (peak ${app.peakHeapMb.toFixed(1)}), bare ${bareFigures.heapMb.toFixed(1)} MB; dropped ${app.dropped}/${app.frames} vs bare ${bareFigures.dropped}; select all ${app.selectAllMs.toFixed(0)} ms, shift range ${app.shiftRangeMs.toFixed(0)} ms\n`,
+      `list100k ${name}: ${count} items, ${listing.length} answer(s), ${mb} MB; floor ${floor.ms.toFixed(0)} ms, provider ${providerMs.toFixed(0)} ms, host bridge ${hostMs.toFixed(0)} ms, cli ${cliMs.toFixed(0)} ms, app ${app.listMs.toFixed(0)} ms (first rows ${app.firstRowsMs.toFixed(0)} ms); main block ${maxBlockMs.toFixed(0)} ms, main peak ${mainPeakMb.toFixed(0)} MB; renderer heap ${app.heapMb.toFixed(1)} MB (peak ${app.peakHeapMb.toFixed(1)}), bare ${bareFigures.heapMb.toFixed(1)} MB; dropped ${app.dropped}/${app.frames} vs bare ${bareFigures.dropped}; select all ${app.selectAllMs.toFixed(0)} ms, shift range ${app.shiftRangeMs.toFixed(0)} ms\n`,
     );
     const how = `${count} items, ${listing.length} answer(s) of ${mb} MB in all, at ${LATENCY_MS} ms per request`;
     record('list100k_floor_ms', name, floor.ms, 'ms', false, `fetch every byte of the recorded answers (${kind.concurrency} in flight) and count items with a plain scan`);
@@ -471,6 +481,8 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     record('list100k_vs_floor', name, app.listMs / floor.ms, '×', false, 'target ≤ 2.5');
     record('list100k_provider_ms', name, providerMs, 'ms', false, 'the provider alone in the bench process, request → last item (no contract, transport or window)');
     record('list100k_bridge_ms', name, hostMs, 'ms', false, 'host listing over trash:list and the bridge, read by this process (no window)');
+    record('cli_list100k_ms', name, cliMs, 'ms', false, 'salvage list --json (the built command line), process start → exit, stdout lines counted; best of 2');
+    record('cli_list100k_over_floor_ms', name, cliMs - floor.ms, 'ms', false, 'salvage list --json time less the wire floor; target ≤ 2500');
     record('first_rows_ms', name, app.firstRowsMs, 'ms', false, 'first trash:list request → first row on screen');
     record('main_loop_max_block_ms', name, maxBlockMs, 'ms', false, "longest block of the host's main event loop during the app's listings (probe: gaps between 5 ms ticks)");
     record('main_peak_rss_mb', name, mainPeakMb, 'MB', false, 'peak resident memory of the host process (main) over the whole run of this kind');
@@ -486,6 +498,7 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
       { bench, measure: `time to every item (${how})`, unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: app.listMs, candidateLabel: 'salvage window', target: 2.5 * floor.ms },
       { bench, measure: 'time to every item, provider only', unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: providerMs, candidateLabel: 'provider', target: null },
       { bench, measure: 'time to every item, host + bridge, no window', unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: hostMs, candidateLabel: 'host bridge', target: null },
+      { bench, measure: 'salvage list --json, time over the wire floor', unit: 'ms', baseline: 0, baselineLabel: '—', candidate: cliMs - floor.ms, candidateLabel: 'command line', target: 2500 },
       { bench, measure: 'first rows on screen', unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: app.firstRowsMs, candidateLabel: 'salvage window', target: 1000 + LATENCY_MS },
       { bench, measure: 'longest main-loop block', unit: 'ms', baseline: 0, baselineLabel: '—', candidate: maxBlockMs, candidateLabel: 'host main', target: 50 },
       { bench, measure: 'main peak memory (RSS)', unit: 'MB', baseline: 0, baselineLabel: '—', candidate: mainPeakMb, candidateLabel: 'host main', target: null },

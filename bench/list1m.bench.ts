@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { cliList } from './cli';
 import { record, type Bench, type BenchRow } from './harness';
 import { ensureBuilt, startHost } from './list100k.bench';
 import { wireFloor, WireProxy } from './wire';
+import { WATCH_INTERVAL } from '../shared/watch';
 
 /**
  * A 1,000,000-item Nextcloud-shaped trash (one PROPFIND answer), behind the recording proxy
@@ -13,7 +14,7 @@ import { wireFloor, WireProxy } from './wire';
  * command line's listing records it, and every measured run is served from memory at 20 ms.
  *
  * - list1m_cli_peak_rss_mb / list1m_cli_ms: `salvage list --json` in its own process, stdout
- *   read and counted by this process; peak resident memory from /proc/<pid>/status (VmHWM).
+ *   read and counted by this process (bench/cli.ts); peak resident memory from VmHWM.
  * - list1m_ms / list1m_main_peak_rss_mb / list1m_main_loop_max_block_ms: the browser host (the
  *   app's main-process services, bench/probe.mjs loaded) listing over trash:list and its bridge,
  *   read by this process — no window (the window's own figures are list100k's).
@@ -42,43 +43,16 @@ async function server(): Promise<{ url: string; stop: () => void }> {
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
 }
 
-/** `salvage list --json` in its own process: items counted, time, peak RSS. */
-async function cliList(url: string): Promise<{ items: number; ms: number; peakMb: number; code: number | null; stderr: string }> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/hosts/cli/main.ts', 'list', '--server', url, '--user', USER, '--kind', 'nextcloud', '--json', '--timeout', '600'], {
-    cwd: root,
-    env: { ...process.env, SALVAGE_PASSWORD: SECRET, SALVAGE_TOKEN: '', SALVAGE_DATA_DIR: `/tmp/salvage-list1m-${process.pid}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let items = 0;
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) items++;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peakKb = Math.max(peakKb, Number(m[1]));
-    } catch {
-      /* gone */
-    }
-  }, 100);
-  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-  clearInterval(poll);
-  return { items, ms: performance.now() - t0, peakMb: peakKb / 1024, code, stderr: stderr.slice(-500) };
-}
-
 const bench: Bench = async () => {
   ensureBuilt();
   const upstream = await server();
   const proxy = await WireProxy.start(upstream.url, LATENCY_MS);
   try {
     // Record: the test server builds its answer once.
+    const account = { serverUrl: proxy.url, kind: 'nextcloud', user: USER, secret: SECRET };
     proxy.mark();
     process.stderr.write(`list1m: recording the ${COUNT.toLocaleString('en-US')}-item answer (the test server takes minutes)…\n`);
-    const first = await cliList(proxy.url);
+    const first = await cliList(account);
     if (first.code !== 0 || first.items < COUNT) throw new Error(`list1m: the recording listing gave ${first.items} items (exit ${first.code}): ${first.stderr}`);
     const listing = proxy.recorded().filter((r) => r.method === 'PROPFIND' && r.url.includes('/trashbin/'));
     proxy.mode = 'replay';
@@ -87,7 +61,7 @@ const bench: Bench = async () => {
     const floor = await wireFloor(proxy, listing, '<d:response>', 1, 1);
     if (floor.items !== first.items) process.stderr.write(`list1m: the floor counted ${floor.items}, the command line listed ${first.items}\n`);
 
-    const cli = await cliList(proxy.url);
+    const cli = await cliList(account);
     if (cli.code !== 0 || cli.items !== first.items) throw new Error(`list1m: the command line listed ${cli.items} (exit ${cli.code}): ${cli.stderr}`);
 
     const host = await startHost();
@@ -95,7 +69,9 @@ const bench: Bench = async () => {
     let probe = { maxBlockMs: 0, maxRssMb: 0 };
     let n = 0;
     try {
-      const { id: accountId } = await host.invoke<{ id: string }>('accounts:add', { serverUrl: proxy.url, kind: 'nextcloud', user: USER, secret: SECRET, label: 'bench 1m' });
+      // As in list100k: the watch's first round would read the whole trash beside the measured listing.
+      await host.invoke('watch:set', { intervalMinutes: WATCH_INTERVAL.max });
+      const { id: accountId } = await host.invoke<{ id: string }>('accounts:add', { ...account, label: 'bench 1m' });
       await host.probe(); // a fresh window for the block figure
       const t0 = performance.now();
       let cursor: string | null = null;
