@@ -131,9 +131,13 @@ const int = (v: string | null): number | null => {
   return Number.isSafeInteger(n) ? n : null;
 };
 
+/** The last second converted: a mass deletion's items share a few seconds, and toISOString was a twentieth of a listing's parse. */
+let lastUnix = { n: NaN, iso: '' };
 const isoFromUnix = (v: string | null): string | null => {
   const n = int(v);
-  return n === null ? null : new Date(n * 1000).toISOString();
+  if (n === null) return null;
+  if (n !== lastUnix.n) lastUnix = { n, iso: new Date(n * 1000).toISOString() };
+  return lastUnix.iso;
 };
 
 const isoFromHttpDate = (v: string | null): string | null => {

@@ -22,6 +22,10 @@ describe('WebDAV paths', () => {
     expect(decodeHref('https://cloud.example.com/remote.php/dav/x%20y/')).toBe('/remote.php/dav/x y/');
     expect(decodeHref('/a/R%C3%A9sum%c3%a9')).toBe('/a/Résumé');
     expect(decodeHref('/a/bad%zz')).toBe('/a/bad%zz');
+    // One bad escape keeps that segment as sent; the others are still decoded.
+    expect(decodeHref('/x%20y/bad%zz/R%C3%A9sum%C3%A9/half%E2%82')).toBe('/x y/bad%zz/Résumé/half%E2%82');
+    // An encoded slash decodes to a slash, whole or segment by segment alike.
+    expect(decodeHref('/a%2Fb/c%20d')).toBe('/a/b/c d');
   });
 
   it('refuses original locations that could leave the files tree', () => {

@@ -40,6 +40,14 @@ export function decodeHref(href: string): string {
       /* keep as is */
     }
   }
+  // Most hrefs decode whole (a listing has one per item); the same string as decoding each segment,
+  // unless an escape is bad somewhere: then segment by segment, keeping the bad ones as sent.
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    /* below */
+  }
   return path
     .split('/')
     .map((s) => {
