@@ -59,6 +59,8 @@ export class TrashService {
   private readonly gone = new Map<string, string>();
   /** accountId → the ids of its last complete top-level listing and when it completed. */
   private readonly complete = new Map<string, { ids: string[]; at: number }>();
+  /** accountId → the top-level listing being read for the window now, settled when it ends (however). */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly accounts: AccountsService,
@@ -205,6 +207,26 @@ export class TrashService {
   }
 
   /**
+   * The account's whole top level for a reader beside the window (the watch's first check): the
+   * listing the window is reading now, awaited and shared rather than read a second time (a
+   * 380,000-item trash is a 300 MB answer), else the last complete one while fresh, else a read of
+   * its own. `joined`: the items come from a listing begun before this call, so a deletion made
+   * just before the call may be missing from them.
+   */
+  async wholeTopLevel(accountId: string, signal?: AbortSignal): Promise<{ items: TrashItem[]; joined: boolean }> {
+    // A listing cut short (the window reloaded) may be followed by the next one: wait for that too.
+    for (let tries = 0; tries < 3; tries++) {
+      const running = this.running.get(accountId);
+      if (!running) break;
+      await running;
+      signal?.throwIfAborted();
+    }
+    const last = this.lastListing(accountId);
+    if (last) return { items: last, joined: true };
+    return { items: await this.readAll(accountId, null, signal), joined: false };
+  }
+
+  /**
    * The account's top-level trash as its last listing read it to the end, less what has left it
    * since (restored, deleted); null when there is none, it failed, or it is older than
    * LISTING_FRESH_MS.
@@ -277,7 +299,7 @@ export class TrashService {
       listing.seen += items.length;
       listing.wake?.();
     };
-    void this.accounts
+    const ended = this.accounts
       .withProvider(accountId, async (provider) => {
         let complete = false;
         try {
@@ -298,6 +320,12 @@ export class TrashService {
         listing.done = true;
         listing.wake?.();
       });
+    if (!parentId) {
+      this.running.set(accountId, ended);
+      void ended.finally(() => {
+        if (this.running.get(accountId) === ended) this.running.delete(accountId);
+      });
+    }
     return id;
   }
 
