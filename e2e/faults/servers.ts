@@ -2,7 +2,7 @@ import type { Control, Fault } from '../../electron/demo/servers/control';
 import { startDocSpaceServer, TEST_KEYS, type DocSpaceState } from '../../electron/demo/servers/docspace/index';
 import { seedTestPortal } from '../../electron/demo/servers/docspace/seed';
 import type { FileTree } from '../../electron/demo/servers/tree';
-import { ocisKey } from '../../electron/demo/servers/webdav/frontend';
+import { ocisKey } from '../../electron/demo/servers/webdav/ids';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
 import type { AccountKind } from '../../shared/model';

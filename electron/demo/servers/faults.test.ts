@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './control';
 import { startDocSpaceServer, TEST_KEYS, type DocSpaceServer } from './docspace/index';
 import { errorResponse, loginPage, type ServerKind } from './faults';
-import { ocisKey, ocisSpaceId } from './webdav/frontend';
+import { ocisKey, ocisSpaceId } from './webdav/ids';
 import { WEBDAV_USERS } from './webdav/seed';
 import { startWebDavServer } from './webdav/server';
 

@@ -1,6 +1,6 @@
 import type { Kind } from '../../../shared/kinds';
 import { revaErrorBody, SABRE, sabreErrorBody, xmlEscape } from './webdav/sabre';
-import { SABRE_401_WRONG_CREDENTIALS } from './webdav/frontend';
+import { SABRE_401_WRONG_CREDENTIALS } from './webdav/kindFrontEnd';
 
 /**
  * What each test server kind answers when something goes wrong, so a fault test can inject the
@@ -8,7 +8,7 @@ import { SABRE_401_WRONG_CREDENTIALS } from './webdav/frontend';
  * and malformedResponse(kind). Control.fault({ status, faithful: true }) uses them with the
  * request's method, path and host.
  *
- * Read in the servers' source (see webdav/frontend.ts and docspace/NOTES.md for the rest):
+ * Read in the servers' source (see the webdav/ front ends and docspace/NOTES.md for the rest):
  * - Nextcloud / ownCloud 10 (SabreDAV): the <d:error> body of Sabre\DAV\Server::exec, as the front
  *   end already writes it (sabreErrorBody); 503 from the DAV MaintenancePlugin (Nextcloud:
  *   OCA\DAV\Exception\ServerMaintenanceMode "System is in maintenance mode."; ownCloud 10:

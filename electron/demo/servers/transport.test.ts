@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseTransport, transportFromEnv, TRANSPORT_PRESETS, type RunningServer } from './control';
 import { startDocSpaceServer, TEST_KEYS } from './docspace/index';
 import type { ServerKind } from './faults';
-import { ocisSpaceId } from './webdav/frontend';
+import { ocisSpaceId } from './webdav/ids';
 import { WEBDAV_USERS } from './webdav/seed';
 import { startWebDavServer } from './webdav/server';
 

@@ -1,5 +1,6 @@
 import { FileTree } from '../tree';
-import { WebDavFrontEnd, type WebDavServerKind } from './frontend';
+import type { WebDavServerKind } from './common';
+import { WebDavFrontEnd } from './frontend';
 import { seedTestState } from './seed';
 
 export interface WebDavInstanceOptions {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WEBDAV_USERS } from './seed';
-import { ocisSpaceId, sabreFileId, type WebDavServerKind } from './frontend';
+import type { WebDavServerKind } from './common';
+import { ocisSpaceId, sabreFileId } from './ids';
 import { startWebDavServer, type WebDavServer } from './server';
 
 /**
