@@ -3,12 +3,12 @@ import { isAppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
 import { detectEvents, type DeletionEvent, type DetectOptions } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
-import type { ErrorValue } from '../../shared/result';
 import { deletionText, EXPIRY_WARNING_DAYS, expiringText, WATCH_INTERVAL, type WatchAccountView, type WatchAlert, type WatchView } from '../../shared/watch';
 import type { TrashChangeCheck, TrashProvider } from '../providers/types';
 import type { AccountsService } from './accounts';
 import type { StartupNotice } from './stores';
 import type { TrashService } from './trash';
+import { newAccountState, readAll, readNewest, readWhole, replaceKnown, timeOf, type AccountState, type Known } from './watch-read';
 
 /**
  * The watch: every few minutes (WATCH_INTERVAL) each watched account's trash is checked with the
@@ -32,7 +32,7 @@ import type { TrashService } from './trash';
  *
  * Salvage's own moves into the trash (Undo, a Replace) are no deletions: `ownMoves` recognises them.
  * The watch keeps per account only what detectEvents needs of each item (key, time, size, folder,
- * kind, expiry), from listings it reads chunk by chunk.
+ * kind, expiry), from listings it reads chunk by chunk (watch-read.ts: that state and the readings).
  */
 
 /** Deletions an activity feed must report before the trash is read (an event needs at least 10 items). */
@@ -101,42 +101,6 @@ export class MemoryWatchStore implements WatchStore {
 /** Recognises the items Salvage itself put into the trash (services/ledger.ts once merged; watch-own.ts until then). */
 export interface OwnMoves {
   isOwn(item: TrashItem): boolean;
-}
-
-/** What the watch keeps of a trash item. */
-type Known = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'kind' | 'expiresAt'>;
-
-const keep = (i: TrashItem): Known => ({
-  key: i.key,
-  accountId: i.accountId,
-  deletedAt: i.deletedAt,
-  size: i.size,
-  originalFolder: i.originalFolder,
-  kind: i.kind,
-  expiresAt: i.expiresAt,
-});
-
-const timeOf = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
-
-interface AccountState {
-  /** The trash as last read, by item id; null until the first reading of this run. */
-  known: Map<string, Known> | null;
-  /** The newest deletion time known (ms). */
-  newest: number;
-  cursor: string | null;
-  /** 'cheap': the cheap check decides; 'listing': the server has none, or it missed deletions. */
-  mode: 'cheap' | 'listing';
-  via: string | null;
-  /** Deletions the feed reported since the last reading. */
-  pending: number;
-  /** When the whole trash was last read (ms). */
-  listedAt: number;
-  /** Every cheap check since that listing said 'same'. */
-  quietSinceListing: boolean;
-  /** Keys of the items of events already announced (or there before the watch began). */
-  announced: Set<string>;
-  lastCheckAt: number | null;
-  error: ErrorValue | null;
 }
 
 /** What one check of one account did (tests and the command line read it). */
@@ -316,19 +280,7 @@ export class WatchService {
   private state(accountId: string): AccountState {
     let st = this.states.get(accountId);
     if (!st) {
-      st = {
-        known: null,
-        newest: -Infinity,
-        cursor: null,
-        mode: 'cheap',
-        via: null,
-        pending: 0,
-        listedAt: 0,
-        quietSinceListing: true,
-        announced: new Set(),
-        lastCheckAt: null,
-        error: null,
-      };
+      st = newAccountState();
       this.states.set(accountId, st);
     }
     return st;
@@ -361,10 +313,10 @@ export class WatchService {
     st.cursor = probe.cursor;
     st.via = probe.via;
     st.mode = probe.change === 'unsupported' ? 'listing' : 'cheap';
-    const items = await this.readAll(account.id);
+    const items = await readAll(this.options.trash, account.id);
     const since = this.file.accounts[account.id]?.checkedAt;
     const fresh = since === undefined ? [] : items.filter((i) => timeOf(i.deletedAt) > since - CLOCK_SKEW_MS && !this.own(i));
-    this.replaceKnown(st, items);
+    replaceKnown(st, items);
     st.listedAt = this.clock.now();
     st.quietSinceListing = true;
     st.pending = 0;
@@ -413,14 +365,14 @@ export class WatchService {
     let how: CheckResult['read'];
     if (!audit && st.mode === 'cheap' && p.listTrashNewest && Number.isFinite(st.newest)) {
       how = 'newest';
-      fresh = await this.readNewest(p, st).catch(async (e: unknown) => {
+      fresh = await readNewest(p, st).catch(async (e: unknown) => {
         if (!(e instanceof RangeError)) throw e;
         how = 'listing'; // more news than a few pages: read it all
-        return this.readWhole(account.id, st);
+        return readWhole(this.options.trash, account.id, st, () => this.clock.now());
       });
     } else {
       const quiet = st.quietSinceListing && st.mode === 'cheap';
-      fresh = await this.readWhole(account.id, st);
+      fresh = await readWhole(this.options.trash, account.id, st, () => this.clock.now());
       how = 'listing';
       // The daily listing found deletions while the cheap check kept saying 'same': ask it once more
       // (they may have happened just now); if it still sees nothing, it cannot see them here.
@@ -441,64 +393,6 @@ export class WatchService {
     if (item.movedBySalvage) return true;
     return this.options.ownMoves?.isOwn(item) ?? false;
   }
-
-  /** The whole trash, page by page as the window reads it (with the ledger's view of Salvage's own moves). */
-  private async readAll(accountId: string): Promise<TrashItem[]> {
-    const out: TrashItem[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await this.options.trash.page(accountId, null, cursor);
-      for (const item of page.items) out.push(item);
-      cursor = page.cursor;
-    } while (cursor);
-    return out;
-  }
-
-  /** A whole listing: what is not known yet is new; what is gone from it is forgotten. */
-  private async readWhole(accountId: string, st: AccountState): Promise<TrashItem[]> {
-    const known = st.known ?? new Map<string, Known>();
-    const next = new Map<string, Known>();
-    const fresh: TrashItem[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await this.options.trash.page(accountId, null, cursor);
-      for (const item of page.items) {
-        if (isNew(known, item)) fresh.push(item);
-        next.set(item.id, keep(item));
-      }
-      cursor = page.cursor;
-    } while (cursor);
-    st.known = next;
-    st.newest = newestOf(next);
-    st.listedAt = this.clock.now();
-    st.quietSinceListing = true;
-    return fresh;
-  }
-
-  /** What was deleted since the newest item known, newest first (DocSpace): a page or two. */
-  private async readNewest(p: TrashProvider, st: AccountState): Promise<TrashItem[]> {
-    const known = st.known!;
-    const fresh = new Map<string, TrashItem>();
-    // From one second before the newest known: stamps are whole seconds on some servers.
-    for await (const chunk of p.listTrashNewest!(new Date(st.newest - 1000).toISOString())) {
-      for (const item of chunk.items) if (isNew(known, item)) fresh.set(item.id, item);
-    }
-    // Taken in only once the reading ended (a reading given up on leaves `known` as it was).
-    for (const [id, item] of fresh) {
-      known.set(id, keep(item));
-      const t = timeOf(item.deletedAt);
-      if (t > st.newest) st.newest = t;
-    }
-    return [...fresh.values()];
-  }
-
-  private replaceKnown(st: AccountState, items: readonly TrashItem[]): void {
-    const known = new Map<string, Known>();
-    for (const i of items) known.set(i.id, keep(i));
-    st.known = known;
-    st.newest = newestOf(known);
-  }
-
   // ------------------------------------------------------------------ events and warnings
 
   /**
@@ -580,16 +474,4 @@ export class WatchService {
     this.alertList = [alert, ...this.alertList.filter((a) => !(alert.kind === 'expiring' && a.kind === 'expiring' && a.accountId === alert.accountId))].slice(0, ALERTS_KEPT);
     this.options.bus.emit('watch:alert', alert);
   }
-}
-
-/** Not in the trash at the last reading, or in it again since (DocSpace keeps an item's id when it comes back: a new deletion time). */
-const isNew = (known: ReadonlyMap<string, Known>, item: TrashItem) => known.get(item.id)?.deletedAt !== item.deletedAt;
-
-function newestOf(known: ReadonlyMap<string, Known>): number {
-  let newest = -Infinity;
-  for (const k of known.values()) {
-    const t = timeOf(k.deletedAt);
-    if (t > newest) newest = t;
-  }
-  return newest;
 }
