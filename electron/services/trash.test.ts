@@ -99,16 +99,15 @@ describe('TrashService.wholeTopLevel (a reader beside the window)', () => {
     }
   });
 
-  it('reads the trash itself when nothing is being read, then serves that listing while it is fresh', async () => {
+  it('reads the trash itself when nothing is being read, even right after a complete listing (it may lack deletions made since)', async () => {
     const server = slowServer(250);
     const services = await withAccount(server);
-    const first = await services.trash.wholeTopLevel(services.accountId);
-    expect(first).toMatchObject({ joined: false });
-    expect(first.items).toHaveLength(250);
-    const second = await services.trash.wholeTopLevel(services.accountId);
-    expect(second.joined).toBe(true);
-    expect(second.items).toHaveLength(250);
-    expect(server.state.reads).toBe(1);
+    expect(await readPages(services)).toBe(250);
+    await new Promise((r) => setImmediate(r)); // the listing has ended (its last page is served a turn before)
+    const whole = await services.trash.wholeTopLevel(services.accountId);
+    expect(whole.joined).toBe(false);
+    expect(whole.items).toHaveLength(250);
+    expect(server.state.reads).toBe(2);
   });
 
   it('reads the trash itself after the listing it waited for failed half way', async () => {
@@ -123,6 +122,26 @@ describe('TrashService.wholeTopLevel (a reader beside the window)', () => {
       const whole = await beside;
       expect(whole.joined).toBe(false);
       expect(whole.items).toHaveLength(1_000);
+      expect(server.state.reads).toBe(2);
+    } finally {
+      clearInterval(pump);
+    }
+  });
+
+  it("is what the watch's first check reads: the window's listing and the watch's first check cost the server one listing", async () => {
+    const server = slowServer(1_000, { gated: true });
+    const services = await withAccount(server);
+    const window = readPages(services, server.release);
+    await new Promise((r) => setImmediate(r));
+    const check = services.watch.check(services.accountId);
+    const pump = setInterval(server.release, 1);
+    try {
+      const [listed, result] = await Promise.all([window, check]);
+      expect(listed).toBe(1_000);
+      expect(result).toMatchObject({ change: 'first', read: 'listing' });
+      expect(server.state.reads).toBe(1);
+      // What it took in is the whole trash: its next check (this server has no cheap one: a listing) finds nothing new.
+      expect(await services.watch.check(services.accountId)).toMatchObject({ read: 'listing', newItems: 0 });
       expect(server.state.reads).toBe(2);
     } finally {
       clearInterval(pump);

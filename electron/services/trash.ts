@@ -59,8 +59,8 @@ export class TrashService {
   private readonly gone = new Map<string, string>();
   /** accountId → the ids of its last complete top-level listing and when it completed. */
   private readonly complete = new Map<string, { ids: string[]; at: number }>();
-  /** accountId → the top-level listing being read for the window now, settled when it ends (however). */
-  private readonly running = new Map<string, Promise<void>>();
+  /** accountId → the top-level listing being read for the window now; settles when it ends, true if it read to the end. */
+  private readonly running = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly accounts: AccountsService,
@@ -209,20 +209,21 @@ export class TrashService {
   /**
    * The account's whole top level for a reader beside the window (the watch's first check): the
    * listing the window is reading now, awaited and shared rather than read a second time (a
-   * 380,000-item trash is a 300 MB answer), else the last complete one while fresh, else a read of
-   * its own. `joined`: the items come from a listing begun before this call, so a deletion made
-   * just before the call may be missing from them.
+   * 380,000-item trash is a 300 MB answer), else a read of its own. A listing that ended before
+   * this call is not used: it may lack deletions made since. `joined`: the items come from a
+   * listing begun before this call, so a deletion made between its start and the call may be
+   * missing from them.
    */
   async wholeTopLevel(accountId: string, signal?: AbortSignal): Promise<{ items: TrashItem[]; joined: boolean }> {
     // A listing cut short (the window reloaded) may be followed by the next one: wait for that too.
     for (let tries = 0; tries < 3; tries++) {
       const running = this.running.get(accountId);
       if (!running) break;
-      await running;
+      const completed = await running;
       signal?.throwIfAborted();
+      const last = completed ? this.lastListing(accountId) : null;
+      if (last) return { items: last, joined: true };
     }
-    const last = this.lastListing(accountId);
-    if (last) return { items: last, joined: true };
     return { items: await this.readAll(accountId, null, signal), joined: false };
   }
 
@@ -299,6 +300,7 @@ export class TrashService {
       listing.seen += items.length;
       listing.wake?.();
     };
+    let completed = false;
     const ended = this.accounts
       .withProvider(accountId, async (provider) => {
         let complete = false;
@@ -311,7 +313,10 @@ export class TrashService {
         } finally {
           if (reading) take(reading.finish(complete));
         }
-        if (!parentId && complete) this.complete.set(accountId, { ids, at: Date.now() });
+        if (!parentId && complete) {
+          this.complete.set(accountId, { ids, at: Date.now() });
+          completed = true;
+        }
       })
       .catch((e: unknown) => {
         listing.error = e;
@@ -321,9 +326,10 @@ export class TrashService {
         listing.wake?.();
       });
     if (!parentId) {
-      this.running.set(accountId, ended);
-      void ended.finally(() => {
-        if (this.running.get(accountId) === ended) this.running.delete(accountId);
+      const settled = ended.then(() => completed);
+      this.running.set(accountId, settled);
+      void settled.finally(() => {
+        if (this.running.get(accountId) === settled) this.running.delete(accountId);
       });
     }
     return id;

@@ -62,18 +62,6 @@ export function newAccountState(): AccountState {
   };
 }
 
-/** The whole trash, page by page as the window reads it (with the ledger's view of Salvage's own moves). */
-export async function readAll(trash: TrashService, accountId: string): Promise<TrashItem[]> {
-  const out: TrashItem[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await trash.page(accountId, null, cursor);
-    for (const item of page.items) out.push(item);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
-
 /** A whole listing: what is not known yet is new; what is gone from it is forgotten. */
 export async function readWhole(trash: TrashService, accountId: string, st: AccountState, now: () => number): Promise<TrashItem[]> {
   const known = st.known ?? new Map<string, Known>();
@@ -112,10 +100,13 @@ export async function readNewest(p: TrashProvider, st: AccountState): Promise<Tr
   return [...fresh.values()];
 }
 
-/** Takes a whole reading as what is known. */
-export function replaceKnown(st: AccountState, items: readonly TrashItem[]): void {
+/** Takes a whole reading as what is known, in slices with a turn of the event loop between them (a million items would hold it for a second). */
+export async function replaceKnown(st: AccountState, items: readonly TrashItem[], slice = 20_000): Promise<void> {
   const known = new Map<string, Known>();
-  for (const i of items) known.set(i.id, keep(i));
+  for (let i = 0; i < items.length; i += slice) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const item of items.slice(i, i + slice)) known.set(item.id, keep(item));
+  }
   st.known = known;
   st.newest = newestOf(known);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { filterSliced } from '../base/async';
 import { isAppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
 import { detectEvents, type DeletionEvent, type DetectOptions } from '../../shared/events';
@@ -8,7 +9,7 @@ import type { TrashChangeCheck, TrashProvider } from '../providers/types';
 import type { AccountsService } from './accounts';
 import type { StartupNotice } from './stores';
 import type { TrashService } from './trash';
-import { newAccountState, readAll, readNewest, readWhole, replaceKnown, timeOf, type AccountState, type Known } from './watch-read';
+import { newAccountState, readNewest, readWhole, replaceKnown, timeOf, type AccountState, type Known } from './watch-read';
 
 /**
  * The watch: every few minutes (WATCH_INTERVAL) each watched account's trash is checked with the
@@ -313,12 +314,15 @@ export class WatchService {
     st.cursor = probe.cursor;
     st.via = probe.via;
     st.mode = probe.change === 'unsupported' ? 'listing' : 'cheap';
-    const items = await readAll(this.options.trash, account.id);
+    // The listing the window is reading (or just read) serves, rather than a second read of the same trash.
+    const { items, joined } = await this.options.trash.wholeTopLevel(account.id);
     const since = this.file.accounts[account.id]?.checkedAt;
-    const fresh = since === undefined ? [] : items.filter((i) => timeOf(i.deletedAt) > since - CLOCK_SKEW_MS && !this.own(i));
-    replaceKnown(st, items);
+    const fresh = since === undefined ? [] : await filterSliced(items, (i) => timeOf(i.deletedAt) > since - CLOCK_SKEW_MS && !this.own(i));
+    await replaceKnown(st, items);
     st.listedAt = this.clock.now();
-    st.quietSinceListing = true;
+    // A listing begun before the probe may lack a deletion made between the two, which no cheap check
+    // will report: the daily reading finding it must not be taken for a check that cannot see.
+    st.quietSinceListing = !joined;
     st.pending = 0;
     // Events there before are not news; those of deletions since the last run are.
     const announcedBefore = new Set(this.file.accounts[account.id]?.announced ?? []);
