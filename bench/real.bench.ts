@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,7 +35,9 @@ import { restoreMove } from './restore.bench';
  * trash. Between passes the files are DELETEd again. Two rounds, raw first in the first and Salvage
  * first in the second; the key is the mean of the two rounds' ratios (Salvage ÷ best raw), each kept.
  * Requests per item are counted from the kit's own log (<workdir>/logs/server.log) when the workdir
- * is on this machine.
+ * is on this machine; the CPU time the kit's php processes spent per pass (/proc, from the kit's
+ * PID) and this process's own are recorded beside the wall times: on a 2-core machine shared with
+ * other work the wall times swing by 2-3× between passes, what the server spent much less.
  *
  * The servers: SALVAGE_REAL_NEXTCLOUD / SALVAGE_REAL_OWNCLOUD (a kit's `up` JSON, as the contract
  * suite takes them: e2e/real/targets.ts) when set; else the bench starts the kit itself
@@ -69,18 +71,21 @@ function kitsDir(): string {
 interface Kit extends RealConfig {
   /** Whether this bench started the kit (and stops it). */
   owned: boolean;
+  /** The php -S master's PID (the kit's JSON), when the server runs on this machine. */
+  pid: number | null;
   stop(): void;
 }
 
 /** The kit named by the environment, else one started here (and stopped by `stop`). */
 function kitFor(kind: ServerKind): Kit {
   const env = process.env[REAL_ENV[kind]];
-  if (env) return { ...parseRealConfig(env), owned: false, stop: () => undefined };
+  if (env) return { ...parseRealConfig(env), owned: false, pid: pidOf(env), stop: () => undefined };
   const dir = join(kitsDir(), KIT_DIRS[kind]);
   const tmp = existsSync('/dev/shm') ? '/dev/shm' : (process.env.TMPDIR ?? '/tmp');
   process.stderr.write(`real ${kind}: starting ${dir}/up ${PORTS[kind]}…\n`);
   const out = execFileSync(join(dir, 'up'), [String(PORTS[kind])], { env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10 * 60_000 });
-  const config = parseRealConfig(out.trim().split('\n').pop() ?? '');
+  const line = out.trim().split('\n').pop() ?? '';
+  const config = parseRealConfig(line);
   const workdir = config.workdir;
   if (!workdir) throw new Error(`${dir}/up printed no workdir: ${out}`);
   let stopped = false;
@@ -97,7 +102,42 @@ function kitFor(kind: ServerKind): Kit {
     process.exit(130);
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  return { ...config, owned: true, stop };
+  return { ...config, owned: true, pid: pidOf(line), stop };
+}
+
+/** The "pid" of a kit's JSON line, if it has one. */
+function pidOf(json: string): number | null {
+  try {
+    const pid = (JSON.parse(json) as { pid?: unknown }).pid;
+    return typeof pid === 'number' ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time the server spent (user + system, ms): the php -S master and its workers (its children),
+ * from /proc. What a pass cost the server, less swayed than wall time by other work on the machine.
+ * Null when the PID is unknown or not on this machine.
+ */
+function serverCpuMs(pid: number | null): number | null {
+  if (pid === null || !existsSync(`/proc/${pid}/stat`)) return null;
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) };
+  };
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let t: { ppid: number; cpu: number };
+    try {
+      t = ticks(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (Number(entry) === pid || t.ppid === pid) sum += t.cpu;
+  }
+  return sum * 10; // USER_HZ is 100 on Linux
 }
 
 /** Requests the kit answered, read from its log (php -S writes `[status]: METHOD path` per request). */
@@ -135,6 +175,10 @@ interface Pass {
   requests: Record<string, number> | null;
   /** Raw: MOVEs answered 423 and sent again. */
   locked: number;
+  /** CPU time the server spent during the pass (ms), or null. */
+  serverCpuMs: number | null;
+  /** CPU time this process (the client: raw fetches, or Salvage) spent during the pass (ms); on 2 cores it competes with the server. */
+  clientCpuMs: number;
 }
 
 interface Round {
@@ -222,12 +266,16 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       const items = await listed(folder, names.length);
       locked = 0;
       log.mark();
+      const cpu0 = serverCpuMs(kit.pid);
+      const client0 = process.cpuUsage();
       const t0 = performance.now();
       await fn(items);
       const ms = performance.now() - t0;
+      const client = process.cpuUsage(client0);
+      const cpu1 = serverCpuMs(kit.pid);
       const requests = await log.since();
       await verify(folder, names, pattern);
-      return { pattern, ms, requestsPerItem: total(requests) / names.length, requests, locked };
+      return { pattern, ms, requestsPerItem: total(requests) / names.length, requests, locked, serverCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, clientCpuMs: (client.user + client.system) / 1000 };
     };
 
     // Warm-up, not measured: PHP compiles the restore paths once (opcache), both ways.
@@ -247,7 +295,7 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       const p = await pass(pattern, folder, names, fn, fresh);
       fresh = false;
       process.stderr.write(
-        `real ${kind} ${p.pattern}: ${(p.ms / 1000).toFixed(1)} s, ${((ITEMS * 1000) / p.ms).toFixed(1)} items/s${p.locked ? `, ${p.locked} × 423 sent again` : ''}${p.requests ? `, ${JSON.stringify(p.requests)}` : ''} (load ${loadavg()[0]!.toFixed(1)})\n`,
+        `real ${kind} ${p.pattern}: ${(p.ms / 1000).toFixed(1)} s, ${((ITEMS * 1000) / p.ms).toFixed(1)} items/s, server CPU ${p.serverCpuMs === null ? '?' : `${(p.serverCpuMs / 1000).toFixed(1)} s`}, client CPU ${(p.clientCpuMs / 1000).toFixed(1)} s${p.locked ? `, ${p.locked} × 423 sent again` : ''}${p.requests ? `, ${JSON.stringify(p.requests)}` : ''} (load ${loadavg()[0]!.toFixed(1)})\n`,
       );
       return p;
     };
@@ -314,6 +362,18 @@ const bench: Bench = async () => {
     record(`restore_real_${kind}_raw_items_per_s`, kind, mid(bestMs.map((ms) => (ITEMS * 1000) / ms)), 'items/s', true, `best raw pattern per round; ${where}`, bestMs.map((ms) => r2((ITEMS * 1000) / ms)));
     const lockedRaw = rounds.map((r) => r.raw.reduce((n, p) => n + p.locked, 0));
     record(`restore_real_${kind}_raw_423_resent`, kind, mid(lockedRaw), 'req', false, `raw MOVEs answered 423 Locked and sent again, per round (all three concurrencies)`, lockedRaw);
+    const cpu = rounds.map((r) => (r.salvage.serverCpuMs !== null && r.best.serverCpuMs ? r.salvage.serverCpuMs / r.best.serverCpuMs : NaN));
+    if (cpu.every(Number.isFinite)) {
+      record(
+        `restore_real_${kind}_server_cpu_vs_raw`,
+        kind,
+        mid(cpu),
+        '×',
+        false,
+        `CPU time the kit's php processes spent during Salvage's restore ÷ during the best raw pass (/proc; less swayed by other load than wall time); per round: server ${rounds.map((r) => `${((r.salvage.serverCpuMs ?? 0) / 1000).toFixed(1)} s vs ${((r.best.serverCpuMs ?? 0) / 1000).toFixed(1)} s`).join(', ')}; client (this process) ${rounds.map((r) => `${(r.salvage.clientCpuMs / 1000).toFixed(1)} s vs ${(r.best.clientCpuMs / 1000).toFixed(1)} s`).join(', ')}; ${where}`,
+        cpu.map(r2),
+      );
+    }
     const perItem = rounds.map((r) => r.salvage.requestsPerItem);
     if (perItem.every(Number.isFinite)) {
       record(
