@@ -3,6 +3,11 @@
  * prints one table of ratios. Targets are checked here and reported, never asserted in tests.
  * Also writes bench/results/latest.json: the figures the benches recorded (worst server kind per
  * key) and the machine they were measured on.
+ *
+ * `npm run bench -- <part> …` runs only the benches whose file name holds one of the parts (and
+ * writes bench/results/partial-<parts>.json). Opt-in benches run only when asked by name:
+ * real.bench.ts (`npm run bench -- real`) starts the real-server kits (or uses SALVAGE_REAL_*), so a
+ * full `npm run bench` never starts a kit.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,9 +18,11 @@ import { figures, renderTable, type Bench, type BenchRow } from './harness';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
+/** Benches that run only when an argument names them (the file name, with or without `.bench.ts`). */
+const OPT_IN = ['real.bench.ts'];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .filter((f) => (OPT_IN.includes(f) ? only.some((o) => o === f || `${o}.bench.ts` === f) : only.length === 0 || only.some((o) => f.includes(o))))
   .sort();
 
 const startedAt = new Date();

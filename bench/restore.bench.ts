@@ -40,6 +40,21 @@ const serverProcess = (kind: string, trashed = ITEMS, existing = ITEMS) =>
 /** Items of the large restore (restore100k_*); 0 leaves it out. Its vendor loop is the 1k loop's time per item × this (run for real it would take ~40 minutes). */
 const BIG = Number(process.env.SALVAGE_BENCH_RESTORE_BIG ?? 100_000);
 
+/**
+ * The one MOVE that restores a trashed item to where it was, as the vendor's sample and Nextcloud
+ * web send it: the item's trash path and the Destination, both encoded paths below the server's URL.
+ * (bench/real.bench.ts sends the same to the real servers.)
+ */
+export function restoreMove(kind: 'nextcloud' | 'owncloud10', userId: string, item: TrashItem): { from: string; to: string } {
+  const dialect = dialects[kind];
+  const ctx = { basePath: '', userId, spaceId: '' };
+  const to =
+    dialect.restore.mode === 'restore-collection'
+      ? dialect.restore.target(ctx, item)
+      : `${dialect.filesRoot(ctx)}${item.originalFolderId === '/' ? '' : (item.originalFolderId ?? '')}/${item.name}`;
+  return { from: encodePath(`${dialect.trashRoot(ctx)}/${item.id}`), to: encodePath(to) };
+}
+
 async function control(url: string, path: string, body?: unknown): Promise<void> {
   const res = await fetch(`${url}/__control/${path}`, { method: 'POST', ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
   await res.body?.cancel();
@@ -79,17 +94,12 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
       if (bulk.length !== ITEMS) throw new Error(`restore bench: ${bulk.length} items in the trash from /Bulk, expected ${ITEMS}`);
       return bulk;
     };
-    const dialect = dialects[kind];
-    const ctx = { basePath: '', userId: USER, spaceId: '' };
     // One MOVE per item, as the vendor sample and Nextcloud web send it.
     const moveOne = async (item: TrashItem) => {
-      const to =
-        dialect.restore.mode === 'restore-collection'
-          ? dialect.restore.target(ctx, item)
-          : `${dialect.filesRoot(ctx)}${item.originalFolderId === '/' ? '' : (item.originalFolderId ?? '')}/${item.name}`;
-      const res = await fetch(server.url + encodePath(`${dialect.trashRoot(ctx)}/${item.id}`), {
+      const { from, to } = restoreMove(kind, USER, item);
+      const res = await fetch(server.url + from, {
         method: 'MOVE',
-        headers: { Authorization: auth, Destination: server.url + encodePath(to) },
+        headers: { Authorization: auth, Destination: server.url + to },
       });
       await res.body?.cancel();
       if (res.status !== 201 && res.status !== 204) throw new Error(`restore bench: MOVE ${item.name} answered ${res.status}`);
