@@ -54,7 +54,7 @@ for (const start of starters) {
       // C whole; B's files one by one; then A whole (with its own files and B, now empty but for nothing).
       const steps = [`${base}/A/B/C`, ...mid, `${base}/A`];
       t.control.history('alice', steps.map((path, i): PastStep => ({ op: 'trash', path, at: at + i * 2000 })));
-      const trashBefore = t.tree.user('alice').trash.length;
+      const trashBefore = t.tree.user('alice').trash.size;
 
       const services = createMemoryServices();
       const account = await services.handlers['accounts:add']({ serverUrl: t.url, kind: t.kind, user: t.user, secret: t.secret });
@@ -70,14 +70,14 @@ for (const start of starters) {
       expect(done.results.filter((r) => r.outcome !== 'restored'), t.kind).toEqual([]);
       for (const f of [...deep, ...mid, ...top]) expect(t.tree.resolve('alice', f), f).not.toBeNull();
       for (const [f, id] of ids) expect(t.tree.resolve('alice', `${base}/${f}`)?.id, f).toBe(id);
-      expect(t.tree.user('alice').trash.length).toBe(trashBefore - 14);
+      expect(t.tree.user('alice').trash.size).toBe(trashBefore - 14);
 
       expect(done.undoable).toBe(true);
       const undo = await services.runner.wait((await services.handlers['ops:undo']({ operationId: op.id })).id);
       expect(undo.results.filter((r) => r.outcome !== 'trashed'), t.kind).toEqual([]);
       expect(undo.results).toHaveLength(14);
       expect(t.tree.resolve('alice', `${base}/A`)).toBeNull();
-      expect(t.tree.user('alice').trash.length).toBe(trashBefore);
+      expect(t.tree.user('alice').trash.size).toBe(trashBefore);
     }, 60_000);
   });
 }

@@ -25,6 +25,43 @@ describe('FileTree', () => {
     expect(tree.pathOf(a.id)).toBe('Docs/a.txt');
   });
 
+  it('finds a trash entry by name and deletion second (Nextcloud, ownCloud 10 paths) while it is in the trash, oldest first', () => {
+    const tree = setup();
+    const a = tree.resolve('alice', 'Docs/a.txt')!;
+    tree.trash(a.id, { at: 5_000_400 });
+    const again = tree.writeFile('alice', 'Docs/a.txt', 11);
+    tree.trash(again.id, { at: 5_000_900 }); // same second; without same-second collisions both stay
+    tree.trash(tree.writeFile('alice', 'a.txt', 12).id, { at: 6_000_000 });
+    expect(tree.trashEntryNamed('alice', 5_000, 'a.txt')?.id).toBe(a.id);
+    expect(tree.trashEntryNamed('alice', 6_000, 'a.txt')?.originalPath).toBe('a.txt');
+    expect(tree.trashEntryNamed('bob', 5_000, 'a.txt')).toBeNull();
+    expect(tree.trashEntryNamed('alice', 5_001, 'a.txt')).toBeNull();
+    tree.untrash(a.id, tree.resolve('alice', 'Docs')!.id, 'a.txt');
+    expect(tree.trashEntryNamed('alice', 5_000, 'a.txt')?.id).toBe(again.id);
+    tree.purge('alice', again.id);
+    expect(tree.trashEntryNamed('alice', 5_000, 'a.txt')).toBeNull();
+    expect(tree.emptyTrash('alice')).toBe(1);
+    expect(tree.trashEntryNamed('alice', 6_000, 'a.txt')).toBeNull();
+    tree.seedTrash('alice', 2, { prefix: 'seed-', endAt: 10_000_000 });
+    expect(tree.trashEntryNamed('alice', 9_998, 'seed-0.txt')).not.toBeNull();
+    tree.reset();
+    expect(tree.entries.size).toBe(0);
+    tree.addUser('alice', { password: 'pw' });
+    expect(tree.trashEntryNamed('alice', 9_998, 'seed-0.txt')).toBeNull();
+  });
+
+  it('with same-second collisions (Nextcloud, ownCloud 10), a second trash of one name in one second replaces the first', () => {
+    const tree = setup();
+    tree.sameSecondCollisions = true;
+    const a = tree.resolve('alice', 'Docs/a.txt')!;
+    tree.trash(a.id, { at: 7_000_100 });
+    const b = tree.writeFile('alice', 'a.txt', 13);
+    const entry = tree.trash(b.id, { at: 7_000_700 });
+    expect(tree.trashOf('alice').map((e) => e.id)).toEqual([b.id]);
+    expect(entry.rows).toEqual(['Docs/a.txt', 'a.txt']);
+    expect(tree.trashEntryNamed('alice', 7_000, 'a.txt')?.id).toBe(b.id);
+  });
+
   it('browses and takes single nodes out of a trashed folder', () => {
     const tree = setup();
     const docs = tree.resolve('alice', 'Docs')!;

@@ -42,7 +42,7 @@ export class FileTree extends NodeTree {
     let rows: string[] | undefined;
     if (this.sameSecondCollisions) {
       const second = Math.floor(deletedAt / 1000);
-      const clash = this.trashOf(user.id).find((e) => Math.floor(e.deletedAt / 1000) === second && this.nodes.get(e.nodeId)?.name === node.name);
+      const clash = this.trashEntryNamed(user.id, second, node.name);
       if (clash) {
         rows = [...(clash.rows ?? [clash.originalPath]), originalPath];
         this.destroy(clash.nodeId);
@@ -60,16 +60,15 @@ export class FileTree extends NodeTree {
       deletedByName: by.displayName,
       ...(rows ? { rows } : {}),
     };
-    this.entries.set(entry.id, entry);
+    this.addEntry(entry, node.name);
     this.setEntry(node, entry.id, user.id);
-    user.trash.push(entry.id);
     this.onChange?.({ type: 'deleted', owner: user.id, nodeId: node.id, path: originalPath, by: by.id, at: entry.deletedAt });
     return entry;
   }
 
   /** Trash entries of a user, oldest first. */
   trashOf(userId: string): TrashEntry[] {
-    return this.user(userId).trash.map((id) => this.entries.get(id)!);
+    return [...this.user(userId).trash].map((id) => this.entries.get(id)!);
   }
 
   entry(userId: string, entryId: number): TrashEntry | null {
@@ -106,12 +105,10 @@ export class FileTree extends NodeTree {
 
   /** Empties a user's trash; answers how many entries went. */
   emptyTrash(userId: string): number {
-    const user = this.user(userId);
-    const ids = user.trash;
-    user.trash = [];
+    const ids = [...this.user(userId).trash];
     for (const id of ids) {
-      this.entries.delete(id);
       if (this.nodes.has(id)) this.destroy(id);
+      this.dropEntry(id);
     }
     return ids.length;
   }
@@ -150,8 +147,7 @@ export class FileTree extends NodeTree {
         deletedBy: userId,
         deletedByName: user.displayName,
       };
-      this.entries.set(entry.id, entry);
-      user.trash.push(entry.id);
+      this.addEntry(entry, name);
       this.onChange?.({ type: 'deleted', owner: userId, nodeId: node.id, path: entry.originalPath, by: userId, at });
     }
   }

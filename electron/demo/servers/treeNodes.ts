@@ -62,8 +62,8 @@ export interface TreeUser {
   /** Bytes; null for unlimited. Restores over quota fail with 507. */
   quota: number | null;
   rootId: number;
-  /** Trash entries, in deletion order (oldest first). */
-  trash: number[];
+  /** Trash entries, in deletion order (oldest first); a Set, so restoring one of 100,000 costs no scan. */
+  trash: Set<number>;
 }
 
 /** One change to the tree, as FileTree.onChange hears of it. `path`: below the owner's root, no leading slash. */
@@ -152,6 +152,13 @@ export class NodeTree {
   readonly nodes = new Map<number, TreeNode>();
   readonly users = new Map<string, TreeUser>();
   readonly entries = new Map<number, TrashEntry>();
+  /**
+   * Entry ids by owner, deletion second and top node name, oldest first: how "<name>.d<seconds>"
+   * servers (Nextcloud, ownCloud 10) find an entry, without scanning a trash of 100,000 per request.
+   */
+  private readonly byTrashName = new Map<string, number[]>();
+  /** Each entry's key in byTrashName (its top node may be renamed by the time the entry goes). */
+  private readonly trashNameOf = new Map<number, string>();
   /** A clock the seeds and tests can move; ms since the epoch. */
   now: () => number = () => Date.now();
   /**
@@ -180,6 +187,8 @@ export class NodeTree {
     this.nodes.clear();
     this.users.clear();
     this.entries.clear();
+    this.byTrashName.clear();
+    this.trashNameOf.clear();
     this.spaces.clear();
     this.nextId = 1;
     this.onChange?.({ type: 'reset', owner: '', nodeId: 0, path: '', by: '', at: this.now() });
@@ -209,7 +218,7 @@ export class NodeTree {
       appPasswords: [...(options.appPasswords ?? [])],
       quota: options.quota ?? null,
       rootId: root.id,
-      trash: [],
+      trash: new Set(),
     };
     this.users.set(id, user);
     return user;
@@ -450,14 +459,39 @@ export class NodeTree {
     for (const id of node.children?.values() ?? []) this.setEntry(this.node(id), entryId, owner);
   }
 
+  /** Puts an entry in its owner's trash (its top node named `name`), last. */
+  protected addEntry(entry: TrashEntry, name: string): void {
+    this.entries.set(entry.id, entry);
+    this.user(entry.owner).trash.add(entry.id);
+    const key = trashNameKey(entry.owner, Math.floor(entry.deletedAt / 1000), name);
+    this.trashNameOf.set(entry.id, key);
+    const ids = this.byTrashName.get(key);
+    if (ids) ids.push(entry.id);
+    else this.byTrashName.set(key, [entry.id]);
+  }
+
   protected dropEntry(entryId: number): void {
     const entry = this.entries.get(entryId);
     if (!entry) return;
     this.entries.delete(entryId);
-    const user = this.users.get(entry.owner);
-    if (user) user.trash = user.trash.filter((id) => id !== entryId);
+    this.users.get(entry.owner)?.trash.delete(entryId);
+    const key = this.trashNameOf.get(entryId);
+    this.trashNameOf.delete(entryId);
+    const ids = key === undefined ? undefined : this.byTrashName.get(key);
+    if (key === undefined || !ids) return;
+    const rest = ids.filter((id) => id !== entryId);
+    if (rest.length) this.byTrashName.set(key, rest);
+    else this.byTrashName.delete(key);
+  }
+
+  /** The oldest entry of a user's trash deleted in that second whose top node is so named, or null. */
+  trashEntryNamed(userId: string, seconds: number, name: string): TrashEntry | null {
+    const id = this.byTrashName.get(trashNameKey(userId, seconds, name))?.[0];
+    return id === undefined ? null : (this.entries.get(id) ?? null);
   }
 }
+
+const trashNameKey = (owner: string, seconds: number, name: string) => `${owner}\u0000${seconds}\u0000${name}`;
 
 let etagCounter = 0;
 /**

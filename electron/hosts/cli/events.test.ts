@@ -192,7 +192,7 @@ for (const start of starters) {
       const steps = incidentTrash();
       expect(steps).toHaveLength(171);
       await t.history(steps.map((path, i): PastStep => ({ op: 'trash', path, at: new Date(incidentAt + i * 1000).toISOString() })));
-      expect(user.trash.length).toBe(trashBefore.size + 171);
+      expect(user.trash.size).toBe(trashBefore.size + 171);
       for (const f of files) expect(t.tree.resolve('alice', f), f).toBeNull();
 
       // events: the incident is one event of 171 items, found among the older deletions.
@@ -216,7 +216,7 @@ for (const start of starters) {
         expect(b4.code, b4.stderr).toBe(0);
         first = jsonLines(b4.stdout).length;
         expect(first).toBe(60);
-        expect(user.trash.length).toBe(trashBefore.size + 171 - 60);
+        expect(user.trash.size).toBe(trashBefore.size + 171 - 60);
         for (const f of files) expect(t.tree.resolve('alice', f) !== null, f).toBe(f.startsWith(`${ROOT}/B4/`));
       }
       // --recreate-folders: allowed to make missing folders, it still makes none that the batch restores.

@@ -76,7 +76,7 @@ describe('the demo incident', () => {
       const undo = await services.runner.wait((await services.handlers['ops:undo']({ operationId: op.id })).id);
       expect(undo.results.filter((r) => r.outcome !== 'trashed')).toEqual([]);
       expect(walk(project.id, '').filter((p) => !p.endsWith('/'))).toEqual([]);
-      expect(tree.user('demo').trash.length).toBe(trashedBefore.size);
+      expect(tree.user('demo').trash.size).toBe(trashedBefore.size);
     } finally {
       await server.close();
     }

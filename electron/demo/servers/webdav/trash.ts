@@ -14,10 +14,7 @@ export function findTrashFile(tree: FileTree, user: TreeUser, name: string): Tra
   const m = /^(.*)\.d(\d+)$/.exec(name);
   if (!m) return null;
   const [, base, ts] = m;
-  for (const e of tree.trashOf(user.id)) {
-    if (Math.floor(e.deletedAt / 1000) === Number(ts) && tree.node(e.nodeId).name === base) return e;
-  }
-  return null;
+  return tree.trashEntryNamed(user.id, Number(ts), base!);
 }
 
 /**
