@@ -6,6 +6,7 @@ import { defaultHttpOptions } from '../../electron/net/http';
 import { createMemoryServices } from '../../electron/services/index';
 import { ERROR_CODES } from '../../shared/errors';
 import type { AccountKind, ItemResult, OperationView, TrashItem } from '../../shared/model';
+import { useBuiltTrashWorker } from './builtWorker';
 import { NAMES, OPS, startFaultServer, type FaultServer, type Op } from './servers';
 
 /**
@@ -57,11 +58,17 @@ interface Cell {
 }
 const cells: Cell[] = [];
 
-// A server that never answers is given up on quickly here (the default is 30 s).
+// A server that never answers is given up on quickly here (the default is 30 s). Every cell signs
+// a new account in, and each account gets its own listing worker: the built one starts ~6x faster.
 const savedTimeout = defaultHttpOptions.timeoutMs;
-beforeAll(() => void (defaultHttpOptions.timeoutMs = 1_500));
+let restoreWorker = () => {};
+beforeAll(async () => {
+  defaultHttpOptions.timeoutMs = 1_500;
+  restoreWorker = await useBuiltTrashWorker();
+});
 afterAll(() => {
   defaultHttpOptions.timeoutMs = savedTimeout;
+  restoreWorker();
   report();
 });
 
