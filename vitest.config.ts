@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one file fewer than the cores: one at a time on 2 cores, although most
+    // files spend their time waiting on servers, sockets and timers rather than computing.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -133,9 +133,12 @@ export class Pace {
     if (ms >= 0 && Number.isFinite(ms)) this.latencies.push(ms);
   }
 
-  /** The server pushed back (429/503), with its Retry-After in ms when it sent one. */
-  pushback(status: number, retryAfterMs: number | null): void {
-    const waitMs = Math.min(this.o.maxWaitMs, retryAfterMs ?? this.o.pauseMs * 2 ** Math.min(6, this.pushbackRun));
+  /**
+   * The server pushed back (429/503), with its Retry-After in ms when it sent one. `capMs` (tests
+   * only: the request's HttpOptions.pauseCapMs) shortens the hold that follows.
+   */
+  pushback(status: number, retryAfterMs: number | null, capMs?: number): void {
+    const waitMs = Math.min(this.o.maxWaitMs, capMs ?? Infinity, retryAfterMs ?? this.o.pauseMs * 2 ** Math.min(6, this.pushbackRun));
     this.pushbacks++;
     this.pushbackRun++;
     this.holdUntil = Math.max(this.holdUntil, this.o.now() + waitMs);

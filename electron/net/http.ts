@@ -62,6 +62,12 @@ export interface HttpOptions {
   /** The account's pinned self-signed certificate (see electron/net/tls.ts); set by httpOptionsForAccount. */
   trustedCertFingerprint?: string;
   /**
+   * Tests only: the longest a pause really waits (a Retry-After, a retry's back-off, a batch's hold
+   * after a pushback, a write's wait after 423 Locked), so a suite of faults does not sit out whole
+   * seconds. The app never sets it: every pause is waited in full.
+   */
+  pauseCapMs?: number;
+  /**
    * Tests only: a stand-in server as a fetch function. The app never sets it (lint refuses the
    * global fetch under electron/); its answers go through the same deadlines and budgets.
    */
@@ -122,6 +128,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'PROPFIND', 'OPTIONS']);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses whose Response must have no body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/** The time really waited for a pause of `ms` under these options (`ms` unless a test shortens it). */
+export const pauseOf = (options: Pick<HttpOptions, 'pauseCapMs'>, ms: number): number => Math.min(ms, options.pauseCapMs ?? ms);
 
 /** Seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
@@ -492,7 +501,7 @@ async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: numbe
     const { status } = answer;
     if (status < 200 || status > 599) throw new AppError('BAD_RESPONSE', `${run.host} answered with HTTP ${status}, which Salvage cannot use.`, { status });
     const answerHeaders = headersOf(answer.rawHeaders);
-    if (pace && (status === 429 || status === 503)) pace.pushback(status, parseRetryAfter(answerHeaders.get('retry-after')));
+    if (pace && (status === 429 || status === 503)) pace.pushback(status, parseRetryAfter(answerHeaders.get('retry-after')), options.pauseCapMs);
     if (mayRetry && (refusalsOnly ? status === 429 : RETRY_STATUSES.has(status))) {
       const wait = parseRetryAfter(answerHeaders.get('retry-after')) ?? 500 * 2 ** attempt;
       if (wait <= options.maxRetryAfterMs) {
@@ -539,14 +548,14 @@ export async function httpRequest(req: HttpRequest, options: HttpOptions = defau
     try {
       const outcome = await exchange(req, options, timeoutMs, attempt, !last, refusalsOnly);
       if (outcome.kind === 'response') return outcome.response;
-      await sleep(outcome.waitMs, req.signal);
+      await sleep(pauseOf(options, outcome.waitMs), req.signal);
     } catch (e) {
       const error = isAppError(e) ? e : transportError(e, req.url, false, req.signal?.aborted ?? false);
       // No retry after a time-out (the user has waited the whole time already), a refused
       // certificate, a cancel, or an answer the server will send the same way again.
       if (error.code !== 'NETWORK' || last || refusalsOnly) throw error;
       lastError = error;
-      await sleep(300 * 2 ** attempt, req.signal);
+      await sleep(pauseOf(options, 300 * 2 ** attempt), req.signal);
     }
   }
   throw lastError ?? new AppError('NETWORK', 'The request failed.');

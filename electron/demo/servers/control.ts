@@ -51,7 +51,8 @@ import type { FileTree } from './tree';
  *   hang        the request is accepted and never answered, until the client gives up, the test
  *               calls releaseHung()/clearFaults()/reset(), or the server closes.
  *   slow-body   the real answer's headers at once, then its body `chunkBytes` (default 16) every
- *               `intervalMs` (default 100) with a correct Content-Length.
+ *               `intervalMs` (default 100) with a correct Content-Length; the first chunk after
+ *               `firstChunkMs` (default `intervalMs`). A client that hangs up ends the writing.
  *   truncate    the real answer with a Content-Length of the whole body (or `declaredBytes`), but only
  *               `sendBytes` of it (default half), then the socket closes.
  *   malformed   a 2xx answer with a broken body: the real answer cut in half when it is a 2xx with a
@@ -104,6 +105,8 @@ export interface Fault {
   /** 'slow-body': bytes per write (default 16) and the pause between writes (default 100 ms). */
   chunkBytes?: number | undefined;
   intervalMs?: number | undefined;
+  /** 'slow-body': the pause before the first write (default intervalMs). */
+  firstChunkMs?: number | undefined;
   /** 'truncate': bytes of the body sent before the socket closes (default half the body). */
   sendBytes?: number | undefined;
   /** 'truncate': the Content-Length announced (default the whole body, at least one more than sent). */
@@ -623,17 +626,24 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
       const interval = Math.max(0, f.intervalMs ?? 100);
       let at = 0;
       await new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        const hungUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        socket.once('close', hungUp);
         const tick = () => {
-          if (socket.destroyed) return resolve();
+          if (socket.destroyed) return hungUp();
           if (at >= r.body.length) {
+            socket.off('close', hungUp);
             res.end();
             return resolve();
           }
           res.write(r.body.subarray(at, at + step));
           at += step;
-          setTimeout(tick, interval);
+          timer = setTimeout(tick, interval);
         };
-        setTimeout(tick, interval);
+        timer = setTimeout(tick, Math.max(0, f.firstChunkMs ?? interval));
       });
       return;
     }
@@ -709,6 +719,7 @@ export function faultFromJson(b: Record<string, unknown>): Fault {
     close: close === 'rst' || close === 'fin' ? close : undefined,
     chunkBytes: num('chunkBytes'),
     intervalMs: num('intervalMs'),
+    firstChunkMs: num('firstChunkMs'),
     sendBytes: num('sendBytes'),
     declaredBytes: num('declaredBytes'),
     page: page === 'server' || page === 'sso' ? page : undefined,

@@ -337,11 +337,11 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
     });
 
     it('slow body: what has arrived after the headers is the first chunk, the rest still to come', async () => {
-      // A pause far longer than any stall of this machine between chunks: the client reads the
-      // headers and the first chunk, sees the answer incomplete, and hangs up.
+      // A pause far longer than any stall of this machine between chunks (the first comes at
+      // once): the client reads the headers and the first chunk, sees the answer incomplete, and hangs up.
       const r = fx.list();
       const normal = await call(r);
-      server.control.fault({ path: r.path, kind: 'slow-body', chunkBytes: 10, intervalMs: 20_000 });
+      server.control.fault({ path: r.path, kind: 'slow-body', chunkBytes: 10, firstChunkMs: 0, intervalMs: 20_000 });
       const first = await new Promise<{ status: number | undefined; length: string | undefined; chunk: string; complete: boolean }>((resolve, reject) => {
         const req = httpRequest(new URL(r.path, server.url), { method: r.method, headers: r.headers ?? {}, agent: false }, (res) => {
           res.once('data', (c: Buffer) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../base/errors';
 import { sleep } from '../../base/async';
-import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, type HttpOptions } from '../../net/http';
+import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, pauseOf, type HttpOptions } from '../../net/http';
 import { parseReply, type Reply } from './dto';
 
 /**
@@ -115,7 +115,7 @@ export class DocSpaceApi {
         const wait = parseRetryAfter(res.headers.get('retry-after')) ?? 1000 * 2 ** attempt;
         if (wait <= this.http.maxRetryAfterMs) {
           await res.body?.cancel();
-          await sleep(wait, call.signal);
+          await sleep(pauseOf(this.http, wait), call.signal);
           continue;
         }
       }

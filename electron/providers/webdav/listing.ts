@@ -44,6 +44,7 @@ export class TrashListing {
       headers: { Authorization: auth.header, 'Content-Type': 'application/xml; charset=utf-8', Depth: '1' },
       body: this.s.dialect.trashPropfind,
       timeoutMs: this.s.http.timeoutMs,
+      ...(this.s.http.pauseCapMs !== undefined ? { pauseCapMs: this.s.http.pauseCapMs } : {}),
       userAgent: this.s.http.userAgent,
       ...(this.s.account.trustedCertFingerprint ? { trustedCertFingerprint: this.s.account.trustedCertFingerprint } : {}),
     };

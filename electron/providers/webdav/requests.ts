@@ -1,7 +1,7 @@
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { KeyedLock, sleep } from '../../base/async';
 import type { ItemResult, Outcome, TrashItem } from '../../../shared/model';
-import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, type HttpOptions, type HttpRequest } from '../../net/http';
+import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, pauseOf, type HttpOptions, type HttpRequest } from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
 import type { AccountConfig, Credentials } from '../types';
 import { dialects, prop, type DialectContext, type DialectIO, type WebDavDialect, type WebDavKind } from './dialect';
@@ -295,7 +295,7 @@ export class WebDavSession {
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
     const first = this.options.lockedPauseMs ?? LOCKED_FIRST_PAUSE_MS;
     const pause = Math.min(LOCKED_MAX_PAUSE_MS, retryAfter ?? first * 2 ** tries) * (0.75 + Math.random() * 0.5);
-    await sleep(pause, init.signal);
+    await sleep(pauseOf(this.http, pause), init.signal);
     return this.send(method, decodedPath, { ...init, locked: tries + 1 });
   }
 

@@ -8,6 +8,8 @@ export interface WorkerRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs?: number;
+  /** Tests only: the account's HttpOptions.pauseCapMs, for the listing's retries. */
+  pauseCapMs?: number;
   userAgent?: string;
   /** The account's pinned self-signed certificate, when the user trusted one. */
   trustedCertFingerprint?: string;
@@ -67,7 +69,7 @@ export async function fetchAndParse(
     { method: request.method, url: request.url, headers: request.headers, body: request.body, signal, idempotent: true, read: 'stream', maxBytes: BODY_BUDGET.listing },
     httpOptionsForAccount(
       { trustedCertFingerprint: request.trustedCertFingerprint },
-      { ...defaultHttpOptions, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.userAgent ? { userAgent: request.userAgent } : {}) },
+      { ...defaultHttpOptions, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.pauseCapMs !== undefined ? { pauseCapMs: request.pauseCapMs } : {}), ...(request.userAgent ? { userAgent: request.userAgent } : {}) },
     ),
   );
   if (res.status !== 207 || !res.body) {
