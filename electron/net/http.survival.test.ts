@@ -101,6 +101,19 @@ const routes: Record<string, Route> = {
     socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
     socket.end(body);
   },
+  '/gzip-half': (socket) => {
+    // A clean transfer (Content-Length matches) of a gzip stream cut in half: the answer is broken, not the connection.
+    const whole = gzipSync(pattern(0, 256 * 1024));
+    const body = whole.subarray(0, whole.length >> 1);
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    socket.end(body);
+  },
+  '/gzip-cut': (socket) => {
+    // The same half, but the connection closes before the declared length: the connection broke.
+    const whole = gzipSync(pattern(0, 256 * 1024));
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${whole.length}\r\nConnection: close\r\n\r\n`);
+    socket.end(whole.subarray(0, whole.length >> 1));
+  },
   '/gzip-bomb': (socket) => {
     // 1 GiB of zeros in about 1 MB: the budget counts what comes out, not what goes in.
     const body = gzipSync(Buffer.alloc(64 * 1024 * 1024));
@@ -335,6 +348,13 @@ describe('byte budgets', () => {
     expect(isPattern(body)).toBe(true);
     const bomb = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-bomb` }, options()).catch((e: unknown) => e);
     expect(bomb).toMatchObject({ code: 'BAD_RESPONSE', details: { limitBytes: BODY_BUDGET.answer } });
+  });
+
+  it('a gzip stream that stops half way in a clean transfer is a broken answer (BAD_RESPONSE); cut by the connection, a network failure', async () => {
+    const half = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-half` }, options()).catch((e: unknown) => e);
+    expect(half).toMatchObject({ code: 'BAD_RESPONSE', details: { netCode: 'Z_BUF_ERROR' } });
+    const cut = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-cut` }, options()).catch((e: unknown) => e);
+    expect(cut).toMatchObject({ code: 'NETWORK' });
   });
 });
 

@@ -212,11 +212,15 @@ function overBudget(host: string, status: number, limit: number): AppError {
   });
 }
 
-/** A body that ended badly: the connection broke (NETWORK), or what came was not HTTP (BAD_RESPONSE). */
+/**
+ * A body that ended badly: the connection broke (NETWORK), or what came was not HTTP or not what its
+ * encoding said (BAD_RESPONSE). Z_BUF_ERROR: the transfer ended cleanly but the gzip stream in it
+ * stopped half way (a connection that breaks fails the pipeline with its own error instead).
+ */
 function broken(host: string, e: unknown): AppError {
   const own = (e as { code?: unknown } | null)?.code;
   const code = typeof own === 'string' ? own : 'aborted';
-  if (code.startsWith('HPE_') || code === 'Z_DATA_ERROR' || code === 'ERR_CONTENT_ENCODING') {
+  if (code.startsWith('HPE_') || code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_CONTENT_ENCODING') {
     return new AppError('BAD_RESPONSE', `${host} sent an answer that could not be read (${code}).`, { netCode: code });
   }
   return new AppError('NETWORK', `The connection to ${host} broke while its answer was being read.`, { netCode: code });
