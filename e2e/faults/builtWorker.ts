@@ -16,6 +16,18 @@ import { build } from 'esbuild';
  */
 export async function useBuiltTrashWorker(): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'salvage-worker-'));
+  const outfile = await buildTrashWorker(dir);
+  const saved = process.env.SALVAGE_TRASH_WORKER;
+  process.env.SALVAGE_TRASH_WORKER = outfile;
+  return () => {
+    if (saved === undefined) delete process.env.SALVAGE_TRASH_WORKER;
+    else process.env.SALVAGE_TRASH_WORKER = saved;
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** Bundles the listing worker as the build ships it into `dir`; answers the file's path. */
+export async function buildTrashWorker(dir: string): Promise<string> {
   const outfile = join(dir, 'trash-worker.js');
   await build({
     entryPoints: [new URL('../../electron/providers/webdav/trashWorker.ts', import.meta.url).pathname],
@@ -27,11 +39,5 @@ export async function useBuiltTrashWorker(): Promise<() => void> {
     // CommonJS dependencies (undici, saxes) inside an ESM bundle need a require.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  const saved = process.env.SALVAGE_TRASH_WORKER;
-  process.env.SALVAGE_TRASH_WORKER = outfile;
-  return () => {
-    if (saved === undefined) delete process.env.SALVAGE_TRASH_WORKER;
-    else process.env.SALVAGE_TRASH_WORKER = saved;
-    rmSync(dir, { recursive: true, force: true });
-  };
+  return outfile;
 }

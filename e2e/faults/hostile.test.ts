@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { buildTrashWorker } from './builtWorker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../shared/model';
 import { AppError } from '../../electron/base/errors';
@@ -106,17 +106,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'salvage-hostile-'));
   // The listing worker as the build ships it (one ESM file); and one that spins forever on /spin
   // (a parse that runs away, which the tokenizer should never do) and allocates without end on /oom.
-  const outfile = join(dir, 'trash-worker.js');
-  await build({
-    entryPoints: [new URL('../../electron/providers/webdav/trashWorker.ts', import.meta.url).pathname],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  built = pathToFileURL(outfile);
+  built = pathToFileURL(await buildTrashWorker(dir));
   writeFileSync(
     join(dir, 'runaway-worker.js'),
     [

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { buildTrashWorker } from '../../../e2e/faults/builtWorker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../../shared/model';
 import type { ReadContext } from './dialect';
@@ -92,18 +92,7 @@ describe('trash listing parse hosts', () => {
     await serveBodies();
     // The worker as the build ships it: one ESM file, no TypeScript loader.
     dir = mkdtempSync(join(tmpdir(), 'salvage-worker-'));
-    const outfile = join(dir, 'trash-worker.js');
-    await build({
-      entryPoints: [new URL('./trashWorker.ts', import.meta.url).pathname],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile,
-      logLevel: 'silent',
-      // CommonJS dependencies (undici, saxes) inside an ESM bundle need a require.
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
-    built = pathToFileURL(outfile);
+    built = pathToFileURL(await buildTrashWorker(dir));
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
