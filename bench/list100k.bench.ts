@@ -187,10 +187,22 @@ export async function startHost() {
     if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
     return result.value as T;
   };
+  /** Every page of an account's top-level trash over trash:list and the bridge; answers how many items came. */
+  const countTrash = async (accountId: string): Promise<number> => {
+    let n = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { items: unknown[]; cursor: string | null } = await invoke('trash:list', { accountId, parentId: null, cursor });
+      n += page.items.length;
+      cursor = page.cursor;
+    } while (cursor !== null);
+    return n;
+  };
   return {
     url,
     token,
     invoke,
+    countTrash,
     /** The probe's figures since the last call (the peak RSS is since the host started). */
     probe: () =>
       new Promise<Probe>((resolve) => {
@@ -439,13 +451,7 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     // Through the host's contract and the bridge, from this process (no window): best of two.
     const hostRun = async () => {
       const t0 = performance.now();
-      let n = 0;
-      let cursor: string | null = null;
-      do {
-        const page: { items: unknown[]; cursor: string | null } = await host.invoke('trash:list', { accountId, parentId: null, cursor });
-        n += page.items.length;
-        cursor = page.cursor;
-      } while (cursor !== null);
+      const n = await host.countTrash(accountId);
       if (n !== count) throw new Error(`list100k ${name}: the bridge listed ${n}, expected ${count}`);
       return performance.now() - t0;
     };

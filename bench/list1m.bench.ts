@@ -74,12 +74,7 @@ const bench: Bench = async () => {
       const { id: accountId } = await host.invoke<{ id: string }>('accounts:add', { ...account, label: 'bench 1m' });
       await host.probe(); // a fresh window for the block figure
       const t0 = performance.now();
-      let cursor: string | null = null;
-      do {
-        const page: { items: unknown[]; cursor: string | null } = await host.invoke('trash:list', { accountId, parentId: null, cursor });
-        n += page.items.length;
-        cursor = page.cursor;
-      } while (cursor !== null);
+      n = await host.countTrash(accountId);
       hostMs = performance.now() - t0;
       probe = await host.probe();
     } finally {
