@@ -9,7 +9,15 @@
  */
 
 /** The main process's layers, lowest first; a rank may hold siblings, which do not import each other. */
-export const LAYER_RANKS = [['base'], ['net'], ['providers'], ['operations'], ['services'], ['persistence', 'demo'], ['hosts']];
+export const LAYER_RANKS = [
+  ['base'],
+  ['net'],
+  ['providers'],
+  ['operations'],
+  ['services'],
+  ['persistence', 'demo'],
+  ['hosts'],
+];
 /** Every layer folder under electron/. */
 export const LAYERS = LAYER_RANKS.flat();
 const LAYER_PICTURE = LAYER_RANKS.map((rank) => rank.join('/')).join(' ← ');
@@ -48,7 +56,10 @@ function withExceptions(rule) {
   const hits = EXCEPTIONS.filter((e) => e.rule === rule.name);
   if (hits.length === 0) return [rule];
   const skipped = `^${either(hits.map((e) => esc(e.from)))}$`;
-  const base = { ...rule, from: { ...rule.from, pathNot: rule.from.pathNot ? `${rule.from.pathNot}|${skipped}` : skipped } };
+  const base = {
+    ...rule,
+    from: { ...rule.from, pathNot: rule.from.pathNot ? `${rule.from.pathNot}|${skipped}` : skipped },
+  };
   const twins = hits.map((e) => ({
     ...rule,
     from: { path: `^${esc(e.from)}$` },
@@ -150,7 +161,8 @@ export default {
       },
       {
         name: 'electron-package-in-desktop-host',
-        comment: 'Only the desktop host (electron/hosts/desktop) imports the electron package: the other hosts and every layer run in plain Node too.',
+        comment:
+          'Only the desktop host (electron/hosts/desktop) imports the electron package: the other hosts and every layer run in plain Node too.',
         severity: 'error',
         from: { path: '^(electron|renderer|shared)/', pathNot: '^electron/hosts/desktop/' },
         to: { path: ELECTRON_PACKAGE },
@@ -171,14 +183,16 @@ export default {
       },
       {
         name: 'renderer-reaches-main-through-api',
-        comment: 'The renderer reaches main only through renderer/api (the typed contract): no electron/, no Node, no test folder.',
+        comment:
+          'The renderer reaches main only through renderer/api (the typed contract): no electron/, no Node, no test folder.',
         severity: 'error',
         from: { path: '^renderer/' },
         to: { path: '^(electron|e2e)/' },
       },
       {
         name: 'renderer-no-node',
-        comment: 'The renderer reaches main only through renderer/api (the typed contract): no electron/, no Node, no test folder.',
+        comment:
+          'The renderer reaches main only through renderer/api (the typed contract): no electron/, no Node, no test folder.',
         severity: 'error',
         from: { path: '^renderer/', pathNot: TESTS },
         to: { dependencyTypes: ['core'] },
@@ -186,7 +200,8 @@ export default {
       ...rendererRules(),
       {
         name: 'no-cycle',
-        comment: 'No import cycles (type-only imports count): a module in a cycle can run before what it imports is defined.',
+        comment:
+          'No import cycles (type-only imports count): a module in a cycle can run before what it imports is defined.',
         severity: 'error',
         from: { path: '^(electron|renderer|shared)/' },
         to: { circular: true },

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -16,20 +17,29 @@ import tseslint from 'typescript-eslint';
  */
 const NO_UNDICI = {
   regex: '^undici(/|$)',
-  message: 'No undici in app code: it crashes on a server that closes a connection mid-answer. Use httpRequest (electron/net/http.ts).',
+  message:
+    'No undici in app code: it crashes on a server that closes a connection mid-answer. Use httpRequest (electron/net/http.ts).',
 };
-const NO_GLOBAL_FETCH = 'Server requests go through httpRequest or netFetch (electron/net/http.ts): deadlines, byte budgets, no undici crash.';
+const NO_GLOBAL_FETCH =
+  'Server requests go through httpRequest or netFetch (electron/net/http.ts): deadlines, byte budgets, no undici crash.';
 
-const BASE_SYNTAX = [{ selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'No synchronous IPC.' }];
+const BASE_SYNTAX = [
+  { selector: "MemberExpression[object.name='ipcRenderer'][property.name='sendSync']", message: 'No synchronous IPC.' },
+];
 
-const KEYS_MESSAGE = 'Query keys come from the key factory in renderer/queries/keys.ts (keys.trash(id), keys.ops(), …).';
+const KEYS_MESSAGE =
+  'Query keys come from the key factory in renderer/queries/keys.ts (keys.trash(id), keys.ops(), …).';
 /** A query key written as an array literal, as a query's key or as the key of a cache read or write. */
 const LITERAL_QUERY_KEYS = [
   { selector: "Property[key.name='queryKey'] > ArrayExpression", message: KEYS_MESSAGE },
-  { selector: "CallExpression[callee.property.name=/^(get|set)Query(Data|State)$/][arguments.0.type='ArrayExpression']", message: KEYS_MESSAGE },
+  {
+    selector: "CallExpression[callee.property.name=/^(get|set)Query(Data|State)$/][arguments.0.type='ArrayExpression']",
+    message: KEYS_MESSAGE,
+  },
 ];
 
-const COMPONENTS_MESSAGE = 'Components render and call actions: a workflow or mutation belongs in renderer/actions, a query or cache read in renderer/queries.';
+const COMPONENTS_MESSAGE =
+  'Components render and call actions: a workflow or mutation belongs in renderer/actions, a query or cache read in renderer/queries.';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'] },
@@ -56,11 +66,24 @@ export default tseslint.config(
     // Components (and the hooks they use) render and call actions: workflows and mutations live in
     // renderer/actions, queries and cache writes in renderer/queries; the cache is not reached from
     // here (the api neither: dependency-cruiser's renderer rules).
-    files: ['renderer/components/**/*.{ts,tsx}', 'renderer/hooks/**/*.{ts,tsx}', 'renderer/App.tsx', 'renderer/main.tsx'],
+    files: [
+      'renderer/components/**/*.{ts,tsx}',
+      'renderer/hooks/**/*.{ts,tsx}',
+      'renderer/App.tsx',
+      'renderer/main.tsx',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@tanstack/react-query', importNames: ['useMutation', 'useQueryClient'], message: COMPONENTS_MESSAGE }] },
+        {
+          paths: [
+            {
+              name: '@tanstack/react-query',
+              importNames: ['useMutation', 'useQueryClient'],
+              message: COMPONENTS_MESSAGE,
+            },
+          ],
+        },
       ],
     },
   },
@@ -84,4 +107,6 @@ export default tseslint.config(
     files: ['e2e/**/*.ts', 'electron/demo/servers/**/*.ts'],
     rules: { 'no-empty-pattern': 'off' },
   },
+  // Layout is Prettier's (.prettierrc.json, checked by `npm run lint`): no eslint rule argues with it.
+  eslintConfigPrettier,
 );

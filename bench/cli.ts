@@ -22,14 +22,32 @@ export interface CliListing {
  * `salvage list --json` as a user runs it: the built command line (bin/salvage.js → out/main/cli.js)
  * in its own process, stdout read and its lines counted here, the secret from the environment.
  */
-export async function cliList(account: { serverUrl: string; kind: string; user?: string; secret: string }, timeoutS = 600): Promise<CliListing> {
+export async function cliList(
+  account: { serverUrl: string; kind: string; user?: string; secret: string },
+  timeoutS = 600,
+): Promise<CliListing> {
   const dataDir = join(tmpdir(), `salvage-bench-cli-${process.pid}`);
-  const args = ['bin/salvage.js', 'list', '--server', account.serverUrl, '--kind', account.kind, '--json', '--timeout', String(timeoutS)];
+  const args = [
+    'bin/salvage.js',
+    'list',
+    '--server',
+    account.serverUrl,
+    '--kind',
+    account.kind,
+    '--json',
+    '--timeout',
+    String(timeoutS),
+  ];
   if (account.user) args.push('--user', account.user);
   const t0 = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, SALVAGE_PASSWORD: account.kind === 'docspace' ? '' : account.secret, SALVAGE_TOKEN: account.kind === 'docspace' ? account.secret : '', SALVAGE_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      SALVAGE_PASSWORD: account.kind === 'docspace' ? '' : account.secret,
+      SALVAGE_TOKEN: account.kind === 'docspace' ? account.secret : '',
+      SALVAGE_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let items = 0;

@@ -30,7 +30,14 @@ const bench: Bench = async () => {
   for (let i = 0; i < runs; i++) JSON.stringify(page);
   const raw = (performance.now() - t) / runs;
   t = performance.now();
-  for (let i = 0; i < runs; i++) JSON.stringify(await dispatch('trash:list', { accountId: 'acc', parentId: null, cursor: null }, { frameUrl: null, isMainFrame: true }));
+  for (let i = 0; i < runs; i++)
+    JSON.stringify(
+      await dispatch(
+        'trash:list',
+        { accountId: 'acc', parentId: null, cursor: null },
+        { frameUrl: null, isMainFrame: true },
+      ),
+    );
   const checked = (performance.now() - t) / runs;
   return [
     {

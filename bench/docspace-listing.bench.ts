@@ -12,19 +12,25 @@ import { startServerProcess, type Bench } from './harness';
  * 1,000-entry page of the server's DTOs through its zod schema, next to JSON.parse of its text.
  */
 const serverProcess = (latencyMs: number, seed: number) =>
-  startServerProcess<{ url: string; key: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), [
-    '--latency',
-    String(latencyMs),
-    '--seed',
-    String(seed),
-    '--cache',
-  ]);
+  startServerProcess<{ url: string; key: string }>(
+    new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url),
+    ['--latency', String(latencyMs), '--seed', String(seed), '--cache'],
+  );
 
 const bench: Bench = async () => {
   // The server runs in its own process so its CPU does not eat into the client's.
   const server = await serverProcess(20, 100_000 - 4);
   try {
-    const account = { id: 'bench', kind: 'docspace' as const, label: 'bench', serverUrl: server.url, user: '', userId: '', userName: '', demo: false };
+    const account = {
+      id: 'bench',
+      kind: 'docspace' as const,
+      label: 'bench',
+      serverUrl: server.url,
+      user: '',
+      userId: '',
+      userName: '',
+      demo: false,
+    };
 
     // Warm the server's rendered-page cache first so both runs measure the client and the latency.
     const api = new DocSpaceApi(server.url, server.key, defaultHttpOptions);
@@ -32,7 +38,8 @@ const bench: Bench = async () => {
 
     let t = performance.now();
     let sequential = 0;
-    for await (const page of readPages(api, 'files/@trash', {}, undefined, { concurrency: 1 })) sequential += page.entries.length;
+    for await (const page of readPages(api, 'files/@trash', {}, undefined, { concurrency: 1 }))
+      sequential += page.entries.length;
     const sequentialMs = performance.now() - t;
 
     t = performance.now();
@@ -44,7 +51,8 @@ const bench: Bench = async () => {
       concurrent += chunk.items.length;
     }
     const concurrentMs = performance.now() - t;
-    if (sequential !== 100_000 || concurrent !== 100_000) throw new Error(`listing lost items: ${sequential} / ${concurrent}`);
+    if (sequential !== 100_000 || concurrent !== 100_000)
+      throw new Error(`listing lost items: ${sequential} / ${concurrent}`);
 
     const check = await pageCheckCost(server);
 
@@ -89,7 +97,9 @@ const bench: Bench = async () => {
 async function pageCheckCost(server: { url: string; key: string }): Promise<{ schemaMs: number; jsonParseMs: number }> {
   const files: unknown[] = [];
   for (let start = 0; files.length < 1000; start += 100) {
-    const res = await fetch(`${server.url}/api/2.0/files/@trash?count=100&startIndex=${start}`, { headers: { Authorization: `Bearer ${server.key}` } });
+    const res = await fetch(`${server.url}/api/2.0/files/@trash?count=100&startIndex=${start}`, {
+      headers: { Authorization: `Bearer ${server.key}` },
+    });
     files.push(...((await res.json()) as { response: { files: unknown[] } }).response.files);
   }
   const text = JSON.stringify({ files: files.slice(0, 1000), folders: [], total: 1000, count: 1000, startIndex: 0 });
@@ -104,7 +114,10 @@ async function pageCheckCost(server: { url: string; key: string }): Promise<{ sc
     }
     return times.sort((a, b) => a - b)[50]!;
   };
-  return { schemaMs: median(() => parseReply(replies.folderContent, page)), jsonParseMs: median(() => JSON.parse(text)) };
+  return {
+    schemaMs: median(() => parseReply(replies.folderContent, page)),
+    jsonParseMs: median(() => JSON.parse(text)),
+  };
 }
 
 export default bench;

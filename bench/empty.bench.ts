@@ -30,12 +30,22 @@ const WEBDAV_SECRET = 'alice-app-password-0001';
 type Kind = 'nextcloud' | 'docspace';
 const upstreamOf = (kind: Kind) =>
   kind === 'nextcloud'
-    ? startServerProcess<{ url: string; key?: string }>(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', 'nextcloud', '--seed', String(COUNT)])
-    : startServerProcess<{ url: string; key?: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), ['--seed', String(DOCSPACE_COUNT - 4), '--op-item-ms', '0']);
+    ? startServerProcess<{ url: string; key?: string }>(
+        new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url),
+        ['--kind', 'nextcloud', '--seed', String(COUNT)],
+      )
+    : startServerProcess<{ url: string; key?: string }>(
+        new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url),
+        ['--seed', String(DOCSPACE_COUNT - 4), '--op-item-ms', '0'],
+      );
 
-const isPoll = (r: { method: string; url: string }) => r.method === 'GET' && /\/api\/2\.0\/files\/fileops(\?|$)/.test(r.url);
+const isPoll = (r: { method: string; url: string }) =>
+  r.method === 'GET' && /\/api\/2\.0\/files\/fileops(\?|$)/.test(r.url);
 
-async function emptyOnce(kind: Kind, afterListing: boolean): Promise<{ requests: number; polls: number; deleted: number; listed: number; seen: string[]; ms: number }> {
+async function emptyOnce(
+  kind: Kind,
+  afterListing: boolean,
+): Promise<{ requests: number; polls: number; deleted: number; listed: number; seen: string[]; ms: number }> {
   const upstream = await upstreamOf(kind);
   const proxy = await WireProxy.start(upstream.url, 0);
   try {
@@ -69,12 +79,21 @@ async function emptyOnce(kind: Kind, afterListing: boolean): Promise<{ requests:
     const ms = performance.now() - t0;
     if (done.state !== 'done') throw new Error(`empty bench ${kind}: ${done.state} ${JSON.stringify(done.error)}`);
     const deleted = done.results.filter((r) => r.outcome === 'deleted').length;
-    if (deleted < countOf(kind)) throw new Error(`empty bench ${kind}: ${deleted} items reported deleted, expected at least ${countOf(kind)}`);
+    if (deleted < countOf(kind))
+      throw new Error(`empty bench ${kind}: ${deleted} items reported deleted, expected at least ${countOf(kind)}`);
     const seen = proxy.log;
     const polls = seen.filter(isPoll).length;
     const counts = new Map<string, number>();
-    for (const r of seen.filter((x) => !isPoll(x))) counts.set(`${r.method} ${r.url.split('?')[0]}`, (counts.get(`${r.method} ${r.url.split('?')[0]}`) ?? 0) + 1);
-    return { requests: seen.length - polls, polls, deleted, listed, seen: [...counts].map(([what, n]) => `${n}× ${what}`), ms };
+    for (const r of seen.filter((x) => !isPoll(x)))
+      counts.set(`${r.method} ${r.url.split('?')[0]}`, (counts.get(`${r.method} ${r.url.split('?')[0]}`) ?? 0) + 1);
+    return {
+      requests: seen.length - polls,
+      polls,
+      deleted,
+      listed,
+      seen: [...counts].map(([what, n]) => `${n}× ${what}`),
+      ms,
+    };
   } finally {
     await proxy.close();
     upstream.stop();
@@ -89,13 +108,51 @@ const bench: Bench = async () => {
     process.stderr.write(
       `empty ${kind}: after the window's listing ${window.requests} request(s) (${window.seen.join(', ')}) + ${window.polls} status poll(s), ${window.deleted} deleted in ${window.ms.toFixed(0)} ms; command line ${cli.requests} (${cli.seen.join(', ')}) + ${cli.polls} poll(s)\n`,
     );
-    const polls = kind === 'docspace' ? `; plus ${window.polls} status polls of the emptying operation (GET files/fileops), not counted` : '';
-    record('empty_trash_requests', kind, window.requests, 'requests', false, `requests from Empty trash to every item reported (${countOf(kind).toLocaleString('en-US')} items), after the window's listing (the command line, with no listing at hand, reads the trash first: ${cli.requests} in all)${polls}`);
-    rows.push(
-      { bench: `empty ${countOf(kind) / 1000}k ${kind}`, measure: "requests, after the window's listing", unit: 'req', baseline: countOf(kind), baselineLabel: 'one DELETE per item', candidate: window.requests, candidateLabel: 'salvage', target: 1 },
-      { bench: `empty ${countOf(kind) / 1000}k ${kind}`, measure: 'requests, command line (reads the trash first)', unit: 'req', baseline: countOf(kind), baselineLabel: 'one DELETE per item', candidate: cli.requests, candidateLabel: 'salvage', target: null },
+    const polls =
+      kind === 'docspace'
+        ? `; plus ${window.polls} status polls of the emptying operation (GET files/fileops), not counted`
+        : '';
+    record(
+      'empty_trash_requests',
+      kind,
+      window.requests,
+      'requests',
+      false,
+      `requests from Empty trash to every item reported (${countOf(kind).toLocaleString('en-US')} items), after the window's listing (the command line, with no listing at hand, reads the trash first: ${cli.requests} in all)${polls}`,
     );
-    if (kind === 'docspace') rows.push({ bench: `empty ${countOf(kind) / 1000}k ${kind}`, measure: 'status polls of the emptying operation', unit: 'req', baseline: 0, baselineLabel: '—', candidate: window.polls, candidateLabel: 'salvage', target: null });
+    rows.push(
+      {
+        bench: `empty ${countOf(kind) / 1000}k ${kind}`,
+        measure: "requests, after the window's listing",
+        unit: 'req',
+        baseline: countOf(kind),
+        baselineLabel: 'one DELETE per item',
+        candidate: window.requests,
+        candidateLabel: 'salvage',
+        target: 1,
+      },
+      {
+        bench: `empty ${countOf(kind) / 1000}k ${kind}`,
+        measure: 'requests, command line (reads the trash first)',
+        unit: 'req',
+        baseline: countOf(kind),
+        baselineLabel: 'one DELETE per item',
+        candidate: cli.requests,
+        candidateLabel: 'salvage',
+        target: null,
+      },
+    );
+    if (kind === 'docspace')
+      rows.push({
+        bench: `empty ${countOf(kind) / 1000}k ${kind}`,
+        measure: 'status polls of the emptying operation',
+        unit: 'req',
+        baseline: 0,
+        baselineLabel: '—',
+        candidate: window.polls,
+        candidateLabel: 'salvage',
+        target: null,
+      });
   }
   return rows;
 };

@@ -10,7 +10,7 @@ const bench: Bench = async () => {
   const DAY = 86_400_000;
   const t0 = Date.UTC(2025, 10, 1);
   let s = 12345;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const folders = ['/Documents', '/Photos/2025', '/Projects/Client X', '/Projects/Client X/Drafts', '/Shared/Team'];
   const items: EventItem[] = [];
   for (let i = 0; i < 98_500; i++) {
@@ -22,9 +22,19 @@ const bench: Bench = async () => {
       originalFolder: folders[Math.floor(rand() * folders.length)]!,
     });
   }
-  for (const [k, at, count] of [[0, 100, 800], [1, 200, 500], [2, 300, 200]] as const) {
+  for (const [k, at, count] of [
+    [0, 100, 800],
+    [1, 200, 500],
+    [2, 300, 200],
+  ] as const) {
     for (let i = 0; i < count; i++) {
-      items.push({ key: `acc${k}:b${at}-${i}`, accountId: `acc${k}`, deletedAt: new Date(t0 + at * DAY + i * 300).toISOString(), size: 1000, originalFolder: '/Projects/Client X/Drafts' });
+      items.push({
+        key: `acc${k}:b${at}-${i}`,
+        accountId: `acc${k}`,
+        deletedAt: new Date(t0 + at * DAY + i * 300).toISOString(),
+        size: 1000,
+        originalFolder: '/Projects/Client X/Drafts',
+      });
     }
   }
   const median = (f: () => void, runs = 7) => {
@@ -51,8 +61,26 @@ const bench: Bench = async () => {
   record('events_detect_100k_ms', 'all', detect, 'ms', false, '100,000 items, 3 accounts, 3 incidents; median of 7');
   record('events_bin_100k_ms', 'all', bins, 'ms', false, '100,000 items into 1,000 bins; median of 7');
   return [
-    { bench: 'events', measure: 'detect events in 100k items', unit: 'ms', baseline: floor, baselineLabel: 'parse dates only', candidate: detect, candidateLabel: 'detectEvents', target: 200 },
-    { bench: 'events', measure: 'histogram of 100k items, 1,000 bins', unit: 'ms', baseline: floor, baselineLabel: 'parse dates only', candidate: bins, candidateLabel: 'binDeletions', target: 100 },
+    {
+      bench: 'events',
+      measure: 'detect events in 100k items',
+      unit: 'ms',
+      baseline: floor,
+      baselineLabel: 'parse dates only',
+      candidate: detect,
+      candidateLabel: 'detectEvents',
+      target: 200,
+    },
+    {
+      bench: 'events',
+      measure: 'histogram of 100k items, 1,000 bins',
+      unit: 'ms',
+      baseline: floor,
+      baselineLabel: 'parse dates only',
+      candidate: bins,
+      candidateLabel: 'binDeletions',
+      target: 100,
+    },
   ];
 };
 export default bench;

@@ -55,7 +55,15 @@ export interface Figure {
 export const figures = new Map<string, Figure>();
 
 /** Records a figure for one server kind; the key's value is the worst kind's (lowest when higher is better). */
-export function record(key: string, kind: string, value: number, unit: string, higherIsBetter: boolean, note?: string, runs?: number[]): void {
+export function record(
+  key: string,
+  kind: string,
+  value: number,
+  unit: string,
+  higherIsBetter: boolean,
+  note?: string,
+  runs?: number[],
+): void {
   const prev = figures.get(key);
   const byKind = { ...(prev?.byKind ?? {}), [kind]: value };
   const worse = !prev || (higherIsBetter ? value < prev.value : value > prev.value);
@@ -85,8 +93,13 @@ export function spread(values: number[], digits = 2): string {
  * Starts a test-server script in its own process (so its work does not share the measured event
  * loop) and resolves with the JSON it prints on its first line ({url, …}) and a stop function.
  */
-export async function startServerProcess<T extends { url: string }>(script: URL, args: string[]): Promise<T & { stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startServerProcess<T extends { url: string }>(
+  script: URL,
+  args: string[],
+): Promise<T & { stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {

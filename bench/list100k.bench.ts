@@ -49,7 +49,15 @@ const ROW_HEIGHT = 36;
 const KINDS = (process.env.SALVAGE_BENCH_LIST_KINDS ?? 'nextcloud,docspace').split(',') as KindName[];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.SALVAGE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 type KindName = 'nextcloud' | 'docspace';
 interface Kind {
@@ -68,8 +76,20 @@ const WEBDAV_USER = 'alice';
 const WEBDAV_SECRET = 'alice-app-password-0001';
 const kinds: Record<KindName, Kind> = {
   nextcloud: {
-    upstream: () => startServerProcess(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', 'nextcloud', '--seed', String(COUNT)]),
-    account: (url) => ({ serverUrl: url, kind: 'nextcloud', user: WEBDAV_USER, secret: WEBDAV_SECRET, label: 'bench nextcloud' }),
+    upstream: () =>
+      startServerProcess(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), [
+        '--kind',
+        'nextcloud',
+        '--seed',
+        String(COUNT),
+      ]),
+    account: (url) => ({
+      serverUrl: url,
+      kind: 'nextcloud',
+      user: WEBDAV_USER,
+      secret: WEBDAV_SECRET,
+      label: 'bench nextcloud',
+    }),
     isListing: (r) => r.method === 'PROPFIND' && r.url.includes('/trashbin/'),
     needle: '<d:response>',
     perAnswer: 1,
@@ -77,20 +97,36 @@ const kinds: Record<KindName, Kind> = {
     provider: (url) =>
       new WebDavProvider(
         'nextcloud',
-        { id: 'bench', kind: 'nextcloud', label: '', serverUrl: url, user: WEBDAV_USER, userId: WEBDAV_USER, userName: WEBDAV_USER, demo: false },
+        {
+          id: 'bench',
+          kind: 'nextcloud',
+          label: '',
+          serverUrl: url,
+          user: WEBDAV_USER,
+          userId: WEBDAV_USER,
+          userName: WEBDAV_USER,
+          demo: false,
+        },
         { user: WEBDAV_USER, secret: WEBDAV_SECRET },
         { parseHost: createParseHost(), http: { timeoutMs: 300_000 } },
       ),
   },
   docspace: {
     upstream: () =>
-      startServerProcess<{ url: string; key: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), ['--seed', String(COUNT - 4), '--cache']),
+      startServerProcess<{ url: string; key: string }>(
+        new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url),
+        ['--seed', String(COUNT - 4), '--cache'],
+      ),
     account: (url, key) => ({ serverUrl: url, kind: 'docspace', secret: key!, label: 'bench docspace' }),
     isListing: (r) => r.method === 'GET' && r.url.includes('/files/@trash'),
     needle: '"fileEntryType":',
     perAnswer: 1,
     concurrency: PAGE_CONCURRENCY,
-    provider: (url, key) => new DocSpaceProvider({ id: 'bench', kind: 'docspace', label: '', serverUrl: url, user: '', userId: '', userName: '', demo: false }, { user: '', secret: key! }),
+    provider: (url, key) =>
+      new DocSpaceProvider(
+        { id: 'bench', kind: 'docspace', label: '', serverUrl: url, user: '', userId: '', userName: '', demo: false },
+        { user: '', secret: key! },
+      ),
   },
 };
 
@@ -119,7 +155,14 @@ async function buildBare(): Promise<string> {
   const { build } = await import('vite');
   const { default: react } = await import('@vitejs/plugin-react');
   const outDir = join(tmpdir(), `salvage-bench-bare-${process.pid}`);
-  await build({ configFile: false, root: join(root, 'bench/bare'), base: './', logLevel: 'error', plugins: [react()], build: { outDir, emptyOutDir: true, target: 'es2022' } });
+  await build({
+    configFile: false,
+    root: join(root, 'bench/bare'),
+    base: './',
+    logLevel: 'error',
+    plugins: [react()],
+    build: { outDir, emptyOutDir: true, target: 'es2022' },
+  });
   return outDir;
 }
 
@@ -155,12 +198,27 @@ interface Probe {
 export async function startHost() {
   const token = randomBytes(24).toString('base64url');
   // SALVAGE_BENCH_PROFILE=<dir>: the host's CPU profile too, written when it stops.
-  const profile = process.env.SALVAGE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SALVAGE_BENCH_PROFILE}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', join(root, 'bench/probe.mjs'), join(root, 'out/main/host.js'), '--no-open', '--port', '0', '--no-demo'], {
-    cwd: root,
-    env: { ...process.env, SALVAGE_BRIDGE_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const profile = process.env.SALVAGE_BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SALVAGE_BENCH_PROFILE}`]
+    : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--import',
+      join(root, 'bench/probe.mjs'),
+      join(root, 'out/main/host.js'),
+      '--no-open',
+      '--port',
+      '0',
+      '--no-demo',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, SALVAGE_BRIDGE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const probes: ((p: Probe) => void)[] = [];
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -172,7 +230,8 @@ export async function startHost() {
         out = out.slice(nl + 1);
         const m = /SALVAGE_BRIDGE_URL=(\S+)/.exec(line);
         if (m?.[1]) resolve(m[1]);
-        if (line.startsWith('SALVAGE_PROBE ')) probes.shift()?.(JSON.parse(line.slice('SALVAGE_PROBE '.length)) as Probe);
+        if (line.startsWith('SALVAGE_PROBE '))
+          probes.shift()?.(JSON.parse(line.slice('SALVAGE_PROBE '.length)) as Probe);
       }
     });
     child.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
@@ -192,7 +251,11 @@ export async function startHost() {
     let n = 0;
     let cursor: string | null = null;
     do {
-      const page: { items: unknown[]; cursor: string | null } = await invoke('trash:list', { accountId, parentId: null, cursor });
+      const page: { items: unknown[]; cursor: string | null } = await invoke('trash:list', {
+        accountId,
+        parentId: null,
+        cursor,
+      });
       n += page.items.length;
       cursor = page.cursor;
     } while (cursor !== null);
@@ -218,20 +281,31 @@ const NAME_SHIM = 'globalThis.__name = (f) => f;';
 
 /** In the app's page before anything runs: times the first trash:list request, the first row, and the complete, scrollable list. */
 function appTimer(expected: number) {
-  const b: { listStart: number | null; firstRowsAt: number | null; doneAt: number | null } = { listStart: null, firstRowsAt: null, doneAt: null };
+  const b: { listStart: number | null; firstRowsAt: number | null; doneAt: number | null } = {
+    listStart: null,
+    firstRowsAt: null,
+    doneAt: null,
+  };
   (window as unknown as { __salvageBench: typeof b }).__salvageBench = b;
   const original = window.fetch;
   window.fetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
-    if (b.listStart === null && typeof init?.body === 'string' && init.body.includes('"channel":"trash:list"')) b.listStart = performance.now();
+    if (b.listStart === null && typeof init?.body === 'string' && init.body.includes('"channel":"trash:list"'))
+      b.listStart = performance.now();
     return original.call(this, input, init);
   } as typeof fetch;
   const want = `${expected.toLocaleString('en-US')} item`;
   const tick = () => {
     if (b.listStart !== null) {
-      if (b.firstRowsAt === null && document.querySelector('[role="grid"] [role="row"][aria-rowindex="2"]')) b.firstRowsAt = performance.now();
+      if (b.firstRowsAt === null && document.querySelector('[role="grid"] [role="row"][aria-rowindex="2"]'))
+        b.firstRowsAt = performance.now();
       const count = document.querySelector('[data-testid="view-count"]');
       const scroll = document.querySelector('[data-testid="trash-scroll"]');
-      if (count?.getAttribute('data-complete') === 'true' && count.textContent?.includes(want) && scroll && scroll.scrollHeight >= expected * 36) {
+      if (
+        count?.getAttribute('data-complete') === 'true' &&
+        count.textContent?.includes(want) &&
+        scroll &&
+        scroll.scrollHeight >= expected * 36
+      ) {
         b.doneAt = performance.now();
         return;
       }
@@ -275,7 +349,12 @@ async function heapAfterGc(cdp: CDPSession): Promise<number> {
 }
 
 /** Times an input in the page: from its event (capture phase) to the frame after the status bar shows `want`. */
-async function timeStatus(page: Page, event: 'keydown' | 'pointerdown', want: string, act: () => Promise<void>): Promise<number> {
+async function timeStatus(
+  page: Page,
+  event: 'keydown' | 'pointerdown',
+  want: string,
+  act: () => Promise<void>,
+): Promise<number> {
   await page.evaluate(
     ({ event, want }) => {
       (window as unknown as { __statusTime: Promise<number> }).__statusTime = new Promise<number>((resolve) => {
@@ -309,7 +388,12 @@ interface AppFigures {
   shiftRangeMs: number;
 }
 
-async function measureApp(browser: Browser, host: Awaited<ReturnType<typeof startHost>>, count: number, onLoad: () => Promise<void>): Promise<AppFigures> {
+async function measureApp(
+  browser: Browser,
+  host: Awaited<ReturnType<typeof startHost>>,
+  count: number,
+  onLoad: () => Promise<void>,
+): Promise<AppFigures> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     await page.addInitScript({ content: NAME_SHIM });
@@ -337,7 +421,11 @@ async function measureApp(browser: Browser, host: Awaited<ReturnType<typeof star
       if (i === 0) await page.goto(`${host.url}/#token=${host.token}`);
       else await page.reload();
       await page
-        .waitForFunction(() => (window as unknown as { __salvageBench: { doneAt: number | null } }).__salvageBench.doneAt !== null, null, { timeout: 120_000, polling: 200 })
+        .waitForFunction(
+          () => (window as unknown as { __salvageBench: { doneAt: number | null } }).__salvageBench.doneAt !== null,
+          null,
+          { timeout: 120_000, polling: 200 },
+        )
         .catch(async (e: unknown) => {
           const state = await page.evaluate(() => ({
             bench: (window as unknown as { __salvageBench: unknown }).__salvageBench,
@@ -346,7 +434,11 @@ async function measureApp(browser: Browser, host: Awaited<ReturnType<typeof star
           }));
           throw new Error(`the app did not show ${count} items: ${JSON.stringify(state)} (${String(e)})`);
         });
-      const b = await page.evaluate(() => (window as unknown as { __salvageBench: { listStart: number; firstRowsAt: number; doneAt: number } }).__salvageBench);
+      const b = await page.evaluate(
+        () =>
+          (window as unknown as { __salvageBench: { listStart: number; firstRowsAt: number; doneAt: number } })
+            .__salvageBench,
+      );
       loads.push({ listMs: b.doneAt - b.listStart, firstRowsMs: b.firstRowsAt - b.listStart });
       if (profileDir && i === 1) {
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
@@ -366,22 +458,37 @@ async function measureApp(browser: Browser, host: Awaited<ReturnType<typeof star
     await scroll.evaluate((el) => (el.scrollTop = 0));
     const first = page.locator('[role="grid"] [role="row"][aria-rowindex="2"] .cell-name');
     await first.click();
-    const selectAllMs = await timeStatus(page, 'keydown', `${count.toLocaleString('en-US')} selected`, () => page.keyboard.press('ControlOrMeta+a'));
+    const selectAllMs = await timeStatus(page, 'keydown', `${count.toLocaleString('en-US')} selected`, () =>
+      page.keyboard.press('ControlOrMeta+a'),
+    );
     await page.keyboard.press('Escape');
     await first.click();
     const range = Math.min(50_000, Math.floor(count / 2));
     await scroll.evaluate((el, y) => (el.scrollTop = y), range * ROW_HEIGHT - 300);
     const far = page.locator(`[role="grid"] [role="row"][aria-rowindex="${range + 2}"] .cell-name`);
     await far.waitFor();
-    const shiftRangeMs = await timeStatus(page, 'pointerdown', `${(range + 1).toLocaleString('en-US')} selected`, () => far.click({ modifiers: ['Shift'] }));
+    const shiftRangeMs = await timeStatus(page, 'pointerdown', `${(range + 1).toLocaleString('en-US')} selected`, () =>
+      far.click({ modifiers: ['Shift'] }),
+    );
     const best = loads.reduce((a, b) => (b.listMs < a.listMs ? b : a));
-    return { ...best, peakHeapMb, heapMb, dropped: droppedFrames(gaps), frames: gaps.length, selectAllMs, shiftRangeMs };
+    return {
+      ...best,
+      peakHeapMb,
+      heapMb,
+      dropped: droppedFrames(gaps),
+      frames: gaps.length,
+      selectAllMs,
+      shiftRangeMs,
+    };
   } finally {
     await page.close();
   }
 }
 
-async function measureBare(browser: Browser, url: string): Promise<{ heapMb: number; dropped: number; shownMs: number }> {
+async function measureBare(
+  browser: Browser,
+  url: string,
+): Promise<{ heapMb: number; dropped: number; shownMs: number }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     await page.addInitScript({ content: NAME_SHIM });
@@ -420,7 +527,11 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     const items: TrashItem[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: TrashItem[]; cursor: string | null } = await host.invoke('trash:list', { accountId, parentId: null, cursor });
+      const page: { items: TrashItem[]; cursor: string | null } = await host.invoke('trash:list', {
+        accountId,
+        parentId: null,
+        cursor,
+      });
       items.push(...page.items);
       cursor = page.cursor;
     } while (cursor !== null);
@@ -432,9 +543,11 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     // The floor: warm once, best of three.
     await wireFloor(proxy, listing, kind.needle, kind.perAnswer, kind.concurrency);
     const floors = [];
-    for (let i = 0; i < 3; i++) floors.push(await wireFloor(proxy, listing, kind.needle, kind.perAnswer, kind.concurrency));
+    for (let i = 0; i < 3; i++)
+      floors.push(await wireFloor(proxy, listing, kind.needle, kind.perAnswer, kind.concurrency));
     const floor = floors.reduce((a, b) => (b.ms < a.ms ? b : a));
-    if (floor.items !== count) throw new Error(`list100k ${name}: the floor's scan counted ${floor.items}, the host listed ${count}`);
+    if (floor.items !== count)
+      throw new Error(`list100k ${name}: the floor's scan counted ${floor.items}, the host listed ${count}`);
 
     // The provider alone, in this process: warm once, best of two.
     const providerRun = async () => {
@@ -460,7 +573,10 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
     // The command line's `list --json`, a process of its own: best of two.
     const cliRun = async () => {
       const run = await cliList(kind.account(proxy.url, upstream.key) as Parameters<typeof cliList>[0]);
-      if (run.code !== 0 || run.items !== count) throw new Error(`list100k ${name}: salvage list --json gave ${run.items} lines (exit ${run.code}): ${run.stderr}`);
+      if (run.code !== 0 || run.items !== count)
+        throw new Error(
+          `list100k ${name}: salvage list --json gave ${run.items} lines (exit ${run.code}): ${run.stderr}`,
+        );
       return run.ms;
     };
     const cliMs = Math.min(await cliRun(), await cliRun());
@@ -482,38 +598,246 @@ async function measureKind(name: KindName, browser: Browser, bareDir: string): P
       `list100k ${name}: ${count} items, ${listing.length} answer(s), ${mb} MB; floor ${floor.ms.toFixed(0)} ms, provider ${providerMs.toFixed(0)} ms, host bridge ${hostMs.toFixed(0)} ms, cli ${cliMs.toFixed(0)} ms, app ${app.listMs.toFixed(0)} ms (first rows ${app.firstRowsMs.toFixed(0)} ms); main block ${maxBlockMs.toFixed(0)} ms, main peak ${mainPeakMb.toFixed(0)} MB; renderer heap ${app.heapMb.toFixed(1)} MB (peak ${app.peakHeapMb.toFixed(1)}), bare ${bareFigures.heapMb.toFixed(1)} MB; dropped ${app.dropped}/${app.frames} vs bare ${bareFigures.dropped}; select all ${app.selectAllMs.toFixed(0)} ms, shift range ${app.shiftRangeMs.toFixed(0)} ms\n`,
     );
     const how = `${count} items, ${listing.length} answer(s) of ${mb} MB in all, at ${LATENCY_MS} ms per request`;
-    record('list100k_floor_ms', name, floor.ms, 'ms', false, `fetch every byte of the recorded answers (${kind.concurrency} in flight) and count items with a plain scan`);
-    record('list100k_ms', name, app.listMs, 'ms', false, "renderer's first trash:list request → every item in the list model and the list scrollable (host + Chromium, best of 2 loads)");
+    record(
+      'list100k_floor_ms',
+      name,
+      floor.ms,
+      'ms',
+      false,
+      `fetch every byte of the recorded answers (${kind.concurrency} in flight) and count items with a plain scan`,
+    );
+    record(
+      'list100k_ms',
+      name,
+      app.listMs,
+      'ms',
+      false,
+      "renderer's first trash:list request → every item in the list model and the list scrollable (host + Chromium, best of 2 loads)",
+    );
     record('list100k_vs_floor', name, app.listMs / floor.ms, '×', false, 'target ≤ 2.5');
-    record('list100k_provider_ms', name, providerMs, 'ms', false, 'the provider alone in the bench process, request → last item (no contract, transport or window)');
-    record('list100k_bridge_ms', name, hostMs, 'ms', false, 'host listing over trash:list and the bridge, read by this process (no window)');
-    record('cli_list100k_ms', name, cliMs, 'ms', false, 'salvage list --json (the built command line), process start → exit, stdout lines counted; best of 2');
-    record('cli_list100k_over_floor_ms', name, cliMs - floor.ms, 'ms', false, 'salvage list --json time less the wire floor; target ≤ 2500');
+    record(
+      'list100k_provider_ms',
+      name,
+      providerMs,
+      'ms',
+      false,
+      'the provider alone in the bench process, request → last item (no contract, transport or window)',
+    );
+    record(
+      'list100k_bridge_ms',
+      name,
+      hostMs,
+      'ms',
+      false,
+      'host listing over trash:list and the bridge, read by this process (no window)',
+    );
+    record(
+      'cli_list100k_ms',
+      name,
+      cliMs,
+      'ms',
+      false,
+      'salvage list --json (the built command line), process start → exit, stdout lines counted; best of 2',
+    );
+    record(
+      'cli_list100k_over_floor_ms',
+      name,
+      cliMs - floor.ms,
+      'ms',
+      false,
+      'salvage list --json time less the wire floor; target ≤ 2500',
+    );
     record('first_rows_ms', name, app.firstRowsMs, 'ms', false, 'first trash:list request → first row on screen');
-    record('main_loop_max_block_ms', name, maxBlockMs, 'ms', false, "longest block of the host's main event loop during the app's listings (probe: gaps between 5 ms ticks)");
-    record('main_peak_rss_mb', name, mainPeakMb, 'MB', false, 'peak resident memory of the host process (main) over the whole run of this kind');
-    record('renderer_heap_mb', name, app.heapMb, 'MB', false, 'JS heap of the app page after a forced GC with every item loaded');
-    record('renderer_peak_heap_mb', name, app.peakHeapMb, 'MB', false, 'highest JS heap of the app page sampled every 100 ms while listing');
-    record('bare_list_heap_mb', name, bareFigures.heapMb, 'MB', false, 'JS heap of a bare @tanstack/react-virtual list of the same items after a forced GC');
+    record(
+      'main_loop_max_block_ms',
+      name,
+      maxBlockMs,
+      'ms',
+      false,
+      "longest block of the host's main event loop during the app's listings (probe: gaps between 5 ms ticks)",
+    );
+    record(
+      'main_peak_rss_mb',
+      name,
+      mainPeakMb,
+      'MB',
+      false,
+      'peak resident memory of the host process (main) over the whole run of this kind',
+    );
+    record(
+      'renderer_heap_mb',
+      name,
+      app.heapMb,
+      'MB',
+      false,
+      'JS heap of the app page after a forced GC with every item loaded',
+    );
+    record(
+      'renderer_peak_heap_mb',
+      name,
+      app.peakHeapMb,
+      'MB',
+      false,
+      'highest JS heap of the app page sampled every 100 ms while listing',
+    );
+    record(
+      'bare_list_heap_mb',
+      name,
+      bareFigures.heapMb,
+      'MB',
+      false,
+      'JS heap of a bare @tanstack/react-virtual list of the same items after a forced GC',
+    );
     record('renderer_heap_vs_bare', name, app.heapMb / bareFigures.heapMb, '×', false, 'target ≤ 3');
-    record('scroll_dropped_frames_ratio_vs_bare', name, droppedRatio, '×', false, `(app dropped + 1) ÷ (bare dropped + 1), 300 frames at 10 rows each; app ${app.dropped}, bare ${bareFigures.dropped}`);
+    record(
+      'scroll_dropped_frames_ratio_vs_bare',
+      name,
+      droppedRatio,
+      '×',
+      false,
+      `(app dropped + 1) ÷ (bare dropped + 1), 300 frames at 10 rows each; app ${app.dropped}, bare ${bareFigures.dropped}`,
+    );
     record('select_all_ms', name, app.selectAllMs, 'ms', false, 'Ctrl+A → every item counted as selected, next frame');
-    record('shift_range_50k_ms', name, app.shiftRangeMs, 'ms', false, 'shift-click on row 50,001 (anchor row 1) → 50,001 selected, next frame');
+    record(
+      'shift_range_50k_ms',
+      name,
+      app.shiftRangeMs,
+      'ms',
+      false,
+      'shift-click on row 50,001 (anchor row 1) → 50,001 selected, next frame',
+    );
     const bench = `list ${COUNT / 1000}k ${name}`;
     return [
-      { bench, measure: `time to every item (${how})`, unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: app.listMs, candidateLabel: 'salvage window', target: 2.5 * floor.ms },
-      { bench, measure: 'time to every item, provider only', unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: providerMs, candidateLabel: 'provider', target: null },
-      { bench, measure: 'time to every item, host + bridge, no window', unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: hostMs, candidateLabel: 'host bridge', target: null },
-      { bench, measure: 'salvage list --json, time over the wire floor', unit: 'ms', baseline: 0, baselineLabel: '—', candidate: cliMs - floor.ms, candidateLabel: 'command line', target: 2500 },
-      { bench, measure: 'first rows on screen', unit: 'ms', baseline: floor.ms, baselineLabel: 'wire floor', candidate: app.firstRowsMs, candidateLabel: 'salvage window', target: 1000 + LATENCY_MS },
-      { bench, measure: 'longest main-loop block', unit: 'ms', baseline: 0, baselineLabel: '—', candidate: maxBlockMs, candidateLabel: 'host main', target: 50 },
-      { bench, measure: 'main peak memory (RSS)', unit: 'MB', baseline: 0, baselineLabel: '—', candidate: mainPeakMb, candidateLabel: 'host main', target: null },
-      { bench, measure: 'renderer heap, all items loaded', unit: 'MB', baseline: bareFigures.heapMb, baselineLabel: 'bare list', candidate: app.heapMb, candidateLabel: 'salvage window', target: 3 * bareFigures.heapMb },
-      { bench, measure: 'renderer peak heap while listing', unit: 'MB', baseline: bareFigures.heapMb, baselineLabel: 'bare list', candidate: app.peakHeapMb, candidateLabel: 'salvage window', target: null },
-      { bench, measure: 'scroll: dropped frames of 300 (+1)', unit: 'frames', baseline: bareFigures.dropped + 1, baselineLabel: 'bare list', candidate: app.dropped + 1, candidateLabel: 'salvage window', target: 1.2 * (bareFigures.dropped + 1) },
-      { bench, measure: 'select all', unit: 'ms', baseline: 0, baselineLabel: '—', candidate: app.selectAllMs, candidateLabel: 'salvage window', target: 50 },
-      { bench, measure: 'shift-click range of 50,001 rows', unit: 'ms', baseline: 0, baselineLabel: '—', candidate: app.shiftRangeMs, candidateLabel: 'salvage window', target: null },
-      { bench, measure: 'bare list: items fetched → shown', unit: 'ms', baseline: bareFigures.shownMs, baselineLabel: 'bare list', candidate: bareFigures.shownMs, candidateLabel: 'bare list', target: null },
+      {
+        bench,
+        measure: `time to every item (${how})`,
+        unit: 'ms',
+        baseline: floor.ms,
+        baselineLabel: 'wire floor',
+        candidate: app.listMs,
+        candidateLabel: 'salvage window',
+        target: 2.5 * floor.ms,
+      },
+      {
+        bench,
+        measure: 'time to every item, provider only',
+        unit: 'ms',
+        baseline: floor.ms,
+        baselineLabel: 'wire floor',
+        candidate: providerMs,
+        candidateLabel: 'provider',
+        target: null,
+      },
+      {
+        bench,
+        measure: 'time to every item, host + bridge, no window',
+        unit: 'ms',
+        baseline: floor.ms,
+        baselineLabel: 'wire floor',
+        candidate: hostMs,
+        candidateLabel: 'host bridge',
+        target: null,
+      },
+      {
+        bench,
+        measure: 'salvage list --json, time over the wire floor',
+        unit: 'ms',
+        baseline: 0,
+        baselineLabel: '—',
+        candidate: cliMs - floor.ms,
+        candidateLabel: 'command line',
+        target: 2500,
+      },
+      {
+        bench,
+        measure: 'first rows on screen',
+        unit: 'ms',
+        baseline: floor.ms,
+        baselineLabel: 'wire floor',
+        candidate: app.firstRowsMs,
+        candidateLabel: 'salvage window',
+        target: 1000 + LATENCY_MS,
+      },
+      {
+        bench,
+        measure: 'longest main-loop block',
+        unit: 'ms',
+        baseline: 0,
+        baselineLabel: '—',
+        candidate: maxBlockMs,
+        candidateLabel: 'host main',
+        target: 50,
+      },
+      {
+        bench,
+        measure: 'main peak memory (RSS)',
+        unit: 'MB',
+        baseline: 0,
+        baselineLabel: '—',
+        candidate: mainPeakMb,
+        candidateLabel: 'host main',
+        target: null,
+      },
+      {
+        bench,
+        measure: 'renderer heap, all items loaded',
+        unit: 'MB',
+        baseline: bareFigures.heapMb,
+        baselineLabel: 'bare list',
+        candidate: app.heapMb,
+        candidateLabel: 'salvage window',
+        target: 3 * bareFigures.heapMb,
+      },
+      {
+        bench,
+        measure: 'renderer peak heap while listing',
+        unit: 'MB',
+        baseline: bareFigures.heapMb,
+        baselineLabel: 'bare list',
+        candidate: app.peakHeapMb,
+        candidateLabel: 'salvage window',
+        target: null,
+      },
+      {
+        bench,
+        measure: 'scroll: dropped frames of 300 (+1)',
+        unit: 'frames',
+        baseline: bareFigures.dropped + 1,
+        baselineLabel: 'bare list',
+        candidate: app.dropped + 1,
+        candidateLabel: 'salvage window',
+        target: 1.2 * (bareFigures.dropped + 1),
+      },
+      {
+        bench,
+        measure: 'select all',
+        unit: 'ms',
+        baseline: 0,
+        baselineLabel: '—',
+        candidate: app.selectAllMs,
+        candidateLabel: 'salvage window',
+        target: 50,
+      },
+      {
+        bench,
+        measure: 'shift-click range of 50,001 rows',
+        unit: 'ms',
+        baseline: 0,
+        baselineLabel: '—',
+        candidate: app.shiftRangeMs,
+        candidateLabel: 'salvage window',
+        target: null,
+      },
+      {
+        bench,
+        measure: 'bare list: items fetched → shown',
+        unit: 'ms',
+        baseline: bareFigures.shownMs,
+        baselineLabel: 'bare list',
+        candidate: bareFigures.shownMs,
+        candidateLabel: 'bare list',
+        target: null,
+      },
     ];
   } finally {
     bare?.server.close();
@@ -536,7 +860,8 @@ const bench: Bench = async () => {
     for (const key of ['list100k_ms', 'list100k_floor_ms']) {
       const f = figures.get(key);
       const value = ratio ? f?.byKind[ratio.kind] : undefined;
-      if (f && ratio && value !== undefined) figures.set(key, { ...f, value, kind: ratio.kind, note: `${f.note ?? ''}; the kind furthest from its floor` });
+      if (f && ratio && value !== undefined)
+        figures.set(key, { ...f, value, kind: ratio.kind, note: `${f.note ?? ''}; the kind furthest from its floor` });
     }
     return rows;
   } finally {

@@ -34,18 +34,26 @@ async function startBodies(bodies: Record<string, Uint8Array>) {
     res.end(body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 function list(host: WorkerHost, account: string, url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let n = 0;
-    host.fetch('nextcloud', ctx(account), { url, method: 'PROPFIND', headers: { Depth: '1' }, body: '' }, {
-      items: (c) => (n += c.length),
-      done: () => resolve(n),
-      error: reject,
-      status: (s) => reject(new Error(`status ${s}`)),
-    });
+    host.fetch(
+      'nextcloud',
+      ctx(account),
+      { url, method: 'PROPFIND', headers: { Depth: '1' }, body: '' },
+      {
+        items: (c) => (n += c.length),
+        done: () => resolve(n),
+        error: reject,
+        status: (s) => reject(new Error(`status ${s}`)),
+      },
+    );
   });
 }
 
@@ -114,12 +122,53 @@ const bench: Bench = async () => {
     process.stderr.write(
       `listing-workers: start-up ${startups.map((s) => s.toFixed(0)).join('/')} ms; memory shared ${sharedMem.mb.toFixed(1)} MB (${sharedMem.workers} worker), own ${ownMem.mb.toFixed(1)} MB (${ownMem.workers} workers); small beside big: shared ${sharedBeside.toFixed(0)} ms, own ${ownBeside.toFixed(0)} ms\n`,
     );
-    record('listing_worker_startup_ms', 'nextcloud', startup, 'ms', false, 'a bundled listing worker to its ready message, median of 5');
-    record('listing_worker_rss_mb_per_account', 'nextcloud', (ownMem.mb - sharedMem.mb) / 3, 'MB', false, 'resident memory per extra account listing at once (4 workers vs 1)');
+    record(
+      'listing_worker_startup_ms',
+      'nextcloud',
+      startup,
+      'ms',
+      false,
+      'a bundled listing worker to its ready message, median of 5',
+    );
+    record(
+      'listing_worker_rss_mb_per_account',
+      'nextcloud',
+      (ownMem.mb - sharedMem.mb) / 3,
+      'MB',
+      false,
+      'resident memory per extra account listing at once (4 workers vs 1)',
+    );
     const rows: BenchRow[] = [
-      { bench: 'listing workers', measure: 'resident memory, 4 accounts listing', unit: 'MB', baseline: sharedMem.mb, baselineLabel: 'one shared worker', candidate: ownMem.mb, candidateLabel: 'worker per account', target: null },
-      { bench: 'listing workers', measure: 'small listing beside a 38 MB one', unit: 'ms', baseline: sharedBeside, baselineLabel: 'one shared worker', candidate: ownBeside, candidateLabel: 'worker per account', target: null },
-      { bench: 'listing workers', measure: 'worker start-up (to ready)', unit: 'ms', baseline: startup, baselineLabel: 'one shared worker', candidate: startup, candidateLabel: 'per account, once each', target: null },
+      {
+        bench: 'listing workers',
+        measure: 'resident memory, 4 accounts listing',
+        unit: 'MB',
+        baseline: sharedMem.mb,
+        baselineLabel: 'one shared worker',
+        candidate: ownMem.mb,
+        candidateLabel: 'worker per account',
+        target: null,
+      },
+      {
+        bench: 'listing workers',
+        measure: 'small listing beside a 38 MB one',
+        unit: 'ms',
+        baseline: sharedBeside,
+        baselineLabel: 'one shared worker',
+        candidate: ownBeside,
+        candidateLabel: 'worker per account',
+        target: null,
+      },
+      {
+        bench: 'listing workers',
+        measure: 'worker start-up (to ready)',
+        unit: 'ms',
+        baseline: startup,
+        baselineLabel: 'one shared worker',
+        candidate: startup,
+        candidateLabel: 'per account, once each',
+        target: null,
+      },
     ];
     return rows;
   } finally {

@@ -22,7 +22,11 @@ const only = process.argv.slice(2);
 const OPT_IN = ['real.bench.ts'];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => (OPT_IN.includes(f) ? only.some((o) => o === f || `${o}.bench.ts` === f) : only.length === 0 || only.some((o) => f.includes(o))))
+  .filter((f) =>
+    OPT_IN.includes(f)
+      ? only.some((o) => o === f || `${o}.bench.ts` === f)
+      : only.length === 0 || only.some((o) => f.includes(o)),
+  )
   .sort();
 
 const startedAt = new Date();
@@ -44,12 +48,20 @@ for (const file of files) {
 }
 console.log(renderTable(rows));
 for (const f of failed) console.log(`\n${f.bench} FAILED: ${f.error}`);
-const missed = rows.filter((r) => r.target !== null && (r.higherIsBetter ? r.candidate < r.target : r.candidate > r.target));
-console.log(missed.length ? `\n${missed.length} target(s) missed.` : `\nAll ${rows.filter((r) => r.target !== null).length} targets met.`);
+const missed = rows.filter(
+  (r) => r.target !== null && (r.higherIsBetter ? r.candidate < r.target : r.candidate > r.target),
+);
+console.log(
+  missed.length
+    ? `\n${missed.length} target(s) missed.`
+    : `\nAll ${rows.filter((r) => r.target !== null).length} targets met.`,
+);
 
 const commit = (() => {
   try {
-    return execSync('git rev-parse --short HEAD', { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }

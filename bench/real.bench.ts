@@ -47,7 +47,9 @@ import { restoreMove } from './restore.bench';
  */
 const ITEMS = Number(process.env.SALVAGE_BENCH_REAL_ITEMS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.SALVAGE_BENCH_REAL_ROUNDS ?? 2));
-const KINDS = (process.env.SALVAGE_BENCH_REAL_KINDS ?? 'nextcloud,owncloud10').split(',').filter(Boolean) as ServerKind[];
+const KINDS = (process.env.SALVAGE_BENCH_REAL_KINDS ?? 'nextcloud,owncloud10')
+  .split(',')
+  .filter(Boolean) as ServerKind[];
 const CONCURRENCIES = [2, 4, 6];
 const [NC_PORT, OC_PORT] = (process.env.SALVAGE_BENCH_REAL_PORTS ?? '18190 18191').split(/\s+/).map(Number);
 const PORTS: Record<ServerKind, number> = { nextcloud: NC_PORT ?? 18190, owncloud10: OC_PORT ?? 18191 };
@@ -83,7 +85,12 @@ function kitFor(kind: ServerKind): Kit {
   const dir = join(kitsDir(), KIT_DIRS[kind]);
   const tmp = existsSync('/dev/shm') ? '/dev/shm' : (process.env.TMPDIR ?? '/tmp');
   process.stderr.write(`real ${kind}: starting ${dir}/up ${PORTS[kind]}…\n`);
-  const out = execFileSync(join(dir, 'up'), [String(PORTS[kind])], { env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10 * 60_000 });
+  const out = execFileSync(join(dir, 'up'), [String(PORTS[kind])], {
+    env: { ...process.env, TMPDIR: tmp },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 10 * 60_000,
+  });
   const line = out.trim().split('\n').pop() ?? '';
   const config = parseRealConfig(line);
   const workdir = config.workdir;
@@ -160,12 +167,14 @@ class KitLog {
       closeSync(fd);
     }
     const out: Record<string, number> = {};
-    for (const m of buf.toString('utf8').matchAll(/\[(\d{3})\]: ([A-Z]+) /g)) out[`${m[2]} ${m[1]}`] = (out[`${m[2]} ${m[1]}`] ?? 0) + 1;
+    for (const m of buf.toString('utf8').matchAll(/\[(\d{3})\]: ([A-Z]+) /g))
+      out[`${m[2]} ${m[1]}`] = (out[`${m[2]} ${m[1]}`] ?? 0) + 1;
     return out;
   }
 }
 
-const total = (counts: Record<string, number> | null) => (counts ? Object.values(counts).reduce((a, b) => a + b, 0) : NaN);
+const total = (counts: Record<string, number> | null) =>
+  counts ? Object.values(counts).reduce((a, b) => a + b, 0) : NaN;
 
 interface Pass {
   pattern: string;
@@ -194,9 +203,28 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
   try {
     const dav = new Dav(kit.url, kit.user, kit.password, kind);
     const auth = `Basic ${Buffer.from(`${kit.user}:${kit.password}`).toString('base64')}`;
-    const log = new KitLog(kit.workdir && existsSync(join(kit.workdir, 'logs', 'server.log')) ? join(kit.workdir, 'logs', 'server.log') : null);
-    const account = { id: 'bench', kind, label: '', serverUrl: kit.url, user: kit.user, userId: kit.user, userName: kit.user, demo: false } as const;
-    const provider = () => new WebDavProvider(kind, account, { user: kit.user, secret: kit.password }, { parseHost: new InThreadHost(), http: { timeoutMs: 300_000 } });
+    const log = new KitLog(
+      kit.workdir && existsSync(join(kit.workdir, 'logs', 'server.log'))
+        ? join(kit.workdir, 'logs', 'server.log')
+        : null,
+    );
+    const account = {
+      id: 'bench',
+      kind,
+      label: '',
+      serverUrl: kit.url,
+      user: kit.user,
+      userId: kit.user,
+      userName: kit.user,
+      demo: false,
+    } as const;
+    const provider = () =>
+      new WebDavProvider(
+        kind,
+        account,
+        { user: kit.user, secret: kit.password },
+        { parseHost: new InThreadHost(), http: { timeoutMs: 300_000 } },
+      );
     const run = Date.now().toString(36);
 
     /** A folder of n files, put into the trash; answers the folder and the file names. */
@@ -212,7 +240,8 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       const items: TrashItem[] = [];
       for await (const chunk of provider().listTrash(null)) items.push(...chunk.items);
       const mine = items.filter((i) => i.originalFolder === `/${folder}`);
-      if (mine.length !== n) throw new Error(`real ${kind}: ${mine.length} items from /${folder} in the trash, expected ${n}`);
+      if (mine.length !== n)
+        throw new Error(`real ${kind}: ${mine.length} items from /${folder} in the trash, expected ${n}`);
       return mine;
     };
     /** The server's state after a pass: every file back in the folder, none from it in the trash. */
@@ -220,7 +249,10 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       const live = await dav.list(folder);
       const missing = names.filter((n) => !live?.has(n));
       const left = (await dav.trashEntries()).filter((e) => e.location.startsWith(`${folder}/`));
-      if (missing.length || left.length) throw new Error(`real ${kind} ${what}: ${missing.length} of ${names.length} files not back in /${folder} (e.g. ${missing[0] ?? '—'}), ${left.length} still in the trash`);
+      if (missing.length || left.length)
+        throw new Error(
+          `real ${kind} ${what}: ${missing.length} of ${names.length} files not back in /${folder} (e.g. ${missing[0] ?? '—'}), ${left.length} still in the trash`,
+        );
     };
 
     // One MOVE per item; 423 sent again after a pause (ownCloud may answer 423 after the move went
@@ -229,11 +261,21 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
     const moveOne = (folder: string) => async (item: TrashItem) => {
       const { from, to } = restoreMove(kind, kit.user, item);
       for (let attempt = 1; ; attempt++) {
-        const res = await fetch(kit.url + from, { method: 'MOVE', headers: { Authorization: auth, Destination: kit.url + to } });
+        const res = await fetch(kit.url + from, {
+          method: 'MOVE',
+          headers: { Authorization: auth, Destination: kit.url + to },
+        });
         await res.body?.cancel();
         if (res.status === 201 || res.status === 204) return;
-        if (res.status === 404 && attempt > 1 && (await dav.request('PROPFIND', dav.filesPath(`${folder}/${item.name}`), { headers: { Depth: '0' } })).status === 207) return;
-        if (res.status !== 423 || attempt === LOCKED_TRIES) throw new Error(`real ${kind}: MOVE ${item.name} answered ${res.status} (try ${attempt})`);
+        if (
+          res.status === 404 &&
+          attempt > 1 &&
+          (await dav.request('PROPFIND', dav.filesPath(`${folder}/${item.name}`), { headers: { Depth: '0' } }))
+            .status === 207
+        )
+          return;
+        if (res.status !== 423 || attempt === LOCKED_TRIES)
+          throw new Error(`real ${kind}: MOVE ${item.name} answered ${res.status} (try ${attempt})`);
         locked++;
         await sleep(LOCKED_FIRST_PAUSE_MS * 2 ** (attempt - 1));
       }
@@ -257,11 +299,19 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       const landed = runner.landed(view.id).size;
       if (restored !== items.length || landed !== items.length) {
         const other = done.results.find((r) => r.outcome !== 'restored');
-        throw new Error(`real ${kind}: Salvage restored ${restored}, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`);
+        throw new Error(
+          `real ${kind}: Salvage restored ${restored}, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`,
+        );
       }
     };
     /** One pass: the folder's files in the trash (trashed again unless fresh), listed, restored by `fn` (timed), checked. */
-    const pass = async (pattern: string, folder: string, names: string[], fn: (items: TrashItem[]) => Promise<void>, fresh = false): Promise<Pass> => {
+    const pass = async (
+      pattern: string,
+      folder: string,
+      names: string[],
+      fn: (items: TrashItem[]) => Promise<void>,
+      fresh = false,
+    ): Promise<Pass> => {
       if (!fresh) await trash(folder, names);
       const items = await listed(folder, names.length);
       locked = 0;
@@ -275,7 +325,15 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       const cpu1 = serverCpuMs(kit.pid);
       const requests = await log.since();
       await verify(folder, names, pattern);
-      return { pattern, ms, requestsPerItem: total(requests) / names.length, requests, locked, serverCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, clientCpuMs: (client.user + client.system) / 1000 };
+      return {
+        pattern,
+        ms,
+        requestsPerItem: total(requests) / names.length,
+        requests,
+        locked,
+        serverCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+        clientCpuMs: (client.user + client.system) / 1000,
+      };
     };
 
     // Warm-up, not measured: PHP compiles the restore paths once (opcache), both ways.
@@ -289,7 +347,9 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
     const t = performance.now();
     const names = await seed(folder, ITEMS);
     await trash(folder, names);
-    process.stderr.write(`real ${kind}: ${ITEMS} files put and trashed in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `real ${kind}: ${ITEMS} files put and trashed in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
+    );
     let fresh = true;
     const once = async (pattern: string, fn: (items: TrashItem[]) => Promise<void>) => {
       const p = await pass(pattern, folder, names, fn, fresh);
@@ -316,7 +376,9 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
       }
       const best = rawPasses.reduce((a, b) => (b.ms < a.ms ? b : a));
       const ratio = salvagePass.ms / best.ms;
-      process.stderr.write(`real ${kind} round ${r + 1}/${ROUNDS}: salvage ${(salvagePass.ms / 1000).toFixed(1)} s ÷ best raw (${best.pattern}) ${(best.ms / 1000).toFixed(1)} s = ${ratio.toFixed(3)}\n`);
+      process.stderr.write(
+        `real ${kind} round ${r + 1}/${ROUNDS}: salvage ${(salvagePass.ms / 1000).toFixed(1)} s ÷ best raw (${best.pattern}) ${(best.ms / 1000).toFixed(1)} s = ${ratio.toFixed(3)}\n`,
+      );
       rounds.push({ raw: rawPasses, salvage: salvagePass, ratio, best });
     }
     // A kit given by the environment keeps running: the bench's folders go (into its trash).
@@ -342,7 +404,10 @@ const bench: Bench = async () => {
     const ratios = rounds.map((r) => r.ratio);
     const loadNote = `load ${load.map((l) => l.toFixed(1)).join(' ')} at the end`;
     const perRound = rounds
-      .map((r, i) => `round ${i + 1}: salvage ${(r.salvage.ms / 1000).toFixed(1)} s, raw ${r.raw.map((p) => `${p.pattern.slice(4)} ${(p.ms / 1000).toFixed(1)} s${p.locked ? ` (${p.locked}×423)` : ''}`).join(', ')} → ${r.ratio.toFixed(3)}`)
+      .map(
+        (r, i) =>
+          `round ${i + 1}: salvage ${(r.salvage.ms / 1000).toFixed(1)} s, raw ${r.raw.map((p) => `${p.pattern.slice(4)} ${(p.ms / 1000).toFixed(1)} s${p.locked ? ` (${p.locked}×423)` : ''}`).join(', ')} → ${r.ratio.toFixed(3)}`,
+      )
       .join('; ');
     const where = `${ITEMS} files restored to their folder on the real ${kind === 'nextcloud' ? 'Nextcloud 32' : 'ownCloud 10.15'} kit (php -S, 2 workers, Connection: close)`;
     record(
@@ -356,13 +421,55 @@ const bench: Bench = async () => {
     );
     const bestMs = rounds.map((r) => r.best.ms);
     const salvageMs = rounds.map((r) => r.salvage.ms);
-    record(`restore_real_${kind}_raw_ms`, kind, mid(bestMs), 'ms', false, `best raw pattern per round (${rounds.map((r) => r.best.pattern).join(', ')}); ${where}`, bestMs.map(r2));
-    record(`restore_real_${kind}_salvage_ms`, kind, mid(salvageMs), 'ms', false, `Salvage (runner + provider, adaptive concurrency from ${RESTORE_CONCURRENCY}); ${where}`, salvageMs.map(r2));
-    record(`restore_real_${kind}_salvage_items_per_s`, kind, mid(salvageMs.map((ms) => (ITEMS * 1000) / ms)), 'items/s', true, where, salvageMs.map((ms) => r2((ITEMS * 1000) / ms)));
-    record(`restore_real_${kind}_raw_items_per_s`, kind, mid(bestMs.map((ms) => (ITEMS * 1000) / ms)), 'items/s', true, `best raw pattern per round; ${where}`, bestMs.map((ms) => r2((ITEMS * 1000) / ms)));
+    record(
+      `restore_real_${kind}_raw_ms`,
+      kind,
+      mid(bestMs),
+      'ms',
+      false,
+      `best raw pattern per round (${rounds.map((r) => r.best.pattern).join(', ')}); ${where}`,
+      bestMs.map(r2),
+    );
+    record(
+      `restore_real_${kind}_salvage_ms`,
+      kind,
+      mid(salvageMs),
+      'ms',
+      false,
+      `Salvage (runner + provider, adaptive concurrency from ${RESTORE_CONCURRENCY}); ${where}`,
+      salvageMs.map(r2),
+    );
+    record(
+      `restore_real_${kind}_salvage_items_per_s`,
+      kind,
+      mid(salvageMs.map((ms) => (ITEMS * 1000) / ms)),
+      'items/s',
+      true,
+      where,
+      salvageMs.map((ms) => r2((ITEMS * 1000) / ms)),
+    );
+    record(
+      `restore_real_${kind}_raw_items_per_s`,
+      kind,
+      mid(bestMs.map((ms) => (ITEMS * 1000) / ms)),
+      'items/s',
+      true,
+      `best raw pattern per round; ${where}`,
+      bestMs.map((ms) => r2((ITEMS * 1000) / ms)),
+    );
     const lockedRaw = rounds.map((r) => r.raw.reduce((n, p) => n + p.locked, 0));
-    record(`restore_real_${kind}_raw_423_resent`, kind, mid(lockedRaw), 'req', false, `raw MOVEs answered 423 Locked and sent again, per round (all three concurrencies)`, lockedRaw);
-    const cpu = rounds.map((r) => (r.salvage.serverCpuMs !== null && r.best.serverCpuMs ? r.salvage.serverCpuMs / r.best.serverCpuMs : NaN));
+    record(
+      `restore_real_${kind}_raw_423_resent`,
+      kind,
+      mid(lockedRaw),
+      'req',
+      false,
+      `raw MOVEs answered 423 Locked and sent again, per round (all three concurrencies)`,
+      lockedRaw,
+    );
+    const cpu = rounds.map((r) =>
+      r.salvage.serverCpuMs !== null && r.best.serverCpuMs ? r.salvage.serverCpuMs / r.best.serverCpuMs : NaN,
+    );
     if (cpu.every(Number.isFinite)) {
       record(
         `restore_real_${kind}_server_cpu_vs_raw`,

@@ -30,13 +30,22 @@ const LATENCY_MS = 20;
 /** Runs per kind: restore times swing with the machine's load, so the median and the spread are reported. */
 const RUNS = Math.max(1, Number(process.env.SALVAGE_BENCH_RESTORE_RUNS ?? 3));
 const CURVE = (process.env.SALVAGE_BENCH_RESTORE_CURVE ?? '8,16,32').split(',').filter(Boolean).map(Number);
-const KINDS = (process.env.SALVAGE_BENCH_RESTORE_KINDS ?? 'nextcloud,owncloud10').split(',') as ('nextcloud' | 'owncloud10')[];
+const KINDS = (process.env.SALVAGE_BENCH_RESTORE_KINDS ?? 'nextcloud,owncloud10').split(',') as (
+  'nextcloud' | 'owncloud10'
+)[];
 const USER = 'alice';
 const SECRET = 'alice-app-password-0001';
 const auth = `Basic ${Buffer.from(`${USER}:${SECRET}`).toString('base64')}`;
 
 const serverProcess = (kind: string, trashed = ITEMS, existing = ITEMS) =>
-  startServerProcess(new URL('./restore-server.ts', import.meta.url), ['--kind', kind, '--existing', String(existing), '--trashed', String(trashed)]);
+  startServerProcess(new URL('./restore-server.ts', import.meta.url), [
+    '--kind',
+    kind,
+    '--existing',
+    String(existing),
+    '--trashed',
+    String(trashed),
+  ]);
 /** Items of the large restore (restore100k_*); 0 leaves it out. Its vendor loop is the 1k loop's time per item × this (run for real it would take ~40 minutes). */
 const BIG = Number(process.env.SALVAGE_BENCH_RESTORE_BIG ?? 100_000);
 
@@ -45,7 +54,11 @@ const BIG = Number(process.env.SALVAGE_BENCH_RESTORE_BIG ?? 100_000);
  * web send it: the item's trash path and the Destination, both encoded paths below the server's URL.
  * (bench/real.bench.ts sends the same to the real servers.)
  */
-export function restoreMove(kind: 'nextcloud' | 'owncloud10', userId: string, item: TrashItem): { from: string; to: string } {
+export function restoreMove(
+  kind: 'nextcloud' | 'owncloud10',
+  userId: string,
+  item: TrashItem,
+): { from: string; to: string } {
   const dialect = dialects[kind];
   const ctx = { basePath: '', userId, spaceId: '' };
   const to =
@@ -56,7 +69,10 @@ export function restoreMove(kind: 'nextcloud' | 'owncloud10', userId: string, it
 }
 
 async function control(url: string, path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${url}/__control/${path}`, { method: 'POST', ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+  const res = await fetch(`${url}/__control/${path}`, {
+    method: 'POST',
+    ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
+  });
   await res.body?.cancel();
   if (!res.ok) throw new Error(`control ${path}: ${res.status}`);
 }
@@ -82,16 +98,31 @@ export interface RestoreFigures {
 async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFigures> {
   const server = await serverProcess(kind);
   try {
-    const account = { id: 'bench', kind, label: '', serverUrl: server.url, user: USER, userId: USER, userName: USER, demo: false } as const;
+    const account = {
+      id: 'bench',
+      kind,
+      label: '',
+      serverUrl: server.url,
+      user: USER,
+      userId: USER,
+      userName: USER,
+      demo: false,
+    } as const;
     const provider = (concurrency?: number) =>
-      new WebDavProvider(kind, account, { user: USER, secret: SECRET }, { parseHost: new InThreadHost(), http: { timeoutMs: 120_000 }, ...(concurrency ? { concurrency } : {}) });
+      new WebDavProvider(
+        kind,
+        account,
+        { user: USER, secret: SECRET },
+        { parseHost: new InThreadHost(), http: { timeoutMs: 120_000 }, ...(concurrency ? { concurrency } : {}) },
+      );
     const fresh = async (): Promise<TrashItem[]> => {
       await control(server.url, 'reset');
       const items: TrashItem[] = [];
       for await (const chunk of provider().listTrash(null)) items.push(...chunk.items);
       await control(server.url, 'latency', { ms: LATENCY_MS });
       const bulk = items.filter((i) => i.originalFolder === '/Bulk');
-      if (bulk.length !== ITEMS) throw new Error(`restore bench: ${bulk.length} items in the trash from /Bulk, expected ${ITEMS}`);
+      if (bulk.length !== ITEMS)
+        throw new Error(`restore bench: ${bulk.length} items in the trash from /Bulk, expected ${ITEMS}`);
       return bulk;
     };
     // One MOVE per item, as the vendor sample and Nextcloud web send it.
@@ -102,7 +133,8 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
         headers: { Authorization: auth, Destination: server.url + to },
       });
       await res.body?.cancel();
-      if (res.status !== 201 && res.status !== 204) throw new Error(`restore bench: MOVE ${item.name} answered ${res.status}`);
+      if (res.status !== 201 && res.status !== 204)
+        throw new Error(`restore bench: MOVE ${item.name} answered ${res.status}`);
     };
     const time = async (fn: (items: TrashItem[]) => Promise<void>) => {
       const items = await fresh();
@@ -130,10 +162,16 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
       const landed = runner.landed(view.id).size;
       if (restored !== items.length || landed !== items.length) {
         const other = done.results.find((r) => r.outcome !== 'restored');
-        throw new Error(`restore bench (${kind}): ${restored} restored, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`);
+        throw new Error(
+          `restore bench (${kind}): ${restored} restored, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`,
+        );
       }
       const after = await counts();
-      lastRequests = Object.fromEntries(Object.entries(after).map(([m, n]) => [m, n - (before[m] ?? 0)]).filter(([, n]) => (n as number) > 0));
+      lastRequests = Object.fromEntries(
+        Object.entries(after)
+          .map(([m, n]) => [m, n - (before[m] ?? 0)])
+          .filter(([, n]) => (n as number) > 0),
+      );
     };
 
     // One unmeasured pass of each first, so no pattern pays for the JIT or for opening connections.
@@ -168,11 +206,28 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
  * items into an empty /Bulk at 20 ms per request, every item checked restored and landed; the
  * vendor loop's time is extrapolated from the 1k runs' (the same MOVE per item, awaited in turn).
  */
-async function measureBig(kind: 'nextcloud' | 'owncloud10', sequentialMsPerItem: number): Promise<{ ms: number; speedup: number; requestsPerItem: number }> {
+async function measureBig(
+  kind: 'nextcloud' | 'owncloud10',
+  sequentialMsPerItem: number,
+): Promise<{ ms: number; speedup: number; requestsPerItem: number }> {
   const server = await serverProcess(kind, BIG, 0);
   try {
-    const account = { id: 'bench', kind, label: '', serverUrl: server.url, user: USER, userId: USER, userName: USER, demo: false } as const;
-    const provider = new WebDavProvider(kind, account, { user: USER, secret: SECRET }, { parseHost: new InThreadHost(), http: { timeoutMs: 300_000 } });
+    const account = {
+      id: 'bench',
+      kind,
+      label: '',
+      serverUrl: server.url,
+      user: USER,
+      userId: USER,
+      userName: USER,
+      demo: false,
+    } as const;
+    const provider = new WebDavProvider(
+      kind,
+      account,
+      { user: USER, secret: SECRET },
+      { parseHost: new InThreadHost(), http: { timeoutMs: 300_000 } },
+    );
     const items: TrashItem[] = [];
     for await (const chunk of provider.listTrash(null)) items.push(...chunk.items);
     const bulk = items.filter((i) => i.originalFolder === '/Bulk');
@@ -194,7 +249,8 @@ async function measureBig(kind: 'nextcloud' | 'owncloud10', sequentialMsPerItem:
     const ms = performance.now() - t0;
     const restored = done.results.filter((r) => r.outcome === 'restored').length;
     const landed = runner.landed(view.id).size;
-    if (restored !== BIG || landed !== BIG) throw new Error(`restore ${BIG} bench (${kind}): ${restored} restored, ${landed} with what landed, of ${BIG}`);
+    if (restored !== BIG || landed !== BIG)
+      throw new Error(`restore ${BIG} bench (${kind}): ${restored} restored, ${landed} with what landed, of ${BIG}`);
     const after = await counts();
     const requests = Object.entries(after).reduce((n, [m, c]) => n + c - (before[m] ?? 0), 0);
     const speedup = (sequentialMsPerItem * BIG) / ms;
@@ -220,28 +276,105 @@ const bench: Bench = async () => {
     const speedups = per((r) => r.sequentialMs / r.salvageMs);
     const bests = per((r) => Math.max(r.sequentialMs / r.salvageMs, ...r.curve.map((p) => r.sequentialMs / p.ms)));
     const vsWeb = per((r) => r.nextcloudWebMs / r.salvageMs);
-    const load = `load ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`;
-    record('restore1k_speedup_vs_sequential', kind, median(speedups), '×', true, `vendor loop ÷ Salvage at its adaptive concurrency (starting at ${full.defaultConcurrency}); ${ITEMS} items at ${LATENCY_MS} ms into a folder holding ${ITEMS} files; median of ${RUNS} runs (${spread(speedups)}; ${load})`, speedups);
-    record('restore1k_best_speedup_on_curve', kind, median(bests), '×', true, `best of concurrency ${[full.defaultConcurrency, ...CURVE].join(', ')} per run; median (${spread(bests)})`, bests);
-    record('restore1k_vs_nextcloud_web', kind, median(vsWeb), '×', true, `Nextcloud web pattern (every MOVE at once, 6 in flight) ÷ Salvage at its default concurrency; median (${spread(vsWeb)})`, vsWeb);
-    record('restore1k_ms', kind, median(per((r) => r.salvageMs)), 'ms', false, `median of ${RUNS} runs`, per((r) => r.salvageMs));
+    const load = `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end`;
+    record(
+      'restore1k_speedup_vs_sequential',
+      kind,
+      median(speedups),
+      '×',
+      true,
+      `vendor loop ÷ Salvage at its adaptive concurrency (starting at ${full.defaultConcurrency}); ${ITEMS} items at ${LATENCY_MS} ms into a folder holding ${ITEMS} files; median of ${RUNS} runs (${spread(speedups)}; ${load})`,
+      speedups,
+    );
+    record(
+      'restore1k_best_speedup_on_curve',
+      kind,
+      median(bests),
+      '×',
+      true,
+      `best of concurrency ${[full.defaultConcurrency, ...CURVE].join(', ')} per run; median (${spread(bests)})`,
+      bests,
+    );
+    record(
+      'restore1k_vs_nextcloud_web',
+      kind,
+      median(vsWeb),
+      '×',
+      true,
+      `Nextcloud web pattern (every MOVE at once, 6 in flight) ÷ Salvage at its default concurrency; median (${spread(vsWeb)})`,
+      vsWeb,
+    );
+    record(
+      'restore1k_ms',
+      kind,
+      median(per((r) => r.salvageMs)),
+      'ms',
+      false,
+      `median of ${RUNS} runs`,
+      per((r) => r.salvageMs),
+    );
     const perItem = per((r) => r.requestsPerItem);
-    record('requests_per_restored_item', kind, median(perItem), 'req', false, `requests the server received while Salvage restored ${ITEMS} items (listing before excluded), ÷ items; median of ${RUNS} runs (${spread(perItem)}); e.g. ${JSON.stringify(full.runs[0]?.requestsByMethod ?? {})}; target ≤ 1.05`, perItem);
-    record('restore1k_sequential_ms', kind, median(per((r) => r.sequentialMs)), 'ms', false, `median of ${RUNS} runs`, per((r) => r.sequentialMs));
+    record(
+      'requests_per_restored_item',
+      kind,
+      median(perItem),
+      'req',
+      false,
+      `requests the server received while Salvage restored ${ITEMS} items (listing before excluded), ÷ items; median of ${RUNS} runs (${spread(perItem)}); e.g. ${JSON.stringify(full.runs[0]?.requestsByMethod ?? {})}; target ≤ 1.05`,
+      perItem,
+    );
+    record(
+      'restore1k_sequential_ms',
+      kind,
+      median(per((r) => r.sequentialMs)),
+      'ms',
+      false,
+      `median of ${RUNS} runs`,
+      per((r) => r.sequentialMs),
+    );
     if (BIG > 0) {
       const seqPerItem = median(per((r) => r.sequentialMs)) / ITEMS;
       const big = await measureBig(kind, seqPerItem);
       const note = `${BIG.toLocaleString('en-US')} items at ${LATENCY_MS} ms into an empty folder, adaptive concurrency, ${big.requestsPerItem.toFixed(3)} requests per item; the vendor loop extrapolated from the ${ITEMS}-item loop (${seqPerItem.toFixed(1)} ms per item); load ${loadavg()[0]!.toFixed(1)}`;
       record('restore100k_speedup_vs_sequential', kind, big.speedup, '×', true, `${note}; target ≥ 10`);
       record('restore100k_ms', kind, big.ms, 'ms', false, note);
-      rows.push({ bench: `restore ${BIG / 1000}k ${kind}`, measure: 'wall time (vendor loop extrapolated)', unit: 'ms', baseline: seqPerItem * BIG, baselineLabel: 'vendor loop', candidate: big.ms, candidateLabel: 'salvage', target: (seqPerItem * BIG) / 10 });
+      rows.push({
+        bench: `restore ${BIG / 1000}k ${kind}`,
+        measure: 'wall time (vendor loop extrapolated)',
+        unit: 'ms',
+        baseline: seqPerItem * BIG,
+        baselineLabel: 'vendor loop',
+        candidate: big.ms,
+        candidateLabel: 'salvage',
+        target: (seqPerItem * BIG) / 10,
+      });
     }
     // The table shows the run whose Salvage time is the median.
     const f = [...full.runs].sort((a, b) => a.salvageMs - b.salvageMs)[Math.floor((full.runs.length - 1) / 2)]!;
     const name = `restore ${ITEMS / 1000}k ${kind}`;
     rows.push(
-      { bench: name, measure: `wall time, adaptive concurrency (from ${full.defaultConcurrency}), median run of ${RUNS}`, unit: 'ms', baseline: f.sequentialMs, baselineLabel: 'vendor loop', candidate: f.salvageMs, candidateLabel: 'salvage', target: f.sequentialMs / 6 },
-      { bench: name, measure: 'wall time vs Nextcloud web (6 in flight)', unit: 'ms', baseline: f.nextcloudWebMs, baselineLabel: 'nextcloud web', candidate: f.salvageMs, candidateLabel: 'salvage', target: f.nextcloudWebMs },
+      {
+        bench: name,
+        measure: `wall time, adaptive concurrency (from ${full.defaultConcurrency}), median run of ${RUNS}`,
+        unit: 'ms',
+        baseline: f.sequentialMs,
+        baselineLabel: 'vendor loop',
+        candidate: f.salvageMs,
+        candidateLabel: 'salvage',
+        target: f.sequentialMs / 6,
+      },
+      {
+        bench: name,
+        measure: 'wall time vs Nextcloud web (6 in flight)',
+        unit: 'ms',
+        baseline: f.nextcloudWebMs,
+        baselineLabel: 'nextcloud web',
+        candidate: f.salvageMs,
+        candidateLabel: 'salvage',
+        target: f.nextcloudWebMs,
+      },
       ...f.curve.map((p) => ({
         bench: name,
         measure: `wall time, concurrency ${p.concurrency}`,

@@ -69,24 +69,43 @@ async function oneTry(server: WebDavServer, kind: 'nextcloud' | 'owncloud10', rn
   try {
     server.control.setLatency(10);
     server.control.fault({ kind: 'hang', method: 'MOVE', nth, after });
-    const killed = await runCli(['restore', ...ids, '--server', server.url, '--user', 'alice', '--kind', kind, '--json'], env, (child: ChildProcess) => {
-      const timer = setInterval(() => {
-        if (server.control.hungCount === 0) return;
-        clearInterval(timer);
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }, 5);
-      child.on('exit', () => clearInterval(timer));
-    });
+    const killed = await runCli(
+      ['restore', ...ids, '--server', server.url, '--user', 'alice', '--kind', kind, '--json'],
+      env,
+      (child: ChildProcess) => {
+        const timer = setInterval(() => {
+          if (server.control.hungCount === 0) return;
+          clearInterval(timer);
+          setTimeout(() => child.kill('SIGKILL'), delayMs);
+        }, 5);
+        child.on('exit', () => clearInterval(timer));
+      },
+    );
     server.control.clearFaults();
     server.control.releaseHung();
     server.control.setLatency(0);
     const [journal] = listBatchJournals(join(dataDir, 'batches'));
-    if (!journal) return { kind, nth, after, delayMs, settledBeforeKill: 0, lost: ITEMS, doneTwice: 0, resumeCode: -1, note: `no journal (CLI exit ${killed.code}: ${killed.stderr.slice(0, 200)})` };
-    const settledBefore = new Set([...journal.results].filter(([, r]) => isSettled(r)).map(([key]) => parseItemKey(key).id));
+    if (!journal)
+      return {
+        kind,
+        nth,
+        after,
+        delayMs,
+        settledBeforeKill: 0,
+        lost: ITEMS,
+        doneTwice: 0,
+        resumeCode: -1,
+        note: `no journal (CLI exit ${killed.code}: ${killed.stderr.slice(0, 200)})`,
+      };
+    const settledBefore = new Set(
+      [...journal.results].filter(([, r]) => isSettled(r)).map(([key]) => parseItemKey(key).id),
+    );
     const resumed = await runMain(['resume', journal.id.slice(0, 8), '--json'], env);
     const results = resumed.stdout.trim() ? jsonLines(resumed.stdout) : [];
     // Done twice in the reports: a fresh outcome for an item the killed run had settled.
-    const twiceReported = results.filter((r) => typeof r.key === 'string' && settledBefore.has(parseItemKey(r.key).id)).length;
+    const twiceReported = results.filter(
+      (r) => typeof r.key === 'string' && settledBefore.has(parseItemKey(r.key).id),
+    ).length;
     const live = server.tree
       .snapshot('alice')
       .files.filter((f) => f.startsWith('/Batch/') && f !== '/Batch/')
@@ -104,7 +123,11 @@ async function oneTry(server: WebDavServer, kind: 'nextcloud' | 'owncloud10', rn
       lost,
       doneTwice: extra.length + twiceReported,
       resumeCode: resumed.code,
-      note: extra.length ? `extra: ${extra.slice(0, 3).join(', ')}` : resumed.code !== 0 ? resumed.stderr.slice(-300) : '',
+      note: extra.length
+        ? `extra: ${extra.slice(0, 3).join(', ')}`
+        : resumed.code !== 0
+          ? resumed.stderr.slice(-300)
+          : '',
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -115,7 +138,10 @@ export const resumeTries: ResumeTry[] = [];
 
 const bench: Bench = async () => {
   const rnd = random(SEED);
-  const servers = { nextcloud: await startWebDavServer({ kind: 'nextcloud' }), owncloud10: await startWebDavServer({ kind: 'owncloud10' }) };
+  const servers = {
+    nextcloud: await startWebDavServer({ kind: 'nextcloud' }),
+    owncloud10: await startWebDavServer({ kind: 'owncloud10' }),
+  };
   try {
     for (let i = 0; i < TRIES; i++) {
       const kind = i % 2 === 0 ? 'nextcloud' : 'owncloud10';
@@ -134,14 +160,62 @@ const bench: Bench = async () => {
   const how = `${TRIES} tries of ${ITEMS} items, SIGKILL at a random MOVE (before/after the server acted) + 0–60 ms, seed ${SEED}, load ${loadavg()[0]!.toFixed(1)}`;
   for (const kind of ['nextcloud', 'owncloud10']) {
     const mine = resumeTries.filter((t) => t.kind === kind);
-    record('resume_items_lost', kind, mine.reduce((n, t) => n + t.lost, 0), 'items', false, how);
-    record('resume_items_done_twice', kind, mine.reduce((n, t) => n + t.doneTwice, 0), 'items', false, how);
-    record('resume_failed_runs', kind, mine.filter((t) => t.resumeCode !== 0).length, 'runs', false, 'salvage resume exiting non-zero');
+    record(
+      'resume_items_lost',
+      kind,
+      mine.reduce((n, t) => n + t.lost, 0),
+      'items',
+      false,
+      how,
+    );
+    record(
+      'resume_items_done_twice',
+      kind,
+      mine.reduce((n, t) => n + t.doneTwice, 0),
+      'items',
+      false,
+      how,
+    );
+    record(
+      'resume_failed_runs',
+      kind,
+      mine.filter((t) => t.resumeCode !== 0).length,
+      'runs',
+      false,
+      'salvage resume exiting non-zero',
+    );
   }
   const rows: BenchRow[] = [
-    { bench: 'resume after SIGKILL', measure: `items lost (${how})`, unit: 'items', baseline: 0, baselineLabel: '—', candidate: lost, candidateLabel: 'salvage resume', target: 0 },
-    { bench: 'resume after SIGKILL', measure: 'items done twice', unit: 'items', baseline: 0, baselineLabel: '—', candidate: twice, candidateLabel: 'salvage resume', target: 0 },
-    { bench: 'resume after SIGKILL', measure: 'resumes that did not finish (exit ≠ 0)', unit: 'runs', baseline: 0, baselineLabel: '—', candidate: failedResumes, candidateLabel: 'salvage resume', target: 0 },
+    {
+      bench: 'resume after SIGKILL',
+      measure: `items lost (${how})`,
+      unit: 'items',
+      baseline: 0,
+      baselineLabel: '—',
+      candidate: lost,
+      candidateLabel: 'salvage resume',
+      target: 0,
+    },
+    {
+      bench: 'resume after SIGKILL',
+      measure: 'items done twice',
+      unit: 'items',
+      baseline: 0,
+      baselineLabel: '—',
+      candidate: twice,
+      candidateLabel: 'salvage resume',
+      target: 0,
+    },
+    {
+      bench: 'resume after SIGKILL',
+      measure: 'resumes that did not finish (exit ≠ 0)',
+      unit: 'runs',
+      baseline: 0,
+      baselineLabel: '—',
+      candidate: failedResumes,
+      candidateLabel: 'salvage resume',
+      target: 0,
+    },
   ];
   return rows;
 };

@@ -13,7 +13,7 @@ const bench: Bench = async () => {
   const DAY = 86_400_000;
   const t0 = Date.UTC(2025, 10, 1);
   let s = 4242;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const items = Array.from({ length: 100_000 }, (_, i) => ({
     accountId: `acc${i % 3}`,
     deletedAt: new Date(t0 + rand() * 365 * DAY).toISOString(),
@@ -41,12 +41,38 @@ const bench: Bench = async () => {
     t = performance.now();
     const b = binIndex(index, opts);
     viaIndex.push(performance.now() - t);
-    if (JSON.stringify(a.byAccount) !== JSON.stringify(b.byAccount)) throw new Error('timeline bench: binIndex and binDeletions disagree');
+    if (JSON.stringify(a.byAccount) !== JSON.stringify(b.byAccount))
+      throw new Error('timeline bench: binIndex and binDeletions disagree');
   }
   const step = median(viaIndex);
   const stepBaseline = median(viaDeletions);
-  record('timeline_zoom_step_100k_ms', 'all', step, 'ms', false, '100,000 items, ~200 bars, median of 20 zoom steps (binIndex)');
-  record('timeline_index_build_100k_ms', 'all', median(builds), 'ms', false, '100,000 items, once per listing; median of 5');
-  return [{ bench: 'timeline', measure: 'one zoom step of the timeline, 100k items', unit: 'ms', baseline: stepBaseline, baselineLabel: 'binDeletions', candidate: step, candidateLabel: 'sorted index', target: 16 }];
+  record(
+    'timeline_zoom_step_100k_ms',
+    'all',
+    step,
+    'ms',
+    false,
+    '100,000 items, ~200 bars, median of 20 zoom steps (binIndex)',
+  );
+  record(
+    'timeline_index_build_100k_ms',
+    'all',
+    median(builds),
+    'ms',
+    false,
+    '100,000 items, once per listing; median of 5',
+  );
+  return [
+    {
+      bench: 'timeline',
+      measure: 'one zoom step of the timeline, 100k items',
+      unit: 'ms',
+      baseline: stepBaseline,
+      baselineLabel: 'binDeletions',
+      candidate: step,
+      candidateLabel: 'sorted index',
+      target: 16,
+    },
+  ];
 };
 export default bench;

@@ -35,12 +35,14 @@ function fillActivity(workdir: string, rows: number): number {
   const db = `${workdir}/data/owncloud.db`;
   const have = Number(sql(db, "SELECT count(*) FROM oc_activity WHERE type = 'file_deleted'"));
   if (have === 0) throw new Error('the kit has no file_deleted activity to copy: delete a few files first');
-  const columns = sql(db, 'SELECT name FROM pragma_table_info(\'oc_activity\')')
+  const columns = sql(db, "SELECT name FROM pragma_table_info('oc_activity')")
     .split('\n')
     .filter((c) => c !== 'activity_id');
   const copies = Math.ceil((rows - have) / have);
   if (copies > 0) {
-    const select = columns.map((c) => (c === 'timestamp' ? 'timestamp - 86400 * 30 + (n * 2591) % (86400 * 30)' : c)).join(', ');
+    const select = columns
+      .map((c) => (c === 'timestamp' ? 'timestamp - 86400 * 30 + (n * 2591) % (86400 * 30)' : c))
+      .join(', ');
     sql(
       db,
       `WITH RECURSIVE n(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM n LIMIT ${copies})
@@ -52,7 +54,11 @@ function fillActivity(workdir: string, rows: number): number {
 
 const stats = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
-  return { median: Math.round(s[Math.floor(s.length / 2)]!), p90: Math.round(s[Math.floor(s.length * 0.9)]!), max: Math.round(s.at(-1)!) };
+  return {
+    median: Math.round(s[Math.floor(s.length / 2)]!),
+    p90: Math.round(s[Math.floor(s.length * 0.9)]!),
+    max: Math.round(s.at(-1)!),
+  };
 };
 
 async function timeIt(fn: () => Promise<unknown>, n: number): Promise<number[]> {
@@ -68,16 +74,25 @@ async function timeIt(fn: () => Promise<unknown>, n: number): Promise<number[]> 
 async function measure(kind: AccountKind, kit: Kit) {
   const proxy = await CountingProxy.start(kit.url);
   const auth = `Basic ${Buffer.from(`${kit.user}:${kit.password}`).toString('base64')}`;
-  const trashPath = kind === 'nextcloud' ? `/remote.php/dav/trashbin/${kit.user}/trash` : `/remote.php/dav/trash-bin/${kit.user}/`;
+  const trashPath =
+    kind === 'nextcloud' ? `/remote.php/dav/trashbin/${kit.user}/trash` : `/remote.php/dav/trash-bin/${kit.user}/`;
   const floor = () => fetch(`${kit.url}/status.php`).then((r) => r.arrayBuffer());
   let listingBytes = 0;
   const listing = () =>
-    fetch(`${kit.url}${trashPath}`, { method: 'PROPFIND', headers: { Authorization: auth, Depth: '1' } }).then(async (r) => {
-      listingBytes = (await r.arrayBuffer()).byteLength;
-    });
+    fetch(`${kit.url}${trashPath}`, { method: 'PROPFIND', headers: { Authorization: auth, Depth: '1' } }).then(
+      async (r) => {
+        listingBytes = (await r.arrayBuffer()).byteLength;
+      },
+    );
   try {
     const services = createMemoryServices();
-    const account = await services.accounts.add({ serverUrl: proxy.address, kind, user: kit.user, secret: kit.password, label: 'bench' });
+    const account = await services.accounts.add({
+      serverUrl: proxy.address,
+      kind,
+      user: kit.user,
+      secret: kit.password,
+      label: 'bench',
+    });
     const quiet = async () => {
       const times: number[] = [];
       const wire: { requests: number; bytes: number }[] = [];
@@ -89,7 +104,11 @@ async function measure(kind: AccountKind, kit: Kit) {
         if (r.read !== 'none') throw new Error(`${kind}: a quiet check read the trash (${r.read})`);
         wire.push({ requests: proxy.requests, bytes: proxy.up + proxy.down });
       }
-      return { ms: stats(times), requests: Math.max(...wire.map((w) => w.requests)), bytes: Math.max(...wire.map((w) => w.bytes)) };
+      return {
+        ms: stats(times),
+        requests: Math.max(...wire.map((w) => w.requests)),
+        bytes: Math.max(...wire.map((w) => w.bytes)),
+      };
     };
     await services.watch.check(account.id); // learns where the feed is
     const activityBefore = Number(sql(`${kit.workdir}/data/owncloud.db`, 'SELECT count(*) FROM oc_activity'));
@@ -116,7 +135,9 @@ for (const [kind, env] of [
   ['owncloud10', process.env.SALVAGE_WATCH_REAL_OWNCLOUD],
 ] as const) {
   if (!env) {
-    process.stderr.write(`${kind}: skipped (no SALVAGE_WATCH_REAL_${kind === 'nextcloud' ? 'NEXTCLOUD' : 'OWNCLOUD'})\n`);
+    process.stderr.write(
+      `${kind}: skipped (no SALVAGE_WATCH_REAL_${kind === 'nextcloud' ? 'NEXTCLOUD' : 'OWNCLOUD'})\n`,
+    );
     continue;
   }
   console.log(JSON.stringify(await measure(kind, JSON.parse(env) as Kit)));

@@ -42,7 +42,11 @@ export class CountingProxy {
       proxy.sockets.add(client).add(upstream);
       client.on('data', (d: Buffer) => {
         proxy.up += d.length;
-        proxy.requests += (d.toString('latin1').match(/(?:^|\r\n)(?:GET|PUT|POST|DELETE|PROPFIND|MOVE|COPY|MKCOL|HEAD) \S+ HTTP\/1\.1\r\n/g) ?? []).length;
+        proxy.requests += (
+          d
+            .toString('latin1')
+            .match(/(?:^|\r\n)(?:GET|PUT|POST|DELETE|PROPFIND|MOVE|COPY|MKCOL|HEAD) \S+ HTTP\/1\.1\r\n/g) ?? []
+        ).length;
       });
       upstream.on('data', (d: Buffer) => (proxy.down += d.length));
       client.pipe(upstream);
@@ -74,17 +78,29 @@ export class CountingProxy {
 async function start(kind: AccountKind) {
   const server =
     kind === 'docspace'
-      ? await startServerProcess<{ url: string; key: string }>(new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url), ['--seed', String(COUNT), '--op-item-ms', '0'])
-      : await startServerProcess<{ url: string }>(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', kind, '--seed', String(COUNT)]);
+      ? await startServerProcess<{ url: string; key: string }>(
+          new URL('../electron/demo/servers/docspace/serve.ts', import.meta.url),
+          ['--seed', String(COUNT), '--op-item-ms', '0'],
+        )
+      : await startServerProcess<{ url: string }>(
+          new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url),
+          ['--kind', kind, '--seed', String(COUNT)],
+        );
   const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/__control/${path}`, { method, ...(body ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${server.url}/__control/${path}`, {
+      method,
+      ...(body ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.status === 204 ? null : ((await res.json()) as unknown);
   };
   const alice = WEBDAV_USERS.alice;
   return {
     server,
-    add: (url: string) => (kind === 'docspace' ? { serverUrl: url, kind, secret: (server as { key?: string }).key ?? TEST_KEYS.alice } : { serverUrl: url, kind, user: alice.id, secret: alice.appPassword }),
+    add: (url: string) =>
+      kind === 'docspace'
+        ? { serverUrl: url, kind, secret: (server as { key?: string }).key ?? TEST_KEYS.alice }
+        : { serverUrl: url, kind, user: alice.id, secret: alice.appPassword },
     /** 500 files deleted within a minute, ten minutes after the seed's last deletion (further than any chaining gap). */
     async trash500() {
       const t = Date.now() + 10 * 60_000;
@@ -121,7 +137,8 @@ async function measure(kind: AccountKind) {
     let found = 0;
     const changed = await cost(async () => {
       // DocSpace may see a burst only at the check after next (its checks alternate): up to two checks, both counted.
-      for (let i = 0; i < 2 && found === 0; i++) found += (await services.watch.check(account.id)).alerts.filter((a) => a.kind === 'deletion').length;
+      for (let i = 0; i < 2 && found === 0; i++)
+        found += (await services.watch.check(account.id)).alerts.filter((a) => a.kind === 'deletion').length;
     });
     if (found !== 1) throw new Error(`watch bench ${kind}: 500 deletions gave ${found} alerts`);
     const via = services.watch.view().accounts[0]!.via ?? '?';
@@ -144,14 +161,69 @@ const bench: Bench = async () => {
       `watch ${kind} (${m.via}): first check ${m.first.requests} req / ${(m.first.bytes / 1e6).toFixed(1)} MB; unchanged ${m.checks.map((c) => `${c.requests}/${c.bytes} B`).join(', ')}; a whole listing ${m.listing.requests} req / ${(m.listing.bytes / 1e6).toFixed(1)} MB; after 500 deletions ${m.changed.requests} req / ${(m.changed.bytes / 1e6).toFixed(2)} MB\n`,
     );
     const k = `${(COUNT / 1000).toFixed(0)}k`;
-    record('watch_unchanged_requests', kind, requests, 'requests', false, `requests per check of an unchanged ${COUNT.toLocaleString('en-US')}-item trash (worst of ${CHECKS}): the activity feed (Nextcloud, ownCloud 10), the spaces' ETags (oCIS), the trash total (DocSpace)`);
-    record('watch_unchanged_bytes', kind, bytes, 'bytes', false, `bytes on the wire per check of an unchanged ${COUNT.toLocaleString('en-US')}-item trash, request and answer with headers (worst of ${CHECKS})`);
-    record('watch_listing_bytes', kind, m.listing.bytes, 'bytes', false, `one whole listing of the same trash, what a check would cost without a cheap request (${m.listing.requests} requests)`);
-    record('watch_changed_requests', kind, m.changed.requests, 'requests', false, 'the check(s) that found 500 new deletions, reading what is new (DocSpace: newest first; the others: one listing)');
+    record(
+      'watch_unchanged_requests',
+      kind,
+      requests,
+      'requests',
+      false,
+      `requests per check of an unchanged ${COUNT.toLocaleString('en-US')}-item trash (worst of ${CHECKS}): the activity feed (Nextcloud, ownCloud 10), the spaces' ETags (oCIS), the trash total (DocSpace)`,
+    );
+    record(
+      'watch_unchanged_bytes',
+      kind,
+      bytes,
+      'bytes',
+      false,
+      `bytes on the wire per check of an unchanged ${COUNT.toLocaleString('en-US')}-item trash, request and answer with headers (worst of ${CHECKS})`,
+    );
+    record(
+      'watch_listing_bytes',
+      kind,
+      m.listing.bytes,
+      'bytes',
+      false,
+      `one whole listing of the same trash, what a check would cost without a cheap request (${m.listing.requests} requests)`,
+    );
+    record(
+      'watch_changed_requests',
+      kind,
+      m.changed.requests,
+      'requests',
+      false,
+      'the check(s) that found 500 new deletions, reading what is new (DocSpace: newest first; the others: one listing)',
+    );
     rows.push(
-      { bench: `watch ${k} ${kind}`, measure: `requests per unchanged check (${m.via})`, unit: 'req', baseline: m.listing.requests, baselineLabel: 'a whole listing', candidate: requests, candidateLabel: 'salvage', target: 1 },
-      { bench: `watch ${k} ${kind}`, measure: 'bytes per unchanged check', unit: 'B', baseline: m.listing.bytes, baselineLabel: 'a whole listing', candidate: bytes, candidateLabel: 'salvage', target: 4096 },
-      { bench: `watch ${k} ${kind}`, measure: 'requests, check after 500 deletions', unit: 'req', baseline: m.listing.requests, baselineLabel: 'a whole listing', candidate: m.changed.requests, candidateLabel: 'salvage', target: null },
+      {
+        bench: `watch ${k} ${kind}`,
+        measure: `requests per unchanged check (${m.via})`,
+        unit: 'req',
+        baseline: m.listing.requests,
+        baselineLabel: 'a whole listing',
+        candidate: requests,
+        candidateLabel: 'salvage',
+        target: 1,
+      },
+      {
+        bench: `watch ${k} ${kind}`,
+        measure: 'bytes per unchanged check',
+        unit: 'B',
+        baseline: m.listing.bytes,
+        baselineLabel: 'a whole listing',
+        candidate: bytes,
+        candidateLabel: 'salvage',
+        target: 4096,
+      },
+      {
+        bench: `watch ${k} ${kind}`,
+        measure: 'requests, check after 500 deletions',
+        unit: 'req',
+        baseline: m.listing.requests,
+        baselineLabel: 'a whole listing',
+        candidate: m.changed.requests,
+        candidateLabel: 'salvage',
+        target: null,
+      },
     );
   }
   return rows;

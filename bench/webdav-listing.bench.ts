@@ -16,7 +16,12 @@ import { startServerProcess, type Bench, type BenchRow } from './harness';
 const COUNT = Number(process.env.SALVAGE_BENCH_ITEMS ?? 100_000);
 
 const serverProcess = () =>
-  startServerProcess(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), ['--kind', 'nextcloud', '--seed', String(COUNT)]);
+  startServerProcess(new URL('../electron/demo/servers/webdav/serve.ts', import.meta.url), [
+    '--kind',
+    'nextcloud',
+    '--seed',
+    String(COUNT),
+  ]);
 
 interface Measure {
   ms: number;
@@ -54,7 +59,13 @@ async function measure(fn: () => Promise<number>): Promise<Measure> {
   await new Promise((r) => setTimeout(r, 30));
   clearInterval(timer);
   histogram.disable();
-  return { ms, maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 5), busyMs: elu.active, heapMb: (heapPeak - heap0) / 1e6, items };
+  return {
+    ms,
+    maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 5),
+    busyMs: elu.active,
+    heapMb: (heapPeak - heap0) / 1e6,
+    items,
+  };
 }
 
 const bench: Bench = async () => {
@@ -64,7 +75,16 @@ const bench: Bench = async () => {
     const provider = (host: ParseHost) =>
       new WebDavProvider(
         'nextcloud',
-        { id: 'bench', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
+        {
+          id: 'bench',
+          kind: 'nextcloud',
+          label: '',
+          serverUrl: server.url,
+          user: 'alice',
+          userId: 'alice',
+          userName: 'alice',
+          demo: false,
+        },
         { user: 'alice', secret: 'alice-app-password-0001' },
         { parseHost: host, http: { timeoutMs: 300_000 } },
       );
@@ -93,12 +113,66 @@ const bench: Bench = async () => {
       `webdav-listing: ${COUNT} items; webdav package ${baseline.items}, worker ${worker.items}, in-thread ${inThread.items}\n`,
     );
     const rows: BenchRow[] = [
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: worker.ms, candidateLabel: 'listing worker', target: null },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: worker.maxBlockMs, candidateLabel: 'listing worker', target: 50 },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main-loop busy time', unit: 'ms', baseline: baseline.busyMs, baselineLabel: 'webdav pkg', candidate: worker.busyMs, candidateLabel: 'listing worker', target: null },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'main heap growth', unit: 'MB', baseline: baseline.heapMb, baselineLabel: 'webdav pkg', candidate: worker.heapMb, candidateLabel: 'listing worker', target: null },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'time to last item', unit: 'ms', baseline: baseline.ms, baselineLabel: 'webdav pkg', candidate: inThread.ms, candidateLabel: 'in-thread fallback', target: null },
-      { bench: `webdav listing ${COUNT / 1000}k`, measure: 'longest main-loop block', unit: 'ms', baseline: baseline.maxBlockMs, baselineLabel: 'webdav pkg', candidate: inThread.maxBlockMs, candidateLabel: 'in-thread fallback', target: 50 },
+      {
+        bench: `webdav listing ${COUNT / 1000}k`,
+        measure: 'time to last item',
+        unit: 'ms',
+        baseline: baseline.ms,
+        baselineLabel: 'webdav pkg',
+        candidate: worker.ms,
+        candidateLabel: 'listing worker',
+        target: null,
+      },
+      {
+        bench: `webdav listing ${COUNT / 1000}k`,
+        measure: 'longest main-loop block',
+        unit: 'ms',
+        baseline: baseline.maxBlockMs,
+        baselineLabel: 'webdav pkg',
+        candidate: worker.maxBlockMs,
+        candidateLabel: 'listing worker',
+        target: 50,
+      },
+      {
+        bench: `webdav listing ${COUNT / 1000}k`,
+        measure: 'main-loop busy time',
+        unit: 'ms',
+        baseline: baseline.busyMs,
+        baselineLabel: 'webdav pkg',
+        candidate: worker.busyMs,
+        candidateLabel: 'listing worker',
+        target: null,
+      },
+      {
+        bench: `webdav listing ${COUNT / 1000}k`,
+        measure: 'main heap growth',
+        unit: 'MB',
+        baseline: baseline.heapMb,
+        baselineLabel: 'webdav pkg',
+        candidate: worker.heapMb,
+        candidateLabel: 'listing worker',
+        target: null,
+      },
+      {
+        bench: `webdav listing ${COUNT / 1000}k`,
+        measure: 'time to last item',
+        unit: 'ms',
+        baseline: baseline.ms,
+        baselineLabel: 'webdav pkg',
+        candidate: inThread.ms,
+        candidateLabel: 'in-thread fallback',
+        target: null,
+      },
+      {
+        bench: `webdav listing ${COUNT / 1000}k`,
+        measure: 'longest main-loop block',
+        unit: 'ms',
+        baseline: baseline.maxBlockMs,
+        baselineLabel: 'webdav pkg',
+        candidate: inThread.maxBlockMs,
+        candidateLabel: 'in-thread fallback',
+        target: 50,
+      },
     ];
     return rows;
   } finally {

@@ -25,10 +25,19 @@ interface Answer {
 }
 
 const READS = new Set(['GET', 'PROPFIND', 'REPORT']);
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'host', 'date']);
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+  'host',
+  'date',
+]);
 
 /** A read's identity: method, URL, Depth (a Depth 0 and a Depth 1 PROPFIND may share URL and body) and body. */
-const keyOf = (method: string, url: string, depth: string | undefined, body: Buffer) => `${method} ${url} ${depth ?? ''}\n${body.toString('latin1')}`;
+const keyOf = (method: string, url: string, depth: string | undefined, body: Buffer) =>
+  `${method} ${url} ${depth ?? ''}\n${body.toString('latin1')}`;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -89,7 +98,10 @@ export class WireProxy {
 
   /** Bytes kept for the recorded window's answers. */
   bytes(requests: Recorded[]): number {
-    return requests.reduce((n, r) => n + (this.kept.get(keyOf(r.method, r.url, r.headers.depth, r.body))?.body.length ?? 0), 0);
+    return requests.reduce(
+      (n, r) => n + (this.kept.get(keyOf(r.method, r.url, r.headers.depth, r.body))?.body.length ?? 0),
+      0,
+    );
   }
 
   close(): Promise<void> {
@@ -112,7 +124,11 @@ export class WireProxy {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && typeof v === 'string') headers[k] = v;
-    const res = await fetch(this.upstream + url, { method, headers, ...(body.length ? { body: new Uint8Array(body) } : {}) });
+    const res = await fetch(this.upstream + url, {
+      method,
+      headers,
+      ...(body.length ? { body: new Uint8Array(body) } : {}),
+    });
     const answer: Answer = { status: res.status, headers: {}, body: Buffer.from(await res.arrayBuffer()) };
     res.headers.forEach((v, k) => {
       if (!HOP.has(k)) answer.headers[k] = v;
@@ -130,7 +146,9 @@ export async function scanCount(res: Response, needle: Buffer): Promise<number> 
   let count = 0;
   let carry = Buffer.alloc(0);
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = carry.length
+      ? Buffer.concat([carry, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let at = buf.indexOf(needle);
     while (at !== -1) {
       count++;
@@ -146,12 +164,22 @@ export async function scanCount(res: Response, needle: Buffer): Promise<number> 
  * in flight, and count items with a plain scan (`needle` occurrences minus `perAnswer` — the
  * listed folder itself — per answer).
  */
-export async function wireFloor(proxy: WireProxy, requests: Recorded[], needle: string, perAnswer: number, concurrency: number): Promise<{ ms: number; items: number }> {
+export async function wireFloor(
+  proxy: WireProxy,
+  requests: Recorded[],
+  needle: string,
+  perAnswer: number,
+  concurrency: number,
+): Promise<{ ms: number; items: number }> {
   const n = Buffer.from(needle);
   let items = 0;
   const t0 = performance.now();
   await forEachLimited(requests, concurrency, new AbortController().signal, async (r) => {
-    const res = await fetch(proxy.url + r.url, { method: r.method, headers: r.headers, ...(r.body.length ? { body: new Uint8Array(r.body) } : {}) });
+    const res = await fetch(proxy.url + r.url, {
+      method: r.method,
+      headers: r.headers,
+      ...(r.body.length ? { body: new Uint8Array(r.body) } : {}),
+    });
     if (!res.ok && res.status !== 207) throw new Error(`wire floor: ${r.method} ${r.url} answered ${res.status}`);
     // Counted first, then added: `items += await …` would read `items` before the await and
     // drop what other scans added meanwhile (a lost page whenever two scans overlapped).

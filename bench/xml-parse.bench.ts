@@ -83,13 +83,47 @@ const bench: Bench = async () => {
     parse.end();
     return items;
   });
-  process.stderr.write(`xml-parse: ${mb.toFixed(1)} MB, ${listing.count} items; saxes ${viaSaxes.ms.toFixed(0)} ms, scanner ${viaScanner.ms.toFixed(0)} ms, listing ${listing.ms.toFixed(0)} ms\n`);
-  record('xml_tokenize_mb_per_s', 'nextcloud', mb / (viaScanner.ms / 1000), 'MB/s', true, `XmlScanner on a ${mb.toFixed(0)} MB Nextcloud-shaped listing, 64 KiB pieces`);
-  record('xml_listing_parse_mb_per_s', 'nextcloud', mb / (listing.ms / 1000), 'MB/s', true, `bytes → TrashItems (createTrashParse) on the same listing`);
+  process.stderr.write(
+    `xml-parse: ${mb.toFixed(1)} MB, ${listing.count} items; saxes ${viaSaxes.ms.toFixed(0)} ms, scanner ${viaScanner.ms.toFixed(0)} ms, listing ${listing.ms.toFixed(0)} ms\n`,
+  );
+  record(
+    'xml_tokenize_mb_per_s',
+    'nextcloud',
+    mb / (viaScanner.ms / 1000),
+    'MB/s',
+    true,
+    `XmlScanner on a ${mb.toFixed(0)} MB Nextcloud-shaped listing, 64 KiB pieces`,
+  );
+  record(
+    'xml_listing_parse_mb_per_s',
+    'nextcloud',
+    mb / (listing.ms / 1000),
+    'MB/s',
+    true,
+    `bytes → TrashItems (createTrashParse) on the same listing`,
+  );
   const name = `xml parse ${mb.toFixed(0)} MB`;
   const rows: BenchRow[] = [
-    { bench: name, measure: 'tokenize', unit: 'ms', baseline: viaSaxes.ms, baselineLabel: 'saxes', candidate: viaScanner.ms, candidateLabel: 'xmlScan', target: viaSaxes.ms },
-    { bench: name, measure: 'bytes → items', unit: 'ms', baseline: viaSaxes.ms, baselineLabel: 'saxes tokenize only', candidate: listing.ms, candidateLabel: 'trashParse', target: null },
+    {
+      bench: name,
+      measure: 'tokenize',
+      unit: 'ms',
+      baseline: viaSaxes.ms,
+      baselineLabel: 'saxes',
+      candidate: viaScanner.ms,
+      candidateLabel: 'xmlScan',
+      target: viaSaxes.ms,
+    },
+    {
+      bench: name,
+      measure: 'bytes → items',
+      unit: 'ms',
+      baseline: viaSaxes.ms,
+      baselineLabel: 'saxes tokenize only',
+      candidate: listing.ms,
+      candidateLabel: 'trashParse',
+      target: null,
+    },
   ];
   return rows;
 };

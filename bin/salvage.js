@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 if (!existsSync(cli)) {
-  process.stderr.write('salvage: the command line is not built yet; run `npm run build` (or use `npm run cli -- <command>`).\n');
+  process.stderr.write(
+    'salvage: the command line is not built yet; run `npm run build` (or use `npm run cli -- <command>`).\n',
+  );
   process.exit(2);
 }
 process.env.SALVAGE_CLI_ENTRY = '1';

@@ -20,7 +20,10 @@ export interface HostHandle {
 }
 
 /** `nodeArgs` go before the host's script (e.g. `--import` of a module a test plants). */
-export async function startHost(args: string[] = ['--no-demo'], nodeArgs: string[] = []): Promise<{ handle: HostHandle; child: ChildProcess }> {
+export async function startHost(
+  args: string[] = ['--no-demo'],
+  nodeArgs: string[] = [],
+): Promise<{ handle: HostHandle; child: ChildProcess }> {
   const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [...nodeArgs, 'out/main/host.js', '--no-open', '--port', '0', ...args], {
     env: { ...process.env, SALVAGE_BRIDGE_TOKEN: token },
@@ -74,7 +77,12 @@ export async function screenshot(page: Page, name: string) {
 export type ServerKind = 'docspace' | 'nextcloud' | 'owncloud10' | 'ocis';
 export const SERVER_KINDS: ServerKind[] = ['docspace', 'nextcloud', 'owncloud10', 'ocis'];
 
-export const test = base.extend<{ host: HostHandle; serverKind: ServerKind; account: TestAccount; docspace: TestAccount }>({
+export const test = base.extend<{
+  host: HostHandle;
+  serverKind: ServerKind;
+  account: TestAccount;
+  docspace: TestAccount;
+}>({
   host: async ({}, use) => {
     const { handle, child } = await startHost();
     await use(handle);
@@ -121,7 +129,9 @@ export function seedTrashWindowTree(tree: FileTree): void {
   tree.mkdirs('alice', TARGET_FOLDER);
   tree.mkdirs('alice', 'Reports/2024');
   for (let i = 1; i <= 12; i++) {
-    const node = tree.writeFile('alice', `Reports/2024/Batch ${String(i).padStart(2, '0')}.txt`, 1000 * i, { mtime: now - DAY });
+    const node = tree.writeFile('alice', `Reports/2024/Batch ${String(i).padStart(2, '0')}.txt`, 1000 * i, {
+      mtime: now - DAY,
+    });
     tree.trash(node.id, { at: now - i * 60_000 });
   }
 }
@@ -151,7 +161,12 @@ async function startTestAccount(kind: ServerKind, host: HostHandle): Promise<Tes
   const label = `alice@${kind}.test`;
   if (kind === 'docspace') {
     const server = await startDocSpaceServer({ seed: seedTrashWindowPortal, opItemMs: 5 });
-    const { id } = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind, secret: TEST_KEYS.alice, label });
+    const { id } = await host.invoke<{ id: string }>('accounts:add', {
+      serverUrl: server.url,
+      kind,
+      secret: TEST_KEYS.alice,
+      label,
+    });
     const state = server.state;
     const folder = (path: string) => {
       const f = path ? state.folderAt('alice', path) : state.tree.node(state.myRoot('alice'));
@@ -163,23 +178,38 @@ async function startTestAccount(kind: ServerKind, host: HostHandle): Promise<Tes
       id,
       label,
       control: server.control,
-      live: (path) => state.childrenOf(folder(path).id).map((n) => state.title(n)).sort(),
+      live: (path) =>
+        state
+          .childrenOf(folder(path).id)
+          .map((n) => state.title(n))
+          .sort(),
       sizes: (path, prefix) =>
         state
           .childrenOf(folder(path).id)
           .filter((n) => state.title(n).startsWith(prefix))
           .map((n) => n.size)
           .sort((a, b) => a - b),
-      trash: () => state.trashOf('alice').map((n) => state.title(n)).sort(),
+      trash: () =>
+        state
+          .trashOf('alice')
+          .map((n) => state.title(n))
+          .sort(),
       addFile: (path, name, size) => void state.addFile(folder(path).id, name, size, { by: 'alice' }),
-      trashFile: (path, name, size) => void state.addTrashed('alice', folder(path).id, name, 'file', size, state.tree.now()),
+      trashFile: (path, name, size) =>
+        void state.addTrashed('alice', folder(path).id, name, 'file', size, state.tree.now()),
       slowDown: (ms) => void (state.opItemMs = ms),
       close: () => server.close(),
     };
   }
   const server = await startWebDavServer({ kind, seed: seedTrashWindowTree });
   const user = WEBDAV_USERS.alice;
-  const { id } = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind, user: user.id, secret: user.appPassword, label });
+  const { id } = await host.invoke<{ id: string }>('accounts:add', {
+    serverUrl: server.url,
+    kind,
+    user: user.id,
+    secret: user.appPassword,
+    label,
+  });
   const tree = server.tree;
   const folder = (path: string) => {
     const f = path ? tree.resolve('alice', path) : tree.node(tree.user('alice').rootId);
@@ -191,14 +221,22 @@ async function startTestAccount(kind: ServerKind, host: HostHandle): Promise<Tes
     id,
     label,
     control: server.control,
-    live: (path) => tree.children(folder(path).id).map((n) => n.name).sort(),
+    live: (path) =>
+      tree
+        .children(folder(path).id)
+        .map((n) => n.name)
+        .sort(),
     sizes: (path, prefix) =>
       tree
         .children(folder(path).id)
         .filter((n) => n.name.startsWith(prefix))
         .map((n) => n.size)
         .sort((a, b) => a - b),
-    trash: () => tree.trashOf('alice').map((e) => tree.node(e.nodeId).name).sort(),
+    trash: () =>
+      tree
+        .trashOf('alice')
+        .map((e) => tree.node(e.nodeId).name)
+        .sort(),
     addFile: (path, name, size) => void tree.writeFile('alice', path ? `${path}/${name}` : name, size),
     trashFile: (path, name, size) => void tree.trash(tree.writeFile('alice', path ? `${path}/${name}` : name, size).id),
     slowDown: (ms) => server.control.setLatency(ms),

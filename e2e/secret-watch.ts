@@ -37,7 +37,10 @@ export class SecretWatch {
       this.needles.push({ form: 'url-encoded', text: encodeURIComponent(secret) });
       this.needles.push({ form: 'base64', text: Buffer.from(secret).toString('base64').replace(/=+$/, '') });
       for (const user of options.users ?? []) {
-        this.needles.push({ form: `basic-auth(${user})`, text: Buffer.from(`${user}:${secret}`).toString('base64').replace(/=+$/, '') });
+        this.needles.push({
+          form: `basic-auth(${user})`,
+          text: Buffer.from(`${user}:${secret}`).toString('base64').replace(/=+$/, ''),
+        });
       }
       if (secret.length >= 16) this.needles.push({ form: 'prefix', text: secret.slice(0, 12) });
     }
@@ -51,7 +54,11 @@ export class SecretWatch {
     for (const needle of this.needles) {
       const at = text.indexOf(needle.text);
       if (at >= 0) {
-        this.leaks.push({ where, form: needle.form, excerpt: text.slice(Math.max(0, at - 60), at + needle.text.length + 60).replace(needle.text, '«SECRET»') });
+        this.leaks.push({
+          where,
+          form: needle.form,
+          excerpt: text.slice(Math.max(0, at - 60), at + needle.text.length + 60).replace(needle.text, '«SECRET»'),
+        });
       }
     }
   }
@@ -73,7 +80,9 @@ export class SecretWatch {
     });
     // The bridge sends every event to every subscriber: one more subscriber sees what the page sees.
     this.sse = new AbortController();
-    const res = await fetch(`${host.url}/api/events?token=${encodeURIComponent(host.token)}`, { signal: this.sse.signal });
+    const res = await fetch(`${host.url}/api/events?token=${encodeURIComponent(host.token)}`, {
+      signal: this.sse.signal,
+    });
     if (!res.ok || !res.body) throw new Error(`could not subscribe to events: HTTP ${res.status}`);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -127,7 +136,9 @@ export class SecretWatch {
     this.check('form fields left on screen', visible.fields);
     this.check('web storage', visible.storage);
     if (this.leaks.length) {
-      throw new Error(`Secrets reached renderer-visible data:\n${this.leaks.map((l) => `  ${l.where} [${l.form}]: …${l.excerpt}…`).join('\n')}`);
+      throw new Error(
+        `Secrets reached renderer-visible data:\n${this.leaks.map((l) => `  ${l.where} [${l.form}]: …${l.excerpt}…`).join('\n')}`,
+      );
     }
   }
 }

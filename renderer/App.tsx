@@ -34,7 +34,11 @@ function FirstScreen({ onAdd, demo }: { onAdd: () => void; demo: ReturnType<type
   return (
     <>
       <EmptyAccounts onAddAccount={onAdd} onOpenDemo={() => demo.mutate()} />
-      {demo.isPending && <p className="center muted" role="status">Starting the demo servers…</p>}
+      {demo.isPending && (
+        <p className="center muted" role="status">
+          Starting the demo servers…
+        </p>
+      )}
       {demo.isError && (
         <p className="center error-text" role="alert">
           {errorText(demo.error)}
@@ -66,7 +70,12 @@ export function App() {
   };
 
   let main;
-  if (accounts.isPending) main = <p className="loading-accounts" aria-busy="true">Loading accounts…</p>;
+  if (accounts.isPending)
+    main = (
+      <p className="loading-accounts" aria-busy="true">
+        Loading accounts…
+      </p>
+    );
   else if (accounts.isError) main = <AccountsError accounts={accounts} />;
   else if (list.length === 0) main = <FirstScreen onAdd={() => setDialog({ kind: 'add' })} demo={demo} />;
   else
@@ -89,39 +98,39 @@ export function App() {
 
   return (
     <AccountLooks.Provider value={looks}>
-    <div className="app">
-      {/* The first Tab stop: straight to the list, past the sidebar, toolbar and filters. */}
-      <a
-        className="skip-link"
-        href="#trash-grid"
-        onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('trash-grid')?.focus();
-        }}
-      >
-        Skip to the trash list
-      </a>
-      <header className="app-header">
-        <h1>Salvage</h1>
-        <AppInfo />
-      </header>
-      <AppProblemBanner />
-      <main className="app-main">
-        {main}
-        {/* Over the bottom of the list, never taking a row of its own. */}
-        <UndoToast />
-      </main>
-      <OperationsPanel />
-      <MidBatchQuestion />
-      <OpenAccountDialog
-        dialog={dialog}
-        onClose={closeDialog}
-        onAdded={(account) => {
-          closeDialog();
-          setCurrent(account.id);
-        }}
-      />
-    </div>
+      <div className="app">
+        {/* The first Tab stop: straight to the list, past the sidebar, toolbar and filters. */}
+        <a
+          className="skip-link"
+          href="#trash-grid"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('trash-grid')?.focus();
+          }}
+        >
+          Skip to the trash list
+        </a>
+        <header className="app-header">
+          <h1>Salvage</h1>
+          <AppInfo />
+        </header>
+        <AppProblemBanner />
+        <main className="app-main">
+          {main}
+          {/* Over the bottom of the list, never taking a row of its own. */}
+          <UndoToast />
+        </main>
+        <OperationsPanel />
+        <MidBatchQuestion />
+        <OpenAccountDialog
+          dialog={dialog}
+          onClose={closeDialog}
+          onAdded={(account) => {
+            closeDialog();
+            setCurrent(account.id);
+          }}
+        />
+      </div>
     </AccountLooks.Provider>
   );
 }

@@ -47,9 +47,17 @@ const run = spawnSync(
   process.execPath,
   [
     join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'),
-    '-i', scan, '-e', electronVersion, '-r', '-v', 'false',
-    '-x', 'AvailableSecurityFixesGlobalCheck',
-    '-o', report,
+    '-i',
+    scan,
+    '-e',
+    electronVersion,
+    '-r',
+    '-v',
+    'false',
+    '-x',
+    'AvailableSecurityFixesGlobalCheck',
+    '-o',
+    report,
   ],
   { encoding: 'utf8' },
 );
@@ -72,11 +80,15 @@ const findings = csv
   });
 
 let unreviewed = 0;
-console.log(`Electronegativity ${electronVersion ? `(Electron ${electronVersion})` : ''}: ${findings.length} finding(s)\n`);
+console.log(
+  `Electronegativity ${electronVersion ? `(Electron ${electronVersion})` : ''}: ${findings.length} finding(s)\n`,
+);
 for (const f of findings) {
   const review = reviewed.find((r) => r.check === f.check && (r.file === '*' || f.file.endsWith(r.file)));
   if (!review) unreviewed++;
-  console.log(`${review ? 'reviewed' : 'NEW     '}  ${f.check} [${f.severity}/${f.confidence}] ${f.file}:${f.location}`);
+  console.log(
+    `${review ? 'reviewed' : 'NEW     '}  ${f.check} [${f.severity}/${f.confidence}] ${f.file}:${f.location}`,
+  );
   console.log(`          ${review ? review.why : f.description}`);
 }
 console.log(`\n${findings.length - unreviewed} reviewed, ${unreviewed} new.`);

@@ -23,15 +23,23 @@ function newestSource(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (/\.(ts|tsx|js|mjs|cjs|json)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, mtime(path));
+    else if (/\.(ts|tsx|js|mjs|cjs|json)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
+      newest = Math.max(newest, mtime(path));
   }
   return newest;
 }
 
 const built = mtime(bundle);
 if (built < 0 || newestSource(join(root, 'electron')) > built || newestSource(join(root, 'shared')) > built) {
-  process.stderr.write(built < 0 ? 'salvage: building the command line (first run)…\n' : 'salvage: sources changed; building the command line…\n');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  process.stderr.write(
+    built < 0
+      ? 'salvage: building the command line (first run)…\n'
+      : 'salvage: sources changed; building the command line…\n',
+  );
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (build.status !== 0) {
     process.stderr.write('salvage: the build failed; see the errors above.\n');
     process.exit(build.status ?? 2);

@@ -30,7 +30,8 @@ function fail(lines) {
 function electronCacheDir() {
   if (process.env.ELECTRON_CACHE) return process.env.ELECTRON_CACHE;
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'electron');
-  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'electron', 'Cache');
+  if (process.platform === 'win32')
+    return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'electron', 'Cache');
   return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'electron');
 }
 
@@ -64,7 +65,11 @@ async function canDownload(zipName) {
     return res.ok ? { ok: true, url } : { ok: false, url, why: `HTTP ${res.status}` };
   } catch (e) {
     const cause = e?.cause;
-    return { ok: false, url, why: cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? e?.message ?? 'unreachable' };
+    return {
+      ok: false,
+      url,
+      why: cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? e?.message ?? 'unreachable',
+    };
   }
 }
 
@@ -73,12 +78,14 @@ async function resolveElectron() {
   const zipName = `electron-v${electronVersion}-${targetPlatform()}-${process.arch}.zip`;
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   if (override) {
-    if (!existsSync(override)) return { error: [`ELECTRON_OVERRIDE_DIST_PATH is set to ${override}, which does not exist.`] };
+    if (!existsSync(override))
+      return { error: [`ELECTRON_OVERRIDE_DIST_PATH is set to ${override}, which does not exist.`] };
     return { how: `local Electron folder ${override}`, options: [`-c.electronDist=${override}`] };
   }
   const zipDir = process.env.SALVAGE_ELECTRON_ZIP_DIR;
   if (zipDir) {
-    if (!existsSync(join(zipDir, zipName))) return { error: [`SALVAGE_ELECTRON_ZIP_DIR (${zipDir}) has no ${zipName}.`] };
+    if (!existsSync(join(zipDir, zipName)))
+      return { error: [`SALVAGE_ELECTRON_ZIP_DIR (${zipDir}) has no ${zipName}.`] };
     return { how: `${join(zipDir, zipName)}`, options: [`-c.electronDist=${zipDir}`] };
   }
   const cached = findInCache(zipName);
@@ -104,22 +111,32 @@ console.log(`Electron ${electronVersion} for packaging: ${electron.how}.`);
 if (checkOnly) process.exit(0);
 
 console.log('Building Salvage…');
-const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (build.status !== 0) fail(['the build failed; see the errors above.']);
 
 console.log(`Packaging with electron-builder ${builderArgs.join(' ')}`.trim());
-const child = spawn(process.execPath, [join(root, 'node_modules/electron-builder/cli.js'), ...electron.options, ...builderArgs], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
-});
+const child = spawn(
+  process.execPath,
+  [join(root, 'node_modules/electron-builder/cli.js'), ...electron.options, ...builderArgs],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  },
+);
 let output = '';
 const relay = (stream, out) =>
   stream.on('data', (chunk) => {
     const text = chunk.toString();
     output += text;
     // Pass electron-builder's progress through, without stack frames.
-    const kept = text.split('\n').filter((line) => !/^\s+at\s/.test(line)).join('\n');
+    const kept = text
+      .split('\n')
+      .filter((line) => !/^\s+at\s/.test(line))
+      .join('\n');
     if (kept.trim()) out.write(kept.endsWith('\n') ? kept : `${kept}\n`);
   });
 relay(child.stdout, process.stdout);
@@ -129,7 +146,10 @@ child.on('exit', (code) => {
     console.log(`\nDone: the packages are in ${join(root, 'dist')}.`);
     process.exit(0);
   }
-  const network = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|socket hang up|unable to download|cannot download|download.*fail|dial tcp|no such host/i.test(output);
+  const network =
+    /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|socket hang up|unable to download|cannot download|download.*fail|dial tcp|no such host/i.test(
+      output,
+    );
   fail(
     network
       ? [

@@ -46,10 +46,15 @@ describe('electron-builder configuration', () => {
       .filter((f) => f.startsWith('!node_modules/{'))
       .flatMap((f) => f.slice('!node_modules/{'.length, f.indexOf('}')).split(','));
     expect(excluded).toEqual(expect.arrayContaining(['react', 'react-dom', 'react-aria-components', '@tanstack']));
-    const sources = (readdirSync(join(root, 'electron'), { recursive: true }) as string[]).filter((f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f));
+    const sources = (readdirSync(join(root, 'electron'), { recursive: true }) as string[]).filter(
+      (f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f),
+    );
     const imported = new Set<string>();
     for (const file of sources) {
-      for (const m of readFileSync(join(root, 'electron', file), 'utf8').matchAll(/from '((?:@[^/']+\/)?[^./'][^/']*)/g)) imported.add(m[1]!);
+      for (const m of readFileSync(join(root, 'electron', file), 'utf8').matchAll(
+        /from '((?:@[^/']+\/)?[^./'][^/']*)/g,
+      ))
+        imported.add(m[1]!);
     }
     for (const name of imported) {
       if (name.startsWith('node:') || name === 'electron') continue;
@@ -83,7 +88,11 @@ describe('electron-builder configuration', () => {
 
   it('builds a Windows nsis installer with shortcuts', () => {
     expect(build.win.target).toEqual(['nsis']);
-    expect(build.nsis).toMatchObject({ createDesktopShortcut: true, createStartMenuShortcut: true, shortcutName: 'Salvage' });
+    expect(build.nsis).toMatchObject({
+      createDesktopShortcut: true,
+      createStartMenuShortcut: true,
+      shortcutName: 'Salvage',
+    });
     expect(existsSync(join(root, build.win.icon))).toBe(true);
   });
 
@@ -104,7 +113,10 @@ describe('icons generated from build/icon.svg', () => {
 
   it('has the Linux icon set in every size', () => {
     for (const size of LINUX_SIZES as number[]) {
-      expect(pngSize(readFileSync(join(buildDir, 'icons', `${size}x${size}.png`)))).toEqual({ width: size, height: size });
+      expect(pngSize(readFileSync(join(buildDir, 'icons', `${size}x${size}.png`)))).toEqual({
+        width: size,
+        height: size,
+      });
     }
     expect(pngSize(readFileSync(join(buildDir, 'icon.png')))).toEqual({ width: 1024, height: 1024 });
   });
@@ -128,7 +140,7 @@ describe('icons generated from build/icon.svg', () => {
     expect(icns.subarray(0, 4).toString('ascii')).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
     const types: string[] = [];
-    for (let at = 8; at < icns.length; ) {
+    for (let at = 8; at < icns.length;) {
       const type = icns.subarray(at, at + 4).toString('ascii');
       const length = icns.readUInt32BE(at + 4);
       pngSize(icns.subarray(at + 8, at + length));
@@ -155,10 +167,19 @@ async function closedPort(): Promise<number> {
 describe('npm run dist', () => {
   it('fails with a clear message, not a stack trace, when Electron cannot be downloaded', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'salvage-electron-cache-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_CACHE: cache, ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ELECTRON_CACHE: cache,
+      ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`,
+    };
     delete env.ELECTRON_OVERRIDE_DIST_PATH;
     delete env.SALVAGE_ELECTRON_ZIP_DIR;
-    const run = spawnSync(process.execPath, [join(root, 'scripts/dist.js')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [join(root, 'scripts/dist.js')], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/cannot package Salvage: electron-builder needs electron-v[\d.]+-\w+-\w+\.zip/);
     expect(run.stderr).toMatch(/cannot be downloaded from this machine/);
@@ -170,11 +191,18 @@ describe('npm run dist', () => {
   it.skipIf(!electronDist)(
     `packs an unpacked app with --dir from a local Electron${electronDist ? '' : ' (skipped: set ELECTRON_OVERRIDE_DIST_PATH to a local Electron 45 folder; none can be downloaded here)'}`,
     () => {
-      const run = spawnSync(process.execPath, [join(root, 'scripts/dist.js'), '--dir'], { cwd: root, encoding: 'utf8', timeout: 540_000 });
+      const run = spawnSync(process.execPath, [join(root, 'scripts/dist.js'), '--dir'], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 540_000,
+      });
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
       const unpacked = readdirSync(join(root, 'dist')).find((d) => d.endsWith('-unpacked') || d.startsWith('mac'));
       expect(unpacked).toBeTruthy();
-      const resources = process.platform === 'darwin' ? join(root, 'dist', unpacked!, 'Salvage.app', 'Contents', 'Resources') : join(root, 'dist', unpacked!, 'resources');
+      const resources =
+        process.platform === 'darwin'
+          ? join(root, 'dist', unpacked!, 'Salvage.app', 'Contents', 'Resources')
+          : join(root, 'dist', unpacked!, 'resources');
       expect(existsSync(join(resources, 'app.asar'))).toBe(true);
     },
     600_000,

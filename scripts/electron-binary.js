@@ -10,9 +10,16 @@ const require = createRequire(import.meta.url);
 export function findElectronBinary() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
     const dir = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-    const name = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron';
+    const name =
+      process.platform === 'win32'
+        ? 'electron.exe'
+        : process.platform === 'darwin'
+          ? 'Electron.app/Contents/MacOS/Electron'
+          : 'electron';
     const path = join(dir, name);
-    return existsSync(path) ? { path, reason: null } : { path: null, reason: `ELECTRON_OVERRIDE_DIST_PATH has no ${name}` };
+    return existsSync(path)
+      ? { path, reason: null }
+      : { path: null, reason: `ELECTRON_OVERRIDE_DIST_PATH has no ${name}` };
   }
   let pkgDir;
   try {
@@ -21,7 +28,13 @@ export function findElectronBinary() {
     return { path: null, reason: 'the electron package is not installed' };
   }
   const pathFile = join(pkgDir, 'path.txt');
-  if (!existsSync(pathFile)) return { path: null, reason: 'the Electron binary has not been downloaded (no internet access to its release host here)' };
+  if (!existsSync(pathFile))
+    return {
+      path: null,
+      reason: 'the Electron binary has not been downloaded (no internet access to its release host here)',
+    };
   const path = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(path) ? { path, reason: null } : { path: null, reason: `the Electron binary is missing at ${path}` };
+  return existsSync(path)
+    ? { path, reason: null }
+    : { path: null, reason: `the Electron binary is missing at ${path}` };
 }

@@ -27,7 +27,9 @@ export const ICNS_TYPES = [
 ];
 
 export function renderPng(svg, size) {
-  return Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render().asPng());
+  return Buffer.from(
+    new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render().asPng(),
+  );
 }
 
 /** ICO with PNG-compressed images (Windows Vista and later). */

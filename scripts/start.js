@@ -9,7 +9,9 @@ const forceHost = args.includes('--host');
 const passThrough = args.filter((a) => a !== '--host');
 
 console.log('Building Salvage…');
-const build = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const build = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (build.status !== 0) {
   console.error('The build failed; see the errors above.');
   process.exit(build.status ?? 1);

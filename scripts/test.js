@@ -40,7 +40,15 @@ const partial = process.argv.includes('--real-only') || process.argv.includes('-
 if (!partial) {
   check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
   check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
-  check('lint:imports', bin('depcruise'), ['--config', '.dependency-cruiser.js', '--output-type', 'err-long', 'electron', 'shared', 'renderer']);
+  check('lint:imports', bin('depcruise'), [
+    '--config',
+    '.dependency-cruiser.js',
+    '--output-type',
+    'err-long',
+    'electron',
+    'shared',
+    'renderer',
+  ]);
 }
 
 /**
@@ -50,7 +58,12 @@ if (!partial) {
 function vitestPass(label, args, env = {}) {
   const file = `test-results/vitest-${label.replace(/[^a-z0-9]+/gi, '-')}.json`;
   rmSync(file, { force: true });
-  const ok = run(label, bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile=${file}`], env);
+  const ok = run(
+    label,
+    bin('vitest'),
+    ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile=${file}`],
+    env,
+  );
   const report = readJson(file);
   if (!report) {
     totals.failed += 1;
@@ -70,13 +83,20 @@ function vitestPass(label, args, env = {}) {
       failedTests.push(`${label}: ${where}: ${firstLine(suite.message)}`);
     }
     for (const test of suite.assertionResults ?? []) {
-      if (test.status === 'failed') failedTests.push(`${label}: ${where} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      if (test.status === 'failed')
+        failedTests.push(`${label}: ${where} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     }
   }
 }
 
 function firstLine(text) {
-  return String(text ?? '').split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? '';
+  return (
+    String(text ?? '')
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? ''
+  );
 }
 
 function summary() {
@@ -92,7 +112,11 @@ const INTEGRATION = ['electron/providers/webdav', 'electron/providers/docspace',
 /** The real-server contract suite's targets come from these; the deployment pass runs without them. */
 const noRealServers = { SALVAGE_REAL_NEXTCLOUD: '', SALVAGE_REAL_OWNCLOUD: '' };
 
-const only = process.argv.includes('--deployment-only') ? 'deployment' : process.argv.includes('--real-only') ? 'real' : null;
+const only = process.argv.includes('--deployment-only')
+  ? 'deployment'
+  : process.argv.includes('--real-only')
+    ? 'real'
+    : null;
 
 if (only === null) {
   // Unit and integration tests (vitest), the real-server suite apart (below).
@@ -103,7 +127,10 @@ if (only === null || only === 'real') {
   // The real-server contract suite and the differential check: against the real servers named by
   // SALVAGE_REAL_NEXTCLOUD / SALVAGE_REAL_OWNCLOUD (.ci/run starts the kits; without them those
   // tests skip and say why) and against the test servers. Both kinds at once (different servers).
-  for (const error of (process.env.SALVAGE_KIT_ERRORS ?? '').split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const error of (process.env.SALVAGE_KIT_ERRORS ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     console.log(`\nReal server: ${error}`);
     totals.failed += 1;
     failures.push(`real server: ${error}`);
@@ -124,7 +151,9 @@ if (only !== null) summary();
 check('build', process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']);
 const chromium = process.env.SALVAGE_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  console.log(`\nNo Chromium at ${chromium}: install it (apt-get install chromium) to run the end-to-end tests. Counting them as failed.`);
+  console.log(
+    `\nNo Chromium at ${chromium}: install it (apt-get install chromium) to run the end-to-end tests. Counting them as failed.`,
+  );
   totals.failed += 1;
   failures.push('e2e (no chromium)');
 } else {
@@ -155,7 +184,9 @@ function namePlaywrightFailures(suites, titles) {
       for (const test of spec.tests ?? []) {
         if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
         const error = test.results?.find((r) => r.error)?.error?.message;
-        failedTests.push(`playwright (${test.status}): ${[...path, spec.title].join(' › ')}: ${firstLine(stripVTControlCharacters(error ?? ''))}`);
+        failedTests.push(
+          `playwright (${test.status}): ${[...path, spec.title].join(' › ')}: ${firstLine(stripVTControlCharacters(error ?? ''))}`,
+        );
       }
     }
     namePlaywrightFailures(suite.suites ?? [], path);

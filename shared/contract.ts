@@ -192,9 +192,7 @@ export const channels = {
   'ops:cancel': { request: z.object({ operationId: Id }).strict(), response: OperationView },
   /** Answer the question an operation is waiting on (a conflict found mid-batch). */
   'ops:answer': {
-    request: z
-      .object({ operationId: Id, resolution: Resolution, applyToAll: z.boolean() })
-      .strict(),
+    request: z.object({ operationId: Id, resolution: Resolution, applyToAll: z.boolean() }).strict(),
     response: OperationView,
   },
   'ops:undo': { request: z.object({ operationId: Id }).strict(), response: OperationView },

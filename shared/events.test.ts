@@ -17,7 +17,14 @@ function rng(seed: number) {
 let n = 0;
 function item(t: number, over: Partial<EventItem> = {}): EventItem {
   n += 1;
-  return { key: `acc:${n}`, accountId: 'acc', deletedAt: new Date(t).toISOString(), size: 1000, originalFolder: '/Misc', ...over };
+  return {
+    key: `acc:${n}`,
+    accountId: 'acc',
+    deletedAt: new Date(t).toISOString(),
+    size: 1000,
+    originalFolder: '/Misc',
+    ...over,
+  };
 }
 
 /** `count` deletions spread at random over `days` days from T0. */
@@ -58,25 +65,33 @@ describe('detectEvents', () => {
     ['within 10 s', 300, 10_000],
     // On the real Nextcloud of this machine: 113 trash entries (same names deleted in one second share one) over 2 minutes.
     ['over 2 minutes', 113, 120_000],
-  ])('does not start a burst with ordinary deletions seconds before it (issue 20: restoring the event put those back too): burst %s', (_, count, span) => {
-    // As a server stamps them (whole seconds): 40 deletions about half a second apart from /Misc,
-    // nothing for 13 s, then the burst from /Work — the only items in a new trash.
-    const at = T0 + 5 * DAY;
-    const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-    const ordinary = Array.from({ length: 40 }, (_, i) => item(second(at + i * 550), { originalFolder: '/Misc' }));
-    const burstStart = second(at + 39 * 550) + 13_000;
-    const incident = Array.from({ length: count }, (_, i) => item(second(burstStart + (i * span) / count), { originalFolder: '/Work/F' }));
-    const events = detectEvents([...ordinary, ...incident]);
-    const big = events.find((e) => e.count >= count);
-    expect(big).toBeDefined();
-    expect(new Set(big!.keys)).toEqual(new Set(incident.map((i) => i.key)));
-    expect(big!.from).toBe(incident[0]!.deletedAt);
-    // Restoring by the event's own times takes exactly its items.
-    const inRange = itemsDeletedIn([...ordinary, ...incident], { from: Date.parse(big!.from), to: Date.parse(big!.to) });
-    expect(inRange.map((i) => i.key).sort()).toEqual([...big!.keys].sort());
-    // The ordinary ones are never part of it, whatever becomes of them.
-    for (const e of events) if (e !== big) expect(e.keys.some((k) => big!.keys.includes(k))).toBe(false);
-  });
+  ])(
+    'does not start a burst with ordinary deletions seconds before it (issue 20: restoring the event put those back too): burst %s',
+    (_, count, span) => {
+      // As a server stamps them (whole seconds): 40 deletions about half a second apart from /Misc,
+      // nothing for 13 s, then the burst from /Work — the only items in a new trash.
+      const at = T0 + 5 * DAY;
+      const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+      const ordinary = Array.from({ length: 40 }, (_, i) => item(second(at + i * 550), { originalFolder: '/Misc' }));
+      const burstStart = second(at + 39 * 550) + 13_000;
+      const incident = Array.from({ length: count }, (_, i) =>
+        item(second(burstStart + (i * span) / count), { originalFolder: '/Work/F' }),
+      );
+      const events = detectEvents([...ordinary, ...incident]);
+      const big = events.find((e) => e.count >= count);
+      expect(big).toBeDefined();
+      expect(new Set(big!.keys)).toEqual(new Set(incident.map((i) => i.key)));
+      expect(big!.from).toBe(incident[0]!.deletedAt);
+      // Restoring by the event's own times takes exactly its items.
+      const inRange = itemsDeletedIn([...ordinary, ...incident], {
+        from: Date.parse(big!.from),
+        to: Date.parse(big!.to),
+      });
+      expect(inRange.map((i) => i.key).sort()).toEqual([...big!.keys].sort());
+      // The ordinary ones are never part of it, whatever becomes of them.
+      for (const e of events) if (e !== big) expect(e.keys.some((k) => big!.keys.includes(k))).toBe(false);
+    },
+  );
 
   it('keeps a burst with uneven pace whole: pauses of a few seconds do not split it', () => {
     const at = T0 + 7 * DAY;
@@ -91,7 +106,11 @@ describe('detectEvents', () => {
 
   it('keeps two bursts a few minutes apart as two events', () => {
     const at = T0 + 30 * DAY;
-    const items = [...noise(100, 60, 3), ...burst(50, at, 60, { originalFolder: '/A' }), ...burst(80, at + 5 * MIN, 90, { originalFolder: '/B' })];
+    const items = [
+      ...noise(100, 60, 3),
+      ...burst(50, at, 60, { originalFolder: '/A' }),
+      ...burst(80, at + 5 * MIN, 90, { originalFolder: '/B' }),
+    ];
     const events = detectEvents(items);
     expect(events.map((e) => [e.count, e.topFolder])).toEqual([
       [50, '/A'],
@@ -126,7 +145,12 @@ describe('detectEvents', () => {
 
   it('ignores items without a (valid) deletion time', () => {
     const at = T0 + 10 * DAY;
-    const items = [...noise(60, 30, 2), ...burst(30, at, 60), item(0, { deletedAt: null }), item(0, { deletedAt: 'not a date' })];
+    const items = [
+      ...noise(60, 30, 2),
+      ...burst(30, at, 60),
+      item(0, { deletedAt: null }),
+      item(0, { deletedAt: 'not a date' }),
+    ];
     const events = detectEvents(items);
     expect(events).toHaveLength(1);
     expect(events[0]!.count).toBe(30);
@@ -153,7 +177,10 @@ describe('detectEvents', () => {
     const items = [...noise(99_000, 365, 21)];
     const at1 = T0 + 100 * DAY;
     const at2 = T0 + 200 * DAY;
-    items.push(...burst(600, at1, 240, { originalFolder: '/Photos/2026' }), ...burst(400, at2, 60, { originalFolder: '/Work' }));
+    items.push(
+      ...burst(600, at1, 240, { originalFolder: '/Photos/2026' }),
+      ...burst(400, at2, 60, { originalFolder: '/Work' }),
+    );
     const events = detectEvents(items);
     expect(events).toHaveLength(2);
     expect(events.map((e) => e.topFolder)).toEqual(['/Photos/2026', '/Work']);
@@ -169,7 +196,9 @@ describe('topFolder', () => {
     expect(topFolder(['/A/B/C', '/A/B/D', '/A/B', '/X'])).toBe('/A/B');
     expect(topFolder(['/A/B/C', '/A/B/C', '/A/X'])).toBe('/A/B/C');
     expect(topFolder(['/A', '/B'])).toBe('/');
-    expect(topFolder(['My documents / Reports / Q3', 'My documents / Reports', 'Room 1'])).toBe('My documents / Reports');
+    expect(topFolder(['My documents / Reports / Q3', 'My documents / Reports', 'Room 1'])).toBe(
+      'My documents / Reports',
+    );
     expect(topFolder(['Room 1', 'Room 2', 'Room 2 / X'])).toBe('Room 2');
     expect(topFolder(['Room 1', 'Room 2'])).toBe('Room 1');
     expect(topFolder([])).toBe('');
@@ -194,7 +223,10 @@ describe('binDeletions', () => {
     expect(bins.byAccount).toEqual({ a: [15, 0, 0], b: [0, 0, 7] });
   });
   it('keeps a zero row for accounts with nothing in range', () => {
-    expect(binDeletions(items, { from: T0 + 400_000, to: T0 + 410_000, bins: 2, by: 'count' }).byAccount).toEqual({ a: [0, 0], b: [0, 0] });
+    expect(binDeletions(items, { from: T0 + 400_000, to: T0 + 410_000, bins: 2, by: 'count' }).byAccount).toEqual({
+      a: [0, 0],
+      b: [0, 0],
+    });
   });
 });
 
@@ -211,11 +243,19 @@ describe('eventSummary', () => {
   };
   const label = (id: string) => (id === 'w' ? 'Nextcloud (work)' : id);
   it('reads like the issue', () => {
-    expect(eventSummary(e, label, { timeZone: 'UTC' })).toBe('Tue 24 Nov, 14:02–14:05 · 3,214 items · 1.2 GB · mostly Home / Projects / Client X · Nextcloud (work)');
+    expect(eventSummary(e, label, { timeZone: 'UTC' })).toBe(
+      'Tue 24 Nov, 14:02–14:05 · 3,214 items · 1.2 GB · mostly Home / Projects / Client X · Nextcloud (work)',
+    );
   });
   it('shows both days over midnight, one item, no size when unknown, several accounts', () => {
-    const s = eventSummary({ ...e, from: '2026-11-24T23:58:00Z', to: '2026-11-25T00:03:00Z', count: 1, bytes: 0, accounts: ['w', 'x'] }, label, { timeZone: 'UTC' });
-    expect(s).toBe('Tue 24 Nov, 23:58 – Wed 25 Nov, 00:03 · 1 item · mostly Home / Projects / Client X · Nextcloud (work), x');
+    const s = eventSummary(
+      { ...e, from: '2026-11-24T23:58:00Z', to: '2026-11-25T00:03:00Z', count: 1, bytes: 0, accounts: ['w', 'x'] },
+      label,
+      { timeZone: 'UTC' },
+    );
+    expect(s).toBe(
+      'Tue 24 Nov, 23:58 – Wed 25 Nov, 00:03 · 1 item · mostly Home / Projects / Client X · Nextcloud (work), x',
+    );
   });
 });
 
@@ -240,7 +280,10 @@ describe('itemsDeletedIn', () => {
     // As the window writes locations.
     expect(itemsDeletedIn(items, { from, to, folder: 'Home / Projects / Client X' })).toEqual([items[1]]);
     expect(itemsDeletedIn(items, { folder: 'Home' })).toHaveLength(5);
-    const space = [at('2026-11-24T14:02:00Z', 'Marketing › Campaigns/2025'), at('2026-11-24T14:02:00Z', 'Marketing › Campaigns 2')];
+    const space = [
+      at('2026-11-24T14:02:00Z', 'Marketing › Campaigns/2025'),
+      at('2026-11-24T14:02:00Z', 'Marketing › Campaigns 2'),
+    ];
     expect(itemsDeletedIn(space, { folder: 'Marketing / Campaigns' })).toEqual([space[0]]);
     expect(itemsDeletedIn(space, { folder: 'Marketing › Campaigns/2025' })).toEqual([space[0]]);
   });

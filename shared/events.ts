@@ -46,7 +46,10 @@ export interface DeletionEvent {
   keys: string[];
 }
 
-export type EventItem = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'movedBySalvage'>;
+export type EventItem = Pick<
+  TrashItem,
+  'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'movedBySalvage'
+>;
 
 /** A file a restore with Replace moved to the trash is Salvage's own move, never part of a deletion event (items an Undo put back keep their old time, and their event). */
 const salvageReplaced = (item: EventItem) => item.movedBySalvage?.why === 'replace';
@@ -129,7 +132,8 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
       if (count < minItems) return;
       const from = sorted[a]!;
       const to = sorted[b - 1]!;
-      if (count >= o.rateFactor * rate * (to - from + gap)) found.push({ from, to, gap, accounts: new Set([account]), members: [] });
+      if (count >= o.rateFactor * rate * (to - from + gap))
+        found.push({ from, to, gap, accounts: new Set([account]), members: [] });
     };
     let start = 0;
     for (let k = 1; k <= n; k++) {
@@ -165,7 +169,9 @@ export function detectEvents(items: readonly EventItem[], options: DetectOptions
       if (t >= span.from && t <= span.to) span.members.push(i);
     }
     for (const span of found) {
-      span.members.sort((a, b) => times[a]! - times[b]! || (items[a]!.key < items[b]!.key ? -1 : items[a]!.key > items[b]!.key ? 1 : 0));
+      span.members.sort(
+        (a, b) => times[a]! - times[b]! || (items[a]!.key < items[b]!.key ? -1 : items[a]!.key > items[b]!.key ? 1 : 0),
+      );
       spans.push(span);
     }
   }
@@ -329,7 +335,6 @@ export function binDeletions(
   return { start: opts.from, step, byAccount: { ...byAccount } };
 }
 
-
 const formatters = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
 function formattersFor(timeZone: string | undefined) {
   const k = timeZone ?? '';
@@ -368,7 +373,13 @@ export function eventSummary(
   const d2 = dayText(f.day, to);
   const t1 = f.time.format(from);
   const t2 = f.time.format(to);
-  const when = opts.when ? opts.when(from, to) : d1 === d2 ? (t1 === t2 ? `${d1}, ${t1}` : `${d1}, ${t1}–${t2}`) : `${d1}, ${t1} – ${d2}, ${t2}`;
+  const when = opts.when
+    ? opts.when(from, to)
+    : d1 === d2
+      ? t1 === t2
+        ? `${d1}, ${t1}`
+        : `${d1}, ${t1}–${t2}`
+      : `${d1}, ${t1} – ${d2}, ${t2}`;
   const parts = [when, `${e.count.toLocaleString('en-US')} ${e.count === 1 ? 'item' : 'items'}`];
   if (e.bytes > 0) parts.push(formatBytes(e.bytes));
   if (e.topFolder) parts.push(`mostly ${folderLabel(e.topFolder)}`);
@@ -394,7 +405,8 @@ function segmentsOf(folder: string): string[] {
   return splitSegments(f);
 }
 
-const startsWith = (segs: string[], prefix: string[]) => prefix.length <= segs.length && prefix.every((p, i) => segs[i] === p);
+const startsWith = (segs: string[], prefix: string[]) =>
+  prefix.length <= segs.length && prefix.every((p, i) => segs[i] === p);
 
 /**
  * The items deleted within [from, to] (ms epoch, both ends included), optionally only those whose
@@ -417,6 +429,9 @@ export function itemsDeletedIn<T extends Pick<TrashItem, 'deletedAt' | 'original
     if (Number.isNaN(t) || t < from || t > to) return false;
     if (prefix.length === 0) return true;
     const segs = segmentsOf(item.originalFolder);
-    return startsWith(segs, prefix) || (belowHome !== null && item.originalFolder.trim().startsWith('/') && startsWith(segs, belowHome));
+    return (
+      startsWith(segs, prefix) ||
+      (belowHome !== null && item.originalFolder.trim().startsWith('/') && startsWith(segs, belowHome))
+    );
   });
 }

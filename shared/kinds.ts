@@ -85,7 +85,10 @@ export const SERVER_KINDS = {
     auth: 'api-key',
     secret: { name: 'API key', hint: 'Create one in DocSpace: Developer Tools → API keys, with access to files.' },
     userName: 'none',
-    retention: { policy: 'unsaid', text: 'Unknown: DocSpace gives no date for this item (automatic emptying may be off).' },
+    retention: {
+      policy: 'unsaid',
+      text: 'Unknown: DocSpace gives no date for this item (automatic emptying may be off).',
+    },
     recreatesFolders: false,
     previews: true,
     spaces: false,
@@ -115,7 +118,10 @@ export const SERVER_KINDS = {
     productName: 'Nextcloud',
     labelWords: 'nextcloud',
     auth: 'login-flow-or-app-password',
-    secret: { name: 'app password', hint: 'Create one in Nextcloud: Personal settings → Security → Devices & sessions.' },
+    secret: {
+      name: 'app password',
+      hint: 'Create one in Nextcloud: Personal settings → Security → Devices & sessions.',
+    },
     userName: 'required',
     retention: { policy: 'auto' },
     recreatesFolders: true,
@@ -131,9 +137,15 @@ export const SERVER_KINDS = {
     productName: 'Infinite Scale',
     labelWords: 'infinite scale',
     auth: 'token',
-    secret: { name: 'app token', hint: 'Create one with “ocis auth-app create” or in the web UI under Preferences → App tokens.' },
+    secret: {
+      name: 'app token',
+      hint: 'Create one with “ocis auth-app create” or in the web UI under Preferences → App tokens.',
+    },
     userName: 'optional',
-    retention: { policy: 'unsaid', text: 'Unknown: Infinite Scale does not tell when it purges its trash (an administrator sets it).' },
+    retention: {
+      policy: 'unsaid',
+      text: 'Unknown: Infinite Scale does not tell when it purges its trash (an administrator sets it).',
+    },
     recreatesFolders: true,
     previews: false,
     spaces: true,
@@ -149,7 +161,9 @@ export type Kind = keyof typeof SERVER_KINDS;
 export const KIND_IDS = Object.keys(SERVER_KINDS) as [Kind, ...Kind[]];
 
 /** The kinds of one protocol family ('webdav' → 'owncloud10' | 'nextcloud' | 'ocis'). */
-export type KindOf<F extends KindFamily> = { [K in Kind]: (typeof SERVER_KINDS)[K]['family'] extends F ? K : never }[Kind];
+export type KindOf<F extends KindFamily> = {
+  [K in Kind]: (typeof SERVER_KINDS)[K]['family'] extends F ? K : never;
+}[Kind];
 
 /** A kind's registry entry. */
 export const kindInfo = (kind: Kind): KindInfo => SERVER_KINDS[kind];

@@ -13,7 +13,9 @@ describe('where an item came from, one way for every server kind', () => {
     expect(folderLabel('/Documents')).toBe('Home / Documents');
     expect(folderLabel('Marketing › Campaigns/2025')).toBe('Marketing / Campaigns / 2025');
     expect(folderLabel('Marketing')).toBe('Marketing');
-    expect(fullPath({ originalFolder: 'Marketing › Campaigns/2025', name: 'brief.pdf' })).toBe('Marketing / Campaigns / 2025 / brief.pdf');
+    expect(fullPath({ originalFolder: 'Marketing › Campaigns/2025', name: 'brief.pdf' })).toBe(
+      'Marketing / Campaigns / 2025 / brief.pdf',
+    );
   });
   it('DocSpace: the full path it is given ("My documents", "Rooms / <room>"); Q4 under two years reads apart', () => {
     expect(folderLabel('My documents / 2023 / Q4')).toBe('My documents / 2023 / Q4');

@@ -18,7 +18,14 @@ export function folderLabel(originalFolder: string): string {
   if (folder === '') return 'Unknown folder';
   if (folder.startsWith('/')) return [HOME, ...folder.split('/').filter((s) => s !== '')].join(SEP);
   const space = folder.indexOf(' › ');
-  if (space > 0) return [folder.slice(0, space), ...folder.slice(space + 3).split('/').filter((s) => s !== '')].join(SEP);
+  if (space > 0)
+    return [
+      folder.slice(0, space),
+      ...folder
+        .slice(space + 3)
+        .split('/')
+        .filter((s) => s !== ''),
+    ].join(SEP);
   return folder;
 }
 

@@ -100,7 +100,6 @@ export const TrashItem = z.object({
 });
 export type TrashItem = z.infer<typeof TrashItem>;
 
-
 /**
  * A trashed file's preview, fetched by main with the account's credentials and handed over as
  * data (never a URL): a small image (PNG, JPEG, GIF or WebP, at most PREVIEW_MAX_BYTES), or why
@@ -109,7 +108,11 @@ export type TrashItem = z.infer<typeof TrashItem>;
 export const PREVIEW_MAX_BYTES = 2 * 1024 * 1024;
 export const PreviewMimeType = z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 export const Preview = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('image'), mimeType: PreviewMimeType, base64: z.string().max(Math.ceil(PREVIEW_MAX_BYTES / 3) * 4) }),
+  z.object({
+    kind: z.literal('image'),
+    mimeType: PreviewMimeType,
+    base64: z.string().max(Math.ceil(PREVIEW_MAX_BYTES / 3) * 4),
+  }),
   z.object({
     kind: z.literal('none'),
     /** 'unsupported': the server kind serves no trash previews; 'not-image': Salvage asks only for images; 'missing': the server has none. */

@@ -67,7 +67,8 @@ export const WatchView = z.object({
 export type WatchView = z.infer<typeof WatchView>;
 
 /** "Nextcloud, alice": the server kind (its product name from the kind registry) and who is signed in. */
-export const accountShort = (account: { kind: AccountKind; userName: string }) => `${kindInfo(account.kind).productName}, ${account.userName}`;
+export const accountShort = (account: { kind: AccountKind; userName: string }) =>
+  `${kindInfo(account.kind).productName}, ${account.userName}`;
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -100,7 +101,10 @@ export function deletionText(
 }
 
 /** An expiry warning's words: "147 items will be deleted for good within 3 days" and "DocSpace, alice". */
-export function expiringText(n: number, account: { kind: AccountKind; userName: string }): { title: string; body: string; line: string } {
+export function expiringText(
+  n: number,
+  account: { kind: AccountKind; userName: string },
+): { title: string; body: string; line: string } {
   const title = `${count(n)} item${n === 1 ? '' : 's'} will be deleted for good within ${EXPIRY_WARNING_DAYS} days`;
   const body = accountShort(account);
   return { title, body, line: `${title} — ${body}` };

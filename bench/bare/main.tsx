@@ -24,7 +24,12 @@ declare global {
 
 function List({ items }: { items: Row[] }) {
   const ref = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => ref.current, estimateSize: () => 36, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => ref.current,
+    estimateSize: () => 36,
+    overscan: 12,
+  });
   return (
     <div id="scroll" ref={ref}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -53,10 +53,25 @@ interface Ids {
 }
 const COMMANDS: Command[] = [
   { name: 'list', target: 'list', items: null, args: () => ['list'] },
-  { name: 'list --parent', target: 'list inside a trashed folder', items: null, args: (i) => ['list', '--parent', i.box] },
+  {
+    name: 'list --parent',
+    target: 'list inside a trashed folder',
+    items: null,
+    args: (i) => ['list', '--parent', i.box],
+  },
   { name: 'events', target: 'list', items: null, args: () => ['events'] },
-  { name: 'restore', target: 'restore', items: 2, args: (i) => ['restore', i.alpha, i.beta, '--on-conflict', 'keep-both'] },
-  { name: 'restore --to', target: 'restore to a folder', items: 2, args: (i) => ['restore', i.alpha, i.beta, '--to', i.dest, '--on-conflict', 'keep-both'] },
+  {
+    name: 'restore',
+    target: 'restore',
+    items: 2,
+    args: (i) => ['restore', i.alpha, i.beta, '--on-conflict', 'keep-both'],
+  },
+  {
+    name: 'restore --to',
+    target: 'restore to a folder',
+    items: 2,
+    args: (i) => ['restore', i.alpha, i.beta, '--to', i.dest, '--on-conflict', 'keep-both'],
+  },
   { name: 'restore (trash unreadable)', target: 'list', items: null, args: (i) => ['restore', i.alpha, i.beta] },
   { name: 'delete', target: 'delete', items: 2, args: (i) => ['delete', i.alpha, i.beta] },
   { name: 'empty', target: 'empty', items: 'trash', args: () => ['empty', '--yes'] },
@@ -89,7 +104,9 @@ function reasonOf(stderr: string, json: boolean): { code: string; message: strin
   if (json) {
     try {
       const error = (JSON.parse(last) as { error?: { code?: unknown; message?: unknown } }).error;
-      return typeof error?.code === 'string' && typeof error.message === 'string' ? { code: error.code, message: error.message } : null;
+      return typeof error?.code === 'string' && typeof error.message === 'string'
+        ? { code: error.code, message: error.message }
+        : null;
     } catch {
       return null;
     }
@@ -116,13 +133,24 @@ for (const kind of KINDS) {
     const services = createMemoryServices();
     let accountId: string | null = null;
     const idsNow = async (): Promise<Ids> => {
-      accountId ??= (await services.accounts.add({ serverUrl: server.url, kind, user: server.user || undefined, secret: server.secret, sessionOnly: true })).id;
+      accountId ??= (
+        await services.accounts.add({
+          serverUrl: server.url,
+          kind,
+          user: server.user || undefined,
+          secret: server.secret,
+          sessionOnly: true,
+        })
+      ).id;
       const top = await services.trash.readAll(accountId, null);
       const id = (name: string) => top.find((i) => i.name === name)!.id;
       return { alpha: id(NAMES[0]), beta: id(NAMES[1]), box: id('Box'), dest: server.destId(), count: top.length };
     };
     const base = () => ['--server', server.url, '--kind', kind, ...(server.user ? ['--user', server.user] : [])];
-    const env = (): Record<string, string> => ({ SALVAGE_DATA_DIR: dataDir, ...(kind === 'docspace' ? { SALVAGE_TOKEN: server.secret } : { SALVAGE_PASSWORD: server.secret }) });
+    const env = (): Record<string, string> => ({
+      SALVAGE_DATA_DIR: dataDir,
+      ...(kind === 'docspace' ? { SALVAGE_TOKEN: server.secret } : { SALVAGE_PASSWORD: server.secret }),
+    });
 
     /** How many requests of a target signing in makes (WebDAV reads the trash root to sign in): the fault skips those. */
     const signInHits = async (target: Op): Promise<number> => {
@@ -134,41 +162,53 @@ for (const kind of KINDS) {
     };
 
     for (const command of COMMANDS) {
-      it.sequential(`${command.name}: every fault ends with exit 0 or a reason, in both modes`, async () => {
-        const problems: string[] = [];
-        let cells = 0;
-        const nth = (await signInHits(command.target)) + 1;
-        for (const [faultName, fault] of Object.entries(FAULTS)) {
-          // --json after every fault; plain text after a few (the reason is printed by the same code in both).
-          for (const json of PLAIN_TOO.has(faultName) ? [false, true] : [true]) {
-            server.control.reset();
-            const ids = await idsNow();
-            const handle = server.control.fault({ ...fault, ...server.target(command.target), nth });
-            const r = await runMain([...command.args(ids), ...base(), ...(json ? ['--json'] : [])], env());
-            server.control.clearFaults();
-            const cell = `${faultName}${json ? ' --json' : ''}`;
-            cells++;
-            if (handle.hits === 0) problems.push(`${cell}: the fault never fired`);
-            if (CONTROL.test(r.stdout) || CONTROL.test(r.stderr)) problems.push(`${cell}: a control character reached the terminal`);
-            if (![0, 1, 2].includes(r.code)) problems.push(`${cell}: exit ${r.code}`);
-            if (r.code !== 0) {
-              const reason = reasonOf(r.stderr, json);
-              if (!reason || !(ERROR_CODES as readonly string[]).includes(reason.code) || !reason.message.trim()) {
-                problems.push(`${cell}: exit ${r.code} without a reason last on stderr: ${JSON.stringify(r.stderr.slice(-300))} (stdout ${JSON.stringify(r.stdout.slice(-200))})`);
+      it.sequential(
+        `${command.name}: every fault ends with exit 0 or a reason, in both modes`,
+        async () => {
+          const problems: string[] = [];
+          let cells = 0;
+          const nth = (await signInHits(command.target)) + 1;
+          for (const [faultName, fault] of Object.entries(FAULTS)) {
+            // --json after every fault; plain text after a few (the reason is printed by the same code in both).
+            for (const json of PLAIN_TOO.has(faultName) ? [false, true] : [true]) {
+              server.control.reset();
+              const ids = await idsNow();
+              const handle = server.control.fault({ ...fault, ...server.target(command.target), nth });
+              const r = await runMain([...command.args(ids), ...base(), ...(json ? ['--json'] : [])], env());
+              server.control.clearFaults();
+              const cell = `${faultName}${json ? ' --json' : ''}`;
+              cells++;
+              if (handle.hits === 0) problems.push(`${cell}: the fault never fired`);
+              if (CONTROL.test(r.stdout) || CONTROL.test(r.stderr))
+                problems.push(`${cell}: a control character reached the terminal`);
+              if (![0, 1, 2].includes(r.code)) problems.push(`${cell}: exit ${r.code}`);
+              if (r.code !== 0) {
+                const reason = reasonOf(r.stderr, json);
+                if (!reason || !(ERROR_CODES as readonly string[]).includes(reason.code) || !reason.message.trim()) {
+                  problems.push(
+                    `${cell}: exit ${r.code} without a reason last on stderr: ${JSON.stringify(r.stderr.slice(-300))} (stdout ${JSON.stringify(r.stdout.slice(-200))})`,
+                  );
+                }
+              }
+              if (command.items !== null && json) {
+                // The batch ran: one line per item, each with an outcome (and a reason when not done); or it stopped before, saying why.
+                const lines = r.stdout.split('\n').filter((l) => l.trim());
+                const results = lines.map(
+                  (l) => JSON.parse(l) as { outcome?: string; error?: { code?: string } | null },
+                );
+                const expected = command.items === 'trash' ? ids.count : command.items;
+                if (results.length !== expected && !(results.length === 0 && r.code !== 0))
+                  problems.push(`${cell}: ${results.length} item lines for ${expected} items`);
+                for (const x of results)
+                  if ((x.outcome === 'failed' || x.outcome === 'cancelled') && !x.error?.code)
+                    problems.push(`${cell}: an item ${x.outcome} without a reason`);
               }
             }
-            if (command.items !== null && json) {
-              // The batch ran: one line per item, each with an outcome (and a reason when not done); or it stopped before, saying why.
-              const lines = r.stdout.split('\n').filter((l) => l.trim());
-              const results = lines.map((l) => JSON.parse(l) as { outcome?: string; error?: { code?: string } | null });
-              const expected = command.items === 'trash' ? ids.count : command.items;
-              if (results.length !== expected && !(results.length === 0 && r.code !== 0)) problems.push(`${cell}: ${results.length} item lines for ${expected} items`);
-              for (const x of results) if ((x.outcome === 'failed' || x.outcome === 'cancelled') && !x.error?.code) problems.push(`${cell}: an item ${x.outcome} without a reason`);
-            }
           }
-        }
-        expect(problems, `${problems.length} of ${cells} cells`).toEqual([]);
-      }, 180_000);
+          expect(problems, `${problems.length} of ${cells} cells`).toEqual([]);
+        },
+        180_000,
+      );
     }
   });
 }

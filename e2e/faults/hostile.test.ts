@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../shared/model';
 import { AppError } from '../../electron/base/errors';
 import type { ReadContext } from '../../electron/providers/webdav/dialect';
-import { MAIN_MAX_TEXT, MAIN_SLICE, parseSabreError, readMultistatus, SABRE_SCAN } from '../../electron/providers/webdav/multistatus';
+import {
+  MAIN_MAX_TEXT,
+  MAIN_SLICE,
+  parseSabreError,
+  readMultistatus,
+  SABRE_SCAN,
+} from '../../electron/providers/webdav/multistatus';
 import { WebDavProvider } from '../../electron/providers/webdav/provider';
 import { createTrashParse } from '../../electron/providers/webdav/trashParse';
 import { createWorkerHost, type WorkerHost } from '../../electron/providers/webdav/trashStream';
@@ -58,14 +64,19 @@ const records: HostileRecord[] = [];
 
 function record(r: Omit<HostileRecord, 'stepsPerChar' | 'passed'> & { problems: string[] }): void {
   const { problems, ...rest } = r;
-  records.push({ ...rest, stepsPerChar: r.chars ? Math.round((r.steps / r.chars) * 100) / 100 : 0, passed: problems.length === 0 });
+  records.push({
+    ...rest,
+    stepsPerChar: r.chars ? Math.round((r.steps / r.chars) * 100) / 100 : 0,
+    passed: problems.length === 0,
+  });
   expect(problems, `${r.case} (${r.path}): told "${r.told}"`).toEqual([]);
 }
 
 /** The bounds every case is held to, as problems found. */
 function bounds(c: HostileCase, stats: XmlScanStats, piece: number, told: string): string[] {
   const problems: string[] = [];
-  if (stats.steps > STEPS_PER_CHAR * stats.chars + 256) problems.push(`${stats.steps} steps for ${stats.chars} characters`);
+  if (stats.steps > STEPS_PER_CHAR * stats.chars + 256)
+    problems.push(`${stats.steps} steps for ${stats.chars} characters`);
   const held = (c.held ?? XML_LIMITS.maxText) + piece + 16;
   if (stats.maxHeld > held) problems.push(`held ${stats.maxHeld} characters (bound ${held})`);
   if ('error' in c.expect && stats.chars > READ_CAP) problems.push(`read ${stats.chars} characters before giving up`);
@@ -141,7 +152,10 @@ function report(): void {
   console.log(`\nHostile-server suite: ${records.length} cases, ${failed} failed\n${JSON.stringify(summary)}`);
   const root = join(import.meta.dirname, '..', '..');
   mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(join(root, 'test-results', 'hostile.json'), `${JSON.stringify({ ...summary, hostileDetail: records }, null, 2)}\n`);
+  writeFileSync(
+    join(root, 'test-results', 'hostile.json'),
+    `${JSON.stringify({ ...summary, hostileDetail: records }, null, 2)}\n`,
+  );
   // Beside the fault matrix's keys: read what is there (the matrix may have written it in this run) and add ours.
   const dirOut = join(import.meta.dirname, 'results');
   mkdirSync(dirOut, { recursive: true });
@@ -154,7 +168,10 @@ function report(): void {
   }
   const { cellsDetail, hostileDetail: _old, ...keys } = existing;
   void _old;
-  writeFileSync(file, `${JSON.stringify({ ...keys, ...summary, ...(cellsDetail ? { cellsDetail } : {}), hostileDetail: records }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...keys, ...summary, ...(cellsDetail ? { cellsDetail } : {}), hostileDetail: records }, null, 2)}\n`,
+  );
 }
 
 const told = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -175,9 +192,16 @@ describe('hostile answers, read by the parser (bytes → items, in this thread)'
           outcome = told(e);
         }
         const problems = bounds(c, parse.stats, piece, outcome);
-        if ('items' in c.expect && outcome !== `${c.expect.items} items`) problems.push(`expected ${c.expect.items} items`);
+        if ('items' in c.expect && outcome !== `${c.expect.items} items`)
+          problems.push(`expected ${c.expect.items} items`);
         if (endless && !outcome.startsWith('still reading')) problems.push('an endless body of valid XML was refused');
-        record({ case: c.name, path: piece === 1024 ? 'parser 1 KiB' : 'parser 64 KiB', told: outcome, ...pick(parse.stats), problems });
+        record({
+          case: c.name,
+          path: piece === 1024 ? 'parser 1 KiB' : 'parser 64 KiB',
+          told: outcome,
+          ...pick(parse.stats),
+          problems,
+        });
       });
     }
   }
@@ -223,7 +247,8 @@ describe('hostile answers, through the listing worker (a trash listing from a se
         if (outcome !== 'stopped') problems.push('an endless listing ended by itself');
       } else {
         problems.push(...bounds(c, stats, 64 * 1024, outcome));
-        if ('items' in c.expect && outcome !== `${c.expect.items} items`) problems.push(`expected ${c.expect.items} items`);
+        if ('items' in c.expect && outcome !== `${c.expect.items} items`)
+          problems.push(`expected ${c.expect.items} items`);
         if ('error' in c.expect) {
           if (!outcome.startsWith('BAD_RESPONSE: ')) problems.push('not a BAD_RESPONSE');
           if (!outcome.includes(new URL(server.url).host)) problems.push('the message does not name the server');
@@ -255,14 +280,28 @@ describe('hostile answers, read on the main thread (a folder listing, 32 KiB per
         });
         outcome = `${found.length} responses`;
       } catch (e) {
-        outcome = endless && controller.signal.aborted ? 'stopped' : e instanceof AppError ? `${e.code}: ${e.message}` : told(e);
+        outcome =
+          endless && controller.signal.aborted
+            ? 'stopped'
+            : e instanceof AppError
+              ? `${e.code}: ${e.message}`
+              : told(e);
       }
       // Text per element is capped lower on main (MAIN_MAX_TEXT): the same answers end sooner there.
-      const onMain: HostileCase = c.main ? { ...c, expect: c.main } : 'error' in c.expect ? { ...c, expect: { error: new RegExp(c.expect.error.source.replace('1,048,576', '65,536')) } } : c;
+      const onMain: HostileCase = c.main
+        ? { ...c, expect: c.main }
+        : 'error' in c.expect
+          ? { ...c, expect: { error: new RegExp(c.expect.error.source.replace('1,048,576', '65,536')) } }
+          : c;
       const problems = endless ? [] : bounds(onMain, last, MAIN_SLICE, outcome);
       if (maxTurn > MAIN_TURN_STEPS) problems.push(`one turn took ${maxTurn} steps (bound ${MAIN_TURN_STEPS})`);
-      if ('error' in onMain.expect && !outcome.startsWith(`BAD_RESPONSE: The answer from ${new URL(server.url).host} could not be read`)) problems.push('not a BAD_RESPONSE naming the server');
-      if ('items' in onMain.expect && outcome !== `${onMain.expect.items} responses`) problems.push(`expected ${onMain.expect.items} responses`);
+      if (
+        'error' in onMain.expect &&
+        !outcome.startsWith(`BAD_RESPONSE: The answer from ${new URL(server.url).host} could not be read`)
+      )
+        problems.push('not a BAD_RESPONSE naming the server');
+      if ('items' in onMain.expect && outcome !== `${onMain.expect.items} responses`)
+        problems.push(`expected ${onMain.expect.items} responses`);
       if (endless && outcome !== 'stopped') problems.push(`expected to be stopped, got ${outcome}`);
       record({ case: c.name, path: 'main', told: outcome, ...pick(last), maxTurnSteps: maxTurn, problems });
     });
@@ -274,7 +313,16 @@ describe('hostile answers, read on the main thread (a folder listing, 32 KiB per
     server.serve(path, { body: c.body });
     const provider = new WebDavProvider(
       'nextcloud',
-      { id: 'main', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'admin', userId: 'admin', userName: 'admin', demo: false },
+      {
+        id: 'main',
+        kind: 'nextcloud',
+        label: '',
+        serverUrl: server.url,
+        user: 'admin',
+        userId: 'admin',
+        userName: 'admin',
+        demo: false,
+      },
       { user: 'admin', secret: 'x' },
       { parseHost: createWorkerHost({ url: built, typescript: false }), http: { retries: 0, timeoutMs: 10_000 } },
     );
@@ -285,8 +333,21 @@ describe('hostile answers, read on the main thread (a folder listing, 32 KiB per
     } catch (e) {
       outcome = e instanceof AppError ? `${e.code}: ${e.message}` : told(e);
     }
-    const problems = outcome.startsWith('BAD_RESPONSE: ') && outcome.includes(new URL(server.url).host) && /a tag longer than/.test(outcome) ? [] : ['not a BAD_RESPONSE naming the server and the limit'];
-    record({ case: `${c.name} (provider.listFolders)`, path: 'main', told: outcome, chars: 0, steps: 0, maxHeld: 0, problems });
+    const problems =
+      outcome.startsWith('BAD_RESPONSE: ') &&
+      outcome.includes(new URL(server.url).host) &&
+      /a tag longer than/.test(outcome)
+        ? []
+        : ['not a BAD_RESPONSE naming the server and the limit'];
+    record({
+      case: `${c.name} (provider.listFolders)`,
+      path: 'main',
+      told: outcome,
+      chars: 0,
+      steps: 0,
+      maxHeld: 0,
+      problems,
+    });
   });
 });
 
@@ -295,9 +356,18 @@ describe('Sabre error bodies', () => {
     it(`${size.toLocaleString('en-US')} characters of unclosed <s:exception>`, () => {
       const body = '<s:exception>'.repeat(Math.ceil(size / 13));
       const found = parseSabreError(body);
-      const problems = found.exception === null && found.message === null ? [] : ['found an exception in a body without one'];
+      const problems =
+        found.exception === null && found.message === null ? [] : ['found an exception in a body without one'];
       // Searched: the first SABRE_SCAN characters, twice at most (one indexOf per tag name).
-      record({ case: `${size} characters of unclosed <s:exception>`, path: 'sabre error', told: JSON.stringify(found), chars: Math.min(size, SABRE_SCAN), steps: 2 * Math.min(body.length, SABRE_SCAN), maxHeld: Math.min(body.length, SABRE_SCAN), problems });
+      record({
+        case: `${size} characters of unclosed <s:exception>`,
+        path: 'sabre error',
+        told: JSON.stringify(found),
+        chars: Math.min(size, SABRE_SCAN),
+        steps: 2 * Math.min(body.length, SABRE_SCAN),
+        maxHeld: Math.min(body.length, SABRE_SCAN),
+        problems,
+      });
     });
   }
 
@@ -312,7 +382,16 @@ describe('Sabre error bodies', () => {
     server.serve(path, { status: 500, body: () => [Array(800_000).fill('<s:exception>').join('')] });
     const provider = new WebDavProvider(
       'nextcloud',
-      { id: 'sabre', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'admin', userId: 'admin', userName: 'admin', demo: false },
+      {
+        id: 'sabre',
+        kind: 'nextcloud',
+        label: '',
+        serverUrl: server.url,
+        user: 'admin',
+        userId: 'admin',
+        userName: 'admin',
+        demo: false,
+      },
       { user: 'admin', secret: 'x' },
       { parseHost: createWorkerHost({ url: built, typescript: false }), http: { retries: 0, timeoutMs: 10_000 } },
     );
@@ -325,8 +404,19 @@ describe('Sabre error bodies', () => {
       outcome = e instanceof AppError ? `${e.code}: ${e.message}` : told(e);
       details = e instanceof AppError ? e.details : undefined;
     }
-    const problems = outcome.startsWith('SERVER') && !(details as { exception?: string } | undefined)?.exception ? [] : [`expected SERVER without an exception, got ${outcome}`];
-    record({ case: '10 MB error answer (500) through the provider', path: 'sabre error', told: outcome, chars: SABRE_SCAN, steps: 2 * SABRE_SCAN, maxHeld: SABRE_SCAN, problems });
+    const problems =
+      outcome.startsWith('SERVER') && !(details as { exception?: string } | undefined)?.exception
+        ? []
+        : [`expected SERVER without an exception, got ${outcome}`];
+    record({
+      case: '10 MB error answer (500) through the provider',
+      path: 'sabre error',
+      told: outcome,
+      chars: SABRE_SCAN,
+      steps: 2 * SABRE_SCAN,
+      maxHeld: SABRE_SCAN,
+      problems,
+    });
   });
 });
 
@@ -342,12 +432,17 @@ function listing(host: WorkerHost, account: string, path: string) {
     finished = s;
     resolve(s);
   };
-  const handle = host.fetch('nextcloud', ctx(account), { url: server.url + path, method: 'PROPFIND', headers: { Depth: '1' }, body: '' }, {
-    items: (chunk) => (items += chunk.length),
-    done: () => end(`${items} items`),
-    error: (e) => end(e instanceof AppError ? `${e.code}: ${e.message}` : told(e)),
-    status: (s) => end(`status ${s}`),
-  });
+  const handle = host.fetch(
+    'nextcloud',
+    ctx(account),
+    { url: server.url + path, method: 'PROPFIND', headers: { Depth: '1' }, body: '' },
+    {
+      items: (chunk) => (items += chunk.length),
+      done: () => end(`${items} items`),
+      error: (e) => end(e instanceof AppError ? `${e.code}: ${e.message}` : told(e)),
+      status: (s) => end(`status ${s}`),
+    },
+  );
   return { ended, handle, finished: () => finished };
 }
 
@@ -359,7 +454,12 @@ describe('one listing never holds up another', () => {
   });
   afterAll(() => host.close());
 
-  const hostileOnes = ['one 300 KB start tag (xmlns aaaa…)', '100,000 levels, each declaring a namespace', '40 MB unterminated text', 'endless stream of skipped elements'];
+  const hostileOnes = [
+    'one 300 KB start tag (xmlns aaaa…)',
+    '100,000 levels, each declaring a namespace',
+    '40 MB unterminated text',
+    'endless stream of skipped elements',
+  ];
   for (const name of hostileOnes) {
     it(`another account lists its 1,000 items while one reads "${name}"`, async () => {
       const c = CASES.find((x) => x.name === name)!;
@@ -382,16 +482,28 @@ describe('one listing never holds up another', () => {
         hostile.handle.abort();
       } else {
         const ended = await hostile.ended;
-        if (!ended.startsWith('BAD_RESPONSE: ') || !('error' in c.expect && c.expect.error.test(ended))) problems.push(`the hostile listing ended with "${ended}"`);
+        if (!ended.startsWith('BAD_RESPONSE: ') || !('error' in c.expect && c.expect.error.test(ended)))
+          problems.push(`the hostile listing ended with "${ended}"`);
       }
       // Either way the hostile server's connection is closed, not left sending.
       await expect.poll(() => server.sent(path).cutShort, { timeout: 10_000 }).toBe(true);
-      record({ case: `healthy listing beside "${name}"`, path: 'other account', told, chars: healthyBody.length, steps: 0, maxHeld: 0, problems });
+      record({
+        case: `healthy listing beside "${name}"`,
+        path: 'other account',
+        told,
+        chars: healthyBody.length,
+        steps: 0,
+        maxHeld: 0,
+        problems,
+      });
     });
   }
 
   it('a parse that runs away is ended with its listing alone; the other account lists meanwhile', async () => {
-    const runaway = createWorkerHost({ url: pathToFileURL(join(dir, 'runaway-worker.js')), typescript: false }, { pingMs: 100, unresponsiveMs: 1_500 });
+    const runaway = createWorkerHost(
+      { url: pathToFileURL(join(dir, 'runaway-worker.js')), typescript: false },
+      { pingMs: 100, unresponsiveMs: 1_500 },
+    );
     try {
       server.serve('/spin', { body: () => ['<d:multistatus xmlns:d="DAV:">'] });
       const stuck = listing(runaway, 'attacker', '/spin');
@@ -401,24 +513,44 @@ describe('one listing never holds up another', () => {
       // start-up), so it is not asserted; the endless-stream cases above show one listing never
       // waits on another. This one shows the runaway is ended alone and the other account's is whole.
       const victimThread = runaway.workers().find((w) => w.accounts.includes('victim'))?.threadId;
-      const attackerThread = stuck.finished() === null ? runaway.workers().find((w) => w.accounts.includes('attacker'))?.threadId : undefined;
+      const attackerThread =
+        stuck.finished() === null
+          ? runaway.workers().find((w) => w.accounts.includes('attacker'))?.threadId
+          : undefined;
       const ended = await stuck.ended;
       const problems: string[] = [];
       if (told !== '1000 items') problems.push(`the healthy listing ended with "${told}"`);
       if (attackerThread !== undefined && attackerThread === victimThread) problems.push('both accounts on one worker');
-      if (!ended.startsWith('BAD_RESPONSE: ') || !ended.includes(new URL(server.url).host) || !/took too long/.test(ended)) problems.push(`the runaway listing ended with "${ended}"`);
-      if (runaway.workers().some((w) => w.accounts.includes('attacker'))) problems.push("the runaway worker is still there");
+      if (
+        !ended.startsWith('BAD_RESPONSE: ') ||
+        !ended.includes(new URL(server.url).host) ||
+        !/took too long/.test(ended)
+      )
+        problems.push(`the runaway listing ended with "${ended}"`);
+      if (runaway.workers().some((w) => w.accounts.includes('attacker')))
+        problems.push('the runaway worker is still there');
       // The account lists again on a fresh worker.
       const again = await listing(runaway, 'attacker', '/healthy').ended;
       if (again !== '1000 items') problems.push(`the attacker's next listing ended with "${again}"`);
-      record({ case: 'a worker stuck in a parse (ended by the watchdog)', path: 'runaway parse', told: ended, chars: 0, steps: 0, maxHeld: 0, problems });
+      record({
+        case: 'a worker stuck in a parse (ended by the watchdog)',
+        path: 'runaway parse',
+        told: ended,
+        chars: 0,
+        steps: 0,
+        maxHeld: 0,
+        problems,
+      });
     } finally {
       await runaway.close();
     }
   });
 
   it('an aborted listing whose worker does not let go ends that worker', async () => {
-    const runaway = createWorkerHost({ url: pathToFileURL(join(dir, 'runaway-worker.js')), typescript: false }, { abortGraceMs: 300, unresponsiveMs: 60_000 });
+    const runaway = createWorkerHost(
+      { url: pathToFileURL(join(dir, 'runaway-worker.js')), typescript: false },
+      { abortGraceMs: 300, unresponsiveMs: 60_000 },
+    );
     try {
       const stuck = listing(runaway, 'attacker', '/spin');
       await expect.poll(() => runaway.workers().length).toBe(1);
@@ -427,14 +559,25 @@ describe('one listing never holds up another', () => {
       await expect.poll(() => runaway.workers().length, { timeout: 10_000 }).toBe(0);
       const again = await listing(runaway, 'attacker', '/healthy').ended;
       const problems = again === '1000 items' ? [] : [`the next listing ended with "${again}"`];
-      record({ case: 'an abort a stuck worker never reads', path: 'runaway parse', told: 'worker ended', chars: 0, steps: 0, maxHeld: 0, problems });
+      record({
+        case: 'an abort a stuck worker never reads',
+        path: 'runaway parse',
+        told: 'worker ended',
+        chars: 0,
+        steps: 0,
+        maxHeld: 0,
+        problems,
+      });
     } finally {
       await runaway.close();
     }
   });
 
   it('a worker that runs out of memory fails its own listing only', async () => {
-    const runaway = createWorkerHost({ url: pathToFileURL(join(dir, 'runaway-worker.js')), typescript: false }, { maxHeapMb: 32 });
+    const runaway = createWorkerHost(
+      { url: pathToFileURL(join(dir, 'runaway-worker.js')), typescript: false },
+      { maxHeapMb: 32 },
+    );
     try {
       server.serve('/oom', { body: () => ['<d:multistatus xmlns:d="DAV:">'] });
       const hog = listing(runaway, 'attacker', '/oom');
@@ -442,8 +585,17 @@ describe('one listing never holds up another', () => {
       const [hogEnded, told] = await Promise.all([hog.ended, healthy.ended]);
       const problems: string[] = [];
       if (told !== '1000 items') problems.push(`the healthy listing ended with "${told}"`);
-      if (!/^BAD_RESPONSE: The trash listing from .* needed more than 32 MB/.test(hogEnded)) problems.push(`the hog ended with "${hogEnded}"`);
-      record({ case: 'a worker out of memory', path: 'runaway parse', told: hogEnded, chars: 0, steps: 0, maxHeld: 0, problems });
+      if (!/^BAD_RESPONSE: The trash listing from .* needed more than 32 MB/.test(hogEnded))
+        problems.push(`the hog ended with "${hogEnded}"`);
+      record({
+        case: 'a worker out of memory',
+        path: 'runaway parse',
+        told: hogEnded,
+        chars: 0,
+        steps: 0,
+        maxHeld: 0,
+        problems,
+      });
     } finally {
       await runaway.close();
     }

@@ -79,11 +79,30 @@ afterAll(() => {
 async function runCell(server: FaultServer, op: Op, faultName: string): Promise<Cell> {
   server.control.reset();
   const services = createMemoryServices();
-  const accountId = (await services.handlers['accounts:add']({ serverUrl: server.url, kind: server.kind, user: server.user, secret: server.secret })).id;
+  const accountId = (
+    await services.handlers['accounts:add']({
+      serverUrl: server.url,
+      kind: server.kind,
+      user: server.user,
+      secret: server.secret,
+    })
+  ).id;
   const top = await services.trash.readAll(accountId, null);
   const mine = NAMES.map((n) => top.find((i) => i.name === n)!);
   const box = top.find((i) => i.name === 'Box')!;
-  const cell: Cell = { kind: server.kind, op, fault: faultName, passed: false, itemsLost: 0, falseSuccesses: 0, falseFailures: 0, noReason: 0, hit: false, told: '', problems: [] };
+  const cell: Cell = {
+    kind: server.kind,
+    op,
+    fault: faultName,
+    passed: false,
+    itemsLost: 0,
+    falseSuccesses: 0,
+    falseFailures: 0,
+    noReason: 0,
+    hit: false,
+    told: '',
+    problems: [],
+  };
   const refs = mine.map((i) => ({ accountId, id: i.id }));
   // Keep both for any conflict: a fault may fake one, and nothing may be overwritten unless the user chose Replace.
   const resolutions = Object.fromEntries(mine.map((i) => [i.key, 'keep-both' as const]));
@@ -92,7 +111,8 @@ async function runCell(server: FaultServer, op: Op, faultName: string): Promise<
 
   if (op === 'undo') {
     const restored = await run(services.ops.restore({ items: refs, destination: { kind: 'original' }, resolutions }));
-    if (restored.results.some((r) => r.outcome !== 'restored')) throw new Error(`setup restore failed: ${JSON.stringify(restored.results)}`);
+    if (restored.results.some((r) => r.outcome !== 'restored'))
+      throw new Error(`setup restore failed: ${JSON.stringify(restored.results)}`);
   }
   const handle = server.control.fault({ ...FAULTS[faultName], ...server.target(op) });
 
@@ -104,18 +124,27 @@ async function runCell(server: FaultServer, op: Op, faultName: string): Promise<
     } catch (e) {
       const err = e as { code?: string; message?: string };
       cell.told = `failed: ${err.code}`;
-      if (!err.code || !(ERROR_CODES as readonly string[]).includes(err.code) || !err.message) cell.problems.push(`no usable reason: ${String(e)}`);
+      if (!err.code || !(ERROR_CODES as readonly string[]).includes(err.code) || !err.message)
+        cell.problems.push(`no usable reason: ${String(e)}`);
     }
     if (listed) {
       cell.told = `${listed.length} listed`;
       const names = listed.map((i) => i.name).sort();
-      if (JSON.stringify(names) !== JSON.stringify(truth)) cell.problems.push(`listing shown as complete but differs: ${names.join(',')} vs ${truth.join(',')}`);
+      if (JSON.stringify(names) !== JSON.stringify(truth))
+        cell.problems.push(`listing shown as complete but differs: ${names.join(',')} vs ${truth.join(',')}`);
     }
   } else {
     let view: OperationView;
-    if (op === 'restore') view = await run(services.ops.restore({ items: refs, destination: { kind: 'original' }, resolutions }));
+    if (op === 'restore')
+      view = await run(services.ops.restore({ items: refs, destination: { kind: 'original' }, resolutions }));
     else if (op === 'restore to a folder')
-      view = await run(services.ops.restore({ items: refs, destination: { kind: 'folder', accountId, folderId: server.destId() }, resolutions }));
+      view = await run(
+        services.ops.restore({
+          items: refs,
+          destination: { kind: 'folder', accountId, folderId: server.destId() },
+          resolutions,
+        }),
+      );
     else if (op === 'delete') view = await run(services.ops.remove(refs));
     else if (op === 'empty') view = await run(services.ops.empty(accountId));
     else view = await run(services.ops.undo(services.runner.list().find((o) => o.kind === 'restore')!.id));
@@ -139,11 +168,26 @@ function judge(server: FaultServer, op: Op, view: OperationView, cell: Cell, liv
   for (const name of names) {
     const r: ItemResult | undefined = results.get(name);
     const inTrash = trash.includes(name);
-    const atDest = op === 'restore' ? server.live('Docs').includes(name) : op === 'restore to a folder' ? server.live('Dest').includes(name) : false;
+    const atDest =
+      op === 'restore'
+        ? server.live('Docs').includes(name)
+        : op === 'restore to a folder'
+          ? server.live('Dest').includes(name)
+          : false;
     const live = server.live('Docs').includes(name);
     // What the server did with it, by operation.
-    const done = op === 'restore' || op === 'restore to a folder' ? atDest && !inTrash : op === 'undo' ? inTrash && !live : !inTrash;
-    const lost = op === 'restore' || op === 'restore to a folder' ? !atDest && !inTrash : op === 'undo' ? !inTrash && !live : false;
+    const done =
+      op === 'restore' || op === 'restore to a folder'
+        ? atDest && !inTrash
+        : op === 'undo'
+          ? inTrash && !live
+          : !inTrash;
+    const lost =
+      op === 'restore' || op === 'restore to a folder'
+        ? !atDest && !inTrash
+        : op === 'undo'
+          ? !inTrash && !live
+          : false;
     if (lost) {
       cell.itemsLost++;
       cell.problems.push(`${name} lost (neither in the trash nor at its destination)`);
@@ -168,7 +212,8 @@ function judge(server: FaultServer, op: Op, view: OperationView, cell: Cell, liv
   }
   // Nothing overwritten or removed that the user did not ask about.
   const neighbour = server.live('Docs').includes('keep.txt');
-  if (!neighbour || (liveBefore.includes('keep.txt') && !neighbour)) cell.problems.push('keep.txt (an untouched neighbour) changed');
+  if (!neighbour || (liveBefore.includes('keep.txt') && !neighbour))
+    cell.problems.push('keep.txt (an untouched neighbour) changed');
 }
 
 function summarise(results: ItemResult[]): string {
@@ -181,7 +226,8 @@ function report(): void {
   if (cells.length === 0) return;
   const faults = Object.keys(FAULTS);
   // In matrix order (the kinds ran side by side, so they finished interleaved).
-  const order = (c: Cell) => (KINDS.indexOf(c.kind) * OPS.length + OPS.indexOf(c.op)) * faults.length + faults.indexOf(c.fault);
+  const order = (c: Cell) =>
+    (KINDS.indexOf(c.kind) * OPS.length + OPS.indexOf(c.op)) * faults.length + faults.indexOf(c.fault);
   cells.sort((a, b) => order(a) - order(b));
   const lines: string[] = [];
   for (const kind of KINDS) {
@@ -189,10 +235,13 @@ function report(): void {
     if (mine.length === 0) continue;
     lines.push(`\n${kind}`.padEnd(30) + OPS.map((o) => o.slice(0, 12).padEnd(13)).join(''));
     for (const f of faults) {
-      lines.push(`  ${f}`.padEnd(30) + OPS.map((o) => {
-        const c = mine.find((x) => x.op === o && x.fault === f);
-        return (c ? (c.passed ? 'ok' : 'FAIL') : '-').padEnd(13);
-      }).join(''));
+      lines.push(
+        `  ${f}`.padEnd(30) +
+          OPS.map((o) => {
+            const c = mine.find((x) => x.op === o && x.fault === f);
+            return (c ? (c.passed ? 'ok' : 'FAIL') : '-').padEnd(13);
+          }).join(''),
+      );
     }
   }
   const passed = cells.filter((c) => c.passed).length;
@@ -205,10 +254,15 @@ function report(): void {
     false_failures: cells.reduce((n, c) => n + c.falseFailures, 0),
     ipc_payloads_fuzzed: fuzzed(),
   };
-  console.log(`\nFault matrix (ok = the fault fired and every invariant held)${lines.join('\n')}\n\n${JSON.stringify(totals)}`);
+  console.log(
+    `\nFault matrix (ok = the fault fired and every invariant held)${lines.join('\n')}\n\n${JSON.stringify(totals)}`,
+  );
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ ...totals, generated: new Date().toISOString(), ...hostile(join(dir, 'latest.json')), cellsDetail: cells }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'latest.json'),
+    `${JSON.stringify({ ...totals, generated: new Date().toISOString(), ...hostile(join(dir, 'latest.json')), cellsDetail: cells }, null, 2)}\n`,
+  );
 }
 
 /** The hostile-server suite's keys (hostile.test.ts writes them into the same file, maybe earlier in this run): kept as they are. */
@@ -226,7 +280,9 @@ function fuzzed(): number {
   const file = join(import.meta.dirname, '..', '..', 'test-results', 'ipc-fuzz.json');
   if (!existsSync(file)) return 0;
   try {
-    return Number((JSON.parse(readFileSync(file, 'utf8')) as { ipc_payloads_fuzzed?: number }).ipc_payloads_fuzzed ?? 0);
+    return Number(
+      (JSON.parse(readFileSync(file, 'utf8')) as { ipc_payloads_fuzzed?: number }).ipc_payloads_fuzzed ?? 0,
+    );
   } catch {
     return 0;
   }

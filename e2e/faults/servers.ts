@@ -13,8 +13,17 @@ import type { AccountKind } from '../../shared/model';
  * for "restore to", and the server's own small test seed around them. Each knows which request
  * an operation's fault should hit, and how to read the truth back from the server's own state.
  */
-export type Op = 'list' | 'list inside a trashed folder' | 'restore' | 'restore to a folder' | 'delete' | 'empty' | 'undo';
-export const OPS: Op[] = ['list', 'list inside a trashed folder', 'restore', 'restore to a folder', 'delete', 'empty', 'undo'];
+export type Op =
+  'list' | 'list inside a trashed folder' | 'restore' | 'restore to a folder' | 'delete' | 'empty' | 'undo';
+export const OPS: Op[] = [
+  'list',
+  'list inside a trashed folder',
+  'restore',
+  'restore to a folder',
+  'delete',
+  'empty',
+  'undo',
+];
 export const NAMES = ['alpha.txt', 'beta.txt'] as const;
 
 export interface FaultServer {
@@ -53,7 +62,8 @@ function seedDocSpace(state: DocSpaceState): void {
   state.addFolder(my, 'Dest', { by: 'alice' });
   state.addFile(docs.id, 'keep.txt', 11, { by: 'alice' });
   const now = state.tree.now();
-  for (const [i, name] of NAMES.entries()) state.addTrashed('alice', docs.id, name, 'file', 100 + i, now - 60_000 * (i + 1));
+  for (const [i, name] of NAMES.entries())
+    state.addTrashed('alice', docs.id, name, 'file', 100 + i, now - 60_000 * (i + 1));
   const box = state.addFolder(my, 'Box', { by: 'alice' });
   state.addFile(box.id, 'inner.txt', 7, { by: 'alice' });
   state.trashNode('alice', box.id, now);
@@ -66,7 +76,11 @@ export async function startFaultServer(kind: AccountKind): Promise<FaultServer> 
     const server = await startDocSpaceServer({ seed: seedDocSpace, opItemMs: 1 });
     const { state } = server;
     const folder = (name: string) => state.childByTitle(state.myRoot('alice'), name, 'folder');
-    const titles = (ids: number) => state.childrenOf(ids).map((n) => state.title(n)).sort();
+    const titles = (ids: number) =>
+      state
+        .childrenOf(ids)
+        .map((n) => state.title(n))
+        .sort();
     const box = () => state.trashOf('alice').find((n) => state.title(n) === 'Box' && n.kind === 'folder') ?? null;
     return {
       kind,
@@ -91,7 +105,11 @@ export async function startFaultServer(kind: AccountKind): Promise<FaultServer> 
             return { method: 'PUT', path: '/api/2.0/files/fileops/emptytrash' };
         }
       },
-      trash: () => state.trashOf('alice').map((n) => state.title(n)).sort(),
+      trash: () =>
+        state
+          .trashOf('alice')
+          .map((n) => state.title(n))
+          .sort(),
       insideBox: () => {
         const b = box();
         return b ? titles(b.id) : null;
@@ -103,15 +121,28 @@ export async function startFaultServer(kind: AccountKind): Promise<FaultServer> 
   const server = await startWebDavServer({ kind, seed: seedWebDav });
   const { tree } = server;
   const alice = WEBDAV_USERS.alice;
-  const trashRoot = kind === 'nextcloud' ? '/remote.php/dav/trashbin/alice/trash' : kind === 'owncloud10' ? '/remote.php/dav/trash-bin/alice' : '/remote.php/dav/spaces/trash-bin/';
+  const trashRoot =
+    kind === 'nextcloud'
+      ? '/remote.php/dav/trashbin/alice/trash'
+      : kind === 'owncloud10'
+        ? '/remote.php/dav/trash-bin/alice'
+        : '/remote.php/dav/spaces/trash-bin/';
   const trashRootRe = kind === 'ocis' ? '/remote.php/dav/spaces/trash-bin/[^/]+' : escape(trashRoot);
   const boxEntry = () => tree.trashOf(alice.id).find((e) => tree.node(e.nodeId).name === 'Box') ?? null;
   const boxKey = () => {
     const e = boxEntry();
     if (!e) return 'none';
-    return kind === 'nextcloud' ? `Box.d${Math.floor(e.deletedAt / 1000)}` : kind === 'ocis' ? ocisKey(e.nodeId) : String(e.id);
+    return kind === 'nextcloud'
+      ? `Box.d${Math.floor(e.deletedAt / 1000)}`
+      : kind === 'ocis'
+        ? ocisKey(e.nodeId)
+        : String(e.id);
   };
-  const names = (id: number) => tree.children(id).map((n) => n.name).sort();
+  const names = (id: number) =>
+    tree
+      .children(id)
+      .map((n) => n.name)
+      .sort();
   return {
     kind,
     url: server.url,
@@ -133,10 +164,17 @@ export async function startFaultServer(kind: AccountKind): Promise<FaultServer> 
         case 'empty':
           return { method: 'DELETE', path: new RegExp(`${trashRootRe}/?$`) };
         case 'undo':
-          return { method: 'DELETE', path: kind === 'ocis' ? /\/remote\.php\/dav\/spaces\/(?!trash-bin)/ : '/remote.php/dav/files/' };
+          return {
+            method: 'DELETE',
+            path: kind === 'ocis' ? /\/remote\.php\/dav\/spaces\/(?!trash-bin)/ : '/remote.php/dav/files/',
+          };
       }
     },
-    trash: () => tree.trashOf(alice.id).map((e) => tree.node(e.nodeId).name).sort(),
+    trash: () =>
+      tree
+        .trashOf(alice.id)
+        .map((e) => tree.node(e.nodeId).name)
+        .sort(),
     insideBox: () => {
       const e = boxEntry();
       return e ? names(e.nodeId) : null;

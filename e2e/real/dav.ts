@@ -56,7 +56,10 @@ export function responses(xml: string): { href: string; prop(local: string): str
     const block = m[1]!;
     const href = xmlUnescape(/<(?:[\w-]+:)?href>([\s\S]*?)<\/(?:[\w-]+:)?href>/.exec(block)?.[1] ?? '');
     // Only the propstat that answered 200.
-    const ok = [...block.matchAll(/<(?:[\w-]+:)?propstat>([\s\S]*?)<\/(?:[\w-]+:)?propstat>/g)].map((p) => p[1]!).find((p) => /HTTP\/1\.1 200/.test(p)) ?? '';
+    const ok =
+      [...block.matchAll(/<(?:[\w-]+:)?propstat>([\s\S]*?)<\/(?:[\w-]+:)?propstat>/g)]
+        .map((p) => p[1]!)
+        .find((p) => /HTTP\/1\.1 200/.test(p)) ?? '';
     out.push({
       href,
       collection: /<(?:[\w-]+:)?collection\s*\/>/.test(ok),
@@ -95,10 +98,15 @@ export class Dav {
     this.auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
 
-  request(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {}): Promise<Answer> {
+  request(
+    method: string,
+    path: string,
+    options: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
+  ): Promise<Answer> {
     const url = new URL(path, this.base);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
+    const body =
+      options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
     return new Promise((resolve, reject) => {
       const req = send(
         url,
@@ -135,7 +143,9 @@ export class Dav {
   }
 
   trashRoot(): string {
-    return this.kind === 'nextcloud' ? `/remote.php/dav/trashbin/${encodeURIComponent(this.user)}/trash` : `/remote.php/dav/trash-bin/${encodeURIComponent(this.user)}/`;
+    return this.kind === 'nextcloud'
+      ? `/remote.php/dav/trashbin/${encodeURIComponent(this.user)}/trash`
+      : `/remote.php/dav/trash-bin/${encodeURIComponent(this.user)}/`;
   }
 
   private async expect(what: string, answer: Promise<Answer>, ok: number[]): Promise<Answer> {
@@ -151,10 +161,18 @@ export class Dav {
    * ownCloud 10 500 for two same-named deletions in one second is the server's own failure, not a
    * busy one). `done` says whether an earlier try acted after all (a DELETE whose file is gone).
    */
-  private async write(what: string, send: () => Promise<Answer>, ok: number[], done?: () => Promise<boolean>): Promise<Answer> {
+  private async write(
+    what: string,
+    send: () => Promise<Answer>,
+    ok: number[],
+    done?: () => Promise<boolean>,
+  ): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       const a = await send();
-      const busy = a.status === 423 || a.status === 503 || (a.status === 500 && /LockWaitTimeout|database is locked|LockedException|Deadlock/i.test(a.text));
+      const busy =
+        a.status === 423 ||
+        a.status === 503 ||
+        (a.status === 500 && /LockWaitTimeout|database is locked|LockedException|Deadlock/i.test(a.text));
       if (!busy || attempt === 6) return this.expect(what, Promise.resolve(a), ok);
       await new Promise((r) => setTimeout(r, 500 * attempt));
       if (done && (await done())) return { ...a, status: ok[0]! };
@@ -164,16 +182,30 @@ export class Dav {
   /** MKCOL every folder on the way (existing ones are fine). */
   async mkdirs(path: string): Promise<void> {
     const parts = path.split('/').filter(Boolean);
-    for (let i = 1; i <= parts.length; i++) await this.write(`MKCOL ${parts.slice(0, i).join('/')}`, () => this.request('MKCOL', this.filesPath(parts.slice(0, i).join('/'))), [201, 405]);
+    for (let i = 1; i <= parts.length; i++)
+      await this.write(
+        `MKCOL ${parts.slice(0, i).join('/')}`,
+        () => this.request('MKCOL', this.filesPath(parts.slice(0, i).join('/'))),
+        [201, 405],
+      );
   }
 
   async put(path: string, content: string): Promise<void> {
-    await this.write(`PUT ${path}`, () => this.request('PUT', this.filesPath(path), { body: content, headers: { 'Content-Type': 'text/plain' } }), [201, 204]);
+    await this.write(
+      `PUT ${path}`,
+      () => this.request('PUT', this.filesPath(path), { body: content, headers: { 'Content-Type': 'text/plain' } }),
+      [201, 204],
+    );
   }
 
   /** DELETE of a live file or folder (into the trash). */
   async trash(path: string): Promise<void> {
-    await this.write(`DELETE ${path}`, () => this.request('DELETE', this.filesPath(path)), [204], async () => (await this.request('PROPFIND', this.filesPath(path), { headers: { Depth: '0' } })).status === 404);
+    await this.write(
+      `DELETE ${path}`,
+      () => this.request('DELETE', this.filesPath(path)),
+      [204],
+      async () => (await this.request('PROPFIND', this.filesPath(path), { headers: { Depth: '0' } })).status === 404,
+    );
   }
 
   /** The content of a live file, or null when there is none. */
@@ -188,7 +220,10 @@ export class Dav {
   async list(path: string): Promise<Map<string, LiveEntry> | null> {
     const body =
       '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><d:resourcetype/><d:getcontentlength/><d:getetag/><oc:fileid/></d:prop></d:propfind>';
-    const a = await this.request('PROPFIND', `${this.filesPath(path)}/`.replace(/\/+$/, '/'), { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    const a = await this.request('PROPFIND', `${this.filesPath(path)}/`.replace(/\/+$/, '/'), {
+      headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
+      body,
+    });
     if (a.status === 404) return null;
     if (a.status !== 207) throw new Error(`PROPFIND ${path}: HTTP ${a.status}`);
     const out = new Map<string, LiveEntry>();
@@ -196,7 +231,13 @@ export class Dav {
     for (const r of responses(a.text)) {
       if (decodeURIComponent(r.href).replace(/\/+$/, '') === self) continue;
       const size = r.prop('getcontentlength');
-      out.set(lastSegment(r.href), { name: lastSegment(r.href), folder: r.collection, size: size === null ? null : Number(size), fileId: r.prop('fileid'), etag: r.prop('getetag') });
+      out.set(lastSegment(r.href), {
+        name: lastSegment(r.href),
+        folder: r.collection,
+        size: size === null ? null : Number(size),
+        fileId: r.prop('fileid'),
+        etag: r.prop('getetag'),
+      });
     }
     return out;
   }
@@ -207,7 +248,10 @@ export class Dav {
     const body = nc
       ? '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:nc="http://nextcloud.org/ns"><d:prop><d:resourcetype/><d:getcontentlength/><nc:trashbin-filename/><nc:trashbin-original-location/><nc:trashbin-deletion-time/></d:prop></d:propfind>'
       : '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><d:resourcetype/><d:getcontentlength/><oc:trashbin-original-filename/><oc:trashbin-original-location/><oc:trashbin-delete-timestamp/></d:prop></d:propfind>';
-    const a = await this.request('PROPFIND', this.trashRoot(), { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    const a = await this.request('PROPFIND', this.trashRoot(), {
+      headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
+      body,
+    });
     if (a.status !== 207) throw new Error(`PROPFIND trash: HTTP ${a.status}`);
     const root = this.trashRoot().replace(/\/+$/, '');
     return responses(a.text)

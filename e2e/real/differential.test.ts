@@ -31,7 +31,11 @@ interface Side {
   dav: Dav;
 }
 
-const side = (name: 'real' | 'test', kind: ServerKind, url: string): Side => ({ name, kind, dav: new Dav(url, USER, PASSWORD, kind) });
+const side = (name: 'real' | 'test', kind: ServerKind, url: string): Side => ({
+  name,
+  kind,
+  dav: new Dav(url, USER, PASSWORD, kind),
+});
 
 // ---------------------------------------------------------------------------------- shapes
 
@@ -54,7 +58,19 @@ function headerShape(name: string, value: string | string[] | undefined): string
   }
 }
 
-const HEADERS = ['content-type', 'content-encoding', 'dav', 'etag', 'oc-etag', 'oc-fileid', 'www-authenticate', 'connection', 'content-length', 'transfer-encoding', 'retry-after'];
+const HEADERS = [
+  'content-type',
+  'content-encoding',
+  'dav',
+  'etag',
+  'oc-etag',
+  'oc-fileid',
+  'www-authenticate',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'retry-after',
+];
 
 /** Text values: shapes for times, numbers, ETags and trash names' stamps; the text otherwise. */
 function textShape(s: string): string {
@@ -71,7 +87,10 @@ function textShape(s: string): string {
 const hrefShape = (href: string) =>
   decodeURIComponent(href)
     .replace(/\.d\d{9,}/g, '.d<time>')
-    .replace(/\/(trash-bin\/[^/]+)((?:\/\d+)+)(\/?)$/, (_, root: string, ids: string, slash: string) => `/${root}${ids.replace(/\d+/g, '<id>')}${slash}`);
+    .replace(
+      /\/(trash-bin\/[^/]+)((?:\/\d+)+)(\/?)$/,
+      (_, root: string, ids: string, slash: string) => `/${root}${ids.replace(/\d+/g, '<id>')}${slash}`,
+    );
 
 interface XmlNode {
   name: string;
@@ -115,7 +134,8 @@ function parseXml(text: string): XmlNode | null {
 const child = (n: XmlNode, local: string) => n.children.find((c) => c.name.endsWith(`}${local}`));
 
 /** A property's value as a shape: its children's names, or its text's shape. */
-const valueShape = (p: XmlNode): string => (p.children.length ? `<${p.children.map((c) => c.name).join(' ')}>` : textShape(p.text.trim()));
+const valueShape = (p: XmlNode): string =>
+  p.children.length ? `<${p.children.map((c) => c.name).join(' ')}>` : textShape(p.text.trim());
 
 /** The shape of an XML body: its root, namespaces, and for a multistatus each response's href and propstats; for an error its exception and message. */
 function xmlShape(text: string): unknown {
@@ -144,7 +164,9 @@ function xmlShape(text: string): unknown {
       children: root.children.map((c) => c.name),
       exception: child(root, 'exception')?.text.trim(),
       // Nextcloud lists one reason per enabled auth backend: app_api's depends on the install, not on the server's version.
-      message: (child(root, 'message')?.text.trim() ?? '').replace(/\d{4,}/g, '<n>').replace(', AppAPIAuth has not passed', ''),
+      message: (child(root, 'message')?.text.trim() ?? '')
+        .replace(/\d{4,}/g, '<n>')
+        .replace(', AppAPIAuth has not passed', ''),
     };
   }
   return { root: root.name, ns: root.ns };
@@ -153,7 +175,12 @@ function xmlShape(text: string): unknown {
 /** The shape of a JSON value: keys and value types, recursively. */
 function jsonShape(v: unknown): unknown {
   if (Array.isArray(v)) return v.length ? [jsonShape(v[0])] : [];
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, jsonShape(x)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => [k, jsonShape(x)])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
   return v === null ? 'null' : typeof v;
 }
 
@@ -180,13 +207,24 @@ function shape(a: Answer, options: { headers?: string[]; json?: (v: unknown) => 
 async function ensureRealUser(url: string, admin: { user: string; password: string }, kind: ServerKind): Promise<void> {
   const dav = new Dav(url, admin.user, admin.password, kind);
   const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
-  const headers = { 'OCS-APIRequest': 'true', 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
-  const made = await dav.request('POST', '/ocs/v1.php/cloud/users?format=json', { headers, body: form({ userid: USER, password: PASSWORD }) });
+  const headers = {
+    'OCS-APIRequest': 'true',
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
+  const made = await dav.request('POST', '/ocs/v1.php/cloud/users?format=json', {
+    headers,
+    body: form({ userid: USER, password: PASSWORD }),
+  });
   const code = (JSON.parse(made.text) as { ocs: { meta: { statuscode: number } } }).ocs.meta.statuscode;
   if (code === 102) {
     // There from an earlier run: make sure of the password.
-    const set = await dav.request('PUT', `/ocs/v1.php/cloud/users/${USER}?format=json`, { headers, body: form({ key: 'password', value: PASSWORD }) });
-    if (set.status !== 200) throw new Error(`could not set ${USER}'s password: HTTP ${set.status} ${set.text.slice(0, 200)}`);
+    const set = await dav.request('PUT', `/ocs/v1.php/cloud/users/${USER}?format=json`, {
+      headers,
+      body: form({ key: 'password', value: PASSWORD }),
+    });
+    if (set.status !== 200)
+      throw new Error(`could not set ${USER}'s password: HTTP ${set.status} ${set.text.slice(0, 200)}`);
   } else if (code !== 100) throw new Error(`could not create the user ${USER}: ${made.text.slice(0, 300)}`);
 }
 
@@ -206,7 +244,10 @@ const byLocation = (entries: TrashEntry[], location: string) => entries.find((e)
 function restoreRequest(s: Side, e: TrashEntry, to: string): { path: string; destination: string } {
   const base = s.dav.base.origin;
   if (s.kind === 'nextcloud') {
-    return { path: `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(e.id)}`, destination: `${base}/remote.php/dav/trashbin/${USER}/restore/${encodeURIComponent(e.id)}` };
+    return {
+      path: `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(e.id)}`,
+      destination: `${base}/remote.php/dav/trashbin/${USER}/restore/${encodeURIComponent(e.id)}`,
+    };
   }
   return { path: `/remote.php/dav/trash-bin/${USER}/${e.id}`, destination: `${base}${s.dav.filesPath(to)}` };
 }
@@ -255,18 +296,30 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
         expect(fromTest, `${title}: the test server (left) against the real ${kind} (right)`).toEqual(fromReal);
       });
 
-    compare('status.php', async (s) => shape(await s.dav.request('GET', '/status.php', { headers: { Authorization: '' } }), { json: jsonShape }));
+    compare('status.php', async (s) =>
+      shape(await s.dav.request('GET', '/status.php', { headers: { Authorization: '' } }), { json: jsonShape }),
+    );
 
     compare('OCS cloud/user (v1 and v2, with and without OCS-APIRequest, gzip accepted)', async (s) => {
       const pick = (v: unknown) => {
         const o = v as { ocs: { meta: Record<string, unknown>; data: Record<string, unknown> } };
-        return { meta: { status: o.ocs.meta.status, statuscode: o.ocs.meta.statuscode }, data: { id: o.ocs.data.id, 'display-name': o.ocs.data['display-name'] } };
+        return {
+          meta: { status: o.ocs.meta.status, statuscode: o.ocs.meta.statuscode },
+          data: { id: o.ocs.data.id, 'display-name': o.ocs.data['display-name'] },
+        };
       };
       const out: unknown[] = [];
       for (const v of ['v1', 'v2']) {
         for (const ocs of [true, false]) {
-          const a = await s.dav.request('GET', `/ocs/${v}.php/cloud/user?format=json`, { headers: { ...(ocs ? { 'OCS-APIRequest': 'true' } : {}), 'Accept-Encoding': 'gzip' } });
-          out.push(shape(a, { headers: ['content-type', 'content-encoding', 'www-authenticate'], json: a.status === 200 ? pick : jsonShape }));
+          const a = await s.dav.request('GET', `/ocs/${v}.php/cloud/user?format=json`, {
+            headers: { ...(ocs ? { 'OCS-APIRequest': 'true' } : {}), 'Accept-Encoding': 'gzip' },
+          });
+          out.push(
+            shape(a, {
+              headers: ['content-type', 'content-encoding', 'www-authenticate'],
+              json: a.status === 200 ? pick : jsonShape,
+            }),
+          );
         }
       }
       return out;
@@ -281,8 +334,18 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
     });
 
     compare('PUT, MKCOL and DELETE of live files: statuses and the headers Salvage reads', async (s) => [
-      shape(await s.dav.request('PUT', s.dav.filesPath(`${D}/put.txt`), { body: 'one', headers: { 'Content-Type': 'text/plain' } })),
-      shape(await s.dav.request('PUT', s.dav.filesPath(`${D}/put.txt`), { body: 'two', headers: { 'Content-Type': 'text/plain' } })),
+      shape(
+        await s.dav.request('PUT', s.dav.filesPath(`${D}/put.txt`), {
+          body: 'one',
+          headers: { 'Content-Type': 'text/plain' },
+        }),
+      ),
+      shape(
+        await s.dav.request('PUT', s.dav.filesPath(`${D}/put.txt`), {
+          body: 'two',
+          headers: { 'Content-Type': 'text/plain' },
+        }),
+      ),
       shape(await s.dav.request('MKCOL', s.dav.filesPath(`${D}/made`))),
       shape(await s.dav.request('MKCOL', s.dav.filesPath(`${D}/made`))),
       shape(await s.dav.request('MKCOL', s.dav.filesPath(`${D}/nowhere/made`))),
@@ -291,9 +354,24 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
     ]);
 
     compare('stat and listing of live files (the provider’s own PROPFIND bodies)', async (s) => [
-      shape(await s.dav.request('PROPFIND', s.dav.filesPath(`${D}/b.txt`), { headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' }, body: STAT_BODY })),
-      shape(await s.dav.request('PROPFIND', s.dav.filesPath(`${D}/keep`), { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body: STAT_BODY })),
-      shape(await s.dav.request('PROPFIND', s.dav.filesPath(`${D}/nothing-here.txt`), { headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' }, body: STAT_BODY })),
+      shape(
+        await s.dav.request('PROPFIND', s.dav.filesPath(`${D}/b.txt`), {
+          headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' },
+          body: STAT_BODY,
+        }),
+      ),
+      shape(
+        await s.dav.request('PROPFIND', s.dav.filesPath(`${D}/keep`), {
+          headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
+          body: STAT_BODY,
+        }),
+      ),
+      shape(
+        await s.dav.request('PROPFIND', s.dav.filesPath(`${D}/nothing-here.txt`), {
+          headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' },
+          body: STAT_BODY,
+        }),
+      ),
     ]);
 
     compare('the trash listing: the dialect’s body, Depth 0, 1 and infinity, compressed when asked', async (s) => {
@@ -301,7 +379,10 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
       await s.dav.trash(`${D}/sub`);
       const body = dialects[kind].trashPropfind;
       const listing = (depth: string, extra: Record<string, string> = {}) =>
-        s.dav.request('PROPFIND', s.dav.trashRoot(), { headers: { Depth: depth, 'Content-Type': 'application/xml; charset=utf-8', ...extra }, body });
+        s.dav.request('PROPFIND', s.dav.trashRoot(), {
+          headers: { Depth: depth, 'Content-Type': 'application/xml; charset=utf-8', ...extra },
+          body,
+        });
       const gz = await listing('1', { 'Accept-Encoding': 'gzip, deflate' });
       const plain = await listing('1');
       return {
@@ -310,7 +391,12 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
         infinity: shape(await listing('infinity'), { headers: ['content-type'] }),
         gzip: {
           encoding: gz.headers['content-encoding'] ?? null,
-          framing: gz.headers['content-length'] !== undefined ? 'length' : gz.headers['transfer-encoding'] ? 'chunked' : 'close',
+          framing:
+            gz.headers['content-length'] !== undefined
+              ? 'length'
+              : gz.headers['transfer-encoding']
+                ? 'chunked'
+                : 'close',
           sameShape: JSON.stringify(xmlShape(gz.text)) === JSON.stringify(xmlShape(plain.text)),
         },
       };
@@ -318,8 +404,16 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
 
     compare('inside a trashed folder', async (s) => {
       const sub = byLocation(await s.dav.trashEntries(), `${D}/sub`)!;
-      const path = s.kind === 'nextcloud' ? `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(sub.id)}/` : `/remote.php/dav/trash-bin/${USER}/${sub.id}/`;
-      return shape(await s.dav.request('PROPFIND', path, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body: dialects[kind].trashPropfind }));
+      const path =
+        s.kind === 'nextcloud'
+          ? `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(sub.id)}/`
+          : `/remote.php/dav/trash-bin/${USER}/${sub.id}/`;
+      return shape(
+        await s.dav.request('PROPFIND', path, {
+          headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
+          body: dialects[kind].trashPropfind,
+        }),
+      );
     });
 
     compare('a restored file keeps its id, ETag and modification time', async (s) => {
@@ -337,32 +431,53 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
     compare('restore to a free name: the answer, and the file back', async (s) => {
       const a = byLocation(await s.dav.trashEntries(), `${D}/a.txt`)!;
       const r = restoreRequest(s, a, `${D}/a.txt`);
-      const answer = await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, ...(s.kind === 'owncloud10' ? { Overwrite: 'F' } : {}) } });
-      return { answer: shape(answer), content: await s.dav.read(`${D}/a.txt`), again: shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination } })) };
+      const answer = await s.dav.request('MOVE', r.path, {
+        headers: { Destination: r.destination, ...(s.kind === 'owncloud10' ? { Overwrite: 'F' } : {}) },
+      });
+      return {
+        answer: shape(answer),
+        content: await s.dav.read(`${D}/a.txt`),
+        again: shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination } })),
+      };
     });
 
-    compare('restore onto a taken name: what happens to the file there (Replace) and to the one restored', async (s) => {
-      await s.dav.trash(`${D}/b.txt`);
-      await s.dav.put(`${D}/b.txt`, 'bravo, new');
-      // Past the second of that deletion, so no same-second collision mixes in (that has its own check).
-      await new Promise((r) => setTimeout(r, 1100));
-      const b = byLocation(await s.dav.trashEntries(), `${D}/b.txt`)!;
-      const r = restoreRequest(s, b, `${D}/b.txt`);
-      const out: Record<string, unknown> = {};
-      if (s.kind === 'owncloud10') {
-        out.overwriteF = shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'F' } }));
-        out.overwriteX = shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'X' } }));
-        out.overwriteT = shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'T' } }));
-      } else {
-        out.overwriteF = shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'F' } }));
-        out.restored = shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination } }));
-      }
-      const live = await s.dav.list(D);
-      const names = [...live!.keys()].filter((n) => n.startsWith('b')).sort();
-      out.live = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await s.dav.read(`${D}/${n}`)] as const)));
-      out.trash = (await s.dav.trashEntries()).filter((e) => e.location === `${D}/b.txt`).map((e) => ({ name: e.name, location: e.location }));
-      return out;
-    });
+    compare(
+      'restore onto a taken name: what happens to the file there (Replace) and to the one restored',
+      async (s) => {
+        await s.dav.trash(`${D}/b.txt`);
+        await s.dav.put(`${D}/b.txt`, 'bravo, new');
+        // Past the second of that deletion, so no same-second collision mixes in (that has its own check).
+        await new Promise((r) => setTimeout(r, 1100));
+        const b = byLocation(await s.dav.trashEntries(), `${D}/b.txt`)!;
+        const r = restoreRequest(s, b, `${D}/b.txt`);
+        const out: Record<string, unknown> = {};
+        if (s.kind === 'owncloud10') {
+          out.overwriteF = shape(
+            await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'F' } }),
+          );
+          out.overwriteX = shape(
+            await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'X' } }),
+          );
+          out.overwriteT = shape(
+            await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'T' } }),
+          );
+        } else {
+          out.overwriteF = shape(
+            await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination, Overwrite: 'F' } }),
+          );
+          out.restored = shape(await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination } }));
+        }
+        const live = await s.dav.list(D);
+        const names = [...live!.keys()].filter((n) => n.startsWith('b')).sort();
+        out.live = Object.fromEntries(
+          await Promise.all(names.map(async (n) => [n, await s.dav.read(`${D}/${n}`)] as const)),
+        );
+        out.trash = (await s.dav.trashEntries())
+          .filter((e) => e.location === `${D}/b.txt`)
+          .map((e) => ({ name: e.name, location: e.location }));
+        return out;
+      },
+    );
 
     compare('restore when the folder it was in is gone', async (s) => {
       await s.dav.trash(`${D}/gone/g.txt`);
@@ -376,53 +491,77 @@ for (const kind of ['nextcloud', 'owncloud10'] as ServerKind[]) {
 
     compare('delete one trash item, then again', async (s) => {
       const g = byLocation(await s.dav.trashEntries(), `${D}/gone`)!;
-      const path = s.kind === 'nextcloud' ? `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(g.id)}` : `/remote.php/dav/trash-bin/${USER}/${g.id}`;
+      const path =
+        s.kind === 'nextcloud'
+          ? `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(g.id)}`
+          : `/remote.php/dav/trash-bin/${USER}/${g.id}`;
       return [shape(await s.dav.request('DELETE', path)), shape(await s.dav.request('DELETE', path))];
     });
 
-    compare('the same name deleted from three folders within one second: one trash file, which location it shows, where a restore puts it', async (s) => {
-      // Three DELETEs at once, so the real server stamps them in one second (retried with fresh
-      // names when it does not). Which one it takes last is its own business: the facts compared
-      // are stated relative to the copy that survived (the one whose content the trash file has).
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const name = `same${attempt}.txt`;
-        for (const f of ['A', 'B', 'C']) {
-          await s.dav.mkdirs(`${D}/same/${f}`);
-          await s.dav.put(`${D}/same/${f}/${name}`, f);
+    compare(
+      'the same name deleted from three folders within one second: one trash file, which location it shows, where a restore puts it',
+      async (s) => {
+        // Three DELETEs at once, so the real server stamps them in one second (retried with fresh
+        // names when it does not). Which one it takes last is its own business: the facts compared
+        // are stated relative to the copy that survived (the one whose content the trash file has).
+        for (let attempt = 0; attempt < 8; attempt++) {
+          const name = `same${attempt}.txt`;
+          for (const f of ['A', 'B', 'C']) {
+            await s.dav.mkdirs(`${D}/same/${f}`);
+            await s.dav.put(`${D}/same/${f}/${name}`, f);
+          }
+          await Promise.all(['A', 'B', 'C'].map((f) => s.dav.trash(`${D}/same/${f}/${name}`)));
+          const entries = (await s.dav.trashEntries()).filter((e) => e.name === name);
+          if (entries.length !== 1) {
+            for (const e of entries)
+              await s.dav.request(
+                'DELETE',
+                s.kind === 'nextcloud'
+                  ? `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(e.id)}`
+                  : `/remote.php/dav/trash-bin/${USER}/${e.id}`,
+              );
+            continue;
+          }
+          const [e] = entries;
+          const shown = e!.location.split('/').slice(-2, -1)[0]!;
+          // Restore to the place the listing shows (ownCloud 10 takes any destination; Nextcloud picks its own).
+          const r = restoreRequest(s, e!, `${D}/same/${shown}/${name}`);
+          const answer = await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination } });
+          const where = (
+            await Promise.all(
+              ['A', 'B', 'C'].map(async (f) => [f, await s.dav.read(`${D}/same/${f}/${name}`)] as const),
+            )
+          ).filter(([, c]) => c !== null);
+          const [landed, content] = where[0] ?? [null, null];
+          return {
+            trashEntries: 1,
+            restore: answer.status,
+            filesAfterRestore: where.length,
+            listingShowsTheSurvivor: shown === content,
+            landedWhereTheListingSays: landed === shown,
+            landedWhereTheSurvivorWas: landed === content,
+            leftInTrash: (await s.dav.trashEntries()).filter((x) => x.name === name).length,
+          };
         }
-        await Promise.all(['A', 'B', 'C'].map((f) => s.dav.trash(`${D}/same/${f}/${name}`)));
-        const entries = (await s.dav.trashEntries()).filter((e) => e.name === name);
-        if (entries.length !== 1) {
-          for (const e of entries) await s.dav.request('DELETE', s.kind === 'nextcloud' ? `/remote.php/dav/trashbin/${USER}/trash/${encodeURIComponent(e.id)}` : `/remote.php/dav/trash-bin/${USER}/${e.id}`);
-          continue;
-        }
-        const [e] = entries;
-        const shown = e!.location.split('/').slice(-2, -1)[0]!;
-        // Restore to the place the listing shows (ownCloud 10 takes any destination; Nextcloud picks its own).
-        const r = restoreRequest(s, e!, `${D}/same/${shown}/${name}`);
-        const answer = await s.dav.request('MOVE', r.path, { headers: { Destination: r.destination } });
-        const where = (await Promise.all(['A', 'B', 'C'].map(async (f) => [f, await s.dav.read(`${D}/same/${f}/${name}`)] as const))).filter(([, c]) => c !== null);
-        const [landed, content] = where[0] ?? [null, null];
-        return {
-          trashEntries: 1,
-          restore: answer.status,
-          filesAfterRestore: where.length,
-          listingShowsTheSurvivor: shown === content,
-          landedWhereTheListingSays: landed === shown,
-          landedWhereTheSurvivorWas: landed === content,
-          leftInTrash: (await s.dav.trashEntries()).filter((x) => x.name === name).length,
-        };
-      }
-      return 'never three deletions within one second';
-    });
+        return 'never three deletions within one second';
+      },
+    );
 
-    compare('emptying the trash', async (s) => [shape(await s.dav.request('DELETE', s.dav.trashRoot())), (await s.dav.trashEntries()).length, shape(await s.dav.request('DELETE', s.dav.trashRoot()))]);
+    compare('emptying the trash', async (s) => [
+      shape(await s.dav.request('DELETE', s.dav.trashRoot())),
+      (await s.dav.trashEntries()).length,
+      shape(await s.dav.request('DELETE', s.dav.trashRoot())),
+    ]);
 
     compare('how answers travel (PHP’s built-in server)', async (s) => {
       const a = await s.dav.request('PROPFIND', s.dav.filesPath(D), { headers: { Depth: '1' } });
       const e = await s.dav.request('PUT', s.dav.filesPath(`${D}/t.txt`), { body: 'x' });
       return {
-        multistatus: { connection: a.headers.connection, length: a.headers['content-length'] ?? null, chunked: a.headers['transfer-encoding'] ?? null },
+        multistatus: {
+          connection: a.headers.connection,
+          length: a.headers['content-length'] ?? null,
+          chunked: a.headers['transfer-encoding'] ?? null,
+        },
         empty: { connection: e.headers.connection, length: e.headers['content-length'] ?? null },
       };
     });

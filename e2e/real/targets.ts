@@ -20,7 +20,10 @@ import { Dav, pool, type ServerKind } from './dav';
  * without one, by PUT.
  */
 
-export const REAL_ENV: Record<ServerKind, string> = { nextcloud: 'SALVAGE_REAL_NEXTCLOUD', owncloud10: 'SALVAGE_REAL_OWNCLOUD' };
+export const REAL_ENV: Record<ServerKind, string> = {
+  nextcloud: 'SALVAGE_REAL_NEXTCLOUD',
+  owncloud10: 'SALVAGE_REAL_OWNCLOUD',
+};
 
 export interface Target {
   /** "Nextcloud (real)", "ownCloud 10 (test server)". */
@@ -48,7 +51,8 @@ export interface RealConfig {
 /** Reads SALVAGE_REAL_* as the kit's JSON line, a file holding it, or a URL with credentials. */
 export function parseRealConfig(value: string): RealConfig {
   let text = value.trim();
-  if (!text.startsWith('{') && !/^https?:\/\//i.test(text) && existsSync(text)) text = readFileSync(text, 'utf8').trim().split('\n').pop() ?? '';
+  if (!text.startsWith('{') && !/^https?:\/\//i.test(text) && existsSync(text))
+    text = readFileSync(text, 'utf8').trim().split('\n').pop() ?? '';
   if (text.startsWith('{')) {
     const o = JSON.parse(text) as Record<string, unknown>;
     if (typeof o.url !== 'string') throw new Error('the JSON has no "url"');
@@ -72,12 +76,17 @@ export function parseRealConfig(value: string): RealConfig {
 export function realTarget(kind: ServerKind): { target: () => Target } | { skip: string } {
   const name = REAL_ENV[kind];
   const value = process.env[name];
-  if (!value) return { skip: `no real ${kind === 'nextcloud' ? 'Nextcloud' : 'ownCloud 10'}: set ${name} to the JSON line its kit's \`up\` prints (see README, "Real-server contract suite")` };
+  if (!value)
+    return {
+      skip: `no real ${kind === 'nextcloud' ? 'Nextcloud' : 'ownCloud 10'}: set ${name} to the JSON line its kit's \`up\` prints (see README, "Real-server contract suite")`,
+    };
   let config: RealConfig;
   try {
     config = parseRealConfig(value);
   } catch (e) {
-    return { skip: `${name} is not the kit's JSON line, a file holding it, or a URL with credentials: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      skip: `${name} is not the kit's JSON line, a file holding it, or a URL with credentials: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   return { target: () => realServer(kind, config) };
 }
@@ -93,7 +102,10 @@ function realServer(kind: ServerKind, config: RealConfig): Target {
     password: config.password,
     dav,
     workdir: config.workdir,
-    seed: (files) => (config.workdir && files.size > 50 ? seedThroughWorkdir(config.workdir, config.user, files) : seedThroughPut(dav, files)),
+    seed: (files) =>
+      config.workdir && files.size > 50
+        ? seedThroughWorkdir(config.workdir, config.user, files)
+        : seedThroughPut(dav, files),
     close: async () => undefined,
   };
 }
@@ -138,8 +150,12 @@ async function seedThroughWorkdir(workdir: string, user: string, files: Readonly
   };
   for (const top of tops) {
     chownTree(join(root, top));
-    const scan = spawnSync(join(workdir, 'occ'), ['files:scan', `--path=/${user}/files/${top}`], { encoding: 'utf8', timeout: 15 * 60_000 });
-    if (scan.status !== 0) throw new Error(`occ files:scan /${user}/files/${top} failed (${scan.status}): ${scan.stderr || scan.stdout}`);
+    const scan = spawnSync(join(workdir, 'occ'), ['files:scan', `--path=/${user}/files/${top}`], {
+      encoding: 'utf8',
+      timeout: 15 * 60_000,
+    });
+    if (scan.status !== 0)
+      throw new Error(`occ files:scan /${user}/files/${top} failed (${scan.status}): ${scan.stderr || scan.stdout}`);
   }
 }
 
@@ -151,7 +167,11 @@ async function seedThroughWorkdir(workdir: string, user: string, files: Readonly
 export async function testServerTarget(kind: ServerKind): Promise<Target> {
   const env = transportFromEnv();
   const transport: TransportSetting = Object.keys(env).length ? env : 'php';
-  const server: WebDavServer = await startWebDavServer({ kind, transport, seed: (tree: FileTree) => seedTestState(tree) });
+  const server: WebDavServer = await startWebDavServer({
+    kind,
+    transport,
+    seed: (tree: FileTree) => seedTestState(tree),
+  });
   const user = WEBDAV_USERS.alice;
   const dav = new Dav(server.url, user.id, user.appPassword, kind);
   return {

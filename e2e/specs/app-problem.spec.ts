@@ -14,17 +14,25 @@ test('the window says when something failed inside Salvage, and keeps working', 
   test.skip(process.platform === 'win32', 'SIGUSR2 plants the error');
   const dir = mkdtempSync(join(tmpdir(), 'salvage-problem-'));
   const planted = join(dir, 'throw-on-signal.mjs');
-  writeFileSync(planted, "process.on('SIGUSR2', () => setTimeout(() => { throw new Error('escaped on purpose'); }, 0));\n");
+  writeFileSync(
+    planted,
+    "process.on('SIGUSR2', () => setTimeout(() => { throw new Error('escaped on purpose'); }, 0));\n",
+  );
   const { handle, child } = await startHost(['--no-demo'], ['--import', pathToFileURL(planted).href]);
   try {
     await page.setViewportSize({ width: 800, height: 560 });
     await handle.open(page);
     await expect(page.getByTestId('app-problem')).toHaveCount(0);
     // The page listens to main's events once the first screen is up; give the stream a moment to connect.
-    await expect.poll(async () => {
-      child.kill('SIGUSR2');
-      return page.getByTestId('app-problem').count();
-    }, { timeout: 15_000, intervals: [500, 1000, 2000] }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          child.kill('SIGUSR2');
+          return page.getByTestId('app-problem').count();
+        },
+        { timeout: 15_000, intervals: [500, 1000, 2000] },
+      )
+      .toBeGreaterThan(0);
     const banner = page.getByTestId('app-problem');
     await expect(banner).toHaveText('Salvage hit an unexpected error (escaped on purpose) and kept running.OK');
     await screenshot(page, 'app-problem-800');

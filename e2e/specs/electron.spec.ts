@@ -18,23 +18,45 @@ test.skip(Boolean(binary.path) && noDisplay, 'Electron needs a display on Linux 
 
 test('the desktop window is hardened and the renderer sees only window.salvage', async () => {
   const userData = mkdtempSync(join(tmpdir(), 'salvage-electron-'));
-  const app = await electron.launch({ executablePath: binary.path!, args: ['.'], env: { ...process.env, SALVAGE_USER_DATA: userData } });
+  const app = await electron.launch({
+    executablePath: binary.path!,
+    args: ['.'],
+    env: { ...process.env, SALVAGE_USER_DATA: userData },
+  });
   try {
     const page = await app.firstWindow();
     await expect(page.getByRole('heading', { name: 'Salvage', level: 1 })).toBeVisible();
     const prefs = await app.evaluate(({ BrowserWindow }) => {
       const contents = BrowserWindow.getAllWindows()[0]!.webContents;
       const p = (contents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences();
-      return { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration, webSecurity: p.webSecurity, url: contents.getURL() };
+      return {
+        contextIsolation: p.contextIsolation,
+        sandbox: p.sandbox,
+        nodeIntegration: p.nodeIntegration,
+        webSecurity: p.webSecurity,
+        url: contents.getURL(),
+      };
     });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, url: 'app://salvage/index.html' });
+    expect(prefs).toEqual({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      url: 'app://salvage/index.html',
+    });
     const renderer = await page.evaluate(() => ({
       keys: Object.keys((window as unknown as { salvage: object }).salvage).sort(),
       require: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
     expect(renderer).toEqual({ keys: ['invoke', 'on'], require: 'undefined', process: 'undefined' });
-    const info = await page.evaluate(() => (window as unknown as { salvage: { invoke(c: string, p: unknown): Promise<{ value: { host: string; secretStorage: string } }> } }).salvage.invoke('app:info', {}));
+    const info = await page.evaluate(() =>
+      (
+        window as unknown as {
+          salvage: { invoke(c: string, p: unknown): Promise<{ value: { host: string; secretStorage: string } }> };
+        }
+      ).salvage.invoke('app:info', {}),
+    );
     expect(info.value.host).toBe('electron');
     expect(['encrypted', 'weak-backend']).toContain(info.value.secretStorage);
   } finally {

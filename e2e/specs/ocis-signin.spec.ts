@@ -1,7 +1,14 @@
 import { expect, screenshot, test } from '../fixtures';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { OCIS_SPACES, seedTestState, WEBDAV_USERS } from '../../electron/demo/servers/webdav/seed';
-import { latestOperation, openAddAccount, openTrash, row, startOcisWithSpaces, waitForOperation } from './trash-helpers';
+import {
+  latestOperation,
+  openAddAccount,
+  openTrash,
+  row,
+  startOcisWithSpaces,
+  waitForOperation,
+} from './trash-helpers';
 
 const alice = WEBDAV_USERS.alice;
 
@@ -12,7 +19,10 @@ const alice = WEBDAV_USERS.alice;
  * of a project space is restored. The browser host hands the page over as a link (a click opens
  * it; the desktop app opens it in the system browser itself).
  */
-test('oCIS: sign in through the browser from the add-account dialog, then restore from a project space', async ({ page, host }) => {
+test('oCIS: sign in through the browser from the add-account dialog, then restore from a project space', async ({
+  page,
+  host,
+}) => {
   const server = await startOcisWithSpaces();
   server.frontEnd.oidcLoginPage = true;
   try {
@@ -46,7 +56,8 @@ test('oCIS: sign in through the browser from the add-account dialog, then restor
     await idp.close();
 
     await expect(dialog).toHaveCount(0);
-    const accounts = await host.invoke<{ kind: string; userName: string; browserSignIn?: boolean; status: string }[]>('accounts:list');
+    const accounts =
+      await host.invoke<{ kind: string; userName: string; browserSignIn?: boolean; status: string }[]>('accounts:list');
     expect(accounts).toEqual([expect.objectContaining({ kind: 'ocis', userName: 'Alice Adams', browserSignIn: true })]);
 
     await expect(row(page, 'plan.pdf')).toContainText('Marketing / Campaigns / 2025');
@@ -64,10 +75,18 @@ test('oCIS: a browser sign-in that ended runs again from "Sign in again"', async
   const server = await startWebDavServer({ kind: 'ocis', seed: seedTestState });
   try {
     // Signed in through the browser by the API, as the dialog does.
-    const start = await host.invoke<{ flowId: string; authorizeUrl: string }>('accounts:oidcStart', { serverUrl: server.url, label: 'alice@ocis.test' });
+    const start = await host.invoke<{ flowId: string; authorizeUrl: string }>('accounts:oidcStart', {
+      serverUrl: server.url,
+      label: 'alice@ocis.test',
+    });
     const authorize = await fetch(start.authorizeUrl, { redirect: 'manual' });
     await fetch(authorize.headers.get('location')!);
-    await expect.poll(async () => (await host.invoke<{ account: unknown }>('accounts:oidcPoll', { flowId: start.flowId })).account !== null).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await host.invoke<{ account: unknown }>('accounts:oidcPoll', { flowId: start.flowId })).account !== null,
+      )
+      .toBe(true);
     await openTrash(page, host, 'notes.txt');
 
     server.frontEnd.revokeRefreshTokens();
@@ -91,15 +110,22 @@ test('oCIS: a browser sign-in that ended runs again from "Sign in again"', async
   }
 });
 
-test('oCIS: a browser sign-in declined in the browser says so in the dialog, and Try again starts over', async ({ page, host }) => {
+test('oCIS: a browser sign-in declined in the browser says so in the dialog, and Try again starts over', async ({
+  page,
+  host,
+}) => {
   const server = await startWebDavServer({ kind: 'ocis', seed: seedTestState });
   try {
     const dialog = await openAddAccount(page, host, server.url);
     await dialog.getByRole('button', { name: 'Sign in with your browser' }).click();
     const authorize = new URL((await dialog.getByRole('link', { name: 'Open sign-in page' }).getAttribute('href'))!);
     // The identity provider sends the browser back with an error instead of a code (the user declined).
-    await fetch(`${authorize.searchParams.get('redirect_uri')}?error=access_denied&state=${authorize.searchParams.get('state')}`);
-    await expect(dialog.getByTestId('browser-sign-in-error')).toContainText('The sign-in in the browser did not complete');
+    await fetch(
+      `${authorize.searchParams.get('redirect_uri')}?error=access_denied&state=${authorize.searchParams.get('state')}`,
+    );
+    await expect(dialog.getByTestId('browser-sign-in-error')).toContainText(
+      'The sign-in in the browser did not complete',
+    );
     await expect(dialog.getByTestId('browser-sign-in-error')).not.toContainText('app password');
     await dialog.getByRole('button', { name: 'Try again' }).click();
     await expect(dialog.getByRole('button', { name: 'Sign in with your browser' })).toBeVisible();

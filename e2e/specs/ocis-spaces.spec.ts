@@ -4,10 +4,19 @@ import { latestOperation, openTrash, row, startOcisWithSpaces, waitForOperation 
 
 const alice = WEBDAV_USERS.alice;
 
-test('Infinite Scale: the personal and project spaces in one list; restore an item from a project space', async ({ page, host }) => {
+test('Infinite Scale: the personal and project spaces in one list; restore an item from a project space', async ({
+  page,
+  host,
+}) => {
   const server = await startOcisWithSpaces();
   try {
-    await host.invoke('accounts:add', { serverUrl: server.url, kind: 'ocis', user: alice.id, secret: alice.appPassword, label: 'alice@ocis.test' });
+    await host.invoke('accounts:add', {
+      serverUrl: server.url,
+      kind: 'ocis',
+      user: alice.id,
+      secret: alice.appPassword,
+      label: 'alice@ocis.test',
+    });
     await openTrash(page, host, 'plan.pdf');
     await expect(row(page, 'notes.txt')).toBeVisible(); // personal space
     await expect(row(page, 'plan.pdf')).toContainText('Marketing / Campaigns / 2025');
@@ -25,10 +34,19 @@ test('Infinite Scale: the personal and project spaces in one list; restore an it
   }
 });
 
-test("Infinite Scale: a viewer's items say before trying that they cannot be restored; Restore is disabled with the reason beside it", async ({ page, host }) => {
+test("Infinite Scale: a viewer's items say before trying that they cannot be restored; Restore is disabled with the reason beside it", async ({
+  page,
+  host,
+}) => {
   const server = await startOcisWithSpaces();
   try {
-    await host.invoke('accounts:add', { serverUrl: server.url, kind: 'ocis', user: alice.id, secret: alice.appPassword, label: 'alice@ocis.test' });
+    await host.invoke('accounts:add', {
+      serverUrl: server.url,
+      kind: 'ocis',
+      user: alice.id,
+      secret: alice.appPassword,
+      label: 'alice@ocis.test',
+    });
     await host.open(page);
     await expect(row(page, 'minutes.pdf').getByTestId('row-limit')).toHaveText('view only');
     await expect(row(page, 'plan.pdf').getByTestId('row-limit')).toHaveCount(0);
@@ -36,7 +54,9 @@ test("Infinite Scale: a viewer's items say before trying that they cannot be res
     await row(page, 'minutes.pdf').locator('.cell-name').click();
     const restore = page.getByRole('button', { name: 'Restore', exact: true });
     await expect(restore).toBeDisabled();
-    await expect(page.getByTestId('restore-limit')).toHaveText('Cannot be restored: You are a viewer of Board: only its managers and editors can restore from its trash.');
+    await expect(page.getByTestId('restore-limit')).toHaveText(
+      'Cannot be restored: You are a viewer of Board: only its managers and editors can restore from its trash.',
+    );
     await expect(page.getByRole('button', { name: 'Delete permanently' })).toBeDisabled();
     await page.getByRole('button', { name: 'Details' }).click();
     await expect(page.getByTestId('details-limits')).toContainText('viewer of Board');
@@ -49,7 +69,9 @@ test("Infinite Scale: a viewer's items say before trying that they cannot be res
     expect(server.tree.snapshot(OCIS_SPACES.board.id).trash.map((t) => t.name)).toEqual(['minutes.pdf']);
 
     // With an item the user may restore: Restore goes ahead with it, the viewer's is left out and said so.
-    await row(page, 'plan.pdf').locator('.cell-name').click({ modifiers: ['Control'] });
+    await row(page, 'plan.pdf')
+      .locator('.cell-name')
+      .click({ modifiers: ['Control'] });
     await expect(restore).toBeEnabled();
     await expect(page.getByTestId('restore-limit')).toContainText('1 of 2 cannot be restored and are left out');
     await restore.click();

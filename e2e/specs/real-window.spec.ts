@@ -18,7 +18,10 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
   test.describe(`the window against the real ${kind === 'nextcloud' ? 'Nextcloud' : 'ownCloud 10'} kit`, () => {
     test.skip('skip' in real, 'skip' in real ? real.skip : '');
 
-    test(`${COUNT.toLocaleString('en-US')} items restored into a folder of 3,000 files from the window: each back once, where it was`, async ({ page, host }) => {
+    test(`${COUNT.toLocaleString('en-US')} items restored into a folder of 3,000 files from the window: each back once, where it was`, async ({
+      page,
+      host,
+    }) => {
       test.setTimeout(40 * 60_000);
       if (!('target' in real)) return;
       const t = real.target();
@@ -30,7 +33,13 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       await pool(gone, 6, (n) => t.dav.trash(`${folder}/${n}`));
       expect((await t.dav.list(folder))!.size).toBe(COUNT * 3);
 
-      await host.invoke('accounts:add', { serverUrl: t.url, kind, user: t.user, secret: t.password, label: `${kind} kit` });
+      await host.invoke('accounts:add', {
+        serverUrl: t.url,
+        kind,
+        user: t.user,
+        secret: t.password,
+        label: `${kind} kit`,
+      });
       await host.open(page);
       const count = page.getByTestId('view-count');
       await expect(count).toHaveAttribute('data-complete', 'true', { timeout: 120_000 });
@@ -47,8 +56,14 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
 
       // The server: every file back in its folder with its own content, no other name there, nothing left in the trash.
       const big = (await t.dav.list(folder))!;
-      expect([...big.keys()].filter((n) => !all.includes(n)), 'files that are not the originals').toEqual([]);
-      expect(gone.filter((n) => !big.has(n)), 'not back in the folder').toEqual([]);
+      expect(
+        [...big.keys()].filter((n) => !all.includes(n)),
+        'files that are not the originals',
+      ).toEqual([]);
+      expect(
+        gone.filter((n) => !big.has(n)),
+        'not back in the folder',
+      ).toEqual([]);
       expect((await t.dav.trashEntries()).filter((e) => e.location.startsWith(`${folder}/`))).toEqual([]);
       for (const n of gone.filter((_, i) => i % 50 === 0)) expect(await t.dav.read(`${folder}/${n}`)).toBe(n);
     });

@@ -20,8 +20,15 @@ function recordCalls(page: Page): string[] {
 
 /** The conflicts main answered with to the next pre-check, as the page received them. */
 async function nextConflicts(page: Page) {
-  const response = await page.waitForResponse((r) => r.url().endsWith('/api/invoke') && (r.request().postDataJSON() as { channel: string }).channel === 'ops:checkConflicts');
-  const body = (await response.json()) as { ok: boolean; value: { conflicts: { name: string; targetPath: string; source: string }[] } };
+  const response = await page.waitForResponse(
+    (r) =>
+      r.url().endsWith('/api/invoke') &&
+      (r.request().postDataJSON() as { channel: string }).channel === 'ops:checkConflicts',
+  );
+  const body = (await response.json()) as {
+    ok: boolean;
+    value: { conflicts: { name: string; targetPath: string; source: string }[] };
+  };
   return body.value.conflicts;
 }
 
@@ -42,7 +49,8 @@ async function webdav(host: HostHandle, account: TestAccount) {
   const serverUrl = accounts.find((a) => a.id === account.id)!.serverUrl.replace(/\/$/, '');
   const user = WEBDAV_USERS.alice;
   const auth = { Authorization: `Basic ${Buffer.from(`${user.id}:${user.appPassword}`).toString('base64')}` };
-  const url = (path: string) => `${serverUrl}/remote.php/dav/files/${user.id}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  const url = (path: string) =>
+    `${serverUrl}/remote.php/dav/files/${user.id}/${path.split('/').map(encodeURIComponent).join('/')}`;
   const send = async (method: string, path: string, body?: string) => {
     const res = await fetch(url(path), { method, headers: auth, body });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status}`);
@@ -58,13 +66,19 @@ async function webdav(host: HostHandle, account: TestAccount) {
   };
 }
 
-test('double-click and Enter on a row restore nothing; Restore and its shortcut do', async ({ page, host, account }) => {
+test('double-click and Enter on a row restore nothing; Restore and its shortcut do', async ({
+  page,
+  host,
+  account,
+}) => {
   const calls = recordCalls(page);
   await openTrash(page, host);
   await row(page, 'Batch 05.txt').locator('.cell-name').dblclick();
   await expect(row(page, 'Batch 05.txt')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Enter');
-  await row(page, 'Batch 06.txt').locator('.cell-name').click({ modifiers: ['Shift'] });
+  await row(page, 'Batch 06.txt')
+    .locator('.cell-name')
+    .click({ modifiers: ['Shift'] });
   await page.keyboard.press('Enter');
   // A restore, had one started, would have asked main to check the destination by now.
   await page.waitForTimeout(750);
@@ -90,7 +104,11 @@ for (const kind of SERVER_KINDS) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
 
-    test('conflict dialog: the full destination path, exact sizes and dates, which side is newer and which is larger', async ({ page, host, account }) => {
+    test('conflict dialog: the full destination path, exact sizes and dates, which side is newer and which is larger', async ({
+      page,
+      host,
+      account,
+    }) => {
       account.addFile('Reports/2024', 'Batch 03.txt', 77); // newer (now) than the trashed one (deleted 3 minutes ago), and smaller
       await openTrash(page, host);
       await row(page, 'Batch 03.txt').locator('.cell-name').click();
@@ -116,7 +134,11 @@ for (const kind of SERVER_KINDS) {
       await expect(existing).toContainText('Changed since');
       await expect(existing).toContainText(DATED('Last changed'));
       await expect(existing).not.toContainText('Larger');
-      await expect(item.getByRole('radiogroup', { name: 'What to do with Batch 03.txt' }).getByRole('radio', { name: 'Keep both' })).toBeChecked();
+      await expect(
+        item
+          .getByRole('radiogroup', { name: 'What to do with Batch 03.txt' })
+          .getByRole('radio', { name: 'Keep both' }),
+      ).toBeChecked();
       await lightAndDark(page, `${kind}-conflict-exact`);
 
       // Cancel changes nothing.
@@ -126,7 +148,11 @@ for (const kind of SERVER_KINDS) {
       expect(account.trash()).toContain('Batch 03.txt');
     });
 
-    test('the undo toast names the restored file and goes once it cannot undo any more', async ({ page, host, account }) => {
+    test('the undo toast names the restored file and goes once it cannot undo any more', async ({
+      page,
+      host,
+      account,
+    }) => {
       await openTrash(page, host);
       await row(page, 'Batch 09.txt').locator('.cell-name').click();
       await page.getByRole('button', { name: 'Restore', exact: true }).click();
@@ -142,7 +168,9 @@ for (const kind of SERVER_KINDS) {
       await showEarlierBatches(page);
       await expect(page.getByTestId('operation').nth(1).getByRole('button', { name: 'Undo' })).toHaveCount(0);
       await expect(page.getByTestId('operation').nth(1).getByTestId('undo-note')).toContainText('Can’t undo:');
-      await expect(latestOperation(page).getByTestId('operation-state')).toContainText('Done — 1 moved back to the trash');
+      await expect(latestOperation(page).getByTestId('operation-state')).toContainText(
+        'Done — 1 moved back to the trash',
+      );
       await expect(row(page, 'Batch 09.txt')).toHaveCount(1);
       expect(account.trash()).toContain('Batch 09.txt');
       await lightAndDark(page, `${kind}-undo-note`);
@@ -150,7 +178,11 @@ for (const kind of SERVER_KINDS) {
   });
 }
 
-test('the toast counts only what was put back, and leaves after 10 s unless hovered or focused', async ({ page, host, account }) => {
+test('the toast counts only what was put back, and leaves after 10 s unless hovered or focused', async ({
+  page,
+  host,
+  account,
+}) => {
   await page.clock.install();
   account.addFile('Reports/2024', 'Batch 02.txt', 5);
   await openTrash(page, host);
@@ -182,8 +214,10 @@ test.describe('nextcloud', () => {
 
   test('a long path wraps in full in the conflict dialog', async ({ page, host, account }) => {
     const dav = await webdav(host, account);
-    const folder = 'Quarterly planning and budget reviews for the whole organisation 2026/Board meeting material (final, approved, do not edit)';
-    const name = 'Budget 2026 — consolidated forecast with every department’s numbers, revised after the November review.xlsx';
+    const folder =
+      'Quarterly planning and budget reviews for the whole organisation 2026/Board meeting material (final, approved, do not edit)';
+    const name =
+      'Budget 2026 — consolidated forecast with every department’s numbers, revised after the November review.xlsx';
     await dav.mkdirs(folder);
     await dav.put(`${folder}/${name}`, 2_345_678);
     await dav.trash(`${folder}/${name}`);
@@ -194,9 +228,16 @@ test.describe('nextcloud', () => {
 
     const item = conflictRow(page, name);
     const path = item.getByTestId('conflict-path');
-    await expect(path).toHaveText(new RegExp(`${folder.split('/').join(' / ').replace(/[()]/g, '\\$&')} / ${name.replace(/[.()]/g, '\\$&')}$`));
+    await expect(path).toHaveText(
+      new RegExp(`${folder.split('/').join(' / ').replace(/[()]/g, '\\$&')} / ${name.replace(/[.()]/g, '\\$&')}$`),
+    );
     // Shown whole: wrapped onto several lines inside the dialog, never cut with an ellipsis.
-    const box = await path.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, height: el.getBoundingClientRect().height, overflow: getComputedStyle(el.parentElement!).textOverflow }));
+    const box = await path.evaluate((el) => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+      height: el.getBoundingClientRect().height,
+      overflow: getComputedStyle(el.parentElement!).textOverflow,
+    }));
     expect(box.scroll).toBeLessThanOrEqual(box.client);
     expect(box.height).toBeGreaterThan(20);
     expect(box.overflow).not.toBe('ellipsis');
@@ -205,7 +246,11 @@ test.describe('nextcloud', () => {
     await lightAndDark(page, 'nextcloud-conflict-long-path');
   });
 
-  test('two selected items that would land on the same path: said plainly, Keep both by default', async ({ page, host, account }) => {
+  test('two selected items that would land on the same path: said plainly, Keep both by default', async ({
+    page,
+    host,
+    account,
+  }) => {
     const dav = await webdav(host, account);
     // A second "Batch 01.txt" from the same folder lands in the trash (deleted now, 500 bytes).
     await dav.put('Reports/2024/Batch 01.txt', 500);
@@ -214,10 +259,15 @@ test.describe('nextcloud', () => {
     const both = row(page, 'Batch 01.txt');
     await expect(both).toHaveCount(2);
     await both.nth(0).locator('.cell-name').click();
-    await both.nth(1).locator('.cell-name').click({ modifiers: ['ControlOrMeta'] });
+    await both
+      .nth(1)
+      .locator('.cell-name')
+      .click({ modifiers: ['ControlOrMeta'] });
     await page.getByRole('button', { name: 'Restore', exact: true }).click();
 
-    await expect(page.getByRole('dialog', { name: 'Two selected items would be restored to the same path' })).toBeVisible();
+    await expect(
+      page.getByRole('dialog', { name: 'Two selected items would be restored to the same path' }),
+    ).toBeVisible();
     const item = conflictRow(page, 'Batch 01.txt');
     await expect(item).toContainText('Two selected items would be restored to this same path');
     await expect(item.getByRole('group', { name: 'Also selected' })).toContainText(DATED('Deleted'));

@@ -25,7 +25,13 @@ base('a restore cut short by a crash resumes at the next launch', async ({ page 
   const restored = () => server.tree.children(server.tree.resolve('alice', 'Bulk')!.id).length;
   try {
     const first = await startHost(args);
-    await first.handle.invoke('accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: alice.id, secret: alice.appPassword, label: 'alice@nextcloud.test' });
+    await first.handle.invoke('accounts:add', {
+      serverUrl: server.url,
+      kind: 'nextcloud',
+      user: alice.id,
+      secret: alice.appPassword,
+      label: 'alice@nextcloud.test',
+    });
     await first.handle.open(page);
     await page.getByPlaceholder(/^Search/).fill('bulk-');
     await expect(row(page, 'bulk-59.txt')).toBeVisible();
@@ -52,7 +58,9 @@ base('a restore cut short by a crash resumes at the next launch', async ({ page 
       // Nothing restored twice ("(restored)" copies), nothing left behind in the trash.
       const names = server.tree.children(server.tree.resolve('alice', 'Bulk')!.id).map((n) => n.name);
       expect(names.filter((n) => n.includes('(restored'))).toEqual([]);
-      expect(server.tree.trashOf('alice').filter((e) => server.tree.node(e.nodeId).name.startsWith('bulk-'))).toEqual([]);
+      expect(server.tree.trashOf('alice').filter((e) => server.tree.node(e.nodeId).name.startsWith('bulk-'))).toEqual(
+        [],
+      );
       await expect(card.getByRole('button', { name: 'Resume' })).toBeDisabled();
     } finally {
       second.child.kill('SIGTERM');

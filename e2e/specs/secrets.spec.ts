@@ -43,8 +43,12 @@ test('secrets never appear in anything the renderer receives', async ({ page, ho
     await invoke('trash:list', { accountId: account!.id, parentId: null, cursor: null });
     await invoke('app:info');
     await invoke('ops:list');
-    await expect(invoke('accounts:test', { serverUrl: server.url, kind: 'docspace', secret: `${TEST_KEYS.bob}-wrong` })).rejects.toThrow(/AUTH_FAILED/);
-    await expect(invoke('accounts:reauth', { accountId: account!.id, secret: `${TEST_KEYS.aliceReadOnly}-wrong` })).rejects.toThrow();
+    await expect(
+      invoke('accounts:test', { serverUrl: server.url, kind: 'docspace', secret: `${TEST_KEYS.bob}-wrong` }),
+    ).rejects.toThrow(/AUTH_FAILED/);
+    await expect(
+      invoke('accounts:reauth', { accountId: account!.id, secret: `${TEST_KEYS.aliceReadOnly}-wrong` }),
+    ).rejects.toThrow();
     await invoke('accounts:reauth', { accountId: account!.id, secret: TEST_KEYS.alice });
     await invoke('accounts:add', { serverUrl: server.url, kind: 'docspace', secret: TEST_KEYS.bob, label: 'Bob' });
     await invoke('accounts:list');
@@ -64,7 +68,9 @@ test('WebDAV (Nextcloud, ownCloud 10): app passwords and passwords never appear 
   const nextcloud = await startWebDavServer({ kind: 'nextcloud' });
   const owncloud = await startWebDavServer({ kind: 'owncloud10' });
   const { alice, bob } = WEBDAV_USERS;
-  const watch = new SecretWatch([alice.appPassword, alice.password, bob.appPassword, bob.password], { users: ['alice', 'bob'] });
+  const watch = new SecretWatch([alice.appPassword, alice.password, bob.appPassword, bob.password], {
+    users: ['alice', 'bob'],
+  });
   try {
     await watch.attach(page, host);
     const invoke = watch.invoker(host);
@@ -86,10 +92,29 @@ test('WebDAV (Nextcloud, ownCloud 10): app passwords and passwords never appear 
     await expect(row(page, 'notes.txt')).toHaveCount(0);
 
     // ownCloud 10 directly, with the login password; then failures that could echo the input.
-    const oc = await invoke<{ id: string }>('accounts:add', { serverUrl: owncloud.url, kind: 'owncloud10', user: alice.id, secret: alice.password });
+    const oc = await invoke<{ id: string }>('accounts:add', {
+      serverUrl: owncloud.url,
+      kind: 'owncloud10',
+      user: alice.id,
+      secret: alice.password,
+    });
     await invoke('trash:list', { accountId: oc.id, parentId: null, cursor: null });
-    await expect(invoke('accounts:test', { serverUrl: owncloud.url, kind: 'owncloud10', user: bob.id, secret: `${bob.password}-wrong` })).rejects.toThrow(/AUTH_FAILED/);
-    await expect(invoke('accounts:add', { serverUrl: nextcloud.url, kind: 'nextcloud', user: bob.id, secret: `${bob.appPassword}x` })).rejects.toThrow();
+    await expect(
+      invoke('accounts:test', {
+        serverUrl: owncloud.url,
+        kind: 'owncloud10',
+        user: bob.id,
+        secret: `${bob.password}-wrong`,
+      }),
+    ).rejects.toThrow(/AUTH_FAILED/);
+    await expect(
+      invoke('accounts:add', {
+        serverUrl: nextcloud.url,
+        kind: 'nextcloud',
+        user: bob.id,
+        secret: `${bob.appPassword}x`,
+      }),
+    ).rejects.toThrow();
     await invoke('accounts:reauth', { accountId: oc.id, secret: alice.appPassword });
     await invoke('accounts:list');
 

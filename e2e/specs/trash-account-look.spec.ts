@@ -29,7 +29,13 @@ async function threeAccounts(host: HostHandle) {
         tree.writeFile('alice', `Documents/${BUDGET}`, 77);
       },
     });
-    await host.invoke('accounts:add', { serverUrl: server.url, kind, user: alice.id, secret: alice.appPassword, label });
+    await host.invoke('accounts:add', {
+      serverUrl: server.url,
+      kind,
+      user: alice.id,
+      secret: alice.appPassword,
+      label,
+    });
     servers.push(server);
   }
   return servers;
@@ -37,9 +43,15 @@ async function threeAccounts(host: HostHandle) {
 
 /** The colour a swatch is painted in. */
 const colourOf = (swatch: Locator) => swatch.evaluate((el) => getComputedStyle(el).backgroundColor);
-const sidebarEntry = (page: Page, label: string) => page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: new RegExp(`^${label.replace(/[()]/g, '\\$&')}`) });
+const sidebarEntry = (page: Page, label: string) =>
+  page
+    .getByRole('navigation', { name: 'Accounts' })
+    .getByRole('button', { name: new RegExp(`^${label.replace(/[()]/g, '\\$&')}`) });
 
-test('several accounts: the conflict dialog, the batch card, its results and the toast say whose each item is', async ({ page, host }) => {
+test('several accounts: the conflict dialog, the batch card, its results and the toast say whose each item is', async ({
+  page,
+  host,
+}) => {
   const servers = await threeAccounts(host);
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -72,7 +84,10 @@ test('several accounts: the conflict dialog, the batch card, its results and the
   }
 });
 
-test('an account keeps one colour: sidebar, rows and timeline, in All accounts and alone; narrow rows carry the account', async ({ page, host }) => {
+test('an account keeps one colour: sidebar, rows and timeline, in All accounts and alone; narrow rows carry the account', async ({
+  page,
+  host,
+}) => {
   const servers = await threeAccounts(host);
   try {
     await page.setViewportSize({ width: 800, height: 560 });
@@ -87,8 +102,16 @@ test('an account keeps one colour: sidebar, rows and timeline, in All accounts a
 
     // The timeline paints each account in that same colour, with every account shown and with it alone.
     await page.setViewportSize({ width: 1400, height: 900 });
-    const timelineColours = async () => Object.fromEntries((await page.getByTestId('deletion-timeline').getAttribute('data-colours'))!.split('|').map((p) => p.split('=') as [string, string]));
-    await page.getByRole('button', { name: /Timeline/ }).first().click();
+    const timelineColours = async () =>
+      Object.fromEntries(
+        (await page.getByTestId('deletion-timeline').getAttribute('data-colours'))!
+          .split('|')
+          .map((p) => p.split('=') as [string, string]),
+      );
+    await page
+      .getByRole('button', { name: /Timeline/ })
+      .first()
+      .click();
     const all = await timelineColours();
     await sidebarEntry(page, 'ownCloud (home)').click();
     await expect(page.getByRole('heading', { name: 'ownCloud (home)' })).toBeVisible();
@@ -96,14 +119,16 @@ test('an account keeps one colour: sidebar, rows and timeline, in All accounts a
     expect(Object.keys(alone)).toHaveLength(1);
     const [id] = Object.keys(alone);
     expect(alone[id!]).toBe(all[id!]);
-    expect(await colourOf(sidebarEntry(page, 'ownCloud (home)').locator('.swatch'))).toBe(await page.evaluate((c) => {
-      const el = document.createElement('span');
-      el.style.background = c;
-      document.body.append(el);
-      const rgb = getComputedStyle(el).backgroundColor;
-      el.remove();
-      return rgb;
-    }, alone[id!]!));
+    expect(await colourOf(sidebarEntry(page, 'ownCloud (home)').locator('.swatch'))).toBe(
+      await page.evaluate((c) => {
+        const el = document.createElement('span');
+        el.style.background = c;
+        document.body.append(el);
+        const rgb = getComputedStyle(el).backgroundColor;
+        el.remove();
+        return rgb;
+      }, alone[id!]!),
+    );
   } finally {
     await Promise.all(servers.map((s) => s.close()));
   }

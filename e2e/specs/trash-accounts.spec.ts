@@ -4,7 +4,10 @@ import { seedTrashWindowPortal, seedTrashWindowTree } from '../fixtures';
 import { startWebDavServer } from '../../electron/demo/servers/webdav/server';
 import { openAddAccount, openTrash, row, selectRange, selectedNames } from './trash-helpers';
 
-test('Add account: address, detected server, the right credential field, Test connection, Add', async ({ page, host }) => {
+test('Add account: address, detected server, the right credential field, Test connection, Add', async ({
+  page,
+  host,
+}) => {
   const server = await startDocSpaceServer({ seed: seedTrashWindowPortal });
   try {
     const dialog = await openAddAccount(page, host, server.url);
@@ -24,7 +27,9 @@ test('Add account: address, detected server, the right credential field, Test co
     await screenshot(page, 'add-account-dark');
     await dialog.getByRole('button', { name: 'Add account' }).click();
     await expect(dialog).toHaveCount(0);
-    await expect(page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: /^Work DocSpace/ })).toBeVisible();
+    await expect(
+      page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: /^Work DocSpace/ }),
+    ).toBeVisible();
     await expect(row(page, 'Batch 01.txt')).toBeVisible();
     const accounts = await host.invoke<{ label: string; kind: string }[]>('accounts:list');
     expect(accounts.map((a) => [a.label, a.kind])).toEqual([['Work DocSpace', 'docspace']]);
@@ -33,10 +38,19 @@ test('Add account: address, detected server, the right credential field, Test co
   }
 });
 
-test('credentials expired: the list and the selection stay, Sign in again reloads', async ({ page, host, docspace }) => {
+test('credentials expired: the list and the selection stay, Sign in again reloads', async ({
+  page,
+  host,
+  docspace,
+}) => {
   await openTrash(page, host);
   await selectRange(page, 'Batch 02.txt', 'Batch 04.txt');
-  docspace.control.fault({ status: 401, times: Infinity, body: '{"error":{"message":"Unauthorized"}}', headers: { 'Content-Type': 'application/json' } });
+  docspace.control.fault({
+    status: 401,
+    times: Infinity,
+    body: '{"error":{"message":"Unauthorized"}}',
+    headers: { 'Content-Type': 'application/json' },
+  });
   await page.getByRole('button', { name: 'Reload' }).click();
   const banner = page.getByTestId('auth-banner');
   await expect(banner).toContainText('alice@docspace.test no longer accepts its saved password or key');
@@ -81,7 +95,10 @@ test('loading skeleton while the first page is on its way', async ({ page, host,
   await expect(row(page, 'Batch 01.txt')).toBeVisible({ timeout: 30_000 });
 });
 
-test('Nextcloud: sign in through the browser (Login Flow v2) instead of typing an app password', async ({ page, host }) => {
+test('Nextcloud: sign in through the browser (Login Flow v2) instead of typing an app password', async ({
+  page,
+  host,
+}) => {
   const server = await startWebDavServer({ kind: 'nextcloud', seed: seedTrashWindowTree });
   try {
     const dialog = await openAddAccount(page, host, server.url);

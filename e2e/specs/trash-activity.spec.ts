@@ -6,9 +6,17 @@ interface Item {
   name: string;
 }
 
-test('Ten finished batches fold into one line: the list keeps at least 70 % of the window, a failed batch keeps Retry and Details, Clear finished clears them', async ({ page, host, docspace }) => {
+test('Ten finished batches fold into one line: the list keeps at least 70 % of the window, a failed batch keeps Retry and Details, Clear finished clears them', async ({
+  page,
+  host,
+  docspace,
+}) => {
   await openTrash(page, host);
-  const { items } = await host.invoke<{ items: Item[] }>('trash:list', { accountId: docspace.id, parentId: null, cursor: null });
+  const { items } = await host.invoke<{ items: Item[] }>('trash:list', {
+    accountId: docspace.id,
+    parentId: null,
+    cursor: null,
+  });
   const batches = items.filter((i) => i.name.startsWith('Batch ')).slice(0, 9);
   expect(batches).toHaveLength(9);
   // One batch that fails (an item the server does not have), then nine that work.

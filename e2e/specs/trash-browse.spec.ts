@@ -10,7 +10,11 @@ const FOLDERS = {
 for (const kind of ['docspace', 'nextcloud', 'ocis'] as const) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
-    test('open a trashed folder (double-click, Enter), restore one item from inside it, and go back by the breadcrumb', async ({ page, host, account }) => {
+    test('open a trashed folder (double-click, Enter), restore one item from inside it, and go back by the breadcrumb', async ({
+      page,
+      host,
+      account,
+    }) => {
       const { folder, inside } = FOLDERS[kind];
       await openTrash(page, host);
       // Select it first: a click scrolls a half-hidden row fully into view, so the double-click lands on it.
@@ -19,7 +23,9 @@ for (const kind of ['docspace', 'nextcloud', 'ocis'] as const) {
       const crumbs = page.getByRole('navigation', { name: 'Where in the trash' });
       await expect(crumbs).toContainText(folder);
       await expect(row(page, 'plan.md')).toBeVisible();
-      expect((await grid(page).locator('[role="row"][data-index] .name-text').allTextContents()).sort()).toEqual([...inside]);
+      expect((await grid(page).locator('[role="row"][data-index] .name-text').allTextContents()).sort()).toEqual([
+        ...inside,
+      ]);
       await screenshot(page, `${kind}-browse-folder-light`);
       await page.emulateMedia({ colorScheme: 'dark' });
       await screenshot(page, `${kind}-browse-folder-dark`);

@@ -45,7 +45,9 @@ for (const kind of SERVER_KINDS) {
       const results = op.getByRole('list', { name: /Results of/ });
       if (newName) {
         expect(newName).toMatch(/^Batch 02 ?\(.+\)\.txt$/);
-        await expect(results).toContainText(new RegExp(`Batch 02\\.txt — restored under a new name as .*${newName.replace(/[()]/g, '\\$&')}`));
+        await expect(results).toContainText(
+          new RegExp(`Batch 02\\.txt — restored under a new name as .*${newName.replace(/[()]/g, '\\$&')}`),
+        );
       } else {
         await expect(results).toContainText('Batch 02.txt — restored');
       }
@@ -65,7 +67,8 @@ for (const kind of SERVER_KINDS) {
       await page.getByRole('button', { name: 'Restore', exact: true }).click();
       const dialog = page.getByRole('dialog', { name: '4 items already exist at the destination' });
       await dialog.getByRole('button', { name: 'Replace all' }).click();
-      for (const name of names) await expect(conflictRow(page, name).getByRole('radio', { name: 'Replace' })).toBeChecked();
+      for (const name of names)
+        await expect(conflictRow(page, name).getByRole('radio', { name: 'Replace' })).toBeChecked();
       await expect(dialog).toContainText('4 replaced');
       await dialog.getByRole('button', { name: 'Restore' }).click();
       await waitForOperation(page);
@@ -98,6 +101,6 @@ for (const kind of SERVER_KINDS) {
       // Both: the one that appeared (3 bytes) and the restored one (11,000 bytes).
       expect(account.sizes('Reports/2024', 'Batch 11')).toEqual([3, 11000]);
       expect(account.trash()).not.toContain('Batch 11.txt');
-  });
+    });
   });
 }

@@ -5,14 +5,22 @@ import { openTrash, row, selectRange, waitForOperation } from './trash-helpers';
 for (const kind of SERVER_KINDS.filter((k) => k !== 'owncloud10')) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
-    test('Empty trash: the dialog states the exact count, Cancel (and Enter) change nothing, confirming empties the server trash', async ({ page, host, account }) => {
+    test('Empty trash: the dialog states the exact count, Cancel (and Enter) change nothing, confirming empties the server trash', async ({
+      page,
+      host,
+      account,
+    }) => {
       await openTrash(page, host);
       const count = account.trash().length;
       expect(count).toBeGreaterThan(12);
       await page.getByRole('button', { name: 'Empty trash' }).click();
       const dialog = page.getByRole('alertdialog', { name: `Empty the trash of ${account.label}?` });
       // A folder whose size the server does not give (DocSpace) is named, not counted as 0 bytes.
-      await expect(dialog.getByTestId('delete-message')).toHaveText(new RegExp(`^Permanently delete ${count} items \\(\\d[\\d.,]* [KMG]?B( \\+ \\d+ folders? of unknown size)?\\) from ${account.label.replace('.', '\\.')}\\? This cannot be undone\\.$`));
+      await expect(dialog.getByTestId('delete-message')).toHaveText(
+        new RegExp(
+          `^Permanently delete ${count} items \\(\\d[\\d.,]* [KMG]?B( \\+ \\d+ folders? of unknown size)?\\) from ${account.label.replace('.', '\\.')}\\? This cannot be undone\\.$`,
+        ),
+      );
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
       await screenshot(page, `${kind}-empty-trash-dialog-light`);
       await page.emulateMedia({ colorScheme: 'dark' });
@@ -37,12 +45,18 @@ for (const kind of SERVER_KINDS.filter((k) => k !== 'owncloud10')) {
       await screenshot(page, `${kind}-trash-empty-dark`);
     });
 
-    test('Delete permanently: exact sentence, focus on Cancel, then only the selected items are gone', async ({ page, host, account }) => {
+    test('Delete permanently: exact sentence, focus on Cancel, then only the selected items are gone', async ({
+      page,
+      host,
+      account,
+    }) => {
       await openTrash(page, host);
       await selectRange(page, 'Batch 01.txt', 'Batch 03.txt');
       await page.keyboard.press('Delete');
       const dialog = page.getByRole('alertdialog', { name: 'Delete permanently?' });
-      await expect(dialog.getByTestId('delete-message')).toHaveText(`Permanently delete 3 items (6 KB) from ${account.label}? This cannot be undone.`);
+      await expect(dialog.getByTestId('delete-message')).toHaveText(
+        `Permanently delete 3 items (6 KB) from ${account.label}? This cannot be undone.`,
+      );
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
       await dialog.getByRole('button', { name: 'Delete 3 items permanently' }).click();
       await waitForOperation(page);
@@ -71,6 +85,6 @@ for (const kind of SERVER_KINDS.filter((k) => k !== 'owncloud10')) {
       await page.getByRole('combobox', { name: 'Type' }).selectOption(kind === 'docspace' ? 'image' : 'folder');
       await expect(row(page, 'Batch 01.txt')).toHaveCount(0);
       await expect(row(page, kind === 'docspace' ? 'holiday.jpg' : 'Projects')).toHaveCount(1);
-  });
+    });
   });
 }

@@ -1,7 +1,10 @@
 import { expect, screenshot, test } from '../fixtures';
 import { grid, marquee } from './trash-helpers';
 
-test('Open the demo from the first screen: every demo account, one list with an account column', async ({ page, host }) => {
+test('Open the demo from the first screen: every demo account, one list with an account column', async ({
+  page,
+  host,
+}) => {
   await host.open(page);
   await page.getByRole('button', { name: 'Open the demo' }).click();
   const accounts = page.getByRole('navigation', { name: 'Accounts' });
@@ -30,7 +33,9 @@ test('Open the demo from the first screen: every demo account, one list with an 
   await expect(empty.getByRole('checkbox', { checked: true })).toHaveCount(0);
   await expect(empty.getByRole('button', { name: 'Choose accounts to empty' })).toBeDisabled();
   await empty.getByTestId('empty-account').filter({ hasText: 'DocSpace demo' }).click();
-  await expect(empty.getByTestId('empty-account').filter({ hasText: 'DocSpace demo' })).toContainText('of unknown size');
+  await expect(empty.getByTestId('empty-account').filter({ hasText: 'DocSpace demo' })).toContainText(
+    'of unknown size',
+  );
   await expect(empty.getByRole('button', { name: /^Delete [\d,]+ items from 1 account$/ })).toBeEnabled();
   await screenshot(page, 'demo-empty-dialog-light');
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -58,7 +63,10 @@ test('Open the demo from the first screen: every demo account, one list with an 
   await screenshot(page, 'demo-one-account-dark');
 });
 
-test('the README picture: the demo at 1400×900 with an image chosen and its preview in the details pane (light and dark), and at 800×560', async ({ page, host }) => {
+test('the README picture: the demo at 1400×900 with an image chosen and its preview in the details pane (light and dark), and at 800×560', async ({
+  page,
+  host,
+}) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   await host.open(page);
   await page.getByRole('button', { name: 'Open the demo' }).click();

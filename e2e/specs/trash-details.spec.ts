@@ -3,7 +3,11 @@ import { grid, openTrash, row } from './trash-helpers';
 
 test.use({ serverKind: 'nextcloud' });
 
-test('small things: no 404s on load, "unknown" where the server gives no expiry, a new sort shows the top of the list', async ({ page, host, account }) => {
+test('small things: no 404s on load, "unknown" where the server gives no expiry, a new sort shows the top of the list', async ({
+  page,
+  host,
+  account,
+}) => {
   void account;
   const missing: string[] = [];
   page.on('response', (r) => {
@@ -29,7 +33,11 @@ test('small things: no 404s on load, "unknown" where the server gives no expiry,
   await expect(grid(page).locator('[role="row"][data-index="0"]')).toBeInViewport();
 });
 
-test('details pane: Show details from the context menu gives the full original path, account and dates', async ({ page, host, account }) => {
+test('details pane: Show details from the context menu gives the full original path, account and dates', async ({
+  page,
+  host,
+  account,
+}) => {
   void account;
   await openTrash(page, host);
   await row(page, 'Batch 02.txt').getByRole('gridcell').nth(3).click({ button: 'right' });
@@ -40,7 +48,9 @@ test('details pane: Show details from the context menu gives the full original p
   await expect(pane).toContainText('alice@nextcloud.test (Nextcloud)');
   await expect(pane).toContainText('2,000 bytes');
   // Nextcloud gives no date and tells nobody its policy: say so, with what its default means.
-  await expect(pane.getByTestId('details-expiry')).toContainText('Unknown: Nextcloud does not say. By default ("auto") kept until at least');
+  await expect(pane.getByTestId('details-expiry')).toContainText(
+    'Unknown: Nextcloud does not say. By default ("auto") kept until at least',
+  );
   await screenshot(page, 'details-pane-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'details-pane-dark');
@@ -55,7 +65,11 @@ test('details pane: Show details from the context menu gives the full original p
 for (const kind of ['nextcloud', 'owncloud10', 'docspace'] as const) {
   test.describe(`previews on ${kind}`, () => {
     test.use({ serverKind: kind });
-    test('the details pane shows an image item\'s preview, handed over as data; other files say why there is none', async ({ page, host, account }) => {
+    test("the details pane shows an image item's preview, handed over as data; other files say why there is none", async ({
+      page,
+      host,
+      account,
+    }) => {
       account.trashFile(kind === 'docspace' ? '' : 'Photos', 'Beach.png', 5_000);
       const requests: string[] = [];
       page.on('request', (r) => void requests.push(r.url()));
@@ -84,8 +98,17 @@ for (const kind of ['nextcloud', 'owncloud10', 'docspace'] as const) {
 
 test.describe('a sign-in refused from the start', () => {
   test.use({ serverKind: 'docspace' });
-  test('the table area says to sign in again (not Retry), and the account\'s Empty trash waits for it', async ({ page, host, account }) => {
-    account.control.fault({ status: 401, times: Infinity, body: '{"error":{"message":"Unauthorized"}}', headers: { 'Content-Type': 'application/json' } });
+  test("the table area says to sign in again (not Retry), and the account's Empty trash waits for it", async ({
+    page,
+    host,
+    account,
+  }) => {
+    account.control.fault({
+      status: 401,
+      times: Infinity,
+      body: '{"error":{"message":"Unauthorized"}}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     await host.open(page);
     await expect(page.getByTestId('no-listing')).toContainText('Sign in again (above) to see this trash.');
     await expect(page.getByTestId('auth-banner')).toBeVisible();
@@ -96,12 +119,20 @@ test.describe('a sign-in refused from the start', () => {
 
 test.describe('a server that fails', () => {
   test.use({ serverKind: 'docspace' });
-  test('its sidebar entry says so, its rows are marked possibly out of date, and an empty table says why', async ({ page, host, account }) => {
+  test('its sidebar entry says so, its rows are marked possibly out of date, and an empty table says why', async ({
+    page,
+    host,
+    account,
+  }) => {
     await openTrash(page, host);
     account.control.fault({ status: 500, times: Infinity, path: 'trash' });
     await page.getByRole('button', { name: 'Reload' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: `Could not load the trash of ${account.label}` })).toBeVisible();
-    const entry = page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: new RegExp(`^${account.label}`) });
+    await expect(
+      page.getByRole('alert').filter({ hasText: `Could not load the trash of ${account.label}` }),
+    ).toBeVisible();
+    const entry = page
+      .getByRole('navigation', { name: 'Accounts' })
+      .getByRole('button', { name: new RegExp(`^${account.label}`) });
     await expect(entry.getByTestId('account-problem')).toHaveText('could not load');
     await expect(row(page, 'Batch 01.txt')).toHaveClass(/stale/);
     // Empty trash cannot work while the trash cannot be read: disabled, and why is written beside it.
@@ -109,7 +140,10 @@ test.describe('a server that fails', () => {
     await expect(page.getByTestId('empty-blocked')).toHaveText('Empty trash: the trash could not be read');
     // The account's own menu says so too.
     await page.getByRole('button', { name: `Actions for ${account.label}` }).click();
-    await expect(page.getByRole('menuitem', { name: 'Empty trash (its trash could not be read)' })).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.getByRole('menuitem', { name: 'Empty trash (its trash could not be read)' })).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
     await page.keyboard.press('Escape');
     await screenshot(page, 'stale-rows-light');
     await page.emulateMedia({ colorScheme: 'dark' });

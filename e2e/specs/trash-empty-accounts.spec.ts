@@ -11,7 +11,13 @@ async function addOwnCloud(host: HostHandle) {
   const server = await startWebDavServer({ kind: 'owncloud10', seed: seedTrashWindowTree });
   const user = WEBDAV_USERS.alice;
   const label = 'alice@owncloud10.test';
-  await host.invoke('accounts:add', { serverUrl: server.url, kind: 'owncloud10', user: user.id, secret: user.appPassword, label });
+  await host.invoke('accounts:add', {
+    serverUrl: server.url,
+    kind: 'owncloud10',
+    user: user.id,
+    secret: user.appPassword,
+    label,
+  });
   const trash = () => server.tree.trashOf('alice').map((e) => server.tree.node(e.nodeId).name);
   return { server, label, trash };
 }
@@ -26,7 +32,12 @@ async function shoot(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('the status bar says the total is still growing until every account has answered', async ({ page, host, docspace, account }) => {
+test('the status bar says the total is still growing until every account has answered', async ({
+  page,
+  host,
+  docspace,
+  account,
+}) => {
   const owncloud = await addOwnCloud(host);
   try {
     const slowCount = owncloud.trash().length;
@@ -34,7 +45,9 @@ test('the status bar says the total is still growing until every account has ans
     owncloud.server.control.setLatency(4000);
     await host.open(page);
     // Two accounts have answered, the slow one has not: the count is marked as partial.
-    await expect(page.getByTestId('view-count')).toHaveText(`${count(docspace.trash().length + account.trash().length)} so far · still loading 1 of 3 accounts…`);
+    await expect(page.getByTestId('view-count')).toHaveText(
+      `${count(docspace.trash().length + account.trash().length)} so far · still loading 1 of 3 accounts…`,
+    );
     await expect(statusBar(page)).toHaveAttribute('data-complete', 'false');
     await shoot(page, 'status-bar-loading');
 
@@ -43,7 +56,9 @@ test('the status bar says the total is still growing until every account has ans
     const dialog = page.getByRole('alertdialog', { name: 'Empty the trash of which accounts?' });
     const slow = dialog.getByRole('checkbox', { name: new RegExp(owncloud.label) });
     await expect(slow).toHaveAccessibleName(`${owncloud.label} (ownCloud 10): count unknown, not loaded yet`);
-    await expect(dialog.getByTestId('empty-account').filter({ hasText: owncloud.label }).getByTestId('empty-account-detail')).toHaveText('not loaded yet');
+    await expect(
+      dialog.getByTestId('empty-account').filter({ hasText: owncloud.label }).getByTestId('empty-account-detail'),
+    ).toHaveText('not loaded yet');
     await expect(slow).not.toBeChecked();
     await dialog.getByTestId('empty-account').filter({ hasText: owncloud.label }).click();
     await expect(dialog.getByRole('button', { name: 'Delete everything in the trash of 1 account' })).toBeEnabled();
@@ -54,14 +69,21 @@ test('the status bar says the total is still growing until every account has ans
 
     // Once the last account answers, the final count, and only then.
     await expect(statusBar(page)).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
-    await expect(page.getByTestId('view-count')).toHaveText(new RegExp(`^${count(total)} · \\d[\\d.,]* [KMG]?B( \\+ \\d+ folders? of unknown size)?$`));
+    await expect(page.getByTestId('view-count')).toHaveText(
+      new RegExp(`^${count(total)} · \\d[\\d.,]* [KMG]?B( \\+ \\d+ folders? of unknown size)?$`),
+    );
     await shoot(page, 'status-bar-complete');
   } finally {
     await owncloud.server.close();
   }
 });
 
-test('an account that fails counts as answered: the total is final and says what is missing', async ({ page, host, docspace, account }) => {
+test('an account that fails counts as answered: the total is final and says what is missing', async ({
+  page,
+  host,
+  docspace,
+  account,
+}) => {
   account.control.fault({ status: 500, times: Infinity, path: 'trashbin' });
   await host.open(page);
   await expect(statusBar(page)).toHaveAttribute('data-complete', 'true');
@@ -69,7 +91,12 @@ test('an account that fails counts as answered: the total is final and says what
   await expect(statusBar(page)).toContainText('1 account could not be loaded');
 });
 
-test('Empty trash in All accounts: one line per account, none ticked, empties only the ticked account', async ({ page, host, docspace, account }) => {
+test('Empty trash in All accounts: one line per account, none ticked, empties only the ticked account', async ({
+  page,
+  host,
+  docspace,
+  account,
+}) => {
   const owncloud = await addOwnCloud(host);
   try {
     const before = { docspace: docspace.trash(), nextcloud: account.trash(), owncloud: owncloud.trash() };
@@ -81,12 +108,24 @@ test('Empty trash in All accounts: one line per account, none ticked, empties on
     const box = (a: { label: string }) => dialog.getByRole('checkbox', { name: new RegExp(a.label) });
 
     await expect(dialog.getByTestId('empty-account')).toHaveCount(3);
-    const kinds = { [docspace.label]: 'ONLYOFFICE DocSpace', [account.label]: 'Nextcloud', [owncloud.label]: 'ownCloud 10' };
-    for (const [a, n] of [[docspace, before.docspace.length], [account, before.nextcloud.length], [owncloud, before.owncloud.length]] as const) {
+    const kinds = {
+      [docspace.label]: 'ONLYOFFICE DocSpace',
+      [account.label]: 'Nextcloud',
+      [owncloud.label]: 'ownCloud 10',
+    };
+    for (const [a, n] of [
+      [docspace, before.docspace.length],
+      [account, before.nextcloud.length],
+      [owncloud, before.owncloud.length],
+    ] as const) {
       await expect(line(a)).toContainText(kinds[a.label]!);
       await expect(line(a).getByTestId('empty-account-count')).toHaveText(count(n));
-      await expect(line(a).getByTestId('empty-account-detail')).toHaveText(/^\d[\d.,]* [KMG]?B( \+ \d+ folders? of unknown size)?$/);
-      await expect(box(a)).toHaveAccessibleName(new RegExp(`^${a.label.replace('.', '\\.')} \\(${kinds[a.label]}\\): ${count(n)}, `));
+      await expect(line(a).getByTestId('empty-account-detail')).toHaveText(
+        /^\d[\d.,]* [KMG]?B( \+ \d+ folders? of unknown size)?$/,
+      );
+      await expect(box(a)).toHaveAccessibleName(
+        new RegExp(`^${a.label.replace('.', '\\.')} \\(${kinds[a.label]}\\): ${count(n)}, `),
+      );
     }
     for (const a of [docspace, account, owncloud]) await expect(box(a)).not.toBeChecked();
     const confirm = dialog.getByRole('button', { name: /^(Delete|Choose)/ });
@@ -100,13 +139,19 @@ test('Empty trash in All accounts: one line per account, none ticked, empties on
     await expect(confirm).toHaveText(`Delete ${count(before.nextcloud.length)} from 1 account`);
     await line(docspace).click();
     await expect(box(docspace)).toBeChecked();
-    await expect(confirm).toHaveText(`Delete ${count(before.nextcloud.length + before.docspace.length)} from 2 accounts`);
+    await expect(confirm).toHaveText(
+      `Delete ${count(before.nextcloud.length + before.docspace.length)} from 2 accounts`,
+    );
     await expect(dialog.getByTestId('delete-message')).toContainText(`from ${docspace.label} and ${account.label}`);
     await shoot(page, 'empty-dialog-two-ticked');
     await line(docspace).click();
     await expect(box(docspace)).not.toBeChecked();
     await expect(confirm).toHaveText(`Delete ${count(before.nextcloud.length)} from 1 account`);
-    await expect(dialog.getByTestId('delete-message')).toHaveText(new RegExp(`^Permanently deletes ${count(before.nextcloud.length)} \\(.+\\) from ${account.label.replace('.', '\\.')}\\. This cannot be undone\\.$`));
+    await expect(dialog.getByTestId('delete-message')).toHaveText(
+      new RegExp(
+        `^Permanently deletes ${count(before.nextcloud.length)} \\(.+\\) from ${account.label.replace('.', '\\.')}\\. This cannot be undone\\.$`,
+      ),
+    );
 
     await confirm.click();
     await expect(dialog).toHaveCount(0);
@@ -116,16 +161,24 @@ test('Empty trash in All accounts: one line per account, none ticked, empties on
     expect(docspace.trash()).toEqual(before.docspace);
     expect(owncloud.trash().sort()).toEqual(before.owncloud.sort());
     await expect(statusBar(page)).toHaveAttribute('data-complete', 'true');
-    await expect(page.getByTestId('view-count')).toContainText(`${count(before.docspace.length + before.owncloud.length)} · `);
+    await expect(page.getByTestId('view-count')).toContainText(
+      `${count(before.docspace.length + before.owncloud.length)} · `,
+    );
     const sidebar = page.getByRole('navigation', { name: 'Accounts' });
-    await expect(sidebar.getByRole('button', { name: new RegExp(`^${docspace.label}`) })).toContainText(String(before.docspace.length));
+    await expect(sidebar.getByRole('button', { name: new RegExp(`^${docspace.label}`) })).toContainText(
+      String(before.docspace.length),
+    );
 
     // One account in view: a one-account confirmation that names it and its count.
     await sidebar.getByRole('button', { name: new RegExp(`^${owncloud.label}`) }).click();
     await expect(page.getByTestId('view-count')).toContainText(`${count(before.owncloud.length)} · `);
     await page.getByRole('button', { name: 'Empty trash' }).click();
     const one = page.getByRole('alertdialog', { name: `Empty the trash of ${owncloud.label}?` });
-    await expect(one.getByTestId('delete-message')).toHaveText(new RegExp(`^Permanently delete ${count(before.owncloud.length)} \\(.+\\) from ${owncloud.label.replace('.', '\\.')}\\? This cannot be undone\\.$`));
+    await expect(one.getByTestId('delete-message')).toHaveText(
+      new RegExp(
+        `^Permanently delete ${count(before.owncloud.length)} \\(.+\\) from ${owncloud.label.replace('.', '\\.')}\\? This cannot be undone\\.$`,
+      ),
+    );
     await one.getByRole('button', { name: 'Cancel' }).click();
     expect(owncloud.trash()).toHaveLength(before.owncloud.length);
   } finally {

@@ -70,7 +70,9 @@ export async function waitForOperation(page: Page, state: 'Done' | 'Cancelled' =
 /** Clicks one row, then shift-clicks another: a contiguous range. */
 export async function selectRange(page: Page, first: string, last: string) {
   await row(page, first).locator('.cell-name').click();
-  await row(page, last).locator('.cell-name').click({ modifiers: ['Shift'] });
+  await row(page, last)
+    .locator('.cell-name')
+    .click({ modifiers: ['Shift'] });
 }
 
 /** Saves a screenshot light and dark (e2e/artifacts/<name>-light.png, -dark.png) and goes back to light. */
@@ -97,7 +99,10 @@ export async function rowsInView(page: Page): Promise<number> {
  * items from Projects/Client X three days before the seed's fixed clock (SEED_TIME), Specs/Old first
  * losing ten files and then itself — among `older` ordinary deletions, added to the host as an account.
  */
-export async function startIncident(host: HostHandle, options: { kind?: 'nextcloud' | 'owncloud10' | 'ocis'; label?: string; older?: number } = {}) {
+export async function startIncident(
+  host: HostHandle,
+  options: { kind?: 'nextcloud' | 'owncloud10' | 'ocis'; label?: string; older?: number } = {},
+) {
   const kind = options.kind ?? 'nextcloud';
   const server = await startWebDavServer({
     kind,
@@ -107,7 +112,13 @@ export async function startIncident(host: HostHandle, options: { kind?: 'nextclo
     },
   });
   const alice = WEBDAV_USERS.alice;
-  const { id } = await host.invoke<{ id: string }>('accounts:add', { serverUrl: server.url, kind, user: alice.id, secret: alice.appPassword, label: options.label ?? 'Nextcloud (work)' });
+  const { id } = await host.invoke<{ id: string }>('accounts:add', {
+    serverUrl: server.url,
+    kind,
+    user: alice.id,
+    secret: alice.appPassword,
+    label: options.label ?? 'Nextcloud (work)',
+  });
   const tree = server.tree;
   return {
     server,
@@ -115,7 +126,12 @@ export async function startIncident(host: HostHandle, options: { kind?: 'nextclo
     /** Names of the live entries of a folder (empty when it does not exist). */
     live: (path: string) => {
       const f = tree.resolve('alice', path);
-      return f ? tree.children(f.id).map((n) => n.name).sort() : [];
+      return f
+        ? tree
+            .children(f.id)
+            .map((n) => n.name)
+            .sort()
+        : [];
     },
     /** Names of the top-level trash entries, as the server keeps them. */
     trash: () => tree.trashOf('alice').map((e) => tree.node(e.nodeId).name),

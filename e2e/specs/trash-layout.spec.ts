@@ -14,7 +14,9 @@ async function openDemo(page: Page) {
 
 /** The element lies wholly inside the window. */
 async function expectInWindow(page: Page, name: string) {
-  const button = page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name, exact: true });
+  const button = page
+    .getByRole('toolbar', { name: 'Actions on the selection' })
+    .getByRole('button', { name, exact: true });
   await expect(button).toBeVisible();
   const box = await button.boundingBox();
   const size = page.viewportSize()!;
@@ -69,7 +71,9 @@ for (const size of SIZES) {
 
     // Restore to… cannot take items of two accounts, and says so beside it (not only in a tooltip).
     await expect(page.getByTestId('restore-to-reason')).toHaveCount(0);
-    await grid(page).locator('[role="row"][data-index="1"] .cell-name').click({ modifiers: ['ControlOrMeta'] });
+    await grid(page)
+      .locator('[role="row"][data-index="1"] .cell-name')
+      .click({ modifiers: ['ControlOrMeta'] });
     await expect(page.getByTestId('selection-count')).toContainText('2 selected');
     await expect(page.getByRole('button', { name: 'Restore to…' })).toBeDisabled();
     await expect(page.getByTestId('restore-to-reason')).toBeVisible();

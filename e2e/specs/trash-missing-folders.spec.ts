@@ -6,7 +6,11 @@ import { latestOperation, openTrash, row, waitForOperation } from './trash-helpe
 for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
-    test('restoring into a folder that no longer exists says so first (and that the folder is in the trash), then restores it with the item or makes it again', async ({ page, host, account }) => {
+    test('restoring into a folder that no longer exists says so first (and that the folder is in the trash), then restores it with the item or makes it again', async ({
+      page,
+      host,
+      account,
+    }) => {
       expect(account.live('')).not.toContain('Old');
       await openTrash(page, host);
       await row(page, 'letter.txt').locator('.cell-name').click();

@@ -18,9 +18,13 @@ async function deletedOf(r: Locator) {
   return { text: await cell.textContent(), exact: await cell.getAttribute('title') };
 }
 
-const sidebarCount = (page: Page, label: RegExp) => page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: label }).locator('.badge');
+const sidebarCount = (page: Page, label: RegExp) =>
+  page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: label }).locator('.badge');
 
-test('Undo of "Restore this event" gives the trash back as it was: the same 184 items, deleted when they were, the same event, marked as moved back', async ({ page, host }) => {
+test('Undo of "Restore this event" gives the trash back as it was: the same 184 items, deleted when they were, the same event, marked as moved back', async ({
+  page,
+  host,
+}) => {
   test.setTimeout(120_000);
   const s = await startIncident(host);
   try {
@@ -39,7 +43,10 @@ test('Undo of "Restore this event" gives the trash back as it was: the same 184 
     await waitForOperation(page);
     await expect(row(page, 'Minutes 40.md')).toHaveCount(0);
     await page.getByTestId('undo-toast').getByRole('button', { name: 'Undo' }).click();
-    await expect(latestOperation(page).getByTestId('operation-state')).toContainText('Done — 184 moved back to the trash', { timeout: 30_000 });
+    await expect(latestOperation(page).getByTestId('operation-state')).toContainText(
+      'Done — 184 moved back to the trash',
+      { timeout: 30_000 },
+    );
 
     // The account holds as many items as before, and the event is found again, to the minute the same.
     await expect(sidebarCount(page, /^Nextcloud \(work\)/)).toHaveText(before!, { timeout: 20_000 });
@@ -50,7 +57,12 @@ test('Undo of "Restore this event" gives the trash back as it was: the same 184 
     // Deleted when it was deleted, to the second (not just now).
     expect(await deletedOf(minutes)).toEqual(deletedBefore);
     // Nothing reads as deleted just now.
-    await expect(grid(page).getByRole('row').filter({ hasText: 'just now' }).filter({ has: page.getByTestId('salvage-move') })).toHaveCount(0);
+    await expect(
+      grid(page)
+        .getByRole('row')
+        .filter({ hasText: 'just now' })
+        .filter({ has: page.getByTestId('salvage-move') }),
+    ).toHaveCount(0);
     await minutes.locator('.cell-name').click();
     // The toolbar's Details toggle (a batch card has a Details button of its own).
     await page.getByRole('button', { name: 'Details', exact: true }).and(page.locator('[aria-pressed]')).click();
@@ -61,7 +73,10 @@ test('Undo of "Restore this event" gives the trash back as it was: the same 184 
   }
 });
 
-test('Undo of Keep both leaves no "(restored)" copy behind; Replace marks the file it moved; restoring the undone item puts it back under its own name', async ({ page, host }) => {
+test('Undo of Keep both leaves no "(restored)" copy behind; Replace marks the file it moved; restoring the undone item puts it back under its own name', async ({
+  page,
+  host,
+}) => {
   const s = await startIncident(host);
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -107,7 +122,9 @@ test('Undo of Keep both leaves no "(restored)" copy behind; Replace marks the fi
   }
 });
 
-test('the ledger lives with the account data: after the host is started again, an undone item still reads with its deletion time, marked', async ({ page }) => {
+test('the ledger lives with the account data: after the host is started again, an undone item still reads with its deletion time, marked', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'salvage-e2e-moves-'));
   const args = ['--no-demo', '--persist-secrets', '--data-dir', dir];

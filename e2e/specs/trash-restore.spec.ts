@@ -1,10 +1,23 @@
 import { expect, screenshot, SERVER_KINDS, TARGET_FOLDER, test } from '../fixtures';
-import { grid, latestOperation, marquee, openTrash, row, selectRange, selectedNames, waitForOperation } from './trash-helpers';
+import {
+  grid,
+  latestOperation,
+  marquee,
+  openTrash,
+  row,
+  selectRange,
+  selectedNames,
+  waitForOperation,
+} from './trash-helpers';
 
 for (const kind of SERVER_KINDS) {
   test.describe(kind, () => {
     test.use({ serverKind: kind });
-    test('marquee-select rows, restore: they leave the list and are back at their original paths on the server', async ({ page, host, account }) => {
+    test('marquee-select rows, restore: they leave the list and are back at their original paths on the server', async ({
+      page,
+      host,
+      account,
+    }) => {
       await openTrash(page, host);
       await expect(page.getByTestId('view-count')).toContainText(`${account.trash().length} items`);
       await screenshot(page, `${kind}-trash-light`);
@@ -22,7 +35,8 @@ for (const kind of SERVER_KINDS) {
 
       await page.getByRole('button', { name: 'Restore', exact: true }).click();
       await waitForOperation(page);
-      for (const name of ['Batch 03.txt', 'Batch 04.txt', 'Batch 05.txt', 'Batch 06.txt']) await expect(row(page, name)).toHaveCount(0);
+      for (const name of ['Batch 03.txt', 'Batch 04.txt', 'Batch 05.txt', 'Batch 06.txt'])
+        await expect(row(page, name)).toHaveCount(0);
       await expect(row(page, 'Batch 02.txt')).toHaveCount(1);
       await expect(latestOperation(page)).toContainText('4 restored');
       await screenshot(page, `${kind}-operations-done-light`);
@@ -35,7 +49,11 @@ for (const kind of SERVER_KINDS) {
       expect(account.trash()).toContain('Batch 02.txt');
     });
 
-    test('keyboard: arrows with shift select a range, Ctrl+Shift+R restores, Escape clears', async ({ page, host, account }) => {
+    test('keyboard: arrows with shift select a range, Ctrl+Shift+R restores, Escape clears', async ({
+      page,
+      host,
+      account,
+    }) => {
       await openTrash(page, host);
       await row(page, 'Batch 01.txt').locator('.cell-name').click();
       await page.keyboard.press('Shift+ArrowDown');
@@ -46,7 +64,9 @@ for (const kind of SERVER_KINDS) {
       await page.keyboard.press('ControlOrMeta+a');
       expect(await selectedNames(page)).toHaveLength(await grid(page).locator('[role="row"][aria-selected]').count());
       await row(page, 'Batch 12.txt').locator('.cell-name').click();
-      await row(page, 'Batch 10.txt').locator('.cell-name').click({ modifiers: ['ControlOrMeta'] });
+      await row(page, 'Batch 10.txt')
+        .locator('.cell-name')
+        .click({ modifiers: ['ControlOrMeta'] });
       expect(await selectedNames(page)).toEqual(['Batch 10.txt', 'Batch 12.txt']);
       await page.keyboard.press('Control+Shift+R'); // Enter does not restore (restore-safety.spec.ts)
       await waitForOperation(page);
@@ -75,7 +95,10 @@ for (const kind of SERVER_KINDS) {
 
     test('restore by dragging the selection onto a folder in the sidebar', async ({ page, host, account }) => {
       await openTrash(page, host);
-      await page.getByRole('navigation', { name: 'Accounts' }).getByRole('button', { name: new RegExp(`^${account.label}`) }).click();
+      await page
+        .getByRole('navigation', { name: 'Accounts' })
+        .getByRole('button', { name: new RegExp(`^${account.label}`) })
+        .click();
       const tree = page.getByTestId('sidebar-tree');
       if (kind === 'docspace') await tree.getByRole('treeitem', { name: 'My documents' }).click();
       await tree.getByRole('treeitem', { name: 'Clients' }).click();
@@ -110,7 +133,11 @@ for (const kind of SERVER_KINDS) {
       expect(account.trash()).toContain('Batch 09.txt');
     });
 
-    test('cancel mid-batch: the server has exactly the items the summary says were restored', async ({ page, host, account }) => {
+    test('cancel mid-batch: the server has exactly the items the summary says were restored', async ({
+      page,
+      host,
+      account,
+    }) => {
       // More items than a restore runs at once (WebDAV restores run many in parallel), so Cancel lands mid-batch.
       const TOTAL = 52;
       for (let i = 13; i <= TOTAL; i++) account.trashFile('Reports/2024', `Batch ${i}.txt`, 100);
@@ -125,23 +152,37 @@ for (const kind of SERVER_KINDS) {
       const op = latestOperation(page);
       await expect(op.getByRole('button', { name: 'Cancel' })).toBeVisible();
       // Wait (for server state, not for time) until a few have landed, then cancel.
-      await expect.poll(() => account.live('Reports/2024').filter((n) => n.startsWith('Batch')).length).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => account.live('Reports/2024').filter((n) => n.startsWith('Batch')).length)
+        .toBeGreaterThanOrEqual(2);
       await screenshot(page, `${kind}-operation-running-light`);
       await page.emulateMedia({ colorScheme: 'dark' });
       await screenshot(page, `${kind}-operation-running-dark`);
       await op.getByRole('button', { name: 'Cancel' }).click();
       await waitForOperation(page, 'Cancelled');
       await op.getByRole('button', { name: 'Details' }).click();
-      const results = await op.getByRole('list', { name: /Results of/ }).getByRole('listitem').allTextContents();
-      const restored = results.filter((r) => / — restored/.test(r)).map((r) => r.split(' — ')[0]!).sort();
-      const notDone = results.filter((r) => /not done|failed/.test(r)).map((r) => r.split(' — ')[0]!).sort();
+      const results = await op
+        .getByRole('list', { name: /Results of/ })
+        .getByRole('listitem')
+        .allTextContents();
+      const restored = results
+        .filter((r) => / — restored/.test(r))
+        .map((r) => r.split(' — ')[0]!)
+        .sort();
+      const notDone = results
+        .filter((r) => /not done|failed/.test(r))
+        .map((r) => r.split(' — ')[0]!)
+        .sort();
       expect(restored.length).toBeGreaterThanOrEqual(2);
       expect(restored.length + notDone.length).toBe(TOTAL);
       expect(notDone.length).toBeGreaterThan(0);
-      const onServer = account.live('Reports/2024').filter((n) => n.startsWith('Batch')).sort();
+      const onServer = account
+        .live('Reports/2024')
+        .filter((n) => n.startsWith('Batch'))
+        .sort();
       expect(onServer).toEqual(restored);
       for (const name of notDone) expect(account.trash()).toContain(name);
-  });
+    });
   });
 }
 
@@ -156,7 +197,9 @@ test.describe('nextcloud', () => {
     const op = latestOperation(page);
     await expect(op.getByTestId('operation-state')).toContainText('Done — 1 failed, 2 restored');
     await op.getByRole('button', { name: 'Details' }).click();
-    await expect(op.getByRole('list', { name: /Results of/ })).toContainText('Batch 02.txt — failed: The account is out of storage space.');
+    await expect(op.getByRole('list', { name: /Results of/ })).toContainText(
+      'Batch 02.txt — failed: The account is out of storage space.',
+    );
     await expect(row(page, 'Batch 02.txt')).toHaveCount(1);
     expect(account.live('Reports/2024')).not.toContain('Batch 02.txt');
     await screenshot(page, 'nextcloud-operation-failed-light');
@@ -167,11 +210,17 @@ test.describe('nextcloud', () => {
     await waitForOperation(page);
     await expect(latestOperation(page)).toContainText('1 restored');
     await expect(row(page, 'Batch 02.txt')).toHaveCount(0);
-    expect(account.live('Reports/2024')).toEqual(expect.arrayContaining(['Batch 01.txt', 'Batch 02.txt', 'Batch 03.txt']));
+    expect(account.live('Reports/2024')).toEqual(
+      expect.arrayContaining(['Batch 01.txt', 'Batch 02.txt', 'Batch 03.txt']),
+    );
   });
 });
 
-test('a marquee can start in the empty space below the rows and add to the selection with Ctrl', async ({ page, host, account }) => {
+test('a marquee can start in the empty space below the rows and add to the selection with Ctrl', async ({
+  page,
+  host,
+  account,
+}) => {
   await openTrash(page, host);
   await page.getByRole('searchbox', { name: 'Search the trash' }).fill('Batch');
   await expect(page.getByTestId('view-count')).toContainText('12 items');

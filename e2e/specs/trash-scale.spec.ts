@@ -3,7 +3,11 @@ import { grid, row, selectedNames } from './trash-helpers';
 
 test.use({ serverKind: 'nextcloud' });
 
-test('100k items: the first rows show while the rest streams in; select all, sort, and a marquee that auto-scrolls', async ({ page, host, account }) => {
+test('100k items: the first rows show while the rest streams in; select all, sort, and a marquee that auto-scrolls', async ({
+  page,
+  host,
+  account,
+}) => {
   test.setTimeout(240_000);
   account.control.seed('alice', 100_000, { folder: 'Bulk', prefix: 'bulk-' });
   const total = account.trash().length;
@@ -16,7 +20,9 @@ test('100k items: the first rows show while the rest streams in; select all, sor
   await host.open(page);
   await expect(grid(page).getByRole('row').nth(1)).toBeVisible({ timeout: 60_000 });
   const firstRows = Date.now() - t0;
-  await expect(page.getByTestId('view-count')).toContainText(`${total.toLocaleString('en-US')} items`, { timeout: 180_000 });
+  await expect(page.getByTestId('view-count')).toContainText(`${total.toLocaleString('en-US')} items`, {
+    timeout: 180_000,
+  });
   const allRows = Date.now() - t0;
   // Asked once the listing is complete (the newest event), not again at every page as it streamed in.
   await expect.poll(() => sameSecondAsks).toBeGreaterThan(0);
@@ -57,13 +63,16 @@ test('100k items: the first rows show while the rest streams in; select all, sor
   await expect.poll(() => scroller.evaluate((el) => el.scrollTop), { timeout: 30_000 }).toBeGreaterThan(1000);
   await page.mouse.up();
   const scrolled = await scroller.evaluate((el) => el.scrollTop);
-  const selectedCount = async () => Number((await page.getByTestId('selection-count').textContent())!.split(' ')[0]!.replace(/,/g, ''));
+  const selectedCount = async () =>
+    Number((await page.getByTestId('selection-count').textContent())!.split(' ')[0]!.replace(/,/g, ''));
   // Every row from the first to the bottom of the scrolled view: the ones scrolled past included.
   const expected = Math.floor((scrolled + box.height - 4) / 36) + 1;
   await expect.poll(selectedCount).toBeGreaterThanOrEqual(expected - 1);
   const count = await selectedCount();
   expect(count).toBeLessThanOrEqual(expected + 1);
-  expect(await grid(page).getByRole('row').filter({ hasText: 'bulk-' }).first().getAttribute('aria-selected')).toBe('true');
+  expect(await grid(page).getByRole('row').filter({ hasText: 'bulk-' }).first().getAttribute('aria-selected')).toBe(
+    'true',
+  );
   const names = await selectedNames(page);
   expect(names.length).toBeGreaterThan(0);
   await expect(row(page, '1e3.txt')).toHaveCount(0); // scrolled away from the top

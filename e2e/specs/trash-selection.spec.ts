@@ -11,7 +11,8 @@ test('rubber band from a date cell selects the rows it crosses', async ({ page, 
   const to = (await row(page, 'Batch 05.txt').getByRole('gridcell').nth(3).boundingBox())!;
   await page.mouse.move(from.x + 10, from.y + from.height / 2);
   await page.mouse.down();
-  for (let i = 1; i <= 8; i++) await page.mouse.move(from.x + 10 + 4 * i, from.y + from.height / 2 + ((to.y - from.y) * i) / 8);
+  for (let i = 1; i <= 8; i++)
+    await page.mouse.move(from.x + 10 + 4 * i, from.y + from.height / 2 + ((to.y - from.y) * i) / 8);
   await page.mouse.up();
   expect(await selectedNames(page)).toEqual(['Batch 02.txt', 'Batch 03.txt', 'Batch 04.txt', 'Batch 05.txt']);
   await expect(page.getByTestId('selection-count')).toContainText('4 selected');
@@ -37,7 +38,10 @@ test('the header checkbox selects all, shows a partial selection, and clears', a
   await expect(page.getByTestId('selection-count')).toHaveText('Nothing selected');
 });
 
-test('keyboard: the first Tab is a skip link to the list, and the focused list shows a focus ring', async ({ page, host }) => {
+test('keyboard: the first Tab is a skip link to the list, and the focused list shows a focus ring', async ({
+  page,
+  host,
+}) => {
   await openTrash(page, host);
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to the trash list' });
@@ -61,8 +65,14 @@ test('keyboard: the first Tab is a skip link to the list, and the focused list s
   await screenshot(page, 'keyboard-focus-dark');
 });
 
-for (const size of [{ width: 800, height: 560 }, { width: 1400, height: 900 }]) {
-  test(`keyboard at ${size.width}×${size.height}: plain Tab reaches the list in at most 6 presses, and the list shows it has the focus`, async ({ page, host }) => {
+for (const size of [
+  { width: 800, height: 560 },
+  { width: 1400, height: 900 },
+]) {
+  test(`keyboard at ${size.width}×${size.height}: plain Tab reaches the list in at most 6 presses, and the list shows it has the focus`, async ({
+    page,
+    host,
+  }) => {
     await page.setViewportSize(size);
     await openTrash(page, host);
     // Stops on the way: the skip link, the toolbar (one stop: Left/Right move inside), search, the
@@ -70,7 +80,11 @@ for (const size of [{ width: 800, height: 560 }, { width: 1400, height: 900 }]) 
     const stops: string[] = [];
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
-      stops.push(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? ''));
+      stops.push(
+        await page.evaluate(
+          () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '',
+        ),
+      );
       if (await grid(page).evaluate((el) => el === document.activeElement)) break;
     }
     await expect(grid(page), `Tab stops: ${stops.join(' → ')}`).toBeFocused();
@@ -84,7 +98,10 @@ for (const size of [{ width: 800, height: 560 }, { width: 1400, height: 900 }]) 
     // The toolbar is one stop whose buttons Left/Right reach; Shift+Tab walks back the same way.
     await page.keyboard.press('Shift+Tab');
     await expect(grid(page)).not.toBeFocused();
-    await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: 'Reload' }).focus();
+    await page
+      .getByRole('toolbar', { name: 'Actions on the selection' })
+      .getByRole('button', { name: 'Reload' })
+      .focus();
     await page.keyboard.press('ArrowRight');
     await expect(page.getByRole('button', { name: 'Empty trash' })).toBeFocused();
     await page.keyboard.press('ArrowLeft');
@@ -109,7 +126,11 @@ for (const size of [{ width: 800, height: 560 }, { width: 1400, height: 900 }]) 
   });
 }
 
-test('context menu: right click on a row restores it; the menu key opens it for the focused row', async ({ page, host, docspace }) => {
+test('context menu: right click on a row restores it; the menu key opens it for the focused row', async ({
+  page,
+  host,
+  docspace,
+}) => {
   await openTrash(page, host);
   await row(page, 'Batch 04.txt').getByRole('gridcell').nth(2).click({ button: 'right' });
   const menu = page.getByRole('menu', { name: 'Actions on the selected item' });

@@ -7,7 +7,10 @@ import { latestOperation, openTrash, row, rowsInView, shots, startIncident, wait
  * the undo toast, the details pane — because panels fold (batches into one line) or lie over the
  * list's edge (details) instead of taking its room.
  */
-test('at 800×560 at least eight rows stay in view with the timeline, an event, a running batch, finished batches and details open', async ({ page, host }) => {
+test('at 800×560 at least eight rows stay in view with the timeline, an event, a running batch, finished batches and details open', async ({
+  page,
+  host,
+}) => {
   test.setTimeout(120_000);
   const work = await startIncident(host);
   const other = await startIncident(host, { kind: 'owncloud10', label: 'ownCloud (home)', older: 10 });
@@ -68,7 +71,10 @@ test('at 800×560 at least eight rows stay in view with the timeline, an event, 
   }
 });
 
-test('at 800×560 the toolbar keeps to one line and says why actions wait, in the status bar', async ({ page, host }) => {
+test('at 800×560 the toolbar keeps to one line and says why actions wait, in the status bar', async ({
+  page,
+  host,
+}) => {
   const work = await startIncident(host);
   const other = await startIncident(host, { kind: 'owncloud10', label: 'ownCloud (home)', older: 10 });
   try {
@@ -79,7 +85,10 @@ test('at 800×560 the toolbar keeps to one line and says why actions wait, in th
     expect(height).toBeLessThan(50);
     // Two accounts selected: Restore to… cannot take them, and the status bar says so.
     await row(page, 'Minutes 40.md').nth(0).locator('.cell-name').click();
-    await row(page, 'Minutes 40.md').nth(1).locator('.cell-name').click({ modifiers: ['ControlOrMeta'] });
+    await row(page, 'Minutes 40.md')
+      .nth(1)
+      .locator('.cell-name')
+      .click({ modifiers: ['ControlOrMeta'] });
     await expect(toolbar.getByRole('button', { name: 'Restore to…' })).toBeDisabled();
     await expect(page.getByTestId('status-bar').getByTestId('restore-to-reason')).toBeVisible();
     expect((await toolbar.boundingBox())!.height).toBe(height);

@@ -20,15 +20,24 @@ function seedIncident(tree: FileTree) {
   for (let i = 0; i < 90; i++) {
     const folder = i % 3 === 0 ? 'Photos' : 'Documents';
     const at = now - 10 * DAY - i * 2 * DAY - ((i * 7919) % 86_400) * 1000;
-    const node = tree.writeFile('alice', `${folder}/old ${String(i).padStart(2, '0')}.txt`, 1000 + i, { mtime: at - DAY, parents: true });
+    const node = tree.writeFile('alice', `${folder}/old ${String(i).padStart(2, '0')}.txt`, 1000 + i, {
+      mtime: at - DAY,
+      parents: true,
+    });
     tree.trash(node.id, { at });
   }
   const start = now - 3 * DAY;
-  for (let i = 0; i < 8; i++) tree.writeFile('alice', `Projects/Client X/Drafts/draft ${i}.docx`, 20_000, { mtime: start - DAY, parents: true });
+  for (let i = 0; i < 8; i++)
+    tree.writeFile('alice', `Projects/Client X/Drafts/draft ${i}.docx`, 20_000, { mtime: start - DAY, parents: true });
   tree.trash(tree.resolve('alice', 'Projects/Client X/Drafts')!.id, { at: start });
   for (let i = 0; i < INCIDENT_FILES; i++) {
     const folder = i % 2 ? 'Specs' : 'Contracts';
-    const node = tree.writeFile('alice', `Projects/Client X/${folder}/lost ${String(i).padStart(2, '0')}.pdf`, 50_000 + i, { mtime: start - DAY, parents: true });
+    const node = tree.writeFile(
+      'alice',
+      `Projects/Client X/${folder}/lost ${String(i).padStart(2, '0')}.pdf`,
+      50_000 + i,
+      { mtime: start - DAY, parents: true },
+    );
     tree.trash(node.id, { at: start + 1000 + i * 1500 });
   }
 }
@@ -36,19 +45,31 @@ function seedIncident(tree: FileTree) {
 async function startIncidentServer(host: { invoke<T>(channel: string, payload: unknown): Promise<T> }) {
   const server = await startWebDavServer({ kind: 'nextcloud', seed: seedIncident });
   const user = WEBDAV_USERS.alice;
-  await host.invoke('accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: user.id, secret: user.appPassword, label: 'Nextcloud (work)' });
+  await host.invoke('accounts:add', {
+    serverUrl: server.url,
+    kind: 'nextcloud',
+    user: user.id,
+    secret: user.appPassword,
+    label: 'Nextcloud (work)',
+  });
   const tree = server.tree;
   return {
     server,
     live: (path: string) => {
       const f = tree.resolve('alice', path);
-      return f ? tree.children(f.id).map((n) => n.name).sort() : [];
+      return f
+        ? tree
+            .children(f.id)
+            .map((n) => n.name)
+            .sort()
+        : [];
     },
     trash: () => tree.trashOf('alice').map((e) => tree.node(e.nodeId).name),
   };
 }
 
-const count = async (page: Page) => Number((await page.getByTestId('view-count').textContent())!.split(' ')[0]!.replace(/,/g, ''));
+const count = async (page: Page) =>
+  Number((await page.getByTestId('view-count').textContent())!.split(' ')[0]!.replace(/,/g, ''));
 
 async function shots(page: Page, name: string) {
   await screenshot(page, `${name}-light`);
@@ -57,7 +78,10 @@ async function shots(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('drag across the timeline filters the list; the date-range control follows, and the keyboard clears it', async ({ page, host }) => {
+test('drag across the timeline filters the list; the date-range control follows, and the keyboard clears it', async ({
+  page,
+  host,
+}) => {
   const s = await startIncidentServer(host);
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -72,7 +96,8 @@ test('drag across the timeline filters the list; the date-range control follows,
     const box = (await chart.locator('.u-over').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
     await page.mouse.down();
-    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.9 + (0.099 * i) / 8), box.y + box.height / 2);
+    for (let i = 1; i <= 8; i++)
+      await page.mouse.move(box.x + box.width * (0.9 + (0.099 * i) / 8), box.y + box.height / 2);
     await page.mouse.up();
     await expect(page.getByTestId('date-range')).not.toContainText('Any time');
     await expect.poll(() => count(page)).toBeLessThan(total);
@@ -111,7 +136,10 @@ test('drag across the timeline filters the list; the date-range control follows,
   }
 });
 
-test('"Restore this event" restores the incident where it was; Undo puts it back in the trash', async ({ page, host }) => {
+test('"Restore this event" restores the incident where it was; Undo puts it back in the trash', async ({
+  page,
+  host,
+}) => {
   const s = await startIncidentServer(host);
   try {
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -123,7 +151,10 @@ test('"Restore this event" restores the incident where it was; Undo puts it back
     await expect(event).toContainText('Nextcloud (work)');
 
     // Choosing the event shows its span and selects its items.
-    await event.getByRole('button', { name: /mostly Home \/ Projects \/ Client X/ }).first().click();
+    await event
+      .getByRole('button', { name: /mostly Home \/ Projects \/ Client X/ })
+      .first()
+      .click();
     await expect(page.getByTestId('selection-count')).toContainText(`${INCIDENT_FILES + 1} selected`);
     await expect(page.getByTestId('date-range')).not.toContainText('Any time');
     await expect(row(page, 'old 00.txt')).toHaveCount(0);
@@ -154,7 +185,9 @@ test('"Restore this event" restores the incident where it was; Undo puts it back
     await expect(lost).toHaveCount(1);
     await expect(lost).toContainText('3 days ago');
     await expect(lost.getByTestId('salvage-move')).toHaveText('moved back');
-    await expect(page.getByTestId('deletion-event').filter({ hasText: 'mostly Home / Projects / Client X' })).toContainText(`${INCIDENT_FILES + 1} items`);
+    await expect(
+      page.getByTestId('deletion-event').filter({ hasText: 'mostly Home / Projects / Client X' }),
+    ).toContainText(`${INCIDENT_FILES + 1} items`);
   } finally {
     await s.server.close();
   }
@@ -182,7 +215,10 @@ test('at 800×560 the timeline folds, opens from its header, and the list keeps 
   }
 });
 
-test('demo: the incident is on the timeline; "Restore this event" restores it where it was and Undo puts it back', async ({ page, host }) => {
+test('demo: the incident is on the timeline; "Restore this event" restores it where it was and Undo puts it back', async ({
+  page,
+  host,
+}) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   await host.open(page);
   await page.getByRole('button', { name: 'Open the demo' }).click();
@@ -194,7 +230,10 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
   expect(n).toBeGreaterThan(100);
   await shots(page, 'timeline-demo-1400');
 
-  await event.getByRole('button', { name: /mostly Home \/ Projects \/ Client X/ }).first().click();
+  await event
+    .getByRole('button', { name: /mostly Home \/ Projects \/ Client X/ })
+    .first()
+    .click();
   await expect(page.getByTestId('selection-count')).toContainText(`${n.toLocaleString('en-US')} selected`);
   await page.mouse.move(700, 20);
   await shots(page, 'timeline-demo-event-1400');
@@ -206,7 +245,11 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
     const names: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { name: string }[]; cursor: string | null } = await host.invoke('trash:list', { accountId: nextcloud.id, parentId: null, cursor });
+      const page: { items: { name: string }[]; cursor: string | null } = await host.invoke('trash:list', {
+        accountId: nextcloud.id,
+        parentId: null,
+        cursor,
+      });
       names.push(...page.items.map((i) => i.name));
       cursor = page.cursor;
     } while (cursor);
@@ -219,7 +262,8 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
   await expect(latestOperation(page)).toContainText(`${n.toLocaleString('en-US')} restored`);
   await expect(event).toHaveCount(0);
   const after = await trashNames();
-  for (const name of ['Drafts', 'Spec 01.pdf', 'Minutes 40.md', 'Old', 'Old spec 01.pdf']) expect(after).not.toContain(name);
+  for (const name of ['Drafts', 'Spec 01.pdf', 'Minutes 40.md', 'Old', 'Old spec 01.pdf'])
+    expect(after).not.toContain(name);
   await shots(page, 'timeline-demo-restored-1400');
 
   // One Undo: the whole incident is back in the trash, and the event with it.
@@ -230,7 +274,10 @@ test('demo: the incident is on the timeline; "Restore this event" restores it wh
   expect(await trashNames()).toEqual(expect.arrayContaining(['Drafts', 'Spec 01.pdf', 'Minutes 40.md']));
 });
 
-test('an event in which Nextcloud lost same-named files deleted in one second says how many copies it lost', async ({ page, host }) => {
+test('an event in which Nextcloud lost same-named files deleted in one second says how many copies it lost', async ({
+  page,
+  host,
+}) => {
   // 20 reports, then notes.txt from four team folders in one second: the server keeps one trash
   // file of that name and its activity records name all four deletions (deleted once the server
   // runs, so that its activity app records them).
@@ -238,7 +285,10 @@ test('an event in which Nextcloud lost same-named files deleted in one second sa
   const tree = server.tree;
   const at = Math.floor(Date.now() / 1000) * 1000 - 2 * DAY;
   for (let i = 0; i < 20; i++) {
-    const node = tree.writeFile('alice', `Reports/report ${String(i).padStart(2, '0')}.pdf`, 1000 + i, { mtime: at - DAY, parents: true });
+    const node = tree.writeFile('alice', `Reports/report ${String(i).padStart(2, '0')}.pdf`, 1000 + i, {
+      mtime: at - DAY,
+      parents: true,
+    });
     tree.trash(node.id, { at: at + i * 1000 });
   }
   for (let i = 0; i < 4; i++) {
@@ -247,7 +297,13 @@ test('an event in which Nextcloud lost same-named files deleted in one second sa
   }
   try {
     const user = WEBDAV_USERS.alice;
-    await host.invoke('accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: user.id, secret: user.appPassword, label: 'Nextcloud (team)' });
+    await host.invoke('accounts:add', {
+      serverUrl: server.url,
+      kind: 'nextcloud',
+      user: user.id,
+      secret: user.appPassword,
+      label: 'Nextcloud (team)',
+    });
     await openTrash(page, host, 'report 19.pdf');
     const event = page.getByTestId('deletion-event').filter({ hasText: 'Nextcloud (team)' });
     await expect(event).toHaveCount(1);

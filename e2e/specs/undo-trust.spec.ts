@@ -3,7 +3,8 @@ import { expect, screenshot, SERVER_KINDS, test } from '../fixtures';
 import { openTrash, row, selectRange, showEarlierBatches, waitForOperation } from './trash-helpers';
 
 /** Operation cards whose title matches, newest first. */
-const cards = (page: Page, title: RegExp) => page.getByTestId('operation').filter({ has: page.locator('.op-title', { hasText: title }) });
+const cards = (page: Page, title: RegExp) =>
+  page.getByTestId('operation').filter({ has: page.locator('.op-title', { hasText: title }) });
 const restoreButton = (page: Page) => page.getByRole('button', { name: 'Restore', exact: true });
 
 for (const kind of SERVER_KINDS) {
@@ -21,7 +22,10 @@ for (const kind of SERVER_KINDS) {
       await waitForOperation(page);
       expect(account.sizes('Reports/2024', 'Batch 01.txt')).toEqual([1000]);
 
-      await cards(page, /^Restore/).first().getByRole('button', { name: 'Undo' }).click();
+      await cards(page, /^Restore/)
+        .first()
+        .getByRole('button', { name: 'Undo' })
+        .click();
       const undo = cards(page, /^Undo/).first();
       await expect(undo.getByTestId('operation-state')).toContainText('Done —');
       await expect(undo).toContainText('the file it replaced is back');
@@ -29,7 +33,11 @@ for (const kind of SERVER_KINDS) {
       expect(account.sizes('Reports/2024', 'Batch 01.txt')).toEqual([77]);
       // The restore's card (folded, now that the undo is the newest batch) offers no second undo.
       await showEarlierBatches(page);
-      await expect(cards(page, /^Restore/).first().getByRole('button', { name: 'Undo' })).toHaveCount(0);
+      await expect(
+        cards(page, /^Restore/)
+          .first()
+          .getByRole('button', { name: 'Undo' }),
+      ).toHaveCount(0);
       await expect(cards(page, /^Restore/).first()).toContainText('Already undone.');
     });
 
@@ -46,7 +54,11 @@ for (const kind of SERVER_KINDS) {
       // Restore Batch 01.txt again on its own (wait for that batch's own card: the undo card is done already).
       await row(page, 'Batch 01.txt').locator('.cell-name').click();
       await restoreButton(page).click();
-      await expect(cards(page, /^Restore Batch 01\.txt/).first().getByTestId('operation-state')).toContainText('Done —');
+      await expect(
+        cards(page, /^Restore Batch 01\.txt/)
+          .first()
+          .getByTestId('operation-state'),
+      ).toContainText('Done —');
       expect(account.live('Reports/2024')).toContain('Batch 01.txt');
 
       // The first card's Undo is gone, with the reason in plain text.
@@ -57,13 +69,20 @@ for (const kind of SERVER_KINDS) {
       expect(account.live('Reports/2024')).toContain('Batch 01.txt');
     });
 
-    test('two selected items with the same name are named in the pre-check, Keep both by default', async ({ page, host, account }) => {
+    test('two selected items with the same name are named in the pre-check, Keep both by default', async ({
+      page,
+      host,
+      account,
+    }) => {
       account.trashFile('Reports/2024', 'Batch 03.txt', 333);
       await openTrash(page, host);
       const both = row(page, 'Batch 03.txt');
       await expect(both).toHaveCount(2);
       await both.nth(0).locator('.cell-name').click();
-      await both.nth(1).locator('.cell-name').click({ modifiers: ['ControlOrMeta'] });
+      await both
+        .nth(1)
+        .locator('.cell-name')
+        .click({ modifiers: ['ControlOrMeta'] });
       await restoreButton(page).click();
       const dialog = page.getByRole('dialog', { name: /same path/ });
       await expect(dialog).toBeVisible();

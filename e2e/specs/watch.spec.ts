@@ -44,7 +44,11 @@ async function recordNotifications(page: Page) {
 }
 
 const shown = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __shown: { title: string; options: { body?: string; tag?: string } }[] }).__shown.map((n) => ({ title: n.title, body: n.options.body ?? '', tag: n.options.tag ?? '' })));
+  page.evaluate(() =>
+    (window as unknown as { __shown: { title: string; options: { body?: string; tag?: string } }[] }).__shown.map(
+      (n) => ({ title: n.title, body: n.options.body ?? '', tag: n.options.tag ?? '' }),
+    ),
+  );
 
 let server: WebDavServer;
 test.beforeEach(async () => {
@@ -57,15 +61,27 @@ test.afterEach(async () => {
 const burst = (n: number, folder: string) => {
   const start = Math.ceil(Date.now() / 1000) * 1000 + 5 * 60_000; // clear of the seed's deletions
   for (let i = 0; i < n; i++) {
-    const node = server.tree.writeFile('alice', `${folder}/${i % 4 === 0 ? 'Drafts/' : ''}Report ${i}.docx`, 2048, { parents: true });
+    const node = server.tree.writeFile('alice', `${folder}/${i % 4 === 0 ? 'Drafts/' : ''}Report ${i}.docx`, 2048, {
+      parents: true,
+    });
     server.tree.trash(node.id, { at: start + i * 110 });
     if (i % 100 === 0) server.tree.writeFile('alice', `Notes/ordinary ${i}.txt`, 10, { parents: true }); // ordinary work goes on
   }
 };
 
-test('500 files deleted in a minute: one browser notification naming folder, count and account; a click shows the event', async ({ host, page, context }) => {
+test('500 files deleted in a minute: one browser notification naming folder, count and account; a click shows the event', async ({
+  host,
+  page,
+  context,
+}) => {
   const user = WEBDAV_USERS.alice;
-  await host.invoke('accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: user.id, secret: user.appPassword, label: 'alice@nextcloud.test' });
+  await host.invoke('accounts:add', {
+    serverUrl: server.url,
+    kind: 'nextcloud',
+    user: user.id,
+    secret: user.appPassword,
+    label: 'alice@nextcloud.test',
+  });
   await context.grantPermissions(['notifications'], { origin: host.url });
   await recordNotifications(page);
   await host.open(page);
@@ -75,7 +91,10 @@ test('500 files deleted in a minute: one browser notification naming folder, cou
 
   burst(500, 'Projects/Client X');
   await host.invoke('watch:checkNow');
-  const expected = { title: '500 files deleted from Home / Projects / Client X within a minute', body: 'Nextcloud, Alice Adams' };
+  const expected = {
+    title: '500 files deleted from Home / Projects / Client X within a minute',
+    body: 'Nextcloud, Alice Adams',
+  };
   await expect.poll(() => shown(page)).toEqual([expect.objectContaining(expected)]);
   await expect(page.getByTestId('watch-alert')).toContainText(`${expected.title} — ${expected.body}`);
   // Nothing new on the next check: no second notification.
@@ -99,7 +118,10 @@ test('500 files deleted in a minute: one browser notification naming folder, cou
   }
 });
 
-test('the permission is asked when the user turns a watch on, not on load; no alert for a quiet trash or the demo', async ({ host, page }) => {
+test('the permission is asked when the user turns a watch on, not on load; no alert for a quiet trash or the demo', async ({
+  host,
+  page,
+}) => {
   await recordNotifications(page);
   await host.invoke('accounts:openDemo');
   await host.open(page);
@@ -110,7 +132,9 @@ test('the permission is asked when the user turns a watch on, not on load; no al
   // The demo is watched only when the user turns it on: the settings say so, and turning it on asks the browser.
   await page.getByTestId('watch-status').getByRole('button', { name: 'Watch settings' }).click();
   const dialog = page.getByRole('dialog', { name: 'Watch for deletions' });
-  await expect(dialog.getByTestId('watch-account-status').first()).toContainText('demo accounts are not watched unless you turn it on');
+  await expect(dialog.getByTestId('watch-account-status').first()).toContainText(
+    'demo accounts are not watched unless you turn it on',
+  );
   await dialog.getByRole('checkbox', { name: /^Watch Nextcloud/ }).check();
   await expect.poll(() => page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(1);
   await dialog.getByRole('button', { name: 'Check now' }).click();

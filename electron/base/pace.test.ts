@@ -10,7 +10,8 @@ class VirtualTime {
   now = 0;
   private timers: { at: number; resolve: () => void }[] = [];
 
-  sleep = (ms: number): Promise<void> => new Promise((resolve) => this.timers.push({ at: this.now + Math.max(0, ms), resolve }));
+  sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => this.timers.push({ at: this.now + Math.max(0, ms), resolve }));
 
   /** Runs until `work` settles: lets every ready promise run, then moves the clock to the next timer. */
   async run<T>(work: Promise<T>): Promise<T> {
@@ -80,7 +81,8 @@ const itemAgainst = (server: ModelServer, seen: Map<number, number>) => async (i
   if (answer.status === 503) currentPace()?.pushback(503, server.retryAfterMs);
 };
 
-const paceOn = (vt: VirtualTime, options: Partial<PaceOptions> = {}) => new Pace({ start: 2, now: () => vt.now, wait: (ms) => vt.sleep(ms), ...options });
+const paceOn = (vt: VirtualTime, options: Partial<PaceOptions> = {}) =>
+  new Pace({ start: 2, now: () => vt.now, wait: (ms) => vt.sleep(ms), ...options });
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('adaptive pace', () => {
@@ -197,7 +199,9 @@ describe('adaptive pace', () => {
   it('keeps a fixed limit when not adaptive (a number, or adaptive: false)', async () => {
     const vt = new VirtualTime();
     const seen = new Map<number, number>();
-    const pace = await vt.run(forEachPaced(range(200), 5, new AbortController().signal, itemAgainst(new ModelServer(vt, 8, 20), seen)));
+    const pace = await vt.run(
+      forEachPaced(range(200), 5, new AbortController().signal, itemAgainst(new ModelServer(vt, 8, 20), seen)),
+    );
     expect(pace.limit).toBe(5);
     expect(pace.decisions).toEqual([]);
     expect(seen.size).toBe(200);
@@ -224,11 +228,16 @@ describe('adaptive pace', () => {
     );
     expect(started.length).toBeLessThanOrEqual(14);
     let finished = 0;
-    const failing = forEachPaced(range(100), paceOn(vt, { start: 4, adaptive: false }), new AbortController().signal, async (i) => {
-      await server.request();
-      finished++;
-      if (i === 5) throw new Error('boom');
-    });
+    const failing = forEachPaced(
+      range(100),
+      paceOn(vt, { start: 4, adaptive: false }),
+      new AbortController().signal,
+      async (i) => {
+        await server.request();
+        finished++;
+        if (i === 5) throw new Error('boom');
+      },
+    );
     await expect(vt.run(failing)).rejects.toThrow('boom');
     expect(finished).toBeLessThan(12);
   });

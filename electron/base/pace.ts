@@ -54,7 +54,16 @@ export interface PaceOptions {
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export const PACE_DEFAULTS = { min: 1, max: 64, minWindow: 8, gain: 0.1, latencyRise: 2, probeEvery: 4, pauseMs: 1000, maxWaitMs: 60_000 };
+export const PACE_DEFAULTS = {
+  min: 1,
+  max: 64,
+  minWindow: 8,
+  gain: 0.1,
+  latencyRise: 2,
+  probeEvery: 4,
+  pauseMs: 1000,
+  maxWaitMs: 60_000,
+};
 
 /** Cancellable wait on the real clock. */
 function realWait(ms: number, signal?: AbortSignal): Promise<void> {
@@ -83,7 +92,14 @@ export class Pace {
   /** The decisions taken, oldest first (the last 1,000). */
   readonly decisions: PaceDecision[] = [];
   /** How many decisions of each kind were taken. */
-  readonly counts: Record<PaceDecision['kind'], number> = { grow: 0, settle: 0, hold: 0, probe: 0, slow: 0, 'back-off': 0 };
+  readonly counts: Record<PaceDecision['kind'], number> = {
+    grow: 0,
+    settle: 0,
+    hold: 0,
+    probe: 0,
+    slow: 0,
+    'back-off': 0,
+  };
   readonly adaptive: boolean;
   /** Items finished, pushbacks seen (429/503). */
   completed = 0;
@@ -138,7 +154,11 @@ export class Pace {
    * only: the request's HttpOptions.pauseCapMs) shortens the hold that follows.
    */
   pushback(status: number, retryAfterMs: number | null, capMs?: number): void {
-    const waitMs = Math.min(this.o.maxWaitMs, capMs ?? Infinity, retryAfterMs ?? this.o.pauseMs * 2 ** Math.min(6, this.pushbackRun));
+    const waitMs = Math.min(
+      this.o.maxWaitMs,
+      capMs ?? Infinity,
+      retryAfterMs ?? this.o.pauseMs * 2 ** Math.min(6, this.pushbackRun),
+    );
     this.pushbacks++;
     this.pushbackRun++;
     this.holdUntil = Math.max(this.holdUntil, this.o.now() + waitMs);
@@ -238,7 +258,12 @@ export const currentPace = (): Pace | undefined => scope.getStore();
  * (Retry-After) before starting the next. Each fn runs inside the pace's scope, so its requests
  * report answer times and pushbacks to it.
  */
-export async function forEachPaced<T>(items: readonly T[], pace: Pace | PaceOptions | number, signal: AbortSignal, fn: (item: T) => Promise<void>): Promise<Pace> {
+export async function forEachPaced<T>(
+  items: readonly T[],
+  pace: Pace | PaceOptions | number,
+  signal: AbortSignal,
+  fn: (item: T) => Promise<void>,
+): Promise<Pace> {
   const p = pace instanceof Pace ? pace : new Pace(typeof pace === 'number' ? { start: pace, adaptive: false } : pace);
   const now = p.now;
   let next = 0;
@@ -284,7 +309,9 @@ export async function forEachPaced<T>(items: readonly T[], pace: Pace | PaceOpti
   });
   // SALVAGE_PACE_LOG=1: what the pace decided, on stderr (for tuning against a real server).
   if (p.adaptive && process.env.SALVAGE_PACE_LOG) {
-    process.stderr.write(`pace: ${p.completed} items, limit ${p.limit}, ${JSON.stringify(p.counts)}; last: ${JSON.stringify(p.decisions.slice(-12))}\n`);
+    process.stderr.write(
+      `pace: ${p.completed} items, limit ${p.limit}, ${JSON.stringify(p.counts)}; last: ${JSON.stringify(p.decisions.slice(-12))}\n`,
+    );
   }
   if (failure) throw (failure as { error: unknown }).error;
   return p;

@@ -11,10 +11,7 @@ import { startWebDavDemo } from './servers/webdav/demo';
  */
 type DemoStarter = (now: number) => Promise<DemoAccount[]>;
 
-const starters: DemoStarter[] = [
-  startDocSpaceDemo,
-  startWebDavDemo,
-];
+const starters: DemoStarter[] = [startDocSpaceDemo, startWebDavDemo];
 
 /** SALVAGE_DEMO_NOW as ms since the epoch, or null when unset or not a time. */
 export function demoNowFromEnv(value = process.env.SALVAGE_DEMO_NOW): number | null {

@@ -11,7 +11,11 @@ function setup() {
   const problems: { message: string; interrupted: number }[] = [];
   bus.subscribe((name, payload) => name === 'app:problem' && problems.push(payload as (typeof problems)[number]));
   const log: string[] = [];
-  const uninstall = installSafetyNet(proc as unknown as NodeJS.Process, { interrupt: (r) => runner.interruptRunning(r), bus, log: (l) => log.push(l) });
+  const uninstall = installSafetyNet(proc as unknown as NodeJS.Process, {
+    interrupt: (r) => runner.interruptRunning(r),
+    bus,
+    log: (l) => log.push(l),
+  });
   const stuck = () =>
     runner.start({
       kind: 'delete',
@@ -33,8 +37,17 @@ describe('the hosts’ safety net', () => {
     const op = stuck();
     await new Promise((r) => setTimeout(r, 10));
     proc.emit('uncaughtException', new Error('assert(!this.paused)'));
-    expect(runner.get(op.id)).toMatchObject({ state: 'failed', resumable: true, error: { code: 'INTERRUPTED', message: expect.stringContaining('assert(!this.paused)') } });
-    expect(problems).toEqual([{ message: expect.stringContaining('“Delete 4 items” was stopped with 3 items left: Resume finishes it.'), interrupted: 1 }]);
+    expect(runner.get(op.id)).toMatchObject({
+      state: 'failed',
+      resumable: true,
+      error: { code: 'INTERRUPTED', message: expect.stringContaining('assert(!this.paused)') },
+    });
+    expect(problems).toEqual([
+      {
+        message: expect.stringContaining('“Delete 4 items” was stopped with 3 items left: Resume finishes it.'),
+        interrupted: 1,
+      },
+    ]);
     expect(log.join('\n')).toContain('assert(!this.paused)');
   });
 
@@ -44,7 +57,9 @@ describe('the hosts’ safety net', () => {
     await new Promise((r) => setTimeout(r, 10));
     proc.emit('unhandledRejection', new TypeError('x is not a function'), Promise.resolve());
     expect(runner.get(op.id).state).toBe('running');
-    expect(problems).toEqual([{ message: 'Salvage hit an unexpected error (TypeError: x is not a function) and kept running.', interrupted: 0 }]);
+    expect(problems).toEqual([
+      { message: 'Salvage hit an unexpected error (TypeError: x is not a function) and kept running.', interrupted: 0 },
+    ]);
   });
 
   it('never throws itself, even when marking the batches fails, and can be removed', () => {

@@ -23,7 +23,8 @@ export interface SafetyNetOptions {
 
 /** One line about an error, for people: its message, capped, without control characters. */
 export function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  const text =
+    error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
   // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || 'unknown error';
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
@@ -33,7 +34,8 @@ export function describeError(error: unknown): string {
 export function interruptedSummary(stopped: OperationView[]): string {
   if (stopped.length === 0) return '';
   const left = stopped.reduce((n, v) => n + Math.max(0, v.total - v.results.length), 0);
-  const which = stopped.length === 1 ? `“${stopped[0]!.title}” was stopped` : `${stopped.length} running batches were stopped`;
+  const which =
+    stopped.length === 1 ? `“${stopped[0]!.title}” was stopped` : `${stopped.length} running batches were stopped`;
   return ` ${which} with ${left.toLocaleString('en-US')} item${left === 1 ? '' : 's'} left: Resume finishes ${stopped.length === 1 ? 'it' : 'them'}.`;
 }
 
@@ -44,7 +46,9 @@ export function installSafetyNet(proc: Pick<NodeJS.Process, 'on' | 'off'>, optio
     handling = true;
     try {
       const reason = describeError(error);
-      options.log(`[salvage] unexpected ${kind === 'exception' ? 'error' : 'unhandled rejection'}: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+      options.log(
+        `[salvage] unexpected ${kind === 'exception' ? 'error' : 'unhandled rejection'}: ${error instanceof Error ? (error.stack ?? reason) : reason}`,
+      );
       let stopped: OperationView[] = [];
       if (kind === 'exception') {
         try {

@@ -5,7 +5,16 @@ describe('isSafeExternalUrl / openExternalChecked', () => {
   it('allows http(s) links without credentials only', () => {
     expect(isSafeExternalUrl('https://example.com/a?b=c')).toBe(true);
     expect(isSafeExternalUrl('http://example.com/')).toBe(true);
-    for (const bad of ['file:///C:/Windows/system32/calc.exe', 'javascript:alert(1)', 'data:text/html,hi', 'smb://x/y', 'ftp://x/', 'https://a:b@x/', 'vbscript:x', '']) {
+    for (const bad of [
+      'file:///C:/Windows/system32/calc.exe',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'smb://x/y',
+      'ftp://x/',
+      'https://a:b@x/',
+      'vbscript:x',
+      '',
+    ]) {
       expect(isSafeExternalUrl(bad)).toBe(false);
     }
   });
@@ -44,7 +53,9 @@ describe('no remote module', () => {
       .filter((f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f))
       .map((f) => readFileSync(join(root, 'electron', f), 'utf8'));
     for (const text of sources) {
-      expect(text).not.toMatch(/@electron\/remote|enableRemoteModule|\bremote\.require|ELECTRON_DISABLE_SECURITY_WARNINGS|NODE_TLS_REJECT_UNAUTHORIZED\s*=/);
+      expect(text).not.toMatch(
+        /@electron\/remote|enableRemoteModule|\bremote\.require|ELECTRON_DISABLE_SECURITY_WARNINGS|NODE_TLS_REJECT_UNAUTHORIZED\s*=/,
+      );
     }
   });
 });

@@ -38,9 +38,10 @@ describe('the HTTP layer reports to the batch pace', () => {
 
     const unavailable = answers([{ status: 503, headers: { 'Retry-After': '0' } }, { status: 201 }]);
     await forEachPaced([1], new Pace({ start: 4 }), new AbortController().signal, async () => {
-      expect((await httpRequest({ method: 'MOVE', url: 'https://dav.example/x' }, unavailable.options)).status).toBe(503);
+      expect((await httpRequest({ method: 'MOVE', url: 'https://dav.example/x' }, unavailable.options)).status).toBe(
+        503,
+      );
     });
     expect(unavailable.calls).toEqual(['MOVE']);
   });
 });
-

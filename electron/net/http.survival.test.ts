@@ -51,7 +51,9 @@ async function pump(socket: Socket, seen: Seen, total: number, chunk = 64 * 1024
 const routes: Record<string, Route> = {
   // PHP's built-in server: the whole answer, then the connection closed at once.
   '/big-close': (socket, seen) => {
-    socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${BIG}\r\nContent-Type: application/xml\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 200 OK\r\nContent-Length: ${BIG}\r\nContent-Type: application/xml\r\nConnection: close\r\n\r\n`,
+    );
     socket.write(pattern(0, BIG));
     seen.written = BIG;
     socket.end();
@@ -69,7 +71,9 @@ const routes: Record<string, Route> = {
     socket.on('close', () => clearInterval(timer));
   },
   '/huge-error': (socket, seen) => {
-    socket.write(`HTTP/1.1 500 Internal Server Error\r\nContent-Length: ${400 * 1024 * 1024}\r\nContent-Type: text/html\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 500 Internal Server Error\r\nContent-Length: ${400 * 1024 * 1024}\r\nContent-Type: text/html\r\n\r\n`,
+    );
     void pump(socket, seen, 400 * 1024 * 1024);
   },
   '/huge-ok': (socket, seen) => {
@@ -95,23 +99,30 @@ const routes: Record<string, Route> = {
   },
   '/status-999': (socket) => socket.end('HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
   '/odd-reason': (socket) => socket.end('HTTP/1.1 200 \x7fodd\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'),
-  '/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Bad: a\x7fb\r\nConnection: close\r\n\r\nok'),
+  '/bad-header': (socket) =>
+    socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Bad: a\x7fb\r\nConnection: close\r\n\r\nok'),
   '/gzip': (socket) => {
     const body = gzipSync(pattern(0, BIG));
-    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     socket.end(body);
   },
   '/gzip-half': (socket) => {
     // A clean transfer (Content-Length matches) of a gzip stream cut in half: the answer is broken, not the connection.
     const whole = gzipSync(pattern(0, 256 * 1024));
     const body = whole.subarray(0, whole.length >> 1);
-    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     socket.end(body);
   },
   '/gzip-cut': (socket) => {
     // The same half, but the connection closes before the declared length: the connection broke.
     const whole = gzipSync(pattern(0, 256 * 1024));
-    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${whole.length}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${whole.length}\r\nConnection: close\r\n\r\n`,
+    );
     socket.end(whole.subarray(0, whole.length >> 1));
   },
   '/gzip-bomb': (socket) => {
@@ -153,7 +164,13 @@ async function rawServer(tls?: { key: string; cert: string }): Promise<{ server:
   return { server, base: `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-const options = (extra: Partial<HttpOptions> = {}): HttpOptions => ({ timeoutMs: 10_000, retries: 0, maxRetryAfterMs: 1_000, userAgent: 'test', ...extra });
+const options = (extra: Partial<HttpOptions> = {}): HttpOptions => ({
+  timeoutMs: 10_000,
+  retries: 0,
+  maxRetryAfterMs: 1_000,
+  userAgent: 'test',
+  ...extra,
+});
 
 async function readSlowly(res: Response, pauseMs: number): Promise<Uint8Array> {
   const reader = res.body!.getReader();
@@ -171,11 +188,27 @@ async function readSlowly(res: Response, pauseMs: number): Promise<Uint8Array> {
 function makeCert(): { key: string; cert: string } | null {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'salvage-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-subj', '/CN=salvage-test.invalid', '-days', '2',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        '/CN=salvage-test.invalid',
+        '-days',
+        '2',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } catch {
     return null;
@@ -198,7 +231,10 @@ describe('a server that answers with Connection: close and closes at once', () =
   });
 
   it('streamed, read slowly after a pause: the close is seen only after the last byte', async () => {
-    const res = await httpRequest({ method: 'PROPFIND', url: `${plain.base}/big-close-unframed`, read: 'stream' }, options());
+    const res = await httpRequest(
+      { method: 'PROPFIND', url: `${plain.base}/big-close-unframed`, read: 'stream' },
+      options(),
+    );
     await wait(300); // the server has sent everything and closed; nothing has been read yet
     const body = await readSlowly(res, 1);
     expect(body.byteLength).toBe(BIG);
@@ -206,10 +242,16 @@ describe('a server that answers with Connection: close and closes at once', () =
   });
 
   it('streamed and never read: the connection is closed after the time-out, and nothing else happens', async () => {
-    const res = await httpRequest({ method: 'GET', url: `${plain.base}/endless`, read: 'stream', timeoutMs: 1_000 }, options());
+    const res = await httpRequest(
+      { method: 'GET', url: `${plain.base}/endless`, read: 'stream', timeoutMs: 1_000 },
+      options(),
+    );
     expect(res.status).toBe(200);
     await last('/endless').closed; // closed by the client for want of a reader
-    await expect(res.body!.getReader().read()).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('127.0.0.1') });
+    await expect(res.body!.getReader().read()).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: expect.stringContaining('127.0.0.1'),
+    });
   });
 });
 
@@ -234,8 +276,12 @@ describe('a child process that reads such answers slowly or not at all', () => {
   `;
   const run = (code: string, imports: string[] = ['tsx']) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [...imports.flatMap((i) => ['--import', i]), '--input-type=module', '-e', code], { timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [...imports.flatMap((i) => ['--import', i]), '--input-type=module', '-e', code],
+        { timeout: 60_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -250,7 +296,9 @@ describe('a child process that reads such answers slowly or not at all', () => {
   // The crash is a race (the server's FIN reaching undici while its parser is paused: about 5 runs
   // in 6 here), so the control gives it up to four processes.
   const undiciPackage = join(import.meta.dirname, '../../node_modules/undici/package.json');
-  const undiciMajor = existsSync(undiciPackage) ? Number((JSON.parse(readFileSync(undiciPackage, 'utf8')) as { version: string }).version.split('.')[0]) : null;
+  const undiciMajor = existsSync(undiciPackage)
+    ? Number((JSON.parse(readFileSync(undiciPackage, 'utf8')) as { version: string }).version.split('.')[0])
+    : null;
   it.skipIf(undiciMajor === null || undiciMajor >= 8)(
     `control: npm undici ${undiciMajor ?? '(absent)'} dies on the same answer read after a pause (assert(!this.paused))`,
     async () => {
@@ -275,35 +323,47 @@ describe('a child process that reads such answers slowly or not at all', () => {
 });
 
 describe('deadlines cover the body', () => {
-  it.concurrent('a body trickling one byte a second ends with TIMEOUT naming the server, and "Still waiting" while it runs', async () => {
-    const reports: SlowRequest[] = [];
-    const stop = onSlowRequest((s) => reports.push(s));
-    try {
-      const failure = await httpRequest({ method: 'PROPFIND', url: `${plain.base}/trickle` }, options({ timeoutMs: 7_000 })).catch((e: unknown) => e);
-      expect(failure).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining(new URL(plain.base).host) });
-      expect((failure as Error).message).toContain('still arriving');
-      const mine = reports.filter((r) => r.host === new URL(plain.base).host && r.timeoutMs === 7_000);
-      expect(mine.length).toBeGreaterThanOrEqual(1);
-      expect(mine[0]!.method).toBe('PROPFIND');
-    } finally {
-      stop();
-    }
-  });
-
-  it.concurrent('a streamed listing that trickles ends with TIMEOUT ("stopped coming") and its connection closed', async () => {
-    const res = await httpRequest({ method: 'PROPFIND', url: `${plain.base}/trickle`, read: 'stream' }, options({ timeoutMs: 5_000 }));
-    const reader = res.body!.getReader();
-    let received = 0;
-    const failure = await (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return null;
-        received += value.byteLength;
+  it.concurrent(
+    'a body trickling one byte a second ends with TIMEOUT naming the server, and "Still waiting" while it runs',
+    async () => {
+      const reports: SlowRequest[] = [];
+      const stop = onSlowRequest((s) => reports.push(s));
+      try {
+        const failure = await httpRequest(
+          { method: 'PROPFIND', url: `${plain.base}/trickle` },
+          options({ timeoutMs: 7_000 }),
+        ).catch((e: unknown) => e);
+        expect(failure).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining(new URL(plain.base).host) });
+        expect((failure as Error).message).toContain('still arriving');
+        const mine = reports.filter((r) => r.host === new URL(plain.base).host && r.timeoutMs === 7_000);
+        expect(mine.length).toBeGreaterThanOrEqual(1);
+        expect(mine[0]!.method).toBe('PROPFIND');
+      } finally {
+        stop();
       }
-    })().catch((e: unknown) => e);
-    expect(failure).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('stopped coming') });
-    expect(received).toBeLessThan(100);
-  });
+    },
+  );
+
+  it.concurrent(
+    'a streamed listing that trickles ends with TIMEOUT ("stopped coming") and its connection closed',
+    async () => {
+      const res = await httpRequest(
+        { method: 'PROPFIND', url: `${plain.base}/trickle`, read: 'stream' },
+        options({ timeoutMs: 5_000 }),
+      );
+      const reader = res.body!.getReader();
+      let received = 0;
+      const failure = await (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return null;
+          received += value.byteLength;
+        }
+      })().catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('stopped coming') });
+      expect(received).toBeLessThan(100);
+    },
+  );
 });
 
 describe('byte budgets', () => {
@@ -319,7 +379,10 @@ describe('byte budgets', () => {
   });
 
   it('a 2xx body over its budget ends with BAD_RESPONSE naming the server', async () => {
-    const failure = await httpRequest({ method: 'GET', url: `${plain.base}/huge-ok`, maxBytes: 1024 * 1024 }, options()).catch((e: unknown) => e);
+    const failure = await httpRequest(
+      { method: 'GET', url: `${plain.base}/huge-ok`, maxBytes: 1024 * 1024 },
+      options(),
+    ).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'BAD_RESPONSE', details: { limitBytes: 1024 * 1024 } });
     expect((failure as Error).message).toContain(new URL(plain.base).host);
     expect(isOverBudget(failure)).toBe(true);
@@ -329,13 +392,18 @@ describe('byte budgets', () => {
   });
 
   it('a declared length over the budget fails before the body is read', async () => {
-    const failure = await httpRequest({ method: 'GET', url: `${plain.base}/declared-huge` }, options()).catch((e: unknown) => e);
+    const failure = await httpRequest({ method: 'GET', url: `${plain.base}/declared-huge` }, options()).catch(
+      (e: unknown) => e,
+    );
     expect(isOverBudget(failure)).toBe(true);
     await last('/declared-huge').closed;
   });
 
   it('a streamed body over its budget errors the stream the same way', async () => {
-    const res = await httpRequest({ method: 'GET', url: `${plain.base}/huge-ok`, read: 'stream', maxBytes: 512 * 1024 }, options());
+    const res = await httpRequest(
+      { method: 'GET', url: `${plain.base}/huge-ok`, read: 'stream', maxBytes: 512 * 1024 },
+      options(),
+    );
     const failure = await readSlowly(res, 0).catch((e: unknown) => e);
     expect(isOverBudget(failure)).toBe(true);
     await last('/huge-ok').closed;
@@ -346,12 +414,16 @@ describe('byte budgets', () => {
     const body = new Uint8Array(await res.arrayBuffer());
     expect(body.byteLength).toBe(BIG);
     expect(isPattern(body)).toBe(true);
-    const bomb = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-bomb` }, options()).catch((e: unknown) => e);
+    const bomb = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-bomb` }, options()).catch(
+      (e: unknown) => e,
+    );
     expect(bomb).toMatchObject({ code: 'BAD_RESPONSE', details: { limitBytes: BODY_BUDGET.answer } });
   });
 
   it('a gzip stream that stops half way in a clean transfer is a broken answer (BAD_RESPONSE); cut by the connection, a network failure', async () => {
-    const half = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-half` }, options()).catch((e: unknown) => e);
+    const half = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-half` }, options()).catch(
+      (e: unknown) => e,
+    );
     expect(half).toMatchObject({ code: 'BAD_RESPONSE', details: { netCode: 'Z_BUF_ERROR' } });
     const cut = await httpRequest({ method: 'GET', url: `${plain.base}/gzip-cut` }, options()).catch((e: unknown) => e);
     expect(cut).toMatchObject({ code: 'NETWORK' });
@@ -361,7 +433,10 @@ describe('byte budgets', () => {
 describe('cancelling', () => {
   it('an abort in the middle of a streamed body ends the read with CANCELLED and closes the connection', async () => {
     const controller = new AbortController();
-    const res = await httpRequest({ method: 'GET', url: `${plain.base}/endless`, read: 'stream', signal: controller.signal }, options());
+    const res = await httpRequest(
+      { method: 'GET', url: `${plain.base}/endless`, read: 'stream', signal: controller.signal },
+      options(),
+    );
     const reader = res.body!.getReader();
     await reader.read();
     controller.abort();
@@ -372,7 +447,10 @@ describe('cancelling', () => {
   it('an abort while a buffered body is read ends the request with CANCELLED and closes the connection', async () => {
     const controller = new AbortController();
     const before = plain.seen.length;
-    const pending = httpRequest({ method: 'GET', url: `${plain.base}/slow-endless`, signal: controller.signal, maxBytes: 1024 ** 3 }, options());
+    const pending = httpRequest(
+      { method: 'GET', url: `${plain.base}/slow-endless`, signal: controller.signal, maxBytes: 1024 ** 3 },
+      options(),
+    );
     while (!plain.seen.slice(before).some((x) => x.path === '/slow-endless')) await wait(20);
     await wait(200); // some of the body is in
     controller.abort();
@@ -392,23 +470,34 @@ describe('answers the Response constructor would refuse', () => {
     const noContent = await httpRequest({ method: 'DELETE', url: `${plain.base}/no-content-with-body` }, options());
     expect(noContent.status).toBe(204);
     expect(noContent.body).toBeNull();
-    await expect(httpRequest({ method: 'GET', url: `${plain.base}/status-999` }, options())).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(httpRequest({ method: 'GET', url: `${plain.base}/status-999` }, options())).rejects.toMatchObject({
+      code: 'BAD_RESPONSE',
+    });
     const odd = await httpRequest({ method: 'GET', url: `${plain.base}/odd-reason` }, options());
     expect(odd.status).toBe(200);
     expect(await odd.text()).toBe('ok');
-    const bad = await httpRequest({ method: 'GET', url: `${plain.base}/bad-header` }, options()).catch((e: unknown) => e);
+    const bad = await httpRequest({ method: 'GET', url: `${plain.base}/bad-header` }, options()).catch(
+      (e: unknown) => e,
+    );
     expect(bad).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining('not valid HTTP') });
   });
 });
 
 describe('what is sent and followed', () => {
   it('never follows a redirect (credentials stay with the server they were meant for), and netFetch sends forms as oauth4webapi does', async () => {
-    const seen: { method: string; url: string; type: string | undefined; auth: string | undefined; body: string }[] = [];
+    const seen: { method: string; url: string; type: string | undefined; auth: string | undefined; body: string }[] =
+      [];
     const server = createHttpServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        seen.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'], auth: req.headers.authorization, body });
+        seen.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          type: req.headers['content-type'],
+          auth: req.headers.authorization,
+          body,
+        });
         if (req.url === '/moved') return void res.writeHead(302, { Location: '/elsewhere' }).end('see elsewhere');
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"access_token":"t"}');
       });
@@ -416,13 +505,25 @@ describe('what is sent and followed', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const moved = await httpRequest({ method: 'GET', url: `${base}/moved`, headers: { Authorization: 'Basic c2VjcmV0' } }, options());
+      const moved = await httpRequest(
+        { method: 'GET', url: `${base}/moved`, headers: { Authorization: 'Basic c2VjcmV0' } },
+        options(),
+      );
       expect(moved.status).toBe(302);
       expect(moved.headers.get('location')).toBe('/elsewhere');
       expect(seen.map((s) => s.url)).toEqual(['/moved']);
-      const token = await netFetch(options())(`${base}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'r' }), headers: { Accept: 'application/json' } });
+      const token = await netFetch(options())(`${base}/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'r' }),
+        headers: { Accept: 'application/json' },
+      });
       expect(await token.json()).toEqual({ access_token: 't' });
-      expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/token', type: expect.stringContaining('application/x-www-form-urlencoded'), body: 'grant_type=refresh_token&refresh_token=r' });
+      expect(seen.at(-1)).toMatchObject({
+        method: 'POST',
+        url: '/token',
+        type: expect.stringContaining('application/x-www-form-urlencoded'),
+        body: 'grant_type=refresh_token&refresh_token=r',
+      });
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -438,7 +539,8 @@ describe('keep-alive', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      for (let i = 0; i < 5; i++) expect(await (await httpRequest({ method: 'GET', url: `${base}/${i}` }, options())).text()).toBe('ok');
+      for (let i = 0; i < 5; i++)
+        expect(await (await httpRequest({ method: 'GET', url: `${base}/${i}` }, options())).text()).toBe('ok');
       expect(connections).toBe(1);
     } finally {
       server.closeAllConnections();
@@ -448,31 +550,39 @@ describe('keep-alive', () => {
 });
 
 const material = makeCert();
-describe.skipIf(!material)(`the pinned-certificate path over TLS${material ? '' : ' (skipped: no openssl to make a test certificate)'}`, () => {
-  let tls: Awaited<ReturnType<typeof rawServer>>;
-  let pinned: HttpOptions;
-  beforeAll(async () => {
-    tls = await rawServer(material!);
-    pinned = httpOptionsForAccount({ trustedCertFingerprint: new X509Certificate(material!.cert).fingerprint256 }, options());
-  });
-  afterAll(() => new Promise<void>((r) => tls.server.close(() => r())));
+describe.skipIf(!material)(
+  `the pinned-certificate path over TLS${material ? '' : ' (skipped: no openssl to make a test certificate)'}`,
+  () => {
+    let tls: Awaited<ReturnType<typeof rawServer>>;
+    let pinned: HttpOptions;
+    beforeAll(async () => {
+      tls = await rawServer(material!);
+      pinned = httpOptionsForAccount(
+        { trustedCertFingerprint: new X509Certificate(material!.cert).fingerprint256 },
+        options(),
+      );
+    });
+    afterAll(() => new Promise<void>((r) => tls.server.close(() => r())));
 
-  it('reads a Connection: close answer whole, buffered and streamed after a pause', async () => {
-    const buffered = new Uint8Array(await (await httpRequest({ method: 'GET', url: `${tls.base}/big-close` }, pinned)).arrayBuffer());
-    expect(buffered.byteLength).toBe(BIG);
-    expect(isPattern(buffered)).toBe(true);
-    const res = await httpRequest({ method: 'GET', url: `${tls.base}/big-close-unframed`, read: 'stream' }, pinned);
-    await wait(300);
-    const streamed = await readSlowly(res, 1);
-    expect(streamed.byteLength).toBe(BIG);
-    expect(isPattern(streamed)).toBe(true);
-  });
+    it('reads a Connection: close answer whole, buffered and streamed after a pause', async () => {
+      const buffered = new Uint8Array(
+        await (await httpRequest({ method: 'GET', url: `${tls.base}/big-close` }, pinned)).arrayBuffer(),
+      );
+      expect(buffered.byteLength).toBe(BIG);
+      expect(isPattern(buffered)).toBe(true);
+      const res = await httpRequest({ method: 'GET', url: `${tls.base}/big-close-unframed`, read: 'stream' }, pinned);
+      await wait(300);
+      const streamed = await readSlowly(res, 1);
+      expect(streamed.byteLength).toBe(BIG);
+      expect(isPattern(streamed)).toBe(true);
+    });
 
-  it('cuts a huge error answer at its budget over TLS too', async () => {
-    const res = await httpRequest({ method: 'GET', url: `${tls.base}/huge-error` }, pinned);
-    expect((await res.arrayBuffer()).byteLength).toBe(BODY_BUDGET.error);
-    const seen = tls.seen.filter((s) => s.path === '/huge-error').at(-1)!;
-    await seen.closed;
-    expect(seen.written).toBeLessThan(32 * 1024 * 1024);
-  });
-});
+    it('cuts a huge error answer at its budget over TLS too', async () => {
+      const res = await httpRequest({ method: 'GET', url: `${tls.base}/huge-error` }, pinned);
+      expect((await res.arrayBuffer()).byteLength).toBe(BODY_BUDGET.error);
+      const seen = tls.seen.filter((s) => s.path === '/huge-error').at(-1)!;
+      await seen.closed;
+      expect(seen.written).toBeLessThan(32 * 1024 * 1024);
+    });
+  },
+);

@@ -17,7 +17,10 @@ describe('httpRequest', () => {
     const fake = (async () => {
       const status = statuses.shift()!;
       seen.push(status);
-      return new Response(status === 207 ? 'ok' : '', { status, headers: status === 429 ? { 'Retry-After': '0' } : {} });
+      return new Response(status === 207 ? 'ok' : '', {
+        status,
+        headers: status === 429 ? { 'Retry-After': '0' } : {},
+      });
     }) as typeof fetch;
     const res = await httpRequest({ method: 'PROPFIND', url: 'https://x.example/dav' }, opts(fake));
     expect(res.status).toBe(207);
@@ -44,14 +47,20 @@ describe('httpRequest', () => {
 
   it('maps a hanging server to TIMEOUT and a refused connection to NETWORK', async () => {
     const hang = ((_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))) as typeof fetch;
-    await expect(httpRequest({ method: 'GET', url: 'https://x.example/' }, opts(hang, { retries: 0 }))).rejects.toMatchObject({
+      new Promise((_resolve, reject) =>
+        init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      )) as typeof fetch;
+    await expect(
+      httpRequest({ method: 'GET', url: 'https://x.example/' }, opts(hang, { retries: 0 })),
+    ).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
     const refused = (async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     }) as typeof fetch;
-    await expect(httpRequest({ method: 'GET', url: 'https://x.example/' }, opts(refused, { retries: 0 }))).rejects.toMatchObject({
+    await expect(
+      httpRequest({ method: 'GET', url: 'https://x.example/' }, opts(refused, { retries: 0 })),
+    ).rejects.toMatchObject({
       code: 'NETWORK',
     });
   });
@@ -62,15 +71,22 @@ describe('httpRequest', () => {
       calls++;
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'SELF_SIGNED_CERT_IN_CHAIN' } });
     }) as typeof fetch;
-    await expect(httpRequest({ method: 'GET', url: 'https://x.example/' }, opts(badCert))).rejects.toMatchObject({ code: 'TLS' });
+    await expect(httpRequest({ method: 'GET', url: 'https://x.example/' }, opts(badCert))).rejects.toMatchObject({
+      code: 'TLS',
+    });
     expect(calls).toBe(1);
   });
 
   it('stops at once when the caller cancels', async () => {
     const controller = new AbortController();
     const hang = ((_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))) as typeof fetch;
-    const pending = httpRequest({ method: 'GET', url: 'https://x.example/', signal: controller.signal }, opts(hang, { timeoutMs: 10_000 }));
+      new Promise((_resolve, reject) =>
+        init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      )) as typeof fetch;
+    const pending = httpRequest(
+      { method: 'GET', url: 'https://x.example/', signal: controller.signal },
+      opts(hang, { timeoutMs: 10_000 }),
+    );
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
   });

@@ -108,7 +108,8 @@ export const largeAnswerCeilingMs = (timeoutMs: number) => Math.max(20 * timeout
  * (`salvage --timeout`, SALVAGE_TIMEOUT in the environment). 5 s to 10 min.
  */
 export function setRequestTimeout(seconds: number): void {
-  if (!Number.isFinite(seconds) || seconds < 5 || seconds > 600) throw new AppError('INVALID_INPUT', 'The time-out must be between 5 and 600 seconds.');
+  if (!Number.isFinite(seconds) || seconds < 5 || seconds > 600)
+    throw new AppError('INVALID_INPUT', 'The time-out must be between 5 and 600 seconds.');
   defaultHttpOptions.timeoutMs = Math.round(seconds * 1000);
 }
 
@@ -130,7 +131,8 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /** The time really waited for a pause of `ms` under these options (`ms` unless a test shortens it). */
-export const pauseOf = (options: Pick<HttpOptions, 'pauseCapMs'>, ms: number): number => Math.min(ms, options.pauseCapMs ?? ms);
+export const pauseOf = (options: Pick<HttpOptions, 'pauseCapMs'>, ms: number): number =>
+  Math.min(ms, options.pauseCapMs ?? ms);
 
 /** Seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
@@ -146,13 +148,23 @@ export function transportError(e: unknown, url: string, timedOut: boolean, cance
   if (timedOut) return new AppError('TIMEOUT', `The server did not answer in time (${new URL(url).host}).`);
   // node:http puts the code on the error itself; a fetch (the tests' stand-in) on its cause.
   const own = e as { code?: unknown; message?: unknown; cause?: { code?: string; message?: string } } | null;
-  const cause = typeof own?.code === 'string' ? { code: own.code, message: typeof own.message === 'string' ? own.message : '' } : own?.cause;
+  const cause =
+    typeof own?.code === 'string'
+      ? { code: own.code, message: typeof own.message === 'string' ? own.message : '' }
+      : own?.cause;
   const code = cause?.code ?? '';
   const { host, hostname, protocol } = new URL(url);
   const details = code ? { netCode: code } : undefined;
   // A plain-HTTP server on the port: the TLS handshake meets an HTTP answer.
-  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i.test(code) || /wrong version number/i.test(cause?.message ?? '')) {
-    return new AppError('NETWORK', `${host} does not speak HTTPS on this port. If it is a plain-HTTP server, put http:// in front of the address.`, details);
+  if (
+    /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i.test(code) ||
+    /wrong version number/i.test(cause?.message ?? '')
+  ) {
+    return new AppError(
+      'NETWORK',
+      `${host} does not speak HTTPS on this port. If it is a plain-HTTP server, put http:// in front of the address.`,
+      details,
+    );
   }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|FINGERPRINT/i.test(code)) {
     return new AppError('TLS', `The server's certificate is not trusted (${code}).`, { tlsCode: code });
@@ -161,16 +173,32 @@ export function transportError(e: unknown, url: string, timedOut: boolean, cance
     return new AppError('BAD_RESPONSE', `${host} sent an answer that is not valid HTTP (${code}).`, details);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new AppError('NETWORK', `No server named ${hostname} was found. Check the address, or your network connection.`, details);
+    return new AppError(
+      'NETWORK',
+      `No server named ${hostname} was found. Check the address, or your network connection.`,
+      details,
+    );
   }
   if (code === 'ECONNREFUSED') {
-    return new AppError('NETWORK', `Nothing answers at ${host}: the connection was refused. Check the address and port, and that the server is running.`, details);
+    return new AppError(
+      'NETWORK',
+      `Nothing answers at ${host}: the connection was refused. Check the address and port, and that the server is running.`,
+      details,
+    );
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
-    return new AppError('TIMEOUT', `Could not connect to ${host} in time. Check the address and your network connection.`, details);
+    return new AppError(
+      'TIMEOUT',
+      `Could not connect to ${host} in time. Check the address and your network connection.`,
+      details,
+    );
   }
   if (code === 'ECONNRESET' && protocol === 'https:') {
-    return new AppError('NETWORK', `${host} closed the connection. If it is a plain-HTTP server, put http:// in front of the address.`, details);
+    return new AppError(
+      'NETWORK',
+      `${host} closed the connection. If it is a plain-HTTP server, put http:// in front of the address.`,
+      details,
+    );
   }
   return new AppError('NETWORK', `Cannot reach ${host}${code ? ` (${code})` : ''}.`, details);
 }
@@ -180,7 +208,9 @@ export function errorForStatus(status: number, message?: string): AppError {
   const text = message?.trim();
   switch (status) {
     case 401:
-      return new AppError('AUTH_FAILED', text || 'The server did not accept the credentials. Sign in again.', { status });
+      return new AppError('AUTH_FAILED', text || 'The server did not accept the credentials. Sign in again.', {
+        status,
+      });
     case 403:
       return new AppError('FORBIDDEN', text || 'The server refused this action for this account.', { status });
     case 404:
@@ -203,13 +233,18 @@ export function errorForStatus(status: number, message?: string): AppError {
 export const isOverBudget = (e: unknown): boolean => isAppError(e) && typeof e.details?.limitBytes === 'number';
 
 const cancelled = () => new AppError('CANCELLED', 'Cancelled.');
-const sizeText = (bytes: number) => (bytes >= MiB ? `${Math.round(bytes / MiB)} MiB` : `${Math.round(bytes / KiB)} KiB`);
+const sizeText = (bytes: number) =>
+  bytes >= MiB ? `${Math.round(bytes / MiB)} MiB` : `${Math.round(bytes / KiB)} KiB`;
 
 function overBudget(host: string, status: number, limit: number): AppError {
-  return new AppError('BAD_RESPONSE', `${host} sent a larger answer than Salvage accepts for this request (more than ${sizeText(limit)}).`, {
-    status,
-    limitBytes: limit,
-  });
+  return new AppError(
+    'BAD_RESPONSE',
+    `${host} sent a larger answer than Salvage accepts for this request (more than ${sizeText(limit)}).`,
+    {
+      status,
+      limitBytes: limit,
+    },
+  );
 }
 
 /**
@@ -293,10 +328,13 @@ class Attempt {
   ) {
     this.host = new URL(req.url).host;
     this.deadline = setTimeout(() => {
-      const still = this.headAt === null ? '' : `: its answer was still arriving after ${Math.round(timeoutMs / 1000)} s`;
+      const still =
+        this.headAt === null ? '' : `: its answer was still arriving after ${Math.round(timeoutMs / 1000)} s`;
       this.end(new AppError('TIMEOUT', `The server did not answer in time (${this.host})${still}.`));
     }, timeoutMs);
-    this.stopWatching = watchRequest(req.url, req.method, timeoutMs, () => (this.clock ? this.clock.waited() : Date.now() - this.started));
+    this.stopWatching = watchRequest(req.url, req.method, timeoutMs, () =>
+      this.clock ? this.clock.waited() : Date.now() - this.started,
+    );
     req.signal?.addEventListener('abort', this.onCancel, { once: true });
   }
 
@@ -305,7 +343,13 @@ class Attempt {
     clearTimeout(this.deadline);
     const ceilingMs = largeAnswerCeilingMs(this.timeoutMs);
     this.deadline = setTimeout(
-      () => this.end(new AppError('TIMEOUT', `The server did not answer in time (${this.host}): its answer took longer than ${Math.round(ceilingMs / 60_000)} minutes.`)),
+      () =>
+        this.end(
+          new AppError(
+            'TIMEOUT',
+            `The server did not answer in time (${this.host}): its answer took longer than ${Math.round(ceilingMs / 60_000)} minutes.`,
+          ),
+        ),
       Math.max(0, ceilingMs - (Date.now() - this.started)),
     );
     this.clock = new ProgressClock(this.timeoutMs, () =>
@@ -342,8 +386,19 @@ class Attempt {
 }
 
 /** A test stand-in's (web fetch) answer, seen as the transport's. */
-async function openWithFetch(doFetch: typeof fetch, req: HttpRequest, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
-  const res = await doFetch(req.url, { method: req.method, headers, body: req.body ?? null, signal, redirect: 'manual' });
+async function openWithFetch(
+  doFetch: typeof fetch,
+  req: HttpRequest,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Answer> {
+  const res = await doFetch(req.url, {
+    method: req.method,
+    headers,
+    body: req.body ?? null,
+    signal,
+    redirect: 'manual',
+  });
   const reader = res.body?.getReader() ?? null;
   const length = Number(res.headers.get('content-length'));
   let done = reader === null;
@@ -380,7 +435,11 @@ function headersOf(raw: string[]): Headers {
 }
 
 /** A web Response (status already checked to be 200–599); 204/205/304 get no body, as the constructor demands. */
-function toResponse(answer: Answer, headers: Headers, body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null): Response {
+function toResponse(
+  answer: Answer,
+  headers: Headers,
+  body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null,
+): Response {
   const content = NULL_BODY_STATUSES.has(answer.status) ? null : body;
   try {
     return new Response(content, { status: answer.status, statusText: answer.statusText, headers });
@@ -390,8 +449,14 @@ function toResponse(answer: Answer, headers: Headers, body: Uint8Array<ArrayBuff
 }
 
 /** Reads a body whole within its budget; with `cut`, what is over the budget is dropped instead (error answers). */
-async function readWhole(answer: Answer, attempt: Attempt, limit: number, cut: boolean): Promise<Uint8Array<ArrayBuffer>> {
-  if (!cut && answer.declaredLength !== null && answer.declaredLength > limit) throw overBudget(attempt.host, answer.status, limit);
+async function readWhole(
+  answer: Answer,
+  attempt: Attempt,
+  limit: number,
+  cut: boolean,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!cut && answer.declaredLength !== null && answer.declaredLength > limit)
+    throw overBudget(attempt.host, answer.status, limit);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -431,7 +496,13 @@ function streamBody(answer: Answer, attempt: Attempt, limit: number): ReadableSt
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const awaitReader = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => attempt.end(new AppError('CANCELLED', `Nothing read the answer of ${attempt.host}; its connection was closed.`)), attempt.timeoutMs);
+    idle = setTimeout(
+      () =>
+        attempt.end(
+          new AppError('CANCELLED', `Nothing read the answer of ${attempt.host}; its connection was closed.`),
+        ),
+      attempt.timeoutMs,
+    );
   };
   attempt.whenEnded((error) => {
     clearTimeout(idle);
@@ -484,7 +555,14 @@ function streamBody(answer: Answer, attempt: Attempt, limit: number): ReadableSt
 type Outcome = { kind: 'response'; response: Response } | { kind: 'retry'; waitMs: number };
 
 /** One attempt: sends the request, then reads (or hands over) its body under the attempt's rules. */
-async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: number, attempt: number, mayRetry: boolean, refusalsOnly = false): Promise<Outcome> {
+async function exchange(
+  req: HttpRequest,
+  options: HttpOptions,
+  timeoutMs: number,
+  attempt: number,
+  mayRetry: boolean,
+  refusalsOnly = false,
+): Promise<Outcome> {
   const stream = req.read === 'stream';
   const limit = req.maxBytes ?? (stream ? BODY_BUDGET.listing : BODY_BUDGET.answer);
   // A batch's pace (electron/base/pace.ts): wait out a Retry-After it is holding (before this
@@ -500,12 +578,23 @@ async function exchange(req: HttpRequest, options: HttpOptions, timeoutMs: numbe
     const signal = run.controller.signal;
     answer = options.fetch
       ? await openWithFetch(options.fetch, req, headers, signal)
-      : await openRequest({ method: req.method, url: req.url, headers, body: req.body, signal, trustedCertFingerprint: options.trustedCertFingerprint });
+      : await openRequest({
+          method: req.method,
+          url: req.url,
+          headers,
+          body: req.body,
+          signal,
+          trustedCertFingerprint: options.trustedCertFingerprint,
+        });
     run.headAt = Date.now();
     const { status } = answer;
-    if (status < 200 || status > 599) throw new AppError('BAD_RESPONSE', `${run.host} answered with HTTP ${status}, which Salvage cannot use.`, { status });
+    if (status < 200 || status > 599)
+      throw new AppError('BAD_RESPONSE', `${run.host} answered with HTTP ${status}, which Salvage cannot use.`, {
+        status,
+      });
     const answerHeaders = headersOf(answer.rawHeaders);
-    if (pace && (status === 429 || status === 503)) pace.pushback(status, parseRetryAfter(answerHeaders.get('retry-after')), options.pauseCapMs);
+    if (pace && (status === 429 || status === 503))
+      pace.pushback(status, parseRetryAfter(answerHeaders.get('retry-after')), options.pauseCapMs);
     if (mayRetry && (refusalsOnly ? status === 429 : RETRY_STATUSES.has(status))) {
       const wait = parseRetryAfter(answerHeaders.get('retry-after')) ?? 500 * 2 ** attempt;
       if (wait <= options.maxRetryAfterMs) {
@@ -569,7 +658,9 @@ export async function httpRequest(req: HttpRequest, options: HttpOptions = defau
  * A fetch-shaped function over httpRequest, for libraries that take one (oauth4webapi's
  * customFetch): the same transport, deadline and budgets; no retries of writes, no redirects.
  */
-export function netFetch(options: HttpOptions = defaultHttpOptions): (url: string | URL, init?: RequestInit) => Promise<Response> {
+export function netFetch(
+  options: HttpOptions = defaultHttpOptions,
+): (url: string | URL, init?: RequestInit) => Promise<Response> {
   return async (url, init = {}) => {
     const method = (init.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = {};
@@ -584,6 +675,15 @@ export function netFetch(options: HttpOptions = defaultHttpOptions): (url: strin
     } else if (body instanceof Uint8Array) payload = new Uint8Array(body);
     else if (body instanceof ArrayBuffer) payload = new Uint8Array(body.slice(0));
     else throw new AppError('INTERNAL', 'netFetch sends text, form and byte bodies only.');
-    return httpRequest({ method, url: String(url), headers, ...(payload !== undefined ? { body: payload } : {}), ...(init.signal ? { signal: init.signal } : {}) }, options);
+    return httpRequest(
+      {
+        method,
+        url: String(url),
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
+      },
+      options,
+    );
   };
 }

@@ -38,24 +38,38 @@ export interface OidcClient {
   clientSecret?: string;
 }
 
-const clientAuth = (oidc: OidcClient): oauth.ClientAuth => (oidc.clientSecret ? oauth.ClientSecretPost(oidc.clientSecret) : oauth.None());
+const clientAuth = (oidc: OidcClient): oauth.ClientAuth =>
+  oidc.clientSecret ? oauth.ClientSecretPost(oidc.clientSecret) : oauth.None();
 
 /** True for http://127.0.0.1, localhost and [::1] (any port). */
-export const isLoopbackUrl = (url: URL) => url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+export const isLoopbackUrl = (url: URL) =>
+  url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
 
 /** Plain http is allowed only for a loopback issuer (the test servers). */
-const insecureFor = (url: URL) => (url.protocol === 'http:' && isLoopbackUrl(url) ? { [oauth.allowInsecureRequests]: true } : {});
+const insecureFor = (url: URL) =>
+  url.protocol === 'http:' && isLoopbackUrl(url) ? { [oauth.allowInsecureRequests]: true } : {};
 
 /** Every request oauth4webapi sends goes through Salvage's transport (deadline, budget, no global fetch). */
 const transport = { [oauth.customFetch]: netFetch() };
 
 /** Reads the issuer's /.well-known/openid-configuration. */
-export async function discover(issuer: string, clientId: string, signal?: AbortSignal, clientSecret?: string): Promise<OidcClient> {
+export async function discover(
+  issuer: string,
+  clientId: string,
+  signal?: AbortSignal,
+  clientSecret?: string,
+): Promise<OidcClient> {
   const url = new URL(issuer);
   try {
-    const res = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...transport, ...insecureFor(url), ...(signal ? { signal } : {}) });
+    const res = await oauth.discoveryRequest(url, {
+      algorithm: 'oidc',
+      ...transport,
+      ...insecureFor(url),
+      ...(signal ? { signal } : {}),
+    });
     const server = await oauth.processDiscoveryResponse(url, res);
-    if (!server.authorization_endpoint || !server.token_endpoint) throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect).`);
+    if (!server.authorization_endpoint || !server.token_endpoint)
+      throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect).`);
     return {
       issuer: url,
       server,
@@ -64,7 +78,10 @@ export async function discover(issuer: string, clientId: string, signal?: AbortS
     };
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('UNSUPPORTED', `${url.host} does not offer browser sign-in (OpenID Connect): ${(e as Error).message}`);
+    throw new AppError(
+      'UNSUPPORTED',
+      `${url.host} does not offer browser sign-in (OpenID Connect): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -73,12 +90,21 @@ export async function discover(issuer: string, clientId: string, signal?: AbortS
  * (oCIS's built-in IdP answers there with the oCIS URL as issuer). When the document names another
  * issuer (an external IdP such as Keycloak behind oCIS), discovery is done again at that issuer.
  */
-export async function discoverServer(serverUrl: string, client: { id: string; secret?: string }, signal?: AbortSignal): Promise<OidcClient> {
+export async function discoverServer(
+  serverUrl: string,
+  client: { id: string; secret?: string },
+  signal?: AbortSignal,
+): Promise<OidcClient> {
   try {
     return await discover(serverUrl, client.id, signal, client.secret);
   } catch (first) {
     const url = new URL('.well-known/openid-configuration', serverUrl.replace(/\/?$/, '/')).toString();
-    const other = await httpRequest({ method: 'GET', url, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) })
+    const other = await httpRequest({
+      method: 'GET',
+      url,
+      headers: { Accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    })
       .then(async (r) => ((await r.json()) as { issuer?: unknown }).issuer)
       .catch(() => null);
     if (typeof other !== 'string' || other.replace(/\/$/, '') === serverUrl.replace(/\/$/, '')) throw first;
@@ -94,7 +120,11 @@ export interface PendingSignIn {
   redirectUri: string;
 }
 
-export async function authorizationUrl(oidc: OidcClient, redirectUri: string, scope = 'openid profile email offline_access'): Promise<PendingSignIn> {
+export async function authorizationUrl(
+  oidc: OidcClient,
+  redirectUri: string,
+  scope = 'openid profile email offline_access',
+): Promise<PendingSignIn> {
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const url = new URL(oidc.server.authorization_endpoint!);
@@ -130,7 +160,15 @@ const notSignedIn = (e: unknown): AppError => {
 export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, callback: URL): Promise<OidcTokens> {
   try {
     const params = oauth.validateAuthResponse(oidc.server, oidc.client, callback, pending.state);
-    const res = await oauth.authorizationCodeGrantRequest(oidc.server, oidc.client, clientAuth(oidc), params, pending.redirectUri, pending.codeVerifier, { ...transport, ...insecureFor(oidc.issuer) });
+    const res = await oauth.authorizationCodeGrantRequest(
+      oidc.server,
+      oidc.client,
+      clientAuth(oidc),
+      params,
+      pending.redirectUri,
+      pending.codeVerifier,
+      { ...transport, ...insecureFor(oidc.issuer) },
+    );
     return tokensOf(await oauth.processAuthorizationCodeResponse(oidc.server, oidc.client, res), null);
   } catch (e) {
     throw notSignedIn(e);
@@ -140,7 +178,10 @@ export async function exchangeCode(oidc: OidcClient, pending: PendingSignIn, cal
 /** A new access token (and, where the server rotates them, a new refresh token). A refused refresh is AUTH_FAILED. */
 export async function refreshTokens(oidc: OidcClient, refreshToken: string): Promise<OidcTokens> {
   try {
-    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, { ...transport, ...insecureFor(oidc.issuer) });
+    const res = await oauth.refreshTokenGrantRequest(oidc.server, oidc.client, clientAuth(oidc), refreshToken, {
+      ...transport,
+      ...insecureFor(oidc.issuer),
+    });
     return tokensOf(await oauth.processRefreshTokenResponse(oidc.server, oidc.client, res), refreshToken);
   } catch (e) {
     throw refused(e);
@@ -164,7 +205,8 @@ export class TokenKeeper {
 
   async accessToken(): Promise<string> {
     const { expiresAt } = this.tokens;
-    if (expiresAt !== null && expiresAt - this.skewMs <= Date.now()) return (await this.refresh(this.tokens.accessToken)).accessToken;
+    if (expiresAt !== null && expiresAt - this.skewMs <= Date.now())
+      return (await this.refresh(this.tokens.accessToken)).accessToken;
     return this.tokens.accessToken;
   }
 
@@ -221,7 +263,12 @@ export async function listenForRedirect(page: (ok: boolean) => string = defaultP
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (done || url.pathname !== '/callback' || !matches(url.searchParams.get('state'))) {
       ignored++;
-      res.writeHead(url.pathname === '/callback' ? 400 : 404, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(url.pathname === '/callback' ? strayPage : '');
+      res
+        .writeHead(url.pathname === '/callback' ? 400 : 404, {
+          'Content-Type': 'text/html; charset=utf-8',
+          Connection: 'close',
+        })
+        .end(url.pathname === '/callback' ? strayPage : '');
       return;
     }
     done = true;
@@ -270,12 +317,17 @@ export function decodeOidcSecret(secret: string): OidcSecret | null {
   try {
     const v = JSON.parse(secret.slice(OIDC_PREFIX.length)) as Partial<OidcSecret> | null;
     const t = v?.tokens;
-    if (typeof v?.issuer !== 'string' || typeof v.clientId !== 'string' || typeof t?.accessToken !== 'string') return null;
+    if (typeof v?.issuer !== 'string' || typeof v.clientId !== 'string' || typeof t?.accessToken !== 'string')
+      return null;
     return {
       issuer: v.issuer,
       clientId: v.clientId,
       ...(typeof v.clientSecret === 'string' ? { clientSecret: v.clientSecret } : {}),
-      tokens: { accessToken: t.accessToken, refreshToken: typeof t.refreshToken === 'string' ? t.refreshToken : null, expiresAt: typeof t.expiresAt === 'number' ? t.expiresAt : null },
+      tokens: {
+        accessToken: t.accessToken,
+        refreshToken: typeof t.refreshToken === 'string' ? t.refreshToken : null,
+        expiresAt: typeof t.expiresAt === 'number' ? t.expiresAt : null,
+      },
     };
   } catch {
     return null;

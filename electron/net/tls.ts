@@ -70,7 +70,10 @@ export class PinnedAgent extends HttpsAgent {
     this.pin = pin;
   }
 
-  override createConnection(options: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
+  override createConnection(
+    options: RequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex | undefined {
     const tlsOptions = options as ConnectionOptions;
     const host = tlsOptions.servername || options.hostname || options.host || 'the server';
     const socket = tlsConnect({ ...tlsOptions, rejectUnauthorized: false, session: undefined });
@@ -84,10 +87,13 @@ export class PinnedAgent extends HttpsAgent {
     };
     // Stays attached: an error between the hand-over and the request's own listener must not go unheard.
     socket.on('error', (e) => settle(e));
-    socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => settle(Object.assign(new Error(`No TLS handshake with ${host} in time.`), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () =>
+      settle(Object.assign(new Error(`No TLS handshake with ${host} in time.`), { code: 'ETIMEDOUT' })),
+    );
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
-      if (socket.authorized || (cert && cert.fingerprint256 && cert.fingerprint256.toUpperCase() === this.pin)) settle(null);
+      if (socket.authorized || (cert && cert.fingerprint256 && cert.fingerprint256.toUpperCase() === this.pin))
+        settle(null);
       else settle(new PinMismatchError(host));
     });
     return undefined;

@@ -70,7 +70,8 @@ export interface Answer {
 /** Sends one request; resolves when the answer's head is in. Rejects with Node's error (its `code` says what failed). */
 export function openRequest(req: TransportRequest): Promise<Answer> {
   const url = new URL(req.url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`Not an http(s) address: ${url.protocol}`));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return Promise.reject(new Error(`Not an http(s) address: ${url.protocol}`));
   const send = url.protocol === 'https:' ? httpsRequestRaw : httpRequestRaw;
   return new Promise<Answer>((resolve, reject) => {
     if (req.signal.aborted) return reject(abortReason(req.signal));
@@ -104,7 +105,9 @@ export function openRequest(req: TransportRequest): Promise<Answer> {
 
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : Object.assign(new Error('The request was cancelled.'), { name: 'AbortError' });
+  return reason instanceof Error
+    ? reason
+    : Object.assign(new Error('The request was cancelled.'), { name: 'AbortError' });
 }
 
 function answerOf(res: IncomingMessage, signal: AbortSignal, release: () => void): Answer {
@@ -120,11 +123,15 @@ function answerOf(res: IncomingMessage, signal: AbortSignal, release: () => void
     stream.on('error', () => {});
   } else if (encoding === 'identity') {
     const length = Number(res.headers['content-length']);
-    declaredLength = res.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
+    declaredLength =
+      res.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
   } else {
     res.destroy();
     release();
-    const failed = Object.assign(new Error(`The server sent its answer in an encoding Salvage did not ask for (${encoding}).`), { code: 'ERR_CONTENT_ENCODING' });
+    const failed = Object.assign(
+      new Error(`The server sent its answer in an encoding Salvage did not ask for (${encoding}).`),
+      { code: 'ERR_CONTENT_ENCODING' },
+    );
     return { ...head, declaredLength: null, read: () => Promise.reject(failed), cancel: () => {} };
   }
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;

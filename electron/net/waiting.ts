@@ -34,7 +34,12 @@ function deliver(slow: SlowRequest): void {
 
 function isSlowRequest(v: unknown): v is SlowRequest {
   const s = v as Partial<SlowRequest> | null;
-  return typeof s?.host === 'string' && typeof s.method === 'string' && typeof s.waitedMs === 'number' && typeof s.timeoutMs === 'number';
+  return (
+    typeof s?.host === 'string' &&
+    typeof s.method === 'string' &&
+    typeof s.waitedMs === 'number' &&
+    typeof s.timeoutMs === 'number'
+  );
 }
 
 export function onSlowRequest(listener: Listener): () => void {

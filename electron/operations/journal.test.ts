@@ -4,10 +4,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../base/events';
 import type { ItemResult, OperationView } from '../../shared/model';
-import { BatchJournalFile, listBatchJournals, pruneBatchJournals, readBatchJournal, type WriteAheadLog } from './journal';
+import {
+  BatchJournalFile,
+  listBatchJournals,
+  pruneBatchJournals,
+  readBatchJournal,
+  type WriteAheadLog,
+} from './journal';
 import { OperationsRunner } from './runner';
 
-const result = (key: string, outcome: ItemResult['outcome'] = 'restored'): ItemResult => ({ key, name: key, outcome, finalPath: null, error: null });
+const result = (key: string, outcome: ItemResult['outcome'] = 'restored'): ItemResult => ({
+  key,
+  name: key,
+  outcome,
+  finalPath: null,
+  error: null,
+});
 
 describe('batch journal files (JSON Lines, written ahead)', () => {
   it('reads back what was sent, each result and the end; a line cut short by a kill is skipped', () => {
@@ -16,12 +28,22 @@ describe('batch journal files (JSON Lines, written ahead)', () => {
     file.append({ t: 'begun', operationId: 'op', title: 'Restore 3 items', total: 3 });
     file.append({ t: 'sending', keys: ['a:1', 'a:2', 'a:3'] });
     file.append({ t: 'result', result: result('a:1') });
-    file.append({ t: 'result', result: { ...result('a:2', 'failed'), error: { code: 'SERVER', message: 'x'.repeat(50_000) } } });
+    file.append({
+      t: 'result',
+      result: { ...result('a:2', 'failed'), error: { code: 'SERVER', message: 'x'.repeat(50_000) } },
+    });
     file.close();
     // The process died in the middle of writing the next line.
     appendFileSync(join(dir, 'b1.jsonl'), '{"t":"result","result":{"key":"a:3","na');
     const state = readBatchJournal(join(dir, 'b1.jsonl'))!;
-    expect(state).toMatchObject({ id: 'b1', pid: process.pid, meta: { what: 'restore' }, title: 'Restore 3 items', end: null, resumedBy: null });
+    expect(state).toMatchObject({
+      id: 'b1',
+      pid: process.pid,
+      meta: { what: 'restore' },
+      title: 'Restore 3 items',
+      end: null,
+      resumedBy: null,
+    });
     expect([...state.sent]).toEqual(['a:1', 'a:2', 'a:3']);
     expect([...state.results.keys()]).toEqual(['a:1', 'a:2']);
     // A server's huge error message is kept short.
@@ -81,6 +103,15 @@ describe('the runner writes ahead', () => {
     });
     expect(events).toEqual(['begun 2']);
     await runner.wait(view.id);
-    expect(events).toEqual(['begun 2', 'work starts', 'sending a:1', 'sent a:1', 'result a:1 restored', 'sending a:2', 'result a:2 failed', 'ended done']);
+    expect(events).toEqual([
+      'begun 2',
+      'work starts',
+      'sending a:1',
+      'sent a:1',
+      'result a:1 restored',
+      'sending a:2',
+      'result a:2 failed',
+      'ended done',
+    ]);
   });
 });

@@ -1,4 +1,15 @@
-import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Destination, ItemRef, ItemResult, OperationView, Resolution } from '../../shared/model';
@@ -35,7 +46,10 @@ export interface OperationJournal {
 const KEEP = 50;
 const Entry = z.object({ view: OperationView, resume: ResumeRequest.optional() });
 /** Journals written before resume requests were kept are plain arrays of views. */
-const FileFormat = z.union([z.array(Entry), z.array(OperationView).transform((views) => views.map((view): z.infer<typeof Entry> => ({ view })))]);
+const FileFormat = z.union([
+  z.array(Entry),
+  z.array(OperationView).transform((views) => views.map((view): z.infer<typeof Entry> => ({ view }))),
+]);
 
 export class FileOperationJournal implements OperationJournal {
   private readonly file: string;
@@ -66,7 +80,11 @@ export class FileOperationJournal implements OperationJournal {
                   message: `Salvage was closed before this finished: ${v.results.length.toLocaleString('en-US')} of ${v.total.toLocaleString('en-US')} items had a result.${resume ? ' Resume does the rest.' : ' Check the trash and retry.'}`,
                 },
               }
-            : { ...v, undoable: false, undoNote: v.kind === 'restore' && v.undoable ? 'Undo is offered only until Salvage is closed.' : null },
+            : {
+                ...v,
+                undoable: false,
+                undoNote: v.kind === 'restore' && v.undoable ? 'Undo is offered only until Salvage is closed.' : null,
+              },
       }));
     } catch {
       moveAside(this.file, 'corrupt');
@@ -104,7 +122,14 @@ export type BatchEnd = z.infer<typeof BatchEnd>;
  * again, never a secret); a last line cut short by a kill is ignored when reading.
  */
 export const BatchRecord = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('batch'), v: z.literal(1), id: z.string(), startedAt: z.string(), pid: z.number(), meta: z.unknown() }),
+  z.object({
+    t: z.literal('batch'),
+    v: z.literal(1),
+    id: z.string(),
+    startedAt: z.string(),
+    pid: z.number(),
+    meta: z.unknown(),
+  }),
   z.object({ t: z.literal('begun'), operationId: z.string(), title: z.string(), total: z.number() }),
   z.object({ t: z.literal('sending'), keys: z.array(z.string()) }),
   z.object({ t: z.literal('result'), result: ItemResult }),
@@ -140,7 +165,9 @@ export const isSettled = (r: ItemResult | undefined): boolean =>
 /** Longest error message kept per result (a server's 100 KB error page stays out of the journal). */
 const MESSAGE_MAX = 2_000;
 const capped = (r: ItemResult): ItemResult =>
-  r.error && r.error.message.length > MESSAGE_MAX ? { ...r, error: { ...r.error, message: `${r.error.message.slice(0, MESSAGE_MAX)}…` } } : r;
+  r.error && r.error.message.length > MESSAGE_MAX
+    ? { ...r, error: { ...r.error, message: `${r.error.message.slice(0, MESSAGE_MAX)}…` } }
+    : r;
 
 /**
  * One batch's journal file: `<dir>/<id>.jsonl`, created 0600 in a 0700 folder, written with
@@ -235,7 +262,18 @@ export function readBatchJournal(path: string): BatchState | null {
     }
     if (record.t === 'batch') {
       if (state) break; // one header per file
-      state = { file: path, id: record.id, startedAt: record.startedAt, pid: record.pid, meta: record.meta, title: null, sent: new Set(), results: new Map(), end: null, resumedBy: null };
+      state = {
+        file: path,
+        id: record.id,
+        startedAt: record.startedAt,
+        pid: record.pid,
+        meta: record.meta,
+        title: null,
+        sent: new Set(),
+        results: new Map(),
+        end: null,
+        resumedBy: null,
+      };
       continue;
     }
     if (!state) return null;
@@ -275,7 +313,9 @@ export function pruneBatchJournals(dir: string, keep: number, keepAnyway: (state
     return;
   }
   if (names.length <= keep) return;
-  const byAge = names.map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.mtime - a.mtime);
+  const byAge = names
+    .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime);
   for (const { path } of byAge.slice(keep)) {
     const state = readBatchJournal(path);
     if (!state || !keepAnyway(state)) rmSync(path, { force: true });

@@ -9,7 +9,17 @@ import { FileOperationJournal } from './journal';
 import { forEachLimited } from '../base/async';
 import { OperationsRunner } from './runner';
 
-const landedAt = (ref: string): Landed => ({ ref, name: ref.slice(1), kind: 'file', fileId: null, etag: null, size: null, modifiedAt: null, version: null, replaced: null });
+const landedAt = (ref: string): Landed => ({
+  ref,
+  name: ref.slice(1),
+  kind: 'file',
+  fileId: null,
+  etag: null,
+  size: null,
+  modifiedAt: null,
+  version: null,
+  replaced: null,
+});
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `a:${i}`, name: `file-${i}.txt`, size: 10 }));
 const conflict = (key: string): Conflict => ({
   itemKey: key,
@@ -47,7 +57,8 @@ describe('OperationsRunner', () => {
           ctx.itemDone({ key: `a:${i}`, name: `file-${i}.txt`, outcome: 'restored', finalPath: null, error: null });
           if (i === 10 || i === 49) seen.push(runner.get(op.id));
         }
-        for (let i = 50; i < 100; i++) ctx.itemDone({ key: `a:${i}`, name: `file-${i}.txt`, outcome: 'restored', finalPath: null, error: null });
+        for (let i = 50; i < 100; i++)
+          ctx.itemDone({ key: `a:${i}`, name: `file-${i}.txt`, outcome: 'restored', finalPath: null, error: null });
       },
     });
     const done = await runner.wait(op.id);
@@ -61,7 +72,13 @@ describe('OperationsRunner', () => {
   it('names every item a batch is about from the start, before any has a result (the window holds back other batches on them)', async () => {
     const runner = new OperationsRunner(new EventBus());
     let release!: () => void;
-    const op = runner.start({ kind: 'restore', title: 'Restore 3 items', accountIds: ['a'], items: items(3), work: () => new Promise<void>((r) => (release = r)) });
+    const op = runner.start({
+      kind: 'restore',
+      title: 'Restore 3 items',
+      accountIds: ['a'],
+      items: items(3),
+      work: () => new Promise<void>((r) => (release = r)),
+    });
     expect(runner.items(op.id)).toEqual(['a:0', 'a:1', 'a:2']);
     await new Promise((r) => setTimeout(r, 0));
     release();
@@ -76,7 +93,11 @@ describe('OperationsRunner', () => {
       title: 'Undo',
       accountIds: ['a'],
       items: items(1),
-      work: async (ctx) => ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'trashed', finalPath: null, error: null }, { landed: landedAt('/file-0.txt') }),
+      work: async (ctx) =>
+        ctx.itemDone(
+          { key: 'a:0', name: 'file-0.txt', outcome: 'trashed', finalPath: null, error: null },
+          { landed: landedAt('/file-0.txt') },
+        ),
       onItem: (result, extra) => heard.push(`${result.key} ${result.outcome} ${extra?.landed?.ref}`),
     });
     await runner.wait(op.id);
@@ -94,7 +115,10 @@ describe('OperationsRunner', () => {
       items: items(3),
       undoable: true,
       work: async (ctx) => {
-        ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'restored', finalPath: '/file-0.txt', error: null }, { landed: landedAt('/file-0.txt') });
+        ctx.itemDone(
+          { key: 'a:0', name: 'file-0.txt', outcome: 'restored', finalPath: '/file-0.txt', error: null },
+          { landed: landedAt('/file-0.txt') },
+        );
         ctx.itemDone({ key: 'a:1', name: 'file-1.txt', outcome: 'skipped', finalPath: null, error: null });
         ctx.itemDone({
           key: 'a:2',
@@ -155,7 +179,13 @@ describe('OperationsRunner', () => {
           ['a:0', 'a:1', 'a:2'].map(async (key) => {
             const answer = await ctx.ask(conflict(key));
             answers.push(`${key}=${answer}`);
-            ctx.itemDone({ key, name: key, outcome: answer === 'skip' ? 'skipped' : 'replaced', finalPath: null, error: null });
+            ctx.itemDone({
+              key,
+              name: key,
+              outcome: answer === 'skip' ? 'skipped' : 'replaced',
+              finalPath: null,
+              error: null,
+            });
           }),
         );
       },
@@ -183,7 +213,8 @@ describe('OperationsRunner', () => {
       work: async (ctx) => {
         ctx.progress({ fraction: 0.5, current: 'half way' });
         mid = runner.get(op.id);
-        for (let i = 0; i < 10; i++) ctx.itemDone({ key: `a:${i}`, name: `f${i}`, outcome: 'deleted', finalPath: null, error: null });
+        for (let i = 0; i < 10; i++)
+          ctx.itemDone({ key: `a:${i}`, name: `f${i}`, outcome: 'deleted', finalPath: null, error: null });
       },
     });
     await runner.wait(op.id);
@@ -227,7 +258,10 @@ describe('OperationsRunner', () => {
     const next = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
     const restored = next.get('interrupted');
     expect(restored.state).toBe('failed');
-    expect(restored.error).toMatchObject({ code: 'INTERRUPTED', message: expect.stringContaining('closed before this finished') });
+    expect(restored.error).toMatchObject({
+      code: 'INTERRUPTED',
+      message: expect.stringContaining('closed before this finished'),
+    });
     expect(restored.error?.message).toContain('Resume does the rest');
     expect(next.resumeOf('interrupted')).toEqual(resume);
   });
@@ -247,7 +281,8 @@ describe('OperationsRunner', () => {
       work: (ctx) => {
         workSignal = ctx.signal;
         ctx.itemDone({ key: 'a:0', name: 'file-0.txt', outcome: 'deleted', finalPath: null, error: null });
-        report = () => ctx.itemDone({ key: 'a:1', name: 'file-1.txt', outcome: 'deleted', finalPath: null, error: null });
+        report = () =>
+          ctx.itemDone({ key: 'a:1', name: 'file-1.txt', outcome: 'deleted', finalPath: null, error: null });
         return new Promise<void>(() => {}); // e.g. a request whose socket died with an uncaught error
       },
     });
@@ -279,11 +314,20 @@ describe('OperationsRunner', () => {
   it('reads a journal written before resume requests were kept (a plain list of views)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvage-journal-old-'));
     const runner = new OperationsRunner(new EventBus(), null);
-    const op = runner.start({ kind: 'delete', title: 'Delete', accountIds: ['a'], items: items(1), work: async () => {} });
+    const op = runner.start({
+      kind: 'delete',
+      title: 'Delete',
+      accountIds: ['a'],
+      items: items(1),
+      work: async () => {},
+    });
     const view = await runner.wait(op.id);
     writeFileSync(join(dir, 'operations.json'), JSON.stringify([{ ...view, state: 'running' }]));
     const next = new OperationsRunner(new EventBus(), new FileOperationJournal(dir));
-    expect(next.get(op.id)).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED', message: expect.stringContaining('Check the trash and retry') } });
+    expect(next.get(op.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'INTERRUPTED', message: expect.stringContaining('Check the trash and retry') },
+    });
     expect(next.resumeOf(op.id)).toBeUndefined();
   });
 });

@@ -322,7 +322,12 @@ export class OperationsRunner {
         this.writeAhead?.result(view.id, result);
         if (!record.planned.has(result.key)) view.total = Math.max(view.total, view.results.length);
         const bytes = extra?.bytes ?? record.planned.get(result.key)?.size ?? null;
-        if (view.bytesDone !== null && bytes !== null && result.outcome !== 'failed' && result.outcome !== 'cancelled') {
+        if (
+          view.bytesDone !== null &&
+          bytes !== null &&
+          result.outcome !== 'failed' &&
+          result.outcome !== 'cancelled'
+        ) {
           view.bytesDone += bytes;
         }
         if (extra?.landed) record.landed.set(result.key, extra.landed);
@@ -360,7 +365,11 @@ export class OperationsRunner {
     view.secondsLeft = record.throughput.secondsLeft(view.total - view.done);
   }
 
-  private finish(record: Record_, state: 'done' | 'cancelled' | 'failed', error?: ReturnType<typeof toErrorValue>): void {
+  private finish(
+    record: Record_,
+    state: 'done' | 'cancelled' | 'failed',
+    error?: ReturnType<typeof toErrorValue>,
+  ): void {
     const view = record.view;
     for (const item of record.planned.values()) {
       if (record.reported.has(item.key)) continue;

@@ -64,7 +64,12 @@ describe('FileAccountStore', () => {
   it('migrates a version 1 file and writes it back as the current version', () => {
     writeFileSync(
       file,
-      JSON.stringify({ version: 1, accounts: [{ id: 'a', kind: 'owncloud10', label: 'Work', serverUrl: 'https://oc.example', user: 'bob', userName: 'Bob' }] }),
+      JSON.stringify({
+        version: 1,
+        accounts: [
+          { id: 'a', kind: 'owncloud10', label: 'Work', serverUrl: 'https://oc.example', user: 'bob', userName: 'Bob' },
+        ],
+      }),
     );
     const store = new FileAccountStore(file);
     expect(store.get('a')).toEqual({

@@ -68,7 +68,10 @@ export function loadAccountFile(file: string, now = new Date()): LoadResult {
     text = readIfExists(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'read error';
-    notices.push({ level: 'warning', message: `Your saved accounts could not be read (${code}); Salvage starts without them and left the file as it was.` });
+    notices.push({
+      level: 'warning',
+      message: `Your saved accounts could not be read (${code}); Salvage starts without them and left the file as it was.`,
+    });
     return { accounts: [], notices, rewrite: false };
   }
   if (text === null) return { accounts: [], notices, rewrite: false };
@@ -79,7 +82,12 @@ export function loadAccountFile(file: string, now = new Date()): LoadResult {
   } catch {
     return setAside('corrupt', 'the file is damaged');
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data) || typeof (data as { version?: unknown }).version !== 'number') {
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    Array.isArray(data) ||
+    typeof (data as { version?: unknown }).version !== 'number'
+  ) {
     return setAside('corrupt', 'the file is not a Salvage accounts file');
   }
   let current = data as Record<string, unknown>;
@@ -100,7 +108,11 @@ export function loadAccountFile(file: string, now = new Date()): LoadResult {
     const parsed = AccountV2.safeParse(raw);
     if (parsed.success && !parsed.data.demo) {
       const { trustedCertFingerprint, signIn, ...rest } = parsed.data;
-      accounts.push({ ...rest, ...(trustedCertFingerprint ? { trustedCertFingerprint } : {}), ...(signIn ? { signIn } : {}) });
+      accounts.push({
+        ...rest,
+        ...(trustedCertFingerprint ? { trustedCertFingerprint } : {}),
+        ...(signIn ? { signIn } : {}),
+      });
     } else if (!parsed.success) dropped++;
   }
   let rewrite = startVersion !== ACCOUNT_FILE_VERSION;

@@ -27,7 +27,10 @@ export class FileLedgerStore implements LedgerStore {
     try {
       text = readIfExists(this.file);
     } catch (e) {
-      this.problems.push({ level: 'warning', message: `Salvage's record of the items it moved back to the trash could not be read (${(e as NodeJS.ErrnoException).code ?? 'read error'}); those items show as the server lists them.` });
+      this.problems.push({
+        level: 'warning',
+        message: `Salvage's record of the items it moved back to the trash could not be read (${(e as NodeJS.ErrnoException).code ?? 'read error'}); those items show as the server lists them.`,
+      });
       return [];
     }
     if (text === null) return [];

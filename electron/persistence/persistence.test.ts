@@ -65,8 +65,17 @@ describe('accounts and secrets across sessions', () => {
   it('an account added in one session works in the next, its secret coming from the vault', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvage-persist-'));
     const first = session(dir);
-    const ds = await first.call<View>('accounts:add', { serverUrl: docspace.url, kind: 'docspace', secret: TEST_KEYS.alice });
-    const nc = await first.call<View>('accounts:add', { serverUrl: nextcloud.url, kind: 'nextcloud', user: 'alice', secret: WEBDAV_USERS.alice.appPassword });
+    const ds = await first.call<View>('accounts:add', {
+      serverUrl: docspace.url,
+      kind: 'docspace',
+      secret: TEST_KEYS.alice,
+    });
+    const nc = await first.call<View>('accounts:add', {
+      serverUrl: nextcloud.url,
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: WEBDAV_USERS.alice.appPassword,
+    });
     expect([ds.secretStorage, nc.secretStorage]).toEqual(['encrypted', 'encrypted']);
 
     const second = session(dir);
@@ -76,7 +85,11 @@ describe('accounts and secrets across sessions', () => {
       ['nextcloud', 'encrypted'],
     ]);
     for (const a of list) {
-      const page = await second.call<{ items: unknown[] }>('trash:list', { accountId: a.id, parentId: null, cursor: null });
+      const page = await second.call<{ items: unknown[] }>('trash:list', {
+        accountId: a.id,
+        parentId: null,
+        cursor: null,
+      });
       expect(page.items.length).toBeGreaterThan(0);
     }
     const info = await second.call<{ secretStorage: string; notices: unknown[] }>('app:info');
@@ -93,7 +106,11 @@ describe('accounts and secrets across sessions', () => {
   it('on a weak keyring nothing is saved: the next session asks to sign in again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvage-persist-weak-'));
     const first = session(dir, 'basic_text');
-    const view = await first.call<View>('accounts:add', { serverUrl: docspace.url, kind: 'docspace', secret: TEST_KEYS.alice });
+    const view = await first.call<View>('accounts:add', {
+      serverUrl: docspace.url,
+      kind: 'docspace',
+      secret: TEST_KEYS.alice,
+    });
     expect(view.secretStorage).toBe('session');
     const info = await first.call<{ secretStorage: string; notices: { message: string }[] }>('app:info');
     expect(info.secretStorage).toBe('weak-backend');
@@ -103,7 +120,9 @@ describe('accounts and secrets across sessions', () => {
     const second = session(dir, 'basic_text');
     const [again] = await second.call<View[]>('accounts:list');
     expect(again).toMatchObject({ status: 'auth-expired', secretStorage: 'none' });
-    await expect(second.call('trash:list', { accountId: again!.id, parentId: null, cursor: null })).rejects.toThrow(/AUTH_FAILED/);
+    await expect(second.call('trash:list', { accountId: again!.id, parentId: null, cursor: null })).rejects.toThrow(
+      /AUTH_FAILED/,
+    );
     await second.call('accounts:reauth', { accountId: again!.id, secret: TEST_KEYS.alice });
     expect((await second.call<View[]>('accounts:list'))[0]).toMatchObject({ status: 'ok', secretStorage: 'session' });
   });
@@ -111,7 +130,11 @@ describe('accounts and secrets across sessions', () => {
   it('removing an account removes its secret from the vault file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvage-persist-rm-'));
     const s = session(dir);
-    const view = await s.call<View>('accounts:add', { serverUrl: docspace.url, kind: 'docspace', secret: TEST_KEYS.alice });
+    const view = await s.call<View>('accounts:add', {
+      serverUrl: docspace.url,
+      kind: 'docspace',
+      secret: TEST_KEYS.alice,
+    });
     expect(readFileSync(join(dir, 'vault.json'), 'utf8')).toContain(view.id);
     await s.call('accounts:remove', { accountId: view.id });
     expect(readFileSync(join(dir, 'vault.json'), 'utf8')).not.toContain(view.id);

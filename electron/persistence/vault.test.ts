@@ -88,7 +88,9 @@ describe('Vault with safeStorage', () => {
   });
 
   it('never logs a secret', () => {
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => {}),
+    );
     const safe = fakeSafeStorage();
     const vault = new Vault({ file, cipher: safeStorageCipher(safe, 'linux') });
     vault.set('acc-1', SECRET, { sessionOnly: false });
@@ -96,7 +98,10 @@ describe('Vault with safeStorage', () => {
     writeFileSync(file, '{not json');
     const broken = new Vault({ file, cipher: safeStorageCipher(safe, 'linux') });
     broken.set('acc-2', SECRET, { sessionOnly: false });
-    const logged = spies.flatMap((s) => s.mock.calls.flat()).map(String).join('\n');
+    const logged = spies
+      .flatMap((s) => s.mock.calls.flat())
+      .map(String)
+      .join('\n');
     expect(logged).not.toContain(SECRET);
     expect(JSON.stringify(broken.notices())).not.toContain(SECRET);
   });
@@ -149,7 +154,9 @@ describe('Vault on a weak backend', () => {
   });
 
   it('leaves secrets saved under a real keyring in the file for when the keyring is back', () => {
-    new Vault({ file, cipher: safeStorageCipher(fakeSafeStorage(), 'linux') }).set('acc-1', SECRET, { sessionOnly: false });
+    new Vault({ file, cipher: safeStorageCipher(fakeSafeStorage(), 'linux') }).set('acc-1', SECRET, {
+      sessionOnly: false,
+    });
     const before = readFileSync(file, 'utf8');
     const weak = new Vault({ file, cipher: safeStorageCipher(fakeSafeStorage('basic_text'), 'linux') });
     expect(weak.get('acc-1')).toBeNull();

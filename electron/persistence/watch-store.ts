@@ -41,7 +41,10 @@ export class FileWatchStore implements WatchStore {
     try {
       text = readIfExists(this.file);
     } catch (e) {
-      this.problems.push({ level: 'warning', message: `The watch's settings could not be read (${(e as NodeJS.ErrnoException).code ?? 'read error'}); it runs with its defaults.` });
+      this.problems.push({
+        level: 'warning',
+        message: `The watch's settings could not be read (${(e as NodeJS.ErrnoException).code ?? 'read error'}); it runs with its defaults.`,
+      });
       return defaults();
     }
     if (text === null) return defaults();
@@ -54,7 +57,10 @@ export class FileWatchStore implements WatchStore {
     }
     if (!parsed) {
       const where = moveAside(this.file, 'corrupt');
-      this.problems.push({ level: 'warning', message: `The watch's settings could not be loaded; the file was moved aside${where ? ` to ${where}` : ''} and the watch runs with its defaults.` });
+      this.problems.push({
+        level: 'warning',
+        message: `The watch's settings could not be loaded; the file was moved aside${where ? ` to ${where}` : ''} and the watch runs with its defaults.`,
+      });
       return defaults();
     }
     const accounts: WatchFile['accounts'] = {};

@@ -72,6 +72,7 @@ export async function probeServer(serverUrl: string, signal?: AbortSignal): Prom
       lastError = e;
     }
   }
-  if (lastError instanceof AppError && lastError.code !== 'BAD_RESPONSE' && lastError.code !== 'NOT_FOUND') throw lastError;
+  if (lastError instanceof AppError && lastError.code !== 'BAD_RESPONSE' && lastError.code !== 'NOT_FOUND')
+    throw lastError;
   throw new AppError('UNSUPPORTED', `No ${ANY_PRODUCT} server answered at ${url}.`);
 }

@@ -42,7 +42,11 @@ export function webDavPlaces(items: readonly TrashItem[]): Map<string, Place> {
 }
 
 /** Places of the items' original locations, by item key; items without a known place are left out. */
-export function restorePlaces(provider: TrashProvider, items: TrashItem[], signal?: AbortSignal): Promise<Map<string, Place>> {
+export function restorePlaces(
+  provider: TrashProvider,
+  items: TrashItem[],
+  signal?: AbortSignal,
+): Promise<Map<string, Place>> {
   if (hasPlaces(provider)) return provider.restorePlaces(items, signal);
   if (kindInfo(provider.kind).family !== 'webdav') return Promise.resolve(new Map());
   return Promise.resolve(webDavPlaces(items));
@@ -53,7 +57,10 @@ export function restorePlaces(provider: TrashProvider, items: TrashItem[], signa
  * folders of the same batch, so every folder comes back (with its contents) before anything whose
  * original location lies inside it. Within a wave, order is kept (and items run concurrently).
  */
-export function restoreWaves<T extends Pick<TrashItem, 'key'>>(items: readonly T[], places: ReadonlyMap<string, Place>): { waves: T[][]; depth: Map<string, number> } {
+export function restoreWaves<T extends Pick<TrashItem, 'key'>>(
+  items: readonly T[],
+  places: ReadonlyMap<string, Place>,
+): { waves: T[][]; depth: Map<string, number> } {
   const folders = new Set<string>();
   for (const item of items) {
     const self = places.get(item.key)?.self;

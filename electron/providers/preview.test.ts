@@ -9,34 +9,52 @@ import { WebDavProvider } from './webdav/provider';
 import { createParseHost } from './webdav/trashStream';
 
 const PNG_SIGNATURE = '89504e470d0a1a0a';
-const isPng = (p: Preview) => p.kind === 'image' && p.mimeType === 'image/png' && Buffer.from(p.base64, 'base64').subarray(0, 8).toString('hex') === PNG_SIGNATURE;
+const isPng = (p: Preview) =>
+  p.kind === 'image' &&
+  p.mimeType === 'image/png' &&
+  Buffer.from(p.base64, 'base64').subarray(0, 8).toString('hex') === PNG_SIGNATURE;
 
 describe('readPreviewImage', () => {
   const png = Buffer.from(PNG_SIGNATURE + '0000', 'hex');
   it('takes PNG, JPEG, GIF and WebP as base64 data', async () => {
     const got = await readPreviewImage(new Response(png, { headers: { 'Content-Type': 'image/png' } }));
     expect(got).toEqual({ kind: 'image', mimeType: 'image/png', base64: png.toString('base64') });
-    expect(await readPreviewImage(new Response(png, { headers: { 'Content-Type': 'image/jpg; charset=binary' } }))).toMatchObject({ mimeType: 'image/jpeg' });
-    expect(await readPreviewImage(new Response(png, { headers: { 'Content-Type': 'image/webp' } }))).toMatchObject({ mimeType: 'image/webp' });
+    expect(
+      await readPreviewImage(new Response(png, { headers: { 'Content-Type': 'image/jpg; charset=binary' } })),
+    ).toMatchObject({ mimeType: 'image/jpeg' });
+    expect(await readPreviewImage(new Response(png, { headers: { 'Content-Type': 'image/webp' } }))).toMatchObject({
+      mimeType: 'image/webp',
+    });
   });
   it('refuses SVG, HTML and JSON (BAD_RESPONSE)', async () => {
     for (const type of ['image/svg+xml', 'text/html', 'application/json', '']) {
-      await expect(readPreviewImage(new Response('<svg/>', { headers: type ? { 'Content-Type': type } : {} }))).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+      await expect(
+        readPreviewImage(new Response('<svg/>', { headers: type ? { 'Content-Type': type } : {} })),
+      ).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     }
   });
   it('stops at the size cap, whether the length is declared or not', async () => {
     const big = Buffer.alloc(PREVIEW_MAX_BYTES + 1);
-    expect(await readPreviewImage(new Response(big, { headers: { 'Content-Type': 'image/png', 'Content-Length': String(big.length) } }))).toMatchObject({ kind: 'none', reason: 'too-large' });
+    expect(
+      await readPreviewImage(
+        new Response(big, { headers: { 'Content-Type': 'image/png', 'Content-Length': String(big.length) } }),
+      ),
+    ).toMatchObject({ kind: 'none', reason: 'too-large' });
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         for (let i = 0; i < 5; i++) c.enqueue(new Uint8Array(PREVIEW_MAX_BYTES / 4));
         c.close();
       },
     });
-    expect(await readPreviewImage(new Response(stream, { headers: { 'Content-Type': 'image/png' } }))).toMatchObject({ kind: 'none', reason: 'too-large' });
+    expect(await readPreviewImage(new Response(stream, { headers: { 'Content-Type': 'image/png' } }))).toMatchObject({
+      kind: 'none',
+      reason: 'too-large',
+    });
   });
   it('an empty body is no preview', async () => {
-    expect(await readPreviewImage(new Response(new Uint8Array(0), { headers: { 'Content-Type': 'image/png' } }))).toMatchObject({ kind: 'none', reason: 'missing' });
+    expect(
+      await readPreviewImage(new Response(new Uint8Array(0), { headers: { 'Content-Type': 'image/png' } })),
+    ).toMatchObject({ kind: 'none', reason: 'missing' });
   });
 });
 
@@ -44,7 +62,9 @@ describe('wantsPreview', () => {
   it('asks only for image files', () => {
     expect(wantsPreview({ kind: 'file', mimeType: 'image/jpeg', ext: 'jpg' })).toBeNull();
     expect(wantsPreview({ kind: 'file', mimeType: null, ext: 'png' })).toBeNull();
-    expect(wantsPreview({ kind: 'file', mimeType: 'application/pdf', ext: 'pdf' })).toMatchObject({ reason: 'not-image' });
+    expect(wantsPreview({ kind: 'file', mimeType: 'application/pdf', ext: 'pdf' })).toMatchObject({
+      reason: 'not-image',
+    });
     expect(wantsPreview({ kind: 'folder', mimeType: null, ext: '' })).toMatchObject({ reason: 'folder' });
   });
 });
@@ -71,7 +91,21 @@ for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
       tree.trash(tree.resolve(alice.id, 'Album')!.id);
     });
     const provider = (secret: string = alice.appPassword) =>
-      new WebDavProvider(kind, { id: 'acc', kind, label: 't', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false }, { user: alice.id, secret }, { parseHost, http: { retries: 0, timeoutMs: 10_000 } });
+      new WebDavProvider(
+        kind,
+        {
+          id: 'acc',
+          kind,
+          label: 't',
+          serverUrl: server.url,
+          user: alice.id,
+          userId: alice.id,
+          userName: alice.id,
+          demo: false,
+        },
+        { user: alice.id, secret },
+        { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
+      );
     const list = async (parentId: string | null = null) => {
       const all: TrashItem[] = [];
       for await (const chunk of provider().listTrash(parentId)) all.push(...chunk.items);
@@ -81,12 +115,15 @@ for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
 
     if (kind === 'ocis') {
       it('says Infinite Scale makes no previews of trashed files', async () => {
-        expect(await provider().preview(named(await list(), 'beach.png'))).toMatchObject({ kind: 'none', reason: 'unsupported' });
+        expect(await provider().preview(named(await list(), 'beach.png'))).toMatchObject({
+          kind: 'none',
+          reason: 'unsupported',
+        });
       });
       return;
     }
 
-    it('fetches an image item\'s preview as PNG data', async () => {
+    it("fetches an image item's preview as PNG data", async () => {
       expect(isPng(await provider().preview(named(await list(), 'beach.png')))).toBe(true);
     });
 
@@ -104,7 +141,11 @@ for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
 
     it('an item gone from the trash has no preview', async () => {
       const beach = named(await list(), 'beach.png');
-      server.tree.untrash(Number(server.tree.trashOf(alice.id).find((e) => server.tree.node(e.nodeId).name === 'beach.png')!.nodeId), server.tree.user(alice.id).rootId, 'beach.png');
+      server.tree.untrash(
+        Number(server.tree.trashOf(alice.id).find((e) => server.tree.node(e.nodeId).name === 'beach.png')!.nodeId),
+        server.tree.user(alice.id).rootId,
+        'beach.png',
+      );
       expect(await provider().preview(beach)).toMatchObject({ kind: 'none', reason: 'missing' });
     });
 
@@ -112,7 +153,11 @@ for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
       it('an image the server cannot render (has-preview false) is no preview, without asking for it', async () => {
         const album = named(await list(), 'Album');
         const raw = named(await list(album.id), 'raw.heic');
-        expect(await provider().preview(raw)).toMatchObject({ kind: 'none', reason: 'missing', message: 'Nextcloud has no preview of this file.' });
+        expect(await provider().preview(raw)).toMatchObject({
+          kind: 'none',
+          reason: 'missing',
+          message: 'Nextcloud has no preview of this file.',
+        });
       });
     }
 
@@ -132,7 +177,20 @@ describe('trash previews on the DocSpace test server', () => {
     await server.close();
   });
   const provider = (key: string = TEST_KEYS.alice) =>
-    new DocSpaceProvider({ id: 'acc', kind: 'docspace', label: 'Test', serverUrl: server.url, user: '', userId: '', userName: '', demo: false }, { user: '', secret: key }, { pollMs: 5, maxPollMs: 20 });
+    new DocSpaceProvider(
+      {
+        id: 'acc',
+        kind: 'docspace',
+        label: 'Test',
+        serverUrl: server.url,
+        user: '',
+        userId: '',
+        userName: '',
+        demo: false,
+      },
+      { user: '', secret: key },
+      { pollMs: 5, maxPollMs: 20 },
+    );
   const list = async (parentId: string | null = null) => {
     const all: TrashItem[] = [];
     for await (const chunk of provider().listTrash(parentId)) all.push(...chunk.items);
@@ -153,25 +211,46 @@ describe('trash previews on the DocSpace test server', () => {
 
   it('documents and folders get no request for a preview', async () => {
     const items = await list();
-    expect(await provider().preview(items.find((i) => i.name === 'Q3 report.docx')!)).toMatchObject({ kind: 'none', reason: 'not-image' });
-    expect(await provider().preview(items.find((i) => i.name === 'Old project')!)).toMatchObject({ kind: 'none', reason: 'folder' });
+    expect(await provider().preview(items.find((i) => i.name === 'Q3 report.docx')!)).toMatchObject({
+      kind: 'none',
+      reason: 'not-image',
+    });
+    expect(await provider().preview(items.find((i) => i.name === 'Old project')!)).toMatchObject({
+      kind: 'none',
+      reason: 'folder',
+    });
   });
 
   it('a thumbnail address that is relative, malformed or on another server is no preview, in words (never INTERNAL)', async () => {
     const photo = (await list()).find((i) => i.name === 'holiday.jpg')!;
     const id = photo.id.replace('file:', '');
-    const real = (await (await fetch(`${server.url}/api/2.0/files/file/${id}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } })).json()) as { response: Record<string, unknown> };
+    const real = (await (
+      await fetch(`${server.url}/api/2.0/files/file/${id}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } })
+    ).json()) as { response: Record<string, unknown> };
     expect(real.response.thumbnailUrl).toMatch(/^http:/);
     const cases: [string, RegExp][] = [
       [`/filehandler.ashx?action=thumb&fileid=${id}`, /cannot use \(not a full web address\)/],
       ['http://[bad', /cannot use/],
-      [`http://thumbs.example/filehandler.ashx?fileid=${id}`, /on another server \(thumbs\.example\); Salvage does not send the API key there/],
+      [
+        `http://thumbs.example/filehandler.ashx?fileid=${id}`,
+        /on another server \(thumbs\.example\); Salvage does not send the API key there/,
+      ],
     ];
     server.control.seen.length = 0;
     for (const [thumbnailUrl, message] of cases) {
       const body = JSON.stringify({ ...real, response: { ...real.response, thumbnailUrl } });
-      server.control.fault({ method: 'GET', path: `/api/2.0/files/file/${id}`, status: 200, body, headers: { 'Content-Type': 'application/json' } });
-      expect(await provider().preview(photo), thumbnailUrl).toEqual({ kind: 'none', reason: 'missing', message: expect.stringMatching(message) });
+      server.control.fault({
+        method: 'GET',
+        path: `/api/2.0/files/file/${id}`,
+        status: 200,
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(await provider().preview(photo), thumbnailUrl).toEqual({
+        kind: 'none',
+        reason: 'missing',
+        message: expect.stringMatching(message),
+      });
     }
     expect(server.control.seen.filter((r) => r.path.includes('filehandler'))).toEqual([]);
   });
@@ -181,10 +260,14 @@ describe('trash previews on the DocSpace test server', () => {
     const id = photo.id.replace('file:', '');
     const thumb = await fetch(`${server.url}/filehandler.ashx?action=thumb&fileid=${id}`);
     expect(thumb.status).toBe(401);
-    const ok = await fetch(`${server.url}/filehandler.ashx?action=thumb&fileid=${id}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } });
+    const ok = await fetch(`${server.url}/filehandler.ashx?action=thumb&fileid=${id}`, {
+      headers: { Authorization: `Bearer ${TEST_KEYS.alice}` },
+    });
     expect(ok.headers.get('content-type')).toBe('image/png');
     const docx = (await list()).find((i) => i.name === 'Q3 report.docx')!.id.replace('file:', '');
-    const none = await fetch(`${server.url}/filehandler.ashx?action=thumb&fileid=${docx}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } });
+    const none = await fetch(`${server.url}/filehandler.ashx?action=thumb&fileid=${docx}`, {
+      headers: { Authorization: `Bearer ${TEST_KEYS.alice}` },
+    });
     expect(none.status).toBe(204);
   });
 });

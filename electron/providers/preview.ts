@@ -25,7 +25,11 @@ export function wantsPreview(item: Pick<TrashItem, 'kind' | 'mimeType' | 'ext'>)
   return null;
 }
 
-export const none = (reason: Extract<Preview, { kind: 'none' }>['reason'], message: string): Preview => ({ kind: 'none', reason, message });
+export const none = (reason: Extract<Preview, { kind: 'none' }>['reason'], message: string): Preview => ({
+  kind: 'none',
+  reason,
+  message,
+});
 
 /**
  * Reads a preview answer: an image of an allowed type (PNG, JPEG, GIF, WebP — never SVG, which

@@ -12,7 +12,11 @@ export interface Place {
  * dialog offers Keep both first for these). Items that already clash with a live item are left
  * to that conflict: one question per item.
  */
-export function selectionClashes(items: readonly TrashItem[], placeOf: (item: TrashItem) => Place | null, alreadyAsked: ReadonlySet<string>): Conflict[] {
+export function selectionClashes(
+  items: readonly TrashItem[],
+  placeOf: (item: TrashItem) => Place | null,
+  alreadyAsked: ReadonlySet<string>,
+): Conflict[] {
   const first = new Map<string, TrashItem>();
   const out: Conflict[] = [];
   for (const item of items) {

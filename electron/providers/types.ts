@@ -1,4 +1,14 @@
-import type { AccountKind, Conflict, FolderRef, ItemResult, Preview, Resolution, SameSecondReport, ServerProbe, TrashItem } from '../../shared/model';
+import type {
+  AccountKind,
+  Conflict,
+  FolderRef,
+  ItemResult,
+  Preview,
+  Resolution,
+  SameSecondReport,
+  ServerProbe,
+  TrashItem,
+} from '../../shared/model';
 
 /** Non-secret settings of one account, as kept in the account store. */
 export interface AccountConfig {

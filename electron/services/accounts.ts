@@ -145,7 +145,10 @@ export class AccountsService {
   }
 
   /** Runs fn with the account's provider; marks the account when its credentials stop working. */
-  async withProvider<T>(accountId: string, fn: (provider: TrashProvider, account: AccountConfig) => Promise<T>): Promise<T> {
+  async withProvider<T>(
+    accountId: string,
+    fn: (provider: TrashProvider, account: AccountConfig) => Promise<T>,
+  ): Promise<T> {
     const account = this.config(accountId);
     try {
       return await fn(this.provider(account), account);
@@ -165,7 +168,10 @@ export class AccountsService {
       const secret = this.secrets.get(account.id);
       if (secret === null) {
         this.status.set(account.id, 'auth-expired');
-        throw new AppError('AUTH_FAILED', `Sign in to ${account.label} again: its password was kept for the last session only.`);
+        throw new AppError(
+          'AUTH_FAILED',
+          `Sign in to ${account.label} again: its password was kept for the last session only.`,
+        );
       }
       // A renewed sign-in (OpenID Connect refresh) is kept where the old one was.
       const onSecretChange = (next: string) => {

@@ -66,7 +66,8 @@ interface Def {
   checks?: { _zod: { def: { check: string; minimum?: number; maximum?: number } } }[];
 }
 const def = (s: Schema): Def => s._zod.def;
-const isStrict = (s: Schema) => def(s).type === 'object' && def(s).catchall !== undefined && def(def(s).catchall!).type === 'never';
+const isStrict = (s: Schema) =>
+  def(s).type === 'object' && def(s).catchall !== undefined && def(def(s).catchall!).type === 'never';
 const arrayBounds = (s: Schema) => {
   let min = 0;
   let max = Infinity;
@@ -76,7 +77,8 @@ const arrayBounds = (s: Schema) => {
   }
   return { min, max };
 };
-const isObjectLike = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObjectLike = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The oracle: true when the value certainly breaks the schema as written (type, required key, a
@@ -143,7 +145,8 @@ function example(s: Schema, ctx: Ctx, key = ''): unknown {
       if (key === 'accountId') return ctx.accountId;
       if (key === 'serverUrl') return 'https://cloud.example.com';
       // z.iso.datetime(): an instant as the window sends it (toISOString).
-      if ((s as { format?: string }).format === 'datetime') return new Date(1_700_000_000_000 + ctx.rng.int(1_000_000_000)).toISOString();
+      if ((s as { format?: string }).format === 'datetime')
+        return new Date(1_700_000_000_000 + ctx.rng.int(1_000_000_000)).toISOString();
       const min = Math.max(1, s.minLength ?? 0);
       const max = Math.min(s.maxLength ?? 12, 12);
       return 'abcdefghijklmnop'.slice(0, Math.max(min, Math.min(max, 1 + ctx.rng.int(8))));
@@ -238,7 +241,11 @@ function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
 
 function pollutionObject(rng: Rng): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  setOwn(o, rng.pick(['__proto__', 'constructor', 'prototype']), rng.bool() ? { polluted: true } : { prototype: { polluted: true } });
+  setOwn(
+    o,
+    rng.pick(['__proto__', 'constructor', 'prototype']),
+    rng.bool() ? { polluted: true } : { prototype: { polluted: true } },
+  );
   return o;
 }
 
@@ -252,11 +259,36 @@ function hostile(rng: Rng): unknown {
     case 2:
       return rng.pick([true, false, null, undefined]);
     case 3:
-      return rng.pick(['', ' ', 'null', 'undefined', 'true', '0', '[object Object]', '__proto__', 'constructor', '\u0000', '\ud800', '‮gpj.exe', '../../../etc/passwd', 'file:///etc/passwd', '<script>alert(1)</script>', '🗑️'.repeat(3)]);
+      return rng.pick([
+        '',
+        ' ',
+        'null',
+        'undefined',
+        'true',
+        '0',
+        '[object Object]',
+        '__proto__',
+        'constructor',
+        '\u0000',
+        '\ud800',
+        '‮gpj.exe',
+        '../../../etc/passwd',
+        'file:///etc/passwd',
+        '<script>alert(1)</script>',
+        '🗑️'.repeat(3),
+      ]);
     case 4:
       return rng.pick([HUGE, LONG, 'y'.repeat(2049), 'z'.repeat(8193), 'w'.repeat(256)]);
     case 5:
-      return rng.pick([[], [1, 2, 3], ['a'], [null], [{}], new Array(100_000).fill('x'), Array.from({ length: 1000 }, (_, i) => ({ i }))]);
+      return rng.pick([
+        [],
+        [1, 2, 3],
+        ['a'],
+        [null],
+        [{}],
+        new Array(100_000).fill('x'),
+        Array.from({ length: 1000 }, (_, i) => ({ i })),
+      ]);
     case 6:
       return deepArray(rng.pick([100, 1_000, 2_000]));
     case 7:
@@ -266,13 +298,38 @@ function hostile(rng: Rng): unknown {
     case 9:
       return rng.pick([{}, { a: 1 }, Object.create(null) as object, { toString: 'x', valueOf: 1 }]);
     case 10:
-      return rng.pick([new Date(0), new Date(NaN), new Map([['accountId', 'a']]), new Set([1]), /x/g, new Uint8Array(16), new ArrayBuffer(8), new Error('boom')]);
+      return rng.pick([
+        new Date(0),
+        new Date(NaN),
+        new Map([['accountId', 'a']]),
+        new Set([1]),
+        /x/g,
+        new Uint8Array(16),
+        new ArrayBuffer(8),
+        new Error('boom'),
+      ]);
     default:
       return rng.pick([{ kind: 'original' }, { accountId: '', id: '' }, { items: [] }, { operationId: 1 }]);
   }
 }
 
-const EXTRA_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then', 'isAdmin', 'secret', 'password', '', ' ', 'accountId ', 'k'.repeat(10_000)];
+const EXTRA_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'then',
+  'isAdmin',
+  'secret',
+  'password',
+  '',
+  ' ',
+  'accountId ',
+  'k'.repeat(10_000),
+];
 
 /** One malformed variant of a valid payload: the root replaced, or one spot changed. */
 function mutate(request: Schema, valid: unknown, rng: Rng): unknown {
@@ -303,7 +360,8 @@ function mutate(request: Schema, valid: unknown, rng: Rng): unknown {
       else set(rng.bool() ? '' : HUGE);
     } else if (choice === 3 && inner.type === 'array') {
       const { max } = arrayBounds(innerSchema);
-      if (Number.isFinite(max) && rng.bool(0.04)) set(Array.from({ length: max + 1 }, (_, i) => ({ accountId: 'a', id: String(i) })));
+      if (Number.isFinite(max) && rng.bool(0.04))
+        set(Array.from({ length: max + 1 }, (_, i) => ({ accountId: 'a', id: String(i) })));
       else set(rng.bool() ? [] : [hostile(rng)]);
     } else if (choice === 4 && (inner.type === 'enum' || inner.type === 'literal')) {
       const v = typeof spot.value === 'string' ? spot.value : 'original';
@@ -326,11 +384,21 @@ function describePayload(v: unknown, depth = 0): string {
   if (typeof v === 'string') return v.length > 40 ? `"${v.slice(0, 20)}…" (${v.length} chars)` : JSON.stringify(v);
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v !== 'object' || v === null) return String(v);
-  if (Array.isArray(v)) return `[${v.slice(0, 3).map((e) => describePayload(e, depth + 1)).join(', ')}${v.length > 3 ? `, … (${v.length})` : ''}]`;
+  if (Array.isArray(v))
+    return `[${v
+      .slice(0, 3)
+      .map((e) => describePayload(e, depth + 1))
+      .join(', ')}${v.length > 3 ? `, … (${v.length})` : ''}]`;
   const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
   const name = proto === null ? 'null-proto ' : proto === Object.prototype ? '' : `${proto.constructor?.name ?? '?'} `;
   const keys = Object.keys(v);
-  return `${name}{${keys.slice(0, 6).map((k) => `${k.length > 20 ? `${k.slice(0, 10)}…(${k.length})` : k}: ${describePayload((v as Record<string, unknown>)[k], depth + 1)}`).join(', ')}${keys.length > 6 ? ', …' : ''}}`;
+  return `${name}{${keys
+    .slice(0, 6)
+    .map(
+      (k) =>
+        `${k.length > 20 ? `${k.slice(0, 10)}…(${k.length})` : k}: ${describePayload((v as Record<string, unknown>)[k], depth + 1)}`,
+    )
+    .join(', ')}${keys.length > 6 ? ', …' : ''}}`;
 }
 
 // ——— the services under test, every method counted ———
@@ -343,7 +411,11 @@ interface Counter {
 /** Replaces every method of an object (own and inherited, up to Object.prototype) with a counting one. */
 function instrument<T extends object>(name: string, target: T, counter: Counter): T {
   const seen = new Set<string>();
-  for (let proto: object | null = target; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto: object | null = target;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     for (const key of Object.getOwnPropertyNames(proto)) {
       if (key === 'constructor' || seen.has(key)) continue;
       const desc = Object.getOwnPropertyDescriptor(proto, key);
@@ -395,10 +467,21 @@ function fakeProvider(counter: Counter) {
         yield { items: [item(account.id, 1), item(account.id, 2)] };
       },
       async listFolders() {
-        return { folder: { accountId: account.id, id: '/', name: 'Files', path: '/', canWrite: true, hasChildren: false }, children: [], breadcrumbs: [] };
+        return {
+          folder: { accountId: account.id, id: '/', name: 'Files', path: '/', canWrite: true, hasChildren: false },
+          children: [],
+          breadcrumbs: [],
+        };
       },
       async createFolder(parentId, name) {
-        return { accountId: account.id, id: `${parentId}/${name}`, name, path: `${parentId}/${name}`, canWrite: true, hasChildren: false };
+        return {
+          accountId: account.id,
+          id: `${parentId}/${name}`,
+          name,
+          path: `${parentId}/${name}`,
+          canWrite: true,
+          hasChildren: false,
+        };
       },
       async findConflicts() {
         return { conflicts: [], missingFolders: [] };
@@ -444,11 +527,25 @@ async function setup() {
   ) as unknown as Handlers;
   for (const name of ['accounts', 'trash', 'ops', 'runner'] as const) instrument(name, services[name], counter);
   const internalErrors: unknown[] = [];
-  const dispatch: Dispatch = createDispatcher({ handlers, isTrustedCaller: () => true, onInternalError: (_c, e) => internalErrors.push(e) });
+  const dispatch: Dispatch = createDispatcher({
+    handlers,
+    isTrustedCaller: () => true,
+    onInternalError: (_c, e) => internalErrors.push(e),
+  });
   // One real account, so a payload that slipped through would reach the services and the provider.
-  const added = await dispatch('accounts:add', { serverUrl: 'https://cloud.example.com', kind: 'nextcloud', user: 'alice', secret: 'right' }, caller);
+  const added = await dispatch(
+    'accounts:add',
+    { serverUrl: 'https://cloud.example.com', kind: 'nextcloud', user: 'alice', secret: 'right' },
+    caller,
+  );
   if (!added.ok) throw new Error(`setup: ${added.error.message}`);
-  return { dispatch, counter, accountId: (added.value as { id: string }).id, internalErrors, demoStarts: () => demoStarts };
+  return {
+    dispatch,
+    counter,
+    accountId: (added.value as { id: string }).id,
+    internalErrors,
+    demoStarts: () => demoStarts,
+  };
 }
 
 // ——— the test ———
@@ -458,8 +555,13 @@ const perChannel: Record<string, number> = {};
 
 afterAll(() => {
   mkdirSync(new URL('../../test-results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('../../test-results/ipc-fuzz.json', import.meta.url), `${JSON.stringify({ ipc_payloads_fuzzed: fuzzed })}\n`);
-  console.log(`IPC fuzz: ${fuzzed} payloads (seed ${SEED}; replay with SALVAGE_FUZZ_SEED=${SEED}); per channel: ${JSON.stringify(perChannel)}`);
+  writeFileSync(
+    new URL('../../test-results/ipc-fuzz.json', import.meta.url),
+    `${JSON.stringify({ ipc_payloads_fuzzed: fuzzed })}\n`,
+  );
+  console.log(
+    `IPC fuzz: ${fuzzed} payloads (seed ${SEED}; replay with SALVAGE_FUZZ_SEED=${SEED}); per channel: ${JSON.stringify(perChannel)}`,
+  );
 });
 
 describe(`IPC dispatcher fuzzing (seed ${SEED})`, () => {
@@ -471,12 +573,20 @@ describe(`IPC dispatcher fuzzing (seed ${SEED})`, () => {
       const request = channels[channel].request as unknown as Schema;
       for (let i = 0; i < 20; i++) {
         const valid = example(request, { rng, accountId });
-        expect(mustReject(request, valid), `${channel}: the oracle rejects its own example ${describePayload(valid)}`).toBe(false);
-        expect(channels[channel].request.safeParse(valid).success, `${channel}: example ${describePayload(valid)} (seed ${SEED})`).toBe(true);
+        expect(
+          mustReject(request, valid),
+          `${channel}: the oracle rejects its own example ${describePayload(valid)}`,
+        ).toBe(false);
+        expect(
+          channels[channel].request.safeParse(valid).success,
+          `${channel}: example ${describePayload(valid)} (seed ${SEED})`,
+        ).toBe(true);
       }
     }
     const before = counter.calls;
-    expect(await dispatch('trash:list', { accountId, parentId: null, cursor: null }, caller)).toMatchObject({ ok: true });
+    expect(await dispatch('trash:list', { accountId, parentId: null, cursor: null }, caller)).toMatchObject({
+      ok: true,
+    });
     expect(counter.calls).toBeGreaterThan(before);
   });
 
@@ -484,9 +594,16 @@ describe(`IPC dispatcher fuzzing (seed ${SEED})`, () => {
     const { dispatch, counter } = await setup();
     counter.calls = 0;
     for (const deep of [deepArray(50_000), deepObject(50_000)]) {
-      for (const payload of [deep, { accountId: 'a', parentId: null, cursor: null, extra: deep }, { items: deep, destination: { kind: 'original' }, resolutions: {} }]) {
+      for (const payload of [
+        deep,
+        { accountId: 'a', parentId: null, cursor: null, extra: deep },
+        { items: deep, destination: { kind: 'original' }, resolutions: {} },
+      ]) {
         for (const channel of ['trash:list', 'ops:restore'] as const) {
-          expect(await dispatch(channel, payload, caller)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+          expect(await dispatch(channel, payload, caller)).toMatchObject({
+            ok: false,
+            error: { code: 'INVALID_INPUT' },
+          });
           fuzzed++;
         }
       }
@@ -494,62 +611,90 @@ describe(`IPC dispatcher fuzzing (seed ${SEED})`, () => {
     expect(counter.calls).toBe(0);
   });
 
-  it('rejects every malformed payload with INVALID_INPUT, calls nothing, and keeps working', { timeout: 60_000 }, async () => {
-    const { dispatch, counter, accountId, internalErrors, demoStarts } = await setup();
-    const rng = new Rng(SEED ^ 0x5a17);
-    counter.calls = 0;
-    counter.log.length = 0;
-    let longestMessage = 0;
-    const started = performance.now();
+  it(
+    'rejects every malformed payload with INVALID_INPUT, calls nothing, and keeps working',
+    { timeout: 60_000 },
+    async () => {
+      const { dispatch, counter, accountId, internalErrors, demoStarts } = await setup();
+      const rng = new Rng(SEED ^ 0x5a17);
+      counter.calls = 0;
+      counter.log.length = 0;
+      let longestMessage = 0;
+      const started = performance.now();
 
-    for (const channel of Object.keys(channels) as Channel[]) {
-      const request = channels[channel].request as unknown as Schema;
-      let sent = 0;
-      for (let attempt = 0; sent < PER_CHANNEL && attempt < PER_CHANNEL * 20; attempt++) {
-        const payload = mutate(request, example(request, { rng, accountId }), rng);
-        // The dispatcher reads a missing payload as {} (a request with no fields).
-        if (!mustReject(request, payload ?? {})) continue;
-        const before = counter.calls;
-        const result = await dispatch(channel, payload, caller);
-        sent++;
-        fuzzed++;
-        const what = `${channel} ← ${describePayload(payload)} (seed ${SEED})`;
-        if (result.ok || result.error.code !== 'INVALID_INPUT') {
-          expect.fail(`${what}: expected INVALID_INPUT, got ${result.ok ? 'ok' : result.error.code}`);
+      for (const channel of Object.keys(channels) as Channel[]) {
+        const request = channels[channel].request as unknown as Schema;
+        let sent = 0;
+        for (let attempt = 0; sent < PER_CHANNEL && attempt < PER_CHANNEL * 20; attempt++) {
+          const payload = mutate(request, example(request, { rng, accountId }), rng);
+          // The dispatcher reads a missing payload as {} (a request with no fields).
+          if (!mustReject(request, payload ?? {})) continue;
+          const before = counter.calls;
+          const result = await dispatch(channel, payload, caller);
+          sent++;
+          fuzzed++;
+          const what = `${channel} ← ${describePayload(payload)} (seed ${SEED})`;
+          if (result.ok || result.error.code !== 'INVALID_INPUT') {
+            expect.fail(`${what}: expected INVALID_INPUT, got ${result.ok ? 'ok' : result.error.code}`);
+          }
+          if (counter.calls !== before) expect.fail(`${what}: called ${counter.log.slice(-5).join(', ')}`);
+          longestMessage = Math.max(longestMessage, result.error.message.length);
         }
-        if (counter.calls !== before) expect.fail(`${what}: called ${counter.log.slice(-5).join(', ')}`);
-        longestMessage = Math.max(longestMessage, result.error.message.length);
+        perChannel[channel] = sent;
+        expect(sent, `${channel}: the generator found too few malformed payloads`).toBe(PER_CHANNEL);
       }
-      perChannel[channel] = sent;
-      expect(sent, `${channel}: the generator found too few malformed payloads`).toBe(PER_CHANNEL);
-    }
 
-    // Channels that are not in the contract, including inherited keys.
-    for (const channel of ['', 'accounts:List', 'accounts:list ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'k'.repeat(100_000), 42, null, undefined, {}, ['accounts:list'], NaN]) {
-      const result = await dispatch(channel, {}, caller);
-      fuzzed++;
-      expect(result, `channel ${describePayload(channel)}`).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
-      expect(result.ok ? '' : result.error.message.length).toBeLessThan(200);
-    }
+      // Channels that are not in the contract, including inherited keys.
+      for (const channel of [
+        '',
+        'accounts:List',
+        'accounts:list ',
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        'k'.repeat(100_000),
+        42,
+        null,
+        undefined,
+        {},
+        ['accounts:list'],
+        NaN,
+      ]) {
+        const result = await dispatch(channel, {}, caller);
+        fuzzed++;
+        expect(result, `channel ${describePayload(channel)}`).toMatchObject({
+          ok: false,
+          error: { code: 'UNKNOWN_CHANNEL' },
+        });
+        expect(result.ok ? '' : result.error.message.length).toBeLessThan(200);
+      }
 
-    const ms = performance.now() - started;
-    console.log(`IPC fuzz: ${fuzzed} payloads in ${Math.round(ms)} ms; longest INVALID_INPUT message ${longestMessage} chars`);
-    expect(counter.calls, counter.log.join(', ')).toBe(0);
-    expect(internalErrors).toEqual([]);
-    expect(demoStarts()).toBe(0);
+      const ms = performance.now() - started;
+      console.log(
+        `IPC fuzz: ${fuzzed} payloads in ${Math.round(ms)} ms; longest INVALID_INPUT message ${longestMessage} chars`,
+      );
+      expect(counter.calls, counter.log.join(', ')).toBe(0);
+      expect(internalErrors).toEqual([]);
+      expect(demoStarts()).toBe(0);
 
-    // Nothing leaked onto the shared prototypes.
-    expect(Object.keys(Object.prototype)).toEqual([]);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
-    expect(([] as unknown as Record<string, unknown>).polluted).toBeUndefined();
+      // Nothing leaked onto the shared prototypes.
+      expect(Object.keys(Object.prototype)).toEqual([]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+      expect(([] as unknown as Record<string, unknown>).polluted).toBeUndefined();
 
-    // And the dispatcher still serves well-formed calls.
-    const list = await dispatch('accounts:list', {}, caller);
-    expect(list).toMatchObject({ ok: true, value: [{ id: accountId, status: 'ok' }] });
-    expect(await dispatch('app:info', {}, caller)).toMatchObject({ ok: true, value: { name: 'Salvage', version: '0.0.0-fuzz' } });
-    const page = await dispatch('trash:list', { accountId, parentId: null, cursor: null }, caller);
-    expect(page).toMatchObject({ ok: true, value: { items: [{ name: 'file-1.txt' }, { name: 'file-2.txt' }] } });
-    expect(counter.calls).toBeGreaterThan(0);
-  });
+      // And the dispatcher still serves well-formed calls.
+      const list = await dispatch('accounts:list', {}, caller);
+      expect(list).toMatchObject({ ok: true, value: [{ id: accountId, status: 'ok' }] });
+      expect(await dispatch('app:info', {}, caller)).toMatchObject({
+        ok: true,
+        value: { name: 'Salvage', version: '0.0.0-fuzz' },
+      });
+      const page = await dispatch('trash:list', { accountId, parentId: null, cursor: null }, caller);
+      expect(page).toMatchObject({ ok: true, value: { items: [{ name: 'file-1.txt' }, { name: 'file-2.txt' }] } });
+      expect(counter.calls).toBeGreaterThan(0);
+    },
+  );
 });

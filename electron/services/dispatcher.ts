@@ -35,7 +35,10 @@ export function createDispatcher({ handlers, isTrustedCaller, onInternalError }:
       return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This caller may not use Salvage.' } };
     }
     if (!isChannel(channel)) {
-      return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel: ${String(channel).slice(0, 80)}` } };
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel: ${String(channel).slice(0, 80)}` },
+      };
     }
     const schema = channels[channel];
     const parsed = schema.request.safeParse(payload ?? {});
@@ -44,7 +47,10 @@ export function createDispatcher({ handlers, isTrustedCaller, onInternalError }:
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
       return {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad payload'}`.slice(0, 500) },
+        error: {
+          code: 'INVALID_INPUT',
+          message: `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad payload'}`.slice(0, 500),
+        },
       };
     }
     try {

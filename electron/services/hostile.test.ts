@@ -97,7 +97,14 @@ for (const start of [() => webdav('nextcloud'), () => webdav('owncloud10'), () =
     beforeAll(async () => {
       server = await start();
       services = createMemoryServices();
-      accountId = (await services.handlers['accounts:add']({ serverUrl: server.url, kind: server.kind, user: server.user, secret: server.secret })).id;
+      accountId = (
+        await services.handlers['accounts:add']({
+          serverUrl: server.url,
+          kind: server.kind,
+          user: server.user,
+          secret: server.secret,
+        })
+      ).id;
     });
     afterAll(() => server.close());
     const trash = () => services.trash.readAll(accountId, null);
@@ -120,12 +127,22 @@ for (const start of [() => webdav('nextcloud'), () => webdav('owncloud10'), () =
     it('never restores outside the account when the server invents the original location', async () => {
       if (!server.forge) return; // DocSpace gives origins as folder ids the server resolves, not paths
       const before = server.everything();
-      const names = ['../../bob/files/pwned.txt', '../pwned.txt', 'a/../../pwned.txt', '/Documents/../../pwned.txt'].map((l) => server.forge!(l));
+      const names = [
+        '../../bob/files/pwned.txt',
+        '../pwned.txt',
+        'a/../../pwned.txt',
+        '/Documents/../../pwned.txt',
+      ].map((l) => server.forge!(l));
       const items = (await trash()).filter((i) => names.includes(i.name));
       expect(items).toHaveLength(names.length);
       // Nothing claims a place it cannot have: unusable origins are shown as the root, with no id to restore to.
       for (const i of items) expect(i.originalFolderId).toBeNull();
-      const op = await services.ops.restore({ items: items.map((i) => ({ accountId, id: i.id })), destination: { kind: 'original' }, resolutions: {}, recreateMissingFolders: true });
+      const op = await services.ops.restore({
+        items: items.map((i) => ({ accountId, id: i.id })),
+        destination: { kind: 'original' },
+        resolutions: {},
+        recreateMissingFolders: true,
+      });
       const done = await services.runner.wait(op.id);
       expect(done.results.map((r) => r.outcome)).toEqual(names.map(() => 'failed'));
       expect(done.results[0]!.error?.message).toMatch(/restore it into a folder instead/);

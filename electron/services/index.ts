@@ -82,11 +82,22 @@ export function createServices(options: ServicesOptions) {
     ...(options.watchClock ? { clock: options.watchClock } : {}),
     ownMoves: options.ownMoves ?? new RecentOwnMoves(bus, runner),
   });
-  const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(({ serverUrl, secret, request }) => {
-    if (request.accountId) return accounts.reauth(request.accountId, secret);
-    const input: NewAccountInput = { serverUrl, kind: 'ocis', user: '', secret, label: request.label, sessionOnly: request.sessionOnly, trustedCertFingerprint: request.trustedCertFingerprint };
-    return accounts.add(input);
-  }, options.openExternal ?? null);
+  const oidcSignIns = new OidcSignIns<Awaited<ReturnType<AccountsService['add']>>, OidcRequest>(
+    ({ serverUrl, secret, request }) => {
+      if (request.accountId) return accounts.reauth(request.accountId, secret);
+      const input: NewAccountInput = {
+        serverUrl,
+        kind: 'ocis',
+        user: '',
+        secret,
+        label: request.label,
+        sessionOnly: request.sessionOnly,
+        trustedCertFingerprint: request.trustedCertFingerprint,
+      };
+      return accounts.add(input);
+    },
+    options.openExternal ?? null,
+  );
   const loginFlows = new LoginFlowSessions(({ serverUrl, loginName, appPassword }) =>
     accounts.add({ serverUrl, kind: 'nextcloud', user: loginName, secret: appPassword }),
   );
@@ -98,7 +109,12 @@ export function createServices(options: ServicesOptions) {
       platform: options.platform,
       host: options.host,
       secretStorage: options.secrets.mode,
-      notices: [...(options.accounts.notices?.() ?? []), ...(options.secrets.notices?.() ?? []), ...(options.ledger?.notices?.() ?? []), ...(options.watchStore?.notices?.() ?? [])],
+      notices: [
+        ...(options.accounts.notices?.() ?? []),
+        ...(options.secrets.notices?.() ?? []),
+        ...(options.ledger?.notices?.() ?? []),
+        ...(options.watchStore?.notices?.() ?? []),
+      ],
     }),
     'accounts:list': async () => accounts.list(),
     'accounts:detect': ({ serverUrl }) => accounts.detect(serverUrl),
@@ -116,7 +132,10 @@ export function createServices(options: ServicesOptions) {
     'accounts:rename': async ({ accountId, label }) => accounts.rename(accountId, label),
     'accounts:reauth': async ({ accountId, secret }) => accounts.reauth(accountId, typedSecret({ secret }).secret),
     'accounts:oidcStart': ({ serverUrl, ...request }) =>
-      oidcSignIns.start(request.accountId ? accounts.config(request.accountId).serverUrl : normaliseServerUrl(serverUrl), request),
+      oidcSignIns.start(
+        request.accountId ? accounts.config(request.accountId).serverUrl : normaliseServerUrl(serverUrl),
+        request,
+      ),
     'accounts:oidcPoll': async ({ flowId }) => oidcSignIns.poll(flowId),
     'accounts:oidcCancel': async ({ flowId }) => {
       oidcSignIns.cancel(flowId);
@@ -126,7 +145,8 @@ export function createServices(options: ServicesOptions) {
     'accounts:loginFlowPoll': async ({ flowId }) => loginFlows.poll(flowId),
     'accounts:openDemo': () => accounts.openDemo(),
     'trash:list': ({ accountId, parentId, cursor }) => trash.page(accountId, parentId, cursor),
-    'trash:preview': ({ accountId, id, parentId }) => trash.preview({ accountId, id, ...(parentId ? { parentId } : {}) }),
+    'trash:preview': ({ accountId, id, parentId }) =>
+      trash.preview({ accountId, id, ...(parentId ? { parentId } : {}) }),
     'trash:sameSecond': ({ accountId, from, to }) => trash.sameSecondLossesBetween(accountId, from, to),
     'folders:list': ({ accountId, parentId }) => accounts.withProvider(accountId, (p) => p.listFolders(parentId)),
     'folders:create': ({ accountId, parentId, name }) =>

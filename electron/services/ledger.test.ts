@@ -70,7 +70,10 @@ describe('the ledger of Salvage’s own moves', () => {
       originalFolder: '/Projects',
       deletedAt: before.deletedAt,
       deletedBy: 'Dana',
-      movedBySalvage: { why: 'undo', trashedAs: { name: 'report (restored).pdf', folder: '/Projects', folderId: '/Projects' } },
+      movedBySalvage: {
+        why: 'undo',
+        trashedAs: { name: 'report (restored).pdf', folder: '/Projects', folderId: '/Projects' },
+      },
     });
   });
 
@@ -113,13 +116,29 @@ describe('the ledger of Salvage’s own moves', () => {
 
   it('a file a Replace moved keeps the server’s deletion time, is marked with what replaced it, and is no deletion event', () => {
     const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 2_000);
-    ledger.recordReplace('a', { name: 'Budget.xlsx', ref: '/Docs/Budget.xlsx', folder: '/Docs', fileId: null, size: 5, modifiedAt: null, version: null, at: iso(T0 - 1_000) }, 'Budget.xlsx');
+    ledger.recordReplace(
+      'a',
+      {
+        name: 'Budget.xlsx',
+        ref: '/Docs/Budget.xlsx',
+        folder: '/Docs',
+        fileId: null,
+        size: 5,
+        modifiedAt: null,
+        version: null,
+        at: iso(T0 - 1_000),
+      },
+      'Budget.xlsx',
+    );
     const replacedEntry = item('r1', 'Budget.xlsx', '/Docs', T0);
     // Forty deletions within a minute make an event; the replaced file, in the middle of it, is not one of them.
     const burst = Array.from({ length: 40 }, (_, i) => item(`b${i}`, `b${i}.txt`, '/Docs', T0 - 30_000 + i * 1_000));
     const old = Array.from({ length: 60 }, (_, i) => item(`o${i}`, `o${i}.txt`, '/Old', T0 - (i + 2) * 5 * 86_400_000));
     const shown = read(ledger, [...old, ...burst, replacedEntry]);
-    expect(shown.find((i) => i.id === 'r1')).toMatchObject({ deletedAt: iso(T0), movedBySalvage: { why: 'replace', by: 'Budget.xlsx', trashedAs: null } });
+    expect(shown.find((i) => i.id === 'r1')).toMatchObject({
+      deletedAt: iso(T0),
+      movedBySalvage: { why: 'replace', by: 'Budget.xlsx', trashedAs: null },
+    });
     const events = detectEvents(shown);
     expect(events).toHaveLength(1);
     expect(events[0]!.keys).not.toContain(itemKey('a', 'r1'));
@@ -133,7 +152,9 @@ describe('the ledger of Salvage’s own moves', () => {
     const plain = item('p', 'plain.txt', '/Projects', T0 + 1_000);
     const candidate = item('c', 'report.pdf', '/Projects', T0 + 1_000);
     expect(reading.take([plain, candidate])).toEqual([plain]);
-    expect(reading.finish(true)).toEqual([expect.objectContaining({ id: 'c', movedBySalvage: expect.objectContaining({ why: 'undo' }) })]);
+    expect(reading.finish(true)).toEqual([
+      expect.objectContaining({ id: 'c', movedBySalvage: expect.objectContaining({ why: 'undo' }) }),
+    ]);
   });
 
   it('forgets a move once a complete listing no longer holds its item, and only then', () => {
@@ -162,9 +183,17 @@ describe('the ledger kept with the account data', () => {
     dir = mkdtempSync(join(tmpdir(), 'salvage-ledger-'));
     const file = join(dir, 'moves.json');
     const first = new MoveLedger(new FileLedgerStore(file), owner, () => T0 + 5_000);
-    first.recordUndo('a', landed('/Projects/report.pdf', '77'), item('report.pdf.d1', 'report.pdf', '/Projects', T0 - 86_400_000), T0);
+    first.recordUndo(
+      'a',
+      landed('/Projects/report.pdf', '77'),
+      item('report.pdf.d1', 'report.pdf', '/Projects', T0 - 86_400_000),
+      T0,
+    );
     first.flush();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, moves: [expect.objectContaining({ owner: 'https://cloud.example|a', why: 'undo' })] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      version: 1,
+      moves: [expect.objectContaining({ owner: 'https://cloud.example|a', why: 'undo' })],
+    });
     const second = new MoveLedger(new FileLedgerStore(file), owner, () => T0 + 60_000);
     const [shown] = read(second, [item('report.pdf.d2', 'report.pdf', '/Projects', T0 + 1_000, { fileId: '77' })]);
     expect(shown).toMatchObject({ deletedAt: iso(T0 - 86_400_000), movedBySalvage: { why: 'undo' } });
@@ -176,7 +205,9 @@ describe('the ledger kept with the account data', () => {
     writeFileSync(file, '{ not json');
     const store = new FileLedgerStore(file);
     expect(new MoveLedger(store).of('a')).toEqual([]);
-    expect(store.notices()).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('moved aside') })]);
+    expect(store.notices()).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('moved aside') }),
+    ]);
   });
 });
 
@@ -192,20 +223,40 @@ describe('the ledger shared by the window and the command line', () => {
     const same = () => ({ owner: 'https://cloud.example|alice', demo: false });
     const window = new MoveLedger(new FileLedgerStore(file), same, () => T0 + 5_000);
     const cli = new MoveLedger(new FileLedgerStore(file), same, () => T0 + 6_000);
-    window.recordUndo('window-account', landed('/Projects/report.pdf', '77'), item('r.d1', 'report.pdf', '/Projects', T0 - 86_400_000), T0);
+    window.recordUndo(
+      'window-account',
+      landed('/Projects/report.pdf', '77'),
+      item('r.d1', 'report.pdf', '/Projects', T0 - 86_400_000),
+      T0,
+    );
     window.flush();
-    cli.recordReplace('cli-account', { name: 'b.txt', ref: '/b.txt', folder: '/', fileId: '9', size: 1, modifiedAt: null, version: null, at: iso(T0) }, 'b.txt');
+    cli.recordReplace(
+      'cli-account',
+      { name: 'b.txt', ref: '/b.txt', folder: '/', fileId: '9', size: 1, modifiedAt: null, version: null, at: iso(T0) },
+      'b.txt',
+    );
     cli.flush();
     const third = new MoveLedger(new FileLedgerStore(file), same, () => T0 + 7_000);
-    expect(third.of('any id').map((e) => e.why).sort()).toEqual(['replace', 'undo']);
+    expect(
+      third
+        .of('any id')
+        .map((e) => e.why)
+        .sort(),
+    ).toEqual(['replace', 'undo']);
   });
 
   it('drops a demo account’s moves when Salvage starts again (its servers are gone)', () => {
     dir = mkdtempSync(join(tmpdir(), 'salvage-ledger-'));
     const file = join(dir, 'moves.json');
-    const demo = new MoveLedger(new FileLedgerStore(file), () => ({ owner: 'http://127.0.0.1:5|alice', demo: true }), () => T0);
+    const demo = new MoveLedger(
+      new FileLedgerStore(file),
+      () => ({ owner: 'http://127.0.0.1:5|alice', demo: true }),
+      () => T0,
+    );
     demo.recordUndo('d', landed('/a.txt', null), item('a.d1', 'a.txt', '/', T0 - 1000), T0);
     demo.flush();
-    expect(new MoveLedger(new FileLedgerStore(file), () => ({ owner: 'http://127.0.0.1:5|alice', demo: true })).of('d')).toEqual([]);
+    expect(
+      new MoveLedger(new FileLedgerStore(file), () => ({ owner: 'http://127.0.0.1:5|alice', demo: true })).of('d'),
+    ).toEqual([]);
   });
 });

@@ -89,7 +89,8 @@ export class MemoryLedgerStore implements LedgerStore {
 /** The folder of a display path or server path ("/Documents/a.txt" → "/Documents", "/a.txt" → "/"). */
 const parentOf = (ref: string) => ref.slice(0, ref.lastIndexOf('/')) || '/';
 /** A trash item's folder as the server names it (the same as its display path except in DocSpace and oCIS project spaces). */
-const folderOf = (item: Pick<TrashItem, 'originalFolderId' | 'originalFolder'>) => item.originalFolderId ?? item.originalFolder;
+const folderOf = (item: Pick<TrashItem, 'originalFolderId' | 'originalFolder'>) =>
+  item.originalFolderId ?? item.originalFolder;
 
 /** Whether this trash item could be the one this move put into the trash. */
 function matches(entry: LedgerEntry, item: TrashItem): boolean {
@@ -122,7 +123,10 @@ function annotate(item: TrashItem, entry: LedgerEntry, placeBack: boolean): Tras
     originalFolderId: o.originalFolderId,
     deletedAt: o.deletedAt,
     deletedBy: o.deletedBy,
-    movedBySalvage: { ...move, trashedAs: moved ? { name: item.name, folder: item.originalFolder, folderId: item.originalFolderId } : null },
+    movedBySalvage: {
+      ...move,
+      trashedAs: moved ? { name: item.name, folder: item.originalFolder, folderId: item.originalFolderId } : null,
+    },
   };
 }
 

@@ -67,7 +67,8 @@ function webdav(kind: 'nextcloud' | 'owncloud10' | 'ocis'): Kind {
     deleteLive: (name, size) => void server.tree.trash(server.tree.writeFile(alice.id, name, size).id),
     trashAnother: (name, size) => void server.tree.trash(server.tree.writeFile(alice.id, `Shared/${name}`, size).id),
     otherFolder: () => '/Photos',
-    liveIn: (folderId) => server.tree.children(server.tree.resolve(alice.id, folderId.replace(/^\//, ''))!.id).map((n) => n.name),
+    liveIn: (folderId) =>
+      server.tree.children(server.tree.resolve(alice.id, folderId.replace(/^\//, ''))!.id).map((n) => n.name),
   };
 }
 
@@ -83,10 +84,20 @@ function docspace(): Kind {
     user: '',
     secret: TEST_KEYS.alice,
     pair: ['Q3 report.docx', 'Weekly.docx'],
-    seedPair: () => void server.state.addTrashed('alice', folder('Reports').id, 'Weekly.docx', 'file', 700, server.state.tree.now() - 3_600_000),
+    seedPair: () =>
+      void server.state.addTrashed(
+        'alice',
+        folder('Reports').id,
+        'Weekly.docx',
+        'file',
+        700,
+        server.state.tree.now() - 3_600_000,
+      ),
     addLive: (name, size) => void server.state.addFile(folder('Reports').id, name, size, { by: 'alice' }),
-    deleteLive: (name, size) => void server.state.trashNode('alice', server.state.addFile(folder('Reports').id, name, size, { by: 'alice' }).id),
-    trashAnother: (name, size) => void server.state.addTrashed('alice', folder('Photos').id, name, 'file', size, server.state.tree.now()),
+    deleteLive: (name, size) =>
+      void server.state.trashNode('alice', server.state.addFile(folder('Reports').id, name, size, { by: 'alice' }).id),
+    trashAnother: (name, size) =>
+      void server.state.addTrashed('alice', folder('Photos').id, name, 'file', size, server.state.tree.now()),
     otherFolder: () => String(folder('Photos').id),
     liveIn: (folderId) => server.state.childrenOf(Number(folderId)).map((n) => server.state.title(n)),
   };
@@ -111,7 +122,9 @@ for (const k of kinds) {
     beforeEach(async () => {
       k.reset();
       services = createMemoryServices();
-      accountId = (await services.handlers['accounts:add']({ serverUrl: k.url(), kind: k.kind, user: k.user, secret: k.secret })).id;
+      accountId = (
+        await services.handlers['accounts:add']({ serverUrl: k.url(), kind: k.kind, user: k.user, secret: k.secret })
+      ).id;
       k.seedPair();
     });
 
@@ -119,7 +132,11 @@ for (const k of kinds) {
       const items: TrashItem[] = [];
       let cursor: string | null = null;
       do {
-        const page: { items: TrashItem[]; cursor: string | null } = await s.handlers['trash:list']({ accountId: account, parentId: null, cursor });
+        const page: { items: TrashItem[]; cursor: string | null } = await s.handlers['trash:list']({
+          accountId: account,
+          parentId: null,
+          cursor,
+        });
         items.push(...page.items);
         cursor = page.cursor;
       } while (cursor);
@@ -127,17 +144,29 @@ for (const k of kinds) {
     };
     const named = (items: TrashItem[], name: string) => items.filter((i) => i.name === name);
     const run = async (op: Promise<OperationView> | OperationView, s = services) => s.runner.wait((await op).id);
-    const restore = (items: TrashItem[], options: { to?: string; resolutions?: Record<string, Resolution> } = {}, s = services) =>
+    const restore = (
+      items: TrashItem[],
+      options: { to?: string; resolutions?: Record<string, Resolution> } = {},
+      s = services,
+    ) =>
       run(
         s.handlers['ops:restore']({
           items: items.map((i) => ({ accountId: i.accountId, id: i.id })),
-          destination: options.to === undefined ? { kind: 'original' } : { kind: 'folder', accountId: items[0]!.accountId, folderId: options.to },
+          destination:
+            options.to === undefined
+              ? { kind: 'original' }
+              : { kind: 'folder', accountId: items[0]!.accountId, folderId: options.to },
           resolutions: options.resolutions ?? {},
         }),
         s,
       );
     /** What a listing says about an item that matters to the user. */
-    const seen = (i: TrashItem) => ({ name: i.name, originalFolder: i.originalFolder, deletedAt: i.deletedAt, size: i.size });
+    const seen = (i: TrashItem) => ({
+      name: i.name,
+      originalFolder: i.originalFolder,
+      deletedAt: i.deletedAt,
+      size: i.size,
+    });
 
     it('Undo gives the trash back as it was: the same items, names, places and deletion times, marked as moved back by Salvage, in no new event', async () => {
       const [a, b] = k.pair;
@@ -201,7 +230,9 @@ for (const k of kinds) {
       expect(replaced.results[0]?.outcome).toBe('replaced');
       if (k.kind === 'docspace') return; // DocSpace keeps the replaced content as a version, not in the trash
       const moved = (await trash()).filter((i) => i.movedBySalvage);
-      expect(moved).toEqual([expect.objectContaining({ name: a, movedBySalvage: expect.objectContaining({ why: 'replace', by: a }) })]);
+      expect(moved).toEqual([
+        expect.objectContaining({ name: a, movedBySalvage: expect.objectContaining({ why: 'replace', by: a }) }),
+      ]);
     });
 
     it('a deletion by someone else right after an Undo is never taken for Salvage’s: it keeps its own time and no mark', async () => {
@@ -218,7 +249,8 @@ for (const k of kinds) {
       expect(theirs[0]!.movedBySalvage ?? null).toBeNull();
       expect(Date.parse(theirs[0]!.deletedAt!)).toBeGreaterThanOrEqual(Date.parse(restored.startedAt) - 1000);
       // Where the server gives file ids, Salvage's own is still told apart.
-      if (k.kind !== 'ocis') expect(after.filter((i) => i.size !== 999).map((i) => i.movedBySalvage?.why)).toEqual(['undo']);
+      if (k.kind !== 'ocis')
+        expect(after.filter((i) => i.size !== 999).map((i) => i.movedBySalvage?.why)).toEqual(['undo']);
     });
   });
 }
@@ -234,12 +266,30 @@ describe('the ledger survives a restart (kept with the account data)', () => {
     dir = mkdtempSync(join(tmpdir(), 'salvage-moves-'));
     const secrets = new MemorySecretStore();
     const start = () =>
-      createMemoryServices({ accounts: new FileAccountStore(join(dir, 'accounts.json')), secrets, ledger: new FileLedgerStore(join(dir, 'moves.json')) });
+      createMemoryServices({
+        accounts: new FileAccountStore(join(dir, 'accounts.json')),
+        secrets,
+        ledger: new FileLedgerStore(join(dir, 'moves.json')),
+      });
     const first = start();
-    const { id: accountId } = await first.handlers['accounts:add']({ serverUrl: k.url(), kind: k.kind, user: k.user, secret: k.secret });
-    const list = async (s: ReturnType<typeof start>) => (await s.trash.readAll(accountId, null)).filter((i) => i.name === k.pair[0]);
+    const { id: accountId } = await first.handlers['accounts:add']({
+      serverUrl: k.url(),
+      kind: k.kind,
+      user: k.user,
+      secret: k.secret,
+    });
+    const list = async (s: ReturnType<typeof start>) =>
+      (await s.trash.readAll(accountId, null)).filter((i) => i.name === k.pair[0]);
     const [before] = await list(first);
-    const op = await first.runner.wait((await first.handlers['ops:restore']({ items: [{ accountId, id: before!.id }], destination: { kind: 'original' }, resolutions: {} })).id);
+    const op = await first.runner.wait(
+      (
+        await first.handlers['ops:restore']({
+          items: [{ accountId, id: before!.id }],
+          destination: { kind: 'original' },
+          resolutions: {},
+        })
+      ).id,
+    );
     await first.runner.wait((await first.handlers['ops:undo']({ operationId: op.id })).id);
 
     const second = start();
@@ -247,11 +297,20 @@ describe('the ledger survives a restart (kept with the account data)', () => {
     expect(after).toMatchObject({ deletedAt: before!.deletedAt, movedBySalvage: { why: 'undo' } });
 
     // The command line, given the same data folder, lists it the same way (old time, marked).
-    const cli = await runCli(['list', '--json', '--server', k.url(), '--user', k.user, '--data-dir', dir], { SALVAGE_PASSWORD: k.secret });
+    const cli = await runCli(['list', '--json', '--server', k.url(), '--user', k.user, '--data-dir', dir], {
+      SALVAGE_PASSWORD: k.secret,
+    });
     expect(cli.code).toBe(0);
     const listed = jsonLines(cli.stdout).filter((i) => i.name === k.pair[0]);
-    expect(listed).toEqual([expect.objectContaining({ deletedAt: before!.deletedAt, movedBySalvage: expect.objectContaining({ why: 'undo' }) })]);
-    const human = await runCli(['list', '--server', k.url(), '--user', k.user, '--data-dir', dir], { SALVAGE_PASSWORD: k.secret });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        deletedAt: before!.deletedAt,
+        movedBySalvage: expect.objectContaining({ why: 'undo' }),
+      }),
+    ]);
+    const human = await runCli(['list', '--server', k.url(), '--user', k.user, '--data-dir', dir], {
+      SALVAGE_PASSWORD: k.secret,
+    });
     expect(human.stdout.split('\n').find((l) => l.includes(k.pair[0]))).toMatch(/\(moved back by Salvage /);
   }, 60_000);
 });

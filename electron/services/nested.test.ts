@@ -64,10 +64,16 @@ for (const start of starters) {
     /** A fresh set of services, as a new command-line process has. */
     const fresh = async () => {
       const services = createMemoryServices();
-      const account = await services.handlers['accounts:add']({ serverUrl: server.url, kind: server.kind, user: server.user, secret: server.secret });
+      const account = await services.handlers['accounts:add']({
+        serverUrl: server.url,
+        kind: server.kind,
+        user: server.user,
+        secret: server.secret,
+      });
       return { services, accountId: account.id };
     };
-    const run = async (services: ReturnType<typeof createMemoryServices>, op: Promise<OperationView>) => services.runner.wait((await op).id);
+    const run = async (services: ReturnType<typeof createMemoryServices>, op: Promise<OperationView>) =>
+      services.runner.wait((await op).id);
 
     it('restores and deletes single items from inside a trashed folder, from a process that never listed it', async () => {
       const lister = await fresh();
@@ -77,14 +83,24 @@ for (const start of starters) {
       const inside = await lister.services.trash.readAll(lister.accountId, folder.id);
       const plan = inside.find((i) => i.name === 'plan.md')!;
       const other = inside.find((i) => i.name !== 'plan.md')!;
-      const ref = (item: TrashItem): ItemRef => ({ accountId: '', id: item.id, ...(server.kind === 'docspace' ? { parentId: folder.id } : {}) });
+      const ref = (item: TrashItem): ItemRef => ({
+        accountId: '',
+        id: item.id,
+        ...(server.kind === 'docspace' ? { parentId: folder.id } : {}),
+      });
 
       const { services, accountId } = await fresh();
       const restored = await run(
         services,
-        services.ops.restore({ items: [{ ...ref(plan), accountId }], destination: { kind: 'folder', accountId, folderId: server.targetFolderId() }, resolutions: {} }),
+        services.ops.restore({
+          items: [{ ...ref(plan), accountId }],
+          destination: { kind: 'folder', accountId, folderId: server.targetFolderId() },
+          resolutions: {},
+        }),
       );
-      expect(restored.results).toEqual([expect.objectContaining({ name: 'plan.md', outcome: 'restored', error: null })]);
+      expect(restored.results).toEqual([
+        expect.objectContaining({ name: 'plan.md', outcome: 'restored', error: null }),
+      ]);
       // The batch names the folder it restored into, not its id (a number on DocSpace).
       expect(restored.title).toMatch(/^Restore plan\.md to “[^”0-9/][^”]*”$/);
       expect(server.liveInTarget()).toContain('plan.md');

@@ -21,7 +21,11 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     const form = new URLSearchParams([...pageUrl.searchParams].filter(([k]) => k !== 'flow'));
     form.set('username', 'alice');
     form.set('password', password);
-    const logon = await fetch(`${server.url}/signin/v1/identifier/_/logon`, { method: 'POST', redirect: 'manual', body: form });
+    const logon = await fetch(`${server.url}/signin/v1/identifier/_/logon`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: form,
+    });
     if (logon.status !== 302) return logon.text();
     return (await fetch(logon.headers.get('location')!)).text();
   };
@@ -92,7 +96,9 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     const start = await handlers['accounts:oidcStart']({ serverUrl: server.url });
     expect(start.opened).toBe(false);
     await browser(start.authorizeUrl);
-    await expect(waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }))).resolves.toMatchObject({ browserSignIn: true });
+    await expect(waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }))).resolves.toMatchObject({
+      browserSignIn: true,
+    });
   });
 
   it('a wrong password stays on the sign-in page; a sign-in the server refuses reaches the poll as an error, not as an account', async () => {
@@ -103,7 +109,10 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     // The user declines: the IdP redirects back with an error instead of a code.
     const redirectUri = new URL(start.authorizeUrl).searchParams.get('redirect_uri')!;
     await fetch(`${redirectUri}?error=access_denied&state=${new URL(start.authorizeUrl).searchParams.get('state')}`);
-    await expect(waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }))).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.not.stringContaining('Sign in again') });
+    await expect(waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }))).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.not.stringContaining('Sign in again'),
+    });
   });
 
   it('stray and forged requests to the listener are ignored: the real sign-in still finishes', async () => {
@@ -112,7 +121,13 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     const redirectUri = new URL(start.authorizeUrl).searchParams.get('redirect_uri')!;
     const state = new URL(start.authorizeUrl).searchParams.get('state')!;
     // A forged state, no state, an error without this state, a state one character off, another path.
-    for (const query of ['?code=abc&state=forged', '?code=abc', '', '?error=access_denied', `?code=abc&state=${state.slice(0, -1)}x`]) {
+    for (const query of [
+      '?code=abc&state=forged',
+      '?code=abc',
+      '',
+      '?error=access_denied',
+      `?code=abc&state=${state.slice(0, -1)}x`,
+    ]) {
       const stray = await fetch(`${redirectUri}${query}`);
       expect(stray.status, query).toBe(400);
       expect(await stray.text()).toContain('it was ignored');
@@ -121,7 +136,10 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     expect(await handlers['accounts:oidcPoll']({ flowId: start.flowId })).toEqual({ account: null });
     // The user's own sign-in comes back with the right state and ends the wait.
     expect(await browser(start.authorizeUrl)).toContain('Signed in');
-    await expect(waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }))).resolves.toMatchObject({ kind: 'ocis', browserSignIn: true });
+    await expect(waitFor(() => handlers['accounts:oidcPoll']({ flowId: start.flowId }))).resolves.toMatchObject({
+      kind: 'ocis',
+      browserSignIn: true,
+    });
   });
 
   it('Sign in again for a browser-signed-in account runs the flow again and renews the same account', async () => {
@@ -133,10 +151,15 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
     const before = secrets.get(account.id);
     server.frontEnd.revokeRefreshTokens();
     server.frontEnd.expireAccessTokens();
-    await expect(handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null })).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    await expect(handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null })).rejects.toMatchObject(
+      { code: 'AUTH_FAILED' },
+    );
     expect((await handlers['accounts:list']({}))[0]?.status).toBe('auth-expired');
 
-    const again = await handlers['accounts:oidcStart']({ serverUrl: 'ignored when accountId is set', accountId: account.id });
+    const again = await handlers['accounts:oidcStart']({
+      serverUrl: 'ignored when accountId is set',
+      accountId: account.id,
+    });
     await browser(again.authorizeUrl);
     const renewed = await waitFor(() => handlers['accounts:oidcPoll']({ flowId: again.flowId }));
     expect(renewed).toMatchObject({ id: account.id, status: 'ok', browserSignIn: true });
@@ -156,14 +179,18 @@ describe('browser sign-in (OpenID Connect) through the services', () => {
   it('tokens typed into the add-account form as a secret are refused (only main makes browser sign-ins)', async () => {
     const { handlers } = createMemoryServices();
     const forged = `oidc:${JSON.stringify({ issuer: 'https://evil.example', clientId: 'x', tokens: { accessToken: 'a', refreshToken: null, expiresAt: null } })}`;
-    await expect(handlers['accounts:add']({ serverUrl: server.url, kind: 'ocis', user: 'alice', secret: forged })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      handlers['accounts:add']({ serverUrl: server.url, kind: 'ocis', user: 'alice', secret: forged }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('a server without an OpenID provider says so', async () => {
     const nc = await startWebDavServer({ kind: 'nextcloud' });
     try {
       const { handlers } = createMemoryServices();
-      await expect(handlers['accounts:oidcStart']({ serverUrl: nc.url })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+      await expect(handlers['accounts:oidcStart']({ serverUrl: nc.url })).rejects.toMatchObject({
+        code: 'UNSUPPORTED',
+      });
     } finally {
       await nc.close();
     }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../base/errors';
-import { authorizationUrl, discoverServer, encodeOidcSecret, exchangeCode, isLoopbackUrl, listenForRedirect, OCIS_DESKTOP_CLIENT } from '../net/oidc';
+import {
+  authorizationUrl,
+  discoverServer,
+  encodeOidcSecret,
+  exchangeCode,
+  isLoopbackUrl,
+  listenForRedirect,
+  OCIS_DESKTOP_CLIENT,
+} from '../net/oidc';
 
 /** What a finished browser sign-in hands on: the server and the secret holding its tokens. */
 export interface SignedIn<R> {
@@ -43,8 +51,14 @@ export class OidcSignIns<A, R = unknown> {
   async start(serverUrl: string, request: R): Promise<{ flowId: string; authorizeUrl: string; opened: boolean }> {
     const oidc = await discoverServer(serverUrl, this.client);
     const authorizeEndpoint = new URL(oidc.server.authorization_endpoint!);
-    if (!(authorizeEndpoint.protocol === 'https:' || (authorizeEndpoint.protocol === 'http:' && isLoopbackUrl(authorizeEndpoint)))) {
-      throw new AppError('UNSUPPORTED', `${authorizeEndpoint.host} offers its sign-in page over plain http://; Salvage opens sign-in pages only over https://.`);
+    if (!(
+      authorizeEndpoint.protocol === 'https:' ||
+      (authorizeEndpoint.protocol === 'http:' && isLoopbackUrl(authorizeEndpoint))
+    )) {
+      throw new AppError(
+        'UNSUPPORTED',
+        `${authorizeEndpoint.host} offers its sign-in page over plain http://; Salvage opens sign-in pages only over https://.`,
+      );
     }
     const redirect = await listenForRedirect();
     const pending = await authorizationUrl(oidc, redirect.redirectUri);
@@ -52,7 +66,10 @@ export class OidcSignIns<A, R = unknown> {
     redirect.accept(pending.state);
     const flowId = randomUUID();
     const timer = setTimeout(() => {
-      flow.error = new AppError('TIMEOUT', 'The sign-in in the browser was not finished within 10 minutes. Start it again.');
+      flow.error = new AppError(
+        'TIMEOUT',
+        'The sign-in in the browser was not finished within 10 minutes. Start it again.',
+      );
       redirect.close();
     }, this.timeoutMs);
     timer.unref?.();
@@ -70,7 +87,12 @@ export class OidcSignIns<A, R = unknown> {
       .then(async (callback) => {
         flow.stop();
         const tokens = await exchangeCode(oidc, pending, callback);
-        const secret = encodeOidcSecret({ issuer: oidc.server.issuer, clientId: this.client.id, ...(this.client.secret ? { clientSecret: this.client.secret } : {}), tokens });
+        const secret = encodeOidcSecret({
+          issuer: oidc.server.issuer,
+          clientId: this.client.id,
+          ...(this.client.secret ? { clientSecret: this.client.secret } : {}),
+          tokens,
+        });
         flow.account = await this.complete({ serverUrl, secret, request });
       })
       .catch((e: unknown) => {

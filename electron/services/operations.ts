@@ -1,6 +1,15 @@
 import { AppError, toErrorValue } from '../base/errors';
 import { onSlowRequest, slowText } from '../net/waiting';
-import { isFinished, itemKey, parseItemKey, type Destination, type ItemRef, type OperationView, type Resolution, type TrashItem } from '../../shared/model';
+import {
+  isFinished,
+  itemKey,
+  parseItemKey,
+  type Destination,
+  type ItemRef,
+  type OperationView,
+  type Resolution,
+  type TrashItem,
+} from '../../shared/model';
 import type { OperationsRunner, PlannedItem } from '../operations/runner';
 import { restorePlaces, restoreWaves } from '../providers/places';
 import { landedIdentities, type BatchContext, type RestoreTarget, type TrashProvider } from '../providers/types';
@@ -13,7 +22,6 @@ export interface RestoreRequest {
   resolutions: Record<string, Resolution>;
   recreateMissingFolders?: boolean | undefined;
 }
-
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const groupByAccount = <T extends { accountId: string }>(items: T[]) => {
@@ -74,7 +82,7 @@ export class OperationsService {
       const result = await this.accounts.withProvider(accountId, async (p) => {
         // Items inside a trashed folder of the same selection land where that folder comes back:
         // nothing to check there before it has, and their folder is not missing.
-        const first = destination.kind === 'original' ? (await this.waves(p, items)).waves[0] ?? [] : items;
+        const first = destination.kind === 'original' ? ((await this.waves(p, items)).waves[0] ?? []) : items;
         return p.findConflicts(first, this.target(accountId, destination));
       });
       conflicts.push(...result.conflicts);
@@ -86,7 +94,9 @@ export class OperationsService {
   /** A destination folder's name for a batch's title (its id says nothing on DocSpace); the id itself when it cannot be read. */
   private async folderName(destination: { accountId: string; folderId: string }): Promise<string> {
     try {
-      const { folder } = await this.accounts.withProvider(destination.accountId, (p) => p.listFolders(destination.folderId || null));
+      const { folder } = await this.accounts.withProvider(destination.accountId, (p) =>
+        p.listFolders(destination.folderId || null),
+      );
       return folder.name || destination.folderId || '/';
     } catch {
       return destination.folderId || '/';
@@ -99,7 +109,10 @@ export class OperationsService {
     for (const accountId of groups.keys()) this.target(accountId, request.destination); // validate early
     const count = found.length + missing.length;
     const what = count === 1 ? (found[0]?.name ?? this.trash.nameOf(missing[0]!)) : plural(count, 'item');
-    const where = request.destination.kind === 'original' ? `to where ${count === 1 ? 'it was' : 'they were'}` : `to “${await this.folderName(request.destination)}”`;
+    const where =
+      request.destination.kind === 'original'
+        ? `to where ${count === 1 ? 'it was' : 'they were'}`
+        : `to “${await this.folderName(request.destination)}”`;
     const depths = new Map<string, number>();
     const byKey = new Map(found.map((i) => [i.key, i]));
     let began = Date.now();
@@ -203,7 +216,11 @@ export class OperationsService {
       items: planned(listing.items),
       work: (ctx) => {
         if (listing.error) {
-          throw new AppError(listing.error.code, `The trash could not be read, so nothing was deleted: ${listing.error.message}`, listing.error.details);
+          throw new AppError(
+            listing.error.code,
+            `The trash could not be read, so nothing was deleted: ${listing.error.message}`,
+            listing.error.details,
+          );
         }
         ctx.sending?.(listing.items.map((i) => i.key));
         return this.accounts.withProvider(accountId, (p) => p.empty(ctx, listing.items));
@@ -215,10 +232,16 @@ export class OperationsService {
 
   undo(operationId: string): OperationView {
     const original = this.runner.get(operationId);
-    if (!original.undoable) throw new AppError('INVALID_INPUT', original.undoNote ?? 'This operation cannot be undone.');
+    if (!original.undoable)
+      throw new AppError('INVALID_INPUT', original.undoNote ?? 'This operation cannot be undone.');
     const landed = this.runner.landed(operationId);
     const byKey = new Map(original.results.map((r) => [r.key, r]));
-    const targets = [...landed].map(([key, l]) => ({ key, name: byKey.get(key)?.name ?? l.name, landed: l, accountId: parseItemKey(key).accountId }));
+    const targets = [...landed].map(([key, l]) => ({
+      key,
+      name: byKey.get(key)?.name ?? l.name,
+      landed: l,
+      accountId: parseItemKey(key).accountId,
+    }));
     // An undo runs once.
     this.runner.blockUndo(operationId, 'Already undone.');
     this.undoIndex.delete(operationId);
@@ -259,9 +282,12 @@ export class OperationsService {
     });
     void this.runner.wait(view.id).then((done) => {
       this.trash.ledger.flush();
-      const acted = new Set(done.results.filter((r) => r.outcome === 'trashed' || r.outcome === 'reverted').map((r) => r.key));
+      const acted = new Set(
+        done.results.filter((r) => r.outcome === 'trashed' || r.outcome === 'reverted').map((r) => r.key),
+      );
       const touched = new Map<string, string>();
-      for (const t of targets) if (acted.has(t.key)) for (const id of landedIdentities(t.accountId, t.landed)) touched.set(id, t.name);
+      for (const t of targets)
+        if (acted.has(t.key)) for (const id of landedIdentities(t.accountId, t.landed)) touched.set(id, t.name);
       this.takeUndoFromEarlier(touched, done.title);
     });
     return this.watch(view);
@@ -275,16 +301,23 @@ export class OperationsService {
    */
   moveToListed(operationId: string): OperationView {
     const original = this.runner.get(operationId);
-    if (original.kind !== 'restore' || !isFinished(original)) throw new AppError('INVALID_INPUT', 'Only a finished restore has items to move.');
+    if (original.kind !== 'restore' || !isFinished(original))
+      throw new AppError('INVALID_INPUT', 'Only a finished restore has items to move.');
     const landed = this.runner.landed(operationId);
     const targets = original.results.flatMap((r) => {
       const l = landed.get(r.key);
-      return r.movableTo && l && l.ref !== r.movableTo ? [{ key: r.key, name: r.name, landed: l, to: r.movableTo, accountId: parseItemKey(r.key).accountId }] : [];
+      return r.movableTo && l && l.ref !== r.movableTo
+        ? [{ key: r.key, name: r.name, landed: l, to: r.movableTo, accountId: parseItemKey(r.key).accountId }]
+        : [];
     });
-    if (targets.length === 0) throw new AppError('INVALID_INPUT', 'Nothing in this restore is away from where it belongs.');
+    if (targets.length === 0)
+      throw new AppError('INVALID_INPUT', 'Nothing in this restore is away from where it belongs.');
     const view = this.runner.start({
       kind: 'restore',
-      title: targets.length === 1 ? `Move ${targets[0]!.name} to where it belongs` : `Move ${plural(targets.length, 'item')} to where they belong`,
+      title:
+        targets.length === 1
+          ? `Move ${targets[0]!.name} to where it belongs`
+          : `Move ${plural(targets.length, 'item')} to where they belong`,
       accountIds: [...new Set(targets.map((t) => t.accountId))],
       items: targets.map((t) => ({ key: t.key, name: t.name, size: null })),
       undoable: true,
@@ -323,7 +356,10 @@ export class OperationsService {
       if (shared === undefined) continue;
       this.undoIndex.delete(operationId);
       this.restoredFrom.delete(operationId);
-      this.runner.blockUndo(operationId, `${touched.get(shared)} was changed by a later batch (${by}), so this restore can no longer be undone.`);
+      this.runner.blockUndo(
+        operationId,
+        `${touched.get(shared)} was changed by a later batch (${by}), so this restore can no longer be undone.`,
+      );
     }
   }
 
@@ -337,7 +373,11 @@ export class OperationsService {
     const how = this.runner.resumeOf(operationId);
     if (!how || !isFinished(view)) throw new AppError('INVALID_INPUT', 'This operation cannot be retried.');
     // A restore that failed after it moved the item (it says where the item is) is not in the trash to retry.
-    const settled = new Set(view.results.filter((r) => (r.outcome !== 'failed' && r.outcome !== 'cancelled') || (how.kind === 'restore' && r.finalPath)).map((r) => r.key));
+    const settled = new Set(
+      view.results
+        .filter((r) => (r.outcome !== 'failed' && r.outcome !== 'cancelled') || (how.kind === 'restore' && r.finalPath))
+        .map((r) => r.key),
+    );
     const left = how.items.filter((r) => !settled.has(itemKey(r.accountId, r.id)));
     if (left.length === 0) throw new AppError('INVALID_INPUT', 'Nothing is left to do.');
     if (how.kind === 'delete') return this.remove(left);
@@ -347,7 +387,8 @@ export class OperationsService {
   /** The waves a restore to original places runs in (providers/places.ts). */
   private async waves(p: TrashProvider, items: TrashItem[], signal?: AbortSignal) {
     // Without a folder in the batch nothing lies inside another item: one wave, no questions asked.
-    if (!items.some((i) => i.kind === 'folder')) return { waves: items.length ? [items] : [], depth: new Map<string, number>() };
+    if (!items.some((i) => i.kind === 'folder'))
+      return { waves: items.length ? [items] : [], depth: new Map<string, number>() };
     const places = await restorePlaces(p, items, signal);
     return restoreWaves(items, places);
   }

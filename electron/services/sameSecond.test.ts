@@ -24,7 +24,14 @@ describe('moving an item where it belongs after the server restored it elsewhere
   beforeEach(async () => {
     server.control.reset();
     services = createMemoryServices();
-    accountId = (await services.handlers['accounts:add']({ serverUrl: server.url, kind: 'nextcloud', user: alice.id, secret: alice.appPassword })).id;
+    accountId = (
+      await services.handlers['accounts:add']({
+        serverUrl: server.url,
+        kind: 'nextcloud',
+        user: alice.id,
+        secret: alice.appPassword,
+      })
+    ).id;
   });
   const run = async (op: Promise<OperationView> | OperationView) => services.runner.wait((await op).id);
 
@@ -44,8 +51,16 @@ describe('moving an item where it belongs after the server restored it elsewhere
 
   it('restores where the server puts it, then moves it where the list showed it; Undo trashes it from there', async () => {
     const { item, node } = await collided();
-    const restored = await run(services.handlers['ops:restore']({ items: [{ accountId, id: item.id }], destination: { kind: 'original' }, resolutions: {} }));
-    expect(restored.results).toEqual([expect.objectContaining({ outcome: 'restored', finalPath: '/Col/A/same.txt', movableTo: '/Col/C/same.txt' })]);
+    const restored = await run(
+      services.handlers['ops:restore']({
+        items: [{ accountId, id: item.id }],
+        destination: { kind: 'original' },
+        resolutions: {},
+      }),
+    );
+    expect(restored.results).toEqual([
+      expect.objectContaining({ outcome: 'restored', finalPath: '/Col/A/same.txt', movableTo: '/Col/C/same.txt' }),
+    ]);
 
     const moved = await run(services.handlers['ops:moveToListed']({ operationId: restored.id }));
     expect(moved.results).toEqual([expect.objectContaining({ outcome: 'restored', finalPath: '/Col/C/same.txt' })]);
@@ -61,15 +76,27 @@ describe('moving an item where it belongs after the server restored it elsewhere
 
   it('never overwrites: a name taken where it belongs leaves the item where it is, and says so', async () => {
     const { item } = await collided();
-    const restored = await run(services.handlers['ops:restore']({ items: [{ accountId, id: item.id }], destination: { kind: 'original' }, resolutions: {} }));
+    const restored = await run(
+      services.handlers['ops:restore']({
+        items: [{ accountId, id: item.id }],
+        destination: { kind: 'original' },
+        resolutions: {},
+      }),
+    );
     const other = server.tree.writeFile(alice.id, 'Col/C/same.txt', 99);
     const moved = await run(services.handlers['ops:moveToListed']({ operationId: restored.id }));
-    expect(moved.results).toEqual([expect.objectContaining({ outcome: 'kept', finalPath: '/Col/A/same.txt', error: expect.objectContaining({ code: 'CONFLICT' }) })]);
+    expect(moved.results).toEqual([
+      expect.objectContaining({
+        outcome: 'kept',
+        finalPath: '/Col/A/same.txt',
+        error: expect.objectContaining({ code: 'CONFLICT' }),
+      }),
+    ]);
     expect(server.tree.resolve(alice.id, 'Col/C/same.txt')?.id).toBe(other.id);
     expect(server.tree.resolve(alice.id, 'Col/A/same.txt')).not.toBeNull();
   });
 
-  it('trash:sameSecond tells the losses among an event\'s items from the activity records, and nothing where the server tells nothing', async () => {
+  it("trash:sameSecond tells the losses among an event's items from the activity records, and nothing where the server tells nothing", async () => {
     const tree = server.tree;
     tree.mkdirs(alice.id, 'Col/C');
     const entry = tree.trash(tree.writeFile(alice.id, 'Col/C/same.txt', 15).id);
@@ -77,29 +104,62 @@ describe('moving an item where it belongs after the server restored it elsewhere
     // Without the activity app: nothing is guessed.
     server.frontEnd.activity.enabled = false;
     try {
-      expect(await services.handlers['trash:sameSecond']({ accountId, from: item.deletedAt!, to: item.deletedAt! })).toEqual({ source: 'none', losses: [] });
+      expect(
+        await services.handlers['trash:sameSecond']({ accountId, from: item.deletedAt!, to: item.deletedAt! }),
+      ).toEqual({ source: 'none', losses: [] });
     } finally {
       server.frontEnd.activity.enabled = true;
     }
-    const activity = { ocs: { data: [{ type: 'file_deleted', objects: { [String(entry.nodeId)]: '/Col/C/same.txt', '900002': '/Col/A/same.txt' }, datetime: new Date(entry.deletedAt).toISOString() }] } };
-    server.control.fault({ method: 'GET', path: '/apps/activity/api/v2/activity/files', status: 200, body: JSON.stringify(activity), headers: { 'Content-Type': 'application/json' }, times: Infinity });
+    const activity = {
+      ocs: {
+        data: [
+          {
+            type: 'file_deleted',
+            objects: { [String(entry.nodeId)]: '/Col/C/same.txt', '900002': '/Col/A/same.txt' },
+            datetime: new Date(entry.deletedAt).toISOString(),
+          },
+        ],
+      },
+    };
+    server.control.fault({
+      method: 'GET',
+      path: '/apps/activity/api/v2/activity/files',
+      status: 200,
+      body: JSON.stringify(activity),
+      headers: { 'Content-Type': 'application/json' },
+      times: Infinity,
+    });
     // The event's range, as the window asks: the entry deleted in it is found in the listing main holds.
-    expect(await services.handlers['trash:sameSecond']({ accountId, from: item.deletedAt!, to: item.deletedAt! })).toEqual({
+    expect(
+      await services.handlers['trash:sameSecond']({ accountId, from: item.deletedAt!, to: item.deletedAt! }),
+    ).toEqual({
       source: 'activity',
-      losses: [expect.objectContaining({ itemKey: item.key, lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: true })],
+      losses: [
+        expect.objectContaining({ itemKey: item.key, lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: true }),
+      ],
     });
     // A range that ends before the entry was deleted holds no entry, so nothing is said lost.
     const before = new Date(Date.parse(item.deletedAt!) - 60_000).toISOString();
-    expect(await services.handlers['trash:sameSecond']({ accountId, from: before, to: before })).toMatchObject({ losses: [] });
+    expect(await services.handlers['trash:sameSecond']({ accountId, from: before, to: before })).toMatchObject({
+      losses: [],
+    });
   });
 
   it('refuses a batch with nothing away from where it belongs', async () => {
     server.tree.mkdirs(alice.id, 'Plain');
     server.tree.trash(server.tree.writeFile(alice.id, 'Plain/one.txt', 5).id);
     const item = (await services.trash.readAll(accountId, null)).find((i) => i.name === 'one.txt')!;
-    const restored = await run(services.handlers['ops:restore']({ items: [{ accountId, id: item.id }], destination: { kind: 'original' }, resolutions: {} }));
+    const restored = await run(
+      services.handlers['ops:restore']({
+        items: [{ accountId, id: item.id }],
+        destination: { kind: 'original' },
+        resolutions: {},
+      }),
+    );
     expect(restored.results[0]).toMatchObject({ outcome: 'restored', finalPath: '/Plain/one.txt' });
     expect(restored.results[0]!.movableTo).toBeUndefined();
-    await expect(services.handlers['ops:moveToListed']({ operationId: restored.id })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(services.handlers['ops:moveToListed']({ operationId: restored.id })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 });

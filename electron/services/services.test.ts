@@ -10,7 +10,10 @@ import { createServices } from './index';
 import { MemoryAccountStore, MemorySecretStore } from './stores';
 
 /** A provider over an in-memory list, enough to test the services' own logic. */
-function fakeProvider(count: number, state = { authOk: true, secrets: [] as string[], reads: 0, emptiedWith: null as number | null }) {
+function fakeProvider(
+  count: number,
+  state = { authOk: true, secrets: [] as string[], reads: 0, emptiedWith: null as number | null },
+) {
   const trash = new Map<string, TrashItem>();
   for (let i = 0; i < count; i++) {
     const id = String(i);
@@ -69,24 +72,43 @@ function fakeProvider(count: number, state = { authOk: true, secrets: [] as stri
           trash.delete(item.id);
           ctx.itemDone(
             { key: item.key, name: item.name, outcome: 'restored', finalPath: `/Documents/${item.name}`, error: null },
-            { landed: { ref: `/Documents/${item.name}`, name: item.name, kind: 'file', fileId: item.id, etag: null, size: null, modifiedAt: null, version: null, replaced: null } },
+            {
+              landed: {
+                ref: `/Documents/${item.name}`,
+                name: item.name,
+                kind: 'file',
+                fileId: item.id,
+                etag: null,
+                size: null,
+                modifiedAt: null,
+                version: null,
+                replaced: null,
+              },
+            },
           );
         }
       },
       remove,
       async empty(ctx, listed) {
         state.emptiedWith = listed?.length ?? null;
-        await remove([...trash.values()].map((i) => ({ ...i, key: `${account.id}:${i.id}` })), ctx);
+        await remove(
+          [...trash.values()].map((i) => ({ ...i, key: `${account.id}:${i.id}` })),
+          ctx,
+        );
       },
       async undoRestore(targets, ctx) {
-        for (const t of targets) ctx.itemDone({ key: t.key, name: t.name, outcome: 'trashed', finalPath: null, error: null });
+        for (const t of targets)
+          ctx.itemDone({ key: t.key, name: t.name, outcome: 'trashed', finalPath: null, error: null });
       },
     };
   };
   return { make, trash, state };
 }
 
-function setup(count: number, options: { journal?: OperationJournal; accounts?: MemoryAccountStore; secrets?: MemorySecretStore } = {}) {
+function setup(
+  count: number,
+  options: { journal?: OperationJournal; accounts?: MemoryAccountStore; secrets?: MemorySecretStore } = {},
+) {
   const fake = fakeProvider(count);
   const services = createServices({
     host: 'browser',
@@ -107,21 +129,40 @@ describe('services', () => {
     await expect(
       handlers['accounts:add']({ serverUrl: 'cloud.example.com/', kind: 'nextcloud', user: 'alice', secret: 'wrong' }),
     ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
-    const view = await handlers['accounts:add']({ serverUrl: 'cloud.example.com/', kind: 'nextcloud', user: 'alice', secret: 'right' });
-    expect(view).toMatchObject({ serverUrl: 'https://cloud.example.com', userName: 'Alice A.', status: 'ok', insecureHttp: false });
+    const view = await handlers['accounts:add']({
+      serverUrl: 'cloud.example.com/',
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: 'right',
+    });
+    expect(view).toMatchObject({
+      serverUrl: 'https://cloud.example.com',
+      userName: 'Alice A.',
+      status: 'ok',
+      insecureHttp: false,
+    });
     expect(JSON.stringify(await handlers['accounts:list']({}))).not.toContain('right');
     expect(fake.state.secrets).toContain('right');
   });
 
   it('serves a long listing in pages of at most 1,000 with a cursor, and a total at the end', async () => {
     const { handlers } = setup(2_500);
-    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const account = await handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: 'right',
+    });
     const sizes: number[] = [];
     let cursor: string | null = null;
     let total: number | null;
     const ids = new Set<string>();
     do {
-      const page: Awaited<ReturnType<(typeof handlers)['trash:list']>> = await handlers['trash:list']({ accountId: account.id, parentId: null, cursor });
+      const page: Awaited<ReturnType<(typeof handlers)['trash:list']>> = await handlers['trash:list']({
+        accountId: account.id,
+        parentId: null,
+        cursor,
+      });
       sizes.push(page.items.length);
       page.items.forEach((i) => ids.add(i.id));
       cursor = page.cursor;
@@ -134,9 +175,18 @@ describe('services', () => {
 
   it('restores through the runner, and undo moves the same items back', async () => {
     const { handlers, runner, fake } = setup(5);
-    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'owncloud10', user: 'alice', secret: 'right' });
+    const account = await handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'owncloud10',
+      user: 'alice',
+      secret: 'right',
+    });
     const op = await handlers['ops:restore']({
-      items: [{ accountId: account.id, id: '1' }, { accountId: account.id, id: '3' }, { accountId: account.id, id: 'nope' }],
+      items: [
+        { accountId: account.id, id: '1' },
+        { accountId: account.id, id: '3' },
+        { accountId: account.id, id: 'nope' },
+      ],
       destination: { kind: 'original' },
       resolutions: {},
     });
@@ -159,9 +209,17 @@ describe('services', () => {
     const secrets = new MemorySecretStore();
     const dir = mkdtempSync(join(tmpdir(), 'salvage-resume-'));
     const first = setup(5, { journal: new FileOperationJournal(dir), accounts, secrets });
-    const account = await first.handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'owncloud10', user: 'alice', secret: 'right' });
+    const account = await first.handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'owncloud10',
+      user: 'alice',
+      secret: 'right',
+    });
     // The first two items go back, then Salvage "dies" in the middle (the restore never returns).
-    const fakeRestore = first.fake.make({ account: accounts.list()[0]!, credentials: { user: 'alice', secret: 'right' } }).restore;
+    const fakeRestore = first.fake.make({
+      account: accounts.list()[0]!,
+      credentials: { user: 'alice', secret: 'right' },
+    }).restore;
     let restoredSoFar = 0;
     first.accounts.withProvider = (async (_id: string, fn: (p: TrashProvider) => unknown) =>
       fn({
@@ -201,7 +259,12 @@ describe('services', () => {
 
   it('refuses to restore items into a folder of another account', async () => {
     const { handlers } = setup(2);
-    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'owncloud10', user: 'alice', secret: 'right' });
+    const account = await handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'owncloud10',
+      user: 'alice',
+      secret: 'right',
+    });
     await expect(
       handlers['ops:restore']({
         items: [{ accountId: account.id, id: '1' }],
@@ -213,15 +276,22 @@ describe('services', () => {
 
   it('marks an account whose credentials stopped working, and reauth brings it back', async () => {
     const { handlers, fake, bus } = setup(3);
-    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const account = await handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: 'right',
+    });
     const changes: string[] = [];
     bus.subscribe((name, payload) => {
       if (name === 'accounts:changed') changes.push((payload as { status: string }[])[0]!.status);
     });
     fake.state.authOk = false;
-    await expect(handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null })).rejects.toMatchObject({
-      code: 'AUTH_FAILED',
-    });
+    await expect(handlers['trash:list']({ accountId: account.id, parentId: null, cursor: null })).rejects.toMatchObject(
+      {
+        code: 'AUTH_FAILED',
+      },
+    );
     expect((await handlers['accounts:list']({}))[0]?.status).toBe('auth-expired');
     expect(changes).toContain('auth-expired');
     fake.state.authOk = true;
@@ -231,7 +301,12 @@ describe('services', () => {
 
   it('empties the trash as one operation with one result per item', async () => {
     const { handlers, runner, fake } = setup(4);
-    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const account = await handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: 'right',
+    });
     const op = await handlers['ops:empty']({ accountId: account.id });
     expect(op.total).toBe(4);
     const done = await runner.wait(op.id);
@@ -241,12 +316,22 @@ describe('services', () => {
 
   it('empties with the listing the window has just read to the end: the trash is not read again, and each item of that listing gets its result', async () => {
     const { handlers, runner, fake } = setup(1500);
-    const account = await handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const account = await handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: 'right',
+    });
     let cursor: string | null = null;
     do cursor = (await handlers['trash:list']({ accountId: account.id, parentId: null, cursor })).cursor;
     while (cursor !== null);
     // One of them restored in between: it is not in the trash any more and gets no result.
-    const restore = await handlers['ops:restore']({ items: [{ accountId: account.id, id: '7' }], destination: { kind: 'original' }, resolutions: {}, recreateMissingFolders: false });
+    const restore = await handlers['ops:restore']({
+      items: [{ accountId: account.id, id: '7' }],
+      destination: { kind: 'original' },
+      resolutions: {},
+      recreateMissingFolders: false,
+    });
     await runner.wait(restore.id);
     const reads = fake.state.reads;
     const op = await handlers['ops:empty']({ accountId: account.id });
@@ -257,7 +342,12 @@ describe('services', () => {
     expect(done.results.filter((r) => r.outcome === 'deleted')).toHaveLength(1499);
     // With no listing at hand (a new session), it reads the trash once itself.
     const again = setup(3);
-    const other = await again.handlers['accounts:add']({ serverUrl: 'https://c.example', kind: 'nextcloud', user: 'alice', secret: 'right' });
+    const other = await again.handlers['accounts:add']({
+      serverUrl: 'https://c.example',
+      kind: 'nextcloud',
+      user: 'alice',
+      secret: 'right',
+    });
     const first = await again.handlers['ops:empty']({ accountId: other.id });
     await again.runner.wait(first.id);
     expect(again.fake.state.reads).toBe(1);

@@ -62,17 +62,29 @@ function slowServer(count: number, options: { gated?: boolean; failFirst?: boole
 
 async function withAccount(server: ReturnType<typeof slowServer>) {
   const services = createMemoryServices({ makeProvider: server.make });
-  const account = await services.accounts.add({ serverUrl: 'https://cloud.example', kind: 'nextcloud', user: 'alice', secret: 'pw' });
+  const account = await services.accounts.add({
+    serverUrl: 'https://cloud.example',
+    kind: 'nextcloud',
+    user: 'alice',
+    secret: 'pw',
+  });
   return { ...services, accountId: account.id };
 }
 
 /** Reads every page of a top-level listing the way the window does; `tick` runs before each page. */
-async function readPages(services: Awaited<ReturnType<typeof withAccount>>, tick: () => void = () => undefined): Promise<number> {
+async function readPages(
+  services: Awaited<ReturnType<typeof withAccount>>,
+  tick: () => void = () => undefined,
+): Promise<number> {
   let n = 0;
   let cursor: string | null = null;
   do {
     tick();
-    const page: Awaited<ReturnType<typeof services.trash.page>> = await services.trash.page(services.accountId, null, cursor);
+    const page: Awaited<ReturnType<typeof services.trash.page>> = await services.trash.page(
+      services.accountId,
+      null,
+      cursor,
+    );
     n += page.items.length;
     cursor = page.cursor;
   } while (cursor);

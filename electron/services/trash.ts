@@ -29,7 +29,13 @@ const GONE_NAMES = 200_000;
 export function readableName(id: string): string {
   const last = id.slice(id.lastIndexOf('/') + 1);
   // DocSpace "file:123", ownCloud 10's numeric ids and oCIS's "<space>!<uuid>" keys say nothing about the name.
-  if (/^(file|folder):/.test(id) || /^\d+$/.test(last) || /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/i.test(last) || last === '') return 'An item no longer in the trash';
+  if (
+    /^(file|folder):/.test(id) ||
+    /^\d+$/.test(last) ||
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/i.test(last) ||
+    last === ''
+  )
+    return 'An item no longer in the trash';
   return last.replace(/\.d\d{9,}$/, '');
 }
 
@@ -111,7 +117,9 @@ export class TrashService {
     let missing = take(refs);
     for (const accountId of new Set(missing.map((m) => m.accountId))) {
       const mine = missing.filter((m) => m.accountId === accountId);
-      const parents = await this.accounts.withProvider(accountId, async (p) => mine.map((m) => m.parentId ?? p.parentOf(m.id)));
+      const parents = await this.accounts.withProvider(accountId, async (p) =>
+        mine.map((m) => m.parentId ?? p.parentOf(m.id)),
+      );
       if (parents.includes(null)) await this.readAll(accountId, null); // first: it starts the account's cache afresh
       for (const parent of new Set(parents.filter((x): x is string => x !== null))) {
         await this.readAll(accountId, parent).catch((e: unknown) => {
@@ -130,7 +138,9 @@ export class TrashService {
     const item = found[0];
     if (!item) throw new AppError('NOT_FOUND', 'That item is no longer in the trash.');
     return this.accounts.withProvider(ref.accountId, async (provider) =>
-      provider.preview ? provider.preview(item, signal) : none('unsupported', 'This server makes no previews of trashed files.'),
+      provider.preview
+        ? provider.preview(item, signal)
+        : none('unsupported', 'This server makes no previews of trashed files.'),
     );
   }
 
@@ -141,7 +151,10 @@ export class TrashService {
    */
   async sameSecondLosses(accountId: string, items: TrashItem[], signal?: AbortSignal): Promise<SameSecondReport> {
     const listed = this.lastListing(accountId) ?? undefined;
-    return this.accounts.withProvider(accountId, (p) => p.sameSecondLosses?.(items, listed, signal) ?? Promise.resolve({ source: 'none' as const, losses: [] }));
+    return this.accounts.withProvider(
+      accountId,
+      (p) => p.sameSecondLosses?.(items, listed, signal) ?? Promise.resolve({ source: 'none' as const, losses: [] }),
+    );
   }
 
   /**
@@ -149,8 +162,15 @@ export class TrashService {
    * (inclusive; an event's range): taken from its last complete listing, else from what has been
    * listed of it, in slices (see filterSliced).
    */
-  async sameSecondLossesBetween(accountId: string, from: string, to: string, signal?: AbortSignal): Promise<SameSecondReport> {
-    const pool = this.lastListing(accountId) ?? [...(this.cache.get(accountId)?.values() ?? [])].filter((i) => i.parentId === null);
+  async sameSecondLossesBetween(
+    accountId: string,
+    from: string,
+    to: string,
+    signal?: AbortSignal,
+  ): Promise<SameSecondReport> {
+    const pool =
+      this.lastListing(accountId) ??
+      [...(this.cache.get(accountId)?.values() ?? [])].filter((i) => i.parentId === null);
     const lo = Date.parse(from);
     const hi = Date.parse(to);
     const items = await filterSliced(pool, (i) => {
@@ -167,7 +187,12 @@ export class TrashService {
    * size of the trash (the listing worker reads no further ahead, see CHUNKS_AHEAD). Items that
    * may be Salvage's own moves still wait for the end of the listing, as in every listing.
    */
-  async each(accountId: string, parentId: string | null, each: (items: TrashItem[]) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  async each(
+    accountId: string,
+    parentId: string | null,
+    each: (items: TrashItem[]) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.accounts.withProvider(accountId, async (provider) => {
       const reading = parentId ? null : this.readingFor(accountId);
       let complete = false;
@@ -196,7 +221,8 @@ export class TrashService {
       };
       let complete = false;
       try {
-        for await (const chunk of provider.listTrash(parentId, signal)) take(reading ? reading.take(chunk.items) : chunk.items);
+        for await (const chunk of provider.listTrash(parentId, signal))
+          take(reading ? reading.take(chunk.items) : chunk.items);
         complete = true;
       } finally {
         if (reading) take(reading.finish(complete));
@@ -263,7 +289,11 @@ export class TrashService {
    * trash entry name such as "Asset 26.svg.d1796605326").
    */
   nameOf(ref: ItemRef): string {
-    return this.cache.get(ref.accountId)?.get(ref.id)?.name ?? this.gone.get(itemKey(ref.accountId, ref.id)) ?? readableName(ref.id);
+    return (
+      this.cache.get(ref.accountId)?.get(ref.id)?.name ??
+      this.gone.get(itemKey(ref.accountId, ref.id)) ??
+      readableName(ref.id)
+    );
   }
 
   forgetAccount(accountId: string): void {
@@ -337,7 +367,9 @@ export class TrashService {
 
   /** A top-level listing read through Salvage's ledger of its own moves (WebDAV restores to the place and name it reads with; DocSpace keeps an item's place and name itself). */
   private readingFor(accountId: string) {
-    return this.ledger.reading(accountId, { placeBack: kindInfo(this.accounts.config(accountId).kind).family === 'webdav' });
+    return this.ledger.reading(accountId, {
+      placeBack: kindInfo(this.accounts.config(accountId).kind).family === 'webdav',
+    });
   }
 
   /** A new top-level listing starts the account's cache afresh; until it completes there is no complete listing. */

@@ -82,7 +82,8 @@ function docspace(): Kind {
       server.state.saveVersion(server.state.childByTitle(reports().id, name, 'file')!, size, 'alice', 'Edited');
     },
     // The test portal has one file from Reports in the trash: add a second.
-    seedPair: () => void server.state.addTrashed('alice', reports().id, 'Weekly.docx', 'file', 700, server.state.tree.now()),
+    seedPair: () =>
+      void server.state.addTrashed('alice', reports().id, 'Weekly.docx', 'file', 700, server.state.tree.now()),
     live(name) {
       const node = server.state.childByTitle(reports().id, name, 'file');
       return node ? { id: node.id, size: node.size } : null;
@@ -102,7 +103,12 @@ for (const k of kinds) {
     beforeEach(async () => {
       k.reset();
       services = createMemoryServices();
-      const account = await services.handlers['accounts:add']({ serverUrl: k.url(), kind: k.kind, user: k.user, secret: k.secret });
+      const account = await services.handlers['accounts:add']({
+        serverUrl: k.url(),
+        kind: k.kind,
+        user: k.user,
+        secret: k.secret,
+      });
       accountId = account.id;
       k.seedPair();
     });
@@ -112,7 +118,11 @@ for (const k of kinds) {
       const items: TrashItem[] = [];
       let cursor: string | null = null;
       do {
-        const page: { items: TrashItem[]; cursor: string | null } = await services.handlers['trash:list']({ accountId, parentId: null, cursor });
+        const page: { items: TrashItem[]; cursor: string | null } = await services.handlers['trash:list']({
+          accountId,
+          parentId: null,
+          cursor,
+        });
         items.push(...page.items);
         cursor = page.cursor;
       } while (cursor);
@@ -124,7 +134,8 @@ for (const k of kinds) {
       run(
         services.handlers['ops:restore']({
           items: items.map((i) => ({ accountId, id: i.id })),
-          destination: options.to === undefined ? { kind: 'original' } : { kind: 'folder', accountId, folderId: options.to },
+          destination:
+            options.to === undefined ? { kind: 'original' } : { kind: 'folder', accountId, folderId: options.to },
           resolutions: options.resolutions ?? {},
         }),
       );
@@ -146,7 +157,10 @@ for (const k of kinds) {
       const restoredAgain = k.live(a);
       expect(restoredAgain).not.toBeNull();
 
-      await expect(services.handlers['ops:undo']({ operationId: first.id })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Already undone.' });
+      await expect(services.handlers['ops:undo']({ operationId: first.id })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: 'Already undone.',
+      });
       expect(k.live(a)).toEqual(restoredAgain);
       expect(services.runner.get(again.id).undoable).toBe(true);
     });
@@ -157,7 +171,10 @@ for (const k of kinds) {
       k.saveOver(a, 4321);
       const undone = await run(services.handlers['ops:undo']({ operationId: first.id }));
       expect(undone.results).toEqual([
-        expect.objectContaining({ outcome: 'kept', error: expect.objectContaining({ message: `${a} was changed since it was restored; left in place.` }) }),
+        expect.objectContaining({
+          outcome: 'kept',
+          error: expect.objectContaining({ message: `${a} was changed since it was restored; left in place.` }),
+        }),
       ]);
       expect(k.live(a)?.size).toBe(4321);
       expect(named(await trash(), a)).toEqual([]);
@@ -180,7 +197,9 @@ for (const k of kinds) {
       const earlier = services.runner.get(first.id);
       expect(earlier.undoable).toBe(false);
       expect(earlier.undoNote).toContain(`${a} was changed by a later batch`);
-      await expect(services.handlers['ops:undo']({ operationId: first.id })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(services.handlers['ops:undo']({ operationId: first.id })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
 
       const undone = await run(services.handlers['ops:undo']({ operationId: second.id }));
       expect(undone.results).toEqual([expect.objectContaining({ outcome: 'reverted' })]);

@@ -58,7 +58,15 @@ export class RecentOwnMoves implements OwnMoves {
         this.landed.set(key, { accountId, landed });
         if (this.landed.size > LANDED_KEPT) this.landed.delete(this.landed.keys().next().value!);
         const r = landed.replaced;
-        if (r) this.moves.set(`${view.id}|${key}|replaced`, { accountId, name: r.name, folder: r.folder, id: null, from: Date.parse(r.at), to });
+        if (r)
+          this.moves.set(`${view.id}|${key}|replaced`, {
+            accountId,
+            name: r.name,
+            folder: r.folder,
+            id: null,
+            from: Date.parse(r.at),
+            to,
+          });
       }
     }
     if (view.kind === 'undo') {

@@ -10,7 +10,10 @@ import type { TrashService } from './trash';
  */
 
 /** What the watch keeps of a trash item. */
-export type Known = Pick<TrashItem, 'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'kind' | 'expiresAt'>;
+export type Known = Pick<
+  TrashItem,
+  'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'kind' | 'expiresAt'
+>;
 
 const keep = (i: TrashItem): Known => ({
   key: i.key,
@@ -63,7 +66,12 @@ export function newAccountState(): AccountState {
 }
 
 /** A whole listing: what is not known yet is new; what is gone from it is forgotten. */
-export async function readWhole(trash: TrashService, accountId: string, st: AccountState, now: () => number): Promise<TrashItem[]> {
+export async function readWhole(
+  trash: TrashService,
+  accountId: string,
+  st: AccountState,
+  now: () => number,
+): Promise<TrashItem[]> {
   const known = st.known ?? new Map<string, Known>();
   const next = new Map<string, Known>();
   const fresh: TrashItem[] = [];

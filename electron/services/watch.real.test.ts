@@ -34,7 +34,10 @@ async function countingProxy(target: string) {
     sockets.add(client).add(upstream);
     client.on('data', (d: Buffer) => {
       state.bytes += d.length;
-      for (const m of d.toString('latin1').matchAll(/(?:^|\r\n)(GET|PUT|POST|DELETE|PROPFIND|MOVE|COPY|MKCOL|HEAD) (\S+) HTTP\/1\.1\r\n/g)) state.requests.push(`${m[1]} ${m[2]}`);
+      for (const m of d
+        .toString('latin1')
+        .matchAll(/(?:^|\r\n)(GET|PUT|POST|DELETE|PROPFIND|MOVE|COPY|MKCOL|HEAD) (\S+) HTTP\/1\.1\r\n/g))
+        state.requests.push(`${m[1]} ${m[2]}`);
     });
     upstream.on('data', (d: Buffer) => (state.bytes += d.length));
     client.pipe(upstream);
@@ -68,7 +71,11 @@ for (const [kind, json] of kits) {
       const proxy = await countingProxy(kit.url);
       const auth = `Basic ${Buffer.from(`${kit.user}:${kit.password}`).toString('base64')}`;
       const dav = (method: string, path: string, body?: string) =>
-        fetch(`${kit.url}/remote.php/webdav/${path}`, { method, headers: { Authorization: auth }, ...(body !== undefined ? { body } : {}) }).then(async (r) => {
+        fetch(`${kit.url}/remote.php/webdav/${path}`, {
+          method,
+          headers: { Authorization: auth },
+          ...(body !== undefined ? { body } : {}),
+        }).then(async (r) => {
           await r.arrayBuffer();
           if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status}`);
         });
@@ -76,13 +83,20 @@ for (const [kind, json] of kits) {
         const services = createMemoryServices();
         const alerts: WatchAlert[] = [];
         services.bus.subscribe((name, payload) => name === 'watch:alert' && alerts.push(payload as WatchAlert));
-        const account = await services.accounts.add({ serverUrl: proxy.url, kind, user: kit.user, secret: kit.password });
+        const account = await services.accounts.add({
+          serverUrl: proxy.url,
+          kind,
+          user: kit.user,
+          secret: kit.password,
+        });
         await services.watch.check(account.id);
         for (let i = 0; i < 3; i++) {
           proxy.reset();
           const r = await services.watch.check(account.id);
           expect(r).toMatchObject({ change: 'same', read: 'none' });
-          expect(proxy.state.requests, proxy.state.requests.join('\n')).toEqual([expect.stringMatching(/^GET \/(ocs\/v2\.php|index\.php)\/apps\/activity\/api\/v2\/activity\/files\?/)]);
+          expect(proxy.state.requests, proxy.state.requests.join('\n')).toEqual([
+            expect.stringMatching(/^GET \/(ocs\/v2\.php|index\.php)\/apps\/activity\/api\/v2\/activity\/files\?/),
+          ]);
         }
         const folder = `Watch test ${Date.now()}`;
         await dav('MKCOL', encodeURIComponent(folder));
@@ -93,7 +107,13 @@ for (const [kind, json] of kits) {
         }
         const found = await services.watch.check(account.id);
         expect(found.read).toBe('listing');
-        expect(found.alerts.map((a) => a.title)).toEqual([expect.stringMatching(new RegExp(`^${COUNT.toLocaleString('en-US')} files deleted from Home / ${folder} (within a minute|in \\d+ minutes?)$`))]);
+        expect(found.alerts.map((a) => a.title)).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^${COUNT.toLocaleString('en-US')} files deleted from Home / ${folder} (within a minute|in \\d+ minutes?)$`,
+            ),
+          ),
+        ]);
         expect((await services.watch.check(account.id)).alerts).toEqual([]);
         expect(alerts).toHaveLength(1);
       } finally {

@@ -62,7 +62,8 @@ async function docspace(): Promise<Kit & { server: DocSpaceServer }> {
   const s = server.state;
   const folderOf = (path: string) => {
     let id = s.myRoot('alice');
-    for (const part of path.split('/').slice(0, -1)) id = (s.childByTitle(id, part, 'folder') ?? s.addFolder(id, part, { by: 'alice' })).id;
+    for (const part of path.split('/').slice(0, -1))
+      id = (s.childByTitle(id, part, 'folder') ?? s.addFolder(id, part, { by: 'alice' })).id;
     return id;
   };
   const fileAt = (path: string) => {
@@ -86,7 +87,12 @@ async function docspace(): Promise<Kit & { server: DocSpaceServer }> {
   };
 }
 
-const starters = { nextcloud: () => webdav('nextcloud'), owncloud10: () => webdav('owncloud10'), ocis: () => webdav('ocis'), docspace } as const;
+const starters = {
+  nextcloud: () => webdav('nextcloud'),
+  owncloud10: () => webdav('owncloud10'),
+  ocis: () => webdav('ocis'),
+  docspace,
+} as const;
 
 /** A watch clock that runs at the real time plus an offset the test moves forward. */
 function clock() {
@@ -105,7 +111,10 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-async function setUp(kind: keyof typeof starters, options: { store?: WatchStore; noOwnMoves?: boolean; demo?: boolean } = {}) {
+async function setUp(
+  kind: keyof typeof starters,
+  options: { store?: WatchStore; noOwnMoves?: boolean; demo?: boolean } = {},
+) {
   const kit = await starters[kind]();
   cleanup.push(() => kit.server.close());
   const c = clock();
@@ -120,9 +129,16 @@ async function setUp(kind: keyof typeof starters, options: { store?: WatchStore;
   const alerts: WatchAlert[] = [];
   const warnings: WatchAlert[] = [];
   services.bus.subscribe((name, payload) => {
-    if (name === 'watch:alert') ((payload as WatchAlert).kind === 'deletion' ? alerts : warnings).push(payload as WatchAlert);
+    if (name === 'watch:alert')
+      ((payload as WatchAlert).kind === 'deletion' ? alerts : warnings).push(payload as WatchAlert);
   });
-  const account: AccountView = await services.accounts.add({ serverUrl: kit.server.url, kind, user: kit.user, secret: kit.secret, ...(options.demo ? { demo: true } : {}) });
+  const account: AccountView = await services.accounts.add({
+    serverUrl: kit.server.url,
+    kind,
+    user: kit.user,
+    secret: kit.secret,
+    ...(options.demo ? { demo: true } : {}),
+  });
   return { kit, services, account, alerts, warnings, clock: c, stores };
 }
 
@@ -138,10 +154,23 @@ describe('the watch: a quiet trash', () => {
         expect(r).toMatchObject({ change: 'same', read: 'none', newItems: 0 });
         const seen = kit.requests();
         expect(seen, seen.join('\n')).toHaveLength(1);
-        expect(seen[0]).toMatch(kind === 'nextcloud' ? /^GET \/ocs\/v2\.php\/apps\/activity\/api\/v2\/activity\/files\?/ : kind === 'owncloud10' ? /^GET \/index\.php\/apps\/activity\/api\/v2\/activity\/files\?/ : kind === 'ocis' ? /^GET \/graph\/v1\.0\/me\/drives$/ : /^GET \/api\/2\.0\/files\/@trash\?.*count=1/);
+        expect(seen[0]).toMatch(
+          kind === 'nextcloud'
+            ? /^GET \/ocs\/v2\.php\/apps\/activity\/api\/v2\/activity\/files\?/
+            : kind === 'owncloud10'
+              ? /^GET \/index\.php\/apps\/activity\/api\/v2\/activity\/files\?/
+              : kind === 'ocis'
+                ? /^GET \/graph\/v1\.0\/me\/drives$/
+                : /^GET \/api\/2\.0\/files\/@trash\?.*count=1/,
+        );
       }
       expect(alerts).toEqual([]);
-      expect(services.watch.view().accounts[0]).toMatchObject({ accountId: account.id, enabled: true, error: null, via: expect.any(String) });
+      expect(services.watch.view().accounts[0]).toMatchObject({
+        accountId: account.id,
+        enabled: true,
+        error: null,
+        via: expect.any(String),
+      });
     });
   }
 
@@ -171,7 +200,10 @@ describe('the watch: a burst of deletions among ordinary work', () => {
       expect(quiet.alerts).toEqual([]);
       // The burst, ten minutes later by the server's clock, with ordinary work going on in it.
       const start = Date.now() + 10 * 60_000;
-      const burst = Array.from({ length: 500 }, (_, i) => `Projects/Client X/${i % 5 === 0 ? 'Drafts/' : ''}f${i}.docx`);
+      const burst = Array.from(
+        { length: 500 },
+        (_, i) => `Projects/Client X/${i % 5 === 0 ? 'Drafts/' : ''}f${i}.docx`,
+      );
       kit.create(burst);
       for (let part = 0; part < 5; part++) {
         kit.trash(burst.slice(part * 100, part * 100 + 100), (i) => start + (part * 100 + i) * 116);
@@ -182,7 +214,9 @@ describe('the watch: a burst of deletions among ordinary work', () => {
       expect(more).toEqual([]);
       const folder = kind === 'docspace' ? 'My documents / Projects / Client X' : 'Home / Projects / Client X';
       expect(alert!.title).toBe(`500 files deleted from ${folder} within a minute`);
-      expect(alert!.body).toBe(`${{ nextcloud: 'Nextcloud', owncloud10: 'ownCloud', ocis: 'Infinite Scale', docspace: 'DocSpace' }[kind]}, ${account.userName}`);
+      expect(alert!.body).toBe(
+        `${{ nextcloud: 'Nextcloud', owncloud10: 'ownCloud', ocis: 'Infinite Scale', docspace: 'DocSpace' }[kind]}, ${account.userName}`,
+      );
       expect(alert!.event).toMatchObject({ count: 500, accounts: [account.id] });
       expect(alerts).toEqual([alert]);
       // The alert's event is the one the window finds in the same trash.
@@ -206,9 +240,15 @@ describe('the watch: Salvage moving items back into the trash', () => {
         const paths = Array.from({ length: 40 }, (_, i) => `Reports/r${i}.txt`);
         kit.trash(paths, (i) => Date.now() - 2 * HOUR + i * 1000);
         await services.watch.check(account.id);
-        const items = (await services.trash.readAll(account.id, null)).filter((i) => i.originalFolder.includes('Reports') && /^r\d+\.txt$/.test(i.name));
+        const items = (await services.trash.readAll(account.id, null)).filter(
+          (i) => i.originalFolder.includes('Reports') && /^r\d+\.txt$/.test(i.name),
+        );
         expect(items).toHaveLength(40);
-        const restore = await services.ops.restore({ items: items.map((i) => ({ accountId: account.id, id: i.id })), destination: { kind: 'original' }, resolutions: {} });
+        const restore = await services.ops.restore({
+          items: items.map((i) => ({ accountId: account.id, id: i.id })),
+          destination: { kind: 'original' },
+          resolutions: {},
+        });
         const restored: OperationView = await services.runner.wait(restore.id);
         expect(restored.results.filter((r) => r.outcome === 'restored')).toHaveLength(40);
         const undo = services.ops.undo(restore.id);
@@ -224,7 +264,9 @@ describe('the watch: Salvage moving items back into the trash', () => {
         expect(r.newItems, `with${noOwnMoves ? 'out' : ''} the recent moves`).toBe(unseen ? 40 : 0);
         expect(alerts.length, `with${noOwnMoves ? 'out' : ''} the recent moves`).toBe(unseen ? 1 : 0);
         if (kind === 'nextcloud') {
-          const back = (await services.trash.readAll(account.id, null)).filter((i) => i.originalFolder.includes('Reports') && /^r\d+\.txt$/.test(i.name));
+          const back = (await services.trash.readAll(account.id, null)).filter(
+            (i) => i.originalFolder.includes('Reports') && /^r\d+\.txt$/.test(i.name),
+          );
           expect(back.filter((i) => i.movedBySalvage?.why === 'undo')).toHaveLength(40);
         }
         await kit.server.close();
@@ -237,13 +279,19 @@ describe('the watch across runs, and what the cheap check cannot see', () => {
   it('what was deleted while Salvage was closed is news at the next start; what was there before is not', async () => {
     const store = new MemoryWatchStore();
     const { kit, services, account, alerts, stores } = await setUp('owncloud10', { store });
-    kit.trash(Array.from({ length: 60 }, (_, i) => `Old/o${i}.txt`), (i) => Date.now() - 5 * HOUR + i * 500);
+    kit.trash(
+      Array.from({ length: 60 }, (_, i) => `Old/o${i}.txt`),
+      (i) => Date.now() - 5 * HOUR + i * 500,
+    );
     await services.watch.check(account.id);
     expect(alerts).toEqual([]); // an incident already there when the watch began is not news
     services.watch.stop();
 
     // Closed; meanwhile 80 files go.
-    kit.trash(Array.from({ length: 80 }, (_, i) => `Photos/p${i}.jpg`), (i) => Date.now() + i * 200);
+    kit.trash(
+      Array.from({ length: 80 }, (_, i) => `Photos/p${i}.jpg`),
+      (i) => Date.now() + i * 200,
+    );
     // The next run: the same account and secret stores, the same watch store.
     const again = createMemoryServices({ ...stores, watchStore: store, watchClock: clock() });
     const later: WatchAlert[] = [];
@@ -260,7 +308,10 @@ describe('the watch across runs, and what the cheap check cannot see', () => {
     const tree = (kit.server as WebDavServer).tree;
     const listening = tree.onChange;
     tree.onChange = null;
-    kit.trash(Array.from({ length: 30 }, (_, i) => `Silent/s${i}.txt`), (i) => Date.now() + i * 300);
+    kit.trash(
+      Array.from({ length: 30 }, (_, i) => `Silent/s${i}.txt`),
+      (i) => Date.now() + i * 300,
+    );
     tree.onChange = listening;
     expect(await services.watch.check(account.id)).toMatchObject({ change: 'same', read: 'none' });
     c.advance(25 * HOUR);
@@ -280,11 +331,16 @@ describe('the warning before the trash forgets', () => {
     const s = (kit.server as DocSpaceServer).state;
     // Auto-cleanup after 30 days: items trashed 28 days ago go within 2 days.
     // The test portal already holds one (holiday.jpg, trashed 29 days ago).
-    kit.trash(Array.from({ length: 146 }, (_, i) => `Archive/a${i}.txt`), (i) => Date.now() - 28 * 24 * HOUR + i * 1000);
+    kit.trash(
+      Array.from({ length: 146 }, (_, i) => `Archive/a${i}.txt`),
+      (i) => Date.now() - 28 * 24 * HOUR + i * 1000,
+    );
     expect(s.trashOf('alice').length).toBeGreaterThan(147);
     await services.watch.check(account.id);
     const warnings = alerts.filter((a) => a.kind === 'expiring');
-    expect(warnings.map((a) => `${a.title} — ${a.body}`)).toEqual([`147 items will be deleted for good within 3 days — DocSpace, ${account.userName}`]);
+    expect(warnings.map((a) => `${a.title} — ${a.body}`)).toEqual([
+      `147 items will be deleted for good within 3 days — DocSpace, ${account.userName}`,
+    ]);
     expect(services.watch.view().accounts[0]!.expiring).toMatchObject({ count: 147 });
     await services.watch.check(account.id);
     c.advance(12 * HOUR);

@@ -4,12 +4,28 @@ import { isAppError, toErrorValue } from '../base/errors';
 import type { EventBus } from '../base/events';
 import { detectEvents, type DeletionEvent, type DetectOptions } from '../../shared/events';
 import type { AccountView, TrashItem } from '../../shared/model';
-import { deletionText, EXPIRY_WARNING_DAYS, expiringText, WATCH_INTERVAL, type WatchAccountView, type WatchAlert, type WatchView } from '../../shared/watch';
+import {
+  deletionText,
+  EXPIRY_WARNING_DAYS,
+  expiringText,
+  WATCH_INTERVAL,
+  type WatchAccountView,
+  type WatchAlert,
+  type WatchView,
+} from '../../shared/watch';
 import type { TrashChangeCheck, TrashProvider } from '../providers/types';
 import type { AccountsService } from './accounts';
 import type { StartupNotice } from './stores';
 import type { TrashService } from './trash';
-import { newAccountState, readNewest, readWhole, replaceKnown, timeOf, type AccountState, type Known } from './watch-read';
+import {
+  newAccountState,
+  readNewest,
+  readWhole,
+  replaceKnown,
+  timeOf,
+  type AccountState,
+  type Known,
+} from './watch-read';
 
 /**
  * The watch: every few minutes (WATCH_INTERVAL) each watched account's trash is checked with the
@@ -192,9 +208,16 @@ export class WatchService {
   }
 
   /** Turns the watch of one account on or off, and/or sets the interval (minutes). */
-  set(change: { accountId?: string | undefined; enabled?: boolean | undefined; intervalMinutes?: number | undefined }): WatchView {
+  set(change: {
+    accountId?: string | undefined;
+    enabled?: boolean | undefined;
+    intervalMinutes?: number | undefined;
+  }): WatchView {
     if (change.intervalMinutes !== undefined) {
-      this.file.intervalMinutes = Math.min(WATCH_INTERVAL.max, Math.max(WATCH_INTERVAL.min, Math.round(change.intervalMinutes)));
+      this.file.intervalMinutes = Math.min(
+        WATCH_INTERVAL.max,
+        Math.max(WATCH_INTERVAL.min, Math.round(change.intervalMinutes)),
+      );
       if (this.started) this.schedule(this.intervalMs);
     }
     if (change.accountId !== undefined && change.enabled !== undefined) {
@@ -294,7 +317,9 @@ export class WatchService {
     const st = this.state(accountId);
     const began = this.clock.now();
     try {
-      const result = await this.options.accounts.withProvider(accountId, (p) => (st.known ? this.again(p, account, st) : this.first(p, account, st)));
+      const result = await this.options.accounts.withProvider(accountId, (p) =>
+        st.known ? this.again(p, account, st) : this.first(p, account, st),
+      );
       st.error = null;
       st.lastCheckAt = began;
       (this.file.accounts[accountId] ??= {}).checkedAt = began;
@@ -317,7 +342,10 @@ export class WatchService {
     // The listing the window is reading (or just read) serves, rather than a second read of the same trash.
     const { items, joined } = await this.options.trash.wholeTopLevel(account.id);
     const since = this.file.accounts[account.id]?.checkedAt;
-    const fresh = since === undefined ? [] : await filterSliced(items, (i) => timeOf(i.deletedAt) > since - CLOCK_SKEW_MS && !this.own(i));
+    const fresh =
+      since === undefined
+        ? []
+        : await filterSliced(items, (i) => timeOf(i.deletedAt) > since - CLOCK_SKEW_MS && !this.own(i));
     await replaceKnown(st, items);
     st.listedAt = this.clock.now();
     // A listing begun before the probe may lack a deletion made between the two, which no cheap check
@@ -336,7 +364,8 @@ export class WatchService {
       return await p.checkTrashChanges(since);
     } catch (e) {
       // The cheap check failing once (an odd answer) is no reason not to look: read the trash.
-      if (isAppError(e) && (e.code === 'BAD_RESPONSE' || e.code === 'SERVER')) return { cursor: null, change: 'unknown', deletions: null, via: 'listing' };
+      if (isAppError(e) && (e.code === 'BAD_RESPONSE' || e.code === 'SERVER'))
+        return { cursor: null, change: 'unknown', deletions: null, via: 'listing' };
       throw e;
     }
   }
@@ -403,7 +432,12 @@ export class WatchService {
    * Finds the events of the account's trash and announces those made mostly of new items and not
    * announced before; an event that only grew is not announced again.
    */
-  private announce(account: AccountView, st: AccountState, fresh: ReadonlySet<string>, announcedIds: ReadonlySet<string>): WatchAlert[] {
+  private announce(
+    account: AccountView,
+    st: AccountState,
+    fresh: ReadonlySet<string>,
+    announcedIds: ReadonlySet<string>,
+  ): WatchAlert[] {
     const items = [...st.known!.values()];
     const events = detectEvents(items, this.options.detect);
     const alerts: WatchAlert[] = [];
@@ -443,7 +477,15 @@ export class WatchService {
       title: text.title,
       body: text.body,
       at: new Date(this.clock.now()).toISOString(),
-      event: { id: e.id, from: e.from, to: e.to, count: e.count, bytes: e.bytes, topFolder: e.topFolder, accounts: e.accounts },
+      event: {
+        id: e.id,
+        from: e.from,
+        to: e.to,
+        count: e.count,
+        bytes: e.bytes,
+        topFolder: e.topFolder,
+        accounts: e.accounts,
+      },
       expiring: null,
     };
   }
@@ -469,13 +511,27 @@ export class WatchService {
     if (!soon || (record.warnedAt !== undefined && now - record.warnedAt < DAY)) return [];
     record.warnedAt = now;
     const text = expiringText(soon.count, account);
-    const alert: WatchAlert = { id: randomUUID(), kind: 'expiring', accountId: account.id, title: text.title, body: text.body, at: new Date(now).toISOString(), event: null, expiring: soon };
+    const alert: WatchAlert = {
+      id: randomUUID(),
+      kind: 'expiring',
+      accountId: account.id,
+      title: text.title,
+      body: text.body,
+      at: new Date(now).toISOString(),
+      event: null,
+      expiring: soon,
+    };
     this.push(alert);
     return [alert];
   }
 
   private push(alert: WatchAlert): void {
-    this.alertList = [alert, ...this.alertList.filter((a) => !(alert.kind === 'expiring' && a.kind === 'expiring' && a.accountId === alert.accountId))].slice(0, ALERTS_KEPT);
+    this.alertList = [
+      alert,
+      ...this.alertList.filter(
+        (a) => !(alert.kind === 'expiring' && a.kind === 'expiring' && a.accountId === alert.accountId),
+      ),
+    ].slice(0, ALERTS_KEPT);
     this.options.bus.emit('watch:alert', alert);
   }
 }

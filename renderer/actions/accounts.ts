@@ -68,7 +68,8 @@ export type BrowserSignInRequest = Omit<Request<'accounts:oidcStart'>, 'accountI
 export function useBrowserSignIn(onDone: (account: AccountView) => void, accountId?: string) {
   const { api, client } = useActionContext();
   const start = useMutation({
-    mutationFn: (request: BrowserSignInRequest) => api('accounts:oidcStart', { ...request, ...(accountId ? { accountId } : {}) }),
+    mutationFn: (request: BrowserSignInRequest) =>
+      api('accounts:oidcStart', { ...request, ...(accountId ? { accountId } : {}) }),
   });
   const flowId = start.data?.flowId ?? null;
   const poll = useQuery(accountQueries.oidcSignIn(flowId));
@@ -97,12 +98,18 @@ export function useBrowserSignIn(onDone: (account: AccountView) => void, account
 /** A new secret for an account whose credentials expired (main announces the changed account). */
 export function useReauth(accountId: string, onDone: () => void) {
   const { api } = useActionContext();
-  return useMutation({ mutationFn: (secret: string) => api('accounts:reauth', { accountId, secret }), onSuccess: onDone });
+  return useMutation({
+    mutationFn: (secret: string) => api('accounts:reauth', { accountId, secret }),
+    onSuccess: onDone,
+  });
 }
 
 export function useRename(accountId: string, onDone: () => void) {
   const { api } = useActionContext();
-  return useMutation({ mutationFn: (label: string) => api('accounts:rename', { accountId, label }), onSuccess: onDone });
+  return useMutation({
+    mutationFn: (label: string) => api('accounts:rename', { accountId, label }),
+    onSuccess: onDone,
+  });
 }
 
 /** Forgets an account; its cached trash goes with it. */
@@ -124,7 +131,11 @@ export function useOpenDemo() {
   return useMutation({
     mutationFn: async () => {
       const opened = await api('accounts:openDemo', {});
-      if (opened.length === 0) throw new ApiError({ code: 'UNSUPPORTED', message: 'No demo server is available in this build yet. Add an account of your own instead.' });
+      if (opened.length === 0)
+        throw new ApiError({
+          code: 'UNSUPPORTED',
+          message: 'No demo server is available in this build yet. Add an account of your own instead.',
+        });
       return opened;
     },
     onSuccess: () => client.invalidateQueries({ queryKey: keys.accounts() }),

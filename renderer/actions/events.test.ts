@@ -47,7 +47,7 @@ function fake(byKey: Map<string, TrashItem>) {
 }
 
 describe('deletion event workflows', () => {
-  it("choosing an event narrows the list to its span and selects its items that are still in the trash", () => {
+  it('choosing an event narrows the list to its span and selects its items that are still in the trash', () => {
     const byKey = new Map(['a:1', 'a:3', 'x:9'].map((k) => [k, item(k)]));
     const { wf, calls } = fake(byKey);
     wf.select(event);

@@ -7,7 +7,8 @@ import { useActionContext } from './context';
 export function useCreateFolder(accountId: string, onCreated: (folder: FolderRef) => void) {
   const { api, client } = useActionContext();
   return useMutation({
-    mutationFn: (f: { parentId: string; name: string }) => api('folders:create', { accountId, parentId: f.parentId, name: f.name }),
+    mutationFn: (f: { parentId: string; name: string }) =>
+      api('folders:create', { accountId, parentId: f.parentId, name: f.name }),
     onSuccess: async (created) => {
       await client.invalidateQueries({ queryKey: keys.foldersOf(accountId) });
       onCreated(created);

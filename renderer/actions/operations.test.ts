@@ -12,7 +12,10 @@ describe('operation commands', () => {
       'ops:cancel': ({ operationId }) => operation(operationId, { state: 'cancelled' }),
       'ops:undo': ({ operationId }) => operation(operationId, { state: 'done', undoable: false }),
     });
-    t.client.setQueryData(keys.ops(), [operation('x', { state: 'running' }), operation('y', { state: 'done', undoable: true })]);
+    t.client.setQueryData(keys.ops(), [
+      operation('x', { state: 'running' }),
+      operation('y', { state: 'done', undoable: true }),
+    ]);
     await steer(t.ctx, 'ops:cancel', 'x');
     await steer(t.ctx, 'ops:undo', 'y');
     expect(list(t.client)?.map((o) => [o.id, o.state, o.undoable])).toEqual([
@@ -57,7 +60,9 @@ describe('operation commands', () => {
         return operation('e-b', { kind: 'empty' });
       },
     });
-    await expect(emptyTrash(t.ctx, ['a', 'b', 'c'], (id) => id.toUpperCase())).rejects.toThrow(/^Could not empty the trash of A, C: /);
+    await expect(emptyTrash(t.ctx, ['a', 'b', 'c'], (id) => id.toUpperCase())).rejects.toThrow(
+      /^Could not empty the trash of A, C: /,
+    );
     expect(list(t.client)?.map((o) => o.id)).toEqual(['e-b']);
   });
 });

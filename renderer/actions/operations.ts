@@ -11,11 +11,28 @@ import { useActionContext, type ActionContext } from './context';
  */
 
 /** Items as main names them; one inside a trashed folder carries that folder's id too. */
-const refs = (items: readonly TrashItem[]) => items.map((i) => (i.parentId ? { accountId: i.accountId, id: i.id, parentId: i.parentId } : { accountId: i.accountId, id: i.id }));
+const refs = (items: readonly TrashItem[]) =>
+  items.map((i) =>
+    i.parentId ? { accountId: i.accountId, id: i.id, parentId: i.parentId } : { accountId: i.accountId, id: i.id },
+  );
 
-export async function startRestore(ctx: ActionContext, items: readonly TrashItem[], destination: Destination, resolutions: Record<string, Resolution> = {}) {
-  const op = await ctx.api('ops:restore', { items: refs(items), destination, resolutions, recreateMissingFolders: true });
-  rememberOpItems(ctx.client, op.id, items.map((i) => i.key));
+export async function startRestore(
+  ctx: ActionContext,
+  items: readonly TrashItem[],
+  destination: Destination,
+  resolutions: Record<string, Resolution> = {},
+) {
+  const op = await ctx.api('ops:restore', {
+    items: refs(items),
+    destination,
+    resolutions,
+    recreateMissingFolders: true,
+  });
+  rememberOpItems(
+    ctx.client,
+    op.id,
+    items.map((i) => i.key),
+  );
   upsertOp(ctx.client, op);
   return op;
 }
@@ -26,7 +43,11 @@ export const checkRestore = (ctx: ActionContext, items: readonly TrashItem[], de
 
 export async function deleteForGood(ctx: ActionContext, items: readonly TrashItem[]) {
   const op = await ctx.api('ops:delete', { items: refs(items) });
-  rememberOpItems(ctx.client, op.id, items.map((i) => i.key));
+  rememberOpItems(
+    ctx.client,
+    op.id,
+    items.map((i) => i.key),
+  );
   upsertOp(ctx.client, op);
   return op;
 }
@@ -35,7 +56,11 @@ export async function deleteForGood(ctx: ActionContext, items: readonly TrashIte
  * Empties each account's trash in turn. One account failing does not stop the others; the error
  * thrown at the end names every account that failed, with the first reason.
  */
-export async function emptyTrash(ctx: ActionContext, accountIds: readonly string[], labelOf: (accountId: string) => string) {
+export async function emptyTrash(
+  ctx: ActionContext,
+  accountIds: readonly string[],
+  labelOf: (accountId: string) => string,
+) {
   const failed: string[] = [];
   let firstError: unknown = null;
   for (const accountId of accountIds) {
@@ -104,7 +129,10 @@ export function useOperationCommands(operationId: string) {
 export function useQuestionAnswers() {
   const ctx = useActionContext();
   return {
-    answer: useMutation({ mutationFn: (a: { operationId: string; resolution: Resolution; applyToAll: boolean }) => answer(ctx, a.operationId, a.resolution, a.applyToAll) }),
+    answer: useMutation({
+      mutationFn: (a: { operationId: string; resolution: Resolution; applyToAll: boolean }) =>
+        answer(ctx, a.operationId, a.resolution, a.applyToAll),
+    }),
     stop: useMutation({ mutationFn: (operationId: string) => steer(ctx, 'ops:cancel', operationId) }),
   };
 }

@@ -40,12 +40,24 @@ const ops = (client: ReturnType<typeof setup>['client']) => client.getQueryData<
 
 describe('restore workflow', () => {
   it('with nothing in the way: checks the destination, starts the batch, clears the selection', async () => {
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }),
+      'ops:restore': () => started,
+    });
     await t.flows.restore([a1, a2]);
     expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
-    expect(t.calls[0]!.payload).toEqual({ items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }], destination: { kind: 'original' } });
+    expect(t.calls[0]!.payload).toEqual({
+      items: [
+        { accountId: 'a', id: a1.id },
+        { accountId: 'a', id: a2.id },
+      ],
+      destination: { kind: 'original' },
+    });
     expect(t.calls[1]!.payload).toEqual({
-      items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }],
+      items: [
+        { accountId: 'a', id: a1.id },
+        { accountId: 'a', id: a2.id },
+      ],
       destination: { kind: 'original' },
       resolutions: {},
       recreateMissingFolders: true,
@@ -59,13 +71,23 @@ describe('restore workflow', () => {
 
   it('asks about conflicts first, and starts only with the answers', async () => {
     const clash = conflict(a1);
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: [] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: [] }),
+      'ops:restore': () => started,
+    });
     await t.flows.restore([a1, a2]);
     expect(t.channels()).toEqual(['ops:checkConflicts']);
-    expect(t.screen.dialog).toEqual({ kind: 'conflicts', items: [a1, a2], destination: { kind: 'original' }, conflicts: [clash] });
+    expect(t.screen.dialog).toEqual({
+      kind: 'conflicts',
+      items: [a1, a2],
+      destination: { kind: 'original' },
+      conflicts: [clash],
+    });
     expect(t.screen.selection.selected.size).toBe(3);
 
-    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a1.key]: 'replace' });
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, {
+      [a1.key]: 'replace',
+    });
     expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
     expect(t.calls[1]!.payload).toMatchObject({ resolutions: { [a1.key]: 'replace' } });
     expect(t.screen.dialog).toBeNull();
@@ -74,21 +96,35 @@ describe('restore workflow', () => {
 
   it('says first which original folders are gone, then asks about conflicts, then starts', async () => {
     const clash = conflict(a2);
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: ['/Documents'] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [clash], missingFolders: ['/Documents'] }),
+      'ops:restore': () => started,
+    });
     await t.flows.restore([a1, a2]);
-    expect(t.screen.dialog).toEqual({ kind: 'missing-folders', items: [a1, a2], destination: { kind: 'original' }, conflicts: [clash], folders: ['/Documents'] });
+    expect(t.screen.dialog).toEqual({
+      kind: 'missing-folders',
+      items: [a1, a2],
+      destination: { kind: 'original' },
+      conflicts: [clash],
+      folders: ['/Documents'],
+    });
 
     await t.flows.continueWithoutFolders(t.screen.dialog as Extract<TrashDialog, { kind: 'missing-folders' }>);
     expect(t.screen.dialog).toMatchObject({ kind: 'conflicts', conflicts: [clash] });
     expect(t.channels()).toEqual(['ops:checkConflicts']);
 
-    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a2.key]: 'keep-both' });
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, {
+      [a2.key]: 'keep-both',
+    });
     expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
     expect(ops(t.client)).toEqual([started]);
   });
 
   it('goes straight on after the missing folders when nothing else is in the way', async () => {
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: ['/Gone'] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [], missingFolders: ['/Gone'] }),
+      'ops:restore': () => started,
+    });
     await t.flows.restore([a1]);
     await t.flows.continueWithoutFolders(t.screen.dialog as Extract<TrashDialog, { kind: 'missing-folders' }>);
     expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
@@ -132,19 +168,40 @@ describe('restore workflow', () => {
   });
 
   it('restores into a chosen folder of the items’ account', async () => {
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }),
+      'ops:restore': () => started,
+    });
     t.flows.chooseFolder([a1, a2]);
     expect(t.screen.dialog).toEqual({ kind: 'restore-to', items: [a1, a2], accountId: 'a', folder: null });
-    await t.flows.restoreInto([a1, a2], { accountId: 'a', id: '/Projects', name: 'Projects', path: '/Projects', canWrite: true, hasChildren: false });
-    expect(t.calls[0]!.payload).toMatchObject({ destination: { kind: 'folder', accountId: 'a', folderId: '/Projects' } });
+    await t.flows.restoreInto([a1, a2], {
+      accountId: 'a',
+      id: '/Projects',
+      name: 'Projects',
+      path: '/Projects',
+      canWrite: true,
+      hasChildren: false,
+    });
+    expect(t.calls[0]!.payload).toMatchObject({
+      destination: { kind: 'folder', accountId: 'a', folderId: '/Projects' },
+    });
     expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:restore']);
   });
 
   it('refuses a folder for items of several accounts, or of another account', () => {
     const t = setup({});
     t.flows.chooseFolder([a1, b1]);
-    expect(t.screen.error).toBe('These items come from several accounts. Select items of one account to restore them into one of its folders.');
-    t.flows.chooseFolder([a1, b1], { accountId: 'b', id: 'f', name: 'F', path: '/F', canWrite: true, hasChildren: null });
+    expect(t.screen.error).toBe(
+      'These items come from several accounts. Select items of one account to restore them into one of its folders.',
+    );
+    t.flows.chooseFolder([a1, b1], {
+      accountId: 'b',
+      id: 'f',
+      name: 'F',
+      path: '/F',
+      canWrite: true,
+      hasChildren: null,
+    });
     expect(t.screen.error).toBe('Only items of Account b can go into its folders. Select items of one account.');
     expect(t.screen.dialog).toBeNull();
   });
@@ -198,10 +255,16 @@ describe('delete and empty', () => {
 
 describe('items the user may not restore or delete (an oCIS viewer or editor)', () => {
   const viewer = 'You are a viewer of Board: only its managers and editors can restore from its trash.';
-  const board = trashItem('a', 'minutes.pdf', { cannotRestore: viewer, cannotDelete: 'You are a viewer of Board: only its managers can delete from its trash.' });
+  const board = trashItem('a', 'minutes.pdf', {
+    cannotRestore: viewer,
+    cannotDelete: 'You are a viewer of Board: only its managers can delete from its trash.',
+  });
 
   it('restore leaves them out before anything is sent; with only them, nothing is sent and the reason is said', async () => {
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [], missingFolders: [] }),
+      'ops:restore': () => started,
+    });
     await t.flows.restore([board]);
     expect(t.channels()).toEqual([]);
     expect(t.screen.error).toBe(`Cannot be restored: ${viewer}`);
@@ -221,13 +284,18 @@ describe('items the user may not restore or delete (an oCIS viewer or editor)', 
 
 describe('one batch at a time on the same items', () => {
   const running = operation('op-9', { state: 'running', title: 'Restore 184 items to where they were' });
-  const busyWith = (...keys: string[]): BusyItems => ({ has: (k) => keys.includes(k), batchOf: (k) => (keys.includes(k) ? running : undefined) });
+  const busyWith = (...keys: string[]): BusyItems => ({
+    has: (k) => keys.includes(k),
+    batchOf: (k) => (keys.includes(k) ? running : undefined),
+  });
 
   it('a restore of items a batch still works on is not started, and says which batch', async () => {
     const t = setup({}, busyWith(a1.key));
     await t.flows.restore([a1, a2]);
     expect(t.calls).toEqual([]);
-    expect(t.screen.error).toBe('Not started: “Restore 184 items to where they were” is still running on 1 of these 2 items.');
+    expect(t.screen.error).toBe(
+      'Not started: “Restore 184 items to where they were” is still running on 1 of these 2 items.',
+    );
   });
 
   it('nor a delete', () => {
@@ -249,10 +317,21 @@ describe('conflicts all skipped', () => {
   });
 
   it('with something left to restore, the skipped ones go with the batch untouched (its results say so)', async () => {
-    const t = setup({ 'ops:checkConflicts': () => ({ conflicts: [conflict(a1)], missingFolders: [] }), 'ops:restore': () => started });
+    const t = setup({
+      'ops:checkConflicts': () => ({ conflicts: [conflict(a1)], missingFolders: [] }),
+      'ops:restore': () => started,
+    });
     await t.flows.restore([a1, a2]);
-    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, { [a1.key]: 'skip' });
-    expect(t.calls[1]!.payload).toMatchObject({ items: [{ accountId: 'a', id: a1.id }, { accountId: 'a', id: a2.id }], resolutions: { [a1.key]: 'skip' } });
+    await t.flows.resolveConflicts(t.screen.dialog as Extract<TrashDialog, { kind: 'conflicts' }>, {
+      [a1.key]: 'skip',
+    });
+    expect(t.calls[1]!.payload).toMatchObject({
+      items: [
+        { accountId: 'a', id: a1.id },
+        { accountId: 'a', id: a2.id },
+      ],
+      resolutions: { [a1.key]: 'skip' },
+    });
   });
 });
 
@@ -262,7 +341,10 @@ describe('a missing folder that is in the trash itself', () => {
     const inside = trashItem('a', 'draft 1.docx', { originalFolder: '/Projects/Drafts' });
     let checks = 0;
     const t = setup({
-      'ops:checkConflicts': () => (checks++ === 0 ? { conflicts: [], missingFolders: ['/Projects/Drafts'] } : { conflicts: [], missingFolders: [] }),
+      'ops:checkConflicts': () =>
+        checks++ === 0
+          ? { conflicts: [], missingFolders: ['/Projects/Drafts'] }
+          : { conflicts: [], missingFolders: [] },
       'ops:restore': () => started,
     });
     await t.flows.restore([inside]);
@@ -270,6 +352,11 @@ describe('a missing folder that is in the trash itself', () => {
     expect(step.kind).toBe('missing-folders');
     await t.flows.restoreWithFolders(step, [drafts]);
     expect(t.channels()).toEqual(['ops:checkConflicts', 'ops:checkConflicts', 'ops:restore']);
-    expect(t.calls[2]!.payload).toMatchObject({ items: [{ accountId: 'a', id: drafts.id }, { accountId: 'a', id: inside.id }] });
+    expect(t.calls[2]!.payload).toMatchObject({
+      items: [
+        { accountId: 'a', id: drafts.id },
+        { accountId: 'a', id: inside.id },
+      ],
+    });
   });
 });

@@ -42,7 +42,12 @@ export function singleAccount(items: readonly TrashItem[]): string | null {
  * conflicts → start), restore into a folder, delete for good, empty the trash, reload. Each step
  * shows a busy banner while main works; a failure becomes the error banner.
  */
-export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: ReadonlyMap<string, AccountView>, busy: BusyItems = noBusyItems) {
+export function trashWorkflows(
+  ctx: ActionContext,
+  ui: TrashUi,
+  accounts: ReadonlyMap<string, AccountView>,
+  busy: BusyItems = noBusyItems,
+) {
   /** A batch on items another batch is still working on never starts: the reason goes to the error banner. */
   const held = (items: readonly TrashItem[]): boolean => {
     const reason = busyReason(items, busy);
@@ -87,7 +92,13 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
       if (items.length === 0 || held(items)) return;
       const check = await checkRestore(ctx, items, destination);
       if (check.missingFolders.length > 0) {
-        ui.showDialog({ kind: 'missing-folders', items, destination, conflicts: check.conflicts, folders: check.missingFolders });
+        ui.showDialog({
+          kind: 'missing-folders',
+          items,
+          destination,
+          conflicts: check.conflicts,
+          folders: check.missingFolders,
+        });
       } else await askConflictsThenStart(items, destination, check.conflicts);
     });
 
@@ -100,7 +111,10 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
     /** A missing folder is in the trash itself: restore it with the items (they go back inside it, checked again). */
     restoreWithFolders: (step: Extract<TrashDialog, { kind: 'missing-folders' }>, folders: readonly TrashItem[]) => {
       ui.showDialog(null);
-      return restore([...folders.filter((f) => !step.items.some((i) => i.key === f.key)), ...step.items], step.destination);
+      return restore(
+        [...folders.filter((f) => !step.items.some((i) => i.key === f.key)), ...step.items],
+        step.destination,
+      );
     },
     /** The user chose what happens to each conflicting item: the batch starts. */
     resolveConflicts: (step: Extract<TrashDialog, { kind: 'conflicts' }>, resolutions: Record<string, Resolution>) => {
@@ -119,12 +133,16 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
       if (selected.length === 0) return;
       const accountId = folder?.accountId ?? singleAccount(selected);
       if (!accountId) {
-        ui.setError('These items come from several accounts. Select items of one account to restore them into one of its folders.');
+        ui.setError(
+          'These items come from several accounts. Select items of one account to restore them into one of its folders.',
+        );
         return;
       }
       const items = selected.filter((i) => i.accountId === accountId);
       if (items.length !== selected.length) {
-        ui.setError(`Only items of ${accounts.get(accountId)?.label ?? 'that account'} can go into its folders. Select items of one account.`);
+        ui.setError(
+          `Only items of ${accounts.get(accountId)?.label ?? 'that account'} can go into its folders. Select items of one account.`,
+        );
         return;
       }
       ui.showDialog({ kind: 'restore-to', items, accountId, folder });
@@ -138,7 +156,8 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
     askDelete(selected: TrashItem[]) {
       const limits = selectionLimits(selected);
       if (held(selected)) return;
-      if (limits.deletable.length) ui.showDialog({ kind: 'delete', items: limits.deletable, leftOut: selected.filter((i) => i.cannotDelete) });
+      if (limits.deletable.length)
+        ui.showDialog({ kind: 'delete', items: limits.deletable, leftOut: selected.filter((i) => i.cannotDelete) });
       else if (limits.deleteNote) ui.setError(limits.deleteNote);
     },
     deleteForGood(items: TrashItem[]) {
@@ -174,13 +193,26 @@ export function trashWorkflows(ctx: ActionContext, ui: TrashUi, accounts: Readon
   };
 }
 
-export type TrashWorkflows = ReturnType<typeof trashWorkflows> & { dialog: TrashDialog; busy: string | null; error: string | null };
+export type TrashWorkflows = ReturnType<typeof trashWorkflows> & {
+  dialog: TrashDialog;
+  busy: string | null;
+  error: string | null;
+};
 
 /** The trash workflows with their on-screen state (the open dialog, the busy and error banners). */
-export function useTrashWorkflows(accounts: ReadonlyMap<string, AccountView>, changeSelection: TrashUi['changeSelection'], items: BusyItems = noBusyItems): TrashWorkflows {
+export function useTrashWorkflows(
+  accounts: ReadonlyMap<string, AccountView>,
+  changeSelection: TrashUi['changeSelection'],
+  items: BusyItems = noBusyItems,
+): TrashWorkflows {
   const ctx = useActionContext();
   const [dialog, showDialog] = useState<TrashDialog>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  return { dialog, busy, error, ...trashWorkflows(ctx, { showDialog, setBusy, setError, changeSelection }, accounts, items) };
+  return {
+    dialog,
+    busy,
+    error,
+    ...trashWorkflows(ctx, { showDialog, setBusy, setError, changeSelection }, accounts, items),
+  };
 }

@@ -28,10 +28,11 @@ export function useWatchActions() {
   const dismiss = useMutation({ mutationFn: (alertId: string) => call('watch:dismiss', { alertId }), onSuccess: put });
   return {
     /** Settles once main has answered (taken, or refused: then `setError` says why). */
-    setEnabled: (accountId: string, enabled: boolean): Promise<void> => set.mutateAsync({ accountId, enabled }).then(
-      () => undefined,
-      () => undefined,
-    ),
+    setEnabled: (accountId: string, enabled: boolean): Promise<void> =>
+      set.mutateAsync({ accountId, enabled }).then(
+        () => undefined,
+        () => undefined,
+      ),
     setInterval: (intervalMinutes: number) => set.mutate({ intervalMinutes }),
     setting: set.isPending,
     setError: set.error,

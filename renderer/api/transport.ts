@@ -60,9 +60,16 @@ function bridgeTransport(): Transport {
         body: JSON.stringify({ channel, payload }),
       });
       if (res.status === 401) {
-        return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This page has no valid access token. Open the address Salvage printed when it started.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'FORBIDDEN_SENDER',
+            message: 'This page has no valid access token. Open the address Salvage printed when it started.',
+          },
+        };
       }
-      if (!res.ok) return { ok: false, error: { code: 'NETWORK', message: `The Salvage host answered HTTP ${res.status}.` } };
+      if (!res.ok)
+        return { ok: false, error: { code: 'NETWORK', message: `The Salvage host answered HTTP ${res.status}.` } };
       return res.json();
     },
     on(event, callback) {

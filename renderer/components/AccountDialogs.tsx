@@ -14,7 +14,8 @@ function BrowserReauthDialog({ account, onClose }: { account: AccountView; onClo
     <Modal title={`Sign in to ${account.label} again`} isOpen onClose={onClose}>
       <div className="form">
         <p className="dialog-sub">
-          {account.serverUrl} ended the sign-in of {account.userName}. Sign in again in your browser; your selection is kept.
+          {account.serverUrl} ended the sign-in of {account.userName}. Sign in again in your browser; your selection is
+          kept.
         </p>
         <BrowserSignInOption signIn={signIn} onStart={() => signIn.start.mutate({ serverUrl: account.serverUrl })} />
         <div className="dialog-actions">
@@ -46,11 +47,18 @@ function SecretReauthDialog({ account, onClose }: { account: AccountView; onClos
         }}
       >
         <p className="dialog-sub">
-          {account.serverUrl} no longer accepts the saved {kindInfo(account.kind).secret.name} for {account.userName}. Your selection is kept.
+          {account.serverUrl} no longer accepts the saved {kindInfo(account.kind).secret.name} for {account.userName}.
+          Your selection is kept.
         </p>
         <label className="field">
           <span>New {kindInfo(account.kind).secret.name}</span>
-          <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" />
+          <input
+            type="password"
+            autoFocus
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            autoComplete="off"
+          />
         </label>
         <ErrorLine error={reauth.error} />
         <div className="dialog-actions">
@@ -96,12 +104,21 @@ export function RenameDialog({ account, onClose }: { account: AccountView; onClo
   );
 }
 
-export function RemoveAccountDialog({ account, onClose, onRemoved }: { account: AccountView; onClose: () => void; onRemoved: () => void }) {
+export function RemoveAccountDialog({
+  account,
+  onClose,
+  onRemoved,
+}: {
+  account: AccountView;
+  onClose: () => void;
+  onRemoved: () => void;
+}) {
   const remove = useRemoveAccount(account.id, onRemoved);
   return (
     <Modal title="Remove account?" isOpen onClose={onClose} role="alertdialog">
       <p>
-        Salvage forgets <strong>{account.label}</strong> and its saved password. Nothing changes on the server: its trash stays as it is.
+        Salvage forgets <strong>{account.label}</strong> and its saved password. Nothing changes on the server: its
+        trash stays as it is.
       </p>
       <ErrorLine error={remove.error} />
       <div className="dialog-actions">
@@ -120,7 +137,15 @@ export function RemoveAccountDialog({ account, onClose, onRemoved }: { account: 
 export type AccountDialog = { kind: 'add' } | { kind: 'reauth' | 'rename' | 'remove'; account: AccountView } | null;
 
 /** The open account dialog, if any. */
-export function OpenAccountDialog({ dialog, onClose, onAdded }: { dialog: AccountDialog; onClose: () => void; onAdded: (account: AccountView) => void }) {
+export function OpenAccountDialog({
+  dialog,
+  onClose,
+  onAdded,
+}: {
+  dialog: AccountDialog;
+  onClose: () => void;
+  onAdded: (account: AccountView) => void;
+}) {
   switch (dialog?.kind) {
     case 'add':
       return <AddAccountDialog onClose={onClose} onAdded={onAdded} />;

@@ -46,7 +46,12 @@ export function AccountSidebar({
     <nav className="sidebar" aria-label="Accounts">
       <ul className="account-list">
         <li>
-          <button type="button" className={`account-entry${current === 'all' ? ' current' : ''}`} aria-current={current === 'all' ? 'page' : undefined} onClick={() => onSelect('all')}>
+          <button
+            type="button"
+            className={`account-entry${current === 'all' ? ' current' : ''}`}
+            aria-current={current === 'all' ? 'page' : undefined}
+            onClick={() => onSelect('all')}
+          >
             <span className="account-name">All accounts</span>
             <span className="badge">{total === null ? '…' : formatCount(total)}</span>
           </button>
@@ -81,7 +86,9 @@ export function AccountSidebar({
                     </>
                   )}
                 </span>
-                {counts.get(a.id) !== undefined && counts.get(a.id) !== null && <span className="badge">{formatCount(counts.get(a.id)!)}</span>}
+                {counts.get(a.id) !== undefined && counts.get(a.id) !== null && (
+                  <span className="badge">{formatCount(counts.get(a.id)!)}</span>
+                )}
               </button>
               <MenuTrigger>
                 <Button className="icon-button" aria-label={`Actions for ${a.label}`}>
@@ -98,7 +105,9 @@ export function AccountSidebar({
                       Rename…
                     </MenuItem>
                     <MenuItem className="menu-item danger" id="empty" isDisabled={Boolean(problem) || signIn}>
-                      {problem || signIn ? `Empty trash (${signIn ? 'sign in again first' : problem!.kind === 'unreachable' ? 'not reachable' : 'its trash could not be read'})` : 'Empty trash…'}
+                      {problem || signIn
+                        ? `Empty trash (${signIn ? 'sign in again first' : problem!.kind === 'unreachable' ? 'not reachable' : 'its trash could not be read'})`
+                        : 'Empty trash…'}
                     </MenuItem>
                     <MenuItem className="menu-item" id="remove">
                       Remove account…
@@ -129,7 +138,14 @@ export function AccountSidebar({
           {selected.status === 'auth-expired' ? (
             <p className="muted">Sign in again to see the folders.</p>
           ) : (
-            <FolderTree key={selected.id} accountId={selected.id} label={`Folders of ${selected.label}`} selectedId={null} onDropItems={onDropOnFolder} testId="sidebar-tree" />
+            <FolderTree
+              key={selected.id}
+              accountId={selected.id}
+              label={`Folders of ${selected.label}`}
+              selectedId={null}
+              onDropItems={onDropOnFolder}
+              testId="sidebar-tree"
+            />
           )}
         </section>
       ) : (

@@ -2,7 +2,14 @@ import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { kindInfo } from '../../shared/kinds';
 import type { AccountView, ServerProbe } from '../../shared/model';
-import { useAddAccount, useBrowserSignIn, useDetectServer, useLoginFlow, useTestConnection, type NewAccount } from '../actions/accounts';
+import {
+  useAddAccount,
+  useBrowserSignIn,
+  useDetectServer,
+  useLoginFlow,
+  useTestConnection,
+  type NewAccount,
+} from '../actions/accounts';
 import { accountError, browserSignInErrorText, type AccountError } from '../lib/accountErrors';
 import { errorText } from '../lib/errorText';
 import { ErrorLine } from './ErrorLine';
@@ -29,7 +36,15 @@ function FieldError({ error, id }: { error: AccountError | null; id: string }) {
 }
 
 /** What the server said it is, problems reaching it, and a warning for plain http://. */
-function DetectResult({ detect, probe, addressError }: { detect: ReturnType<typeof useDetectServer>; probe: ServerProbe | null; addressError: AccountError | null }) {
+function DetectResult({
+  detect,
+  probe,
+  addressError,
+}: {
+  detect: ReturnType<typeof useDetectServer>;
+  probe: ServerProbe | null;
+  addressError: AccountError | null;
+}) {
   return (
     <div id="detect-result" aria-live="polite">
       {detect.isPending && <p className="muted">Asking the server what it is…</p>}
@@ -38,10 +53,19 @@ function DetectResult({ detect, probe, addressError }: { detect: ReturnType<type
         <p className="detected" data-testid="detected-server">
           Found <strong>{probe.productName || kindInfo(probe.kind).name}</strong>
           {probe.version ? ` ${probe.version}` : ''} at {probe.serverUrl}
-          {!probe.trashSupported && <span className="error-text"> — its trash is not available to Salvage (the trash app may be disabled).</span>}
+          {!probe.trashSupported && (
+            <span className="error-text">
+              {' '}
+              — its trash is not available to Salvage (the trash app may be disabled).
+            </span>
+          )}
         </p>
       )}
-      {probe?.insecureHttp && <p className="warn-text">This server uses plain http://: the password travels unencrypted. Use https:// if the server offers it.</p>}
+      {probe?.insecureHttp && (
+        <p className="warn-text">
+          This server uses plain http://: the password travels unencrypted. Use https:// if the server offers it.
+        </p>
+      )}
     </div>
   );
 }
@@ -74,7 +98,13 @@ function LoginFlowOption({ flow, serverUrl }: { flow: ReturnType<typeof useLogin
  * opens the page itself; in the browser host the window offers it as a link (a click opens it, so
  * no pop-up blocker stands in the way). Salvage waits for the browser to come back.
  */
-export function BrowserSignInOption({ signIn, onStart }: { signIn: ReturnType<typeof useBrowserSignIn>; onStart: () => void }) {
+export function BrowserSignInOption({
+  signIn,
+  onStart,
+}: {
+  signIn: ReturnType<typeof useBrowserSignIn>;
+  onStart: () => void;
+}) {
   const { start, poll, cancel } = signIn;
   const flow = start.data;
   return (
@@ -84,7 +114,9 @@ export function BrowserSignInOption({ signIn, onStart }: { signIn: ReturnType<ty
           <Button className="button primary" onPress={onStart} isDisabled={start.isPending}>
             {start.isPending ? 'Preparing the sign-in…' : 'Sign in with your browser'}
           </Button>
-          <small className="muted">You sign in on Infinite Scale's own page; Salvage receives a token, never your password.</small>
+          <small className="muted">
+            You sign in on Infinite Scale's own page; Salvage receives a token, never your password.
+          </small>
           {start.isError && (
             <p role="alert" className="error-text">
               {browserSignInErrorText(start.error)}
@@ -103,10 +135,18 @@ export function BrowserSignInOption({ signIn, onStart }: { signIn: ReturnType<ty
       ) : (
         <>
           <p aria-live="polite" data-testid="browser-sign-in-waiting">
-            {flow.opened ? 'Sign in on the page that opened in your browser.' : 'Open the sign-in page and sign in there.'} Salvage is waiting for you to finish…
+            {flow.opened
+              ? 'Sign in on the page that opened in your browser.'
+              : 'Open the sign-in page and sign in there.'}{' '}
+            Salvage is waiting for you to finish…
           </p>
           <div className="browser-sign-in-actions">
-            <a className={flow.opened ? 'button' : 'button primary'} href={flow.authorizeUrl} target="_blank" rel="noreferrer">
+            <a
+              className={flow.opened ? 'button' : 'button primary'}
+              href={flow.authorizeUrl}
+              target="_blank"
+              rel="noreferrer"
+            >
               {flow.opened ? 'Open the sign-in page again' : 'Open sign-in page'}
             </a>
             <Button className="button" onPress={cancel}>
@@ -151,7 +191,15 @@ function CredentialFields({
       {needsUser && (
         <label className="field">
           <span>User name</span>
-          <input type="text" autoComplete="username" value={values.user} onChange={(e) => onChange({ user: e.target.value })} spellCheck={false} autoFocus={!browser} aria-invalid={secretError ? true : undefined} />
+          <input
+            type="text"
+            autoComplete="username"
+            value={values.user}
+            onChange={(e) => onChange({ user: e.target.value })}
+            spellCheck={false}
+            autoFocus={!browser}
+            aria-invalid={secretError ? true : undefined}
+          />
         </label>
       )}
       <label className="field">
@@ -173,10 +221,19 @@ function CredentialFields({
       {probe.auth === 'login-flow-or-app-password' && <LoginFlowOption flow={loginFlow} serverUrl={probe.serverUrl} />}
       <label className="field">
         <span>Name in Salvage (optional)</span>
-        <input type="text" value={values.label} onChange={(e) => onChange({ label: e.target.value })} placeholder="e.g. Work cloud" />
+        <input
+          type="text"
+          value={values.label}
+          onChange={(e) => onChange({ label: e.target.value })}
+          placeholder="e.g. Work cloud"
+        />
       </label>
       <label className="checkbox">
-        <input type="checkbox" checked={values.sessionOnly} onChange={(e) => onChange({ sessionOnly: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={values.sessionOnly}
+          onChange={(e) => onChange({ sessionOnly: e.target.checked })}
+        />
         Forget the password when Salvage closes
       </label>
     </>
@@ -184,7 +241,13 @@ function CredentialFields({
 }
 
 /** What Test connection said, and a failure of Test or Add that belongs to no one field. */
-function CheckResult({ test, formError }: { test: ReturnType<typeof useTestConnection>; formError: AccountError | null }) {
+function CheckResult({
+  test,
+  formError,
+}: {
+  test: ReturnType<typeof useTestConnection>;
+  formError: AccountError | null;
+}) {
   return (
     <div aria-live="polite" className="test-result" data-testid="test-result">
       {test.isPending && <p className="muted">Testing the connection…</p>}
@@ -198,7 +261,13 @@ function CheckResult({ test, formError }: { test: ReturnType<typeof useTestConne
  * Adding an account: the address first; the server says what it is; then exactly the fields
  * that server needs; Test connection tells who the credentials belong to; Add saves.
  */
-export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (account: AccountView) => void }) {
+export function AddAccountDialog({
+  onClose,
+  onAdded,
+}: {
+  onClose: () => void;
+  onAdded: (account: AccountView) => void;
+}) {
   const [url, setUrl] = useState('');
   const [probe, setProbe] = useState<ServerProbe | null>(null);
   const [values, setValues] = useState<Credentials>({ user: '', secret: '', label: '', sessionOnly: false });
@@ -275,7 +344,16 @@ export function AddAccountDialog({ onClose, onAdded }: { onClose: () => void; on
           />
         </label>
         <DetectResult detect={detect} probe={probe} addressError={addressError} />
-        {probe && <CredentialFields probe={probe} values={values} onChange={change} loginFlow={loginFlow} browserSignIn={{ ...browserSignIn, begin: beginBrowserSignIn }} secretError={secretError} />}
+        {probe && (
+          <CredentialFields
+            probe={probe}
+            values={values}
+            onChange={change}
+            loginFlow={loginFlow}
+            browserSignIn={{ ...browserSignIn, begin: beginBrowserSignIn }}
+            secretError={secretError}
+          />
+        )}
         {probe && <CheckResult test={test} formError={formError} />}
         <div className="dialog-actions">
           <Button className="button" onPress={onClose}>

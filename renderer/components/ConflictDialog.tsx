@@ -31,18 +31,27 @@ function SideCard({ c, side }: { c: Conflict; side: Side }) {
   const selection = isSelectionClash(c);
   const info = side === 'trashed' ? c.trashed : c.existing;
   const date = side === 'trashed' ? c.trashed.deletedAt : c.existing.modifiedAt;
-  const label = side === 'trashed' ? (selection ? 'This item' : 'In the trash') : selection ? 'Also selected' : 'Already there';
+  const label =
+    side === 'trashed' ? (selection ? 'This item' : 'In the trash') : selection ? 'Also selected' : 'Already there';
   const verb = side === 'trashed' || selection ? 'Deleted' : 'Last changed';
   return (
     <div className={`conflict-side side-${side}`} role="group" aria-label={label} data-testid={`side ${side}`}>
       <div className="side-head">
         <span className="side-label">{label}</span>
         {cmp.deletedLater === side && <Mark title="Deleted after the other selected item">Deleted later</Mark>}
-        {side === 'existing' && cmp.changedSince === true && <Mark title="Changed after the one in the trash was deleted">Changed since</Mark>}
+        {side === 'existing' && cmp.changedSince === true && (
+          <Mark title="Changed after the one in the trash was deleted">Changed since</Mark>
+        )}
         {cmp.larger === side && <Mark title="It has more bytes than the other">Larger</Mark>}
         {cmp.larger === 'same' && <Mark title="Both have exactly the same number of bytes">Same size</Mark>}
       </div>
-      <span className="side-size">{info.kind === 'folder' ? (info.size === null ? 'Folder' : `Folder, ${formatSizeExact(info.size)}`) : formatSizeExact(info.size)}</span>
+      <span className="side-size">
+        {info.kind === 'folder'
+          ? info.size === null
+            ? 'Folder'
+            : `Folder, ${formatSizeExact(info.size)}`
+          : formatSizeExact(info.size)}
+      </span>
       <span>
         {verb}{' '}
         <time dateTime={date ?? undefined} title={formatExact(date)}>
@@ -79,10 +88,24 @@ function ChoiceGroup({ c, value, onChange }: { c: Conflict; value: Resolution; o
     <div role="radiogroup" aria-label={`What to do with ${c.name}`} className="choice-group">
       {CHOICES.map((choice) => {
         const disabled = choice.value === 'replace' && !c.canReplace;
-        const hint = isSelectionClash(c) && choice.value === 'replace' ? 'The other selected item, restored a moment before, goes back to the trash; this one takes its place.' : choice.hint;
+        const hint =
+          isSelectionClash(c) && choice.value === 'replace'
+            ? 'The other selected item, restored a moment before, goes back to the trash; this one takes its place.'
+            : choice.hint;
         return (
-          <label key={choice.value} className={`choice${value === choice.value ? ' on' : ''}${disabled ? ' disabled' : ''}`} title={disabled ? (c.note ?? 'This server cannot replace it.') : hint}>
-            <input type="radio" name={`conflict-${c.itemKey}`} value={choice.value} checked={value === choice.value} disabled={disabled} onChange={() => onChange(choice.value)} />
+          <label
+            key={choice.value}
+            className={`choice${value === choice.value ? ' on' : ''}${disabled ? ' disabled' : ''}`}
+            title={disabled ? (c.note ?? 'This server cannot replace it.') : hint}
+          >
+            <input
+              type="radio"
+              name={`conflict-${c.itemKey}`}
+              value={choice.value}
+              checked={value === choice.value}
+              disabled={disabled}
+              onChange={() => onChange(choice.value)}
+            />
             {choice.label}
           </label>
         );
@@ -93,8 +116,12 @@ function ChoiceGroup({ c, value, onChange }: { c: Conflict; value: Resolution; o
 
 function dialogTitle(conflicts: Conflict[]): string {
   const n = conflicts.length;
-  if (!conflicts.some(isSelectionClash)) return `${plural(n, 'item')} already exist${n === 1 ? 's' : ''} at the destination`;
-  if (conflicts.every(isSelectionClash)) return n === 1 ? 'Two selected items would be restored to the same path' : `${plural(n, 'selected item')} would be restored where another selected item goes`;
+  if (!conflicts.some(isSelectionClash))
+    return `${plural(n, 'item')} already exist${n === 1 ? 's' : ''} at the destination`;
+  if (conflicts.every(isSelectionClash))
+    return n === 1
+      ? 'Two selected items would be restored to the same path'
+      : `${plural(n, 'selected item')} would be restored where another selected item goes`;
   return `${plural(n, 'item')} would be restored where something is already in the way`;
 }
 
@@ -115,8 +142,13 @@ export function ConflictDialog({
   onCancel: () => void;
   onResolve: (resolutions: Record<string, Resolution>) => void;
 }) {
-  const [choices, setChoices] = useState<Record<string, Resolution>>(() => Object.fromEntries(conflicts.map((c) => [c.itemKey, DEFAULT_CHOICE])));
-  const setAll = (r: Resolution) => setChoices((old) => Object.fromEntries(conflicts.map((c) => [c.itemKey, choiceForAll(c, r, old[c.itemKey] ?? DEFAULT_CHOICE)])));
+  const [choices, setChoices] = useState<Record<string, Resolution>>(() =>
+    Object.fromEntries(conflicts.map((c) => [c.itemKey, DEFAULT_CHOICE])),
+  );
+  const setAll = (r: Resolution) =>
+    setChoices((old) =>
+      Object.fromEntries(conflicts.map((c) => [c.itemKey, choiceForAll(c, r, old[c.itemKey] ?? DEFAULT_CHOICE)])),
+    );
   const shown = conflicts.slice(0, MAX_ROWS);
   const count = (r: Resolution) => Object.values(choices).filter((v) => v === r).length;
   const selectionClashes = conflicts.filter(isSelectionClash).length;
@@ -137,18 +169,31 @@ export function ConflictDialog({
         <div className="apply-all" role="group" aria-label="Apply to all">
           <span>For all {plural(conflicts.length, 'conflict')}:</span>
           {CHOICES.map((c) => (
-            <button key={c.value} type="button" onClick={() => setAll(c.value)} title={c.hint} aria-label={`${c.label} all`}>
+            <button
+              key={c.value}
+              type="button"
+              onClick={() => setAll(c.value)}
+              title={c.hint}
+              aria-label={`${c.label} all`}
+            >
               {c.label}
             </button>
           ))}
           {selectionClashes > 0 && selectionClashes < conflicts.length && (
-            <span className="muted apply-all-note">“Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they are.</span>
+            <span className="muted apply-all-note">
+              “Replace all” leaves the {plural(selectionClashes, 'item')} that clash with another selected item as they
+              are.
+            </span>
           )}
         </div>
       )}
       <ul className="conflict-list" aria-label="Conflicts">
         {shown.map((c) => (
-          <li key={c.itemKey} className={`conflict-row${isSelectionClash(c) ? ' selection-clash' : ''}`} data-testid={`conflict ${c.name}`}>
+          <li
+            key={c.itemKey}
+            className={`conflict-row${isSelectionClash(c) ? ' selection-clash' : ''}`}
+            data-testid={`conflict ${c.name}`}
+          >
             <div className="conflict-name">
               <span className="conflict-title">
                 {several && <AccountBadge accountId={parseItemKey(c.itemKey).accountId} />}
@@ -157,19 +202,32 @@ export function ConflictDialog({
               <TargetPath c={c} />
               {isSelectionClash(c) && (
                 <span className="conflict-selection">
-                  Two selected items would be restored to this same path.{c.note ? '' : ' The other one goes first; Keep both gives this one a free name.'}
+                  Two selected items would be restored to this same path.
+                  {c.note ? '' : ' The other one goes first; Keep both gives this one a free name.'}
                 </span>
               )}
             </div>
             <Sides c={c} />
-            <ChoiceGroup c={c} value={choices[c.itemKey] ?? DEFAULT_CHOICE} onChange={(r) => setChoices((old) => ({ ...old, [c.itemKey]: r }))} />
+            <ChoiceGroup
+              c={c}
+              value={choices[c.itemKey] ?? DEFAULT_CHOICE}
+              onChange={(r) => setChoices((old) => ({ ...old, [c.itemKey]: r }))}
+            />
             {c.note && <p className="conflict-note muted">{c.note}</p>}
           </li>
         ))}
       </ul>
-      {conflicts.length > shown.length && <p className="muted">…and {plural(conflicts.length - shown.length, 'more conflict')}, which follow the “all” choice.</p>}
+      {conflicts.length > shown.length && (
+        <p className="muted">
+          …and {plural(conflicts.length - shown.length, 'more conflict')}, which follow the “all” choice.
+        </p>
+      )}
       <p className="restore-summary" aria-live="polite">
-        {[count('replace') && `${count('replace')} replaced`, count('keep-both') && `${count('keep-both')} kept side by side`, count('skip') && `${count('skip')} skipped`]
+        {[
+          count('replace') && `${count('replace')} replaced`,
+          count('keep-both') && `${count('keep-both')} kept side by side`,
+          count('skip') && `${count('skip')} skipped`,
+        ]
           .filter(Boolean)
           .join(', ')}
       </p>
@@ -198,7 +256,13 @@ export function ConflictQuestion({
   const [applyToAll, setApplyToAll] = useState(false);
   const selection = isSelectionClash(conflict);
   return (
-    <Modal title={`“${conflict.name}” already exists`} isOpen onClose={() => onAnswer('skip', false)} className="conflict-dialog" dismissable={false}>
+    <Modal
+      title={`“${conflict.name}” already exists`}
+      isOpen
+      onClose={() => onAnswer('skip', false)}
+      className="conflict-dialog"
+      dismissable={false}
+    >
       <p className="dialog-sub">
         {selection ? (
           <>
@@ -224,7 +288,12 @@ export function ConflictQuestion({
         </Button>
         <span className="spacer" />
         {CHOICES.map((c) => (
-          <Button key={c.value} className={`button${c.value === 'keep-both' ? ' primary' : ''}`} isDisabled={c.value === 'replace' && !conflict.canReplace} onPress={() => onAnswer(c.value, applyToAll)}>
+          <Button
+            key={c.value}
+            className={`button${c.value === 'keep-both' ? ' primary' : ''}`}
+            isDisabled={c.value === 'replace' && !conflict.canReplace}
+            onPress={() => onAnswer(c.value, applyToAll)}
+          >
             {c.label}
           </Button>
         ))}

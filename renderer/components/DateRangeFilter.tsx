@@ -7,7 +7,13 @@ import { formatRange, fromLocalInput, PRESETS, presetRange, toLocalInput, type T
  * here, by dragging across the timeline or by choosing an event — and opens ready-made ranges and
  * a from/to pair to the minute.
  */
-export function DateRangeFilter({ range, onChange }: { range: TimeRange | null; onChange: (range: TimeRange | null) => void }) {
+export function DateRangeFilter({
+  range,
+  onChange,
+}: {
+  range: TimeRange | null;
+  onChange: (range: TimeRange | null) => void;
+}) {
   const [open, setOpen] = useState(false);
   const label = range ? formatRange(range) : 'Any time';
   const pick = (r: TimeRange | null) => {
@@ -16,7 +22,11 @@ export function DateRangeFilter({ range, onChange }: { range: TimeRange | null; 
   };
   return (
     <DialogTrigger isOpen={open} onOpenChange={setOpen}>
-      <Button className={`button date-range-button${range ? ' active' : ''}`} aria-label={`Deleted: ${label}`} data-testid="date-range">
+      <Button
+        className={`button date-range-button${range ? ' active' : ''}`}
+        aria-label={`Deleted: ${label}`}
+        data-testid="date-range"
+      >
         <span className="muted">Deleted:</span> {label} <span aria-hidden="true">▾</span>
       </Button>
       <Popover className="popover date-range-popover" placement="bottom start" offset={4}>

@@ -30,7 +30,13 @@ export function DeletionEvents({
         const disabled = disabledFor(e);
         return (
           <li key={e.id} className={current === e.id ? 'current' : undefined} data-testid="deletion-event">
-            <button type="button" className="event-summary" aria-pressed={current === e.id} onClick={() => onSelect(e)} title={summary}>
+            <button
+              type="button"
+              className="event-summary"
+              aria-pressed={current === e.id}
+              onClick={() => onSelect(e)}
+              title={summary}
+            >
               {summary}
             </button>
             <button

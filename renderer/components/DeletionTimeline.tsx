@@ -10,12 +10,12 @@ import { useElementWidth } from '../hooks/useElementWidth';
 import type { Timeline } from '../hooks/useTimeline';
 import { useTimelineKeys } from '../hooks/useTimelineKeys';
 
-
 /** Tick labels of the time axis, in the window's date format: "2:05 PM" within a day (the date at midnight), "Nov 28", "Nov 2026". */
 const timeTicks: uPlot.Axis.DynamicValues = (_u, splits, _i, _space, incr) =>
   splits.map((t) => {
     const d = new Date(t);
-    if (incr < 86_400_000) return d.getHours() === 0 && d.getMinutes() === 0 ? DATES.dayMonth.format(t) : DATES.time.format(t);
+    if (incr < 86_400_000)
+      return d.getHours() === 0 && d.getMinutes() === 0 ? DATES.dayMonth.format(t) : DATES.time.format(t);
     if (incr < 28 * 86_400_000) return DATES.dayMonth.format(t);
     return DATES.monthYear.format(t);
   });
@@ -44,13 +44,17 @@ function drawRange(u: uPlot, range: TimeRange | null) {
   }
   const left = Math.max(0, u.valToPos(Math.max(range.from, min), 'x'));
   const right = Math.min(u.over.clientWidth, u.valToPos(Math.min(range.to, max), 'x'));
-  u.setSelect({ left: Math.min(left, right - 2), top: 0, width: Math.max(2, right - left), height: u.over.clientHeight }, false);
+  u.setSelect(
+    { left: Math.min(left, right - 2), top: 0, width: Math.max(2, right - left), height: u.over.clientHeight },
+    false,
+  );
 }
 
 /** What one bar holds, in words, for the cursor line and screen readers. */
 function barText(timeline: Timeline, accounts: readonly AccountView[], i: number): string {
   const { from, step } = timeline.grid;
-  const value = (v: number) => (timeline.measure === 'bytes' ? formatBytes(v) : `${formatCount(v)} ${v === 1 ? 'item' : 'items'}`);
+  const value = (v: number) =>
+    timeline.measure === 'bytes' ? formatBytes(v) : `${formatCount(v)} ${v === 1 ? 'item' : 'items'}`;
   const parts = accounts.flatMap((a) => {
     const v = timeline.bins?.byAccount[a.id]?.[i] ?? 0;
     return v > 0 ? [`${a.label} ${value(v)}`] : [];
@@ -127,7 +131,14 @@ export function DeletionTimeline({
     const series: uPlot.Series[] = [{}];
     for (let k = accounts.length - 1; k >= 0; k--) {
       const colour = colours[k]!;
-      series.push({ label: accounts[k]!.label, fill: colour, stroke: colour, width: 0, points: { show: false }, paths: uPlot.paths.bars!({ size: [1, Infinity, 1], gap: 1, align: 1 }) });
+      series.push({
+        label: accounts[k]!.label,
+        fill: colour,
+        stroke: colour,
+        width: 0,
+        points: { show: false },
+        paths: uPlot.paths.bars!({ size: [1, Infinity, 1], gap: 1, align: 1 }),
+      });
     }
     const u = new uPlot(
       {
@@ -140,15 +151,24 @@ export function DeletionTimeline({
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
         axes: [
-          { stroke: muted, grid: { show: false }, ticks: { stroke: grid, size: 4 }, size: 24, font: '11px system-ui, sans-serif', values: timeTicks },
+          {
+            stroke: muted,
+            grid: { show: false },
+            ticks: { stroke: grid, size: 4 },
+            size: 24,
+            font: '11px system-ui, sans-serif',
+            values: timeTicks,
+          },
           {
             stroke: muted,
             grid: { stroke: grid, width: 1 },
             ticks: { show: false },
             size: 44,
             font: '11px system-ui, sans-serif',
-            values: (_u, splits) => splits.map((v) => (latest.current.timeline.measure === 'bytes' ? formatBytes(v) : formatCount(v))),
-            splits: (_u, _i, _min, max) => [0, max / 2, max].map((v) => (latest.current.timeline.measure === 'bytes' ? v : Math.round(v))),
+            values: (_u, splits) =>
+              splits.map((v) => (latest.current.timeline.measure === 'bytes' ? formatBytes(v) : formatCount(v))),
+            splits: (_u, _i, _min, max) =>
+              [0, max / 2, max].map((v) => (latest.current.timeline.measure === 'bytes' ? v : Math.round(v))),
           },
         ],
         series,
@@ -237,12 +257,17 @@ export function DeletionTimeline({
       />
       <div className={short ? 'timeline-foot visually-hidden' : 'timeline-foot'}>
         <p className="timeline-readout" aria-live="polite" data-testid="timeline-readout">
-          {shown !== null ? barText(timeline, accounts, shown) : range ? `Showing ${formatRange(range)}` : 'Drag across the bars to show a time range.'}
+          {shown !== null
+            ? barText(timeline, accounts, shown)
+            : range
+              ? `Showing ${formatRange(range)}`
+              : 'Drag across the bars to show a time range.'}
         </p>
         {children}
       </div>
       <p id={hintId} className="visually-hidden">
-        Arrow keys move between bars, Shift with an arrow selects a range, Enter selects one bar, Escape clears the range, plus and minus zoom, Page Up and Page Down move in time.
+        Arrow keys move between bars, Shift with an arrow selects a range, Enter selects one bar, Escape clears the
+        range, plus and minus zoom, Page Up and Page Down move in time.
       </p>
     </div>
   );

@@ -14,8 +14,18 @@ import { salvageMoveText } from './SalvageMoveTag';
 function ItemPreview({ item }: { item: TrashItem }) {
   const { preview, loading, error } = usePreview(item);
   if (item.kind === 'folder') return null;
-  if (loading) return <div className="details-preview details-preview-empty muted" data-testid="details-preview-loading">Loading preview…</div>;
-  if (error) return <div className="details-preview details-preview-empty muted" data-testid="details-no-preview">No preview: {errorText(error)}</div>;
+  if (loading)
+    return (
+      <div className="details-preview details-preview-empty muted" data-testid="details-preview-loading">
+        Loading preview…
+      </div>
+    );
+  if (error)
+    return (
+      <div className="details-preview details-preview-empty muted" data-testid="details-no-preview">
+        No preview: {errorText(error)}
+      </div>
+    );
   if (!preview) return null;
   if (preview.kind === 'none') {
     return (
@@ -26,7 +36,11 @@ function ItemPreview({ item }: { item: TrashItem }) {
   }
   return (
     <div className="details-preview">
-      <img data-testid="details-preview" src={`data:${preview.mimeType};base64,${preview.base64}`} alt={`Preview of ${item.name}`} />
+      <img
+        data-testid="details-preview"
+        src={`data:${preview.mimeType};base64,${preview.base64}`}
+        alt={`Preview of ${item.name}`}
+      />
     </div>
   );
 }
@@ -63,14 +77,26 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
         <dt>Size</dt>
         <dd>{item.kind === 'folder' && item.size === null ? 'not given by the server' : formatSizeExact(item.size)}</dd>
         <dt>Type</dt>
-        <dd>{type === 'folder' ? 'Folder' : `${FILE_TYPE_LABELS[type].replace(/s$/, '')}${item.mimeType ? ` (${item.mimeType})` : item.ext ? ` (.${item.ext})` : ''}`}</dd>
+        <dd>
+          {type === 'folder'
+            ? 'Folder'
+            : `${FILE_TYPE_LABELS[type].replace(/s$/, '')}${item.mimeType ? ` (${item.mimeType})` : item.ext ? ` (.${item.ext})` : ''}`}
+        </dd>
         <dt>Deleted for good</dt>
-        <dd data-testid="details-expiry">{item.expiresAt ? formatExact(item.expiresAt) : account ? retentionNote(account.kind, item.deletedAt).long : 'Unknown: the server does not say.'}</dd>
+        <dd data-testid="details-expiry">
+          {item.expiresAt
+            ? formatExact(item.expiresAt)
+            : account
+              ? retentionNote(account.kind, item.deletedAt).long
+              : 'Unknown: the server does not say.'}
+        </dd>
         {(item.cannotRestore || item.cannotDelete) && (
           <>
             <dt>What you can do</dt>
             <dd data-testid="details-limits">
-              {item.cannotRestore ? `Cannot be restored: ${item.cannotRestore}` : `Can be restored. Cannot be deleted for good: ${item.cannotDelete}`}
+              {item.cannotRestore
+                ? `Cannot be restored: ${item.cannotRestore}`
+                : `Can be restored. Cannot be deleted for good: ${item.cannotDelete}`}
             </dd>
           </>
         )}
@@ -80,7 +106,15 @@ function ItemDetails({ item, account }: { item: TrashItem; account: AccountView 
 }
 
 /** Beside the list: the details of the selected item (or how many are selected), with Close. */
-export function DetailsPane({ selected, accounts, onClose }: { selected: readonly TrashItem[]; accounts: ReadonlyMap<string, AccountView>; onClose: () => void }) {
+export function DetailsPane({
+  selected,
+  accounts,
+  onClose,
+}: {
+  selected: readonly TrashItem[];
+  accounts: ReadonlyMap<string, AccountView>;
+  onClose: () => void;
+}) {
   const one = selected.length === 1 ? selected[0]! : null;
   return (
     <aside className="details-pane" aria-label="Details" data-testid="details-pane">
@@ -93,7 +127,11 @@ export function DetailsPane({ selected, accounts, onClose }: { selected: readonl
       {one ? (
         <ItemDetails item={one} account={accounts.get(one.accountId)} />
       ) : (
-        <p className="muted">{selected.length ? `${describeItems([...selected])} selected.` : 'Select an item to see where it came from, when it was deleted and until when it can be restored.'}</p>
+        <p className="muted">
+          {selected.length
+            ? `${describeItems([...selected])} selected.`
+            : 'Select an item to see where it came from, when it was deleted and until when it can be restored.'}
+        </p>
       )}
     </aside>
   );

@@ -3,11 +3,29 @@ import { Button, Checkbox, CheckboxGroup } from 'react-aria-components';
 import { kindInfo } from '../../shared/kinds';
 import type { AccountView } from '../../shared/model';
 import { plural } from '../lib/format';
-import { accountLines, emptyButtonLabel, emptySummary, foldersNote, leftOutText, oneAccountEmptyMessage, type AccountTotals } from '../lib/trashTotals';
+import {
+  accountLines,
+  emptyButtonLabel,
+  emptySummary,
+  foldersNote,
+  leftOutText,
+  oneAccountEmptyMessage,
+  type AccountTotals,
+} from '../lib/trashTotals';
 import { AccountSwatch } from './AccountBadge';
 import { Modal } from './Modal';
 
-const notLoaded: AccountTotals = { state: 'waiting', loaded: 0, count: null, knownBytes: 0, unknownSizes: 0, unknownAreFolders: true, leftOut: [], spaces: [], folders: 0 };
+const notLoaded: AccountTotals = {
+  state: 'waiting',
+  loaded: 0,
+  count: null,
+  knownBytes: 0,
+  unknownSizes: 0,
+  unknownAreFolders: true,
+  leftOut: [],
+  spaces: [],
+  folders: 0,
+};
 
 /** Below an account: what an Empty does there, per space, what it leaves out and why, and that folders go whole. */
 function AccountScope({ t }: { t: AccountTotals }) {
@@ -61,8 +79,18 @@ export function EmptyTrashDialog({
   const chosenTotals = chosen.map((a) => totalsOf(a.id));
   const one = accounts.length === 1 ? accounts[0]! : null;
   return (
-    <Modal title={one ? `Empty the trash of ${one.label}?` : 'Empty the trash of which accounts?'} isOpen onClose={onCancel} role="alertdialog" className="empty-dialog">
-      <p className="dialog-sub">{one ? 'Everything below is deleted for good.' : 'Tick the accounts whose trash is deleted for good. The others are not touched.'}</p>
+    <Modal
+      title={one ? `Empty the trash of ${one.label}?` : 'Empty the trash of which accounts?'}
+      isOpen
+      onClose={onCancel}
+      role="alertdialog"
+      className="empty-dialog"
+    >
+      <p className="dialog-sub">
+        {one
+          ? 'Everything below is deleted for good.'
+          : 'Tick the accounts whose trash is deleted for good. The others are not touched.'}
+      </p>
       <CheckboxGroup value={ticked} onChange={setTicked} aria-label="Accounts to empty" className="empty-accounts">
         {accounts.map((a) => {
           const t = totalsOf(a.id);
@@ -107,13 +135,22 @@ export function EmptyTrashDialog({
         })}
       </CheckboxGroup>
       <p className="delete-message" data-testid="delete-message">
-        {one && chosen.length === 1 ? oneAccountEmptyMessage(one.label, chosenTotals[0]!) : emptySummary(chosenTotals, chosen.map((a) => a.label))}
+        {one && chosen.length === 1
+          ? oneAccountEmptyMessage(one.label, chosenTotals[0]!)
+          : emptySummary(
+              chosenTotals,
+              chosen.map((a) => a.label),
+            )}
       </p>
       <div className="dialog-actions">
         <Button className="button" autoFocus onPress={onCancel}>
           Cancel
         </Button>
-        <Button className="button danger" isDisabled={chosen.length === 0} onPress={() => onConfirm(chosen.map((a) => a.id))}>
+        <Button
+          className="button danger"
+          isDisabled={chosen.length === 0}
+          onPress={() => onConfirm(chosen.map((a) => a.id))}
+        >
           {emptyButtonLabel(chosenTotals)}
         </Button>
       </div>

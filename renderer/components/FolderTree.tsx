@@ -59,7 +59,12 @@ export function FolderTree(props: TreeProps) {
     e.stopPropagation();
   };
 
-  if (root.isPending) return <p className="tree-status" aria-busy="true">Loading folders…</p>;
+  if (root.isPending)
+    return (
+      <p className="tree-status" aria-busy="true">
+        Loading folders…
+      </p>
+    );
   if (root.isError)
     return (
       <p className="tree-status error" role="alert">
@@ -75,7 +80,15 @@ export function FolderTree(props: TreeProps) {
   const spaces = root.data.children.filter((c) => !c.path.startsWith('/'));
   return (
     <ul className="folder-tree" role="tree" aria-label={props.label} onKeyDown={onKeyDown} data-testid={props.testId}>
-      <FolderNode {...props} folder={{ ...folder, name: folder.name || 'All files' }} level={1} expanded={expanded} toggle={toggle} isRoot hide={spaces} />
+      <FolderNode
+        {...props}
+        folder={{ ...folder, name: folder.name || 'All files' }}
+        level={1}
+        expanded={expanded}
+        toggle={toggle}
+        isRoot
+        hide={spaces}
+      />
       {spaces.map((space) => (
         <FolderNode key={space.id} {...props} folder={space} level={1} expanded={expanded} toggle={toggle} />
       ))}
@@ -91,7 +104,14 @@ function FolderNode({
   isRoot,
   hide = [],
   ...props
-}: TreeProps & { folder: FolderRef; level: number; expanded: Set<string>; toggle: (id: string, open?: boolean) => void; isRoot?: boolean; hide?: readonly FolderRef[] }) {
+}: TreeProps & {
+  folder: FolderRef;
+  level: number;
+  expanded: Set<string>;
+  toggle: (id: string, open?: boolean) => void;
+  isRoot?: boolean;
+  hide?: readonly FolderRef[];
+}) {
   const nodeId = isRoot ? '' : folder.id;
   const open = expanded.has(nodeId);
   const [dropping, setDropping] = useState(false);
@@ -171,7 +191,16 @@ function FolderNode({
           ) : (
             children.data.children
               .filter((child) => !hide.some((h) => h.id === child.id))
-              .map((child) => <FolderNode key={child.id} {...props} folder={child} level={level + 1} expanded={expanded} toggle={toggle} />)
+              .map((child) => (
+                <FolderNode
+                  key={child.id}
+                  {...props}
+                  folder={child}
+                  level={level + 1}
+                  expanded={expanded}
+                  toggle={toggle}
+                />
+              ))
           )}
         </ul>
       )}

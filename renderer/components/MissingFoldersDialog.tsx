@@ -34,10 +34,16 @@ export function MissingFoldersDialog({
   const more = folders.length - shown.length;
   const one = folders.length === 1;
   const inTrash = trashedFolders.length > 0;
-  const title = one ? `“${lastName(folders[0]!)}” is no longer there` : `${folders.length} original folders are no longer there`;
+  const title = one
+    ? `“${lastName(folders[0]!)}” is no longer there`
+    : `${folders.length} original folders are no longer there`;
   return (
     <Modal title={title} isOpen onClose={onCancel} className="missing-folders-dialog">
-      <p>{one ? 'The items go back into a folder that no longer exists:' : 'The items go back into folders that no longer exist:'}</p>
+      <p>
+        {one
+          ? 'The items go back into a folder that no longer exists:'
+          : 'The items go back into folders that no longer exist:'}
+      </p>
       <ul className="missing-folders" data-testid="missing-folders">
         {shown.map((f) => (
           <li key={f}>{folderLabel(f)}</li>
@@ -48,13 +54,14 @@ export function MissingFoldersDialog({
         <p className="missing-in-trash" data-testid="missing-in-trash">
           {trashedFolders.length === 1 ? (
             <>
-              “{trashedFolders[0]!.name}” itself is in the trash (deleted {formatDateTime(trashedFolders[0]!.deletedAt)}). Restore it with these items: it comes back with
-              everything still in it, and the items go back inside it.
+              “{trashedFolders[0]!.name}” itself is in the trash (deleted {formatDateTime(trashedFolders[0]!.deletedAt)}
+              ). Restore it with these items: it comes back with everything still in it, and the items go back inside
+              it.
             </>
           ) : (
             <>
-              {trashedFolders.map((f) => `“${f.name}”`).join(', ')} are in the trash themselves. Restore them with these items: they come back with everything still in
-              them, and the items go back inside.
+              {trashedFolders.map((f) => `“${f.name}”`).join(', ')} are in the trash themselves. Restore them with these
+              items: they come back with everything still in them, and the items go back inside.
             </>
           )}
         </p>
@@ -69,11 +76,22 @@ export function MissingFoldersDialog({
           Cancel
         </Button>
         <Button className={`button${inTrash ? '' : ' primary'}`} autoFocus={!inTrash} onPress={onConfirm}>
-          {canRecreate ? (one ? 'Make the folder again and restore' : 'Make the folders again and restore') : 'Restore the others'}
+          {canRecreate
+            ? one
+              ? 'Make the folder again and restore'
+              : 'Make the folders again and restore'
+            : 'Restore the others'}
         </Button>
         {inTrash && (
-          <Button className="button primary" autoFocus onPress={onRestoreWithFolders} data-testid="restore-with-folders">
-            {trashedFolders.length === 1 ? `Restore with “${trashedFolders[0]!.name}”` : `Restore with the ${trashedFolders.length} folders`}
+          <Button
+            className="button primary"
+            autoFocus
+            onPress={onRestoreWithFolders}
+            data-testid="restore-with-folders"
+          >
+            {trashedFolders.length === 1
+              ? `Restore with “${trashedFolders[0]!.name}”`
+              : `Restore with the ${trashedFolders.length} folders`}
           </Button>
         )}
       </div>

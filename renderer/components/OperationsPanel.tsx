@@ -21,17 +21,20 @@ function resultDetail(r: ItemResult): string {
   let text = '';
   if (r.finalPath) {
     if (r.outcome === 'restored') text += ` to ${folderLabel(r.finalPath)}`;
-    else if (r.outcome === 'renamed' || r.outcome === 'replaced' || r.outcome === 'merged') text += ` as ${folderLabel(r.finalPath)}`;
+    else if (r.outcome === 'renamed' || r.outcome === 'replaced' || r.outcome === 'merged')
+      text += ` as ${folderLabel(r.finalPath)}`;
     else if (r.outcome === 'kept') text += ` at ${folderLabel(r.finalPath)}`;
   }
-  if (r.error && (r.outcome === 'failed' || r.outcome === 'kept')) text += `: ${textFor(r.error.code, r.error.message)}`;
+  if (r.error && (r.outcome === 'failed' || r.outcome === 'kept'))
+    text += `: ${textFor(r.error.code, r.error.message)}`;
   if (r.movableTo) text += ` — it belongs at ${folderLabel(r.movableTo)}`;
   return text;
 }
 
 function StateLine({ op }: { op: OperationView }) {
   if (op.state === 'queued') return <span>Waiting for the batch before it…</span>;
-  if (op.state === 'needs-answer') return <span className="warn-text">Waiting for your answer about “{op.question?.name}”</span>;
+  if (op.state === 'needs-answer')
+    return <span className="warn-text">Waiting for your answer about “{op.question?.name}”</span>;
   const pace = formatPace(op.rate, op.secondsLeft);
   if (op.state === 'running')
     return (
@@ -42,7 +45,12 @@ function StateLine({ op }: { op: OperationView }) {
         {op.current ? ` · ${op.current}` : ''}
       </span>
     );
-  if (op.state === 'failed') return <span className="error-text">Stopped: {op.error ? textFor(op.error.code, op.error.message) : 'unknown error'}</span>;
+  if (op.state === 'failed')
+    return (
+      <span className="error-text">
+        Stopped: {op.error ? textFor(op.error.code, op.error.message) : 'unknown error'}
+      </span>
+    );
   if (op.state === 'cancelled') return <span>Cancelled — {summarise(op)}</span>;
   return <span>Done — {summarise(op)}</span>;
 }
@@ -68,11 +76,20 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
   const parts = progressParts(op);
   const sorted = [...op.results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
   // Retrying while an earlier retry of the same items still runs would start a second batch on them.
-  const retryHeld = finished ? busyReason(op.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled'), busy) : null;
+  const retryHeld = finished
+    ? busyReason(
+        op.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled'),
+        busy,
+      )
+    : null;
   const several = useSeveralAccounts();
   const accountsShown = several && new Set(op.accountIds).size > 1;
   return (
-    <li className={`op-card state-${op.state}${finished ? ' finished' : ''}`} aria-label={op.title} data-testid="operation">
+    <li
+      className={`op-card state-${op.state}${finished ? ' finished' : ''}`}
+      aria-label={op.title}
+      data-testid="operation"
+    >
       <div className="op-head">
         <span className="op-name">
           {several && <AccountBadges accountIds={op.accountIds} />}
@@ -92,7 +109,13 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
             </button>
           )}
           {op.resumable ? (
-            <button type="button" className="primary" onClick={() => retry.mutate()} disabled={retry.isPending || retry.isSuccess || retryHeld !== null} title={retryHeld ?? undefined}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => retry.mutate()}
+              disabled={retry.isPending || retry.isSuccess || retryHeld !== null}
+              title={retryHeld ?? undefined}
+            >
               Resume
             </button>
           ) : (
@@ -100,7 +123,12 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
             failed > 0 &&
             op.kind !== 'empty' &&
             op.kind !== 'undo' && (
-              <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending || retryHeld !== null} title={retryHeld ?? undefined}>
+              <button
+                type="button"
+                onClick={() => retry.mutate()}
+                disabled={retry.isPending || retryHeld !== null}
+                title={retryHeld ?? undefined}
+              >
                 Retry failed
               </button>
             )
@@ -112,7 +140,8 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
               disabled={moveToListed.isPending || moveToListed.isSuccess}
               title="The server put these back where the first of several same-named files deleted in the same second was; move them where the list showed them"
             >
-              Move {elsewhere === 1 ? 'it' : plural(elsewhere, 'item')} where {elsewhere === 1 ? 'it belongs' : 'they belong'}
+              Move {elsewhere === 1 ? 'it' : plural(elsewhere, 'item')} where{' '}
+              {elsewhere === 1 ? 'it belongs' : 'they belong'}
             </button>
           )}
           {finished && op.results.length > 0 && (
@@ -137,7 +166,9 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
         aria-valuetext={`${formatCount(op.done)} of ${formatCount(op.total)}`}
       >
         <div className="progress-fill" style={{ width: `${parts.ok}%` }} />
-        {parts.failed > 0 && <div className="progress-failed" data-testid="progress-failed" style={{ width: `${parts.failed}%` }} />}
+        {parts.failed > 0 && (
+          <div className="progress-failed" data-testid="progress-failed" style={{ width: `${parts.failed}%` }} />
+        )}
       </div>
       <div className="op-state" aria-live="polite" data-testid="operation-state">
         <StateLine op={op} />
@@ -167,19 +198,35 @@ function OperationCard({ op, busy }: { op: OperationView; busy: BusyItems }) {
 }
 
 /** "3 more batches finished · 1 with failures", with Show and Clear finished. */
-function FinishedLine({ older, finishedIds, showOlder, onShowOlder }: { older: OperationView[]; finishedIds: string[]; showOlder: boolean; onShowOlder: (show: boolean) => void }) {
+function FinishedLine({
+  older,
+  finishedIds,
+  showOlder,
+  onShowOlder,
+}: {
+  older: OperationView[];
+  finishedIds: string[];
+  showOlder: boolean;
+  onShowOlder: (show: boolean) => void;
+}) {
   const clear = useClearFinished();
   return (
     <>
       <div className="op-finished" data-testid="finished-line">
-        <span className={older.some((op) => op.state === 'failed' || failedCount(op) > 0) ? 'error-text' : 'muted'}>{older.length > 0 ? finishedLine(older) : ''}</span>
+        <span className={older.some((op) => op.state === 'failed' || failedCount(op) > 0) ? 'error-text' : 'muted'}>
+          {older.length > 0 ? finishedLine(older) : ''}
+        </span>
         {older.length > 0 && (
           <button type="button" className="link" aria-expanded={showOlder} onClick={() => onShowOlder(!showOlder)}>
             {showOlder ? 'Hide' : 'Show'}
           </button>
         )}
         <span className="spacer" />
-        <button type="button" onClick={() => clear.mutate(finishedIds)} disabled={clear.isPending || finishedIds.length === 0}>
+        <button
+          type="button"
+          onClick={() => clear.mutate(finishedIds)}
+          disabled={clear.isPending || finishedIds.length === 0}
+        >
           Clear finished
         </button>
       </div>
@@ -231,7 +278,13 @@ export function OperationsPanel() {
         <div className="op-tray">
           <ul className="op-cards">{first && <OperationCard key={first.id} op={first} busy={busy} />}</ul>
           {(more > 0 || showAll) && (
-            <button type="button" className="op-more" aria-expanded={showAll} onClick={() => setShowAll(!showAll)} data-testid="op-more">
+            <button
+              type="button"
+              className="op-more"
+              aria-expanded={showAll}
+              onClick={() => setShowAll(!showAll)}
+              data-testid="op-more"
+            >
               {showAll ? 'Hide ▾' : `${plural(more, 'more batch', 'more batches')} ▴`}
             </button>
           )}

@@ -33,14 +33,19 @@ export function RestoreDialog({
   const [newName, setNewName] = useState<string | null>(null);
   const root = useQuery(folderQueries.list(accountId, null));
   const current = folder ?? root.data?.folder ?? null;
-  const details = useQuery({ ...folderQueries.list(accountId, current && current.id !== root.data?.folder.id ? current.id : null), enabled: Boolean(current) });
+  const details = useQuery({
+    ...folderQueries.list(accountId, current && current.id !== root.data?.folder.id ? current.id : null),
+    enabled: Boolean(current),
+  });
   const breadcrumbs = details.data?.breadcrumbs ?? [];
   const create = useCreateFolder(accountId, (created) => {
     setNewName(null);
     setFolder(created);
   });
   const where = current ? (current.path ? folderLabel(current.path) : current.name) : '…';
-  const summary = current?.canWrite ? `Restore ${describeItems(items)} to ${where}` : `Choose a folder you can write to for ${describeItems(items)}`;
+  const summary = current?.canWrite
+    ? `Restore ${describeItems(items)} to ${where}`
+    : `Choose a folder you can write to for ${describeItems(items)}`;
   const canRestore = Boolean(current?.canWrite);
 
   return (
@@ -52,7 +57,12 @@ export function RestoreDialog({
         <ol>
           {breadcrumbs.map((b, i) => (
             <li key={b.id || i}>
-              <button type="button" className="link" onClick={() => setFolder(b)} aria-current={i === breadcrumbs.length - 1 ? 'location' : undefined}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => setFolder(b)}
+                aria-current={i === breadcrumbs.length - 1 ? 'location' : undefined}
+              >
                 {b.name || 'All files'}
               </button>
             </li>
@@ -84,7 +94,13 @@ export function RestoreDialog({
         >
           <label>
             New folder in {where}
-            <input autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} maxLength={255} aria-describedby="new-folder-error" />
+            <input
+              autoFocus
+              value={newName}
+              onChange={(e) => setNewName(e.target.value)}
+              maxLength={255}
+              aria-describedby="new-folder-error"
+            />
           </label>
           <button type="submit" disabled={!newName.trim() || create.isPending}>
             Create

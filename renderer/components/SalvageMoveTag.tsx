@@ -5,8 +5,11 @@ import { formatDateTime } from '../lib/format';
 /** What a Salvage move did, in words (the row's tag tooltip and the details pane). */
 export function salvageMoveText(move: SalvageMove): string {
   const when = formatDateTime(move.at);
-  if (move.why === 'replace') return `Salvage moved this to the trash on ${when} to restore ${move.by ?? 'another item'} in its place (Replace). It is not part of any deletion event.`;
-  const kept = move.trashedAs ? ` The server keeps it as “${move.trashedAs.name}” in ${folderLabel(move.trashedAs.folder)}; restoring it puts it back under its own name and place.` : '';
+  if (move.why === 'replace')
+    return `Salvage moved this to the trash on ${when} to restore ${move.by ?? 'another item'} in its place (Replace). It is not part of any deletion event.`;
+  const kept = move.trashedAs
+    ? ` The server keeps it as “${move.trashedAs.name}” in ${folderLabel(move.trashedAs.folder)}; restoring it puts it back under its own name and place.`
+    : '';
   return `Salvage moved this back to the trash on ${when} (Undo). It shows the name, place and deletion time it had before that restore.${kept}`;
 }
 

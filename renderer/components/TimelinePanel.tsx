@@ -14,7 +14,13 @@ export function TimelineToggle({ timeline, events }: { timeline: Timeline; event
   const { collapsed } = timeline;
   return (
     <span className="timeline-toggle-group">
-      <button type="button" className="icon-button timeline-toggle" aria-expanded={!collapsed} aria-controls="timeline-body" onClick={() => timeline.setCollapsed(!collapsed)}>
+      <button
+        type="button"
+        className="icon-button timeline-toggle"
+        aria-expanded={!collapsed}
+        aria-controls="timeline-body"
+        onClick={() => timeline.setCollapsed(!collapsed)}
+      >
         <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span> Timeline
       </button>
       <span className="muted timeline-count">{events ? plural(events, 'event') : 'no events'}</span>
@@ -26,10 +32,24 @@ export function TimelineToggle({ timeline, events }: { timeline: Timeline; event
 function TimelineZoom({ timeline, range }: { timeline: Timeline; range: TimeRange | null }) {
   return (
     <div className="timeline-zoom" role="group" aria-label="Zoom">
-      <button type="button" className="icon-button" onClick={() => timeline.zoom(2)} disabled={!timeline.canZoomOut} aria-label="Zoom out" title="Zoom out (−)">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => timeline.zoom(2)}
+        disabled={!timeline.canZoomOut}
+        aria-label="Zoom out"
+        title="Zoom out (−)"
+      >
         −
       </button>
-      <button type="button" className="icon-button" onClick={() => timeline.zoom(0.5)} disabled={!timeline.canZoomIn} aria-label="Zoom in" title="Zoom in (+)">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => timeline.zoom(0.5)}
+        disabled={!timeline.canZoomIn}
+        aria-label="Zoom in"
+        title="Zoom in (+)"
+      >
         +
       </button>
       {range && Number.isFinite(range.from) && Number.isFinite(range.to) && (
@@ -69,12 +89,19 @@ export function TimelinePanel({
   const short = useMediaQuery(SHORT_WINDOW);
   const zoom = <TimelineZoom timeline={timeline} range={range} />;
   return (
-    <section className={`timeline-panel${collapsed ? ' collapsed' : ''}${short ? ' short' : ''}`} aria-label="Deletions over time">
+    <section
+      className={`timeline-panel${collapsed ? ' collapsed' : ''}${short ? ' short' : ''}`}
+      aria-label="Deletions over time"
+    >
       <div className="timeline-head">
         <TimelineToggle timeline={timeline} events={list.length} />
         {!collapsed && (
           <>
-            <select aria-label="Bars show" value={timeline.measure} onChange={(e) => timeline.setMeasure(e.target.value as 'count' | 'bytes')}>
+            <select
+              aria-label="Bars show"
+              value={timeline.measure}
+              onChange={(e) => timeline.setMeasure(e.target.value as 'count' | 'bytes')}
+            >
               <option value="count">Items</option>
               <option value="bytes">Size</option>
             </select>

@@ -16,7 +16,14 @@ export function ReloadIcon() {
   return (
     <svg className="toolbar-svg" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
       <path d="M13 8a5 5 0 1 1-1.46-3.54" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-      <path d="M13.2 2.2v3.4H9.8" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M13.2 2.2v3.4H9.8"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -29,7 +29,8 @@ export function TrashBanners({
       )}
       {listings.expired.map((a) => (
         <div key={a.id} className="banner warn" role="alert" data-testid="auth-banner">
-          {a.label} no longer accepts its saved password or key. Sign in again to see and restore its trash — your selection is kept.
+          {a.label} no longer accepts its saved password or key. Sign in again to see and restore its trash — your
+          selection is kept.
           <button type="button" onClick={() => onReauth(a)}>
             Sign in again
           </button>

@@ -49,7 +49,11 @@ export function TrashBody({
   if (loaded === 0 && (failed || listings.expired.length > 0))
     return (
       <TrashMessage title="Nothing to show yet" testId="no-listing">
-        <p>{listings.expired.length > 0 && authOnly ? 'Sign in again (above) to see this trash.' : 'The trash could not be read — the message above says why, with Retry.'}</p>
+        <p>
+          {listings.expired.length > 0 && authOnly
+            ? 'Sign in again (above) to see this trash.'
+            : 'The trash could not be read — the message above says why, with Retry.'}
+        </p>
       </TrashMessage>
     );
   if (table.items.length === 0 && failed) return null;

@@ -26,7 +26,14 @@ export function TrashContextMenu({
   return (
     <>
       <div ref={anchor} className="context-anchor" style={{ left: at?.x ?? 0, top: at?.y ?? 0 }} aria-hidden="true" />
-      <Popover className="popover" triggerRef={anchor} isOpen={at !== null} onOpenChange={(open) => !open && onClose()} placement="bottom start" offset={2}>
+      <Popover
+        className="popover"
+        triggerRef={anchor}
+        isOpen={at !== null}
+        onOpenChange={(open) => !open && onClose()}
+        placement="bottom start"
+        offset={2}
+      >
         <Menu
           className="menu"
           aria-label={count === 1 ? 'Actions on the selected item' : `Actions on ${count} selected items`}

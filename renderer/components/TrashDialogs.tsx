@@ -22,8 +22,13 @@ function fromWhere(accountIds: Iterable<string>, accounts: ReadonlyMap<string, A
 
 function deleteMessage(items: TrashItem[], accounts: ReadonlyMap<string, AccountView>): string {
   const one = items.length === 1 ? items[0]! : null;
-  const what = one ? `“${one.name}”${one.kind === 'folder' ? ' (a folder, with everything in it)' : one.size !== null ? ` (${formatBytes(one.size)})` : ''}` : describeItems(items);
-  return `Permanently delete ${what} from ${fromWhere(items.map((i) => i.accountId), accounts)}? This cannot be undone.`;
+  const what = one
+    ? `“${one.name}”${one.kind === 'folder' ? ' (a folder, with everything in it)' : one.size !== null ? ` (${formatBytes(one.size)})` : ''}`
+    : describeItems(items);
+  return `Permanently delete ${what} from ${fromWhere(
+    items.map((i) => i.accountId),
+    accounts,
+  )}? This cannot be undone.`;
 }
 
 /** Below the sentence: per account (when several), how many of its items go; folders going whole; what is left out and why. */
@@ -33,7 +38,12 @@ function DeleteScope({ items, leftOut }: { items: TrashItem[]; leftOut: TrashIte
   const folders = items.filter((i) => i.kind === 'folder');
   const reasons = new Map<string, number>();
   for (const i of leftOut) reasons.set(i.cannotDelete ?? '', (reasons.get(i.cannotDelete ?? '') ?? 0) + 1);
-  const folderLine = folders.length === 0 || items.length === 1 ? null : folders.length <= 3 ? `${folders.map((f) => `“${f.name}”`).join(', ')} ${folders.length === 1 ? 'is a folder and goes' : 'are folders and go'} with everything in ${folders.length === 1 ? 'it' : 'them'}.` : foldersNote(folders.length);
+  const folderLine =
+    folders.length === 0 || items.length === 1
+      ? null
+      : folders.length <= 3
+        ? `${folders.map((f) => `“${f.name}”`).join(', ')} ${folders.length === 1 ? 'is a folder and goes' : 'are folders and go'} with everything in ${folders.length === 1 ? 'it' : 'them'}.`
+        : foldersNote(folders.length);
   if (byAccount.size < 2 && !folderLine && reasons.size === 0) return null;
   return (
     <ul className="empty-scope delete-scope" data-testid="delete-scope">
@@ -57,14 +67,21 @@ function DeleteScope({ items, leftOut }: { items: TrashItem[]; leftOut: TrashIte
  * The trashed folders whose path is one of the missing ones (of the same accounts as the items):
  * restoring them brings the folder back instead of an empty one.
  */
-function trashedFoldersAt(missing: readonly string[], items: readonly TrashItem[], trash: readonly TrashItem[]): TrashItem[] {
+function trashedFoldersAt(
+  missing: readonly string[],
+  items: readonly TrashItem[],
+  trash: readonly TrashItem[],
+): TrashItem[] {
   const accounts = new Set(items.map((i) => i.accountId));
   const wanted = new Set(missing.map((m) => folderLabel(m)));
-  return trash.filter((t) => t.kind === 'folder' && t.parentId === null && accounts.has(t.accountId) && wanted.has(fullPath(t)));
+  return trash.filter(
+    (t) => t.kind === 'folder' && t.parentId === null && accounts.has(t.accountId) && wanted.has(fullPath(t)),
+  );
 }
 
 /** Whether a restore into this account can recreate a missing folder (the kind registry says; an account not in the list counts as able). */
-const recreatesFolders = (account: AccountView | undefined) => account === undefined || kindInfo(account.kind).recreatesFolders;
+const recreatesFolders = (account: AccountView | undefined) =>
+  account === undefined || kindInfo(account.kind).recreatesFolders;
 
 /** The dialog the trash workflow waits on, if any: Restore to…, missing folders, conflicts, delete, empty. */
 export function TrashDialogs({
@@ -119,13 +136,24 @@ export function TrashDialogs({
       );
     }
     case 'conflicts':
-      return <ConflictDialog conflicts={dialog.conflicts} total={dialog.items.length} onCancel={flows.closeDialog} onResolve={(resolutions) => void flows.resolveConflicts(dialog, resolutions)} />;
+      return (
+        <ConflictDialog
+          conflicts={dialog.conflicts}
+          total={dialog.items.length}
+          onCancel={flows.closeDialog}
+          onResolve={(resolutions) => void flows.resolveConflicts(dialog, resolutions)}
+        />
+      );
     case 'delete':
       return (
         <DeleteDialog
           title="Delete permanently?"
           message={deleteMessage(dialog.items, accounts)}
-          confirmLabel={dialog.items.length === 1 ? 'Delete permanently' : `Delete ${plural(dialog.items.length, 'item')} permanently`}
+          confirmLabel={
+            dialog.items.length === 1
+              ? 'Delete permanently'
+              : `Delete ${plural(dialog.items.length, 'item')} permanently`
+          }
           onCancel={flows.closeDialog}
           onConfirm={() => void flows.deleteForGood(dialog.items)}
         >

@@ -52,13 +52,25 @@ export function TrashFilters({
         }}
       />
       {compact && (
-        <button type="button" aria-expanded={open} aria-controls="more-filters" onClick={() => setOpen(!open)} data-testid="filters-button">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="more-filters"
+          onClick={() => setOpen(!open)}
+          data-testid="filters-button"
+        >
           Filters{active ? ` (${active})` : ''} <span aria-hidden="true">{open ? '▴' : '▾'}</span>
         </button>
       )}
       {showAll && (
         <div ref={more} className="more-filters" id="more-filters" role="toolbar" aria-label="Filters">
-          <select aria-label="Type" value={type} onChange={(e) => onChange({ ...filters, types: e.target.value ? new Set([e.target.value as FileType]) : new Set() })}>
+          <select
+            aria-label="Type"
+            value={type}
+            onChange={(e) =>
+              onChange({ ...filters, types: e.target.value ? new Set([e.target.value as FileType]) : new Set() })
+            }
+          >
             <option value="">All types</option>
             {FILE_TYPES.map((t) => (
               <option key={t} value={t}>
@@ -67,7 +79,12 @@ export function TrashFilters({
             ))}
           </select>
           <DateRangeFilter range={filters.deleted} onChange={(deleted) => onChange({ ...filters, deleted })} />
-          <select aria-label="Original folder" value={filters.folder} onChange={(e) => onChange({ ...filters, folder: e.target.value })} className="folder-filter">
+          <select
+            aria-label="Original folder"
+            value={filters.folder}
+            onChange={(e) => onChange({ ...filters, folder: e.target.value })}
+            className="folder-filter"
+          >
             <option value="">All folders</option>
             {folders.map((f) => (
               <option key={f} value={f}>

@@ -61,7 +61,13 @@ export const TrashRow = memo(function TrashRow({
       aria-selected={selected}
       data-key={item.key}
       data-index={index}
-      title={busy ? 'A batch is working on this item now' : stale ? 'Possibly out of date: the server could not be reached to check' : undefined}
+      title={
+        busy
+          ? 'A batch is working on this item now'
+          : stale
+            ? 'Possibly out of date: the server could not be reached to check'
+            : undefined
+      }
       aria-busy={busy || undefined}
       className={`trash-row trash-row-grid${selected ? ' selected' : ''}${focused ? ' focused' : ''}${busy ? ' busy' : ''}${stale ? ' stale' : ''}${group ? (groupStart ? ' group-start' : ' group-member') : ''}`}
       style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}

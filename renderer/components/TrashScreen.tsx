@@ -1,4 +1,13 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type ComponentProps, type DragEvent, type RefObject } from 'react';
+import {
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ComponentProps,
+  type DragEvent,
+  type RefObject,
+} from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { singleAccount, useTrashWorkflows } from '../actions/trash';
 import { selectionLimits } from '../lib/restrictions';
@@ -29,7 +38,10 @@ import { TrashToolbar } from './TrashToolbar';
 import { WatchAlerts } from './WatchAlerts';
 
 /** Ctrl/Cmd+F searches; Escape clears the selection (dialogs handle their own Escape). */
-function useSearchAndEscapeKeys(searchRef: RefObject<HTMLInputElement | null>, setSelection: (update: (s: sel.Selection) => sel.Selection) => void) {
+function useSearchAndEscapeKeys(
+  searchRef: RefObject<HTMLInputElement | null>,
+  setSelection: (update: (s: sel.Selection) => sel.Selection) => void,
+) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
@@ -46,7 +58,15 @@ function useSearchAndEscapeKeys(searchRef: RefObject<HTMLInputElement | null>, s
 }
 
 /** Where in the trash the list is: the trash itself, then each trashed folder opened, each a way back. */
-function TrashBreadcrumb({ path, onGoTo, error }: { path: TrashItem[]; onGoTo: (depth: number) => void; error: unknown }) {
+function TrashBreadcrumb({
+  path,
+  onGoTo,
+  error,
+}: {
+  path: TrashItem[];
+  onGoTo: (depth: number) => void;
+  error: unknown;
+}) {
   return (
     <nav className="trash-breadcrumb breadcrumbs" aria-label="Where in the trash">
       <ol>
@@ -104,7 +124,10 @@ export function TrashScreen({
   const compact = viewWidth > 0 && viewWidth < 900;
 
   const accountMap = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
-  const shown = useMemo(() => (current === 'all' ? accounts : accounts.filter((a) => a.id === current)), [accounts, current]);
+  const shown = useMemo(
+    () => (current === 'all' ? accounts : accounts.filter((a) => a.id === current)),
+    [accounts, current],
+  );
   const listings = useTrashListings(shown);
   // Browsing into trashed folders: the folders opened, outermost first (reset when the account changes).
   const [browse, setBrowse] = useState<{ current: string; path: TrashItem[] }>({ current, path: [] });
@@ -131,10 +154,17 @@ export function TrashScreen({
     if (shown.length === 0 || !shown.every((a) => staleAccounts.has(a.id))) return null;
     const codes = listings.errors.map((e) => errorCode(e.q.error));
     if (codes.every((c) => c === 'AUTH_FAILED')) return 'Empty trash: sign in again first';
-    if (codes.every((c) => c === 'NETWORK' || c === 'TIMEOUT')) return `Empty trash: ${shown.length === 1 ? 'the server is' : 'the servers are'} not reachable`;
+    if (codes.every((c) => c === 'NETWORK' || c === 'TIMEOUT'))
+      return `Empty trash: ${shown.length === 1 ? 'the server is' : 'the servers are'} not reachable`;
     return 'Empty trash: the trash could not be read';
   }, [shown, staleAccounts, listings.errors, running]);
-  const view = useTrashView(folder ? inside.items : listings.items, deferredFilters, sort, accountMap, selection.selected);
+  const view = useTrashView(
+    folder ? inside.items : listings.items,
+    deferredFilters,
+    sort,
+    accountMap,
+    selection.selected,
+  );
   const flows = useTrashWorkflows(accountMap, setSelection, busy);
   const selectionBusy = busyReason(view.selected, busy);
   // The timeline and deletion events over the whole loaded trash; their range is the list's date filter.
@@ -153,7 +183,11 @@ export function TrashScreen({
 
   useSearchAndEscapeKeys(searchRef, setSelection);
   // Restore's shortcut works wherever the Restore button could be pressed (Enter and double-click do not restore).
-  useShortcut(RESTORE_SHORTCUT, () => void flows.restore(view.selected), view.selected.length > 0 && flows.busy === null && selectionBusy === null);
+  useShortcut(
+    RESTORE_SHORTCUT,
+    () => void flows.restore(view.selected),
+    view.selected.length > 0 && flows.busy === null && selectionBusy === null,
+  );
 
   const onDragSelection = (e: DragEvent) => {
     e.dataTransfer.setData(DRAG_TYPE, String(selection.selected.size));
@@ -203,7 +237,9 @@ export function TrashScreen({
           onGroupedChange={(groupByFolder) => setSort((s) => ({ ...s, groupByFolder }))}
           compact={compact}
         >
-          {!folder && band.timeline.collapsed && <TimelineToggle timeline={band.timeline} events={band.events.list.length} />}
+          {!folder && band.timeline.collapsed && (
+            <TimelineToggle timeline={band.timeline} events={band.events.list.length} />
+          )}
         </TrashFilters>
         <TrashBanners listings={listings} flows={flows} onReauth={onReauth}>
           <WatchAlerts
@@ -213,7 +249,9 @@ export function TrashScreen({
             items={listings.items}
             loading={listings.loading || listings.streaming || listings.fetching || band.events.behind}
             onShowAccount={sidebar.onSelect}
-            onSelectKeys={(keys) => setSelection(() => ({ selected: new Set(keys), anchor: keys.at(-1) ?? null, focus: keys.at(-1) ?? null }))}
+            onSelectKeys={(keys) =>
+              setSelection(() => ({ selected: new Set(keys), anchor: keys.at(-1) ?? null, focus: keys.at(-1) ?? null }))
+            }
           />
         </TrashBanners>
         <div className="table-area">
@@ -222,7 +260,11 @@ export function TrashScreen({
             <div className="table-main">
               <TrashBody
                 noAccount={shown.length === 0}
-                listings={folder ? { items: inside.items, errors: [], expired: [], loading: inside.loading, streaming: false } : listings}
+                listings={
+                  folder
+                    ? { items: inside.items, errors: [], expired: [], loading: inside.loading, streaming: false }
+                    : listings
+                }
                 filtered={filtered}
                 onClearFilters={() => setFilters(noFilters)}
                 emptyWhere={folder ? `“${folder.name}”` : current === 'all' ? 'any account' : title}
@@ -246,7 +288,9 @@ export function TrashScreen({
                 }}
               />
             </div>
-            {details && <DetailsPane selected={view.selected} accounts={accountMap} onClose={() => setDetails(false)} />}
+            {details && (
+              <DetailsPane selected={view.selected} accounts={accountMap} onClose={() => setDetails(false)} />
+            )}
           </div>
         </div>
         {/* Shown above the list (styles.css places it), reached by Tab after it. */}
@@ -273,7 +317,13 @@ export function TrashScreen({
             else flows.askDelete(view.selected);
           }}
         />
-        <TrashDialogs flows={flows} accounts={accountMap} shown={shown} totals={listings.totals} trashItems={listings.items} />
+        <TrashDialogs
+          flows={flows}
+          accounts={accountMap}
+          shown={shown}
+          totals={listings.totals}
+          trashItems={listings.items}
+        />
       </section>
       {/* After the list in the Tab order (Tab reaches the list in a few presses); on the left on screen. */}
       <AccountSidebar

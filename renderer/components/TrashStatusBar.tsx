@@ -38,8 +38,12 @@ export function TrashStatusBar({
         <span data-testid="view-count" data-complete={String(progress.complete)}>
           {statusCountText({ totals, shown: shown.length, shownBytes, shownSize, loadedItems, filtered })}
         </span>
-        <span data-testid="selection-count">{selected.length ? `${formatCount(selected.length)} selected · ${selectedSize}` : 'Nothing selected'}</span>
-        {progress.failed > 0 && <span className="error-text">{plural(progress.failed, 'account')} could not be loaded</span>}
+        <span data-testid="selection-count">
+          {selected.length ? `${formatCount(selected.length)} selected · ${selectedSize}` : 'Nothing selected'}
+        </span>
+        {progress.failed > 0 && (
+          <span className="error-text">{plural(progress.failed, 'account')} could not be loaded</span>
+        )}
         {working && (
           <span className="status-working" role="status" data-testid="working">
             {working}

@@ -1,10 +1,28 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type RefObject,
+} from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import * as sel from '../lib/selection';
 import { startsGroup, type Sort } from '../lib/view';
 import { useMediaQuery } from '../hooks/useMediaQuery';
-import { DENSE_ROW_HEIGHT, gridTemplate, isMac, ROW_HEIGHT, SHORT_WINDOW, toggleKey, visibleColumns } from './trashGrid';
+import {
+  DENSE_ROW_HEIGHT,
+  gridTemplate,
+  isMac,
+  ROW_HEIGHT,
+  SHORT_WINDOW,
+  toggleKey,
+  visibleColumns,
+} from './trashGrid';
 import { TrashRow, type RowHandlers } from './TrashRow';
 import { TrashTableHeader } from './TrashTableHeader';
 import { useMarquee } from './useMarquee';
@@ -116,7 +134,8 @@ export function TrashTable(props: TrashTableProps) {
     onMouseDown: (e: MouseEvent, item: TrashItem) => onRowMouseDown(e, item.key),
     onClick: (e: MouseEvent, item: TrashItem) => {
       if (e.shiftKey || toggleKey(e)) return;
-      if (selection.selected.size > 1 && selection.selected.has(item.key)) onSelection(sel.click(selection, keys, index, item.key));
+      if (selection.selected.size > 1 && selection.selected.has(item.key))
+        onSelection(sel.click(selection, keys, index, item.key));
     },
     onContextMenu: (e: MouseEvent, item: TrashItem) => {
       e.preventDefault();
@@ -163,7 +182,11 @@ export function TrashTable(props: TrashTableProps) {
       onSelection(sel.move(selection, keys, index, s, mods));
     } else if (e.key === ' ') {
       e.preventDefault();
-      onSelection(mods.toggle || selection.selected.size > 0 ? sel.toggleFocused(selection) : sel.move(selection, keys, index, { delta: 0 }));
+      onSelection(
+        mods.toggle || selection.selected.size > 0
+          ? sel.toggleFocused(selection)
+          : sel.move(selection, keys, index, { delta: 0 }),
+      );
     } else if ((e.key === 'a' || e.key === 'A') && mods.toggle) {
       e.preventDefault();
       onSelection(sel.selectAll(selection, keys, index));
@@ -219,7 +242,13 @@ export function TrashTable(props: TrashTableProps) {
         scrollbar={scrollbar}
         sort={sort}
         onSort={props.onSort}
-        checked={keys.length > 0 && selection.selected.size >= keys.length ? true : selection.selected.size > 0 ? 'mixed' : false}
+        checked={
+          keys.length > 0 && selection.selected.size >= keys.length
+            ? true
+            : selection.selected.size > 0
+              ? 'mixed'
+              : false
+        }
         onCheck={(all) => onSelection(all ? sel.selectAll(selection, keys, index) : sel.clear(selection))}
       />
       <div ref={scrollRef} className="trash-scroll" role="rowgroup" data-testid="trash-scroll">

@@ -68,7 +68,12 @@ export function TrashTableHeader({
               aria-sort={sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
               className={c.align === 'end' ? 'align-end' : undefined}
             >
-              <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, c.id))} title={`Sort by ${c.label.toLowerCase()}`}>
+              <button
+                type="button"
+                className="sort-button"
+                onClick={() => onSort(nextSort(sort, c.id))}
+                title={`Sort by ${c.label.toLowerCase()}`}
+              >
                 {c.align === 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}
                 {c.label}
                 {c.align !== 'end' && <SortIndicator active={sort.column === c.id} direction={sort.direction} />}

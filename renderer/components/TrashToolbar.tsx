@@ -57,7 +57,12 @@ export function TrashToolbar({
   const canDelete = limits.deletable.length > 0;
   const restoreWhy = !selected.length ? 'Select items to restore' : (selectionBusy ?? limits.restoreNote ?? undefined);
   return (
-    <div ref={bar} className={`toolbar${compact ? ' compact' : ''}`} role="toolbar" aria-label="Actions on the selection">
+    <div
+      ref={bar}
+      className={`toolbar${compact ? ' compact' : ''}`}
+      role="toolbar"
+      aria-label="Actions on the selection"
+    >
       <h2 className={compact ? 'visually-hidden' : 'view-title'} title={title}>
         {title}
       </h2>
@@ -66,7 +71,9 @@ export function TrashToolbar({
         className="primary"
         disabled={!canRestore || !idle}
         onClick={() => void flows.restore(selected)}
-        title={canRestore && idle ? `Put the selected items back where they were (${RESTORE_SHORTCUT.label})` : restoreWhy}
+        title={
+          canRestore && idle ? `Put the selected items back where they were (${RESTORE_SHORTCUT.label})` : restoreWhy
+        }
         aria-keyshortcuts={RESTORE_SHORTCUT.aria}
       >
         Restore
@@ -75,11 +82,22 @@ export function TrashToolbar({
         type="button"
         disabled={!canRestore || !restoreToAccount || !idle}
         onClick={() => flows.chooseFolder(selected)}
-        title={selectionBusy ?? (restoreToAccount || !selected.length ? 'Choose a folder to restore the selected items into' : 'Select items of one account to restore them into one of its folders')}
+        title={
+          selectionBusy ??
+          (restoreToAccount || !selected.length
+            ? 'Choose a folder to restore the selected items into'
+            : 'Select items of one account to restore them into one of its folders')
+        }
       >
         Restore to…
       </button>
-      <button type="button" className="danger-outline" disabled={!canDelete || !idle} onClick={() => flows.askDelete(selected)} title={selectionBusy ?? 'Delete the selected items for good (Delete)'}>
+      <button
+        type="button"
+        className="danger-outline"
+        disabled={!canDelete || !idle}
+        onClick={() => flows.askDelete(selected)}
+        title={selectionBusy ?? 'Delete the selected items for good (Delete)'}
+      >
         Delete permanently
       </button>
       {!compact && <ActionHints hints={hints.filter((h) => h.id !== 'empty-blocked')} />}
@@ -105,7 +123,13 @@ export function TrashToolbar({
         {compact ? <ReloadIcon /> : fetching ? 'Loading…' : 'Reload'}
       </button>
       {!compact && <ActionHints hints={hints.filter((h) => h.id === 'empty-blocked')} />}
-      <button type="button" className="danger-outline" disabled={!hasItems || flows.busy !== null || emptyBlocked !== null} onClick={() => flows.askEmpty(shownIds)} title={emptyBlocked ?? 'Delete everything in the trash for good'}>
+      <button
+        type="button"
+        className="danger-outline"
+        disabled={!hasItems || flows.busy !== null || emptyBlocked !== null}
+        onClick={() => flows.askEmpty(shownIds)}
+        title={emptyBlocked ?? 'Delete everything in the trash for good'}
+      >
         Empty trash
       </button>
     </div>

@@ -8,7 +8,6 @@ import { eventForAlert, expiringKeys } from '../lib/watchAlerts';
 import { watchQueries } from '../queries/watch';
 import { DATES } from '../lib/format';
 
-
 /**
  * Above the list, what the watch found: bursts of deletions ("2,140 files deleted from Home /
  * Projects in 4 minutes — Nextcloud, alice", with Show event: the event selected and its span shown,
@@ -44,7 +43,11 @@ export function WatchAlerts({
   // window was open), else the one main holds for a window a notification click opened.
   const handled = useRef(new Set<string>());
   const open = view?.open ?? null;
-  const request = asked ? { id: asked.alertId, key: `ask:${asked.alertId}#${asked.seq}` } : open ? { id: open, key: `open:${open}` } : null;
+  const request = asked
+    ? { id: asked.alertId, key: `ask:${asked.alertId}#${asked.seq}` }
+    : open
+      ? { id: open, key: `open:${open}` }
+      : null;
 
   const alerts = (view?.alerts ?? []).filter((a) => accounts.has(a.accountId));
   const shown = (accountId: string) => current === 'all' || current === accountId;
@@ -79,12 +82,21 @@ export function WatchAlerts({
           <button type="button" onClick={() => actions.show(a.id)}>
             Show event
           </button>
-          <button type="button" className="link" onClick={() => actions.dismiss(a.id)} aria-label={`Dismiss: ${line(a)}`}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => actions.dismiss(a.id)}
+            aria-label={`Dismiss: ${line(a)}`}
+          >
             Dismiss
           </button>
         </div>
       ))}
-      {deletions.length > 3 && <div className="banner warn muted">{deletions.length - 3} more found by the watch: see the deletion events on the timeline.</div>}
+      {deletions.length > 3 && (
+        <div className="banner warn muted">
+          {deletions.length - 3} more found by the watch: see the deletion events on the timeline.
+        </div>
+      )}
       {warnings.map((a) => (
         <div key={a.id} className="banner info watch-alert" role="status" data-testid="watch-expiring">
           <span className="watch-alert-text">{line(a)}</span>
@@ -96,7 +108,12 @@ export function WatchAlerts({
           >
             Select them
           </button>
-          <button type="button" className="link" onClick={() => actions.dismiss(a.id)} aria-label={`Dismiss: ${line(a)}`}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => actions.dismiss(a.id)}
+            aria-label={`Dismiss: ${line(a)}`}
+          >
             Dismiss
           </button>
         </div>

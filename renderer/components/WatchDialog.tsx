@@ -10,12 +10,16 @@ import { watchQueries } from '../queries/watch';
 import { Modal } from './Modal';
 import { DATES } from '../lib/format';
 
-const INTERVALS = [1, 2, 5, 10, 15, 30, 60, 120, 240, 1440].filter((m) => m >= WATCH_INTERVAL.min && m <= WATCH_INTERVAL.max);
-const minutes = (m: number) => (m < 60 ? `${m} minute${m === 1 ? '' : 's'}` : m < 1440 ? `${m / 60} hour${m === 60 ? '' : 's'}` : 'day');
+const INTERVALS = [1, 2, 5, 10, 15, 30, 60, 120, 240, 1440].filter(
+  (m) => m >= WATCH_INTERVAL.min && m <= WATCH_INTERVAL.max,
+);
+const minutes = (m: number) =>
+  m < 60 ? `${m} minute${m === 1 ? '' : 's'}` : m < 1440 ? `${m / 60} hour${m === 60 ? '' : 's'}` : 'day';
 
 /** What the watch did last for one account, in a few words. */
 export function watchStatusText(account: Pick<AccountView, 'demo'>, w: WatchAccountView | undefined): string {
-  if (!w?.enabled) return account.demo ? 'Not watched (demo accounts are not watched unless you turn it on)' : 'Not watched';
+  if (!w?.enabled)
+    return account.demo ? 'Not watched (demo accounts are not watched unless you turn it on)' : 'Not watched';
   if (w.error) return `Could not check: ${errorText(w.error)}`;
   if (!w.lastCheckAt) return 'Watched; the first check reads the whole trash';
   const how = w.via === 'listing' ? 'by reading the trash (the server offers nothing smaller)' : `by its ${w.via}`;
@@ -23,7 +27,8 @@ export function watchStatusText(account: Pick<AccountView, 'demo'>, w: WatchAcco
 }
 
 /** A list of `words`: "a", "a and b", "a, b and c". */
-const list = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+const list = (words: string[]) =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 
 /**
  * The watch's settings: which accounts are watched (on for accounts you add, off for the demo),
@@ -45,12 +50,18 @@ export function WatchDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="Watch for deletions" isOpen onClose={onClose} className="watch-dialog">
       <p className="dialog-sub">
-        Every few minutes Salvage asks each watched account&apos;s server, with the smallest request it offers, whether anything went into the trash, and tells you
-        when many items were deleted at once. The desktop app goes on watching from the tray (the menu bar on macOS) while this window is closed.
+        Every few minutes Salvage asks each watched account&apos;s server, with the smallest request it offers, whether
+        anything went into the trash, and tells you when many items were deleted at once. The desktop app goes on
+        watching from the tray (the menu bar on macOS) while this window is closed.
       </p>
       <label className="watch-interval">
         Check every{' '}
-        <select aria-label="Check every" value={view?.intervalMinutes ?? WATCH_INTERVAL.default} onChange={(e) => actions.setInterval(Number(e.target.value))} disabled={!view}>
+        <select
+          aria-label="Check every"
+          value={view?.intervalMinutes ?? WATCH_INTERVAL.default}
+          onChange={(e) => actions.setInterval(Number(e.target.value))}
+          disabled={!view}
+        >
           {INTERVALS.map((m) => (
             <option key={m} value={m}>
               {minutes(m)}
@@ -101,7 +112,12 @@ export function WatchDialog({ onClose }: { onClose: () => void }) {
           </button>
         </p>
       )}
-      {permission.state === 'denied' && <p className="dialog-sub">This browser does not allow Salvage&apos;s notifications: the alerts show here only (change it in the site&apos;s settings).</p>}
+      {permission.state === 'denied' && (
+        <p className="dialog-sub">
+          This browser does not allow Salvage&apos;s notifications: the alerts show here only (change it in the
+          site&apos;s settings).
+        </p>
+      )}
       {actions.setError && <p className="error-text">{errorText(actions.setError)}</p>}
       <div className="dialog-actions">
         <Button className="button" onPress={actions.checkNow} isDisabled={watched.length === 0 || actions.checking}>

@@ -36,16 +36,26 @@ export const CELLS = {
           </span>
         )}
 
-        <span className="visually-hidden">, {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}</span>
+        <span className="visually-hidden">
+          , {type === 'folder' ? 'folder' : FILE_TYPE_LABELS[type].replace(/s$/, '').toLowerCase()}
+        </span>
       </div>
     );
   },
   originalFolder: function FolderCell({ item, groupStart, accountTag }: CellProps) {
     return (
-      <div role="gridcell" className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}${accountTag ? ' with-account' : ''}`} title={folderLabel(item.originalFolder)}>
+      <div
+        role="gridcell"
+        className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}${accountTag ? ' with-account' : ''}`}
+        title={folderLabel(item.originalFolder)}
+      >
         {/* Narrow windows hide the Account column: the account leads the location (the name keeps its room). */}
         {accountTag && <AccountBadge accountId={item.accountId} />}
-        {accountTag ? <span className="folder-text">{folderLabel(item.originalFolder)}</span> : folderLabel(item.originalFolder)}
+        {accountTag ? (
+          <span className="folder-text">{folderLabel(item.originalFolder)}</span>
+        ) : (
+          folderLabel(item.originalFolder)
+        )}
       </div>
     );
   },
@@ -65,7 +75,11 @@ export const CELLS = {
   },
   account: function AccountCell({ item, account }: CellProps) {
     return (
-      <div role="gridcell" className="cell-muted cell-account" title={account ? `${account.label} — ${account.serverUrl}` : undefined}>
+      <div
+        role="gridcell"
+        className="cell-muted cell-account"
+        title={account ? `${account.label} — ${account.serverUrl}` : undefined}
+      >
         <AccountSwatch accountId={item.accountId} />
         <span className="cell-account-text">{account?.label ?? item.accountId}</span>
       </div>
@@ -73,7 +87,17 @@ export const CELLS = {
   },
   expiresAt: function ExpiresCell({ item, account }: CellProps) {
     return (
-      <div role="gridcell" className={item.expiresAt ? undefined : 'cell-muted'} title={item.expiresAt ? formatExact(item.expiresAt) : account ? retentionNote(account.kind, item.deletedAt).long : 'The server does not say when it empties its trash'}>
+      <div
+        role="gridcell"
+        className={item.expiresAt ? undefined : 'cell-muted'}
+        title={
+          item.expiresAt
+            ? formatExact(item.expiresAt)
+            : account
+              ? retentionNote(account.kind, item.deletedAt).long
+              : 'The server does not say when it empties its trash'
+        }
+      >
         {formatDaysLeft(item.expiresAt)}
       </div>
     );

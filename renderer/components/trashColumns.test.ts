@@ -29,7 +29,9 @@ describe('the trash columns in the table', () => {
   it('render each cell as one grid cell', () => {
     for (const c of COLUMNS) {
       for (const accountTag of [false, true]) {
-        const html = renderToStaticMarkup(createElement(CELLS[c.id], { item, account: undefined, groupStart: true, accountTag }));
+        const html = renderToStaticMarkup(
+          createElement(CELLS[c.id], { item, account: undefined, groupStart: true, accountTag }),
+        );
         expect(html.startsWith('<div role="gridcell"'), c.id).toBe(true);
         expect(count(html, 'role="gridcell"'), c.id).toBe(1);
       }
@@ -38,7 +40,15 @@ describe('the trash columns in the table', () => {
 
   it('give every column a header, sortable ones a sort button and aria-sort', () => {
     const html = renderToStaticMarkup(
-      createElement(TrashTableHeader, { columns: COLUMNS, template: gridTemplate(COLUMNS), scrollbar: 0, sort: { column: 'size', direction: 'desc' }, onSort: () => {}, checked: false, onCheck: () => {} }),
+      createElement(TrashTableHeader, {
+        columns: COLUMNS,
+        template: gridTemplate(COLUMNS),
+        scrollbar: 0,
+        sort: { column: 'size', direction: 'desc' },
+        onSort: () => {},
+        checked: false,
+        onCheck: () => {},
+      }),
     );
     expect(count(html, 'role="columnheader"')).toBe(COLUMNS.length + 1); // and the select-all gutter
     expect(count(html, 'aria-sort=')).toBe(COLUMNS.filter(isSortable).length);

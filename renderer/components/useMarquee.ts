@@ -12,7 +12,12 @@ import { toggleKey } from './trashGrid';
 export function useMarquee(
   scrollRef: RefObject<HTMLDivElement | null>,
   gridRef: RefObject<HTMLDivElement | null>,
-  current: { keys: readonly string[]; selection: sel.Selection; onSelection: (next: sel.Selection) => void; rowHeight: number },
+  current: {
+    keys: readonly string[];
+    selection: sel.Selection;
+    onSelection: (next: sel.Selection) => void;
+    rowHeight: number;
+  },
 ): RefObject<boolean> {
   const marqueeActive = useRef(false);
   // The latest props for the marquee callbacks, which live outside React's render cycle.
@@ -45,12 +50,15 @@ export function useMarquee(
       // Marquee starts anywhere but on a name (as in Finder's and Explorer's list views): the name drags the selection.
       if (target?.closest('.trash-row .cell-name')) return false;
       // Not on the scrollbar.
-      if ('clientX' in event && event.clientX > scroller.getBoundingClientRect().left + scroller.clientWidth) return false;
+      if ('clientX' in event && event.clientX > scroller.getBoundingClientRect().left + scroller.clientWidth)
+        return false;
       return true;
     });
     area.on('start', ({ event }) => {
       base = latest.current.selection;
-      additive = Boolean(event && (toggleKey(event as globalThis.MouseEvent) || (event as globalThis.MouseEvent).shiftKey));
+      additive = Boolean(
+        event && (toggleKey(event as globalThis.MouseEvent) || (event as globalThis.MouseEvent).shiftKey),
+      );
       scroller.classList.add('marquee-active');
       marqueeActive.current = true;
       gridRef.current?.focus({ preventScroll: true });

@@ -11,7 +11,14 @@ describe('account looks', () => {
   });
 
   it('short names that would read alike keep their full labels', () => {
-    const looks = accountLooks([account('a', { label: 'Nextcloud (work)' }), account('b', { label: 'Nextcloud (home)' }), account('c', { label: 'ownCloud (demo)' })], false);
+    const looks = accountLooks(
+      [
+        account('a', { label: 'Nextcloud (work)' }),
+        account('b', { label: 'Nextcloud (home)' }),
+        account('c', { label: 'ownCloud (demo)' }),
+      ],
+      false,
+    );
     expect([...looks.values()].map((l) => l.short)).toEqual(['Nextcloud (work)', 'Nextcloud (home)', 'ownCloud']);
   });
 

@@ -31,7 +31,15 @@ export function accountLooks(accounts: readonly AccountView[], dark: boolean): M
   return new Map(
     accounts.map((a, i) => {
       const s = shorts[i]!;
-      return [a.id, { id: a.id, label: a.label, short: (count.get(s.toLowerCase()) ?? 0) > 1 ? a.label : s, color: accountColor(i, dark) }];
+      return [
+        a.id,
+        {
+          id: a.id,
+          label: a.label,
+          short: (count.get(s.toLowerCase()) ?? 0) > 1 ? a.label : s,
+          color: accountColor(i, dark),
+        },
+      ];
     }),
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, type RefObject } from 'react';
 
 /** What counts as an item of a roving group: its enabled controls. */
-const ITEMS = 'button:not([disabled]), select:not([disabled]), input:not([disabled]):not([type="hidden"]), [role="button"]:not([aria-disabled="true"])';
+const ITEMS =
+  'button:not([disabled]), select:not([disabled]), input:not([disabled]):not([type="hidden"]), [role="button"]:not([aria-disabled="true"])';
 
 /**
  * One Tab stop for a group of controls (the ARIA toolbar pattern): Tab enters the group at the

@@ -45,7 +45,8 @@ export function useTimeline(items: readonly TrashItem[], width: number, hasEvent
     collapsed,
     setCollapsed,
     /** Zoom in (factor < 1) or out around a time (the middle when absent). */
-    zoom: (factor: number, anchor?: number) => setChosen(zoom(view, factor, anchor ?? (view.from + view.to) / 2, maxSpan)),
+    zoom: (factor: number, anchor?: number) =>
+      setChosen(zoom(view, factor, anchor ?? (view.from + view.to) / 2, maxSpan)),
     /** Move by a fraction of the width (negative: earlier). */
     pan: (fraction: number) => setChosen(pan(view, fraction)),
     /** Show this range with some room around it. */

@@ -64,16 +64,23 @@ export function useTrashTimeline({
   const setRange = useCallback((deleted: TimeRange | null) => setFilters((f) => ({ ...f, deleted })), [setFilters]);
   const flows = eventWorkflows({ setRange, changeSelection, restore }, byKey);
   const range = filters.deleted;
-  const current = range ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null) : null;
+  const current = range
+    ? (events.find((e) => eventRange(e).from === range.from && eventRange(e).to === range.to)?.id ?? null)
+    : null;
   const labels = useMemo(() => new Map(accounts.map((a) => [a.id, a.label])), [accounts]);
   // Copies the server itself lost (same names deleted in one second): for the newest event and the chosen one.
   // Asked once every listing has answered (what was already told stays shown while one refreshes).
-  const asked = useMemo(() => new Set([events[0]?.id, current].filter((x): x is string => typeof x === 'string')), [events, current]);
+  const asked = useMemo(
+    () => new Set([events[0]?.id, current].filter((x): x is string => typeof x === 'string')),
+    [events, current],
+  );
   const losses = useEventLosses(events, asked, settled);
   // In the window's one date format; to the minute, as the bars are.
   const summaryOf = useCallback(
     (e: DeletionEvent) =>
-      eventSummary(e, (id) => labels.get(id) ?? id, { when: (from, to) => DATES.span(Math.floor(from / 60_000) * 60_000, Math.floor(to / 60_000) * 60_000) }) + lossText(losses.get(e.id)),
+      eventSummary(e, (id) => labels.get(id) ?? id, {
+        when: (from, to) => DATES.span(Math.floor(from / 60_000) * 60_000, Math.floor(to / 60_000) * 60_000),
+      }) + lossText(losses.get(e.id)),
     [labels, losses],
   );
   return {

@@ -1,10 +1,24 @@
 import { useMemo } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { indexView } from '../lib/selection';
-import { filterItems, originalFolders, selectedItemsOf, sortItems, totalBytes, type Filters, type Sort } from '../lib/view';
+import {
+  filterItems,
+  originalFolders,
+  selectedItemsOf,
+  sortItems,
+  totalBytes,
+  type Filters,
+  type Sort,
+} from '../lib/view';
 
 /** What the trash screen shows of the loaded items: filtered, sorted, indexed, and the selection in that order. */
-export function useTrashView(all: readonly TrashItem[], filters: Filters, sort: Sort, accounts: ReadonlyMap<string, AccountView>, selectedKeys: ReadonlySet<string>) {
+export function useTrashView(
+  all: readonly TrashItem[],
+  filters: Filters,
+  sort: Sort,
+  accounts: ReadonlyMap<string, AccountView>,
+  selectedKeys: ReadonlySet<string>,
+) {
   const folders = useMemo(() => originalFolders(all), [all]);
   const items = useMemo(() => sortItems(filterItems(all, filters), sort, accounts), [all, filters, sort, accounts]);
   const keys = useMemo(() => items.map((i) => i.key), [items]);

@@ -53,7 +53,10 @@ export function accountError(error: unknown, kind: Kind | null): AccountError | 
     case 'NOT_FOUND':
       return { field: 'address', text: textFor('BAD_RESPONSE') };
     case 'FORBIDDEN':
-      return { field: 'secret', text: `${e.message.trim() ? `${e.message.trim()} ` : ''}This ${noun} may not read the trash: create one with access to files.` };
+      return {
+        field: 'secret',
+        text: `${e.message.trim() ? `${e.message.trim()} ` : ''}This ${noun} may not read the trash: create one with access to files.`,
+      };
     default:
       return { field: 'form', text: textFor(e.code, e.message) };
   }
@@ -66,6 +69,7 @@ export function accountError(error: unknown, kind: Kind | null): AccountError | 
  */
 export function browserSignInErrorText(error: unknown): string {
   const e = codeAndMessage(error);
-  if (e && ['AUTH_FAILED', 'TIMEOUT', 'UNSUPPORTED', 'NOT_FOUND'].includes(e.code) && e.message.trim()) return `${e.message.trim()} Try again, or use an app token.`;
+  if (e && ['AUTH_FAILED', 'TIMEOUT', 'UNSUPPORTED', 'NOT_FOUND'].includes(e.code) && e.message.trim())
+    return `${e.message.trim()} Try again, or use an app token.`;
   return errorText(error);
 }

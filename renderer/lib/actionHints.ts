@@ -8,10 +8,19 @@ export interface ActionHint {
   text: string;
 }
 
-export function actionHints({ selected, selectionBusy, emptyBlocked }: { selected: readonly TrashItem[]; selectionBusy: string | null; emptyBlocked: string | null }): ActionHint[] {
+export function actionHints({
+  selected,
+  selectionBusy,
+  emptyBlocked,
+}: {
+  selected: readonly TrashItem[];
+  selectionBusy: string | null;
+  emptyBlocked: string | null;
+}): ActionHint[] {
   const hints: ActionHint[] = [];
   if (selectionBusy) hints.push({ id: 'selection-busy', text: `Wait: ${selectionBusy}` });
-  if (selected.length > 0 && new Set(selected.map((i) => i.accountId)).size > 1) hints.push({ id: 'restore-to-reason', text: 'Restore to… takes items of one account' });
+  if (selected.length > 0 && new Set(selected.map((i) => i.accountId)).size > 1)
+    hints.push({ id: 'restore-to-reason', text: 'Restore to… takes items of one account' });
   const limits = selectionLimits(selected);
   if (limits.restoreNote) hints.push({ id: 'restore-limit', text: limits.restoreNote });
   if (limits.deleteNote) hints.push({ id: 'delete-limit', text: limits.deleteNote });

@@ -9,7 +9,13 @@ const op = (id: string, state: OperationView['state'], results: R[] = [], extra:
 
 describe('arrangeActivity', () => {
   it('puts running and resumable batches on top, then the newest finished one, and folds the rest', () => {
-    const ops = [op('a', 'done'), op('b', 'running'), op('c', 'failed', [], { resumable: true }), op('d', 'done'), op('e', 'cancelled')];
+    const ops = [
+      op('a', 'done'),
+      op('b', 'running'),
+      op('c', 'failed', [], { resumable: true }),
+      op('d', 'done'),
+      op('e', 'cancelled'),
+    ];
     const { active, latest, older } = arrangeActivity(ops);
     expect(active.map((o) => o.id)).toEqual(['b', 'c']);
     expect(latest?.id).toBe('a');
@@ -23,7 +29,9 @@ describe('arrangeActivity', () => {
 
 describe('finishedLine', () => {
   it('counts the folded batches and those with failures', () => {
-    expect(finishedLine([op('a', 'done'), op('b', 'done', [result('failed')]), op('c', 'failed')])).toBe('3 more batches finished · 2 with failures');
+    expect(finishedLine([op('a', 'done'), op('b', 'done', [result('failed')]), op('c', 'failed')])).toBe(
+      '3 more batches finished · 2 with failures',
+    );
     expect(finishedLine([op('a', 'done', [result('restored')])])).toBe('1 more batch finished');
   });
 });

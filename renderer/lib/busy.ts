@@ -31,6 +31,8 @@ export function busyReason(items: readonly { key: string }[], busy: BusyItems): 
 
 /** Why an account's trash cannot be emptied now: a batch of that account has not finished. */
 export function accountBusyReason(accountId: string, label: string, ops: readonly OperationView[]): string | null {
-  const op = ops.find((o) => o.state !== 'done' && o.state !== 'cancelled' && o.state !== 'failed' && o.accountIds.includes(accountId));
+  const op = ops.find(
+    (o) => o.state !== 'done' && o.state !== 'cancelled' && o.state !== 'failed' && o.accountIds.includes(accountId),
+  );
   return op ? `“${op.title}” is still running on ${label}` : null;
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Conflict } from '../../shared/model';
 import { choiceForAll, compareSides, DEFAULT_CHOICE, isSelectionClash } from './conflict';
 
-const conflict = (extra: Partial<Conflict> = {}, trashed: Partial<Conflict['trashed']> = {}, existing: Partial<Conflict['existing']> = {}): Conflict => ({
+const conflict = (
+  extra: Partial<Conflict> = {},
+  trashed: Partial<Conflict['trashed']> = {},
+  existing: Partial<Conflict['existing']> = {},
+): Conflict => ({
   itemKey: 'acc:1',
   name: 'Budget 2026.xlsx',
   targetPath: '/Documents/Budget 2026.xlsx',
@@ -18,20 +22,37 @@ const conflict = (extra: Partial<Conflict> = {}, trashed: Partial<Conflict['tras
 describe('compareSides', () => {
   it('a live file: says whether it was changed after the trashed one was deleted, never calls either "newer" (a change is not a deletion)', () => {
     expect(compareSides(conflict())).toEqual({ deletedLater: null, changedSince: true, larger: 'trashed' });
-    expect(compareSides(conflict({}, { size: 5, deletedAt: '2026-11-29T00:00:00Z' }))).toEqual({ deletedLater: null, changedSince: false, larger: 'existing' });
+    expect(compareSides(conflict({}, { size: 5, deletedAt: '2026-11-29T00:00:00Z' }))).toEqual({
+      deletedLater: null,
+      changedSince: false,
+      larger: 'existing',
+    });
   });
 
   it('two selected items: the one deleted later is marked (both dates are deletions)', () => {
-    expect(compareSides(conflict({ source: 'selection' }))).toMatchObject({ deletedLater: 'existing', changedSince: null });
-    expect(compareSides(conflict({ source: 'selection' }, { deletedAt: '2026-11-28T15:00:00.400Z' })).deletedLater).toBe('same');
+    expect(compareSides(conflict({ source: 'selection' }))).toMatchObject({
+      deletedLater: 'existing',
+      changedSince: null,
+    });
+    expect(
+      compareSides(conflict({ source: 'selection' }, { deletedAt: '2026-11-28T15:00:00.400Z' })).deletedLater,
+    ).toBe('same');
   });
 
   it('says "same" for equal sizes; dates within a second are no change', () => {
-    expect(compareSides(conflict({}, { size: 77, deletedAt: '2026-11-28T15:00:00.400Z' }))).toEqual({ deletedLater: null, changedSince: false, larger: 'same' });
+    expect(compareSides(conflict({}, { size: 77, deletedAt: '2026-11-28T15:00:00.400Z' }))).toEqual({
+      deletedLater: null,
+      changedSince: false,
+      larger: 'same',
+    });
   });
 
   it('marks nothing when a date or size is unknown, or for folders', () => {
-    expect(compareSides(conflict({}, { deletedAt: null, size: null }))).toEqual({ deletedLater: null, changedSince: null, larger: null });
+    expect(compareSides(conflict({}, { deletedAt: null, size: null }))).toEqual({
+      deletedLater: null,
+      changedSince: null,
+      larger: null,
+    });
     expect(compareSides(conflict({}, {}, { modifiedAt: 'garbage' })).changedSince).toBeNull();
     expect(compareSides(conflict({}, { kind: 'folder', size: 10 }, { kind: 'folder', size: 5 })).larger).toBeNull();
   });

@@ -30,7 +30,8 @@ export function compareSides(c: Pick<Conflict, 'trashed' | 'existing' | 'source'
   const known = a !== null && b !== null;
   // A selection clash: both dates are deletions. A live file: a change against a deletion, said as such.
   const selection = isSelectionClash(c);
-  const deletedLater = !selection || !known ? null : Math.abs(a - b) < SAME_TIME_MS ? 'same' : a > b ? 'trashed' : 'existing';
+  const deletedLater =
+    !selection || !known ? null : Math.abs(a - b) < SAME_TIME_MS ? 'same' : a > b ? 'trashed' : 'existing';
   const changedSince = selection || !known ? null : b - a >= SAME_TIME_MS;
   const sa = c.trashed.size;
   const sb = c.existing.size;
@@ -53,7 +54,11 @@ export const DEFAULT_CHOICE: Resolution = 'keep-both';
  * leaves rows that clash with another selected item as they are: replacing there would push a file
  * restored a moment earlier in the same batch back out, which is chosen on that row or not at all.
  */
-export function choiceForAll(c: Pick<Conflict, 'source' | 'canReplace'>, all: Resolution, current: Resolution): Resolution {
+export function choiceForAll(
+  c: Pick<Conflict, 'source' | 'canReplace'>,
+  all: Resolution,
+  current: Resolution,
+): Resolution {
   if (all !== 'replace') return all;
   if (isSelectionClash(c)) return current;
   return c.canReplace ? 'replace' : 'keep-both';

@@ -10,8 +10,12 @@ describe('errorText', () => {
   });
 
   it('keeps the message from main where it is the useful part', () => {
-    expect(errorText(new ApiError({ code: 'FORBIDDEN_SENDER', message: 'This page has no valid access token.' }))).toBe('This page has no valid access token.');
-    expect(errorText(new ApiError({ code: 'FORBIDDEN', message: 'The key lacks files:write.' }))).toMatch(/^The key lacks files:write\. The server refused/);
+    expect(errorText(new ApiError({ code: 'FORBIDDEN_SENDER', message: 'This page has no valid access token.' }))).toBe(
+      'This page has no valid access token.',
+    );
+    expect(errorText(new ApiError({ code: 'FORBIDDEN', message: 'The key lacks files:write.' }))).toMatch(
+      /^The key lacks files:write\. The server refused/,
+    );
     expect(errorText(new ApiError({ code: 'SERVER', message: 'HTTP 500 at /remote.php' }))).not.toContain('HTTP 500');
     expect(errorText(new Error('boom'))).toMatch(/inside Salvage/);
     // An interrupted batch's message says how far it got and what Resume does, once.

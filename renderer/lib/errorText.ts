@@ -7,7 +7,8 @@ import { ApiError } from '../../shared/result';
  */
 const TEXT: Record<ErrorCode, string> = {
   AUTH_FAILED: 'The server did not accept the sign-in. Sign in again with a new app password or API key.',
-  FORBIDDEN: 'The server refused: this account is not allowed to do that. Ask the server administrator for the permission.',
+  FORBIDDEN:
+    'The server refused: this account is not allowed to do that. Ask the server administrator for the permission.',
   NOT_FOUND: 'It is no longer there — someone may have restored or deleted it already. Reload the trash.',
   CONFLICT: 'Something with the same name is already there. Choose Replace, Keep both or Skip.',
   DEST_MISSING: 'The destination folder no longer exists. Pick another folder.',
@@ -28,7 +29,14 @@ const TEXT: Record<ErrorCode, string> = {
 };
 
 /** Codes whose server message is the most useful part (it names the field, the version, the reason). */
-const SHOW_MESSAGE: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN', 'INTERNAL', 'FORBIDDEN_SENDER', 'INTERRUPTED'];
+const SHOW_MESSAGE: ErrorCode[] = [
+  'UNSUPPORTED',
+  'INVALID_INPUT',
+  'FORBIDDEN',
+  'INTERNAL',
+  'FORBIDDEN_SENDER',
+  'INTERRUPTED',
+];
 /** Codes whose message from main already says what to do: shown alone. */
 const MESSAGE_ONLY: ErrorCode[] = ['UNSUPPORTED', 'INVALID_INPUT', 'FORBIDDEN_SENDER', 'INTERRUPTED'];
 
@@ -46,7 +54,8 @@ export function errorText(error: unknown): string {
 
 export function textFor(code: ErrorCode, message?: string): string {
   const base = TEXT[code] ?? TEXT.INTERNAL;
-  if (message && SHOW_MESSAGE.includes(code) && !base.includes(message)) return MESSAGE_ONLY.includes(code) ? message : `${message} ${base}`;
+  if (message && SHOW_MESSAGE.includes(code) && !base.includes(message))
+    return MESSAGE_ONLY.includes(code) ? message : `${message} ${base}`;
   return base;
 }
 

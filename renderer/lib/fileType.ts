@@ -1,7 +1,19 @@
 import type { TrashItem } from '../../shared/model';
 
 /** What the type filter and the icons group files into. */
-export const FILE_TYPES = ['folder', 'document', 'spreadsheet', 'presentation', 'pdf', 'image', 'video', 'audio', 'archive', 'code', 'other'] as const;
+export const FILE_TYPES = [
+  'folder',
+  'document',
+  'spreadsheet',
+  'presentation',
+  'pdf',
+  'image',
+  'video',
+  'audio',
+  'archive',
+  'code',
+  'other',
+] as const;
 export type FileType = (typeof FILE_TYPES)[number];
 
 export const FILE_TYPE_LABELS: Record<FileType, string> = {

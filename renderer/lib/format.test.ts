@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { countAndSize, dateFormats, daysLeft, describeItems, formatBytes, formatDateTime, formatDaysLeft, formatExact, formatExactBytes, formatRelative, formatSizeExact, plural } from './format';
+import {
+  countAndSize,
+  dateFormats,
+  daysLeft,
+  describeItems,
+  formatBytes,
+  formatDateTime,
+  formatDaysLeft,
+  formatExact,
+  formatExactBytes,
+  formatRelative,
+  formatSizeExact,
+  plural,
+} from './format';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -52,7 +65,9 @@ describe('exact dates and sizes', () => {
     expect(plain(formatDateTime(t, dateFormats('en-US')))).toBe('Nov 28, 2026, 2:02 PM');
     expect(plain(formatExact(t, dateFormats('en-US')))).toBe('Nov 28, 2026, 2:02:09 PM');
     expect(formatDateTime(new Date(2026, 0, 5, 9, 7).toISOString(), dateFormats('en-GB'))).toBe('5 Jan 2026, 09:07');
-    expect(formatDateTime(t)).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(t)));
+    expect(formatDateTime(t)).toBe(
+      new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(t)),
+    );
     expect(formatDateTime(null)).toBe('unknown');
     expect(formatDateTime('not a date')).toBe('unknown');
   });

@@ -6,7 +6,5 @@
 export function naturalKey(s: string): string {
   // eslint-disable-next-line no-control-regex -- ASCII names skip the (slow) Unicode normalisation
   const plain = /^[\x00-\x7f]*$/.test(s) ? s : s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return plain
-    .toLowerCase()
-    .replace(/\d+/g, (d) => (d.length < 16 ? d.padStart(16, '0') : d));
+  return plain.toLowerCase().replace(/\d+/g, (d) => (d.length < 16 ? d.padStart(16, '0') : d));
 }

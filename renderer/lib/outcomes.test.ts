@@ -37,16 +37,27 @@ const op = (extra: Partial<OperationView> = {}): OperationView => ({
 
 describe('summarise', () => {
   it('restores: problems first, then what changed', () => {
-    expect(summarise(op({ results: [result('a', 'restored'), result('b', 'failed'), result('c', 'restored'), result('d', 'skipped')] }))).toBe('1 failed, 2 restored, 1 skipped');
+    expect(
+      summarise(
+        op({
+          results: [result('a', 'restored'), result('b', 'failed'), result('c', 'restored'), result('d', 'skipped')],
+        }),
+      ),
+    ).toBe('1 failed, 2 restored, 1 skipped');
     expect(summarise(op({ results: [] }))).toBe('Nothing to do');
   });
 
   it('undo: trashed and reverted items read as moved back, kept ones as left in place', () => {
-    const undo = (outcomes: ItemResult['outcome'][]) => op({ kind: 'undo', results: outcomes.map((o, i) => result(`f${i}`, o)) });
+    const undo = (outcomes: ItemResult['outcome'][]) =>
+      op({ kind: 'undo', results: outcomes.map((o, i) => result(`f${i}`, o)) });
     expect(summarise(undo(['trashed', 'trashed']))).toBe('2 moved back to the trash');
     expect(summarise(undo(['reverted']))).toBe('1 moved back to the trash; the file it replaced is back');
-    expect(summarise(undo(['reverted', 'reverted']))).toBe('2 moved back to the trash; the files they replaced are back');
-    expect(summarise(undo(['trashed', 'reverted', 'trashed']))).toBe('3 moved back to the trash (1 replaced file is back)');
+    expect(summarise(undo(['reverted', 'reverted']))).toBe(
+      '2 moved back to the trash; the files they replaced are back',
+    );
+    expect(summarise(undo(['trashed', 'reverted', 'trashed']))).toBe(
+      '3 moved back to the trash (1 replaced file is back)',
+    );
     expect(summarise(undo(['trashed', 'kept', 'failed']))).toBe('1 failed, 1 left in place, 1 moved back to the trash');
     // An undo reported the older way ('deleted') still reads right, and is not counted twice.
     expect(summarise(undo(['deleted', 'trashed']))).toBe('2 moved back to the trash');
@@ -63,7 +74,14 @@ describe('summarise', () => {
 describe('undo toast', () => {
   it('names the one restored file, or counts only the items actually put back', () => {
     expect(toastText(op())).toBe('Restored Budget 2026.xlsx');
-    const mixed = [result('a', 'restored'), result('b', 'renamed'), result('c', 'replaced'), result('d', 'merged'), result('e', 'skipped'), result('f', 'failed')];
+    const mixed = [
+      result('a', 'restored'),
+      result('b', 'renamed'),
+      result('c', 'replaced'),
+      result('d', 'merged'),
+      result('e', 'skipped'),
+      result('f', 'failed'),
+    ];
     expect(toastText(op({ results: mixed }))).toBe('Restored 4 items');
     expect(toastText(op({ results: [result('a', 'skipped'), result('b', 'renamed')] }))).toBe('Restored b');
   });

@@ -3,13 +3,25 @@ import { trashItem } from '../actions/testing';
 import { selectionLimits } from './restrictions';
 
 const viewer = 'You are a viewer of Board: only its managers and editors can restore from its trash.';
-const board = { ...trashItem('a', 'minutes.pdf'), cannotRestore: viewer, cannotDelete: 'You are a viewer of Board: only its managers can delete from its trash.' };
-const spec = { ...trashItem('a', 'api.md'), cannotDelete: 'You are an editor of Engineering: only its managers can delete from its trash.' };
+const board = {
+  ...trashItem('a', 'minutes.pdf'),
+  cannotRestore: viewer,
+  cannotDelete: 'You are a viewer of Board: only its managers can delete from its trash.',
+};
+const spec = {
+  ...trashItem('a', 'api.md'),
+  cannotDelete: 'You are an editor of Engineering: only its managers can delete from its trash.',
+};
 const plan = trashItem('a', 'plan.pdf');
 
 describe('selection limits (oCIS roles)', () => {
   it('nothing left out: no notes', () => {
-    expect(selectionLimits([plan])).toEqual({ restorable: [plan], deletable: [plan], restoreNote: null, deleteNote: null });
+    expect(selectionLimits([plan])).toEqual({
+      restorable: [plan],
+      deletable: [plan],
+      restoreNote: null,
+      deleteNote: null,
+    });
   });
   it("one viewer's item alone: cannot be restored, with the reason", () => {
     const l = selectionLimits([board]);
@@ -21,6 +33,8 @@ describe('selection limits (oCIS roles)', () => {
     expect(l.restorable).toEqual([plan, spec]);
     expect(l.restoreNote).toBe(`1 of 3 cannot be restored and are left out: ${viewer}`);
     expect(l.deletable).toEqual([plan]);
-    expect(l.deleteNote).toMatch(/^2 of 3 cannot be deleted and are left out: You are a viewer of Board.*\(and 1 more reason\)$/);
+    expect(l.deleteNote).toMatch(
+      /^2 of 3 cannot be deleted and are left out: You are a viewer of Board.*\(and 1 more reason\)$/,
+    );
   });
 });

@@ -9,11 +9,20 @@ export interface SelectionLimits {
   deleteNote: string | null;
 }
 
-function note(selected: readonly TrashItem[], blocked: readonly TrashItem[], reasonOf: (i: TrashItem) => string, verb: string): string | null {
+function note(
+  selected: readonly TrashItem[],
+  blocked: readonly TrashItem[],
+  reasonOf: (i: TrashItem) => string,
+  verb: string,
+): string | null {
   if (blocked.length === 0) return null;
   const reasons = [...new Set(blocked.map(reasonOf))];
-  const why = reasons.length === 1 ? reasons[0]! : `${reasons[0]!} (and ${reasons.length - 1} more reason${reasons.length === 2 ? '' : 's'})`;
-  if (blocked.length === selected.length) return selected.length === 1 ? `Cannot be ${verb}: ${why}` : `None of these can be ${verb}: ${why}`;
+  const why =
+    reasons.length === 1
+      ? reasons[0]!
+      : `${reasons[0]!} (and ${reasons.length - 1} more reason${reasons.length === 2 ? '' : 's'})`;
+  if (blocked.length === selected.length)
+    return selected.length === 1 ? `Cannot be ${verb}: ${why}` : `None of these can be ${verb}: ${why}`;
   return `${blocked.length} of ${selected.length} cannot be ${verb} and are left out: ${why}`;
 }
 

@@ -29,7 +29,13 @@ export interface Modifiers {
 }
 
 /** A mouse click on a row. */
-export function click(sel: Selection, keys: readonly string[], index: ViewIndex, key: string, mods: Modifiers = {}): Selection {
+export function click(
+  sel: Selection,
+  keys: readonly string[],
+  index: ViewIndex,
+  key: string,
+  mods: Modifiers = {},
+): Selection {
   if (mods.shift) {
     const anchor = sel.anchor !== null && index.has(sel.anchor) ? sel.anchor : key;
     const range = rangeKeys(keys, index.get(anchor)!, index.get(key)!);
@@ -87,7 +93,11 @@ export class ViewKeys implements ReadonlySet<string> {
 
 /** Selects every row of the view; with the view's index, in O(1) (see ViewKeys). */
 export function selectAll(sel: Selection, keys: readonly string[], index?: ViewIndex): Selection {
-  return { selected: index ? new ViewKeys(keys, index) : new Set(keys), anchor: sel.anchor ?? keys[0] ?? null, focus: sel.focus ?? keys[0] ?? null };
+  return {
+    selected: index ? new ViewKeys(keys, index) : new Set(keys),
+    anchor: sel.anchor ?? keys[0] ?? null,
+    focus: sel.focus ?? keys[0] ?? null,
+  };
 }
 
 export const clear = (sel: Selection): Selection => ({ selected: new Set(), anchor: null, focus: sel.focus });
@@ -133,12 +143,22 @@ export function toggleFocused(sel: Selection): Selection {
  * A marquee covering rows `from`..`to` (inclusive, any order). `base` is the selection when the
  * drag began: kept and added to when the toggle modifier was held, dropped otherwise.
  */
-export function marquee(base: Selection, keys: readonly string[], from: number, to: number, additive: boolean): Selection {
-  if (keys.length === 0 || from < 0 && to < 0) return additive ? base : { ...emptySelection };
+export function marquee(
+  base: Selection,
+  keys: readonly string[],
+  from: number,
+  to: number,
+  additive: boolean,
+): Selection {
+  if (keys.length === 0 || (from < 0 && to < 0)) return additive ? base : { ...emptySelection };
   const range = rangeKeys(keys, from, to);
   const selected = additive ? new Set([...base.selected, ...range]) : new Set(range);
   const anchorIndex = Math.max(0, Math.min(keys.length - 1, from));
-  return { selected, anchor: keys[anchorIndex] ?? null, focus: keys[Math.max(0, Math.min(keys.length - 1, to))] ?? null };
+  return {
+    selected,
+    anchor: keys[anchorIndex] ?? null,
+    focus: keys[Math.max(0, Math.min(keys.length - 1, to))] ?? null,
+  };
 }
 
 /** Drops keys that are no longer in the data (restored, deleted). Keeps everything else. */
@@ -156,4 +176,5 @@ export function prune(sel: Selection, exists: (key: string) => boolean): Selecti
 }
 
 /** The selected keys that are in the view, in view order. */
-export const selectedInView = (sel: Selection, keys: readonly string[]): string[] => keys.filter((k) => sel.selected.has(k));
+export const selectedInView = (sel: Selection, keys: readonly string[]): string[] =>
+  keys.filter((k) => sel.selected.has(k));

@@ -25,7 +25,11 @@ export function restoreShortcut(mac: boolean): Shortcut {
   return {
     label: mac ? '⌘⇧R' : 'Ctrl+Shift+R',
     aria: mac ? 'Meta+Shift+R' : 'Control+Shift+R',
-    matches: (e) => e.key.toLowerCase() === 'r' && e.shiftKey && !e.altKey && (mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey),
+    matches: (e) =>
+      e.key.toLowerCase() === 'r' &&
+      e.shiftKey &&
+      !e.altKey &&
+      (mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey),
   };
 }
 

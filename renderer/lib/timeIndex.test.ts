@@ -14,7 +14,12 @@ describe('the timeline index', () => {
     const base = Date.parse('2026-01-01T00:00:00Z');
     const items = Array.from({ length: 3000 }, (_, i) => ({
       accountId: ['a', 'b', 'c'][i % 3]!,
-      deletedAt: i % 97 === 0 ? null : i % 89 === 0 ? 'not a date' : new Date(base + Math.floor(rnd() * 90 * 86_400_000 / 60_000) * 60_000).toISOString(),
+      deletedAt:
+        i % 97 === 0
+          ? null
+          : i % 89 === 0
+            ? 'not a date'
+            : new Date(base + Math.floor((rnd() * 90 * 86_400_000) / 60_000) * 60_000).toISOString(),
       size: i % 13 === 0 ? null : Math.floor(rnd() * 1e6),
     }));
     const index = buildTimeIndex(items);

@@ -63,7 +63,10 @@ function rank(times: Float64Array, t: number, inclusive = false): number {
 }
 
 /** Deletions per bin over [from, to], per account, by count or bytes: binDeletions' answer, from the index. */
-export function binIndex(index: TimeIndex, opts: { from: number; to: number; bins: number; by: 'count' | 'bytes' }): Bins {
+export function binIndex(
+  index: TimeIndex,
+  opts: { from: number; to: number; bins: number; by: 'count' | 'bytes' },
+): Bins {
   const bins = Math.max(1, Math.floor(opts.bins));
   const step = Math.max(0, opts.to - opts.from) / bins;
   const byAccount: Record<string, number[]> = {};

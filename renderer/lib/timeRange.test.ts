@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { DATES, dateFormats } from './format';
-import { binsFor, binsRange, DAY, extentOf, formatBar, formatRange, formatStep, fromLocalInput, HOUR, initialView, MINUTE, pan, snapToBins, stepFor, toLocalInput, YEAR, zoom } from './timeRange';
+import {
+  binsFor,
+  binsRange,
+  DAY,
+  extentOf,
+  formatBar,
+  formatRange,
+  formatStep,
+  fromLocalInput,
+  HOUR,
+  initialView,
+  MINUTE,
+  pan,
+  snapToBins,
+  stepFor,
+  toLocalInput,
+  YEAR,
+  zoom,
+} from './timeRange';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
 
@@ -28,7 +46,9 @@ describe('time ranges of the timeline', () => {
 
   it('finds the extent of the deletions, skipping items without a time', () => {
     expect(extentOf([{ deletedAt: null }, { deletedAt: 'garbage' }])).toBeNull();
-    expect(extentOf([{ deletedAt: '2026-01-02T00:00:00Z' }, { deletedAt: null }, { deletedAt: '2025-12-01T00:00:00Z' }])).toEqual({
+    expect(
+      extentOf([{ deletedAt: '2026-01-02T00:00:00Z' }, { deletedAt: null }, { deletedAt: '2025-12-01T00:00:00Z' }]),
+    ).toEqual({
       from: Date.parse('2025-12-01T00:00:00Z'),
       to: Date.parse('2026-01-02T00:00:00Z'),
     });
@@ -49,7 +69,9 @@ describe('time ranges of the timeline', () => {
     const z = zoom(v, 0.5, 2 * HOUR, YEAR);
     expect(z.to - z.from).toBe(5 * HOUR);
     expect((2 * HOUR - z.from) / (z.to - z.from)).toBeCloseTo(0.2); // the anchor stays where it was on screen
-    expect(zoom({ from: 0, to: 2 * HOUR }, 0.1, HOUR, YEAR).to - zoom({ from: 0, to: 2 * HOUR }, 0.1, HOUR, YEAR).from).toBe(HOUR);
+    expect(
+      zoom({ from: 0, to: 2 * HOUR }, 0.1, HOUR, YEAR).to - zoom({ from: 0, to: 2 * HOUR }, 0.1, HOUR, YEAR).from,
+    ).toBe(HOUR);
     const out = zoom({ from: 0, to: 200 * DAY }, 4, 100 * DAY, YEAR);
     expect(out.to - out.from).toBe(YEAR);
     expect(pan(v, -0.5)).toEqual({ from: -5 * HOUR, to: 5 * HOUR });
@@ -80,10 +102,14 @@ describe('time ranges of the timeline', () => {
     expect(plain(formatRange(minutes, us))).toBe('Nov 28, 2026, 2:02 – 2:05 PM');
     expect(plain(formatRange({ from: local(2026, 11, 1), to: local(2026, 11, 29) - 1 }, gb))).toBe('1 – 28 Nov 2026');
     expect(plain(formatRange({ from: local(2026, 11, 28), to: local(2026, 11, 29) - 1 }, gb))).toBe('28 Nov 2026');
-    expect(plain(formatRange({ from: local(2026, 11, 27, 9), to: local(2026, 11, 28, 17, 30) }, gb))).toBe('27 Nov 2026, 09:00 – 28 Nov 2026, 17:30');
+    expect(plain(formatRange({ from: local(2026, 11, 27, 9), to: local(2026, 11, 28, 17, 30) }, gb))).toBe(
+      '27 Nov 2026, 09:00 – 28 Nov 2026, 17:30',
+    );
     expect(plain(formatRange({ from: local(2026, 11, 27, 9), to: Infinity }, gb))).toBe('Since 27 Nov 2026, 09:00');
     expect(plain(formatRange({ from: -Infinity, to: local(2026, 11, 27, 9) }, us))).toBe('Until Nov 27, 2026, 9:00 AM');
-    expect(plain(formatRange({ from: local(2026, 11, 28, 14, 3), to: local(2026, 11, 28, 14, 3) + 59_999 }, gb))).toBe('28 Nov 2026, 14:03');
+    expect(plain(formatRange({ from: local(2026, 11, 28, 14, 3), to: local(2026, 11, 28, 14, 3) + 59_999 }, gb))).toBe(
+      '28 Nov 2026, 14:03',
+    );
     expect(plain(formatBar(local(2026, 11, 28, 14, 0), 15 * MINUTE, gb))).toBe('28 Nov 2026, 14:00–14:15');
     expect(plain(formatBar(local(2026, 11, 28, 14, 3), MINUTE, gb))).toBe('28 Nov 2026, 14:03');
     expect(plain(formatBar(local(2026, 11, 28), 2 * DAY, gb))).toBe('28 – 29 Nov 2026');

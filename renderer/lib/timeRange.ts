@@ -19,7 +19,24 @@ export const MIN_SPAN = HOUR;
 export const YEAR = 365 * DAY;
 
 /** Bin widths the timeline uses, smallest first: each reads as a round amount of time. */
-export const STEPS = [MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY];
+export const STEPS = [
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+];
 
 /** The smallest round step that cuts `span` into at most `maxBins` bins. */
 export function stepFor(span: number, maxBins: number): number {
@@ -126,7 +143,13 @@ export function fromLocalInput(value: string, end = false): number {
   if (!m) return NaN;
   const [, y, mo, d, h, mi] = m;
   const dateOnly = h === undefined;
-  const t = new Date(Number(y), Number(mo) - 1, Number(d), dateOnly ? 0 : Number(h), dateOnly ? 0 : Number(mi)).getTime();
+  const t = new Date(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    dateOnly ? 0 : Number(h),
+    dateOnly ? 0 : Number(mi),
+  ).getTime();
   if (!end) return t;
   return t + (dateOnly ? DAY : MINUTE) - 1;
 }

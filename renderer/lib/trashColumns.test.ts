@@ -26,9 +26,19 @@ const item = (k: number): TrashItem => ({
   parentId: null,
 });
 const items = Array.from({ length: N }, (_, k) => item(k));
-const accounts = new Map(items.map((i, k) => [i.accountId, { id: i.accountId, label: `Account ${k + 1}` } as AccountView]));
+const accounts = new Map(
+  items.map((i, k) => [i.accountId, { id: i.accountId, label: `Account ${k + 1}` } as AccountView]),
+);
 /** One more item that knows nothing: no size, dates or account. */
-const unknown: TrashItem = { ...item(N), key: 'x:unknown', accountId: 'x', name: 'file 99', size: null, deletedAt: null, expiresAt: null };
+const unknown: TrashItem = {
+  ...item(N),
+  key: 'x:unknown',
+  accountId: 'x',
+  name: 'file 99',
+  size: null,
+  deletedAt: null,
+  expiresAt: null,
+};
 
 const sortable = COLUMNS.filter(isSortable);
 const order = (column: (typeof sortable)[number]['id'], direction: 'asc' | 'desc', list = items) =>

@@ -49,7 +49,14 @@ export interface ColumnDef {
 const time = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
 const DEFS = [
-  { id: 'name', label: 'Name', track: { min: 150, grow: 3 }, taggedGrow: 1, hidePriority: 0, sort: { key: { by: 'name' }, first: 'asc' } },
+  {
+    id: 'name',
+    label: 'Name',
+    track: { min: 150, grow: 3 },
+    taggedGrow: 1,
+    hidePriority: 0,
+    sort: { key: { by: 'name' }, first: 'asc' },
+  },
   {
     id: 'originalFolder',
     label: 'Original location',
@@ -58,17 +65,39 @@ const DEFS = [
     hidePriority: 0,
     sort: { key: { by: 'text', key: (i) => naturalKey(i.originalFolder) }, first: 'asc' },
   },
-  { id: 'deletedAt', label: 'Deleted', track: { px: 120 }, hidePriority: 0, sort: { key: { by: 'number', key: (i) => time(i.deletedAt) }, first: 'desc' } },
-  { id: 'size', label: 'Size', track: { px: 80 }, hidePriority: 0, align: 'end', sort: { key: { by: 'number', key: (i) => i.size ?? NaN }, first: 'desc' } },
+  {
+    id: 'deletedAt',
+    label: 'Deleted',
+    track: { px: 120 },
+    hidePriority: 0,
+    sort: { key: { by: 'number', key: (i) => time(i.deletedAt) }, first: 'desc' },
+  },
+  {
+    id: 'size',
+    label: 'Size',
+    track: { px: 80 },
+    hidePriority: 0,
+    align: 'end',
+    sort: { key: { by: 'number', key: (i) => i.size ?? NaN }, first: 'desc' },
+  },
   {
     id: 'account',
     label: 'Account',
     track: { min: 150, grow: 1.4 },
     hidePriority: 2,
     allAccountsOnly: true,
-    sort: { key: { by: 'text', key: (i, accounts) => naturalKey(accounts.get(i.accountId)?.label ?? '') }, first: 'asc' },
+    sort: {
+      key: { by: 'text', key: (i, accounts) => naturalKey(accounts.get(i.accountId)?.label ?? '') },
+      first: 'asc',
+    },
   },
-  { id: 'expiresAt', label: 'Deleted for good', track: { px: 135 }, hidePriority: 1, sort: { key: { by: 'number', key: (i) => time(i.expiresAt) }, first: 'asc' } },
+  {
+    id: 'expiresAt',
+    label: 'Deleted for good',
+    track: { px: 135 },
+    hidePriority: 1,
+    sort: { key: { by: 'number', key: (i) => time(i.expiresAt) }, first: 'asc' },
+  },
 ] as const satisfies readonly ColumnDef[];
 
 type Def = (typeof DEFS)[number];
@@ -89,7 +118,10 @@ export type SortColumn = Extract<Def, { sort: ColumnSort }>['id'] | keyof typeof
 
 export const isSortable = (c: Column): c is Column & { id: SortColumn; sort: ColumnSort } => c.sort !== undefined;
 
-const SORTS: ReadonlyMap<string, ColumnSort> = new Map([...COLUMNS.filter(isSortable).map((c) => [c.id, c.sort] as const), ...Object.entries(SORT_ONLY)]);
+const SORTS: ReadonlyMap<string, ColumnSort> = new Map([
+  ...COLUMNS.filter(isSortable).map((c) => [c.id, c.sort] as const),
+  ...Object.entries(SORT_ONLY),
+]);
 
 /** How `column` sorts. */
 export const sortOf = (column: SortColumn): ColumnSort => SORTS.get(column)!;

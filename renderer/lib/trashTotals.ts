@@ -8,7 +8,9 @@ import { formatBytes, formatCount, plural } from './format';
  */
 
 /** What these totals read of an item. */
-export type TotalsItem = { size: number | null; kind: 'file' | 'folder' } & Partial<Pick<TrashItem, 'cannotDelete' | 'originalFolder' | 'name'>>;
+export type TotalsItem = { size: number | null; kind: 'file' | 'folder' } & Partial<
+  Pick<TrashItem, 'cannotDelete' | 'originalFolder' | 'name'>
+>;
 
 /** One account's listing query as react-query gives it (only the parts used here). */
 export interface ListingQuery {
@@ -54,7 +56,9 @@ export function spaceOf(item: Pick<TrashItem, 'originalFolder'>): string | null 
 }
 
 /** What an Empty of these loaded items leaves out, per reason, and what it deletes, per space. */
-function tallyScope(items: readonly TotalsItem[]): Pick<AccountTotals, 'leftOut' | 'spaces' | 'folders'> & { deletable: TotalsItem[] } {
+function tallyScope(
+  items: readonly TotalsItem[],
+): Pick<AccountTotals, 'leftOut' | 'spaces' | 'folders'> & { deletable: TotalsItem[] } {
   const leftOut = new Map<string, number>();
   const spaces = new Map<string, number>();
   const deletable: TotalsItem[] = [];
@@ -81,7 +85,9 @@ function tallyScope(items: readonly TotalsItem[]): Pick<AccountTotals, 'leftOut'
 }
 
 /** What some items weigh: the sum of the sizes the server gave, and how many it gave none for. */
-function tallySizes(items: readonly { size: number | null; kind: 'file' | 'folder' }[]): Pick<AccountTotals, 'knownBytes' | 'unknownSizes' | 'unknownAreFolders'> {
+function tallySizes(
+  items: readonly { size: number | null; kind: 'file' | 'folder' }[],
+): Pick<AccountTotals, 'knownBytes' | 'unknownSizes' | 'unknownAreFolders'> {
   let knownBytes = 0;
   let unknownSizes = 0;
   let unknownAreFolders = true;
@@ -98,7 +104,13 @@ function tallySizes(items: readonly { size: number | null; kind: 'file' | 'folde
 export function accountTotals(q: ListingQuery): AccountTotals {
   const items = q.data?.items ?? [];
   const complete = Boolean(q.data?.complete);
-  const state = q.isError ? 'error' : complete ? 'complete' : q.data && (items.length > 0 || q.data.total !== null) ? 'loading' : 'waiting';
+  const state = q.isError
+    ? 'error'
+    : complete
+      ? 'complete'
+      : q.data && (items.length > 0 || q.data.total !== null)
+        ? 'loading'
+        : 'waiting';
   const count = complete ? items.length : q.isError ? null : (q.data?.total ?? null);
   const { deletable, ...scope } = tallyScope(items);
   return { state, loaded: items.length, count, ...tallySizes(deletable), ...scope };
@@ -107,13 +119,16 @@ export function accountTotals(q: ListingQuery): AccountTotals {
 /** How many items an Empty leaves out (of those loaded). */
 export const leftOutCount = (t: Pick<AccountTotals, 'leftOut'>) => t.leftOut.reduce((n, l) => n + l.count, 0);
 /** How many items an Empty deletes: the count less what it leaves out; null while unknown. */
-export const deletableCount = (t: Pick<AccountTotals, 'count' | 'leftOut'>) => (t.count === null ? null : t.count - leftOutCount(t));
+export const deletableCount = (t: Pick<AccountTotals, 'count' | 'leftOut'>) =>
+  t.count === null ? null : t.count - leftOutCount(t);
 
 /** An account has answered once its listing is complete or failed. */
 export const answered = (t: AccountTotals) => t.state === 'complete' || t.state === 'error';
 
 /** "1.2 GB", "1.2 GB + 3 folders of unknown size", "size unknown". Unknown sizes never count as 0. */
-export function sizeText(t: Pick<AccountTotals, 'knownBytes' | 'unknownSizes' | 'unknownAreFolders' | 'loaded'>): string {
+export function sizeText(
+  t: Pick<AccountTotals, 'knownBytes' | 'unknownSizes' | 'unknownAreFolders' | 'loaded'>,
+): string {
   if (t.unknownSizes === 0) return formatBytes(t.knownBytes);
   if (t.unknownSizes === t.loaded) return 'size unknown';
   return `${formatBytes(t.knownBytes)} + ${plural(t.unknownSizes, t.unknownAreFolders ? 'folder' : 'item')} of unknown size`;
@@ -127,11 +142,17 @@ export function accountLines(t: AccountTotals): { count: string; detail: string 
     case 'error':
       return { count: 'count unknown', detail: 'its trash could not be loaded' };
     case 'loading':
-      return { count: t.count !== null ? plural(t.count, 'item') : 'count unknown', detail: `still loading, ${formatCount(t.loaded)} so far` };
+      return {
+        count: t.count !== null ? plural(t.count, 'item') : 'count unknown',
+        detail: `still loading, ${formatCount(t.loaded)} so far`,
+      };
     case 'complete': {
       if (t.loaded === 0) return { count: 'already empty', detail: '' };
       const n = t.loaded - leftOutCount(t);
-      return { count: n === 0 ? 'nothing it may delete' : plural(n, 'item'), detail: n === 0 ? '' : sizeText({ ...t, loaded: n }) };
+      return {
+        count: n === 0 ? 'nothing it may delete' : plural(n, 'item'),
+        detail: n === 0 ? '' : sizeText({ ...t, loaded: n }),
+      };
     }
   }
 }
@@ -206,7 +227,11 @@ export function oneAccountEmptyMessage(label: string, t: AccountTotals): string 
 
 /** "It holds 3 folders: each goes with everything in it." — what deleting folders from the trash means. */
 export const foldersNote = (folders: number): string | null =>
-  folders === 0 ? null : folders === 1 ? 'That includes a folder, with everything in it.' : `That includes ${plural(folders, 'folder')}, each with everything in it.`;
+  folders === 0
+    ? null
+    : folders === 1
+      ? 'That includes a folder, with everything in it.'
+      : `That includes ${plural(folders, 'folder')}, each with everything in it.`;
 
 /** "2 items of Board are left out: You are an editor of Board: …" — one line per reason. */
 export const leftOutText = (l: LeftOut): string => `${plural(l.count, 'item')} left out: ${l.reason}`;
@@ -214,7 +239,12 @@ export const leftOutText = (l: LeftOut): string => `${plural(l.count, 'item')} l
 /** Loading progress of the accounts in view, for the status bar. */
 export function loadProgress(list: readonly AccountTotals[]) {
   const waiting = list.filter((t) => !answered(t)).length;
-  return { accounts: list.length, waiting, failed: list.filter((t) => t.state === 'error').length, complete: waiting === 0 };
+  return {
+    accounts: list.length,
+    waiting,
+    failed: list.filter((t) => t.state === 'error').length,
+    complete: waiting === 0,
+  };
 }
 
 /** The size of some items as sizeText words it: what the server gave, and how many it gave none for (folders on DocSpace). */
@@ -227,16 +257,25 @@ export function sizeOfItems(items: readonly { size: number | null; kind: 'file' 
  * loaded so far and what is still coming. `shownSize` words the shown items' size (sizeOfItems),
  * so folders of unknown size never read as "0 B".
  */
-export function statusCountText(p: { totals: readonly AccountTotals[]; shown: number; shownBytes: number; shownSize?: string; loadedItems: number; filtered: boolean }): string {
+export function statusCountText(p: {
+  totals: readonly AccountTotals[];
+  shown: number;
+  shownBytes: number;
+  shownSize?: string;
+  loadedItems: number;
+  filtered: boolean;
+}): string {
   const progress = loadProgress(p.totals);
   const ofAll = p.filtered ? ` (of ${formatCount(p.loadedItems)}${progress.complete ? '' : ' loaded'})` : '';
   if (progress.complete) return `${plural(p.shown, 'item')} · ${p.shownSize ?? formatBytes(p.shownBytes)}${ofAll}`;
   if (p.loadedItems === 0) return 'Loading the trash…';
   let rest: string;
-  if (progress.accounts > 1) rest = `still loading ${formatCount(progress.waiting)} of ${plural(progress.accounts, 'account')}…`;
+  if (progress.accounts > 1)
+    rest = `still loading ${formatCount(progress.waiting)} of ${plural(progress.accounts, 'account')}…`;
   else {
     const total = p.totals[0]?.count ?? null;
-    rest = total !== null && total > p.loadedItems ? `${formatCount(total)} in the trash, still loading…` : 'still loading…';
+    rest =
+      total !== null && total > p.loadedItems ? `${formatCount(total)} in the trash, still loading…` : 'still loading…';
   }
   return `${plural(p.shown, 'item')} so far${ofAll} · ${rest}`;
 }

@@ -35,20 +35,45 @@ const accounts = new Map();
 
 describe('filter and sort', () => {
   it('sorts names naturally, both ways', () => {
-    expect(sortItems(items, { column: 'name', direction: 'asc' }, accounts).map((i) => i.name)).toEqual(['cat.JPG', 'Photos', 'report 9.pdf', 'report 10.pdf']);
-    expect(sortItems(items, { column: 'name', direction: 'desc' }, accounts).map((i) => i.name)).toEqual(['report 10.pdf', 'report 9.pdf', 'Photos', 'cat.JPG']);
+    expect(sortItems(items, { column: 'name', direction: 'asc' }, accounts).map((i) => i.name)).toEqual([
+      'cat.JPG',
+      'Photos',
+      'report 9.pdf',
+      'report 10.pdf',
+    ]);
+    expect(sortItems(items, { column: 'name', direction: 'desc' }, accounts).map((i) => i.name)).toEqual([
+      'report 10.pdf',
+      'report 9.pdf',
+      'Photos',
+      'cat.JPG',
+    ]);
   });
 
   it('puts unknown sizes and dates last in either direction', () => {
-    expect(sortItems(items, { column: 'size', direction: 'desc' }, accounts).map((i) => i.name)).toEqual(['Photos', 'report 10.pdf', 'cat.JPG', 'report 9.pdf']);
+    expect(sortItems(items, { column: 'size', direction: 'desc' }, accounts).map((i) => i.name)).toEqual([
+      'Photos',
+      'report 10.pdf',
+      'cat.JPG',
+      'report 9.pdf',
+    ]);
     expect(sortItems(items, { column: 'size', direction: 'asc' }, accounts).at(-1)!.name).toBe('report 9.pdf');
     expect(sortItems(items, { column: 'deletedAt', direction: 'asc' }, accounts).at(-1)!.name).toBe('Photos');
     expect(sortItems(items, { column: 'deletedAt', direction: 'desc' }, accounts)[0]!.name).toBe('cat.JPG');
   });
 
   it('sorts by type, a sort that is no column: folders first, then by extension, names within', () => {
-    expect(sortItems(items, { column: 'type', direction: 'asc' }, accounts).map((i) => i.name)).toEqual(['Photos', 'cat.JPG', 'report 9.pdf', 'report 10.pdf']);
-    expect(sortItems(items, { column: 'type', direction: 'desc' }, accounts).map((i) => i.name)).toEqual(['report 9.pdf', 'report 10.pdf', 'cat.JPG', 'Photos']);
+    expect(sortItems(items, { column: 'type', direction: 'asc' }, accounts).map((i) => i.name)).toEqual([
+      'Photos',
+      'cat.JPG',
+      'report 9.pdf',
+      'report 10.pdf',
+    ]);
+    expect(sortItems(items, { column: 'type', direction: 'desc' }, accounts).map((i) => i.name)).toEqual([
+      'report 9.pdf',
+      'report 10.pdf',
+      'cat.JPG',
+      'Photos',
+    ]);
   });
 
   it('groups by original folder, sorting within each group', () => {
@@ -60,14 +85,26 @@ describe('filter and sort', () => {
   it('filters by text (name or folder), type, date range and folder', () => {
     expect(filterItems(items, { ...noFilters, text: 'REPORT' })).toHaveLength(2);
     expect(filterItems(items, { ...noFilters, text: 'archive' }).map((i) => i.name)).toEqual(['report 9.pdf']);
-    expect(filterItems(items, { ...noFilters, types: new Set(['image'] as const) }).map((i) => i.name)).toEqual(['cat.JPG']);
-    expect(filterItems(items, { ...noFilters, types: new Set(['folder'] as const) }).map((i) => i.name)).toEqual(['Photos']);
-    const range = { from: new Date('2026-06-02T00:00:00').getTime(), to: new Date('2026-06-12T23:59:59.999').getTime() };
-    expect(filterItems(items, { ...noFilters, deleted: range }).map((i) => i.name)).toEqual(['report 9.pdf', 'cat.JPG']);
+    expect(filterItems(items, { ...noFilters, types: new Set(['image'] as const) }).map((i) => i.name)).toEqual([
+      'cat.JPG',
+    ]);
+    expect(filterItems(items, { ...noFilters, types: new Set(['folder'] as const) }).map((i) => i.name)).toEqual([
+      'Photos',
+    ]);
+    const range = {
+      from: new Date('2026-06-02T00:00:00').getTime(),
+      to: new Date('2026-06-12T23:59:59.999').getTime(),
+    };
+    expect(filterItems(items, { ...noFilters, deleted: range }).map((i) => i.name)).toEqual([
+      'report 9.pdf',
+      'cat.JPG',
+    ]);
     // Both ends are inclusive to the millisecond (the timeline selects ranges as short as a minute).
     const t = Date.parse(items.find((i) => i.name === 'cat.JPG')!.deletedAt!);
     expect(filterItems(items, { ...noFilters, deleted: { from: t, to: t } }).map((i) => i.name)).toEqual(['cat.JPG']);
-    expect(filterItems(items, { ...noFilters, deleted: { from: t + 1, to: t + 60_000 } }).map((i) => i.name)).not.toContain('cat.JPG');
+    expect(
+      filterItems(items, { ...noFilters, deleted: { from: t + 1, to: t + 60_000 } }).map((i) => i.name),
+    ).not.toContain('cat.JPG');
     expect(filterItems(items, { ...noFilters, folder: '/Archive' })).toHaveLength(1);
     expect(originalFolders(items)).toEqual(['/Archive', '/Documents']);
   });
@@ -81,7 +118,9 @@ describe('filter and sort', () => {
 
   // How fast is a benchmark's business (npm run bench); here: right at 100k items.
   it('sorts and filters 100k items', () => {
-    const big = Array.from({ length: 100_000 }, (_, i) => item(`file ${(i * 7919) % 100_000}.txt`, { size: (i * 31) % 1000 }));
+    const big = Array.from({ length: 100_000 }, (_, i) =>
+      item(`file ${(i * 7919) % 100_000}.txt`, { size: (i * 31) % 1000 }),
+    );
     const sorted = sortItems(big, { column: 'name', direction: 'asc' }, accounts);
     expect(sorted).toHaveLength(100_000);
     // The names are a permutation of "file 0.txt" … "file 99999.txt": natural order puts each at its number.
@@ -94,14 +133,30 @@ describe('filter and sort', () => {
   it('gives the selected items in view order, whether the selection is small or large', () => {
     const view = ['d', 'a', 'c', 'b', 'e', 'f', 'g', 'h', 'i', 'j'].map((n) => item(n));
     const index = indexView(view.map((i) => i.key));
-    const names = (keys: string[]) => selectedItemsOf(view, index, new Set(keys.map((k) => `acc:${k}`))).map((i) => i.name);
+    const names = (keys: string[]) =>
+      selectedItemsOf(view, index, new Set(keys.map((k) => `acc:${k}`))).map((i) => i.name);
     expect(names(['b', 'd'])).toEqual(['d', 'b']); // small: looked up by key
     expect(names(['j', 'a', 'c', 'x'])).toEqual(['a', 'c', 'j']); // large: a scan; a key not in view is left out
     expect(names([])).toEqual([]);
     // Select-all of this view is the whole view; of an older view (fewer rows), only its rows.
     const keys = view.map((i) => i.key);
-    expect(selectedItemsOf(view, index, new ViewKeys(keys, index)).map((i) => i.name)).toEqual(['d', 'a', 'c', 'b', 'e', 'f', 'g', 'h', 'i', 'j']);
+    expect(selectedItemsOf(view, index, new ViewKeys(keys, index)).map((i) => i.name)).toEqual([
+      'd',
+      'a',
+      'c',
+      'b',
+      'e',
+      'f',
+      'g',
+      'h',
+      'i',
+      'j',
+    ]);
     const older = keys.slice(0, 3);
-    expect(selectedItemsOf(view, index, new ViewKeys(older, indexView(older))).map((i) => i.name)).toEqual(['d', 'a', 'c']);
+    expect(selectedItemsOf(view, index, new ViewKeys(older, indexView(older))).map((i) => i.name)).toEqual([
+      'd',
+      'a',
+      'c',
+    ]);
   });
 });

@@ -33,7 +33,12 @@ export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[
   const to = f.deleted?.to ?? null;
   if (!needle && f.types.size === 0 && from === null && to === null && !f.folder) return items.slice();
   return items.filter((item) => {
-    if (needle && !item.name.toLocaleLowerCase().includes(needle) && !item.originalFolder.toLocaleLowerCase().includes(needle)) return false;
+    if (
+      needle &&
+      !item.name.toLocaleLowerCase().includes(needle) &&
+      !item.originalFolder.toLocaleLowerCase().includes(needle)
+    )
+      return false;
     if (f.types.size && !f.types.has(fileTypeOf(item))) return false;
     if (f.folder && item.originalFolder !== f.folder) return false;
     if (from !== null || to !== null) {
@@ -63,13 +68,22 @@ const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * undecorate), so 100k items sort in a fraction of a second. Unknown values (null sizes, dates)
  * always go last whatever the direction; ties fall back to the name, then the key.
  */
-export function sortItems(items: readonly TrashItem[], sort: Sort, accounts: ReadonlyMap<string, AccountView>): TrashItem[] {
+export function sortItems(
+  items: readonly TrashItem[],
+  sort: Sort,
+  accounts: ReadonlyMap<string, AccountView>,
+): TrashItem[] {
   const dir = sort.direction === 'asc' ? 1 : -1;
   const n = items.length;
   const names = items.map(nameKeyOf);
   // The column's key (lib/trashColumns.ts); sorting by the name needs none beyond the tie-break.
   const key = sortOf(sort.column).key;
-  const primary: (number | string)[] | null = key.by === 'text' ? items.map((i) => key.key(i, accounts)) : key.by === 'number' ? items.map((i) => key.key(i)) : null;
+  const primary: (number | string)[] | null =
+    key.by === 'text'
+      ? items.map((i) => key.key(i, accounts))
+      : key.by === 'number'
+        ? items.map((i) => key.key(i))
+        : null;
   const numeric = key.by === 'number';
   const groups = sort.groupByFolder ? items.map((i) => `${i.accountId}\u0000${naturalKey(i.originalFolder)}`) : null;
   const order = Array.from({ length: n }, (_, i) => i);
@@ -94,7 +108,9 @@ export function sortItems(items: readonly TrashItem[], sort: Sort, accounts: Rea
 
 /** Whether row `i` of a folder-grouped view starts a new group. */
 export const startsGroup = (items: readonly TrashItem[], i: number) =>
-  i === 0 || items[i]!.originalFolder !== items[i - 1]!.originalFolder || items[i]!.accountId !== items[i - 1]!.accountId;
+  i === 0 ||
+  items[i]!.originalFolder !== items[i - 1]!.originalFolder ||
+  items[i]!.accountId !== items[i - 1]!.accountId;
 
 /** Distinct original folders, for the folder filter. */
 export function originalFolders(items: readonly TrashItem[]): string[] {
@@ -111,7 +127,11 @@ export function totalBytes(items: readonly { size: number | null }[]): number {
  * The selected items in view order. A small selection (a marquee being drawn) is looked up by key
  * instead of scanning 100k rows on every animation frame.
  */
-export function selectedItemsOf(view: readonly TrashItem[], index: ReadonlyMap<string, number>, selected: ReadonlySet<string>): TrashItem[] {
+export function selectedItemsOf(
+  view: readonly TrashItem[],
+  index: ReadonlyMap<string, number>,
+  selected: ReadonlySet<string>,
+): TrashItem[] {
   // Select-all of this very view: it is the view (no 100k lookups).
   if (selected instanceof ViewKeys && selected.index === index) return view.slice();
   if (selected.size > view.length / 8) return view.filter((i) => selected.has(i.key));

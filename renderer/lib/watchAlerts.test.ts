@@ -4,7 +4,16 @@ import type { TrashItem } from '../../shared/model';
 import type { WatchAlert } from '../../shared/watch';
 import { eventForAlert, expiringKeys } from './watchAlerts';
 
-const ev = (id: string, from: string, to: string, accounts: string[]): DeletionEvent => ({ id, from, to, accounts, count: 10, bytes: 0, topFolder: '/P', keys: [] });
+const ev = (id: string, from: string, to: string, accounts: string[]): DeletionEvent => ({
+  id,
+  from,
+  to,
+  accounts,
+  count: 10,
+  bytes: 0,
+  topFolder: '/P',
+  keys: [],
+});
 const alert = (event: Partial<NonNullable<WatchAlert['event']>>): WatchAlert => ({
   id: 'al1',
   kind: 'deletion',
@@ -12,7 +21,16 @@ const alert = (event: Partial<NonNullable<WatchAlert['event']>>): WatchAlert => 
   title: 't',
   body: 'b',
   at: '2026-12-07T10:00:00Z',
-  event: { id: 'ev-x', from: '2026-12-07T09:00:00.000Z', to: '2026-12-07T09:04:00.000Z', count: 10, bytes: 0, topFolder: '/P', accounts: ['a1'], ...event },
+  event: {
+    id: 'ev-x',
+    from: '2026-12-07T09:00:00.000Z',
+    to: '2026-12-07T09:04:00.000Z',
+    count: 10,
+    bytes: 0,
+    topFolder: '/P',
+    accounts: ['a1'],
+    ...event,
+  },
   expiring: null,
 });
 
@@ -25,13 +43,22 @@ describe('the event a watch alert is about', () => {
     ];
     expect(eventForAlert(alert({ id: 'ev-small' }), events)?.id).toBe('ev-small');
     expect(eventForAlert(alert({}), events)?.id).toBe('ev-merged');
-    expect(eventForAlert(alert({ from: '2026-12-08T09:00:00.000Z', to: '2026-12-08T09:01:00.000Z' }), events)).toBeNull();
+    expect(
+      eventForAlert(alert({ from: '2026-12-08T09:00:00.000Z', to: '2026-12-08T09:01:00.000Z' }), events),
+    ).toBeNull();
   });
 
   it('the items an account loses within three days', () => {
     const now = Date.parse('2026-12-07T10:00:00Z');
-    const item = (key: string, accountId: string, expiresAt: string | null) => ({ key, accountId, expiresAt }) as TrashItem;
-    const items = [item('k1', 'a1', '2026-12-08T10:00:00Z'), item('k2', 'a1', '2026-12-11T10:00:00Z'), item('k3', 'a2', '2026-12-08T10:00:00Z'), item('k4', 'a1', null), item('k5', 'a1', '2026-12-07T09:00:00Z')];
+    const item = (key: string, accountId: string, expiresAt: string | null) =>
+      ({ key, accountId, expiresAt }) as TrashItem;
+    const items = [
+      item('k1', 'a1', '2026-12-08T10:00:00Z'),
+      item('k2', 'a1', '2026-12-11T10:00:00Z'),
+      item('k3', 'a2', '2026-12-08T10:00:00Z'),
+      item('k4', 'a1', null),
+      item('k5', 'a1', '2026-12-07T09:00:00Z'),
+    ];
     expect(expiringKeys(items, 'a1', now)).toEqual(['k1']);
   });
 });

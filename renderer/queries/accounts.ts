@@ -28,7 +28,10 @@ export const accountQueries = {
 
 /** Puts a new (or changed) account into the cached list. */
 export function rememberAccount(client: QueryClient, account: AccountView) {
-  client.setQueryData<AccountView[]>(keys.accounts(), (old) => [...(old ?? []).filter((a) => a.id !== account.id), account]);
+  client.setQueryData<AccountView[]>(keys.accounts(), (old) => [
+    ...(old ?? []).filter((a) => a.id !== account.id),
+    account,
+  ]);
 }
 
 /**
@@ -40,7 +43,8 @@ export function followAccounts(client: QueryClient): () => void {
     const before = client.getQueryData<AccountView[]>(keys.accounts()) ?? [];
     client.setQueryData(keys.accounts(), next);
     for (const a of next) {
-      if (a.status === 'ok' && before.find((b) => b.id === a.id)?.status === 'auth-expired') void client.invalidateQueries({ queryKey: keys.trash(a.id) });
+      if (a.status === 'ok' && before.find((b) => b.id === a.id)?.status === 'auth-expired')
+        void client.invalidateQueries({ queryKey: keys.trash(a.id) });
     }
   });
 }

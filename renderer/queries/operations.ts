@@ -12,7 +12,12 @@ export const operationQueries = {
   list: () => queryOptions({ queryKey: keys.ops(), queryFn: () => call('ops:list', {}) }),
   /** The items a batch is about; they do not change while it runs. */
   items: (operationId: string) =>
-    queryOptions({ queryKey: keys.opItems(operationId), queryFn: async () => (await call('ops:items', { operationId })).keys, staleTime: Infinity, gcTime: 60_000 }),
+    queryOptions({
+      queryKey: keys.opItems(operationId),
+      queryFn: async () => (await call('ops:items', { operationId })).keys,
+      staleTime: Infinity,
+      gcTime: 60_000,
+    }),
 };
 
 /** What the window knows at once about a batch it started: the items it sent (no round trip before they show as busy). */
@@ -69,7 +74,8 @@ export function mergeOp(list: readonly OperationView[] | undefined, op: Operatio
   return next;
 }
 
-export const upsertOp = (client: QueryClient, op: OperationView) => client.setQueryData<OperationView[]>(keys.ops(), (old) => mergeOp(old, op));
+export const upsertOp = (client: QueryClient, op: OperationView) =>
+  client.setQueryData<OperationView[]>(keys.ops(), (old) => mergeOp(old, op));
 
 /** Takes a dismissed operation out of the list. */
 export const dropOp = (client: QueryClient, operationId: string) =>

@@ -1,4 +1,12 @@
-import { experimental_streamedQuery as streamedQuery, queryOptions, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
+import {
+  experimental_streamedQuery as streamedQuery,
+  queryOptions,
+  useQueries,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+  type UseQueryResult,
+} from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { DeletionEvent } from '../../shared/events';
 import { type AccountView, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
@@ -32,7 +40,8 @@ export const STREAM_BATCH_MS = 250;
 export const STREAM_BATCH_MS_PER_1000 = 10;
 
 /** How long after the last hand-over the next may come, with `loaded` items already handed over. */
-export const handOverEveryMs = (loaded: number) => Math.max(STREAM_BATCH_MS, (loaded / 1000) * STREAM_BATCH_MS_PER_1000);
+export const handOverEveryMs = (loaded: number) =>
+  Math.max(STREAM_BATCH_MS, (loaded / 1000) * STREAM_BATCH_MS_PER_1000);
 
 async function* pages(accountId: string, signal: AbortSignal, parentId: string | null = null) {
   type Page = { items: TrashItem[]; cursor: string | null; total: number | null };
@@ -132,10 +141,17 @@ export interface EventLosses {
  * false (listings still streaming: the newest event changes with every page); what was told
  * before stays.
  */
-export function useEventLosses(events: readonly DeletionEvent[], eventIds: ReadonlySet<string>, enabled: boolean): ReadonlyMap<string, EventLosses> {
+export function useEventLosses(
+  events: readonly DeletionEvent[],
+  eventIds: ReadonlySet<string>,
+  enabled: boolean,
+): ReadonlyMap<string, EventLosses> {
   // One ask per account of the event, by its time range (main picks the entries: no ids cross over).
   const asks = useMemo(
-    () => events.filter((e) => eventIds.has(e.id)).flatMap((e) => e.accounts.map((accountId) => ({ eventId: e.id, accountId, from: e.from, to: e.to }))),
+    () =>
+      events
+        .filter((e) => eventIds.has(e.id))
+        .flatMap((e) => e.accounts.map((accountId) => ({ eventId: e.id, accountId, from: e.from, to: e.to }))),
     [events, eventIds],
   );
   return useQueries({
@@ -169,7 +185,11 @@ export function removeFromTrash(client: QueryClient, accountId: string, ids: Rea
     if (!old) return old;
     const items = old.items.filter((i) => !ids.has(i.id));
     if (items.length === old.items.length) return old;
-    return { ...old, items, total: old.total === null ? null : Math.max(0, old.total - (old.items.length - items.length)) };
+    return {
+      ...old,
+      items,
+      total: old.total === null ? null : Math.max(0, old.total - (old.items.length - items.length)),
+    };
   });
   // And from the listings of trashed folders being browsed.
   client.setQueriesData<TrashListing>({ queryKey: keys.trashInsideOf(accountId) }, (old) => {
@@ -180,7 +200,8 @@ export function removeFromTrash(client: QueryClient, accountId: string, ids: Rea
 }
 
 /** How many items an account's trash holds as far as is known: exact once complete, else the server's total, else null. */
-export const knownCount = (listing: TrashListing | undefined): number | null => (listing ? (listing.complete ? listing.items.length : (listing.total ?? null)) : null);
+export const knownCount = (listing: TrashListing | undefined): number | null =>
+  listing ? (listing.complete ? listing.items.length : (listing.total ?? null)) : null;
 
 /** Each account's trash count for the sidebar, from the same cached listings the table shows (never fetched here). */
 export function useTrashCounts(accounts: readonly AccountView[]): ReadonlyMap<string, number | null> {
@@ -227,7 +248,10 @@ class CombinedListings {
  * so selection changes (every frame of a marquee) never re-sort 100k rows.
  */
 function combineListings(results: UseQueryResult<TrashListing>[]) {
-  return new CombinedListings(results, results.flatMap((q) => q.data?.items ?? []));
+  return new CombinedListings(
+    results,
+    results.flatMap((q) => q.data?.items ?? []),
+  );
 }
 
 /**
@@ -235,9 +259,16 @@ function combineListings(results: UseQueryResult<TrashListing>[]) {
  * streaming, which failed, which need signing in again, and each one's totals so far.
  */
 export function useTrashListings(shown: readonly AccountView[]) {
-  const { queries, items } = useQueries({ queries: shown.map((a) => trashQueries.list(a.id)), combine: combineListings });
+  const { queries, items } = useQueries({
+    queries: shown.map((a) => trashQueries.list(a.id)),
+    combine: combineListings,
+  });
   const errors = queries.map((q, i) => ({ q, account: shown[i]! })).filter(({ q }) => q.isError);
-  const expired = shown.filter((a) => a.status === 'auth-expired' || errors.some((e) => e.account.id === a.id && errorCode(e.q.error) === 'AUTH_FAILED'));
+  const expired = shown.filter(
+    (a) =>
+      a.status === 'auth-expired' ||
+      errors.some((e) => e.account.id === a.id && errorCode(e.q.error) === 'AUTH_FAILED'),
+  );
   // Per shown account: what its listing holds so far, and whether it has answered yet.
   const totals = useMemo(() => queries.map(accountTotals), [queries]);
   return {

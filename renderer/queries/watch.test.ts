@@ -12,7 +12,10 @@ const api = vi.hoisted(() => ({
 }));
 vi.mock('../api/client', () => ({
   call: () => new Promise((resolve) => api.answers.push(resolve)),
-  subscribe: (name: string, fn: (payload: unknown) => void) => (api.handlers.set(name, fn), () => api.handlers.delete(name)),
+  subscribe: (name: string, fn: (payload: unknown) => void) => (
+    api.handlers.set(name, fn),
+    () => api.handlers.delete(name)
+  ),
   onEventsConnected: (fn: () => void) => (api.connected.push(fn), () => undefined),
 }));
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -66,11 +69,23 @@ describe('the watch in the window’s cache', () => {
     await flush();
     expect(client.getQueryData<WatchView>(keys.watch())!.intervalMinutes).toBe(15);
 
-    const alert = { id: 'al1', kind: 'expiring', accountId: 'a1', title: 't', body: 'b', at: '2026-12-07T10:00:00Z', event: null, expiring: null } as WatchAlert;
+    const alert = {
+      id: 'al1',
+      kind: 'expiring',
+      accountId: 'a1',
+      title: 't',
+      body: 'b',
+      at: '2026-12-07T10:00:00Z',
+      event: null,
+      expiring: null,
+    } as WatchAlert;
     api.handlers.get('watch:changed')!({ ...fresh, nextCheckAt: '2026-12-07T10:05:00Z' });
     api.handlers.get('watch:alert')!(alert);
     await flush();
-    expect(client.getQueryData<WatchView>(keys.watch())).toMatchObject({ nextCheckAt: '2026-12-07T10:05:00Z', alerts: [{ id: 'al1' }] });
+    expect(client.getQueryData<WatchView>(keys.watch())).toMatchObject({
+      nextCheckAt: '2026-12-07T10:05:00Z',
+      alerts: [{ id: 'al1' }],
+    });
 
     api.connected.forEach((fn) => fn());
     await flush();
@@ -78,4 +93,3 @@ describe('the watch in the window’s cache', () => {
     stop();
   });
 });
-

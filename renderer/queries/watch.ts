@@ -13,7 +13,13 @@ export interface ShowRequest {
 export const watchQueries = {
   view: () => queryOptions({ queryKey: keys.watch(), queryFn: () => call('watch:get', {}) }),
   /** Set only by askToShow (never fetched): kept apart from the view, which main's 'watch:changed' replaces whole. */
-  show: () => queryOptions<ShowRequest | null>({ queryKey: keys.watchShow(), queryFn: () => null, staleTime: Infinity, gcTime: Infinity }),
+  show: () =>
+    queryOptions<ShowRequest | null>({
+      queryKey: keys.watchShow(),
+      queryFn: () => null,
+      staleTime: Infinity,
+      gcTime: Infinity,
+    }),
 };
 
 /** The view as it will be once main has taken a setting (shown at once, before main answers). */
@@ -21,7 +27,10 @@ export function withSetting(view: WatchView, req: Request<'watch:set'>): WatchVi
   return {
     ...view,
     intervalMinutes: req.intervalMinutes ?? view.intervalMinutes,
-    accounts: req.accountId === undefined || req.enabled === undefined ? view.accounts : view.accounts.map((a) => (a.accountId === req.accountId ? { ...a, enabled: req.enabled! } : a)),
+    accounts:
+      req.accountId === undefined || req.enabled === undefined
+        ? view.accounts
+        : view.accounts.map((a) => (a.accountId === req.accountId ? { ...a, enabled: req.enabled! } : a)),
   };
 }
 
@@ -47,7 +56,11 @@ export function followWatch(client: QueryClient): () => void {
   // The view's writes in the order main sent them. A 'watch:changed' is newer than any answer to
   // watch:get still on its way: that one is cancelled first, not let overwrite it later.
   let writes = Promise.resolve();
-  const inOrder = (write: () => Promise<unknown> | void) => void (writes = writes.then(write).then(() => undefined, () => undefined));
+  const inOrder = (write: () => Promise<unknown> | void) =>
+    void (writes = writes.then(write).then(
+      () => undefined,
+      () => undefined,
+    ));
   const off = [
     subscribe('watch:changed', (view) =>
       inOrder(async () => {

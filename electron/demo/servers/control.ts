@@ -183,14 +183,17 @@ export function parseTransport(value: unknown): Transport {
     const name = value.trim();
     if (name in TRANSPORT_PRESETS) return { ...TRANSPORT_PRESETS[name as TransportPreset] };
     if (name.startsWith('{')) return parseTransport(JSON.parse(name) as unknown);
-    throw new Error(`unknown transport "${name}" (one of ${Object.keys(TRANSPORT_PRESETS).join(', ')}, or the JSON of a Transport)`);
+    throw new Error(
+      `unknown transport "${name}" (one of ${Object.keys(TRANSPORT_PRESETS).join(', ')}, or the JSON of a Transport)`,
+    );
   }
   if (typeof value !== 'object') throw new Error('a transport is a preset name or an object');
   const o = value as Record<string, unknown>;
   const base: Transport = typeof o.preset === 'string' ? parseTransport(o.preset) : {};
   const num = (k: string) => (o[k] === undefined ? undefined : Math.max(0, Number(o[k])));
   const framing = o.framing;
-  if (framing !== undefined && !['length', 'chunked', 'close', 'rotate'].includes(String(framing))) throw new Error(`unknown framing "${String(framing)}"`);
+  if (framing !== undefined && !['length', 'chunked', 'close', 'rotate'].includes(String(framing)))
+    throw new Error(`unknown framing "${String(framing)}"`);
   return {
     ...base,
     ...(o.connectionClose !== undefined ? { connectionClose: o.connectionClose === true } : {}),
@@ -206,7 +209,8 @@ export function transportFromEnv(value = process.env.SALVAGE_TEST_TRANSPORT): Tr
   return parseTransport(value);
 }
 
-const isPolite = (t: Transport) => !t.connectionClose && !t.firstByteMs && (t.framing ?? 'length') === 'length' && !t.writeBytes;
+const isPolite = (t: Transport) =>
+  !t.connectionClose && !t.firstByteMs && (t.framing ?? 'length') === 'length' && !t.writeBytes;
 
 export interface SeenRequest {
   method: string;
@@ -317,7 +321,13 @@ export class Control {
     let trashed = 0;
     for (const step of steps) {
       if (step.op === 'create') {
-        this.historyOps.create(user, step.path, step.kind ?? 'file', step.size ?? 1000, timeOfStep(step.at, this.tree.now()));
+        this.historyOps.create(
+          user,
+          step.path,
+          step.kind ?? 'file',
+          step.size ?? 1000,
+          timeOfStep(step.at, this.tree.now()),
+        );
         created++;
       } else {
         this.historyOps.trash(user, step.path, timeOfStep(step.at, this.tree.now()));
@@ -373,7 +383,16 @@ export class Control {
   }
 
   /** The faults still armed, for GET /__control/faults. */
-  pendingFaults(): { id: number; kind: FaultKind; method: string | null; path: string | null; nth: number; left: number; hits: number; passed: number }[] {
+  pendingFaults(): {
+    id: number;
+    kind: FaultKind;
+    method: string | null;
+    path: string | null;
+    nth: number;
+    left: number;
+    hits: number;
+    passed: number;
+  }[] {
     return this.faults.map((f) => ({
       id: f.id,
       kind: f.kind,
@@ -470,13 +489,19 @@ interface Captured {
  * Runs the front end with the response's writing methods diverted into memory, so the request is
  * applied on the server while nothing reaches the client; restores the methods afterwards.
  */
-async function runCaptured(handler: Handler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<Captured> {
+async function runCaptured(
+  handler: Handler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<Captured> {
   const headers: Record<string, string | string[]> = {};
   const chunks: Buffer[] = [];
   let status = 200;
   const setHeaders = (h: OutgoingHttpHeaders | readonly string[] | undefined) => {
     if (!h || Array.isArray(h)) return;
-    for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
+    for (const [k, v] of Object.entries(h))
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
   };
   const add = (chunk: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
@@ -517,14 +542,20 @@ async function runCaptured(handler: Handler, req: IncomingMessage, res: ServerRe
 /** Headers to send a body of `length` bytes with: the captured ones without their framing. */
 function framed(headers: Record<string, string | string[]>, length: number): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'content-length' && k.toLowerCase() !== 'transfer-encoding') out[k] = v;
+  for (const [k, v] of Object.entries(headers))
+    if (k.toLowerCase() !== 'content-length' && k.toLowerCase() !== 'transfer-encoding') out[k] = v;
   out['Content-Length'] = String(length);
   return out;
 }
 
-function send(res: ServerResponse, r: { status: number; headers: Record<string, string | string[]>; body: Buffer | string }, control?: Control): void | Promise<void> {
+function send(
+  res: ServerResponse,
+  r: { status: number; headers: Record<string, string | string[]>; body: Buffer | string },
+  control?: Control,
+): void | Promise<void> {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-  if (control && !isPolite(control.transport)) return sendThrough(control, res, { status: r.status, headers: r.headers, body });
+  if (control && !isPolite(control.transport))
+    return sendThrough(control, res, { status: r.status, headers: r.headers, body });
   res.writeHead(r.status, framed(r.headers, body.length));
   res.end(body);
 }
@@ -538,14 +569,17 @@ async function sendThrough(control: Control, res: ServerResponse, r: Captured): 
   const socket = res.socket;
   if (res.destroyed || !socket || socket.destroyed) return;
   const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (!['content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())) headers[k] = v;
-  const bodiless = r.status === 204 || r.status === 304 || (r.status >= 100 && r.status < 200) || res.req?.method === 'HEAD';
+  for (const [k, v] of Object.entries(r.headers))
+    if (!['content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())) headers[k] = v;
+  const bodiless =
+    r.status === 204 || r.status === 304 || (r.status >= 100 && r.status < 200) || res.req?.method === 'HEAD';
   const framing = control.nextFraming();
   if (t.connectionClose || framing === 'close') headers.Connection = 'close';
   if (bodiless || r.body.length === 0 || framing === 'length') {
     // A HEAD answer keeps the length its GET would have; 204/304 say nothing of a body.
     const declared = r.headers['content-length'];
-    headers['Content-Length'] = res.req?.method === 'HEAD' && declared !== undefined ? String(declared) : String(bodiless ? 0 : r.body.length);
+    headers['Content-Length'] =
+      res.req?.method === 'HEAD' && declared !== undefined ? String(declared) : String(bodiless ? 0 : r.body.length);
   } else if (framing === 'close') {
     // No length and no chunks: Node then ends the body by closing the connection (as PHP does).
     res.removeHeader('Content-Length');
@@ -565,10 +599,21 @@ async function sendThrough(control: Control, res: ServerResponse, r: Captured): 
   res.end();
 }
 
-const asCaptured = (r: FaultResponse): Captured => ({ status: r.status, headers: r.headers, body: Buffer.from(r.body) });
+const asCaptured = (r: FaultResponse): Captured => ({
+  status: r.status,
+  headers: r.headers,
+  body: Buffer.from(r.body),
+});
 
 /** Delivers an armed fault for one request (the request body is already read). */
-async function deliver(control: Control, armed: ArmedFault, handler: Handler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+async function deliver(
+  control: Control,
+  armed: ArmedFault,
+  handler: Handler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<void> {
   const f = armed.fault;
   const kind = armed.kind;
   const after = f.after ?? (kind === 'slow-body' || kind === 'truncate' || kind === 'malformed');
@@ -584,17 +629,31 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
     case 'status': {
       let r: FaultResponse;
       if (f.faithful) {
-        r = errorResponse(control.kind, f.status ?? 500, { retryAfter: f.retryAfter, message: f.message, method, path: rawPath, host: req.headers.host });
+        r = errorResponse(control.kind, f.status ?? 500, {
+          retryAfter: f.retryAfter,
+          message: f.message,
+          method,
+          path: rawPath,
+          host: req.headers.host,
+        });
         if (f.body !== undefined) r = { ...r, body: f.body };
       } else {
-        r = { status: f.status ?? 500, headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body: f.body ?? '' };
+        r = {
+          status: f.status ?? 500,
+          headers: { 'Content-Type': 'application/xml; charset=utf-8' },
+          body: f.body ?? '',
+        };
         if (f.retryAfter !== undefined) r.headers['Retry-After'] = String(f.retryAfter);
       }
       return send(res, { status: r.status, headers: { ...r.headers, ...f.headers }, body: r.body }, control);
     }
     case 'login-page': {
       const page = loginPage(control.kind, { page: f.page });
-      return send(res, { status: f.status ?? page.status, headers: { ...page.headers, ...f.headers }, body: page.body }, control);
+      return send(
+        res,
+        { status: f.status ?? page.status, headers: { ...page.headers, ...f.headers }, body: page.body },
+        control,
+      );
     }
     case 'reset':
       if (f.close === 'fin') socket.destroy();
@@ -614,8 +673,12 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
       const base = real();
       let r: Captured;
       if (f.body !== undefined) r = base!;
-      else if (base && base.status >= 200 && base.status < 300 && base.body.length > 0) r = { ...base, body: breakBody(base.body) };
-      else r = asCaptured(malformedResponse(control.kind, base && base.status >= 200 && base.status < 300 ? base.status : undefined));
+      else if (base && base.status >= 200 && base.status < 300 && base.body.length > 0)
+        r = { ...base, body: breakBody(base.body) };
+      else
+        r = asCaptured(
+          malformedResponse(control.kind, base && base.status >= 200 && base.status < 300 ? base.status : undefined),
+        );
       return send(res, { ...r, headers: { ...r.headers, ...f.headers } }, control);
     }
     case 'slow-body': {
@@ -661,7 +724,13 @@ async function deliver(control: Control, armed: ArmedFault, handler: Handler, re
 }
 
 /** Runs the front end for a request: straight to the client, or captured and sent through the transport. */
-async function answer_(control: Control, handler: Handler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+async function answer_(
+  control: Control,
+  handler: Handler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<void> {
   if (isPolite(control.transport)) return void (await handler(req, res, body));
   await sendThrough(control, res, await runCaptured(handler, req, res, body));
 }
@@ -698,7 +767,8 @@ export function faultFromJson(b: Record<string, unknown>): Fault {
   const num = (k: string) => (b[k] === undefined || b[k] === null ? undefined : Number(b[k]));
   const kinds: FaultKind[] = ['status', 'reset', 'hang', 'slow-body', 'truncate', 'malformed', 'login-page'];
   const kind = str('kind');
-  if (kind !== undefined && !kinds.includes(kind as FaultKind)) throw new Error(`unknown fault kind: ${kind} (one of ${kinds.join(', ')})`);
+  if (kind !== undefined && !kinds.includes(kind as FaultKind))
+    throw new Error(`unknown fault kind: ${kind} (one of ${kinds.join(', ')})`);
   const pattern = str('pathRegExp');
   const retryAfter = b.retryAfter;
   const close = str('close');
@@ -769,7 +839,8 @@ function controlRoute(control: Control, req: IncomingMessage, res: ServerRespons
         return send(200, { released: control.releaseHung({ answer: json().answer === true }) });
       case 'POST /__control/history': {
         const b = json();
-        if (typeof b.user !== 'string' || !Array.isArray(b.steps)) return send(400, { error: 'history needs {user, steps}' });
+        if (typeof b.user !== 'string' || !Array.isArray(b.steps))
+          return send(400, { error: 'history needs {user, steps}' });
         return send(200, control.history(b.user, b.steps as PastStep[]));
       }
       case 'GET /__control/state':
@@ -801,7 +872,12 @@ export interface RunningServer {
  * Listens on 127.0.0.1 (port 0 = any free port) and answers through the control wrapper, with the
  * given transport (default: SALVAGE_TEST_TRANSPORT, else polite).
  */
-export async function listen(control: Control, handler: Handler, port = 0, transport: TransportSetting = transportFromEnv()): Promise<RunningServer> {
+export async function listen(
+  control: Control,
+  handler: Handler,
+  port = 0,
+  transport: TransportSetting = transportFromEnv(),
+): Promise<RunningServer> {
   control.setTransport(transport);
   const { server, url } = await listenOn(withControl(control, handler), port);
   return {

@@ -50,16 +50,22 @@ function send(base: string, r: Req, timeoutMs = 5_000): Promise<Seen> {
       seen.endedAt = performance.now() - started;
       resolve(seen);
     };
-    const req = httpRequest(new URL(r.path, base), { method: r.method, headers: r.headers ?? {}, agent: false }, (res) => {
-      seen.status = res.statusCode ?? null;
-      seen.headers = res.headers;
-      seen.distinct = res.headersDistinct as Record<string, string[]>;
-      seen.headersAt = performance.now() - started;
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => finish(null));
-      res.on('error', (e: NodeJS.ErrnoException) => finish(e.message === 'aborted' ? 'aborted' : (e.code ?? e.message)));
-      res.on('close', () => finish(res.complete ? null : 'aborted'));
-    });
+    const req = httpRequest(
+      new URL(r.path, base),
+      { method: r.method, headers: r.headers ?? {}, agent: false },
+      (res) => {
+        seen.status = res.statusCode ?? null;
+        seen.headers = res.headers;
+        seen.distinct = res.headersDistinct as Record<string, string[]>;
+        seen.headersAt = performance.now() - started;
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => finish(null));
+        res.on('error', (e: NodeJS.ErrnoException) =>
+          finish(e.message === 'aborted' ? 'aborted' : (e.code ?? e.message)),
+        );
+        res.on('close', () => finish(res.complete ? null : 'aborted'));
+      },
+    );
     req.setTimeout(timeoutMs, () => {
       req.destroy();
       finish('TIMEOUT');
@@ -96,7 +102,10 @@ const basic = `Basic ${Buffer.from(`alice:${WEBDAV_USERS.alice.appPassword}`).to
 function fixtures(kind: ServerKind, server: () => AnyServer) {
   const tree = () => server().control.tree;
   const title = (id: number) => (kind === 'docspace' ? server().state!.title(tree().node(id)) : tree().node(id).name);
-  const entryOf = (name: string) => tree().trashOf('alice').find((e) => title(e.nodeId) === name);
+  const entryOf = (name: string) =>
+    tree()
+      .trashOf('alice')
+      .find((e) => title(e.nodeId) === name);
   const inTrash = (name: string) => entryOf(name) !== undefined;
   const auth = kind === 'docspace' ? `Bearer ${TEST_KEYS.alice}` : basic;
   const space = ocisSpaceId('alice');
@@ -124,27 +133,59 @@ function fixtures(kind: ServerKind, server: () => AnyServer) {
     switch (kind) {
       case 'nextcloud': {
         const trashName = encodeURIComponent(`${name}.d${Math.floor(entry.deletedAt / 1000)}`);
-        return { method: 'MOVE', path: `/remote.php/dav/trashbin/alice/trash/${trashName}`, headers: { Authorization: auth, Destination: `${url}/remote.php/dav/trashbin/alice/restore/${encodeURIComponent(name)}` } };
+        return {
+          method: 'MOVE',
+          path: `/remote.php/dav/trashbin/alice/trash/${trashName}`,
+          headers: {
+            Authorization: auth,
+            Destination: `${url}/remote.php/dav/trashbin/alice/restore/${encodeURIComponent(name)}`,
+          },
+        };
       }
       case 'owncloud10':
-        return { method: 'MOVE', path: `/remote.php/dav/trash-bin/alice/${entry.nodeId}`, headers: { Authorization: auth, Destination: `${url}/remote.php/dav/files/alice/${encodeURIComponent(name)}`, Overwrite: 'F' } };
+        return {
+          method: 'MOVE',
+          path: `/remote.php/dav/trash-bin/alice/${entry.nodeId}`,
+          headers: {
+            Authorization: auth,
+            Destination: `${url}/remote.php/dav/files/alice/${encodeURIComponent(name)}`,
+            Overwrite: 'F',
+          },
+        };
       case 'ocis':
         return {
           method: 'MOVE',
           path: `/remote.php/dav/spaces/trash-bin/${encodeURIComponent(space)}/${ocisKey(entry.nodeId)}`,
-          headers: { Authorization: auth, Destination: `${url}/remote.php/dav/spaces/${encodeURIComponent(space)}/${encodeURIComponent(name)}`, Overwrite: 'F' },
+          headers: {
+            Authorization: auth,
+            Destination: `${url}/remote.php/dav/spaces/${encodeURIComponent(space)}/${encodeURIComponent(name)}`,
+            Overwrite: 'F',
+          },
         };
       case 'docspace': {
-        const body = JSON.stringify({ fileIds: [entry.nodeId], folderIds: [], destFolderId: server().state!.myRoot('alice'), deleteAfter: false, returnSingleOperation: true });
-        return { method: 'PUT', path: '/api/2.0/files/fileops/move', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body };
+        const body = JSON.stringify({
+          fileIds: [entry.nodeId],
+          folderIds: [],
+          destFolderId: server().state!.myRoot('alice'),
+          deleteAfter: false,
+          returnSingleOperation: true,
+        });
+        return {
+          method: 'PUT',
+          path: '/api/2.0/files/fileops/move',
+          headers: { Authorization: auth, 'Content-Type': 'application/json' },
+          body,
+        };
       }
     }
   };
   /** The path fragment every restore request of this kind has (what a test matches a fault on). */
-  const restorePath = kind === 'docspace' ? 'fileops/move' : kind === 'nextcloud' ? '/trashbin/alice/trash/' : 'trash-bin/';
+  const restorePath =
+    kind === 'docspace' ? 'fileops/move' : kind === 'nextcloud' ? '/trashbin/alice/trash/' : 'trash-bin/';
   const restoreMethod = kind === 'docspace' ? 'PUT' : 'MOVE';
   /** Three top-level files of the seed, for batches. */
-  const names = kind === 'docspace' ? ['Q3 report.docx', 'Campaign brief.pdf', 'holiday.jpg'] : ['notes.txt', '2024.10', '1e3.txt'];
+  const names =
+    kind === 'docspace' ? ['Q3 report.docx', 'Campaign brief.pdf', 'holiday.jpg'] : ['notes.txt', '2024.10', '1e3.txt'];
   /** Whether a restore applied (DocSpace runs the move in the background: wait for it). */
   const restored = async (name: string) => {
     for (let i = 0; i < 200 && inTrash(name); i++) await new Promise((r) => setTimeout(r, 5));
@@ -155,7 +196,8 @@ function fixtures(kind: ServerKind, server: () => AnyServer) {
 }
 
 const KINDS: ServerKind[] = ['nextcloud', 'owncloud10', 'ocis', 'docspace'];
-const start = (kind: ServerKind): Promise<AnyServer> => (kind === 'docspace' ? startDocSpaceServer({ opItemMs: 1 }) : startWebDavServer({ kind }));
+const start = (kind: ServerKind): Promise<AnyServer> =>
+  kind === 'docspace' ? startDocSpaceServer({ opItemMs: 1 }) : startWebDavServer({ kind });
 
 describe.each(KINDS)('%s: injected faults', (kind) => {
   let server: AnyServer;
@@ -199,7 +241,13 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
     });
 
     it('401 in the middle of a batch: only the nth matching request fails', async () => {
-      const handle = server.control.fault({ method: fx.restoreMethod, path: fx.restorePath, nth: 2, status: 401, faithful: true });
+      const handle = server.control.fault({
+        method: fx.restoreMethod,
+        path: fx.restorePath,
+        nth: 2,
+        status: 401,
+        faithful: true,
+      });
       const statuses: (number | null)[] = [];
       for (const name of fx.names) statuses.push((await call(fx.restore(name))).status);
       expect(statuses).toEqual([fx.okStatus, 401, fx.okStatus]);
@@ -212,7 +260,12 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
     it('keeps the legacy answer: the given status, body and headers, application/xml by default', async () => {
       const r = fx.list();
       server.control.fault({ path: r.path, status: 500 });
-      server.control.fault({ path: r.path, status: 418, body: 'teapot', headers: { 'Content-Type': 'text/plain', 'X-Test': '1' } });
+      server.control.fault({
+        path: r.path,
+        status: 418,
+        body: 'teapot',
+        headers: { 'Content-Type': 'text/plain', 'X-Test': '1' },
+      });
       const empty = await call(r);
       expect(empty).toMatchObject({ status: 500, body: '' });
       expect(empty.headers['content-type']).toBe('application/xml; charset=utf-8');
@@ -223,7 +276,13 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
 
     it('answers the status after acting when asked (a gateway error although the work was done)', async () => {
       const [name] = fx.names;
-      server.control.fault({ method: fx.restoreMethod, path: fx.restorePath, status: 502, faithful: true, after: true });
+      server.control.fault({
+        method: fx.restoreMethod,
+        path: fx.restorePath,
+        status: 502,
+        faithful: true,
+        after: true,
+      });
       expect((await call(fx.restore(name!))).status).toBe(502);
       expect(await fx.restored(name!)).toBe(true);
     });
@@ -252,7 +311,11 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       const [name] = fx.names;
       const r = fx.restore(name!);
       server.control.fault({ method: fx.restoreMethod, path: fx.restorePath, kind: 'reset', after: true });
-      const error = await fetch(new URL(r.path, server.url), { method: r.method, headers: r.headers ?? {}, ...(r.body ? { body: r.body } : {}) }).then(
+      const error = await fetch(new URL(r.path, server.url), {
+        method: r.method,
+        headers: r.headers ?? {},
+        ...(r.body ? { body: r.body } : {}),
+      }).then(
         () => null,
         (e: unknown) => e as Error & { cause?: { code?: string } },
       );
@@ -342,17 +405,36 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       const r = fx.list();
       const normal = await call(r);
       server.control.fault({ path: r.path, kind: 'slow-body', chunkBytes: 10, firstChunkMs: 0, intervalMs: 20_000 });
-      const first = await new Promise<{ status: number | undefined; length: string | undefined; chunk: string; complete: boolean }>((resolve, reject) => {
-        const req = httpRequest(new URL(r.path, server.url), { method: r.method, headers: r.headers ?? {}, agent: false }, (res) => {
-          res.once('data', (c: Buffer) => {
-            resolve({ status: res.statusCode, length: res.headers['content-length'], chunk: c.toString('utf8'), complete: res.complete });
-            req.destroy();
-          });
-        });
+      const first = await new Promise<{
+        status: number | undefined;
+        length: string | undefined;
+        chunk: string;
+        complete: boolean;
+      }>((resolve, reject) => {
+        const req = httpRequest(
+          new URL(r.path, server.url),
+          { method: r.method, headers: r.headers ?? {}, agent: false },
+          (res) => {
+            res.once('data', (c: Buffer) => {
+              resolve({
+                status: res.statusCode,
+                length: res.headers['content-length'],
+                chunk: c.toString('utf8'),
+                complete: res.complete,
+              });
+              req.destroy();
+            });
+          },
+        );
         req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
         req.end(r.body);
       });
-      expect(first).toEqual({ status: normal.status, length: String(Buffer.byteLength(normal.body)), chunk: normal.body.slice(0, 10), complete: false });
+      expect(first).toEqual({
+        status: normal.status,
+        length: String(Buffer.byteLength(normal.body)),
+        chunk: normal.body.slice(0, 10),
+        complete: false,
+      });
     });
 
     it('truncated body: Content-Length promises the whole body, half arrives, then the socket closes', async () => {
@@ -408,7 +490,11 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       expect(seen.status).toBe(200);
       expect(seen.headers['content-type']).toMatch(/^text\/html/);
       // oCIS's sign-in (its IdP) is a script-rendered page: a mount point, no form in the HTML.
-      expect(seen.body).toMatch(kind === 'ocis' && page === 'server' ? /<title>ownCloud Infinite Scale<\/title>[\s\S]*id="root"/ : /<form[^>]*>/);
+      expect(seen.body).toMatch(
+        kind === 'ocis' && page === 'server'
+          ? /<title>ownCloud Infinite Scale<\/title>[\s\S]*id="root"/
+          : /<form[^>]*>/,
+      );
       expect(seen.body).toContain(page === 'sso' ? 'kc-form-login' : loginPage(kind).body.slice(0, 40));
       expect(await settled(() => fx.inTrash(name!))).toBe(true);
     });
@@ -418,7 +504,13 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
     it('matches method and path (substring or RegExp), nth and times, and can be cancelled', async () => {
       const r = fx.list();
       const other = server.control.fault({ method: 'POST', path: r.path, status: 500 });
-      const re = server.control.fault({ path: new RegExp(`${escapeRe(r.path)}$`, 'g'), nth: 2, times: 2, status: 503, faithful: true });
+      const re = server.control.fault({
+        path: new RegExp(`${escapeRe(r.path)}$`, 'g'),
+        nth: 2,
+        times: 2,
+        status: 503,
+        faithful: true,
+      });
       const statuses: (number | null)[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await call(r)).status);
       const ok = kind === 'docspace' ? 200 : 207;
@@ -431,14 +523,25 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
 
     it('works over HTTP under /__control/ for other processes', async () => {
       const control = (method: string, path: string, body?: unknown) =>
-        fetch(`${server.url}/__control/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }).then(async (res) => ({
+        fetch(`${server.url}/__control/${path}`, {
+          method,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }).then(async (res) => ({
           status: res.status,
           json: await res.text().then((t) => (t ? (JSON.parse(t) as unknown) : null)),
         }));
       const r = fx.list();
-      const created = await control('POST', 'faults', { pathRegExp: `${escapeRe(r.path)}$`, kind: 'status', status: 423, faithful: true, nth: 1 });
+      const created = await control('POST', 'faults', {
+        pathRegExp: `${escapeRe(r.path)}$`,
+        kind: 'status',
+        status: 423,
+        faithful: true,
+        nth: 1,
+      });
       expect(created).toMatchObject({ status: 201, json: { id: expect.any(Number) } });
-      expect((await control('GET', 'faults')).json).toEqual([expect.objectContaining({ kind: 'status', nth: 1, left: 1, hits: 0 })]);
+      expect((await control('GET', 'faults')).json).toEqual([
+        expect.objectContaining({ kind: 'status', nth: 1, left: 1, hits: 0 }),
+      ]);
       const seen = await call(r);
       expect(seen.status).toBe(423);
       expect(seen.body).toBe(errorResponse(kind, 423, { method: r.method, path: r.path }).body);
@@ -447,7 +550,9 @@ describe.each(KINDS)('%s: injected faults', (kind) => {
       expect((await control('POST', 'fault', { path: r.path, kind: 'reset', after: true })).status).toBe(204);
       expect((await call(r)).error).toBe('ECONNRESET');
 
-      const id = ((await control('POST', 'faults', { path: r.path, kind: 'hang', times: 'Infinity' })).json as { id: number }).id;
+      const id = (
+        (await control('POST', 'faults', { path: r.path, kind: 'hang', times: 'Infinity' })).json as { id: number }
+      ).id;
       const pending = call(r);
       await until(() => server.control.hungCount === 1);
       expect((await control('GET', 'hung')).json).toEqual({ count: 1 });
@@ -481,7 +586,9 @@ function expectFaithful(kind: ServerKind, status: number, seen: Seen, method: st
     if (status === 502 || (status === 429 && kind === 'owncloud10')) return nginx();
     expect(type).toBe('application/xml; charset=utf-8');
     expect(wellFormedXml(seen.body)).toBe(true);
-    expect(seen.body).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?>\n<d:error xmlns:d="DAV:" xmlns:s="http:\/\/sabredav\.org\/ns"/);
+    expect(seen.body).toMatch(
+      /^<\?xml version="1\.0" encoding="utf-8"\?>\n<d:error xmlns:d="DAV:" xmlns:s="http:\/\/sabredav\.org\/ns"/,
+    );
     const exception = /<s:exception>([^<]*)<\/s:exception>/.exec(seen.body)?.[1];
     const expected: Record<number, string> = {
       401: 'Sabre\\DAV\\Exception\\NotAuthenticated',
@@ -492,36 +599,59 @@ function expectFaithful(kind: ServerKind, status: number, seen: Seen, method: st
       423: 'OCA\\DAV\\Connector\\Sabre\\Exception\\FileLocked',
       429: 'OCA\\DAV\\Connector\\Sabre\\Exception\\TooManyRequests',
       500: 'Exception',
-      503: kind === 'nextcloud' ? 'OCA\\DAV\\Exception\\ServerMaintenanceMode' : 'Sabre\\DAV\\Exception\\ServiceUnavailable',
+      503:
+        kind === 'nextcloud'
+          ? 'OCA\\DAV\\Exception\\ServerMaintenanceMode'
+          : 'Sabre\\DAV\\Exception\\ServiceUnavailable',
       507: 'Sabre\\DAV\\Exception\\InsufficientStorage',
     };
     expect(exception).toBe(expected[status]);
-    if (status === 401) expect(seen.headers['www-authenticate']).toBe(`Basic realm="${kind === 'nextcloud' ? 'Nextcloud' : 'ownCloud'}", charset="UTF-8"`);
+    if (status === 401)
+      expect(seen.headers['www-authenticate']).toBe(
+        `Basic realm="${kind === 'nextcloud' ? 'Nextcloud' : 'ownCloud'}", charset="UTF-8"`,
+      );
     if (status === 412) expect(seen.body).toContain('<s:header>Overwrite</s:header>');
     if (status === 429) expect(seen.body).toContain('<o:hint xmlns:o="o:">too many requests</o:hint>');
-    if (status === 503) expect(seen.body).toContain(kind === 'nextcloud' ? 'System is in maintenance mode.' : 'System in maintenance mode.');
+    if (status === 503)
+      expect(seen.body).toContain(
+        kind === 'nextcloud' ? 'System is in maintenance mode.' : 'System in maintenance mode.',
+      );
     return;
   }
   if (kind === 'ocis') {
     if ([409, 423, 429, 500, 502, 503, 507].includes(status)) return empty();
     expect(type).toBe('text/xml; charset=utf-8');
     expect(wellFormedXml(seen.body)).toBe(true);
-    expect(seen.body.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<d:error xmlns:d="DAV" xmlns:s="http://sabredav.org/ns">')).toBe(true);
+    expect(
+      seen.body.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<d:error xmlns:d="DAV" xmlns:s="http://sabredav.org/ns">',
+      ),
+    ).toBe(true);
     if (status === 401) {
       expect(method).toBe('MOVE');
-      expect(seen.body).toContain('<s:Exception>Sabre\\DAV\\Exception\\PermissionDenied</s:Exception><s:Message>Authentication error</s:Message>');
-      expect(seen.distinct['www-authenticate']).toEqual([expect.stringMatching(/^Bearer realm="127\.0\.0\.1:\d+", charset="UTF-8"$/), expect.stringMatching(/^Basic realm=/)]);
+      expect(seen.body).toContain(
+        '<s:Exception>Sabre\\DAV\\Exception\\PermissionDenied</s:Exception><s:Message>Authentication error</s:Message>',
+      );
+      expect(seen.distinct['www-authenticate']).toEqual([
+        expect.stringMatching(/^Bearer realm="127\.0\.0\.1:\d+", charset="UTF-8"$/),
+        expect.stringMatching(/^Basic realm=/),
+      ]);
       return;
     }
     expect(seen.body).toContain('<s:errorcode></s:errorcode>');
     if (status === 403) expect(seen.body).toContain('<s:message>Permission denied to restore</s:message>');
-    if (status === 412) expect(seen.body).toMatch(/<s:errorcode><\/s:errorcode><s:header>Overwrite<\/s:header><\/d:error>$/);
+    if (status === 412)
+      expect(seen.body).toMatch(/<s:errorcode><\/s:errorcode><s:header>Overwrite<\/s:header><\/d:error>$/);
     return;
   }
   if (status === 401 || status === 429) return empty();
   if (status === 502 || status === 503) return nginx();
   expect(type).toBe('application/json; charset=utf-8');
-  expect(JSON.parse(seen.body)).toMatchObject({ error: { message: expect.any(String), type: expect.any(String), hresult: expect.any(Number) }, status: 1, statusCode: status });
+  expect(JSON.parse(seen.body)).toMatchObject({
+    error: { message: expect.any(String), type: expect.any(String), hresult: expect.any(Number) },
+    status: 1,
+    statusCode: status,
+  });
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

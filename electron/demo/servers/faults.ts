@@ -179,7 +179,10 @@ function sabreError(kind: 'nextcloud' | 'owncloud10', status: number, o: ErrorRe
     case 401:
       return {
         status,
-        headers: { 'Content-Type': SABRE_XML, 'WWW-Authenticate': `Basic realm="${nc ? 'Nextcloud' : 'ownCloud'}", charset="UTF-8"` },
+        headers: {
+          'Content-Type': SABRE_XML,
+          'WWW-Authenticate': `Basic realm="${nc ? 'Nextcloud' : 'ownCloud'}", charset="UTF-8"`,
+        },
         body: sabreErrorBody(SABRE.NotAuthenticated, o.message ?? SABRE_401_WRONG_CREDENTIALS),
       };
     case 403:
@@ -189,12 +192,23 @@ function sabreError(kind: 'nextcloud' | 'owncloud10', status: number, o: ErrorRe
     case 409:
       return sabre(status, SABRE.Conflict, o.message ?? 'The destination node is not found');
     case 412:
-      return sabre(status, SABRE.PreconditionFailed, o.message ?? 'The destination node already exists, and the overwrite header is set to false', 'Overwrite');
+      return sabre(
+        status,
+        SABRE.PreconditionFailed,
+        o.message ?? 'The destination node already exists, and the overwrite header is set to false',
+        'Overwrite',
+      );
     case 423:
       return sabre(status, 'OCA\\DAV\\Connector\\Sabre\\Exception\\FileLocked', o.message ?? `"${tail}" is locked`);
     case 429:
       if (!nc) return nginxErrorPage(429);
-      return { status, headers: { 'Content-Type': SABRE_XML }, body: sabreWithOwnCloudElements('OCA\\DAV\\Connector\\Sabre\\Exception\\TooManyRequests', o.message ?? '', [['hint', 'too many requests']]) };
+      return {
+        status,
+        headers: { 'Content-Type': SABRE_XML },
+        body: sabreWithOwnCloudElements('OCA\\DAV\\Connector\\Sabre\\Exception\\TooManyRequests', o.message ?? '', [
+          ['hint', 'too many requests'],
+        ]),
+      };
     case 500:
       return sabre(status, 'Exception', o.message ?? 'Internal Server Error');
     case 503:
@@ -216,16 +230,29 @@ function ocisError(status: number, o: ErrorResponseOptions): FaultResponse {
   });
   if (status === 401) {
     const host = o.host ?? '127.0.0.1';
-    const headers = { 'Www-Authenticate': [`Bearer realm="${host}", charset="UTF-8"`, `Basic realm="${host}", charset="UTF-8"`] };
-    const dav = ['PROPFIND', 'DELETE', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'].includes((o.method ?? '').toUpperCase());
+    const headers = {
+      'Www-Authenticate': [`Bearer realm="${host}", charset="UTF-8"`, `Basic realm="${host}", charset="UTF-8"`],
+    };
+    const dav = ['PROPFIND', 'DELETE', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'].includes(
+      (o.method ?? '').toUpperCase(),
+    );
     if (!dav) return { status, headers: { ...headers, 'Content-Length': '0' }, body: '' };
     // The proxy's own Marshal: capitalised element names, no errorcode.
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<d:error xmlns:d="DAV" xmlns:s="http://sabredav.org/ns"><s:Exception>Sabre\\DAV\\Exception\\PermissionDenied</s:Exception><s:Message>${xmlEscape(o.message ?? 'Authentication error')}</s:Message></d:error>`;
     return { status, headers: { ...headers, 'Content-Type': 'text/xml; charset=utf-8' }, body };
   }
-  if (status === 403) return xml(REVA_EXCEPTION[403]!, o.message ?? ((o.method ?? '').toUpperCase() === 'MOVE' ? 'Permission denied to restore' : 'permission denied'));
+  if (status === 403)
+    return xml(
+      REVA_EXCEPTION[403]!,
+      o.message ?? ((o.method ?? '').toUpperCase() === 'MOVE' ? 'Permission denied to restore' : 'permission denied'),
+    );
   if (status === 404) return xml(REVA_EXCEPTION[404]!, o.message ?? 'not found');
-  if (status === 412) return xml(REVA_EXCEPTION[412]!, o.message ?? 'The destination node already exists, and the overwrite header is set to false', 'Overwrite');
+  if (status === 412)
+    return xml(
+      REVA_EXCEPTION[412]!,
+      o.message ?? 'The destination node already exists, and the overwrite header is set to false',
+      'Overwrite',
+    );
   if (REVA_BODILESS.has(status) && o.message === undefined) return bodiless(status);
   return xml(REVA_EXCEPTION[status] ?? '', o.message ?? '');
 }
@@ -234,11 +261,16 @@ function docSpaceError(status: number, o: ErrorResponseOptions): FaultResponse {
   if (status === 401) return bodiless(401);
   if (status === 429) {
     const headers: Record<string, string> = { 'Content-Length': '0' };
-    if (o.retryAfter !== undefined) Object.assign(headers, { 'X-RateLimit-Limit': '1500', 'X-RateLimit-Remaining': '0' });
+    if (o.retryAfter !== undefined)
+      Object.assign(headers, { 'X-RateLimit-Limit': '1500', 'X-RateLimit-Remaining': '0' });
     return { status, headers, body: '' };
   }
   if (status === 503) return nginxErrorPage(503);
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: docSpaceErrorBody(status, o.message) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: docSpaceErrorBody(status, o.message),
+  };
 }
 
 // ——— login pages ———
@@ -250,7 +282,11 @@ export interface LoginPageOptions {
 
 const html = (body: string): FaultResponse => ({
   status: 200,
-  headers: { 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache' },
+  headers: {
+    'Content-Type': 'text/html; charset=UTF-8',
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    Pragma: 'no-cache',
+  },
   body,
 });
 

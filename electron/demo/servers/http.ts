@@ -56,7 +56,10 @@ export interface ServingServer {
  * Serves a front end as demo mode does: every request waits `latencyMs` (default none), then the
  * front end answers; keep-alive, each answer as the front end writes it.
  */
-export async function serve(handler: Handler, options: { port?: number; latencyMs?: number } = {}): Promise<ServingServer> {
+export async function serve(
+  handler: Handler,
+  options: { port?: number; latencyMs?: number } = {},
+): Promise<ServingServer> {
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const { server, url } = await listenOn((req, res) => {
     void (async () => {

@@ -21,15 +21,32 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     case 'owncloud10':
     case 'nextcloud':
     case 'ocis':
-      return startWebDavServer({ kind: options.kind, port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.transport ? { transport: options.transport } : {}) });
+      return startWebDavServer({
+        kind: options.kind,
+        port,
+        ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+        ...(options.transport ? { transport: options.transport } : {}),
+      });
     case 'docspace':
-      return startDocSpaceServer({ port, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.transport ? { transport: options.transport } : {}) });
+      return startDocSpaceServer({
+        port,
+        ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+        ...(options.transport ? { transport: options.transport } : {}),
+      });
   }
 }
 
 export { startWebDavServer } from './webdav/server';
 export { WEBDAV_USERS, seedTestState, seedDemoState } from './webdav/seed';
-export { errorResponse, loginPage, malformedResponse, nginxErrorPage, docSpaceErrorBody, type FaultResponse, type ErrorResponseOptions } from './faults';
+export {
+  errorResponse,
+  loginPage,
+  malformedResponse,
+  nginxErrorPage,
+  docSpaceErrorBody,
+  type FaultResponse,
+  type ErrorResponseOptions,
+} from './faults';
 export { revaErrorBody } from './webdav/sabre';
 export type { Fault, FaultKind, FaultHandle, Transport, TransportPreset, TransportSetting, Framing } from './control';
 export { TRANSPORT_PRESETS, parseTransport } from './control';

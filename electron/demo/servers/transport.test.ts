@@ -20,12 +20,20 @@ interface Wire {
   body: string;
 }
 
-function call(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Wire> {
+function call(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Wire> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(new URL(path, base), { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -49,7 +57,13 @@ function closedByServer(base: string, method: string, path: string, headers: Rec
       socket.destroy();
     });
     socket.on('error', reject);
-    const lines = [`${method} ${path} HTTP/1.1`, `Host: ${url.host}`, 'Connection: keep-alive', 'Content-Length: 0', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [
+      `${method} ${path} HTTP/1.1`,
+      `Host: ${url.host}`,
+      'Connection: keep-alive',
+      'Content-Length: 0',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   });
 }
@@ -80,18 +94,33 @@ const basic = `Basic ${Buffer.from(`alice:${WEBDAV_USERS.alice.appPassword}`).to
 function listing(kind: ServerKind): { method: string; path: string; headers: Record<string, string> } {
   switch (kind) {
     case 'nextcloud':
-      return { method: 'PROPFIND', path: '/remote.php/dav/trashbin/alice/trash', headers: { Authorization: basic, Depth: '1' } };
+      return {
+        method: 'PROPFIND',
+        path: '/remote.php/dav/trashbin/alice/trash',
+        headers: { Authorization: basic, Depth: '1' },
+      };
     case 'owncloud10':
-      return { method: 'PROPFIND', path: '/remote.php/dav/trash-bin/alice/', headers: { Authorization: basic, Depth: '1' } };
+      return {
+        method: 'PROPFIND',
+        path: '/remote.php/dav/trash-bin/alice/',
+        headers: { Authorization: basic, Depth: '1' },
+      };
     case 'ocis':
-      return { method: 'PROPFIND', path: `/remote.php/dav/spaces/trash-bin/${encodeURIComponent(ocisSpaceId('alice'))}`, headers: { Authorization: basic, Depth: '1' } };
+      return {
+        method: 'PROPFIND',
+        path: `/remote.php/dav/spaces/trash-bin/${encodeURIComponent(ocisSpaceId('alice'))}`,
+        headers: { Authorization: basic, Depth: '1' },
+      };
     case 'docspace':
       return { method: 'GET', path: '/api/2.0/files/@trash', headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } };
   }
 }
 
 const KINDS: ServerKind[] = ['nextcloud', 'owncloud10', 'ocis', 'docspace'];
-const start = (kind: ServerKind): Promise<RunningServer> => (kind === 'docspace' ? startDocSpaceServer({ opItemMs: 1, transport: 'polite' }) : startWebDavServer({ kind, transport: 'polite' }));
+const start = (kind: ServerKind): Promise<RunningServer> =>
+  kind === 'docspace'
+    ? startDocSpaceServer({ opItemMs: 1, transport: 'polite' })
+    : startWebDavServer({ kind, transport: 'polite' });
 
 describe('transport presets and settings', () => {
   it('reads a preset name, the JSON of a Transport, or a preset with changes', () => {
@@ -99,7 +128,10 @@ describe('transport presets and settings', () => {
     expect(parseTransport('php')).toEqual({ connectionClose: true, framing: 'close' });
     expect(parseTransport(undefined)).toEqual({});
     expect(parseTransport('{"framing":"chunked","writeBytes":512}')).toEqual({ framing: 'chunked', writeBytes: 512 });
-    expect(parseTransport({ preset: 'deployment', firstByteMs: 0 })).toEqual({ ...TRANSPORT_PRESETS.deployment, firstByteMs: 0 });
+    expect(parseTransport({ preset: 'deployment', firstByteMs: 0 })).toEqual({
+      ...TRANSPORT_PRESETS.deployment,
+      firstByteMs: 0,
+    });
     expect(() => parseTransport('fast')).toThrow(/unknown transport "fast"/);
     expect(() => parseTransport({ framing: 'gzip' })).toThrow(/unknown framing/);
     expect(transportFromEnv('php')).toEqual({ connectionClose: true, framing: 'close' });
@@ -159,13 +191,22 @@ describe.each(KINDS)('%s: transport modes', (kind) => {
     const seen = [await get(), await get(), await get()];
     for (const s of seen) expect(s).toMatchObject({ status: polite.status, body: polite.body });
     for (let i = 0; i < 3; i++) expect(await closes()).toMatch(/\r\nConnection: close\r\n/);
-    const framing = seen.map((s) => (s.headers['content-length'] !== undefined ? 'length' : s.headers['transfer-encoding'] === 'chunked' ? 'chunked' : 'close'));
+    const framing = seen.map((s) =>
+      s.headers['content-length'] !== undefined
+        ? 'length'
+        : s.headers['transfer-encoding'] === 'chunked'
+          ? 'chunked'
+          : 'close',
+    );
     expect([...framing].sort()).toEqual(['chunked', 'close', 'length']);
   });
 
   it('keeps Content-Length: 0 on empty answers and sends no body where HTTP allows none', async () => {
     server.control.setTransport('php');
-    const missing = kind === 'docspace' ? { method: 'GET', path: '/api/2.0/files/@trash', headers: {} } : { method: 'PROPFIND', path: r.path, headers: {} };
+    const missing =
+      kind === 'docspace'
+        ? { method: 'GET', path: '/api/2.0/files/@trash', headers: {} }
+        : { method: 'PROPFIND', path: r.path, headers: {} };
     const unauthorised = await call(server.url, missing.method, missing.path, missing.headers);
     expect(unauthorised.status).toBe(401);
     expect(await closedByServer(server.url, missing.method, missing.path, missing.headers)).toMatch(/^HTTP\/1\.1 401 /);
@@ -185,13 +226,26 @@ describe.each(KINDS)('%s: transport modes', (kind) => {
     const target =
       kind === 'docspace'
         ? r
-        : { method: 'DELETE', path: kind === 'ocis' ? `/remote.php/dav/spaces/${encodeURIComponent(ocisSpaceId('alice'))}/Documents/report.pdf` : '/remote.php/dav/files/alice/Documents/report.pdf', headers: { Authorization: basic } };
+        : {
+            method: 'DELETE',
+            path:
+              kind === 'ocis'
+                ? `/remote.php/dav/spaces/${encodeURIComponent(ocisSpaceId('alice'))}/Documents/report.pdf`
+                : '/remote.php/dav/files/alice/Documents/report.pdf',
+            headers: { Authorization: basic },
+          };
     let answered = false;
-    const held = httpRequest(new URL(target.path, server.url), { method: target.method, headers: target.headers, agent: false }, () => (answered = true));
+    const held = httpRequest(
+      new URL(target.path, server.url),
+      { method: target.method, headers: target.headers, agent: false },
+      () => (answered = true),
+    );
     held.on('error', () => undefined);
     held.end();
     const acted = () =>
-      kind === 'docspace' ? server.control.seen.some((x) => x.path === r.path) : server.control.tree.resolve('alice', 'Documents/report.pdf') === null;
+      kind === 'docspace'
+        ? server.control.seen.some((x) => x.path === r.path)
+        : server.control.tree.resolve('alice', 'Documents/report.pdf') === null;
     for (let i = 0; i < 500 && !acted(); i++) await new Promise((res) => setTimeout(res, 10));
     expect(acted()).toBe(true);
     // The control API is not held back.
@@ -202,15 +256,24 @@ describe.each(KINDS)('%s: transport modes', (kind) => {
   });
 
   it('is set and read over the control API, and survives a reset of the test state', async () => {
-    const set = await fetch(`${server.url}/__control/transport`, { method: 'POST', body: JSON.stringify({ preset: 'php', writeBytes: 64 }) });
+    const set = await fetch(`${server.url}/__control/transport`, {
+      method: 'POST',
+      body: JSON.stringify({ preset: 'php', writeBytes: 64 }),
+    });
     expect(set.status).toBe(204);
-    expect(await (await fetch(`${server.url}/__control/transport`)).json()).toEqual({ connectionClose: true, framing: 'close', writeBytes: 64 });
+    expect(await (await fetch(`${server.url}/__control/transport`)).json()).toEqual({
+      connectionClose: true,
+      framing: 'close',
+      writeBytes: 64,
+    });
     expect((await fetch(`${server.url}/__control/reset`, { method: 'POST' })).status).toBe(204);
     expect(server.control.transport).toEqual({ connectionClose: true, framing: 'close', writeBytes: 64 });
     const seen = await get();
     expect(seen.status).toBe(polite.status);
     expect(await closes()).toMatch(/\r\nConnection: close\r\n/);
-    expect((await fetch(`${server.url}/__control/transport`, { method: 'POST', body: '{"framing":"gzip"}' })).status).toBe(400);
+    expect(
+      (await fetch(`${server.url}/__control/transport`, { method: 'POST', body: '{"framing":"gzip"}' })).status,
+    ).toBe(400);
   });
 
   it('a fault’s answer travels the same way', async () => {

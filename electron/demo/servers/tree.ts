@@ -34,7 +34,8 @@ export class FileTree extends NodeTree {
   /** Moves a live node into its owner's trash. */
   trash(nodeId: number, options: { deletedBy?: string; at?: number } = {}): TrashEntry {
     const node = this.node(nodeId);
-    if (node.parent === null || node.trashEntry !== null) throw new TreeError('INVALID', 'Only live, non-root nodes can be trashed');
+    if (node.parent === null || node.trashEntry !== null)
+      throw new TreeError('INVALID', 'Only live, non-root nodes can be trashed');
     const user = this.user(node.owner);
     const originalPath = this.pathOf(node.id);
     const by = this.users.get(options.deletedBy ?? node.owner) ?? user;
@@ -62,7 +63,14 @@ export class FileTree extends NodeTree {
     };
     this.addEntry(entry, node.name);
     this.setEntry(node, entry.id, user.id);
-    this.onChange?.({ type: 'deleted', owner: user.id, nodeId: node.id, path: originalPath, by: by.id, at: entry.deletedAt });
+    this.onChange?.({
+      type: 'deleted',
+      owner: user.id,
+      nodeId: node.id,
+      path: originalPath,
+      by: by.id,
+      at: entry.deletedAt,
+    });
     return entry;
   }
 
@@ -128,7 +136,11 @@ export class FileTree extends NodeTree {
    * Fast seeding for big trash bins: creates `count` files directly in the trash of a user, named
    * `${prefix}${i}.txt`, deleted one second apart ending now (or at `endAt`).
    */
-  seedTrash(userId: string, count: number, options: { prefix?: string; folder?: string; endAt?: number; size?: number } = {}): void {
+  seedTrash(
+    userId: string,
+    count: number,
+    options: { prefix?: string; folder?: string; endAt?: number; size?: number } = {},
+  ): void {
     const user = this.user(userId);
     const end = options.endAt ?? this.now();
     const prefix = options.prefix ?? 'file-';
@@ -136,7 +148,14 @@ export class FileTree extends NodeTree {
     for (let i = 0; i < count; i++) {
       const name = `${prefix}${i}.txt`;
       const at = end - (count - i) * 1000;
-      const node = this.newNode({ name, kind: 'file', size: options.size ?? 1000 + (i % 5000), parent: null, owner: userId, mtime: at });
+      const node = this.newNode({
+        name,
+        kind: 'file',
+        size: options.size ?? 1000 + (i % 5000),
+        parent: null,
+        owner: userId,
+        mtime: at,
+      });
       node.trashEntry = node.id;
       const entry: TrashEntry = {
         id: node.id,
@@ -165,7 +184,11 @@ export class FileTree extends NodeTree {
     walk(this.user(userId).rootId, '');
     return {
       files: files.sort(),
-      trash: this.trashOf(userId).map((e) => ({ id: e.id, name: this.node(e.nodeId).name, originalPath: e.originalPath })),
+      trash: this.trashOf(userId).map((e) => ({
+        id: e.id,
+        name: this.node(e.nodeId).name,
+        originalPath: e.originalPath,
+      })),
     };
   }
 }

@@ -195,7 +195,12 @@ export class NodeTree {
   }
 
   /** oCIS: a project space whose files and trash live under a tree user with the space's id. */
-  addSpace(id: string, name: string, members: Record<string, SpaceRole>, options: { disabled?: boolean } = {}): ProjectSpace {
+  addSpace(
+    id: string,
+    name: string,
+    members: Record<string, SpaceRole>,
+    options: { disabled?: boolean } = {},
+  ): ProjectSpace {
     this.addUser(id, { displayName: name, password: randomUUID() });
     const space: ProjectSpace = { id, name, members: { ...members }, disabled: options.disabled ?? false };
     this.spaces.set(id, space);
@@ -207,7 +212,10 @@ export class NodeTree {
     this.nextId = Math.max(this.nextId, to);
   }
 
-  addUser(id: string, options: { displayName?: string; password: string; appPasswords?: string[]; email?: string; quota?: number | null }): TreeUser {
+  addUser(
+    id: string,
+    options: { displayName?: string; password: string; appPasswords?: string[]; email?: string; quota?: number | null },
+  ): TreeUser {
     if (this.users.has(id)) throw new TreeError('EXISTS', `User ${id} exists`);
     const root = this.newNode({ name: '', kind: 'folder', size: 0, parent: null, owner: id });
     const user: TreeUser = {
@@ -315,8 +323,18 @@ export class NodeTree {
   }
 
   /** Writes a file (its parents must exist unless `parents` is set); an existing file is updated in place. */
-  writeFile(userId: string, path: string, size: number, options: { mtime?: number; contentType?: string; parents?: boolean; content?: Buffer | string } = {}): TreeNode {
-    const content = options.content === undefined ? undefined : Buffer.isBuffer(options.content) ? options.content : Buffer.from(options.content);
+  writeFile(
+    userId: string,
+    path: string,
+    size: number,
+    options: { mtime?: number; contentType?: string; parents?: boolean; content?: Buffer | string } = {},
+  ): TreeNode {
+    const content =
+      options.content === undefined
+        ? undefined
+        : Buffer.isBuffer(options.content)
+          ? options.content
+          : Buffer.from(options.content);
     if (content) size = content.length;
     const parts = splitPath(path);
     const name = parts.pop();
@@ -360,7 +378,15 @@ export class NodeTree {
     if (!parent.children) throw new TreeError('NOT_A_FOLDER', `${parent.name} is a file`);
     if (!validName(name)) throw new TreeError('INVALID', `Invalid name "${name}"`);
     if (parent.children.has(name)) throw new TreeError('EXISTS', `${name} exists`);
-    const node = this.newNode({ name, kind, size, parent: parentId, owner: parent.owner, mtime, trashEntry: parent.trashEntry });
+    const node = this.newNode({
+      name,
+      kind,
+      size,
+      parent: parentId,
+      owner: parent.owner,
+      mtime,
+      trashEntry: parent.trashEntry,
+    });
     parent.children.set(name, node.id);
     if (node.trashEntry === null) this.changed('created', node, node.owner);
     return node;
@@ -426,10 +452,19 @@ export class NodeTree {
   }
 
   protected changed(type: TreeChange['type'], node: TreeNode, owner: string): void {
-    if (this.onChange) this.onChange({ type, owner, nodeId: node.id, path: this.pathOf(node.id), by: owner, at: this.now() });
+    if (this.onChange)
+      this.onChange({ type, owner, nodeId: node.id, path: this.pathOf(node.id), by: owner, at: this.now() });
   }
 
-  protected newNode(init: { name: string; kind: NodeKind; size: number; parent: number | null; owner: string; mtime?: number | undefined; trashEntry?: number | null }): TreeNode {
+  protected newNode(init: {
+    name: string;
+    kind: NodeKind;
+    size: number;
+    parent: number | null;
+    owner: string;
+    mtime?: number | undefined;
+    trashEntry?: number | null;
+  }): TreeNode {
     const node: TreeNode = {
       id: this.nextId++,
       name: init.name,
@@ -503,7 +538,9 @@ const etag = (kind: NodeKind = 'file') => {
   const n = etagCounter++;
   if (kind === 'folder') {
     const now = Date.now();
-    return `${Math.floor(now / 1000).toString(16).padStart(8, '0')}${(((now % 1000) * 1000 + n) % 0x100000).toString(16).padStart(5, '0')}`;
+    return `${Math.floor(now / 1000)
+      .toString(16)
+      .padStart(8, '0')}${(((now % 1000) * 1000 + n) % 0x100000).toString(16).padStart(5, '0')}`;
   }
   return createHash('md5').update(`${process.pid}:${Date.now()}:${n}`).digest('hex');
 };

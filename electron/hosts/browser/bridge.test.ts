@@ -10,7 +10,12 @@ import { MAX_BODY_BYTES, startBridge, type Bridge } from './bridge';
 /** Raw HTTP so the test controls Host and Origin exactly (fetch would not let it set Host). */
 function send(
   bridge: Bridge,
-  { method = 'POST', path = '/api/invoke', headers = {}, body }: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+  {
+    method = 'POST',
+    path = '/api/invoke',
+    headers = {},
+    body,
+  }: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
 ): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -86,7 +91,12 @@ describe('bridge', () => {
     expect(JSON.parse(res.body)).toEqual({ ok: true, value: { channel: 'app:info' } });
     expect(dispatch).toHaveBeenCalledOnce();
     const viaLocalhost = await send(bridge, {
-      headers: { ...json, 'X-Salvage-Token': 'right-token-123', Host: `localhost:${bridge.port}`, Origin: `http://localhost:${bridge.port}` },
+      headers: {
+        ...json,
+        'X-Salvage-Token': 'right-token-123',
+        Host: `localhost:${bridge.port}`,
+        Origin: `http://localhost:${bridge.port}`,
+      },
       body,
     });
     expect(viaLocalhost.status).toBe(200);
@@ -115,12 +125,16 @@ describe('bridge', () => {
       let answer = '';
       const socket = connect(bridge.port, '127.0.0.1', () => {
         const length = declared ? `Content-Length: ${total}` : 'Transfer-Encoding: chunked';
-        socket.write(`POST /api/invoke HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nContent-Type: application/json\r\nX-Salvage-Token: right-token-123\r\n${length}\r\n\r\n`);
+        socket.write(
+          `POST /api/invoke HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nContent-Type: application/json\r\nX-Salvage-Token: right-token-123\r\n${length}\r\n\r\n`,
+        );
         pump();
       });
       const pump = () => {
         if (answer || sent >= total || socket.destroyed) return;
-        const framed = declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+        const framed = declared
+          ? chunk
+          : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
         sent += chunk.length;
         if (socket.write(framed)) setImmediate(pump);
         else socket.once('drain', () => setImmediate(pump));
@@ -150,9 +164,15 @@ describe('bridge', () => {
   it('takes the largest request the contract needs: a restore of 100,000 items with an answer for each', async () => {
     dispatch.mockClear();
     const accountId = '0b8e1c52-8f6a-4a7e-9c1d-3f2b5a6c7d8e';
-    const items = Array.from({ length: 100_000 }, (_, i) => ({ accountId, id: `storage-users-1$4c510ada-c86b-4815-8820-616c69636500!a0b1c2d3-0000-4000-8000-${i.toString(16).padStart(12, '0')}` }));
+    const items = Array.from({ length: 100_000 }, (_, i) => ({
+      accountId,
+      id: `storage-users-1$4c510ada-c86b-4815-8820-616c69636500!a0b1c2d3-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+    }));
     const resolutions = Object.fromEntries(items.map((i) => [`${accountId}:${i.id}`, 'keep-both']));
-    const big = JSON.stringify({ channel: 'ops:restore', payload: { items, destination: { kind: 'original' }, resolutions, recreateMissingFolders: true } });
+    const big = JSON.stringify({
+      channel: 'ops:restore',
+      payload: { items, destination: { kind: 'original' }, resolutions, recreateMissingFolders: true },
+    });
     expect(big.length).toBeGreaterThan(24 * 1024 * 1024);
     const res = await send(bridge, { headers: { ...json, 'X-Salvage-Token': 'right-token-123' }, body: big });
     expect(res.status).toBe(200);
@@ -173,7 +193,12 @@ describe('bridge', () => {
     expect(denied.status).toBe(401);
     const received = await new Promise<string>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: bridge.port, path: '/api/events?token=right-token-123', headers: { Host: `127.0.0.1:${bridge.port}` } },
+        {
+          host: '127.0.0.1',
+          port: bridge.port,
+          path: '/api/events?token=right-token-123',
+          headers: { Host: `127.0.0.1:${bridge.port}` },
+        },
         (res) => {
           let text = '';
           res.on('data', (d: Buffer) => {

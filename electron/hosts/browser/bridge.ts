@@ -98,7 +98,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === '/api/invoke') {
       if (req.method !== 'POST') return refuse(res, 405, 'Use POST.');
-      if (!sameToken(req.headers[TOKEN_HEADER] as string | undefined, token)) return refuse(res, 401, 'Missing or wrong token.');
+      if (!sameToken(req.headers[TOKEN_HEADER] as string | undefined, token))
+        return refuse(res, 401, 'Missing or wrong token.');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'Send JSON.');
       const text = await readBody(req);
       if (text === null) return tooLarge(req, res);
@@ -202,7 +203,9 @@ const LINGER_MS = 1_000;
  * resets the connection, and a reset can destroy the 413 before the client has read it.
  */
 function tooLarge(req: IncomingMessage, res: ServerResponse): void {
-  const text = JSON.stringify({ error: `Request too large (more than ${MAX_BODY_BYTES / 1024 / 1024} MiB). Restore or delete fewer items at once.` });
+  const text = JSON.stringify({
+    error: `Request too large (more than ${MAX_BODY_BYTES / 1024 / 1024} MiB). Restore or delete fewer items at once.`,
+  });
   // No "Connection: close": with it Node's server closes the socket itself as soon as the answer is out.
   res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
   res.end(text, () => {

@@ -20,13 +20,20 @@ afterAll(() => {
 function start(): Promise<{ url: string; output: () => string }> {
   const dir = mkdtempSync(join(tmpdir(), 'salvage-host-'));
   const planted = join(dir, 'throw-on-signal.mjs');
-  writeFileSync(planted, "process.on('SIGUSR2', () => setTimeout(() => { throw new Error('escaped on purpose'); }, 0));\n");
+  writeFileSync(
+    planted,
+    "process.on('SIGUSR2', () => setTimeout(() => { throw new Error('escaped on purpose'); }, 0));\n",
+  );
   const main = new URL('./main.ts', import.meta.url).pathname;
   let output = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(planted).href, main, '--no-open', '--no-demo'], {
-    env: { ...process.env, SALVAGE_BRIDGE_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', pathToFileURL(planted).href, main, '--no-open', '--no-demo'],
+    {
+      env: { ...process.env, SALVAGE_BRIDGE_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child = proc;
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -43,11 +50,15 @@ function start(): Promise<{ url: string; output: () => string }> {
 function invoke(url: string, channel: string): Promise<{ ok: boolean }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ channel, payload: {} });
-    const req = request(`${url}/api/invoke`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Salvage-Token': TOKEN } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve(JSON.parse(text) as { ok: boolean }));
-    });
+    const req = request(
+      `${url}/api/invoke`,
+      { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Salvage-Token': TOKEN } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(JSON.parse(text) as { ok: boolean }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -39,7 +39,11 @@ function packageVersion(): string {
 
 function openInBrowser(url: string): Promise<boolean> {
   const command =
-    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url] : ['xdg-open', url];
+    process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '""', url]
+        : ['xdg-open', url];
   return new Promise((resolve) => {
     try {
       const child = spawn(command[0]!, command.slice(1), { stdio: 'ignore', detached: true });
@@ -69,8 +73,12 @@ async function main() {
   // Opt-in only: without the flag nothing is written and secrets live for this session.
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const persist = values['persist-secrets'];
-  const accounts: AccountStore = persist ? new FileAccountStore(join(dataDir, 'accounts.json')) : new MemoryAccountStore();
-  const secrets: SecretStore = persist ? new Vault({ file: join(dataDir, 'secrets-plaintext.json'), cipher: plaintextCipher }) : new MemorySecretStore();
+  const accounts: AccountStore = persist
+    ? new FileAccountStore(join(dataDir, 'accounts.json'))
+    : new MemoryAccountStore();
+  const secrets: SecretStore = persist
+    ? new Vault({ file: join(dataDir, 'secrets-plaintext.json'), cipher: plaintextCipher })
+    : new MemorySecretStore();
   console.log(
     persist
       ? `Saving accounts in ${dataDir}; passwords are saved UNENCRYPTED (file readable only by you) because --persist-secrets was given.`
@@ -92,7 +100,11 @@ async function main() {
   });
   // An error that escapes every handler must not end the host: running batches are stopped and
   // journaled for Resume, the page gets 'app:problem', the terminal the stack.
-  installSafetyNet(process, { interrupt: (reason) => services.runner.interruptRunning(reason), bus: services.bus, log: (line) => console.error(line) });
+  installSafetyNet(process, {
+    interrupt: (reason) => services.runner.interruptRunning(reason),
+    bus: services.bus,
+    log: (line) => console.error(line),
+  });
   // The watch runs while the host does; the page shows its alerts as browser notifications.
   services.watch.start();
   const dispatch = createDispatcher({

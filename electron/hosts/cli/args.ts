@@ -9,7 +9,23 @@ export interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = ['server', 'user', 'kind', 'to', 'on-conflict', 'parent', 'timeout', 'deleted-from', 'deleted-to', 'folder', 'data-dir', 'event', 'since', 'interval', 'exec'] as const;
+const VALUE_FLAGS = [
+  'server',
+  'user',
+  'kind',
+  'to',
+  'on-conflict',
+  'parent',
+  'timeout',
+  'deleted-from',
+  'deleted-to',
+  'folder',
+  'data-dir',
+  'event',
+  'since',
+  'interval',
+  'exec',
+] as const;
 const BOOL_FLAGS = ['json', 'yes', 'help', 'recreate-folders', 'move-to-listed', 'fail-on-event'] as const;
 const SECRET_FLAGS = new Set(['password', 'token', 'secret']);
 
@@ -44,7 +60,9 @@ export function parseArgs(argv: string[]): Args {
     }
     const name = token.name;
     if (SECRET_FLAGS.has(name)) {
-      throw new UsageError('Secrets are read from SALVAGE_PASSWORD or SALVAGE_TOKEN only, never from the command line.');
+      throw new UsageError(
+        'Secrets are read from SALVAGE_PASSWORD or SALVAGE_TOKEN only, never from the command line.',
+      );
     }
     if ((VALUE_FLAGS as readonly string[]).includes(name)) {
       if (token.value === undefined) throw new UsageError(`--${name} needs a value.`);

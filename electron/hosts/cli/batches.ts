@@ -2,9 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AccountKind, Destination, ItemKind, itemKey, parseItemKey, Resolution, type ItemResult, type OperationView } from '../../../shared/model';
+import {
+  AccountKind,
+  Destination,
+  ItemKind,
+  itemKey,
+  parseItemKey,
+  Resolution,
+  type ItemResult,
+  type OperationView,
+} from '../../../shared/model';
 import type { ErrorValue } from '../../../shared/result';
-import { BatchJournalFile, isSettled, listBatchJournals, pruneBatchJournals, type BatchEnd, type BatchState, type WriteAheadLog } from '../../operations/journal';
+import {
+  BatchJournalFile,
+  isSettled,
+  listBatchJournals,
+  pruneBatchJournals,
+  type BatchEnd,
+  type BatchState,
+  type WriteAheadLog,
+} from '../../operations/journal';
 
 /**
  * The command line's batch journals: one file per restore, delete or empty, in
@@ -15,7 +32,11 @@ import { BatchJournalFile, isSettled, listBatchJournals, pruneBatchJournals, typ
  */
 
 /** Where the command line keeps its journals unless --data-dir (or SALVAGE_DATA_DIR) says otherwise. */
-export function defaultCliDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+export function defaultCliDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): string {
   if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'Salvage', 'cli');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Salvage', 'cli');
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'salvage');
@@ -102,7 +123,14 @@ export class CliJournal implements WriteAheadLog {
   private broken = true;
   private warned = false;
   /** The batch now running: its id, header and results so far. */
-  current: { id: string; meta: CliBatchMeta; results: Map<string, ItemResult>; operationId: string | null; title: string | null; ended: boolean } | null = null;
+  current: {
+    id: string;
+    meta: CliBatchMeta;
+    results: Map<string, ItemResult>;
+    operationId: string | null;
+    title: string | null;
+    ended: boolean;
+  } | null = null;
 
   constructor(
     /** The data folder; null: no journal (only memory). */
@@ -119,9 +147,10 @@ export class CliJournal implements WriteAheadLog {
       const dir = join(this.dir, 'batches');
       this.attempt(() => {
         const file = BatchJournalFile.create(dir, id, meta);
-        file.onError = (e) => this.attempt(() => {
-          throw e;
-        });
+        file.onError = (e) =>
+          this.attempt(() => {
+            throw e;
+          });
         this.file = file;
         pruneBatchJournals(dir, KEEP, (state) => {
           const batch = cliBatch(state);
@@ -142,7 +171,9 @@ export class CliJournal implements WriteAheadLog {
         file.close();
       }
     } catch (e) {
-      this.warn(`salvage: could not mark batch ${batch.state.id.slice(0, 8)} as resumed (${(e as Error).message}); \`salvage resume\` may still list it.`);
+      this.warn(
+        `salvage: could not mark batch ${batch.state.id.slice(0, 8)} as resumed (${(e as Error).message}); \`salvage resume\` may still list it.`,
+      );
     }
   }
 
@@ -210,13 +241,16 @@ export class CliJournal implements WriteAheadLog {
       this.broken = true;
       if (this.warned) return;
       this.warned = true;
-      this.warn(`salvage: cannot keep the batch journal in ${this.dir} (${(e as Error).message}); if this batch is interrupted, it cannot be resumed.`);
+      this.warn(
+        `salvage: cannot keep the batch journal in ${this.dir} (${(e as Error).message}); if this batch is interrupted, it cannot be resumed.`,
+      );
     }
   }
 }
 
 /** Item references of a journal's items, for an account of this run. */
-export const refsFor = (accountId: string, items: CliBatchItem[]) => items.map((i) => ({ accountId, id: i.id, ...(i.parentId ? { parentId: i.parentId } : {}) }));
+export const refsFor = (accountId: string, items: CliBatchItem[]) =>
+  items.map((i) => ({ accountId, id: i.id, ...(i.parentId ? { parentId: i.parentId } : {}) }));
 
 /** The key an item of a journal has for an account of this run. */
 export const keyFor = (accountId: string, item: CliBatchItem) => itemKey(accountId, item.id);

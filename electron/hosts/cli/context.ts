@@ -28,29 +28,47 @@ export interface Target {
  * Signs in for this run (the account lives in memory only), from the flags or, for `resume`,
  * from the batch's journal. The secret comes only from SALVAGE_PASSWORD or SALVAGE_TOKEN.
  */
-export async function signIn(ctx: Context, args: Args, fixed?: Target): Promise<{ account: AccountView; target: Target }> {
+export async function signIn(
+  ctx: Context,
+  args: Args,
+  fixed?: Target,
+): Promise<{ account: AccountView; target: Target }> {
   const server = fixed?.server ?? str(args.flags, 'server');
   if (!server) throw new UsageError('--server is required.');
   const secret = ctx.env.SALVAGE_PASSWORD || ctx.env.SALVAGE_TOKEN;
-  if (!secret) throw new UsageError('Set SALVAGE_PASSWORD (app password) or SALVAGE_TOKEN (API key) in the environment.');
+  if (!secret)
+    throw new UsageError('Set SALVAGE_PASSWORD (app password) or SALVAGE_TOKEN (API key) in the environment.');
   const given = fixed?.kind ?? str(args.flags, 'kind');
-  if (given !== undefined && !AccountKindSchema.safeParse(given).success) throw new UsageError(`Unknown --kind ${given}.`);
+  if (given !== undefined && !AccountKindSchema.safeParse(given).success)
+    throw new UsageError(`Unknown --kind ${given}.`);
   const kind = (given as AccountKind | undefined) ?? (await ctx.services.accounts.detect(server)).kind;
   const user = fixed ? (fixed.user ?? undefined) : str(args.flags, 'user');
   // oCIS takes SALVAGE_TOKEN without --user as a bearer access token (an OpenID Connect access token).
   const userName = kindInfo(kind).userName;
   const bearer = userName === 'optional' && !user && !ctx.env.SALVAGE_PASSWORD && Boolean(ctx.env.SALVAGE_TOKEN);
   if (userName !== 'none' && !user && !bearer) {
-    throw new UsageError(userName === 'optional' ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.' : `--user is required for ${kind} servers.`);
+    throw new UsageError(
+      userName === 'optional'
+        ? '--user is required with SALVAGE_PASSWORD; without --user, set SALVAGE_TOKEN to an access token.'
+        : `--user is required for ${kind} servers.`,
+    );
   }
   try {
     const account = await ctx.services.accounts.add({ serverUrl: server, kind, user, secret, sessionOnly: true });
     return { account, target: { server, kind, user: user ?? null } };
   } catch (e) {
     // A --kind that does not match the server reads as "not found" or "unexpected answer": say what it is.
-    if (fixed || !str(args.flags, 'kind') || !isAppError(e) || !['NOT_FOUND', 'BAD_RESPONSE', 'UNSUPPORTED'].includes(e.code)) throw e;
+    if (
+      fixed ||
+      !str(args.flags, 'kind') ||
+      !isAppError(e) ||
+      !['NOT_FOUND', 'BAD_RESPONSE', 'UNSUPPORTED'].includes(e.code)
+    )
+      throw e;
     const probe = await ctx.services.accounts.detect(server).catch(() => null);
     if (!probe || probe.kind === kind) throw e;
-    throw new UsageError(`${server} is ${probe.productName} (--kind ${probe.kind}), not ${kind}. Leave out --kind to detect it.`);
+    throw new UsageError(
+      `${server} is ${probe.productName} (--kind ${probe.kind}), not ${kind}. Leave out --kind to detect it.`,
+    );
   }
 }

@@ -76,7 +76,11 @@ interface Target {
 }
 
 const post = async (url: string, body: unknown) => {
-  const res = await fetch(`${url}/__control/history`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/__control/history`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 200) throw new Error(`history: ${res.status} ${await res.text()}`);
 };
 
@@ -116,10 +120,28 @@ describe('restore by deletion time: usage', () => {
   };
   it('refuses bad or contradictory ranges before signing in', async () => {
     const server = ['--server', 'http://127.0.0.1:9', '--user', 'a'];
-    expect(await run(['restore', '--deleted-from', 'yesterday', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/--deleted-from must be a date/) });
-    expect(await run(['restore', '--deleted-from', '2026-11-25T00:00:00Z', '--deleted-to', '2026-11-24T00:00:00Z', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/after --deleted-to/) });
-    expect(await run(['restore', 'a.txt.d1', '--deleted-from', '2026-11-24T00:00:00Z', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/not both/) });
-    expect(await run(['restore', 'a.txt.d1', '--folder', '/P', ...server])).toMatchObject({ code: 2, text: expect.stringMatching(/--folder goes with/) });
+    expect(await run(['restore', '--deleted-from', 'yesterday', ...server])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/--deleted-from must be a date/),
+    });
+    expect(
+      await run([
+        'restore',
+        '--deleted-from',
+        '2026-11-25T00:00:00Z',
+        '--deleted-to',
+        '2026-11-24T00:00:00Z',
+        ...server,
+      ]),
+    ).toMatchObject({ code: 2, text: expect.stringMatching(/after --deleted-to/) });
+    expect(await run(['restore', 'a.txt.d1', '--deleted-from', '2026-11-24T00:00:00Z', ...server])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/not both/),
+    });
+    expect(await run(['restore', 'a.txt.d1', '--folder', '/P', ...server])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/--folder goes with/),
+    });
   });
 });
 
@@ -155,7 +177,10 @@ describe('restoring one event: never anything outside it (issue 20)', () => {
     for (const path of burst) expect(t.tree.resolve('alice', path), path).not.toBeNull();
 
     // Restoring by its times takes nothing else either; the event, now gone, is not guessed at.
-    const again = await runCli(['restore', '--json', '--deleted-from', String(big!.from), '--deleted-to', String(big!.to), ...t.args], t.env);
+    const again = await runCli(
+      ['restore', '--json', '--deleted-from', String(big!.from), '--deleted-to', String(big!.to), ...t.args],
+      t.env,
+    );
     expect(again.stdout).not.toContain('o1.txt');
     const gone = await runCli(['restore', '--event', String(big!.id), ...t.args], t.env);
     expect(gone).toMatchObject({ code: 2, stderr: expect.stringContaining('Run `salvage events` again') });
@@ -198,7 +223,9 @@ for (const start of starters) {
       const trashBefore = new Set(user.trash);
       const steps = incidentTrash();
       expect(steps).toHaveLength(171);
-      await t.history(steps.map((path, i): PastStep => ({ op: 'trash', path, at: new Date(incidentAt + i * 1000).toISOString() })));
+      await t.history(
+        steps.map((path, i): PastStep => ({ op: 'trash', path, at: new Date(incidentAt + i * 1000).toISOString() })),
+      );
       expect(user.trash.size).toBe(trashBefore.size + 171);
       for (const f of files) expect(t.tree.resolve('alice', f), f).toBeNull();
 
@@ -207,8 +234,21 @@ for (const start of starters) {
       expect(ev.code, ev.stderr).toBe(0);
       const events = jsonLines(ev.stdout);
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ count: 171, from: new Date(incidentAt).toISOString(), to: new Date(incidentAt + 170_000).toISOString() });
-      expect(Object.keys(events[0]!).sort()).toEqual(['accounts', 'bytes', 'count', 'from', 'id', 'lostCopies', 'to', 'topFolder']);
+      expect(events[0]).toMatchObject({
+        count: 171,
+        from: new Date(incidentAt).toISOString(),
+        to: new Date(incidentAt + 170_000).toISOString(),
+      });
+      expect(Object.keys(events[0]!).sort()).toEqual([
+        'accounts',
+        'bytes',
+        'count',
+        'from',
+        'id',
+        'lostCopies',
+        'to',
+        'topFolder',
+      ]);
       // The same event has the same id from one run to the next (the account by its label, not this run's id).
       const again = jsonLines((await runCli(['events', '--json', ...t.args], t.env)).stdout);
       expect(again).toEqual(events);
@@ -219,7 +259,20 @@ for (const start of starters) {
         // --folder: only what was deleted from B4 or below (60 files one by one); nothing else moves.
         // The folder as the account shows original folders (DocSpace: "My documents / Projects / …").
         const folder = t.kind === 'docspace' ? `My documents / ${ROOT.replace('/', ' / ')} / B4` : `/${ROOT}/B4/`;
-        const b4 = await runCli(['restore', '--json', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), '--folder', folder, ...t.args], t.env);
+        const b4 = await runCli(
+          [
+            'restore',
+            '--json',
+            '--deleted-from',
+            String(events[0]!.from),
+            '--deleted-to',
+            String(events[0]!.to),
+            '--folder',
+            folder,
+            ...t.args,
+          ],
+          t.env,
+        );
         expect(b4.code, b4.stderr).toBe(0);
         first = jsonLines(b4.stdout).length;
         expect(first).toBe(60);
@@ -227,7 +280,19 @@ for (const start of starters) {
         for (const f of files) expect(t.tree.resolve('alice', f) !== null, f).toBe(f.startsWith(`${ROOT}/B4/`));
       }
       // --recreate-folders: allowed to make missing folders, it still makes none that the batch restores.
-      const r = await runCli(['restore', '--json', '--recreate-folders', '--deleted-from', String(events[0]!.from), '--deleted-to', String(events[0]!.to), ...t.args], t.env);
+      const r = await runCli(
+        [
+          'restore',
+          '--json',
+          '--recreate-folders',
+          '--deleted-from',
+          String(events[0]!.from),
+          '--deleted-to',
+          String(events[0]!.to),
+          ...t.args,
+        ],
+        t.env,
+      );
       expect(r.code, r.stderr).toBe(0);
       const results = jsonLines(r.stdout);
       expect(results).toHaveLength(171 - first);
@@ -239,7 +304,13 @@ for (const start of starters) {
       expect(new Set(user.trash)).toEqual(trashBefore);
       // Nothing else appeared in the project (no "(restored)" twins, no recreated copies).
       const walk = (id: number, prefix: string): string[] =>
-        t.tree.children(id).flatMap((n) => (n.kind === 'folder' ? [`${prefix}${n.name}/`, ...walk(n.id, `${prefix}${n.name}/`)] : [`${prefix}${n.name}`]));
+        t.tree
+          .children(id)
+          .flatMap((n) =>
+            n.kind === 'folder'
+              ? [`${prefix}${n.name}/`, ...walk(n.id, `${prefix}${n.name}/`)]
+              : [`${prefix}${n.name}`],
+          );
       const project = walk(t.tree.resolve('alice', ROOT)!.id, `${ROOT}/`).filter((p) => !p.includes('/old-'));
       expect(project.sort()).toEqual([...files, ...folders.map((f) => `${f}/`)].sort());
     }, 120_000);

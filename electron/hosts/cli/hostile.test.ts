@@ -12,7 +12,12 @@ import { jsonLines, runMain } from './run-cli';
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const EVIL = ['evil\u001b]0;pwned\u0007\u001b[2J.txt', 'two\nrestored  /etc/passwd.txt', 'invoice_\u202Etxt.exe', 'bell\u0007\u0000\u009b31m.txt'];
+const EVIL = [
+  'evil\u001b]0;pwned\u0007\u001b[2J.txt',
+  'two\nrestored  /etc/passwd.txt',
+  'invoice_\u202Etxt.exe',
+  'bell\u0007\u0000\u009b31m.txt',
+];
 
 describe('the command line and a hostile server', () => {
   let server: DocSpaceServer;
@@ -26,7 +31,11 @@ describe('the command line and a hostile server', () => {
         seedTestPortal(state);
         const now = state.tree.now();
         // DocSpace titles are kept apart from the tree's names (which refuse '/' and NUL).
-        for (const [i, name] of EVIL.entries()) state.m(state.addTrashed('alice', state.myRoot('alice'), `evil-${i}.txt`, 'file', 10 + i, now - 60_000 * (i + 1)).id).title = name;
+        for (const [i, name] of EVIL.entries())
+          state.m(
+            state.addTrashed('alice', state.myRoot('alice'), `evil-${i}.txt`, 'file', 10 + i, now - 60_000 * (i + 1))
+              .id,
+          ).title = name;
       },
     });
   });
@@ -53,7 +62,13 @@ describe('the command line and a hostile server', () => {
     // As large as an error answer Salvage reads gets (net/http.ts cuts error bodies at 64 KiB; what is past that is never read).
     const huge = `Denied \u001b]0;owned\u0007${'\u001b[31mred '.repeat(4_000)}`;
     for (const json of [false, true]) {
-      server.control.fault({ method: 'PUT', path: '/api/2.0/files/fileops/move', status: 403, body: JSON.stringify({ error: { message: huge }, status: 1, statusCode: 403 }), headers: { 'Content-Type': 'application/json' } });
+      server.control.fault({
+        method: 'PUT',
+        path: '/api/2.0/files/fileops/move',
+        status: 403,
+        body: JSON.stringify({ error: { message: huge }, status: 1, statusCode: 403 }),
+        headers: { 'Content-Type': 'application/json' },
+      });
       const r = await runMain(['restore', String(evil.id), ...base(), ...(json ? ['--json'] : [])], env);
       server.control.clearFaults();
       expect(r.code).toBe(1);

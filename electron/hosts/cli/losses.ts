@@ -2,7 +2,11 @@ import type { SameSecondReport, TrashItem } from '../../../shared/model';
 import type { Context } from './context';
 
 /** Same-second losses among these items as the server tells them; null when it tells nothing (or cannot be asked). */
-export async function sameSecondOf(ctx: Context, accountId: string, items: TrashItem[]): Promise<SameSecondReport | null> {
+export async function sameSecondOf(
+  ctx: Context,
+  accountId: string,
+  items: TrashItem[],
+): Promise<SameSecondReport | null> {
   if (items.length === 0) return null;
   const report = await ctx.services.trash.sameSecondLosses(accountId, items).catch(() => null);
   return report && report.source !== 'none' ? report : null;

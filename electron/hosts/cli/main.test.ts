@@ -48,7 +48,12 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     it('detects the server kind', async () => {
       const r = await cli(['detect', server.url, '--json']);
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ kind, serverUrl: server.url, insecureHttp: true, trashSupported: true });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        kind,
+        serverUrl: server.url,
+        insecureHttp: true,
+        trashSupported: true,
+      });
     });
 
     it('lists the trash, one JSON object per item (kind detected)', async () => {
@@ -59,7 +64,20 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     });
 
     it('restores with --on-conflict keep-both and reports each item', async () => {
-      const r = await cli(['restore', idOf('report.pdf'), idOf('notes.txt'), '--on-conflict', 'keep-both', '--json', ...base(), '--kind', kind], env);
+      const r = await cli(
+        [
+          'restore',
+          idOf('report.pdf'),
+          idOf('notes.txt'),
+          '--on-conflict',
+          'keep-both',
+          '--json',
+          ...base(),
+          '--kind',
+          kind,
+        ],
+        env,
+      );
       expect(r.code).toBe(0);
       const results = jsonLines(r.stdout);
       expect(results.map((x) => [x.name, x.outcome, x.finalPath])).toEqual(
@@ -84,7 +102,10 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       const r = await cli(['restore', idOf('letter.txt'), 'no-such-item', '--json', ...base()], env);
       expect(r.code).toBe(1);
       const results = jsonLines(r.stdout);
-      expect(results.map((x) => (x.error as { code: string } | null)?.code).sort()).toEqual(['DEST_MISSING', 'NOT_FOUND']);
+      expect(results.map((x) => (x.error as { code: string } | null)?.code).sort()).toEqual([
+        'DEST_MISSING',
+        'NOT_FOUND',
+      ]);
     });
 
     it('deletes an item (a second time fails with exit 1)', async () => {
@@ -123,7 +144,9 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       expect(server.tree.resolve('alice', 'Old/letter.txt')).not.toBeNull();
 
       const skipped = await cli(['restore', idOf('report.pdf'), ...base()], env);
-      expect(skipped.stdout).toMatch(/: 1 skipped\.\nSkipped items are still in the trash; --on-conflict replace or keep-both/);
+      expect(skipped.stdout).toMatch(
+        /: 1 skipped\.\nSkipped items are still in the trash; --on-conflict replace or keep-both/,
+      );
     });
 
     it('restores and deletes items inside a trashed folder by the ids list --parent prints', async () => {
@@ -161,7 +184,10 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       expect(stopped.stderr).toContain('stopping after the items in progress');
       const line = stopped.stdout.split('\n').find((l) => l.startsWith('Not done: '))!;
       expect(line, stopped.stdout).toMatch(/To finish, run the same command with just these ids: salvage restore /);
-      const left = line.slice(line.indexOf('salvage restore ') + 'salvage restore '.length).replace(/ …$/, '').split(' ');
+      const left = line
+        .slice(line.indexOf('salvage restore ') + 'salvage restore '.length)
+        .replace(/ …$/, '')
+        .split(' ');
       expect(left.length).toBeGreaterThan(0);
       expect(left).not.toContain(ids[0]);
       const finished = await cli(['restore', ...left, ...base()], env);
@@ -190,7 +216,9 @@ describe('messages that point the right way', () => {
   it('says to try http:// when an address without a scheme is a plain-HTTP server', async () => {
     const r = await cli(['detect', server.url.replace('http://', '')]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/does not speak HTTPS on this port\. If it is a plain-HTTP server, put http:\/\/ in front|closed the connection\. If it is a plain-HTTP server, put http:\/\//);
+    expect(r.stderr).toMatch(
+      /does not speak HTTPS on this port\. If it is a plain-HTTP server, put http:\/\/ in front|closed the connection\. If it is a plain-HTTP server, put http:\/\//,
+    );
   });
 
   it('tells a refused connection apart from an unknown host', async () => {
@@ -212,9 +240,12 @@ describe('a server that never answers', () => {
     const silent = createServer((socket) => void sockets.push(socket)); // accepts, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
-    const r = await cli(['list', '--server', `http://127.0.0.1:${port}`, '--kind', 'nextcloud', '--user', 'alice', '--timeout', '7'], {
-      SALVAGE_PASSWORD: 'x',
-    });
+    const r = await cli(
+      ['list', '--server', `http://127.0.0.1:${port}`, '--kind', 'nextcloud', '--user', 'alice', '--timeout', '7'],
+      {
+        SALVAGE_PASSWORD: 'x',
+      },
+    );
     const tries = sockets.length;
     for (const s of sockets) s.destroy();
     silent.close();
@@ -238,7 +269,9 @@ describe('salvage list through a pipe', () => {
   });
 
   it('delivers every line of a 20,000-item listing before exiting', async () => {
-    const r = await runCli(['list', '--json', '--server', server.url, '--user', 'alice', '--kind', 'nextcloud'], { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword });
+    const r = await runCli(['list', '--json', '--server', server.url, '--user', 'alice', '--kind', 'nextcloud'], {
+      SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword,
+    });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n').filter((l) => l);
     expect(lines).toHaveLength(20_009);
@@ -270,7 +303,9 @@ describe('salvage command line against the ocis test server with a bearer token'
   });
 
   it('still needs --user with SALVAGE_PASSWORD', async () => {
-    const r = await cli(['list', '--server', server.url, '--kind', 'ocis'], { SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword });
+    const r = await cli(['list', '--server', server.url, '--kind', 'ocis'], {
+      SALVAGE_PASSWORD: WEBDAV_USERS.alice.appPassword,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--user is required');
   });

@@ -88,7 +88,11 @@ Exit codes: 0 ok, 1 some items failed (or the command stopped before the end), 2
 3 events --fail-on-event found an event.`;
 
 /** The account part of a batch's journal. */
-const batchAccount = (target: Target): CliBatchMeta['account'] => ({ server: target.server, kind: target.kind, user: target.user });
+const batchAccount = (target: Target): CliBatchMeta['account'] => ({
+  server: target.server,
+  kind: target.kind,
+  user: target.user,
+});
 
 /** A trash item as a batch journal names it. */
 const journalItem = (i: TrashItem): CliBatchMeta['items'][number] => ({
@@ -101,12 +105,24 @@ const journalItem = (i: TrashItem): CliBatchMeta['items'][number] => ({
 });
 
 /** The items of a batch for its journal: those found in the trash with where they were, the others by id. */
-async function journalItems(ctx: Context, refs: { accountId: string; id: string; parentId?: string }[]): Promise<CliBatchMeta['items']> {
+async function journalItems(
+  ctx: Context,
+  refs: { accountId: string; id: string; parentId?: string }[],
+): Promise<CliBatchMeta['items']> {
   const { found } = await ctx.services.trash.resolve(refs);
   const byId = new Map(found.map((i) => [i.id, i]));
   return refs.map((r) => {
     const i = byId.get(r.id);
-    return i ? journalItem(i) : { id: r.id, parentId: r.parentId ?? null, name: r.id, kind: null, originalFolder: null, originalFolderId: null };
+    return i
+      ? journalItem(i)
+      : {
+          id: r.id,
+          parentId: r.parentId ?? null,
+          name: r.id,
+          kind: null,
+          originalFolder: null,
+          originalFolderId: null,
+        };
   });
 }
 
@@ -119,8 +135,12 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       const probe = await services.accounts.detect(url);
       if (json) await out.json(probe);
       else {
-        await out.line(`${probe.productName} ${probe.version ?? ''} (${probe.kind}) at ${probe.serverUrl}`.replace(/\s+\(/, ' ('));
-        await out.line(`sign in with: ${probe.auth}; trash supported: ${probe.trashSupported ? 'yes' : 'no'}${probe.insecureHttp ? '; WARNING: plain http' : ''}`);
+        await out.line(
+          `${probe.productName} ${probe.version ?? ''} (${probe.kind}) at ${probe.serverUrl}`.replace(/\s+\(/, ' ('),
+        );
+        await out.line(
+          `sign in with: ${probe.auth}; trash supported: ${probe.trashSupported ? 'yes' : 'no'}${probe.insecureHttp ? '; WARNING: plain http' : ''}`,
+        );
       }
       return 0;
     }
@@ -133,7 +153,10 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
         for (const item of items) await (json ? out.json(item) : out.line(itemLine(item)));
         count += items.length;
       });
-      if (!json) await out.line(`${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} in the trash of ${account.label}.`);
+      if (!json)
+        await out.line(
+          `${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} in the trash of ${account.label}.`,
+        );
       return 0;
     }
     case 'events':
@@ -143,12 +166,18 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
     case 'restore': {
       const range = rangeOf(args);
       const event = str(args.flags, 'event');
-      if (event !== undefined && (range || args.positional.length > 0 || args.flags.has('folder'))) throw new UsageError('--event goes alone: not with item ids, --deleted-from/--deleted-to or --folder.');
-      if (range && args.positional.length > 0) throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
+      if (event !== undefined && (range || args.positional.length > 0 || args.flags.has('folder')))
+        throw new UsageError('--event goes alone: not with item ids, --deleted-from/--deleted-to or --folder.');
+      if (range && args.positional.length > 0)
+        throw new UsageError('Give either item ids or --deleted-from/--deleted-to, not both.');
       if (!range && args.flags.has('folder')) throw new UsageError('--folder goes with --deleted-from/--deleted-to.');
-      if (!range && event === undefined && args.positional.length === 0) throw new UsageError('restore needs at least one item id (see `salvage list`), --event or --deleted-from/--deleted-to.');
+      if (!range && event === undefined && args.positional.length === 0)
+        throw new UsageError(
+          'restore needs at least one item id (see `salvage list`), --event or --deleted-from/--deleted-to.',
+        );
       const policy = (str(args.flags, 'on-conflict') ?? 'skip') as Resolution;
-      if (!['replace', 'keep-both', 'skip'].includes(policy)) throw new UsageError('--on-conflict must be replace, keep-both or skip.');
+      if (!['replace', 'keep-both', 'skip'].includes(policy))
+        throw new UsageError('--on-conflict must be replace, keep-both or skip.');
       const { account, target } = await signIn(ctx, args);
       const to = str(args.flags, 'to');
       let items = refsOf(args, account.id);
@@ -168,7 +197,10 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       } else journaled = await journalItems(ctx, items);
       // What the server itself had lost among them (same-named files deleted in one second), told after the results.
       const losses = json ? null : await sameSecondOf(ctx, account.id, (await services.trash.resolve(items)).found);
-      const destination = to === undefined ? ({ kind: 'original' } as const) : ({ kind: 'folder', accountId: account.id, folderId: to } as const);
+      const destination =
+        to === undefined
+          ? ({ kind: 'original' } as const)
+          : ({ kind: 'folder', accountId: account.id, folderId: to } as const);
       const recreateMissingFolders = args.flags.has('recreate-folders');
       const meta: CliBatchMeta = {
         command: 'restore',
@@ -181,7 +213,11 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       };
       const resolutions = Object.fromEntries(items.map((i) => [itemKey(i.accountId, i.id), policy]));
       let restore: OperationView | null = null;
-      const code = await runBatch(ctx, meta, async () => (restore = await services.ops.restore({ items, destination, resolutions, recreateMissingFolders })));
+      const code = await runBatch(
+        ctx,
+        meta,
+        async () => (restore = await services.ops.restore({ items, destination, resolutions, recreateMissingFolders })),
+      );
       await printLosses(ctx, losses);
       return Math.max(code, restore ? await moveToListed(ctx, restore, args.flags.has('move-to-listed')) : 0);
     }
@@ -201,12 +237,15 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
       return runBatch(ctx, meta, () => services.ops.remove(refs));
     }
     case 'empty': {
-      if (!args.flags.has('yes')) throw new UsageError('empty deletes everything in the trash for good; confirm with --yes.');
+      if (!args.flags.has('yes'))
+        throw new UsageError('empty deletes everything in the trash for good; confirm with --yes.');
       const { account, target } = await signIn(ctx, args);
       // Read here (ops.empty takes this listing instead of reading again): the journal names every item.
       // A trash that cannot be read is reported, and nothing is deleted.
       const listed = await services.trash.readAll(account.id, null).catch((e: unknown) => {
-        throw isAppError(e) ? new AppError(e.code, `The trash could not be read, so nothing was deleted: ${e.message}`, e.details) : e;
+        throw isAppError(e)
+          ? new AppError(e.code, `The trash could not be read, so nothing was deleted: ${e.message}`, e.details)
+          : e;
       });
       const meta: CliBatchMeta = {
         command: 'empty',
@@ -242,7 +281,11 @@ async function run(ctx: Context, args: Args, dataDir: string | null): Promise<nu
 
 /** Events as `events` names them: by the account's label, so an id is the same from one run to the next. */
 function eventsOf(items: TrashItem[], account: AccountView) {
-  return detectEvents(items).map((e) => ({ ...e, accounts: [account.label], id: eventId(e.from, e.to, [account.label]) }));
+  return detectEvents(items).map((e) => ({
+    ...e,
+    accounts: [account.label],
+    id: eventId(e.from, e.to, [account.label]),
+  }));
 }
 
 /**
@@ -253,7 +296,10 @@ function eventsOf(items: TrashItem[], account: AccountView) {
 async function eventItems(ctx: Context, account: AccountView, id: string): Promise<TrashItem[]> {
   const items = await ctx.services.trash.readAll(account.id, null);
   const event = eventsOf(items, account).find((e) => e.id === id);
-  if (!event) throw new UsageError(`No event ${id} in the trash now (it changed since \`salvage events\` listed it, or the id is wrong). Run \`salvage events\` again.`);
+  if (!event)
+    throw new UsageError(
+      `No event ${id} in the trash now (it changed since \`salvage events\` listed it, or the id is wrong). Run \`salvage events\` again.`,
+    );
   const byKey = new Map(items.map((i) => [i.key, i]));
   return event.keys.flatMap((key) => byKey.get(key) ?? []);
 }
@@ -270,7 +316,9 @@ async function printLosses(ctx: Context, report: SameSecondReport | null): Promi
   for (const l of losses) {
     const when = l.deletedAt ? ` ${l.deletedAt.slice(0, 19).replace('T', ' ')} UTC` : '';
     const more = l.complete ? '' : ' (and any others deleted then: the server names no more)';
-    await ctx.out.line(`  ${l.name}${when}: kept the one from ${l.keptFrom ?? 'an unknown folder'}; lost ${l.lost.join(', ')}${more}`);
+    await ctx.out.line(
+      `  ${l.name}${when}: kept the one from ${l.keptFrom ?? 'an unknown folder'}; lost ${l.lost.join(', ')}${more}`,
+    );
   }
 }
 
@@ -300,7 +348,8 @@ function rangeOf(args: Args): { from: number | null; to: number | null; folder: 
     const v = str(args.flags, name);
     if (v === undefined) return null;
     const t = Date.parse(v);
-    if (Number.isNaN(t)) throw new UsageError(`--${name} must be a date and time (ISO 8601, e.g. 2026-11-24T14:02:00Z).`);
+    if (Number.isNaN(t))
+      throw new UsageError(`--${name} must be a date and time (ISO 8601, e.g. 2026-11-24T14:02:00Z).`);
     return t;
   };
   const from = time('deleted-from');
@@ -332,7 +381,12 @@ function ledgerOf(given: string | undefined, cliDir: string, env: NodeJS.Process
  * stderr. Nothing ends silently: every error, of the command or of a batch, is said last, on
  * stderr (with --json as one object {"error": {code, message}}).
  */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = new Out(), err = new Out(process.stderr)): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out = new Out(),
+  err = new Out(process.stderr),
+): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -361,7 +415,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const dataDir = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR || defaultCliDataDir(process.platform, env);
   const journal = new CliJournal(dataDir, (text) => err.lineNow(text));
   const given = str(args.flags, 'data-dir') || env.SALVAGE_DATA_DIR;
-  const services = createMemoryServices({ version: '0.1.0', writeAhead: journal, ledger: ledgerOf(given, dataDir, env) });
+  const services = createMemoryServices({
+    version: '0.1.0',
+    writeAhead: journal,
+    ledger: ledgerOf(given, dataDir, env),
+  });
   const ctx: Context = { services, out, err, json, env, journal };
   setActive(ctx);
   try {

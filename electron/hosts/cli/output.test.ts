@@ -45,12 +45,21 @@ describe('text a server sent, as the command line prints it', () => {
 
   it('caps what a server sends: a 100 KB error message, a long line, a long name in JSON', () => {
     const huge = 'x'.repeat(100_000);
-    const line = resultLine({ key: 'a:1', name: 'n', outcome: 'failed', finalPath: null, error: { code: 'SERVER', message: huge } });
+    const line = resultLine({
+      key: 'a:1',
+      name: 'n',
+      outcome: 'failed',
+      finalPath: null,
+      error: { code: 'SERVER', message: huge },
+    });
     expect(line.length).toBeLessThan(MESSAGE_MAX + 100);
     expect(line).toContain('… (99,000 more characters)');
     expect(printable(huge).length).toBeLessThan(LINE_MAX + 50);
     expect(printable(huge)).toContain('(91,808 more characters)');
-    const json = JSON.parse(jsonLine({ error: { code: 'SERVER', message: huge }, name: huge })) as { error: { message: string }; name: string };
+    const json = JSON.parse(jsonLine({ error: { code: 'SERVER', message: huge }, name: huge })) as {
+      error: { message: string };
+      name: string;
+    };
     expect(json.error.message.length).toBeLessThan(MESSAGE_MAX + 50);
     expect(json.name.length).toBeLessThan(4_096 + 50);
     expect(cap('short')).toBe('short');
@@ -62,7 +71,7 @@ describe('text a server sent, as the command line prints it', () => {
     expect(printable(osc).length).toBeLessThan(LINE_MAX + 50);
   });
 
-  it('shell words: ids with control characters are written as $\'…\' so the printed command still works', () => {
+  it("shell words: ids with control characters are written as $'…' so the printed command still works", () => {
     expect(shellWord('report.pdf.d1732540000')).toBe('report.pdf.d1732540000');
     expect(shellWord("it's here.txt")).toBe(`'it'\\''s here.txt'`);
     const id = 'evil\u001b]0;x\u0007\n.txt.d1';

@@ -46,7 +46,9 @@ export function printable(text: string, max = LINE_MAX): string {
 
 /** A value as one JSON line: strings capped (error messages shorter), unsafe code points escaped. */
 export function jsonLine(value: unknown): string {
-  const text = JSON.stringify(value, (key, v: unknown) => (typeof v === 'string' ? cap(v, key === 'message' ? MESSAGE_MAX : TEXT_MAX) : v));
+  const text = JSON.stringify(value, (key, v: unknown) =>
+    typeof v === 'string' ? cap(v, key === 'message' ? MESSAGE_MAX : TEXT_MAX) : v,
+  );
   return text.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -107,21 +109,32 @@ export function size(n: number | null): string {
 /** A trash item as one line of `list`. */
 export function itemLine(i: TrashItem): string {
   const where = i.originalFolder.endsWith('/') ? i.originalFolder : `${i.originalFolder}/`;
-  return [cap(i.id), i.kind === 'folder' ? 'dir ' : 'file', size(i.size).padStart(9), (i.deletedAt ?? '-').slice(0, 19), cap(`${where}${i.name}`) + movedNote(i)].join('  ');
+  return [
+    cap(i.id),
+    i.kind === 'folder' ? 'dir ' : 'file',
+    size(i.size).padStart(9),
+    (i.deletedAt ?? '-').slice(0, 19),
+    cap(`${where}${i.name}`) + movedNote(i),
+  ].join('  ');
 }
 
 /** Salvage's own moves (its ledger): an item an Undo put back keeps its old time; a file a Replace moved is no deletion. */
 function movedNote(i: TrashItem): string {
   const m = i.movedBySalvage;
   if (!m) return '';
-  if (m.why === 'replace') return `  (moved to the trash by Salvage ${m.at.slice(0, 19)}: replaced by the restored ${cap(m.by ?? 'item')})`;
+  if (m.why === 'replace')
+    return `  (moved to the trash by Salvage ${m.at.slice(0, 19)}: replaced by the restored ${cap(m.by ?? 'item')})`;
   return `  (moved back by Salvage ${m.at.slice(0, 19)}${m.trashedAs ? `; the server keeps it as ${cap(`${m.trashedAs.folder.replace(/\/?$/, '/')}${m.trashedAs.name}`)}` : ''})`;
 }
 
 /** One item's result as one line. */
 export function resultLine(r: ItemResult): string {
   // A failed item with a place left the trash and is there now: both are said.
-  const tail = r.error ? `: ${r.error.code} ${cap(r.error.message, MESSAGE_MAX)}${r.finalPath ? ` (now at ${cap(r.finalPath)})` : ''}` : r.finalPath ? ` → ${cap(r.finalPath)}` : '';
+  const tail = r.error
+    ? `: ${r.error.code} ${cap(r.error.message, MESSAGE_MAX)}${r.finalPath ? ` (now at ${cap(r.finalPath)})` : ''}`
+    : r.finalPath
+      ? ` → ${cap(r.finalPath)}`
+      : '';
   const note = r.note ? ` (${cap(r.note, MESSAGE_MAX)})` : '';
   const belongs = r.movableTo ? ` [it belongs at ${cap(r.movableTo)}]` : '';
   return `${r.outcome.padEnd(8)} ${cap(r.name)}${tail}${note}${belongs}`;

@@ -22,7 +22,8 @@ export async function resume(ctx: Context, args: Args, dataDir: string | null): 
   const wanted = args.positional[0];
   if (!wanted) return list(ctx, dataDir);
   const batches = listCliBatches(dataDir).filter((b) => b.state.id.startsWith(wanted));
-  if (batches.length === 0) throw new UsageError(`No batch ${wanted} in ${dataDir}. \`salvage resume\` lists those that can be resumed.`);
+  if (batches.length === 0)
+    throw new UsageError(`No batch ${wanted} in ${dataDir}. \`salvage resume\` lists those that can be resumed.`);
   if (batches.length > 1) throw new UsageError(`${wanted} names ${batches.length} batches; give more of its id.`);
   let batch = batches[0]!;
   // A batch taken over by a resume that stopped too: finish the last of the chain.
@@ -31,16 +32,28 @@ export async function resume(ctx: Context, args: Args, dataDir: string | null): 
     if (!next) break;
     batch = next;
   }
-  if (batch.how === 'running') throw new UsageError(`Batch ${batch.state.id.slice(0, 8)} is still running (process ${batch.state.pid}).`);
+  if (batch.how === 'running')
+    throw new UsageError(`Batch ${batch.state.id.slice(0, 8)} is still running (process ${batch.state.pid}).`);
   if (!resumable(batch)) {
     if (ctx.json) await ctx.out.json({ id: batch.state.id, left: 0 });
-    else await ctx.out.line(`Nothing is left to do in batch ${batch.state.id.slice(0, 8)} (${batch.state.title ?? batch.meta.command}).`);
+    else
+      await ctx.out.line(
+        `Nothing is left to do in batch ${batch.state.id.slice(0, 8)} (${batch.state.title ?? batch.meta.command}).`,
+      );
     return 0;
   }
   for (const flag of ['server', 'user', 'kind'] as const) {
     const given = str(args.flags, flag);
-    const journaled = flag === 'server' ? batch.meta.account.server : flag === 'user' ? batch.meta.account.user : batch.meta.account.kind;
-    if (given !== undefined && given !== journaled) throw new UsageError(`Batch ${batch.state.id.slice(0, 8)} ran with --${flag} ${journaled ?? '(none)'}; leave out --${flag}.`);
+    const journaled =
+      flag === 'server'
+        ? batch.meta.account.server
+        : flag === 'user'
+          ? batch.meta.account.user
+          : batch.meta.account.kind;
+    if (given !== undefined && given !== journaled)
+      throw new UsageError(
+        `Batch ${batch.state.id.slice(0, 8)} ran with --${flag} ${journaled ?? '(none)'}; leave out --${flag}.`,
+      );
   }
   return finishBatch(ctx, args, batch);
 }
@@ -49,7 +62,12 @@ async function list(ctx: Context, dataDir: string): Promise<number> {
   const open = listCliBatches(dataDir).filter(resumable);
   for (const b of open) {
     const { account } = b.meta;
-    const why = b.how === 'killed' ? 'stopped without a word (killed)' : b.how === 'interrupted' ? `stopped by an error: ${b.state.end?.error?.message ?? ''}` : b.how;
+    const why =
+      b.how === 'killed'
+        ? 'stopped without a word (killed)'
+        : b.how === 'interrupted'
+          ? `stopped by an error: ${b.state.end?.error?.message ?? ''}`
+          : b.how;
     if (ctx.json) {
       await ctx.out.json({
         id: b.state.id,
@@ -72,7 +90,11 @@ async function list(ctx: Context, dataDir: string): Promise<number> {
     }
   }
   if (!ctx.json) {
-    await ctx.out.line(open.length ? `Resume one with: salvage resume <id> (the secret in SALVAGE_PASSWORD or SALVAGE_TOKEN, as for the batch itself).` : `Nothing to resume in ${dataDir}.`);
+    await ctx.out.line(
+      open.length
+        ? `Resume one with: salvage resume <id> (the secret in SALVAGE_PASSWORD or SALVAGE_TOKEN, as for the batch itself).`
+        : `Nothing to resume in ${dataDir}.`,
+    );
   }
   return 0;
 }
@@ -85,13 +107,23 @@ async function finishBatch(ctx: Context, args: Args, batch: CliBatch): Promise<n
   await services.accounts.withProvider(account.id, async (p) => p.settle?.());
   const { found, missing } = await services.trash.resolve(refs);
   const gone = new Set(missing.map((m) => m.id));
-  const before = await accountFor(ctx, account.id, batch, batch.left.filter((i) => gone.has(i.id)));
+  const before = await accountFor(
+    ctx,
+    account.id,
+    batch,
+    batch.left.filter((i) => gone.has(i.id)),
+  );
   const meta = { ...batch.meta, items: batch.left, resumes: batch.state.id };
   const policy = meta.policy;
   const start = () => {
-    const items = found.map((i) => ({ accountId: account.id, id: i.id, ...(i.parentId ? { parentId: i.parentId } : {}) }));
+    const items = found.map((i) => ({
+      accountId: account.id,
+      id: i.id,
+      ...(i.parentId ? { parentId: i.parentId } : {}),
+    }));
     if (meta.command !== 'restore') return services.ops.remove(items);
-    const destination = meta.destination.kind === 'original' ? meta.destination : { ...meta.destination, accountId: account.id };
+    const destination =
+      meta.destination.kind === 'original' ? meta.destination : { ...meta.destination, accountId: account.id };
     return services.ops.restore({
       items,
       destination,
@@ -127,7 +159,12 @@ async function finishBatch(ctx: Context, args: Args, batch: CliBatch): Promise<n
  * done. A restore is looked for where it was going (the name taken there: it landed before the
  * interruption); when it is not there, it is reported failed, saying where Salvage looked.
  */
-async function accountFor(ctx: Context, accountId: string, batch: CliBatch, gone: CliBatchItem[]): Promise<ItemResult[]> {
+async function accountFor(
+  ctx: Context,
+  accountId: string,
+  batch: CliBatch,
+  gone: CliBatchItem[],
+): Promise<ItemResult[]> {
   const sent = new Set([...batch.state.sent].map((k) => k.slice(k.indexOf(':') + 1)));
   const key = (i: CliBatchItem) => itemKey(accountId, i.id);
   if (batch.meta.command !== 'restore') {
@@ -143,20 +180,43 @@ async function accountFor(ctx: Context, accountId: string, batch: CliBatch, gone
   const lookable = gone.filter((i) => i.kind !== null && i.originalFolder !== null);
   const found = new Map<string, string>();
   if (lookable.length) {
-    const target = batch.meta.destination.kind === 'original' ? ({ kind: 'original' } as const) : ({ kind: 'folder', folderId: batch.meta.destination.folderId } as const);
+    const target =
+      batch.meta.destination.kind === 'original'
+        ? ({ kind: 'original' } as const)
+        : ({ kind: 'folder', folderId: batch.meta.destination.folderId } as const);
     const items = lookable.map((i) => asTrashItem(accountId, i));
     try {
       const { conflicts } = await ctx.services.accounts.withProvider(accountId, (p) => p.findConflicts(items, target));
       for (const c of conflicts) if (c.source === 'existing') found.set(c.itemKey, c.targetPath);
     } catch (e) {
       const why = toErrorValue(e);
-      return gone.map((i) => ({ key: key(i), name: i.name, outcome: 'failed' as const, finalPath: null, error: { code: why.code, message: `No longer in the trash; Salvage could not look for it at its destination: ${why.message}` } }));
+      return gone.map((i) => ({
+        key: key(i),
+        name: i.name,
+        outcome: 'failed' as const,
+        finalPath: null,
+        error: {
+          code: why.code,
+          message: `No longer in the trash; Salvage could not look for it at its destination: ${why.message}`,
+        },
+      }));
     }
   }
   return gone.map((i): ItemResult => {
     const at = found.get(key(i));
-    if (at) return { key: key(i), name: i.name, outcome: 'restored', finalPath: at, error: null, note: sent.has(i.id) ? 'restored before the interruption' : 'found at its place' };
-    const where = batch.meta.destination.kind === 'original' ? (i.originalFolder ?? 'its original folder') : 'the folder it was going to';
+    if (at)
+      return {
+        key: key(i),
+        name: i.name,
+        outcome: 'restored',
+        finalPath: at,
+        error: null,
+        note: sent.has(i.id) ? 'restored before the interruption' : 'found at its place',
+      };
+    const where =
+      batch.meta.destination.kind === 'original'
+        ? (i.originalFolder ?? 'its original folder')
+        : 'the folder it was going to';
     return {
       key: key(i),
       name: i.name,
@@ -164,11 +224,12 @@ async function accountFor(ctx: Context, accountId: string, batch: CliBatch, gone
       finalPath: null,
       error: {
         code: 'NOT_FOUND',
-        message: i.kind === null
-          ? 'Not in the trash (it was not there when the batch started either).'
-          : sent.has(i.id)
-          ? `No longer in the trash, and no "${i.name}" in ${where}: the server may have restored it under another name (Keep both), or it was deleted for good.`
-          : `No longer in the trash (this batch never sent it): restored or deleted elsewhere.`,
+        message:
+          i.kind === null
+            ? 'Not in the trash (it was not there when the batch started either).'
+            : sent.has(i.id)
+              ? `No longer in the trash, and no "${i.name}" in ${where}: the server may have restored it under another name (Keep both), or it was deleted for good.`
+              : `No longer in the trash (this batch never sent it): restored or deleted elsewhere.`,
       },
     };
   });
@@ -194,4 +255,3 @@ function asTrashItem(accountId: string, i: CliBatchItem): TrashItem {
     parentId: i.parentId,
   };
 }
-

@@ -31,8 +31,14 @@ export async function finish(ctx: Context, view: OperationView, policy: Resoluti
     if (op.id === view.id && op.state === 'running' && Date.now() - shownAt >= every) {
       shownAt = Date.now();
       const pace = formatPace(op.rate, op.secondsLeft);
-      if (ctx.json) void ctx.err.json({ progress: { done: op.done, total: op.total, itemsPerSecond: op.rate, secondsLeft: op.secondsLeft } });
-      else void ctx.err.line(`${op.title}: ${op.done.toLocaleString('en-US')} of ${op.total.toLocaleString('en-US')}${pace ? ` · ${pace}` : ''}`);
+      if (ctx.json)
+        void ctx.err.json({
+          progress: { done: op.done, total: op.total, itemsPerSecond: op.rate, secondsLeft: op.secondsLeft },
+        });
+      else
+        void ctx.err.line(
+          `${op.title}: ${op.done.toLocaleString('en-US')} of ${op.total.toLocaleString('en-US')}${pace ? ` · ${pace}` : ''}`,
+        );
     }
     if (op.id === view.id && op.state === 'needs-answer' && op.question) {
       try {
@@ -97,7 +103,12 @@ function finishCommand(summary: BatchSummary, left: ItemResult[]): string | null
  * (a sentence, or with --json one object {"error": {code, message}, "left": [ids], "resume": …}).
  * Answers the exit code: 0 when everything asked was done, 1 otherwise.
  */
-export async function report(ctx: Context, summary: BatchSummary, batchId: string | null, before: ItemResult[] = []): Promise<number> {
+export async function report(
+  ctx: Context,
+  summary: BatchSummary,
+  batchId: string | null,
+  before: ItemResult[] = [],
+): Promise<number> {
   const { out, err, json } = ctx;
   const results = [...before, ...summary.results];
   for (const r of results) await (json ? out.json(r) : out.line(resultLine(r)));
@@ -111,7 +122,9 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
     }
     const codes = new Set(results.map((r) => r.error?.code));
     if (codes.has('DEST_MISSING')) {
-      await out.line('Some folders they go to do not exist: add --recreate-folders to make missing original folders, or --to <folder> (see `salvage folders`).');
+      await out.line(
+        'Some folders they go to do not exist: add --recreate-folders to make missing original folders, or --to <folder> (see `salvage folders`).',
+      );
     }
     const moved = results.filter((r) => r.outcome === 'failed' && r.finalPath);
     if (moved.length) {
@@ -119,7 +132,9 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
       for (const r of moved) await out.line(`  ${cap(r.name)} is at ${cap(r.finalPath ?? '')}`);
     }
     if (counts.get('skipped') && summary.kind === 'restore') {
-      await out.line('Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.');
+      await out.line(
+        'Skipped items are still in the trash; --on-conflict replace or keep-both restores them over or beside what is there.',
+      );
     }
     if (left.length) {
       const command = finishCommand(summary, left);
@@ -131,10 +146,12 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
       if (resume) await out.line(`Or finish exactly what is left: ${resume}`);
     }
   }
-  if (summary.state === 'failed' && summary.error?.code === 'AUTH_FAILED') throw new AppError('AUTH_FAILED', summary.error.message);
+  if (summary.state === 'failed' && summary.error?.code === 'AUTH_FAILED')
+    throw new AppError('AUTH_FAILED', summary.error.message);
   const reason = reasonOf(summary, results, left);
   if (reason) {
-    if (json) await err.json({ error: reason, left: left.map((r) => parseItemKey(r.key).id), ...(resume ? { resume } : {}) });
+    if (json)
+      await err.json({ error: reason, left: left.map((r) => parseItemKey(r.key).id), ...(resume ? { resume } : {}) });
     else await err.line(`salvage: ${cap(reason.message, MESSAGE_MAX)} (${reason.code})`);
   }
   return reason ? 1 : 0;
@@ -142,12 +159,17 @@ export async function report(ctx: Context, summary: BatchSummary, batchId: strin
 
 /** Why a batch did not do everything asked: the batch's own error, a stop, or its items' failures. */
 function reasonOf(summary: BatchSummary, results: ItemResult[], left: ItemResult[]): ErrorValue | null {
-  if (summary.state === 'failed') return summary.error ?? { code: 'INTERNAL', message: 'The batch failed without a reason.' };
-  if (summary.state === 'cancelled') return { code: 'CANCELLED', message: `Stopped before the end: ${plural(left.length, 'item')} not done.` };
+  if (summary.state === 'failed')
+    return summary.error ?? { code: 'INTERNAL', message: 'The batch failed without a reason.' };
+  if (summary.state === 'cancelled')
+    return { code: 'CANCELLED', message: `Stopped before the end: ${plural(left.length, 'item')} not done.` };
   if (left.length === 0) return null;
   const codes = new Map<string, number>();
   for (const r of left) if (r.error) codes.set(r.error.code, (codes.get(r.error.code) ?? 0) + 1);
   const code = ([...codes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'SERVER') as ErrorValue['code'];
   const first = left.find((r) => r.error?.code === code)?.error?.message;
-  return { code, message: `${left.length.toLocaleString('en-US')} of ${plural(results.length, 'item')} not done${first ? `: ${first}` : '.'}` };
+  return {
+    code,
+    message: `${left.length.toLocaleString('en-US')} of ${plural(results.length, 'item')} not done${first ? `: ${first}` : '.'}`,
+  };
 }

@@ -17,17 +17,30 @@ describe('the command line safety net', () => {
     expect(describeCrash(new Error('x'.repeat(5_000))).length).toBeLessThan(1_100);
   });
 
-  it('outside a batch: one line with the reason (a sentence, or a JSON error with --json), exit 1; the command\'s own output stops', async () => {
+  it("outside a batch: one line with the reason (a sentence, or a JSON error with --json), exit 1; the command's own output stops", async () => {
     for (const json of [false, true]) {
       const out = new PassThrough();
       const err = new PassThrough();
       let said = '';
       err.on('data', (d: Buffer) => (said += d.toString()));
-      const ctx: Context = { services: createMemoryServices(), out: new Out(out), err: new Out(err), json, env: {}, journal: new CliJournal(null, () => {}) };
-      const code = await crashReport(ctx, Object.assign(new TypeError("Cannot read properties of undefined (reading 'x')"), {}));
+      const ctx: Context = {
+        services: createMemoryServices(),
+        out: new Out(out),
+        err: new Out(err),
+        json,
+        env: {},
+        journal: new CliJournal(null, () => {}),
+      };
+      const code = await crashReport(
+        ctx,
+        Object.assign(new TypeError("Cannot read properties of undefined (reading 'x')"), {}),
+      );
       expect(code).toBe(1);
-      const message = "Salvage stopped on an unexpected error: TypeError: Cannot read properties of undefined (reading 'x')";
-      expect(said).toBe(json ? `${JSON.stringify({ error: { code: 'INTERNAL', message } })}\n` : `salvage: ${message}\n`);
+      const message =
+        "Salvage stopped on an unexpected error: TypeError: Cannot read properties of undefined (reading 'x')";
+      expect(said).toBe(
+        json ? `${JSON.stringify({ error: { code: 'INTERNAL', message } })}\n` : `salvage: ${message}\n`,
+      );
       // Whatever the command still had to print is dropped: the report took its place.
       await ctx.out.line('late output');
       expect(out.read()).toBeNull();

@@ -62,17 +62,25 @@ export async function crashReport(ctx: Context | null, error: unknown): Promise<
   const left = journal.left();
   journal.end('interrupted', { code: 'INTERRUPTED', message });
   const done = [...current.results.values()].filter((r) => isSettled(r));
-  const notDone = left.map(
-    (i): ItemResult => ({
-      key: itemKey(accountId, i.id),
-      name: i.name,
-      outcome: 'cancelled',
-      finalPath: null,
-      error: { code: 'INTERRUPTED', message: 'Not done: Salvage stopped on an unexpected error.' },
-    }),
-  );
+  const notDone = left.map((i): ItemResult => ({
+    key: itemKey(accountId, i.id),
+    name: i.name,
+    outcome: 'cancelled',
+    finalPath: null,
+    error: { code: 'INTERRUPTED', message: 'Not done: Salvage stopped on an unexpected error.' },
+  }));
   const title = current.title ?? `${current.meta.command[0]!.toUpperCase()}${current.meta.command.slice(1)}`;
-  return report({ ...ctx, out, err }, { kind: current.meta.command, title, state: 'failed', error: { code: 'INTERRUPTED', message }, results: [...done, ...notDone] }, current.id);
+  return report(
+    { ...ctx, out, err },
+    {
+      kind: current.meta.command,
+      title,
+      state: 'failed',
+      error: { code: 'INTERRUPTED', message },
+      results: [...done, ...notDone],
+    },
+    current.id,
+  );
 }
 
 /** Installs the safety net (the command line's entry point only; never in tests that call main()). */

@@ -27,7 +27,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const trashMany = (folder: string, n: number, at: (i: number) => number) => {
-  for (let i = 0; i < n; i++) server.tree.trash(server.tree.writeFile(alice.id, `${folder}/f${i}.txt`, 100, { parents: true }).id, { at: at(i) });
+  for (let i = 0; i < n; i++)
+    server.tree.trash(server.tree.writeFile(alice.id, `${folder}/f${i}.txt`, 100, { parents: true }).id, { at: at(i) });
 };
 
 describe('salvage events --since / --fail-on-event', () => {
@@ -39,7 +40,10 @@ describe('salvage events --since / --fail-on-event', () => {
     const found = jsonLines(all.stdout).filter((e) => e.from === new Date(incident).toISOString());
     expect(found).toHaveLength(1);
 
-    const since = await runMain(['events', '--json', '--since', '2026-10-02T07:00:00Z', '--fail-on-event', ...args], env);
+    const since = await runMain(
+      ['events', '--json', '--since', '2026-10-02T07:00:00Z', '--fail-on-event', ...args],
+      env,
+    );
     expect(since.code).toBe(3);
     expect(jsonLines(since.stdout).map((e) => e.id)).toContain(found[0]!.id);
 
@@ -49,7 +53,10 @@ describe('salvage events --since / --fail-on-event', () => {
 
     // Without --fail-on-event an event found is no failure.
     expect((await runMain(['events', '--since', '2026-10-02T07:00:00Z', ...args], env)).code).toBe(0);
-    expect(await runMain(['events', '--since', 'yesterday', ...args], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--since must be/) });
+    expect(await runMain(['events', '--since', 'yesterday', ...args], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--since must be/),
+    });
   });
 
   it('reads --since as a time or a duration back from now', () => {
@@ -66,7 +73,10 @@ describe('salvage events --since / --fail-on-event', () => {
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} on ${stream} in 90 s; got: ${text}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${String(pattern)} on ${stream} in 90 s; got: ${text}`)),
+      90_000,
+    );
     child[stream]!.on('data', (d: Buffer) => {
       text += d.toString();
       if (pattern.test(text)) {
@@ -116,7 +126,11 @@ describe('salvage watch', () => {
       `const fs = require('fs');\nfs.writeFileSync(${JSON.stringify(out)}, fs.readFileSync(0, 'utf8') + '|' + process.env.SALVAGE_EVENT_COUNT + '|' + process.env.SALVAGE_EVENT_FOLDER + '|' + (process.env.SALVAGE_PASSWORD === undefined ? 'no password' : 'PASSWORD LEAKED'));\nconsole.log('handled');\n`,
     );
     let child: ChildProcess | null = null;
-    const run = runCli(['watch', '--interval', '1', '--exec', `"${process.execPath}" "${script}"`, ...args], env, (c) => (child = c));
+    const run = runCli(
+      ['watch', '--interval', '1', '--exec', `"${process.execPath}" "${script}"`, ...args],
+      env,
+      (c) => (child = c),
+    );
     await waitFor(child!, 'stderr', /watching/);
     const handled = waitFor(child!, 'stdout', /handled\n/);
     // Clear of the burst of the test before (within two minutes it would be the same incident, already told).

@@ -36,9 +36,17 @@ function named(e: DeletionEvent, label: string): DeletionEvent {
 /** "2026-11-24T14:02:00Z", "30m", "2h", "1d", "90s" → ms since the epoch. */
 export function parseSince(value: string, now = Date.now()): number {
   const rel = /^(\d+)\s*(s|m|h|d)$/i.exec(value.trim());
-  if (rel) return now - Number(rel[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  if (rel)
+    return (
+      now -
+      Number(rel[1]) *
+        { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd']
+    );
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError('--since must be a date and time (ISO 8601, e.g. 2026-11-24T14:02:00Z) or a duration back from now (30m, 2h, 1d).');
+  if (Number.isNaN(t))
+    throw new UsageError(
+      '--since must be a date and time (ISO 8601, e.g. 2026-11-24T14:02:00Z) or a duration back from now (30m, 2h, 1d).',
+    );
   return t;
 }
 
@@ -55,7 +63,11 @@ export async function events(ctx: Context, args: Args): Promise<number> {
   const byKey = new Map(items.map((i) => [i.key, i]));
   // Counted apart: entries that stand for several same-named files deleted in one second (the
   // server's records read once for every event, then split by event).
-  const all = await sameSecondOf(ctx, account.id, found.flatMap((e) => e.keys.flatMap((k) => byKey.get(k) ?? [])));
+  const all = await sameSecondOf(
+    ctx,
+    account.id,
+    found.flatMap((e) => e.keys.flatMap((k) => byKey.get(k) ?? [])),
+  );
   for (const e of found) {
     const { id, from, to, count, bytes, accounts, topFolder } = e;
     const keys = new Set(e.keys);
@@ -77,11 +89,33 @@ export async function events(ctx: Context, args: Args): Promise<number> {
 }
 
 /** One alert as the watch prints it (and hands to --exec). */
-function alertRecord(alert: WatchAlert, account: AccountView, server: string, user: string | null): Record<string, unknown> {
-  const base = { kind: alert.kind, account: account.label, server, user, foundAt: alert.at, summary: `${alert.title} — ${alert.body}` };
-  if (alert.kind === 'expiring' || !alert.event) return { ...base, count: alert.expiring?.count ?? 0, before: alert.expiring?.before ?? null };
+function alertRecord(
+  alert: WatchAlert,
+  account: AccountView,
+  server: string,
+  user: string | null,
+): Record<string, unknown> {
+  const base = {
+    kind: alert.kind,
+    account: account.label,
+    server,
+    user,
+    foundAt: alert.at,
+    summary: `${alert.title} — ${alert.body}`,
+  };
+  if (alert.kind === 'expiring' || !alert.event)
+    return { ...base, count: alert.expiring?.count ?? 0, before: alert.expiring?.before ?? null };
   const e = alert.event;
-  return { ...base, id: eventId(e.from, e.to, [account.label]), from: e.from, to: e.to, count: e.count, bytes: e.bytes, topFolder: e.topFolder, folder: e.topFolder ? folderLabel(e.topFolder) : '' };
+  return {
+    ...base,
+    id: eventId(e.from, e.to, [account.label]),
+    from: e.from,
+    to: e.to,
+    count: e.count,
+    bytes: e.bytes,
+    topFolder: e.topFolder,
+    folder: e.topFolder ? folderLabel(e.topFolder) : '',
+  };
 }
 
 /** SIGINT/SIGTERM as an abort signal, for as long as the watch runs. */
@@ -104,7 +138,18 @@ function runFor(command: string, record: Record<string, unknown>, env: NodeJS.Pr
   const text = JSON.stringify(record);
   const { SALVAGE_PASSWORD: _p, SALVAGE_TOKEN: _t, ...rest } = env;
   const vars: Record<string, string> = { SALVAGE_EVENT: text };
-  for (const [k, v] of Object.entries({ ID: record.id, KIND: record.kind, COUNT: record.count, FOLDER: record.folder, FROM: record.from, TO: record.to, SUMMARY: record.summary, ACCOUNT: record.account, SERVER: record.server, USER: record.user })) {
+  for (const [k, v] of Object.entries({
+    ID: record.id,
+    KIND: record.kind,
+    COUNT: record.count,
+    FOLDER: record.folder,
+    FROM: record.from,
+    TO: record.to,
+    SUMMARY: record.summary,
+    ACCOUNT: record.account,
+    SERVER: record.server,
+    USER: record.user,
+  })) {
     if (v !== undefined && v !== null) vars[`SALVAGE_EVENT_${k}`] = String(v);
   }
   return new Promise((resolve) => {
@@ -120,7 +165,8 @@ export async function watch(ctx: Context, args: Args): Promise<number> {
   const { services, err } = ctx;
   const intervalFlag = str(args.flags, 'interval');
   const interval = intervalFlag === undefined ? DEFAULT_INTERVAL_S : Number(intervalFlag);
-  if (!Number.isFinite(interval) || interval < 1 || interval > 86_400) throw new UsageError('--interval is in seconds, from 1 to 86400.');
+  if (!Number.isFinite(interval) || interval < 1 || interval > 86_400)
+    throw new UsageError('--interval is in seconds, from 1 to 86400.');
   const exec = str(args.flags, 'exec');
   if (exec !== undefined && exec.trim() === '') throw new UsageError('--exec needs a command.');
   const { account, target } = await signIn(ctx, args);
@@ -129,14 +175,19 @@ export async function watch(ctx: Context, args: Args): Promise<number> {
   try {
     const first = await services.watch.check(account.id);
     const how = services.watch.view().accounts.find((a) => a.accountId === account.id)?.via ?? 'listing';
-    await err.line(`salvage: watching ${accountShort(account)} (${account.label}) every ${interval} s by ${how}; Ctrl+C stops.`);
+    await err.line(
+      `salvage: watching ${accountShort(account)} (${account.label}) every ${interval} s by ${how}; Ctrl+C stops.`,
+    );
     const report = async (alerts: WatchAlert[]) => {
       for (const alert of alerts) {
         const record = alertRecord(alert, account, target.server, target.user);
         if (exec === undefined) await ctx.out.json(record);
         else {
           const code = await runFor(exec, record, ctx.env);
-          if (code !== 0) await err.line(`salvage: the --exec command exited ${code} for ${cap(String(record.summary), MESSAGE_MAX)}`);
+          if (code !== 0)
+            await err.line(
+              `salvage: the --exec command exited ${code} for ${cap(String(record.summary), MESSAGE_MAX)}`,
+            );
         }
       }
     };
@@ -156,7 +207,9 @@ export async function watch(ctx: Context, args: Args): Promise<number> {
         if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
         failures++;
         const v = toErrorValue(e);
-        await err.line(`salvage: this check failed (${failures} in a row), trying again in ${interval} s: ${cap(v.message, MESSAGE_MAX)} (${v.code})`);
+        await err.line(
+          `salvage: this check failed (${failures} in a row), trying again in ${interval} s: ${cap(v.message, MESSAGE_MAX)} (${v.code})`,
+        );
       }
     }
     await err.line('salvage: stopped watching.');
@@ -165,4 +218,3 @@ export async function watch(ctx: Context, args: Args): Promise<number> {
     release();
   }
 }
-

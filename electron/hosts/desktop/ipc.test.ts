@@ -8,14 +8,27 @@ vi.mock('electron', () => {
   throw new Error('ipc.ts must not load the electron module itself');
 });
 
-const handlers = { 'app:info': vi.fn(async () => ({ name: 'Salvage', version: '1', platform: 'linux', host: 'electron', secretStorage: 'encrypted', notices: [] })) };
+const handlers = {
+  'app:info': vi.fn(async () => ({
+    name: 'Salvage',
+    version: '1',
+    platform: 'linux',
+    host: 'electron',
+    secretStorage: 'encrypted',
+    notices: [],
+  })),
+};
 
 function setup() {
   let handler: ((event: unknown, channel: unknown, payload: unknown) => Promise<unknown>) | null = null;
   const ipcMain = { handle: (name: string, h: typeof handler) => (name === INVOKE_CHANNEL ? (handler = h) : null) };
-  registerIpc(ipcMain as never, createDispatcher({ handlers: handlers as unknown as Handlers, isTrustedCaller: isTrustedIpcCaller }));
+  registerIpc(
+    ipcMain as never,
+    createDispatcher({ handlers: handlers as unknown as Handlers, isTrustedCaller: isTrustedIpcCaller }),
+  );
   const mainFrame = { url: 'app://salvage/index.html' };
-  const call = (senderFrame: { url: string } | null) => handler!({ sender: { mainFrame }, senderFrame }, 'app:info', {});
+  const call = (senderFrame: { url: string } | null) =>
+    handler!({ sender: { mainFrame }, senderFrame }, 'app:info', {});
   return { mainFrame, call };
 }
 
@@ -26,7 +39,10 @@ describe('registerIpc: the sender frame check', () => {
   });
   it('refuses a sub-frame, even of the app', async () => {
     const { call } = setup();
-    await expect(call({ url: 'app://salvage/index.html' })).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    await expect(call({ url: 'app://salvage/index.html' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
   });
   it('refuses a main frame that navigated to another origin', async () => {
     const { mainFrame, call } = setup();

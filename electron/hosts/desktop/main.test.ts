@@ -33,7 +33,22 @@ const fake = vi.hoisted(() => {
     windowCalls: [] as string[],
   };
   const reset = (userData: string) => {
-    Object.assign(state, { lock: true, backend: 'gnome_libsecret', userData, calls: [], appHandlers: {}, ipcHandlers: {}, protocolHandlers: {}, windows: [], menu: null, aboutPanel: null, opened: [], trays: [], notifications: [], windowCalls: [] });
+    Object.assign(state, {
+      lock: true,
+      backend: 'gnome_libsecret',
+      userData,
+      calls: [],
+      appHandlers: {},
+      ipcHandlers: {},
+      protocolHandlers: {},
+      windows: [],
+      menu: null,
+      aboutPanel: null,
+      opened: [],
+      trays: [],
+      notifications: [],
+      windowCalls: [],
+    });
   };
   return { state, reset };
 });
@@ -41,7 +56,12 @@ const fake = vi.hoisted(() => {
 // The safety net would otherwise be installed on this test process (and swallow its errors).
 vi.mock('../safetyNet', async (importOriginal) => {
   const real = await importOriginal<typeof SafetyNet>();
-  return { ...real, installSafetyNet: vi.fn((_proc: unknown, options: unknown) => ((fake.state as { safetyNet?: unknown }).safetyNet = options, () => {})) };
+  return {
+    ...real,
+    installSafetyNet: vi.fn(
+      (_proc: unknown, options: unknown) => (((fake.state as { safetyNet?: unknown }).safetyNet = options), () => {}),
+    ),
+  };
 });
 
 vi.mock('electron', () => {
@@ -55,7 +75,10 @@ vi.mock('electron', () => {
   };
   class BrowserWindow {
     record: { options: Record<string, unknown>; url?: string };
-    webContents = { isDestroyed: () => false, send: (...args: unknown[]) => state.windowCalls.push(`send:${JSON.stringify(args)}`) };
+    webContents = {
+      isDestroyed: () => false,
+      send: (...args: unknown[]) => state.windowCalls.push(`send:${JSON.stringify(args)}`),
+    };
     constructor(options: Record<string, unknown>) {
       this.record = { options };
       state.windows.push(this.record);
@@ -133,15 +156,25 @@ vi.mock('electron', () => {
       setAboutPanelOptions: (o: unknown) => (state.aboutPanel = o),
     },
     BrowserWindow,
-    dialog: { showMessageBox: vi.fn(async (...args: unknown[]) => (state.calls.push(`showMessageBox:${JSON.stringify(args.at(-1))}`), { response: 0 })) },
-    ipcMain: { handle: (name: string, handler: (...args: unknown[]) => unknown) => (state.ipcHandlers[name] = handler) },
+    dialog: {
+      showMessageBox: vi.fn(
+        async (...args: unknown[]) => (
+          state.calls.push(`showMessageBox:${JSON.stringify(args.at(-1))}`),
+          { response: 0 }
+        ),
+      ),
+    },
+    ipcMain: {
+      handle: (name: string, handler: (...args: unknown[]) => unknown) => (state.ipcHandlers[name] = handler),
+    },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
     net: { fetch: async () => new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } }) },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown) => {
         state.calls.push(`registerSchemesAsPrivileged:${JSON.stringify(schemes)}`);
       },
-      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => (state.protocolHandlers[scheme] = handler),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        (state.protocolHandlers[scheme] = handler),
     },
     safeStorage: {
       isEncryptionAvailable: () => true,
@@ -167,7 +200,11 @@ async function launch(setup: (s: typeof fake.state) => void = () => {}) {
 const fromApp = { sender: { mainFrame: { url: 'app://salvage/index.html' } }, senderFrame: null as unknown };
 const invoke = (s: typeof fake.state, channel: string, payload: unknown = {}, frame?: { url: string }) => {
   const event = { ...fromApp, senderFrame: frame ?? fromApp.sender.mainFrame };
-  return s.ipcHandlers['salvage:invoke']!(event, channel, payload) as Promise<{ ok: boolean; value?: Record<string, unknown>; error?: { code: string } }>;
+  return s.ipcHandlers['salvage:invoke']!(event, channel, payload) as Promise<{
+    ok: boolean;
+    value?: Record<string, unknown>;
+    error?: { code: string };
+  }>;
 };
 
 describe('electron/hosts/desktop/main.ts', () => {
@@ -197,7 +234,14 @@ describe('electron/hosts/desktop/main.ts', () => {
     const s = await launch();
     const callback = vi.fn();
     const event = { preventDefault: vi.fn() };
-    s.appHandlers['certificate-error']!(event, {}, 'https://bad.example/', 'net::ERR_CERT_INVALID', { fingerprint: 'sha256/AAAA' }, callback);
+    s.appHandlers['certificate-error']!(
+      event,
+      {},
+      'https://bad.example/',
+      'net::ERR_CERT_INVALID',
+      { fingerprint: 'sha256/AAAA' },
+      callback,
+    );
     expect(callback).toHaveBeenCalledWith(false);
   });
 
@@ -206,7 +250,13 @@ describe('electron/hosts/desktop/main.ts', () => {
     expect(s.windows).toHaveLength(1);
     const { options, url } = s.windows[0]!;
     expect(url).toBe('app://salvage/index.html');
-    expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: false });
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: false,
+    });
     expect(String((options.webPreferences as { preload: string }).preload)).toMatch(/preload\.cjs$/);
   });
 
@@ -227,17 +277,28 @@ describe('electron/hosts/desktop/main.ts', () => {
     const contents = { on: vi.fn(), setWindowOpenHandler: vi.fn() };
     s.appHandlers['web-contents-created']!({}, contents);
     expect(contents.setWindowOpenHandler).toHaveBeenCalled();
-    expect(contents.on.mock.calls.map((c) => c[0])).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview']));
+    expect(contents.on.mock.calls.map((c) => c[0])).toEqual(
+      expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview']),
+    );
   });
 
   it('answers the app frame over IPC and refuses sub-frames and foreign pages', async () => {
     const s = await launch();
     const info = await invoke(s, 'app:info');
-    expect(info).toMatchObject({ ok: true, value: { host: 'electron', version: '9.8.7', secretStorage: 'encrypted', notices: [] } });
-    expect(await invoke(s, 'app:info', {}, { url: 'app://salvage/index.html' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { host: 'electron', version: '9.8.7', secretStorage: 'encrypted', notices: [] },
+    });
+    expect(await invoke(s, 'app:info', {}, { url: 'app://salvage/index.html' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
     const foreign = { url: 'https://evil.example/' };
     const event = { sender: { mainFrame: foreign }, senderFrame: foreign };
-    expect(await s.ipcHandlers['salvage:invoke']!(event, 'app:info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await s.ipcHandlers['salvage:invoke']!(event, 'app:info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
   });
 
   it('reports the weak Linux keyring through app:info instead of pretending', async () => {
@@ -264,20 +325,32 @@ describe('electron/hosts/desktop/main.ts', () => {
     const server = await startWebDavServer({ kind: 'nextcloud' });
     try {
       const s = await launch();
-      const added = await invoke(s, 'accounts:add', { serverUrl: server.url, kind: 'nextcloud', user: 'alice', secret: WEBDAV_USERS.alice.appPassword });
+      const added = await invoke(s, 'accounts:add', {
+        serverUrl: server.url,
+        kind: 'nextcloud',
+        user: 'alice',
+        secret: WEBDAV_USERS.alice.appPassword,
+      });
       expect(added.ok).toBe(true);
       expect((await invoke(s, 'watch:checkNow')).ok).toBe(true);
       const start = Date.now();
-      for (let i = 0; i < 60; i++) server.tree.trash(server.tree.writeFile('alice', `Gone/g${i}.txt`, 10, { parents: true }).id, { at: start + i * 100 });
+      for (let i = 0; i < 60; i++)
+        server.tree.trash(server.tree.writeFile('alice', `Gone/g${i}.txt`, 10, { parents: true }).id, {
+          at: start + i * 100,
+        });
       await invoke(s, 'watch:checkNow');
-      expect(s.notifications.map((n) => n.options.title)).toEqual(['60 files deleted from Home / Gone within a minute']);
+      expect(s.notifications.map((n) => n.options.title)).toEqual([
+        '60 files deleted from Home / Gone within a minute',
+      ]);
       s.windowCalls.length = 0;
       s.notifications[0]!.handlers.click!();
       expect(s.windowCalls).toEqual(expect.arrayContaining(['show', 'focus']));
       expect(s.windowCalls.some((c) => c.startsWith('send:') && c.includes('"watch:open"'))).toBe(true);
       const view = (await invoke(s, 'watch:get')).value as unknown as { open: string | null; alerts: { id: string }[] };
       expect(view.open).toBe(view.alerts[0]!.id);
-      const after = (await invoke(s, 'watch:opened', { alertId: view.open })).value as unknown as { open: string | null };
+      const after = (await invoke(s, 'watch:opened', { alertId: view.open })).value as unknown as {
+        open: string | null;
+      };
       expect(after.open).toBeNull();
     } finally {
       await server.close();

@@ -5,7 +5,19 @@
  * window.ts (window and session), security.ts (CSP, URL checks, IPC sender check),
  * desktop/tls.ts (certificates), vault.ts, desktop/account-store.ts, desktop/window-state.ts.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import { FileWatchStore } from '../../persistence/watch-store';
 import type { WatchView } from '../../../shared/watch';
 import { AlertNotifier } from './notify';
@@ -23,7 +35,15 @@ import { certificateErrorHandler, type PinnedServer } from '../../net/tls';
 import { loadWindowState, trackWindowState } from './window-state';
 import { forwardEvents, registerIpc } from './ipc';
 import { FileOperationJournal } from '../../operations/journal';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isSignInPageUrl, isTrustedIpcCaller, openExternalChecked } from '../security';
+import {
+  APP_HOST,
+  APP_ORIGIN,
+  APP_SCHEME,
+  CONTENT_SECURITY_POLICY,
+  isSignInPageUrl,
+  isTrustedIpcCaller,
+  openExternalChecked,
+} from '../security';
 import { createServices } from '../../services/index';
 import { installSafetyNet } from '../safetyNet';
 import { setRequestTimeout } from '../../net/http';
@@ -59,7 +79,10 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // Chromium's certificate errors: refused unless an account pinned exactly that certificate.
-  app.on('certificate-error', certificateErrorHandler(() => pins));
+  app.on(
+    'certificate-error',
+    certificateErrorHandler(() => pins),
+  );
   app.on('second-instance', () => {
     if (!mainWindow) {
       openWindow?.();
@@ -90,7 +113,8 @@ function serveRenderer() {
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
     const path = normalize(join(rendererDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
     const rel = relative(rendererDir, path);
-    if (rel.startsWith('..') || rel.includes(`..${sep}`) || !existsSync(path)) return new Response('Not found', { status: 404 });
+    if (rel.startsWith('..') || rel.includes(`..${sep}`) || !existsSync(path))
+      return new Response('Not found', { status: 404 });
     // The CSP rides on the response itself too (custom-protocol responses may bypass webRequest).
     const file = await net.fetch(pathToFileURL(path).toString());
     const headers = new Headers(file.headers);
@@ -106,7 +130,10 @@ function start() {
   serveRenderer();
 
   const accounts = new FileAccountStore(join(dataDir, 'accounts.json'));
-  const secrets = new Vault({ file: join(dataDir, 'vault.json'), cipher: safeStorageCipher(safeStorage, process.platform) });
+  const secrets = new Vault({
+    file: join(dataDir, 'vault.json'),
+    cipher: safeStorageCipher(safeStorage, process.platform),
+  });
   const refreshPins = () => {
     pins = accounts
       .list()
@@ -143,18 +170,29 @@ function start() {
     notify: (message) => {
       if (problemShown) return;
       problemShown = true;
-      const box = { type: 'error' as const, title: 'Salvage', message: 'Something went wrong inside Salvage', detail: message, buttons: ['OK'] };
-      void (mainWindow ? dialog.showMessageBox(mainWindow, box) : dialog.showMessageBox(box)).finally(() => (problemShown = false));
+      const box = {
+        type: 'error' as const,
+        title: 'Salvage',
+        message: 'Something went wrong inside Salvage',
+        detail: message,
+        buttons: ['OK'],
+      };
+      void (mainWindow ? dialog.showMessageBox(mainWindow, box) : dialog.showMessageBox(box)).finally(
+        () => (problemShown = false),
+      );
     },
   });
   // First launch: open on the demo accounts so there is something to look at (the UI updates on accounts:changed).
   if (services.accounts.list().length === 0 && process.env.SALVAGE_NO_DEMO !== '1') {
-    services.accounts.openDemo().catch((e: unknown) => console.warn('[salvage] demo unavailable:', e instanceof Error ? e.message : e));
+    services.accounts
+      .openDemo()
+      .catch((e: unknown) => console.warn('[salvage] demo unavailable:', e instanceof Error ? e.message : e));
   }
   const dispatch = createDispatcher({
     handlers: services.handlers,
     isTrustedCaller: isTrustedIpcCaller,
-    onInternalError: (channel, error) => console.error(`[salvage] ${channel} failed:`, error instanceof Error ? error.message : 'error'),
+    onInternalError: (channel, error) =>
+      console.error(`[salvage] ${channel} failed:`, error instanceof Error ? error.message : 'error'),
   });
   registerIpc(ipcMain, dispatch);
 
@@ -208,14 +246,18 @@ function start() {
     services.watch.requestOpen(alertId);
   });
   try {
-    tray = new WatchTray({ open: showWindow, checkNow: () => void services.watch.round(), quit: () => app.quit() }, process.platform);
+    tray = new WatchTray(
+      { open: showWindow, checkNow: () => void services.watch.round(), quit: () => app.quit() },
+      process.platform,
+    );
   } catch (e) {
     console.warn('[salvage] no tray icon: the watch stops when the window closes.', e instanceof Error ? e.message : e);
   }
   services.bus.subscribe((name, payload) => {
     if (name === 'watch:changed') tray?.update(payload as WatchView);
     // In the window's face already when it has the focus: it shows the alert itself.
-    if (name === 'watch:alert' && !mainWindow?.isFocused()) notifier.show(payload as Parameters<AlertNotifier['show']>[0]);
+    if (name === 'watch:alert' && !mainWindow?.isFocused())
+      notifier.show(payload as Parameters<AlertNotifier['show']>[0]);
   });
   services.watch.start();
   app.on('before-quit', () => {

@@ -23,7 +23,24 @@ describe('menuTemplate', () => {
       const template = menuTemplate(deps(platform));
       expect(labels(template)).toEqual(['File', 'Edit', 'View', 'Window', 'Help']);
       expect(roles(template)).toEqual(
-        expect.arrayContaining(['quit', 'undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'reload', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen', 'windowMenu', 'minimize', 'close', 'help']),
+        expect.arrayContaining([
+          'quit',
+          'undo',
+          'redo',
+          'cut',
+          'copy',
+          'paste',
+          'selectAll',
+          'reload',
+          'resetZoom',
+          'zoomIn',
+          'zoomOut',
+          'togglefullscreen',
+          'windowMenu',
+          'minimize',
+          'close',
+          'help',
+        ]),
       );
     }
   });
@@ -31,7 +48,9 @@ describe('menuTemplate', () => {
   it('has the app menu with About on macOS', () => {
     const template = menuTemplate(deps('darwin'));
     expect(labels(template)).toEqual(['Salvage', 'File', 'Edit', 'View', 'Window', 'Help']);
-    expect(roles(template)).toEqual(expect.arrayContaining(['about', 'hide', 'hideOthers', 'quit', 'front', 'zoom', 'pasteAndMatchStyle']));
+    expect(roles(template)).toEqual(
+      expect.arrayContaining(['about', 'hide', 'hideOthers', 'quit', 'front', 'zoom', 'pasteAndMatchStyle']),
+    );
   });
 
   it('has no web link without a homepage', () => {

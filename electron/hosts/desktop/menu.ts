@@ -75,8 +75,14 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
     label: '&Help',
     role: 'help',
     submenu: [
-      ...(deps.homepage ? ([{ label: `${deps.appName} on the web`, click: () => deps.openExternal(deps.homepage!) }] as MenuItemConstructorOptions[]) : []),
-      ...(mac ? ([{ role: 'about' }] as MenuItemConstructorOptions[]) : ([{ label: `&About ${deps.appName}`, click: () => deps.showAbout() }] as MenuItemConstructorOptions[])),
+      ...(deps.homepage
+        ? ([
+            { label: `${deps.appName} on the web`, click: () => deps.openExternal(deps.homepage!) },
+          ] as MenuItemConstructorOptions[])
+        : []),
+      ...(mac
+        ? ([{ role: 'about' }] as MenuItemConstructorOptions[])
+        : ([{ label: `&About ${deps.appName}`, click: () => deps.showAbout() }] as MenuItemConstructorOptions[])),
     ],
   });
   return template;

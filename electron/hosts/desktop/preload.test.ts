@@ -23,7 +23,10 @@ vi.mock('electron', () => ({
   },
 }));
 
-type Api = { invoke: (c: string, p: unknown) => Promise<unknown>; on: (n: string, cb: (p: unknown) => void) => () => void };
+type Api = {
+  invoke: (c: string, p: unknown) => Promise<unknown>;
+  on: (n: string, cb: (p: unknown) => void) => () => void;
+};
 
 beforeAll(async () => {
   await import('./preload');

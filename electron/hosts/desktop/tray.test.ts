@@ -7,14 +7,24 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { WatchAlert, WatchView } from '../../../shared/watch';
 
 const fake = vi.hoisted(() => ({
-  trays: [] as { handlers: Record<string, () => void>; menu: MenuItemConstructorOptions[]; tooltip: string; destroyed: boolean }[],
+  trays: [] as {
+    handlers: Record<string, () => void>;
+    menu: MenuItemConstructorOptions[];
+    tooltip: string;
+    destroyed: boolean;
+  }[],
   notifications: [] as { options: Record<string, unknown>; handlers: Record<string, () => void>; shown: boolean }[],
   supported: true,
 }));
 
 vi.mock('electron', () => {
   class Tray {
-    record = { handlers: {} as Record<string, () => void>, menu: [] as MenuItemConstructorOptions[], tooltip: '', destroyed: false };
+    record = {
+      handlers: {} as Record<string, () => void>,
+      menu: [] as MenuItemConstructorOptions[],
+      tooltip: '',
+      destroyed: false,
+    };
     constructor() {
       fake.trays.push(this.record);
     }
@@ -61,17 +71,39 @@ const view = (accounts: Partial<WatchView['accounts'][number]>[], alerts: WatchA
   nextCheckAt: null,
   open: null,
   alerts,
-  accounts: accounts.map((a, i) => ({ accountId: `a${i}`, enabled: true, via: 'activity feed', lastCheckAt: null, error: null, expiring: null, ...a })),
+  accounts: accounts.map((a, i) => ({
+    accountId: `a${i}`,
+    enabled: true,
+    via: 'activity feed',
+    lastCheckAt: null,
+    error: null,
+    expiring: null,
+    ...a,
+  })),
 });
 
 const alert = (kind: WatchAlert['kind']): WatchAlert => ({
   id: `al-${kind}`,
   kind,
   accountId: 'a0',
-  title: kind === 'deletion' ? '2,140 files deleted from Home / Projects in 4 minutes' : '147 items will be deleted for good within 3 days',
+  title:
+    kind === 'deletion'
+      ? '2,140 files deleted from Home / Projects in 4 minutes'
+      : '147 items will be deleted for good within 3 days',
   body: kind === 'deletion' ? 'Nextcloud, alice' : 'DocSpace, alice',
   at: '2026-12-07T10:00:00.000Z',
-  event: kind === 'deletion' ? { id: 'ev-1', from: '2026-12-07T09:50:00.000Z', to: '2026-12-07T09:54:00.000Z', count: 2140, bytes: 0, topFolder: '/Projects', accounts: ['a0'] } : null,
+  event:
+    kind === 'deletion'
+      ? {
+          id: 'ev-1',
+          from: '2026-12-07T09:50:00.000Z',
+          to: '2026-12-07T09:54:00.000Z',
+          count: 2140,
+          bytes: 0,
+          topFolder: '/Projects',
+          accounts: ['a0'],
+        }
+      : null,
   expiring: kind === 'expiring' ? { count: 147, before: '2026-12-10T10:00:00.000Z' } : null,
 });
 
@@ -95,8 +127,21 @@ describe('the tray', () => {
     expect(t.tooltip).toBe('Salvage — Not watching any account');
     expect(t.menu.find((m) => m.label === 'Check now')?.enabled).toBe(false);
 
-    tray.update(view([{ lastCheckAt: '2026-12-07T10:05:00.000Z' }, {}, { enabled: false }], [alert('deletion'), alert('expiring')]));
-    expect(t.menu.map((m) => m.label ?? m.type)).toEqual(['Open Salvage', 'separator', expect.stringMatching(/^Watching 2 accounts · checked \d\d:\d\d$/), '1 deletion event found — open', 'Check now', 'separator', 'Quit Salvage']);
+    tray.update(
+      view(
+        [{ lastCheckAt: '2026-12-07T10:05:00.000Z' }, {}, { enabled: false }],
+        [alert('deletion'), alert('expiring')],
+      ),
+    );
+    expect(t.menu.map((m) => m.label ?? m.type)).toEqual([
+      'Open Salvage',
+      'separator',
+      expect.stringMatching(/^Watching 2 accounts · checked \d\d:\d\d$/),
+      '1 deletion event found — open',
+      'Check now',
+      'separator',
+      'Quit Salvage',
+    ]);
     click(t.menu, /^Check now$/);
     expect(actions.checkNow).toHaveBeenCalledTimes(1);
     click(t.menu, /^Open Salvage$/);
@@ -125,7 +170,11 @@ describe('desktop notifications', () => {
     expect(n.show(alert('deletion'))).toBe(true);
     const shown = fake.notifications[0]!;
     expect(shown.shown).toBe(true);
-    expect(shown.options).toMatchObject({ title: '2,140 files deleted from Home / Projects in 4 minutes', body: expect.stringMatching(/^Nextcloud, alice — click/), silent: false });
+    expect(shown.options).toMatchObject({
+      title: '2,140 files deleted from Home / Projects in 4 minutes',
+      body: expect.stringMatching(/^Nextcloud, alice — click/),
+      silent: false,
+    });
     expect(open).not.toHaveBeenCalled();
     shown.handlers.click!();
     expect(open).toHaveBeenCalledWith('al-deletion');
@@ -133,7 +182,12 @@ describe('desktop notifications', () => {
 
   it('the expiry warning is quiet', () => {
     new AlertNotifier(vi.fn()).show(alert('expiring'));
-    expect(fake.notifications[0]!.options).toMatchObject({ title: '147 items will be deleted for good within 3 days', body: 'DocSpace, alice', silent: true, urgency: 'low' });
+    expect(fake.notifications[0]!.options).toMatchObject({
+      title: '147 items will be deleted for good within 3 days',
+      body: 'DocSpace, alice',
+      silent: true,
+      urgency: 'low',
+    });
   });
 
   it('nothing where the system has no notifications', () => {

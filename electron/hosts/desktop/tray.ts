@@ -31,8 +31,12 @@ export function trayMenu(view: WatchView | null, actions: TrayActions): MenuItem
     { label: 'Open Salvage', click: () => actions.open() },
     { type: 'separator' },
     { label: trayStatus(view), enabled: false },
-    ...(found ? ([{ label: `${found} deletion event${found === 1 ? '' : 's'} found — open`, click: () => actions.open() }] as MenuItemConstructorOptions[]) : []),
-    { label: 'Check now', click: () => actions.checkNow(), enabled: (view?.accounts.some((a) => a.enabled) ?? false) },
+    ...(found
+      ? ([
+          { label: `${found} deletion event${found === 1 ? '' : 's'} found — open`, click: () => actions.open() },
+        ] as MenuItemConstructorOptions[])
+      : []),
+    { label: 'Check now', click: () => actions.checkNow(), enabled: view?.accounts.some((a) => a.enabled) ?? false },
     { type: 'separator' },
     { label: 'Quit Salvage', click: () => actions.quit() },
   ];

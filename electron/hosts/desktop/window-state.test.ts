@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_STATE, loadWindowState, MIN_HEIGHT, MIN_WIDTH, trackWindowState, type TrackedWindow } from './window-state';
+import {
+  DEFAULT_STATE,
+  loadWindowState,
+  MIN_HEIGHT,
+  MIN_WIDTH,
+  trackWindowState,
+  type TrackedWindow,
+} from './window-state';
 
 const displays = [{ x: 0, y: 0, width: 1920, height: 1050 }];
 let file: string;

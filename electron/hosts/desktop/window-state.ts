@@ -57,11 +57,15 @@ export function loadWindowState(file: string, displays: Rect[]): WindowState {
     return { ...DEFAULT_STATE };
   }
   if (!saved || !finite(saved.width) || !finite(saved.height)) return { ...DEFAULT_STATE };
-  const largest = displays.reduce((m, d) => ({ width: Math.max(m.width, d.width), height: Math.max(m.height, d.height) }), {
-    width: 0,
-    height: 0,
-  });
-  const clamp = (v: number, min: number, max: number) => Math.round(Math.min(Math.max(v, min), Math.max(min, max || v)));
+  const largest = displays.reduce(
+    (m, d) => ({ width: Math.max(m.width, d.width), height: Math.max(m.height, d.height) }),
+    {
+      width: 0,
+      height: 0,
+    },
+  );
+  const clamp = (v: number, min: number, max: number) =>
+    Math.round(Math.min(Math.max(v, min), Math.max(min, max || v)));
   const state: WindowState = {
     width: clamp(saved.width, MIN_WIDTH, largest.width),
     height: clamp(saved.height, MIN_HEIGHT, largest.height),
@@ -85,7 +89,11 @@ export function saveWindowState(file: string, state: WindowState): void {
  * Follows a window and saves its state shortly after it stops moving or resizing, and at close.
  * Returns a function that saves at once (for before-quit).
  */
-export function trackWindowState(win: TrackedWindow, file: string, options: { debounceMs?: number; onError?: (e: unknown) => void } = {}) {
+export function trackWindowState(
+  win: TrackedWindow,
+  file: string,
+  options: { debounceMs?: number; onError?: (e: unknown) => void } = {},
+) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const save = () => {
     if (timer) clearTimeout(timer);

@@ -12,7 +12,11 @@ vi.mock('electron', () => {
 });
 
 const prefs = (devTools?: boolean) =>
-  windowOptions('/app/out/preload/preload.cjs', { width: 1000, height: 700 }, devTools === undefined ? {} : { devTools }).webPreferences!;
+  windowOptions(
+    '/app/out/preload/preload.cjs',
+    { width: 1000, height: 700 },
+    devTools === undefined ? {} : { devTools },
+  ).webPreferences!;
 
 describe('BrowserWindow options', () => {
   it('isolates the context', () => expect(prefs().contextIsolation).toBe(true));
@@ -92,7 +96,14 @@ function fakeSession() {
 describe('session', () => {
   it('denies every permission request', () => {
     const h = fakeSession();
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+    ]) {
       const callback = vi.fn();
       (h.permissionRequest as (c: unknown, p: string, cb: (ok: boolean) => void) => void)({}, permission, callback);
       expect(callback).toHaveBeenCalledWith(false);
@@ -161,7 +172,15 @@ describe('webContents', () => {
     const c = fakeContents();
     expect(c.open('https://docs.example.com/help')).toEqual({ action: 'deny' });
     expect(c.openExternal).toHaveBeenCalledWith('https://docs.example.com/help');
-    for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'https://user:pw@example.com/', 'app://salvage/x', 'ms-settings:', 'not a url']) {
+    for (const bad of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'https://user:pw@example.com/',
+      'app://salvage/x',
+      'ms-settings:',
+      'not a url',
+    ]) {
       expect(c.open(bad)).toEqual({ action: 'deny' });
     }
     expect(c.openExternal).toHaveBeenCalledTimes(1);

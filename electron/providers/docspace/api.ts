@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { AppError } from '../../base/errors';
 import { sleep } from '../../base/async';
-import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpRequest, parseRetryAfter, pauseOf, type HttpOptions } from '../../net/http';
+import {
+  BODY_BUDGET,
+  defaultHttpOptions,
+  errorForStatus,
+  httpRequest,
+  parseRetryAfter,
+  pauseOf,
+  type HttpOptions,
+} from '../../net/http';
 import { parseReply, type Reply } from './dto';
 
 /**
@@ -48,7 +56,9 @@ const Envelope = z.object({ response: z.unknown(), status: lenient(z.number()), 
 const ErrorBody = z
   .object({
     error: lenient(z.object({ message: lenient(z.string()) })),
-    response: lenient(z.object({ title: lenient(z.string()), errors: lenient(z.record(z.string(), z.array(z.string()))) })),
+    response: lenient(
+      z.object({ title: lenient(z.string()), errors: lenient(z.record(z.string(), z.array(z.string()))) }),
+    ),
   })
   .nullable()
   .catch(null);
@@ -84,9 +94,20 @@ export class DocSpaceApi {
    * key, answered raw. Only URLs of this portal's own origin: a key is never sent elsewhere.
    */
   async fetchRaw(url: string, signal?: AbortSignal): Promise<Response> {
-    if (new URL(url).origin !== new URL(this.base).origin) throw new AppError('BAD_RESPONSE', 'DocSpace named a thumbnail on another server; Salvage does not send the key there.');
+    if (new URL(url).origin !== new URL(this.base).origin)
+      throw new AppError(
+        'BAD_RESPONSE',
+        'DocSpace named a thumbnail on another server; Salvage does not send the key there.',
+      );
     const res = await httpRequest(
-      { method: 'GET', url, headers: { Authorization: `Bearer ${this.apiKey}`, Accept: 'image/*' }, read: 'stream', maxBytes: BODY_BUDGET.preview, ...(signal ? { signal } : {}) },
+      {
+        method: 'GET',
+        url,
+        headers: { Authorization: `Bearer ${this.apiKey}`, Accept: 'image/*' },
+        read: 'stream',
+        maxBytes: BODY_BUDGET.preview,
+        ...(signal ? { signal } : {}),
+      },
       this.http,
     );
     if (res.status === 401) {
@@ -110,7 +131,10 @@ export class DocSpaceApi {
     // GETs are retried by httpRequest (including 429 with Retry-After). Writes are not idempotent,
     // but a 429 comes from the rate limiter before the action runs, so resending is safe: do it here.
     for (let attempt = 0; ; attempt++) {
-      const res = await httpRequest({ method: call.method, url, headers, ...(body !== undefined ? { body } : {}), signal: call.signal }, this.http);
+      const res = await httpRequest(
+        { method: call.method, url, headers, ...(body !== undefined ? { body } : {}), signal: call.signal },
+        this.http,
+      );
       if (res.status === 429 && call.method !== 'GET' && attempt < MAX_WRITE_RETRIES) {
         const wait = parseRetryAfter(res.headers.get('retry-after')) ?? 1000 * 2 ** attempt;
         if (wait <= this.http.maxRetryAfterMs) {
@@ -135,19 +159,27 @@ export class DocSpaceApi {
     }
     if (res.status >= 200 && res.status < 300) {
       if (!json || typeof json !== 'object' || !('response' in json || 'status' in json)) {
-        throw new AppError('BAD_RESPONSE', `The DocSpace server answered something that is not its API (${call.method} ${call.path}).`, {
-          status: res.status,
-        });
+        throw new AppError(
+          'BAD_RESPONSE',
+          `The DocSpace server answered something that is not its API (${call.method} ${call.path}).`,
+          {
+            status: res.status,
+          },
+        );
       }
       const envelope = Envelope.parse(json);
       if (envelope.status === 1) throw this.failure(envelope.statusCode ?? 400, json, res, call);
       return envelope.response;
     }
     if (res.status >= 300 && res.status < 400) {
-      throw new AppError('BAD_RESPONSE', 'The server redirected the request; check the DocSpace address (https, portal name).', {
-        status: res.status,
-        location: res.headers.get('location') ?? '',
-      });
+      throw new AppError(
+        'BAD_RESPONSE',
+        'The server redirected the request; check the DocSpace address (https, portal name).',
+        {
+          status: res.status,
+          location: res.headers.get('location') ?? '',
+        },
+      );
     }
     throw this.failure(res.status, json, res, call);
   }
@@ -158,9 +190,13 @@ export class DocSpaceApi {
     const message = body?.error?.message || validation || body?.response?.title || '';
     switch (status) {
       case 401:
-        return new AppError('AUTH_FAILED', 'DocSpace did not accept the API key. It may have been revoked or have expired; sign in again with a new key.', {
-          status,
-        });
+        return new AppError(
+          'AUTH_FAILED',
+          'DocSpace did not accept the API key. It may have been revoked or have expired; sign in again with a new key.',
+          {
+            status,
+          },
+        );
       case 403: {
         if (!message) {
           const scope = scopeFor(call.method, call.path);
@@ -173,7 +209,11 @@ export class DocSpaceApi {
         return new AppError('FORBIDDEN', message, { status });
       }
       case 402:
-        return new AppError('QUOTA', message || 'The DocSpace portal refused this because of its quota or payment status.', { status });
+        return new AppError(
+          'QUOTA',
+          message || 'The DocSpace portal refused this because of its quota or payment status.',
+          { status },
+        );
       case 429: {
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
         return new AppError(

@@ -22,7 +22,16 @@ const counting: typeof fetch = async (input, init) => {
 
 const provider = () =>
   new DocSpaceProvider(
-    { id: 'acc', kind: 'docspace', label: 'Test', serverUrl: server.url, user: '', userId: '', userName: '', demo: false },
+    {
+      id: 'acc',
+      kind: 'docspace',
+      label: 'Test',
+      serverUrl: server.url,
+      user: '',
+      userId: '',
+      userName: '',
+      demo: false,
+    },
     { user: '', secret: TEST_KEYS.alice },
     { http: { ...defaultHttpOptions, retries: 0, fetch: counting } },
   );
@@ -101,7 +110,10 @@ describe('DocSpace: the cheap check and the newest-first reading', () => {
     gets.length = 0;
     const items = await newest(p, new Date(t0 + 100_000).toISOString());
     // Files n100…n149 and the folder: 51 items, newest first within each kind.
-    expect(items.map((i) => i.name)).toEqual(['Folder gone', ...Array.from({ length: 50 }, (_, k) => `n${149 - k}.txt`)]);
+    expect(items.map((i) => i.name)).toEqual([
+      'Folder gone',
+      ...Array.from({ length: 50 }, (_, k) => `n${149 - k}.txt`),
+    ]);
     expect(items.every((i) => i.deletedAt !== null && Date.parse(i.deletedAt) >= t0 + 100_000)).toBe(true);
     // One page of folders and one of files (plus the auto-cleanup setting and the origin folder's path).
     const pages = gets.filter((u) => new URL(u).pathname.endsWith('/files/@trash'));

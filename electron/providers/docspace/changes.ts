@@ -48,24 +48,40 @@ function parse(since: string | null): Cursor | null {
   if (!since) return null;
   try {
     const c = JSON.parse(since) as Partial<Cursor>;
-    if (typeof c.all === 'string' && typeof c.files === 'string' && (c.next === 'all' || c.next === 'files')) return { all: c.all, files: c.files, next: c.next };
+    if (typeof c.all === 'string' && typeof c.files === 'string' && (c.next === 'all' || c.next === 'files'))
+      return { all: c.all, files: c.files, next: c.next };
   } catch {
     /* start again */
   }
   return null;
 }
 
-export async function checkDocSpaceTrash(api: DocSpaceApi, since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+export async function checkDocSpaceTrash(
+  api: DocSpaceApi,
+  since: string | null,
+  signal?: AbortSignal,
+): Promise<TrashChangeCheck> {
   const via = 'trash total';
   const before = parse(since);
   if (!before) {
     const [all, files] = [await signature(api, 'all', signal), await signature(api, 'files', signal)];
-    return { cursor: JSON.stringify({ all, files, next: 'all' } satisfies Cursor), change: 'unknown', deletions: null, via };
+    return {
+      cursor: JSON.stringify({ all, files, next: 'all' } satisfies Cursor),
+      change: 'unknown',
+      deletions: null,
+      via,
+    };
   }
   const asked = before.next;
   const other: Variant = asked === 'all' ? 'files' : 'all';
   const now = await signature(api, asked, signal);
-  if (now === before[asked]) return { cursor: JSON.stringify({ ...before, next: other } satisfies Cursor), change: 'same', deletions: null, via };
+  if (now === before[asked])
+    return {
+      cursor: JSON.stringify({ ...before, next: other } satisfies Cursor),
+      change: 'same',
+      deletions: null,
+      via,
+    };
   // Changed: take the other answer afresh too, so it does not report this same change at its turn.
   const fresh = await signature(api, other, signal);
   const cursor: Cursor = { all: asked === 'all' ? now : fresh, files: asked === 'files' ? now : fresh, next: other };
@@ -84,7 +100,12 @@ export async function* readNewest(api: DocSpaceApi, after: number, signal?: Abor
     for (let start = 0; ; start += PAGE_SIZE) {
       if (++pages > NEWEST_MAX_PAGES) throw new RangeError('More new items than the newest-first reading covers.');
       const content = await api.call(
-        { method: 'GET', path: 'files/@trash', query: { ...newestFirst, filterType, count: PAGE_SIZE, startIndex: start }, signal },
+        {
+          method: 'GET',
+          path: 'files/@trash',
+          query: { ...newestFirst, filterType, count: PAGE_SIZE, startIndex: start },
+          signal,
+        },
         replies.folderContent,
       );
       const entries = [...(content.folders ?? []), ...(content.files ?? [])];

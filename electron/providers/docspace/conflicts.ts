@@ -23,7 +23,11 @@ export class DocSpaceConflicts {
     private readonly folders: DocSpaceFolders,
   ) {}
 
-  async findConflicts(items: TrashItem[], target: RestoreTarget, signal?: AbortSignal): Promise<{ conflicts: Conflict[]; missingFolders: string[] }> {
+  async findConflicts(
+    items: TrashItem[],
+    target: RestoreTarget,
+    signal?: AbortSignal,
+  ): Promise<{ conflicts: Conflict[]; missingFolders: string[] }> {
     const { groups, orphans } = this.groupByDestination(items, target);
     const conflicts: Conflict[] = [];
     const missing = new Set<string>();
@@ -34,7 +38,8 @@ export class DocSpaceConflicts {
         missing.add(target.kind === 'original' ? group[0]!.originalFolder || `folder ${destId}` : `folder ${destId}`);
         continue;
       }
-      if (!canWriteInto(dest.entry)) throw new AppError('FORBIDDEN', `You cannot add items to "${dest.path}". Choose another folder.`);
+      if (!canWriteInto(dest.entry))
+        throw new AppError('FORBIDDEN', `You cannot add items to "${dest.path}". Choose another folder.`);
       const conflicting = await this.preCheck(destId, group, signal);
       const existing = conflicting.size ? await this.entriesByTitle(destId, signal) : new Map<string, EntryDto[]>();
       for (const item of group) {
@@ -42,7 +47,13 @@ export class DocSpaceConflicts {
       }
       // Two selected items with the same title and kind bound for this folder (DocSpace lets a file and a folder share a title).
       const asked = new Set(conflicts.map((c) => c.itemKey));
-      conflicts.push(...selectionClashes(group, (item) => ({ key: titleKey(item), targetPath: joinPath(dest.path, item.name) }), asked));
+      conflicts.push(
+        ...selectionClashes(
+          group,
+          (item) => ({ key: titleKey(item), targetPath: joinPath(dest.path, item.name) }),
+          asked,
+        ),
+      );
     }
     return { conflicts, missingFolders: [...missing] };
   }
@@ -69,7 +80,12 @@ export class DocSpaceConflicts {
     for (let i = 0; i < items.length; i += CHECK_BATCH) {
       const ids = splitIds(items.slice(i, i + CHECK_BATCH));
       const list = await this.api.call(
-        { method: 'GET', path: 'files/fileops/move', query: { destFolderId: destId, fileIds: ids.files, folderIds: ids.folders }, signal },
+        {
+          method: 'GET',
+          path: 'files/fileops/move',
+          query: { destFolderId: destId, fileIds: ids.files, folderIds: ids.folders },
+          signal,
+        },
         replies.conflicts,
       );
       for (const e of list) out.add(itemId(e));

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { startDocSpaceServer, TEST_KEYS } from '../../demo/servers/docspace/index';
 import { scopeFor } from './api';
-import { canWriteInto, expiryFromPolicy, originDisplay, parseItemId, parseReply, replies, toTrashItem, type EntryDto } from './dto';
+import {
+  canWriteInto,
+  expiryFromPolicy,
+  originDisplay,
+  parseItemId,
+  parseReply,
+  replies,
+  toTrashItem,
+  type EntryDto,
+} from './dto';
 import { pickOperation } from './operations';
 
 const ctx = { accountId: 'a', policy: null, parentId: null, parentPath: null };
@@ -17,8 +26,12 @@ describe('DocSpace DTO mapping', () => {
 
   it('shows the room and the folder an item came from', () => {
     const e = (o: Partial<EntryDto>): EntryDto => ({ id: 1, title: 't', fileEntryType: 2, ...o });
-    expect(originDisplay(e({ originId: 5, originTitle: 'Specs', originRoomId: 3, originRoomTitle: 'Product' }))).toBe('Product / Specs');
-    expect(originDisplay(e({ originId: 3, originTitle: 'Product', originRoomId: 3, originRoomTitle: 'Product' }))).toBe('Product');
+    expect(originDisplay(e({ originId: 5, originTitle: 'Specs', originRoomId: 3, originRoomTitle: 'Product' }))).toBe(
+      'Product / Specs',
+    );
+    expect(originDisplay(e({ originId: 3, originTitle: 'Product', originRoomId: 3, originRoomTitle: 'Product' }))).toBe(
+      'Product',
+    );
     expect(originDisplay(e({ originId: 9, originTitle: 'My documents' }))).toBe('My documents');
     expect(originDisplay(e({}))).toBe('');
   });
@@ -29,7 +42,10 @@ describe('DocSpace DTO mapping', () => {
     expect(expiryFromPolicy(at, { isAutoCleanUp: true, gap: 4 })).toBe('2026-03-02T10:00:00.000Z');
     expect(expiryFromPolicy('2026-01-15T10:00:00Z', { isAutoCleanUp: true, gap: 3 })).toBe('2026-02-15T10:00:00.000Z');
     expect(expiryFromPolicy(at, { isAutoCleanUp: false, gap: 4 })).toBeNull();
-    const item = toTrashItem({ id: 1, title: 'x.pdf', fileEntryType: 2, updated: at }, { ...ctx, policy: { isAutoCleanUp: true, gap: 2 } });
+    const item = toTrashItem(
+      { id: 1, title: 'x.pdf', fileEntryType: 2, updated: at },
+      { ...ctx, policy: { isAutoCleanUp: true, gap: 2 } },
+    );
     expect(item.expiresAt).toBe('2026-02-14T10:00:00.000Z');
     expect(item.deletedAt).toBe('2026-01-31T10:00:00.000Z');
   });
@@ -68,7 +84,18 @@ describe('DocSpace answers are checked at the edge', () => {
     const page = parseReply(
       replies.folderContent,
       {
-        files: [{ id: 7, title: 'a.txt', fileEntryType: 2, viewUrl: 'https://x/7', webUrl: 'https://x/e/7', thumbnailStatus: 0, fileExst: null, security: { MoveTo: true, Rename: true } }],
+        files: [
+          {
+            id: 7,
+            title: 'a.txt',
+            fileEntryType: 2,
+            viewUrl: 'https://x/7',
+            webUrl: 'https://x/e/7',
+            thumbnailStatus: 0,
+            fileExst: null,
+            security: { MoveTo: true, Rename: true },
+          },
+        ],
         folders: [{ id: 'sbox-1|/Old', title: 'Old', fileEntryType: 1 }],
         current: { id: 3, title: 'Trash', type: 3 },
         total: 2,
@@ -76,13 +103,25 @@ describe('DocSpace answers are checked at the edge', () => {
       },
       call,
     );
-    expect(page.files).toEqual([{ id: 7, title: 'a.txt', fileEntryType: 2, thumbnailStatus: 0, fileExst: null, security: { MoveTo: true } }]);
+    expect(page.files).toEqual([
+      { id: 7, title: 'a.txt', fileEntryType: 2, thumbnailStatus: 0, fileExst: null, security: { MoveTo: true } },
+    ]);
     expect(page.folders?.[0]).toEqual({ id: 'sbox-1|/Old', title: 'Old', fileEntryType: 1 });
     expect(page.current).toEqual({ id: 3, title: 'Trash', type: 3 });
-    expect(toTrashItem(page.files![0]!, ctx)).toMatchObject({ ext: '', size: 0, originalFolderId: null, deletedAt: null });
-    expect(toTrashItem({ ...page.files![0]!, originId: null, updated: null }, ctx)).toMatchObject({ originalFolderId: null, expiresAt: null });
+    expect(toTrashItem(page.files![0]!, ctx)).toMatchObject({
+      ext: '',
+      size: 0,
+      originalFolderId: null,
+      deletedAt: null,
+    });
+    expect(toTrashItem({ ...page.files![0]!, originId: null, updated: null }, ctx)).toMatchObject({
+      originalFolderId: null,
+      expiresAt: null,
+    });
     // A folder read on its own (its info, a breadcrumb) needs no fileEntryType; a listing entry does.
-    expect(parseReply(replies.folderPath, [{ id: 1, title: 'My documents', security: { MoveTo: true, Create: true } }])).toHaveLength(1);
+    expect(
+      parseReply(replies.folderPath, [{ id: 1, title: 'My documents', security: { MoveTo: true, Create: true } }]),
+    ).toHaveLength(1);
   });
 
   it('turns a malformed answer into BAD_RESPONSE naming the field', () => {
@@ -94,20 +133,41 @@ describe('DocSpace answers are checked at the edge', () => {
       }
       throw new Error('accepted');
     };
-    expect(bad(replies.folderContent, { files: [{ id: 1, title: 'a', fileEntryType: 2 }, { id: 2, title: 5, fileEntryType: 2 }] })).toMatchObject({
+    expect(
+      bad(replies.folderContent, {
+        files: [
+          { id: 1, title: 'a', fileEntryType: 2 },
+          { id: 2, title: 5, fileEntryType: 2 },
+        ],
+      }),
+    ).toMatchObject({
       code: 'BAD_RESPONSE',
-      message: expect.stringMatching(/^DocSpace sent an unreadable folder listing \(files\.1\.title: .*expected string/),
+      message: expect.stringMatching(
+        /^DocSpace sent an unreadable folder listing \(files\.1\.title: .*expected string/,
+      ),
       details: { request: 'GET files/@trash', field: 'files.1.title' },
     });
-    expect(bad(replies.folderContent, { folders: [{ id: 2, title: 'no kind' }] })).toMatchObject({ details: { field: 'folders.0.fileEntryType' } });
-    expect(bad(replies.folderContent, null)).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining('folder listing') });
-    expect(bad(replies.self, { displayName: 'Alice' })).toMatchObject({ code: 'BAD_RESPONSE', details: { field: 'id' } });
+    expect(bad(replies.folderContent, { folders: [{ id: 2, title: 'no kind' }] })).toMatchObject({
+      details: { field: 'folders.0.fileEntryType' },
+    });
+    expect(bad(replies.folderContent, null)).toMatchObject({
+      code: 'BAD_RESPONSE',
+      message: expect.stringContaining('folder listing'),
+    });
+    expect(bad(replies.self, { displayName: 'Alice' })).toMatchObject({
+      code: 'BAD_RESPONSE',
+      details: { field: 'id' },
+    });
     expect(bad(replies.conflicts, { id: 1 })).toMatchObject({ code: 'BAD_RESPONSE' });
-    expect(bad(replies.item, { id: 1, title: 'a', security: { MoveTo: 'yes' } })).toMatchObject({ details: { field: 'security.MoveTo' } });
+    expect(bad(replies.item, { id: 1, title: 'a', security: { MoveTo: 'yes' } })).toMatchObject({
+      details: { field: 'security.MoveTo' },
+    });
   });
 
   it('passes over listed operations that are not operations (older portals list them all), but not a non-list', () => {
-    expect(parseReply(replies.operations, [{ id: 'x', Operation: 0, finished: null }, { Operation: 2 }, null, 'x'])).toEqual([{ id: 'x', Operation: 0, finished: null }]);
+    expect(
+      parseReply(replies.operations, [{ id: 'x', Operation: 0, finished: null }, { Operation: 2 }, null, 'x']),
+    ).toEqual([{ id: 'x', Operation: 0, finished: null }]);
     expect(() => parseReply(replies.operations, { id: 'x' })).toThrow(/unreadable operation status/);
   });
 
@@ -118,7 +178,9 @@ describe('DocSpace answers are checked at the edge', () => {
     try {
       server.control.seed('alice', 1000);
       for (let start = 0; files.length < 1000; start += 100) {
-        const res = await fetch(`${server.url}/api/2.0/files/@trash?count=100&startIndex=${start}`, { headers: { Authorization: `Bearer ${TEST_KEYS.alice}` } });
+        const res = await fetch(`${server.url}/api/2.0/files/@trash?count=100&startIndex=${start}`, {
+          headers: { Authorization: `Bearer ${TEST_KEYS.alice}` },
+        });
         files.push(...((await res.json()) as { response: { files: unknown[] } }).response.files);
       }
     } finally {

@@ -239,7 +239,8 @@ export interface MapContext {
  * that is itself in the trash (its place is no longer a place to go back to).
  */
 export function folderPathDisplay(crumbs: readonly ItemDto[]): string | null {
-  if (crumbs.length === 0 || crumbs.some((c) => c.type === FOLDER_TYPE.TRASH || c.rootFolderType === FOLDER_TYPE.TRASH)) return null;
+  if (crumbs.length === 0 || crumbs.some((c) => c.type === FOLDER_TYPE.TRASH || c.rootFolderType === FOLDER_TYPE.TRASH))
+    return null;
   return crumbs.map((c) => c.title).join(' / ');
 }
 
@@ -259,8 +260,14 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
     kind: folder ? 'folder' : 'file',
     size: folder ? null : (e.pureContentLength ?? 0),
     deletedAt,
-    originalFolder: top ? ((e.originId !== undefined && e.originId !== null ? ctx.originPaths?.get(String(e.originId)) : undefined) ?? originDisplay(e)) : (ctx.parentPath ?? ''),
-    originalFolderId: top && e.originId !== undefined && e.originId !== null && e.originId !== 0 && e.originId !== '' ? String(e.originId) : null,
+    originalFolder: top
+      ? ((e.originId !== undefined && e.originId !== null ? ctx.originPaths?.get(String(e.originId)) : undefined) ??
+        originDisplay(e))
+      : (ctx.parentPath ?? ''),
+    originalFolderId:
+      top && e.originId !== undefined && e.originId !== null && e.originId !== 0 && e.originId !== ''
+        ? String(e.originId)
+        : null,
     expiresAt,
     mimeType: null,
     ext,
@@ -273,7 +280,8 @@ export function toTrashItem(e: EntryDto, ctx: MapContext): TrashItem {
 
 /** A folder is a restore target only when its security allows MoveTo and Create; the Rooms root never is. */
 export function canWriteInto(e: ItemDto): boolean {
-  if (e.type === FOLDER_TYPE.VirtualRooms || e.type === FOLDER_TYPE.TRASH || e.type === FOLDER_TYPE.Archive) return false;
+  if (e.type === FOLDER_TYPE.VirtualRooms || e.type === FOLDER_TYPE.TRASH || e.type === FOLDER_TYPE.Archive)
+    return false;
   if (e.rootFolderType === FOLDER_TYPE.TRASH || e.rootFolderType === FOLDER_TYPE.Archive) return false;
   return e.security?.MoveTo === true && e.security?.Create === true;
 }

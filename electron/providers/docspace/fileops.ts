@@ -71,7 +71,12 @@ export class FileOps {
    * operation: then wait until the user's operations of that type have settled, and let the caller
    * read the trash and the destination to report what really happened — never "failed" by default.
    */
-  async runOperation(type: number, start: ApiCall, onProgress: (percent: number) => void, signal: AbortSignal): Promise<OperationEnd> {
+  async runOperation(
+    type: number,
+    start: ApiCall,
+    onProgress: (percent: number) => void,
+    signal: AbortSignal,
+  ): Promise<OperationEnd> {
     let started: unknown;
     try {
       started = await this.api.call(start, replies.operations);
@@ -80,14 +85,28 @@ export class FileOps {
       await this.settle(signal, type);
       return { error: `${e.message} (what the server did was read back)`, cancelled: false };
     }
-    return followOperation(this.api, pickOperation(started, type), { signal, onProgress, pollMs: this.pollMs, maxPollMs: this.maxPollMs });
+    return followOperation(this.api, pickOperation(started, type), {
+      signal,
+      onProgress,
+      pollMs: this.pollMs,
+      maxPollMs: this.maxPollMs,
+    });
   }
 
   /** Waits (bounded) until no operation of this type (of any type when left out) is running for the user. */
   async settle(signal: AbortSignal = new AbortController().signal, type?: number): Promise<void> {
     for (let i = 0; i < 100 && !signal.aborted; i++) {
-      const list = await this.api.call({ method: 'GET', path: 'files/fileops', signal }, replies.operations).catch(() => []);
-      if (!list.some((o) => !o.finished && (type === undefined || o.Operation === undefined || o.Operation === null || o.Operation === type))) return;
+      const list = await this.api
+        .call({ method: 'GET', path: 'files/fileops', signal }, replies.operations)
+        .catch(() => []);
+      if (
+        !list.some(
+          (o) =>
+            !o.finished &&
+            (type === undefined || o.Operation === undefined || o.Operation === null || o.Operation === type),
+        )
+      )
+        return;
       await sleep(Math.min(this.maxPollMs, this.pollMs * (i + 1)), signal).catch(() => undefined);
     }
   }
@@ -105,7 +124,8 @@ export class FileOps {
     const total = first.done ? 0 : first.value.total;
     if (Math.ceil(total / PAGE_SIZE) <= ids.length) {
       const inTrash = new Set<string>();
-      for await (const page of readPages(this.api, 'files/@trash', {}, signal)) for (const e of page.entries) inTrash.add(itemId(e));
+      for await (const page of readPages(this.api, 'files/@trash', {}, signal))
+        for (const e of page.entries) inTrash.add(itemId(e));
       for (const id of ids) out.set(id, inTrash.has(id) ? 'trash' : 'live');
       // 'live' here means "not in the trash"; callers that need more look in the destination.
       return out;

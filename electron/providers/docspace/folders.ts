@@ -17,11 +17,19 @@ export class DocSpaceFolders {
     private readonly accountId: string,
   ) {}
 
-  async listFolders(parentId: string | null, signal?: AbortSignal): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
+  async listFolders(
+    parentId: string | null,
+    signal?: AbortSignal,
+  ): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
     if (parentId === null || parentId === '') return this.rootFolders(signal);
     const isRooms = parentId === this.roomsRootId;
     const [listing, breadcrumbs] = await Promise.all([
-      readAllEntries(this.api, isRooms ? 'files/rooms' : `files/${encodeURIComponent(parentId)}`, isRooms ? {} : { filterType: 2 }, signal),
+      readAllEntries(
+        this.api,
+        isRooms ? 'files/rooms' : `files/${encodeURIComponent(parentId)}`,
+        isRooms ? {} : { filterType: 2 },
+        signal,
+      ),
       this.breadcrumbs(parentId, signal),
     ]);
     const current = listing.current;
@@ -29,30 +37,48 @@ export class DocSpaceFolders {
     if (current.type === FOLDER_TYPE.VirtualRooms) this.roomsRootId = String(current.id);
     const path = breadcrumbs.map((b) => b.name).join(' / ') || current.title;
     const folder = toFolderRef(current, this.accountId, path);
-    const children = listing.entries.filter(isFolderDto).map((e) => toFolderRef(e, this.accountId, joinPath(path, e.title)));
+    const children = listing.entries
+      .filter(isFolderDto)
+      .map((e) => toFolderRef(e, this.accountId, joinPath(path, e.title)));
     return { folder, children, breadcrumbs: breadcrumbs.length ? breadcrumbs : [folder] };
   }
 
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<FolderRef> {
     const title = name.trim();
     if (!title) throw new AppError('INVALID_INPUT', 'A folder needs a name.');
-    const entry = await this.api.call({ method: 'POST', path: `files/folder/${encodeURIComponent(parentId)}`, body: { title }, signal }, replies.newFolder);
+    const entry = await this.api.call(
+      { method: 'POST', path: `files/folder/${encodeURIComponent(parentId)}`, body: { title }, signal },
+      replies.newFolder,
+    );
     const crumbs = await this.breadcrumbs(String(entry.id), signal).catch(() => []);
     const path = crumbs.map((b) => b.name).join(' / ') || title;
     return toFolderRef(entry, this.accountId, path);
   }
 
-  private async rootFolders(signal?: AbortSignal): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
-    const root: FolderRef = { accountId: this.accountId, id: '', name: 'DocSpace', path: '', canWrite: false, hasChildren: true };
+  private async rootFolders(
+    signal?: AbortSignal,
+  ): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
+    const root: FolderRef = {
+      accountId: this.accountId,
+      id: '',
+      name: 'DocSpace',
+      path: '',
+      canWrite: false,
+      hasChildren: true,
+    };
     const [my, rooms] = await Promise.all([
-      this.api.call({ method: 'GET', path: 'files/@my', query: { count: 1, startIndex: 0 }, signal }, replies.folderContent).catch((e: unknown) => {
-        if (isAppError(e) && (e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN')) return null; // guests have no My documents
-        throw e;
-      }),
-      this.api.call({ method: 'GET', path: 'files/rooms', query: { count: 1, startIndex: 0 }, signal }, replies.folderContent).catch((e: unknown) => {
-        if (isAppError(e) && (e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN')) return null; // a key without rooms:read
-        throw e;
-      }),
+      this.api
+        .call({ method: 'GET', path: 'files/@my', query: { count: 1, startIndex: 0 }, signal }, replies.folderContent)
+        .catch((e: unknown) => {
+          if (isAppError(e) && (e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN')) return null; // guests have no My documents
+          throw e;
+        }),
+      this.api
+        .call({ method: 'GET', path: 'files/rooms', query: { count: 1, startIndex: 0 }, signal }, replies.folderContent)
+        .catch((e: unknown) => {
+          if (isAppError(e) && (e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN')) return null; // a key without rooms:read
+          throw e;
+        }),
     ]);
     const children: FolderRef[] = [];
     const myCurrent = my?.current;
@@ -60,13 +86,20 @@ export class DocSpaceFolders {
     const roomsCurrent = rooms?.current;
     if (roomsCurrent) {
       this.roomsRootId = String(roomsCurrent.id);
-      children.push({ ...toFolderRef(roomsCurrent, this.accountId, roomsCurrent.title), canWrite: false, hasChildren: null });
+      children.push({
+        ...toFolderRef(roomsCurrent, this.accountId, roomsCurrent.title),
+        canWrite: false,
+        hasChildren: null,
+      });
     }
     return { folder: root, children, breadcrumbs: [root] };
   }
 
   private async breadcrumbs(folderId: string, signal?: AbortSignal): Promise<FolderRef[]> {
-    const list = await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal }, replies.folderPath);
+    const list = await this.api.call(
+      { method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal },
+      replies.folderPath,
+    );
     const out: FolderRef[] = [];
     let path = '';
     for (const e of list) {
@@ -83,19 +116,30 @@ export class DocSpaceFolders {
    * once per folder: GET files/folder/{id}/path, which for a folder inside a trashed one runs
    * through the trashed one). Folders that are gone give no place.
    */
-  async restorePlaces(items: TrashItem[], signal?: AbortSignal): Promise<Map<string, { self: string | null; within: string[] }>> {
+  async restorePlaces(
+    items: TrashItem[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, { self: string | null; within: string[] }>> {
     const chains = new Map<string, string[] | null>();
     for (const item of items) if (item.originalFolderId) chains.set(item.originalFolderId, null);
-    await forEachLimited([...chains.keys()], PAGE_CONCURRENCY, signal ?? new AbortController().signal, async (folderId) => {
-      try {
-        const list = await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal }, replies.folderPath);
-        const ids = list.map((e) => String(e.id));
-        if (ids[ids.length - 1] !== folderId) ids.push(folderId);
-        chains.set(folderId, ids);
-      } catch (e) {
-        if (!(isAppError(e) && e.code === 'NOT_FOUND')) throw e;
-      }
-    });
+    await forEachLimited(
+      [...chains.keys()],
+      PAGE_CONCURRENCY,
+      signal ?? new AbortController().signal,
+      async (folderId) => {
+        try {
+          const list = await this.api.call(
+            { method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}/path`, signal },
+            replies.folderPath,
+          );
+          const ids = list.map((e) => String(e.id));
+          if (ids[ids.length - 1] !== folderId) ids.push(folderId);
+          chains.set(folderId, ids);
+        } catch (e) {
+          if (!(isAppError(e) && e.code === 'NOT_FOUND')) throw e;
+        }
+      },
+    );
     const out = new Map<string, { self: string | null; within: string[] }>();
     for (const item of items) {
       const within = item.originalFolderId ? chains.get(item.originalFolderId) : null;
@@ -109,7 +153,10 @@ export class DocSpaceFolders {
   async destination(folderId: string, signal?: AbortSignal): Promise<{ entry: ItemDto; path: string } | null> {
     let entry: ItemDto;
     try {
-      entry = await this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}`, signal }, replies.folder);
+      entry = await this.api.call(
+        { method: 'GET', path: `files/folder/${encodeURIComponent(folderId)}`, signal },
+        replies.folder,
+      );
     } catch (e) {
       if (isAppError(e) && e.code === 'NOT_FOUND') return null;
       throw e;

@@ -2,7 +2,17 @@ import { AppError, isAppError } from '../../base/errors';
 import { forEachLimited } from '../../base/async';
 import type { TrashItem } from '../../../shared/model';
 import type { DocSpaceApi } from './api';
-import { encodeId, FOLDER_TYPE, folderPathDisplay, originDisplay, parseItemId, replies, toTrashItem, type AutoCleanupDto, type ItemDto } from './dto';
+import {
+  encodeId,
+  FOLDER_TYPE,
+  folderPathDisplay,
+  originDisplay,
+  parseItemId,
+  replies,
+  toTrashItem,
+  type AutoCleanupDto,
+  type ItemDto,
+} from './dto';
 import { readNewest } from './changes';
 import { PAGE_CONCURRENCY, readPages } from './pages';
 
@@ -24,13 +34,15 @@ class OriginPaths {
     const wanted = [...new Set(ids)];
     const fresh = wanted.filter((id) => !this.known.has(id));
     await forEachLimited(fresh, PAGE_CONCURRENCY, signal ?? new AbortController().signal, async (id) => {
-      const p = this.api.call({ method: 'GET', path: `files/folder/${encodeURIComponent(id)}/path`, signal }, replies.folderPath).then(folderPathDisplay, (e: unknown) => {
-        if (isAppError(e) && (e.code === 'CANCELLED' || e.code === 'AUTH_FAILED')) {
-          this.known.delete(id);
-          throw e;
-        }
-        return null;
-      });
+      const p = this.api
+        .call({ method: 'GET', path: `files/folder/${encodeURIComponent(id)}/path`, signal }, replies.folderPath)
+        .then(folderPathDisplay, (e: unknown) => {
+          if (isAppError(e) && (e.code === 'CANCELLED' || e.code === 'AUTH_FAILED')) {
+            this.known.delete(id);
+            throw e;
+          }
+          return null;
+        });
       this.known.set(id, p);
       await p;
     });
@@ -59,7 +71,10 @@ export class DocSpaceListing {
     }
   }
 
-  async *listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
+  async *listTrash(
+    parentId: string | null,
+    signal?: AbortSignal,
+  ): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     let path = 'files/@trash';
     if (parentId !== null) {
       const parsed = parseItemId(parentId);
@@ -75,8 +90,17 @@ export class DocSpaceListing {
     const paths = new OriginPaths(this.api);
     for await (const page of readPages(this.api, path, {}, signal)) {
       if (first && parentId !== null) parentPath = await this.browsedPath(page.content.current ?? null, paths, signal);
-      const origins = parentId === null ? page.entries.flatMap((e) => (e.originId === undefined || e.originId === null ? [] : [String(e.originId)])) : [];
-      const ctx = { accountId: this.accountId, policy: await policy, parentId, parentPath, originPaths: await paths.read(origins, signal) };
+      const origins =
+        parentId === null
+          ? page.entries.flatMap((e) => (e.originId === undefined || e.originId === null ? [] : [String(e.originId)]))
+          : [];
+      const ctx = {
+        accountId: this.accountId,
+        policy: await policy,
+        parentId,
+        parentPath,
+        originPaths: await paths.read(origins, signal),
+      };
       for (const e of page.entries) buffer.push(toTrashItem(e, ctx));
       if (first || buffer.length >= CHUNK) {
         yield first ? { items: buffer, total: page.total } : { items: buffer };
@@ -92,8 +116,16 @@ export class DocSpaceListing {
     const policy = await this.autoCleanup(signal).catch(() => null);
     const paths = new OriginPaths(this.api);
     for await (const entries of readNewest(this.api, Date.parse(after), signal)) {
-      const origins = entries.flatMap((e) => (e.originId === undefined || e.originId === null ? [] : [String(e.originId)]));
-      const ctx = { accountId: this.accountId, policy, parentId: null, parentPath: null, originPaths: await paths.read(origins, signal) };
+      const origins = entries.flatMap((e) =>
+        e.originId === undefined || e.originId === null ? [] : [String(e.originId)],
+      );
+      const ctx = {
+        accountId: this.accountId,
+        policy,
+        parentId: null,
+        parentPath: null,
+        originPaths: await paths.read(origins, signal),
+      };
       yield { items: entries.map((e) => toTrashItem(e, ctx)) };
     }
   }
@@ -106,14 +138,22 @@ export class DocSpaceListing {
   private async browsedPath(current: ItemDto | null, paths: OriginPaths, signal?: AbortSignal): Promise<string | null> {
     if (!current) return null;
     try {
-      const crumbs = await this.api.call({ method: 'GET', path: `files/folder/${encodeId(current.id)}/path`, signal }, replies.folderPath);
+      const crumbs = await this.api.call(
+        { method: 'GET', path: `files/folder/${encodeId(current.id)}/path`, signal },
+        replies.folderPath,
+      );
       const inTrash = crumbs.findIndex((c) => c.type === FOLDER_TYPE.TRASH);
       const below = inTrash === -1 ? crumbs : crumbs.slice(inTrash + 1);
       const top = below[0];
       if (!top) return current.title;
-      const topEntry = await this.api.call({ method: 'GET', path: `files/folder/${encodeId(top.id)}`, signal }, replies.folder);
+      const topEntry = await this.api.call(
+        { method: 'GET', path: `files/folder/${encodeId(top.id)}`, signal },
+        replies.folder,
+      );
       const originId = topEntry.originId === undefined || topEntry.originId === null ? null : String(topEntry.originId);
-      const origin = originId ? ((await paths.read([originId], signal)).get(originId) ?? originDisplay(topEntry)) : originDisplay(topEntry);
+      const origin = originId
+        ? ((await paths.read([originId], signal)).get(originId) ?? originDisplay(topEntry))
+        : originDisplay(topEntry);
       return [origin, ...below.map((c) => c.title)].filter((x) => x).join(' / ');
     } catch (e) {
       if (isAppError(e) && (e.code === 'CANCELLED' || e.code === 'AUTH_FAILED')) throw e;

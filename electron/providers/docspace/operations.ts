@@ -45,10 +45,16 @@ const wait = (ms: number, signal: AbortSignal) =>
  * entry; older portals answer every operation of the user, so take the newest unfinished one of the
  * right type that was not there before.
  */
-export function pickOperation(list: unknown, type: number, known: ReadonlySet<string> = new Set()): FileOperationDto | null {
+export function pickOperation(
+  list: unknown,
+  type: number,
+  known: ReadonlySet<string> = new Set(),
+): FileOperationDto | null {
   const ops = parseReply(replies.operations, list);
   if (ops.length === 1) return ops[0]!;
-  const candidates = ops.filter((o) => (o.Operation === undefined || o.Operation === null || o.Operation === type) && !known.has(o.id));
+  const candidates = ops.filter(
+    (o) => (o.Operation === undefined || o.Operation === null || o.Operation === type) && !known.has(o.id),
+  );
   const running = candidates.filter((o) => !o.finished);
   return running.at(-1) ?? candidates.at(-1) ?? null;
 }
@@ -62,7 +68,11 @@ export async function terminate(api: DocSpaceApi, id: string): Promise<void> {
 }
 
 /** Polls until finished or no longer listed; terminates it when the signal aborts. */
-export async function followOperation(api: DocSpaceApi, op: FileOperationDto | null, options: FollowOptions): Promise<OperationEnd> {
+export async function followOperation(
+  api: DocSpaceApi,
+  op: FileOperationDto | null,
+  options: FollowOptions,
+): Promise<OperationEnd> {
   if (!op) return { error: null, cancelled: options.signal.aborted };
   let last = op;
   options.onProgress?.(last.progress ?? 0);
@@ -76,7 +86,10 @@ export async function followOperation(api: DocSpaceApi, op: FileOperationDto | n
     delay = Math.min(maxDelay, Math.round(delay * 1.5));
     let list: FileOperationDto[];
     try {
-      list = await api.call({ method: 'GET', path: 'files/fileops', query: { id: op.id }, signal: options.signal }, replies.operations);
+      list = await api.call(
+        { method: 'GET', path: 'files/fileops', query: { id: op.id }, signal: options.signal },
+        replies.operations,
+      );
     } catch (e) {
       if (isAppError(e) && e.code === 'CANCELLED') {
         await terminate(api, op.id);

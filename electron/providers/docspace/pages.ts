@@ -39,7 +39,10 @@ export async function* readPages(
     return out;
   };
   const get = (startIndex: number, s?: AbortSignal) =>
-    api.call({ method: 'GET', path, query: { ...query, count: pageSize, startIndex }, signal: s }, replies.folderContent);
+    api.call(
+      { method: 'GET', path, query: { ...query, count: pageSize, startIndex }, signal: s },
+      replies.folderContent,
+    );
 
   const first = await get(0, signal);
   const total = first.total ?? (first.files?.length ?? 0) + (first.folders?.length ?? 0);
@@ -94,7 +97,12 @@ export async function* readPages(
 }
 
 /** Every entry of a folder (all pages). */
-export async function readAllEntries(api: DocSpaceApi, path: string, query: Query, signal?: AbortSignal): Promise<{ entries: EntryDto[]; current: ItemDto | undefined }> {
+export async function readAllEntries(
+  api: DocSpaceApi,
+  path: string,
+  query: Query,
+  signal?: AbortSignal,
+): Promise<{ entries: EntryDto[]; current: ItemDto | undefined }> {
   const entries: EntryDto[] = [];
   let current: ItemDto | undefined;
   for await (const page of readPages(api, path, query, signal)) {

@@ -10,9 +10,18 @@ const VersionBuild = z.object({ response: z.object({ docSpace: z.string() }) });
  * Is this a DocSpace portal? `GET /api/2.0/settings/version/build` answers without signing in
  * (AllowAnonymous) with `{ response: { docSpace, documentServer, ... } }` in the usual envelope.
  */
-export async function probeDocSpace(serverUrl: string, signal?: AbortSignal, http: HttpOptions = defaultHttpOptions): Promise<ServerProbe | null> {
+export async function probeDocSpace(
+  serverUrl: string,
+  signal?: AbortSignal,
+  http: HttpOptions = defaultHttpOptions,
+): Promise<ServerProbe | null> {
   const res = await httpRequest(
-    { method: 'GET', url: `${serverUrl}/api/2.0/settings/version/build`, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) },
+    {
+      method: 'GET',
+      url: `${serverUrl}/api/2.0/settings/version/build`,
+      headers: { Accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    },
     { ...http, retries: 0 },
   );
   if (res.status !== 200) {

@@ -32,7 +32,16 @@ const recordingFetch: typeof fetch = async (input, init) => {
 
 function provider(key: string = TEST_KEYS.alice, maxRetryAfterMs = 5_000) {
   return new DocSpaceProvider(
-    { id: 'acc', kind: 'docspace', label: 'Test', serverUrl: server.url, user: '', userId: '', userName: '', demo: false },
+    {
+      id: 'acc',
+      kind: 'docspace',
+      label: 'Test',
+      serverUrl: server.url,
+      user: '',
+      userId: '',
+      userName: '',
+      demo: false,
+    },
     { user: '', secret: key },
     { http: { ...defaultHttpOptions, maxRetryAfterMs, fetch: recordingFetch }, pollMs: 5, maxPollMs: 20 },
   );
@@ -63,7 +72,16 @@ function batch(resolutions: Record<string, Resolution> = {}, answer?: (c: Confli
     },
   };
   const outcome = (name: string) => results.find((r) => r.name === name);
-  return { ctx, controller, results, landed, fractions, asked, outcome, onProgress: (l: (f: number) => void) => listeners.push(l) };
+  return {
+    ctx,
+    controller,
+    results,
+    landed,
+    fractions,
+    asked,
+    outcome,
+    onProgress: (l: (f: number) => void) => listeners.push(l),
+  };
 }
 
 async function listAll(p: DocSpaceProvider, parentId: string | null = null) {
@@ -76,10 +94,20 @@ async function listAll(p: DocSpaceProvider, parentId: string | null = null) {
   return { items, chunks, byName: (name: string) => items.find((i) => i.name === name)! };
 }
 
-const trashTitles = (user = 'alice') => server.state.trashOf(user).map((n) => server.state.title(n)).sort();
+const trashTitles = (user = 'alice') =>
+  server.state
+    .trashOf(user)
+    .map((n) => server.state.title(n))
+    .sort();
 /** Makes the server answer the next GET of `path` with this status and JSON body. */
 const answerOnce = (path: string, status: number, body: unknown) =>
-  server.control.fault({ method: 'GET', path, status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  server.control.fault({
+    method: 'GET',
+    path,
+    status,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const movePuts = () => calls.filter((c) => c.method === 'PUT' && c.url.includes('/fileops/move'));
 
 describe('DocSpace provider against the test server', () => {
@@ -116,7 +144,9 @@ describe('DocSpace provider against the test server', () => {
     expect(Date.parse(holiday.expiresAt!) - Date.now()).toBeLessThan(2 * 86_400_000);
     expect(byName('file-0.txt').originalFolder).toBe('My documents / Reports');
     // Each origin folder's path is read once for the whole listing, not once per item.
-    const pathCalls = calls.filter((c) => /\/files\/folder\/\d+\/path$/.test(new URL(c.url).pathname)).map((c) => new URL(c.url).pathname);
+    const pathCalls = calls
+      .filter((c) => /\/files\/folder\/\d+\/path$/.test(new URL(c.url).pathname))
+      .map((c) => new URL(c.url).pathname);
     expect(pathCalls.length).toBe(new Set(pathCalls).size);
     expect(new Set(items.map((i) => i.originalFolderId)).size).toBeGreaterThanOrEqual(pathCalls.length);
   });
@@ -141,10 +171,14 @@ describe('DocSpace provider against the test server', () => {
     const folder = (await listAll(p)).byName('Old project');
     const inside = await listAll(p, folder.id);
     expect(inside.items.map((i) => i.name).sort()).toEqual(['assets', 'notes.txt', 'plan.md']);
-    expect(inside.items.every((i) => i.parentId === folder.id && i.originalFolder === 'My documents / Old project')).toBe(true);
+    expect(
+      inside.items.every((i) => i.parentId === folder.id && i.originalFolder === 'My documents / Old project'),
+    ).toBe(true);
     // One level further down: the path goes on through the trashed folder.
     const assets = inside.items.find((i) => i.name === 'assets')!;
-    expect((await listAll(p, assets.id)).items.map((i) => i.originalFolder)).toEqual(['My documents / Old project / assets']);
+    expect((await listAll(p, assets.id)).items.map((i) => i.originalFolder)).toEqual([
+      'My documents / Old project / assets',
+    ]);
   });
 
   it('restores to where items were deleted from: one move per destination, hold result, no content move', async () => {
@@ -161,11 +195,18 @@ describe('DocSpace provider against the test server', () => {
     expect(b.outcome('Q3 report.docx')!.finalPath).toBe('My documents / Reports / Q3 report.docx');
     expect(b.landed.get(items[0]!.key)?.ref).toBe(items[0]!.id);
     expect(trashTitles()).toEqual(['Campaign brief.pdf']);
-    expect(server.state.childByTitle(server.state.folderAt('alice', 'Reports')!.id, 'Q3 report.docx', 'file')).not.toBeNull();
+    expect(
+      server.state.childByTitle(server.state.folderAt('alice', 'Reports')!.id, 'Q3 report.docx', 'file'),
+    ).not.toBeNull();
     const puts = movePuts();
     expect(puts).toHaveLength(3); // Reports, Photos, My documents
     for (const put of puts) {
-      expect(put.body).toMatchObject({ deleteAfter: false, content: false, returnSingleOperation: true, conflictResolveType: 0 });
+      expect(put.body).toMatchObject({
+        deleteAfter: false,
+        content: false,
+        returnSingleOperation: true,
+        conflictResolveType: 0,
+      });
     }
     expect(b.fractions.at(-1)).toBe(1);
   });
@@ -175,12 +216,25 @@ describe('DocSpace provider against the test server', () => {
     const list = await listAll(p);
     const target = server.state.folderAt('alice', 'Reports/2024')!;
     const b = batch();
-    await p.restore([list.byName('Q3 report.docx'), list.byName('Campaign brief.pdf')], { kind: 'folder', folderId: String(target.id) }, { recreateMissingFolders: false }, b.ctx);
+    await p.restore(
+      [list.byName('Q3 report.docx'), list.byName('Campaign brief.pdf')],
+      { kind: 'folder', folderId: String(target.id) },
+      { recreateMissingFolders: false },
+      b.ctx,
+    );
     expect(b.results.map((r) => r.outcome)).toEqual(['restored', 'restored']);
     expect(b.outcome('Campaign brief.pdf')!.finalPath).toBe('My documents / Reports / 2024 / Campaign brief.pdf');
-    expect(server.state.childrenOf(target.id).map((n) => server.state.title(n)).sort()).toEqual(['Campaign brief.pdf', 'Q3 report.docx']);
+    expect(
+      server.state
+        .childrenOf(target.id)
+        .map((n) => server.state.title(n))
+        .sort(),
+    ).toEqual(['Campaign brief.pdf', 'Q3 report.docx']);
     expect(movePuts()).toHaveLength(1);
-    expect(movePuts()[0]!.body).toMatchObject({ destFolderId: target.id, fileIds: expect.arrayContaining([expect.any(Number)]) });
+    expect(movePuts()[0]!.body).toMatchObject({
+      destFolderId: target.id,
+      fileIds: expect.arrayContaining([expect.any(Number)]),
+    });
   });
 
   describe('conflicts', () => {
@@ -197,7 +251,12 @@ describe('DocSpace provider against the test server', () => {
       const { conflicts, missingFolders } = await p.findConflicts([item], { kind: 'original' });
       expect(missingFolders).toEqual([]);
       expect(conflicts).toHaveLength(1);
-      expect(conflicts[0]).toMatchObject({ itemKey: item.key, canReplace: true, trashed: { size: 12_288 }, existing: { size: 100, kind: 'file' } });
+      expect(conflicts[0]).toMatchObject({
+        itemKey: item.key,
+        canReplace: true,
+        trashed: { size: 12_288 },
+        existing: { size: 100, kind: 'file' },
+      });
       expect(calls.some((c) => c.method === 'GET' && c.url.includes('/fileops/move?'))).toBe(true);
     });
 
@@ -241,7 +300,11 @@ describe('DocSpace provider against the test server', () => {
       expect(b.asked.map((c) => c.name).sort()).toEqual(['Q3 report.docx', 'holiday.jpg']);
       expect(b.outcome('Q3 report.docx')!.outcome).toBe('replaced');
       expect(b.outcome('holiday.jpg')!.outcome).toBe('restored');
-      expect(movePuts().map((c) => (c.body as { conflictResolveType: number }).conflictResolveType).sort()).toEqual([1, 2]);
+      expect(
+        movePuts()
+          .map((c) => (c.body as { conflictResolveType: number }).conflictResolveType)
+          .sort(),
+      ).toEqual([1, 2]);
     });
 
     it('merges a folder into a same-named one and says so', async () => {
@@ -256,7 +319,12 @@ describe('DocSpace provider against the test server', () => {
       const b = batch({ [folder.key]: 'replace' });
       await p.restore([folder], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
       expect(b.outcome('Old project')).toMatchObject({ outcome: 'merged', error: null });
-      expect(server.state.childrenOf(live.id).map((n) => server.state.title(n)).sort()).toEqual(['assets', 'notes.txt', 'plan.md']);
+      expect(
+        server.state
+          .childrenOf(live.id)
+          .map((n) => server.state.title(n))
+          .sort(),
+      ).toEqual(['assets', 'notes.txt', 'plan.md']);
       expect(livePlan.size).toBe(2_048);
       expect(trashTitles()).not.toContain('Old project');
     });
@@ -278,7 +346,9 @@ describe('DocSpace provider against the test server', () => {
         [twins[1]!.key, 'restored'],
       ]);
       expect(movePuts().map((c) => (c.body as { conflictResolveType: number }).conflictResolveType)).toEqual([0, 2]);
-      expect(server.state.childrenOf(reports.id).filter((n) => server.state.title(n) === 'Q3 report.docx')).toHaveLength(2);
+      expect(
+        server.state.childrenOf(reports.id).filter((n) => server.state.title(n) === 'Q3 report.docx'),
+      ).toHaveLength(2);
       expect(b.landed.size).toBe(2);
     });
 
@@ -293,7 +363,13 @@ describe('DocSpace provider against the test server', () => {
         ref: `file:${existing.id}`,
         version: 2,
         size: 12_288,
-        replaced: { ref: `file:${existing.id}`, name: 'Q3 report.docx', folder: 'My documents / Reports', version: 1, size: 100 },
+        replaced: {
+          ref: `file:${existing.id}`,
+          name: 'Q3 report.docx',
+          folder: 'My documents / Reports',
+          version: 1,
+          size: 100,
+        },
       });
       const undo = batch();
       await p.undoRestore([{ key: item.key, name: item.name, landed: b.landed.get(item.key)! }], undo.ctx);
@@ -318,14 +394,22 @@ describe('DocSpace provider against the test server', () => {
   });
 
   it('turns a malformed answer into BAD_RESPONSE naming what was wrong', async () => {
-    answerOnce('/api/2.0/files/@trash', 200, { response: { files: [{ id: 1, title: 42, fileEntryType: 2 }], folders: [], total: 1 }, count: 1, status: 0, statusCode: 200 });
+    answerOnce('/api/2.0/files/@trash', 200, {
+      response: { files: [{ id: 1, title: 42, fileEntryType: 2 }], folders: [], total: 1 },
+      count: 1,
+      status: 0,
+      statusCode: 200,
+    });
     await expect(listAll(provider())).rejects.toMatchObject({
       code: 'BAD_RESPONSE',
       message: expect.stringContaining('unreadable folder listing (files.0.title'),
       details: { request: 'GET files/@trash', field: 'files.0.title' },
     });
     answerOnce('/api/2.0/people/@self', 200, { response: { displayName: 'Nobody' }, status: 0, statusCode: 200 });
-    await expect(provider().checkConnection()).rejects.toMatchObject({ code: 'BAD_RESPONSE', details: { field: 'id' } });
+    await expect(provider().checkConnection()).rejects.toMatchObject({
+      code: 'BAD_RESPONSE',
+      details: { field: 'id' },
+    });
   });
 
   it('reports the server progress of the operation as fractions', async () => {
@@ -385,7 +469,7 @@ describe('DocSpace provider against the test server', () => {
     expect(calls.some((c) => c.method === 'PUT' && c.url.includes('/fileops/emptytrash?single=true'))).toBe(true);
   });
 
-  it('empties with the listing it is given in one request (and its status polls), reporting each listed item from the operation\'s end', async () => {
+  it("empties with the listing it is given in one request (and its status polls), reporting each listed item from the operation's end", async () => {
     server.control.seed('alice', 150);
     const p = provider();
     const listed = (await listAll(p)).items;
@@ -445,7 +529,12 @@ describe('DocSpace provider against the test server', () => {
     const other = list.byName('Campaign brief.pdf');
     await p.remove([other], batch().ctx);
     const b = batch();
-    await p.restore([list.byName('Q3 report.docx'), list.byName('holiday.jpg')], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
+    await p.restore(
+      [list.byName('Q3 report.docx'), list.byName('holiday.jpg')],
+      { kind: 'original' },
+      { recreateMissingFolders: false },
+      b.ctx,
+    );
     expect(b.results.map((r) => r.outcome)).toEqual(['restored', 'restored']);
     const e = batch();
     await p.empty(e.ctx);
@@ -460,13 +549,23 @@ describe('DocSpace provider against the test server', () => {
   it('names the missing scope when a 403 comes without a body', async () => {
     const p = provider(TEST_KEYS.aliceReadOnly);
     const item = (await listAll(p)).byName('Q3 report.docx'); // reading is allowed
-    await expect(p.remove([item], batch().ctx)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('files:write') });
+    await expect(p.remove([item], batch().ctx)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('files:write'),
+    });
     server.control.fault({ method: 'GET', path: '/api/2.0/files/@trash', status: 403 });
-    await expect(listAll(provider())).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('files:read') });
+    await expect(listAll(provider())).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('files:read'),
+    });
   });
 
   it('keeps the server message of a 403 with a body', async () => {
-    answerOnce('/api/2.0/files/@trash', 403, { error: { message: 'Access denied', type: 'System.Security.SecurityException', hresult: -2146233078 }, status: 1, statusCode: 403 });
+    answerOnce('/api/2.0/files/@trash', 403, {
+      error: { message: 'Access denied', type: 'System.Security.SecurityException', hresult: -2146233078 },
+      status: 1,
+      statusCode: 403,
+    });
     await expect(listAll(provider())).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Access denied' });
   });
 
@@ -479,17 +578,30 @@ describe('DocSpace provider against the test server', () => {
       message: expect.stringContaining('Rooms / Handbook'),
     });
     const b = batch();
-    await p.restore([item], { kind: 'folder', folderId: String(handbook.id) }, { recreateMissingFolders: false }, b.ctx);
+    await p.restore(
+      [item],
+      { kind: 'folder', folderId: String(handbook.id) },
+      { recreateMissingFolders: false },
+      b.ctx,
+    );
     expect(b.outcome('Q3 report.docx')).toMatchObject({ outcome: 'failed', error: { code: 'FORBIDDEN' } });
     expect(movePuts()).toHaveLength(0);
   });
 
   it('waits out a 429 with Retry-After, for reads and for writes', async () => {
-    server.control.fault({ method: 'GET', path: '/api/2.0/files/@trash', status: 429, headers: { 'Retry-After': '1' } });
+    server.control.fault({
+      method: 'GET',
+      path: '/api/2.0/files/@trash',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+    });
     const p = provider();
     const list = await listAll(p);
     expect(list.items).toHaveLength(4);
-    expect(calls.filter((c) => c.url.includes('/files/@trash') && new URL(c.url).searchParams.get('startIndex') === '0').length).toBeGreaterThanOrEqual(2);
+    expect(
+      calls.filter((c) => c.url.includes('/files/@trash') && new URL(c.url).searchParams.get('startIndex') === '0')
+        .length,
+    ).toBeGreaterThanOrEqual(2);
     server.control.fault({ method: 'PUT', path: '/fileops/delete', status: 429, headers: { 'Retry-After': '1' } });
     const b = batch();
     await p.remove([list.byName('holiday.jpg')], b.ctx);
@@ -498,8 +610,17 @@ describe('DocSpace provider against the test server', () => {
   });
 
   it('gives up with RATE_LIMITED when the server asks to wait too long', async () => {
-    server.control.fault({ method: 'GET', path: '/api/2.0/people/@self', status: 429, headers: { 'Retry-After': '120' }, times: 5 });
-    await expect(provider(TEST_KEYS.alice, 2_000).checkConnection()).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: 120_000 } });
+    server.control.fault({
+      method: 'GET',
+      path: '/api/2.0/people/@self',
+      status: 429,
+      headers: { 'Retry-After': '120' },
+      times: 5,
+    });
+    await expect(provider(TEST_KEYS.alice, 2_000).checkConnection()).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterMs: 120_000 },
+    });
   });
 
   it('offers My documents and Rooms in the folder picker; the Rooms root and read-only rooms are not targets', async () => {
@@ -529,7 +650,13 @@ describe('DocSpace provider against the test server', () => {
 describe('DocSpace probe', () => {
   it('recognises a DocSpace portal by settings/version/build', async () => {
     const probe = await probeDocSpace(server.url);
-    expect(probe).toMatchObject({ kind: 'docspace', auth: 'api-key', version: '3.7.2.1813', insecureHttp: true, trashSupported: true });
+    expect(probe).toMatchObject({
+      kind: 'docspace',
+      auth: 'api-key',
+      version: '3.7.2.1813',
+      insecureHttp: true,
+      trashSupported: true,
+    });
   });
 
   it('is what the add-account dialog detects at a DocSpace address', async () => {

@@ -1,6 +1,15 @@
 import type { Conflict, FolderRef, Preview, TrashItem } from '../../../shared/model';
 import { defaultHttpOptions, httpOptionsForAccount, type HttpOptions } from '../../net/http';
-import type { AccountConfig, BatchContext, Credentials, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
+import type {
+  AccountConfig,
+  BatchContext,
+  Credentials,
+  RestoreOptions,
+  RestoreTarget,
+  TrashChangeCheck,
+  TrashProvider,
+  UndoTarget,
+} from '../types';
 import { DocSpaceApi } from './api';
 import { checkDocSpaceTrash } from './changes';
 import { DocSpaceConflicts } from './conflicts';
@@ -44,7 +53,11 @@ export class DocSpaceProvider implements TrashProvider {
   private readonly previews: DocSpacePreviews;
 
   constructor(account: AccountConfig, credentials: Credentials, options: DocSpaceProviderOptions = {}) {
-    this.api = new DocSpaceApi(account.serverUrl, credentials.secret.trim(), options.http ?? httpOptionsForAccount(account, defaultHttpOptions));
+    this.api = new DocSpaceApi(
+      account.serverUrl,
+      credentials.secret.trim(),
+      options.http ?? httpOptionsForAccount(account, defaultHttpOptions),
+    );
     this.ops = new FileOps(this.api, options.pollMs ?? 200, options.maxPollMs ?? 1000);
     this.listing = new DocSpaceListing(this.api, account.id);
     this.folders = new DocSpaceFolders(this.api, account.id);
@@ -84,7 +97,10 @@ export class DocSpaceProvider implements TrashProvider {
     return this.listing.parentOf();
   }
 
-  listFolders(parentId: string | null, signal?: AbortSignal): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
+  listFolders(
+    parentId: string | null,
+    signal?: AbortSignal,
+  ): Promise<{ folder: FolderRef; children: FolderRef[]; breadcrumbs: FolderRef[] }> {
     return this.folders.listFolders(parentId, signal);
   }
 
@@ -93,11 +109,18 @@ export class DocSpaceProvider implements TrashProvider {
   }
 
   /** Places for ordering a restore to original places (providers/places.ts; see DocSpaceFolders.restorePlaces). */
-  restorePlaces(items: TrashItem[], signal?: AbortSignal): Promise<Map<string, { self: string | null; within: string[] }>> {
+  restorePlaces(
+    items: TrashItem[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, { self: string | null; within: string[] }>> {
     return this.folders.restorePlaces(items, signal);
   }
 
-  findConflicts(items: TrashItem[], target: RestoreTarget, signal?: AbortSignal): Promise<{ conflicts: Conflict[]; missingFolders: string[] }> {
+  findConflicts(
+    items: TrashItem[],
+    target: RestoreTarget,
+    signal?: AbortSignal,
+  ): Promise<{ conflicts: Conflict[]; missingFolders: string[] }> {
     return this.conflicts.findConflicts(items, target, signal);
   }
 
@@ -127,6 +150,9 @@ export class DocSpaceProvider implements TrashProvider {
   }
 }
 
-export function createDocSpaceProvider(input: { account: AccountConfig; credentials: Credentials }, options?: DocSpaceProviderOptions): TrashProvider {
+export function createDocSpaceProvider(
+  input: { account: AccountConfig; credentials: Credentials },
+  options?: DocSpaceProviderOptions,
+): TrashProvider {
   return new DocSpaceProvider(input.account, input.credentials, options);
 }

@@ -17,7 +17,12 @@ export class DocSpaceRemoval {
     if (items.length === 0) return;
     const progress = new Progress(items.length, ctx);
     ctx.progress({ current: `Deleting ${items.length.toLocaleString('en-US')} item${items.length === 1 ? '' : 's'}` });
-    const end = await this.ops.runOperation(OPERATION.Delete, deleteCall(items, { immediately: true }), (p) => progress.partial(items.length, p), ctx.signal);
+    const end = await this.ops.runOperation(
+      OPERATION.Delete,
+      deleteCall(items, { immediately: true }),
+      (p) => progress.partial(items.length, p),
+      ctx.signal,
+    );
     progress.settle(items.length);
     await this.reportDeletions(items, end, ctx);
   }
@@ -33,12 +38,18 @@ export class DocSpaceRemoval {
     const progress = new Progress(known.length, ctx);
     ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
     const emptyTrash: ApiCall = { method: 'PUT', path: 'files/fileops/emptytrash', query: { single: true } };
-    const end = await this.ops.runOperation(OPERATION.Delete, emptyTrash, (p) => progress.partial(known.length, p), ctx.signal);
+    const end = await this.ops.runOperation(
+      OPERATION.Delete,
+      emptyTrash,
+      (p) => progress.partial(known.length, p),
+      ctx.signal,
+    );
     progress.settle(known.length);
     // The operation's own end says it all when it ended whole (no error, not cancelled): no
     // re-read of the trash. Otherwise the trash is read to see which items stayed.
     if (!end.error && !end.cancelled) {
-      for (const item of known) ctx.itemDone({ key: item.key, name: item.name, outcome: 'deleted', finalPath: null, error: null });
+      for (const item of known)
+        ctx.itemDone({ key: item.key, name: item.name, outcome: 'deleted', finalPath: null, error: null });
       return;
     }
     await this.reportDeletions(known, end, ctx);

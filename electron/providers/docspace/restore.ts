@@ -2,7 +2,17 @@ import { isAppError } from '../../base/errors';
 import type { ItemResult, Resolution, TrashItem } from '../../../shared/model';
 import type { BatchContext, Landed, Replaced, RestoreOptions, RestoreTarget } from '../types';
 import type { ApiCall, DocSpaceApi } from './api';
-import { CONFLICT_RESOLVE, canWriteInto, isFolderDto, itemId, OPERATION, splitIds, type DsId, type EntryDto, type ItemDto } from './dto';
+import {
+  CONFLICT_RESOLVE,
+  canWriteInto,
+  isFolderDto,
+  itemId,
+  OPERATION,
+  splitIds,
+  type DsId,
+  type EntryDto,
+  type ItemDto,
+} from './dto';
 import { entryTitleKey, titleKey, type DocSpaceConflicts } from './conflicts';
 import { fail, Progress, type FileOps } from './fileops';
 import { joinPath, type DocSpaceFolders } from './folders';
@@ -68,7 +78,14 @@ export class DocSpaceRestore {
   async restore(items: TrashItem[], target: RestoreTarget, _options: RestoreOptions, ctx: BatchContext): Promise<void> {
     const { groups, orphans } = this.conflicts.groupByDestination(items, target);
     const progress = new Progress(items.length, ctx);
-    for (const item of orphans) ctx.itemDone(fail(item, 'DEST_MISSING', 'The folder it was deleted from no longer exists. Restore it to a folder you choose.'));
+    for (const item of orphans)
+      ctx.itemDone(
+        fail(
+          item,
+          'DEST_MISSING',
+          'The folder it was deleted from no longer exists. Restore it to a folder you choose.',
+        ),
+      );
     progress.settle(orphans.length);
     for (const [destId, group] of groups) {
       if (ctx.signal.aborted) return;
@@ -87,12 +104,20 @@ export class DocSpaceRestore {
   }
 
   /** The destination folder when the group can go there; otherwise every item of the group fails, saying why. */
-  private async usableDestination(destId: string, group: TrashItem[], target: RestoreTarget, ctx: BatchContext): Promise<Destination | null> {
+  private async usableDestination(
+    destId: string,
+    group: TrashItem[],
+    target: RestoreTarget,
+    ctx: BatchContext,
+  ): Promise<Destination | null> {
     const dest = await this.folders.destination(destId, ctx.signal);
     if (!dest) {
       for (const item of group) {
-        const where = target.kind === 'original' && item.originalFolder ? `"${item.originalFolder}"` : 'The destination folder';
-        ctx.itemDone(fail(item, 'DEST_MISSING', `${where} no longer exists or is in the trash. Restore it to another folder.`));
+        const where =
+          target.kind === 'original' && item.originalFolder ? `"${item.originalFolder}"` : 'The destination folder';
+        ctx.itemDone(
+          fail(item, 'DEST_MISSING', `${where} no longer exists or is in the trash. Restore it to another folder.`),
+        );
       }
       return null;
     }
@@ -104,10 +129,16 @@ export class DocSpaceRestore {
   }
 
   /** One round into one folder: plan, execute, report. True when cancelled. */
-  private async restoreRound(dest: Destination, round: TrashItem[], progress: Progress, ctx: BatchContext): Promise<boolean> {
+  private async restoreRound(
+    dest: Destination,
+    round: TrashItem[],
+    progress: Progress,
+    ctx: BatchContext,
+  ): Promise<boolean> {
     const plan = await this.planRound(dest, round, ctx);
     if (!plan) return true;
-    for (const item of plan.skipped) ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
+    for (const item of plan.skipped)
+      ctx.itemDone({ key: item.key, name: item.name, outcome: 'skipped', finalPath: null, error: null });
     progress.settle(plan.skipped.length);
     if (plan.sent.length === 0) return false;
     const ends = await this.executeRound(dest, plan.sent, progress, ctx);
@@ -119,7 +150,9 @@ export class DocSpaceRestore {
   private async planRound(dest: Destination, round: TrashItem[], ctx: BatchContext): Promise<RoundPlan | null> {
     ctx.progress({ current: `Checking names in ${dest.path}` });
     const conflicting = await this.conflicts.preCheck(dest.id, round, ctx.signal);
-    const before = conflicting.size ? await this.conflicts.entriesByTitle(dest.id, ctx.signal) : new Map<string, EntryDto[]>();
+    const before = conflicting.size
+      ? await this.conflicts.entriesByTitle(dest.id, ctx.signal)
+      : new Map<string, EntryDto[]>();
     const answers = await this.askAll(
       round.filter((item) => conflicting.has(item.id)),
       dest.path,
@@ -141,9 +174,18 @@ export class DocSpaceRestore {
    * Asks about every conflict at once (the runner shows them one by one and "apply to all" answers
    * the rest); an answer chosen before the batch is taken as it is. Null when cancelled meanwhile.
    */
-  private async askAll(conflicted: TrashItem[], destPath: string, before: Map<string, EntryDto[]>, ctx: BatchContext): Promise<Map<string, Resolution> | null> {
+  private async askAll(
+    conflicted: TrashItem[],
+    destPath: string,
+    before: Map<string, EntryDto[]>,
+    ctx: BatchContext,
+  ): Promise<Map<string, Resolution> | null> {
     try {
-      const answers = await Promise.all(conflicted.map((item) => ctx.resolutionFor(item.key) ?? ctx.ask(this.conflicts.conflictFor(item, destPath, before))));
+      const answers = await Promise.all(
+        conflicted.map(
+          (item) => ctx.resolutionFor(item.key) ?? ctx.ask(this.conflicts.conflictFor(item, destPath, before)),
+        ),
+      );
       return new Map(conflicted.map((item, i) => [item.id, answers[i]!]));
     } catch (e) {
       if (ctx.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) return null;
@@ -152,12 +194,24 @@ export class DocSpaceRestore {
   }
 
   /** One background move per conflict resolution, each followed to its end; none after a cancel. */
-  private async executeRound(dest: Destination, sent: Sent[], progress: Progress, ctx: BatchContext): Promise<OperationEnd[]> {
+  private async executeRound(
+    dest: Destination,
+    sent: Sent[],
+    progress: Progress,
+    ctx: BatchContext,
+  ): Promise<OperationEnd[]> {
     const ends: OperationEnd[] = [];
     for (const [type, bucket] of buckets(sent)) {
       if (ctx.signal.aborted) break;
-      ctx.progress({ current: `Restoring ${bucket.length.toLocaleString('en-US')} item${bucket.length === 1 ? '' : 's'} to ${dest.path}` });
-      const end = await this.ops.runOperation(OPERATION.Move, moveCall(bucket, dest.id, type), (p) => progress.partial(bucket.length, p), ctx.signal);
+      ctx.progress({
+        current: `Restoring ${bucket.length.toLocaleString('en-US')} item${bucket.length === 1 ? '' : 's'} to ${dest.path}`,
+      });
+      const end = await this.ops.runOperation(
+        OPERATION.Move,
+        moveCall(bucket, dest.id, type),
+        (p) => progress.partial(bucket.length, p),
+        ctx.signal,
+      );
       progress.settle(bucket.length);
       ends.push(end);
       if (end.cancelled) break;
@@ -166,7 +220,13 @@ export class DocSpaceRestore {
   }
 
   /** Reads the trash and the destination again and reports each sent item from what they hold. */
-  private async reportRestores(sent: Sent[], dest: Destination, ends: OperationEnd[], before: Map<string, EntryDto[]>, ctx: BatchContext): Promise<void> {
+  private async reportRestores(
+    sent: Sent[],
+    dest: Destination,
+    ends: OperationEnd[],
+    before: Map<string, EntryDto[]>,
+    ctx: BatchContext,
+  ): Promise<void> {
     // Read the state again without the batch's signal: after a cancel the truth is still wanted.
     const where = await this.ops.locate(sent.map((s) => s.item.id));
     const { entries } = await readAllEntries(this.api, `files/${encodeURIComponent(dest.id)}`, {});
@@ -208,7 +268,11 @@ function buckets(sent: Sent[]): Map<number, Sent[]> {
   const hasDuplicate = sent.some((s) => s.choice === 'keep-both');
   for (const s of sent) {
     const type =
-      s.choice === 'replace' ? CONFLICT_RESOLVE.Overwrite : s.choice === 'keep-both' || hasDuplicate ? CONFLICT_RESOLVE.Duplicate : CONFLICT_RESOLVE.Skip;
+      s.choice === 'replace'
+        ? CONFLICT_RESOLVE.Overwrite
+        : s.choice === 'keep-both' || hasDuplicate
+          ? CONFLICT_RESOLVE.Duplicate
+          : CONFLICT_RESOLVE.Skip;
     const list = out.get(type) ?? [];
     list.push(s);
     out.set(type, list);
@@ -243,7 +307,14 @@ function stillInTrash({ item, choice, conflicted }: Sent, after: AfterMoves): Re
   const base = { key: item.key, name: item.name };
   if (item.kind === 'folder' && conflicted && choice === 'replace' && after.titles.has(titleKey(item))) {
     const message = `Merged into the existing folder; some of its contents stayed in the trash${after.opError ? `: ${after.opError}` : '.'}`;
-    return [{ ...base, outcome: 'merged', finalPath: joinPath(after.destPath, item.name), error: { code: 'CONFLICT', message } }];
+    return [
+      {
+        ...base,
+        outcome: 'merged',
+        finalPath: joinPath(after.destPath, item.name),
+        error: { code: 'CONFLICT', message },
+      },
+    ];
   }
   if (after.cancelled) return null;
   if (after.opError) return [fail(item, 'SERVER', after.opError)];
@@ -263,7 +334,10 @@ function leftTrash({ item, choice }: Sent, after: AfterMoves): Report {
   const here = after.byId.get(item.id);
   if (here) {
     const outcome = here.title !== item.name ? 'renamed' : 'restored';
-    return [{ ...base, outcome, finalPath: joinPath(after.destPath, here.title), error: null }, { bytes: item.size, landed: landedOf(here, null) }];
+    return [
+      { ...base, outcome, finalPath: joinPath(after.destPath, here.title), error: null },
+      { bytes: item.size, landed: landedOf(here, null) },
+    ];
   }
   const sameName = after.titles.has(titleKey(item));
   if (item.kind === 'folder' && sameName) return [{ ...base, outcome: 'merged', finalPath, error: null }];
@@ -272,7 +346,10 @@ function leftTrash({ item, choice }: Sent, after: AfterMoves): Report {
     const old = after.before.get(titleKey(item))?.[0];
     const now = old ? after.byId.get(itemId(old)) : undefined;
     const landed = old && now ? landedOf(now, replacedRecord(old, after.destPath)) : undefined;
-    return [{ ...base, outcome: 'replaced', finalPath, error: null }, { bytes: item.size, ...(landed ? { landed } : {}) }];
+    return [
+      { ...base, outcome: 'replaced', finalPath, error: null },
+      { bytes: item.size, ...(landed ? { landed } : {}) },
+    ];
   }
   return [fail(item, 'NOT_FOUND', after.opError || `It left the trash but is not in ${after.destPath}.`)];
 }

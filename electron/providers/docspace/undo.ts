@@ -30,13 +30,17 @@ export class DocSpaceUndo {
       const { kind, dsId } = parseItemId(t.landed.ref);
       let now: ItemDto | null;
       try {
-        now = await this.api.call({ method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal: ctx.signal }, replies.item);
+        now = await this.api.call(
+          { method: 'GET', path: `files/${kind}/${encodeId(dsId)}`, signal: ctx.signal },
+          replies.item,
+        );
       } catch (e) {
         if (!isAppError(e) || e.code !== 'NOT_FOUND') throw e;
         now = null;
       }
       if (!now) return kept(t, 'NOT_FOUND', `${t.landed.name} no longer exists; nothing was moved.`);
-      if (now.rootFolderType === FOLDER_TYPE.TRASH) return kept(t, 'NOT_FOUND', `${t.landed.name} is already in the trash.`);
+      if (now.rootFolderType === FOLDER_TYPE.TRASH)
+        return kept(t, 'NOT_FOUND', `${t.landed.name} is already in the trash.`);
       const sameVersion = t.landed.kind === 'folder' || (now.version ?? null) === t.landed.version;
       if (!sameVersion || (t.landed.kind === 'file' && modifiedOf(now) !== t.landed.modifiedAt)) {
         return kept(t, 'CONFLICT', `${t.landed.name} was changed since it was restored; left in place.`);
@@ -47,7 +51,12 @@ export class DocSpaceUndo {
     for (const { t, replaced } of toRevert) await this.revertReplace(t, replaced, ctx);
     if (toTrash.length === 0 || ctx.signal.aborted) return;
     const refs = toTrash.map((t) => ({ id: t.landed.ref }));
-    const end = await this.ops.runOperation(OPERATION.Delete, deleteCall(refs, { immediately: false }), (p) => ctx.progress({ fraction: p / 100 }), ctx.signal);
+    const end = await this.ops.runOperation(
+      OPERATION.Delete,
+      deleteCall(refs, { immediately: false }),
+      (p) => ctx.progress({ fraction: p / 100 }),
+      ctx.signal,
+    );
     const where = await this.ops.locate(toTrash.map((t) => t.landed.ref));
     for (const t of toTrash) {
       const state = where.get(t.landed.ref);
@@ -74,13 +83,27 @@ export class DocSpaceUndo {
    */
   private async revertReplace(t: UndoTarget, replaced: Replaced, ctx: BatchContext): Promise<void> {
     if (replaced.version === null) {
-      ctx.itemDone({ key: t.key, name: t.name, outcome: 'kept', finalPath: null, error: { code: 'UNSUPPORTED', message: `DocSpace did not say which version of ${t.landed.name} was replaced; left as it is.` } });
+      ctx.itemDone({
+        key: t.key,
+        name: t.name,
+        outcome: 'kept',
+        finalPath: null,
+        error: {
+          code: 'UNSUPPORTED',
+          message: `DocSpace did not say which version of ${t.landed.name} was replaced; left as it is.`,
+        },
+      });
       return;
     }
     const { dsId } = parseItemId(t.landed.ref);
     const version = replaced.version;
     const restoreVersion = (method: 'POST' | 'GET') =>
-      this.api.send({ method, path: `files/file/${encodeId(dsId)}/restoreversion`, query: { version }, signal: ctx.signal });
+      this.api.send({
+        method,
+        path: `files/file/${encodeId(dsId)}/restoreversion`,
+        query: { version },
+        signal: ctx.signal,
+      });
     try {
       await restoreVersion('POST').catch((e: unknown) => {
         if (isAppError(e) && e.details?.status === 405) return restoreVersion('GET');

@@ -42,19 +42,24 @@ export async function runBatch(
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     // As many in flight as the server keeps up with (electron/base/pace.ts); fixed when the account's options fix it.
-    await forEachPaced(items, { start: concurrency, adaptive: s.options.concurrency === undefined }, stop.signal, async (item) => {
-      const later = (work: () => Promise<void>) => {
-        const p = work().catch((e: unknown) => failed(item, e, true));
-        pending.add(p);
-        void p.finally(() => pending.delete(p));
-      };
-      try {
-        ctx.progress({ current: item.name });
-        await fn(item, later);
-      } catch (e) {
-        failed(item, e, false);
-      }
-    });
+    await forEachPaced(
+      items,
+      { start: concurrency, adaptive: s.options.concurrency === undefined },
+      stop.signal,
+      async (item) => {
+        const later = (work: () => Promise<void>) => {
+          const p = work().catch((e: unknown) => failed(item, e, true));
+          pending.add(p);
+          void p.finally(() => pending.delete(p));
+        };
+        try {
+          ctx.progress({ current: item.name });
+          await fn(item, later);
+        } catch (e) {
+          failed(item, e, false);
+        }
+      },
+    );
     drained?.();
     while (pending.size) await Promise.all(pending);
   } finally {

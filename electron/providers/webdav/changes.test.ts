@@ -22,7 +22,8 @@ interface Recorded {
   body: string;
 }
 type Fixture = Record<'first' | 'page' | 'same' | 'lost' | 'deletions', Recorded>;
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../e2e/fixtures/activity/${name}.json`, import.meta.url), 'utf8')) as Fixture;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../e2e/fixtures/activity/${name}.json`, import.meta.url), 'utf8')) as Fixture;
 
 /** Serves the recorded answer whose query matches (since, sort, limit), counting requests. */
 function recordedIo(f: Fixture) {
@@ -60,7 +61,11 @@ describe('activity feed answers recorded from the real servers', () => {
       const first = await checkTrashChanges(kind, io, '', null);
       expect(first).toMatchObject({ change: 'unknown', via: 'activity feed' });
       expect(cursorId(first)).toBe(newest);
-      expect(asked[0]).toMatch(kind === 'nextcloud' ? /^\/ocs\/v2\.php\/apps\/activity\/api\/v2\/activity\/files\?sort=desc&limit=1&format=json$/ : /^\/index\.php\/apps\/activity\/api\/v2\/activity\/files\?sort=desc&limit=1$/);
+      expect(asked[0]).toMatch(
+        kind === 'nextcloud'
+          ? /^\/ocs\/v2\.php\/apps\/activity\/api\/v2\/activity\/files\?sort=desc&limit=1&format=json$/
+          : /^\/index\.php\/apps\/activity\/api\/v2\/activity\/files\?sort=desc&limit=1$/,
+      );
 
       const same = await checkTrashChanges(kind, io, '', first.cursor);
       expect(same).toMatchObject({ change: 'same', deletions: null });
@@ -96,7 +101,16 @@ for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
       server = await startWebDavServer({ kind });
       provider = new WebDavProvider(
         kind,
-        { id: 'a1', kind, label: 't', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+        {
+          id: 'a1',
+          kind,
+          label: 't',
+          serverUrl: server.url,
+          user: alice.id,
+          userId: alice.id,
+          userName: alice.id,
+          demo: false,
+        },
         { user: alice.id, secret: alice.appPassword },
         { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
       );
@@ -165,12 +179,22 @@ for (const kind of ['nextcloud', 'owncloud10', 'ocis'] as const) {
       it('is refused with the wrong password as the server refuses it', async () => {
         const wrong = new WebDavProvider(
           kind,
-          { id: 'a2', kind, label: 't', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+          {
+            id: 'a2',
+            kind,
+            label: 't',
+            serverUrl: server.url,
+            user: alice.id,
+            userId: alice.id,
+            userName: alice.id,
+            demo: false,
+          },
           { user: alice.id, secret: 'wrong' },
           { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
         );
         // Nextcloud: 401 (AUTH_FAILED); ownCloud 10 sends a browser to its login page (303): no feed to read.
-        if (kind === 'nextcloud') await expect(wrong.checkTrashChanges(null)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+        if (kind === 'nextcloud')
+          await expect(wrong.checkTrashChanges(null)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
         else expect((await wrong.checkTrashChanges(null)).change).toBe('unsupported');
       });
     } else {

@@ -56,10 +56,12 @@ function parseCursor(since: string | null): ActivityCursor | DrivesCursor | null
     const c = JSON.parse(since) as unknown;
     if (c && typeof c === 'object') {
       const o = c as Record<string, unknown>;
-      if (o.m === 'activity' && typeof o.id === 'number' && Number.isSafeInteger(o.id) && o.id >= 0) return { m: 'activity', id: o.id };
+      if (o.m === 'activity' && typeof o.id === 'number' && Number.isSafeInteger(o.id) && o.id >= 0)
+        return { m: 'activity', id: o.id };
       if (o.m === 'drives' && o.etags && typeof o.etags === 'object') {
         const etags: Record<string, string> = {};
-        for (const [k, v] of Object.entries(o.etags as Record<string, unknown>)) if (typeof v === 'string') etags[k] = v;
+        for (const [k, v] of Object.entries(o.etags as Record<string, unknown>))
+          if (typeof v === 'string') etags[k] = v;
         return { m: 'drives', etags };
       }
     }
@@ -69,7 +71,13 @@ function parseCursor(since: string | null): ActivityCursor | DrivesCursor | null
   return null;
 }
 
-export function checkTrashChanges(kind: WebDavKind, io: DialectIO, basePath: string, since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+export function checkTrashChanges(
+  kind: WebDavKind,
+  io: DialectIO,
+  basePath: string,
+  since: string | null,
+  signal?: AbortSignal,
+): Promise<TrashChangeCheck> {
   return kind === 'ocis' ? checkDrives(io, basePath, since, signal) : checkActivity(kind, io, basePath, since, signal);
 }
 
@@ -109,9 +117,12 @@ export function deletionsIn(entry: unknown): number {
   const e = entry as Record<string, unknown>;
   if (e.type !== 'file_deleted') return 0;
   // Nextcloud: every grouped file in `objects` ({ id: path }).
-  if (e.objects && typeof e.objects === 'object' && !Array.isArray(e.objects)) return Math.max(1, Object.keys(e.objects).length);
+  if (e.objects && typeof e.objects === 'object' && !Array.isArray(e.objects))
+    return Math.max(1, Object.keys(e.objects).length);
   // ownCloud 10: subjectparams[0] is { type: 'file', value: { id: path } } or { type: 'collection', value: [ … ] }.
-  const first = Array.isArray(e.subjectparams) ? (e.subjectparams[0] as Record<string, unknown> | undefined) : undefined;
+  const first = Array.isArray(e.subjectparams)
+    ? (e.subjectparams[0] as Record<string, unknown> | undefined)
+    : undefined;
   if (first && first.type === 'collection' && Array.isArray(first.value)) return Math.max(1, first.value.length);
   return 1;
 }
@@ -121,10 +132,22 @@ function idOf(entry: unknown): number | null {
   return typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
 }
 
-async function checkActivity(kind: 'nextcloud' | 'owncloud10', io: DialectIO, basePath: string, since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+async function checkActivity(
+  kind: 'nextcloud' | 'owncloud10',
+  io: DialectIO,
+  basePath: string,
+  since: string | null,
+  signal?: AbortSignal,
+): Promise<TrashChangeCheck> {
   const via = 'activity feed';
-  const path = kind === 'nextcloud' ? `${basePath}/ocs/v2.php/apps/activity/api/v2/activity/files` : `${basePath}/index.php/apps/activity/api/v2/activity/files`;
-  const headers: Record<string, string> = { Accept: 'application/json', ...(kind === 'nextcloud' ? { 'OCS-APIRequest': 'true' } : {}) };
+  const path =
+    kind === 'nextcloud'
+      ? `${basePath}/ocs/v2.php/apps/activity/api/v2/activity/files`
+      : `${basePath}/index.php/apps/activity/api/v2/activity/files`;
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    ...(kind === 'nextcloud' ? { 'OCS-APIRequest': 'true' } : {}),
+  };
   const format = kind === 'nextcloud' ? '&format=json' : '';
   const get = (query: string) => io.get(path, { headers, query: query + format, signal });
   const cursor = parseCursor(since);
@@ -146,7 +169,12 @@ async function checkActivity(kind: 'nextcloud' | 'owncloud10', io: DialectIO, ba
     const res = await get('sort=desc&limit=1');
     if (res.status === 304) {
       await res.body?.cancel().catch(() => undefined);
-      return { cursor: JSON.stringify({ m: 'activity', id: 0 } satisfies ActivityCursor), change: 'unknown', deletions: null, via };
+      return {
+        cursor: JSON.stringify({ m: 'activity', id: 0 } satisfies ActivityCursor),
+        change: 'unknown',
+        deletions: null,
+        via,
+      };
     }
     if (res.status !== 200) return notFeed(res);
     const body = await jsonOf(res);
@@ -154,7 +182,12 @@ async function checkActivity(kind: 'nextcloud' | 'owncloud10', io: DialectIO, ba
     if (!Array.isArray(data)) return unsupported(via);
     const newest = Number(res.headers.get('x-activity-last-given') ?? NaN);
     const id = Number.isSafeInteger(newest) ? newest : (data.map(idOf).find((x) => x !== null) ?? 0);
-    return { cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor), change: 'unknown', deletions: null, via };
+    return {
+      cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor),
+      change: 'unknown',
+      deletions: null,
+      via,
+    };
   }
 
   let id = known.id;
@@ -166,7 +199,12 @@ async function checkActivity(kind: 'nextcloud' | 'owncloud10', io: DialectIO, ba
       // A 304 also comes with X-Activity-First-Known when the server no longer has `since` and holds nothing at all.
       const lost = id > 0 && res.headers.has('x-activity-first-known');
       const change = lost ? 'unknown' : page === 0 ? 'same' : 'changed';
-      return { cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor), change, deletions: change === 'changed' ? deletions : null, via };
+      return {
+        cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor),
+        change,
+        deletions: change === 'changed' ? deletions : null,
+        via,
+      };
     }
     if (res.status === 403 && id > 0) {
       // "Invalid since": the id is someone else's (the account now signs in as another user). Start again.
@@ -178,22 +216,45 @@ async function checkActivity(kind: 'nextcloud' | 'owncloud10', io: DialectIO, ba
     const lost = id > 0 && res.headers.has('x-activity-first-known');
     const body = await jsonOf(res);
     const data = (body as { ocs?: { data?: unknown } } | null)?.ocs?.data;
-    if (!Array.isArray(data)) throw new AppError('BAD_RESPONSE', 'The activity feed answered something that is not a list of activities.');
+    if (!Array.isArray(data))
+      throw new AppError('BAD_RESPONSE', 'The activity feed answered something that is not a list of activities.');
     for (const entry of data) deletions += deletionsIn(entry);
     const last = Number(res.headers.get('x-activity-last-given') ?? NaN);
     const next = Number.isSafeInteger(last) && last > id ? last : Math.max(id, ...data.map((e) => idOf(e) ?? 0));
-    if (lost) return { cursor: JSON.stringify({ m: 'activity', id: next } satisfies ActivityCursor), change: 'unknown', deletions: null, via };
+    if (lost)
+      return {
+        cursor: JSON.stringify({ m: 'activity', id: next } satisfies ActivityCursor),
+        change: 'unknown',
+        deletions: null,
+        via,
+      };
     const more = /rel="?next"?/.test(res.headers.get('link') ?? '');
     if (next === id) break; // nothing to move on to: what was read is all there is
     id = next;
-    if (!more) return { cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor), change: 'changed', deletions, via };
+    if (!more)
+      return {
+        cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor),
+        change: 'changed',
+        deletions,
+        via,
+      };
   }
   // More than ACTIVITY_PAGES pages of news: changed, without counting further (the next check goes on from here).
-  return { cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor), change: 'changed', deletions: null, via };
+  return {
+    cursor: JSON.stringify({ m: 'activity', id } satisfies ActivityCursor),
+    change: 'changed',
+    deletions: null,
+    via,
+  };
 }
 
 /** oCIS: every space's root eTag in one request (the spaces whose trash the provider lists). */
-async function checkDrives(io: DialectIO, basePath: string, since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
+async function checkDrives(
+  io: DialectIO,
+  basePath: string,
+  since: string | null,
+  signal?: AbortSignal,
+): Promise<TrashChangeCheck> {
   const via = 'space ETags';
   const res = await io.get(`${basePath}/graph/v1.0/me/drives`, { headers: { Accept: 'application/json' }, signal });
   if (res.status !== 200) {
@@ -222,4 +283,3 @@ async function checkDrives(io: DialectIO, basePath: string, since: string | null
   const changed = [...ids].some((id) => etags[id] !== before.etags[id] || !etags[id]);
   return { cursor, change: changed ? 'changed' : 'same', deletions: null, via };
 }
-

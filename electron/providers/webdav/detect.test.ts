@@ -5,14 +5,22 @@ import { createWebDavProber, kindFromStatus, probeFromStatus, versionAtLeast } f
 
 describe('server detection from status.php', () => {
   it('uses structural markers, not the (themeable) product name', () => {
-    const recorded = (JSON.parse(readFileSync(new URL('../../../e2e/fixtures/webdav/nextcloud-32.0.1.json', import.meta.url), 'utf8')) as { title: string; body: string }[]).find(
-      (e) => e.title === 'GET /status.php',
-    )!;
+    const recorded = (
+      JSON.parse(
+        readFileSync(new URL('../../../e2e/fixtures/webdav/nextcloud-32.0.1.json', import.meta.url), 'utf8'),
+      ) as { title: string; body: string }[]
+    ).find((e) => e.title === 'GET /status.php')!;
     expect(kindFromStatus(JSON.parse(recorded.body))).toBe('nextcloud');
-    expect(kindFromStatus({ installed: true, version: '32.0.1.2', productname: 'ACME Cloud', extendedSupport: false })).toBe('nextcloud');
-    expect(kindFromStatus({ installed: true, version: '10.15.0.2', productname: 'Nextcloud', product: 'ownCloud' })).toBe('owncloud10');
+    expect(
+      kindFromStatus({ installed: true, version: '32.0.1.2', productname: 'ACME Cloud', extendedSupport: false }),
+    ).toBe('nextcloud');
+    expect(
+      kindFromStatus({ installed: true, version: '10.15.0.2', productname: 'Nextcloud', product: 'ownCloud' }),
+    ).toBe('owncloud10');
     expect(kindFromStatus({ installed: true, version: '10.11.0.6', productname: 'ownCloud' })).toBe('owncloud10');
-    expect(kindFromStatus({ installed: true, version: '10.0.11', product: 'Infinite Scale', productversion: '7.1.2' })).toBe('ocis');
+    expect(
+      kindFromStatus({ installed: true, version: '10.0.11', product: 'Infinite Scale', productversion: '7.1.2' }),
+    ).toBe('ocis');
     expect(kindFromStatus({ installed: true, productversion: '5.0.0', productname: 'Branded' })).toBe('ocis');
   });
 
@@ -20,13 +28,22 @@ describe('server detection from status.php', () => {
     expect(versionAtLeast('10.4.0.3', 10, 4)).toBe(true);
     expect(versionAtLeast('10.3.2.2', 10, 4)).toBe(false);
     expect(versionAtLeast('11.0', 10, 4)).toBe(true);
-    expect(probeFromStatus('https://x', { installed: true, version: '10.3.2.2', versionstring: '10.3.2', productname: 'ownCloud' }, null)).toMatchObject({
+    expect(
+      probeFromStatus(
+        'https://x',
+        { installed: true, version: '10.3.2.2', versionstring: '10.3.2', productname: 'ownCloud' },
+        null,
+      ),
+    ).toMatchObject({
       kind: 'owncloud10',
       trashSupported: false,
       auth: 'app-password',
       insecureHttp: false,
     });
-    expect(probeFromStatus('https://x', { version: '10.3.2.2', productname: 'ownCloud' }, { dav: { trashbin: '1.0' } }).trashSupported).toBe(true);
+    expect(
+      probeFromStatus('https://x', { version: '10.3.2.2', productname: 'ownCloud' }, { dav: { trashbin: '1.0' } })
+        .trashSupported,
+    ).toBe(true);
   });
 
   const expected = {
@@ -61,7 +78,12 @@ describe('server detection from status.php', () => {
       });
 
       it('reports maintenance mode', async () => {
-        server.control.fault({ path: '/status.php', status: 200, body: JSON.stringify({ installed: true, maintenance: true, version: '32.0.1.2', extendedSupport: false }), headers: { 'Content-Type': 'application/json' } });
+        server.control.fault({
+          path: '/status.php',
+          status: 200,
+          body: JSON.stringify({ installed: true, maintenance: true, version: '32.0.1.2', extendedSupport: false }),
+          headers: { 'Content-Type': 'application/json' },
+        });
         await expect(createWebDavProber()(server.url)).rejects.toMatchObject({ code: 'SERVER' });
       });
     });

@@ -41,13 +41,18 @@ export function versionAtLeast(version: string | null, major: number, minor: num
 }
 
 /** Builds the probe answer from a status.php body (and, where readable, the capabilities). */
-export function probeFromStatus(serverUrl: string, status: StatusJson, capabilities: Record<string, unknown> | null): ServerProbe {
+export function probeFromStatus(
+  serverUrl: string,
+  status: StatusJson,
+  capabilities: Record<string, unknown> | null,
+): ServerProbe {
   const kind = kindFromStatus(status);
   const version = str(status.productversion) ?? str(status.versionstring) ?? str(status.version);
   const files = (capabilities?.files ?? null) as Record<string, unknown> | null;
   const dav = (capabilities?.dav ?? null) as Record<string, unknown> | null;
   let trashSupported: boolean;
-  if (kind === 'owncloud10') trashSupported = dav?.trashbin !== undefined || versionAtLeast(str(status.version) ?? version, 10, 4);
+  if (kind === 'owncloud10')
+    trashSupported = dav?.trashbin !== undefined || versionAtLeast(str(status.version) ?? version, 10, 4);
   else if (kind === 'nextcloud') trashSupported = files?.undelete !== false;
   else trashSupported = true;
   return {
@@ -62,7 +67,11 @@ export function probeFromStatus(serverUrl: string, status: StatusJson, capabilit
 }
 
 /** GET /ocs/v1.php/cloud/capabilities (anonymous: servers answer a reduced set, or 401). */
-async function readCapabilities(serverUrl: string, http: HttpOptions, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+async function readCapabilities(
+  serverUrl: string,
+  http: HttpOptions,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | null> {
   try {
     const res = await httpRequest(
       {
@@ -86,7 +95,15 @@ async function readCapabilities(serverUrl: string, http: HttpOptions, signal?: A
 
 export function createWebDavProber(http: HttpOptions = defaultHttpOptions): ServerProber {
   return async (serverUrl, signal) => {
-    const res = await httpRequest({ method: 'GET', url: `${serverUrl}/status.php`, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) }, http);
+    const res = await httpRequest(
+      {
+        method: 'GET',
+        url: `${serverUrl}/status.php`,
+        headers: { Accept: 'application/json' },
+        ...(signal ? { signal } : {}),
+      },
+      http,
+    );
     if (res.status !== 200) {
       await res.body?.cancel();
       return null;
@@ -97,7 +114,12 @@ export function createWebDavProber(http: HttpOptions = defaultHttpOptions): Serv
     } catch {
       return null;
     }
-    if (typeof status !== 'object' || status === null || (status.installed === undefined && status.version === undefined && status.productversion === undefined)) return null;
+    if (
+      typeof status !== 'object' ||
+      status === null ||
+      (status.installed === undefined && status.version === undefined && status.productversion === undefined)
+    )
+      return null;
     if (status.maintenance === true || status.maintenance === 'true') {
       throw new AppError('SERVER', 'The server is in maintenance mode; try again later.');
     }

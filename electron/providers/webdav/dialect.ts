@@ -54,7 +54,10 @@ export interface ReadContext {
  */
 export interface DialectIO {
   /** A GET; a 401 throws AUTH_FAILED, any other status is the caller's to read. */
-  get(path: string, init: { headers?: Record<string, string>; query?: string; signal?: AbortSignal | undefined }): Promise<Response>;
+  get(
+    path: string,
+    init: { headers?: Record<string, string>; query?: string; signal?: AbortSignal | undefined },
+  ): Promise<Response>;
   /** The AppError for a failed response (status mapping, the server's own message). */
   failure(res: Response): Promise<AppError>;
 }
@@ -108,7 +111,11 @@ export interface WebDavDialect {
    * Reads what the DAV paths need before the first DAV request, once per provider (oCIS: the
    * personal space, through the Graph API). Absent when the paths need nothing more.
    */
-  prepare?(io: DialectIO, ctx: DialectContext, signal?: AbortSignal): Promise<Partial<Pick<DialectContext, 'spaceId' | 'spaces'>>>;
+  prepare?(
+    io: DialectIO,
+    ctx: DialectContext,
+    signal?: AbortSignal,
+  ): Promise<Partial<Pick<DialectContext, 'spaceId' | 'spaces'>>>;
   /** Spaces (oCIS): where ids, folders and trash roots live; absent for one-tree servers. */
   readonly spaces?: SpaceHooks;
   /** Messages for a trash that does not answer 207 when the connection is checked, by status. */
@@ -163,7 +170,13 @@ function originalFolderOf(location: string | null): { folder: string; segments: 
   return { folder: displayPath(folder), segments };
 }
 
-function baseItem(r: DavResponse, ctx: ReadContext, id: string, name: string, fields: { size: number | null; deletedAt: string | null; location: string | null; deletedBy: string | null }): TrashItem {
+function baseItem(
+  r: DavResponse,
+  ctx: ReadContext,
+  id: string,
+  name: string,
+  fields: { size: number | null; deletedAt: string | null; location: string | null; deletedBy: string | null },
+): TrashItem {
   const kind = r.collection ? 'folder' : 'file';
   // An unknown or unsafe original location leaves originalFolderId null: restoring "to where it was"
   // is then refused, and only "restore into a folder" is offered.
@@ -209,7 +222,8 @@ const lastSegment = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 const listedFileId = (r: DavResponse): string | null => prop(r, OC('fileid'));
 
 /** The item with its file id, when there is one (the field stays absent otherwise). */
-const withFileId = (fileId: string | null, item: TrashItem): TrashItem => (fileId && /^\d{1,20}$/.test(fileId) ? { ...item, fileId } : item);
+const withFileId = (fileId: string | null, item: TrashItem): TrashItem =>
+  fileId && /^\d{1,20}$/.test(fileId) ? { ...item, fileId } : item;
 
 /** ownCloud 10 and Nextcloud: the OCS user endpoint names the user id and display name; 4xx keeps what the account says. */
 async function ocsUser(io: DialectIO, ctx: DialectContext, known: Identity, signal?: AbortSignal): Promise<Identity> {
@@ -220,7 +234,9 @@ async function ocsUser(io: DialectIO, ctx: DialectContext, known: Identity, sign
   });
   let { userId, userName } = known;
   if (res.status === 200) {
-    const json = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown; 'display-name'?: unknown; displayname?: unknown } } } | null;
+    const json = (await res.json().catch(() => null)) as {
+      ocs?: { data?: { id?: unknown; 'display-name'?: unknown; displayname?: unknown } };
+    } | null;
     const data = json?.ocs?.data;
     if (typeof data?.id === 'string' && data.id) userId = data.id;
     const display = data?.['display-name'] ?? data?.displayname;
@@ -273,12 +289,16 @@ export const nextcloud: WebDavDialect = {
     if (id === null) return null;
     const seg = lastSegment(id);
     const name = prop(r, NC('trashbin-filename')) ?? (ctx.parentId ? seg : seg.replace(/\.d\d+$/, ''));
-    return withFileId(listedFileId(r), baseItem(r, ctx, id, name, {
-      size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
-      deletedAt: isoFromUnix(prop(r, NC('trashbin-deletion-time'))) ?? isoFromHttpDate(prop(r, DAV('getlastmodified'))),
-      location: prop(r, NC('trashbin-original-location')),
-      deletedBy: prop(r, NC('trashbin-deleted-by-display-name')) ?? prop(r, NC('trashbin-deleted-by-id')),
-    }));
+    return withFileId(
+      listedFileId(r),
+      baseItem(r, ctx, id, name, {
+        size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
+        deletedAt:
+          isoFromUnix(prop(r, NC('trashbin-deletion-time'))) ?? isoFromHttpDate(prop(r, DAV('getlastmodified'))),
+        location: prop(r, NC('trashbin-original-location')),
+        deletedBy: prop(r, NC('trashbin-deleted-by-display-name')) ?? prop(r, NC('trashbin-deleted-by-id')),
+      }),
+    );
   },
 };
 
@@ -314,12 +334,17 @@ export const owncloud10: WebDavDialect = {
     const name = prop(r, OC('trashbin-original-filename')) ?? fromLocation ?? lastSegment(id);
     // Its trash ids are the file ids ("123", inside a trashed folder "123/456").
     const numeric = /^\d+$/.test(lastSegment(id)) ? lastSegment(id) : null;
-    return withFileId(listedFileId(r) ?? numeric, baseItem(r, ctx, id, name, {
-      size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
-      deletedAt: isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ?? isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
-      location,
-      deletedBy: null,
-    }));
+    return withFileId(
+      listedFileId(r) ?? numeric,
+      baseItem(r, ctx, id, name, {
+        size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
+        deletedAt:
+          isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ??
+          isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
+        location,
+        deletedBy: null,
+      }),
+    );
   },
 };
 
@@ -351,10 +376,12 @@ export interface SpaceHooks {
 }
 
 const SPACE_MARK = '!';
-const spaceTrashRoot = (c: DialectContext, spaceId: string) => `${c.basePath}/remote.php/dav/spaces/trash-bin/${spaceId}`;
+const spaceTrashRoot = (c: DialectContext, spaceId: string) =>
+  `${c.basePath}/remote.php/dav/spaces/trash-bin/${spaceId}`;
 const personalSpace = (c: DialectContext): Space =>
   c.spaces?.find((s) => s.personal) ?? { id: c.spaceId, name: 'Personal', personal: true, role: 'manager' };
-const findSpace = (c: DialectContext, id: string): Space | null => (id === c.spaceId ? personalSpace(c) : (c.spaces?.find((s) => s.id === id) ?? null));
+const findSpace = (c: DialectContext, id: string): Space | null =>
+  id === c.spaceId ? personalSpace(c) : (c.spaces?.find((s) => s.id === id) ?? null);
 
 /** "sp$x!key/a" → { spaceId: "sp$x", rest: "key/a" }; an id without a space mark → the personal space. */
 export function splitSpaceItemId(id: string): { spaceId: string | null; rest: string } {
@@ -389,11 +416,18 @@ const ocisSpaces: SpaceHooks = {
   },
   spaceOfFolder: (c, segments) => folderSpace(c, segments) ?? personalSpace(c),
   listings(c, parentId) {
-    const spaces = parentId === null ? (c.spaces?.length ? c.spaces : [personalSpace(c)]) : [ocisSpaces.spaceOfItem(c, parentId)];
+    const spaces =
+      parentId === null ? (c.spaces?.length ? c.spaces : [personalSpace(c)]) : [ocisSpaces.spaceOfItem(c, parentId)];
     return spaces.flatMap((space) => {
       if (!space) return [];
       const root = spaceTrashRoot(c, space.id);
-      return [{ listedPath: parentId === null ? root : `${root}/${splitSpaceItemId(parentId).rest}`, trashRootPath: root, space }];
+      return [
+        {
+          listedPath: parentId === null ? root : `${root}/${splitSpaceItemId(parentId).rest}`,
+          trashRootPath: root,
+          space,
+        },
+      ];
     });
   },
   show(c, segments) {
@@ -413,7 +447,10 @@ const ocisSpaces: SpaceHooks = {
     if (!from) return new AppError('NOT_FOUND', 'This item is in a space you are no longer a member of.');
     if (to && from.id !== to.id) {
       // reva parses the Destination against the item's own space: another space is a 400.
-      return new AppError('UNSUPPORTED', `${item.name} is in the trash of ${from.name}: it can only be restored into a folder of ${from.name}.`);
+      return new AppError(
+        'UNSUPPORTED',
+        `${item.name} is in the trash of ${from.name}: it can only be restored into a folder of ${from.name}.`,
+      );
     }
     const { cannotRestore } = spaceRestrictions(from);
     return cannotRestore ? new AppError('FORBIDDEN', cannotRestore, { status: 403 }) : null;
@@ -430,11 +467,19 @@ const ocisSpaces: SpaceHooks = {
  * shows before anyone tries (and the refusal says if they try): viewers may not restore, and only
  * managers delete for good. An unknown role (granted through a group) is not held against them.
  */
-export function spaceRestrictions(space: Pick<Space, 'name' | 'role'>): { cannotRestore: string | null; cannotDelete: string | null } {
+export function spaceRestrictions(space: Pick<Space, 'name' | 'role'>): {
+  cannotRestore: string | null;
+  cannotDelete: string | null;
+} {
   return {
-    cannotRestore: space.role === 'viewer' ? `You are a viewer of ${space.name}: only its managers and editors can restore from its trash.` : null,
+    cannotRestore:
+      space.role === 'viewer'
+        ? `You are a viewer of ${space.name}: only its managers and editors can restore from its trash.`
+        : null,
     cannotDelete:
-      space.role === 'viewer' || space.role === 'editor' ? `You are ${space.role === 'viewer' ? 'a viewer' : 'an editor'} of ${space.name}: only its managers can delete from its trash.` : null,
+      space.role === 'viewer' || space.role === 'editor'
+        ? `You are ${space.role === 'viewer' ? 'a viewer' : 'an editor'} of ${space.name}: only its managers can delete from its trash.`
+        : null,
   };
 }
 
@@ -455,7 +500,11 @@ interface GraphDrive {
   driveType?: unknown;
   root?: {
     deleted?: { state?: unknown };
-    permissions?: { roles?: unknown; grantedToV2?: { user?: { id?: unknown } }; grantedToIdentities?: { user?: { id?: unknown } }[] }[];
+    permissions?: {
+      roles?: unknown;
+      grantedToV2?: { user?: { id?: unknown } };
+      grantedToIdentities?: { user?: { id?: unknown } }[];
+    }[];
   };
 }
 
@@ -528,30 +577,52 @@ export const ocis: WebDavDialect = {
     const item = baseItem(r, ctx, id, name, {
       // Folders: oc:size (allprop); files: d:getcontentlength. Neither: unknown, never 0.
       size: int(prop(r, OC('size'))) ?? int(prop(r, DAV('getcontentlength'))),
-      deletedAt: isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ?? isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
+      deletedAt:
+        isoFromUnix(prop(r, OC('trashbin-delete-timestamp'))) ??
+        isoFromHttpDate(prop(r, OC('trashbin-delete-datetime'))),
       location,
       deletedBy: null,
     });
     if (!space || space.personal) return item;
     // A project space: the original folder names the space.
-    const segments = item.originalFolderId === null ? null : [`${space.id}${SPACE_MARK}`, ...folderSegmentsOf(item.originalFolderId)];
+    const segments =
+      item.originalFolderId === null ? null : [`${space.id}${SPACE_MARK}`, ...folderSegmentsOf(item.originalFolderId)];
     return {
       ...item,
-      originalFolder: segments ? (segments.length > 1 ? `${space.name} › ${segments.slice(1).join('/')}` : space.name) : space.name,
+      originalFolder: segments
+        ? segments.length > 1
+          ? `${space.name} › ${segments.slice(1).join('/')}`
+          : space.name
+        : space.name,
       originalFolderId: segments ? displayPath(segments) : null,
     };
   },
   async whoAmI(io, ctx, known, signal) {
     const res = await io.get(`${ctx.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
     if (res.status !== 200) throw await io.failure(res);
-    const me = (await res.json().catch(() => null)) as { id?: unknown; displayName?: unknown; onPremisesSamAccountName?: unknown } | null;
-    const userId = typeof me?.onPremisesSamAccountName === 'string' ? me.onPremisesSamAccountName : typeof me?.id === 'string' ? me.id : known.userId;
+    const me = (await res.json().catch(() => null)) as {
+      id?: unknown;
+      displayName?: unknown;
+      onPremisesSamAccountName?: unknown;
+    } | null;
+    const userId =
+      typeof me?.onPremisesSamAccountName === 'string'
+        ? me.onPremisesSamAccountName
+        : typeof me?.id === 'string'
+          ? me.id
+          : known.userId;
     return { userId, userName: typeof me?.displayName === 'string' && me.displayName ? me.displayName : userId };
   },
   async prepare(io, ctx, signal) {
     const meRes = await io.get(`${ctx.basePath}/graph/v1.0/me`, { headers: { Accept: 'application/json' }, signal });
-    const me = meRes.status === 200 ? ((await meRes.json().catch(() => null)) as { id?: unknown } | null) : (await meRes.body?.cancel(), null);
-    const res = await io.get(`${ctx.basePath}/graph/v1.0/me/drives`, { headers: { Accept: 'application/json' }, signal });
+    const me =
+      meRes.status === 200
+        ? ((await meRes.json().catch(() => null)) as { id?: unknown } | null)
+        : (await meRes.body?.cancel(), null);
+    const res = await io.get(`${ctx.basePath}/graph/v1.0/me/drives`, {
+      headers: { Accept: 'application/json' },
+      signal,
+    });
     if (res.status !== 200) throw await io.failure(res);
     const spaces = spacesFromDrives(await res.json().catch(() => null), typeof me?.id === 'string' ? me.id : null);
     const personal = spaces.find((s) => s.personal);

@@ -22,7 +22,11 @@ export class Folders {
     return {
       accountId: this.s.account.id,
       id: displayPath(segments),
-      name: this.s.dialect.spaces ? this.s.dialect.spaces.folderName(this.s.ctx, segments) : segments.length ? folderName(segments) : 'Home',
+      name: this.s.dialect.spaces
+        ? this.s.dialect.spaces.folderName(this.s.ctx, segments)
+        : segments.length
+          ? folderName(segments)
+          : 'Home',
       path: this.s.dialect.spaces ? this.s.dialect.spaces.show(this.s.ctx, segments) : displayPath(segments),
       canWrite: writable(stat?.permissions ?? null),
       hasChildren: null,
@@ -50,16 +54,31 @@ export class Folders {
     // oCIS: the personal root also leads into each project space (a viewer's cannot take restores).
     if (this.s.dialect.spaces && segments.length === 0) {
       for (const space of this.s.ctx.spaces ?? []) {
-        if (!space.personal) children.push({ ...this.folderRef(this.s.dialect.spaces.rootOf(space), null), canWrite: space.role !== 'viewer' });
+        if (!space.personal)
+          children.push({
+            ...this.folderRef(this.s.dialect.spaces.rootOf(space), null),
+            canWrite: space.role !== 'viewer',
+          });
       }
     }
     const breadcrumbs = segments.map((_, i) => this.folderRef(segments.slice(0, i), null));
-    return { folder: this.folderRef(segments, selfStat), children, breadcrumbs: [...breadcrumbs, this.folderRef(segments, selfStat)] };
+    return {
+      folder: this.folderRef(segments, selfStat),
+      children,
+      breadcrumbs: [...breadcrumbs, this.folderRef(segments, selfStat)],
+    };
   }
 
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<FolderRef> {
     const clean = name.trim();
-    if (!clean || clean === '.' || clean === '..' || clean.includes('/') || clean.includes('\\') || clean.includes('\0')) {
+    if (
+      !clean ||
+      clean === '.' ||
+      clean === '..' ||
+      clean.includes('/') ||
+      clean.includes('\\') ||
+      clean.includes('\0')
+    ) {
       throw new AppError('INVALID_INPUT', 'A folder name cannot be empty or contain "/" or "\\".');
     }
     const segments = [...folderSegments(parentId), clean];
@@ -90,7 +109,10 @@ export class Folders {
       return { folder, name: item.name };
     }
     if (item.originalFolderId === null) {
-      throw new AppError('BAD_RESPONSE', 'The server did not give a usable original location for this item; restore it into a folder instead.');
+      throw new AppError(
+        'BAD_RESPONSE',
+        'The server did not give a usable original location for this item; restore it into a folder instead.',
+      );
     }
     const folder = folderSegments(item.originalFolderId);
     const refusal = this.s.dialect.spaces?.restoreRefusal(this.s.ctx, item, folder);

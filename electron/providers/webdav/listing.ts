@@ -12,12 +12,17 @@ import { fetchTrashItems, ListingStatusError } from './trashStream';
 export class TrashListing {
   constructor(private readonly s: WebDavSession) {}
 
-  async *listTrash(parentId: string | null, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[]; total?: number }> {
+  async *listTrash(
+    parentId: string | null,
+    signal?: AbortSignal,
+  ): AsyncIterable<{ items: TrashItem[]; total?: number }> {
     if (parentId !== null) folderSegments(parentId); // refuses "..", "."
     // The whole trash (a load or Reload): oCIS reads the spaces again, so a new membership shows.
     await this.s.prepare(signal, parentId === null && this.s.dialect.spaces !== undefined);
     // oCIS: one listing per space (the root) or the trashed folder's space.
-    const listings = this.s.dialect.spaces?.listings(this.s.ctx, parentId) ?? [{ listedPath: this.s.trashPath(parentId), trashRootPath: this.s.trashPath(null), space: undefined }];
+    const listings = this.s.dialect.spaces?.listings(this.s.ctx, parentId) ?? [
+      { listedPath: this.s.trashPath(parentId), trashRootPath: this.s.trashPath(null), space: undefined },
+    ];
     for (const listing of listings) yield* this.listOne(parentId, listing, signal);
   }
 
@@ -34,7 +39,9 @@ export class TrashListing {
       parentId,
       listedPath: listed.replace(/\/+$/, ''),
       trashRootPath: listing.trashRootPath,
-      ...(listing.space ? { space: { id: listing.space.id, name: listing.space.name, personal: listing.space.personal } } : {}),
+      ...(listing.space
+        ? { space: { id: listing.space.id, name: listing.space.name, personal: listing.space.personal } }
+        : {}),
     };
     // The listing worker sends the PROPFIND and parses the body itself: the bytes of a big trash
     // never pass through this thread, only finished chunks of items.
@@ -46,7 +53,9 @@ export class TrashListing {
       timeoutMs: this.s.http.timeoutMs,
       ...(this.s.http.pauseCapMs !== undefined ? { pauseCapMs: this.s.http.pauseCapMs } : {}),
       userAgent: this.s.http.userAgent,
-      ...(this.s.account.trustedCertFingerprint ? { trustedCertFingerprint: this.s.account.trustedCertFingerprint } : {}),
+      ...(this.s.account.trustedCertFingerprint
+        ? { trustedCertFingerprint: this.s.account.trustedCertFingerprint }
+        : {}),
     };
     try {
       // oCIS: what the user's role in the space keeps them from doing, on each item, before they try.

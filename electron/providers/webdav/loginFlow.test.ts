@@ -25,7 +25,10 @@ describe('Nextcloud Login Flow v2', () => {
     expect(got).toMatchObject({ server: server.url, loginName: 'alice' });
     expect(got!.appPassword.length).toBeGreaterThan(20);
     expect(await pollLoginFlow(flow)).toBeNull();
-    await expect(fetchNextcloudUser(server.url, got!.loginName, got!.appPassword)).resolves.toEqual({ userId: 'alice', displayName: 'Alice Adams' });
+    await expect(fetchNextcloudUser(server.url, got!.loginName, got!.appPassword)).resolves.toEqual({
+      userId: 'alice',
+      displayName: 'Alice Adams',
+    });
     await expect(fetchNextcloudUser(server.url, 'alice', 'nope')).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   });
 
@@ -70,9 +73,13 @@ describe('Login Flow keeps the scheme and origin the user asked for', () => {
   let answer: { start?: (base: string) => unknown; poll: (base: string) => unknown };
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const json = req.url === '/index.php/login/v2'
-        ? (answer.start?.(base) ?? { poll: { token: 't', endpoint: `${base}/index.php/login/v2/poll` }, login: `${base}/index.php/login/v2/flow/x` })
-        : answer.poll(base);
+      const json =
+        req.url === '/index.php/login/v2'
+          ? (answer.start?.(base) ?? {
+              poll: { token: 't', endpoint: `${base}/index.php/login/v2/poll` },
+              login: `${base}/index.php/login/v2/flow/x`,
+            })
+          : answer.poll(base);
       req.resume();
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(json));
     });
@@ -104,21 +111,42 @@ describe('Login Flow keeps the scheme and origin the user asked for', () => {
       answer = { poll: () => ({ server: other, loginName: 'alice', appPassword: 'p' }) };
       const { completed, outcome } = await signIn();
       expect(completed).toEqual([]);
-      expect(outcome).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining(`on another server (${new URL(other).origin}), not ${base}`) });
+      expect(outcome).toMatchObject({
+        code: 'BAD_RESPONSE',
+        message: expect.stringContaining(`on another server (${new URL(other).origin}), not ${base}`),
+      });
       expect((outcome as Error).message).toContain('app password the server just made for Salvage was not used');
     }
   });
 
   it('refuses a start answer whose poll endpoint or login page is on another origin', async () => {
-    answer = { start: (b) => ({ poll: { token: 't', endpoint: 'http://evil.example/poll' }, login: `${b}/index.php/login/v2/flow/x` }), poll: () => ({}) };
-    await expect(startLoginFlow(base)).rejects.toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining('sign-in poll address on another server') });
-    answer = { start: (b) => ({ poll: { token: 't', endpoint: `${b}/poll` }, login: 'javascript:alert(1)' }), poll: () => ({}) };
+    answer = {
+      start: (b) => ({
+        poll: { token: 't', endpoint: 'http://evil.example/poll' },
+        login: `${b}/index.php/login/v2/flow/x`,
+      }),
+      poll: () => ({}),
+    };
+    await expect(startLoginFlow(base)).rejects.toMatchObject({
+      code: 'BAD_RESPONSE',
+      message: expect.stringContaining('sign-in poll address on another server'),
+    });
+    answer = {
+      start: (b) => ({ poll: { token: 't', endpoint: `${b}/poll` }, login: 'javascript:alert(1)' }),
+      poll: () => ({}),
+    };
     await expect(startLoginFlow(base)).rejects.toMatchObject({ message: expect.stringContaining('not a web address') });
   });
 
   it('calls an https → http answer a downgrade and says where the setting is', () => {
-    expect(() => sameOrigin('https://cloud.example.com', 'http://cloud.example.com', 'server address')).toThrow(/plain http:\/\/ server address \(http:\/\/cloud\.example\.com\) although you asked for https:\/\/cloud\.example\.com.*overwriteprotocol/);
-    expect(() => sameOrigin('https://cloud.example.com', 'https://cloud.example.com:8443/nc', 'server address')).toThrow(/another server \(https:\/\/cloud\.example\.com:8443\)/);
-    expect(sameOrigin('https://cloud.example.com', 'https://cloud.example.com:443/nc', 'server address').pathname).toBe('/nc');
+    expect(() => sameOrigin('https://cloud.example.com', 'http://cloud.example.com', 'server address')).toThrow(
+      /plain http:\/\/ server address \(http:\/\/cloud\.example\.com\) although you asked for https:\/\/cloud\.example\.com.*overwriteprotocol/,
+    );
+    expect(() =>
+      sameOrigin('https://cloud.example.com', 'https://cloud.example.com:8443/nc', 'server address'),
+    ).toThrow(/another server \(https:\/\/cloud\.example\.com:8443\)/);
+    expect(sameOrigin('https://cloud.example.com', 'https://cloud.example.com:443/nc', 'server address').pathname).toBe(
+      '/nc',
+    );
   });
 });

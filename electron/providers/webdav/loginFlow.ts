@@ -29,7 +29,11 @@ export interface LoginFlowResult {
 
 const userAgent = (http: HttpOptions) => http.userAgent;
 
-export async function startLoginFlow(serverUrl: string, http: HttpOptions = defaultHttpOptions, signal?: AbortSignal): Promise<LoginFlow> {
+export async function startLoginFlow(
+  serverUrl: string,
+  http: HttpOptions = defaultHttpOptions,
+  signal?: AbortSignal,
+): Promise<LoginFlow> {
   const res = await httpRequest(
     {
       method: 'POST',
@@ -42,10 +46,17 @@ export async function startLoginFlow(serverUrl: string, http: HttpOptions = defa
   );
   if (res.status !== 200) {
     await res.body?.cancel();
-    if (res.status === 404) throw new AppError('UNSUPPORTED', 'This server does not offer browser sign-in (Login Flow v2); use an app password.');
+    if (res.status === 404)
+      throw new AppError(
+        'UNSUPPORTED',
+        'This server does not offer browser sign-in (Login Flow v2); use an app password.',
+      );
     throw errorForStatus(res.status);
   }
-  const json = (await res.json().catch(() => null)) as { poll?: { token?: unknown; endpoint?: unknown }; login?: unknown } | null;
+  const json = (await res.json().catch(() => null)) as {
+    poll?: { token?: unknown; endpoint?: unknown };
+    login?: unknown;
+  } | null;
   const token = json?.poll?.token;
   const endpoint = json?.poll?.endpoint;
   const login = json?.login;
@@ -72,7 +83,8 @@ export function sameOrigin(asked: string, given: string, what: string): URL {
   } catch {
     throw new AppError('BAD_RESPONSE', `The server gave a ${what} that is not a web address.`);
   }
-  if (got.protocol !== 'https:' && got.protocol !== 'http:') throw new AppError('BAD_RESPONSE', `The server gave a ${what} that is not a web address.`);
+  if (got.protocol !== 'https:' && got.protocol !== 'http:')
+    throw new AppError('BAD_RESPONSE', `The server gave a ${what} that is not a web address.`);
   if (got.origin === want.origin) return got;
   const downgrade = want.protocol === 'https:' && got.protocol === 'http:' && got.hostname === want.hostname;
   throw new AppError(
@@ -84,7 +96,11 @@ export function sameOrigin(asked: string, given: string, what: string): URL {
 }
 
 /** One poll: the credentials once the user approved, null while waiting (the server answers 404 until then). */
-export async function pollLoginFlow(flow: LoginFlow, http: HttpOptions = defaultHttpOptions, signal?: AbortSignal): Promise<LoginFlowResult | null> {
+export async function pollLoginFlow(
+  flow: LoginFlow,
+  http: HttpOptions = defaultHttpOptions,
+  signal?: AbortSignal,
+): Promise<LoginFlowResult | null> {
   const res = await httpRequest(
     {
       method: 'POST',
@@ -104,7 +120,11 @@ export async function pollLoginFlow(flow: LoginFlow, http: HttpOptions = default
     await res.body?.cancel();
     throw errorForStatus(res.status);
   }
-  const json = (await res.json().catch(() => null)) as { server?: unknown; loginName?: unknown; appPassword?: unknown } | null;
+  const json = (await res.json().catch(() => null)) as {
+    server?: unknown;
+    loginName?: unknown;
+    appPassword?: unknown;
+  } | null;
   if (typeof json?.server !== 'string' || typeof json.loginName !== 'string' || typeof json.appPassword !== 'string') {
     throw new AppError('BAD_RESPONSE', 'The server finished the sign-in with something Salvage cannot read.');
   }
@@ -149,7 +169,9 @@ export async function fetchNextcloudUser(
     await res.body?.cancel();
     throw errorForStatus(res.status);
   }
-  const json = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown; 'display-name'?: unknown } } } | null;
+  const json = (await res.json().catch(() => null)) as {
+    ocs?: { data?: { id?: unknown; 'display-name'?: unknown } };
+  } | null;
   const id = json?.ocs?.data?.id;
   if (typeof id !== 'string' || !id) throw new AppError('BAD_RESPONSE', 'The server did not say who this account is.');
   const display = json?.ocs?.data?.['display-name'];
@@ -171,7 +193,11 @@ export class LoginFlowSessions<A> {
   private readonly flows = new Map<string, PendingFlow>();
 
   constructor(
-    private readonly complete: (credentials: { serverUrl: string; loginName: string; appPassword: string }) => Promise<A>,
+    private readonly complete: (credentials: {
+      serverUrl: string;
+      loginName: string;
+      appPassword: string;
+    }) => Promise<A>,
     private readonly http: HttpOptions = defaultHttpOptions,
   ) {}
 
@@ -200,6 +226,8 @@ export class LoginFlowSessions<A> {
         `${(e as AppError).message} The app password the server just made for Salvage was not used; you can revoke it in the server's security settings.`,
       );
     }
-    return { account: await this.complete({ serverUrl: got.server, loginName: got.loginName, appPassword: got.appPassword }) };
+    return {
+      account: await this.complete({ serverUrl: got.server, loginName: got.loginName, appPassword: got.appPassword }),
+    };
   }
 }

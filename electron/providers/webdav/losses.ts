@@ -1,7 +1,13 @@
 import type { SameSecondReport, TrashItem } from '../../../shared/model';
 import type { TrashListing } from './listing';
 import type { WebDavSession } from './requests';
-import { activityDeletions, nextcloudLosses, ownCloudLastLocations, ownCloudLosses, type RecordedDeletion } from './sameSecond';
+import {
+  activityDeletions,
+  nextcloudLosses,
+  ownCloudLastLocations,
+  ownCloudLosses,
+  type RecordedDeletion,
+} from './sameSecond';
 import { SEARCH_MAX_IDS, type FileIdSearch } from './search';
 
 /** Same-second losses as the servers tell them (what they say is read in sameSecond.ts). */
@@ -25,7 +31,11 @@ export class SameSecondLosses {
    * trash as just listed, tells which recorded files are still in it; read here when not given).
    * Nothing is guessed: a server that tells nothing gives source 'none'.
    */
-  async sameSecondLosses(items: TrashItem[], trash?: readonly TrashItem[], signal?: AbortSignal): Promise<SameSecondReport> {
+  async sameSecondLosses(
+    items: TrashItem[],
+    trash?: readonly TrashItem[],
+    signal?: AbortSignal,
+  ): Promise<SameSecondReport> {
     const top = items.filter((i) => i.parentId === null && i.deletedAt !== null);
     if (this.s.kind === 'owncloud10') {
       const last = await this.ownCloudLastLocations(signal);
@@ -41,7 +51,13 @@ export class SameSecondLosses {
     const idsInTrash = new Set<string>();
     for (const i of all) if (i.fileId) idsInTrash.add(i.fileId);
     const names = new Set(top.map((i) => i.name));
-    const candidates = [...new Set(deleted.filter((d) => !idsInTrash.has(d.id) && names.has(d.path.slice(d.path.lastIndexOf('/') + 1))).map((d) => d.id))];
+    const candidates = [
+      ...new Set(
+        deleted
+          .filter((d) => !idsInTrash.has(d.id) && names.has(d.path.slice(d.path.lastIndexOf('/') + 1)))
+          .map((d) => d.id),
+      ),
+    ];
     // A recorded deletion whose file is live again (restored since) is not lost.
     const live = new Set<string>();
     for (let i = 0; i < candidates.length; i += SEARCH_MAX_IDS) {
@@ -60,7 +76,12 @@ export class SameSecondLosses {
 
   /** ownCloud 10's Deleted files app listing: per name and second, where the last such deletion was; null when it does not answer. */
   private async ownCloudLastLocations(signal?: AbortSignal): Promise<Map<string, string> | null> {
-    const res = await this.s.send('GET', `${this.s.basePath}/index.php/apps/files_trashbin/ajax/list.php`, { query: 'dir=%2F', headers: { Accept: 'application/json' }, signal, maxBytes: SMALL_JSON_MAX_BYTES });
+    const res = await this.s.send('GET', `${this.s.basePath}/index.php/apps/files_trashbin/ajax/list.php`, {
+      query: 'dir=%2F',
+      headers: { Accept: 'application/json' },
+      signal,
+      maxBytes: SMALL_JSON_MAX_BYTES,
+    });
     const json = await this.smallJson(res);
     return json === undefined ? null : ownCloudLastLocations(json);
   }
@@ -95,7 +116,11 @@ export class SameSecondLosses {
 
   /** A JSON answer of at most a few megabytes; undefined for any other status or body. */
   private async smallJson(res: Response): Promise<unknown> {
-    if (res.status !== 200 || !/json/i.test(res.headers.get('content-type') ?? '') || Number(res.headers.get('content-length') ?? 0) > SMALL_JSON_MAX_BYTES) {
+    if (
+      res.status !== 200 ||
+      !/json/i.test(res.headers.get('content-type') ?? '') ||
+      Number(res.headers.get('content-length') ?? 0) > SMALL_JSON_MAX_BYTES
+    ) {
       await res.body?.cancel();
       return undefined;
     }

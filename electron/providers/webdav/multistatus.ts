@@ -110,7 +110,8 @@ export class MultistatusParser {
       return;
     }
     if (top === PROP) {
-      if (++this.props > MAX_PROPS) throw new XmlError(`The answer goes past a limit: more than ${MAX_PROPS} properties in one response`, true);
+      if (++this.props > MAX_PROPS)
+        throw new XmlError(`The answer goes past a limit: more than ${MAX_PROPS} properties in one response`, true);
       this.propName = clark(uri, local);
       this.propDepth = 0;
       stack.push(PROPVALUE);
@@ -204,7 +205,12 @@ function isSuccess(status: string): boolean {
     const d = status.charCodeAt(k);
     return d >= 0x30 && d <= 0x39;
   };
-  return c === 0x32 && digit(space + 2) && digit(space + 3) && (space + 4 === status.length || status.charCodeAt(space + 4) === 0x20);
+  return (
+    c === 0x32 &&
+    digit(space + 2) &&
+    digit(space + 3) &&
+    (space + 4 === status.length || status.charCodeAt(space + 4) === 0x20)
+  );
 }
 
 /** Only this much of an error body is searched for a Sabre exception and message (Sabre's are well under 1 KiB). */
@@ -217,7 +223,10 @@ export const SABRE_SCAN = 64 * 1024;
  */
 export function parseSabreError(body: string): { exception: string | null; message: string | null } {
   const head = body.length > SABRE_SCAN ? body.slice(0, SABRE_SCAN) : body;
-  return { exception: between(head, '<s:exception>', '</s:exception>'), message: between(head, '<s:message>', '</s:message>') };
+  return {
+    exception: between(head, '<s:exception>', '</s:exception>'),
+    message: between(head, '<s:message>', '</s:message>'),
+  };
 }
 
 function between(s: string, open: string, close: string): string | null {
@@ -252,7 +261,11 @@ export const MAIN_MAX_TEXT = 64 * 1024;
  * `onSlice` sees the stats after each (tests).
  * A body that is not a multistatus it can read is a BAD_RESPONSE naming the server.
  */
-export async function readMultistatus(res: Response, url: string, onSlice?: (stats: Readonly<XmlScanStats>) => void): Promise<DavResponse[]> {
+export async function readMultistatus(
+  res: Response,
+  url: string,
+  onSlice?: (stats: Readonly<XmlScanStats>) => void,
+): Promise<DavResponse[]> {
   const out: DavResponse[] = [];
   const parser = new MultistatusParser((r) => out.push(r), { maxText: MAIN_MAX_TEXT });
   const decoder = new TextDecoder('utf-8');
@@ -276,7 +289,8 @@ export async function readMultistatus(res: Response, url: string, onSlice?: (sta
     parser.end();
   } catch (e) {
     await reader?.cancel().catch(() => undefined);
-    if (e instanceof XmlError) throw new AppError('BAD_RESPONSE', `The answer from ${hostOf(url)} could not be read: ${e.message}.`);
+    if (e instanceof XmlError)
+      throw new AppError('BAD_RESPONSE', `The answer from ${hostOf(url)} could not be read: ${e.message}.`);
     throw e;
   }
   return out;

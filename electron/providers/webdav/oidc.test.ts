@@ -2,7 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ItemResult, TrashItem } from '../../../shared/model';
 import { startWebDavServer, type WebDavServer } from '../../demo/servers/webdav/server';
 import { seedTestState } from '../../demo/servers/webdav/seed';
-import { authorizationUrl, decodeOidcSecret, discover, encodeOidcSecret, exchangeCode, listenForRedirect, OCIS_DESKTOP_CLIENT, type OidcTokens } from '../../net/oidc';
+import {
+  authorizationUrl,
+  decodeOidcSecret,
+  discover,
+  encodeOidcSecret,
+  exchangeCode,
+  listenForRedirect,
+  OCIS_DESKTOP_CLIENT,
+  type OidcTokens,
+} from '../../net/oidc';
 import type { AccountConfig, BatchContext } from '../types';
 import { WebDavProvider } from './provider';
 import { InThreadHost } from './trashStream';
@@ -14,7 +23,16 @@ import { InThreadHost } from './trashStream';
  */
 describe('oCIS provider with an OpenID Connect sign-in', () => {
   let server: WebDavServer;
-  const account = (): AccountConfig => ({ id: 'acc1', kind: 'ocis', label: 'oCIS', serverUrl: server.url, user: '', userId: '', userName: '', demo: false });
+  const account = (): AccountConfig => ({
+    id: 'acc1',
+    kind: 'ocis',
+    label: 'oCIS',
+    serverUrl: server.url,
+    user: '',
+    userId: '',
+    userName: '',
+    demo: false,
+  });
 
   const signIn = async (): Promise<OidcTokens> => {
     const oidc = await discover(server.url, OCIS_DESKTOP_CLIENT.id, undefined, OCIS_DESKTOP_CLIENT.secret);
@@ -30,8 +48,18 @@ describe('oCIS provider with an OpenID Connect sign-in', () => {
     }
   };
   const provider = async (stored: string[]) => {
-    const secret = encodeOidcSecret({ issuer: server.url, clientId: OCIS_DESKTOP_CLIENT.id, clientSecret: OCIS_DESKTOP_CLIENT.secret, tokens: await signIn() });
-    return new WebDavProvider('ocis', account(), { user: '', secret, onSecretChange: (s) => void stored.push(s) }, { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 } });
+    const secret = encodeOidcSecret({
+      issuer: server.url,
+      clientId: OCIS_DESKTOP_CLIENT.id,
+      clientSecret: OCIS_DESKTOP_CLIENT.secret,
+      tokens: await signIn(),
+    });
+    return new WebDavProvider(
+      'ocis',
+      account(),
+      { user: '', secret, onSecretChange: (s) => void stored.push(s) },
+      { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 } },
+    );
   };
   const list = async (p: WebDavProvider) => {
     const all: TrashItem[] = [];
@@ -91,8 +119,17 @@ describe('oCIS provider with an OpenID Connect sign-in', () => {
     server.frontEnd.revokeRefreshTokens();
     server.frontEnd.expireAccessTokens();
     const results: ItemResult[] = [];
-    const ctx: BatchContext = { signal: new AbortController().signal, itemDone: (r) => results.push(r), progress: () => {}, resolutionFor: () => undefined, ask: async () => 'skip' };
-    await expect(p.remove(items.slice(0, 3), ctx)).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('Sign in again') });
+    const ctx: BatchContext = {
+      signal: new AbortController().signal,
+      itemDone: (r) => results.push(r),
+      progress: () => {},
+      resolutionFor: () => undefined,
+      ask: async () => 'skip',
+    };
+    await expect(p.remove(items.slice(0, 3), ctx)).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.stringContaining('Sign in again'),
+    });
     expect(results.filter((r) => r.outcome === 'deleted')).toHaveLength(0);
   });
 });

@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHref, encodePath, encodeSegment, extOf, folderSegments, restoredName, safeSegments } from './paths';
 
-const HOSTILE = ['a b', 'x#y', 'what?', '100%', 'c++', 'ü', 'a&b', '[1]', 'semi;colon', "l'été", '日本語', 'emoji 🎉', '%2F', 'trailing.', '..a', 'a\\b'];
+const HOSTILE = [
+  'a b',
+  'x#y',
+  'what?',
+  '100%',
+  'c++',
+  'ü',
+  'a&b',
+  '[1]',
+  'semi;colon',
+  "l'été",
+  '日本語',
+  'emoji 🎉',
+  '%2F',
+  'trailing.',
+  '..a',
+  'a\\b',
+];
 
 describe('WebDAV paths', () => {
   it('encodes every special character of a segment, lowercase hex like Sabre', () => {
     expect(encodeSegment('a#b%c&d+e ü [1].txt')).toBe('a%23b%25c%26d%2be%20%c3%bc%20%5b1%5d.txt');
     expect(encodeSegment('what?')).toBe('what%3f');
     expect(encodeSegment('a/b')).toBe('a%2fb');
-    expect(encodePath('/remote.php/dav/files/alice/Ünï #1/x.txt')).toBe('/remote.php/dav/files/alice/%c3%9cn%c3%af%20%231/x.txt');
+    expect(encodePath('/remote.php/dav/files/alice/Ünï #1/x.txt')).toBe(
+      '/remote.php/dav/files/alice/%c3%9cn%c3%af%20%231/x.txt',
+    );
   });
 
   it('round-trips hostile names through encode and decode', () => {

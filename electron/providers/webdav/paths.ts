@@ -69,7 +69,10 @@ export function safeSegments(path: string): string[] {
   const parts = path.split('/').filter((p) => p !== '');
   for (const p of parts) {
     if (p === '.' || p === '..' || p.includes('\0') || p.includes('\\')) {
-      throw new AppError('BAD_RESPONSE', `The server gave an unsafe path (${JSON.stringify(path)}); Salvage will not write there.`);
+      throw new AppError(
+        'BAD_RESPONSE',
+        `The server gave an unsafe path (${JSON.stringify(path)}); Salvage will not write there.`,
+      );
     }
   }
   return parts;
@@ -83,7 +86,8 @@ export function folderSegments(folderId: string | null): string[] {
   if (!folderId) return [];
   const parts = folderId.split('/').filter((p) => p !== '');
   for (const p of parts) {
-    if (p === '.' || p === '..' || p.includes('\0')) throw new AppError('INVALID_INPUT', `Invalid folder path ${JSON.stringify(folderId)}.`);
+    if (p === '.' || p === '..' || p.includes('\0'))
+      throw new AppError('INVALID_INPUT', `Invalid folder path ${JSON.stringify(folderId)}.`);
   }
   return parts;
 }

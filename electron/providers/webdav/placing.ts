@@ -103,13 +103,29 @@ export class Placing {
     const loss = batch?.sameSecond.get(item.key);
     if (loss?.keptFrom && !extra.note) {
       const from = this.s.shown(loss.keptFrom);
-      extra = { note: keptContentNote(item, from, this.s.shown(displayPath(final))), movableTo: this.s.shown(displayPath([...folderSegments(loss.keptFrom), item.name])) };
+      extra = {
+        note: keptContentNote(item, from, this.s.shown(displayPath(final))),
+        movableTo: this.s.shown(displayPath([...folderSegments(loss.keptFrom), item.name])),
+      };
     }
     if (batch) {
-      const placed: Stat = stat ?? { kind: item.kind, size: item.size, modifiedAt: null, fileId: null, etag: null, permissions: null };
-      inFolder(batch.placed, final.slice(0, -1), () => new Map<string, Stat>()).set(final[final.length - 1] ?? '', placed);
+      const placed: Stat = stat ?? {
+        kind: item.kind,
+        size: item.size,
+        modifiedAt: null,
+        fileId: null,
+        etag: null,
+        permissions: null,
+      };
+      inFolder(batch.placed, final.slice(0, -1), () => new Map<string, Stat>()).set(
+        final[final.length - 1] ?? '',
+        placed,
+      );
     }
-    ctx.itemDone({ ...this.s.result(item, outcome, displayPath(final)), ...extra }, { bytes: item.size, ...(landed ? { landed } : {}) });
+    ctx.itemDone(
+      { ...this.s.result(item, outcome, displayPath(final)), ...extra },
+      { bytes: item.size, ...(landed ? { landed } : {}) },
+    );
   }
 
   /** What a Replace is about to move out of the way (into the trash), or null when nothing is there. */
@@ -134,8 +150,17 @@ export class Placing {
    * restore batch it comes from the batch's one listing of the folder, skipping every name the
    * batch put there or set aside, and is set aside itself, so two items never get the same one.
    */
-  private async freeName(folder: string[], name: string, isFolder: boolean, signal?: AbortSignal, batch?: RestoreBatch): Promise<string> {
-    const children = (batch ? await this.listingOf(batch, folder, signal ?? new AbortController().signal) : await this.s.children(folder, signal)) ?? new Map<string, Stat>();
+  private async freeName(
+    folder: string[],
+    name: string,
+    isFolder: boolean,
+    signal?: AbortSignal,
+    batch?: RestoreBatch,
+  ): Promise<string> {
+    const children =
+      (batch
+        ? await this.listingOf(batch, folder, signal ?? new AbortController().signal)
+        : await this.s.children(folder, signal)) ?? new Map<string, Stat>();
     const reserved = batch ? inFolder(batch.reserved, folder, () => new Set<string>()) : new Set<string>();
     const placed = batch?.placed.get(displayPath(folder));
     const taken = (n: string) => children.has(n) || (placed?.has(n) ?? false);
@@ -156,7 +181,10 @@ export class Placing {
     if (stat?.kind === 'folder') return;
     if (stat) throw new AppError('DEST_MISSING', `${displayPath(folder)} is a file, not a folder.`);
     if (!options.recreateMissingFolders) {
-      throw new AppError('DEST_MISSING', `The folder ${displayPath(folder)} no longer exists. Recreate it, or restore into another folder.`);
+      throw new AppError(
+        'DEST_MISSING',
+        `The folder ${displayPath(folder)} no longer exists. Recreate it, or restore into another folder.`,
+      );
     }
     await this.mkdirs(folder, signal);
   }
@@ -194,7 +222,8 @@ export class Placing {
         ctx.itemDone(this.s.result(item, 'skipped', null), trashedBack ? { trashedBack } : undefined);
         return;
       }
-      if (choice === 'keep-both') name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal, this.batches.get(ctx));
+      if (choice === 'keep-both')
+        name = await this.freeName(dest.folder, dest.name, item.kind === 'folder', signal, this.batches.get(ctx));
       const to = [...dest.folder, name];
       const replace = choice === 'replace';
       const replaced = replace ? await this.replacedAt(to, signal) : null;
@@ -205,7 +234,11 @@ export class Placing {
         // ownCloud ≥ 10.12 refuses a restore over an existing node (even with Overwrite: T):
         // move the existing one to the trash first, then restore.
         await res.body?.cancel();
-        const del = await this.s.send('DELETE', this.s.filesPath(to), { signal, idempotent: false, confirm: async () => !(await arrived()) });
+        const del = await this.s.send('DELETE', this.s.filesPath(to), {
+          signal,
+          idempotent: false,
+          confirm: async () => !(await arrived()),
+        });
         if (del.status !== 204 && del.status !== 404) throw await this.s.failure(del);
         await del.body?.cancel();
         res = await this.s.move(fromPath, this.s.filesPath(to), false, signal, arrived);
@@ -227,7 +260,10 @@ export class Placing {
           listing?.set(name, existing);
         }
         if (!existing) continue; // gone again: try once more
-        choice = choice === 'keep-both' ? 'keep-both' : await ctx.ask(this.folders.conflictFor(item, dest.folder, name, existing));
+        choice =
+          choice === 'keep-both'
+            ? 'keep-both'
+            : await ctx.ask(this.folders.conflictFor(item, dest.folder, name, existing));
         continue;
       }
       throw await this.s.failure(res, {

@@ -30,7 +30,8 @@ export class Previews {
   async preview(item: TrashItem, signal?: AbortSignal): Promise<Preview> {
     const skip = wantsPreview(item);
     if (skip) return skip;
-    if (!kindInfo(this.s.kind).previews) return none('unsupported', `${this.s.dialect.productName} makes no previews of trashed files.`);
+    if (!kindInfo(this.s.kind).previews)
+      return none('unsupported', `${this.s.dialect.productName} makes no previews of trashed files.`);
     const edge = String(PREVIEW_EDGE);
     let path: string;
     let query: URLSearchParams;
@@ -39,7 +40,8 @@ export class Previews {
       const entry = found?.[0];
       if (!entry) return none('missing', 'It is no longer in the trash.');
       const fileId = prop(entry, clark(NS.oc, 'fileid'));
-      if (prop(entry, clark(NS.nc, 'has-preview')) === 'false' || !fileId) return none('missing', 'Nextcloud has no preview of this file.');
+      if (prop(entry, clark(NS.nc, 'has-preview')) === 'false' || !fileId)
+        return none('missing', 'Nextcloud has no preview of this file.');
       path = `${this.s.basePath}/index.php/apps/files_trashbin/preview`;
       query = new URLSearchParams({ fileId, x: edge, y: edge, a: '1' });
     } else {
@@ -48,14 +50,25 @@ export class Previews {
       path = `${this.s.basePath}/index.php/apps/files_trashbin/ajax/preview.php`;
       query = new URLSearchParams({ file, x: edge, y: edge });
     }
-    const res = await this.s.send('GET', path, { query: query.toString(), signal, headers: { Accept: 'image/*' }, read: 'stream', maxBytes: BODY_BUDGET.preview });
+    const res = await this.s.send('GET', path, {
+      query: query.toString(),
+      signal,
+      headers: { Accept: 'image/*' },
+      read: 'stream',
+      maxBytes: BODY_BUDGET.preview,
+    });
     if (res.ok && res.status !== 204) return readPreviewImage(res, signal);
     if (res.status >= 300 && res.status < 400 && /\/login\b/.test(res.headers.get('location') ?? '')) {
       // ownCloud 10's checkLoggedIn sends a refused sign-in to its login page.
       await res.body?.cancel();
       throw new AppError('AUTH_FAILED', this.s.refusedMessage(), { status: res.status });
     }
-    if (res.status === 404 || res.status === 400 || res.status === 204 || (this.s.kind === 'owncloud10' && res.status === 500)) {
+    if (
+      res.status === 404 ||
+      res.status === 400 ||
+      res.status === 204 ||
+      (this.s.kind === 'owncloud10' && res.status === 500)
+    ) {
       await res.body?.cancel();
       return none('missing', `${this.s.dialect.productName} has no preview of this file.`);
     }
@@ -76,7 +89,14 @@ export class Previews {
     }
     const found = await this.s.propfind(this.s.trashPath(topId), '0', this.s.dialect.trashPropfind, signal);
     const topEntry = found?.[0];
-    const top = topEntry ? this.s.dialect.readItem(topEntry, { accountId: this.s.account.id, parentId: null, listedPath: '', trashRootPath: this.s.trashPath(null) }) : null;
+    const top = topEntry
+      ? this.s.dialect.readItem(topEntry, {
+          accountId: this.s.account.id,
+          parentId: null,
+          listedPath: '',
+          trashRootPath: this.s.trashPath(null),
+        })
+      : null;
     const at = seconds(top?.deletedAt ?? null);
     if (!top || !Number.isFinite(at)) return null;
     const full = (x: TrashItem) => `${x.originalFolder.replace(/\/+$/, '')}/${x.name}`;

@@ -55,7 +55,12 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       demo: false,
     });
     const provider = (secret: string = alice.appPassword) =>
-      new WebDavProvider(kind, account(), { user: alice.id, secret }, { parseHost, http: { retries: 0, timeoutMs: 10_000 } });
+      new WebDavProvider(
+        kind,
+        account(),
+        { user: alice.id, secret },
+        { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
+      );
     const list = async (p: WebDavProvider, parentId: string | null = null) => {
       const all: TrashItem[] = [];
       for await (const chunk of p.listTrash(parentId)) all.push(...chunk.items);
@@ -63,7 +68,8 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
     };
     const byName = (items: TrashItem[], name: string, folder?: string) => {
       const found = items.find((i) => i.name === name && (folder === undefined || i.originalFolder === folder));
-      if (!found) throw new Error(`${name} not listed; got ${items.map((i) => `${i.originalFolder}|${i.name}`).join(', ')}`);
+      if (!found)
+        throw new Error(`${name} not listed; got ${items.map((i) => `${i.originalFolder}|${i.name}`).join(', ')}`);
       return found;
     };
     const files = () => server.tree.snapshot(alice.id).files;
@@ -97,10 +103,28 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
     it('lists the trash with names kept as strings and original folders', async () => {
       const items = await list(provider());
       expect(items.map((i) => i.name).sort()).toEqual(
-        ['1e3.txt', '2024.10', 'Old', 'Projects', 'letter.txt', 'notes.txt', 'report.pdf', 'report.pdf.tmp', 'weird #?%+ & ü [1].txt'].sort(),
+        [
+          '1e3.txt',
+          '2024.10',
+          'Old',
+          'Projects',
+          'letter.txt',
+          'notes.txt',
+          'report.pdf',
+          'report.pdf.tmp',
+          'weird #?%+ & ü [1].txt',
+        ].sort(),
       );
       const report = byName(items, 'report.pdf');
-      expect(report).toMatchObject({ kind: 'file', size: 4096, originalFolder: '/Documents', originalFolderId: '/Documents', ext: 'pdf', parentId: null, key: `acc1:${report.id}` });
+      expect(report).toMatchObject({
+        kind: 'file',
+        size: 4096,
+        originalFolder: '/Documents',
+        originalFolderId: '/Documents',
+        ext: 'pdf',
+        parentId: null,
+        key: `acc1:${report.id}`,
+      });
       expect(report.deletedAt).toMatch(/^2026-11-20T/);
       expect(byName(items, '2024.10')).toMatchObject({ ext: '10', originalFolder: '/' });
       expect(byName(items, 'Projects')).toMatchObject({ kind: 'folder', ext: '', mimeType: null });
@@ -134,8 +158,15 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       const notes = byName(await list(p), 'notes.txt');
       const b = batch();
       await p.restore([notes], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
-      expect(b.results).toEqual([{ key: notes.key, name: 'notes.txt', outcome: 'restored', finalPath: '/notes.txt', error: null }]);
-      expect(b.landed.get(notes.key)).toMatchObject({ ref: '/notes.txt', name: 'notes.txt', kind: 'file', replaced: null });
+      expect(b.results).toEqual([
+        { key: notes.key, name: 'notes.txt', outcome: 'restored', finalPath: '/notes.txt', error: null },
+      ]);
+      expect(b.landed.get(notes.key)).toMatchObject({
+        ref: '/notes.txt',
+        name: 'notes.txt',
+        kind: 'file',
+        replaced: null,
+      });
       expect(files()).toContain('/notes.txt');
       expect((await list(p)).some((i) => i.id === notes.id)).toBe(false);
     });
@@ -195,7 +226,12 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
         const report = byName(await list(p), 'report.pdf');
         const pre = await p.findConflicts([report], { kind: 'original' });
         expect(pre.conflicts).toHaveLength(1);
-        expect(pre.conflicts[0]).toMatchObject({ itemKey: report.key, targetPath: '/Documents/report.pdf', existing: { size: 2048, kind: 'file' }, trashed: { size: 4096 } });
+        expect(pre.conflicts[0]).toMatchObject({
+          itemKey: report.key,
+          targetPath: '/Documents/report.pdf',
+          existing: { size: 2048, kind: 'file' },
+          trashed: { size: 4096 },
+        });
         return { p, report };
       };
 
@@ -338,7 +374,9 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
 
     describe('undo checks identity before it acts', () => {
       const keep = { recreateMissingFolders: false };
-      const undoOf = (b: ReturnType<typeof batch>, item: TrashItem) => [{ key: item.key, name: item.name, landed: b.landed.get(item.key)! }];
+      const undoOf = (b: ReturnType<typeof batch>, item: TrashItem) => [
+        { key: item.key, name: item.name, landed: b.landed.get(item.key)! },
+      ];
       const live = (path: string) => server.tree.resolve(alice.id, path);
 
       it('undo of Replace moves the restored file back to the trash and puts the replaced one back', async () => {
@@ -350,11 +388,17 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
         await p.restore([report], { kind: 'original' }, keep, b.ctx);
         expect(b.results[0]).toMatchObject({ outcome: 'replaced' });
         expect(live('Documents/report.pdf')!.size).toBe(4096);
-        expect(b.landed.get(report.key)?.replaced).toMatchObject({ name: 'report.pdf', folder: '/Documents', size: 2048 });
+        expect(b.landed.get(report.key)?.replaced).toMatchObject({
+          name: 'report.pdf',
+          folder: '/Documents',
+          size: 2048,
+        });
 
         const u = batch();
         await p.undoRestore(undoOf(b, report), u.ctx);
-        expect(u.results).toEqual([expect.objectContaining({ outcome: 'reverted', finalPath: '/Documents/report.pdf', error: null })]);
+        expect(u.results).toEqual([
+          expect.objectContaining({ outcome: 'reverted', finalPath: '/Documents/report.pdf', error: null }),
+        ]);
         const after = live('Documents/report.pdf')!;
         expect(after.id).toBe(before.id);
         expect(after.size).toBe(2048);
@@ -372,7 +416,10 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
         expect(live('notes.txt')!.id).toBe(id);
         const u = batch();
         await p.undoRestore(undoOf(b, notes), u.ctx);
-        expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { code: 'CONFLICT', message: expect.stringContaining('left in place') } });
+        expect(u.results[0]).toMatchObject({
+          outcome: 'kept',
+          error: { code: 'CONFLICT', message: expect.stringContaining('left in place') },
+        });
         expect(live('notes.txt')!.size).toBe(999);
         expect((await list(p)).some((i) => i.name === 'notes.txt')).toBe(false);
       });
@@ -400,7 +447,10 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
         await p.remove([replaced], batch().ctx);
         const u = batch();
         await p.undoRestore(undoOf(b, report), u.ctx);
-        expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { message: expect.stringContaining('no longer in the trash') } });
+        expect(u.results[0]).toMatchObject({
+          outcome: 'kept',
+          error: { message: expect.stringContaining('no longer in the trash') },
+        });
         expect(live('Documents/report.pdf')!.size).toBe(4096);
       });
 
@@ -428,7 +478,12 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
       const ordered = [notes, both.find((i) => i.id !== notes.id)!];
       const { conflicts } = await p.findConflicts(ordered, { kind: 'original' });
       expect(conflicts).toEqual([
-        expect.objectContaining({ itemKey: ordered[1]!.key, source: 'selection', otherKey: notes.key, targetPath: '/notes.txt' }),
+        expect.objectContaining({
+          itemKey: ordered[1]!.key,
+          source: 'selection',
+          otherKey: notes.key,
+          targetPath: '/notes.txt',
+        }),
       ]);
       const b = batch({ resolutions: { [ordered[1]!.key]: 'keep-both' } });
       await p.restore(ordered, { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
@@ -464,7 +519,11 @@ for (const kind of ['owncloud10', 'nextcloud', 'ocis'] as const) {
     it('maps an injected 403 on delete to FORBIDDEN and a 500 to SERVER', async () => {
       const p = provider();
       const [first, second] = await list(p);
-      server.control.fault({ method: 'DELETE', status: 403, body: '<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>Sabre\\DAV\\Exception\\Forbidden</s:exception>\n  <s:message/>\n</d:error>\n' });
+      server.control.fault({
+        method: 'DELETE',
+        status: 403,
+        body: '<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>Sabre\\DAV\\Exception\\Forbidden</s:exception>\n  <s:message/>\n</d:error>\n',
+      });
       server.control.fault({ method: 'DELETE', status: 500, body: '' });
       const b = batch();
       await p.remove([first!], b.ctx);
@@ -495,7 +554,16 @@ describe('ownCloud 10 specifics', () => {
   it('replaces on servers that refuse a restore over an existing file (403 even with Overwrite: T)', async () => {
     const p = new WebDavProvider(
       'owncloud10',
-      { id: 'a', kind: 'owncloud10', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
+      {
+        id: 'a',
+        kind: 'owncloud10',
+        label: '',
+        serverUrl: server.url,
+        user: 'alice',
+        userId: 'alice',
+        userName: 'alice',
+        demo: false,
+      },
       { user: 'alice', secret: alice.appPassword },
       { parseHost },
     );
@@ -515,13 +583,18 @@ describe('ownCloud 10 specifics', () => {
     expect(server.tree.resolve('alice', 'Documents/report.pdf')!.size).toBe(4096);
     const moves = server.control.seen.filter((r) => r.method === 'MOVE').map((r) => r.headers.overwrite);
     expect(moves).toEqual(['T', 'F']);
-    expect(server.control.seen.some((r) => r.method === 'DELETE' && r.path.endsWith('/files/alice/Documents/report.pdf'))).toBe(true);
+    expect(
+      server.control.seen.some((r) => r.method === 'DELETE' && r.path.endsWith('/files/alice/Documents/report.pdf')),
+    ).toBe(true);
   });
 
   it('refuses Depth infinity on the trash bin with 412', async () => {
     const res = await fetch(`${server.url}/remote.php/dav/trash-bin/alice`, {
       method: 'PROPFIND',
-      headers: { Authorization: `Basic ${Buffer.from(`alice:${alice.appPassword}`).toString('base64')}`, Depth: 'infinity' },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`alice:${alice.appPassword}`).toString('base64')}`,
+        Depth: 'infinity',
+      },
     });
     expect(res.status).toBe(412);
     expect(await res.text()).toContain('Sabre\\DAV\\Exception\\PreconditionFailed');
@@ -540,7 +613,16 @@ describe('Nextcloud specifics', () => {
   it('says so when the admin disabled deleting from the trash (403)', async () => {
     const p = new WebDavProvider(
       'nextcloud',
-      { id: 'a', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
+      {
+        id: 'a',
+        kind: 'nextcloud',
+        label: '',
+        serverUrl: server.url,
+        user: 'alice',
+        userId: 'alice',
+        userName: 'alice',
+        demo: false,
+      },
       { user: 'alice', secret: alice.appPassword },
       { parseHost },
     );
@@ -554,7 +636,16 @@ describe('Nextcloud specifics', () => {
   it('lands a restore in the root when the server drops the original folder, then moves it where asked', async () => {
     const p = new WebDavProvider(
       'nextcloud',
-      { id: 'a', kind: 'nextcloud', label: '', serverUrl: server.url, user: 'alice', userId: 'alice', userName: 'alice', demo: false },
+      {
+        id: 'a',
+        kind: 'nextcloud',
+        label: '',
+        serverUrl: server.url,
+        user: 'alice',
+        userId: 'alice',
+        userName: 'alice',
+        demo: false,
+      },
       { user: 'alice', secret: alice.appPassword },
       { parseHost },
     );

@@ -1,5 +1,15 @@
 import type { Preview, SameSecondReport, TrashItem } from '../../../shared/model';
-import type { AccountConfig, BatchContext, Credentials, RelocateTarget, RestoreOptions, RestoreTarget, TrashChangeCheck, TrashProvider, UndoTarget } from '../types';
+import type {
+  AccountConfig,
+  BatchContext,
+  Credentials,
+  RelocateTarget,
+  RestoreOptions,
+  RestoreTarget,
+  TrashChangeCheck,
+  TrashProvider,
+  UndoTarget,
+} from '../types';
 import { checkTrashChanges } from './changes';
 import type { WebDavKind } from './dialect';
 import { Folders } from './folders';

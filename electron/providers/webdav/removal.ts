@@ -17,7 +17,11 @@ export class Removal {
     await runBatch(this.s, items, ctx, async (item) => {
       const refusal = this.s.dialect.spaces?.deleteRefusal(this.s.ctx, item);
       if (refusal) throw refusal;
-      const res = await this.s.send('DELETE', this.s.trashPath(item.id), { signal: ctx.signal, idempotent: false, confirm: async () => !(await this.s.inTrash(item.id)) });
+      const res = await this.s.send('DELETE', this.s.trashPath(item.id), {
+        signal: ctx.signal,
+        idempotent: false,
+        confirm: async () => !(await this.s.inTrash(item.id)),
+      });
       if (res.status === 204 || res.status === 200) {
         await res.body?.cancel();
         ctx.itemDone(this.s.result(item, 'deleted', null), { bytes: item.size });
@@ -47,11 +51,18 @@ export class Removal {
     const itemsOf = (id: string) => known.filter((i) => spaces.spaceOfItem(c, i.id)?.id === id);
     const allowed = roots.filter((r) => r.space.role === 'manager' || r.space.role === 'unknown');
     const left = roots.filter((r) => !allowed.includes(r));
-    const reason = left.length ? `; ${left.map((r) => r.space.name).join(', ')} left out: only a space's managers may empty its trash` : '';
-    ctx.progress({ current: `Emptying the trash of ${allowed.map((r) => r.space.name).join(', ') || 'no space'} (${known.length.toLocaleString('en-US')} items)${reason}` });
+    const reason = left.length
+      ? `; ${left.map((r) => r.space.name).join(', ')} left out: only a space's managers may empty its trash`
+      : '';
+    ctx.progress({
+      current: `Emptying the trash of ${allowed.map((r) => r.space.name).join(', ') || 'no space'} (${known.length.toLocaleString('en-US')} items)${reason}`,
+    });
     for (const r of left) {
       for (const item of itemsOf(r.space.id)) {
-        ctx.itemDone({ ...this.s.result(item, 'skipped', null), note: `Not emptied: only managers of ${r.space.name} may empty its trash.` });
+        ctx.itemDone({
+          ...this.s.result(item, 'skipped', null),
+          note: `Not emptied: only managers of ${r.space.name} may empty its trash.`,
+        });
       }
     }
     for (const r of allowed) await this.emptyRoot(ctx, r.trashRootPath, itemsOf(r.space.id), r.space.name);
@@ -59,8 +70,14 @@ export class Removal {
   }
 
   /** DELETE of one trash root; its known items are reported deleted once the server has done it. */
-  private async emptyRoot(ctx: BatchContext, root: string, known: TrashItem[], spaceName: string | null): Promise<void> {
-    if (spaceName === null) ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
+  private async emptyRoot(
+    ctx: BatchContext,
+    root: string,
+    known: TrashItem[],
+    spaceName: string | null,
+  ): Promise<void> {
+    if (spaceName === null)
+      ctx.progress({ current: `Emptying the trash (${known.length.toLocaleString('en-US')} items)` });
     const emptied = async () => {
       const left: TrashItem[] = [];
       for await (const chunk of this.listing.listTrash(null, new AbortController().signal)) left.push(...chunk.items);

@@ -1,7 +1,17 @@
 import { AppError, isAppError, toErrorValue } from '../../base/errors';
 import { KeyedLock, sleep } from '../../base/async';
 import type { ItemResult, Outcome, TrashItem } from '../../../shared/model';
-import { BODY_BUDGET, defaultHttpOptions, errorForStatus, httpOptionsForAccount, httpRequest, parseRetryAfter, pauseOf, type HttpOptions, type HttpRequest } from '../../net/http';
+import {
+  BODY_BUDGET,
+  defaultHttpOptions,
+  errorForStatus,
+  httpOptionsForAccount,
+  httpRequest,
+  parseRetryAfter,
+  pauseOf,
+  type HttpOptions,
+  type HttpRequest,
+} from '../../net/http';
 import { decodeOidcSecret, discover, encodeOidcSecret, TokenKeeper, type OidcSecret } from '../../net/oidc';
 import type { AccountConfig, Credentials } from '../types';
 import { dialects, prop, type DialectContext, type DialectIO, type WebDavDialect, type WebDavKind } from './dialect';
@@ -125,7 +135,12 @@ export class WebDavSession {
   private prepared: Partial<Pick<DialectContext, 'spaceId' | 'spaces'>> | null = null;
 
   get ctx(): DialectContext {
-    return { basePath: this.basePath, userId: this.userId, spaceId: this.prepared?.spaceId ?? '', spaces: this.prepared?.spaces ?? [] };
+    return {
+      basePath: this.basePath,
+      userId: this.userId,
+      spaceId: this.prepared?.spaceId ?? '',
+      spaces: this.prepared?.spaces ?? [],
+    };
   }
 
   /** The dialect's requests go through this provider's own send and error mapping. */
@@ -174,7 +189,10 @@ export class WebDavSession {
   /** The OpenID Connect sign-in's token keeper (discovery once); rotated tokens go to the secret store. */
   private tokenKeeper(oidc: OidcSecret): Promise<TokenKeeper> {
     this.keeper ??= discover(oidc.issuer, oidc.clientId, undefined, oidc.clientSecret).then(
-      (client) => new TokenKeeper(client, oidc.tokens, (tokens) => this.credentials.onSecretChange?.(encodeOidcSecret({ ...oidc, tokens }))),
+      (client) =>
+        new TokenKeeper(client, oidc.tokens, (tokens) =>
+          this.credentials.onSecretChange?.(encodeOidcSecret({ ...oidc, tokens })),
+        ),
       (e: unknown) => {
         this.keeper = null;
         throw e;
@@ -239,7 +257,11 @@ export class WebDavSession {
         {
           method,
           url: this.url(decodedPath) + (init.query ? `?${init.query}` : ''),
-          headers: { Authorization: authorization, ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}), ...init.headers },
+          headers: {
+            Authorization: authorization,
+            ...(init.body ? { 'Content-Type': 'application/xml; charset=utf-8' } : {}),
+            ...init.headers,
+          },
           ...(init.body !== undefined ? { body: init.body } : {}),
           ...(init.signal && !write ? { signal: init.signal } : {}),
           ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
@@ -254,7 +276,12 @@ export class WebDavSession {
       throw e;
     }
     if (res.status === 423 && write) return this.afterLocked(res, method, decodedPath, init);
-    if ((init.locked ?? 0) > 0 && (res.status === 404 || res.status === 412) && init.confirm && (await init.confirm().catch(() => false))) {
+    if (
+      (init.locked ?? 0) > 0 &&
+      (res.status === 404 || res.status === 412) &&
+      init.confirm &&
+      (await init.confirm().catch(() => false))
+    ) {
       // A write answered 423 earlier had gone through after all: this answer is about its result.
       await res.body?.cancel();
       return new Response(null, { status: 204 });
@@ -262,10 +289,15 @@ export class WebDavSession {
     if (res.status === 401) {
       await res.body?.cancel();
       // An expired access token: refresh it and send once more (the server refused before acting).
-      if (!init.renewed && (await this.renewedAfter401(token))) return this.send(method, decodedPath, { ...init, renewed: true });
+      if (!init.renewed && (await this.renewedAfter401(token)))
+        return this.send(method, decodedPath, { ...init, renewed: true });
       throw new AppError('AUTH_FAILED', this.refusedMessage(), { status: 401 });
     }
-    if (res.ok && /text\/html/i.test(res.headers.get('content-type') ?? '') && res.headers.get('content-length') !== '0') {
+    if (
+      res.ok &&
+      /text\/html/i.test(res.headers.get('content-type') ?? '') &&
+      res.headers.get('content-length') !== '0'
+    ) {
       // Nextcloud sends "text/html" with empty 201/204 answers; a page with content is not WebDAV.
       const text = await res.text().catch(() => '');
       if (text.trim()) {
@@ -287,7 +319,12 @@ export class WebDavSession {
    * rename, e.g. to touch the file). So: look whether it went through (then it is done), else wait
    * and send it again, a few times with a growing pause; the last 423 stands.
    */
-  private async afterLocked(res: Response, method: string, decodedPath: string, init: Parameters<WebDavSession['send']>[2] = {}): Promise<Response> {
+  private async afterLocked(
+    res: Response,
+    method: string,
+    decodedPath: string,
+    init: Parameters<WebDavSession['send']>[2] = {},
+  ): Promise<Response> {
     const tries = init.locked ?? 0;
     if (tries >= LOCKED_RETRIES) return res;
     await res.body?.cancel();
@@ -301,7 +338,9 @@ export class WebDavSession {
 
   /** Whether a trash entry is still there (used to confirm a write whose answer was lost). */
   async inTrash(id: string | null): Promise<boolean> {
-    return (await this.propfind(this.trashPath(id), '0', this.dialect.trashPropfind, new AbortController().signal)) !== null;
+    return (
+      (await this.propfind(this.trashPath(id), '0', this.dialect.trashPropfind, new AbortController().signal)) !== null
+    );
   }
 
   /** Turns an error response into an AppError, using the Sabre message where it helps. */
@@ -309,23 +348,39 @@ export class WebDavSession {
     const text = await res.text().catch(() => '');
     const sabre = parseSabreError(text);
     if (res.status === 423) {
-      return new AppError('SERVER', messages[423] ?? 'The server kept this item locked (HTTP 423: another request or app is working on it). Try again in a moment.', {
-        status: 423,
-        ...(sabre.message ? { serverMessage: sabre.message } : {}),
-      });
+      return new AppError(
+        'SERVER',
+        messages[423] ??
+          'The server kept this item locked (HTTP 423: another request or app is working on it). Try again in a moment.',
+        {
+          status: 423,
+          ...(sabre.message ? { serverMessage: sabre.message } : {}),
+        },
+      );
     }
     const message = messages[res.status];
     const error = errorForStatus(res.status, message);
     const details: Record<string, string | number> = { status: res.status };
     if (sabre.exception) details.exception = sabre.exception;
     if (sabre.message) details.serverMessage = sabre.message;
-    if (res.status === 400 && sabre.message && !message) return new AppError('BAD_RESPONSE', `The server refused the request: ${sabre.message}`, details);
+    if (res.status === 400 && sabre.message && !message)
+      return new AppError('BAD_RESPONSE', `The server refused the request: ${sabre.message}`, details);
     return new AppError(error.code, error.message, details);
   }
 
-  async propfind(decodedPath: string, depth: '0' | '1', body: string, signal?: AbortSignal): Promise<DavResponse[] | null> {
+  async propfind(
+    decodedPath: string,
+    depth: '0' | '1',
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<DavResponse[] | null> {
     // A folder's listing (Depth 1) may be large: it gets the folder budget and pace (net/http.ts).
-    const res = await this.send('PROPFIND', decodedPath, { headers: { Depth: depth }, body, signal, ...(depth === '1' ? { maxBytes: BODY_BUDGET.folder } : {}) });
+    const res = await this.send('PROPFIND', decodedPath, {
+      headers: { Depth: depth },
+      body,
+      signal,
+      ...(depth === '1' ? { maxBytes: BODY_BUDGET.folder } : {}),
+    });
     if (res.status === 404) {
       await res.body?.cancel();
       return null;
@@ -350,7 +405,11 @@ export class WebDavSession {
     if (Math.abs(Date.now() - at) > 10 * 60_000) return;
     const second = Math.floor(at / 1000);
     for (let tries = 0; tries < 8; tries++) {
-      const res = await this.send('PROPFIND', this.filesPath(segments), { headers: { Depth: '0' }, body: STAT_BODY, signal });
+      const res = await this.send('PROPFIND', this.filesPath(segments), {
+        headers: { Depth: '0' },
+        body: STAT_BODY,
+        signal,
+      });
       await res.body?.cancel();
       const date = Date.parse(res.headers.get('date') ?? '');
       if (!Number.isFinite(date)) return sleep(1100, signal);
@@ -385,27 +444,49 @@ export class WebDavSession {
   }
 
   /** MOVE; when its answer is lost it counts as done if the source is gone and `arrived` says it is there. */
-  async move(fromPath: string, toPath: string, overwrite: boolean | null, signal?: AbortSignal, arrived: () => Promise<boolean> = async () => true): Promise<Response> {
+  async move(
+    fromPath: string,
+    toPath: string,
+    overwrite: boolean | null,
+    signal?: AbortSignal,
+    arrived: () => Promise<boolean> = async () => true,
+  ): Promise<Response> {
     const headers: Record<string, string> = { Destination: this.url(toPath) };
     if (overwrite !== null) headers.Overwrite = overwrite ? 'T' : 'F';
     const committed = new AbortController().signal;
     const gone = async () => {
-      const res = await this.send('PROPFIND', fromPath, { headers: { Depth: '0' }, body: STAT_BODY, signal: committed });
+      const res = await this.send('PROPFIND', fromPath, {
+        headers: { Depth: '0' },
+        body: STAT_BODY,
+        signal: committed,
+      });
       await res.body?.cancel();
       return res.status === 404;
     };
-    return this.send('MOVE', fromPath, { headers, signal, idempotent: false, confirm: async () => (await gone()) && (await arrived()) });
+    return this.send('MOVE', fromPath, {
+      headers,
+      signal,
+      idempotent: false,
+      confirm: async () => (await gone()) && (await arrived()),
+    });
   }
 
   // ---------------------------------------------------------------- account
 
   async checkConnection(signal?: AbortSignal): Promise<{ userName: string; userId: string }> {
-    const who = await this.dialect.whoAmI(this.io, this.ctx, { userId: this.userId, userName: this.credentials.user }, signal);
+    const who = await this.dialect.whoAmI(
+      this.io,
+      this.ctx,
+      { userId: this.userId, userName: this.credentials.user },
+      signal,
+    );
     this.userId = who.userId;
     await this.prepare(signal);
     // The trash itself must answer: 207 for our own trash. reva answers a Depth 0 PROPFIND of a
     // trash root without reading storage: with spaces (oCIS), the personal space's root is read.
-    const [checkPath, checkBody] = this.dialect.spaces ? [this.filesPath([]), STAT_BODY] : [this.trashPath(null), this.dialect.trashPropfind];
+    const [checkPath, checkBody] = this.dialect.spaces
+      ? [this.filesPath([]), STAT_BODY]
+      : [this.trashPath(null), this.dialect.trashPropfind];
     const trash = await this.send('PROPFIND', checkPath, { headers: { Depth: '0' }, body: checkBody, signal });
     if (trash.status !== 207) throw await this.failure(trash, this.dialect.trashCheckMessages);
     await trash.body?.cancel();
@@ -417,9 +498,23 @@ export class WebDavSession {
     return this.dialect.spaces ? this.dialect.spaces.show(this.ctx, folderSegments(ref)) : ref;
   }
 
-  result(item: TrashItem | { key: string; name: string }, outcome: Outcome, finalPath: string | null, error?: unknown): ItemResult {
+  result(
+    item: TrashItem | { key: string; name: string },
+    outcome: Outcome,
+    finalPath: string | null,
+    error?: unknown,
+  ): ItemResult {
     // oCIS: a path in a project space reads "Marketing › Campaigns/plan.pdf".
-    const shown = finalPath !== null && this.dialect.spaces ? this.dialect.spaces.show(this.ctx, folderSegments(finalPath)) : finalPath;
-    return { key: item.key, name: item.name, outcome, finalPath: shown, error: error === undefined ? null : toErrorValue(error) };
+    const shown =
+      finalPath !== null && this.dialect.spaces
+        ? this.dialect.spaces.show(this.ctx, folderSegments(finalPath))
+        : finalPath;
+    return {
+      key: item.key,
+      name: item.name,
+      outcome,
+      finalPath: shown,
+      error: error === undefined ? null : toErrorValue(error),
+    };
   }
 }

@@ -38,7 +38,16 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
     const provider = () =>
       new WebDavProvider(
         kind,
-        { id: 'acc', kind, label: 'test', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+        {
+          id: 'acc',
+          kind,
+          label: 'test',
+          serverUrl: server.url,
+          user: alice.id,
+          userId: alice.id,
+          userName: alice.id,
+          demo: false,
+        },
         { user: alice.id, secret: alice.appPassword },
         { parseHost, http: { retries: 0, timeoutMs: 10_000 }, lockedPauseMs: 5 },
       );
@@ -53,7 +62,8 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       tree.mkdirs(alice.id, 'Inbox');
       for (let i = 0; i < 20; i++) tree.writeFile(alice.id, `Inbox/keep${i}.txt`, 10);
       const start = tree.now();
-      for (let i = 0; i < count; i++) tree.trash(tree.writeFile(alice.id, `Inbox/n${i}.txt`, 100 + i).id, { at: start - (count - i) * 1000 });
+      for (let i = 0; i < count; i++)
+        tree.trash(tree.writeFile(alice.id, `Inbox/n${i}.txt`, 100 + i).id, { at: start - (count - i) * 1000 });
     };
     const inboxItems = async (p: WebDavProvider) => (await list(p)).filter((i) => i.originalFolder === '/Inbox');
     const requests = () => server.control.seen.filter((r) => r.method !== 'GET' || !r.path.startsWith('/__control'));
@@ -92,7 +102,11 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       // What landed is what the server has (so Undo can prove it acts on the same file).
       for (const item of items) {
         const node = server.tree.resolve(alice.id, `Inbox/${item.name}`)!;
-        expect(b.landed.get(item.key)).toMatchObject({ ref: `/Inbox/${item.name}`, fileId: String(node.id), etag: `"${node.etag}"` });
+        expect(b.landed.get(item.key)).toMatchObject({
+          ref: `/Inbox/${item.name}`,
+          fileId: String(node.id),
+          etag: `"${node.etag}"`,
+        });
       }
     });
 
@@ -153,7 +167,11 @@ for (const kind of ['nextcloud', 'owncloud10'] as const) {
       server.control.fault({ method: 'MOVE', status: 423, faithful: true, times: Infinity });
       const b = batch();
       await p.restore([item!], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
-      expect(b.results[0]).toMatchObject({ outcome: 'failed', finalPath: null, error: { code: 'SERVER', message: expect.stringContaining('locked') } });
+      expect(b.results[0]).toMatchObject({
+        outcome: 'failed',
+        finalPath: null,
+        error: { code: 'SERVER', message: expect.stringContaining('locked') },
+      });
       expect((await inboxItems(p)).map((i) => i.id)).toEqual([item!.id]);
     });
   });
@@ -171,7 +189,16 @@ describe('Nextcloud: restore into a folder when the sign-in is refused from the 
   it('reports each item it moved with where it is now, then stops with AUTH_FAILED', async () => {
     const p = new WebDavProvider(
       'nextcloud',
-      { id: 'acc', kind: 'nextcloud', label: 'test', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+      {
+        id: 'acc',
+        kind: 'nextcloud',
+        label: 'test',
+        serverUrl: server.url,
+        user: alice.id,
+        userId: alice.id,
+        userName: alice.id,
+        demo: false,
+      },
       { user: alice.id, secret: alice.appPassword },
       { parseHost, http: { retries: 0, timeoutMs: 10_000 }, concurrency: 2 },
     );
@@ -179,19 +206,25 @@ describe('Nextcloud: restore into a folder when the sign-in is refused from the 
     tree.mkdirs(alice.id, 'From');
     tree.mkdirs(alice.id, 'Target');
     const start = tree.now();
-    for (let i = 0; i < 4; i++) tree.trash(tree.writeFile(alice.id, `From/f${i}.txt`, 10).id, { at: start - (4 - i) * 1000 });
+    for (let i = 0; i < 4; i++)
+      tree.trash(tree.writeFile(alice.id, `From/f${i}.txt`, 10).id, { at: start - (4 - i) * 1000 });
     const items: TrashItem[] = [];
     for await (const c of p.listTrash(null)) items.push(...c.items.filter((i) => i.originalFolder === '/From'));
     // Writes 1 and 2 (two items back to /From) go through; every write after is refused.
     server.control.fault({ method: 'MOVE', status: 401, faithful: true, nth: 3, times: Infinity });
     const b = batch();
-    await expect(p.restore(items, { kind: 'folder', folderId: '/Target' }, { recreateMissingFolders: false }, b.ctx)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    await expect(
+      p.restore(items, { kind: 'folder', folderId: '/Target' }, { recreateMissingFolders: false }, b.ctx),
+    ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     const live = tree.snapshot(alice.id).files.filter((f) => f.startsWith('/From/') && f !== '/From/');
     expect(live).toHaveLength(2);
     // Each item that left the trash has its own result saying where it is.
     expect(b.results.map((r) => r.finalPath).sort()).toEqual(live.sort());
     for (const r of b.results) {
-      expect(r).toMatchObject({ outcome: 'failed', error: { code: 'AUTH_FAILED', message: expect.stringContaining(`Restored to ${r.finalPath}`) } });
+      expect(r).toMatchObject({
+        outcome: 'failed',
+        error: { code: 'AUTH_FAILED', message: expect.stringContaining(`Restored to ${r.finalPath}`) },
+      });
     }
     // ... and can be put back in the trash by Undo.
     expect(b.landed.size).toBe(2);
@@ -200,7 +233,16 @@ describe('Nextcloud: restore into a folder when the sign-in is refused from the 
   it('says where an item most likely is when the sign-in is refused right after the server restored it', async () => {
     const p = new WebDavProvider(
       'nextcloud',
-      { id: 'acc', kind: 'nextcloud', label: 'test', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+      {
+        id: 'acc',
+        kind: 'nextcloud',
+        label: 'test',
+        serverUrl: server.url,
+        user: alice.id,
+        userId: alice.id,
+        userName: alice.id,
+        demo: false,
+      },
       { user: alice.id, secret: alice.appPassword },
       { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
     );
@@ -212,10 +254,19 @@ describe('Nextcloud: restore into a folder when the sign-in is refused from the 
     // The MOVE goes through; the lookup of where it landed is refused.
     server.control.fault({ method: 'SEARCH', status: 401, faithful: true, times: Infinity });
     const b = batch();
-    await expect(p.restore(items, { kind: 'original' }, { recreateMissingFolders: false }, b.ctx)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    await expect(
+      p.restore(items, { kind: 'original' }, { recreateMissingFolders: false }, b.ctx),
+    ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     expect(server.tree.resolve(alice.id, 'Solo/one.txt')).not.toBeNull();
     expect(b.results).toEqual([
-      expect.objectContaining({ outcome: 'failed', finalPath: '/Solo/one.txt', error: expect.objectContaining({ code: 'AUTH_FAILED', message: expect.stringContaining('most likely to /Solo/one.txt') }) }),
+      expect.objectContaining({
+        outcome: 'failed',
+        finalPath: '/Solo/one.txt',
+        error: expect.objectContaining({
+          code: 'AUTH_FAILED',
+          message: expect.stringContaining('most likely to /Solo/one.txt'),
+        }),
+      }),
     ]);
   });
 });
@@ -226,7 +277,16 @@ describe('same-named files deleted in one second (one trash file kept for them)'
     const provider = () =>
       new WebDavProvider(
         kind,
-        { id: 'acc', kind, label: 'test', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false },
+        {
+          id: 'acc',
+          kind,
+          label: 'test',
+          serverUrl: server.url,
+          user: alice.id,
+          userId: alice.id,
+          userName: alice.id,
+          demo: false,
+        },
         { user: alice.id, secret: alice.appPassword },
         { parseHost, http: { retries: 0, timeoutMs: 10_000 } },
       );
@@ -253,7 +313,10 @@ describe('same-named files deleted in one second (one trash file kept for them)'
 
     it(`${kind}: a restore reports where the server really put the file, which copy it lost, and where the file belongs`, async () => {
       const { p, entry, item, node } = await collided();
-      const ajaxAnswer = { data: { files: [{ name: 'same.txt', mtime: entry.deletedAt, extraData: 'Col/C/same.txt' }] }, status: 'success' };
+      const ajaxAnswer = {
+        data: { files: [{ name: 'same.txt', mtime: entry.deletedAt, extraData: 'Col/C/same.txt' }] },
+        status: 'success',
+      };
       if (kind === 'nextcloud') {
         // Nextcloud lists the last row (/Col/C) and restores to the first (/Col/A).
         entry.originalPath = 'Col/A/same.txt';
@@ -261,7 +324,14 @@ describe('same-named files deleted in one second (one trash file kept for them)'
         // ownCloud lists the first row (/Col/A) over WebDAV; its trash app lists the last (/Col/C).
         item.originalFolder = '/Col/A';
         item.originalFolderId = '/Col/A';
-        server.control.fault({ method: 'GET', path: 'files_trashbin/ajax/list.php', status: 200, body: JSON.stringify(ajaxAnswer), headers: { 'Content-Type': 'application/json' }, times: Infinity });
+        server.control.fault({
+          method: 'GET',
+          path: 'files_trashbin/ajax/list.php',
+          status: 200,
+          body: JSON.stringify(ajaxAnswer),
+          headers: { 'Content-Type': 'application/json' },
+          times: Infinity,
+        });
       }
       const b = batch();
       await p.restore([item], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
@@ -287,15 +357,36 @@ describe('same-named files deleted in one second (one trash file kept for them)'
             data: [
               {
                 type: 'file_deleted',
-                objects: { [String(entry.nodeId)]: '/Col/C/same.txt', '900001': '/Col/B/same.txt', '900002': '/Col/A/same.txt' },
+                objects: {
+                  [String(entry.nodeId)]: '/Col/C/same.txt',
+                  '900001': '/Col/B/same.txt',
+                  '900002': '/Col/A/same.txt',
+                },
                 datetime: new Date(entry.deletedAt).toISOString(),
               },
             ],
           },
         };
-        server.control.fault({ method: 'GET', path: '/apps/activity/api/v2/activity/files', status: 200, body: JSON.stringify(activity), headers: { 'Content-Type': 'application/json' }, times: Infinity });
+        server.control.fault({
+          method: 'GET',
+          path: '/apps/activity/api/v2/activity/files',
+          status: 200,
+          body: JSON.stringify(activity),
+          headers: { 'Content-Type': 'application/json' },
+          times: Infinity,
+        });
         const report = await p.sameSecondLosses([item]);
-        expect(report).toEqual({ source: 'activity', losses: [expect.objectContaining({ itemKey: item.key, lost: ['/Col/A/same.txt', '/Col/B/same.txt'], keptFrom: '/Col/C', complete: true })] });
+        expect(report).toEqual({
+          source: 'activity',
+          losses: [
+            expect.objectContaining({
+              itemKey: item.key,
+              lost: ['/Col/A/same.txt', '/Col/B/same.txt'],
+              keptFrom: '/Col/C',
+              complete: true,
+            }),
+          ],
+        });
         // Without the activity app: nothing is guessed.
         server.control.clearFaults();
         server.frontEnd.activity.enabled = false;
@@ -305,10 +396,22 @@ describe('same-named files deleted in one second (one trash file kept for them)'
           server.frontEnd.activity.enabled = true;
         }
       } else {
-        const ajaxAnswer = { data: { files: [{ name: 'same.txt', mtime: entry.deletedAt, extraData: 'Col/C/same.txt' }] }, status: 'success' };
-        server.control.fault({ method: 'GET', path: 'files_trashbin/ajax/list.php', status: 200, body: JSON.stringify(ajaxAnswer), headers: { 'Content-Type': 'application/json' } });
+        const ajaxAnswer = {
+          data: { files: [{ name: 'same.txt', mtime: entry.deletedAt, extraData: 'Col/C/same.txt' }] },
+          status: 'success',
+        };
+        server.control.fault({
+          method: 'GET',
+          path: 'files_trashbin/ajax/list.php',
+          status: 200,
+          body: JSON.stringify(ajaxAnswer),
+          headers: { 'Content-Type': 'application/json' },
+        });
         const listedAsA = { ...item, originalFolder: '/Col/A', originalFolderId: '/Col/A' };
-        expect(await p.sameSecondLosses([listedAsA])).toEqual({ source: 'trash-records', losses: [expect.objectContaining({ lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: false })] });
+        expect(await p.sameSecondLosses([listedAsA])).toEqual({
+          source: 'trash-records',
+          losses: [expect.objectContaining({ lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: false })],
+        });
       }
     });
   }
@@ -319,17 +422,29 @@ describe('movedStat: what a MOVE answer says about the file it placed', async ()
   const answer = (headers: Record<string, string>) => new Response(null, { status: 201, headers });
   it('reads ownCloud 10 / Nextcloud ids and ETags, and nothing of another form', () => {
     const file = { kind: 'file' as const, size: 5 };
-    expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1', ETag: '"b603"' }), file)).toMatchObject({ fileId: '14', etag: '"b603"' });
-    expect(movedStat(answer({ 'OC-FileId': '12345678901ocqbgw8tzdol', ETag: '"e"' }), file)).toMatchObject({ fileId: '12345678901' });
+    expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1', ETag: '"b603"' }), file)).toMatchObject({
+      fileId: '14',
+      etag: '"b603"',
+    });
+    expect(movedStat(answer({ 'OC-FileId': '12345678901ocqbgw8tzdol', ETag: '"e"' }), file)).toMatchObject({
+      fileId: '12345678901',
+    });
     // Folders (no ETag), no header, and oCIS's resource ids (which may start with digits) are read back instead.
     expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1' }), file)).toBeNull();
-    expect(movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1', ETag: '"e"' }), { kind: 'folder', size: null })).toBeNull();
-    expect(movedStat(answer({ 'OC-FileId': '1284d238-aa92-42ce-bdc4-0b0000009157$a!b', ETag: '"e"' }), file)).toBeNull();
+    expect(
+      movedStat(answer({ 'OC-FileId': '00000014ocr9ak1mfml1', ETag: '"e"' }), { kind: 'folder', size: null }),
+    ).toBeNull();
+    expect(
+      movedStat(answer({ 'OC-FileId': '1284d238-aa92-42ce-bdc4-0b0000009157$a!b', ETag: '"e"' }), file),
+    ).toBeNull();
     expect(movedStat(answer({}), file)).toBeNull();
   });
 
   it('reads nothing from a 204 (something was replaced): ownCloud 10.15.2 names the replaced file there', () => {
-    const replaced = new Response(null, { status: 204, headers: { 'OC-FileId': '00000881ocany53kye34', ETag: '"aba97b4d"' } });
+    const replaced = new Response(null, {
+      status: 204,
+      headers: { 'OC-FileId': '00000881ocany53kye34', ETag: '"aba97b4d"' },
+    });
     expect(movedStat(replaced, { kind: 'file', size: 4 })).toBeNull();
   });
 });

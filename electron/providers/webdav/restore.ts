@@ -48,7 +48,10 @@ export class Restores {
       listings: new Map(),
       reserved: new Map(),
       placed: new Map(),
-      finder: collection && this.search.searchable ? new LandingFinder((ids) => this.search.findByFileIds(ids), { maxIds: SEARCH_MAX_IDS }) : null,
+      finder:
+        collection && this.search.searchable
+          ? new LandingFinder((ids) => this.search.findByFileIds(ids), { maxIds: SEARCH_MAX_IDS })
+          : null,
       sameSecond: new Map(),
     };
     if (this.s.kind === 'owncloud10' && target.kind === 'original') {
@@ -81,7 +84,9 @@ export class Restores {
           // Nextcloud: once the server has the MOVE, the slot goes to the next item while this
           // one is found (with others, in one lookup) and finished.
           const detach = batch.finder && claims.get(path) === 1 ? later : undefined;
-          await this.s.folderLock.run(`restore:${path}`, () => this.restoreOne(item, target, dest, options, ctx, batch, detach));
+          await this.s.folderLock.run(`restore:${path}`, () =>
+            this.restoreOne(item, target, dest, options, ctx, batch, detach),
+          );
         },
         this.restoreConcurrency,
         () => batch.finder?.drain(),
@@ -104,7 +109,8 @@ export class Restores {
     await this.placing.folderReady(batch, dest.folder, options, signal);
     const existing = await this.placing.knownAt(batch, dest.folder, dest.name, signal);
     let resolution: Resolution | undefined = ctx.resolutionFor(item.key);
-    if (existing && !resolution) resolution = await ctx.ask(this.folders.conflictFor(item, dest.folder, dest.name, existing));
+    if (existing && !resolution)
+      resolution = await ctx.ask(this.folders.conflictFor(item, dest.folder, dest.name, existing));
     if (existing && resolution === 'skip') {
       // Still in the trash; nothing touched.
       ctx.itemDone(this.s.result(item, 'skipped', null));
@@ -115,7 +121,16 @@ export class Restores {
     if (restore.mode === 'move-to-destination') {
       await this.placing.moveOutOfTrash(item, this.s.trashPath(item.id), dest, chosen, ctx);
     } else {
-      await this.collection.restoreThroughCollection(item, restore.target(this.s.ctx, item), target, dest, chosen, ctx, !existing, later);
+      await this.collection.restoreThroughCollection(
+        item,
+        restore.target(this.s.ctx, item),
+        target,
+        dest,
+        chosen,
+        ctx,
+        !existing,
+        later,
+      );
     }
   }
 }

@@ -75,7 +75,15 @@ export class CollectionRestore {
       });
     }
     await res.body?.cancel();
-    const finish = () => this.finishCollectionRestore(item, fileId, { originalFolder, serverName: onServer.name, intoOriginal, freeAtOriginal, before }, dest, resolution, ctx);
+    const finish = () =>
+      this.finishCollectionRestore(
+        item,
+        fileId,
+        { originalFolder, serverName: onServer.name, intoOriginal, freeAtOriginal, before },
+        dest,
+        resolution,
+        ctx,
+      );
     if (later) later(finish);
     else await finish();
   }
@@ -84,7 +92,13 @@ export class CollectionRestore {
   private async finishCollectionRestore(
     item: TrashItem,
     fileId: string | null,
-    how: { originalFolder: string[]; serverName: string; intoOriginal: boolean; freeAtOriginal: boolean; before: Map<string, Stat> | null },
+    how: {
+      originalFolder: string[];
+      serverName: string;
+      intoOriginal: boolean;
+      freeAtOriginal: boolean;
+      before: Map<string, Stat> | null;
+    },
     dest: { folder: string[]; name: string },
     resolution: Resolution | null,
     ctx: BatchContext,
@@ -96,28 +110,62 @@ export class CollectionRestore {
     const committed = new AbortController().signal;
     let landed: { folder: string[]; name: string; stat: Stat } | null;
     try {
-      landed = await this.locate(ctx, asOnServer, fileId, { expected: intoOriginal ? dest.folder : originalFolder, freeAt: freeAtOriginal ? originalFolder : null, before }, committed);
+      landed = await this.locate(
+        ctx,
+        asOnServer,
+        fileId,
+        {
+          expected: intoOriginal ? dest.folder : originalFolder,
+          freeAt: freeAtOriginal ? originalFolder : null,
+          before,
+        },
+        committed,
+      );
     } catch (e) {
       // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely is.
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finding the restored item failed.');
       const likely = [...originalFolder, serverName];
       ctx.itemDone(
-        this.s.result(item, 'failed', displayPath(likely), new AppError(error.code, `The server restored ${item.name}, most likely to ${this.s.shown(displayPath(likely))}, but Salvage could not check where it put it: ${error.message}`, error.details)),
+        this.s.result(
+          item,
+          'failed',
+          displayPath(likely),
+          new AppError(
+            error.code,
+            `The server restored ${item.name}, most likely to ${this.s.shown(displayPath(likely))}, but Salvage could not check where it put it: ${error.message}`,
+            error.details,
+          ),
+        ),
       );
       if (error.code === 'AUTH_FAILED') throw error;
       return;
     }
     if (!landed) {
-      throw new AppError('BAD_RESPONSE', `The server restored ${item.name} but Salvage could not find where it put it.`);
+      throw new AppError(
+        'BAD_RESPONSE',
+        `The server restored ${item.name} but Salvage could not find where it put it.`,
+      );
     }
     const landedPath = [...landed.folder, landed.name];
 
-    if (intoOriginal && displayPath(landed.folder) !== displayPath(dest.folder) && (await this.sameSecondLanding(landed.folder, dest.folder))) {
+    if (
+      intoOriginal &&
+      displayPath(landed.folder) !== displayPath(dest.folder) &&
+      (await this.sameSecondLanding(landed.folder, dest.folder))
+    ) {
       // One trash file for several same-named deletions: the server put it where the first was.
-      await this.placing.done(ctx, item, landed.name === item.name ? 'restored' : 'renamed', landedPath, null, landed.stat, {
-        note: sameSecondNote(item, this.s.shown(displayPath(landed.folder)), this.s.shown(displayPath(dest.folder))),
-        movableTo: this.s.shown(displayPath([...dest.folder, dest.name])),
-      });
+      await this.placing.done(
+        ctx,
+        item,
+        landed.name === item.name ? 'restored' : 'renamed',
+        landedPath,
+        null,
+        landed.stat,
+        {
+          note: sameSecondNote(item, this.s.shown(displayPath(landed.folder)), this.s.shown(displayPath(dest.folder))),
+          movableTo: this.s.shown(displayPath([...dest.folder, dest.name])),
+        },
+      );
       return;
     }
 
@@ -132,7 +180,11 @@ export class CollectionRestore {
         // The server renamed it because the name is taken.
         if (!choice) {
           const existing = await this.s.stat([...dest.folder, dest.name], committed);
-          choice = existing ? await ctx.ask(this.folders.conflictFor(item, dest.folder, dest.name, existing)).catch(() => 'keep-both' as const) : 'replace';
+          choice = existing
+            ? await ctx
+                .ask(this.folders.conflictFor(item, dest.folder, dest.name, existing))
+                .catch(() => 'keep-both' as const)
+            : 'replace';
         }
         if (choice === 'keep-both') {
           await this.placing.done(ctx, item, 'renamed', landedPath, null, landed.stat);
@@ -145,25 +197,54 @@ export class CollectionRestore {
           return;
         }
         const replaced = await this.placing.replacedAt([...dest.folder, dest.name], committed);
-        const move = await this.s.move(this.s.filesPath(landedPath), this.s.filesPath([...dest.folder, dest.name]), true, committed);
+        const move = await this.s.move(
+          this.s.filesPath(landedPath),
+          this.s.filesPath([...dest.folder, dest.name]),
+          true,
+          committed,
+        );
         if (move.status !== 201 && move.status !== 204) throw await this.s.failure(move);
         await move.body?.cancel();
-        await this.placing.done(ctx, item, replaced ? 'replaced' : 'restored', [...dest.folder, dest.name], replaced, movedStat(move, item));
+        await this.placing.done(
+          ctx,
+          item,
+          replaced ? 'replaced' : 'restored',
+          [...dest.folder, dest.name],
+          replaced,
+          movedStat(move, item),
+        );
       } catch (e) {
         const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finishing the restore failed.');
-        this.stranded(ctx, item, landedPath, landed.stat, choice === 'skip' ? 'could not put it back in the trash (Skip)' : `could not replace ${dest.name}`, error);
+        this.stranded(
+          ctx,
+          item,
+          landedPath,
+          landed.stat,
+          choice === 'skip' ? 'could not put it back in the trash (Skip)' : `could not replace ${dest.name}`,
+          error,
+        );
         if (error.code === 'AUTH_FAILED') throw error;
       }
       return;
     }
 
     // Second step: move it from where the server put it into the chosen folder.
-    ctx.progress({ current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}` });
+    ctx.progress({
+      current: `${item.name}: restored to ${displayPath(landedPath)}, moving to ${displayPath(dest.folder)}`,
+    });
     try {
-      await this.placing.moveOutOfTrash(item, this.s.filesPath(landedPath), dest, resolution, ctx, 'restored', async () => {
-        await this.trashFilesPath(landedPath, committed);
-        return landedOf(landedPath, landed.stat, null);
-      });
+      await this.placing.moveOutOfTrash(
+        item,
+        this.s.filesPath(landedPath),
+        dest,
+        resolution,
+        ctx,
+        'restored',
+        async () => {
+          await this.trashFilesPath(landedPath, committed);
+          return landedOf(landedPath, landed.stat, null);
+        },
+      );
     } catch (e) {
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Moving the restored item failed.');
       if (error.code === 'CANCELLED' || (ctx.signal.aborted && error.code !== 'AUTH_FAILED')) {
@@ -208,7 +289,12 @@ export class CollectionRestore {
         if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
         return null;
       });
-      if (found && found.segments.length > 0) return { folder: found.segments.slice(0, -1), name: found.segments[found.segments.length - 1]!, stat: found.stat };
+      if (found && found.segments.length > 0)
+        return {
+          folder: found.segments.slice(0, -1),
+          name: found.segments[found.segments.length - 1]!,
+          stat: found.stat,
+        };
     }
     if (where.freeAt && fileId) {
       const stat = await this.s.stat([...where.freeAt, item.name], signal).catch(() => null);
@@ -222,10 +308,22 @@ export class CollectionRestore {
    * it is now (and what landed, so Undo can put it back in the trash), never as if it were still
    * in the trash.
    */
-  private stranded(ctx: BatchContext, item: TrashItem, at: string[], stat: Stat | null, what: string, error: AppError): void {
+  private stranded(
+    ctx: BatchContext,
+    item: TrashItem,
+    at: string[],
+    stat: Stat | null,
+    what: string,
+    error: AppError,
+  ): void {
     const place = displayPath(at);
     ctx.itemDone(
-      this.s.result(item, 'failed', place, new AppError(error.code, `Restored to ${this.s.shown(place)}, but ${what}: ${error.message}`, error.details)),
+      this.s.result(
+        item,
+        'failed',
+        place,
+        new AppError(error.code, `Restored to ${this.s.shown(place)}, but ${what}: ${error.message}`, error.details),
+      ),
       stat ? { landed: landedOf(at, stat, null) } : {},
     );
   }
@@ -247,7 +345,10 @@ export class CollectionRestore {
         continue;
       }
       // No file id: the item's name, or the first "(restored …)" name that was not there before.
-      const candidates = [item.name, ...Array.from({ length: 50 }, (_, i) => restoredName(item.name, i + 1, item.kind === 'folder'))];
+      const candidates = [
+        item.name,
+        ...Array.from({ length: 50 }, (_, i) => restoredName(item.name, i + 1, item.kind === 'folder')),
+      ];
       for (const name of candidates) {
         const stat = children.get(name);
         if (stat && !(before?.has(name) ?? false)) return { folder, name, stat };
@@ -263,7 +364,8 @@ export class CollectionRestore {
       idempotent: false,
       confirm: async () => (await this.s.stat(segments, new AbortController().signal)) === null,
     });
-    if (res.status !== 204 && res.status !== 200) throw await this.s.failure(res, { 404: `${displayPath(segments)} is no longer there.` });
+    if (res.status !== 204 && res.status !== 200)
+      throw await this.s.failure(res, { 404: `${displayPath(segments)} is no longer there.` });
     await res.body?.cancel();
   }
 }

@@ -41,7 +41,13 @@ describe('Nextcloud: the copies lost, from its activity records', () => {
           objects: { '4778': '/Col/C/same.txt', '4776': '/Col/B/same.txt', '4774': '/Col/A/same.txt' },
           datetime: '2026-12-07T03:48:38+00:00',
         },
-        { activity_id: 6790, app: 'files', type: 'file_created', objects: { '4770': '/Col/A/same.txt' }, datetime: '2026-12-07T03:48:35+00:00' },
+        {
+          activity_id: 6790,
+          app: 'files',
+          type: 'file_created',
+          objects: { '4770': '/Col/A/same.txt' },
+          datetime: '2026-12-07T03:48:35+00:00',
+        },
       ],
     },
   };
@@ -60,7 +66,14 @@ describe('Nextcloud: the copies lost, from its activity records', () => {
     const { deleted } = activityDeletions(page);
     const losses = nextcloudLosses([entry], deleted, new Set(['4778']), new Set());
     expect(losses).toEqual([
-      { itemKey: entry.key, name: 'same.txt', deletedAt: entry.deletedAt, lost: ['/Col/A/same.txt', '/Col/B/same.txt'], keptFrom: '/Col/C', complete: true },
+      {
+        itemKey: entry.key,
+        name: 'same.txt',
+        deletedAt: entry.deletedAt,
+        lost: ['/Col/A/same.txt', '/Col/B/same.txt'],
+        keptFrom: '/Col/C',
+        complete: true,
+      },
     ]);
     // Restored since (live again), or still in the trash as its own entry: not lost.
     expect(nextcloudLosses([entry], deleted, new Set(['4778', '4776']), new Set(['4774']))).toEqual([]);
@@ -80,7 +93,20 @@ describe('ownCloud 10: the first and last folders, from its trash app', () => {
     data: {
       permissions: 0,
       directory: '/',
-      files: [{ id: 0, parentId: null, mtime: T * 1000, name: 'same.txt', permissions: 1, mimetype: 'text/plain', size: 15, type: 'file', etag: T * 1000, extraData: 'Col/C/same.txt' }],
+      files: [
+        {
+          id: 0,
+          parentId: null,
+          mtime: T * 1000,
+          name: 'same.txt',
+          permissions: 1,
+          mimetype: 'text/plain',
+          size: 15,
+          type: 'file',
+          etag: T * 1000,
+          extraData: 'Col/C/same.txt',
+        },
+      ],
     },
     status: 'success',
   };
@@ -90,7 +116,14 @@ describe('ownCloud 10: the first and last folders, from its trash app', () => {
     const last = ownCloudLastLocations(ajax);
     expect(last.get(`same.txt\0${T}`)).toBe('Col/C/same.txt');
     expect(ownCloudLosses([entry], last)).toEqual([
-      { itemKey: 'acc:4031', name: 'same.txt', deletedAt: entry.deletedAt, lost: ['/Col/A/same.txt'], keptFrom: '/Col/C', complete: false },
+      {
+        itemKey: 'acc:4031',
+        name: 'same.txt',
+        deletedAt: entry.deletedAt,
+        lost: ['/Col/A/same.txt'],
+        keptFrom: '/Col/C',
+        complete: false,
+      },
     ]);
     // One deletion in that second: both say the same folder.
     expect(ownCloudLosses([item({ originalFolder: '/Col/C' })], last)).toEqual([]);
@@ -98,7 +131,10 @@ describe('ownCloud 10: the first and last folders, from its trash app', () => {
   });
 
   it('reads a file deleted from the root ("./name" in the app\'s listing) as deleted from the root, not as a loss', () => {
-    const root = { data: { files: [{ ...ajax.data.files[0]!, name: 'top.txt', extraData: './top.txt' }] }, status: 'success' };
+    const root = {
+      data: { files: [{ ...ajax.data.files[0]!, name: 'top.txt', extraData: './top.txt' }] },
+      status: 'success',
+    };
     const last = ownCloudLastLocations(root);
     expect(last.get(`top.txt\0${T}`)).toBe('top.txt');
     expect(ownCloudLosses([item({ name: 'top.txt', originalFolder: '/', originalFolderId: '/' })], last)).toEqual([]);

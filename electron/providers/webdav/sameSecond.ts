@@ -27,7 +27,14 @@ const folderOf = (path: string) => {
   const slash = clean.lastIndexOf('/');
   return displayPath(slash < 0 ? [] : clean.slice(0, slash).split('/'));
 };
-const shownPath = (path: string) => displayPath(path.replace(/^\/+/, '').replace(/\/+$/, '').split('/').filter((p) => p !== ''));
+const shownPath = (path: string) =>
+  displayPath(
+    path
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '')
+      .split('/')
+      .filter((p) => p !== ''),
+  );
 const seconds = (iso: string | null) => (iso ? Math.floor(Date.parse(iso) / 1000) : NaN);
 
 // ---------------------------------------------------------------- ownCloud 10
@@ -54,7 +61,14 @@ export function ownCloudLosses(items: readonly TrashItem[], last: ReadonlyMap<st
     if (lastLocation === undefined) continue;
     const keptFrom = folderOf(lastLocation);
     if (keptFrom === item.originalFolder) continue;
-    out.push({ itemKey: item.key, name: item.name, deletedAt: item.deletedAt, lost: [displayPath([...item.originalFolder.split('/').filter(Boolean), item.name])], keptFrom, complete: false });
+    out.push({
+      itemKey: item.key,
+      name: item.name,
+      deletedAt: item.deletedAt,
+      lost: [displayPath([...item.originalFolder.split('/').filter(Boolean), item.name])],
+      keptFrom,
+      complete: false,
+    });
   }
   return out;
 }
@@ -69,7 +83,11 @@ export interface RecordedDeletion {
 }
 
 /** One page of ocs/v2.php/apps/activity/api/v2/activity/files (JSON): the deletions on it and the oldest time it reaches. */
-export function activityDeletions(json: unknown): { deleted: RecordedDeletion[]; oldest: number | null; count: number } {
+export function activityDeletions(json: unknown): {
+  deleted: RecordedDeletion[];
+  oldest: number | null;
+  count: number;
+} {
   const data = (json as { ocs?: { data?: unknown } } | null)?.ocs?.data;
   const deleted: RecordedDeletion[] = [];
   let oldest: number | null = null;
@@ -136,7 +154,18 @@ export function nextcloudLosses(
     const entry = last.item;
     seen.add(d.id);
     let loss = losses.get(entry.key);
-    if (!loss) losses.set(entry.key, (loss = { itemKey: entry.key, name: entry.name, deletedAt: entry.deletedAt, lost: [], keptFrom: entry.originalFolder, complete: true }));
+    if (!loss)
+      losses.set(
+        entry.key,
+        (loss = {
+          itemKey: entry.key,
+          name: entry.name,
+          deletedAt: entry.deletedAt,
+          lost: [],
+          keptFrom: entry.originalFolder,
+          complete: true,
+        }),
+      );
     loss.lost.push(shownPath(d.path));
   }
   for (const loss of losses.values()) loss.lost.sort();

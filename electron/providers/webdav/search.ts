@@ -18,7 +18,8 @@ const searchBody = (scope: string, ids: string[]) => `<?xml version="1.0"?>
   </d:basicsearch>
 </d:searchrequest>`;
 const fileIdIs = (id: string) => `<d:eq><d:prop><oc:fileid/></d:prop><d:literal>${id}</d:literal></d:eq>`;
-const escapeXml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A live item found by its file id: its path (segments below the files root) and what it is. */
 export interface Found {
@@ -44,7 +45,11 @@ export class FileIdSearch {
     if (!where || !this.searchable) return null;
     const out = new Map<string, Found>();
     if (wanted.length === 0) return out;
-    const res = await this.s.send('SEARCH', where.path, { body: searchBody(where.scope, wanted), idempotent: true, signal: new AbortController().signal });
+    const res = await this.s.send('SEARCH', where.path, {
+      body: searchBody(where.scope, wanted),
+      idempotent: true,
+      signal: new AbortController().signal,
+    });
     if (res.status !== 207) {
       await res.body?.cancel();
       this.searchable = false;

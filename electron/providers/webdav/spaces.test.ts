@@ -34,8 +34,23 @@ function batch(options: { answer?: (c: Conflict) => Resolution } = {}) {
 
 describe('oCIS spaces', () => {
   let server: WebDavServer;
-  const account = (): AccountConfig => ({ id: 'acc1', kind: 'ocis', label: 'oCIS', serverUrl: server.url, user: alice.id, userId: alice.id, userName: alice.id, demo: false });
-  const provider = () => new WebDavProvider('ocis', account(), { user: alice.id, secret: alice.appPassword }, { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 } });
+  const account = (): AccountConfig => ({
+    id: 'acc1',
+    kind: 'ocis',
+    label: 'oCIS',
+    serverUrl: server.url,
+    user: alice.id,
+    userId: alice.id,
+    userName: alice.id,
+    demo: false,
+  });
+  const provider = () =>
+    new WebDavProvider(
+      'ocis',
+      account(),
+      { user: alice.id, secret: alice.appPassword },
+      { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 } },
+    );
   const list = async (p: WebDavProvider, parentId: string | null = null) => {
     const all: TrashItem[] = [];
     for await (const chunk of p.listTrash(parentId)) all.push(...chunk.items);
@@ -43,7 +58,8 @@ describe('oCIS spaces', () => {
   };
   const byName = (items: TrashItem[], name: string) => {
     const found = items.find((i) => i.name === name);
-    if (!found) throw new Error(`${name} not listed; got ${items.map((i) => `${i.originalFolder}|${i.name}`).join(', ')}`);
+    if (!found)
+      throw new Error(`${name} not listed; got ${items.map((i) => `${i.originalFolder}|${i.name}`).join(', ')}`);
     return found;
   };
   const filesOf = (spaceId: string) => server.tree.snapshot(spaceId).files;
@@ -66,17 +82,28 @@ describe('oCIS spaces', () => {
   it('lists the personal trash and every project space it may see in one view; not the disabled one', async () => {
     const items = await list(provider());
     const names = items.map((i) => i.name);
-    expect(names).toEqual(expect.arrayContaining(['notes.txt', 'plan.pdf', 'banner.png', 'Assets', 'old.pdf', 'api.md', 'minutes.pdf']));
+    expect(names).toEqual(
+      expect.arrayContaining(['notes.txt', 'plan.pdf', 'banner.png', 'Assets', 'old.pdf', 'api.md', 'minutes.pdf']),
+    );
     expect(names).not.toContain('notes.txt.archive');
     expect(items.filter((i) => i.name === 'notes.txt')).toHaveLength(1); // Archive's notes.txt is not shown
     const plan = byName(items, 'plan.pdf');
-    expect(plan).toMatchObject({ originalFolder: 'Marketing › Campaigns/2025', originalFolderId: `/${marketing.id}!/Campaigns/2025`, size: 1000 });
+    expect(plan).toMatchObject({
+      originalFolder: 'Marketing › Campaigns/2025',
+      originalFolderId: `/${marketing.id}!/Campaigns/2025`,
+      size: 1000,
+    });
     expect(plan.id.startsWith(`${marketing.id}!`)).toBe(true);
     expect(byName(items, 'minutes.pdf').originalFolder).toBe('Board');
     expect(byName(items, 'notes.txt').originalFolder).toBe('/');
     // What the role keeps the user from doing is on each item before they try.
-    expect(byName(items, 'minutes.pdf')).toMatchObject({ cannotRestore: expect.stringContaining('viewer of Board'), cannotDelete: expect.stringContaining('viewer of Board') });
-    expect(byName(items, 'api.md')).toMatchObject({ cannotDelete: expect.stringContaining('an editor of Engineering') });
+    expect(byName(items, 'minutes.pdf')).toMatchObject({
+      cannotRestore: expect.stringContaining('viewer of Board'),
+      cannotDelete: expect.stringContaining('viewer of Board'),
+    });
+    expect(byName(items, 'api.md')).toMatchObject({
+      cannotDelete: expect.stringContaining('an editor of Engineering'),
+    });
     expect(byName(items, 'api.md').cannotRestore ?? null).toBeNull();
     expect(plan.cannotRestore ?? null).toBeNull();
     expect(plan.cannotDelete ?? null).toBeNull();
@@ -99,7 +126,12 @@ describe('oCIS spaces', () => {
     expect(server.tree.snapshot(alice.id).files).not.toContain('/Campaigns/2025/plan.pdf');
 
     const into = batch();
-    await p.restore([byName(items, 'banner.png')], { kind: 'folder', folderId: `/${marketing.id}!/Brand` }, { recreateMissingFolders: false }, into.ctx);
+    await p.restore(
+      [byName(items, 'banner.png')],
+      { kind: 'folder', folderId: `/${marketing.id}!/Brand` },
+      { recreateMissingFolders: false },
+      into.ctx,
+    );
     expect(into.results[0]).toMatchObject({ outcome: 'restored', finalPath: 'Marketing › Brand/banner.png' });
     expect(filesOf(marketing.id)).toContain('/Brand/banner.png');
 
@@ -110,7 +142,7 @@ describe('oCIS spaces', () => {
     expect(filesOf(engineering.id)).toContain('/Specs/api.md');
   });
 
-  it('undoes a Replace in a project space: the replaced file comes back from that space\'s trash', async () => {
+  it("undoes a Replace in a project space: the replaced file comes back from that space's trash", async () => {
     const p = provider();
     const plan = byName(await list(p), 'plan.pdf');
     const existing = server.tree.writeFile(marketing.id, 'Campaigns/2025/plan.pdf', 5);
@@ -124,7 +156,7 @@ describe('oCIS spaces', () => {
     expect(trashOf(marketing.id)).toContain('plan.pdf');
   });
 
-  it('an undo that finds nothing to move says where it looked by the space\'s name, never its id', async () => {
+  it("an undo that finds nothing to move says where it looked by the space's name, never its id", async () => {
     const p = provider();
     const banner = byName(await list(p), 'banner.png');
     const b = batch();
@@ -132,12 +164,23 @@ describe('oCIS spaces', () => {
     server.tree.destroy(server.tree.resolve(marketing.id, 'Campaigns/2025/banner.png')!.id);
     const u = batch();
     await p.undoRestore([{ key: banner.key, name: banner.name, landed: b.landed.get(banner.key)! }], u.ctx);
-    expect(u.results[0]).toMatchObject({ outcome: 'kept', error: { code: 'NOT_FOUND', message: 'banner.png is no longer at Marketing › Campaigns/2025/banner.png; nothing was moved.' } });
+    expect(u.results[0]).toMatchObject({
+      outcome: 'kept',
+      error: {
+        code: 'NOT_FOUND',
+        message: 'banner.png is no longer at Marketing › Campaigns/2025/banner.png; nothing was moved.',
+      },
+    });
     expect(JSON.stringify(u.results.map((r) => [r.finalPath, r.error?.message, r.note]))).not.toContain(marketing.id);
   });
 
   it('a space the user joins shows on the next listing of the whole trash (Reload), without a new provider', async () => {
-    const p = new WebDavProvider('ocis', account(), { user: alice.id, secret: alice.appPassword }, { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 }, spacesMaxAgeMs: 0 });
+    const p = new WebDavProvider(
+      'ocis',
+      account(),
+      { user: alice.id, secret: alice.appPassword },
+      { parseHost: new InThreadHost(), http: { retries: 0, timeoutMs: 10_000 }, spacesMaxAgeMs: 0 },
+    );
     expect((await list(p)).map((i) => i.name)).not.toContain('welcome.txt');
     const id = 'storage-users-1$5e1f7c2a-8a4d-4b6e-9c11-00000000a0ff';
     server.tree.addSpace(id, 'Newcomers', { [alice.id]: 'editor' });
@@ -146,23 +189,37 @@ describe('oCIS spaces', () => {
     expect(byName(again, 'welcome.txt').originalFolder).toBe('Newcomers');
   });
 
-  it('keeps restores within the item\'s space', async () => {
+  it("keeps restores within the item's space", async () => {
     const p = provider();
     const items = await list(p);
     const b = batch();
-    await p.restore([byName(items, 'plan.pdf')], { kind: 'folder', folderId: '/Documents' }, { recreateMissingFolders: false }, b.ctx);
-    expect(b.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'UNSUPPORTED', message: expect.stringContaining('only be restored into a folder of Marketing') } });
+    await p.restore(
+      [byName(items, 'plan.pdf')],
+      { kind: 'folder', folderId: '/Documents' },
+      { recreateMissingFolders: false },
+      b.ctx,
+    );
+    expect(b.results[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'UNSUPPORTED', message: expect.stringContaining('only be restored into a folder of Marketing') },
+    });
     expect(trashOf(marketing.id)).toContain('plan.pdf');
   });
 
-  it('the test server answers a restore into another space with reva\'s 400', async () => {
+  it("the test server answers a restore into another space with reva's 400", async () => {
     const items = await list(provider());
     const plan = byName(items, 'plan.pdf');
     const key = plan.id.slice(plan.id.indexOf('!') + 1);
-    const res = await fetch(`${server.url}/remote.php/dav/spaces/trash-bin/${encodeURIComponent(marketing.id)}/${key}`, {
-      method: 'MOVE',
-      headers: { Authorization: `Bearer ${alice.appPassword}`, Destination: `${server.url}/remote.php/dav/spaces/${encodeURIComponent(engineering.id)}/plan.pdf` },
-    });
+    const res = await fetch(
+      `${server.url}/remote.php/dav/spaces/trash-bin/${encodeURIComponent(marketing.id)}/${key}`,
+      {
+        method: 'MOVE',
+        headers: {
+          Authorization: `Bearer ${alice.appPassword}`,
+          Destination: `${server.url}/remote.php/dav/spaces/${encodeURIComponent(engineering.id)}/plan.pdf`,
+        },
+      },
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toBe('');
   });
@@ -172,12 +229,18 @@ describe('oCIS spaces', () => {
     const minutes = byName(await list(p), 'minutes.pdf');
     const b = batch();
     await p.restore([minutes], { kind: 'original' }, { recreateMissingFolders: false }, b.ctx);
-    expect(b.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'FORBIDDEN', message: expect.stringContaining('viewer of Board') } });
+    expect(b.results[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'FORBIDDEN', message: expect.stringContaining('viewer of Board') },
+    });
     expect(trashOf(board.id)).toEqual(['minutes.pdf']);
     const key = minutes.id.slice(minutes.id.indexOf('!') + 1);
     const res = await fetch(`${server.url}/remote.php/dav/spaces/trash-bin/${encodeURIComponent(board.id)}/${key}`, {
       method: 'MOVE',
-      headers: { Authorization: `Bearer ${alice.appPassword}`, Destination: `${server.url}/remote.php/dav/spaces/${encodeURIComponent(board.id)}/minutes.pdf` },
+      headers: {
+        Authorization: `Bearer ${alice.appPassword}`,
+        Destination: `${server.url}/remote.php/dav/spaces/${encodeURIComponent(board.id)}/minutes.pdf`,
+      },
     });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Permission denied to restore');
@@ -192,7 +255,10 @@ describe('oCIS spaces', () => {
     expect(trashOf(marketing.id)).not.toContain('old.pdf');
     const again = batch();
     await p.remove([old], again.ctx);
-    expect(again.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'NOT_FOUND', message: 'This item is no longer in the trash.' } });
+    expect(again.results[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'NOT_FOUND', message: 'This item is no longer in the trash.' },
+    });
     // Non-managers may not delete for good: said before anything is sent.
     const items = await list(p);
     const d = batch();
@@ -216,7 +282,7 @@ describe('oCIS spaces', () => {
     expect(b.results.filter((r) => r.outcome === 'deleted').length).toBeGreaterThan(5);
   });
 
-  it('the folder picker leads from Home into the project spaces (a viewer\'s is read-only)', async () => {
+  it("the folder picker leads from Home into the project spaces (a viewer's is read-only)", async () => {
     const p = provider();
     const home = await p.listFolders(null);
     const spaces = home.children.filter((c) => c.id.includes('!'));

@@ -66,10 +66,24 @@ export async function fetchAndParse(
 ): Promise<void> {
   const res = await httpRequest(
     // Streamed: the body comes as it arrives, within the listing budget and pace (net/http.ts).
-    { method: request.method, url: request.url, headers: request.headers, body: request.body, signal, idempotent: true, read: 'stream', maxBytes: BODY_BUDGET.listing },
+    {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      idempotent: true,
+      read: 'stream',
+      maxBytes: BODY_BUDGET.listing,
+    },
     httpOptionsForAccount(
       { trustedCertFingerprint: request.trustedCertFingerprint },
-      { ...defaultHttpOptions, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.pauseCapMs !== undefined ? { pauseCapMs: request.pauseCapMs } : {}), ...(request.userAgent ? { userAgent: request.userAgent } : {}) },
+      {
+        ...defaultHttpOptions,
+        ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.pauseCapMs !== undefined ? { pauseCapMs: request.pauseCapMs } : {}),
+        ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+      },
     ),
   );
   if (res.status !== 207 || !res.body) {

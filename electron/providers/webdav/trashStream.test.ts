@@ -10,7 +10,15 @@ import type { TrashItem } from '../../../shared/model';
 import type { ReadContext } from './dialect';
 import { startWebDavServer } from '../../demo/servers/webdav/server';
 import { nextcloud } from './dialect';
-import { createParseHost, createWorkerHost, fetchTrashItems, findWorker, InThreadHost, ListingStatusError, type ParseHost } from './trashStream';
+import {
+  createParseHost,
+  createWorkerHost,
+  fetchTrashItems,
+  findWorker,
+  InThreadHost,
+  ListingStatusError,
+  type ParseHost,
+} from './trashStream';
 
 const ROOT = '/remote.php/dav/trashbin/admin/trash';
 const ctx: ReadContext = { accountId: 'acc', parentId: null, listedPath: ROOT, trashRootPath: ROOT };
@@ -65,20 +73,36 @@ let served = 0;
 function requestFor(bytes: Uint8Array) {
   const path = `/listing-${++served}`;
   bodies.set(path, bytes);
-  return { path, request: { url: bodyUrl + path, method: 'PROPFIND', headers: { Depth: '1' }, body: nextcloud.trashPropfind } };
+  return {
+    path,
+    request: { url: bodyUrl + path, method: 'PROPFIND', headers: { Depth: '1' }, body: nextcloud.trashPropfind },
+  };
 }
 
 /** The recorded 1,000-item answer with its items (the listed folder aside) repeated `copies` more times. */
 function bodyOf(copies: number): Buffer {
   const end = body1000.lastIndexOf('</d:multistatus>');
   const items = body1000.subarray(body1000.indexOf('<d:response>', body1000.indexOf('<d:response>') + 1), end);
-  return Buffer.concat([body1000.subarray(0, end), ...Array.from({ length: copies }, () => items), Buffer.from('</d:multistatus>')]);
+  return Buffer.concat([
+    body1000.subarray(0, end),
+    ...Array.from({ length: copies }, () => items),
+    Buffer.from('</d:multistatus>'),
+  ]);
 }
 
-async function collect(host: ParseHost, bytes: Uint8Array, account = ctx.accountId): Promise<{ items: TrashItem[]; chunks: number }> {
+async function collect(
+  host: ParseHost,
+  bytes: Uint8Array,
+  account = ctx.accountId,
+): Promise<{ items: TrashItem[]; chunks: number }> {
   const items: TrashItem[] = [];
   let chunks = 0;
-  for await (const chunk of fetchTrashItems(requestFor(bytes).request, 'nextcloud', { ...ctx, accountId: account }, host)) {
+  for await (const chunk of fetchTrashItems(
+    requestFor(bytes).request,
+    'nextcloud',
+    { ...ctx, accountId: account },
+    host,
+  )) {
     items.push(...chunk);
     chunks++;
   }
@@ -116,7 +140,9 @@ describe('trash listing parse hosts', () => {
 
   it('reports a broken body as BAD_RESPONSE from the worker', async () => {
     const host = createWorkerHost({ url: built, typescript: false });
-    await expect(collect(host, Buffer.from('<d:multistatus xmlns:d="DAV:"><d:response><d:href>/x</d:href></d:oops>'))).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(
+      collect(host, Buffer.from('<d:multistatus xmlns:d="DAV:"><d:response><d:href>/x</d:href></d:oops>')),
+    ).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     // The worker survives for the next listing.
     expect((await collect(host, body1000)).items).toHaveLength(1000);
   });
@@ -159,7 +185,12 @@ describe('trash listing parse hosts', () => {
       const { request } = requestFor(many);
       let seen = 0;
       await new Promise<void>((resolve, reject) => {
-        host.fetch('nextcloud', { ...ctx }, request, { items: (c) => (seen += c.length), done: resolve, error: reject, status: (s) => reject(new Error(`HTTP ${s}`)) });
+        host.fetch('nextcloud', { ...ctx }, request, {
+          items: (c) => (seen += c.length),
+          done: resolve,
+          error: reject,
+          status: (s) => reject(new Error(`HTTP ${s}`)),
+        });
       });
       expect(seen).toBe(21_000);
     }
@@ -173,13 +204,18 @@ describe('trash listing parse hosts', () => {
       const request = (secret: string) => ({
         url: `${server.url}${root}`,
         method: 'PROPFIND',
-        headers: { Authorization: `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}`, Depth: '1', 'Content-Type': 'application/xml' },
+        headers: {
+          Authorization: `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}`,
+          Depth: '1',
+          'Content-Type': 'application/xml',
+        },
         body: nextcloud.trashPropfind,
       });
       const c: ReadContext = { accountId: 'a', parentId: null, listedPath: root, trashRootPath: root };
       for (const host of [createWorkerHost({ url: built, typescript: false }), new InThreadHost()]) {
         const sizes: number[] = [];
-        for await (const chunk of fetchTrashItems(request('alice-app-password-0001'), 'nextcloud', c, host)) sizes.push(chunk.length);
+        for await (const chunk of fetchTrashItems(request('alice-app-password-0001'), 'nextcloud', c, host))
+          sizes.push(chunk.length);
         expect(sizes.reduce((a, b) => a + b, 0)).toBe(2509);
         expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
         const failing = (async () => {
@@ -216,7 +252,10 @@ describe('trash listing parse hosts', () => {
     try {
       const both = Promise.all([collect(host, body1000, 'a'), collect(host, body1000, 'b')]);
       // The workers exist as soon as the listings are asked for.
-      const [a, b] = [host.workers().find((w) => w.accounts.includes('a')), host.workers().find((w) => w.accounts.includes('b'))];
+      const [a, b] = [
+        host.workers().find((w) => w.accounts.includes('a')),
+        host.workers().find((w) => w.accounts.includes('b')),
+      ];
       expect(a).toBeDefined();
       expect(b).toBeDefined();
       expect(a!.threadId).not.toBe(b!.threadId);
@@ -238,10 +277,17 @@ describe('trash listing parse hosts', () => {
       await collect(host, body1000, 'a');
       await collect(host, body1000, 'b');
       await collect(host, body1000, 'c');
-      expect(host.workers().flatMap((w) => w.accounts).sort()).toEqual(['b', 'c']);
+      expect(
+        host
+          .workers()
+          .flatMap((w) => w.accounts)
+          .sort(),
+      ).toEqual(['b', 'c']);
       // Two listings running at once on both workers; a third account shares one of them.
       const slow = [requestFor(body1000), requestFor(body1000)];
-      const running = slow.map(({ request }, i) => fetchTrashItems(request, 'nextcloud', { ...ctx, accountId: ['b', 'c'][i]! }, host)[Symbol.asyncIterator]());
+      const running = slow.map(({ request }, i) =>
+        fetchTrashItems(request, 'nextcloud', { ...ctx, accountId: ['b', 'c'][i]! }, host)[Symbol.asyncIterator](),
+      );
       await Promise.all(running.map((r) => r.next()));
       const third = await collect(host, body1000, 'd');
       expect(third.items).toHaveLength(1000);
@@ -256,17 +302,24 @@ describe('trash listing parse hosts', () => {
   it('names the server in the error of a body it cannot read', async () => {
     const host = createWorkerHost({ url: built, typescript: false });
     try {
-      await expect(collect(host, Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href></d:multistatus>'))).rejects.toThrow(
+      await expect(
+        collect(host, Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href></d:multistatus>')),
+      ).rejects.toThrow(
         `The trash listing from ${new URL(bodyUrl).host} could not be read: Character reference &#0; names NUL, which XML does not allow.`,
       );
-      await expect(collect(new InThreadHost(), Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href></d:multistatus>'))).rejects.toThrow(`The trash listing from ${new URL(bodyUrl).host}`);
+      await expect(
+        collect(new InThreadHost(), Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href></d:multistatus>')),
+      ).rejects.toThrow(`The trash listing from ${new URL(bodyUrl).host}`);
     } finally {
       await host.close();
     }
   });
 
   it('in-thread too, stops reading a body the parser refused (and never reads faster than it parses)', async () => {
-    const bytes = Buffer.concat([Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href>'), Buffer.alloc(8 * 1024 * 1024, 0x20)]);
+    const bytes = Buffer.concat([
+      Buffer.from('<d:multistatus xmlns:d="DAV:"><d:href>&#0;</d:href>'),
+      Buffer.alloc(8 * 1024 * 1024, 0x20),
+    ]);
     const { path, request } = requestFor(bytes);
     const failing = (async () => {
       for await (const chunk of fetchTrashItems(request, 'nextcloud', ctx, new InThreadHost())) void chunk;

@@ -119,7 +119,14 @@ export interface WorkerHostOptions {
   maxHeapMb?: number;
 }
 
-const DEFAULTS: Required<WorkerHostOptions> = { maxWorkers: 4, idleMs: 30_000, pingMs: 2_000, unresponsiveMs: 15_000, abortGraceMs: 2_000, maxHeapMb: 256 };
+const DEFAULTS: Required<WorkerHostOptions> = {
+  maxWorkers: 4,
+  idleMs: 30_000,
+  pingMs: 2_000,
+  unresponsiveMs: 15_000,
+  abortGraceMs: 2_000,
+  maxHeapMb: 256,
+};
 /** Allowed silence before a worker's first message (loading the bundle, or tsx compiling the source). */
 const FIRST_ANSWER_MS = 60_000;
 
@@ -161,7 +168,11 @@ export class WorkerHost implements ParseHost {
 
   /** The workers alive now: which accounts each serves, its thread id and open listings (tests). */
   workers(): Array<{ threadId: number; accounts: string[]; listings: number }> {
-    return [...this.slots].map((s) => ({ threadId: s.worker.threadId, accounts: [...s.accounts], listings: s.sessions.size }));
+    return [...this.slots].map((s) => ({
+      threadId: s.worker.threadId,
+      accounts: [...s.accounts],
+      listings: s.sessions.size,
+    }));
   }
 
   fetch(kind: WebDavKind, ctx: ReadContext, request: WorkerRequest, handlers: FetchHandlers): FetchHandle {
@@ -173,7 +184,8 @@ export class WorkerHost implements ParseHost {
     return {
       abort: () => this.abort(slot, id),
       taken: () => {
-        if (slot.sessions.has(id) && this.slots.has(slot)) slot.worker.postMessage({ id, type: 'taken' } satisfies ToWorker);
+        if (slot.sessions.has(id) && this.slots.has(slot))
+          slot.worker.postMessage({ id, type: 'taken' } satisfies ToWorker);
       },
     };
   }
@@ -205,7 +217,16 @@ export class WorkerHost implements ParseHost {
 
   private start(): Slot {
     const worker = startWorker(this.spec, this.options.maxHeapMb);
-    const slot: Slot = { worker, accounts: new Set(), sessions: new Map(), heard: Date.now(), answered: false, pinger: null, idle: null, graces: new Map() };
+    const slot: Slot = {
+      worker,
+      accounts: new Set(),
+      sessions: new Map(),
+      heard: Date.now(),
+      answered: false,
+      pinger: null,
+      idle: null,
+      graces: new Map(),
+    };
     this.slots.add(slot);
     worker.on('message', (m: FromWorker) => this.receive(slot, m));
     const die = (e: unknown) => {
@@ -214,7 +235,10 @@ export class WorkerHost implements ParseHost {
       const oom = e instanceof Error && (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
       void this.end(slot, (host) =>
         oom
-          ? new AppError('BAD_RESPONSE', `The trash listing from ${host} needed more than ${this.options.maxHeapMb} MB to read and was stopped.`)
+          ? new AppError(
+              'BAD_RESPONSE',
+              `The trash listing from ${host} needed more than ${this.options.maxHeapMb} MB to read and was stopped.`,
+            )
           : new AppError('INTERNAL', `The listing worker stopped${e instanceof Error ? `: ${e.message}` : ''}.`),
       );
     };
@@ -249,7 +273,8 @@ export class WorkerHost implements ParseHost {
     else {
       if (m.stats) handlers.stats?.(m.stats);
       if (m.code) handlers.error(new AppError(m.code as AppError['code'], m.message));
-      else handlers.error(new AppError('BAD_RESPONSE', `The trash listing from ${host} could not be read: ${m.message}.`));
+      else
+        handlers.error(new AppError('BAD_RESPONSE', `The trash listing from ${host} could not be read: ${m.message}.`));
     }
   }
 
@@ -257,7 +282,15 @@ export class WorkerHost implements ParseHost {
     if (!slot.sessions.delete(id) || !this.slots.has(slot)) return;
     slot.worker.postMessage({ id, type: 'abort' } satisfies ToWorker);
     // A worker stuck in a parse never reads the abort: end it rather than let it hold the account.
-    const grace = setTimeout(() => void this.end(slot, (host) => new AppError('BAD_RESPONSE', `Reading the trash from ${host} did not stop when asked, so it was ended.`)), this.options.abortGraceMs);
+    const grace = setTimeout(
+      () =>
+        void this.end(
+          slot,
+          (host) =>
+            new AppError('BAD_RESPONSE', `Reading the trash from ${host} did not stop when asked, so it was ended.`),
+        ),
+      this.options.abortGraceMs,
+    );
     grace.unref();
     slot.graces.set(id, grace);
     this.settle(slot);
@@ -273,7 +306,14 @@ export class WorkerHost implements ParseHost {
     slot.pinger = setInterval(() => {
       const silent = Date.now() - slot.heard;
       if (silent > (slot.answered ? this.options.unresponsiveMs : FIRST_ANSWER_MS)) {
-        void this.end(slot, (host) => new AppError('BAD_RESPONSE', `Reading the trash from ${host} took too long (the listing worker stopped answering for ${Math.round(silent / 1000)} s), so it was ended.`));
+        void this.end(
+          slot,
+          (host) =>
+            new AppError(
+              'BAD_RESPONSE',
+              `Reading the trash from ${host} took too long (the listing worker stopped answering for ${Math.round(silent / 1000)} s), so it was ended.`,
+            ),
+        );
       } else slot.worker.postMessage({ type: 'ping' } satisfies ToWorker);
     }, this.options.pingMs);
     slot.pinger.unref();
@@ -302,7 +342,13 @@ export class WorkerHost implements ParseHost {
     const sessions = [...slot.sessions.values()];
     slot.sessions.clear();
     for (const { handlers, host } of sessions) {
-      handlers.error(error instanceof AppError ? error : error ? error(host) : new AppError('INTERNAL', 'The listing worker stopped.'));
+      handlers.error(
+        error instanceof AppError
+          ? error
+          : error
+            ? error(host)
+            : new AppError('INTERNAL', 'The listing worker stopped.'),
+      );
     }
     await slot.worker.terminate().catch(() => undefined);
   }
@@ -316,7 +362,9 @@ export class InThreadHost implements ParseHost {
     const controller = new AbortController();
     const credit = new ChunkCredit();
     // A body the parser refused is not read on: the request is cancelled.
-    const counted = handlers.paced ? { ...handlers, items: (items: TrashItem[]) => (credit.sent(), handlers.items(items)) } : handlers;
+    const counted = handlers.paced
+      ? { ...handlers, items: (items: TrashItem[]) => (credit.sent(), handlers.items(items)) }
+      : handlers;
     const session = this.session(kind, ctx, hostOf(request.url), counted, () => {
       controller.abort();
       credit.release();
@@ -332,7 +380,9 @@ export class InThreadHost implements ParseHost {
     ).catch((e: unknown) => {
       if (controller.signal.aborted) return;
       session.abort();
-      handlers.error(e instanceof AppError ? e : new AppError('NETWORK', 'The connection broke while reading the trash.'));
+      handlers.error(
+        e instanceof AppError ? e : new AppError('NETWORK', 'The connection broke while reading the trash.'),
+      );
     });
     return {
       abort: () => {
@@ -348,7 +398,13 @@ export class InThreadHost implements ParseHost {
    * A parse session that works through the body in 32 KiB slices, one per event-loop turn; write()
    * resolves once its slices are parsed, so the body is not read faster than it is parsed.
    */
-  private session(kind: WebDavKind, ctx: ReadContext, host: string, handlers: FetchHandlers, stop: () => void): TrashParseSession & { abort(): void } {
+  private session(
+    kind: WebDavKind,
+    ctx: ReadContext,
+    host: string,
+    handlers: FetchHandlers,
+    stop: () => void,
+  ): TrashParseSession & { abort(): void } {
     const parse = createTrashParse(kind, ctx, (items) => handlers.items(items));
     let chain = Promise.resolve();
     let aborted = false;
@@ -363,7 +419,12 @@ export class InThreadHost implements ParseHost {
           aborted = true;
           stop();
           handlers.stats?.({ ...parse.stats });
-          handlers.error(new AppError('BAD_RESPONSE', `The trash listing from ${host} could not be read: ${e instanceof Error ? e.message : String(e)}.`));
+          handlers.error(
+            new AppError(
+              'BAD_RESPONSE',
+              `The trash listing from ${host} could not be read: ${e instanceof Error ? e.message : String(e)}.`,
+            ),
+          );
         });
     };
     return {

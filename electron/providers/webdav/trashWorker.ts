@@ -46,7 +46,13 @@ if (port) {
   const post = (m: FromWorker) => port.postMessage(m);
   const fail = (id: number, e: unknown, session?: TrashParseSession) => {
     fetches.delete(id);
-    post({ id, type: 'error', message: e instanceof Error ? e.message : String(e), ...(isAppError(e) ? { code: e.code } : {}), ...(session ? { stats: { ...session.stats } } : {}) });
+    post({
+      id,
+      type: 'error',
+      message: e instanceof Error ? e.message : String(e),
+      ...(isAppError(e) ? { code: e.code } : {}),
+      ...(session ? { stats: { ...session.stats } } : {}),
+    });
   };
   const parseFor = (id: number, kind: WebDavKind, ctx: ReadContext, credit: ChunkCredit) =>
     createTrashParse(kind, ctx, (items: TrashItem[]) => {
@@ -71,7 +77,9 @@ if (port) {
             controller.signal,
             (msg) => {
               fetches.delete(m.id);
-              post(msg.type === 'done' ? { id: m.id, type: 'done', stats: { ...session.stats } } : { id: m.id, ...msg });
+              post(
+                msg.type === 'done' ? { id: m.id, type: 'done', stats: { ...session.stats } } : { id: m.id, ...msg },
+              );
             },
             credit,
           ).catch((e: unknown) => {

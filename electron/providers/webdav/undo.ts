@@ -27,37 +27,63 @@ export class Undo {
     await this.s.prepare(ctx.signal);
     let trash: Promise<TrashedEntry[]> | null = null;
     const trashOnce = () => (trash ??= this.trashWithIds(ctx.signal));
-    await forEachPaced([...targets].reverse(), { start: this.s.concurrency, adaptive: this.s.options.concurrency === undefined }, ctx.signal, async (target) => {
-      const folder = target.landed.ref.slice(0, target.landed.ref.lastIndexOf('/')) || '/';
-      await this.s.folderLock.run(folder, async () => {
-        try {
-          await this.undoOne(target, trashOnce, ctx);
-        } catch (e) {
-          if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
-          ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: this.s.shown(target.landed.ref), error: toErrorValue(e) });
-        }
-      });
-    });
+    await forEachPaced(
+      [...targets].reverse(),
+      { start: this.s.concurrency, adaptive: this.s.options.concurrency === undefined },
+      ctx.signal,
+      async (target) => {
+        const folder = target.landed.ref.slice(0, target.landed.ref.lastIndexOf('/')) || '/';
+        await this.s.folderLock.run(folder, async () => {
+          try {
+            await this.undoOne(target, trashOnce, ctx);
+          } catch (e) {
+            if (isAppError(e) && e.code === 'AUTH_FAILED') throw e;
+            ctx.itemDone({
+              key: target.key,
+              name: target.name,
+              outcome: 'failed',
+              finalPath: this.s.shown(target.landed.ref),
+              error: toErrorValue(e),
+            });
+          }
+        });
+      },
+    );
   }
 
-  private async undoOne(target: UndoTarget, trashOnce: () => Promise<TrashedEntry[]>, ctx: BatchContext): Promise<void> {
+  private async undoOne(
+    target: UndoTarget,
+    trashOnce: () => Promise<TrashedEntry[]>,
+    ctx: BatchContext,
+  ): Promise<void> {
     const { landed } = target;
     const signal = ctx.signal;
     const segments = folderSegments(landed.ref);
     const kept = (code: 'NOT_FOUND' | 'CONFLICT', message: string) =>
-      ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: code === 'NOT_FOUND' ? null : this.s.shown(landed.ref), error: { code, message } });
+      ctx.itemDone({
+        key: target.key,
+        name: target.name,
+        outcome: 'kept',
+        finalPath: code === 'NOT_FOUND' ? null : this.s.shown(landed.ref),
+        error: { code, message },
+      });
     const now = await this.s.stat(segments, signal);
-    if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`);
+    if (!now)
+      return kept('NOT_FOUND', `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`);
     const changed = changedSince(landed, now);
     if (changed) return kept('CONFLICT', `${landed.name} ${changed} since it was restored; left in place.`);
     let replacedEntry: TrashedEntry | null = null;
     if (landed.replaced) {
       replacedEntry = findReplaced(await trashOnce(), landed.replaced);
       if (!replacedEntry) {
-        return kept('CONFLICT', `The ${landed.replaced.name} it replaced is no longer in the trash, so ${landed.name} was left in place.`);
+        return kept(
+          'CONFLICT',
+          `The ${landed.replaced.name} it replaced is no longer in the trash, so ${landed.name} was left in place.`,
+        );
       }
     }
-    if (replacedEntry?.item.deletedAt) await this.s.pastSecondOf(Date.parse(replacedEntry.item.deletedAt), segments, signal);
+    if (replacedEntry?.item.deletedAt)
+      await this.s.pastSecondOf(Date.parse(replacedEntry.item.deletedAt), segments, signal);
     // Sabre compares ETags of files only (a folder's If-Match always fails), and reva ignores
     // If-Match: the check above is what guards folders and oCIS.
     const del = await this.s.send('DELETE', this.s.filesPath(segments), {
@@ -74,7 +100,8 @@ export class Undo {
         ? kept('NOT_FOUND', `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`)
         : kept('CONFLICT', `${landed.name} was changed since it was restored; left in place.`);
     }
-    if (del.status === 404) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`);
+    if (del.status === 404)
+      return kept('NOT_FOUND', `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`);
     if (del.status !== 204 && del.status !== 200) throw await this.s.failure(del);
     if (!replacedEntry || !landed.replaced) {
       ctx.itemDone({ key: target.key, name: target.name, outcome: 'trashed', finalPath: null, error: null });
@@ -88,7 +115,10 @@ export class Undo {
         outcome: 'reverted',
         finalPath: this.s.shown(back),
         error: null,
-        note: back === landed.replaced.ref ? null : `The file it replaced is back as ${this.s.shown(back)} (its name was taken again).`,
+        note:
+          back === landed.replaced.ref
+            ? null
+            : `The file it replaced is back as ${this.s.shown(back)} (its name was taken again).`,
       });
     } catch (e) {
       const error = toErrorValue(e);
@@ -117,32 +147,71 @@ export class Undo {
       if (authError) return;
       const { landed } = target;
       const kept = (code: 'NOT_FOUND' | 'CONFLICT', message: string, at: string | null) =>
-        ctx.itemDone({ key: target.key, name: target.name, outcome: 'kept', finalPath: at === null ? null : this.s.shown(at), error: { code, message } });
+        ctx.itemDone({
+          key: target.key,
+          name: target.name,
+          outcome: 'kept',
+          finalPath: at === null ? null : this.s.shown(at),
+          error: { code, message },
+        });
       try {
         const from = folderSegments(landed.ref);
         const to = folderSegments(target.to);
         const now = await this.s.stat(from, ctx.signal);
-        if (!now) return kept('NOT_FOUND', `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`, null);
+        if (!now)
+          return kept(
+            'NOT_FOUND',
+            `${landed.name} is no longer at ${this.s.shown(landed.ref)}; nothing was moved.`,
+            null,
+          );
         const changed = changedSince(landed, now);
-        if (changed) return kept('CONFLICT', `${landed.name} ${changed} since it was restored; left at ${this.s.shown(landed.ref)}.`, landed.ref);
-        const res = await this.s.move(this.s.filesPath(from), this.s.filesPath(to), false, ctx.signal, async () => (await this.s.stat(to, new AbortController().signal)) !== null);
+        if (changed)
+          return kept(
+            'CONFLICT',
+            `${landed.name} ${changed} since it was restored; left at ${this.s.shown(landed.ref)}.`,
+            landed.ref,
+          );
+        const res = await this.s.move(
+          this.s.filesPath(from),
+          this.s.filesPath(to),
+          false,
+          ctx.signal,
+          async () => (await this.s.stat(to, new AbortController().signal)) !== null,
+        );
         if (res.status === 412) {
           await res.body?.cancel();
-          return kept('CONFLICT', `Something named ${to[to.length - 1] ?? ''} is already at ${this.s.shown(displayPath(to.slice(0, -1)))}; ${landed.name} was left at ${this.s.shown(landed.ref)}.`, landed.ref);
+          return kept(
+            'CONFLICT',
+            `Something named ${to[to.length - 1] ?? ''} is already at ${this.s.shown(displayPath(to.slice(0, -1)))}; ${landed.name} was left at ${this.s.shown(landed.ref)}.`,
+            landed.ref,
+          );
         }
         if (res.status !== 201 && res.status !== 204) {
-          throw await this.s.failure(res, { 409: `The folder ${this.s.shown(displayPath(to.slice(0, -1)))} no longer exists; ${landed.name} was left at ${this.s.shown(landed.ref)}.` });
+          throw await this.s.failure(res, {
+            409: `The folder ${this.s.shown(displayPath(to.slice(0, -1)))} no longer exists; ${landed.name} was left at ${this.s.shown(landed.ref)}.`,
+          });
         }
         await res.body?.cancel();
-        const moved = movedStat(res, { kind: landed.kind, size: landed.size }) ?? (await this.s.stat(to, new AbortController().signal).catch(() => null));
-        ctx.itemDone(this.s.result({ key: target.key, name: target.name }, 'restored', displayPath(to)), moved ? { landed: landedOf(to, moved, landed.replaced) } : {});
+        const moved =
+          movedStat(res, { kind: landed.kind, size: landed.size }) ??
+          (await this.s.stat(to, new AbortController().signal).catch(() => null));
+        ctx.itemDone(
+          this.s.result({ key: target.key, name: target.name }, 'restored', displayPath(to)),
+          moved ? { landed: landedOf(to, moved, landed.replaced) } : {},
+        );
       } catch (e) {
         if (isAppError(e) && e.code === 'AUTH_FAILED') {
           authError ??= e;
           return;
         }
         if (ctx.signal.aborted) return;
-        ctx.itemDone({ key: target.key, name: target.name, outcome: 'failed', finalPath: this.s.shown(landed.ref), error: toErrorValue(e) });
+        ctx.itemDone({
+          key: target.key,
+          name: target.name,
+          outcome: 'failed',
+          finalPath: this.s.shown(landed.ref),
+          error: toErrorValue(e),
+        });
       }
     });
     if (authError) throw authError;
@@ -154,12 +223,18 @@ export class Undo {
       // oCIS: every space's trash (a Replace in a project space trashed the file there); reva's
       // listing has no oc:fileid, so entries are told by name, folder and deletion time.
       const out: TrashedEntry[] = [];
-      for await (const chunk of this.listing.listTrash(null, signal)) for (const item of chunk.items) out.push({ item, fileId: null });
+      for await (const chunk of this.listing.listTrash(null, signal))
+        for (const item of chunk.items) out.push({ item, fileId: null });
       return out;
     }
     const root = this.s.trashPath(null);
     const found = await this.s.propfind(root, '1', this.s.dialect.trashPropfind, signal);
-    const ctx = { accountId: this.s.account.id, parentId: null, listedPath: root.replace(/\/+$/, ''), trashRootPath: root };
+    const ctx = {
+      accountId: this.s.account.id,
+      parentId: null,
+      listedPath: root.replace(/\/+$/, ''),
+      trashRootPath: root,
+    };
     const out: TrashedEntry[] = [];
     for (const r of found ?? []) {
       const item = this.s.dialect.readItem(r, ctx);
@@ -174,10 +249,22 @@ export class Undo {
     const restore = this.s.dialect.restore;
     if (restore.mode === 'restore-collection') {
       // Nextcloud puts it back at its original location itself (free again now).
-      const res = await this.s.move(this.s.trashPath(entry.item.id), restore.target(this.s.ctx, entry.item), null, signal);
-      if (res.status !== 201 && res.status !== 204) throw await this.s.failure(res, { 404: 'It is no longer in the trash.' });
+      const res = await this.s.move(
+        this.s.trashPath(entry.item.id),
+        restore.target(this.s.ctx, entry.item),
+        null,
+        signal,
+      );
+      if (res.status !== 201 && res.status !== 204)
+        throw await this.s.failure(res, { 404: 'It is no longer in the trash.' });
       await res.body?.cancel();
-      const landed = await this.collection.findLanded(entry.item, entry.fileId, to.slice(0, -1), null, new AbortController().signal);
+      const landed = await this.collection.findLanded(
+        entry.item,
+        entry.fileId,
+        to.slice(0, -1),
+        null,
+        new AbortController().signal,
+      );
       return landed ? displayPath([...landed.folder, landed.name]) : replaced.ref;
     }
     const res = await this.s.move(this.s.trashPath(entry.item.id), this.s.filesPath(to), false, signal);

@@ -20,11 +20,14 @@ function viaScanner(chunks: string[], limits: Partial<XmlLimits> = {}): Event[] 
     if (text) out.push(`text ${JSON.stringify(text)}`);
     text = '';
   };
-  const scanner = new XmlScanner({
-    open: (uri, local) => (flush(), out.push(`open {${uri}}${local}`)),
-    close: () => (flush(), out.push('close')),
-    text: (t) => (text += t),
-  }, limits);
+  const scanner = new XmlScanner(
+    {
+      open: (uri, local) => (flush(), out.push(`open {${uri}}${local}`)),
+      close: () => (flush(), out.push('close')),
+      text: (t) => (text += t),
+    },
+    limits,
+  );
   for (const c of chunks) scanner.write(c);
   scanner.end();
   flush();
@@ -56,7 +59,9 @@ function viaSaxes(body: string): Event[] {
 /** Cuts `s` at `n` pseudo-random places (fixed seed). */
 function cut(s: string, n: number, seed: number): string[] {
   let x = seed;
-  const at = Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % s.length)).sort((a, b) => a - b);
+  const at = Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % s.length)).sort(
+    (a, b) => a - b,
+  );
   const parts: string[] = [];
   let from = 0;
   for (const i of at) {
@@ -67,7 +72,14 @@ function cut(s: string, n: number, seed: number): string[] {
   return parts;
 }
 
-const ODD = ['a&b <c>.txt', `quote's "double".txt`, 'caf\u00e9 \u{1F98A}.txt', '100% ]]> done.txt', 'tab\there.txt', '#x26; &amp; literal.txt'];
+const ODD = [
+  'a&b <c>.txt',
+  `quote's "double".txt`,
+  'caf\u00e9 \u{1F98A}.txt',
+  '100% ]]> done.txt',
+  'tab\there.txt',
+  '#x26; &amp; literal.txt',
+];
 
 describe('XML tokenizer (WebDAV answers)', () => {
   for (const kind of ['nextcloud', 'owncloud10'] as const) {
@@ -85,12 +97,17 @@ describe('XML tokenizer (WebDAV answers)', () => {
         const root = dialect.trashRoot({ basePath: '', userId: user.id, spaceId: '' });
         const res = await fetch(server.url + root, {
           method: 'PROPFIND',
-          headers: { Authorization: `Basic ${Buffer.from(`${user.id}:${user.appPassword}`).toString('base64')}`, Depth: '1', 'Content-Type': 'application/xml' },
+          headers: {
+            Authorization: `Basic ${Buffer.from(`${user.id}:${user.appPassword}`).toString('base64')}`,
+            Depth: '1',
+            'Content-Type': 'application/xml',
+          },
           body: dialect.trashPropfind,
         });
         const body = await res.text();
         expect(res.status).toBe(207);
-        for (const name of ODD.slice(0, 3)) expect(parseMultistatus(body).some((r) => [...r.props.values()].includes(name))).toBe(true);
+        for (const name of ODD.slice(0, 3))
+          expect(parseMultistatus(body).some((r) => [...r.props.values()].includes(name))).toBe(true);
         const reference = viaSaxes(body);
         expect(viaScanner([body])).toEqual(reference);
         for (let seed = 1; seed <= 20; seed++) expect(viaScanner(cut(body, 40, seed))).toEqual(reference);
@@ -132,7 +149,28 @@ describe('XML tokenizer (WebDAV answers)', () => {
 
   it('refuses references to characters XML does not allow, and such characters sent raw, as saxes does', () => {
     const wrap = (inner: string) => `<d:multistatus xmlns:d="DAV:"><d:href>${inner}</d:href></d:multistatus>`;
-    for (const bad of ['&#0;', '&#x0;', '&#x00000;', '&#xD800;', '&#xDFFF;', '&#xD83D;&#xDE00;', '&#xFFFE;', '&#xFFFF;', '&#1;', '&#x1F;', '&#x110000;', '&#99999999999999999999;', '&#;', '&#x;', '&#X41;', '&#65', '\u0000', '\u0001', 'a\u001fb', '\uffff']) {
+    for (const bad of [
+      '&#0;',
+      '&#x0;',
+      '&#x00000;',
+      '&#xD800;',
+      '&#xDFFF;',
+      '&#xD83D;&#xDE00;',
+      '&#xFFFE;',
+      '&#xFFFF;',
+      '&#1;',
+      '&#x1F;',
+      '&#x110000;',
+      '&#99999999999999999999;',
+      '&#;',
+      '&#x;',
+      '&#X41;',
+      '&#65',
+      '\u0000',
+      '\u0001',
+      'a\u001fb',
+      '\uffff',
+    ]) {
       const body = wrap(bad);
       expect(() => viaSaxes(body), JSON.stringify(bad)).toThrow();
       expect(() => viaScanner([body]), JSON.stringify(bad)).toThrow(XmlError);
@@ -154,7 +192,40 @@ describe('XML tokenizer (WebDAV answers)', () => {
       '<d:propstat><d:prop><x:v a="1 > 0">one &lt;two&gt; &#233;</x:v><e/><x:e x:attr="y"/><y:w xmlns:y="urn:y"><![CDATA[<raw & ]] stuff>]]></y:w>',
       '<z xmlns="urn:z"><deep/></z></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat><?pi x?></d:response></d:multistatus>',
     ].join('');
-    const bits = ['<', '>', '/', '"', "'", '=', ':', '&', ';', '#', 'x', ' ', '!', '-', '[', ']', '?', 'xmlns', 'xmlns:q="u"', 'xmlns=""', '&#0;', '&#65;', '<!--', '-->', ']]>', '<![CDATA[', '\u0001', '\r\n', '\t', '<!DOCTYPE d>', '<!DOCTYPE d [<!ENTITY e "x">]>', '&e;'];
+    const bits = [
+      '<',
+      '>',
+      '/',
+      '"',
+      "'",
+      '=',
+      ':',
+      '&',
+      ';',
+      '#',
+      'x',
+      ' ',
+      '!',
+      '-',
+      '[',
+      ']',
+      '?',
+      'xmlns',
+      'xmlns:q="u"',
+      'xmlns=""',
+      '&#0;',
+      '&#65;',
+      '<!--',
+      '-->',
+      ']]>',
+      '<![CDATA[',
+      '\u0001',
+      '\r\n',
+      '\t',
+      '<!DOCTYPE d>',
+      '<!DOCTYPE d [<!ENTITY e "x">]>',
+      '&e;',
+    ];
     let seed = 7;
     const rnd = (n: number) => {
       // mulberry32: a fixed sequence, the same on every run
@@ -165,7 +236,7 @@ describe('XML tokenizer (WebDAV answers)', () => {
     };
     const pieces = (s: string) => {
       const out: string[] = [];
-      for (let i = 0; i < s.length; ) {
+      for (let i = 0; i < s.length;) {
         const n = 1 + rnd(rnd(4) === 0 ? 60 : 3);
         out.push(s.slice(i, i + n));
         i += n;
@@ -190,9 +261,19 @@ describe('XML tokenizer (WebDAV answers)', () => {
         else s = s.slice(0, at) + s[at]! + s.slice(at);
       }
       const whole = outcome(() => viaScanner([s]));
-      expect(outcome(() => viaScanner(pieces(s))), s).toEqual(whole);
-      expect(outcome(() => viaScanner(pieces(s), { maxTag: 60, maxText: 20, maxMarkup: 15, maxDepth: 5, maxAttributes: 2, maxName: 10 })), s).toEqual(
-        outcome(() => viaScanner([s], { maxTag: 60, maxText: 20, maxMarkup: 15, maxDepth: 5, maxAttributes: 2, maxName: 10 })),
+      expect(
+        outcome(() => viaScanner(pieces(s))),
+        s,
+      ).toEqual(whole);
+      expect(
+        outcome(() =>
+          viaScanner(pieces(s), { maxTag: 60, maxText: 20, maxMarkup: 15, maxDepth: 5, maxAttributes: 2, maxName: 10 }),
+        ),
+        s,
+      ).toEqual(
+        outcome(() =>
+          viaScanner([s], { maxTag: 60, maxText: 20, maxMarkup: 15, maxDepth: 5, maxAttributes: 2, maxName: 10 }),
+        ),
       );
       const reference = outcome(() => viaSaxes(s));
       // Not a validating parser: it may read what saxes refuses (name characters, "--" in comments,
@@ -213,10 +294,22 @@ describe('XML tokenizer (WebDAV answers)', () => {
       ['unterminated tag', ms(`<a ${'x'.repeat(70_000)}`), /a tag longer than 65,536 characters/],
       ['end tag length', ms(`<a></a${' '.repeat(70_000)}>`), /a tag longer than 65,536 characters/],
       ['name length', ms(`<${'n'.repeat(2000)}/>`), /a name longer than 1,024 characters/],
-      ['attribute count', ms(`<a ${Array.from({ length: 300 }, (_, i) => `a${i}="1"`).join(' ')}/>`), /more than 256 attributes/],
-      ['namespace declarations', ms(`<a ${Array.from({ length: 300 }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ')}/>`), /more than 256 attributes/],
+      [
+        'attribute count',
+        ms(`<a ${Array.from({ length: 300 }, (_, i) => `a${i}="1"`).join(' ')}/>`),
+        /more than 256 attributes/,
+      ],
+      [
+        'namespace declarations',
+        ms(`<a ${Array.from({ length: 300 }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ')}/>`),
+        /more than 256 attributes/,
+      ],
       ['text', ms(`<a>${'t'.repeat(1_100_000)}</a>`), /more than 1,048,576 characters of text in one element/],
-      ['text in runs and CDATA', ms(`<a>${'<![CDATA[xxxxxxxxxx]]><!-- -->'.repeat(110_000)}</a>`), /more than 1,048,576 characters of text/],
+      [
+        'text in runs and CDATA',
+        ms(`<a>${'<![CDATA[xxxxxxxxxx]]><!-- -->'.repeat(110_000)}</a>`),
+        /more than 1,048,576 characters of text/,
+      ],
       ['comment', ms(`<!--${'-'.repeat(70_000)}`), /comment longer than 65,536 characters/],
       ['processing instruction', ms(`<?pi ${'x'.repeat(70_000)}?>`), /longer than 65,536 characters/],
     ];

@@ -29,7 +29,22 @@
  * Its pure parts (the error, character rules, entity decoding, attributes and namespace
  * declarations, a start tag's end) are functions in xmlSyntax.ts, held to the same rules.
  */
-import { allSpace, decodeXmlText, describeCode, fmt, isSpace, limitError, lineEnds, readAttributes, restoreNamespaces, show, tagEnd, XML_NS, XMLNS_NS, XmlError } from './xmlSyntax';
+import {
+  allSpace,
+  decodeXmlText,
+  describeCode,
+  fmt,
+  isSpace,
+  limitError,
+  lineEnds,
+  readAttributes,
+  restoreNamespaces,
+  show,
+  tagEnd,
+  XML_NS,
+  XMLNS_NS,
+  XmlError,
+} from './xmlSyntax';
 
 export { XmlError };
 
@@ -93,7 +108,15 @@ const PI = 6;
 const DOCTYPE = 7;
 const UNKNOWN = 8; // '<' or '<!' too short to tell yet
 
-type Kind = typeof TEXT | typeof START_TAG | typeof END_TAG | typeof COMMENT | typeof CDATA | typeof PI | typeof DOCTYPE | typeof UNKNOWN;
+type Kind =
+  | typeof TEXT
+  | typeof START_TAG
+  | typeof END_TAG
+  | typeof COMMENT
+  | typeof CDATA
+  | typeof PI
+  | typeof DOCTYPE
+  | typeof UNKNOWN;
 
 const KIND_NAME: Record<Kind, string> = {
   [TEXT]: 'text',
@@ -116,7 +139,9 @@ function kindOf(s: string): Kind {
   if (s.startsWith('<!--')) return COMMENT;
   if (s.startsWith('<![CDATA[')) return CDATA;
   if (s.startsWith('<!DOCTYPE')) return DOCTYPE;
-  return s.length < 9 && ('<![CDATA['.startsWith(s) || '<!DOCTYPE'.startsWith(s) || '<!--'.startsWith(s)) ? UNKNOWN : DOCTYPE;
+  return s.length < 9 && ('<![CDATA['.startsWith(s) || '<!DOCTYPE'.startsWith(s) || '<!--'.startsWith(s))
+    ? UNKNOWN
+    : DOCTYPE;
 }
 
 /** Carried text shorter than this is always joined to the next piece (enough to tell any token's kind). */
@@ -161,7 +186,9 @@ export class XmlScanner {
     stats.steps += chunk.length;
     if (NOT_XML.test(chunk)) {
       const at = chunk.search(NOT_XML);
-      throw new XmlError(`The body contains ${describeCode(chunk.charCodeAt(at))} (character ${fmt(stats.chars - chunk.length + at)}), which XML does not allow`);
+      throw new XmlError(
+        `The body contains ${describeCode(chunk.charCodeAt(at))} (character ${fmt(stats.chars - chunk.length + at)}), which XML does not allow`,
+      );
     }
     let buf = chunk;
     let from = 0;
@@ -265,10 +292,12 @@ export class XmlScanner {
     const l = this.limits;
     switch (kind) {
       case TEXT:
-        if (this.textLen + length > l.maxText) throw this.limit(`more than ${fmt(l.maxText)} characters of text in one element`);
+        if (this.textLen + length > l.maxText)
+          throw this.limit(`more than ${fmt(l.maxText)} characters of text in one element`);
         break;
       case CDATA:
-        if (this.textLen + length - 9 > l.maxText) throw this.limit(`more than ${fmt(l.maxText)} characters of text in one element`);
+        if (this.textLen + length - 9 > l.maxText)
+          throw this.limit(`more than ${fmt(l.maxText)} characters of text in one element`);
         break;
       case START_TAG:
       case END_TAG:
@@ -331,7 +360,8 @@ export class XmlScanner {
       case DOCTYPE: {
         const gt = chunk.indexOf('>');
         stats.steps += gt === -1 ? chunk.length : gt + 1;
-        if (kind === DOCTYPE && (gt === -1 ? chunk : chunk.slice(0, gt)).includes('[')) throw new XmlError('A doctype with an internal subset (entity definitions) is not read');
+        if (kind === DOCTYPE && (gt === -1 ? chunk : chunk.slice(0, gt)).includes('['))
+          throw new XmlError('A doctype with an internal subset (entity definitions) is not read');
         at = gt === -1 ? -1 : gt + 1;
         break;
       }
@@ -429,17 +459,20 @@ export class XmlScanner {
     if (this.sawRoot) throw new XmlError('A doctype after the root element');
     const bracket = buf.indexOf('[', lt);
     this.stats.steps += end - lt;
-    if (bracket !== -1 && bracket < end) throw new XmlError('A doctype with an internal subset (entity definitions) is not read');
+    if (bracket !== -1 && bracket < end)
+      throw new XmlError('A doctype with an internal subset (entity definitions) is not read');
   }
 
   private textRun(raw: string): void {
     this.stats.steps += raw.length;
     if (!this.names.length) {
-      if (!allSpace(raw, 0, raw.length)) throw new XmlError(this.sawRoot ? 'Text after the root element' : 'Text before the root element');
+      if (!allSpace(raw, 0, raw.length))
+        throw new XmlError(this.sawRoot ? 'Text after the root element' : 'Text before the root element');
       return;
     }
     this.textLen += raw.length;
-    if (this.textLen > this.limits.maxText) throw this.limit(`more than ${fmt(this.limits.maxText)} characters of text in one element`);
+    if (this.textLen > this.limits.maxText)
+      throw this.limit(`more than ${fmt(this.limits.maxText)} characters of text in one element`);
     this.on.text(decodeXmlText(raw));
   }
 
@@ -447,7 +480,8 @@ export class XmlScanner {
     if (!this.names.length) throw new XmlError('CDATA outside the root element');
     this.stats.steps += content.length;
     this.textLen += content.length;
-    if (this.textLen > this.limits.maxText) throw this.limit(`more than ${fmt(this.limits.maxText)} characters of text in one element`);
+    if (this.textLen > this.limits.maxText)
+      throw this.limit(`more than ${fmt(this.limits.maxText)} characters of text in one element`);
     this.on.text(lineEnds(content));
   }
 
@@ -464,7 +498,8 @@ export class XmlScanner {
     if (i - from > limits.maxName) throw this.limit(`a name longer than ${fmt(limits.maxName)} characters`);
     const name = s.slice(from, i);
     if (this.closedRoot || (!this.names.length && this.sawRoot)) throw new XmlError('A second root element');
-    if (this.names.length >= limits.maxDepth) throw this.limit(`elements nested deeper than ${fmt(limits.maxDepth)} levels`);
+    if (this.names.length >= limits.maxDepth)
+      throw this.limit(`elements nested deeper than ${fmt(limits.maxDepth)} levels`);
     const undo = i < end ? readAttributes(s, i, end, this.ns, limits, this.stats) : null;
     const colon = name.indexOf(':');
     let uri: string | undefined;
@@ -476,7 +511,11 @@ export class XmlScanner {
       uri = this.ns.get(prefix);
       if (uri === undefined || colon === 0 || !local || local.includes(':')) {
         if (undo) restoreNamespaces(this.ns, undo);
-        throw new XmlError(uri === undefined && colon > 0 ? `Unbound namespace prefix ${show(prefix)}` : `Malformed element name ${show(name)}`);
+        throw new XmlError(
+          uri === undefined && colon > 0
+            ? `Unbound namespace prefix ${show(prefix)}`
+            : `Malformed element name ${show(name)}`,
+        );
       }
     }
     this.sawRoot = true;
@@ -496,7 +535,11 @@ export class XmlScanner {
     const name = s.slice(lt + 2, end);
     // XML allows white space after the name (`</a >`), nothing else.
     if (name !== open && (open === undefined || name.trimEnd() !== open)) {
-      throw new XmlError(open === undefined ? `Unexpected </${show(name).slice(1, -1)}>` : `</${show(name).slice(1, -1)}> closes <${open}>`);
+      throw new XmlError(
+        open === undefined
+          ? `Unexpected </${show(name).slice(1, -1)}>`
+          : `</${show(name).slice(1, -1)}> closes <${open}>`,
+      );
     }
     this.closeElement();
   }

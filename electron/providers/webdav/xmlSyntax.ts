@@ -37,12 +37,19 @@ export const show = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** An XmlError for going past a limit, saying where (`chars`: characters written so far). */
-export const limitError = (what: string, chars: number) => new XmlError(`The answer goes past a limit: ${what} (at character ${fmt(chars)})`, true);
+export const limitError = (what: string, chars: number) =>
+  new XmlError(`The answer goes past a limit: ${what} (at character ${fmt(chars)})`, true);
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** Whether XML 1.0 allows this code point (the Char production). */
-const isXmlChar = (c: number) => (c >= 0x20 && c <= 0xd7ff) || c === 0x9 || c === 0xa || c === 0xd || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+const isXmlChar = (c: number) =>
+  (c >= 0x20 && c <= 0xd7ff) ||
+  c === 0x9 ||
+  c === 0xa ||
+  c === 0xd ||
+  (c >= 0xe000 && c <= 0xfffd) ||
+  (c >= 0x10000 && c <= 0x10ffff);
 
 export function describeCode(c: number): string {
   if (c === 0) return 'NUL';
@@ -61,7 +68,8 @@ export const lineEnds = (s: string) => (s.indexOf('\r') === -1 ? s : s.split('\r
  */
 export function decodeXmlText(raw: string, attribute = false): string {
   let s = lineEnds(raw);
-  if (attribute && (s.indexOf('\n') !== -1 || s.indexOf('\t') !== -1)) s = s.replaceAll('\n', ' ').replaceAll('\t', ' ');
+  if (attribute && (s.indexOf('\n') !== -1 || s.indexOf('\t') !== -1))
+    s = s.replaceAll('\n', ' ').replaceAll('\t', ' ');
   let amp = s.indexOf('&');
   if (amp === -1) return s;
   let out = '';
@@ -85,8 +93,12 @@ export function decodeXmlText(raw: string, attribute = false): string {
         if (code > 0x10ffff) throw new XmlError(`Character reference ${show(s.slice(amp, i + 1))} is beyond Unicode`);
         i++;
       }
-      if (i === digitsAt || s.charCodeAt(i) !== 0x3b /* ; */) throw new XmlError(`Malformed character reference ${show(s.slice(amp, i + 1))}`);
-      if (!isXmlChar(code)) throw new XmlError(`Character reference ${s.slice(amp, i + 1)} names ${describeCode(code)}, which XML does not allow`);
+      if (i === digitsAt || s.charCodeAt(i) !== 0x3b /* ; */)
+        throw new XmlError(`Malformed character reference ${show(s.slice(amp, i + 1))}`);
+      if (!isXmlChar(code))
+        throw new XmlError(
+          `Character reference ${s.slice(amp, i + 1)} names ${describeCode(code)}, which XML does not allow`,
+        );
       out += String.fromCodePoint(code);
     } else {
       // Named: one of five, at most four letters.
@@ -96,7 +108,10 @@ export function decodeXmlText(raw: string, attribute = false): string {
         i++;
       }
       const name = s.slice(amp + 1, i);
-      if (s.charCodeAt(i) !== 0x3b || !name) throw new XmlError(name ? `Unknown entity or missing ";" after ${show(s.slice(amp, i + 1))}` : 'Bare "&" in text');
+      if (s.charCodeAt(i) !== 0x3b || !name)
+        throw new XmlError(
+          name ? `Unknown entity or missing ";" after ${show(s.slice(amp, i + 1))}` : 'Bare "&" in text',
+        );
       const named = NAMED[name];
       if (named === undefined) throw new XmlError(`Unknown entity &${name};`);
       out += named;
@@ -127,7 +142,7 @@ export function tagEnd(buf: string, from: number, stats: Steps): number {
     const c = buf.charCodeAt(j);
     if (c === 0x22 || c === 0x27) break;
   }
-  stats.steps += (end - from) + (j - from);
+  stats.steps += end - from + (j - from);
   if (j === end) return end;
   // Quoted values: step over each, from the first quote.
   let i = j;
@@ -155,7 +170,14 @@ export function tagEnd(buf: string, from: number, stats: Steps): number {
  * pairs, separated by white space, each name once; binds the namespaces it declares. Returns the
  * undo list for those bindings, or null.
  */
-export function readAttributes(s: string, from: number, to: number, ns: Map<string, string>, limits: AttributeLimits, stats: Steps): Array<string | undefined> | null {
+export function readAttributes(
+  s: string,
+  from: number,
+  to: number,
+  ns: Map<string, string>,
+  limits: AttributeLimits,
+  stats: Steps,
+): Array<string | undefined> | null {
   let undo: Array<string | undefined> | null = null;
   let seen: Set<string> | null = null;
   let prefixed: string[] | null = null;
@@ -175,7 +197,8 @@ export function readAttributes(s: string, from: number, to: number, ns: Map<stri
         i++;
       }
       if (i === start) throw new XmlError(`Malformed attribute at ${show(s.slice(start, start + 20))}`);
-      if (i - start > limits.maxName) throw limitError(`a name longer than ${fmt(limits.maxName)} characters`, stats.chars);
+      if (i - start > limits.maxName)
+        throw limitError(`a name longer than ${fmt(limits.maxName)} characters`, stats.chars);
       const name = s.slice(start, i);
       while (i < to && isSpace(s.charCodeAt(i))) i++;
       if (s.charCodeAt(i) !== 0x3d) throw new XmlError(`Attribute ${show(name)} without a value`);
@@ -187,7 +210,8 @@ export function readAttributes(s: string, from: number, to: number, ns: Map<stri
       if (close === -1 || close >= to) throw new XmlError(`Attribute ${show(name)} without the end of its value`);
       const raw = s.slice(i + 1, close);
       i = close + 1;
-      if (++count > limits.maxAttributes) throw limitError(`more than ${fmt(limits.maxAttributes)} attributes on one element`, stats.chars);
+      if (++count > limits.maxAttributes)
+        throw limitError(`more than ${fmt(limits.maxAttributes)} attributes on one element`, stats.chars);
       if (count === 1) first = name;
       else {
         if (!seen) seen = new Set([first]);
@@ -200,7 +224,13 @@ export function readAttributes(s: string, from: number, to: number, ns: Map<stri
         // Trimmed, as saxes (the reference) does: a URI holds no spaces.
         const uri = value.trim();
         const prefix = name === 'xmlns' ? '' : name.slice(6);
-        if (prefix === 'xmlns' || (prefix === 'xml') !== (uri === XML_NS) || uri === XMLNS_NS || (prefix && !uri) || prefix.includes(':')) {
+        if (
+          prefix === 'xmlns' ||
+          (prefix === 'xml') !== (uri === XML_NS) ||
+          uri === XMLNS_NS ||
+          (prefix && !uri) ||
+          prefix.includes(':')
+        ) {
           throw new XmlError(`Namespace declaration ${name}=${show(value)} is not allowed`);
         }
         undo ??= [];

@@ -140,10 +140,21 @@ class DocSpaceApiHandler {
 
     // Anonymous routes.
     if (method === 'GET' && route === 'settings/version/build') {
-      return this.ok(req, res, { docSpace: this.options.version ?? DEFAULT_VERSION, documentServer: '9.1.0.173', mailServer: '1.6.75' });
+      return this.ok(req, res, {
+        docSpace: this.options.version ?? DEFAULT_VERSION,
+        documentServer: '9.1.0.173',
+        mailServer: '1.6.75',
+      });
     }
     if (method === 'GET' && (route === 'capabilities.json' || route === 'capabilities')) {
-      return this.ok(req, res, { ldapEnabled: false, providers: [], ssoLabel: '', oauthEnabled: true, ssoUrl: '', identityServerEnabled: true });
+      return this.ok(req, res, {
+        ldapEnabled: false,
+        providers: [],
+        ssoLabel: '',
+        oauthEnabled: true,
+        ssoUrl: '',
+        identityServerEnabled: true,
+      });
     }
 
     // Bearer API key.
@@ -158,7 +169,10 @@ class DocSpaceApiHandler {
     if (this.options.cacheResponses && method === 'GET') {
       const hit = this.rendered.get(this.renderKey(req));
       if (hit) {
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(hit) });
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(hit),
+        });
         return void res.end(hit);
       }
     }
@@ -170,7 +184,11 @@ class DocSpaceApiHandler {
       if (seen.length >= this.options.requestsPerMinute) {
         const retry = Math.max(1, Math.ceil((seen[0]! + 60_000 - now) / 1000));
         this.window.set(user.id, seen);
-        res.writeHead(429, { 'Retry-After': String(retry), 'X-RateLimit-Limit': String(this.options.requestsPerMinute), 'X-RateLimit-Remaining': '0' });
+        res.writeHead(429, {
+          'Retry-After': String(retry),
+          'X-RateLimit-Limit': String(this.options.requestsPerMinute),
+          'X-RateLimit-Remaining': '0',
+        });
         return void res.end();
       }
       seen.push(now);
@@ -199,13 +217,21 @@ class DocSpaceApiHandler {
       if (e instanceof ValidationError) {
         // [ApiController] model validation: the ValidationProblemDetails travels in the success envelope with status 1.
         const text = JSON.stringify({
-          response: { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1', title: e.message, status: 400, errors: e.errors },
+          response: {
+            type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+            title: e.message,
+            status: 400,
+            errors: e.errors,
+          },
           count: 1,
           links: [{ href: `${this.baseUrl()}${req.url ?? ''}`, action: method }],
           status: 1,
           statusCode: 400,
         });
-        res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+        res.writeHead(400, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(text),
+        });
         return void res.end(text);
       }
       if (e instanceof HttpError) return this.error(res, e.status, e.message, e.type);
@@ -216,7 +242,16 @@ class DocSpaceApiHandler {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, method: string, route: string, q: URLSearchParams, body: Body, user: DsUser, content: Buffer | null) {
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    route: string,
+    q: URLSearchParams,
+    body: Body,
+    user: DsUser,
+    content: Buffer | null,
+  ) {
     const ok = (value: unknown) => this.ok(req, res, value);
     let m: RegExpExecArray | null;
     switch (`${method} ${route}`) {
@@ -243,14 +278,19 @@ class DocSpaceApiHandler {
       case 'PUT files/fileops/terminate':
         return ok(this.fileops.terminate(user, undefined));
     }
-    if (method === 'PUT' && (m = /^files\/fileops\/terminate\/(.+)$/.exec(route))) return ok(this.fileops.terminate(user, m[1]!));
-    if (method === 'GET' && (m = /^files\/folder\/(\d+)\/path$/.exec(route))) return ok(this.folders.path(user, Number(m[1])));
-    if (method === 'GET' && (m = /^files\/folder\/(\d+)$/.exec(route))) return ok(this.folders.folderInfo(user, Number(m[1])));
-    if (method === 'POST' && (m = /^files\/folder\/(\d+)$/.exec(route))) return ok(this.folders.createFolder(user, Number(m[1]), body));
+    if (method === 'PUT' && (m = /^files\/fileops\/terminate\/(.+)$/.exec(route)))
+      return ok(this.fileops.terminate(user, m[1]!));
+    if (method === 'GET' && (m = /^files\/folder\/(\d+)\/path$/.exec(route)))
+      return ok(this.folders.path(user, Number(m[1])));
+    if (method === 'GET' && (m = /^files\/folder\/(\d+)$/.exec(route)))
+      return ok(this.folders.folderInfo(user, Number(m[1])));
+    if (method === 'POST' && (m = /^files\/folder\/(\d+)$/.exec(route)))
+      return ok(this.folders.createFolder(user, Number(m[1]), body));
     if (method === 'GET' && (m = /^files\/file\/(\d+)$/.exec(route))) {
       // ?version=N answers that version (FileStorageService.GetFileAsync); 0 or absent: the current one.
       const node = this.state.node(Number(m[1]));
-      if (!node || node.kind !== 'file') throw new HttpError(404, NOT_FOUND_FILE, 'ASC.Common.Web.ItemNotFoundException');
+      if (!node || node.kind !== 'file')
+        throw new HttpError(404, NOT_FOUND_FILE, 'ASC.Common.Web.ItemNotFoundException');
       const asked = Number(q.get('version') ?? 0) || 0;
       if (asked > 0) {
         const v = this.state.versionsOf(node).find((x) => x.version === asked);
@@ -259,8 +299,10 @@ class DocSpaceApiHandler {
       }
       return ok(this.dto.file(node, user));
     }
-    if (method === 'GET' && (m = /^files\/file\/(\d+)\/edit\/history$/.exec(route))) return ok(this.versions.editHistory(user, Number(m[1])));
-    if (method === 'GET' && (m = /^files\/file\/(\d+)\/history$/.exec(route))) return ok(this.versions.fileVersions(user, Number(m[1])));
+    if (method === 'GET' && (m = /^files\/file\/(\d+)\/edit\/history$/.exec(route)))
+      return ok(this.versions.editHistory(user, Number(m[1])));
+    if (method === 'GET' && (m = /^files\/file\/(\d+)\/history$/.exec(route)))
+      return ok(this.versions.fileVersions(user, Number(m[1])));
     if ((m = /^files\/file\/(\d+)\/restoreversion$/.exec(route))) {
       // GET up to DocSpace 3.5, POST from 3.6 on (DocSpace-server commit 6d2f974, "fix bug 78027").
       const expected = versionAtLeast(this.options.version ?? DEFAULT_VERSION, 3, 6) ? 'POST' : 'GET';
@@ -271,13 +313,21 @@ class DocSpaceApiHandler {
       return ok(this.versions.restoreVersion(user, Number(m[1]), q));
     }
     if (method === 'PUT' && (m = /^files\/file\/(\d+)\/saveediting$/.exec(route))) {
-      return ok(this.versions.saveEditing(user, Number(m[1]), content ?? Buffer.alloc(0), String(req.headers['content-type'] ?? '')));
+      return ok(
+        this.versions.saveEditing(
+          user,
+          Number(m[1]),
+          content ?? Buffer.alloc(0),
+          String(req.headers['content-type'] ?? ''),
+        ),
+      );
     }
     if (method === 'GET' && (m = /^files\/(\d+)$/.exec(route))) {
       const id = Number(m[1]);
       if (id === user.trashId) return ok(this.folders.listing(user, null, q));
       const node = this.state.node(id);
-      if (!node || node.kind !== 'folder') throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
+      if (!node || node.kind !== 'folder')
+        throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
       return ok(this.folders.listing(user, node, q));
     }
     return this.empty(res, 404);
@@ -297,7 +347,10 @@ class DocSpaceApiHandler {
     };
     const text = JSON.stringify(envelope);
     if (this.options.cacheResponses && req.method === 'GET') this.rendered.set(this.renderKey(req), text);
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -307,7 +360,10 @@ class DocSpaceApiHandler {
       status: 1,
       statusCode: status,
     });
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -326,7 +382,11 @@ class DocSpaceApiHandler {
     if (!node || node.kind !== 'file') return this.empty(res, 404);
     if (!isPreviewableImage(node.contentType)) return this.empty(res, 204);
     const png = previewPng(node.id);
-    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Disposition': 'attachment; filename="thumb.png"', 'Content-Length': String(png.length) });
+    res.writeHead(200, {
+      'Content-Type': 'image/png',
+      'Content-Disposition': 'attachment; filename="thumb.png"',
+      'Content-Length': String(png.length),
+    });
     res.end(png);
   }
 
@@ -344,7 +404,8 @@ export function requiredScopes(method: string, route: string): string[] | null {
   if (/^keys\/@self/.test(route) && read) return null;
   if (/^files\/rooms/.test(route)) local = read ? ['rooms:read', 'rooms:write'] : ['rooms:write'];
   else if (/^files/.test(route)) local = read ? ['files:read', 'files:write'] : ['files:write'];
-  else if (/^people\/@self/.test(route)) local = read ? ['accounts.self:read', 'accounts.self:write'] : ['accounts.self:write'];
+  else if (/^people\/@self/.test(route))
+    local = read ? ['accounts.self:read', 'accounts.self:write'] : ['accounts.self:write'];
   else if (/^people/.test(route)) local = read ? ['accounts:read', 'accounts:write'] : ['accounts:write'];
   return [...global, ...local];
 }

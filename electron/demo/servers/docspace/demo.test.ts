@@ -40,9 +40,13 @@ describe('DocSpace demo portal', () => {
     expect(rooms.children.map((c) => c.name)).toEqual(['Company handbook', 'Legal', 'Marketing', 'Product']);
   });
 
-  it('serves without the control API: /__control/ routes are the front end\'s own 404', async () => {
+  it("serves without the control API: /__control/ routes are the front end's own 404", async () => {
     const { serverUrl } = (await startDocSpaceDemo(NOW))[0]!;
-    for (const [method, path] of [['POST', '/__control/reset'], ['POST', '/__control/faults'], ['GET', '/__control/counts']]) {
+    for (const [method, path] of [
+      ['POST', '/__control/reset'],
+      ['POST', '/__control/faults'],
+      ['GET', '/__control/counts'],
+    ]) {
       const res = await fetch(`${serverUrl}${path}`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
       expect([method, path, res.status]).toEqual([method, path, 404]);
     }

@@ -11,7 +11,12 @@ import { DEMO_KEY, seedDemoPortal } from './seed';
 export async function startDocSpaceDemo(now: number): Promise<DemoAccount[]> {
   const portal = createDocSpace({ seed: (state) => seedDemoPortal(state, now), opItemMs: 40 });
   let baseUrl = '';
-  const server = await serve(portal.handler(() => baseUrl), { latencyMs: 30 });
+  const server = await serve(
+    portal.handler(() => baseUrl),
+    { latencyMs: 30 },
+  );
   baseUrl = server.url;
-  return [{ kind: 'docspace', serverUrl: server.url, user: '', secret: DEMO_KEY, label: 'DocSpace demo (Dana Morgan)' }];
+  return [
+    { kind: 'docspace', serverUrl: server.url, user: '', secret: DEMO_KEY, label: 'DocSpace demo (Dana Morgan)' },
+  ];
 }

@@ -14,8 +14,33 @@ export const apiDate = (ms: number) => new Date(ms).toISOString().replace(/\.(\d
 
 const EXT_TYPES: Record<string, number> = {
   // FileType: 1 Archive, 2 Video, 3 Audio, 4 Image, 5 Spreadsheet, 6 Presentation, 7 Document, 10 Pdf
-  zip: 1, rar: 1, '7z': 1, mp4: 2, mov: 2, avi: 2, mp3: 3, wav: 3, jpg: 4, jpeg: 4, png: 4, gif: 4, heic: 4,
-  xlsx: 5, xls: 5, ods: 5, csv: 5, pptx: 6, ppt: 6, odp: 6, docx: 7, doc: 7, odt: 7, txt: 7, md: 7, rtf: 7, pdf: 10,
+  zip: 1,
+  rar: 1,
+  '7z': 1,
+  mp4: 2,
+  mov: 2,
+  avi: 2,
+  mp3: 3,
+  wav: 3,
+  jpg: 4,
+  jpeg: 4,
+  png: 4,
+  gif: 4,
+  heic: 4,
+  xlsx: 5,
+  xls: 5,
+  ods: 5,
+  csv: 5,
+  pptx: 6,
+  ppt: 6,
+  odp: 6,
+  docx: 7,
+  doc: 7,
+  odt: 7,
+  txt: 7,
+  md: 7,
+  rtf: 7,
+  pdf: 10,
 };
 
 export const extOf = (title: string) => {
@@ -36,9 +61,45 @@ const humanSize = (n: number) => {
   return `${v.toFixed(2)} ${units[i]}`;
 };
 
-const SECURITY_KEYS = ['Read', 'Comment', 'FillForms', 'Review', 'Create', 'Edit', 'Delete', 'Rename', 'Copy', 'CopyTo', 'Move', 'MoveTo', 'Download', 'Duplicate', 'Pin', 'Mute', 'EditAccess'] as const;
+const SECURITY_KEYS = [
+  'Read',
+  'Comment',
+  'FillForms',
+  'Review',
+  'Create',
+  'Edit',
+  'Delete',
+  'Rename',
+  'Copy',
+  'CopyTo',
+  'Move',
+  'MoveTo',
+  'Download',
+  'Duplicate',
+  'Pin',
+  'Mute',
+  'EditAccess',
+] as const;
 const security = (allowed: readonly string[]) => Object.fromEntries(SECURITY_KEYS.map((k) => [k, allowed.includes(k)]));
-const FULL = security(['Read', 'Comment', 'FillForms', 'Review', 'Create', 'Edit', 'Delete', 'Rename', 'Copy', 'CopyTo', 'Move', 'MoveTo', 'Download', 'Duplicate', 'Pin', 'Mute', 'EditAccess']);
+const FULL = security([
+  'Read',
+  'Comment',
+  'FillForms',
+  'Review',
+  'Create',
+  'Edit',
+  'Delete',
+  'Rename',
+  'Copy',
+  'CopyTo',
+  'Move',
+  'MoveTo',
+  'Download',
+  'Duplicate',
+  'Pin',
+  'Mute',
+  'EditAccess',
+]);
 const IN_TRASH = security(['Read', 'Delete', 'Copy', 'Move', 'Download']);
 const READ_ONLY = security(['Read', 'Copy', 'Download']);
 const ROOMS_ROOT = security(['Read', 'Create']);
@@ -96,7 +157,11 @@ export class Dtos {
     const { area } = this.state.locate(node);
     if (area === 'trash') return IN_TRASH;
     if (node.id === this.state.roomsRootId) return ROOMS_ROOT;
-    if (area === 'rooms' && !this.state.canWriteInto(node.kind === 'folder' ? node : this.state.tree.node(node.parent!))) return READ_ONLY;
+    if (
+      area === 'rooms' &&
+      !this.state.canWriteInto(node.kind === 'folder' ? node : this.state.tree.node(node.parent!))
+    )
+      return READ_ONLY;
     return FULL;
   }
 
@@ -156,7 +221,9 @@ export class Dtos {
       updated: apiDate(Math.max(node.mtime, meta?.created ?? 0)),
       autoDelete,
       rootFolderType: root.rootFolderType,
-      updatedBy: this.employee(meta?.modifiedBy ?? meta?.createdBy ?? (node.owner === '__rooms__' ? undefined : node.owner)),
+      updatedBy: this.employee(
+        meta?.modifiedBy ?? meta?.createdBy ?? (node.owner === '__rooms__' ? undefined : node.owner),
+      ),
     };
   }
 
@@ -191,11 +258,18 @@ export class Dtos {
       // set only when Created (FileDtoHelper), with &hash= from the entry's update time.
       thumbnailStatus: isPreviewableImage(node.contentType) ? 1 : 0,
       ...(isPreviewableImage(node.contentType)
-        ? { thumbnailUrl: `${this.baseUrl()}/filehandler.ashx?action=thumb&fileid=${node.id}&version=${v.version}&hash=${Math.abs(Math.floor(node.mtime / 1000) % 2147483647)}` }
+        ? {
+            thumbnailUrl: `${this.baseUrl()}/filehandler.ashx?action=thumb&fileid=${node.id}&version=${v.version}&hash=${Math.abs(Math.floor(node.mtime / 1000) % 2147483647)}`,
+          }
         : {}),
       formFillingStatus: 0,
       ...base,
-      ...(of ? { updated: apiDate(v.modifiedOn), updatedBy: this.employee(v.modifiedBy ?? this.state.meta.get(node.id)?.createdBy ?? node.owner) } : {}),
+      ...(of
+        ? {
+            updated: apiDate(v.modifiedOn),
+            updatedBy: this.employee(v.modifiedBy ?? this.state.meta.get(node.id)?.createdBy ?? node.owner),
+          }
+        : {}),
       fileEntryType: 2,
     };
   }
@@ -213,7 +287,9 @@ export class Dtos {
       key: docKey(node.id, v.version, meta?.created ?? node.mtime),
       version: v.version,
       versionGroup: v.versionGroup,
-      user: who ? { id: who.guid, name: who.displayName } : { id: '00000000-0000-0000-0000-000000000000', name: 'Guest' },
+      user: who
+        ? { id: who.guid, name: who.displayName }
+        : { id: '00000000-0000-0000-0000-000000000000', name: 'Guest' },
       created: apiDate(v.modifiedOn),
       changes: [] as unknown[],
     };
@@ -224,7 +300,13 @@ export class Dtos {
     const room = this.state.meta.get(node.id)?.room;
     const isMyRoot = node.parent === null && node.trashEntry === null && node.id !== this.state.roomsRootId;
     const isRoomsRoot = node.id === this.state.roomsRootId;
-    const type = isRoomsRoot ? FolderType.VirtualRooms : isMyRoot ? FolderType.USER : room ? roomFolderType(room.roomType) : FolderType.DEFAULT;
+    const type = isRoomsRoot
+      ? FolderType.VirtualRooms
+      : isMyRoot
+        ? FolderType.USER
+        : room
+          ? roomFolderType(room.roomType)
+          : FolderType.DEFAULT;
     return {
       parentId: this.parentIdOf(node, viewer),
       filesCount: children.filter((c) => c.kind === 'file').length,
@@ -315,7 +397,9 @@ export class Dtos {
 }
 
 const roomFolderType = (roomType: number) =>
-  ({ 1: FolderType.FillingFormsRoom, 2: FolderType.EditingRoom, 5: FolderType.CustomRoom, 6: FolderType.PublicRoom })[roomType] ?? FolderType.CustomRoom;
+  ({ 1: FolderType.FillingFormsRoom, 2: FolderType.EditingRoom, 5: FolderType.CustomRoom, 6: FolderType.PublicRoom })[
+    roomType
+  ] ?? FolderType.CustomRoom;
 
 /** DateToAutoCleanUp: 1 OneWeek, 2 TwoWeeks, 3 OneMonth, 4 ThirtyDays, 5 TwoMonths, 6 ThreeMonths. */
 export function addGap(ms: number, gap: number): number {
@@ -345,7 +429,10 @@ export function addGap(ms: number, gap: number): number {
  * Opaque to clients.
  */
 export function docKey(id: number, version: number, createdOn: number): string {
-  return createHash('sha256').update(`teamlab_${id}_${version}_${createdOn}`).digest('base64').replace(/[^0-9a-zA-Z_]/g, '_');
+  return createHash('sha256')
+    .update(`teamlab_${id}_${version}_${createdOn}`)
+    .digest('base64')
+    .replace(/[^0-9a-zA-Z_]/g, '_');
 }
 
 /**

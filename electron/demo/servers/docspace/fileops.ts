@@ -26,11 +26,13 @@ export class FileOperations {
     const dest = this.state.node(Number(q.get('destFolderId')));
     if (!dest || dest.kind !== 'folder' || dest.trashEntry !== null) throw new HttpError(403, NOT_FOUND_FOLDER);
     if (!this.state.canWriteInto(dest)) throw new HttpError(403, "You don't have enough permission to create");
-    const list = (name: string) => [...q.getAll(name), ...q.getAll(`${name}[]`)].map(Number).filter((n) => Number.isInteger(n));
+    const list = (name: string) =>
+      [...q.getAll(name), ...q.getAll(`${name}[]`)].map(Number).filter((n) => Number.isInteger(n));
     const out: unknown[] = [];
     for (const id of list('fileIds')) {
       const node = this.state.node(id);
-      if (node?.kind === 'file' && this.state.childByTitle(dest.id, this.state.title(node), 'file')) out.push(this.dto.file(node, user));
+      if (node?.kind === 'file' && this.state.childByTitle(dest.id, this.state.title(node), 'file'))
+        out.push(this.dto.file(node, user));
     }
     for (const id of list('folderIds')) {
       const node = this.state.node(id);
@@ -48,7 +50,8 @@ export class FileOperations {
     let folderIds = this.ids(body.folderIds);
     if (fileIds.length + folderIds.length === 0) return this.results(user, undefined, 0);
     const dest = this.state.node(Number(body.destFolderId));
-    if (!dest || dest.kind !== 'folder' || dest.trashEntry !== null) throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
+    if (!dest || dest.kind !== 'folder' || dest.trashEntry !== null)
+      throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
     if (!this.state.canWriteInto(dest)) throw new HttpError(403, "You don't have enough permission to move");
     if (body.content === true) {
       // content: true moves what is inside the folders instead of the folders themselves.
@@ -90,7 +93,10 @@ export class FileOperations {
   }
 
   private newOp(user: DsUser, type: 0 | 2, folderIds: number[], fileIds: number[], hold: boolean): Operation {
-    const queue = [...folderIds.map((id) => ({ kind: 'folder' as const, id })), ...fileIds.map((id) => ({ kind: 'file' as const, id }))];
+    const queue = [
+      ...folderIds.map((id) => ({ kind: 'folder' as const, id })),
+      ...fileIds.map((id) => ({ kind: 'file' as const, id })),
+    ];
     const op: Operation = {
       id: randomUUID(),
       user: user.id,
@@ -179,7 +185,9 @@ export class FileOperations {
       return;
     }
     // Same-named folder: merge the contents into it (each entry with the same resolve type).
-    for (const child of [...this.state.childrenOf(node.id)].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'file' ? -1 : 1))) {
+    for (const child of [...this.state.childrenOf(node.id)].sort((a, b) =>
+      a.kind === b.kind ? 0 : a.kind === 'file' ? -1 : 1,
+    )) {
       this.moveEntry(op, child, conflict, resolve);
     }
     if (this.state.childrenOf(node.id).length === 0) {

@@ -13,7 +13,9 @@ export function docSpaceHistory(state: DocSpaceState): HistoryOps {
   const folderFor = (user: string, segments: string[], at: number, create: boolean): TreeNode | null => {
     let node = state.tree.node(state.myRoot(user));
     for (const title of segments) {
-      const next = state.childByTitle(node.id, title, 'folder') ?? (create ? state.addFolder(node.id, title, { by: user, at }) : null);
+      const next =
+        state.childByTitle(node.id, title, 'folder') ??
+        (create ? state.addFolder(node.id, title, { by: user, at }) : null);
       if (!next) return null;
       node = next;
     }
@@ -33,7 +35,9 @@ export function docSpaceHistory(state: DocSpaceState): HistoryOps {
       const segments = parts(path);
       const title = segments.pop();
       const parent = title ? folderFor(user, segments, at, false) : null;
-      const node = parent ? (state.childByTitle(parent.id, title!, 'file') ?? state.childByTitle(parent.id, title!, 'folder')) : null;
+      const node = parent
+        ? (state.childByTitle(parent.id, title!, 'file') ?? state.childByTitle(parent.id, title!, 'folder'))
+        : null;
       if (!node) throw new Error(`Nothing to trash at ${path}`);
       state.trashNode(user, node.id, at);
     },

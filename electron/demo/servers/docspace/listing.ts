@@ -95,26 +95,33 @@ export class Listings {
 
   private crumbs(user: DsUser, node: TreeNode): { id: number; title: string; node: TreeNode | null }[] {
     const chain: TreeNode[] = [];
-    for (let n: TreeNode | null = node; n; n = n.parent === null ? null : this.state.tree.node(n.parent)) chain.unshift(n);
+    for (let n: TreeNode | null = node; n; n = n.parent === null ? null : this.state.tree.node(n.parent))
+      chain.unshift(n);
     const out: { id: number; title: string; node: TreeNode | null }[] = [];
     if (node.trashEntry !== null) out.push({ id: user.trashId, title: 'Trash', node: null });
     for (const n of chain) {
       const isMyRoot = n.parent === null && n.trashEntry === null && n.id !== this.state.roomsRootId;
-      out.push({ id: n.id, title: isMyRoot ? 'My documents' : n.id === this.state.roomsRootId ? 'Rooms' : this.state.title(n), node: n });
+      out.push({
+        id: n.id,
+        title: isMyRoot ? 'My documents' : n.id === this.state.roomsRootId ? 'Rooms' : this.state.title(n),
+        node: n,
+      });
     }
     return out;
   }
 
   path(user: DsUser, id: number) {
     const node = this.state.node(id);
-    if (!node || node.kind !== 'folder') throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
+    if (!node || node.kind !== 'folder')
+      throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
     return this.crumbs(user, node).map((c) => (c.node ? this.dto.folder(c.node, user) : this.dto.trashFolder(user)));
   }
 
   folderInfo(user: DsUser, id: number) {
     if (id === user.trashId) return this.dto.trashFolder(user);
     const node = this.state.node(id);
-    if (!node || node.kind !== 'folder') throw new HttpError(404, 'Folder not found', 'ASC.Common.Web.ItemNotFoundException');
+    if (!node || node.kind !== 'folder')
+      throw new HttpError(404, 'Folder not found', 'ASC.Common.Web.ItemNotFoundException');
     return this.dto.folder(node, user);
   }
 
@@ -122,7 +129,8 @@ export class Listings {
     const title = typeof body.title === 'string' ? body.title.trim() : '';
     if (!title) throw new HttpError(400, 'Title can not be empty', 'System.ArgumentException');
     const parent = this.state.node(parentId);
-    if (!parent || parent.kind !== 'folder') throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
+    if (!parent || parent.kind !== 'folder')
+      throw new HttpError(404, NOT_FOUND_FOLDER, 'ASC.Common.Web.ItemNotFoundException');
     if (!this.state.canWriteInto(parent)) throw new HttpError(403, "You don't have enough permission to create");
     return this.dto.folder(this.state.addFolder(parent.id, title, { by: user.id }), user);
   }

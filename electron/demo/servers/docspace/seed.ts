@@ -63,7 +63,12 @@ function seedDemoPortalAt(state: DocSpaceState, now: number): void {
     return seed / 2147483648;
   };
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-  state.addUser('demo', { displayName: 'Dana Morgan', email: 'dana.morgan@example.com', isAdmin: true, keys: [{ key: DEMO_KEY, scopes: ['*:write'] }] });
+  state.addUser('demo', {
+    displayName: 'Dana Morgan',
+    email: 'dana.morgan@example.com',
+    isAdmin: true,
+    keys: [{ key: DEMO_KEY, scopes: ['*:write'] }],
+  });
   state.addUser('lee', { displayName: 'Lee Park', email: 'lee.park@example.com' });
   const my = state.myRoot('demo');
 
@@ -100,9 +105,33 @@ function seedDemoPortalAt(state: DocSpaceState, now: number): void {
     }
   }
 
-  const stems = ['Budget', 'Roadmap', 'Meeting notes', 'Invoice', 'Contract', 'Proposal', 'Report', 'Presentation', 'Photo', 'Scan', 'Draft', 'Summary', 'Checklist', 'Plan', 'Brief', 'Minutes', 'Forecast', 'Survey results'];
+  const stems = [
+    'Budget',
+    'Roadmap',
+    'Meeting notes',
+    'Invoice',
+    'Contract',
+    'Proposal',
+    'Report',
+    'Presentation',
+    'Photo',
+    'Scan',
+    'Draft',
+    'Summary',
+    'Checklist',
+    'Plan',
+    'Brief',
+    'Minutes',
+    'Forecast',
+    'Survey results',
+  ];
   const exts = ['docx', 'xlsx', 'pptx', 'pdf', 'jpg', 'png', 'txt', 'md', 'csv', 'odt', 'mp4', 'zip'];
-  const sizes: Record<string, [number, number]> = { jpg: [400_000, 6_000_000], png: [50_000, 2_000_000], mp4: [10_000_000, 300_000_000], zip: [1_000_000, 80_000_000] };
+  const sizes: Record<string, [number, number]> = {
+    jpg: [400_000, 6_000_000],
+    png: [50_000, 2_000_000],
+    mp4: [10_000_000, 300_000_000],
+    zip: [1_000_000, 80_000_000],
+  };
   const used = new Set<string>();
   const fileName = () => {
     for (;;) {
@@ -137,9 +166,24 @@ function seedDemoPortalAt(state: DocSpaceState, now: number): void {
 
   // Trashed folders with nested content.
   const nested = [
-    { title: 'Website redesign', from: projects.id, files: ['wireframes.pdf', 'copy.docx', 'palette.png'], sub: { title: 'exports', files: ['home.png', 'about.png'] } },
-    { title: 'Tax 2022', from: invoices.id, files: ['return.pdf', 'receipts.zip'], sub: { title: 'scans', files: ['scan-001.jpg', 'scan-002.jpg', 'scan-003.jpg'] } },
-    { title: 'Offsite 2023', from: rooms[0]!.id, files: ['agenda.docx', 'budget.xlsx'], sub: { title: 'photos', files: ['team.jpg', 'venue.jpg'] } },
+    {
+      title: 'Website redesign',
+      from: projects.id,
+      files: ['wireframes.pdf', 'copy.docx', 'palette.png'],
+      sub: { title: 'exports', files: ['home.png', 'about.png'] },
+    },
+    {
+      title: 'Tax 2022',
+      from: invoices.id,
+      files: ['return.pdf', 'receipts.zip'],
+      sub: { title: 'scans', files: ['scan-001.jpg', 'scan-002.jpg', 'scan-003.jpg'] },
+    },
+    {
+      title: 'Offsite 2023',
+      from: rooms[0]!.id,
+      files: ['agenda.docx', 'budget.xlsx'],
+      sub: { title: 'photos', files: ['team.jpg', 'venue.jpg'] },
+    },
   ];
   for (const [i, spec] of nested.entries()) {
     const folder = state.addFolder(spec.from, spec.title, { by: 'demo', at: now - 300 * DAY });

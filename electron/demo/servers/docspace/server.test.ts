@@ -50,10 +50,20 @@ describe('DocSpace test server', () => {
     const r = await call('GET', 'files/@trash?count=100');
     expect(r.json).toMatchObject({ count: 1, status: 0, statusCode: 200, links: [{ action: 'GET' }] });
     const content = r.json!.response;
-    expect(content).toMatchObject({ startIndex: 0, total: 4, current: { id: server.state.user('alice').trashId, rootFolderType: 3 } });
+    expect(content).toMatchObject({
+      startIndex: 0,
+      total: 4,
+      current: { id: server.state.user('alice').trashId, rootFolderType: 3 },
+    });
     expect(content.folders[0]).toMatchObject({ title: 'Old project', fileEntryType: 1 });
     const file = content.files.find((f) => f.title === 'Q3 report.docx');
-    expect(file).toMatchObject({ fileEntryType: 2, fileExst: '.docx', pureContentLength: 12288, rootFolderType: 3, originTitle: 'Reports' });
+    expect(file).toMatchObject({
+      fileEntryType: 2,
+      fileExst: '.docx',
+      pureContentLength: 12288,
+      rootFolderType: 3,
+      originTitle: 'Reports',
+    });
     expect(file).not.toHaveProperty('originRoomId');
     expect(JSON.stringify(content)).not.toContain('null');
   });
@@ -80,7 +90,12 @@ describe('DocSpace test server', () => {
 
   it('reports a held operation finished exactly once, then forgets it', async () => {
     const id = trashed('Q3 report.docx').id;
-    const start = await call('PUT', 'files/fileops/delete', { fileIds: [id], deleteAfter: false, immediately: true, returnSingleOperation: true });
+    const start = await call('PUT', 'files/fileops/delete', {
+      fileIds: [id],
+      deleteAfter: false,
+      immediately: true,
+      returnSingleOperation: true,
+    });
     expect(start.json!.response).toHaveLength(1);
     const op = start.json!.response[0]!;
     expect(op).toMatchObject({ Operation: 2, finished: false });
@@ -92,7 +107,12 @@ describe('DocSpace test server', () => {
 
   it('never shows a finished operation that was not held (deleteAfter: true)', async () => {
     const id = trashed('Q3 report.docx').id;
-    const start = await call('PUT', 'files/fileops/delete', { fileIds: [id], deleteAfter: true, immediately: true, returnSingleOperation: true });
+    const start = await call('PUT', 'files/fileops/delete', {
+      fileIds: [id],
+      deleteAfter: true,
+      immediately: true,
+      returnSingleOperation: true,
+    });
     const seen = await pollUntilGone(start.json!.response[0]!.id);
     expect(seen.flat().some((o) => o.finished)).toBe(false);
     expect(server.state.trashOf('alice').some((n) => n.id === id)).toBe(false);
@@ -104,7 +124,12 @@ describe('DocSpace test server', () => {
     const id = trashed('Q3 report.docx').id;
     const check = await call('GET', `files/fileops/move?destFolderId=${reports.id}&fileIds=${id}`);
     expect(check.json!.response.map((e) => e.id)).toEqual([id]);
-    const start = await call('PUT', 'files/fileops/move', { fileIds: [id], destFolderId: reports.id, deleteAfter: false, returnSingleOperation: true });
+    const start = await call('PUT', 'files/fileops/move', {
+      fileIds: [id],
+      destFolderId: reports.id,
+      deleteAfter: false,
+      returnSingleOperation: true,
+    });
     const seen = await pollUntilGone(start.json!.response[0]!.id);
     const last = seen.flat().find((o) => o.finished)!;
     expect(last).not.toHaveProperty('error');
@@ -114,8 +139,16 @@ describe('DocSpace test server', () => {
   it('stops an operation on terminate and leaves the rest in the trash', async () => {
     server.state.opItemMs = 30;
     server.control.seed('alice', 20, { prefix: 't-' });
-    const ids = server.state.trashOf('alice').filter((n) => n.name.startsWith('t-')).map((n) => n.id);
-    const start = await call('PUT', 'files/fileops/delete', { fileIds: ids, deleteAfter: false, immediately: true, returnSingleOperation: true });
+    const ids = server.state
+      .trashOf('alice')
+      .filter((n) => n.name.startsWith('t-'))
+      .map((n) => n.id);
+    const start = await call('PUT', 'files/fileops/delete', {
+      fileIds: ids,
+      deleteAfter: false,
+      immediately: true,
+      returnSingleOperation: true,
+    });
     const opId = start.json!.response[0]!.id;
     await new Promise((r) => setTimeout(r, 70));
     const stopped = await call('PUT', `files/fileops/terminate/${opId}`);
@@ -129,13 +162,27 @@ describe('DocSpace test server', () => {
   it('moves the contents instead of the folder when content is true', async () => {
     const folder = trashed('Old project');
     const photos = server.state.folderAt('alice', 'Photos')!;
-    const start = await call('PUT', 'files/fileops/move', { folderIds: [folder.id], destFolderId: photos.id, content: true, deleteAfter: false, returnSingleOperation: true });
+    const start = await call('PUT', 'files/fileops/move', {
+      folderIds: [folder.id],
+      destFolderId: photos.id,
+      content: true,
+      deleteAfter: false,
+      returnSingleOperation: true,
+    });
     await pollUntilGone(start.json!.response[0]!.id);
-    expect(server.state.childrenOf(photos.id).map((n) => server.state.title(n)).sort()).toEqual(['assets', 'notes.txt', 'plan.md']);
+    expect(
+      server.state
+        .childrenOf(photos.id)
+        .map((n) => server.state.title(n))
+        .sort(),
+    ).toEqual(['assets', 'notes.txt', 'plan.md']);
   });
 
   it('seeds 100k trash items through the control API and pages them', async () => {
-    const res = await fetch(`${server.url}/__control/seed`, { method: 'POST', body: JSON.stringify({ user: 'alice', count: 100_000 }) });
+    const res = await fetch(`${server.url}/__control/seed`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'alice', count: 100_000 }),
+    });
     expect(await res.json()).toEqual({ count: 100_000 });
     const last = await call('GET', 'files/@trash?count=100&startIndex=99950');
     expect(last.json!.response).toMatchObject({ total: 100_004, count: 54 });

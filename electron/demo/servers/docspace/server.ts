@@ -22,7 +22,12 @@ export async function startDocSpaceServer(options: DocSpaceServerOptions = {}): 
   const control = new Control(portal.tree, portal.initialise, 'docspace');
   control.historyOps = docSpaceHistory(portal.state);
   let baseUrl = '';
-  const running = await listen(control, portal.handler(() => baseUrl), options.port ?? 0, options.transport);
+  const running = await listen(
+    control,
+    portal.handler(() => baseUrl),
+    options.port ?? 0,
+    options.transport,
+  );
   baseUrl = running.url;
   if (options.latencyMs) control.setLatency(options.latencyMs);
   return {

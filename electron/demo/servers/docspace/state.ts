@@ -13,9 +13,24 @@ import type { FileTree, TreeNode } from '../tree';
 export const ROOMS_USER = '__rooms__';
 
 /** FolderType values (ASC.Files.Core FolderType). */
-export const FolderType = { DEFAULT: 0, TRASH: 3, USER: 5, VirtualRooms: 14, FillingFormsRoom: 15, EditingRoom: 16, CustomRoom: 19, PublicRoom: 22 } as const;
+export const FolderType = {
+  DEFAULT: 0,
+  TRASH: 3,
+  USER: 5,
+  VirtualRooms: 14,
+  FillingFormsRoom: 15,
+  EditingRoom: 16,
+  CustomRoom: 19,
+  PublicRoom: 22,
+} as const;
 /** RoomType values (ASC.Files.Core.ApiModels RoomType). */
-export const RoomType = { FillingFormsRoom: 1, EditingRoom: 2, CustomRoom: 5, PublicRoom: 6, VirtualDataRoom: 8 } as const;
+export const RoomType = {
+  FillingFormsRoom: 1,
+  EditingRoom: 2,
+  CustomRoom: 5,
+  PublicRoom: 6,
+  VirtualDataRoom: 8,
+} as const;
 
 export interface DsUser {
   /** The tree's user id (also the control API's `user`). */
@@ -130,7 +145,10 @@ export class DocSpaceState {
     this.roomsRootId = rooms.rootId;
   }
 
-  addUser(id: string, options: { displayName: string; email?: string; isAdmin?: boolean; keys?: { key: string; scopes: string[] }[] }): DsUser {
+  addUser(
+    id: string,
+    options: { displayName: string; email?: string; isAdmin?: boolean; keys?: { key: string; scopes: string[] }[] },
+  ): DsUser {
     this.tree.addUser(id, { password: randomUUID(), displayName: options.displayName });
     const [firstName = options.displayName, ...rest] = options.displayName.split(' ');
     const user: DsUser = {
@@ -233,7 +251,14 @@ export class DocSpaceState {
   }
 
   /** Creates a node and puts it straight into the trash, deleted from `originId` at `at`. */
-  addTrashed(user: string, originId: number, title: string, kind: 'file' | 'folder', size: number, at: number): TreeNode {
+  addTrashed(
+    user: string,
+    originId: number,
+    title: string,
+    kind: 'file' | 'folder',
+    size: number,
+    at: number,
+  ): TreeNode {
     const node = this.place(originId, title, kind, size, user, at - 86_400_000);
     this.trashNode(user, node.id, at);
     return node;
@@ -297,7 +322,14 @@ export class DocSpaceState {
   // ——— changes the API makes ———
 
   /** Puts a node (new or moved) into a folder under its title; a taken name gets an internal twin name. */
-  private place(parentId: number, title: string, kind: 'file' | 'folder', size: number, by?: string, at?: number): TreeNode {
+  private place(
+    parentId: number,
+    title: string,
+    kind: 'file' | 'folder',
+    size: number,
+    by?: string,
+    at?: number,
+  ): TreeNode {
     const node = this.tree.createIn(parentId, this.freeTreeName(parentId, title), kind, size, at);
     const meta = this.m(node.id);
     if (node.name !== title) meta.title = title;
@@ -338,7 +370,15 @@ export class DocSpaceState {
     const recorded = meta?.versions;
     if (!recorded?.length) {
       const v = meta?.version ?? 1;
-      return [{ version: v, versionGroup: v, size: node.size, modifiedOn: node.mtime, modifiedBy: meta?.modifiedBy ?? meta?.createdBy }];
+      return [
+        {
+          version: v,
+          versionGroup: v,
+          size: node.size,
+          modifiedOn: node.mtime,
+          modifiedBy: meta?.modifiedBy ?? meta?.createdBy,
+        },
+      ];
     }
     const past = recorded.slice(0, -1);
     const current = recorded[recorded.length - 1]!;
@@ -360,7 +400,14 @@ export class DocSpaceState {
     const history = this.versionsOf(node);
     const current = history[history.length - 1]!;
     const now = this.tree.now();
-    const next: FileVersion = { version: current.version + 1, versionGroup: current.versionGroup + 1, size, modifiedOn: now, modifiedBy: by, comment };
+    const next: FileVersion = {
+      version: current.version + 1,
+      versionGroup: current.versionGroup + 1,
+      size,
+      modifiedOn: now,
+      modifiedBy: by,
+      comment,
+    };
     meta.versions = [...history, next];
     meta.version = next.version;
     meta.modifiedBy = by;

@@ -17,7 +17,11 @@ afterEach(async () => {
 
 type Json = Record<string, unknown> & { response: unknown };
 
-async function call(method: string, path: string, init: { body?: unknown; raw?: BodyInit; headers?: Record<string, string>; key?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  init: { body?: unknown; raw?: BodyInit; headers?: Record<string, string>; key?: string } = {},
+) {
   const res = await fetch(`${server.url}/api/2.0/${path}`, {
     method,
     headers: {
@@ -25,7 +29,11 @@ async function call(method: string, path: string, init: { body?: unknown; raw?: 
       ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       ...init.headers,
     },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : init.raw !== undefined ? { body: init.raw } : {}),
+    ...(init.body !== undefined
+      ? { body: JSON.stringify(init.body) }
+      : init.raw !== undefined
+        ? { body: init.raw }
+        : {}),
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Json) : null };
@@ -56,8 +64,18 @@ const API_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}\+00:00$/;
 async function replaceByOverwrite() {
   const reports = server.state.folderAt('alice', 'Reports')!;
   const live = server.state.addFile(reports.id, 'Q3 report.docx', 1_000, { by: 'bob' });
-  const trashed = server.state.trashOf('alice').find((n) => server.state.title(n) === 'Q3 report.docx' && n.id !== live.id)!;
-  const start = await call('PUT', 'files/fileops/move', { body: { fileIds: [trashed.id], destFolderId: reports.id, conflictResolveType: 1, deleteAfter: false, returnSingleOperation: true } });
+  const trashed = server.state
+    .trashOf('alice')
+    .find((n) => server.state.title(n) === 'Q3 report.docx' && n.id !== live.id)!;
+  const start = await call('PUT', 'files/fileops/move', {
+    body: {
+      fileIds: [trashed.id],
+      destFolderId: reports.id,
+      conflictResolveType: 1,
+      deleteAfter: false,
+      returnSingleOperation: true,
+    },
+  });
   const opId = (start.json!.response as { id: string }[])[0]!.id;
   for (let i = 0; i < 200; i++) {
     const r = await call('GET', `files/fileops?id=${opId}`);
@@ -78,7 +96,13 @@ describe('DocSpace file versions', () => {
   it('Overwrite on move saves the trashed content as a new version and keeps the replaced one in the history', async () => {
     const live = await replaceByOverwrite();
     const now = (await call('GET', `files/file/${live.id}`)).json!.response as FileDto;
-    expect(now).toMatchObject({ id: live.id, version: 2, versionGroup: 2, pureContentLength: 12_288, comment: 'Overwritten' });
+    expect(now).toMatchObject({
+      id: live.id,
+      version: 2,
+      versionGroup: 2,
+      pureContentLength: 12_288,
+      comment: 'Overwritten',
+    });
 
     const history = await call('GET', `files/file/${live.id}/edit/history`);
     expect(history.status).toBe(200);
@@ -89,8 +113,15 @@ describe('DocSpace file versions', () => {
       [2, 2],
     ]);
     expect(Object.keys(rows[0]!)).toEqual(['id', 'key', 'version', 'versionGroup', 'user', 'created', 'changes']);
-    expect(rows[0]).toMatchObject({ id: live.id, user: { id: server.state.user('bob').guid, name: 'Bob Stone' }, changes: [] });
-    expect(rows[1]!.user).toEqual({ id: server.state.user('alice').guid, name: server.state.user('alice').displayName });
+    expect(rows[0]).toMatchObject({
+      id: live.id,
+      user: { id: server.state.user('bob').guid, name: 'Bob Stone' },
+      changes: [],
+    });
+    expect(rows[1]!.user).toEqual({
+      id: server.state.user('alice').guid,
+      name: server.state.user('alice').displayName,
+    });
     expect(rows[0]!.created).toMatch(API_DATE);
     expect(rows[0]!.key).toMatch(/^[0-9A-Za-z_]+$/);
     expect(rows[0]!.key).not.toBe(rows[1]!.key);
@@ -105,7 +136,11 @@ describe('DocSpace file versions', () => {
     expect(v1).toMatchObject({ id: live.id, version: 1, versionGroup: 1, pureContentLength: 1_000 });
     const missing = await call('GET', `files/file/${live.id}?version=9`);
     expect(missing.status).toBe(404);
-    expect(missing.json).toMatchObject({ status: 1, statusCode: 404, error: { message: 'The required file was not found', type: 'ASC.Common.Web.ItemNotFoundException' } });
+    expect(missing.json).toMatchObject({
+      status: 1,
+      statusCode: 404,
+      error: { message: 'The required file was not found', type: 'ASC.Common.Web.ItemNotFoundException' },
+    });
   });
 
   it('restoreversion (POST) makes a new version with the old content and answers the edit history', async () => {
@@ -132,13 +167,21 @@ describe('DocSpace file versions', () => {
     const live = await replaceByOverwrite();
     const same = await call('POST', `files/file/${live.id}/restoreversion?version=2`);
     expect(same.status).toBe(400);
-    expect(same.json).toMatchObject({ status: 1, statusCode: 400, error: { message: 'The new version cannot be the same as the current one', type: 'System.ArgumentException' } });
+    expect(same.json).toMatchObject({
+      status: 1,
+      statusCode: 400,
+      error: { message: 'The new version cannot be the same as the current one', type: 'System.ArgumentException' },
+    });
     const none = await call('POST', `files/file/${live.id}/restoreversion`);
     expect(none.status).toBe(400);
-    expect(none.json).toMatchObject({ error: { message: "Value cannot be null. (Parameter 'version')", type: 'System.ArgumentNullException' } });
+    expect(none.json).toMatchObject({
+      error: { message: "Value cannot be null. (Parameter 'version')", type: 'System.ArgumentNullException' },
+    });
     const unknown = await call('POST', 'files/file/987654/restoreversion?version=1');
     expect(unknown.status).toBe(404);
-    expect(unknown.json).toMatchObject({ error: { message: 'The required file was not found', type: 'System.IO.FileNotFoundException' } });
+    expect(unknown.json).toMatchObject({
+      error: { message: 'The required file was not found', type: 'System.IO.FileNotFoundException' },
+    });
     // A version above the current one reads as the current one: a copy of it becomes version 3.
     const above = await call('POST', `files/file/${live.id}/restoreversion?version=7`);
     expect(above.status).toBe(200);
@@ -147,7 +190,9 @@ describe('DocSpace file versions', () => {
 
   it('restoreversion needs files:write, is denied in the trash, and takes GET only before 3.6', async () => {
     const live = await replaceByOverwrite();
-    const readOnly = await call('POST', `files/file/${live.id}/restoreversion?version=1`, { key: TEST_KEYS.aliceReadOnly });
+    const readOnly = await call('POST', `files/file/${live.id}/restoreversion?version=1`, {
+      key: TEST_KEYS.aliceReadOnly,
+    });
     expect(readOnly.status).toBe(403);
     expect(readOnly.text).toBe('');
     const get = await call('GET', `files/file/${live.id}/restoreversion?version=1`);
@@ -159,7 +204,11 @@ describe('DocSpace file versions', () => {
     server.state.saveVersion(trashed, 9, 'alice', 'Edited');
     const denied = await call('POST', `files/file/${trashed.id}/restoreversion?version=1`);
     expect(denied.status).toBe(403);
-    expect(denied.json).toMatchObject({ status: 1, statusCode: 403, error: { message: 'Access denied', type: 'System.Security.SecurityException' } });
+    expect(denied.json).toMatchObject({
+      status: 1,
+      statusCode: 403,
+      error: { message: 'Access denied', type: 'System.Security.SecurityException' },
+    });
     await server.close();
 
     server = await startDocSpaceServer({ opItemMs: 2, version: '3.5.0.1000' });
@@ -176,11 +225,20 @@ describe('DocSpace file versions', () => {
     form.append('Forcesave', 'false');
     const r = await call('PUT', `files/file/${live.id}/saveediting`, { raw: form });
     expect(r.status).toBe(200);
-    expect(r.json!.response).toMatchObject({ id: live.id, version: 3, versionGroup: 3, pureContentLength: 777, comment: 'Edited' });
+    expect(r.json!.response).toMatchObject({
+      id: live.id,
+      version: 3,
+      versionGroup: 3,
+      pureContentLength: 777,
+      comment: 'Edited',
+    });
     const history = (await call('GET', `files/file/${live.id}/edit/history`)).json!.response as EditHistoryDto[];
     expect(history.map((h) => h.version)).toEqual([1, 2, 3]);
 
-    const bare = await call('PUT', `files/file/${live.id}/saveediting`, { raw: new Uint8Array(5), headers: { 'Content-Type': 'application/octet-stream' } });
+    const bare = await call('PUT', `files/file/${live.id}/saveediting`, {
+      raw: new Uint8Array(5),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(bare.json!.response).toMatchObject({ version: 4, pureContentLength: 5 });
     expect((await call('PUT', 'files/file/987654/saveediting', { raw: form })).status).toBe(404);
   });
@@ -189,11 +247,18 @@ describe('DocSpace file versions', () => {
     const trashed = server.state.trashOf('alice').find((n) => server.state.title(n) === 'Campaign brief.pdf')!;
     const inTrash = await call('GET', `files/file/${trashed.id}/edit/history`);
     expect(inTrash.status).toBe(403);
-    expect(inTrash.json).toMatchObject({ error: { message: "You don't have enough permission to view the file", type: 'System.InvalidOperationException' } });
+    expect(inTrash.json).toMatchObject({
+      error: { message: "You don't have enough permission to view the file", type: 'System.InvalidOperationException' },
+    });
     expect((await call('GET', 'files/file/987654/edit/history')).status).toBe(404);
     expect((await call('GET', 'files/file/987654/history')).status).toBe(403);
-    const editTrashed = await call('PUT', `files/file/${trashed.id}/saveediting`, { raw: new Uint8Array(3), headers: { 'Content-Type': 'application/octet-stream' } });
+    const editTrashed = await call('PUT', `files/file/${trashed.id}/saveediting`, {
+      raw: new Uint8Array(3),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(editTrashed.status).toBe(403);
-    expect(editTrashed.json).toMatchObject({ error: { message: 'Access denied', type: 'System.Security.SecurityException' } });
+    expect(editTrashed.json).toMatchObject({
+      error: { message: 'Access denied', type: 'System.Security.SecurityException' },
+    });
   });
 });

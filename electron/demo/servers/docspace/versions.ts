@@ -53,7 +53,8 @@ export class FileVersions {
    */
   restoreVersion(user: DsUser, id: number, q: URLSearchParams) {
     const asked = Number(q.get('version') ?? 0);
-    if (!Number.isInteger(asked) || asked < 1) throw new HttpError(400, "Value cannot be null. (Parameter 'version')", 'System.ArgumentNullException');
+    if (!Number.isInteger(asked) || asked < 1)
+      throw new HttpError(400, "Value cannot be null. (Parameter 'version')", 'System.ArgumentNullException');
     const node = this.fileNode(id);
     if (!node) throw new HttpError(404, NOT_FOUND_FILE, 'System.IO.FileNotFoundException');
     const history = this.state.versionsOf(node);

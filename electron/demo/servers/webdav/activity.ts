@@ -93,16 +93,26 @@ export class ActivityLog {
     // Mostly in order; a row back-dated by a seed goes where its time puts it.
     const last = list[list.length - 1];
     if (!last || ORDER(last, row) <= 0) list.push(row);
-    else list.splice(lowerBound(list, (r) => ORDER(r, row) < 0), 0, row);
+    else
+      list.splice(
+        lowerBound(list, (r) => ORDER(r, row) < 0),
+        0,
+        row,
+      );
   }
 
   /** oCIS: a space's root eTag, new after every change in that space's tree (decomposedfs propagates them to the root). */
   spaceEtag(owner: string): string {
-    return `"${createHash('md5').update(`${owner}:${this.revisions.get(owner) ?? 0}`).digest('hex')}"`;
+    return `"${createHash('md5')
+      .update(`${owner}:${this.revisions.get(owner) ?? 0}`)
+      .digest('hex')}"`;
   }
 
   /** The rows of one user's feed for one request, as Data::get picks them. */
-  pick(user: string, q: { filter: string; since: number; sort: 'asc' | 'desc'; limit: number }): { status: 200 | 304 | 403; rows: Activity[]; headers: Record<string, string>; more: boolean } {
+  pick(
+    user: string,
+    q: { filter: string; since: number; sort: 'asc' | 'desc'; limit: number },
+  ): { status: 200 | 304 | 403; rows: Activity[]; headers: Record<string, string>; more: boolean } {
     const all = this.rows.get(user) ?? [];
     const limit = Math.max(1, Math.min(200, q.limit || 50));
     const keep = (r: Activity) => (q.filter === 'self' ? r.user === user : q.filter === 'by' ? r.user !== user : true);
@@ -114,7 +124,13 @@ export class ActivityLog {
       candidates =
         q.sort === 'asc'
           ? all.slice(lowerBound(all, (r) => r.timestamp < anchor.timestamp)).filter((r) => r.id > anchor.id)
-          : all.slice(0, lowerBound(all, (r) => r.timestamp <= anchor.timestamp)).filter((r) => r.id < anchor.id).reverse();
+          : all
+              .slice(
+                0,
+                lowerBound(all, (r) => r.timestamp <= anchor.timestamp),
+              )
+              .filter((r) => r.id < anchor.id)
+              .reverse();
     } else {
       candidates = q.sort === 'asc' ? all : [...all].reverse();
       if (candidates[0]) headers['X-Activity-First-Known'] = String(candidates[0].id);
@@ -136,36 +152,70 @@ export class ActivityLog {
   /** Nextcloud: GET /ocs/v{1,2}.php/apps/activity/api/v2/activity[/{filter}] (OCS-APIRequest already checked). */
   serveNextcloud(req: IncomingMessage, res: ServerResponse, url: URL, user: TreeUser | null, v2: boolean): void {
     if (!user) {
-      return sendJson(res, 401, { ocs: { meta: { status: 'failure', statuscode: 997, message: 'Unauthorised' }, data: [] } }, 'application/json; charset=utf-8', {
-        'WWW-Authenticate': 'Basic realm="Authorisation Required"',
-      });
+      return sendJson(
+        res,
+        401,
+        { ocs: { meta: { status: 'failure', statuscode: 997, message: 'Unauthorised' }, data: [] } },
+        'application/json; charset=utf-8',
+        {
+          'WWW-Authenticate': 'Basic realm="Authorisation Required"',
+        },
+      );
     }
     const filter = filterOf(url, '/apps/activity/api/v2/activity');
-    if (filter === null) return sendJson(res, 404, { ocs: { meta: { status: 'failure', statuscode: 404, message: '' }, data: [] } });
+    if (filter === null)
+      return sendJson(res, 404, { ocs: { meta: { status: 'failure', statuscode: 404, message: '' }, data: [] } });
     const picked = this.pick(user.id, queryOf(url));
-    if (picked.status === 403) return sendJson(res, 403, { ocs: { meta: { status: 'failure', statuscode: 403, message: '' }, data: [] } });
+    if (picked.status === 403)
+      return sendJson(res, 403, { ocs: { meta: { status: 'failure', statuscode: 403, message: '' }, data: [] } });
     const data = group(picked.rows, 5).map((g) => nextcloudEntry(g, user, origin(req)));
     const etag = createHash('md5').update(JSON.stringify(data)).digest('hex');
-    const headers = { ...picked.headers, ETag: etag, ...(picked.more ? { Link: nextLink(req, url, picked.headers) } : {}) };
+    const headers = {
+      ...picked.headers,
+      ETag: etag,
+      ...(picked.more ? { Link: nextLink(req, url, picked.headers) } : {}),
+    };
     if (picked.status === 304 || req.headers['if-none-match'] === etag) return notModified(res, headers);
-    sendJson(res, 200, { ocs: { meta: { status: 'ok', statuscode: v2 ? 200 : 100, message: 'OK' }, data } }, 'application/json; charset=utf-8', headers);
+    sendJson(
+      res,
+      200,
+      { ocs: { meta: { status: 'ok', statuscode: v2 ? 200 : 100, message: 'OK' }, data } },
+      'application/json; charset=utf-8',
+      headers,
+    );
   }
 
   /** ownCloud 10: GET /index.php/apps/activity/api/v2/activity[/{filter}]. */
   serveOwnCloud(req: IncomingMessage, res: ServerResponse, url: URL, user: TreeUser | null): void {
     if (!user) {
       const target = encodeURIComponent(encodeURIComponent(url.pathname));
-      res.writeHead(303, 'See Other', { Location: `/index.php/login?redirect_url=${target}`, 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': '0' });
+      res.writeHead(303, 'See Other', {
+        Location: `/index.php/login?redirect_url=${target}`,
+        'Content-Type': 'text/html; charset=UTF-8',
+        'Content-Length': '0',
+      });
       return void res.end();
     }
     const filter = filterOf(url, '/index.php/apps/activity/api/v2/activity');
     if (filter === null) return notFound(res);
     const picked = this.pick(user.id, queryOf(url));
-    if (picked.status === 403) return sendJson(res, 403, { ocs: { meta: { status: 'ok', statuscode: 100, message: null }, data: null } }, 'application/json; charset=utf-8');
+    if (picked.status === 403)
+      return sendJson(
+        res,
+        403,
+        { ocs: { meta: { status: 'ok', statuscode: 100, message: null }, data: null } },
+        'application/json; charset=utf-8',
+      );
     const headers = { ...picked.headers, ...(picked.more ? { Link: nextLink(req, url, picked.headers) } : {}) };
     if (picked.status === 304) return notModified(res, headers);
     const data = group(picked.rows, 6).map((g) => ownCloudEntry(g, user, origin(req)));
-    sendJson(res, 200, { ocs: { meta: { status: 'ok', statuscode: 100, message: null }, data } }, 'application/json; charset=utf-8', headers);
+    sendJson(
+      res,
+      200,
+      { ocs: { meta: { status: 'ok', statuscode: 100, message: null }, data } },
+      'application/json; charset=utf-8',
+      headers,
+    );
   }
 }
 
@@ -193,7 +243,12 @@ function filterOf(url: URL, base: string): string | null {
 function queryOf(url: URL): { filter: string; since: number; sort: 'asc' | 'desc'; limit: number } {
   const p = url.searchParams;
   const filter = url.pathname.split('/').pop() ?? 'all';
-  return { filter, since: Number.parseInt(p.get('since') ?? '0', 10) || 0, sort: p.get('sort') === 'asc' ? 'asc' : 'desc', limit: Number.parseInt(p.get('limit') ?? '50', 10) || 50 };
+  return {
+    filter,
+    since: Number.parseInt(p.get('since') ?? '0', 10) || 0,
+    sort: p.get('sort') === 'asc' ? 'asc' : 'desc',
+    limit: Number.parseInt(p.get('limit') ?? '50', 10) || 50,
+  };
 }
 
 /** Rows next to each other of one type by one user, at most `max` to an entry. */
@@ -213,14 +268,22 @@ const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
 
 function nextLink(req: IncomingMessage, url: URL, headers: Record<string, string>): string {
-  const next = new URLSearchParams({ since: headers['X-Activity-Last-Given'] ?? '0', limit: url.searchParams.get('limit') ?? '50', sort: url.searchParams.get('sort') ?? 'desc' });
+  const next = new URLSearchParams({
+    since: headers['X-Activity-Last-Given'] ?? '0',
+    limit: url.searchParams.get('limit') ?? '50',
+    sort: url.searchParams.get('sort') ?? 'desc',
+  });
   const format = url.searchParams.get('format');
   if (format !== null) next.set('format', format);
   return `<${origin(req)}${url.pathname}?${next.toString()}>; rel="next"`;
 }
 
 function notModified(res: ServerResponse, headers: Record<string, string>): void {
-  res.writeHead(304, 'Not Modified', { 'Cache-Control': 'no-cache, no-store, must-revalidate', 'Content-Type': 'application/json; charset=utf-8', ...headers });
+  res.writeHead(304, 'Not Modified', {
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    'Content-Type': 'application/json; charset=utf-8',
+    ...headers,
+  });
   res.end();
 }
 
@@ -233,7 +296,12 @@ function subjectText(group: Activity[], self: boolean): string {
   const verb = VERBS[group[0]!.type]?.[0] ?? 'changed';
   const names = group.map((r) => base(r.path));
   const who = self ? 'You' : group[0]!.user;
-  const list = names.length === 1 ? names[0]! : names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  const list =
+    names.length === 1
+      ? names[0]!
+      : names.length === 2
+        ? `${names[0]} and ${names[1]}`
+        : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
   return `${who} ${verb} ${list}`;
 }
 

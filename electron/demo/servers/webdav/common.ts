@@ -1,6 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindOf } from '../../../../shared/kinds';
-import { clark, COLLECTION, decodePath, NS_DAV, NS_NC, NS_OC, NS_SABRE, SABRE, sabreEncode, sendSabreError, type DavEntry } from './sabre';
+import {
+  clark,
+  COLLECTION,
+  decodePath,
+  NS_DAV,
+  NS_NC,
+  NS_OC,
+  NS_SABRE,
+  SABRE,
+  sabreEncode,
+  sendSabreError,
+  type DavEntry,
+} from './sabre';
 
 /** The pieces every WebDAV server kind's front end uses: property names, paths, the 404 page. */
 
@@ -21,7 +33,10 @@ export function sendPageNotFound(res: ServerResponse): void {
 }
 
 /** Where a Destination header points: area, owner and segments below it, or an error already sent. */
-export function destination(req: IncomingMessage, res: ServerResponse): { area: string; owner: string; rest: string[] } | null {
+export function destination(
+  req: IncomingMessage,
+  res: ServerResponse,
+): { area: string; owner: string; rest: string[] } | null {
   const raw = req.headers.destination;
   if (!raw || Array.isArray(raw)) {
     sendSabreError(res, 400, SABRE.BadRequest, 'The destination header was not supplied');
@@ -43,7 +58,10 @@ export function destination(req: IncomingMessage, res: ServerResponse): { area: 
     sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
     return null;
   }
-  const parts = decoded.split('/').filter((p) => p !== '').slice(2);
+  const parts = decoded
+    .split('/')
+    .filter((p) => p !== '')
+    .slice(2);
   if (parts.some((p) => p === '..' || p === '.')) {
     sendSabreError(res, 403, SABRE.Forbidden, 'Invalid path');
     return null;
@@ -54,10 +72,16 @@ export function destination(req: IncomingMessage, res: ServerResponse): { area: 
 
 /** The opening of a multistatus answer, declaring the kind's namespaces. */
 export function multistatusHead(namespaces: string[]): string {
-  const decl = namespaces.map((ns) => ` xmlns:${ns === NS_DAV ? 'd' : ns === NS_SABRE ? 's' : ns === NS_OC ? 'oc' : 'nc'}="${ns}"`).join('');
+  const decl = namespaces
+    .map((ns) => ` xmlns:${ns === NS_DAV ? 'd' : ns === NS_SABRE ? 's' : ns === NS_OC ? 'oc' : 'nc'}="${ns}"`)
+    .join('');
   return `<?xml version="1.0"?>\n<d:multistatus${decl}>`;
 }
 
 export function collectionEntry(href: string): DavEntry {
-  return { href: sabreEncode(href), props: (n) => (n === DAV('resourcetype') ? COLLECTION : undefined), allprop: [DAV('resourcetype')] };
+  return {
+    href: sabreEncode(href),
+    props: (n) => (n === DAV('resourcetype') ? COLLECTION : undefined),
+    allprop: [DAV('resourcetype')],
+  };
 }

@@ -4,8 +4,18 @@ import { createWebDav } from './instance';
 import { seedDemoIncident, seedDemoState, seedOcisSpaces } from './seed';
 
 const DEMO_USERS = {
-  owncloud10: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-oc10-app-password' },
-  nextcloud: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-nc-app-password-xYz12' },
+  owncloud10: {
+    id: 'demo',
+    displayName: 'Dana Demo',
+    password: 'demo-password',
+    appPassword: 'demo-oc10-app-password',
+  },
+  nextcloud: {
+    id: 'demo',
+    displayName: 'Dana Demo',
+    password: 'demo-password',
+    appPassword: 'demo-nc-app-password-xYz12',
+  },
   ocis: { id: 'demo', displayName: 'Dana Demo', password: 'demo-password', appPassword: 'demo-ocis-app-token-Qw7e' },
 };
 

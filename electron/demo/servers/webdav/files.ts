@@ -122,14 +122,22 @@ export class FilesTree {
       // Only PUT passes If-Match on (put.go → InitiateFileUpload), see ocisPutPrecondition.
       if (method === 'PUT' && !this.ocisPutPrecondition(req, node, body)) return sendEmpty409(res);
     } else {
-      const outcome = sabrePreconditions(req, method, node ? { etag: node.kind === 'file' ? `"${node.etag}"` : null, mtime: node.mtime } : null);
+      const outcome = sabrePreconditions(
+        req,
+        method,
+        node ? { etag: node.kind === 'file' ? `"${node.etag}"` : null, mtime: node.mtime } : null,
+      );
       if (outcome?.status === 412) {
         // ownCloud 10 sends no ETag with a failed If-None-Match (recordings 10).
-        const etag: Record<string, string> = outcome.etag && !(this.oc10 && outcome.header === 'If-None-Match') ? { ETag: outcome.etag } : {};
+        const etag: Record<string, string> =
+          outcome.etag && !(this.oc10 && outcome.header === 'If-None-Match') ? { ETag: outcome.etag } : {};
         return sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, etag, outcome.header);
       }
       if (outcome?.status === 304) {
-        res.writeHead(304, 'Not Modified', { ...(outcome.etag ? { ETag: outcome.etag } : {}), ...(outcome.lastModified ? { 'Last-Modified': outcome.lastModified } : {}) });
+        res.writeHead(304, 'Not Modified', {
+          ...(outcome.etag ? { ETag: outcome.etag } : {}),
+          ...(outcome.lastModified ? { 'Last-Modified': outcome.lastModified } : {}),
+        });
         return void res.end();
       }
       if (outcome?.status === 404) return notFound();
@@ -141,21 +149,27 @@ export class FilesTree {
         if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
         const depth = depthOf(req);
         // ownCloud 10 refuses Depth infinity on files/ as on trash-bin/ (capabilities: depth_infinity false).
-        if (depth === 'infinity' && this.oc10) return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
+        if (depth === 'infinity' && this.oc10)
+          return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
         const entries: DavEntry[] = [];
         const walk = (n: TreeNode, level: number) => {
           entries.push(this.fileEntry(user.id, n));
           if (n.kind === 'folder' && (depth === 'infinity' || level < Number(depth))) {
-            for (const c of [...this.tree.children(n.id)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) walk(c, level + 1);
+            for (const c of [...this.tree.children(n.id)].sort((a, b) =>
+              a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+            ))
+              walk(c, level + 1);
           }
         };
         walk(node, 0);
         return sendMultistatus(res, multistatus(entries, request, this.host.namespaces), this.host.davHeaders);
       }
       case 'MKCOL': {
-        if (node) return sendSabreError(res, 405, SABRE.MethodNotAllowed, 'The resource you tried to create already exists');
+        if (node)
+          return sendSabreError(res, 405, SABRE.MethodNotAllowed, 'The resource you tried to create already exists');
         const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
-        if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Parent node does not exist');
+        if (!parent || parent.kind !== 'folder')
+          return sendSabreError(res, 409, SABRE.Conflict, 'Parent node does not exist');
         try {
           const made = this.tree.createIn(parent.id, rest[rest.length - 1]!, 'folder', 0);
           return sendEmpty(res, 201, { 'OC-FileId': this.ocFileIdHeader(made) });
@@ -166,15 +180,23 @@ export class FilesTree {
       case 'PUT': {
         if (this.refusedName(res, rest)) return;
         const parent = this.tree.resolve(user.id, rest.slice(0, -1).join('/'));
-        if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'Files cannot be created in non-existent collections');
+        if (!parent || parent.kind !== 'folder')
+          return sendSabreError(res, 409, SABRE.Conflict, 'Files cannot be created in non-existent collections');
         // Sabre's CorePlugin::httpPut refuses a collection (oCIS's answer here is not confirmed; modelled the same).
-        if (node?.kind === 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'PUT is not allowed on non-files.');
+        if (node?.kind === 'folder')
+          return sendSabreError(res, 409, SABRE.Conflict, 'PUT is not allowed on non-files.');
         const existed = node !== null;
         // X-OC-Mtime (seconds) sets the modification time; the answer says "accepted".
         const mtimeHeader = Number(req.headers['x-oc-mtime']);
-        const mtime = req.headers['x-oc-mtime'] !== undefined && Number.isFinite(mtimeHeader) && mtimeHeader > 0 ? Math.floor(mtimeHeader * 1000) : undefined;
+        const mtime =
+          req.headers['x-oc-mtime'] !== undefined && Number.isFinite(mtimeHeader) && mtimeHeader > 0
+            ? Math.floor(mtimeHeader * 1000)
+            : undefined;
         // Saving over a file keeps its id and gives it a new ETag, size and mtime (writeFile updates in place).
-        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, { content: body, ...(mtime === undefined ? {} : { mtime }) });
+        const written = this.tree.writeFile(user.id, rest.join('/'), body.length, {
+          content: body,
+          ...(mtime === undefined ? {} : { mtime }),
+        });
         const etag = `"${written.etag}"`;
         return sendEmpty(res, existed ? 204 : 201, {
           'OC-FileId': this.ocFileIdHeader(written),
@@ -187,7 +209,13 @@ export class FilesTree {
       case 'GET':
       case 'HEAD': {
         if (!node) return notFound();
-        if (node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
+        if (node.kind === 'folder')
+          return sendSabreError(
+            res,
+            501,
+            'Sabre\\DAV\\Exception\\NotImplemented',
+            'GET is only implemented on File objects',
+          );
         // ownCloud 10 writes the type with a charset and repeats the ETag as OC-ETag (recordings 03).
         res.writeHead(200, {
           'Content-Type': this.oc10 ? `${node.contentType};charset=UTF-8` : node.contentType,
@@ -214,9 +242,16 @@ export class FilesTree {
         if (!node || node.parent === null) return notFound();
         const dest = destination(req, res);
         if (!dest) return;
-        const ownFiles = this.ocis ? dest.area === 'spaces' && dest.owner === ocisSpaceId(user.id) : dest.area === 'files' && dest.owner === user.id;
+        const ownFiles = this.ocis
+          ? dest.area === 'spaces' && dest.owner === ocisSpaceId(user.id)
+          : dest.area === 'files' && dest.owner === user.id;
         if (!ownFiles && this.oc10 && dest.area === 'trash-bin' && method === 'MOVE') {
-          return sendSabreError(res, 403, SABRE.Forbidden, `Permission denied to create file (filename ${dest.rest[dest.rest.length - 1] ?? ''})`);
+          return sendSabreError(
+            res,
+            403,
+            SABRE.Forbidden,
+            `Permission denied to create file (filename ${dest.rest[dest.rest.length - 1] ?? ''})`,
+          );
         }
         if (!ownFiles) return sendSabreError(res, 403, SABRE.Forbidden, '');
         return this.placeInFiles(req, res, user, node, dest.rest, method === 'COPY' ? 'copy' : 'move');
@@ -234,7 +269,12 @@ export class FilesTree {
     if (!this.oc10) return false;
     const name = rest[rest.length - 1] ?? '';
     if (name.includes('\\')) {
-      sendSabreError(res, 400, 'OCA\\DAV\\Connector\\Sabre\\Exception\\InvalidPath', 'File name contains at least one invalid character');
+      sendSabreError(
+        res,
+        400,
+        'OCA\\DAV\\Connector\\Sabre\\Exception\\InvalidPath',
+        'File name contains at least one invalid character',
+      );
       return true;
     }
     if (Buffer.byteLength(name) > 227) {
@@ -278,15 +318,23 @@ export class FilesTree {
     how: 'move' | 'copy' | 'restore',
   ): void {
     const overwrite = overwriteOf(req);
-    if (overwrite === null) return sendSabreError(res, 400, SABRE.BadRequest, 'The HTTP Overwrite header should be either T or F');
+    if (overwrite === null)
+      return sendSabreError(res, 400, SABRE.BadRequest, 'The HTTP Overwrite header should be either T or F');
     const name = destRest[destRest.length - 1];
     if (!name) return sendSabreError(res, 403, SABRE.Forbidden, '');
     const parent = this.tree.resolve(user.id, destRest.slice(0, -1).join('/'));
-    if (!parent || parent.kind !== 'folder') return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
+    if (!parent || parent.kind !== 'folder')
+      return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
     const existing = this.tree.child(parent.id, name);
-    if (existing && existing.id === node.id) return sendSabreError(res, 403, SABRE.Forbidden, 'Source and destination uri are identical.');
+    if (existing && existing.id === node.id)
+      return sendSabreError(res, 403, SABRE.Forbidden, 'Source and destination uri are identical.');
     if (existing && !overwrite) {
-      return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+      return sendSabreError(
+        res,
+        412,
+        SABRE.PreconditionFailed,
+        'The destination node already exists, and the overwrite header is set to false',
+      );
     }
     if (how !== 'move' && !this.fitsQuota(user, this.tree.sizeOf(node.id))) {
       return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
@@ -313,12 +361,16 @@ export class FilesTree {
     }
     // ownCloud 10 and Nextcloud answer a MOVE (a restore too) with the item's OC-FileId and, for a
     // file, its ETag (recorded on ownCloud 10.15.2 and Nextcloud 32.0.1); oCIS's answer is not modelled.
-    const headers: Record<string, string> = how === 'copy' || this.ocis ? {} : (replacedHeaders ?? this.movedHeaders(placed));
+    const headers: Record<string, string> =
+      how === 'copy' || this.ocis ? {} : (replacedHeaders ?? this.movedHeaders(placed));
     return sendEmpty(res, existing ? 204 : 201, headers);
   }
 
   private movedHeaders(node: TreeNode): Record<string, string> {
-    return { 'OC-FileId': this.ocFileIdHeader(node), ...(node.kind === 'file' ? { ETag: `"${node.etag}"`, 'OC-ETag': `"${node.etag}"` } : {}) };
+    return {
+      'OC-FileId': this.ocFileIdHeader(node),
+      ...(node.kind === 'file' ? { ETag: `"${node.etag}"`, 'OC-ETag': `"${node.etag}"` } : {}),
+    };
   }
 
   fitsQuota(user: TreeUser, bytes: number): boolean {

@@ -40,7 +40,8 @@ export class WebDavFrontEnd {
           : new OcisFrontEnd(tree, this.activity, this.oidc);
   }
 
-  handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => this.server.handle(req, res, body);
+  handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> =>
+    this.server.handle(req, res, body);
 
   /** oCIS: who authorize signs in at once while the sign-in page is off. */
   get oidcLogin(): string {

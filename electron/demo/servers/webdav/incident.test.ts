@@ -28,7 +28,14 @@ describe('the demo incident', () => {
     try {
       const tree = server.tree;
       const project = tree.resolve('demo', 'Projects/Client X')!;
-      const walk = (id: number, prefix: string): string[] => tree.children(id).flatMap((n) => (n.kind === 'folder' ? [`${prefix}${n.name}/`, ...walk(n.id, `${prefix}${n.name}/`)] : [`${prefix}${n.name}`]));
+      const walk = (id: number, prefix: string): string[] =>
+        tree
+          .children(id)
+          .flatMap((n) =>
+            n.kind === 'folder'
+              ? [`${prefix}${n.name}/`, ...walk(n.id, `${prefix}${n.name}/`)]
+              : [`${prefix}${n.name}`],
+          );
       // The folders trashed whole, as the nodes they are in the trash.
       const trashedFolders = new Map(
         tree
@@ -36,11 +43,19 @@ describe('the demo incident', () => {
           .filter((x) => x.originalPath.startsWith('Projects/Client X/') && tree.node(x.nodeId).kind === 'folder')
           .map((x) => [x.originalPath, x.nodeId]),
       );
-      expect([...trashedFolders.keys()].sort()).toEqual(['Contracts/2025', 'Design/Mockups', 'Drafts', 'Specs/Old'].map((p) => `Projects/Client X/${p}`));
+      expect([...trashedFolders.keys()].sort()).toEqual(
+        ['Contracts/2025', 'Design/Mockups', 'Drafts', 'Specs/Old'].map((p) => `Projects/Client X/${p}`),
+      );
       const trashedBefore = new Set(tree.user('demo').trash);
 
       const services = createMemoryServices();
-      const account = await services.handlers['accounts:add']({ serverUrl: server.url, kind: 'nextcloud', user: 'demo', secret: 'demo-app', label: 'Nextcloud (work)' });
+      const account = await services.handlers['accounts:add']({
+        serverUrl: server.url,
+        kind: 'nextcloud',
+        user: 'demo',
+        secret: 'demo-app',
+        label: 'Nextcloud (work)',
+      });
       const items = await services.trash.readAll(account.id, null);
       expect(items.length).toBeGreaterThan(600);
       const events = detectEvents(items);
@@ -49,21 +64,43 @@ describe('the demo incident', () => {
       expect(e!.count).toBe(184);
       expect(Date.parse(e!.from)).toBe(Math.floor(demoIncidentStart(NOW) / 1000) * 1000);
       expect(e!.topFolder).toBe('/Projects/Client X');
-      expect(eventSummary(e!, () => 'Nextcloud (work)')).toMatch(/^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly Home \/ Projects \/ Client X · Nextcloud \(work\)$/);
+      expect(eventSummary(e!, () => 'Nextcloud (work)')).toMatch(
+        /^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly Home \/ Projects \/ Client X · Nextcloud \(work\)$/,
+      );
 
       // The live project as the incident left it: the emptied folders are there, Drafts, Specs/Old, Contracts/2025 and Design/Mockups are not.
-      expect(walk(project.id, '').filter((p) => p.endsWith('/')).sort()).toEqual(['Contracts/', 'Design/', 'Meetings/', 'Specs/']);
+      expect(
+        walk(project.id, '')
+          .filter((p) => p.endsWith('/'))
+          .sort(),
+      ).toEqual(['Contracts/', 'Design/', 'Meetings/', 'Specs/']);
 
-      const refs = e!.keys.map((k) => items.find((i) => i.key === k)!).map((i) => ({ accountId: account.id, id: i.id }));
+      const refs = e!.keys
+        .map((k) => items.find((i) => i.key === k)!)
+        .map((i) => ({ accountId: account.id, id: i.id }));
       const check = await services.handlers['ops:checkConflicts']({ items: refs, destination: { kind: 'original' } });
       expect(check).toEqual({ conflicts: [], missingFolders: [] });
-      const op = await services.handlers['ops:restore']({ items: refs, destination: { kind: 'original' }, resolutions: {} });
+      const op = await services.handlers['ops:restore']({
+        items: refs,
+        destination: { kind: 'original' },
+        resolutions: {},
+      });
       const done = await services.runner.wait(op.id);
       expect(done.results.filter((r) => r.outcome !== 'restored')).toEqual([]);
       expect(done.results).toHaveLength(184);
       // Everything that was in the project before the incident is back, and nothing else: 317 files in 9 folders.
       const after = walk(project.id, '');
-      expect(after.filter((p) => p.endsWith('/')).sort()).toEqual(['Contracts/', 'Contracts/2025/', 'Design/', 'Design/Mockups/', 'Drafts/', 'Drafts/Reviewed/', 'Meetings/', 'Specs/', 'Specs/Old/']);
+      expect(after.filter((p) => p.endsWith('/')).sort()).toEqual([
+        'Contracts/',
+        'Contracts/2025/',
+        'Design/',
+        'Design/Mockups/',
+        'Drafts/',
+        'Drafts/Reviewed/',
+        'Meetings/',
+        'Specs/',
+        'Specs/Old/',
+      ]);
       expect(after.filter((p) => !p.endsWith('/'))).toHaveLength(317);
       for (const [path, id] of trashedFolders) expect(tree.resolve('demo', path)?.id, path).toBe(id);
       expect(new Set(tree.user('demo').trash).size).toBe(trashedBefore.size - 184);
@@ -112,11 +149,17 @@ describe('the demo incident at any clock reading', () => {
         const server = await startDemo(now);
         try {
           const services = createMemoryServices();
-          const account = await services.handlers['accounts:add']({ serverUrl: server.url, kind: 'nextcloud', user: 'demo', secret: 'demo-app' });
+          const account = await services.handlers['accounts:add']({
+            serverUrl: server.url,
+            kind: 'nextcloud',
+            user: 'demo',
+            secret: 'demo-app',
+          });
           const events = detectEvents(await services.trash.readAll(account.id, null));
-          expect(events.map((e) => [e.count, e.topFolder, Date.parse(e.from)]), `${zone}, ${what}`).toEqual([
-            [184, '/Projects/Client X', Math.floor(demoIncidentStart(now) / 1000) * 1000],
-          ]);
+          expect(
+            events.map((e) => [e.count, e.topFolder, Date.parse(e.from)]),
+            `${zone}, ${what}`,
+          ).toEqual([[184, '/Projects/Client X', Math.floor(demoIncidentStart(now) / 1000) * 1000]]);
           // 14:02 local on the day three days before, in this zone.
           const start = new Date(demoIncidentStart(now));
           expect([start.getHours(), start.getMinutes()], `${zone}, ${what}`).toEqual([14, 2]);

@@ -91,7 +91,10 @@ export abstract class KindFrontEnd implements FilesHost {
     if (method === 'PROPFIND' && this.kind !== 'owncloud10') res.setHeader('DAV', this.davHeaders.DAV!);
     const path = decodePath(rawPath);
     if (path === null) return sendSabreError(res, 400, SABRE.BadRequest, 'Invalid URL encoding');
-    const parts = path.split('/').filter((p) => p !== '').slice(2); // after remote.php/dav
+    const parts = path
+      .split('/')
+      .filter((p) => p !== '')
+      .slice(2); // after remote.php/dav
     if (method === 'OPTIONS') {
       res.writeHead(200, {
         Allow: 'OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, REPORT',
@@ -107,7 +110,14 @@ export abstract class KindFrontEnd implements FilesHost {
   }
 
   /** A signed-in request below remote.php/dav (`parts` after it), other than OPTIONS. */
-  protected abstract davAreas(req: IncomingMessage, res: ServerResponse, user: TreeUser, parts: string[], method: string, body: Buffer): void;
+  protected abstract davAreas(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: TreeUser,
+    parts: string[],
+    method: string,
+    body: Buffer,
+  ): void;
 
   /**
    * Nextcloud's and ownCloud 10's areas: files/<user>/… and <trashArea>/<user>/…, each only for the
@@ -128,7 +138,14 @@ export abstract class KindFrontEnd implements FilesHost {
       if (!this.tree.users.has(owner)) {
         // checkPreconditions looks the path up first: its NotFound fails an If-Match before any handler runs.
         if (area === 'files' && req.headers['if-match']) {
-          return sendSabreError(res, 412, SABRE.PreconditionFailed, 'An If-Match header was specified and the resource did not exist', {}, 'If-Match');
+          return sendSabreError(
+            res,
+            412,
+            SABRE.PreconditionFailed,
+            'An If-Match header was specified and the resource did not exist',
+            {},
+            'If-Match',
+          );
         }
         return sendSabreError(res, 404, SABRE.NotFound, `Principal with name ${owner} not found`);
       }

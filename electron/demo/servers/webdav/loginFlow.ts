@@ -31,7 +31,11 @@ export class LoginFlow {
       for (const [loginToken, flow] of this.flows) {
         if (flow.pollToken === token && flow.approved) {
           this.flows.delete(loginToken); // answered once only
-          return sendJson(res, 200, { server: base, loginName: flow.approved.loginName, appPassword: flow.approved.appPassword });
+          return sendJson(res, 200, {
+            server: base,
+            loginName: flow.approved.loginName,
+            appPassword: flow.approved.appPassword,
+          });
         }
       }
       return sendJson(res, 404, []);

@@ -22,7 +22,9 @@ interface Exchange {
   body: string;
 }
 
-const exchanges = JSON.parse(readFileSync(new URL('../../../../e2e/fixtures/webdav/nextcloud-32.0.1.json', import.meta.url), 'utf8')) as Exchange[];
+const exchanges = JSON.parse(
+  readFileSync(new URL('../../../../e2e/fixtures/webdav/nextcloud-32.0.1.json', import.meta.url), 'utf8'),
+) as Exchange[];
 const recording = (title: string) => {
   const e = exchanges.find((x) => x.title === title);
   if (!e) throw new Error(`no recording "${title}"`);
@@ -65,7 +67,10 @@ describe('Nextcloud test server answers like the Nextcloud 32.0.1 recordings', (
   });
   beforeEach(() => server.control.reset());
 
-  const replay = async (e: Exchange, overrides: { target?: string; headers?: Record<string, string>; auth?: string } = {}) => {
+  const replay = async (
+    e: Exchange,
+    overrides: { target?: string; headers?: Record<string, string>; auth?: string } = {},
+  ) => {
     const headers: Record<string, string> = { ...e.requestHeaders, ...overrides.headers };
     for (const [k, v] of Object.entries(headers)) {
       if (k === 'destination') headers[k] = v.replace('http://127.0.0.1:8080', server.url);
@@ -80,7 +85,10 @@ describe('Nextcloud test server answers like the Nextcloud 32.0.1 recordings', (
     return { status: res.status, headers: res.headers, body: await res.text() };
   };
 
-  const sameAsRecorded = async (title: string, overrides: { target?: string; headers?: Record<string, string>; auth?: string } = {}) => {
+  const sameAsRecorded = async (
+    title: string,
+    overrides: { target?: string; headers?: Record<string, string>; auth?: string } = {},
+  ) => {
     const e = recording(title);
     const got = await replay(e, overrides);
     expect(got.status, title).toBe(e.status);
@@ -135,7 +143,9 @@ describe('Nextcloud test server answers like the Nextcloud 32.0.1 recordings', (
 
   it('answers capabilities with files.undelete and files.delete_from_trash when signed in', async () => {
     const { got } = await sameAsRecorded('GET capabilities v1 json (auth)');
-    const json = JSON.parse(got.body) as { ocs: { meta: { statuscode: number }; data: { capabilities: { files: Record<string, unknown> } } } };
+    const json = JSON.parse(got.body) as {
+      ocs: { meta: { statuscode: number }; data: { capabilities: { files: Record<string, unknown> } } };
+    };
     expect(json.ocs.meta.statuscode).toBe(100);
     expect(json.ocs.data.capabilities.files).toMatchObject({ undelete: true, delete_from_trash: true });
   });
@@ -159,7 +169,10 @@ describe('Nextcloud test server answers like the Nextcloud 32.0.1 recordings', (
     const move = (item: string, to: string) =>
       fetch(`${server.url}/remote.php/dav/trashbin/admin/trash/${item}`, {
         method: 'MOVE',
-        headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`, destination: `${server.url}/remote.php/dav/trashbin/admin/restore/${to}` },
+        headers: {
+          authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
+          destination: `${server.url}/remote.php/dav/trashbin/admin/restore/${to}`,
+        },
       });
     const steps: [string, number][] = [];
     const step = async (item: string, to = item) => {
@@ -189,7 +202,10 @@ describe('Nextcloud test server answers like the Nextcloud 32.0.1 recordings', (
 
   it('deletes like the recordings: 204, then 404; empty twice is 204; restore/ cannot be deleted (403)', async () => {
     const auth = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
-    const del = (path: string) => fetch(`${server.url}/remote.php/dav/trashbin/admin/${path}`, { method: 'DELETE', headers: auth }).then((r) => r.status);
+    const del = (path: string) =>
+      fetch(`${server.url}/remote.php/dav/trashbin/admin/${path}`, { method: 'DELETE', headers: auth }).then(
+        (r) => r.status,
+      );
     expect(await del('trash/dup.txt.d1795634740')).toBe(204);
     expect(await del('trash/dup.txt.d1795634740')).toBe(404);
     expect(await del('trash/Folder.d1795634741/a.txt')).toBe(204);

@@ -7,7 +7,20 @@ import { KindFrontEnd } from './kindFrontEnd';
 import { LoginFlow } from './loginFlow';
 import { NextcloudTrash } from './nextcloudTrash';
 import { OcsApi } from './ocs';
-import { gzipIfAccepted, multistatus, NS_DAV, NS_NC, NS_OC, NS_SABRE, parsePropfind, SABRE, sendJson, sendMultistatus, sendSabreError, type DavEntry } from './sabre';
+import {
+  gzipIfAccepted,
+  multistatus,
+  NS_DAV,
+  NS_NC,
+  NS_OC,
+  NS_SABRE,
+  parsePropfind,
+  SABRE,
+  sendJson,
+  sendMultistatus,
+  sendSabreError,
+  type DavEntry,
+} from './sabre';
 
 const NC_DAV_HEADER =
   '1, 3, extended-mkcol, access-control, calendarserver-principal-property-search, nc-paginate, nextcloud-checksum-update, nc-calendar-search, nc-enable-birthday-calendar';
@@ -53,30 +66,53 @@ export class NextcloudFrontEnd extends KindFrontEnd {
     if (ocs) return this.ocs.serve(req, res, url, method);
     if (rawPath.startsWith('/index.php/login/v2')) return this.loginFlow.serve(req, res, url, method, body);
     if (dav) return this.dav(req, res, rawPath, method, body);
-    if (rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET') return this.trashPreview(req, res, url);
+    if (rawPath === '/index.php/apps/files_trashbin/preview' && method === 'GET')
+      return this.trashPreview(req, res, url);
     sendPageNotFound(res);
   }
 
   private capabilities(authenticated: boolean): Record<string, unknown> {
     const version = { major: 32, minor: 0, micro: 1, string: '32.0.1', edition: '', extendedSupport: false };
-    if (!authenticated) return { version, capabilities: { bruteforce: { delay: 0, 'allow-listed': false }, theming: { name: 'Nextcloud', productName: 'Nextcloud' } } };
+    if (!authenticated)
+      return {
+        version,
+        capabilities: {
+          bruteforce: { delay: 0, 'allow-listed': false },
+          theming: { name: 'Nextcloud', productName: 'Nextcloud' },
+        },
+      };
     return {
       version,
       capabilities: {
         core: { pollinterval: 60, 'webdav-root': 'remote.php/webdav' },
-        files: { bigfilechunking: true, comments: true, undelete: true, delete_from_trash: this.trash.deleteFromTrash, versioning: true },
+        files: {
+          bigfilechunking: true,
+          comments: true,
+          undelete: true,
+          delete_from_trash: this.trash.deleteFromTrash,
+          versioning: true,
+        },
         dav: { chunking: '1.0', bulkupload: '1.0' },
       },
     };
   }
 
-  protected davAreas(req: IncomingMessage, res: ServerResponse, user: TreeUser, parts: string[], method: string, body: Buffer): void {
+  protected davAreas(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: TreeUser,
+    parts: string[],
+    method: string,
+    body: Buffer,
+  ): void {
     if (method === 'SEARCH' && parts.length === 0) return this.searchByFileId(res, user, body);
     const [area, owner] = parts;
     if (area === 'trashbin' && owner !== undefined && method === 'MOVE' && !this.tree.users.has(owner)) {
       return sendSabreError(res, 409, SABRE.Conflict, 'The destination node is not found');
     }
-    return this.userAreas(req, res, user, parts, method, body, 'trashbin', (rest) => this.trash.serve(req, res, user, rest, method, body));
+    return this.userAreas(req, res, user, parts, method, body, 'trashbin', (rest) =>
+      this.trash.serve(req, res, user, rest, method, body),
+    );
   }
 
   /**
@@ -89,14 +125,28 @@ export class NextcloudFrontEnd extends KindFrontEnd {
     const ids = [...xml.matchAll(/<d:literal>\s*(\d+)\s*<\/d:literal>/g)].map((m) => Number(m[1]));
     const operators = (xml.match(/<d:eq>/g) ?? []).length;
     if (operators > 100) {
-      return sendSabreError(res, 500, 'InvalidArgumentException', `Invalid search query, maximum operator limit of 100 exceeded, got ${operators} operators`);
+      return sendSabreError(
+        res,
+        500,
+        'InvalidArgumentException',
+        `Invalid search query, maximum operator limit of 100 exceeded, got ${operators} operators`,
+      );
     }
     const scope = /<d:href>([^<]*)<\/d:href>/.exec(xml)?.[1];
     if (scope !== `/files/${user.id}` || !/<oc:fileid\s*\/>/.test(xml.slice(xml.indexOf('<d:where>')))) {
-      return sendSabreError(res, 400, SABRE.BadRequest, 'Only searches by oc:fileid in the user\'s files are modelled here');
+      return sendSabreError(
+        res,
+        400,
+        SABRE.BadRequest,
+        "Only searches by oc:fileid in the user's files are modelled here",
+      );
     }
     const select = /<d:select>([\s\S]*?)<\/d:select>/.exec(xml)?.[1] ?? '';
-    const request = parsePropfind(Buffer.from(`<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">${select}</d:propfind>`));
+    const request = parsePropfind(
+      Buffer.from(
+        `<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns">${select}</d:propfind>`,
+      ),
+    );
     const entries: DavEntry[] = [];
     for (const id of new Set(ids)) {
       const node = this.tree.nodes.get(id);
@@ -127,7 +177,11 @@ export class NextcloudFrontEnd extends KindFrontEnd {
     if (node.kind === 'folder') return sendJson(res, 400, []);
     if (!isPreviewableImage(node.contentType)) return sendJson(res, 404, []);
     const png = previewPng(node.id);
-    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length, 'Cache-Control': 'max-age=86400, private' });
+    res.writeHead(200, {
+      'Content-Type': 'image/png',
+      'Content-Length': png.length,
+      'Cache-Control': 'max-age=86400, private',
+    });
     res.end(png);
   }
 }

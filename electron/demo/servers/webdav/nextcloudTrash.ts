@@ -62,7 +62,9 @@ export class NextcloudTrash {
     const isFolder = node.kind === 'folder';
     const inner = this.tree.pathInEntry(node.id);
     const top = trashFileName(this.tree, entry);
-    const href = sabreEncode(`/remote.php/dav/trashbin/${user.id}/trash/${top}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`);
+    const href = sabreEncode(
+      `/remote.php/dav/trashbin/${user.id}/trash/${top}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`,
+    );
     const location = inner ? `${entry.originalPath}/${inner}` : entry.originalPath;
     const seconds = Math.floor(entry.deletedAt / 1000);
     const by = this.tree.users.get(entry.deletedBy);
@@ -136,16 +138,22 @@ export class NextcloudTrash {
         return sendMultistatus(res, multistatus(entries, request, this.front.namespaces), this.front.davHeaders);
       }
       if (section === 'restore' && below.length === 0) {
-        return sendMultistatus(res, multistatus([collectionEntry(`${base}/restore/`)], request, this.front.namespaces), this.front.davHeaders);
+        return sendMultistatus(
+          res,
+          multistatus([collectionEntry(`${base}/restore/`)], request, this.front.namespaces),
+          this.front.davHeaders,
+        );
       }
-      if (section !== 'trash') return sendSabreError(res, 404, SABRE.NotFound, `File with name ${section} could not be located`);
+      if (section !== 'trash')
+        return sendSabreError(res, 404, SABRE.NotFound, `File with name ${section} could not be located`);
       if (below.length === 0) return this.listRoot(req, res, user, request, depth);
       const found = this.resolve(user, below);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       const rows: string[] = [];
       const walk = (n: TreeNode, level: number) => {
         rows.push(responseXml(this.davEntry(user, found.entry, n), request));
-        if (n.kind === 'folder' && (depth === 'infinity' || level < Number(depth))) for (const c of this.tree.children(n.id)) walk(c, level + 1);
+        if (n.kind === 'folder' && (depth === 'infinity' || level < Number(depth)))
+          for (const c of this.tree.children(n.id)) walk(c, level + 1);
       };
       walk(found.node, 0);
       return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.front.davHeaders);
@@ -160,7 +168,12 @@ export class NextcloudTrash {
         if (dest.rest.length < 2) return sendSabreError(res, 403, SABRE.Forbidden, '');
         // Sabre sees restore/<name> as existing, so "Overwrite: F" fails even when the original place is free.
         if (overwriteOf(req) === false) {
-          return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+          return sendSabreError(
+            res,
+            412,
+            SABRE.PreconditionFailed,
+            'The destination node already exists, and the overwrite header is set to false',
+          );
         }
         return this.restore(res, user, found.entry, found.node);
       }
@@ -196,7 +209,13 @@ export class NextcloudTrash {
     if (method === 'GET' || method === 'HEAD') {
       const found = section === 'trash' ? this.resolve(user, below) : null;
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
-      if (found.node.kind === 'folder') return sendSabreError(res, 501, 'Sabre\\DAV\\Exception\\NotImplemented', 'GET is only implemented on File objects');
+      if (found.node.kind === 'folder')
+        return sendSabreError(
+          res,
+          501,
+          'Sabre\\DAV\\Exception\\NotImplemented',
+          'GET is only implemented on File objects',
+        );
       res.writeHead(200, { 'Content-Type': found.node.contentType, 'Content-Length': String(found.node.size) });
       return void res.end(method === 'HEAD' ? undefined : this.tree.bytesOf(found.node.id));
     }
@@ -204,7 +223,13 @@ export class NextcloudTrash {
   }
 
   /** The trash root listing; streamed, newest first; X-NC-Paginate honoured. */
-  private listRoot(req: IncomingMessage, res: ServerResponse, user: TreeUser, request: PropRequest, depth: '0' | '1' | 'infinity'): void {
+  private listRoot(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: TreeUser,
+    request: PropRequest,
+    depth: '0' | '1' | 'infinity',
+  ): void {
     const rootRow = responseXml(collectionEntry(`/remote.php/dav/trashbin/${user.id}/trash/`), request);
     if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.front.davHeaders);
     let entries = this.entries(user);
@@ -246,7 +271,8 @@ export class NextcloudTrash {
    * user's root when the original folder is gone; 507 over quota.
    */
   private restore(res: ServerResponse, user: TreeUser, entry: TrashEntry, node: TreeNode): void {
-    if (!this.front.files.fitsQuota(user, this.tree.sizeOf(node.id))) return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
+    if (!this.front.files.fitsQuota(user, this.tree.sizeOf(node.id)))
+      return sendSabreError(res, 507, SABRE.InsufficientStorage, 'Insufficient space in /');
     const inner = this.tree.pathInEntry(node.id);
     // With several rows for one trash file (same name, same second), Nextcloud's restore reads the
     // location of the first row it finds (the oldest) and deletes them all.

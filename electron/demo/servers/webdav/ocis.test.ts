@@ -9,13 +9,15 @@ import { OCIS_SPACES, seedOcisSpaces, seedTestState, WEBDAV_USERS } from './seed
 describe('oCIS test server: reva trash-bin and Graph drives', () => {
   let server: WebDavServer;
   const auth = { Authorization: `Bearer ${WEBDAV_USERS.alice.appPassword}` };
-  const trashUrl = (spaceId: string, rest = '') => `${server.url}/remote.php/dav/spaces/trash-bin/${encodeURIComponent(spaceId)}${rest}`;
+  const trashUrl = (spaceId: string, rest = '') =>
+    `${server.url}/remote.php/dav/spaces/trash-bin/${encodeURIComponent(spaceId)}${rest}`;
   const propfind = async (url: string, body: string, depth = '1') => {
     const res = await fetch(url, { method: 'PROPFIND', headers: { ...auth, Depth: depth }, body });
     return { status: res.status, text: await res.text() };
   };
   const ALLPROP = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:allprop/></d:propfind>';
-  const NAMED = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><oc:size/><d:getcontentlength/><d:getlastmodified/><oc:trashbin-delete-datetime/></d:prop></d:propfind>';
+  const NAMED =
+    '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><oc:size/><d:getcontentlength/><d:getlastmodified/><oc:trashbin-delete-datetime/></d:prop></d:propfind>';
 
   beforeAll(async () => {
     server = await startWebDavServer({ kind: 'ocis', seed: (t) => (seedTestState(t), seedOcisSpaces(t)) });
@@ -26,7 +28,16 @@ describe('oCIS test server: reva trash-bin and Graph drives', () => {
 
   it('/me/drives: personal, the project spaces alice is in (roles as unified role ids), a disabled one marked trashed, and Shares', async () => {
     const res = await fetch(`${server.url}/graph/v1.0/me/drives`, { headers: auth });
-    const { value } = (await res.json()) as { value: { driveType: string; name: string; root: { deleted?: { state: string }; permissions?: { roles: string[]; grantedToV2: { user: { id: string } } }[] } }[] };
+    const { value } = (await res.json()) as {
+      value: {
+        driveType: string;
+        name: string;
+        root: {
+          deleted?: { state: string };
+          permissions?: { roles: string[]; grantedToV2: { user: { id: string } } }[];
+        };
+      }[];
+    };
     expect(value.map((d) => [d.driveType, d.name])).toEqual([
       ['personal', 'Alice Adams'],
       ['project', 'Marketing'],
@@ -46,7 +57,9 @@ describe('oCIS test server: reva trash-bin and Graph drives', () => {
     const assets = text.split('<d:response>').find((r) => r.includes('>Assets<'))!;
     expect(assets).toMatch(/<oc:size>1000<\/oc:size>/);
     expect(assets).not.toContain('getcontentlength');
-    expect(assets).toMatch(/<oc:trashbin-delete-datetime>[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000<\/oc:trashbin-delete-datetime>/);
+    expect(assets).toMatch(
+      /<oc:trashbin-delete-datetime>[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000<\/oc:trashbin-delete-datetime>/,
+    );
     expect(assets).toMatch(/<oc:trashbin-delete-timestamp>\d+<\/oc:trashbin-delete-timestamp>/);
     const plan = text.split('<d:response>').find((r) => r.includes('>plan.pdf<'))!;
     expect(plan).toMatch(/<d:getcontentlength>1000<\/d:getcontentlength>/);

@@ -70,7 +70,8 @@ export class OcisFrontEnd extends KindFrontEnd {
     if (rawPath.startsWith('/graph/')) return this.graph(req, res, rawPath, method);
     if (OidcProvider.serves(rawPath)) return this.oidc.serve(req, res, url, method, body);
     if (/^\/ocs\/v[12]\.php\//.test(rawPath)) return this.ocs.serve(req, res, url, method);
-    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
+    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/'))
+      return this.dav(req, res, rawPath, method, body);
     sendPageNotFound(res);
   }
 
@@ -89,10 +90,17 @@ export class OcisFrontEnd extends KindFrontEnd {
   private graph(req: IncomingMessage, res: ServerResponse, rawPath: string, method: string): void {
     const user = this.authenticate(req);
     if (!user) {
-      return sendJson(res, 401, { error: { code: 'unauthenticated', message: 'Unauthorized' } }, 'application/json', { 'WWW-Authenticate': 'Basic realm="Infinite Scale", charset="UTF-8"' });
+      return sendJson(res, 401, { error: { code: 'unauthenticated', message: 'Unauthorized' } }, 'application/json', {
+        'WWW-Authenticate': 'Basic realm="Infinite Scale", charset="UTF-8"',
+      });
     }
     if (method === 'GET' && rawPath === '/graph/v1.0/me') {
-      return sendJson(res, 200, { id: `uuid-${user.id}`, displayName: user.displayName, mail: user.email, onPremisesSamAccountName: user.id });
+      return sendJson(res, 200, {
+        id: `uuid-${user.id}`,
+        displayName: user.displayName,
+        mail: user.email,
+        onPremisesSamAccountName: user.id,
+      });
     }
     if (method === 'GET' && (rawPath === '/graph/v1.0/me/drives' || rawPath === '/graph/v1beta1/me/drives')) {
       const spaceId = ocisSpaceId(user.id);
@@ -123,7 +131,9 @@ export class OcisFrontEnd extends KindFrontEnd {
             ...(space.disabled ? { deleted: { state: 'trashed' } } : {}),
             permissions: Object.entries(space.members).map(([member, role]) => ({
               roles: [UNIFIED_ROLE[role]],
-              grantedToV2: { user: { id: `uuid-${member}`, displayName: this.tree.users.get(member)?.displayName ?? member } },
+              grantedToV2: {
+                user: { id: `uuid-${member}`, displayName: this.tree.users.get(member)?.displayName ?? member },
+              },
             })),
           },
           quota: { used: this.tree.usage(space.id), total: 0, state: 'normal' },
@@ -135,7 +145,10 @@ export class OcisFrontEnd extends KindFrontEnd {
         driveAlias: 'virtual/shares',
         id: 'a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668',
         name: 'Shares',
-        root: { id: 'a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668', webDavUrl: webDavUrl('a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668') },
+        root: {
+          id: 'a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668',
+          webDavUrl: webDavUrl('a0ca6a90-a365-4782-871e-d44447bbc668$a0ca6a90-a365-4782-871e-d44447bbc668'),
+        },
       });
       return sendJson(res, 200, { value: drives });
     }
@@ -154,7 +167,14 @@ export class OcisFrontEnd extends KindFrontEnd {
     return { owner: this.tree.user(space.id), role };
   }
 
-  protected davAreas(req: IncomingMessage, res: ServerResponse, user: TreeUser, parts: string[], method: string, body: Buffer): void {
+  protected davAreas(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: TreeUser,
+    parts: string[],
+    method: string,
+    body: Buffer,
+  ): void {
     const [area, second, ...more] = parts;
     if (area !== 'spaces' || second === undefined) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
     if (second === 'trash-bin') {
@@ -165,7 +185,13 @@ export class OcisFrontEnd extends KindFrontEnd {
       if (method === 'PROPFIND' && rest.length === 0 && depthOf(req) === '0') {
         const request = parsePropfind(body);
         if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
-        return sendMultistatus(res, this.head() + responseXml(collectionEntry(`/remote.php/dav/spaces/trash-bin/${spaceId}/`), request) + '</d:multistatus>\n', {});
+        return sendMultistatus(
+          res,
+          this.head() +
+            responseXml(collectionEntry(`/remote.php/dav/spaces/trash-bin/${spaceId}/`), request) +
+            '</d:multistatus>\n',
+          {},
+        );
       }
       const space = this.space(user, spaceId);
       if (!space) return sendSabreError(res, 404, SABRE.NotFound, 'space not found');
@@ -200,8 +226,12 @@ export class OcisFrontEnd extends KindFrontEnd {
   private trashEntry(spaceId: string, entry: TrashEntry, node: TreeNode, request: PropRequest): DavEntry {
     const isFolder = node.kind === 'folder';
     const inner = this.tree.pathInEntry(node.id);
-    const href = sabreEncode(`/remote.php/dav/spaces/trash-bin/${spaceId}/${ocisKey(entry.nodeId)}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`);
-    const trashProp = ownCloudTrashProps(node, entry, inner, (ms) => new Date(ms).toUTCString().replace(/ GMT$/, ' +0000'));
+    const href = sabreEncode(
+      `/remote.php/dav/spaces/trash-bin/${spaceId}/${ocisKey(entry.nodeId)}${inner ? `/${inner}` : ''}${isFolder ? '/' : ''}`,
+    );
+    const trashProp = ownCloudTrashProps(node, entry, inner, (ms) =>
+      new Date(ms).toUTCString().replace(/ GMT$/, ' +0000'),
+    );
     const size = text(this.tree.sizeOf(node.id));
     const spaceUuid = text(spaceId.slice(spaceId.indexOf('$') + 1));
     if (request.kind === 'allprop') {
@@ -233,7 +263,16 @@ export class OcisFrontEnd extends KindFrontEnd {
     return { href, props, allprop: [] };
   }
 
-  private trash(req: IncomingMessage, res: ServerResponse, owner: TreeUser, role: SpaceRole, spaceId: string, rest: string[], method: string, body: Buffer): void {
+  private trash(
+    req: IncomingMessage,
+    res: ServerResponse,
+    owner: TreeUser,
+    role: SpaceRole,
+    spaceId: string,
+    rest: string[],
+    method: string,
+    body: Buffer,
+  ): void {
     if (method === 'PROPFIND') {
       const request = parsePropfind(body);
       if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
@@ -242,12 +281,15 @@ export class OcisFrontEnd extends KindFrontEnd {
       const rows: string[] = [];
       if (rest.length === 0) {
         rows.push(responseXml(collectionEntry(`/remote.php/dav/spaces/trash-bin/${spaceId}/`), request));
-        for (const e of this.tree.trashOf(owner.id)) rows.push(responseXml(this.trashEntry(spaceId, e, this.tree.node(e.nodeId), request), request));
+        for (const e of this.tree.trashOf(owner.id))
+          rows.push(responseXml(this.trashEntry(spaceId, e, this.tree.node(e.nodeId), request), request));
       } else {
         const found = this.trashItem(owner, rest);
         if (!found) return sendSabreError(res, 404, SABRE.NotFound, 'not found');
         rows.push(responseXml(this.trashEntry(spaceId, found.entry, found.node, request), request));
-        if (depth === '1') for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.trashEntry(spaceId, found.entry, c, request), request));
+        if (depth === '1')
+          for (const c of this.tree.children(found.node.id))
+            rows.push(responseXml(this.trashEntry(spaceId, found.entry, c, request), request));
       }
       return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', {});
     }
@@ -260,12 +302,19 @@ export class OcisFrontEnd extends KindFrontEnd {
       // (net.ParseDestination); another space's URL does not contain it: 400 with no body.
       if (dest.area !== 'spaces' || dest.owner !== spaceId) return sendEmpty(res, 400);
       // RestoreRecycleItem needs the RestoreRecycleItem permission (space managers and editors).
-      if (role === 'viewer') return sendRevaError(res, 403, 'Sabre\\DAV\\Exception\\Forbidden', 'Permission denied to restore');
+      if (role === 'viewer')
+        return sendRevaError(res, 403, 'Sabre\\DAV\\Exception\\Forbidden', 'Permission denied to restore');
       return this.files.placeInFiles(req, res, owner, found.node, dest.rest, 'restore');
     }
     if (method === 'DELETE') {
       // PurgeRecycle: space managers only (and the owner of a personal space).
-      if (role !== 'manager') return sendRevaError(res, 403, 'Sabre\\DAV\\Exception\\Forbidden', rest.length === 0 ? 'Permission denied to purge recycle' : 'Permission denied to delete');
+      if (role !== 'manager')
+        return sendRevaError(
+          res,
+          403,
+          'Sabre\\DAV\\Exception\\Forbidden',
+          rest.length === 0 ? 'Permission denied to purge recycle' : 'Permission denied to delete',
+        );
       if (rest.length === 0) {
         this.tree.emptyTrash(owner.id);
         return sendEmpty(res, 204);
@@ -283,7 +332,10 @@ export class OcisFrontEnd extends KindFrontEnd {
 /** reva's error answer (errors.Marshal): its own XML with xmlns:d="DAV". */
 function sendRevaError(res: ServerResponse, status: number, exception: string, message: string): void {
   const body = revaErrorBody(exception, message);
-  res.writeHead(status, { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': 'application/xml; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

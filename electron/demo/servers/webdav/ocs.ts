@@ -40,9 +40,17 @@ export class OcsApi {
       return sendJson(res, 412, { message: 'CSRF check failed' });
     }
     const user = this.front.authenticate(req);
-    if (this.front.kind === 'nextcloud' && this.front.activity.enabled && method === 'GET' && route.startsWith('/apps/activity/api/v2/activity')) return this.front.activity.serveNextcloud(req, res, url, user, v2);
+    if (
+      this.front.kind === 'nextcloud' &&
+      this.front.activity.enabled &&
+      method === 'GET' &&
+      route.startsWith('/apps/activity/api/v2/activity')
+    )
+      return this.front.activity.serveNextcloud(req, res, url, user, v2);
     const meta = (ok: boolean, code: number, message: string) =>
-      v2 ? { status: ok ? 'ok' : 'failure', statuscode: code, message } : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
+      v2
+        ? { status: ok ? 'ok' : 'failure', statuscode: code, message }
+        : { status: ok ? 'ok' : 'failure', statuscode: code, message, totalitems: '', itemsperpage: '' };
     // ownCloud 10 answers a caller it cannot sign in with 401 and statuscode 997, with no
     // WWW-Authenticate, on every OCS route, capabilities included (recordings 07, notable 14).
     if (this.front.kind === 'owncloud10' && !user && (req.headers.authorization || route === '/cloud/user')) {
@@ -52,21 +60,45 @@ export class OcsApi {
       return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Unauthorised'), data: [] } });
     }
     if (method === 'GET' && route === '/cloud/capabilities') {
-      return sendJson(res, 200, { ocs: { meta: meta(true, v2 ? 200 : 100, 'OK'), data: this.capabilities(user !== null) } });
+      return sendJson(res, 200, {
+        ocs: { meta: meta(true, v2 ? 200 : 100, 'OK'), data: this.capabilities(user !== null) },
+      });
     }
     if (method === 'GET' && route === '/cloud/user') {
       if (!user) {
-        return sendJson(res, 401, { ocs: { meta: meta(false, 997, 'Current user is not logged in'), data: [] } }, 'application/json; charset=utf-8', {
-          'WWW-Authenticate': `Basic realm="${this.front.realm}", charset="UTF-8"`,
-        });
+        return sendJson(
+          res,
+          401,
+          { ocs: { meta: meta(false, 997, 'Current user is not logged in'), data: [] } },
+          'application/json; charset=utf-8',
+          {
+            'WWW-Authenticate': `Basic realm="${this.front.realm}", charset="UTF-8"`,
+          },
+        );
       }
       return sendJson(res, 200, {
         ocs: {
           meta: meta(true, v2 ? 200 : 100, 'OK'),
-          data: { enabled: true, id: user.id, 'display-name': user.displayName, displayname: user.displayName, email: user.email, quota: { used: this.front.tree.usage(user.id) } },
+          data: {
+            enabled: true,
+            id: user.id,
+            'display-name': user.displayName,
+            displayname: user.displayName,
+            email: user.email,
+            quota: { used: this.front.tree.usage(user.id) },
+          },
         },
       });
     }
-    sendJson(res, 404, { ocs: { meta: meta(false, 998, 'Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.'), data: [] } });
+    sendJson(res, 404, {
+      ocs: {
+        meta: meta(
+          false,
+          998,
+          'Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.',
+        ),
+        data: [],
+      },
+    });
   }
 }

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizationUrl, discover, exchangeCode, listenForRedirect, OCIS_DESKTOP_CLIENT, TokenKeeper, type OidcClient, type OidcTokens } from '../../../net/oidc';
+import {
+  authorizationUrl,
+  discover,
+  exchangeCode,
+  listenForRedirect,
+  OCIS_DESKTOP_CLIENT,
+  TokenKeeper,
+  type OidcClient,
+  type OidcTokens,
+} from '../../../net/oidc';
 import { startWebDavServer, type WebDavServer } from './server';
 
 /**
@@ -10,7 +19,10 @@ describe('OpenID Connect against the oCIS test server', () => {
   let server: WebDavServer;
   let oidc: OidcClient;
   const trash = (token: string) =>
-    fetch(`${server.url}/graph/v1.0/me`, { headers: { Authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: r.status === 200 ? ((await r.json()) as { displayName: string }) : null }));
+    fetch(`${server.url}/graph/v1.0/me`, { headers: { Authorization: `Bearer ${token}` } }).then(async (r) => ({
+      status: r.status,
+      body: r.status === 200 ? ((await r.json()) as { displayName: string }) : null,
+    }));
 
   /** Signs in as the browser would: authorize → 302 to the loopback → the code is exchanged. */
   const signIn = async (): Promise<OidcTokens> => {
@@ -50,7 +62,10 @@ describe('OpenID Connect against the oCIS test server', () => {
     const res = await fetch(pending.url, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_request' });
-    const unknown = await authorizationUrl(await discover(server.url, 'someone-else'), 'http://127.0.0.1:40000/callback');
+    const unknown = await authorizationUrl(
+      await discover(server.url, 'someone-else'),
+      'http://127.0.0.1:40000/callback',
+    );
     expect((await fetch(unknown.url, { redirect: 'manual' })).status).toBe(400);
   });
 
@@ -68,7 +83,12 @@ describe('OpenID Connect against the oCIS test server', () => {
       expect(page).toContain('name="password"');
       const form = new URLSearchParams([...pageUrl.searchParams].filter(([k]) => k !== 'flow'));
       const logon = (password: string) =>
-        fetch(`${server.url}/signin/v1/identifier/_/logon`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `${form}&username=alice&password=${password}` });
+        fetch(`${server.url}/signin/v1/identifier/_/logon`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: `${form}&username=alice&password=${password}`,
+        });
       const wrong = await logon('nope');
       expect(wrong.status).toBe(200);
       expect(await wrong.text()).toContain('Logon failed');
@@ -90,7 +110,9 @@ describe('OpenID Connect against the oCIS test server', () => {
       redirect.accept(pending.state);
       const authorize = await fetch(pending.url, { redirect: 'manual' });
       await fetch(authorize.headers.get('location')!);
-      await expect(exchangeCode(oidc, { ...pending, codeVerifier: 'x'.repeat(64) }, await redirect.received)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      await expect(
+        exchangeCode(oidc, { ...pending, codeVerifier: 'x'.repeat(64) }, await redirect.received),
+      ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     } finally {
       redirect.close();
     }
@@ -118,6 +140,9 @@ describe('OpenID Connect against the oCIS test server', () => {
     const keeper = new TokenKeeper(oidc, await signIn(), () => {});
     server.frontEnd.revokeRefreshTokens();
     server.frontEnd.expireAccessTokens();
-    await expect(keeper.afterUnauthorized(await keeper.accessToken())).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('Sign in again') });
+    await expect(keeper.afterUnauthorized(await keeper.accessToken())).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.stringContaining('Sign in again'),
+    });
   });
 });

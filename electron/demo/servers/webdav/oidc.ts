@@ -22,7 +22,10 @@ export class OidcProvider {
   login = 'alice';
   loginPage = false;
   tokenSeconds = 300;
-  private readonly codes = new Map<string, { user: string; challenge: string; redirectUri: string; clientId: string }>();
+  private readonly codes = new Map<
+    string,
+    { user: string; challenge: string; redirectUri: string; clientId: string }
+  >();
   private readonly accessTokens = new Map<string, { user: string; expiresAt: number }>();
   private readonly refreshTokens = new Map<string, string>();
 
@@ -30,7 +33,11 @@ export class OidcProvider {
 
   /** The paths it answers. */
   static serves(path: string): boolean {
-    return path === '/.well-known/openid-configuration' || path.startsWith('/signin/v1/identifier') || path === '/konnect/v1/token';
+    return (
+      path === '/.well-known/openid-configuration' ||
+      path.startsWith('/signin/v1/identifier') ||
+      path === '/konnect/v1/token'
+    );
   }
 
   /** Every refresh token stops working (a sign-out elsewhere, an admin revoking sessions). */
@@ -50,7 +57,8 @@ export class OidcProvider {
 
   serve(req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: Buffer): void {
     const issuer = origin(req);
-    const oauthError = (status: number, error: string, description: string) => sendJson(res, status, { error, error_description: description });
+    const oauthError = (status: number, error: string, description: string) =>
+      sendJson(res, status, { error, error_description: description });
     if (url.pathname === '/.well-known/openid-configuration' && method === 'GET') {
       return sendJson(res, 200, {
         issuer,
@@ -72,18 +80,25 @@ export class OidcProvider {
       const clientId = q.get('client_id') ?? '';
       const allowed = OIDC_CLIENTS[clientId];
       if (!allowed) return oauthError(400, 'invalid_request', 'unknown client_id');
-      if (!allowed(redirectUri, issuer)) return oauthError(400, 'invalid_request', 'redirect_uri is not registered for this client');
+      if (!allowed(redirectUri, issuer))
+        return oauthError(400, 'invalid_request', 'redirect_uri is not registered for this client');
       if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
         return oauthError(400, 'invalid_request', 'code flow with PKCE (S256) required');
       }
       let login = this.login;
       if (this.loginPage && !logon) {
-        if (!signInPage) return void res.writeHead(302, { Location: `/signin/v1/identifier?flow=oidc&${url.searchParams}`, 'Content-Length': '0' }).end();
+        if (!signInPage)
+          return void res
+            .writeHead(302, { Location: `/signin/v1/identifier?flow=oidc&${url.searchParams}`, 'Content-Length': '0' })
+            .end();
         return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(oidcSignInPage(q, null));
       }
       if (logon) {
         const user = this.tree.authenticate(q.get('username') ?? '', q.get('password') ?? '');
-        if (!user) return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(oidcSignInPage(q, 'Logon failed. Please verify your credentials and try again.'));
+        if (!user)
+          return void res
+            .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+            .end(oidcSignInPage(q, 'Logon failed. Please verify your credentials and try again.'));
         login = user.id;
       }
       const code = randomBytes(16).toString('hex');
@@ -102,7 +117,12 @@ export class OidcProvider {
         this.codes.delete(form.get('code') ?? '');
         const verifier = form.get('code_verifier') ?? '';
         const challenge = createHash('sha256').update(verifier).digest('base64url');
-        if (!code || code.redirectUri !== form.get('redirect_uri') || code.clientId !== form.get('client_id') || code.challenge !== challenge) {
+        if (
+          !code ||
+          code.redirectUri !== form.get('redirect_uri') ||
+          code.clientId !== form.get('client_id') ||
+          code.challenge !== challenge
+        ) {
           return oauthError(400, 'invalid_grant', 'invalid code');
         }
         user = code.user;
@@ -119,7 +139,13 @@ export class OidcProvider {
       const refresh = randomBytes(24).toString('base64url');
       this.accessTokens.set(access, { user, expiresAt: Date.now() + this.tokenSeconds * 1000 });
       this.refreshTokens.set(refresh, user);
-      return sendJson(res, 200, { access_token: access, token_type: 'Bearer', expires_in: this.tokenSeconds, refresh_token: refresh, scope: form.get('scope') ?? 'openid profile email offline_access' });
+      return sendJson(res, 200, {
+        access_token: access,
+        token_type: 'Bearer',
+        expires_in: this.tokenSeconds,
+        refresh_token: refresh,
+        scope: form.get('scope') ?? 'openid profile email offline_access',
+      });
     }
     return oauthError(405, 'invalid_request', 'method not allowed');
   }
@@ -132,14 +158,23 @@ export class OidcProvider {
  */
 const OIDC_CLIENTS: Record<string, (redirectUri: string, issuer: string) => boolean> = {
   web: (uri, issuer) => uri.startsWith(`${issuer}/`),
-  xdXOt13JKxym1B1QcEncf2XDkLAexMBFwiT9j6EfhhHFJhs2KM9jbjTmf8JBXE69: (uri) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(uri),
+  xdXOt13JKxym1B1QcEncf2XDkLAexMBFwiT9j6EfhhHFJhs2KM9jbjTmf8JBXE69: (uri) =>
+    /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(uri),
 };
 
 const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The test IdP's sign-in page: user name and password, the authorize request carried along. */
 function oidcSignInPage(q: URLSearchParams, error: string | null): string {
-  const carried = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method']
+  const carried = [
+    'client_id',
+    'redirect_uri',
+    'response_type',
+    'scope',
+    'state',
+    'code_challenge',
+    'code_challenge_method',
+  ]
     .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q.get(k) ?? '')}">`)
     .join('');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Infinite Scale</title></head><body>

@@ -27,7 +27,9 @@ interface Exchange {
   body: string;
 }
 
-const exchanges = JSON.parse(readFileSync(new URL('../../../../e2e/fixtures/webdav/owncloud-10.15.2.json', import.meta.url), 'utf8')) as Exchange[];
+const exchanges = JSON.parse(
+  readFileSync(new URL('../../../../e2e/fixtures/webdav/owncloud-10.15.2.json', import.meta.url), 'utf8'),
+) as Exchange[];
 const HOST = 'http://127.0.0.1:8081';
 
 /**
@@ -46,12 +48,25 @@ const NOT_MODELLED = [
 ];
 
 /** Topics replayed whole (06 needs bob's account as the recording had it; 08 made 499 of its 500 files off the record). */
-const TOPICS = ['01-upload-delete.txt', '02-propfind-trash.txt', '03-restore.txt', '04-restore-elsewhere.txt', '05-delete-trash.txt', '07-status-capabilities.txt', '09-odd-names.txt', '10-etag-ifmatch.txt'];
+const TOPICS = [
+  '01-upload-delete.txt',
+  '02-propfind-trash.txt',
+  '03-restore.txt',
+  '04-restore-elsewhere.txt',
+  '05-delete-trash.txt',
+  '07-status-capabilities.txt',
+  '09-odd-names.txt',
+  '10-etag-ifmatch.txt',
+];
 
 const fileIdOf = (h: string | undefined | null) => (h ? String(Number(/^(\d+)oc/.exec(h)?.[1] ?? NaN)) : null);
 const errorOf = (body: string) => ({
   exception: /<s:exception>([^<]*)<\/s:exception>/.exec(body)?.[1] ?? null,
-  message: (/<s:message>([^<]*)<\/s:message>/.exec(body)?.[1] ?? /<s:message\/>/.exec(body)?.[0] ?? null)?.replace(/\d{3,}/g, '<n>') ?? null,
+  message:
+    (/<s:message>([^<]*)<\/s:message>/.exec(body)?.[1] ?? /<s:message\/>/.exec(body)?.[0] ?? null)?.replace(
+      /\d{3,}/g,
+      '<n>',
+    ) ?? null,
 });
 
 /** Waits until the wall clock's second turns (the recording's "right after a second boundary"). */
@@ -78,7 +93,11 @@ describe('ownCloud 10 test server answers like the ownCloud 10.15.2 recordings',
   for (const topic of TOPICS) {
     it(`replays ${topic}`, { timeout: 60_000 }, async () => {
       const base = server!.url;
-      const mapIds = (s: string) => s.replace(/(\/trash-bin\/admin)((?:\/\d+)+)/g, (_, root: string, path: string) => root + path.replace(/\d+/g, (n) => ids.get(n) ?? `unmapped-${n}`));
+      const mapIds = (s: string) =>
+        s.replace(
+          /(\/trash-bin\/admin)((?:\/\d+)+)/g,
+          (_, root: string, path: string) => root + path.replace(/\d+/g, (n) => ids.get(n) ?? `unmapped-${n}`),
+        );
       const mapEtag = (s: string) =>
         s.replace(/("?)([0-9a-f]{32}|[0-9a-f]{13})("?)/g, (e, open: string, tag: string, close: string) => {
           const ours = etags.get(tag);
@@ -88,7 +107,8 @@ describe('ownCloud 10 test server answers like the ownCloud 10.15.2 recordings',
       const skipped: string[] = [];
       const mismatches: string[] = [];
       for (const e of exchanges.filter((x) => x.file === topic)) {
-        if (/> 1 s|more than a second|after a second/i.test(e.title) && !/same second/i.test(e.title)) await new Promise((r) => setTimeout(r, 1100));
+        if (/> 1 s|more than a second|after a second/i.test(e.title) && !/same second/i.test(e.title))
+          await new Promise((r) => setTimeout(r, 1100));
         if (/right after a second boundary|starts right after a second boundary/i.test(e.title)) await nextSecond();
         const target = mapIds(e.target);
         const headers: Record<string, string> = {};
@@ -98,11 +118,19 @@ describe('ownCloud 10 test server answers like the ownCloud 10.15.2 recordings',
           else headers[k] = v;
         }
         if (e.auth) headers.authorization = `Basic ${Buffer.from(e.auth).toString('base64')}`;
-        if (NOT_MODELLED.some((t) => e.title.startsWith(t)) || /unmapped-/.test(target + JSON.stringify(headers)) || /bob/.test(target + JSON.stringify(headers) + (e.auth ?? ''))) {
+        if (
+          NOT_MODELLED.some((t) => e.title.startsWith(t)) ||
+          /unmapped-/.test(target + JSON.stringify(headers)) ||
+          /bob/.test(target + JSON.stringify(headers) + (e.auth ?? ''))
+        ) {
           skipped.push(e.title);
           continue;
         }
-        const res = await fetch(base + target, { method: e.method, headers, ...(e.requestBody ? { body: e.requestBody } : {}) });
+        const res = await fetch(base + target, {
+          method: e.method,
+          headers,
+          ...(e.requestBody ? { body: e.requestBody } : {}),
+        });
         const body = await res.text();
         replayed++;
         // Learn our ids and ETags for the recording's.
@@ -123,15 +151,20 @@ describe('ownCloud 10 test server answers like the ownCloud 10.15.2 recordings',
         }
         for (const h of ['content-type', 'dav', 'www-authenticate']) {
           const want = e.responseHeaders[h];
-          if (want !== undefined && res.headers.get(h)?.toLowerCase() !== want.toLowerCase()) mismatches.push(`${where}: ${h} ${res.headers.get(h)}, recorded ${want}`);
+          if (want !== undefined && res.headers.get(h)?.toLowerCase() !== want.toLowerCase())
+            mismatches.push(`${where}: ${h} ${res.headers.get(h)}, recorded ${want}`);
         }
         for (const h of ['oc-fileid', 'etag', 'oc-etag']) {
-          if ((e.responseHeaders[h] !== undefined) !== res.headers.has(h)) mismatches.push(`${where}: ${h} ${res.headers.has(h) ? 'sent' : 'missing'}, recorded ${e.responseHeaders[h] ?? 'none'}`);
+          if ((e.responseHeaders[h] !== undefined) !== res.headers.has(h))
+            mismatches.push(
+              `${where}: ${h} ${res.headers.has(h) ? 'sent' : 'missing'}, recorded ${e.responseHeaders[h] ?? 'none'}`,
+            );
         }
         if (e.status >= 400 && /<d:error/.test(e.body)) {
           const want = errorOf(e.body);
           const got = errorOf(body);
-          if (want.exception !== got.exception || want.message !== got.message) mismatches.push(`${where}: ${JSON.stringify(got)}, recorded ${JSON.stringify(want)}`);
+          if (want.exception !== got.exception || want.message !== got.message)
+            mismatches.push(`${where}: ${JSON.stringify(got)}, recorded ${JSON.stringify(want)}`);
         }
       }
       expect(mismatches, `${replayed} replayed, ${skipped.length} left out`).toEqual([]);

@@ -13,10 +13,10 @@ const OC10_FILES_DAV_HEADER = '1, 3, extended-mkcol, 2';
 const OC10_TRASH_DAV_HEADER = '1, 3, extended-mkcol, 2, access-control, calendarserver-principal-property-search';
 
 /** ownCloud 10.15's NotAuthenticated messages (recordings 06-auth; real server, differential check). */
-export const OC10_401_WRONG_CREDENTIALS = 'No public access to this resource., Username or password was incorrect, Username or password was incorrect';
+export const OC10_401_WRONG_CREDENTIALS =
+  'No public access to this resource., Username or password was incorrect, Username or password was incorrect';
 export const OC10_401_NO_CREDENTIALS =
   "No public access to this resource., No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured, No 'Authorization: Basic' header found. Either the client didn't send one, or the server is misconfigured";
-
 
 /**
  * ownCloud 10 over the shared file tree: the files tree, status.php, OCS, Basic auth, the activity
@@ -45,17 +45,29 @@ export class OwnCloud10FrontEnd extends KindFrontEnd {
     if (this.activity.enabled && method === 'GET' && rawPath.startsWith('/index.php/apps/activity/api/v2/activity')) {
       return this.activity.serveOwnCloud(req, res, url, this.authenticate(req));
     }
-    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/')) return this.dav(req, res, rawPath, method, body);
-    if (rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET') return this.trashPreview(req, res, url);
-    if (rawPath === '/index.php/apps/files_trashbin/ajax/list.php' && method === 'GET') return this.trashList(req, res, url);
+    if (rawPath === '/remote.php/dav' || rawPath.startsWith('/remote.php/dav/'))
+      return this.dav(req, res, rawPath, method, body);
+    if (rawPath === '/index.php/apps/files_trashbin/ajax/preview.php' && method === 'GET')
+      return this.trashPreview(req, res, url);
+    if (rawPath === '/index.php/apps/files_trashbin/ajax/list.php' && method === 'GET')
+      return this.trashList(req, res, url);
     if (rawPath === '/index.php/login' && method === 'GET') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
-      return void res.end('<!DOCTYPE html><html><body><form method="post"><input name="user"><input name="password" type="password"></form></body></html>');
+      return void res.end(
+        '<!DOCTYPE html><html><body><form method="post"><input name="user"><input name="password" type="password"></form></body></html>',
+      );
     }
     sendPageNotFound(res);
   }
 
-  protected davAreas(req: IncomingMessage, res: ServerResponse, user: TreeUser, parts: string[], method: string, body: Buffer): void {
+  protected davAreas(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: TreeUser,
+    parts: string[],
+    method: string,
+    body: Buffer,
+  ): void {
     if (parts[0] === 'trash-bin' && parts[1] === undefined && method === 'PROPFIND') {
       return sendSabreError(res, 405, SABRE.MethodNotAllowed, 'Listing members of this collection is disabled', {
         DAV: OC10_TRASH_DAV_HEADER,
@@ -63,7 +75,9 @@ export class OwnCloud10FrontEnd extends KindFrontEnd {
         Vary: 'Brief,Prefer',
       });
     }
-    return this.userAreas(req, res, user, parts, method, body, 'trash-bin', (rest) => this.trash.serve(req, res, user, rest, method, body));
+    return this.userAreas(req, res, user, parts, method, body, 'trash-bin', (rest) =>
+      this.trash.serve(req, res, user, rest, method, body),
+    );
   }
 
   /**
@@ -76,18 +90,23 @@ export class OwnCloud10FrontEnd extends KindFrontEnd {
   private trashPreview(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const user = this.authenticate(req);
     if (!user) {
-      res.writeHead(302, { Location: `/index.php/login?redirect_url=${encodeURIComponent(url.pathname + url.search)}`, 'Content-Length': '0' });
+      res.writeHead(302, {
+        Location: `/index.php/login?redirect_url=${encodeURIComponent(url.pathname + url.search)}`,
+        'Content-Length': '0',
+      });
       return void res.end();
     }
     const file = url.searchParams.get('file') ?? '';
-    const edge = (name: string) => (url.searchParams.has(name) ? Number.parseInt(url.searchParams.get(name)!, 10) || 0 : 44);
+    const edge = (name: string) =>
+      url.searchParams.has(name) ? Number.parseInt(url.searchParams.get(name)!, 10) || 0 : 44;
     if (file === '' || edge('x') === 0 || edge('y') === 0) return sendEmpty(res, 400);
     const [top = '', ...inner] = file.replace(/^\/+/, '').split('/');
     const entry = findTrashFile(this.tree, user, top);
     const node = entry ? this.tree.resolveInEntry(entry, inner.join('/')) : null;
     if (!node) return sendEmpty(res, 500);
     // The type icon stands in for a preview it cannot make (OC\Preview::getMimeIcon).
-    const png = node.kind === 'file' && isPreviewableImage(node.contentType) ? previewPng(node.id) : previewPng(0, 32, 32);
+    const png =
+      node.kind === 'file' && isPreviewableImage(node.contentType) ? previewPng(node.id) : previewPng(0, 32, 32);
     res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length, 'Cache-Control': 'max-age=86400' });
     res.end(png);
   }
@@ -104,7 +123,11 @@ export class OwnCloud10FrontEnd extends KindFrontEnd {
    */
   private trashList(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const user = this.authenticate(req);
-    if (!user) return sendJson(res, 401, { data: { message: 'Authentication error', error: 'authentication_error' }, status: 'error' });
+    if (!user)
+      return sendJson(res, 401, {
+        data: { message: 'Authentication error', error: 'authentication_error' },
+        status: 'error',
+      });
     const dir = url.searchParams.get('dir') ?? '';
     const parts = dir.split('/').filter(Boolean);
     interface Row {
@@ -116,7 +139,11 @@ export class OwnCloud10FrontEnd extends KindFrontEnd {
     if (parts.length === 0) {
       rows = this.tree.trashOf(user.id).map((e) => {
         const last = e.rows?.[e.rows.length - 1] ?? e.originalPath;
-        return { node: this.tree.node(e.nodeId), seconds: Math.floor(e.deletedAt / 1000), extraData: last.includes('/') ? last : `./${last}` };
+        return {
+          node: this.tree.node(e.nodeId),
+          seconds: Math.floor(e.deletedAt / 1000),
+          extraData: last.includes('/') ? last : `./${last}`,
+        };
       });
     } else {
       const entry = findTrashFile(this.tree, user, parts[0]!);
@@ -128,8 +155,19 @@ export class OwnCloud10FrontEnd extends KindFrontEnd {
       rows = this.tree.children(folder.id).map((node) => ({ node, seconds: Math.floor(entry.deletedAt / 1000) }));
     }
     const sort = url.searchParams.get('sort') ?? 'name';
-    const byName = (a: Row, b: Row) => (a.node.kind === b.node.kind ? a.node.name.localeCompare(b.node.name, 'en', { numeric: true }) : a.node.kind === 'folder' ? -1 : 1);
-    rows.sort(sort === 'mtime' ? (a, b) => a.seconds - b.seconds : sort === 'size' ? (a, b) => this.tree.sizeOf(a.node.id) - this.tree.sizeOf(b.node.id) : byName);
+    const byName = (a: Row, b: Row) =>
+      a.node.kind === b.node.kind
+        ? a.node.name.localeCompare(b.node.name, 'en', { numeric: true })
+        : a.node.kind === 'folder'
+          ? -1
+          : 1;
+    rows.sort(
+      sort === 'mtime'
+        ? (a, b) => a.seconds - b.seconds
+        : sort === 'size'
+          ? (a, b) => this.tree.sizeOf(a.node.id) - this.tree.sizeOf(b.node.id)
+          : byName,
+    );
     if (url.searchParams.get('sortdirection') === 'desc') rows.reverse();
     const files = rows.map((r, id) => ({
       id,

@@ -89,7 +89,9 @@ export class OwnCloud10Trash {
           return text(httpDate(node.mtime));
         case DAV('getcontenttype'):
           // Folders have none; a top-level file's stored name ends in .d<seconds>, so its type is unknown.
-          return isFolder ? undefined : text(node.trashEntry === node.id ? 'application/octet-stream' : node.contentType);
+          return isFolder
+            ? undefined
+            : text(node.trashEntry === node.id ? 'application/octet-stream' : node.contentType);
         case DAV('getetag'):
           return isFolder ? undefined : text(`"${node.etag}"`);
         default:
@@ -108,13 +110,16 @@ export class OwnCloud10Trash {
       const request = parsePropfind(body);
       if (!request) return sendSabreError(res, 400, SABRE.BadRequest, 'The request body could not be read');
       const depth = depthOf(req);
-      if (depth === 'infinity') return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
+      if (depth === 'infinity')
+        return sendSabreError(res, 412, SABRE.PreconditionFailed, 'Depth infinity not supported');
       if (rest.length === 0) {
         const rootRow = responseXml(collectionEntry(`${base}/`), request);
-        if (depth === '0') return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.front.trashDavHeaders);
+        if (depth === '0')
+          return sendMultistatus(res, this.head() + rootRow + '</d:multistatus>\n', this.front.trashDavHeaders);
         const entries = [...this.tree.trashOf(user.id)].sort((a, b) => a.id - b.id);
         const asked = request;
-        const row = (e: TrashEntry) => responseXml(this.davEntry(user, e, this.tree.node(e.nodeId), [String(e.nodeId)]), asked);
+        const row = (e: TrashEntry) =>
+          responseXml(this.davEntry(user, e, this.tree.node(e.nodeId), [String(e.nodeId)]), asked);
         function* rows(): Generator<string> {
           yield rootRow;
           for (const e of entries) yield row(e);
@@ -122,18 +127,36 @@ export class OwnCloud10Trash {
         return streamMultistatus(res, this.head(), rows(), this.front.trashDavHeaders);
       }
       const found = this.resolve(user, rest);
-      if (!found) return sendSabreError(res, 404, SABRE.NotFound, this.fileAsParent(user, rest) ? `Could not find node at path: trash-bin/${user.id}/${rest.join('/')}` : '');
+      if (!found)
+        return sendSabreError(
+          res,
+          404,
+          SABRE.NotFound,
+          this.fileAsParent(user, rest) ? `Could not find node at path: trash-bin/${user.id}/${rest.join('/')}` : '',
+        );
       const rows = [responseXml(this.davEntry(user, found.entry, found.node, found.path), request)];
       if (depth === '1' && found.node.kind === 'folder') {
-        for (const c of this.tree.children(found.node.id)) rows.push(responseXml(this.davEntry(user, found.entry, c, [...found.path, String(c.id)]), request));
+        for (const c of this.tree.children(found.node.id))
+          rows.push(responseXml(this.davEntry(user, found.entry, c, [...found.path, String(c.id)]), request));
       }
       return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.front.trashDavHeaders);
     }
     // If-Match on trash items (MOVE and DELETE) against the ETag the file had; an item that is gone fails it too (notable 10).
     const precondition = (found: { node: TreeNode } | null): boolean => {
-      const outcome = sabrePreconditions(req, method, found ? { etag: found.node.kind === 'file' ? `"${found.node.etag}"` : null, mtime: found.node.mtime } : null);
+      const outcome = sabrePreconditions(
+        req,
+        method,
+        found ? { etag: found.node.kind === 'file' ? `"${found.node.etag}"` : null, mtime: found.node.mtime } : null,
+      );
       if (outcome?.status === 412) {
-        sendSabreError(res, 412, SABRE.PreconditionFailed, outcome.message, outcome.etag ? { ETag: outcome.etag } : {}, outcome.header);
+        sendSabreError(
+          res,
+          412,
+          SABRE.PreconditionFailed,
+          outcome.message,
+          outcome.etag ? { ETag: outcome.etag } : {},
+          outcome.header,
+        );
         return false;
       }
       return true;
@@ -145,12 +168,23 @@ export class OwnCloud10Trash {
       if (!dest) return;
       if (dest.area !== 'files' || dest.owner !== user.id) {
         if (dest.area === 'files') return sendSabreError(res, 403, SABRE.Forbidden, '');
-        return sendSabreError(res, 403, SABRE.Forbidden, dest.rest.length > 1 ? 'Permission denied to read this file' : 'Permission denied to rename this resource');
+        return sendSabreError(
+          res,
+          403,
+          SABRE.Forbidden,
+          dest.rest.length > 1 ? 'Permission denied to read this file' : 'Permission denied to rename this resource',
+        );
       }
       const parent = this.tree.resolve(user.id, dest.rest.slice(0, -1).join('/'));
-      const taken = parent?.kind === 'folder' ? this.tree.child(parent.id, dest.rest[dest.rest.length - 1] ?? '') : null;
+      const taken =
+        parent?.kind === 'folder' ? this.tree.child(parent.id, dest.rest[dest.rest.length - 1] ?? '') : null;
       if (taken && overwriteOf(req) === false) {
-        return sendSabreError(res, 412, SABRE.PreconditionFailed, 'The destination node already exists, and the overwrite header is set to false');
+        return sendSabreError(
+          res,
+          412,
+          SABRE.PreconditionFailed,
+          'The destination node already exists, and the overwrite header is set to false',
+        );
       }
       const found = this.resolve(user, rest);
       if (!precondition(found)) return;
@@ -172,13 +206,23 @@ export class OwnCloud10Trash {
       // No downloads from ownCloud 10's trash; the collection itself answers Sabre's HTML note (recordings 02).
       if (rest.length === 0) {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
-        return void res.end(method === 'HEAD' ? undefined : 'This is the WebDAV interface. It can only be accessed by WebDAV clients such as the ownCloud desktop sync client.');
+        return void res.end(
+          method === 'HEAD'
+            ? undefined
+            : 'This is the WebDAV interface. It can only be accessed by WebDAV clients such as the ownCloud desktop sync client.',
+        );
       }
       const found = this.resolve(user, rest);
       if (!found) return sendSabreError(res, 404, SABRE.NotFound, '');
       return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to read this file');
     }
-    if (method === 'PUT') return sendSabreError(res, 403, SABRE.Forbidden, `Permission denied to create file (filename ${rest[rest.length - 1] ?? ''})`);
+    if (method === 'PUT')
+      return sendSabreError(
+        res,
+        403,
+        SABRE.Forbidden,
+        `Permission denied to create file (filename ${rest[rest.length - 1] ?? ''})`,
+      );
     if (method === 'PROPPATCH') {
       // Trash items take no properties: every one asked for comes back 403 (recordings 02).
       const found = this.resolve(user, rest);
@@ -186,8 +230,14 @@ export class OwnCloud10Trash {
       const asked = [...body.toString('utf8').matchAll(/<(?:[\w-]+:)?prop>([\s\S]*?)<\/(?:[\w-]+:)?prop>/g)]
         .flatMap((m) => [...m[1]!.matchAll(/<([\w-]+:)?([\w-]+)[\s/>]/g)].map((x) => `<${x[1] ?? 'd:'}${x[2]}/>`))
         .join('');
-      const href = sabreEncode(`/remote.php/dav/trash-bin/${user.id}/${rest.join('/')}${found.node.kind === 'folder' ? '/' : ''}`);
-      return sendMultistatus(res, `${this.head()}<d:response><d:href>${href}</d:href><d:propstat><d:prop>${asked}</d:prop><d:status>HTTP/1.1 403 Forbidden</d:status></d:propstat></d:response></d:multistatus>`, this.front.trashDavHeaders);
+      const href = sabreEncode(
+        `/remote.php/dav/trash-bin/${user.id}/${rest.join('/')}${found.node.kind === 'folder' ? '/' : ''}`,
+      );
+      return sendMultistatus(
+        res,
+        `${this.head()}<d:response><d:href>${href}</d:href><d:propstat><d:prop>${asked}</d:prop><d:status>HTTP/1.1 403 Forbidden</d:status></d:propstat></d:response></d:multistatus>`,
+        this.front.trashDavHeaders,
+      );
     }
     if (method === 'COPY') return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied to read this file');
     return sendSabreError(res, 403, SABRE.Forbidden, 'Permission denied');

@@ -17,17 +17,33 @@ const sabre412 = (message: string, header: string) =>
 const NONE_MATCHED = 'An If-Match header was specified, but none of the specified ETags matched.';
 
 function client(server: () => WebDavServer, kind: WebDavServerKind) {
-  const base = () => (kind === 'ocis' ? `/remote.php/dav/spaces/${encodeURIComponent(ocisSpaceId('alice'))}` : '/remote.php/dav/files/alice');
+  const base = () =>
+    kind === 'ocis'
+      ? `/remote.php/dav/spaces/${encodeURIComponent(ocisSpaceId('alice'))}`
+      : '/remote.php/dav/files/alice';
   const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: string) => {
-    const res = await fetch(`${server().url}${base()}/${path}`, { method, headers: { Authorization: auth, ...headers }, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${server().url}${base()}/${path}`, {
+      method,
+      headers: { Authorization: auth, ...headers },
+      ...(body !== undefined ? { body } : {}),
+    });
     return { status: res.status, headers: res.headers, text: await res.text() };
   };
   /** getetag, oc:fileid and getcontentlength of one item, as a client reads them. */
   const stat = async (path: string) => {
-    const r = await call('PROPFIND', path, { Depth: '0' }, '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><d:getetag/><oc:fileid/><d:getcontentlength/></d:prop></d:propfind>');
+    const r = await call(
+      'PROPFIND',
+      path,
+      { Depth: '0' },
+      '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><d:getetag/><oc:fileid/><d:getcontentlength/></d:prop></d:propfind>',
+    );
     if (r.status !== 207) return null;
     const pick = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(r.text)?.[1] ?? null;
-    return { etag: pick('d:getetag')!.replace(/&quot;/g, '"'), fileId: pick('oc:fileid'), size: pick('d:getcontentlength') };
+    return {
+      etag: pick('d:getetag')!.replace(/&quot;/g, '"'),
+      fileId: pick('oc:fileid'),
+      size: pick('d:getcontentlength'),
+    };
   };
   const destination = (path: string) => `${server().url}${base()}/${path}`;
   return { call, stat, destination };
@@ -57,7 +73,12 @@ describe.each(['nextcloud', 'owncloud10'] as const)('%s: Sabre preconditions on 
 
   it('keeps the file id when saving over a file, with a new ETag and size (204)', async () => {
     const before = (await stat('Documents/report.pdf'))!;
-    const put = await call('PUT', 'Documents/report.pdf', { 'X-OC-Mtime': '1795000000' }, 'someone saved this meanwhile');
+    const put = await call(
+      'PUT',
+      'Documents/report.pdf',
+      { 'X-OC-Mtime': '1795000000' },
+      'someone saved this meanwhile',
+    );
     expect(put.status).toBe(204);
     expect(put.headers.get('x-oc-mtime')).toBe('accepted');
     const after = (await stat('Documents/report.pdf'))!;
@@ -114,11 +135,17 @@ describe.each(['nextcloud', 'owncloud10'] as const)('%s: Sabre preconditions on 
 
   it('MOVE checks If-Match on the source: 412 when stale, 201 when current', async () => {
     const s = (await stat('Documents/report.pdf'))!;
-    const stale = await call('MOVE', 'Documents/report.pdf', { Destination: destination('Shared/report.pdf'), 'If-Match': '"stale"' });
+    const stale = await call('MOVE', 'Documents/report.pdf', {
+      Destination: destination('Shared/report.pdf'),
+      'If-Match': '"stale"',
+    });
     expect(stale.status).toBe(412);
     expect(stale.headers.get('etag')).toBe(s.etag);
     expect(stale.text).toBe(sabre412(NONE_MATCHED, 'If-Match'));
-    const ok = await call('MOVE', 'Documents/report.pdf', { Destination: destination('Shared/report.pdf'), 'If-Match': s.etag });
+    const ok = await call('MOVE', 'Documents/report.pdf', {
+      Destination: destination('Shared/report.pdf'),
+      'If-Match': s.etag,
+    });
     expect(ok.status).toBe(201);
     expect((await stat('Shared/report.pdf'))!.fileId).toBe(s.fileId);
   });
@@ -127,7 +154,9 @@ describe.each(['nextcloud', 'owncloud10'] as const)('%s: Sabre preconditions on 
     const s = (await stat('Documents/report.pdf'))!;
     const del = await call('DELETE', 'Documents/report.pdf', { 'If-None-Match': '*' });
     expect(del.status).toBe(412);
-    expect(del.text).toBe(sabre412('An If-None-Match header was specified, but the ETag matched (or * was specified).', 'If-None-Match'));
+    expect(del.text).toBe(
+      sabre412('An If-None-Match header was specified, but the ETag matched (or * was specified).', 'If-None-Match'),
+    );
     expect((await call('PUT', 'Documents/report.pdf', { 'If-None-Match': '*' }, 'x')).status).toBe(412);
     expect((await call('PUT', 'Documents/fresh.txt', { 'If-None-Match': '*' }, 'x')).status).toBe(201);
     const get = await call('GET', 'Documents/report.pdf', { 'If-None-Match': s.etag });
@@ -149,14 +178,24 @@ describe.each(['nextcloud', 'owncloud10'] as const)('%s: Sabre preconditions on 
   it('If-Unmodified-Since: 412 when changed since, ignored when unparseable', async () => {
     const r = await call('DELETE', 'Documents/report.pdf', { 'If-Unmodified-Since': 'Sun, 06 Nov 1994 08:49:37 GMT' });
     expect(r.status).toBe(412);
-    expect(r.text).toBe(sabre412('An If-Unmodified-Since header was specified, but the entity has been changed since the specified date.', 'If-Unmodified-Since'));
+    expect(r.text).toBe(
+      sabre412(
+        'An If-Unmodified-Since header was specified, but the entity has been changed since the specified date.',
+        'If-Unmodified-Since',
+      ),
+    );
     expect((await call('DELETE', 'Documents/report.pdf', { 'If-Unmodified-Since': 'yesterday' })).status).toBe(204);
   });
 
   it('an unknown user in the path fails If-Match with 412 before the 404', async () => {
-    const r = await fetch(`${server.url}/remote.php/dav/files/nosuchuser/x.txt`, { method: 'DELETE', headers: { Authorization: auth, 'If-Match': '"a"' } });
+    const r = await fetch(`${server.url}/remote.php/dav/files/nosuchuser/x.txt`, {
+      method: 'DELETE',
+      headers: { Authorization: auth, 'If-Match': '"a"' },
+    });
     expect(r.status).toBe(412);
-    expect(await r.text()).toBe(sabre412('An If-Match header was specified and the resource did not exist', 'If-Match'));
+    expect(await r.text()).toBe(
+      sabre412('An If-Match header was specified and the resource did not exist', 'If-Match'),
+    );
   });
 });
 
@@ -191,7 +230,10 @@ describe('ocis: reva ignores If-Match on DELETE and MOVE', () => {
   });
 
   it('MOVE with a stale If-Match still moves (201)', async () => {
-    const r = await call('MOVE', 'Documents/report.pdf', { Destination: destination('Shared/report.pdf'), 'If-Match': '"stale"' });
+    const r = await call('MOVE', 'Documents/report.pdf', {
+      Destination: destination('Shared/report.pdf'),
+      'If-Match': '"stale"',
+    });
     expect(r.status).toBe(201);
     expect(await stat('Shared/report.pdf')).not.toBeNull();
   });

@@ -88,8 +88,10 @@ export const SABRE = {
  */
 export function sabreErrorBody(exception: string, message: string, header?: string): string {
   const msg = message ? `  <s:message>${xmlEscape(message)}</s:message>` : '  <s:message/>';
-  const failed = header ?? (exception === SABRE.PreconditionFailed && /overwrite header/i.test(message) ? 'Overwrite' : undefined);
-  const headerXml = exception === SABRE.PreconditionFailed && failed ? `\n  <s:header>${xmlEscape(failed)}</s:header>` : '';
+  const failed =
+    header ?? (exception === SABRE.PreconditionFailed && /overwrite header/i.test(message) ? 'Overwrite' : undefined);
+  const headerXml =
+    exception === SABRE.PreconditionFailed && failed ? `\n  <s:header>${xmlEscape(failed)}</s:header>` : '';
   return `<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns">\n  <s:exception>${exception}</s:exception>\n${msg}${headerXml}\n</d:error>\n`;
 }
 
@@ -99,7 +101,14 @@ export function revaErrorBody(exception: string, message: string, header = ''): 
   return `<?xml version="1.0" encoding="UTF-8"?>\n<d:error xmlns:d="DAV" xmlns:s="http://sabredav.org/ns"><s:exception>${exception}</s:exception><s:message>${xmlEscape(message)}</s:message><s:errorcode></s:errorcode>${h}</d:error>`;
 }
 
-export function sendSabreError(res: ServerResponse, status: number, exception: string, message = '', headers: Record<string, string> = {}, failedHeader?: string): void {
+export function sendSabreError(
+  res: ServerResponse,
+  status: number,
+  exception: string,
+  message = '',
+  headers: Record<string, string> = {},
+  failedHeader?: string,
+): void {
   const body = sabreErrorBody(exception, message, failedHeader);
   res.writeHead(status, STATUS_TEXT[status] ?? '', {
     'Content-Type': 'application/xml; charset=utf-8',
@@ -111,16 +120,31 @@ export function sendSabreError(res: ServerResponse, status: number, exception: s
 
 /** An empty success (201 Created after MOVE/MKCOL, 204 No Content after DELETE), as PHP sends them. */
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  res.writeHead(status, STATUS_TEXT[status] ?? '', { 'Content-Length': '0', 'Content-type': 'text/html; charset=UTF-8', ...headers });
+  res.writeHead(status, STATUS_TEXT[status] ?? '', {
+    'Content-Length': '0',
+    'Content-type': 'text/html; charset=UTF-8',
+    ...headers,
+  });
   res.end();
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, contentType = 'application/json; charset=utf-8', headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  contentType = 'application/json; charset=utf-8',
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(value).replace(/\//g, '\\/');
   const gzip = gzipped.has(res) && status === 200;
   const body = gzip ? gzipSync(text) : Buffer.from(text);
   const encoding: Record<string, string> = gzip ? { 'Content-Encoding': 'gzip' } : {};
-  res.writeHead(status, STATUS_TEXT[status] ?? '', { 'Content-Type': contentType, ...encoding, 'Content-Length': body.length, ...headers });
+  res.writeHead(status, STATUS_TEXT[status] ?? '', {
+    'Content-Type': contentType,
+    ...encoding,
+    'Content-Length': body.length,
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -217,8 +241,10 @@ export function responseXml(e: DavEntry, request: PropRequest): string {
     } else found.push(render(name, v));
   }
   let out = `<d:response><d:href>${e.href}</d:href>`;
-  if (found.length) out += `<d:propstat><d:prop>${found.join('')}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>`;
-  if (missing.length) out += `<d:propstat><d:prop>${missing.join('')}</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>`;
+  if (found.length)
+    out += `<d:propstat><d:prop>${found.join('')}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>`;
+  if (missing.length)
+    out += `<d:propstat><d:prop>${missing.join('')}</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>`;
   return `${out}</d:response>`;
 }
 
@@ -234,9 +260,20 @@ export function sendMultistatus(res: ServerResponse, body: string, headers: Reco
 }
 
 /** Streams a big multistatus without building one huge string (gzip-compressed when the answer is marked for it). */
-export function streamMultistatus(res: ServerResponse, head: string, rows: Iterable<string>, headers: Record<string, string>, tail = '</d:multistatus>\n'): void {
+export function streamMultistatus(
+  res: ServerResponse,
+  head: string,
+  rows: Iterable<string>,
+  headers: Record<string, string>,
+  tail = '</d:multistatus>\n',
+): void {
   const gzip = gzipped.has(res);
-  res.writeHead(207, 'Multi-Status', { 'Content-Type': 'application/xml; charset=utf-8', Vary: 'Brief,Prefer', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), ...headers });
+  res.writeHead(207, 'Multi-Status', {
+    'Content-Type': 'application/xml; charset=utf-8',
+    Vary: 'Brief,Prefer',
+    ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    ...headers,
+  });
   const out = gzip ? createGzip() : null;
   if (out) {
     out.on('data', (c: Buffer) => res.write(c));
@@ -257,7 +294,9 @@ export function streamMultistatus(res: ServerResponse, head: string, rows: Itera
 
 /** The Depth header: "0", "1" or "infinity" (absent counts as 1, as Nextcloud answers). */
 export function depthOf(req: IncomingMessage): '0' | '1' | 'infinity' {
-  const d = String(req.headers.depth ?? '1').trim().toLowerCase();
+  const d = String(req.headers.depth ?? '1')
+    .trim()
+    .toLowerCase();
   return d === '0' ? '0' : d === 'infinity' ? 'infinity' : '1';
 }
 
@@ -309,28 +348,51 @@ export type PreconditionOutcome =
  * answers 304 to GET and 412 to everything else. The If: header (lock tokens) is not modelled.
  * Returns null when the request may go on.
  */
-export function sabrePreconditions(req: IncomingMessage, method: string, node: PreconditionNode | null): PreconditionOutcome | null {
+export function sabrePreconditions(
+  req: IncomingMessage,
+  method: string,
+  node: PreconditionNode | null,
+): PreconditionOutcome | null {
   const header = (name: string): string => {
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(', ') : (v ?? '');
   };
   const ifMatch = header('if-match');
   if (ifMatch) {
-    if (!node) return { status: 412, message: 'An If-Match header was specified and the resource did not exist', header: 'If-Match', etag: null };
+    if (!node)
+      return {
+        status: 412,
+        message: 'An If-Match header was specified and the resource did not exist',
+        header: 'If-Match',
+        etag: null,
+      };
     if (ifMatch !== '*') {
       const matched = ifMatch.split(',').some((item) => {
         const tag = trimSpaces(item);
         return node.etag !== null && (tag === node.etag || tag.replace(/\\"/g, '"') === node.etag);
       });
-      if (!matched) return { status: 412, message: 'An If-Match header was specified, but none of the specified ETags matched.', header: 'If-Match', etag: node.etag };
+      if (!matched)
+        return {
+          status: 412,
+          message: 'An If-Match header was specified, but none of the specified ETags matched.',
+          header: 'If-Match',
+          etag: node.etag,
+        };
     }
   }
   const ifNoneMatch = header('if-none-match');
   if (ifNoneMatch && node) {
-    const matched = ifNoneMatch === '*' || ifNoneMatch.split(',').some((item) => node.etag !== null && trimSpaces(item) === node.etag);
+    const matched =
+      ifNoneMatch === '*' ||
+      ifNoneMatch.split(',').some((item) => node.etag !== null && trimSpaces(item) === node.etag);
     if (matched) {
       if (method === 'GET') return { status: 304, etag: node.etag, lastModified: null };
-      return { status: 412, message: 'An If-None-Match header was specified, but the ETag matched (or * was specified).', header: 'If-None-Match', etag: node.etag };
+      return {
+        status: 412,
+        message: 'An If-None-Match header was specified, but the ETag matched (or * was specified).',
+        header: 'If-None-Match',
+        etag: node.etag,
+      };
     }
   }
   const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -338,13 +400,20 @@ export function sabrePreconditions(req: IncomingMessage, method: string, node: P
   if (ifModifiedSince !== null) {
     if (!node) return { status: 404 };
     // Sabre answers 304 here for any method, not only GET.
-    if (node.mtime && seconds(node.mtime) <= ifModifiedSince) return { status: 304, etag: null, lastModified: httpDate(seconds(node.mtime) * 1000) };
+    if (node.mtime && seconds(node.mtime) <= ifModifiedSince)
+      return { status: 304, etag: null, lastModified: httpDate(seconds(node.mtime) * 1000) };
   }
   const ifUnmodifiedSince = parseHttpDate(header('if-unmodified-since'));
   if (ifUnmodifiedSince !== null) {
     if (!node) return { status: 404 };
     if (node.mtime && seconds(node.mtime) > ifUnmodifiedSince) {
-      return { status: 412, message: 'An If-Unmodified-Since header was specified, but the entity has been changed since the specified date.', header: 'If-Unmodified-Since', etag: null };
+      return {
+        status: 412,
+        message:
+          'An If-Unmodified-Since header was specified, but the entity has been changed since the specified date.',
+        header: 'If-Unmodified-Since',
+        etag: null,
+      };
     }
   }
   return null;

@@ -2,7 +2,12 @@ import type { FileTree } from '../tree';
 
 /** Test accounts: password and app password work alike (Basic auth). */
 export const WEBDAV_USERS = {
-  alice: { id: 'alice', displayName: 'Alice Adams', password: 'alice-password', appPassword: 'alice-app-password-0001' },
+  alice: {
+    id: 'alice',
+    displayName: 'Alice Adams',
+    password: 'alice-password',
+    appPassword: 'alice-app-password-0001',
+  },
   bob: { id: 'bob', displayName: 'Bob Brown', password: 'bob-password', appPassword: 'bob-app-password-0001' },
 } as const;
 
@@ -11,7 +16,12 @@ export const SEED_TIME = Date.UTC(2026, 10, 20, 9, 0, 0);
 
 function users(tree: FileTree): void {
   for (const u of Object.values(WEBDAV_USERS)) {
-    tree.addUser(u.id, { displayName: u.displayName, password: u.password, appPasswords: [u.appPassword], email: `${u.id}@example.com` });
+    tree.addUser(u.id, {
+      displayName: u.displayName,
+      password: u.password,
+      appPasswords: [u.appPassword],
+      email: `${u.id}@example.com`,
+    });
   }
   tree.bumpIds(100);
 }
@@ -87,24 +97,78 @@ export function demoIncidentStart(now: number): number {
  * whoever starts the demo; tests pass a fixed one). None of them falls within two hours of the
  * incident's start (demoIncidentStart(now)), so the incident's size never depends on the clock.
  */
-export function seedDemoState(tree: FileTree, user: { id: string; displayName: string; password: string; appPassword: string }, count = 320, now: number = SEED_TIME): void {
+export function seedDemoState(
+  tree: FileTree,
+  user: { id: string; displayName: string; password: string; appPassword: string },
+  count = 320,
+  now: number = SEED_TIME,
+): void {
   tree.at(now, () => seedDemoStateAt(tree, user, count, now));
 }
 
-function seedDemoStateAt(tree: FileTree, user: { id: string; displayName: string; password: string; appPassword: string }, count: number, now: number): void {
-  tree.addUser(user.id, { displayName: user.displayName, password: user.password, appPasswords: [user.appPassword], email: `${user.id}@example.com` });
+function seedDemoStateAt(
+  tree: FileTree,
+  user: { id: string; displayName: string; password: string; appPassword: string },
+  count: number,
+  now: number,
+): void {
+  tree.addUser(user.id, {
+    displayName: user.displayName,
+    password: user.password,
+    appPasswords: [user.appPassword],
+    email: `${user.id}@example.com`,
+  });
   tree.bumpIds(1000);
   const day = DAY;
   const incident = demoIncidentStart(now);
-  const folders = ['Documents', 'Documents/Invoices', 'Documents/Contracts 2025', 'Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday', 'Projects', 'Projects/Website redesign', 'Music', 'Notes', 'Talk'];
+  const folders = [
+    'Documents',
+    'Documents/Invoices',
+    'Documents/Contracts 2025',
+    'Photos',
+    'Photos/Holiday Lisbon',
+    'Photos/2024.10 Birthday',
+    'Projects',
+    'Projects/Website redesign',
+    'Music',
+    'Notes',
+    'Talk',
+  ];
   for (const f of folders) tree.mkdirs(user.id, f);
   tree.writeFile(user.id, 'Documents/Invoices/invoice-1041.pdf', 81_233, { mtime: now - 12 * day });
   tree.writeFile(user.id, 'Photos/IMG_4032.jpg', 2_483_112, { mtime: now - 30 * day });
   tree.writeFile(user.id, 'Notes/todo.md', 1_024, { mtime: now - 2 * day });
 
-  const docs = ['Quarterly report', 'Meeting notes', 'Offer letter', 'Travel plan', 'Tax return', 'Lease agreement', 'Roadmap', 'Invoice', 'Minutes', 'Proposal'];
+  const docs = [
+    'Quarterly report',
+    'Meeting notes',
+    'Offer letter',
+    'Travel plan',
+    'Tax return',
+    'Lease agreement',
+    'Roadmap',
+    'Invoice',
+    'Minutes',
+    'Proposal',
+  ];
   const docExt = ['.docx', '.pdf', '.odt', '.xlsx', '.md', '.txt', '.pptx', '.csv'];
-  const odd = ['résumé (final) v2.pdf', 'a#b%c&d+e ü [1].txt', 'report.d2024', 'README', '2024.10', '1e3', 'true', '.env.example', 'spaces  in  name .txt', 'emoji 🎉 party.png', '日本語のファイル.txt', "l'été.odt", 'semi;colon,comma.txt', 'percent%20encoded.txt', 'question?.md'];
+  const odd = [
+    'résumé (final) v2.pdf',
+    'a#b%c&d+e ü [1].txt',
+    'report.d2024',
+    'README',
+    '2024.10',
+    '1e3',
+    'true',
+    '.env.example',
+    'spaces  in  name .txt',
+    'emoji 🎉 party.png',
+    '日本語のファイル.txt',
+    "l'été.odt",
+    'semi;colon,comma.txt',
+    'percent%20encoded.txt',
+    'question?.md',
+  ];
   const spread = (i: number) => now - Math.floor(((i * 7919) % (40 * 24)) * (day / 24)) - (i % 60) * 1000;
   // Kept clear of the incident: a deletion that would fall within two hours of it moves four hours earlier.
   const when = (i: number) => (Math.abs(spread(i) - incident) < 2 * HOUR ? spread(i) - 4 * HOUR : spread(i));
@@ -125,7 +189,8 @@ function seedDemoStateAt(tree: FileTree, user: { id: string; displayName: string
     ['Photos/Holiday Lisbon/Day 2', ['IMG_5001.jpg', 'IMG_5002.jpg', 'IMG_5003.heic', 'clip.mov']],
     ['Documents/Old contracts', ['2019 lease.pdf', '2020 lease.pdf', 'Signed/annex A.pdf', 'Signed/annex B.pdf']],
   ] as const) {
-    for (const f of files) tree.writeFile(user.id, `${folder}/${f}`, 200_000 + f.length * 1000, { parents: true, mtime: when(i) - day });
+    for (const f of files)
+      tree.writeFile(user.id, `${folder}/${f}`, 200_000 + f.length * 1000, { parents: true, mtime: when(i) - day });
     tree.trash(tree.resolve(user.id, folder)!.id, { at: when(i++) });
   }
   // A folder whose parent is gone as well.
@@ -134,8 +199,16 @@ function seedDemoStateAt(tree: FileTree, user: { id: string; displayName: string
   tree.trash(tree.resolve(user.id, 'Archive 2023')!.id, { at: when(i++) });
   // Bulk: documents and photos.
   while (i < count) {
-    if (i % 3 === 0) trash(`${pick(['Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday'], i)}/IMG_${4000 + i}.${pick(['jpg', 'jpg', 'heic', 'png'], i)}`, 1_500_000 + ((i * 104_729) % 3_000_000));
-    else trash(`${pick(['Documents', 'Documents/Invoices', 'Projects', 'Notes', ''], i)}/${pick(docs, i)} ${1 + (i % 17)}${pick(docExt, i)}`, 2_000 + ((i * 7_907) % 900_000));
+    if (i % 3 === 0)
+      trash(
+        `${pick(['Photos', 'Photos/Holiday Lisbon', 'Photos/2024.10 Birthday'], i)}/IMG_${4000 + i}.${pick(['jpg', 'jpg', 'heic', 'png'], i)}`,
+        1_500_000 + ((i * 104_729) % 3_000_000),
+      );
+    else
+      trash(
+        `${pick(['Documents', 'Documents/Invoices', 'Projects', 'Notes', ''], i)}/${pick(docs, i)} ${1 + (i % 17)}${pick(docExt, i)}`,
+        2_000 + ((i * 7_907) % 900_000),
+      );
   }
 }
 
@@ -165,7 +238,12 @@ function seedOcisSpacesAt(tree: FileTree, userId: string, at: number): void {
   const tick = () => (t += 60_000);
   const space = (key: keyof typeof OCIS_SPACES) => {
     const s = OCIS_SPACES[key];
-    tree.addSpace(s.id, s.name, { [userId]: s.role, ...(userId !== 'bob' && tree.users.has('bob') ? { bob: 'manager' as const } : {}) }, { disabled: key === 'archive' });
+    tree.addSpace(
+      s.id,
+      s.name,
+      { [userId]: s.role, ...(userId !== 'bob' && tree.users.has('bob') ? { bob: 'manager' as const } : {}) },
+      { disabled: key === 'archive' },
+    );
     return s.id;
   };
   const trashFile = (owner: string, path: string, size: number) => {
@@ -207,16 +285,25 @@ function seedDemoIncidentAt(tree: FileTree, userId: string, older: number, now: 
   const day = DAY;
   for (let i = 0; i < older; i++) {
     const at = now - 41 * day - Math.floor(((i * 6007) % (140 * 24)) * (day / 24)) - (i % 50) * 1000;
-    const path = i % 4 === 0 ? `Photos/2025/IMG_${2000 + i}.jpg` : `${pick(['Documents', 'Documents/Invoices', 'Notes', 'Projects'], i)}/${pick(['Draft', 'Scan', 'Notes', 'Old copy', 'Export'], i)} ${i + 1}.${pick(['pdf', 'docx', 'txt', 'xlsx'], i)}`;
-    const node = tree.writeFile(userId, path, i % 4 === 0 ? 1_800_000 + i * 997 : 4_000 + i * 311, { mtime: at - 20 * day, parents: true });
+    const path =
+      i % 4 === 0
+        ? `Photos/2025/IMG_${2000 + i}.jpg`
+        : `${pick(['Documents', 'Documents/Invoices', 'Notes', 'Projects'], i)}/${pick(['Draft', 'Scan', 'Notes', 'Old copy', 'Export'], i)} ${i + 1}.${pick(['pdf', 'docx', 'txt', 'xlsx'], i)}`;
+    const node = tree.writeFile(userId, path, i % 4 === 0 ? 1_800_000 + i * 997 : 4_000 + i * 311, {
+      mtime: at - 20 * day,
+      parents: true,
+    });
     tree.trash(node.id, { at });
   }
   const start = demoIncidentStart(now);
   const project = 'Projects/Client X';
   const made = start - 60 * day;
-  const write = (path: string, size: number) => tree.writeFile(userId, `${project}/${path}`, size, { mtime: made, parents: true });
-  const files = (folder: string, names: string[], size: number) => names.map((n, i) => write(`${folder}/${n}`, size + i * 1_337));
-  const n = (prefix: string, count: number, ext: string) => Array.from({ length: count }, (_, i) => `${prefix} ${String(i + 1).padStart(2, '0')}.${ext}`);
+  const write = (path: string, size: number) =>
+    tree.writeFile(userId, `${project}/${path}`, size, { mtime: made, parents: true });
+  const files = (folder: string, names: string[], size: number) =>
+    names.map((n, i) => write(`${folder}/${n}`, size + i * 1_337));
+  const n = (prefix: string, count: number, ext: string) =>
+    Array.from({ length: count }, (_, i) => `${prefix} ${String(i + 1).padStart(2, '0')}.${ext}`);
   files('Drafts', n('Draft', 40, 'docx'), 28_000);
   files('Drafts/Reviewed', n('Reviewed draft', 12, 'docx'), 31_000);
   const specs = files('Specs', n('Spec', 60, 'pdf'), 140_000);

@@ -21,7 +21,12 @@ export function findTrashFile(tree: FileTree, user: TreeUser, name: string): Tra
  * The oc:trashbin-* properties ownCloud 10 and oCIS share; they differ only in how the deletion
  * datetime is written. `inner` is the path below the trashed top-level entry, if any.
  */
-export function ownCloudTrashProps(node: TreeNode, entry: TrashEntry, inner: string, formatDatetime: (ms: number) => string) {
+export function ownCloudTrashProps(
+  node: TreeNode,
+  entry: TrashEntry,
+  inner: string,
+  formatDatetime: (ms: number) => string,
+) {
   // ownCloud 10 shows the first row's location for a trash file several deletions share (the last one's content).
   const where = entry.rows?.[0] ?? entry.originalPath;
   const location = inner ? `${where}/${inner}` : where;
