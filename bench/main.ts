@@ -5,9 +5,8 @@
  * key) and the machine they were measured on.
  *
  * `npm run bench -- <part> …` runs only the benches whose file name holds one of the parts (and
- * writes bench/results/partial-<parts>.json). Opt-in benches run only when asked by name:
- * real.bench.ts (`npm run bench -- real`) starts the real-server kits (or uses SALVAGE_REAL_*), so a
- * full `npm run bench` never starts a kit.
+ * writes bench/results/partial-<parts>.json). real.bench.ts starts the real-server kits (or uses
+ * SALVAGE_REAL_*) and skips itself, with its reason, on a machine without them.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,8 +17,11 @@ import { figures, renderTable, type Bench, type BenchRow } from './harness';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
-/** Benches that run only when an argument names them (the file name, with or without `.bench.ts`). */
-const OPT_IN = ['real.bench.ts'];
+/**
+ * Benches left out of a full run: real.bench.ts when SALVAGE_BENCH_REAL=0 (it starts the real-server
+ * kits where they are, and skips itself where they are not). Named as an argument, they run.
+ */
+const OPT_IN = process.env.SALVAGE_BENCH_REAL === '0' ? ['real.bench.ts'] : [];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) =>

@@ -19,8 +19,9 @@ import { restoreMove } from './restore.bench';
 /**
  * Restoring N trashed files on the REAL servers (the kits in ../shared/servers: Nextcloud 32 and
  * ownCloud 10.15, PHP's built-in server with 2 workers, `Connection: close`, SQLite), Salvage beside
- * the raw-request pattern in the same run. Opt-in: `npm run bench -- real` (a plain `npm run bench`
- * leaves it out, so it never starts a kit).
+ * the raw-request pattern in the same run. Part of a full `npm run bench` where the kits are (about 6
+ * minutes with their start), skipped with its reason where they are not; `npm run bench -- real`
+ * runs it alone. SALVAGE_BENCH_REAL=0 leaves it out of a full run.
  *
  * - raw: one restore MOVE per item (the same request bench/restore.bench.ts sends as the vendor's
  *   pattern), 2, 4 and 6 in flight; a 423 Locked answer is sent again after a growing pause, as a
@@ -61,13 +62,27 @@ const LOCKED_FIRST_PAUSE_MS = 250;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function kitsDir(): string {
+/** The folder holding the kits, or null when this machine has none. */
+function findKits(): string | null {
   if (process.env.SALVAGE_KITS) return process.env.SALVAGE_KITS;
   for (let dir = root; dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dirname(dir), 'shared', 'servers');
     if (existsSync(join(candidate, 'nextcloud-32', 'up'))) return candidate;
   }
-  throw new Error('no real-server kits found: set SALVAGE_KITS to the folder holding nextcloud-32/ and owncloud-10/');
+  return null;
+}
+
+function kitsDir(): string {
+  const dir = findKits();
+  if (!dir)
+    throw new Error('no real-server kits found: set SALVAGE_KITS to the folder holding nextcloud-32/ and owncloud-10/');
+  return dir;
+}
+
+/** Why this bench cannot run here (no kit given by the environment and none found), or null. */
+function unavailable(): string | null {
+  if (KINDS.every((kind) => process.env[REAL_ENV[kind]])) return null;
+  return findKits() ? null : 'no real-server kits (../shared/servers or SALVAGE_KITS) and no SALVAGE_REAL_* servers';
 }
 
 interface Kit extends RealConfig {
@@ -399,6 +414,11 @@ const r2 = (n: number) => Math.round(n * 1000) / 1000;
 
 const bench: Bench = async () => {
   const rows: BenchRow[] = [];
+  const why = unavailable();
+  if (why) {
+    process.stderr.write(`real.bench.ts skipped: ${why}\n`);
+    return rows;
+  }
   for (const kind of KINDS) {
     const { rounds, load } = await measureKind(kind);
     const ratios = rounds.map((r) => r.ratio);
