@@ -93,7 +93,10 @@ const bench: Bench = async () => {
   }
 };
 
-/** Median time to check a 1,000-entry folder-content page (ten of the server's pages made one), and to JSON.parse its text. */
+/**
+ * Median time to check a 1,000-entry folder-content page (ten of the server's pages made one), and to JSON.parse its
+ * text.
+ */
 async function pageCheckCost(server: { url: string; key: string }): Promise<{ schemaMs: number; jsonParseMs: number }> {
   const files: unknown[] = [];
   for (let start = 0; files.length < 1000; start += 100) {

@@ -279,7 +279,10 @@ export async function startHost() {
 /** tsx (esbuild, keepNames) wraps named functions in __name(…); functions sent into a page need it defined there. */
 const NAME_SHIM = 'globalThis.__name = (f) => f;';
 
-/** In the app's page before anything runs: times the first trash:list request, the first row, and the complete, scrollable list. */
+/**
+ * In the app's page before anything runs: times the first trash:list request, the first row, and the complete,
+ * scrollable list.
+ */
 function appTimer(expected: number) {
   const b: { listStart: number | null; firstRowsAt: number | null; doneAt: number | null } = {
     listStart: null,

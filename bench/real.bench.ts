@@ -201,7 +201,10 @@ interface Pass {
   locked: number;
   /** CPU time the server spent during the pass (ms), or null. */
   serverCpuMs: number | null;
-  /** CPU time this process (the client: raw fetches, or Salvage) spent during the pass (ms); on 2 cores it competes with the server. */
+  /**
+   * CPU time this process (the client: raw fetches, or Salvage) spent during the pass (ms); on 2 cores it competes with
+   * the server.
+   */
   clientCpuMs: number;
 }
 
@@ -319,7 +322,10 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
         );
       }
     };
-    /** One pass: the folder's files in the trash (trashed again unless fresh), listed, restored by `fn` (timed), checked. */
+    /**
+     * One pass: the folder's files in the trash (trashed again unless fresh), listed, restored by `fn` (timed),
+     * checked.
+     */
     const pass = async (
       pattern: string,
       folder: string,

@@ -46,7 +46,10 @@ const serverProcess = (kind: string, trashed = ITEMS, existing = ITEMS) =>
     '--trashed',
     String(trashed),
   ]);
-/** Items of the large restore (restore100k_*); 0 leaves it out. Its vendor loop is the 1k loop's time per item × this (run for real it would take ~40 minutes). */
+/**
+ * Items of the large restore (restore100k_*); 0 leaves it out. Its vendor loop is the 1k loop's time per item × this
+ * (run for real it would take ~40 minutes).
+ */
 const BIG = Number(process.env.SALVAGE_BENCH_RESTORE_BIG ?? 100_000);
 
 /**
@@ -177,7 +180,8 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
     // One unmeasured pass of each first, so no pattern pays for the JIT or for opening connections.
     await time((items) => forEachLimited(items, 6, new AbortController().signal, moveOne));
     await time(salvage());
-    // Where the adaptive concurrency starts (the restore's own field moved into its job module with the provider split).
+    // Where the adaptive concurrency starts (the restore's own field moved into its job module with the provider
+    // split).
     const defaultConcurrency = RESTORE_CONCURRENCY;
     const runs: RestoreRun[] = [];
     for (let run = 0; run < RUNS; run++) {

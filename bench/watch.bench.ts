@@ -101,7 +101,9 @@ async function start(kind: AccountKind) {
       kind === 'docspace'
         ? { serverUrl: url, kind, secret: (server as { key?: string }).key ?? TEST_KEYS.alice }
         : { serverUrl: url, kind, user: alice.id, secret: alice.appPassword },
-    /** 500 files deleted within a minute, ten minutes after the seed's last deletion (further than any chaining gap). */
+    /**
+     * 500 files deleted within a minute, ten minutes after the seed's last deletion (further than any chaining gap).
+     */
     async trash500() {
       const t = Date.now() + 10 * 60_000;
       const steps = Array.from({ length: 500 }, (_, i) => [

@@ -101,7 +101,8 @@ const CASES: { file: string; code: string; breaks: string[]; cycle?: string }[] 
     code: "import { x } from '../../e2e/fixtures';\nexport const y = x;\n",
     breaks: ['app-not-test-folder'],
   },
-  // No bundle entry reaches the test servers' control API or fault rules, however far down; a test starter may use them.
+  // No bundle entry reaches the test servers' control API or fault rules, however far down; a test starter may use
+  // them.
   {
     file: 'electron/demo/servers/webdav/server.ts',
     code: "import { x } from '../control';\nexport const y = x;\n",
@@ -374,7 +375,8 @@ describe('import rules, on a scratch tree', () => {
     });
   }
 
-  // With no named exception in the config there is nothing to let through (the last ones went with ApiError's move to shared/).
+  // With no named exception in the config there is nothing to let through (the last ones went with ApiError's move to
+  // shared/).
   it.skipIf(exceptions.length === 0)(
     'lets each named exception through for its one import only (accountErrors.ts above: not for another)',
     () => {

@@ -1,5 +1,6 @@
 // `npm test`: every check, in order, with one summary line at the end that sums every runner:
-// typecheck, lint, the import rules (lint:imports) and build count as one check each; vitest and Playwright count their tests.
+// typecheck, lint, the import rules (lint:imports) and build count as one check each; vitest and Playwright count their
+// tests.
 // `--real-only` runs just the real-server suite (npm run test:real); `--deployment-only` just the
 // integration suites in the deployment transport (npm run test:deployment).
 import { spawnSync } from 'node:child_process';
@@ -107,7 +108,10 @@ function summary() {
   process.exit(totals.failed > 0 ? 1 : 0);
 }
 
-/** The integration suites that talk to the WebDAV and DocSpace test servers (and the contract suite's test-server targets). */
+/**
+ * The integration suites that talk to the WebDAV and DocSpace test servers (and the contract suite's test-server
+ * targets).
+ */
 const INTEGRATION = ['electron/providers/webdav', 'electron/providers/docspace', 'electron/services', 'e2e/real'];
 /** The real-server contract suite's targets come from these; the deployment pass runs without them. */
 const noRealServers = { SALVAGE_REAL_NEXTCLOUD: '', SALVAGE_REAL_OWNCLOUD: '' };
@@ -176,7 +180,10 @@ if (!existsSync(chromium)) {
 
 summary();
 
-/** Playwright's report nests suites (file › describe › …) down to specs; a spec whose test was unexpected or flaky is named. */
+/**
+ * Playwright's report nests suites (file › describe › …) down to specs; a spec whose test was unexpected or flaky is
+ * named.
+ */
 function namePlaywrightFailures(suites, titles) {
   for (const suite of suites) {
     const path = suite.title ? [...titles, suite.title] : titles;

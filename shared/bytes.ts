@@ -1,4 +1,7 @@
-/** Sizes as people read them, one rule for the window, event summaries and the command line. Tested in renderer/lib/format.test.ts. */
+/**
+ * Sizes as people read them, one rule for the window, event summaries and the command line. Tested in
+ * renderer/lib/format.test.ts.
+ */
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 /** Made once: toLocaleString with options builds a new formatter on every call. */

@@ -108,7 +108,10 @@ export const channels = {
       .strict(),
     response: z.object({ flowId: z.string(), authorizeUrl: z.string(), opened: z.boolean() }),
   },
-  /** null until the browser came back to Salvage; then the added (or renewed) account. A refused or timed-out sign-in is an error. */
+  /**
+   * null until the browser came back to Salvage; then the added (or renewed) account. A refused or timed-out sign-in is
+   * an error.
+   */
   'accounts:oidcPoll': {
     request: z.object({ flowId: Id }).strict(),
     response: z.object({ account: AccountView.nullable() }),

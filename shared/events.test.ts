@@ -63,7 +63,8 @@ describe('detectEvents', () => {
 
   it.each([
     ['within 10 s', 300, 10_000],
-    // On the real Nextcloud of this machine: 113 trash entries (same names deleted in one second share one) over 2 minutes.
+    // On the real Nextcloud of this machine: 113 trash entries (same names deleted in one second share one) over 2
+    // minutes.
     ['over 2 minutes', 113, 120_000],
   ])(
     'does not start a burst with ordinary deletions seconds before it (issue 20: restoring the event put those back too): burst %s',

@@ -51,7 +51,10 @@ export type EventItem = Pick<
   'key' | 'accountId' | 'deletedAt' | 'size' | 'originalFolder' | 'movedBySalvage'
 >;
 
-/** A file a restore with Replace moved to the trash is Salvage's own move, never part of a deletion event (items an Undo put back keep their old time, and their event). */
+/**
+ * A file a restore with Replace moved to the trash is Salvage's own move, never part of a deletion event (items an Undo
+ * put back keep their old time, and their event).
+ */
 const salvageReplaced = (item: EventItem) => item.movedBySalvage?.why === 'replace';
 
 export interface DetectOptions {
@@ -66,7 +69,10 @@ export interface DetectOptions {
   /** … clamped to [minGapMs, maxGapMs] (defaults 5 s and 2 min). */
   minGapMs?: number;
   maxGapMs?: number;
-  /** A cluster splits at a silence of at least splitMinGapMs (default 10 s) and splitFactor (default 8) times the pace around it. */
+  /**
+   * A cluster splits at a silence of at least splitMinGapMs (default 10 s) and splitFactor (default 8) times the pace
+   * around it.
+   */
   splitFactor?: number;
   splitMinGapMs?: number;
 }

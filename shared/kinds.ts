@@ -46,7 +46,10 @@ export interface KindInfo {
   labelWords: string;
   auth: KindAuth;
   secret: {
-    /** The secret as sentences name it, lower case but for names ("app password", "API key"); field labels capitalise it. */
+    /**
+     * The secret as sentences name it, lower case but for names ("app password", "API key"); field labels capitalise
+     * it.
+     */
     name: string;
     /** Where the user gets one. */
     hint: string;
@@ -168,7 +171,10 @@ export type KindOf<F extends KindFamily> = {
 /** A kind's registry entry. */
 export const kindInfo = (kind: Kind): KindInfo => SERVER_KINDS[kind];
 
-/** An account as the details name it: its label, then its server kind unless the label already says it ("Nextcloud (demo)"; not a host such as "alice@nextcloud.test"). */
+/**
+ * An account as the details name it: its label, then its server kind unless the label already says it ("Nextcloud
+ * (demo)"; not a host such as "alice@nextcloud.test").
+ */
 export function accountWithKind(account: { label: string; kind: Kind }): string {
   const { labelWords, name } = kindInfo(account.kind);
   const named = new RegExp(`(^|\\s)${labelWords}(\\s|$)`).test(account.label.toLowerCase());

@@ -85,7 +85,10 @@ export const TrashItem = z.object({
   deletedBy: z.string().nullable(),
   /** For items inside a trashed folder: the id of the trashed folder being browsed. */
   parentId: z.string().nullable(),
-  /** Why the user may not restore this item (e.g. a viewer of an oCIS space), known before trying; null or absent: allowed. */
+  /**
+   * Why the user may not restore this item (e.g. a viewer of an oCIS space), known before trying; null or absent:
+   * allowed.
+   */
   cannotRestore: z.string().nullable().optional(),
   /** Why the user may not delete this item for good (only a space's managers may); null or absent: allowed. */
   cannotDelete: z.string().nullable().optional(),
@@ -115,7 +118,10 @@ export const Preview = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('none'),
-    /** 'unsupported': the server kind serves no trash previews; 'not-image': Salvage asks only for images; 'missing': the server has none. */
+    /**
+     * 'unsupported': the server kind serves no trash previews; 'not-image': Salvage asks only for images; 'missing':
+     * the server has none.
+     */
     reason: z.enum(['unsupported', 'not-image', 'folder', 'missing', 'too-large']),
     message: z.string(),
   }),
@@ -223,7 +229,10 @@ export const SameSecondLoss = z.object({
 });
 export type SameSecondLoss = z.infer<typeof SameSecondLoss>;
 
-/** What a server tells about same-second losses among some trash items: from its activity records, its trash records, or nothing. */
+/**
+ * What a server tells about same-second losses among some trash items: from its activity records, its trash records, or
+ * nothing.
+ */
 export const SameSecondReport = z.object({
   source: z.enum(['activity', 'trash-records', 'none']),
   losses: z.array(SameSecondLoss),
@@ -275,7 +284,9 @@ export const OperationView = z.object({
   finishedAt: z.string().nullable(),
   /** Whether ops:undo can move the restored items back to the trash. */
   undoable: z.boolean(),
-  /** Why a restore can no longer be undone ("Already undone", "… was restored again by a later batch"); null otherwise. */
+  /**
+   * Why a restore can no longer be undone ("Already undone", "… was restored again by a later batch"); null otherwise.
+   */
   undoNote: z.string().nullable().default(null),
   /** A batch cut short when Salvage was closed, which ops:retryFailed can finish (Resume). */
   resumable: z.boolean().default(false),

@@ -1,4 +1,7 @@
-/** A running batch's pace as people read it, one rule for the batch card and the command line. Tested in shared/pace.test.ts. */
+/**
+ * A running batch's pace as people read it, one rule for the batch card and the command line. Tested in
+ * shared/pace.test.ts.
+ */
 
 const ONE_DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

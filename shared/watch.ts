@@ -31,7 +31,10 @@ export const WatchAlert = z.object({
   id: z.string(),
   kind: z.enum(['deletion', 'expiring']),
   accountId: z.string(),
-  /** The notification's first line and the rest ("2,140 files deleted from Home / Projects in 4 minutes", "Nextcloud, alice"). */
+  /**
+   * The notification's first line and the rest ("2,140 files deleted from Home / Projects in 4 minutes", "Nextcloud,
+   * alice").
+   */
   title: z.string(),
   body: z.string(),
   /** When the watch found it (ISO 8601). */
@@ -45,7 +48,10 @@ export type WatchAlert = z.infer<typeof WatchAlert>;
 export const WatchAccountView = z.object({
   accountId: z.string(),
   enabled: z.boolean(),
-  /** What the last check asked: "activity feed", "space ETags", "trash total", or "listing" where the server offers nothing smaller. */
+  /**
+   * What the last check asked: "activity feed", "space ETags", "trash total", or "listing" where the server offers
+   * nothing smaller.
+   */
   via: z.string().nullable(),
   lastCheckAt: z.string().nullable(),
   /** Why the last check failed; null when it did not. */

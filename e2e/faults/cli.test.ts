@@ -152,7 +152,9 @@ for (const kind of KINDS) {
       ...(kind === 'docspace' ? { SALVAGE_TOKEN: server.secret } : { SALVAGE_PASSWORD: server.secret }),
     });
 
-    /** How many requests of a target signing in makes (WebDAV reads the trash root to sign in): the fault skips those. */
+    /**
+     * How many requests of a target signing in makes (WebDAV reads the trash root to sign in): the fault skips those.
+     */
     const signInHits = async (target: Op): Promise<number> => {
       server.control.reset();
       const counter = server.control.fault({ ...server.target(target), nth: Number.MAX_SAFE_INTEGER });
@@ -191,7 +193,8 @@ for (const kind of KINDS) {
                 }
               }
               if (command.items !== null && json) {
-                // The batch ran: one line per item, each with an outcome (and a reason when not done); or it stopped before, saying why.
+                // The batch ran: one line per item, each with an outcome (and a reason when not done); or it stopped
+                // before, saying why.
                 const lines = r.stdout.split('\n').filter((l) => l.trim());
                 const results = lines.map(
                   (l) => JSON.parse(l) as { outcome?: string; error?: { code?: string } | null },

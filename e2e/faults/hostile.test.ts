@@ -231,7 +231,8 @@ describe('hostile answers, through the listing worker (a trash listing from a se
           stats: (s) => void (stats = s),
         });
         if (endless) {
-          // Stop it once the server has sent a few MB: the listing must end, the socket close, memory stay flat (parser path).
+          // Stop it once the server has sent a few MB: the listing must end, the socket close, memory stay flat (parser
+          // path).
           const check = setInterval(() => {
             if (server.sent(path).bytes < ENDLESS_CHARS) return;
             clearInterval(check);

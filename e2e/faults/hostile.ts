@@ -15,7 +15,10 @@ export type Body = () => Iterable<string | Uint8Array>;
 export interface HostileCase {
   name: string;
   body: Body;
-  /** What reading it must end with: an error matching this, `items` read, or (endless) still reading with bounded memory when stopped. */
+  /**
+   * What reading it must end with: an error matching this, `items` read, or (endless) still reading with bounded memory
+   * when stopped.
+   */
   expect: { error: RegExp } | { items: number } | { endless: true };
   /** Which limit bounds what the tokenizer may hold for this case (characters); default the largest (text). */
   held?: number;
@@ -331,7 +334,10 @@ export const CASES: HostileCase[] = [
   { name: 'endless stream of comments', body: wrap(OPEN, () => forever('<!-- x -->')), expect: { endless: true } },
 ];
 
-/** A 207 Multi-Status answer with the given body, written as fast as the client reads (or `pace`: one piece every `pace.ms`). */
+/**
+ * A 207 Multi-Status answer with the given body, written as fast as the client reads (or `pace`: one piece every
+ * `pace.ms`).
+ */
 export interface Served {
   status?: number;
   body: Body;

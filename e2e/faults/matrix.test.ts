@@ -265,7 +265,10 @@ function report(): void {
   );
 }
 
-/** The hostile-server suite's keys (hostile.test.ts writes them into the same file, maybe earlier in this run): kept as they are. */
+/**
+ * The hostile-server suite's keys (hostile.test.ts writes them into the same file, maybe earlier in this run): kept as
+ * they are.
+ */
 function hostile(file: string): Record<string, unknown> {
   try {
     const existing = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

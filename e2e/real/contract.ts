@@ -414,7 +414,8 @@ export function contractSuite(kind: ServerKind): void {
           expect(after.map((e) => `${e.location} ${e.deletedAt}`).sort()).toEqual(
             outside.map((e) => `${e.location} ${e.deletedAt}`).sort(),
           );
-          // Every file the server still had is where it belongs (its content names its place), and no more files than it had.
+          // Every file the server still had is where it belongs (its content names its place), and no more files than
+          // it had.
           const live = await liveTree(t, S);
           const misplaced = [...live].filter(([path, content]) => path !== `${S}/${content}`);
           expect(misplaced, 'files whose content belongs elsewhere').toEqual([]);

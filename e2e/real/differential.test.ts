@@ -137,7 +137,10 @@ const child = (n: XmlNode, local: string) => n.children.find((c) => c.name.endsW
 const valueShape = (p: XmlNode): string =>
   p.children.length ? `<${p.children.map((c) => c.name).join(' ')}>` : textShape(p.text.trim());
 
-/** The shape of an XML body: its root, namespaces, and for a multistatus each response's href and propstats; for an error its exception and message. */
+/**
+ * The shape of an XML body: its root, namespaces, and for a multistatus each response's href and propstats; for an
+ * error its exception and message.
+ */
 function xmlShape(text: string): unknown {
   const root = parseXml(text);
   if (!root) return { unparsable: text.slice(0, 200) };
@@ -163,7 +166,8 @@ function xmlShape(text: string): unknown {
       ns: root.ns,
       children: root.children.map((c) => c.name),
       exception: child(root, 'exception')?.text.trim(),
-      // Nextcloud lists one reason per enabled auth backend: app_api's depends on the install, not on the server's version.
+      // Nextcloud lists one reason per enabled auth backend: app_api's depends on the install, not on the server's
+      // version.
       message: (child(root, 'message')?.text.trim() ?? '')
         .replace(/\d{4,}/g, '<n>')
         .replace(', AppAPIAuth has not passed', ''),

@@ -249,7 +249,8 @@ test('group by original folder keeps each folder together, sorted within', async
   await openTrash(page, host);
   await page.getByRole('checkbox', { name: 'Group by folder' }).check();
   const rows = grid(page).locator('[role="row"][data-index]');
-  // Folders by full path: My documents (Old project), … / Photos, … / Reports, … / Reports / 2024 (the batch), Rooms / Marketing.
+  // Folders by full path: My documents (Old project), … / Photos, … / Reports, … / Reports / 2024 (the batch), Rooms /
+  // Marketing.
   await expect(rows.nth(0)).toHaveClass(/group-start/);
   await expect(rows.nth(0)).toContainText('Old project');
   await expect(rows.nth(3)).toHaveClass(/group-start/);

@@ -14,7 +14,8 @@ import { AppError } from './errors';
  *   before it has passed (http.ts waits in `ready`); without one, a short pause (`pauseMs`,
  *   doubling while the pushback repeats).
  * - It steps down by a quarter when the server's answers slow down (the window's median item
- *   time, start to end of its slot, over `latencyRise` × the best window's) and the items per second did not grow with it;
+ * time, start to end of its slot, over `latencyRise` × the best window's) and the items per second did not grow with
+ * it;
  *   when a step down costs a quarter of the items per second, the server is simply slower now:
  *   it steps back up and takes that answer time as the new normal.
  *

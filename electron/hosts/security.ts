@@ -31,7 +31,10 @@ export function isSafeExternalUrl(raw: string): boolean {
   }
 }
 
-/** A sign-in page main opens itself (OpenID Connect): https, or plain http only on a loopback address (the test servers). */
+/**
+ * A sign-in page main opens itself (OpenID Connect): https, or plain http only on a loopback address (the test
+ * servers).
+ */
 export function isSignInPageUrl(raw: string): boolean {
   try {
     const url = new URL(raw);

@@ -47,7 +47,10 @@ export interface HttpRequest {
   /** Safe to send again after a transport failure or 502/503/504/429. Defaults: GET, HEAD, PROPFIND, OPTIONS. */
   idempotent?: boolean;
   timeoutMs?: number;
-  /** 'buffer' (default): the body is read whole before httpRequest resolves. 'stream': a 2xx body is handed over as it arrives. */
+  /**
+   * 'buffer' (default): the body is read whole before httpRequest resolves. 'stream': a 2xx body is handed over as it
+   * arrives.
+   */
   read?: 'buffer' | 'stream';
   /** The budget of a 2xx body in bytes. Defaults: BODY_BUDGET.answer (buffered), BODY_BUDGET.listing (streamed). */
   maxBytes?: number;

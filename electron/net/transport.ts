@@ -67,7 +67,9 @@ export interface Answer {
   cancel(reason?: Error): void;
 }
 
-/** Sends one request; resolves when the answer's head is in. Rejects with Node's error (its `code` says what failed). */
+/**
+ * Sends one request; resolves when the answer's head is in. Rejects with Node's error (its `code` says what failed).
+ */
 export function openRequest(req: TransportRequest): Promise<Answer> {
   const url = new URL(req.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:')

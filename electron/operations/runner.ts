@@ -27,7 +27,10 @@ export interface StartOptions {
   /** How to run it again for what was not done (Retry failed, Resume after a restart); journaled. */
   resume?: ResumeRequest;
   work: (ctx: BatchContext) => Promise<void>;
-  /** Told of each item's result as it is reported, with what the provider said about it (Salvage's ledger of its own moves listens here). */
+  /**
+   * Told of each item's result as it is reported, with what the provider said about it (Salvage's ledger of its own
+   * moves listens here).
+   */
   onItem?: (result: ItemResult, extra: Parameters<BatchContext['itemDone']>[1]) => void;
 }
 

@@ -1,6 +1,9 @@
 import type { Conflict, TrashItem } from '../../shared/model';
 
-/** Where an item would land: a key that is equal for two items exactly when they would take the same place, and its display path. */
+/**
+ * Where an item would land: a key that is equal for two items exactly when they would take the same place, and its
+ * display path.
+ */
 export interface Place {
   key: string;
   targetPath: string;

@@ -30,7 +30,9 @@ export interface ServicesOptions {
   demo: DemoLauncher | null;
   /** Replaced in tests; the provider registry otherwise. */
   makeProvider?: (input: ProviderFactoryInput) => TrashProvider;
-  /** The system browser (desktop host): opens a sign-in page, returns whether it did. Absent: the window offers a link. */
+  /**
+   * The system browser (desktop host): opens a sign-in page, returns whether it did. Absent: the window offers a link.
+   */
   openExternal?: (url: string) => boolean;
   /** Where the watch keeps its settings (with the account data); in memory when absent. */
   watchStore?: WatchStore;

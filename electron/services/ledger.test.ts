@@ -90,7 +90,8 @@ describe('the ledger of Salvage’s own moves', () => {
   it('never takes a deletion outside the span of its own request for one of its moves', () => {
     const ledger = new MoveLedger(new MemoryLedgerStore(), owner, () => T0 + 5_000);
     ledger.recordUndo('a', landed('/Projects/report.pdf', null), before, T0);
-    // The same name from the same folder, deleted by someone half an hour later (e.g. restored in the web UI and deleted again).
+    // The same name from the same folder, deleted by someone half an hour later (e.g. restored in the web UI and
+    // deleted again).
     const later = item('report.pdf.d9', 'report.pdf', '/Projects', T0 + 30 * 60_000);
     expect(read(ledger, [later])[0]).toEqual(later);
   });

@@ -28,7 +28,10 @@ import type { StartupNotice } from './stores';
  * (its id and deletion time), so this tolerance applies only until then.
  */
 export const LEDGER_TOLERANCE_MS = 10 * 60_000;
-/** A move is forgotten when a complete listing no longer holds its item, if it is at least this old (the server had time to list it). */
+/**
+ * A move is forgotten when a complete listing no longer holds its item, if it is at least this old (the server had time
+ * to list it).
+ */
 const FORGET_AFTER_MS = 10 * 60_000;
 
 /** The item as the trash showed it before Salvage restored it, which an Undo gives back. */
@@ -51,16 +54,25 @@ export const LedgerEntry = z.object({
   /** A demo account's (its servers live for one session): dropped when Salvage starts again. */
   demo: z.boolean().default(false),
   why: z.enum(['undo', 'replace']),
-  /** When the server may have stamped the deletion (ms since the epoch): from before Salvage's request to after its answer. */
+  /**
+   * When the server may have stamped the deletion (ms since the epoch): from before Salvage's request to after its
+   * answer.
+   */
   from: z.number(),
   to: z.number(),
-  /** The trash entry as the server will list it: the live item's name and folder (as TrashItem.originalFolderId names it) and its file id where known. */
+  /**
+   * The trash entry as the server will list it: the live item's name and folder (as TrashItem.originalFolderId names
+   * it) and its file id where known.
+   */
   trashed: z.object({ name: z.string(), folder: z.string(), fileId: z.string().nullable() }),
   /** Undo: what the item was before Salvage restored it. Replace: null. */
   original: Original.nullable(),
   /** Replace: the name of the item restored in its place. */
   by: z.string().nullable(),
-  /** The trash entry this move was recognised as, the first time a listing showed it: from then on only that entry matches. */
+  /**
+   * The trash entry this move was recognised as, the first time a listing showed it: from then on only that entry
+   * matches.
+   */
   seen: z.object({ id: z.string(), deletedAt: z.string().nullable() }).nullable().default(null),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
@@ -88,7 +100,10 @@ export class MemoryLedgerStore implements LedgerStore {
 
 /** The folder of a display path or server path ("/Documents/a.txt" → "/Documents", "/a.txt" → "/"). */
 const parentOf = (ref: string) => ref.slice(0, ref.lastIndexOf('/')) || '/';
-/** A trash item's folder as the server names it (the same as its display path except in DocSpace and oCIS project spaces). */
+/**
+ * A trash item's folder as the server names it (the same as its display path except in DocSpace and oCIS project
+ * spaces).
+ */
 const folderOf = (item: Pick<TrashItem, 'originalFolderId' | 'originalFolder'>) =>
   item.originalFolderId ?? item.originalFolder;
 
@@ -215,7 +230,10 @@ export type OwnerOf = (accountId: string) => { owner: string; demo: boolean } | 
 /** The ledger of Salvage's own moves into the trash; see the top of this file. */
 export class MoveLedger {
   private entries: LedgerEntry[];
-  /** Moves forgotten in this session, so a write that merges with the file (another Salvage wrote meanwhile) does not bring them back. */
+  /**
+   * Moves forgotten in this session, so a write that merges with the file (another Salvage wrote meanwhile) does not
+   * bring them back.
+   */
   private readonly dropped = new Set<string>();
   private saveTimer: NodeJS.Timeout | null = null;
 
@@ -256,7 +274,10 @@ export class MoveLedger {
     });
   }
 
-  /** A restore with Replace moved this live file to the trash (at or after `replaced.at`, before `to`), to put `by` in its place. */
+  /**
+   * A restore with Replace moved this live file to the trash (at or after `replaced.at`, before `to`), to put `by` in
+   * its place.
+   */
   recordReplace(accountId: string, replaced: Replaced, by: string, to: number = this.now()): void {
     this.add(accountId, {
       why: 'replace',

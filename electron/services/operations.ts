@@ -42,7 +42,9 @@ export class OperationsService {
    * server id, see landedIdentities). A later batch that touches any of them takes that Undo away.
    */
   private readonly undoIndex = new Map<string, Map<string, string>>();
-  /** Restores that rebuilt a tree: how many trashed folders of the batch each item lay inside (Undo goes deepest first). */
+  /**
+   * Restores that rebuilt a tree: how many trashed folders of the batch each item lay inside (Undo goes deepest first).
+   */
   private readonly depths = new Map<string, Map<string, number>>();
   /** Restores that can still be undone: each item as the trash showed it, which an Undo gives back (the ledger). */
   private readonly restoredFrom = new Map<string, Map<string, TrashItem>>();
@@ -91,7 +93,10 @@ export class OperationsService {
     return { conflicts, missingFolders: [...missingFolders] };
   }
 
-  /** A destination folder's name for a batch's title (its id says nothing on DocSpace); the id itself when it cannot be read. */
+  /**
+   * A destination folder's name for a batch's title (its id says nothing on DocSpace); the id itself when it cannot be
+   * read.
+   */
   private async folderName(destination: { accountId: string; folderId: string }): Promise<string> {
     try {
       const { folder } = await this.accounts.withProvider(destination.accountId, (p) =>

@@ -65,7 +65,9 @@ export class TrashService {
   private readonly gone = new Map<string, string>();
   /** accountId → the ids of its last complete top-level listing and when it completed. */
   private readonly complete = new Map<string, { ids: string[]; at: number }>();
-  /** accountId → the top-level listing being read for the window now; settles when it ends, true if it read to the end. */
+  /**
+   * accountId → the top-level listing being read for the window now; settles when it ends, true if it read to the end.
+   */
   private readonly running = new Map<string, Promise<boolean>>();
 
   constructor(
@@ -270,7 +272,10 @@ export class TrashService {
     return items;
   }
 
-  /** Forgets items the server no longer has (after restores and deletions); their names stay known for results that mention them. */
+  /**
+   * Forgets items the server no longer has (after restores and deletions); their names stay known for results that
+   * mention them.
+   */
   forget(accountId: string, ids: Iterable<string>): void {
     const cached = this.cache.get(accountId);
     if (!cached) return;
@@ -365,7 +370,10 @@ export class TrashService {
     return id;
   }
 
-  /** A top-level listing read through Salvage's ledger of its own moves (WebDAV restores to the place and name it reads with; DocSpace keeps an item's place and name itself). */
+  /**
+   * A top-level listing read through Salvage's ledger of its own moves (WebDAV restores to the place and name it reads
+   * with; DocSpace keeps an item's place and name itself).
+   */
   private readingFor(accountId: string) {
     return this.ledger.reading(accountId, {
       placeBack: kindInfo(this.accounts.config(accountId).kind).family === 'webdav',

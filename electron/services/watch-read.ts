@@ -108,7 +108,10 @@ export async function readNewest(p: TrashProvider, st: AccountState): Promise<Tr
   return [...fresh.values()];
 }
 
-/** Takes a whole reading as what is known, in slices with a turn of the event loop between them (a million items would hold it for a second). */
+/**
+ * Takes a whole reading as what is known, in slices with a turn of the event loop between them (a million items would
+ * hold it for a second).
+ */
 export async function replaceKnown(st: AccountState, items: readonly TrashItem[], slice = 20_000): Promise<void> {
   const known = new Map<string, Known>();
   for (let i = 0; i < items.length; i += slice) {
@@ -119,7 +122,10 @@ export async function replaceKnown(st: AccountState, items: readonly TrashItem[]
   st.newest = newestOf(known);
 }
 
-/** Not in the trash at the last reading, or in it again since (DocSpace keeps an item's id when it comes back: a new deletion time). */
+/**
+ * Not in the trash at the last reading, or in it again since (DocSpace keeps an item's id when it comes back: a new
+ * deletion time).
+ */
 const isNew = (known: ReadonlyMap<string, Known>, item: TrashItem) => known.get(item.id)?.deletedAt !== item.deletedAt;
 
 function newestOf(known: ReadonlyMap<string, Known>): number {

@@ -125,7 +125,8 @@ async function setUp(
     ...(options.store ? { watchStore: options.store } : {}),
     ...(options.noOwnMoves ? { ownMoves: { isOwn: () => false } } : {}),
   });
-  // Deletion alerts (the DocSpace test portal also holds an item its auto-cleanup takes within 3 days: see the last tests).
+  // Deletion alerts (the DocSpace test portal also holds an item its auto-cleanup takes within 3 days: see the last
+  // tests).
   const alerts: WatchAlert[] = [];
   const warnings: WatchAlert[] = [];
   services.bus.subscribe((name, payload) => {
@@ -259,7 +260,8 @@ describe('the watch: Salvage moving items back into the trash', () => {
         if (kind === 'docspace') r = await services.watch.check(account.id);
         // Without the runner's recent moves: on Nextcloud the ledger of Salvage's moves
         // (services/ledger.ts) still marks the 40 fresh trash entries as Salvage's own; on DocSpace the
-        // ledger leaves them unmarked (seen here; not yet looked into), so only the recent moves keep them from being news.
+        // ledger leaves them unmarked (seen here; not yet looked into), so only the recent moves keep them from being
+        // news.
         const unseen = noOwnMoves && kind === 'docspace';
         expect(r.newItems, `with${noOwnMoves ? 'out' : ''} the recent moves`).toBe(unseen ? 40 : 0);
         expect(alerts.length, `with${noOwnMoves ? 'out' : ''} the recent moves`).toBe(unseen ? 1 : 0);
@@ -304,7 +306,8 @@ describe('the watch across runs, and what the cheap check cannot see', () => {
   it('the daily listing finds deletions the activity feed does not report, and the account is listed from then on', async () => {
     const { kit, services, account, alerts, clock: c } = await setUp('owncloud10');
     await services.watch.check(account.id);
-    // Deletions the feed never hears of (ownCloud 10 with "A file or folder has been deleted" off in the stream settings).
+    // Deletions the feed never hears of (ownCloud 10 with "A file or folder has been deleted" off in the stream
+    // settings).
     const tree = (kit.server as WebDavServer).tree;
     const listening = tree.onChange;
     tree.onChange = null;

@@ -56,7 +56,10 @@ import {
 export const LIST_AFTER_DELETIONS = 10;
 /** A full listing at least this often, whatever the cheap check says. */
 export const AUDIT_EVERY_MS = 24 * 3_600_000;
-/** How much earlier than the last check of the previous run a deletion may be stamped and still count as new (server clocks). */
+/**
+ * How much earlier than the last check of the previous run a deletion may be stamped and still count as new (server
+ * clocks).
+ */
 const CLOCK_SKEW_MS = 2 * 60_000;
 /** Alerts kept for the window. */
 const ALERTS_KEPT = 50;
@@ -84,7 +87,10 @@ export const systemClock = (keepAlive = false): WatchClock => ({
 export interface WatchAccountRecord {
   /** The user's setting; absent: on for accounts the user added, off for the demo. */
   enabled?: boolean;
-  /** When the last check that read the trash or found nothing new began (ms); what was deleted after it is new at the next start. */
+  /**
+   * When the last check that read the trash or found nothing new began (ms); what was deleted after it is new at the
+   * next start.
+   */
   checkedAt?: number;
   /** When the expiry warning was last given (ms). */
   warnedAt?: number;
@@ -333,7 +339,10 @@ export class WatchService {
     }
   }
 
-  /** The first check of this run: where the cheap check starts, then the whole trash; what came while Salvage was not watching is new. */
+  /**
+   * The first check of this run: where the cheap check starts, then the whole trash; what came while Salvage was not
+   * watching is new.
+   */
   private async first(p: TrashProvider, account: AccountView, st: AccountState): Promise<CheckResult> {
     const probe = await this.probe(p, null);
     st.cursor = probe.cursor;
@@ -421,7 +430,10 @@ export class WatchService {
     return { accountId: account.id, change, read: how, newItems: mine.length, alerts };
   }
 
-  /** Salvage's own move: the ledger says so (services/ledger.ts, on every listing it reads), else the recent moves the runner told of. */
+  /**
+   * Salvage's own move: the ledger says so (services/ledger.ts, on every listing it reads), else the recent moves the
+   * runner told of.
+   */
   private own(item: TrashItem): boolean {
     if (item.movedBySalvage) return true;
     return this.options.ownMoves?.isOwn(item) ?? false;

@@ -3,7 +3,9 @@ import type { FolderRef } from '../../shared/model';
 import { keys } from '../queries/keys';
 import { useActionContext } from './context';
 
-/** Creates a folder in the live files tree; every cached level of that account's tree reloads before `onCreated` runs. */
+/**
+ * Creates a folder in the live files tree; every cached level of that account's tree reloads before `onCreated` runs.
+ */
 export function useCreateFolder(accountId: string, onCreated: (folder: FolderRef) => void) {
   const { api, client } = useActionContext();
   return useMutation({

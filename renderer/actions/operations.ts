@@ -118,7 +118,10 @@ export function useOperationCommands(operationId: string) {
   return {
     cancel: useMutation({ mutationFn: () => steer(ctx, 'ops:cancel', operationId) }),
     retry: useMutation({ mutationFn: () => steer(ctx, 'ops:retryFailed', operationId) }),
-    /** Items the server restored elsewhere than its records say they belong (same-named files deleted in one second): move them there. */
+    /**
+     * Items the server restored elsewhere than its records say they belong (same-named files deleted in one second):
+     * move them there.
+     */
     moveToListed: useMutation({ mutationFn: () => steer(ctx, 'ops:moveToListed', operationId) }),
     undo: useUndo(operationId),
     dismiss: useMutation({ mutationFn: () => dismiss(ctx, operationId) }),

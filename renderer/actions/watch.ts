@@ -6,7 +6,10 @@ import { call, hostKind, subscribe } from '../api/client';
 import { keys } from '../queries/keys';
 import { askToShow, withSetting } from '../queries/watch';
 
-/** The watch's settings and alerts: turn it on or off per account, how often, check now, dismiss, and say an alert was shown. */
+/**
+ * The watch's settings and alerts: turn it on or off per account, how often, check now, dismiss, and say an alert was
+ * shown.
+ */
 export function useWatchActions() {
   const client = useQueryClient();
   const put = (view: WatchView) => client.setQueryData(keys.watch(), view);

@@ -25,7 +25,10 @@ export function subscribe<E extends EventName>(event: E, callback: (payload: Eve
   return getTransport().on(event, callback as (payload: unknown) => void);
 }
 
-/** Called each time the browser host's event stream (re)connects (events sent before were missed). Returns the unsubscribe function. */
+/**
+ * Called each time the browser host's event stream (re)connects (events sent before were missed). Returns the
+ * unsubscribe function.
+ */
 export const onEventsConnected = (callback: () => void): (() => void) => getTransport().onConnected(callback);
 
 export const hostKind = () => getTransport().kind;

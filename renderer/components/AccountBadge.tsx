@@ -1,6 +1,9 @@
 import { useAccountLook } from '../hooks/accountLook';
 
-/** An account as a small tag: its colour and short name (the full label on hover, and for screen readers when the short name differs). */
+/**
+ * An account as a small tag: its colour and short name (the full label on hover, and for screen readers when the short
+ * name differs).
+ */
 export function AccountBadge({ accountId }: { accountId: string }) {
   const look = useAccountLook()(accountId);
   return (

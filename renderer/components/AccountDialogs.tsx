@@ -28,7 +28,10 @@ function BrowserReauthDialog({ account, onClose }: { account: AccountView; onClo
   );
 }
 
-/** Credentials expired: enter a new app password / API key, or sign in in the browser again. Nothing else on screen changes. */
+/**
+ * Credentials expired: enter a new app password / API key, or sign in in the browser again. Nothing else on screen
+ * changes.
+ */
 export function ReauthDialog({ account, onClose }: { account: AccountView; onClose: () => void }) {
   if (account.browserSignIn) return <BrowserReauthDialog account={account} onClose={onClose} />;
   return <SecretReauthDialog account={account} onClose={onClose} />;

@@ -1,6 +1,9 @@
 import type { ActionHint } from '../lib/actionHints';
 
-/** Why actions cannot run now, each in a few words: beside the toolbar's buttons, or in the status bar of a narrow window. */
+/**
+ * Why actions cannot run now, each in a few words: beside the toolbar's buttons, or in the status bar of a narrow
+ * window.
+ */
 export function ActionHints({
   hints,
   className = 'toolbar-hint',

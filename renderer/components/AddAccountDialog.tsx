@@ -159,7 +159,10 @@ export function BrowserSignInOption({
   );
 }
 
-/** Exactly the fields the detected server needs: user name (not for API keys), the secret, a name, and whether to keep it. */
+/**
+ * Exactly the fields the detected server needs: user name (not for API keys), the secret, a name, and whether to keep
+ * it.
+ */
 function CredentialFields({
   probe,
   values,

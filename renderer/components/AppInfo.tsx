@@ -1,7 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { appQueries } from '../queries/app';
 
-/** Version, platform and host (desktop window or browser host), as main reports them: in the title bar, taking no row of its own. */
+/**
+ * Version, platform and host (desktop window or browser host), as main reports them: in the title bar, taking no row of
+ * its own.
+ */
 export function AppInfo() {
   const info = useQuery(appQueries.info());
   return (

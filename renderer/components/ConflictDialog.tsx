@@ -63,7 +63,9 @@ function SideCard({ c, side }: { c: Conflict; side: Side }) {
   );
 }
 
-/** Both sides of one clash, each with its exact size and date; which is newer and which is larger is marked in words. */
+/**
+ * Both sides of one clash, each with its exact size and date; which is newer and which is larger is marked in words.
+ */
 function Sides({ c }: { c: Conflict }) {
   return (
     <div className="conflict-sides">

@@ -10,7 +10,10 @@ import { useElementWidth } from '../hooks/useElementWidth';
 import type { Timeline } from '../hooks/useTimeline';
 import { useTimelineKeys } from '../hooks/useTimelineKeys';
 
-/** Tick labels of the time axis, in the window's date format: "2:05 PM" within a day (the date at midnight), "Nov 28", "Nov 2026". */
+/**
+ * Tick labels of the time axis, in the window's date format: "2:05 PM" within a day (the date at midnight), "Nov 28",
+ * "Nov 2026".
+ */
 const timeTicks: uPlot.Axis.DynamicValues = (_u, splits, _i, _space, incr) =>
   splits.map((t) => {
     const d = new Date(t);

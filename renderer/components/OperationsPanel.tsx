@@ -55,7 +55,10 @@ function StateLine({ op }: { op: OperationView }) {
   return <span>Done — {summarise(op)}</span>;
 }
 
-/** One item of a batch's results: its account (when the batch spans several), its name as the user knows it, what happened and where. */
+/**
+ * One item of a batch's results: its account (when the batch spans several), its name as the user knows it, what
+ * happened and where.
+ */
 function ResultLine({ r, op, accountShown }: { r: ItemResult; op: OperationView; accountShown: boolean }) {
   return (
     <li className={`outcome-${r.outcome}`}>

@@ -5,7 +5,10 @@ import { errorCode, errorText } from '../lib/errorText';
 import { useOnline } from '../hooks/useOnline';
 import type { TrashListings } from '../queries/trash';
 
-/** Above the table: offline, accounts to sign in to again, listings that failed, and the last action's error (what runs now is in the status bar). */
+/**
+ * Above the table: offline, accounts to sign in to again, listings that failed, and the last action's error (what runs
+ * now is in the status bar).
+ */
 export function TrashBanners({
   listings,
   flows,

@@ -31,7 +31,10 @@ function deleteMessage(items: TrashItem[], accounts: ReadonlyMap<string, Account
   )}? This cannot be undone.`;
 }
 
-/** Below the sentence: per account (when several), how many of its items go; folders going whole; what is left out and why. */
+/**
+ * Below the sentence: per account (when several), how many of its items go; folders going whole; what is left out and
+ * why.
+ */
 function DeleteScope({ items, leftOut }: { items: TrashItem[]; leftOut: TrashItem[] }) {
   const byAccount = new Map<string, TrashItem[]>();
   for (const i of items) byAccount.set(i.accountId, [...(byAccount.get(i.accountId) ?? []), i]);
@@ -79,7 +82,10 @@ function trashedFoldersAt(
   );
 }
 
-/** Whether a restore into this account can recreate a missing folder (the kind registry says; an account not in the list counts as able). */
+/**
+ * Whether a restore into this account can recreate a missing folder (the kind registry says; an account not in the list
+ * counts as able).
+ */
 const recreatesFolders = (account: AccountView | undefined) =>
   account === undefined || kindInfo(account.kind).recreatesFolders;
 

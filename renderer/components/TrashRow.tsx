@@ -16,7 +16,9 @@ export interface RowHandlers {
   onDoubleClick: (item: TrashItem) => void;
 }
 
-/** One trashed item as a grid row: its check, name and type, original folder, dates, size and (in All accounts) account. */
+/**
+ * One trashed item as a grid row: its check, name and type, original folder, dates, size and (in All accounts) account.
+ */
 export const TrashRow = memo(function TrashRow({
   item,
   index,

@@ -6,7 +6,9 @@ import { loadProgress, sizeOfItems, statusCountText, type AccountTotals } from '
 import { ActionHints } from './ActionHints';
 import { WatchStatus } from './WatchStatus';
 
-/** Below the table: how many items are shown (and whether that is final), what is selected, and which accounts failed. */
+/**
+ * Below the table: how many items are shown (and whether that is final), what is selected, and which accounts failed.
+ */
 export function TrashStatusBar({
   totals,
   shown,

@@ -164,7 +164,8 @@ export function TrashTable(props: TrashTableProps) {
     [],
   );
 
-  // Enter and double-click never restore (that is always a press of Restore or its shortcut, see lib/shortcuts); on a folder they open it.
+  // Enter and double-click never restore (that is always a press of Restore or its shortcut, see lib/shortcuts); on a
+  // folder they open it.
   const onKeyDown = (e: KeyboardEvent) => {
     const mods = { shift: e.shiftKey, toggle: toggleKey(e) };
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / rowHeight) - 1);

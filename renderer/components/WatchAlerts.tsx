@@ -30,7 +30,10 @@ export function WatchAlerts({
   events: { list: readonly DeletionEvent[]; onSelect: (e: DeletionEvent) => void };
   /** The loaded trash of the accounts shown. */
   items: readonly TrashItem[];
-  /** A listing of the accounts shown is still being read, or read again (an alert reloads its account's trash: the event may not be in it yet). */
+  /**
+   * A listing of the accounts shown is still being read, or read again (an alert reloads its account's trash: the event
+   * may not be in it yet).
+   */
   loading: boolean;
   onShowAccount: (accountId: string) => void;
   onSelectKeys: (keys: string[]) => void;

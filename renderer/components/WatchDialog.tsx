@@ -39,7 +39,8 @@ export function WatchDialog({ onClose }: { onClose: () => void }) {
   const view = useQuery(watchQueries.view()).data;
   const actions = useWatchActions();
   const permission = useNotificationPermission();
-  // A box follows the click at once (React puts a controlled box back until its value changes); main's answer settles it.
+  // A box follows the click at once (React puts a controlled box back until its value changes); main's answer settles
+  // it.
   const [pending, setPending] = useState<ReadonlyMap<string, boolean>>(new Map());
   const byId = new Map(view?.accounts.map((a) => [a.accountId, a]));
   const watched = accounts.filter((a) => byId.get(a.id)?.enabled);

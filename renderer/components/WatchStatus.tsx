@@ -5,7 +5,10 @@ import { watchQueries } from '../queries/watch';
 import { WatchDialog } from './WatchDialog';
 import { DATES } from '../lib/format';
 
-/** At the end of the status bar: what the watch does ("Watching 2 accounts every 5 min · checked 14:05") and its settings. */
+/**
+ * At the end of the status bar: what the watch does ("Watching 2 accounts every 5 min · checked 14:05") and its
+ * settings.
+ */
 export function WatchStatus() {
   const view = useQuery(watchQueries.view()).data;
   const [open, setOpen] = useState(false);

@@ -2,7 +2,10 @@ import { COLUMNS, type Column, type Track } from '../lib/trashColumns';
 
 /** The trash table's fixed row height: the virtualizer and the marquee both count rows by it. */
 export const ROW_HEIGHT = 36;
-/** Rows in a short window (below SHORT_WINDOW), so the list keeps at least eight of them with the timeline and batches open. */
+/**
+ * Rows in a short window (below SHORT_WINDOW), so the list keeps at least eight of them with the timeline and batches
+ * open.
+ */
 export const DENSE_ROW_HEIGHT = 30;
 /** The media query of a short window (the desktop window's minimum is 560 px high). */
 export const SHORT_WINDOW = '(max-height: 699px)';

@@ -19,7 +19,10 @@ const codeAndMessage = (error: unknown): { code: ErrorCode; message: string } | 
   return null;
 };
 
-/** What the secret is called for this server, in a sentence ("app password", "API key"; not yet detected: "app password"). */
+/**
+ * What the secret is called for this server, in a sentence ("app password", "API key"; not yet detected: "app
+ * password").
+ */
 export const secretNoun = (kind: Kind | null): string => (kind ? kindInfo(kind).secret.name : 'app password');
 
 /**

@@ -1,7 +1,9 @@
 /** Holding back actions on items a batch is working on. Pure; tested in busy.test.ts. */
 import type { OperationView } from '../../shared/model';
 
-/** The items of the batches that have not finished (queued, running, waiting for an answer), and which batch has each. */
+/**
+ * The items of the batches that have not finished (queued, running, waiting for an answer), and which batch has each.
+ */
 export interface BusyItems {
   has(itemKey: string): boolean;
   /** The batch working on this item, if any. */

@@ -9,7 +9,10 @@ export interface Comparison {
    * for a clash with a live file, whose date is a modification time, not comparable with a deletion.
    */
   deletedLater: Side | 'same' | null;
-  /** A clash with a live file: whether it was changed after the trashed one was deleted (true), before (false), or unknown (null). */
+  /**
+   * A clash with a live file: whether it was changed after the trashed one was deleted (true), before (false), or
+   * unknown (null).
+   */
   changedSince: boolean | null;
   /** Which side has more bytes; null for folders and when a size is unknown. */
   larger: Side | 'same' | null;

@@ -1,4 +1,7 @@
-/** How batches and their per-item outcomes read in the operations panel and the undo toast. Pure; tested in outcomes.test.ts. */
+/**
+ * How batches and their per-item outcomes read in the operations panel and the undo toast. Pure; tested in
+ * outcomes.test.ts.
+ */
 import type { ItemResult, OperationView } from '../../shared/model';
 import { formatCount, plural } from './format';
 

@@ -26,7 +26,9 @@ function note(
   return `${blocked.length} of ${selected.length} cannot be ${verb} and are left out: ${why}`;
 }
 
-/** Splits a selection by what the server lets this user do with each item (the reasons come from main with the listing). */
+/**
+ * Splits a selection by what the server lets this user do with each item (the reasons come from main with the listing).
+ */
 export function selectionLimits(selected: readonly TrashItem[]): SelectionLimits {
   const restorable = selected.filter((i) => !i.cannotRestore);
   const deletable = selected.filter((i) => !i.cannotDelete);

@@ -3,7 +3,10 @@ import { kindInfo } from '../../shared/kinds';
 
 const DAY = 86_400_000;
 
-/** Made once: toLocaleDateString with options builds a formatter per call (~0.1 ms), and the list calls this for every row that comes on screen. */
+/**
+ * Made once: toLocaleDateString with options builds a formatter per call (~0.1 ms), and the list calls this for every
+ * row that comes on screen.
+ */
 const MEDIUM_DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 /**

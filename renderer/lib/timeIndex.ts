@@ -11,7 +11,9 @@ import type { TimeRange } from './timeRange';
  * build per listing that costs about what one binDeletions call does.
  */
 export interface TimeIndex {
-  /** Per account: deletion times ascending; bytes(): bytes[k] = known bytes of the first k of them (built on first use). */
+  /**
+   * Per account: deletion times ascending; bytes(): bytes[k] = known bytes of the first k of them (built on first use).
+   */
   accounts: Map<string, { times: Float64Array; bytes: () => Float64Array }>;
   extent: TimeRange | null;
 }

@@ -37,7 +37,10 @@ export interface AccountTotals {
   unknownSizes: number;
   /** Whether every item of unknown size is a folder (for wording). */
   unknownAreFolders: boolean;
-  /** Loaded items that an Empty leaves out (the user's role keeps them from deleting), by reason; sizes above leave them out. */
+  /**
+   * Loaded items that an Empty leaves out (the user's role keeps them from deleting), by reason; sizes above leave them
+   * out.
+   */
   leftOut: LeftOut[];
   /** Infinite Scale: the items an Empty deletes, per space (only when they lie in more than one). */
   spaces: { name: string; count: number }[];
@@ -134,7 +137,10 @@ export function sizeText(
   return `${formatBytes(t.knownBytes)} + ${plural(t.unknownSizes, t.unknownAreFolders ? 'folder' : 'item')} of unknown size`;
 }
 
-/** One account's two lines in the Empty-trash dialog: the count ("1,204 items", "count unknown") and its detail (size, or why unknown). */
+/**
+ * One account's two lines in the Empty-trash dialog: the count ("1,204 items", "count unknown") and its detail (size,
+ * or why unknown).
+ */
 export function accountLines(t: AccountTotals): { count: string; detail: string } {
   switch (t.state) {
     case 'waiting':
@@ -247,7 +253,10 @@ export function loadProgress(list: readonly AccountTotals[]) {
   };
 }
 
-/** The size of some items as sizeText words it: what the server gave, and how many it gave none for (folders on DocSpace). */
+/**
+ * The size of some items as sizeText words it: what the server gave, and how many it gave none for (folders on
+ * DocSpace).
+ */
 export function sizeOfItems(items: readonly { size: number | null; kind: 'file' | 'folder' }[]): string {
   return sizeText({ ...tallySizes(items), loaded: items.length });
 }

@@ -17,7 +17,10 @@ export interface Sort {
 export interface Filters {
   text: string;
   types: ReadonlySet<FileType>;
-  /** Deleted within this range (ms epoch, both ends inclusive), or null for any time. The date-range control and the timeline set it. */
+  /**
+   * Deleted within this range (ms epoch, both ends inclusive), or null for any time. The date-range control and the
+   * timeline set it.
+   */
   deleted: TimeRange | null;
   /** Exact original folder, or '' for any. */
   folder: string;
@@ -54,7 +57,9 @@ export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 const keyCache = new WeakMap<TrashItem, string>();
-/** The natural key (lib/naturalKey.ts) of an item's name, computed once per item object (listings keep their objects). */
+/**
+ * The natural key (lib/naturalKey.ts) of an item's name, computed once per item object (listings keep their objects).
+ */
 const nameKeyOf = (item: TrashItem) => {
   let k = keyCache.get(item);
   if (k === undefined) keyCache.set(item, (k = naturalKey(item.name)));

@@ -13,7 +13,10 @@ export const keys = {
   trashAll: () => ['trash'] as const,
   /** One account's trash listing. */
   trash: (accountId: string) => [...keys.trashAll(), accountId] as const,
-  /** Every trashed folder's listing of one account (a prefix; under the account's key, so invalidating the account covers them). */
+  /**
+   * Every trashed folder's listing of one account (a prefix; under the account's key, so invalidating the account
+   * covers them).
+   */
   trashInsideOf: (accountId: string) => [...keys.trash(accountId), 'inside'] as const,
   /** What is inside one trashed folder. */
   trashInside: (accountId: string, folderId: string) => [...keys.trashInsideOf(accountId), folderId] as const,
@@ -30,6 +33,9 @@ export const keys = {
   opItems: (operationId: string) => [...keys.ops(), 'items', operationId] as const,
   /** The watch: its settings, each account's last check, its alerts. */
   watch: () => ['watch'] as const,
-  /** The alert the window is asked to show (a notification or Show event clicked): the window's own, never overwritten by main's view. */
+  /**
+   * The alert the window is asked to show (a notification or Show event clicked): the window's own, never overwritten
+   * by main's view.
+   */
   watchShow: () => ['watch-show'] as const,
 };

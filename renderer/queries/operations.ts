@@ -20,7 +20,9 @@ export const operationQueries = {
     }),
 };
 
-/** What the window knows at once about a batch it started: the items it sent (no round trip before they show as busy). */
+/**
+ * What the window knows at once about a batch it started: the items it sent (no round trip before they show as busy).
+ */
 export const rememberOpItems = (client: QueryClient, operationId: string, itemKeys: readonly string[]) =>
   client.setQueryData<string[]>(keys.opItems(operationId), [...itemKeys]);
 

@@ -124,7 +124,10 @@ export function useTrashInside(folder: TrashItem | null) {
   return { query: q, items: q.data?.items ?? [], loading: folder !== null && q.isPending, fetching: q.isFetching };
 }
 
-/** What the server lost among an event's items: entries that stand for several same-named files deleted in one second, and the copies lost. */
+/**
+ * What the server lost among an event's items: entries that stand for several same-named files deleted in one second,
+ * and the copies lost.
+ */
 export interface EventLosses {
   entries: number;
   lost: number;
@@ -199,7 +202,9 @@ export function removeFromTrash(client: QueryClient, accountId: string, ids: Rea
   });
 }
 
-/** How many items an account's trash holds as far as is known: exact once complete, else the server's total, else null. */
+/**
+ * How many items an account's trash holds as far as is known: exact once complete, else the server's total, else null.
+ */
 export const knownCount = (listing: TrashListing | undefined): number | null =>
   listing ? (listing.complete ? listing.items.length : (listing.total ?? null)) : null;
 

@@ -13,8 +13,10 @@ import type { FileTree } from './tree';
  * serve(), and the app's bundle entries never reach this file (.dependency-cruiser.js,
  * app-not-test-server-control). The routes:
  *
- *   POST /__control/reset                       → 204 (back to the front end's initial seed; clears faults, ends hung requests)
- *   POST /__control/seed    {user, count, folder?, prefix?, endAt?} → 200 {"count": n} (one second apart, the last at endAt: ms or ISO 8601, default now)
+ * POST /__control/reset                       → 204 (back to the front end's initial seed; clears faults, ends hung
+ * requests)
+ * POST /__control/seed    {user, count, folder?, prefix?, endAt?} → 200 {"count": n} (one second apart, the last at
+ * endAt: ms or ISO 8601, default now)
  *   POST /__control/latency {ms}                → 204
  *   POST /__control/fault   {…Fault}            → 204 (the original route; takes every field below)
  *   POST /__control/faults  {…Fault}            → 201 {"id": n}

@@ -34,7 +34,10 @@ import { SABRE_401_WRONG_CREDENTIALS } from './webdav/kindFrontEnd';
  * are recognisable imitations (title, form), not byte copies.
  */
 
-/** A test server for every kind of the registry (shared/kinds.ts): a kind added there is named in the switches below and in index.ts. */
+/**
+ * A test server for every kind of the registry (shared/kinds.ts): a kind added there is named in the switches below and
+ * in index.ts.
+ */
 export type ServerKind = Kind;
 
 export interface FaultResponse {

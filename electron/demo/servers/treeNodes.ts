@@ -27,7 +27,10 @@ export interface TreeNode {
   trashEntry: number | null;
   /** A changing tag, as servers expose in ETag. */
   etag: string;
-  /** Files written with their bytes (PUT, or a seed that gives them): what GET answers. Else GET answers `size` filler bytes. */
+  /**
+   * Files written with their bytes (PUT, or a seed that gives them): what GET answers. Else GET answers `size` filler
+   * bytes.
+   */
   content?: Buffer;
 }
 

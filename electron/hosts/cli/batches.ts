@@ -46,7 +46,9 @@ export function defaultCliDataDir(
 export const CliBatchMeta = z.object({
   command: z.enum(['restore', 'delete', 'empty']),
   account: z.object({ server: z.string(), kind: AccountKind, user: z.string().nullable() }),
-  /** The items as named on the command line or found by a range, with where they were (to look for them after a kill). */
+  /**
+   * The items as named on the command line or found by a range, with where they were (to look for them after a kill).
+   */
   items: z.array(
     z.object({
       id: z.string(),

@@ -59,7 +59,8 @@ describe('the command line and a hostile server', () => {
   it('a 36 KB error message full of escapes is shown clean and cut, in both modes', async () => {
     const items = jsonLines((await runMain(['list', '--json', ...base()], env)).stdout);
     const evil = items.find((i) => i.name === EVIL[0])!;
-    // As large as an error answer Salvage reads gets (net/http.ts cuts error bodies at 64 KiB; what is past that is never read).
+    // As large as an error answer Salvage reads gets (net/http.ts cuts error bodies at 64 KiB; what is past that is
+    // never read).
     const huge = `Denied \u001b]0;owned\u0007${'\u001b[31mred '.repeat(4_000)}`;
     for (const json of [false, true]) {
       server.control.fault({

@@ -12,7 +12,10 @@ export async function sameSecondOf(
   return report && report.source !== 'none' ? report : null;
 }
 
-/** " · 23 of them stand for 52 same-named files deleted in one second: the server kept only the last of each (29 copies lost)". */
+/**
+ * " · 23 of them stand for 52 same-named files deleted in one second: the server kept only the last of each (29 copies
+ * lost)".
+ */
 export function lossSummary(report: SameSecondReport | null): string {
   const losses = report?.losses ?? [];
   if (losses.length === 0) return '';

@@ -118,7 +118,9 @@ export function itemLine(i: TrashItem): string {
   ].join('  ');
 }
 
-/** Salvage's own moves (its ledger): an item an Undo put back keeps its old time; a file a Replace moved is no deletion. */
+/**
+ * Salvage's own moves (its ledger): an item an Undo put back keeps its old time; a file a Replace moved is no deletion.
+ */
 function movedNote(i: TrashItem): string {
   const m = i.movedBySalvage;
   if (!m) return '';

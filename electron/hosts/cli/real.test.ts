@@ -86,7 +86,10 @@ function dav(kit: Kit) {
 
 type Spoil = 'truncate' | 'malformed' | 'html' | null;
 
-/** A loopback proxy in front of the kit that can spoil the trash listing or hold the nth MOVE (after the server answered it). */
+/**
+ * A loopback proxy in front of the kit that can spoil the trash listing or hold the nth MOVE (after the server answered
+ * it).
+ */
 async function startProxy(kit: Kit) {
   const state = { spoil: null as Spoil, holdMove: 0, moves: 0, held: 0 };
   const held: ServerResponse[] = [];

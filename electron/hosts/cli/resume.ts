@@ -103,7 +103,8 @@ async function finishBatch(ctx: Context, args: Args, batch: CliBatch): Promise<n
   const { services } = ctx;
   const { account } = await signIn(ctx, args, batch.meta.account);
   const refs = refsFor(account.id, batch.left);
-  // What the server still does in the background for the killed batch is finished first, so the trash is read as it will stay.
+  // What the server still does in the background for the killed batch is finished first, so the trash is read as it
+  // will stay.
   await services.accounts.withProvider(account.id, async (p) => p.settle?.());
   const { found, missing } = await services.trash.resolve(refs);
   const gone = new Set(missing.map((m) => m.id));

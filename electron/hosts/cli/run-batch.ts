@@ -19,7 +19,10 @@ export interface BatchSummary {
 /** How often a running batch's progress goes to stderr (SALVAGE_PROGRESS_MS overrides). */
 const PROGRESS_MS = 5_000;
 
-/** Runs an operation to the end, answering mid-batch questions with the chosen policy; says how far it is every few seconds. */
+/**
+ * Runs an operation to the end, answering mid-batch questions with the chosen policy; says how far it is every few
+ * seconds.
+ */
 export async function finish(ctx: Context, view: OperationView, policy: Resolution): Promise<OperationView> {
   const { runner, bus } = ctx.services;
   // Progress on stderr every PROGRESS_MS while the batch runs: how far, items per second, time left.

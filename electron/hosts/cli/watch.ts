@@ -133,7 +133,10 @@ function stopOnSignals(): { signal: AbortSignal; release(): void } {
   };
 }
 
-/** Runs `command` through the shell with the record on stdin and in the environment (without the secrets); resolves with its exit code. */
+/**
+ * Runs `command` through the shell with the record on stdin and in the environment (without the secrets); resolves with
+ * its exit code.
+ */
 function runFor(command: string, record: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<number> {
   const text = JSON.stringify(record);
   const { SALVAGE_PASSWORD: _p, SALVAGE_TOKEN: _t, ...rest } = env;

@@ -15,7 +15,10 @@ export interface TrayActions {
 
 const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** One line on what the watch does: "Watching 2 accounts · checked 14:05", "1 account could not be checked", "Not watching any account". */
+/**
+ * One line on what the watch does: "Watching 2 accounts · checked 14:05", "1 account could not be checked", "Not
+ * watching any account".
+ */
 export function trayStatus(view: WatchView | null): string {
   const watched = view?.accounts.filter((a) => a.enabled) ?? [];
   if (watched.length === 0) return 'Not watching any account';

@@ -45,7 +45,8 @@ export class DocSpaceConflicts {
       for (const item of group) {
         if (conflicting.has(item.id)) conflicts.push(this.conflictFor(item, dest.path, existing));
       }
-      // Two selected items with the same title and kind bound for this folder (DocSpace lets a file and a folder share a title).
+      // Two selected items with the same title and kind bound for this folder (DocSpace lets a file and a folder share
+      // a title).
       const asked = new Set(conflicts.map((c) => c.itemKey));
       conflicts.push(
         ...selectionClashes(

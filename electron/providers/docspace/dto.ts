@@ -229,7 +229,9 @@ export interface MapContext {
   parentId: string | null;
   /** Display path of the trashed folder being browsed: its original folder's full path, then its own name. */
   parentPath: string | null;
-  /** Full display paths of origin folders by id ("My documents / Reports / 2024", "Rooms / Marketing / Q4"), where read. */
+  /**
+   * Full display paths of origin folders by id ("My documents / Reports / 2024", "Rooms / Marketing / Q4"), where read.
+   */
   originPaths?: ReadonlyMap<string, string>;
 }
 

@@ -111,7 +111,10 @@ export class DocSpaceListing {
     if (buffer.length > 0) yield { items: buffer };
   }
 
-  /** The top-level items deleted at or after `after`, newest first, a page or two instead of the whole trash (changes.ts). */
+  /**
+   * The top-level items deleted at or after `after`, newest first, a page or two instead of the whole trash
+   * (changes.ts).
+   */
   async *listTrashNewest(after: string, signal?: AbortSignal): AsyncIterable<{ items: TrashItem[] }> {
     const policy = await this.autoCleanup(signal).catch(() => null);
     const paths = new OriginPaths(this.api);

@@ -146,7 +146,10 @@ export class DocSpaceRestore {
     return ends.some((e) => e.cancelled);
   }
 
-  /** Which items meet a same-titled entry, and the answer for each (Skip stays in the trash). Null when cancelled while asking. */
+  /**
+   * Which items meet a same-titled entry, and the answer for each (Skip stays in the trash). Null when cancelled while
+   * asking.
+   */
   private async planRound(dest: Destination, round: TrashItem[], ctx: BatchContext): Promise<RoundPlan | null> {
     ctx.progress({ current: `Checking names in ${dest.path}` });
     const conflicting = await this.conflicts.preCheck(dest.id, round, ctx.signal);

@@ -6,7 +6,10 @@ import type { BatchContext, Landed, Replaced } from '../types';
 import { displayPath } from './paths';
 import type { Stat, WebDavSession } from './requests';
 
-/** What every batch (restore, delete) of the provider runs on: items in parallel with their failures reported, and what a restore landed. */
+/**
+ * What every batch (restore, delete) of the provider runs on: items in parallel with their failures reported, and what
+ * a restore landed.
+ */
 
 /**
  * Runs fn per item, reporting failures; a 401 stops the batch and is rethrown. fn may hand the

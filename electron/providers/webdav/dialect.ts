@@ -138,7 +138,10 @@ const int = (v: string | null): number | null => {
   return Number.isSafeInteger(n) ? n : null;
 };
 
-/** The last second converted: a mass deletion's items share a few seconds, and toISOString was a twentieth of a listing's parse. */
+/**
+ * The last second converted: a mass deletion's items share a few seconds, and toISOString was a twentieth of a
+ * listing's parse.
+ */
 let lastUnix = { n: NaN, iso: '' };
 const isoFromUnix = (v: string | null): string | null => {
   const n = int(v);
@@ -225,7 +228,9 @@ const listedFileId = (r: DavResponse): string | null => prop(r, OC('fileid'));
 const withFileId = (fileId: string | null, item: TrashItem): TrashItem =>
   fileId && /^\d{1,20}$/.test(fileId) ? { ...item, fileId } : item;
 
-/** ownCloud 10 and Nextcloud: the OCS user endpoint names the user id and display name; 4xx keeps what the account says. */
+/**
+ * ownCloud 10 and Nextcloud: the OCS user endpoint names the user id and display name; 4xx keeps what the account says.
+ */
 async function ocsUser(io: DialectIO, ctx: DialectContext, known: Identity, signal?: AbortSignal): Promise<Identity> {
   const res = await io.get(`${ctx.basePath}/ocs/v1.php/cloud/user`, {
     headers: { 'OCS-APIRequest': 'true', Accept: 'application/json' },

@@ -6,7 +6,10 @@ import { selectionClashes } from '../selection';
 import { decodeHref, displayPath, folderSegments } from './paths';
 import { STAT_BODY, statOf, type Stat, type WebDavSession } from './requests';
 
-/** The live files tree as a restore sees it: folders to pick and create, where each item would go, and what is in the way there. */
+/**
+ * The live files tree as a restore sees it: folders to pick and create, where each item would go, and what is in the
+ * way there.
+ */
 
 const folderName = (segments: string[]) => segments[segments.length - 1] ?? '';
 

@@ -16,7 +16,10 @@ export interface LandingFinderOptions {
   maxWaitMs?: number;
 }
 
-/** Answers what was found for the ids asked (ids left out were not found), or null when the server cannot be asked this way. */
+/**
+ * Answers what was found for the ids asked (ids left out were not found), or null when the server cannot be asked this
+ * way.
+ */
 export type FindByIds<T> = (ids: string[]) => Promise<Map<string, T> | null>;
 
 interface Waiting<T> {
@@ -43,7 +46,10 @@ export class LandingFinder<T> {
     this.maxWaitMs = options.maxWaitMs ?? 1_500;
   }
 
-  /** Where the item with this file id is now; null when not found or when the server cannot be asked (then look another way). */
+  /**
+   * Where the item with this file id is now; null when not found or when the server cannot be asked (then look another
+   * way).
+   */
   find(fileId: string): Promise<T | null> {
     if (this.unsupported) return Promise.resolve(null);
     return new Promise<T | null>((resolve, reject) => {

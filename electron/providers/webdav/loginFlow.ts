@@ -131,7 +131,9 @@ export async function pollLoginFlow(
   return { server: json.server.replace(/\/+$/, ''), loginName: json.loginName, appPassword: json.appPassword };
 }
 
-/** Polls every intervalMs until approved, the signal aborts, or timeoutMs (the server forgets flows after 20 minutes). */
+/**
+ * Polls every intervalMs until approved, the signal aborts, or timeoutMs (the server forgets flows after 20 minutes).
+ */
 export async function waitForLoginFlow(
   flow: LoginFlow,
   options: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; http?: HttpOptions } = {},

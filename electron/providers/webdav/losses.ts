@@ -74,7 +74,10 @@ export class SameSecondLosses {
     return out;
   }
 
-  /** ownCloud 10's Deleted files app listing: per name and second, where the last such deletion was; null when it does not answer. */
+  /**
+   * ownCloud 10's Deleted files app listing: per name and second, where the last such deletion was; null when it does
+   * not answer.
+   */
   private async ownCloudLastLocations(signal?: AbortSignal): Promise<Map<string, string> | null> {
     const res = await this.s.send('GET', `${this.s.basePath}/index.php/apps/files_trashbin/ajax/list.php`, {
       query: 'dir=%2F',

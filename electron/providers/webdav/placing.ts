@@ -26,7 +26,9 @@ export interface RestoreBatch {
   reserved: Map<string, Set<string>>;
   /** Per folder: what this batch put in place, by name. */
   placed: Map<string, Map<string, Stat>>;
-  /** Finds restored items by file id, many per request (Nextcloud's DAV SEARCH); null where the server kind needs none. */
+  /**
+   * Finds restored items by file id, many per request (Nextcloud's DAV SEARCH); null where the server kind needs none.
+   */
   finder: LandingFinder<Found> | null;
   /** ownCloud 10: items that stand for several same-named files deleted in one second, by key (see sameSecond.ts). */
   sameSecond: Map<string, SameSecondLoss>;
@@ -277,7 +279,9 @@ export class Placing {
   }
 }
 
-/** ownCloud 10: a restored entry that stood for several same-named deletions in one second holds the last one's content. */
+/**
+ * ownCloud 10: a restored entry that stood for several same-named deletions in one second holds the last one's content.
+ */
 function keptContentNote(item: TrashItem, keptFrom: string, at: string): string {
   const when = item.deletedAt ? ` (${item.deletedAt.slice(0, 19).replace('T', ' ')} UTC)` : '';
   return (

@@ -81,7 +81,9 @@ export class WebDavProvider implements TrashProvider {
     return this.listing.listTrash(parentId, signal);
   }
 
-  /** The watch's cheap check: the activity feed (Nextcloud, ownCloud 10) or the spaces' ETags (oCIS); see changes.ts. */
+  /**
+   * The watch's cheap check: the activity feed (Nextcloud, ownCloud 10) or the spaces' ETags (oCIS); see changes.ts.
+   */
   checkTrashChanges(since: string | null, signal?: AbortSignal): Promise<TrashChangeCheck> {
     const s = this.session;
     return checkTrashChanges(s.kind, s.io, s.basePath, since, signal);

@@ -64,7 +64,10 @@ export const STAT_BODY = `<?xml version="1.0"?>
   </d:prop>
 </d:propfind>`;
 
-/** 423 Locked on a write: sent again up to this many times, the pause doubling from the first (with jitter), at most the max. */
+/**
+ * 423 Locked on a write: sent again up to this many times, the pause doubling from the first (with jitter), at most the
+ * max.
+ */
 const LOCKED_RETRIES = 6;
 const LOCKED_FIRST_PAUSE_MS = 250;
 const LOCKED_MAX_PAUSE_MS = 4_000;

@@ -298,7 +298,10 @@ describe('same-named files deleted in one second (one trash file kept for them)'
     });
     beforeEach(() => server.control.reset());
 
-    /** Col/A/same.txt and Col/C/same.txt; the one from C in the trash, listed as from /Col/C (Nextcloud) or /Col/A (ownCloud). */
+    /**
+     * Col/A/same.txt and Col/C/same.txt; the one from C in the trash, listed as from /Col/C (Nextcloud) or /Col/A
+     * (ownCloud).
+     */
     const collided = async () => {
       const tree = server.tree;
       tree.mkdirs(alice.id, 'Col/A');

@@ -19,7 +19,10 @@ import { SEARCH_MAX_IDS, type FileIdSearch } from './search';
  */
 export const RESTORE_CONCURRENCY = 6;
 
-/** A restore batch: its items in parallel, each put in place (placing.ts) or through Nextcloud's restore collection (restoreCollection.ts). */
+/**
+ * A restore batch: its items in parallel, each put in place (placing.ts) or through Nextcloud's restore collection
+ * (restoreCollection.ts).
+ */
 export class Restores {
   private readonly restoreConcurrency: number;
 

@@ -88,7 +88,10 @@ export class CollectionRestore {
     else await finish();
   }
 
-  /** Where a restore through the restore collection landed, and what follows: report it, or move it on (see restoreThroughCollection). */
+  /**
+   * Where a restore through the restore collection landed, and what follows: report it, or move it on (see
+   * restoreThroughCollection).
+   */
   private async finishCollectionRestore(
     item: TrashItem,
     fileId: string | null,
@@ -122,7 +125,8 @@ export class CollectionRestore {
         committed,
       );
     } catch (e) {
-      // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely is.
+      // Out of the trash, but where could not be read (a refused sign-in, the server gone): say where it most likely
+      // is.
       const error = isAppError(e) ? e : new AppError('INTERNAL', 'Finding the restored item failed.');
       const likely = [...originalFolder, serverName];
       ctx.itemDone(
@@ -370,7 +374,10 @@ export class CollectionRestore {
   }
 }
 
-/** Why a restore to where it was landed in another folder: several same-named files deleted in one second, one trash file kept. */
+/**
+ * Why a restore to where it was landed in another folder: several same-named files deleted in one second, one trash
+ * file kept.
+ */
 function sameSecondNote(item: TrashItem, landedFolder: string, listedFolder: string): string {
   const when = item.deletedAt ? ` (${item.deletedAt.slice(0, 19).replace('T', ' ')} UTC)` : '';
   return (

@@ -88,7 +88,8 @@ describe('Nextcloud: the copies lost, from its activity records', () => {
 });
 
 describe('ownCloud 10: the first and last folders, from its trash app', () => {
-  // GET index.php/apps/files_trashbin/ajax/list.php?dir=/ on ownCloud 10.15.2, where WebDAV listed the entry as Col/A/same.txt.
+  // GET index.php/apps/files_trashbin/ajax/list.php?dir=/ on ownCloud 10.15.2, where WebDAV listed the entry as
+  // Col/A/same.txt.
   const ajax = {
     data: {
       permissions: 0,

@@ -75,14 +75,20 @@ export function ownCloudLosses(items: readonly TrashItem[], last: ReadonlyMap<st
 
 // ---------------------------------------------------------------- Nextcloud
 
-/** A deletion as Nextcloud's activity app recorded it: the file's id and path, and the time of its activity (a group's newest). */
+/**
+ * A deletion as Nextcloud's activity app recorded it: the file's id and path, and the time of its activity (a group's
+ * newest).
+ */
 export interface RecordedDeletion {
   id: string;
   path: string;
   at: number;
 }
 
-/** One page of ocs/v2.php/apps/activity/api/v2/activity/files (JSON): the deletions on it and the oldest time it reaches. */
+/**
+ * One page of ocs/v2.php/apps/activity/api/v2/activity/files (JSON): the deletions on it and the oldest time it
+ * reaches.
+ */
 export function activityDeletions(json: unknown): {
   deleted: RecordedDeletion[];
   oldest: number | null;

@@ -2,7 +2,10 @@ import { readMultistatus } from './multistatus';
 import { decodeHref } from './paths';
 import { statOf, type Stat, type WebDavSession } from './requests';
 
-/** Finding live items by file id, many per request (Nextcloud's DAV SEARCH): restores find where the server put an item, same-second losses tell a restored file from a lost one. */
+/**
+ * Finding live items by file id, many per request (Nextcloud's DAV SEARCH): restores find where the server put an item,
+ * same-second losses tell a restored file from a lost one.
+ */
 
 /** Ids per DAV SEARCH: Nextcloud refuses a query of more than 100 operators (the "or" and one "eq" per id). */
 export const SEARCH_MAX_IDS = 99;

@@ -56,7 +56,10 @@ export class ChunkCredit {
   }
 }
 
-/** Sends the request and feeds its body to a parse session; reports through post. Reading waits on `credit` (see CHUNKS_AHEAD). */
+/**
+ * Sends the request and feeds its body to a parse session; reports through post. Reading waits on `credit` (see
+ * CHUNKS_AHEAD).
+ */
 export async function fetchAndParse(
   request: WorkerRequest,
   session: TrashParseSession,

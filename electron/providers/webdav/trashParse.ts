@@ -7,7 +7,10 @@ import type { XmlScanStats } from './xmlScan';
 export const CHUNK_SIZE = 1000;
 
 export interface TrashParseSession {
-  /** Feeds bytes as they arrive (UTF-8, possibly split inside a character); a promise when the session parses later (the caller waits for it before reading on). */
+  /**
+   * Feeds bytes as they arrive (UTF-8, possibly split inside a character); a promise when the session parses later (the
+   * caller waits for it before reading on).
+   */
   write(bytes: Uint8Array): void | Promise<void>;
   /** The body ended: flushes the last chunk; throws when the body was not a complete multistatus. */
   end(): void;

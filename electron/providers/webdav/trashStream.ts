@@ -55,7 +55,9 @@ interface FetchHandlers {
   error(e: Error): void;
   /** The server answered something other than 207: the caller maps it. */
   status(status: number, body: string): void;
-  /** The tokenizer's counters for this listing, just before done() or a parse error (tests, the hostile-server suite). */
+  /**
+   * The tokenizer's counters for this listing, just before done() or a parse error (tests, the hostile-server suite).
+   */
   stats?(stats: XmlScanStats): void;
   /**
    * True: the reader says when it has taken each chunk (FetchHandle.taken) and the body is read no
@@ -111,7 +113,10 @@ export interface WorkerHostOptions {
   idleMs?: number;
   /** How often a worker with listings is pinged (default 2 s). */
   pingMs?: number;
-  /** A worker that has not answered for this long while it has listings is ended (default 15 s; 60 s before it is ready, while it loads). */
+  /**
+   * A worker that has not answered for this long while it has listings is ended (default 15 s; 60 s before it is ready,
+   * while it loads).
+   */
   unresponsiveMs?: number;
   /** An aborted listing the worker has not let go of after this long ends the worker (default 2 s). */
   abortGraceMs?: number;
@@ -473,7 +478,10 @@ export function createParseHost(spec: { url: URL; typescript: boolean } | null =
   };
 }
 
-/** A host on exactly this worker file, without the in-thread fallback (tests, and the build check of out/main/trash-worker.js). */
+/**
+ * A host on exactly this worker file, without the in-thread fallback (tests, and the build check of
+ * out/main/trash-worker.js).
+ */
 export function createWorkerHost(spec: { url: URL; typescript: boolean }, options: WorkerHostOptions = {}): WorkerHost {
   return new WorkerHost(spec, options);
 }

@@ -31,7 +31,9 @@ export type ToWorker =
   | { type: 'ping' };
 
 export type FromWorker =
-  /** A chunk of items as JSON text: JSON.parse on the main thread is ~3× cheaper than structured-clone deserialisation. */
+  /**
+   * A chunk of items as JSON text: JSON.parse on the main thread is ~3× cheaper than structured-clone deserialisation.
+   */
   | { id: number; type: 'items'; json: string }
   | { id: number; type: 'done'; stats: XmlScanStats }
   | { id: number; type: 'status'; status: number; body: string }

@@ -9,7 +9,10 @@ import { displayPath, folderSegments } from './paths';
 import { movedStat, type Stat, type WebDavSession } from './requests';
 import type { CollectionRestore } from './restoreCollection';
 
-/** Undo of a restore, and moving restored items to where they belong (relocate): each acts only on the very file that landed. */
+/**
+ * Undo of a restore, and moving restored items to where they belong (relocate): each acts only on the very file that
+ * landed.
+ */
 export class Undo {
   constructor(
     private readonly s: WebDavSession,
@@ -217,7 +220,10 @@ export class Undo {
     if (authError) throw authError;
   }
 
-  /** The top level of the trash with each entry's file id where the server gives it (Nextcloud's oc:fileid, ownCloud's trash id). */
+  /**
+   * The top level of the trash with each entry's file id where the server gives it (Nextcloud's oc:fileid, ownCloud's
+   * trash id).
+   */
   private async trashWithIds(signal: AbortSignal): Promise<TrashedEntry[]> {
     if (this.s.dialect.spaces) {
       // oCIS: every space's trash (a Replace in a project space trashed the file there); reva's

@@ -69,7 +69,10 @@ export interface XmlLimits {
   maxMarkup: number;
 }
 
-/** Far above anything Nextcloud, ownCloud or Infinite Scale send (depth ≤ 8, tags < 300 characters, names < 100, texts < 5,000). */
+/**
+ * Far above anything Nextcloud, ownCloud or Infinite Scale send (depth ≤ 8, tags < 300 characters, names < 100, texts <
+ * 5,000).
+ */
 export const XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxDepth: 256,
   maxTag: 64 * 1024,
@@ -156,7 +159,10 @@ export class XmlScanner {
   private pendKind: Kind | 0 = 0;
   private pend: string[] = [];
   private pendLen = 0;
-  /** Start tag: the quote we are inside (0: none). Comment, CDATA, PI: the last characters, for a terminator split across pieces. */
+  /**
+   * Start tag: the quote we are inside (0: none). Comment, CDATA, PI: the last characters, for a terminator split
+   * across pieces.
+   */
   private pendQuote = 0;
   private pendTail = '';
   /** Prefix → namespace URI, as bound where the scanner is now. */

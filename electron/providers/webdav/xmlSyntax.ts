@@ -57,7 +57,10 @@ export function describeCode(c: number): string {
   return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Line ends as XML reads them: CR LF and lone CR become LF (split and join: ~3× cheaper than replaceAll on a text of CRs). */
+/**
+ * Line ends as XML reads them: CR LF and lone CR become LF (split and join: ~3× cheaper than replaceAll on a text of
+ * CRs).
+ */
 export const lineEnds = (s: string) => (s.indexOf('\r') === -1 ? s : s.split('\r\n').join('\n').split('\r').join('\n'));
 
 /**
@@ -129,7 +132,10 @@ export function allSpace(s: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The '>' that ends a start tag beginning at `from`, skipping any inside quoted attribute values; -1 when not in the text yet. */
+/**
+ * The '>' that ends a start tag beginning at `from`, skipping any inside quoted attribute values; -1 when not in the
+ * text yet.
+ */
 export function tagEnd(buf: string, from: number, stats: Steps): number {
   const end = buf.indexOf('>', from);
   if (end === -1) {

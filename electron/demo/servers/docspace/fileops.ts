@@ -13,7 +13,10 @@ export class FileOperations {
   constructor(
     private readonly state: DocSpaceState,
     private readonly dto: Dtos,
-    /** Behave like an older portal (DocSpaceOptions.legacy): ignore `returnSingleOperation`, `single` and the `?id=` filter. */
+    /**
+     * Behave like an older portal (DocSpaceOptions.legacy): ignore `returnSingleOperation`, `single` and the `?id=`
+     * filter.
+     */
     private readonly legacy: boolean,
   ) {}
 
@@ -122,7 +125,8 @@ export class FileOperations {
       op.timer = null;
       if (!this.state.ops.has(op.id)) return; // terminated
       op.status = 1;
-      // One item per tick; with no per-item time (benches), up to 1,000 per tick so 100k items take seconds, not minutes.
+      // One item per tick; with no per-item time (benches), up to 1,000 per tick so 100k items take seconds, not
+      // minutes.
       for (let n = this.state.opItemMs > 0 ? 1 : 1000; n > 0; n--) {
         const item = op.queue.shift();
         if (!item) break;

@@ -1,6 +1,7 @@
 /**
  * Runs one DocSpace test server in its own process (benchmarks keep the server's CPU apart from the
- * client's): `node --import tsx electron/demo/servers/docspace/serve.ts [--latency ms] [--seed n] [--demo] [--cache] [--op-item-ms ms]`.
+ * client's): `node --import tsx electron/demo/servers/docspace/serve.ts [--latency ms] [--seed n] [--demo] [--cache]
+ * [--op-item-ms ms]`.
  * --op-item-ms: how long a long operation (delete, empty, restore) takes per item (the server's default otherwise).
  * Prints one JSON line {url, key} when ready; stops on SIGTERM.
  */

@@ -60,7 +60,9 @@ interface EditHistoryDto {
 
 const API_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}\+00:00$/;
 
-/** A live "Q3 report.docx" (1 000 bytes) in Reports, and the trashed one (12 288 bytes) restored over it with Overwrite. */
+/**
+ * A live "Q3 report.docx" (1 000 bytes) in Reports, and the trashed one (12 288 bytes) restored over it with Overwrite.
+ */
 async function replaceByOverwrite() {
   const reports = server.state.folderAt('alice', 'Reports')!;
   const live = server.state.addFile(reports.id, 'Q3 report.docx', 1_000, { by: 'bob' });

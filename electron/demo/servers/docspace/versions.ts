@@ -37,7 +37,10 @@ export class FileVersions {
     return this.state.versionsOf(node).map((v) => this.dto.editHistory(node, v));
   }
 
-  /** GET file/{id}/history: FileDto per version, newest first (GetFileHistoryAsync; no file is a failed ReadHistory check). */
+  /**
+   * GET file/{id}/history: FileDto per version, newest first (GetFileHistoryAsync; no file is a failed ReadHistory
+   * check).
+   */
   fileVersions(user: DsUser, id: number) {
     const node = this.fileNode(id);
     if (!node || node.trashEntry !== null) throw new HttpError(403, READ_FILE_DENIED);

@@ -101,7 +101,9 @@ export class ActivityLog {
       );
   }
 
-  /** oCIS: a space's root eTag, new after every change in that space's tree (decomposedfs propagates them to the root). */
+  /**
+   * oCIS: a space's root eTag, new after every change in that space's tree (decomposedfs propagates them to the root).
+   */
   spaceEtag(owner: string): string {
     return `"${createHash('md5')
       .update(`${owner}:${this.revisions.get(owner) ?? 0}`)

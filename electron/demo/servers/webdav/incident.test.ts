@@ -68,7 +68,8 @@ describe('the demo incident', () => {
         /^\w{3} \d{1,2} \w{3}, 14:02–14:0\d · 184 items · [\d.]+ MB · mostly Home \/ Projects \/ Client X · Nextcloud \(work\)$/,
       );
 
-      // The live project as the incident left it: the emptied folders are there, Drafts, Specs/Old, Contracts/2025 and Design/Mockups are not.
+      // The live project as the incident left it: the emptied folders are there, Drafts, Specs/Old, Contracts/2025 and
+      // Design/Mockups are not.
       expect(
         walk(project.id, '')
           .filter((p) => p.endsWith('/'))

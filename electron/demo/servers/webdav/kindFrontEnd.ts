@@ -5,7 +5,10 @@ import { multistatusHead, type WebDavServerKind } from './common';
 import { FilesTree, type FilesHost } from './files';
 import { basicAuth, decodePath, SABRE, sendJson, sendSabreError } from './sabre';
 
-/** The NotAuthenticated message Nextcloud and ownCloud 10 answer when Basic credentials were sent but are wrong (or revoked). */
+/**
+ * The NotAuthenticated message Nextcloud and ownCloud 10 answer when Basic credentials were sent but are wrong (or
+ * revoked).
+ */
 export const SABRE_401_WRONG_CREDENTIALS =
   "No public access to this resource., This request is not for a federated calendar, Username or password was incorrect, No 'Authorization: Bearer' header found. Either the client didn't send one, or the server is mis-configured, Username or password was incorrect";
 /** … and when no credentials were sent at all. */

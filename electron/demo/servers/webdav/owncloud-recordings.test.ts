@@ -47,7 +47,9 @@ const NOT_MODELLED = [
   'MOVE c1.txt trash item onto the existing FOLDER files/admin/Target with Overwrite: T',
 ];
 
-/** Topics replayed whole (06 needs bob's account as the recording had it; 08 made 499 of its 500 files off the record). */
+/**
+ * Topics replayed whole (06 needs bob's account as the recording had it; 08 made 499 of its 500 files off the record).
+ */
 const TOPICS = [
   '01-upload-delete.txt',
   '02-propfind-trash.txt',

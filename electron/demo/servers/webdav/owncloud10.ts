@@ -8,7 +8,10 @@ import { OwnCloud10Trash } from './owncloud10Trash';
 import { NS_DAV, NS_OC, NS_SABRE, SABRE, sendEmpty, sendJson, sendSabreError } from './sabre';
 import { findTrashFile } from './trash';
 
-/** ownCloud 10.15's DAV header on 207 answers: files/ and trash-bin/ differ (real server, differential check; recordings). */
+/**
+ * ownCloud 10.15's DAV header on 207 answers: files/ and trash-bin/ differ (real server, differential check;
+ * recordings).
+ */
 const OC10_FILES_DAV_HEADER = '1, 3, extended-mkcol, 2';
 const OC10_TRASH_DAV_HEADER = '1, 3, extended-mkcol, 2, access-control, calendarserver-principal-property-search';
 

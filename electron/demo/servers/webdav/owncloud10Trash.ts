@@ -66,7 +66,10 @@ export class OwnCloud10Trash {
     return { ...found, path: rest };
   }
 
-  /** Whether a trash path fails because a file id stands where a folder should (ownCloud's "Could not find node at path"). */
+  /**
+   * Whether a trash path fails because a file id stands where a folder should (ownCloud's "Could not find node at
+   * path").
+   */
   private fileAsParent(user: TreeUser, rest: string[]): boolean {
     for (const id of rest.slice(0, -1)) {
       const n = this.byFileId(user, id);
@@ -141,7 +144,8 @@ export class OwnCloud10Trash {
       }
       return sendMultistatus(res, this.head() + rows.join('') + '</d:multistatus>\n', this.front.trashDavHeaders);
     }
-    // If-Match on trash items (MOVE and DELETE) against the ETag the file had; an item that is gone fails it too (notable 10).
+    // If-Match on trash items (MOVE and DELETE) against the ETag the file had; an item that is gone fails it too
+    // (notable 10).
     const precondition = (found: { node: TreeNode } | null): boolean => {
       const outcome = sabrePreconditions(
         req,
