@@ -5,8 +5,6 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { forEachLimited } from '../electron/base/async';
-import { EventBus } from '../electron/base/events';
-import { OperationsRunner } from '../electron/operations/runner';
 import { WebDavProvider } from '../electron/providers/webdav/provider';
 import { RESTORE_CONCURRENCY } from '../electron/providers/webdav/restore';
 import { InThreadHost } from '../electron/providers/webdav/trashStream';
@@ -14,7 +12,7 @@ import type { TrashItem } from '../shared/model';
 import { Dav, pool, type ServerKind } from '../e2e/real/dav';
 import { parseRealConfig, REAL_ENV, type RealConfig } from '../e2e/real/targets';
 import { record, type Bench, type BenchRow } from './harness';
-import { restoreMove } from './restore.bench';
+import { restoreMove, restoreWithSalvage } from './restore.bench';
 
 /**
  * Restoring N trashed files on the REAL servers (the kits in ../shared/servers: Nextcloud 32 and
@@ -301,27 +299,7 @@ async function measureKind(kind: ServerKind): Promise<{ rounds: Round[]; load: n
     const raw = (folder: string, concurrency: number) => async (items: TrashItem[]) => {
       await forEachLimited(items, concurrency, new AbortController().signal, moveOne(folder));
     };
-    const salvage = async (items: TrashItem[]) => {
-      const runner = new OperationsRunner(new EventBus());
-      const p = provider();
-      const view = runner.start({
-        kind: 'restore',
-        title: 'bench',
-        accountIds: ['bench'],
-        items: items.map((i) => ({ key: i.key, name: i.name, size: i.size })),
-        undoable: true,
-        work: (c) => p.restore(items, { kind: 'original' }, { recreateMissingFolders: false }, c),
-      });
-      const done = await runner.wait(view.id);
-      const restored = done.results.filter((r) => r.outcome === 'restored').length;
-      const landed = runner.landed(view.id).size;
-      if (restored !== items.length || landed !== items.length) {
-        const other = done.results.find((r) => r.outcome !== 'restored');
-        throw new Error(
-          `real ${kind}: Salvage restored ${restored}, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`,
-        );
-      }
-    };
+    const salvage = (items: TrashItem[]) => restoreWithSalvage(provider(), items, `real ${kind}: Salvage`);
     /**
      * One pass: the folder's files in the trash (trashed again unless fresh), listed, restored by `fn` (timed),
      * checked.

@@ -80,6 +80,31 @@ async function control(url: string, path: string, body?: unknown): Promise<void>
   if (!res.ok) throw new Error(`control ${path}: ${res.status}`);
 }
 
+/**
+ * Salvage's restore as the app runs it (the operations runner over the provider's restore, every item
+ * to where it was); throws unless every item is reported restored and landed.
+ */
+export async function restoreWithSalvage(p: WebDavProvider, items: TrashItem[], label: string): Promise<void> {
+  const runner = new OperationsRunner(new EventBus());
+  const view = runner.start({
+    kind: 'restore',
+    title: 'bench',
+    accountIds: ['bench'],
+    items: items.map((i) => ({ key: i.key, name: i.name, size: i.size })),
+    undoable: true,
+    work: (c) => p.restore(items, { kind: 'original' }, { recreateMissingFolders: false }, c),
+  });
+  const done = await runner.wait(view.id);
+  const restored = done.results.filter((r) => r.outcome === 'restored').length;
+  const landed = runner.landed(view.id).size;
+  if (restored !== items.length || landed !== items.length) {
+    const other = done.results.find((r) => r.outcome !== 'restored');
+    throw new Error(
+      `${label}: ${restored} restored, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`,
+    );
+  }
+}
+
 export interface RestoreRun {
   sequentialMs: number;
   nextcloudWebMs: number;
@@ -150,25 +175,7 @@ async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFig
     let lastRequests: Record<string, number> = {};
     const salvage = (concurrency?: number) => async (items: TrashItem[]) => {
       const before = await counts();
-      const runner = new OperationsRunner(new EventBus());
-      const p = provider(concurrency);
-      const view = runner.start({
-        kind: 'restore',
-        title: 'bench',
-        accountIds: ['bench'],
-        items: items.map((i) => ({ key: i.key, name: i.name, size: i.size })),
-        undoable: true,
-        work: (c) => p.restore(items, { kind: 'original' }, { recreateMissingFolders: false }, c),
-      });
-      const done = await runner.wait(view.id);
-      const restored = done.results.filter((r) => r.outcome === 'restored').length;
-      const landed = runner.landed(view.id).size;
-      if (restored !== items.length || landed !== items.length) {
-        const other = done.results.find((r) => r.outcome !== 'restored');
-        throw new Error(
-          `restore bench (${kind}): ${restored} restored, ${landed} with what landed, of ${items.length}; e.g. ${JSON.stringify(other)}`,
-        );
-      }
+      await restoreWithSalvage(provider(concurrency), items, `restore bench (${kind})`);
       const after = await counts();
       lastRequests = Object.fromEntries(
         Object.entries(after)

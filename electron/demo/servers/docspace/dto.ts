@@ -81,25 +81,7 @@ const SECURITY_KEYS = [
   'EditAccess',
 ] as const;
 const security = (allowed: readonly string[]) => Object.fromEntries(SECURITY_KEYS.map((k) => [k, allowed.includes(k)]));
-const FULL = security([
-  'Read',
-  'Comment',
-  'FillForms',
-  'Review',
-  'Create',
-  'Edit',
-  'Delete',
-  'Rename',
-  'Copy',
-  'CopyTo',
-  'Move',
-  'MoveTo',
-  'Download',
-  'Duplicate',
-  'Pin',
-  'Mute',
-  'EditAccess',
-]);
+const FULL = security(SECURITY_KEYS);
 const IN_TRASH = security(['Read', 'Delete', 'Copy', 'Move', 'Download']);
 const READ_ONLY = security(['Read', 'Copy', 'Download']);
 const ROOMS_ROOT = security(['Read', 'Create']);
