@@ -10,6 +10,11 @@ const ITEMS =
  * between its controls. The controls are the group's own; this only sets their tabindex, so any
  * component can sit inside. Text fields keep Left/Right for the caret; a closed select keeps
  * Up/Down for its value.
+ *
+ * Why not React Aria's Toolbar (react-aria-components, a dependency): it takes Left/Right in the
+ * capture phase from every control inside, a text or date field's too (the filters' group holds the
+ * deletion-date fields, whose Left/Right move between day, month and year), and has no Home/End;
+ * its Tab handling restores the last control as this does. Checked against 1.22.1.
  */
 export function useRovingFocus(ref: RefObject<HTMLElement | null>): void {
   // After every render: exactly one item is in the Tab order.

@@ -44,6 +44,9 @@ describe('format', () => {
     expect(formatRelative(ago(30 * 3600_000), NOW)).toBe('yesterday');
     expect(formatRelative(ago(5 * 86_400_000), NOW)).toBe('5 days ago');
     expect(formatRelative(ago(65 * 86_400_000), NOW)).toBe('2 months ago');
+    expect(formatRelative(ago(35 * 86_400_000), NOW)).toBe('1 month ago');
+    expect(formatRelative(ago(800 * 86_400_000), NOW)).toBe('2 years ago');
+    expect(formatRelative(ago(-60_000), NOW)).toBe('just now');
     expect(formatRelative(null, NOW)).toBe('—');
   });
 

@@ -39,25 +39,29 @@ export const formatCount = (n: number) => COUNT.format(n);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
-/** "3 minutes ago", "yesterday", "5 days ago", "2 months ago". */
+/** Relative times in words (Intl): "yesterday" for one day back, numbers for every other unit ("1 month ago"). */
+const AGO = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'always' });
+const AGO_DAYS = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
+
+/**
+ * "just now", "3 minutes ago", "yesterday", "5 days ago", "2 months ago": the unit is the largest that
+ * has passed (rounded), the words are Intl.RelativeTimeFormat's.
+ */
 export function formatRelative(iso: string | null, now: number = Date.now()): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '—';
   const seconds = Math.round((now - t) / 1000);
-  if (seconds < 0) return 'just now';
   if (seconds < 45) return 'just now';
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
+  if (minutes < 60) return AGO.format(-minutes, 'minute');
   const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${plural(hours, 'hour')} ago`;
+  if (hours < 24) return AGO.format(-hours, 'hour');
   const days = Math.round(hours / 24);
-  if (days === 1) return 'yesterday';
-  if (days < 31) return `${days} days ago`;
+  if (days < 31) return AGO_DAYS.format(-days, 'day');
   const months = Math.round(days / 30.44);
-  if (months < 12) return `${plural(months, 'month')} ago`;
-  const years = Math.round(days / 365.25);
-  return `${plural(Math.max(1, years), 'year')} ago`;
+  if (months < 12) return AGO.format(-months, 'month');
+  return AGO.format(-Math.max(1, Math.round(days / 365.25)), 'year');
 }
 
 /** The local date and time to the second (DATES), for tooltips and the details pane. */
