@@ -1,8 +1,11 @@
+import { setImmediate as nextTurn, setTimeout as wait } from 'node:timers/promises';
 import { AppError } from './errors';
 
 /**
  * Generic async helpers every layer may use: bounded concurrency, a cancellable sleep and a
- * per-key lock. They import nothing of the app but errors.
+ * per-key lock. They import nothing of the app but errors. The waits are Node's (timers/promises);
+ * forEachLimited and KeyedLock are a dozen lines each, less than a dependency (p-limit, p-map) would
+ * bring, and the adaptive concurrency a restore runs at is pace.ts.
  */
 
 /** Runs fn over items with at most `limit` at a time; stops starting new ones once the signal aborts. */
@@ -23,19 +26,14 @@ export async function forEachLimited<T>(
 }
 
 /** Waits, or rejects with CANCELLED as soon as the signal aborts. */
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new AppError('CANCELLED', 'Cancelled.'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new AppError('CANCELLED', 'Cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await wait(ms, undefined, { signal });
+  } catch (e) {
+    if (signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+    throw e;
+  }
+}
 
 /** One holder at a time per key, in the order they asked (e.g. one restore at a time per target folder). */
 export class KeyedLock {
@@ -64,7 +62,7 @@ export class KeyedLock {
 export async function filterSliced<T>(items: readonly T[], keep: (item: T) => boolean, slice = 10_000): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < items.length; i += slice) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (i > 0) await nextTurn();
     const end = Math.min(items.length, i + slice);
     for (let j = i; j < end; j++) if (keep(items[j]!)) out.push(items[j]!);
   }
