@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['scripts/vitest/globalSetup.ts'],
+    setupFiles: ['scripts/vitest/setup.ts'],
     // Vitest's default is one file fewer than the cores: one at a time on 2 cores, although most
     // files spend their time waiting on servers, sockets and timers rather than computing.
     maxWorkers: Math.max(2, availableParallelism() - 1),

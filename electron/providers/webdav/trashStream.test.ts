@@ -20,6 +20,9 @@ import {
   type ParseHost,
 } from './trashStream';
 
+// This file tests the start from source too: not the worker the run built for every file (scripts/vitest/setup.ts).
+delete process.env.SALVAGE_TRASH_WORKER;
+
 const ROOT = '/remote.php/dav/trashbin/admin/trash';
 const ctx: ReadContext = { accountId: 'acc', parentId: null, listedPath: ROOT, trashRootPath: ROOT };
 const body1000 = readFileSync(new URL('../../../e2e/fixtures/webdav/nextcloud-32.0.1-trash-1000.xml', import.meta.url));
