@@ -8,7 +8,6 @@ import { defaultHttpOptions } from '../../electron/net/http';
 import { createMemoryServices } from '../../electron/services/index';
 import { ERROR_CODES } from '../../shared/errors';
 import type { AccountKind } from '../../shared/model';
-import { useBuiltTrashWorker } from './builtWorker';
 import { NAMES, startFaultServer, type FaultServer, type Op } from './servers';
 
 /**
@@ -83,19 +82,16 @@ const KINDS: AccountKind[] = ['nextcloud', 'owncloud10', 'ocis', 'docspace'];
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 // Requests give up after 1.5 s, and a pause a server or a back-off asks for lasts at most 20 ms
-// (what the command does after it is the same, sooner). Every command signs a new account in, and
-// each account gets its own listing worker: the built one starts ~6x faster than one compiling the source.
+// (what the command does after it is the same, sooner). (Every command signs a new account in, each
+// with its own listing worker: the one the run built, scripts/vitest/globalSetup.ts.)
 const saved = { ...defaultHttpOptions };
-let restoreWorker = () => {};
-beforeAll(async () => {
+beforeAll(() => {
   defaultHttpOptions.timeoutMs = 1_500;
   defaultHttpOptions.pauseCapMs = 20;
-  restoreWorker = await useBuiltTrashWorker();
 });
 afterAll(() => {
   defaultHttpOptions.timeoutMs = saved.timeoutMs;
   defaultHttpOptions.pauseCapMs = saved.pauseCapMs;
-  restoreWorker();
 });
 
 /** The last thing said on stderr, when the command did not do what was asked, is its reason. */

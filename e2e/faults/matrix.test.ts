@@ -6,7 +6,6 @@ import { defaultHttpOptions } from '../../electron/net/http';
 import { createMemoryServices } from '../../electron/services/index';
 import { ERROR_CODES } from '../../shared/errors';
 import type { AccountKind, ItemResult, OperationView, TrashItem } from '../../shared/model';
-import { useBuiltTrashWorker } from './builtWorker';
 import { NAMES, OPS, startFaultServer, type FaultServer, type Op } from './servers';
 
 /**
@@ -60,19 +59,16 @@ const cells: Cell[] = [];
 
 // A server that never answers is given up on quickly here (the default is 30 s), and a pause a
 // server or a back-off asks for (Retry-After: 1, 0.5 s, …) lasts at most 20 ms: what the client does
-// after it is the same, sooner. Every cell signs a new account in, and each account gets its own
-// listing worker: the built one starts ~6x faster than one compiling the source.
+// after it is the same, sooner. (Every cell signs a new account in, each with its own listing worker:
+// the one the run built, scripts/vitest/globalSetup.ts.)
 const saved = { ...defaultHttpOptions };
-let restoreWorker = () => {};
-beforeAll(async () => {
+beforeAll(() => {
   defaultHttpOptions.timeoutMs = 1_500;
   defaultHttpOptions.pauseCapMs = 20;
-  restoreWorker = await useBuiltTrashWorker();
 });
 afterAll(() => {
   defaultHttpOptions.timeoutMs = saved.timeoutMs;
   defaultHttpOptions.pauseCapMs = saved.pauseCapMs;
-  restoreWorker();
   report();
 });
 

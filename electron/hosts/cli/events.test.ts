@@ -8,13 +8,6 @@ import type { AccountKind } from '../../../shared/model';
 import { PassThrough } from 'node:stream';
 import { main, Out } from './main';
 import { jsonLines, runMain as runCli } from './run-cli';
-import { useBuiltTrashWorker } from '../../../e2e/faults/builtWorker';
-
-// Every command signs a new account in, and each account gets its own listing worker: the built
-// one starts ~6x faster than one compiling the source.
-let restoreWorker = () => {};
-beforeAll(async () => void (restoreWorker = await useBuiltTrashWorker()));
-afterAll(() => restoreWorker());
 
 /**
  * An incident on every server kind: 300 files in 20 nested folders under /Projects/Client X, some
