@@ -5,7 +5,7 @@
  * to stdout and starts a new window. maxRssMb is the process's peak resident set since it started (peakRssMb).
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 /**
  * The process's own peak resident set in MB. On Linux from /proc/self/status VmHWM: getrusage's
@@ -27,11 +27,21 @@ let last = performance.now();
 let maxGap = 0;
 const histogram = monitorEventLoopDelay({ resolution: TICK_MS });
 histogram.enable();
+/** The window's longest gaps (start, length) and the garbage collections in it, to tell GC from work. */
+let gaps = [];
+let gcs = [];
 setInterval(() => {
   const now = performance.now();
-  maxGap = Math.max(maxGap, now - last - TICK_MS);
+  const gap = now - last - TICK_MS;
+  maxGap = Math.max(maxGap, gap);
+  if (gap > 20) gaps.push([Math.round(last), Math.round(gap)]);
   last = now;
 }, TICK_MS).unref();
+const GC_KINDS = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak' };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    gcs.push([Math.round(e.startTime), Math.round(e.duration), GC_KINDS[e.detail?.kind] ?? e.detail?.kind]);
+}).observe({ entryTypes: ['gc'] });
 
 process.on('SIGUSR2', () => {
   const figures = {
@@ -39,6 +49,25 @@ process.on('SIGUSR2', () => {
     maxRssMb: peakRssMb(),
     heapUsedMb: process.memoryUsage().heapUsed / 1e6,
   };
+  if (process.env.SALVAGE_PROBE_DETAIL) {
+    // Each gap over 20 ms with the collections that overlap it; the window's collections by kind.
+    const detail = gaps
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([at, ms]) => ({ at, ms, gc: gcs.filter(([s, d]) => s + d >= at && s <= at + ms + TICK_MS) }));
+    const byKind = {};
+    for (const [, d, k] of gcs) {
+      const t = (byKind[k] ??= { n: 0, totalMs: 0, maxMs: 0 });
+      t.n++;
+      t.totalMs += d;
+      t.maxMs = Math.max(t.maxMs, d);
+    }
+    process.stderr.write(
+      `SALVAGE_PROBE_DETAIL ${JSON.stringify({ maxBlockMs: figures.maxBlockMs, gaps: detail, gc: byKind })}\n`,
+    );
+  }
+  gaps = [];
+  gcs = [];
   process.stdout.write(`SALVAGE_PROBE ${JSON.stringify(figures)}\n`);
   maxGap = 0;
   histogram.reset();

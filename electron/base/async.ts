@@ -63,10 +63,16 @@ export class KeyedLock {
  */
 export async function filterSliced<T>(items: readonly T[], keep: (item: T) => boolean, slice = 10_000): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < items.length; i += slice) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const end = Math.min(items.length, i + slice);
-    for (let j = i; j < end; j++) if (keep(items[j]!)) out.push(items[j]!);
-  }
+  await eachSliced(items, (item) => void (keep(item) && out.push(item)), slice);
   return out;
+}
+
+/** Calls `each` on every item, in order, in slices of `slice` with a turn of the event loop between them (see filterSliced). */
+export async function eachSliced<T>(items: Iterable<T>, each: (item: T) => void, slice = 10_000): Promise<void> {
+  let n = 0;
+  for (const item of items) {
+    if (n > 0 && n % slice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    each(item);
+    n++;
+  }
 }
