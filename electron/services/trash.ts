@@ -63,8 +63,11 @@ export class TrashService {
   private readonly cache = new Map<string, Map<string, TrashItem>>();
   /** Names of items that left the trash (restored, deleted), by item key, so later results can still name them. */
   private readonly gone = new Map<string, string>();
-  /** accountId → the ids of its last complete top-level listing and when it completed. */
-  private readonly complete = new Map<string, { ids: string[]; at: number }>();
+  /**
+   * accountId → its last complete top-level listing and when it completed; `stale` once an item of
+   * it may have left the cache (forget), until lastListing next drops what has.
+   */
+  private readonly complete = new Map<string, { items: TrashItem[]; at: number; stale: boolean }>();
   /** accountId → the top-level listing being read for the window now; settles when it ends, true if it read to the end. */
   private readonly running = new Map<string, Promise<boolean>>();
 
@@ -168,13 +171,12 @@ export class TrashService {
     to: string,
     signal?: AbortSignal,
   ): Promise<SameSecondReport> {
-    const pool =
-      this.lastListing(accountId) ??
-      [...(this.cache.get(accountId)?.values() ?? [])].filter((i) => i.parentId === null);
+    const last = this.lastListing(accountId);
+    const pool = last ?? [...(this.cache.get(accountId)?.values() ?? [])];
     const lo = Date.parse(from);
     const hi = Date.parse(to);
     const items = await filterSliced(pool, (i) => {
-      if (i.deletedAt === null) return false;
+      if (i.deletedAt === null || (!last && i.parentId !== null)) return false;
       const t = Date.parse(i.deletedAt);
       return t >= lo && t <= hi;
     });
@@ -228,7 +230,7 @@ export class TrashService {
         if (reading) take(reading.finish(complete));
       }
     });
-    if (!parentId) this.complete.set(accountId, { ids: all.map((i) => i.id), at: Date.now() });
+    if (!parentId) this.complete.set(accountId, { items: all.slice(), at: Date.now(), stale: false });
     return all;
   }
 
@@ -240,7 +242,10 @@ export class TrashService {
    * listing begun before this call, so a deletion made between its start and the call may be
    * missing from them.
    */
-  async wholeTopLevel(accountId: string, signal?: AbortSignal): Promise<{ items: TrashItem[]; joined: boolean }> {
+  async wholeTopLevel(
+    accountId: string,
+    signal?: AbortSignal,
+  ): Promise<{ items: readonly TrashItem[]; joined: boolean }> {
     // A listing cut short (the window reloaded) may be followed by the next one: wait for that too.
     for (let tries = 0; tries < 3; tries++) {
       const running = this.running.get(accountId);
@@ -256,18 +261,23 @@ export class TrashService {
   /**
    * The account's top-level trash as its last listing read it to the end, less what has left it
    * since (restored, deleted); null when there is none, it failed, or it is older than
-   * LISTING_FRESH_MS.
+   * LISTING_FRESH_MS. The same array for every caller until an item leaves (read it, never change
+   * it): a 100k listing asked for by every event on the timeline is not copied each time.
    */
-  lastListing(accountId: string, now = Date.now()): TrashItem[] | null {
+  lastListing(accountId: string, now = Date.now()): readonly TrashItem[] | null {
     const last = this.complete.get(accountId);
     const cached = this.cache.get(accountId);
     if (!last || !cached || now - last.at > LISTING_FRESH_MS) return null;
-    const items: TrashItem[] = [];
-    for (const id of last.ids) {
-      const item = cached.get(id);
-      if (item) items.push(item);
+    if (last.stale) {
+      const items: TrashItem[] = [];
+      for (const { id } of last.items) {
+        const item = cached.get(id);
+        if (item) items.push(item);
+      }
+      last.items = items;
+      last.stale = false;
     }
-    return items;
+    return last.items;
   }
 
   /** Forgets items the server no longer has (after restores and deletions); their names stay known for results that mention them. */
@@ -278,6 +288,8 @@ export class TrashService {
       const item = cached.get(id);
       if (!item) continue;
       cached.delete(id);
+      const last = this.complete.get(accountId);
+      if (last) last.stale = true;
       this.gone.set(itemKey(accountId, id), item.name);
       if (this.gone.size > GONE_NAMES) this.gone.delete(this.gone.keys().next().value!);
     }
@@ -320,12 +332,12 @@ export class TrashService {
     const id = randomUUID();
     this.listings.set(id, listing);
     if (!parentId) this.startTopLevel(accountId);
-    const ids: string[] = [];
+    const listed: TrashItem[] = [];
     // Items that may be Salvage's own moves wait for the end of the listing (ledger.ts).
     const reading = parentId ? null : this.readingFor(accountId);
     const take = (items: TrashItem[]) => {
       this.remember(accountId, items);
-      if (!parentId) for (const item of items) ids.push(item.id);
+      if (!parentId) for (const item of items) listed.push(item);
       listing.buffer.push(...items);
       listing.seen += items.length;
       listing.wake?.();
@@ -344,7 +356,7 @@ export class TrashService {
           if (reading) take(reading.finish(complete));
         }
         if (!parentId && complete) {
-          this.complete.set(accountId, { ids, at: Date.now() });
+          this.complete.set(accountId, { items: listed, at: Date.now(), stale: false });
           completed = true;
         }
       })

@@ -19,6 +19,9 @@ const ACTIVITY_MAX_PAGES = 25;
 const SMALL_JSON_MAX_BYTES = 32 * 1024 * 1024;
 
 export class SameSecondLosses {
+  /** A whole trash's file ids by the listing they were read from (see idsIn). */
+  private readonly idsByListing = new WeakMap<readonly TrashItem[], ReadonlySet<string>>();
+
   constructor(
     private readonly s: WebDavSession,
     private readonly listing: TrashListing,
@@ -50,9 +53,7 @@ export class SameSecondLosses {
     await eachSliced(top, (i) => (from = Math.min(from, Date.parse(i.deletedAt!))));
     const deleted = await this.recordedDeletions(from - 2_000, signal);
     if (deleted === null) return { source: 'none', losses: [] };
-    const all = trash ?? (await this.readTrash(signal));
-    const idsInTrash = new Set<string>();
-    await eachSliced(all, (i) => void (i.fileId && idsInTrash.add(i.fileId)));
+    const idsInTrash = await this.idsIn(trash ?? (await this.readTrash(signal)));
     const names = new Set<string>();
     await eachSliced(top, (i) => void names.add(i.name));
     const candidates = [
@@ -78,6 +79,19 @@ export class SameSecondLosses {
     );
     const named = await filterSliced(top, (i) => recorded.has(i.name));
     return { source: 'activity', losses: nextcloudLosses(named, deleted, idsInTrash, live) };
+  }
+
+  /**
+   * The file ids in a whole trash, kept per listing: every event on the timeline asks with the same
+   * last listing (TrashService.lastListing), and 100k ids need not be gathered for each.
+   */
+  private async idsIn(trash: readonly TrashItem[]): Promise<ReadonlySet<string>> {
+    const known = this.idsByListing.get(trash);
+    if (known) return known;
+    const ids = new Set<string>();
+    await eachSliced(trash, (i) => void (i.fileId && ids.add(i.fileId)));
+    this.idsByListing.set(trash, ids);
+    return ids;
   }
 
   private async readTrash(signal?: AbortSignal): Promise<TrashItem[]> {
