@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { filterSliced } from '../base/async';
+import { ShardedMap } from '../base/shardedMap';
 import { AppError } from '../base/errors';
 import { kindInfo } from '../../shared/kinds';
 import { itemKey, type ItemRef, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
@@ -59,8 +60,8 @@ interface Listing {
  */
 export class TrashService {
   private readonly listings = new Map<string, Listing>();
-  /** accountId → item id → item, for the root listing and browsed folders alike. */
-  private readonly cache = new Map<string, Map<string, TrashItem>>();
+  /** accountId → item id → item, for the root listing and browsed folders alike (sharded: no long rehash at 100k+ items). */
+  private readonly cache = new Map<string, ShardedMap<TrashItem>>();
   /** Names of items that left the trash (restored, deleted), by item key, so later results can still name them. */
   private readonly gone = new Map<string, string>();
   /**
@@ -386,13 +387,13 @@ export class TrashService {
 
   /** A new top-level listing starts the account's cache afresh; until it completes there is no complete listing. */
   private startTopLevel(accountId: string): void {
-    this.cache.set(accountId, new Map());
+    this.cache.set(accountId, new ShardedMap());
     this.complete.delete(accountId);
   }
 
   private remember(accountId: string, items: TrashItem[]): void {
     let cached = this.cache.get(accountId);
-    if (!cached) this.cache.set(accountId, (cached = new Map()));
+    if (!cached) this.cache.set(accountId, (cached = new ShardedMap()));
     for (const item of items) cached.set(item.id, item);
   }
 
