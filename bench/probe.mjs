@@ -97,7 +97,7 @@ process.on('SIGUSR2', () => {
       t.maxMs = Math.max(t.maxMs, d);
     }
     process.stderr.write(
-      `SALVAGE_PROBE_DETAIL ${JSON.stringify({ maxBlockMs: figures.maxBlockMs, gaps: detail, gc: byKind })}\n`,
+      `SALVAGE_PROBE_DETAIL ${JSON.stringify({ maxBlockMs: figures.maxBlockMs, maxBlockCpuMs: figures.maxBlockCpuMs, gaps: detail, gc: byKind })}\n`,
     );
   }
   gaps = [];
