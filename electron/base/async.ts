@@ -55,16 +55,34 @@ export class KeyedLock {
   }
 }
 
+/** How long one slice of a pass over many items may hold the event loop (see eachSliced). */
+export const SLICE_MS = 4;
+
 /**
- * The items `keep` accepts, in order, in slices of `slice` with a turn of the event loop between
- * them: a million items never hold the loop for more than a slice's worth.
+ * The items `keep` accepts, in order, in slices with a turn of the event loop between them: a
+ * million items never hold the loop for more than a slice's worth (see eachSliced).
  */
-export async function filterSliced<T>(items: readonly T[], keep: (item: T) => boolean, slice = 10_000): Promise<T[]> {
+export async function filterSliced<T>(items: Iterable<T>, keep: (item: T) => boolean, slice = 10_000): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < items.length; i += slice) {
-    if (i > 0) await nextTurn();
-    const end = Math.min(items.length, i + slice);
-    for (let j = i; j < end; j++) if (keep(items[j]!)) out.push(items[j]!);
-  }
+  await eachSliced(items, (item) => void (keep(item) && out.push(item)), slice);
   return out;
+}
+
+/**
+ * Calls `each` on every item, in order, with a turn of the event loop (setImmediate) after at most
+ * `slice` items or SLICE_MS, whichever comes first: the loop is never held much longer than
+ * SLICE_MS, however many items there are and however busy the machine is.
+ */
+export async function eachSliced<T>(items: Iterable<T>, each: (item: T) => void, slice = 10_000): Promise<void> {
+  let n = 0;
+  let since = performance.now();
+  for (const item of items) {
+    each(item);
+    // The clock is read every 64 items: reading it costs more than most `each`.
+    if (++n % slice === 0 || (n % 64 === 0 && performance.now() - since >= SLICE_MS)) {
+      await nextTurn();
+      n = 0;
+      since = performance.now();
+    }
+  }
 }

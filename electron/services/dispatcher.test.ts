@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { isAppUrl } from '../hosts/security';
-import { createDispatcher, type CallerInfo, type Handlers } from './dispatcher';
+import { z } from 'zod';
+import { createDispatcher, parseResponse, PARSE_SLICE, type CallerInfo, type Handlers } from './dispatcher';
 import { AppError } from '../base/errors';
 
 const appCaller: CallerInfo = { frameUrl: 'app://salvage/index.html', isMainFrame: true };
@@ -103,5 +104,31 @@ describe('dispatcher', () => {
       expect(internal.error.message).not.toContain('secret internal detail');
     }
     expect(onInternalError).toHaveBeenCalledOnce();
+  });
+
+  it('parses a long items list in slices with the same output and checks as one parse', async () => {
+    const schema = z.object({
+      items: z.array(z.object({ id: z.string(), size: z.number().nullable() })),
+      cursor: z.string().nullable(),
+      total: z.number().nullable(),
+    });
+    const n = PARSE_SLICE * 3 + 7;
+    const items = Array.from({ length: n }, (_, i) => ({ id: `i${i}`, size: i % 2 ? i : null, secret: 'x' }));
+    const value = { items, cursor: 'c', total: n, extra: true };
+    const sliced = await parseResponse(schema, value);
+    expect(sliced).toEqual(schema.parse(value));
+    expect(Object.keys(sliced as object)).toEqual(['items', 'cursor', 'total']);
+    expect((sliced as { items: object[] }).items[5]).toEqual({ id: 'i5', size: 5 }); // unknown fields stripped
+    // The event loop turns between slices: a timer set before the parse fires before it ends.
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await parseResponse(schema, value);
+    expect(turned).toBe(true);
+    // A bad item deep in the list fails the parse, with its place in the path.
+    const bad = { ...value, items: items.map((i, k) => (k === n - 2 ? { ...i, size: 'big' } : i)) };
+    const error = await parseResponse(schema, bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(z.ZodError);
+    expect((error as z.ZodError).issues[0]?.path).toEqual(['items', n - 2, 'size']);
+    await expect(parseResponse(schema, { ...value, total: 'x' })).rejects.toBeInstanceOf(z.ZodError);
   });
 });

@@ -209,7 +209,7 @@ export class OperationsService {
     // it is complete and fresh (no second read), else read now. A trash that cannot be read is not emptied blind.
     const shown = this.trash.lastListing(accountId);
     const listing = shown
-      ? { items: shown, error: null }
+      ? { items: [...shown], error: null }
       : await this.trash.readAll(accountId, null).then(
           (items) => ({ items, error: null }),
           (e: unknown) => ({ items: [] as TrashItem[], error: toErrorValue(e) }),

@@ -160,3 +160,22 @@ describe('TrashService.wholeTopLevel (a reader beside the window)', () => {
     }
   });
 });
+
+describe('TrashService.lastListing', () => {
+  it('hands every caller the same array until an item leaves, then one without it', async () => {
+    const services = await withAccount(slowServer(1_000));
+    expect(await readPages(services)).toBe(1_000);
+    const first = services.trash.lastListing(services.accountId)!;
+    expect(first).toHaveLength(1_000);
+    expect(services.trash.lastListing(services.accountId)).toBe(first);
+    services.trash.forget(services.accountId, ['f3.d1796605326', 'f999.d1796605326', 'not-listed']);
+    const after = services.trash.lastListing(services.accountId)!;
+    expect(after).not.toBe(first);
+    expect(after.map((i) => i.id)).toEqual(
+      first.map((i) => i.id).filter((id) => id !== 'f3.d1796605326' && id !== 'f999.d1796605326'),
+    );
+    expect(first).toHaveLength(1_000); // what an earlier caller holds is not changed under it
+    expect(services.trash.lastListing(services.accountId)).toBe(after);
+    expect(services.trash.lastListing(services.accountId, Date.now() + 10 * 60_000)).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { filterSliced } from '../base/async';
+import { ShardedMap } from '../base/shardedMap';
 import { AppError } from '../base/errors';
 import { kindInfo } from '../../shared/kinds';
 import { itemKey, type ItemRef, type Preview, type SameSecondReport, type TrashItem } from '../../shared/model';
@@ -59,12 +60,18 @@ interface Listing {
  */
 export class TrashService {
   private readonly listings = new Map<string, Listing>();
-  /** accountId → item id → item, for the root listing and browsed folders alike. */
-  private readonly cache = new Map<string, Map<string, TrashItem>>();
+  /**
+   * accountId → item id → item, for the root listing and browsed folders alike (sharded: no long rehash at 100k+
+   * items).
+   */
+  private readonly cache = new Map<string, ShardedMap<TrashItem>>();
   /** Names of items that left the trash (restored, deleted), by item key, so later results can still name them. */
   private readonly gone = new Map<string, string>();
-  /** accountId → the ids of its last complete top-level listing and when it completed. */
-  private readonly complete = new Map<string, { ids: string[]; at: number }>();
+  /**
+   * accountId → its last complete top-level listing and when it completed; `stale` once an item of
+   * it may have left the cache (forget), until lastListing next drops what has.
+   */
+  private readonly complete = new Map<string, { items: TrashItem[]; at: number; stale: boolean }>();
   /**
    * accountId → the top-level listing being read for the window now; settles when it ends, true if it read to the end.
    */
@@ -170,13 +177,12 @@ export class TrashService {
     to: string,
     signal?: AbortSignal,
   ): Promise<SameSecondReport> {
-    const pool =
-      this.lastListing(accountId) ??
-      [...(this.cache.get(accountId)?.values() ?? [])].filter((i) => i.parentId === null);
+    const last = this.lastListing(accountId);
+    const pool = last ?? [...(this.cache.get(accountId)?.values() ?? [])];
     const lo = Date.parse(from);
     const hi = Date.parse(to);
     const items = await filterSliced(pool, (i) => {
-      if (i.deletedAt === null) return false;
+      if (i.deletedAt === null || (!last && i.parentId !== null)) return false;
       const t = Date.parse(i.deletedAt);
       return t >= lo && t <= hi;
     });
@@ -230,7 +236,7 @@ export class TrashService {
         if (reading) take(reading.finish(complete));
       }
     });
-    if (!parentId) this.complete.set(accountId, { ids: all.map((i) => i.id), at: Date.now() });
+    if (!parentId) this.complete.set(accountId, { items: all.slice(), at: Date.now(), stale: false });
     return all;
   }
 
@@ -242,7 +248,10 @@ export class TrashService {
    * listing begun before this call, so a deletion made between its start and the call may be
    * missing from them.
    */
-  async wholeTopLevel(accountId: string, signal?: AbortSignal): Promise<{ items: TrashItem[]; joined: boolean }> {
+  async wholeTopLevel(
+    accountId: string,
+    signal?: AbortSignal,
+  ): Promise<{ items: readonly TrashItem[]; joined: boolean }> {
     // A listing cut short (the window reloaded) may be followed by the next one: wait for that too.
     for (let tries = 0; tries < 3; tries++) {
       const running = this.running.get(accountId);
@@ -258,18 +267,23 @@ export class TrashService {
   /**
    * The account's top-level trash as its last listing read it to the end, less what has left it
    * since (restored, deleted); null when there is none, it failed, or it is older than
-   * LISTING_FRESH_MS.
+   * LISTING_FRESH_MS. The same array for every caller until an item leaves (read it, never change
+   * it): a 100k listing asked for by every event on the timeline is not copied each time.
    */
-  lastListing(accountId: string, now = Date.now()): TrashItem[] | null {
+  lastListing(accountId: string, now = Date.now()): readonly TrashItem[] | null {
     const last = this.complete.get(accountId);
     const cached = this.cache.get(accountId);
     if (!last || !cached || now - last.at > LISTING_FRESH_MS) return null;
-    const items: TrashItem[] = [];
-    for (const id of last.ids) {
-      const item = cached.get(id);
-      if (item) items.push(item);
+    if (last.stale) {
+      const items: TrashItem[] = [];
+      for (const { id } of last.items) {
+        const item = cached.get(id);
+        if (item) items.push(item);
+      }
+      last.items = items;
+      last.stale = false;
     }
-    return items;
+    return last.items;
   }
 
   /**
@@ -283,6 +297,8 @@ export class TrashService {
       const item = cached.get(id);
       if (!item) continue;
       cached.delete(id);
+      const last = this.complete.get(accountId);
+      if (last) last.stale = true;
       this.gone.set(itemKey(accountId, id), item.name);
       if (this.gone.size > GONE_NAMES) this.gone.delete(this.gone.keys().next().value!);
     }
@@ -325,12 +341,12 @@ export class TrashService {
     const id = randomUUID();
     this.listings.set(id, listing);
     if (!parentId) this.startTopLevel(accountId);
-    const ids: string[] = [];
+    const listed: TrashItem[] = [];
     // Items that may be Salvage's own moves wait for the end of the listing (ledger.ts).
     const reading = parentId ? null : this.readingFor(accountId);
     const take = (items: TrashItem[]) => {
       this.remember(accountId, items);
-      if (!parentId) for (const item of items) ids.push(item.id);
+      if (!parentId) for (const item of items) listed.push(item);
       listing.buffer.push(...items);
       listing.seen += items.length;
       listing.wake?.();
@@ -349,7 +365,7 @@ export class TrashService {
           if (reading) take(reading.finish(complete));
         }
         if (!parentId && complete) {
-          this.complete.set(accountId, { ids, at: Date.now() });
+          this.complete.set(accountId, { items: listed, at: Date.now(), stale: false });
           completed = true;
         }
       })
@@ -382,13 +398,13 @@ export class TrashService {
 
   /** A new top-level listing starts the account's cache afresh; until it completes there is no complete listing. */
   private startTopLevel(accountId: string): void {
-    this.cache.set(accountId, new Map());
+    this.cache.set(accountId, new ShardedMap());
     this.complete.delete(accountId);
   }
 
   private remember(accountId: string, items: TrashItem[]): void {
     let cached = this.cache.get(accountId);
-    if (!cached) this.cache.set(accountId, (cached = new Map()));
+    if (!cached) this.cache.set(accountId, (cached = new ShardedMap()));
     for (const item of items) cached.set(item.id, item);
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../base/events';
-import { MAX_BODY_BYTES, startBridge, type Bridge } from './bridge';
+import { MAX_BODY_BYTES, SEND_SLICE, startBridge, type Bridge } from './bridge';
 
 /** Raw HTTP so the test controls Host and Origin exactly (fetch would not let it set Host). */
 function send(
@@ -215,5 +215,29 @@ describe('bridge', () => {
       req.end();
     });
     expect(received).toContain('"name":"accounts:changed"');
+  });
+
+  it('sends an answer with a long items list in slices, as the same JSON', async () => {
+    const n = SEND_SLICE * 2 + 3;
+    const value = {
+      items: Array.from({ length: n }, (_, i) => ({ id: `a/"b"\\${i}`, name: `\u0000 ✓ ${i}` })),
+      cursor: 'next',
+      total: null,
+    };
+    const long = await startBridge({
+      dispatch: async () => ({ ok: true as const, value }),
+      bus,
+      staticDir: null,
+      token: 'right-token-123',
+    });
+    try {
+      const res = await send(long, { headers: { ...json, 'X-Salvage-Token': 'right-token-123' }, body });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('application/json');
+      expect(JSON.parse(res.body)).toEqual({ ok: true, value });
+      expect(res.body).toBe(JSON.stringify({ ok: true, value }));
+    } finally {
+      await long.close();
+    }
   });
 });

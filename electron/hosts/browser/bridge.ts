@@ -41,6 +41,11 @@ export interface Bridge {
  */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const TOKEN_HEADER = 'x-salvage-token';
+/** Items serialised per turn of the event loop in a long answer (see sendSliced). */
+export const SEND_SLICE = 1000;
+/** Stands for the items in a long answer's envelope: a string no item list can produce. */
+const SLOT = '\u0000salvage-items\u0000';
+const SLOT_JSON = JSON.stringify(SLOT);
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -87,6 +92,28 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     res.end(text);
   };
   const refuse = (res: ServerResponse, status: number, message: string) => send(res, status, { error: message });
+  /**
+   * A result whose value holds a long `items` list (a trash:list page of 5,000) is written as JSON
+   * SEND_SLICE items at a time with a turn of the event loop between slices: serialising 5,000
+   * items in one go holds main for ~15 ms, far longer on a busy machine. Same JSON, sent chunked.
+   */
+  const sendSliced = async (res: ServerResponse, result: unknown) => {
+    const value = (result as { ok?: unknown; value?: unknown }).value as { items?: unknown } | undefined;
+    const items = value?.items;
+    if (!Array.isArray(items) || items.length <= SEND_SLICE) return send(res, 200, result);
+    // The envelope with an empty list, split where the items go: `…"items":[` + items + `]…`.
+    const envelope = JSON.stringify({ ...(result as object), value: { ...value, items: [SLOT] } });
+    const at = envelope.indexOf(SLOT_JSON);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+    res.write(envelope.slice(0, at));
+    for (let i = 0; i < items.length; i += SEND_SLICE) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (res.destroyed) return;
+      const text = JSON.stringify(items.slice(i, i + SEND_SLICE));
+      res.write(i > 0 ? `,${text.slice(1, -1)}` : text.slice(1, -1));
+    }
+    res.end(envelope.slice(at + SLOT_JSON.length));
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: the Host must be this bridge's own address.
@@ -110,7 +137,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         return refuse(res, 400, 'Bad JSON.');
       }
       const result = await options.dispatch(body.channel, body.payload, { frameUrl: null, isMainFrame: true });
-      return send(res, 200, result);
+      return sendSliced(res, result);
     }
     if (url.pathname === '/api/events') {
       if (!sameToken(url.searchParams.get('token'), token)) return refuse(res, 401, 'Missing or wrong token.');

@@ -1,3 +1,4 @@
+import { eachSliced, filterSliced } from '../../base/async';
 import type { SameSecondReport, TrashItem } from '../../../shared/model';
 import type { TrashListing } from './listing';
 import type { WebDavSession } from './requests';
@@ -18,6 +19,9 @@ const ACTIVITY_MAX_PAGES = 25;
 const SMALL_JSON_MAX_BYTES = 32 * 1024 * 1024;
 
 export class SameSecondLosses {
+  /** A whole trash's file ids by the listing they were read from (see idsIn). */
+  private readonly idsByListing = new WeakMap<readonly TrashItem[], ReadonlySet<string>>();
+
   constructor(
     private readonly s: WebDavSession,
     private readonly listing: TrashListing,
@@ -36,7 +40,9 @@ export class SameSecondLosses {
     trash?: readonly TrashItem[],
     signal?: AbortSignal,
   ): Promise<SameSecondReport> {
-    const top = items.filter((i) => i.parentId === null && i.deletedAt !== null);
+    // Every pass over the items runs in slices (filterSliced): an event can cover a whole trash of
+    // 100k entries, and one pass over them holds main's event loop for tens of milliseconds.
+    const top = await filterSliced(items, (i) => i.parentId === null && i.deletedAt !== null);
     if (this.s.kind === 'owncloud10') {
       const last = await this.ownCloudLastLocations(signal);
       return last ? { source: 'trash-records', losses: ownCloudLosses(top, last) } : { source: 'none', losses: [] };
@@ -44,13 +50,12 @@ export class SameSecondLosses {
     if (this.s.kind !== 'nextcloud' || top.length === 0) return { source: 'none', losses: [] };
     // A loop, not Math.min(...): a million arguments overflow the stack.
     let from = Infinity;
-    for (const i of top) from = Math.min(from, Date.parse(i.deletedAt!));
+    await eachSliced(top, (i) => (from = Math.min(from, Date.parse(i.deletedAt!))));
     const deleted = await this.recordedDeletions(from - 2_000, signal);
     if (deleted === null) return { source: 'none', losses: [] };
-    const all = trash ?? (await this.readTrash(signal));
-    const idsInTrash = new Set<string>();
-    for (const i of all) if (i.fileId) idsInTrash.add(i.fileId);
-    const names = new Set(top.map((i) => i.name));
+    const idsInTrash = await this.idsIn(trash ?? (await this.readTrash(signal)));
+    const names = new Set<string>();
+    await eachSliced(top, (i) => void names.add(i.name));
     const candidates = [
       ...new Set(
         deleted
@@ -65,7 +70,28 @@ export class SameSecondLosses {
       if (found === null) return { source: 'none', losses: [] };
       for (const id of found.keys()) live.add(id);
     }
-    return { source: 'activity', losses: nextcloudLosses(top, deleted, idsInTrash, live) };
+    // Only entries whose name the records mention can have lost copies (nextcloudLosses looks at no other).
+    const recorded = new Set(
+      deleted.map((d) => {
+        const path = d.path.replace(/\/+$/, '');
+        return path.slice(path.lastIndexOf('/') + 1);
+      }),
+    );
+    const named = await filterSliced(top, (i) => recorded.has(i.name));
+    return { source: 'activity', losses: nextcloudLosses(named, deleted, idsInTrash, live) };
+  }
+
+  /**
+   * The file ids in a whole trash, kept per listing: every event on the timeline asks with the same
+   * last listing (TrashService.lastListing), and 100k ids need not be gathered for each.
+   */
+  private async idsIn(trash: readonly TrashItem[]): Promise<ReadonlySet<string>> {
+    const known = this.idsByListing.get(trash);
+    if (known) return known;
+    const ids = new Set<string>();
+    await eachSliced(trash, (i) => void (i.fileId && ids.add(i.fileId)));
+    this.idsByListing.set(trash, ids);
+    return ids;
   }
 
   private async readTrash(signal?: AbortSignal): Promise<TrashItem[]> {
