@@ -424,8 +424,8 @@ export class FastMultistatus {
     const stack: number[] = [];
     const names: Name[] = [];
     const current: DavResponse = { href: '', props: new Map(), collection: false, status: null };
-    const pendingNames: string[] = [];
-    const pendingValues: string[] = [];
+    // The current propstat's properties, kept if its status is 2xx (the response's own map when it is the first kept).
+    let pending = new Map<string, string>();
     let pendingCollection = false;
     let propName = '';
     let propDepth = 0;
@@ -532,8 +532,7 @@ export class FastMultistatus {
           stack.push(RESPONSE);
         } else if (top === RESPONSE && name.role === D_HREF) stack.push(HREF);
         else if (top === RESPONSE && name.role === D_PROPSTAT) {
-          pendingNames.length = 0;
-          pendingValues.length = 0;
+          pending = new Map();
           pendingCollection = false;
           statusText = '';
           stack.push(PROPSTAT);
@@ -556,8 +555,7 @@ export class FastMultistatus {
         case PROPVALUE:
           if (propDepth > 0) propDepth--;
           else if (propName) {
-            pendingNames.push(propName);
-            pendingValues.push(textTo > textFrom ? decodeText(buf, textFrom, textTo, textFlags) : '');
+            pending.set(propName, textTo > textFrom ? decodeText(buf, textFrom, textTo, textFlags) : '');
             propName = '';
           }
           break;
@@ -569,7 +567,8 @@ export class FastMultistatus {
           break;
         case PROPSTAT:
           if (isSuccess(statusText)) {
-            for (let k = 0; k < pendingNames.length; k++) current.props.set(pendingNames[k]!, pendingValues[k]!);
+            if (!current.props.size) current.props = pending;
+            else for (const [k, v] of pending) current.props.set(k, v);
             if (pendingCollection) current.collection = true;
           }
           break;
