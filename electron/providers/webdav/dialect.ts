@@ -122,9 +122,21 @@ export interface WebDavDialect {
   readonly trashCheckMessages: Partial<Record<number, string>>;
 }
 
-const DAV = (local: string) => clark(NS.dav, local);
-const OC = (local: string) => clark(NS.oc, local);
-const NC = (local: string) => clark(NS.nc, local);
+/**
+ * Clark names made once each: readItem looks up ~10 per item, and a name concatenated anew on
+ * every call had to be hashed again by every Map lookup (a tenth of a listing's parse).
+ */
+const clarkOf = (ns: string) => {
+  const made = new Map<string, string>();
+  return (local: string) => {
+    let name = made.get(local);
+    if (name === undefined) made.set(local, (name = clark(ns, local)));
+    return name;
+  };
+};
+const DAV = clarkOf(NS.dav);
+const OC = clarkOf(NS.oc);
+const NC = clarkOf(NS.nc);
 
 /** Text of a property, null when absent or empty. */
 export const prop = (r: DavResponse, name: string): string | null => {
