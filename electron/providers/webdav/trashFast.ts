@@ -169,7 +169,10 @@ export class FastMultistatus {
     }
   }
 
-  /** The body ended: null when it was a complete multistatus read here, else the bytes the full parser must read (it then says what is wrong). */
+  /**
+   * The body ended: null when it was a complete multistatus read here, else the bytes the full parser must read (it
+   * then says what is wrong).
+   */
   end(): Buffer[] | null {
     if (this.phase === AFTER && !this.heldLen) return null;
     return this.surrender(this.phase === HEAD ? 'the body ended in its prolog' : 'the body ended early');
@@ -596,7 +599,10 @@ function keepsText(top: number, propDepth: number, propName: string): boolean {
   return top === HREF || top === STATUS || top === RSTATUS || (top === PROPVALUE && propDepth === 0 && !!propName);
 }
 
-/** Text as the full parser reads it (TextDecoder, then entities and line ends); gives up where it would not be the same or would throw. */
+/**
+ * Text as the full parser reads it (TextDecoder, then entities and line ends); gives up where it would not be the same
+ * or would throw.
+ */
 function decodeText(buf: Buffer, from: number, to: number, flags: number): string {
   if (!(flags & 2)) return latin1(buf, from, to);
   const raw = utf8(buf, from, to);

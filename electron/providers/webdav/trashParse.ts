@@ -19,7 +19,9 @@ export interface TrashParseSession {
   readonly stats: Readonly<XmlScanStats>;
 }
 
-/** How a session reads: the byte-level fast path with the full parser behind it (the default), or the full parser alone. */
+/**
+ * How a session reads: the byte-level fast path with the full parser behind it (the default), or the full parser alone.
+ */
 export type ParseMode = 'fast' | 'full';
 
 /**
