@@ -346,29 +346,9 @@ export class WebDavSession {
     );
   }
 
-  /** Turns an error response into an AppError, using the Sabre message where it helps. */
-  async failure(res: Response, messages: Partial<Record<number, string>> = {}): Promise<AppError> {
-    const text = await res.text().catch(() => '');
-    const sabre = parseSabreError(text);
-    if (res.status === 423) {
-      return new AppError(
-        'SERVER',
-        messages[423] ??
-          'The server kept this item locked (HTTP 423: another request or app is working on it). Try again in a moment.',
-        {
-          status: 423,
-          ...(sabre.message ? { serverMessage: sabre.message } : {}),
-        },
-      );
-    }
-    const message = messages[res.status];
-    const error = errorForStatus(res.status, message);
-    const details: Record<string, string | number> = { status: res.status };
-    if (sabre.exception) details.exception = sabre.exception;
-    if (sabre.message) details.serverMessage = sabre.message;
-    if (res.status === 400 && sabre.message && !message)
-      return new AppError('BAD_RESPONSE', `The server refused the request: ${sabre.message}`, details);
-    return new AppError(error.code, error.message, details);
+  /** Turns an error response into an AppError (failureOf). */
+  failure(res: Response, messages: Partial<Record<number, string>> = {}): Promise<AppError> {
+    return failureOf(res, messages);
   }
 
   async propfind(
@@ -520,4 +500,29 @@ export class WebDavSession {
       error: error === undefined ? null : toErrorValue(error),
     };
   }
+}
+
+/** Turns an error response into an AppError, using the Sabre message where it helps. */
+async function failureOf(res: Response, messages: Partial<Record<number, string>> = {}): Promise<AppError> {
+  const text = await res.text().catch(() => '');
+  const sabre = parseSabreError(text);
+  if (res.status === 423) {
+    return new AppError(
+      'SERVER',
+      messages[423] ??
+        'The server kept this item locked (HTTP 423: another request or app is working on it). Try again in a moment.',
+      {
+        status: 423,
+        ...(sabre.message ? { serverMessage: sabre.message } : {}),
+      },
+    );
+  }
+  const message = messages[res.status];
+  const error = errorForStatus(res.status, message);
+  const details: Record<string, string | number> = { status: res.status };
+  if (sabre.exception) details.exception = sabre.exception;
+  if (sabre.message) details.serverMessage = sabre.message;
+  if (res.status === 400 && sabre.message && !message)
+    return new AppError('BAD_RESPONSE', `The server refused the request: ${sabre.message}`, details);
+  return new AppError(error.code, error.message, details);
 }

@@ -507,23 +507,7 @@ export class XmlScanner {
     if (this.names.length >= limits.maxDepth)
       throw this.limit(`elements nested deeper than ${fmt(limits.maxDepth)} levels`);
     const undo = i < end ? readAttributes(s, i, end, this.ns, limits, this.stats) : null;
-    const colon = name.indexOf(':');
-    let uri: string | undefined;
-    let local = name;
-    if (colon === -1) uri = this.ns.get('') ?? '';
-    else {
-      local = name.slice(colon + 1);
-      const prefix = name.slice(0, colon);
-      uri = this.ns.get(prefix);
-      if (uri === undefined || colon === 0 || !local || local.includes(':')) {
-        if (undo) restoreNamespaces(this.ns, undo);
-        throw new XmlError(
-          uri === undefined && colon > 0
-            ? `Unbound namespace prefix ${show(prefix)}`
-            : `Malformed element name ${show(name)}`,
-        );
-      }
-    }
+    const { uri, local } = resolveElement(name, this.ns, undo);
     this.sawRoot = true;
     this.names.push(name);
     this.undo.push(undo);
@@ -558,4 +542,29 @@ export class XmlScanner {
     this.on.close();
     if (!this.names.length) this.closedRoot = true;
   }
+}
+
+/**
+ * An element's namespace URI and local name, from its qualified name and the bindings in scope; on an
+ * unbound prefix or a malformed name, puts back what its own start tag declared (`undo`) and throws.
+ */
+function resolveElement(
+  name: string,
+  ns: Map<string, string>,
+  undo: Array<string | undefined> | null,
+): { uri: string; local: string } {
+  const colon = name.indexOf(':');
+  if (colon === -1) return { uri: ns.get('') ?? '', local: name };
+  const local = name.slice(colon + 1);
+  const prefix = name.slice(0, colon);
+  const uri = ns.get(prefix);
+  if (uri === undefined || colon === 0 || !local || local.includes(':')) {
+    if (undo) restoreNamespaces(ns, undo);
+    throw new XmlError(
+      uri === undefined && colon > 0
+        ? `Unbound namespace prefix ${show(prefix)}`
+        : `Malformed element name ${show(name)}`,
+    );
+  }
+  return { uri, local };
 }
