@@ -215,6 +215,18 @@ describe('a view extended as a listing streams in (sortedView)', () => {
     expect(first).toHaveLength(many.length);
   });
 
+  it('typing, deleting and clearing a search over the same items gives what filtering and sorting afresh gives', () => {
+    const maker = new ViewMaker();
+    const sort = { column: 'size', direction: 'desc' } as const;
+    for (const text of ['', '1', '12', '1', 'file 3', '', 'pdf']) {
+      const filters = { ...noFilters, text };
+      expect(
+        maker.make(many, filters, sort, accounts).map((i) => i.key),
+        text,
+      ).toEqual(sortItems(filterItems(many, filters), sort, accounts).map((i) => i.key));
+    }
+  });
+
   it('the same items again give the same array (nothing downstream recomputes)', () => {
     const maker = new ViewMaker();
     const sort = { column: 'deletedAt', direction: 'desc' } as const;

@@ -27,12 +27,13 @@ export const noFilters: Filters = { text: '', types: new Set(), deleted: null, f
 
 export const hasFilters = (f: Filters) => Boolean(f.text.trim() || f.types.size || f.deleted || f.folder);
 
-export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[] {
+/** Whether an item passes the filters, or null when nothing is filtered. */
+function itemFilter(f: Filters): ((item: TrashItem) => boolean) | null {
   const needle = f.text.trim().toLocaleLowerCase();
   const from = f.deleted?.from ?? null;
   const to = f.deleted?.to ?? null;
-  if (!needle && f.types.size === 0 && from === null && to === null && !f.folder) return items.slice();
-  return items.filter((item) => {
+  if (!needle && f.types.size === 0 && from === null && to === null && !f.folder) return null;
+  return (item) => {
     if (
       needle &&
       !item.name.toLocaleLowerCase().includes(needle) &&
@@ -48,7 +49,12 @@ export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[
       if (to !== null && t > to) return false;
     }
     return true;
-  });
+  };
+}
+
+export function filterItems(items: readonly TrashItem[], f: Filters): TrashItem[] {
+  const keep = itemFilter(f);
+  return keep ? items.filter(keep) : items.slice();
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -199,18 +205,24 @@ export function sortedView(
   return { all, filters, sort, accounts, items: decorated.items, decorated };
 }
 
-/** Remembers the last view it made, so the next one can extend it (sortedView); one per list on screen. */
+/**
+ * Makes the list's view (filterItems then sortItems of the loaded items), keeping the sorted view
+ * of every loaded item: a hand-over of more items extends it (sortedView), and the filters are
+ * applied to it, which keeps its order. So a search keystroke, or clearing the search, filters
+ * once and sorts nothing; only a new sort (or a listing that is not the last one extended) sorts
+ * everything. One per list on screen.
+ */
 export class ViewMaker {
-  private last: SortedView | null = null;
-  /** filterItems then sortItems of `all`, extending the last view when it can. */
+  private base: SortedView | null = null;
   make(
     all: readonly TrashItem[],
     filters: Filters,
     sort: Sort,
     accounts: ReadonlyMap<string, AccountView>,
   ): TrashItem[] {
-    this.last = sortedView(all, filters, sort, accounts, this.last);
-    return this.last.items;
+    this.base = sortedView(all, noFilters, sort, accounts, this.base);
+    const keep = itemFilter(filters);
+    return keep ? this.base.items.filter(keep) : this.base.items;
   }
 }
 
