@@ -151,7 +151,7 @@ export function ensureBuilt(): void {
 }
 
 /** Builds the bare list page (bench/bare) into a temporary folder. */
-async function buildBare(): Promise<string> {
+export async function buildBare(): Promise<string> {
   const { build } = await import('vite');
   const { default: react } = await import('@vitejs/plugin-react');
   const outDir = join(tmpdir(), `salvage-bench-bare-${process.pid}`);
@@ -167,7 +167,7 @@ async function buildBare(): Promise<string> {
 }
 
 /** Serves the bare page and the items it lists. */
-async function bareServer(dir: string, items: Buffer): Promise<{ url: string; server: Server }> {
+export async function bareServer(dir: string, items: Buffer): Promise<{ url: string; server: Server }> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
