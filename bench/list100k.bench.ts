@@ -48,8 +48,8 @@ const LATENCY_MS = 20;
 const ROW_HEIGHT = 36;
 const KINDS = (process.env.SALVAGE_BENCH_LIST_KINDS ?? 'nextcloud,docspace').split(',') as KindName[];
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.SALVAGE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = process.env.SALVAGE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -151,7 +151,7 @@ export function ensureBuilt(): void {
 }
 
 /** Builds the bare list page (bench/bare) into a temporary folder. */
-async function buildBare(): Promise<string> {
+export async function buildBare(): Promise<string> {
   const { build } = await import('vite');
   const { default: react } = await import('@vitejs/plugin-react');
   const outDir = join(tmpdir(), `salvage-bench-bare-${process.pid}`);
@@ -167,7 +167,7 @@ async function buildBare(): Promise<string> {
 }
 
 /** Serves the bare page and the items it lists. */
-async function bareServer(dir: string, items: Buffer): Promise<{ url: string; server: Server }> {
+export async function bareServer(dir: string, items: Buffer): Promise<{ url: string; server: Server }> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -207,7 +207,8 @@ export async function startHost() {
       ...profile,
       '--import',
       join(root, 'bench/probe.mjs'),
-      join(root, 'out/main/host.js'),
+      // SALVAGE_BENCH_HOST_JS: another build of the host (and the renderer beside it), to compare two builds.
+      process.env.SALVAGE_BENCH_HOST_JS ?? join(root, 'out/main/host.js'),
       '--no-open',
       '--port',
       '0',
@@ -277,13 +278,13 @@ export async function startHost() {
 }
 
 /** tsx (esbuild, keepNames) wraps named functions in __name(…); functions sent into a page need it defined there. */
-const NAME_SHIM = 'globalThis.__name = (f) => f;';
+export const NAME_SHIM = 'globalThis.__name = (f) => f;';
 
 /**
  * In the app's page before anything runs: times the first trash:list request, the first row, and the complete,
  * scrollable list.
  */
-function appTimer(expected: number) {
+export function appTimer(expected: number) {
   const b: { listStart: number | null; firstRowsAt: number | null; doneAt: number | null } = {
     listStart: null,
     firstRowsAt: null,
@@ -344,7 +345,7 @@ function droppedFrames(gaps: number[]): number {
   return gaps.reduce((n, g) => n + Math.max(0, Math.round(g / Math.min(interval, 1000 / 30)) - 1), 0);
 }
 
-async function heapAfterGc(cdp: CDPSession): Promise<number> {
+export async function heapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
   const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
@@ -352,7 +353,7 @@ async function heapAfterGc(cdp: CDPSession): Promise<number> {
 }
 
 /** Times an input in the page: from its event (capture phase) to the frame after the status bar shows `want`. */
-async function timeStatus(
+export async function timeStatus(
   page: Page,
   event: 'keydown' | 'pointerdown',
   want: string,

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { AccountView, Conflict, Destination, FolderRef, Resolution, TrashItem } from '../../shared/model';
 import { busyReason, noBusyItems, type BusyItems } from '../lib/busy';
 import { errorText } from '../lib/errorText';
-import { selectionLimits } from '../lib/restrictions';
+import { selectionLimits, singleAccount } from '../lib/restrictions';
 import * as sel from '../lib/selection';
 import { keys } from '../queries/keys';
 import { useActionContext, type ActionContext } from './context';
@@ -30,11 +30,7 @@ export interface TrashUi {
 
 const original: Destination = { kind: 'original' };
 
-/** The one account all these items come from, or null when they come from several. */
-export function singleAccount(items: readonly TrashItem[]): string | null {
-  const ids = new Set(items.map((i) => i.accountId));
-  return ids.size === 1 ? [...ids][0]! : null;
-}
+export { singleAccount };
 
 /**
  * The workflows of the trash screen, as GitHub Desktop's dispatcher keeps them apart from its

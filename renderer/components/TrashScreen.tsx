@@ -166,7 +166,7 @@ export function TrashScreen({
     selection.selected,
   );
   const flows = useTrashWorkflows(accountMap, setSelection, busy);
-  const selectionBusy = busyReason(view.selected, busy);
+  const selectionBusy = useMemo(() => busyReason(view.selected, busy), [view.selected, busy]);
   // The timeline and deletion events over the whole loaded trash; their range is the list's date filter.
   const band = useTrashTimeline({
     all: listings.items,

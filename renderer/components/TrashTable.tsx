@@ -5,6 +5,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
   type DragEvent,
   type KeyboardEvent,
   type MouseEvent,
@@ -253,7 +254,12 @@ export function TrashTable(props: TrashTableProps) {
         onCheck={(all) => onSelection(all ? sel.selectAll(selection, keys, index) : sel.clear(selection))}
       />
       <div ref={scrollRef} className="trash-scroll" role="rowgroup" data-testid="trash-scroll">
-        <div className="trash-canvas" role="presentation" style={{ height: virtualizer.getTotalSize() }}>
+        {/* The rows' grid template is the canvas's, read by each row from the stylesheet (not one inline style per row). */}
+        <div
+          className="trash-canvas"
+          role="presentation"
+          style={{ height: virtualizer.getTotalSize(), '--row-template': template } as CSSProperties}
+        >
           {rows.map((row) => {
             const item = items[row.index]!;
             return (
@@ -262,7 +268,6 @@ export function TrashTable(props: TrashTableProps) {
                 item={item}
                 index={row.index}
                 start={row.start}
-                template={template}
                 account={accounts.get(item.accountId)}
                 columns={columns}
                 selected={selection.selected.has(item.key)}

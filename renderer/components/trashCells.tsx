@@ -21,12 +21,14 @@ export interface CellProps {
 /**
  * How each column's cell renders, by column id (the columns themselves, their headers, widths and
  * sorts are lib/trashColumns.ts): a column without a cell here, or a cell without a column, does not compile.
+ * The row calls these as plain functions (no component, no fiber of their own): no hooks in them
+ * (components inside, like AccountBadge, may have theirs), and each gives its root its column id as key.
  */
 export const CELLS = {
   name: function NameCell({ item }: CellProps) {
     const type = fileTypeOf(item);
     return (
-      <div role="gridcell" className="cell-name" title={item.name}>
+      <div key="name" role="gridcell" className="cell-name" title={item.name}>
         <FileIcon type={type} />
         <span className="name-text">{item.name}</span>
         {item.movedBySalvage && <SalvageMoveTag move={item.movedBySalvage} />}
@@ -45,6 +47,7 @@ export const CELLS = {
   originalFolder: function FolderCell({ item, groupStart, accountTag }: CellProps) {
     return (
       <div
+        key="originalFolder"
         role="gridcell"
         className={`cell-folder ${groupStart ? 'cell-group' : 'cell-muted'}${accountTag ? ' with-account' : ''}`}
         title={folderLabel(item.originalFolder)}
@@ -61,14 +64,14 @@ export const CELLS = {
   },
   deletedAt: function DeletedCell({ item }: CellProps) {
     return (
-      <div role="gridcell" title={formatExact(item.deletedAt)}>
+      <div key="deletedAt" role="gridcell" title={formatExact(item.deletedAt)}>
         {formatRelative(item.deletedAt)}
       </div>
     );
   },
   size: function SizeCell({ item }: CellProps) {
     return (
-      <div role="gridcell" className="align-end">
+      <div key="size" role="gridcell" className="align-end">
         {item.kind === 'folder' && item.size === null ? '—' : formatBytes(item.size)}
       </div>
     );
@@ -76,6 +79,7 @@ export const CELLS = {
   account: function AccountCell({ item, account }: CellProps) {
     return (
       <div
+        key="account"
         role="gridcell"
         className="cell-muted cell-account"
         title={account ? `${account.label} — ${account.serverUrl}` : undefined}
@@ -88,6 +92,7 @@ export const CELLS = {
   expiresAt: function ExpiresCell({ item, account }: CellProps) {
     return (
       <div
+        key="expiresAt"
         role="gridcell"
         className={item.expiresAt ? undefined : 'cell-muted'}
         title={

@@ -83,6 +83,13 @@ export function useTrashTimeline({
       }) + lossText(losses.get(e.id)),
     [labels, losses],
   );
+  // Which batch holds up each event's restore, once per listing and set of running batches, not on
+  // every render (the events re-render with every selection, and an event of a million items is a
+  // million look-ups); nothing to look up while no batch runs.
+  const eventBusy = useMemo(
+    () => new Map(events.map((e) => [e.id, busyItems.idle ? null : busyReason(eventItems(e, byKey), busyItems)])),
+    [events, byKey, busyItems],
+  );
   return {
     timeline,
     accounts,
@@ -101,7 +108,7 @@ export function useTrashTimeline({
       },
       onRestore: (e: DeletionEvent) => void flows.restore(e),
       /** Why this event cannot be restored now: a workflow runs, or a batch still works on its items. */
-      disabledFor: (e: DeletionEvent) => busy ?? busyReason(eventItems(e, byKey), busyItems),
+      disabledFor: (e: DeletionEvent) => busy ?? eventBusy.get(e.id) ?? null,
     },
   };
 }

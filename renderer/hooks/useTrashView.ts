@@ -1,15 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { AccountView, TrashItem } from '../../shared/model';
 import { indexView } from '../lib/selection';
-import {
-  filterItems,
-  originalFolders,
-  selectedItemsOf,
-  sortItems,
-  totalBytes,
-  type Filters,
-  type Sort,
-} from '../lib/view';
+import { originalFolders, selectedItemsOf, totalBytes, ViewMaker, type Filters, type Sort } from '../lib/view';
 
 /** What the trash screen shows of the loaded items: filtered, sorted, indexed, and the selection in that order. */
 export function useTrashView(
@@ -20,7 +12,9 @@ export function useTrashView(
   selectedKeys: ReadonlySet<string>,
 ) {
   const folders = useMemo(() => originalFolders(all), [all]);
-  const items = useMemo(() => sortItems(filterItems(all, filters), sort, accounts), [all, filters, sort, accounts]);
+  // The last view made, so that a listing's next hand-over only sorts its new items and merges them in.
+  const [maker] = useState(() => new ViewMaker());
+  const items = useMemo(() => maker.make(all, filters, sort, accounts), [maker, all, filters, sort, accounts]);
   const keys = useMemo(() => items.map((i) => i.key), [items]);
   const index = useMemo(() => indexView(keys), [keys]);
   const selected = useMemo(() => selectedItemsOf(items, index, selectedKeys), [items, index, selectedKeys]);

@@ -1,6 +1,6 @@
 /** Why some actions of the toolbar cannot run on the selection (or the trash) now, in words shown beside them. Pure. */
 import type { TrashItem } from '../../shared/model';
-import { selectionLimits } from './restrictions';
+import { selectionLimits, singleAccount } from './restrictions';
 
 export interface ActionHint {
   /** Also the element's test id. */
@@ -19,7 +19,7 @@ export function actionHints({
 }): ActionHint[] {
   const hints: ActionHint[] = [];
   if (selectionBusy) hints.push({ id: 'selection-busy', text: `Wait: ${selectionBusy}` });
-  if (selected.length > 0 && new Set(selected.map((i) => i.accountId)).size > 1)
+  if (selected.length > 0 && singleAccount(selected) === null)
     hints.push({ id: 'restore-to-reason', text: 'Restore to… takes items of one account' });
   const limits = selectionLimits(selected);
   if (limits.restoreNote) hints.push({ id: 'restore-limit', text: limits.restoreNote });

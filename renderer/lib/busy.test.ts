@@ -34,3 +34,17 @@ describe('holding back a second batch on the same items', () => {
     expect(accountBusyReason('b', 'Home', [restore])).toBeNull();
   });
 });
+
+describe('no batch running', () => {
+  it('nothing holds the items back, without looking at them', () => {
+    const items = [{ key: 'a' }, { key: 'b' }];
+    expect(
+      busyReason(items, {
+        ...noBusyItems,
+        batchOf: () => {
+          throw new Error('looked up');
+        },
+      }),
+    ).toBeNull();
+  });
+});

@@ -8,15 +8,18 @@ export interface BusyItems {
   has(itemKey: string): boolean;
   /** The batch working on this item, if any. */
   batchOf(itemKey: string): OperationView | undefined;
+  /** True when no batch works on any item (then nothing need be looked up, item by item). */
+  readonly idle?: boolean;
 }
 
-export const noBusyItems: BusyItems = { has: () => false, batchOf: () => undefined };
+export const noBusyItems: BusyItems = { has: () => false, batchOf: () => undefined, idle: true };
 
 /**
  * Why a batch on these items cannot start now — a batch that has not finished is working on some
  * of them ("Restore 184 items to where they were" is still running on them) — or null.
  */
 export function busyReason(items: readonly { key: string }[], busy: BusyItems): string | null {
+  if (busy.idle) return null;
   let first: OperationView | undefined;
   let count = 0;
   for (const item of items) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trashItem } from '../actions/testing';
-import { selectionLimits } from './restrictions';
+import { selectionLimits, singleAccount } from './restrictions';
 
 const viewer = 'You are a viewer of Board: only its managers and editors can restore from its trash.';
 const board = {
@@ -36,5 +36,20 @@ describe('selection limits (oCIS roles)', () => {
     expect(l.deleteNote).toMatch(
       /^2 of 3 cannot be deleted and are left out: You are a viewer of Board.*\(and 1 more reason\)$/,
     );
+  });
+});
+
+describe('selection limits and single account, asked again of the same selection', () => {
+  it('answer the same without going through it again', () => {
+    const selected = [plan, spec, board];
+    const first = selectionLimits(selected);
+    expect(selectionLimits(selected)).toBe(first);
+    expect(first.deletable).toEqual([plan]);
+    expect(first.deleteNote).toMatch(/^2 of 3 cannot be deleted/);
+  });
+  it('one account, several, none', () => {
+    expect(singleAccount([plan, spec])).toBe('a');
+    expect(singleAccount([plan, { ...trashItem('b', 'x.txt') }])).toBeNull();
+    expect(singleAccount([])).toBeNull();
   });
 });

@@ -26,26 +26,48 @@ function note(
   return `${blocked.length} of ${selected.length} cannot be ${verb} and are left out: ${why}`;
 }
 
+const limitsCache = new WeakMap<readonly TrashItem[], SelectionLimits>();
+
 /**
- * Splits a selection by what the server lets this user do with each item (the reasons come from main with the listing).
+ * Splits a selection by what the server lets this user do with each item (the reasons come from
+ * main with the listing). One pass, and remembered per array: the toolbar, the context menu and
+ * the hints all ask about the same selection on every render, which with 100k selected items was
+ * several passes each (select-all).
  */
 export function selectionLimits(selected: readonly TrashItem[]): SelectionLimits {
-  const restorable = selected.filter((i) => !i.cannotRestore);
-  const deletable = selected.filter((i) => !i.cannotDelete);
-  return {
+  const cached = limitsCache.get(selected);
+  if (cached) return cached;
+  const restorable: TrashItem[] = [];
+  const deletable: TrashItem[] = [];
+  const notRestorable: TrashItem[] = [];
+  const notDeletable: TrashItem[] = [];
+  for (const i of selected) {
+    (i.cannotRestore ? notRestorable : restorable).push(i);
+    (i.cannotDelete ? notDeletable : deletable).push(i);
+  }
+  const limits: SelectionLimits = {
     restorable,
     deletable,
-    restoreNote: note(
-      selected,
-      selected.filter((i) => i.cannotRestore),
-      (i) => i.cannotRestore!,
-      'restored',
-    ),
-    deleteNote: note(
-      selected,
-      selected.filter((i) => i.cannotDelete),
-      (i) => i.cannotDelete!,
-      'deleted',
-    ),
+    restoreNote: note(selected, notRestorable, (i) => i.cannotRestore!, 'restored'),
+    deleteNote: note(selected, notDeletable, (i) => i.cannotDelete!, 'deleted'),
   };
+  limitsCache.set(selected, limits);
+  return limits;
+}
+
+const accountCache = new WeakMap<readonly TrashItem[], string | null>();
+
+/** The one account all these items come from, or null when they come from several (or none); remembered per array. */
+export function singleAccount(items: readonly TrashItem[]): string | null {
+  const cached = accountCache.get(items);
+  if (cached !== undefined) return cached;
+  const first = items[0]?.accountId ?? null;
+  let one = first;
+  for (const i of items)
+    if (i.accountId !== first) {
+      one = null;
+      break;
+    }
+  accountCache.set(items, one);
+  return one;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrashItem } from '../../shared/model';
 import { fileTypeOf } from './fileType';
 import { indexView, ViewKeys } from './selection';
-import { filterItems, noFilters, originalFolders, selectedItemsOf, sortItems, startsGroup } from './view';
+import { filterItems, noFilters, originalFolders, selectedItemsOf, sortItems, startsGroup, ViewMaker } from './view';
 
 const item = (name: string, extra: Partial<TrashItem> = {}): TrashItem => {
   const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
@@ -158,5 +158,96 @@ describe('filter and sort', () => {
       'a',
       'c',
     ]);
+  });
+});
+
+describe('a view extended as a listing streams in (sortedView)', () => {
+  // Many items with ties on every key (dates, sizes, folders repeat), some unknown values.
+  const many = Array.from({ length: 600 }, (_, i) =>
+    item(`file ${(i * 7919) % 600}${i % 3 ? '.txt' : '.pdf'}`, {
+      key: `acc:${i}`,
+      id: String(i),
+      size: i % 11 ? (i * 31) % 97 : null,
+      deletedAt: i % 13 ? `2026-06-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z` : null,
+      originalFolder: `/F${i % 5}`,
+      kind: i % 17 ? 'file' : 'folder',
+    }),
+  );
+  const sorts = [
+    { column: 'deletedAt', direction: 'desc' },
+    { column: 'deletedAt', direction: 'asc' },
+    { column: 'name', direction: 'asc' },
+    { column: 'name', direction: 'desc' },
+    { column: 'size', direction: 'desc' },
+    { column: 'originalFolder', direction: 'asc' },
+    { column: 'type', direction: 'asc' },
+    { column: 'size', direction: 'asc', groupByFolder: true },
+  ] as const;
+  const filterSets = [noFilters, { ...noFilters, text: '1' }];
+
+  it('page by page gives what sorting everything at once gives, for every sort and filter', () => {
+    for (const sort of sorts)
+      for (const filters of filterSets) {
+        const maker = new ViewMaker();
+        let loaded: TrashItem[] = [];
+        for (let at = 0; at < many.length; at += 97) {
+          loaded = loaded.concat(many.slice(at, at + 97)); // a new array each hand-over, as the listing's reducer makes
+          const shown = maker.make(loaded, filters, sort, accounts);
+          expect(shown.map((i) => i.key)).toEqual(
+            sortItems(filterItems(loaded, filters), sort, accounts).map((i) => i.key),
+          );
+        }
+      }
+  });
+
+  it('sorts afresh when the items are not the last ones extended (a restore took some out), or the sort changed', () => {
+    const maker = new ViewMaker();
+    const sort = { column: 'size', direction: 'desc' } as const;
+    const first = maker.make(many, noFilters, sort, accounts);
+    const fewer = many.filter((_, i) => i % 4);
+    expect(maker.make(fewer, noFilters, sort, accounts).map((i) => i.key)).toEqual(
+      sortItems(fewer, sort, accounts).map((i) => i.key),
+    );
+    const byName = { column: 'name', direction: 'asc' } as const;
+    expect(maker.make(fewer, noFilters, byName, accounts).map((i) => i.key)).toEqual(
+      sortItems(fewer, byName, accounts).map((i) => i.key),
+    );
+    expect(first).toHaveLength(many.length);
+  });
+
+  it('typing, deleting and clearing a search over the same items gives what filtering and sorting afresh gives', () => {
+    const maker = new ViewMaker();
+    const sort = { column: 'size', direction: 'desc' } as const;
+    for (const text of ['', '1', '12', '1', 'file 3', '', 'pdf']) {
+      const filters = { ...noFilters, text };
+      expect(
+        maker.make(many, filters, sort, accounts).map((i) => i.key),
+        text,
+      ).toEqual(sortItems(filterItems(many, filters), sort, accounts).map((i) => i.key));
+    }
+  });
+
+  it('the same items again give the same array (nothing downstream recomputes)', () => {
+    const maker = new ViewMaker();
+    const sort = { column: 'deletedAt', direction: 'desc' } as const;
+    const a = maker.make(many, noFilters, sort, accounts);
+    expect(maker.make(many.slice(), noFilters, sort, accounts)).toBe(a);
+  });
+});
+
+describe('the view index (built when first asked)', () => {
+  it('answers like a Map of key → position', () => {
+    const keys = ['a', 'b', 'c'];
+    const index = indexView(keys);
+    expect(index.size).toBe(3);
+    expect(index.get('b')).toBe(1);
+    expect(index.has('d')).toBe(false);
+    expect([...index]).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+    ]);
+    expect([...index.keys()]).toEqual(keys);
+    expect([...index.values()]).toEqual([0, 1, 2]);
   });
 });

@@ -54,7 +54,7 @@ export function useBusyItems(): BusyItems {
   }, [lists, ids]);
   return useMemo(() => {
     const views = new Map(running.map((op) => [op.id, op]));
-    return { has: (key) => owner.has(key), batchOf: (key) => views.get(owner.get(key) ?? '') };
+    return { has: (key) => owner.has(key), batchOf: (key) => views.get(owner.get(key) ?? ''), idle: owner.size === 0 };
   }, [owner, running]);
 }
 
