@@ -197,7 +197,7 @@ export function parseMultistatus(body: string): DavResponse[] {
 }
 
 /** "HTTP/1.1 200 OK": whether the code after the first space is 2xx. */
-function isSuccess(status: string): boolean {
+export function isSuccess(status: string): boolean {
   const space = status.indexOf(' ');
   if (space === -1) return false;
   const c = status.charCodeAt(space + 1);

@@ -1,4 +1,4 @@
-import { clark, MAX_PROPS, NS, type DavResponse } from './multistatus';
+import { clark, isSuccess, MAX_PROPS, NS, type DavResponse } from './multistatus';
 import { decodeXmlText } from './xmlSyntax';
 import { XML_LIMITS } from './xmlScan';
 
@@ -317,21 +317,4 @@ function decodeText(buf: Buffer, from: number, to: number, flags: number): strin
   } catch {
     return giveUp('a reference the full parser refuses');
   }
-}
-
-/** "HTTP/1.1 200 OK": whether the code after the first space is 2xx (as multistatus.ts). */
-function isSuccess(status: string): boolean {
-  const space = status.indexOf(' ');
-  if (space === -1) return false;
-  const c = status.charCodeAt(space + 1);
-  const digit = (k: number) => {
-    const d = status.charCodeAt(k);
-    return d >= 0x30 && d <= 0x39;
-  };
-  return (
-    c === 0x32 &&
-    digit(space + 2) &&
-    digit(space + 3) &&
-    (space + 4 === status.length || status.charCodeAt(space + 4) === 0x20)
-  );
 }
