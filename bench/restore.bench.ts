@@ -123,26 +123,26 @@ export interface RestoreFigures {
   runs: RestoreRun[];
 }
 
+/** The app's WebDAV provider for the bench user on a test server, parsing in this thread. */
+function benchProvider(
+  kind: 'nextcloud' | 'owncloud10',
+  serverUrl: string,
+  timeoutMs: number,
+  concurrency?: number,
+): WebDavProvider {
+  const account = { id: 'bench', kind, label: '', serverUrl, user: USER, userId: USER, userName: USER, demo: false };
+  return new WebDavProvider(
+    kind,
+    account,
+    { user: USER, secret: SECRET },
+    { parseHost: new InThreadHost(), http: { timeoutMs }, ...(concurrency ? { concurrency } : {}) },
+  );
+}
+
 async function measureKind(kind: 'nextcloud' | 'owncloud10'): Promise<RestoreFigures> {
   const server = await serverProcess(kind);
   try {
-    const account = {
-      id: 'bench',
-      kind,
-      label: '',
-      serverUrl: server.url,
-      user: USER,
-      userId: USER,
-      userName: USER,
-      demo: false,
-    } as const;
-    const provider = (concurrency?: number) =>
-      new WebDavProvider(
-        kind,
-        account,
-        { user: USER, secret: SECRET },
-        { parseHost: new InThreadHost(), http: { timeoutMs: 120_000 }, ...(concurrency ? { concurrency } : {}) },
-      );
+    const provider = (concurrency?: number) => benchProvider(kind, server.url, 120_000, concurrency);
     const fresh = async (): Promise<TrashItem[]> => {
       await control(server.url, 'reset');
       const items: TrashItem[] = [];
@@ -223,22 +223,7 @@ async function measureBig(
 ): Promise<{ ms: number; speedup: number; requestsPerItem: number }> {
   const server = await serverProcess(kind, BIG, 0);
   try {
-    const account = {
-      id: 'bench',
-      kind,
-      label: '',
-      serverUrl: server.url,
-      user: USER,
-      userId: USER,
-      userName: USER,
-      demo: false,
-    } as const;
-    const provider = new WebDavProvider(
-      kind,
-      account,
-      { user: USER, secret: SECRET },
-      { parseHost: new InThreadHost(), http: { timeoutMs: 300_000 } },
-    );
+    const provider = benchProvider(kind, server.url, 300_000);
     const items: TrashItem[] = [];
     for await (const chunk of provider.listTrash(null)) items.push(...chunk.items);
     const bulk = items.filter((i) => i.originalFolder === '/Bulk');
